@@ -1,0 +1,156 @@
+/*
+ * plan.h - the planner: a scenario to an exact, two-stage force plan.
+ *
+ * sf_plan_solve() builds the model of docs/model.md and solves it:
+ *   stage 1 minimises the weighted shortfall Z1; no stage-1 constraint links
+ *           two months, so it is solved month by month (each proven optimal),
+ *           Z1* being the sum;
+ *   stage 2 minimises cost Z2 (units, soft-veto penalties, arrivals) with
+ *           Z1 <= Z1* + tolerance, over all months at once, started from the
+ *           stage-1 solutions (which together are feasible for it), to the
+ *           relative gap asked for.
+ * The result is a sf_plan: both stages' status, objective, gap and time, the
+ * assignment rows, and everything derived from them (coverage, FOC,
+ * build-up, cost, binding constraints).
+ *
+ * Status: a stage reports SF_SOLVE_OPTIMAL only when the solver proved
+ * optimality (stage 2: within the requested gap, which it reports); a time
+ * limit that stops a stage after a plan exists yields SF_SOLVE_FEASIBLE
+ * with the proven gap. A limit hit before any plan exists, or a solver
+ * failure, is SF_ERR_SOLVER; a model with no feasible plan SF_ERR_INFEASIBLE.
+ *
+ * Memory: a plan holds a pointer to its scenario (not owned: keep the
+ * scenario alive while the plan is used) and owns everything else;
+ * sf_plan_free() releases it.
+ */
+#ifndef STABFORCE_PLAN_H
+#define STABFORCE_PLAN_H
+
+#include <stdio.h>
+
+#include "buf.h"
+#include "error.h"
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sf_solver_kind { SF_SOLVER_CBC = 0, SF_SOLVER_GLPK = 1 } sf_solver_kind;
+
+typedef enum sf_solve_status {
+	SF_SOLVE_OPTIMAL = 0,    /* proven optimal (stage 2: within the gap asked for) */
+	SF_SOLVE_FEASIBLE = 1,   /* a plan, stopped early (time limit), gap reported */
+	SF_SOLVE_INFEASIBLE = 2, /* no plan exists */
+	SF_SOLVE_ERROR = 3,      /* solver failure, or a limit hit before any plan */
+	SF_SOLVE_NOT_RUN = 4     /* stage not run (stage1_only) */
+} sf_solve_status;
+
+/* "optimal", "feasible", "infeasible", "error", "not_run". */
+const char *sf_solve_status_str(sf_solve_status s);
+
+typedef struct sf_plan_options {
+	sf_solver_kind solver; /* default CBC */
+	double time_limit_s;   /* wall-clock limit for the whole plan, 0 = none */
+	double gap;            /* stage-2 relative gap, default 0.01 */
+	int threads;           /* solver threads, default 1 (deterministic) */
+	int stage1_only;       /* 1: skip stage 2 (risk analysis); rows are stage 1's */
+	int monolithic;        /* 1: stage 1 as one MILP over all months (bench peer) */
+	int no_warm_start;     /* 1: stage 2 started cold (bench peer) */
+	int progress;          /* 1: progress lines on stderr */
+} sf_plan_options;
+
+void sf_plan_options_init(sf_plan_options *o);
+
+typedef struct sf_stage_result {
+	sf_solve_status status;
+	double objective; /* best plan found (Z1 or Z2) */
+	double bound;     /* best proven bound */
+	double gap;       /* relative gap proven, |obj-bound|/max(1e-9,|obj|); 0 if optimal */
+	double seconds;   /* wall time */
+} sf_stage_result;
+
+/* One assignment row: `units` units of a pledge at a location on a task in a month. */
+typedef struct sf_assignment {
+	int month;       /* 1..M */
+	size_t pledge;   /* index */
+	size_t location; /* sector index, or SF_MISSION(sc) */
+	size_t task;     /* index */
+	int units;       /* >= 1 */
+} sf_assignment;
+
+typedef struct sf_plan {
+	const sf_scenario *scenario; /* not owned */
+	sf_stage_result stage1, stage2;
+	sf_solver_kind solver;
+
+	sf_assignment *rows; /* sorted by month, pledge, location, task */
+	size_t nrows;
+
+	/* Coverage, indexed SF_COV(sc, task, loc, month): capability units. */
+	double *required;
+	double *provided;
+	double *shortfall; /* max(0, required - provided) */
+	double z1;         /* weighted shortfall of the rows (== stage1 objective) */
+
+	int foc_month; /* first month from which every shortfall stays 0; 0 = never */
+
+	/* Personnel inside sectors, [contributor * M + (month-1)]. */
+	double *personnel_by_contributor;
+	/* Personnel inside sectors per month, [month-1]. */
+	double *personnel_in_sectors;
+	/* Personnel at mission, per month, [month-1]. */
+	double *personnel_at_mission;
+
+	/* Cost of the rows (Z2 parts), money. */
+	double cost_units;  /* sum monthly_cost * units */
+	double cost_deploy; /* sum deploy_cost * arrivals */
+	double cost_soft;   /* sum soft-veto penalty * person-months */
+	double cost_total;  /* the three added: Z2 */
+
+	/* Binding constraints (slack <= 1e-6 * max(1, rhs)). */
+	unsigned char *ceiling_binds; /* [month-1] */
+	unsigned char *share_binds;   /* [contributor * M + month-1] */
+	unsigned char *cap_binds;     /* [contributor * M + month-1] */
+
+	double seconds; /* total wall time */
+} sf_plan;
+
+#define SF_COV(sc, t, l, m) ((((t)*SF_NLOC(sc)) + (l)) * (size_t)(sc)->months + (size_t)((m)-1))
+
+/*
+ * Plan a scenario. On SF_OK *out holds a plan whose stage statuses say how
+ * exact it is. Any other return leaves *out NULL with err set.
+ */
+sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_plan **out,
+                        sf_error *err);
+
+/*
+ * Build a plan from given assignment rows (copied), computing every derived
+ * figure. Used by sf_plan_solve and by readers of saved plans; stage results
+ * are left SF_SOLVE_NOT_RUN for the caller to fill.
+ */
+sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, size_t nrows,
+                            sf_plan **out, sf_error *err);
+
+void sf_plan_free(sf_plan *p);
+
+/* Output, documented in docs/output.md. */
+sf_status sf_plan_write_text(const sf_plan *p, sf_buf *out, sf_error *err);
+sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err);
+sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err);
+
+typedef enum sf_model_format { SF_MODEL_LP = 0, SF_MODEL_MPS = 1 } sf_model_format;
+
+/*
+ * Write the model (stage 1 over all months, the form any other solver can
+ * take) to path. stage 2 when stage == 2 (needs Z1*, so it plans stage 1
+ * first).
+ */
+sf_status sf_model_export(const sf_scenario *sc, int stage, sf_model_format fmt, const char *path,
+                          sf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

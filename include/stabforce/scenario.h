@@ -1,0 +1,237 @@
+/*
+ * scenario.h - a stabilization-force scenario in memory (format 1).
+ *
+ * sf_scenario_load() reads a scenario YAML file and the sector GeoJSON it
+ * names, checks everything scenario-format.md and docs/scenario-format.md
+ * say, and either returns a scenario that is fully resolved (every id
+ * reference turned into an index, every month reference into 1..M, every
+ * caveat into a mask) or returns SF_ERR_SCENARIO with every problem it found
+ * listed in the sf_diags, each with file, line, column and key path.
+ *
+ * Indexing conventions used everywhere in libstabforce:
+ *   - months are 1..M (month 1 = mandate.start);
+ *   - locations are 0..nsectors-1 for the sectors, in file order, and
+ *     SF_MISSION(sc) == nsectors for the one `mission` location;
+ *   - tasks, unit types, contributors, pledges, stakeholders and vetoes are
+ *     0-based indices into their arrays, in file order.
+ *
+ * Memory: a scenario owns all its memory (one arena); sf_scenario_free()
+ * releases it. sf_scenario_clone() gives an independent deep copy that
+ * what-if analyses may edit: the `active` flags, masks, counts and months
+ * below are meant to be changed in a clone, and sf_scenario_add_pledge() /
+ * sf_scenario_add_veto() append. The planner reads only these fields, so an
+ * edited clone plans exactly like a file that says the same.
+ */
+#ifndef STABFORCE_SCENARIO_H
+#define STABFORCE_SCENARIO_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sf_scope { SF_SCOPE_SECTOR = 0, SF_SCOPE_MISSION = 1 } sf_scope;
+
+typedef enum sf_req_kind {
+	SF_REQ_PER = 0,      /* attributes[per] / every */
+	SF_REQ_VALUE = 1,    /* the same number in every open sector (or once, mission) */
+	SF_REQ_BY_SECTOR = 2 /* a number per sector; unlisted sectors need 0 */
+} sf_req_kind;
+
+typedef enum sf_veto_kind { SF_VETO_HARD = 0, SF_VETO_SOFT = 1 } sf_veto_kind;
+
+/* Where a node was in the scenario file, for messages about it later. */
+typedef struct sf_srcpos {
+	int line;   /* 1-based, 0 when the object was made in memory */
+	int column; /* 1-based */
+} sf_srcpos;
+
+typedef struct sf_attr {
+	char *name;
+	double value;
+} sf_attr;
+
+typedef struct sf_sector {
+	char *id;
+	char *name;     /* defaults to id */
+	int opens;      /* first month the force may operate there, 1..M */
+	sf_attr *attrs; /* attributes in file order */
+	size_t nattrs;
+	double threat;        /* attributes.threat, default 1 */
+	double area_km2_geom; /* area of the GeoJSON polygon, km^2 (geodesic approx.) */
+	sf_srcpos pos;
+} sf_sector;
+
+typedef struct sf_unit_type {
+	char *id;
+	char *name;
+	int personnel;       /* persons per unit, > 0 */
+	double monthly_cost; /* money per unit per month, >= 0 */
+	double deploy_cost;  /* money per arrival of one unit; default monthly_cost */
+	double *capability;  /* [ntasks]: capability units delivered per unit, >= 0 */
+	sf_srcpos pos;
+} sf_unit_type;
+
+typedef struct sf_ramp_step {
+	int from;     /* month 1..M */
+	double level; /* multiplier from that month on */
+} sf_ramp_step;
+
+typedef struct sf_task {
+	char *id;
+	char *name;
+	sf_scope scope;
+	double weight; /* > 0: priority of one capability-unit-month missing */
+	sf_req_kind req_kind;
+	char *req_per;         /* SF_REQ_PER: attribute name */
+	double req_every;      /* SF_REQ_PER: divisor, > 0 */
+	double req_value;      /* SF_REQ_VALUE */
+	double *req_by_sector; /* SF_REQ_BY_SECTOR: [nsectors], 0 where not listed */
+	sf_ramp_step *ramp;    /* sorted by from; NULL/0 means level 1 throughout */
+	size_t nramp;
+	sf_srcpos pos;
+} sf_task;
+
+typedef struct sf_pledge {
+	char *id;               /* "<contributor>-<n>" unless given */
+	size_t contributor;     /* index */
+	size_t unit;            /* index into unit_types */
+	int count;              /* units offered, >= 1 */
+	int from, to;           /* months, 1 <= from <= to <= M */
+	double confidence;      /* probability it materialises, [0,1], default 1 */
+	int delay_months;       /* risk analysis: from delayed by 0..delay_months */
+	unsigned char *task_ok; /* [ntasks]: 1 where the caveats allow the task */
+	unsigned char *loc_ok;  /* [nsectors+1]: 1 where allowed; [nsectors] = mission */
+	int has_task_caveat;    /* the file restricted tasks (allow or deny) */
+	int has_loc_caveat;     /* the file restricted locations */
+	char *source;           /* free text, may be NULL */
+	int active;             /* 1; 0 = left out (what-if, risk samples) */
+	sf_srcpos pos;
+} sf_pledge;
+
+typedef struct sf_contributor {
+	char *id;
+	char *name;
+	int has_cap;
+	double cap; /* personnel cap over all locations, when has_cap */
+	int active; /* 1; 0 = dropped (what-if, criticality) */
+	sf_srcpos pos;
+} sf_contributor;
+
+typedef struct sf_stakeholder {
+	char *id;
+	char *name;
+	sf_srcpos pos;
+} sf_stakeholder;
+
+typedef struct sf_veto {
+	size_t stakeholder; /* index */
+	size_t contributor; /* index */
+	sf_veto_kind kind;
+	double penalty;             /* soft: cost per person-month in covered sectors */
+	int all_sectors;            /* 1 = every sector */
+	unsigned char *sector_mask; /* [nsectors]: covered sectors (all 1 when all_sectors) */
+	char *source;
+	int active; /* 1; 0 = lifted (what-if, price of a veto) */
+	sf_srcpos pos;
+} sf_veto;
+
+typedef struct sf_scenario {
+	int format; /* 1 */
+	char *name;
+	char *as_of;          /* YYYY-MM-DD as written, may be NULL */
+	char *path;           /* the scenario file as given to load */
+	char *authority;      /* mandate.authority, may be NULL */
+	int start_year;       /* mandate.start */
+	int start_month;      /* 1..12 */
+	int months;           /* M >= 1 */
+	double troop_ceiling; /* T_max: personnel inside sectors, every month */
+	int has_max_share;
+	double max_share; /* sigma in (0,1], when has_max_share */
+
+	char *geojson_path; /* resolved relative to the scenario file */
+	char *id_property;  /* feature property holding the sector id */
+
+	sf_sector *sectors;
+	size_t nsectors;
+	sf_unit_type *unit_types;
+	size_t nunit_types;
+	sf_task *tasks;
+	size_t ntasks;
+	sf_contributor *contributors;
+	size_t ncontributors;
+	sf_pledge *pledges;
+	size_t npledges;
+	sf_stakeholder *stakeholders;
+	size_t nstakeholders;
+	sf_veto *vetoes;
+	size_t nvetoes;
+
+	struct sf_arena *arena; /* owns everything above */
+} sf_scenario;
+
+#define SF_MISSION(sc) ((sc)->nsectors)
+#define SF_NLOC(sc) ((sc)->nsectors + 1)
+
+typedef struct sf_load_options {
+	int skip_geometry; /* 1: do not read the GeoJSON (fuzzing, tests) */
+} sf_load_options;
+
+/*
+ * Read and check a scenario. On success *out is a new scenario and diags
+ * may hold warnings. On any error *out is NULL, the return is
+ * SF_ERR_SCENARIO (or SF_ERR_IO / SF_ERR_NOMEM) and diags lists every error
+ * found, up to diags->limit. opts may be NULL.
+ */
+sf_status sf_scenario_load(const char *path, const sf_load_options *opts, sf_scenario **out,
+                           sf_diags *diags);
+
+/* The same from memory; `name` is used in messages and to resolve paths. */
+sf_status sf_scenario_load_mem(const char *data, size_t len, const char *name,
+                               const sf_load_options *opts, sf_scenario **out, sf_diags *diags);
+
+void sf_scenario_free(sf_scenario *sc);
+
+/* A deep copy, independent of sc. */
+sf_status sf_scenario_clone(const sf_scenario *sc, sf_scenario **out, sf_error *err);
+
+/* Lookups by id; return -1 when absent. */
+long sf_scenario_find_sector(const sf_scenario *sc, const char *id);
+long sf_scenario_find_task(const sf_scenario *sc, const char *id);
+long sf_scenario_find_unit(const sf_scenario *sc, const char *id);
+long sf_scenario_find_contributor(const sf_scenario *sc, const char *id);
+long sf_scenario_find_pledge(const sf_scenario *sc, const char *id);
+long sf_scenario_find_stakeholder(const sf_scenario *sc, const char *id);
+/* A location id (sector id or "mission") to its index. */
+long sf_scenario_find_location(const sf_scenario *sc, const char *id);
+/* A location index to its id ("mission" for SF_MISSION). */
+const char *sf_scenario_location_id(const sf_scenario *sc, size_t loc);
+
+/* A sector attribute by name; returns 0 and sets *value, or -1 if absent. */
+int sf_sector_attr(const sf_sector *s, const char *name, double *value);
+
+/*
+ * Month references: "YYYY-MM" or an integer 1..M, to a month index.
+ * Returns 0 on success, -1 if malformed or outside the plan.
+ */
+int sf_scenario_parse_month(const sf_scenario *sc, const char *text, int *month);
+/* Month index 1..M to "YYYY-MM" in buf (size >= 8). */
+char *sf_scenario_month_label(const sf_scenario *sc, int month, char *buf, size_t n);
+
+/*
+ * Append a pledge (what-if): no caveats, confidence 1, active; the id is
+ * generated ("<contributor>-w<n>") when id is NULL. *index gets its index.
+ */
+sf_status sf_scenario_add_pledge(sf_scenario *sc, size_t contributor, size_t unit, int count,
+                                 int from, int to, const char *id, size_t *index, sf_error *err);
+/* Append a veto covering all sectors (what-if). */
+sf_status sf_scenario_add_veto(sf_scenario *sc, size_t stakeholder, size_t contributor,
+                               sf_veto_kind kind, double penalty, size_t *index, sf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,18 @@
+/*
+ * stabforce.h - the public API of libstabforce, in one include.
+ *
+ * The command (src/cli) and the server use only what this header pulls in.
+ */
+#ifndef STABFORCE_H
+#define STABFORCE_H
+
+#define STABFORCE_VERSION "0.1.0"
+
+#include "buf.h"
+#include "check.h"
+#include "error.h"
+#include "plan.h"
+#include "scenario.h"
+#include "table.h"
+
+#endif

@@ -1,0 +1,44 @@
+/*
+ * table.h - the tables every command prints: aligned text for people, CSV
+ * for machines (RFC 4180 quoting).
+ *
+ * Build a table column by column header, add rows cell by cell (cells are
+ * copied), then write it. Numeric columns (SF_ALIGN_RIGHT) are
+ * right-aligned in text. The table owns its memory; sf_table_free() frees it.
+ */
+#ifndef STABFORCE_TABLE_H
+#define STABFORCE_TABLE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum sf_align { SF_ALIGN_LEFT = 0, SF_ALIGN_RIGHT = 1 } sf_align;
+
+typedef struct sf_table sf_table;
+
+sf_table *sf_table_new(void);
+void sf_table_free(sf_table *t);
+sf_status sf_table_add_column(sf_table *t, const char *header, sf_align align);
+/* Start a new row; then add exactly one cell per column. */
+sf_status sf_table_begin_row(sf_table *t);
+sf_status sf_table_add_cell(sf_table *t, const char *text);
+sf_status sf_table_add_cellf(sf_table *t, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+size_t sf_table_rows(const sf_table *t);
+/* Aligned text: header, a rule, rows; two spaces between columns. */
+sf_status sf_table_write_text(const sf_table *t, sf_buf *out);
+/* CSV: header row then rows, CRLF-free ("\n"), quoted where needed. */
+sf_status sf_table_write_csv(const sf_table *t, sf_buf *out);
+/* Markdown pipe table (reports). */
+sf_status sf_table_write_markdown(const sf_table *t, sf_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,61 @@
+/*
+ * cli.h - what the stabforce command's files share. main.c dispatches
+ * `stabforce VERB ...` to sf_cmd_VERB(argc, argv) with argv[0] == VERB.
+ * Each command parses its own options (getopt_long), prints --help, and
+ * returns a process exit status (sf_status_exit_code for library errors).
+ *
+ * The command uses only the public API (include/stabforce/).
+ */
+#ifndef STABFORCE_CLI_H
+#define STABFORCE_CLI_H
+
+#include <stdio.h>
+
+#include "stabforce/stabforce.h"
+
+/* Weak while the commands are being written in parallel: main.c reports a
+ * command whose file is not built yet. */
+#define SF_CMD_DECL __attribute__((weak))
+
+SF_CMD_DECL int sf_cmd_validate(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_plan(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_check_plan(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_export(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_vetoes(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_caveats(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_critical(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_shopping(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_risk(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_whatif(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_compare(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_incidents(int argc, char **argv);
+SF_CMD_DECL int sf_cmd_aid(int argc, char **argv);
+
+/* Output formats every table-printing command accepts (--format). */
+typedef enum sf_cli_format {
+	SF_FMT_TEXT = 0,
+	SF_FMT_JSON = 1,
+	SF_FMT_CSV = 2,
+	SF_FMT_MD = 3,     /* markdown, for reports */
+	SF_FMT_GEOJSON = 4 /* incidents list only */
+} sf_cli_format;
+
+/* Parse a --format value; -1 (and a message on stderr) when unknown. */
+int sf_cli_parse_format(const char *cmd, const char *value, int allow_geojson);
+
+/*
+ * Load a scenario, printing every diagnostic as "file:line:col: error:
+ * path: message" on stderr. Returns the exit status to use (0 on success).
+ */
+int sf_cli_load_scenario(const char *path, sf_scenario **out);
+
+/* Print an error as "stabforce CMD: file:line:col: message" on stderr; returns its exit status. */
+int sf_cli_error(const char *cmd, const sf_error *err);
+
+/* Write the buffer to stdout (path NULL or "-") or, atomically (temp file + rename), to path. */
+int sf_cli_write_output(const char *cmd, const char *path, const sf_buf *b);
+
+/* Read a whole file; NULL with a message on stderr on failure. Caller frees. */
+char *sf_cli_read_file(const char *cmd, const char *path, size_t *len);
+
+#endif

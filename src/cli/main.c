@@ -1,0 +1,71 @@
+/*
+ * main.c - `stabforce VERB [options]`: dispatch to the command's file.
+ *
+ * Each verb lives in its own cmd_*.c with its own options and --help; this
+ * file only knows the list, the global --help and --version.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+        {"validate", sf_cmd_validate, "check a scenario file and list every error"},
+        {"plan", sf_cmd_plan, "plan the force: assignments, shortfall, FOC, cost"},
+        {"check-plan", sf_cmd_check_plan, "verify a plan against its scenario, independently"},
+        {"export", sf_cmd_export, "write the model as LP or MPS for another solver"},
+        {"vetoes", sf_cmd_vetoes, "price of every veto (each lifted alone)"},
+        {"caveats", sf_cmd_caveats, "price of every caveat of every pledge"},
+        {"critical", sf_cmd_critical, "what losing each contributor costs"},
+        {"shopping", sf_cmd_shopping, "what to ask contributors for"},
+        {"risk", sf_cmd_risk, "how likely the force is complete, pledges uncertain"},
+        {"whatif", sf_cmd_whatif, "plan an edited scenario and compare"},
+        {"compare", sf_cmd_compare, "two plans side by side"},
+        {"incidents", sf_cmd_incidents, "the incident register (ACLED-compatible)"},
+        {"aid", sf_cmd_aid, "the aid-flow register"},
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: stabforce COMMAND [OPTIONS] [ARGS]\n\n"
+	           "Plan a multinational stabilization force, price its politics, and\n"
+	           "monitor what it is there for.\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f,
+	        "\n'stabforce COMMAND --help' for a command's options; man stabforce for all.\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("stabforce %s\n", STABFORCE_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (!strcmp(argv[1], commands[i].name)) {
+			if (!commands[i].run) {
+				fprintf(stderr, "stabforce: command '%s' is not in this build\n",
+				        argv[1]);
+				return 2;
+			}
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	fprintf(stderr, "stabforce: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,53 @@
+/*
+ * geo.h - sector polygons (internal). The one adapter over GEOS (geo.c);
+ * the GeoJSON is read with Jansson because GEOS's GeoJSON reader drops
+ * feature properties.
+ *
+ * Used by the scenario reader (areas, ids matching sectors.list) and by the
+ * incident register (point in sector, nearest sector within a distance).
+ * Coordinates are lon/lat (WGS 84) as GeoJSON has them. Areas and distances
+ * are computed on a local equirectangular projection around each polygon's
+ * centroid latitude (error well under 1% at the scale of a sector).
+ */
+#ifndef STABFORCE_GEO_H
+#define STABFORCE_GEO_H
+
+#include <stddef.h>
+
+#include "stabforce/error.h"
+
+typedef struct sf__geo sf__geo;
+
+typedef enum sf__geo_method {
+	SF__GEO_NONE = 0,   /* outside every polygon and farther than max_km */
+	SF__GEO_INSIDE = 1, /* inside (or on the boundary of) a polygon */
+	SF__GEO_NEAREST = 2 /* outside, nearest polygon within max_km */
+} sf__geo_method;
+
+/*
+ * Read a GeoJSON FeatureCollection of Polygon/MultiPolygon features, each
+ * carrying its id in properties[id_property]. Problems (bad JSON with
+ * line:column, missing ids, duplicate ids, invalid or empty polygons) are
+ * added to diags as errors against `path`, with key paths such as
+ * features[2].geometry. Returns SF_OK, SF_ERR_IO, SF_ERR_SCENARIO or
+ * SF_ERR_NOMEM; *out is NULL unless SF_OK.
+ */
+sf_status sf__geo_load(const char *path, const char *id_property, sf__geo **out, sf_diags *diags);
+void sf__geo_free(sf__geo *g);
+
+size_t sf__geo_count(const sf__geo *g);
+const char *sf__geo_id(const sf__geo *g, size_t i);
+double sf__geo_area_km2(const sf__geo *g, size_t i);
+/* Index of the feature with this id, or -1. */
+long sf__geo_find(const sf__geo *g, const char *id);
+
+/*
+ * Locate a point: returns the feature index and sets *method (and
+ * *dist_km, 0 when inside), or returns -1 with *method = SF__GEO_NONE.
+ * Uses prepared geometries; not thread-safe on one sf__geo (the library
+ * runs one per process).
+ */
+long sf__geo_locate(sf__geo *g, double lon, double lat, double max_km, sf__geo_method *method,
+                    double *dist_km);
+
+#endif

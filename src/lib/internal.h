@@ -1,0 +1,51 @@
+/*
+ * internal.h - what the library's modules share and the public API does not
+ * show. Included first in every file of src/lib.
+ *
+ * Naming: sf_ public (include/stabforce/), sf__ internal across files,
+ * plain static within one file.
+ */
+#ifndef STABFORCE_INTERNAL_H
+#define STABFORCE_INTERNAL_H
+
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE
+#endif
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "stabforce/stabforce.h"
+
+/* ---------------------------------------------------------------- */
+/* Arena: many small allocations freed at once (one per scenario).    */
+
+typedef struct sf_arena sf_arena;
+
+sf_arena *sf__arena_new(void);
+void sf__arena_free(sf_arena *a);
+/* Zeroed memory, aligned for any type; NULL when out of memory. */
+void *sf__arena_alloc(sf_arena *a, size_t n);
+/* n elements of size each, overflow-checked, zeroed. */
+void *sf__arena_calloc(sf_arena *a, size_t count, size_t size);
+char *sf__arena_strdup(sf_arena *a, const char *s);
+char *sf__arena_strndup(sf_arena *a, const char *s, size_t n);
+
+/* ---------------------------------------------------------------- */
+/* Misc                                                               */
+
+/* Wall-clock seconds from a monotonic clock. */
+double sf__now(void);
+
+/* Overflow-checked malloc of count * size (NULL on overflow or OOM). */
+void *sf__mallocarray(size_t count, size_t size);
+void *sf__reallocarray(void *p, size_t count, size_t size);
+
+/* Levenshtein distance, capped: returns cap+1 when larger. For "did you mean". */
+size_t sf__edit_distance(const char *a, const char *b, size_t cap);
+/* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
+const char *sf__closest(const char *word, const char *const *candidates, size_t n);
+
+#define SF_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif
