@@ -41,7 +41,8 @@ sf_status sf_buf_add(sf_buf *b, const void *mem, size_t n);
 sf_status sf_buf_adds(sf_buf *b, const char *s);
 sf_status sf_buf_addc(sf_buf *b, char c);
 sf_status sf_buf_addf(sf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-sf_status sf_buf_vaddf(sf_buf *b, const char *fmt, va_list ap);
+sf_status sf_buf_vaddf(sf_buf *b, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
 /* The contents, "" when empty (never NULL). */
 const char *sf_buf_str(const sf_buf *b);
 /* Detach the contents (caller frees with free()); the buffer is left empty. */

@@ -63,6 +63,9 @@ typedef struct sf_sector {
 	double threat;        /* attributes.threat, default 1 */
 	double area_km2_geom; /* area of the GeoJSON polygon, km^2 (geodesic approx.) */
 	sf_srcpos pos;
+	/* `threat: from_register`: sf_scenario_apply_register() sets threat
+	 * (1 until then); the attribute is not in attrs. */
+	int threat_from_register;
 } sf_sector;
 
 typedef struct sf_unit_type {
@@ -93,6 +96,15 @@ typedef struct sf_task {
 	sf_ramp_step *ramp;    /* sorted by from; NULL/0 means level 1 throughout */
 	size_t nramp;
 	sf_srcpos pos;
+	/* `requirement: {from_aid: {...}}`: req_kind is SF_REQ_VALUE and
+	 * sf_scenario_apply_register() sets req_value (0 until then) to the
+	 * mean trucks entered per day over the window / trucks_per_escort. */
+	int req_from_aid;
+	double aid_trucks_per_escort; /* > 0, default 50 */
+	int aid_window_days;          /* >= 1, default 7 */
+	char *aid_source;             /* the aid source counted; NULL = the only one there is */
+	int aid_has_default;          /* 1: aid_default is used when there is no figure */
+	double aid_default;           /* the requirement without figures, >= 0 */
 } sf_task;
 
 typedef struct sf_pledge {
@@ -139,6 +151,56 @@ typedef struct sf_veto {
 	sf_srcpos pos;
 } sf_veto;
 
+/* The `register:` block: where inputs from the registers come from. */
+typedef struct sf_register_spec {
+	int used;               /* 1: some sector or task takes an input from the register */
+	int given;              /* 1: the file has a `register:` block */
+	char *db;               /* register.db resolved against the scenario's directory
+	                         * (NULL only when the file has no block); after
+	                         * sf_scenario_apply_register(): the store read */
+	char *as_of;            /* register.as_of, else the scenario's as_of; NULL = latest data */
+	int threat_window_days; /* register.threat.window_days, default 28 */
+	double threat_min;      /* register.threat.min, default 0.5 */
+	double threat_max;      /* register.threat.max, default 2.0 */
+	double threat_weight;   /* register.threat.weight (exponent), default 1 */
+	char *population_attr;  /* register.threat.population, default "population" */
+	int threat_has_default; /* 1: threat_default is used when the window has no incident */
+	double threat_default;  /* register.threat.default, > 0 */
+	sf_srcpos pos;          /* of the block */
+} sf_register_spec;
+
+/* sectors.location_overrides: an incident at `location` (case-insensitive) is in `sector`. */
+typedef struct sf_location_override {
+	char *location;
+	size_t sector; /* index */
+} sf_location_override;
+
+typedef enum sf_register_input_kind {
+	SF_INPUT_THREAT = 0,     /* a sector's threat from the incident register */
+	SF_INPUT_AID_ESCORTS = 1 /* a task's requirement from the aid register */
+} sf_register_input_kind;
+
+/* One value sf_scenario_apply_register() took from the register. */
+typedef struct sf_register_input {
+	sf_register_input_kind kind;
+	size_t index;         /* the sector (threat) or the task (aid escorts) */
+	double value;         /* the threat multiplier or the requirement set */
+	int defaulted;        /* 1: no data in the window; value is the scenario's default */
+	char window_from[11]; /* YYYY-MM-DD, first day of the trailing window ("" when none) */
+	char window_to[11];   /* last day (as_of) */
+	int window_days;
+	/* threat */
+	long incidents;         /* the sector's non-retracted incidents in the window */
+	double population;      /* the sector's population attribute */
+	double rate_per_100k;   /* incidents per 100,000 people */
+	double all_sector_rate; /* the same over all sectors with a population */
+	/* aid escorts */
+	double trucks_per_day;    /* mean trucks entered per day with a figure */
+	long days_with_data;      /* days with a figure in the window */
+	double trucks_per_escort; /* the divisor */
+	char source[64];          /* the aid source counted */
+} sf_register_input;
+
 typedef struct sf_scenario {
 	int format; /* 1 */
 	char *name;
@@ -171,6 +233,16 @@ typedef struct sf_scenario {
 	size_t nvetoes;
 
 	struct sf_arena *arena; /* owns everything above */
+
+	/* ---- Inputs from the registers (docs/scenario-format.md) ---- */
+	sf_register_spec reg;                     /* the `register:` block */
+	sf_location_override *location_overrides; /* sectors.location_overrides, file order */
+	size_t nlocation_overrides;
+	/* What sf_scenario_apply_register() took from the register, one entry
+	 * per value set (threats in sector order, then aid requirements in task
+	 * order); empty until it runs. */
+	sf_register_input *register_inputs;
+	size_t nregister_inputs;
 } sf_scenario;
 
 #define SF_MISSION(sc) ((sc)->nsectors)

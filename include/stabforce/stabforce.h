@@ -8,10 +8,12 @@
 
 #define STABFORCE_VERSION "0.1.0"
 
+#include "analysis.h"
 #include "buf.h"
 #include "check.h"
 #include "error.h"
 #include "plan.h"
+#include "register.h"
 #include "scenario.h"
 #include "table.h"
 

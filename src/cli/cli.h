@@ -49,6 +49,18 @@ int sf_cli_parse_format(const char *cmd, const char *value, int allow_geojson);
  */
 int sf_cli_load_scenario(const char *path, sf_scenario **out);
 
+/*
+ * Load a scenario to plan it: sf_cli_load_scenario(), then, when the
+ * scenario takes inputs from the registers (threat: from_register,
+ * requirement: {from_aid}), take them from the store at db (NULL: the
+ * scenario's register.db) with sf_scenario_apply_register_db(). A default
+ * used for lack of data is warned about on stderr. Every command that
+ * plans or checks a plan loads through this, so they all see the same
+ * numbers. Returns the exit status to use (0 on success).
+ */
+int sf_cli_load_scenario_for_planning(const char *cmd, const char *path, const char *db,
+                                      sf_scenario **out);
+
 /* Print an error as "stabforce CMD: file:line:col: message" on stderr; returns its exit status. */
 int sf_cli_error(const char *cmd, const sf_error *err);
 

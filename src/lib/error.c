@@ -50,8 +50,10 @@ void sf_error_clear(sf_error *err)
 		memset(err, 0, sizeof *err);
 }
 
-static sf_status vset(sf_error *err, sf_status code, const char *file, int line, int column,
-                      const char *path, const char *fmt, va_list ap)
+__attribute__((format(printf, 7, 0))) static sf_status vset(sf_error *err, sf_status code,
+                                                            const char *file, int line, int column,
+                                                            const char *path, const char *fmt,
+                                                            va_list ap)
 {
 	if (!err || err->code != SF_OK)
 		return code;

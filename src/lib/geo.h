@@ -40,6 +40,8 @@ const char *sf__geo_id(const sf__geo *g, size_t i);
 double sf__geo_area_km2(const sf__geo *g, size_t i);
 /* Index of the feature with this id, or -1. */
 long sf__geo_find(const sf__geo *g, const char *id);
+/* Where feature i starts in the GeoJSON text (1-based; 0 when unknown). */
+void sf__geo_pos(const sf__geo *g, size_t i, int *line, int *column);
 
 /*
  * Locate a point: returns the feature index and sets *method (and
