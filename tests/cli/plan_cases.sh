@@ -1,0 +1,98 @@
+#!/bin/sh
+# plan_cases.sh - the hand-worked planning cases (tests/cases/plan/*/).
+#
+# For every case: plan it with CBC (--format json), verify the plan with
+# check-plan (it must pass), check every line of the case's expected.txt
+# against the plan JSON (with jget, see jget.c for the syntax), then plan
+# it again with GLPK, verify that plan too, and require the two stage-1
+# optima to agree within 1e-6 relative. Last, check-plan itself must
+# reject a hand-made plan that breaks a hard veto (exit 1) and a file
+# that is not a plan (exit 2).
+#
+# Usage: plan_cases.sh JGET [CASE-NAME...]   ($STABFORCE, $SRCDIR from meson)
+set -u
+
+JGET=${1:?usage: plan_cases.sh JGET [case...]}
+shift
+: "${STABFORCE:?}" "${SRCDIR:?}"
+CASES=$SRCDIR/tests/cases/plan
+T=$(mktemp -d "${TMPDIR:-/tmp}/sf-plan-cases.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+failed=0
+n=0
+
+fail() {
+	echo "FAIL $*"
+	failed=$((failed + 1))
+}
+
+run_case() {
+	dir=$1
+	name=$(basename "$dir")
+	sc=$dir/scenario.yaml
+	n=$((n + 1))
+	before=$failed
+
+	if ! "$STABFORCE" plan "$sc" --format json >"$T/$name.cbc.json" 2>"$T/err"; then
+		fail "$name: plan (cbc) failed: $(cat "$T/err")"
+		return
+	fi
+	if ! "$STABFORCE" check-plan "$sc" "$T/$name.cbc.json" >"$T/out" 2>&1; then
+		fail "$name: check-plan rejects the cbc plan:"
+		cat "$T/out"
+	fi
+	while IFS= read -r line || [ -n "$line" ]; do
+		case $line in '' | '#'*) continue ;; esac
+		"$JGET" "$T/$name.cbc.json" --expect "$line" 2>"$T/err" ||
+			fail "$name: $(cat "$T/err")"
+	done <"$dir/expected.txt"
+
+	if ! "$STABFORCE" plan "$sc" --format json --solver glpk >"$T/$name.glpk.json" 2>"$T/err"; then
+		fail "$name: plan (glpk) failed: $(cat "$T/err")"
+		return
+	fi
+	if ! "$STABFORCE" check-plan "$sc" "$T/$name.glpk.json" >"$T/out" 2>&1; then
+		fail "$name: check-plan rejects the glpk plan:"
+		cat "$T/out"
+	fi
+	a=$("$JGET" "$T/$name.cbc.json" stage1.objective)
+	b=$("$JGET" "$T/$name.glpk.json" stage1.objective)
+	"$JGET" --close "$a" "$b" || fail "$name: stage 1 optimum cbc $a, glpk $b"
+	[ $failed -eq "$before" ] && echo "ok $name (Z1 cbc $a, glpk $b)"
+}
+
+if [ $# -gt 0 ]; then
+	for c in "$@"; do run_case "$CASES/$c"; done
+else
+	for d in "$CASES"/*/; do
+		[ -f "$d/scenario.yaml" ] && run_case "${d%/}"
+	done
+fi
+
+# check-plan on plans it must reject.
+sc=$CASES/01-hard-veto/scenario.yaml
+"$STABFORCE" check-plan "$sc" "$SRCDIR/tests/cli/data/hard-veto-violation.json" >"$T/out" 2>&1
+rc=$?
+[ $rc -eq 1 ] || fail "check-plan on a vetoed row: exit $rc, expected 1"
+grep -qF 'hard_veto: row 0: month 1 (2026-01): pledge TUR-1 of TUR at north: ISR has a hard veto on TUR there' "$T/out" ||
+	{ fail "check-plan does not report the hard veto:"; cat "$T/out"; }
+grep -qF 'foc: ' "$T/out" && { fail "check-plan reports a wrong FOC:"; cat "$T/out"; }
+
+"$STABFORCE" check-plan --format json "$sc" "$SRCDIR/tests/cli/data/hard-veto-violation.json" >"$T/out.json" 2>/dev/null
+rc=$?
+[ $rc -eq 1 ] || fail "check-plan --format json on a vetoed row: exit $rc, expected 1"
+"$JGET" "$T/out.json" --expect 'ok=false' 2>"$T/err" || fail "check-plan json: $(cat "$T/err")"
+"$JGET" "$T/out.json" --expect 'violations.0.constraint=hard_veto' 2>"$T/err" ||
+	fail "check-plan json: $(cat "$T/err")"
+"$JGET" "$T/out.json" --expect 'violations.0.row=0' 2>"$T/err" || fail "check-plan json: $(cat "$T/err")"
+
+printf '[1, 2]\n' >"$T/notaplan.json"
+"$STABFORCE" check-plan "$sc" "$T/notaplan.json" >"$T/out" 2>&1
+rc=$?
+[ $rc -eq 2 ] || fail "check-plan on a non-plan: exit $rc, expected 2"
+
+if [ $failed -gt 0 ]; then
+	echo "$failed failure(s) in $n case(s)"
+	exit 1
+fi
+echo "all $n cases pass"
