@@ -139,6 +139,8 @@ void sf_plan_free(sf_plan *p);
 sf_status sf_plan_write_text(const sf_plan *p, sf_buf *out, sf_error *err);
 sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err);
 sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err);
+/* The text summary's sections as markdown tables (reports; `plan --format md`). */
+sf_status sf_plan_write_markdown(const sf_plan *p, sf_buf *out, sf_error *err);
 
 typedef enum sf_model_format { SF_MODEL_LP = 0, SF_MODEL_MPS = 1 } sf_model_format;
 

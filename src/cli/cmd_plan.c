@@ -1,0 +1,196 @@
+/*
+ * cmd_plan.c - `stabforce plan SCENARIO.yaml`: plan the force.
+ *
+ * Loads the scenario (every problem reported with file:line:col), solves
+ * the two-stage model with sf_plan_solve() and writes the plan as a text
+ * summary (default), JSON, CSV or markdown (docs/output.md), to stdout or
+ * atomically to --output. Nothing is written when planning fails.
+ *
+ * Exit status: 0 a plan was produced (its stage statuses say whether it
+ * is proven optimal or stopped early), 2 invalid scenario or usage, 3 the
+ * solver failed or found no plan, 4 I/O.
+ *
+ * --monolithic and --cold-stage2 are hidden: they switch to the benchmark
+ * peers (stage 1 as one MILP; stage 2 without the MIP start).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const CMD = "plan";
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: stabforce plan [OPTIONS] SCENARIO.yaml\n"
+		"\n"
+		"Compute the optimal force plan: stage 1 minimises the weighted shortfall\n"
+		"(month by month, each month proven optimal), stage 2 the cost with the\n"
+		"shortfall held at its optimum. Reports both stages' status and gap,\n"
+		"the assignments, coverage, build-up, FOC month, cost and binding\n"
+		"constraints (docs/model.md, docs/output.md).\n"
+		"\n"
+		"options:\n"
+		"  -f, --format FMT      text (default), json, csv (assignment rows) or md\n"
+		"  -o, --output FILE     write there (atomically) instead of stdout\n"
+		"  -s, --solver NAME     cbc (default) or glpk\n"
+		"  -t, --time-limit SEC  wall-clock limit for the whole plan (default none);\n"
+		"                        a stage stopped with a plan reports 'feasible' and\n"
+		"                        its proven gap\n"
+		"  -g, --gap REL         stage-2 relative gap (default 0.01)\n"
+		"  -j, --threads N       solver threads (default 1, deterministic)\n"
+		"  -q, --quiet           no progress lines on stderr\n"
+		"      --db STORE        the register to take inputs from (threat:\n"
+		"                        from_register, from_aid) instead of the\n"
+		"                        scenario's register.db\n"
+		"  -h, --help            this help\n"
+		"\n"
+		"exit status: 0 plan produced, 2 invalid scenario or usage, 3 solver failure\n"
+		"or no plan, 4 I/O error\n");
+}
+
+int sf_cmd_plan(int argc, char **argv)
+{
+	enum { OPT_MONOLITHIC = 256, OPT_COLD = 257, OPT_DB = 258 };
+	static const struct option longopts[] = {
+		{"format", required_argument, NULL, 'f'},
+		{"output", required_argument, NULL, 'o'},
+		{"solver", required_argument, NULL, 's'},
+		{"time-limit", required_argument, NULL, 't'},
+		{"gap", required_argument, NULL, 'g'},
+		{"threads", required_argument, NULL, 'j'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{"monolithic", no_argument, NULL, OPT_MONOLITHIC},
+		{"cold-stage2", no_argument, NULL, OPT_COLD},
+		{"db", required_argument, NULL, OPT_DB},
+		{NULL, 0, NULL, 0},
+	};
+	sf_plan_options o;
+	int fmt = SF_FMT_TEXT, quiet = 0, c, rc = 0;
+	const char *output = NULL, *db = NULL;
+	sf_scenario *sc = NULL;
+	sf_plan *plan = NULL;
+	sf_error err;
+	sf_buf out;
+	sf_status st;
+
+	sf_plan_options_init(&o);
+	sf_error_clear(&err);
+	sf_buf_init(&out, 0);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "f:o:s:t:g:j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 0);
+			if (fmt < 0)
+				return 2;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 's':
+			if (strcmp(optarg, "cbc") == 0) {
+				o.solver = SF_SOLVER_CBC;
+			} else if (strcmp(optarg, "glpk") == 0) {
+				o.solver = SF_SOLVER_GLPK;
+			} else {
+				fprintf(stderr, "stabforce %s: unknown solver '%s' (cbc or glpk)\n",
+					CMD, optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			if (sf_parse_double(optarg, &o.time_limit_s) != 0 || !(o.time_limit_s > 0)) {
+				fprintf(stderr,
+					"stabforce %s: time limit '%s' is not a positive number of "
+					"seconds\n",
+					CMD, optarg);
+				return 2;
+			}
+			break;
+		case 'g':
+			if (sf_parse_double(optarg, &o.gap) != 0 || !(o.gap >= 0) || o.gap >= 1) {
+				fprintf(stderr, "stabforce %s: gap '%s' is not a number in [0, 1)\n",
+					CMD, optarg);
+				return 2;
+			}
+			break;
+		case 'j': {
+			long n;
+			if (sf_parse_long(optarg, &n) != 0 || n < 1 || n > 64) {
+				fprintf(stderr, "stabforce %s: threads '%s' is not a number 1..64\n",
+					CMD, optarg);
+				return 2;
+			}
+			o.threads = (int)n;
+			break;
+		}
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case OPT_MONOLITHIC:
+			o.monolithic = 1;
+			break;
+		case OPT_COLD:
+			o.no_warm_start = 1;
+			break;
+		case OPT_DB:
+			db = optarg;
+			break;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "stabforce %s: expected one scenario file\n", CMD);
+		usage(stderr);
+		return 2;
+	}
+	if (fmt == SF_FMT_GEOJSON) {
+		fprintf(stderr, "stabforce %s: format 'geojson' is not available for a plan\n", CMD);
+		return 2;
+	}
+	o.progress = !quiet && isatty(STDERR_FILENO);
+
+	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], db, &sc);
+	if (rc != 0)
+		goto out;
+	st = sf_plan_solve(sc, &o, &plan, &err);
+	if (st != SF_OK) {
+		rc = sf_cli_error(CMD, &err);
+		goto out;
+	}
+	switch (fmt) {
+	case SF_FMT_JSON:
+		st = sf_plan_write_json(plan, &out, &err);
+		break;
+	case SF_FMT_CSV:
+		st = sf_plan_write_csv(plan, &out, &err);
+		break;
+	case SF_FMT_MD:
+		st = sf_plan_write_markdown(plan, &out, &err);
+		break;
+	default:
+		st = sf_plan_write_text(plan, &out, &err);
+		break;
+	}
+	if (st != SF_OK) {
+		rc = sf_cli_error(CMD, &err);
+		goto out;
+	}
+	rc = sf_cli_write_output(CMD, output, &out);
+out:
+	sf_buf_release(&out);
+	sf_plan_free(plan);
+	sf_scenario_free(sc);
+	return rc;
+}

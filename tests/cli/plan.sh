@@ -1,0 +1,110 @@
+#!/bin/sh
+# plan.sh - `stabforce plan` and `stabforce export` end to end on
+# examples/minimal: every output format, the exit statuses (0 plan, 2 bad
+# usage or scenario, 3 no plan), nothing written when planning fails, and
+# the exported LP/MPS solved by the `cbc` and `glpsol` programs giving the
+# planner's stage-1 optimum (skipped for a program that is not installed).
+#
+#   sh plan.sh JGET       ($STABFORCE, $SRCDIR from meson)
+set -u
+
+JGET=${1:?usage: plan.sh JGET}
+: "${STABFORCE:?}" "${SRCDIR:?}"
+SCEN=$SRCDIR/examples/minimal/scenario.yaml
+T=$(mktemp -d "${TMPDIR:-/tmp}/sf-plan.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+failed=0
+
+fail() {
+	echo "FAIL: $*"
+	failed=$((failed + 1))
+}
+
+# Text summary (default), exit 0.
+"$STABFORCE" plan "$SCEN" >"$T/plan.txt" 2>"$T/err" || fail "plan exited $?: $(cat "$T/err")"
+for s in 'Stage 1 (weighted shortfall)' 'Force build-up' 'Coverage' \
+	'Full operational capability' 'Cost' 'Binding constraints'; do
+	grep -q "$s" "$T/plan.txt" || fail "text summary has no '$s'"
+done
+[ -s "$T/err" ] && fail "plan wrote on stderr when it is not a terminal: $(cat "$T/err")"
+
+# JSON: stage 1 optimal; the reported Z1 is the rows' weighted shortfall.
+"$STABFORCE" plan "$SCEN" --format json --output "$T/plan.json" || fail "plan --format json"
+[ "$("$JGET" "$T/plan.json" stage1.status)" = optimal ] || fail "stage 1 not optimal"
+[ "$("$JGET" "$T/plan.json" solver)" = cbc ] || fail "solver is not cbc"
+z1=$("$JGET" "$T/plan.json" stage1.objective)
+"$JGET" --close "$z1" "$("$JGET" "$T/plan.json" z1)" || fail "stage1.objective $z1 is not the rows' z1"
+"$STABFORCE" check-plan "$SCEN" "$T/plan.json" >"$T/check" 2>&1 || fail "check-plan: $(cat "$T/check")"
+
+# GLPK agrees on stage 1.
+"$STABFORCE" plan "$SCEN" --solver glpk --format json -o "$T/glpk.json" || fail "plan --solver glpk"
+"$JGET" --close "$z1" "$("$JGET" "$T/glpk.json" stage1.objective)" || fail "glpk stage 1 differs from cbc"
+[ "$("$JGET" "$T/glpk.json" solver)" = glpk ] || fail "solver is not glpk"
+
+# Benchmark peers give the same optima.
+"$STABFORCE" plan "$SCEN" --monolithic --cold-stage2 --gap 0 -f json -o "$T/mono.json" ||
+	fail "plan --monolithic --cold-stage2"
+"$JGET" --close "$z1" "$("$JGET" "$T/mono.json" stage1.objective)" || fail "monolithic stage 1 differs"
+
+# CSV and markdown.
+"$STABFORCE" plan "$SCEN" -f csv >"$T/plan.csv" || fail "plan --format csv"
+[ "$(head -n 1 "$T/plan.csv")" = "month,label,pledge,contributor,unit,location,task,units" ] ||
+	fail "csv header is '$(head -n 1 "$T/plan.csv")'"
+rows=$("$JGET" "$T/plan.json" assignments | tr -cd '{' | wc -c)
+[ "$(($(wc -l <"$T/plan.csv") - 1))" -eq "$rows" ] || fail "csv rows differ from json assignments"
+"$STABFORCE" plan "$SCEN" -f md >"$T/plan.md" || fail "plan --format md"
+grep -q '^### Force build-up' "$T/plan.md" || fail "markdown has no build-up section"
+grep -q '^| month |' "$T/plan.md" || fail "markdown has no table"
+
+# Usage errors and invalid scenarios: exit 2; an unreadable file: 4.
+"$STABFORCE" plan --help >/dev/null 2>&1 || fail "plan --help"
+"$STABFORCE" plan >/dev/null 2>&1
+[ $? -eq 2 ] || fail "plan without a scenario does not exit 2"
+"$STABFORCE" plan "$SCEN" --solver simplex >/dev/null 2>&1
+[ $? -eq 2 ] || fail "unknown solver does not exit 2"
+"$STABFORCE" plan "$SCEN" --gap 2 >/dev/null 2>&1
+[ $? -eq 2 ] || fail "--gap 2 does not exit 2"
+printf 'format: 1\nname: broken\n' >"$T/bad.yaml"
+"$STABFORCE" plan "$T/bad.yaml" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "an invalid scenario does not exit 2"
+"$STABFORCE" plan "$T/missing.yaml" >/dev/null 2>&1
+[ $? -eq 4 ] || fail "a missing scenario file does not exit 4 (I/O)"
+
+# No plan (the budget is gone before month 1 is solved): exit 3, nothing written.
+"$STABFORCE" plan "$SCEN" --time-limit 1e-9 -o "$T/none.json" 2>"$T/err"
+rc=$?
+[ $rc -eq 3 ] || fail "an exhausted time limit exits $rc, not 3"
+grep -q 'time limit of 1e-09 s reached before any plan was found in stage 1, month 1' "$T/err" ||
+	fail "time-limit message: $(cat "$T/err")"
+[ -e "$T/none.json" ] && fail "a failed plan wrote its output file"
+
+# Export: LP and MPS, stages 1 and 2.
+"$STABFORCE" export --help >/dev/null 2>&1 || fail "export --help"
+"$STABFORCE" export "$SCEN" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "export without --lp/--mps does not exit 2"
+"$STABFORCE" export "$SCEN" --stage 3 --lp "$T/x.lp" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "export --stage 3 does not exit 2"
+for st in 1 2; do
+	"$STABFORCE" export "$SCEN" --stage $st --lp "$T/s$st.lp" || fail "export --stage $st --lp"
+	"$STABFORCE" export "$SCEN" --stage $st --mps "$T/s$st.mps" || fail "export --stage $st --mps"
+	[ -s "$T/s$st.lp" ] && [ -s "$T/s$st.mps" ] || fail "export stage $st wrote nothing"
+done
+want1=$z1
+want2=$("$JGET" "$T/mono.json" stage2.objective)
+if command -v cbc >/dev/null 2>&1; then
+	for f in s1.lp s1.mps; do
+		v=$(cbc "$T/$f" solve quit | sed -n 's/^Objective value: *//p')
+		"$JGET" --close "$v" "$want1" || fail "cbc on exported $f: $v, planner $want1"
+	done
+	v=$(cbc "$T/s2.lp" solve quit | sed -n 's/^Objective value: *//p')
+	"$JGET" --close "$v" "$want2" || fail "cbc on exported s2.lp: $v, planner $want2"
+fi
+if command -v glpsol >/dev/null 2>&1; then
+	v=$(glpsol --lp "$T/s1.lp" -o /dev/stdout | sed -n 's/^Objective: *obj = *\([^ ]*\).*/\1/p')
+	"$JGET" --close "$v" "$want1" || fail "glpsol on exported s1.lp: $v, planner $want1"
+	v=$(glpsol --freemps "$T/s1.mps" -o /dev/stdout | sed -n 's/^Objective: *obj = *\([^ ]*\).*/\1/p')
+	"$JGET" --close "$v" "$want1" || fail "glpsol on exported s1.mps: $v, planner $want1"
+fi
+
+[ $failed -eq 0 ] || exit 1
+echo "ok"

@@ -1,0 +1,395 @@
+/*
+ * test_plan.c - sf_plan_solve, sf_plan_from_rows and the plan's outputs.
+ *
+ *   - the worked example of plan_fixture.h (Z1* = 60, Z2* = 43, the share
+ *     cap binding, FOC never) with CBC and GLPK, decomposed and
+ *     monolithic, warm and cold stage 2;
+ *   - a hard veto raises Z1 to the hand-computed 80;
+ *   - FOC: no requirement at all (1), short only in month 1 (2), short in
+ *     the last month (never);
+ *   - arrivals, unit and soft-veto costs and binding flags recomputed from
+ *     hand-made rows;
+ *   - 30 seeded random scenarios: CBC and GLPK agree on Z1* to 1e-6
+ *     relative, the monolithic stage 1 agrees with the month-by-month one,
+ *     stage 2 keeps Z1 within its tolerance, the reported Z1 equals the
+ *     rows' weighted shortfall;
+ *   - a scenario read from YAML (sf_scenario_load_mem) plans like the
+ *     hand-built one;
+ *   - JSON, CSV, text and markdown carry the figures.
+ */
+#include "internal.h"
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "plan_fixture.h"
+
+static sf_plan *solve(const sf_scenario *sc, sf_solver_kind solver, int monolithic, int cold)
+{
+	sf_plan_options o;
+	sf_plan *p = NULL;
+	sf_error err;
+
+	sf_plan_options_init(&o);
+	o.solver = solver;
+	o.monolithic = monolithic;
+	o.no_warm_start = cold;
+	o.gap = 0;
+	sf_error_clear(&err);
+	if (sf_plan_solve(sc, &o, &p, &err) != SF_OK)
+		fail_msg("plan failed: %s", err.message);
+	return p;
+}
+
+static void test_worked(void **state)
+{
+	(void)state;
+	sf_scenario *sc = fx_worked();
+
+	for (int k = 0; k < 8; k++) {
+		sf_plan *p = solve(sc, k & 1 ? SF_SOLVER_GLPK : SF_SOLVER_CBC, (k >> 1) & 1,
+				   (k >> 2) & 1);
+		assert_int_equal(p->stage1.status, SF_SOLVE_OPTIMAL);
+		assert_int_equal(p->stage2.status, SF_SOLVE_OPTIMAL);
+		assert_true(fabs(p->stage1.objective - 60) < 1e-9);
+		assert_true(fabs(p->z1 - 60) < 1e-9);
+		assert_true(fabs(p->stage2.objective - 43) < 1e-9);
+		assert_true(fabs(p->cost_total - 43) < 1e-9);
+		assert_true(p->cost_units == 22 && p->cost_deploy == 21 && p->cost_soft == 0);
+		assert_int_equal(p->foc_month, 0);
+		/* Month 2: X 100 + Y 100 in sectors, X (soft-vetoed in north) in south. */
+		assert_true(p->personnel_by_contributor[0 * 2 + 1] == 100);
+		assert_true(p->personnel_by_contributor[1 * 2 + 1] == 100);
+		assert_true(p->personnel_in_sectors[0] == 0);
+		assert_true(p->personnel_at_mission[0] == 10);
+		for (size_t i = 0; i < p->nrows; i++)
+			if (p->rows[i].pledge == 0)
+				assert_int_equal(p->rows[i].location, 1);
+		assert_true(p->share_binds[0 * 2 + 1] && p->share_binds[1 * 2 + 1]);
+		assert_false(p->share_binds[0 * 2 + 0]); /* X has nobody in month 1 */
+		assert_false(p->ceiling_binds[0] || p->ceiling_binds[1]);
+		/* Coverage of poc in north, month 2: required 2, provided 1. */
+		size_t c = SF_COV(sc, 0, 0, 2);
+		assert_true(p->required[c] == 2 && p->provided[c] + p->shortfall[c] == 2);
+		sf_plan_free(p);
+	}
+
+	/* A hard veto on X everywhere: month 2 Y alone is 100% > 50%: Z1 = 80. */
+	fx_add_veto(sc, 0, SF_VETO_HARD, 0, 1);
+	for (int k = 0; k < 2; k++) {
+		sf_plan *p = solve(sc, k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, 0, 0);
+		assert_true(fabs(p->stage1.objective - 80) < 1e-9);
+		assert_true(fabs(p->stage2.objective - 3) < 1e-9); /* trainer: 2 months + 1 arrival */
+		sf_plan_free(p);
+	}
+	/* Without the share cap, X alone covers what the ceiling allows. */
+	sc->vetoes[sc->nvetoes - 1].active = 0;
+	sc->has_max_share = 0;
+	{
+		sf_plan *p = solve(sc, SF_SOLVER_CBC, 0, 0);
+		/* ceiling 250: 2 inf a month in sectors; 4 needed: 2 short x 10 x 2 months */
+		assert_true(fabs(p->stage1.objective - 40) < 1e-9);
+		assert_true(p->ceiling_binds[0] == 0); /* 200 of 250 is not binding */
+		sf_plan_free(p);
+	}
+	sc->troop_ceiling = 200;
+	{
+		sf_plan *p = solve(sc, SF_SOLVER_CBC, 0, 0);
+		assert_true(fabs(p->stage1.objective - 40) < 1e-9);
+		assert_true(p->ceiling_binds[0] && p->ceiling_binds[1]);
+		sf_plan_free(p);
+	}
+	fx_free(sc);
+}
+
+static void test_foc(void **state)
+{
+	(void)state;
+	/* No requirement at all: FOC is month 1. */
+	sf_scenario *sc = fx_new(3, 1, 1000);
+	fx_add_task(sc, "poc", SF_SCOPE_SECTOR, 1, 0);
+	fx_add_unit(sc, "inf", 10, 1);
+	sf_plan *p = solve(sc, SF_SOLVER_CBC, 0, 0);
+	assert_int_equal(p->foc_month, 1);
+	assert_int_equal(p->nrows, 0);
+	assert_true(p->stage1.objective == 0 && p->stage2.objective == 0);
+	sf_plan_free(p);
+	fx_free(sc);
+
+	/* One unit from month 2 covers the whole requirement: FOC 2. */
+	sc = fx_new(3, 1, 1000);
+	size_t t = fx_add_task(sc, "poc", SF_SCOPE_SECTOR, 1, 1);
+	size_t u = fx_add_unit(sc, "inf", 10, 1);
+	fx_cap(sc, u, t, 1);
+	size_t c = fx_add_contributor(sc, "A");
+	fx_add_pledge(sc, "A-1", c, u, 1, 2, 3);
+	p = solve(sc, SF_SOLVER_CBC, 0, 0);
+	assert_int_equal(p->foc_month, 2);
+	assert_true(fabs(p->z1 - 1) < 1e-12);
+	sf_plan_free(p);
+	/* Leaves after month 2: short in month 3, the last: never. */
+	sc->pledges[0].to = 2;
+	p = solve(sc, SF_SOLVER_CBC, 0, 0);
+	assert_int_equal(p->foc_month, 0);
+	sf_plan_free(p);
+	fx_free(sc);
+}
+
+static void test_from_rows(void **state)
+{
+	(void)state;
+	sf_scenario *sc = fx_new(4, 2, 300);
+	size_t t = fx_add_task(sc, "poc", SF_SCOPE_SECTOR, 2, 1);
+	size_t u = fx_add_unit(sc, "inf", 100, 10);
+	fx_cap(sc, u, t, 1);
+	sc->unit_types[u].deploy_cost = 7;
+	size_t A = fx_add_contributor(sc, "A");
+	sc->contributors[A].has_cap = 1;
+	sc->contributors[A].cap = 300;
+	fx_add_pledge(sc, "A-1", A, u, 5, 1, 4);
+	size_t v = fx_add_veto(sc, A, SF_VETO_SOFT, 0.5, 0);
+	sc->vetoes[v].sector_mask[1] = 1;
+
+	/* north: 2, 1, 3, 0 units; south: 0, 0, 0, 1 (merged from two rows). */
+	sf_assignment rows[] = {
+		{3, 0, 0, 0, 3}, {1, 0, 0, 0, 2}, {2, 0, 0, 0, 1},
+		{4, 0, 1, 0, 1}, {4, 0, 1, 0, 0}, {1, 0, 1, 0, 0},
+	};
+	sf_plan *p = NULL;
+	assert_int_equal(sf_plan_from_rows(sc, rows, SF_ARRAY_LEN(rows), &p, NULL), SF_OK);
+	assert_int_equal(p->nrows, 4); /* zero rows dropped */
+	assert_int_equal(p->rows[0].month, 1);
+	assert_int_equal(p->rows[3].month, 4);
+	/* Arrivals north: 2 (m1) + 0 + 2 (m3) + 0; south: 1 (m4) -> 5 x 7. */
+	assert_true(p->cost_deploy == 35);
+	assert_true(p->cost_units == 70); /* 7 unit-months x 10 */
+	assert_true(p->cost_soft == 50);  /* 100 person-months in south x 0.5 */
+	assert_true(p->cost_total == 155);
+	/* Shortfall: north m2 0, m4 1; south m1..m3 1 each -> 4 x weight 2. */
+	assert_true(p->z1 == 8);
+	assert_int_equal(p->foc_month, 0);
+	/* Ceiling 300 binds in month 3 (300 in sectors); cap 300 binds too. */
+	assert_false(p->ceiling_binds[0]);
+	assert_true(p->ceiling_binds[2]);
+	assert_true(p->cap_binds[A * 4 + 2]);
+	assert_false(p->cap_binds[A * 4 + 0]);
+	assert_true(p->stage1.status == SF_SOLVE_NOT_RUN);
+	sf_plan_free(p);
+
+	sf_assignment bad[] = {{5, 0, 0, 0, 1}};
+	sf_error err;
+	sf_error_clear(&err);
+	assert_int_equal(sf_plan_from_rows(sc, bad, 1, &p, &err), SF_ERR_INPUT);
+	assert_null(p);
+	fx_free(sc);
+}
+
+/* A seeded random scenario, small enough for GLPK, large enough to branch. */
+static unsigned long rng_state;
+static double rnd(void)
+{
+	rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (double)((rng_state >> 11) & ((1UL << 53) - 1)) / 9007199254740992.0;
+}
+static int irnd(int lo, int hi)
+{
+	return lo + (int)(rnd() * (hi - lo + 1));
+}
+
+static sf_scenario *random_scenario(unsigned long seed)
+{
+	rng_state = seed;
+	int M = irnd(2, 4);
+	size_t ns = (size_t)irnd(1, 3);
+	sf_scenario *sc = fx_new(M, ns, irnd(3, 12) * 100);
+	static const char *tnames[] = {"t0", "t1", "t2", "t3"};
+	static const char *unames[] = {"u0", "u1", "u2"};
+	static const char *cnames[] = {"c0", "c1", "c2", "c3"};
+	static const char *pnames[] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"};
+	size_t nt = (size_t)irnd(1, 4), nu = (size_t)irnd(1, 3), nc = (size_t)irnd(2, 4);
+
+	for (size_t t = 0; t < nt; t++) {
+		fx_add_task(sc, tnames[t], t == 3 ? SF_SCOPE_MISSION : SF_SCOPE_SECTOR,
+			    irnd(1, 10) * 0.7, irnd(1, 8) * 0.5);
+		if (rnd() < 0.3) {
+			sc->tasks[t].ramp = calloc(1, sizeof(sf_ramp_step));
+			sc->tasks[t].ramp[0] = (sf_ramp_step){irnd(1, M), 0.5 + rnd()};
+			sc->tasks[t].nramp = 1;
+		}
+	}
+	for (size_t u = 0; u < nu; u++) {
+		fx_add_unit(sc, unames[u], irnd(1, 4) * 50, irnd(1, 9));
+		for (size_t t = 0; t < nt; t++)
+			if (rnd() < 0.6)
+				fx_cap(sc, u, t, irnd(1, 3) * 0.5);
+	}
+	for (size_t c = 0; c < nc; c++) {
+		fx_add_contributor(sc, cnames[c]);
+		if (rnd() < 0.3) {
+			sc->contributors[c].has_cap = 1;
+			sc->contributors[c].cap = irnd(1, 6) * 100;
+		}
+	}
+	size_t np = (size_t)irnd(2, 8);
+	for (size_t p = 0; p < np; p++) {
+		int from = irnd(1, M), to = irnd(from, M);
+		fx_add_pledge(sc, pnames[p], (size_t)irnd(0, (int)nc - 1),
+			      (size_t)irnd(0, (int)nu - 1), irnd(1, 4), from, to);
+		if (rnd() < 0.3)
+			sc->pledges[p].loc_ok[irnd(0, (int)ns)] = 0;
+		if (rnd() < 0.2)
+			sc->pledges[p].task_ok[irnd(0, (int)nt - 1)] = 0;
+	}
+	if (rnd() < 0.5) {
+		sc->has_max_share = 1;
+		sc->max_share = 0.4 + 0.5 * rnd();
+	}
+	if (rnd() < 0.5) {
+		size_t v = fx_add_veto(sc, (size_t)irnd(0, (int)nc - 1), SF_VETO_HARD, 0, 0);
+		sc->vetoes[v].sector_mask[irnd(0, (int)ns - 1)] = 1;
+	}
+	if (rnd() < 0.5) {
+		size_t v = fx_add_veto(sc, (size_t)irnd(0, (int)nc - 1), SF_VETO_SOFT, rnd(), 1);
+		(void)v;
+	}
+	if (ns > 1 && rnd() < 0.5)
+		sc->sectors[ns - 1].opens = irnd(1, M);
+	return sc;
+}
+
+static void test_random_agree(void **state)
+{
+	(void)state;
+	for (unsigned long seed = 1; seed <= 30; seed++) {
+		sf_scenario *sc = random_scenario(seed * 7919);
+		sf_plan *c = solve(sc, SF_SOLVER_CBC, 0, 0);
+		sf_plan *g = solve(sc, SF_SOLVER_GLPK, 0, 0);
+		sf_plan *mono = solve(sc, SF_SOLVER_CBC, 1, 0);
+		double z = c->stage1.objective, tol = 1e-6 * (fabs(z) > 1 ? fabs(z) : 1);
+
+		if (fabs(g->stage1.objective - z) > tol || fabs(mono->stage1.objective - z) > tol)
+			fail_msg("seed %lu: z1 cbc %.12g glpk %.12g monolithic %.12g", seed, z,
+				 g->stage1.objective, mono->stage1.objective);
+		/* Stage 2 keeps Z1 and its rows report it. */
+		assert_true(fabs(c->z1 - z) <= tol + 1e-6 * (fabs(z) > 1 ? fabs(z) : 1));
+		assert_true(fabs(g->z1 - z) <= tol + 1e-6 * (fabs(z) > 1 ? fabs(z) : 1));
+		/* Both proven (gap 0 asked): the same minimum cost. */
+		double z2 = c->stage2.objective;
+		if (fabs(g->stage2.objective - z2) > 1e-4 * (fabs(z2) > 1 ? fabs(z2) : 1))
+			fail_msg("seed %lu: z2 cbc %.12g glpk %.12g", seed, z2,
+				 g->stage2.objective);
+		sf_plan_free(c);
+		sf_plan_free(g);
+		sf_plan_free(mono);
+		fx_free(sc);
+	}
+}
+
+static const char yaml_scenario[] =
+	"format: 1\n"
+	"name: worked example\n"
+	"as_of: 2026-03-20\n"
+	"mandate: {start: 2026-01, months: 2, troop_ceiling: 250, max_share: 0.5}\n"
+	"sectors:\n"
+	"  geojson: none.geojson\n"
+	"  id_property: id\n"
+	"  list:\n"
+	"    - {id: north}\n"
+	"    - {id: south}\n"
+	"unit_types:\n"
+	"  - {id: inf, personnel: 100, monthly_cost: 10, capabilities: {poc: 1}}\n"
+	"  - {id: trn, personnel: 10, monthly_cost: 1, capabilities: {train: 1}}\n"
+	"tasks:\n"
+	"  - {id: poc, scope: sector, weight: 10, requirement: {value: 2}}\n"
+	"  - {id: train, scope: mission, weight: 1, requirement: {value: 1}}\n"
+	"contributors:\n"
+	"  - id: X\n"
+	"    pledges: [{unit: inf, count: 3}]\n"
+	"  - id: Y\n"
+	"    pledges: [{unit: inf, count: 1, from: 2}]\n"
+	"  - id: Z\n"
+	"    pledges: [{unit: trn, count: 1}]\n"
+	"stakeholders:\n"
+	"  - id: ISR\n"
+	"    vetoes: [{contributor: X, kind: soft, penalty: 1, sectors: [north]}]\n";
+
+static void test_yaml(void **state)
+{
+	(void)state;
+	sf_load_options lo = {1};
+	sf_scenario *sc = NULL;
+	sf_diags d;
+
+	sf_diags_init(&d);
+	if (sf_scenario_load_mem(yaml_scenario, strlen(yaml_scenario), "mem.yaml", &lo, &sc, &d) !=
+	    SF_OK) {
+		char buf[1024];
+		for (size_t i = 0; i < d.count; i++)
+			print_error("%s\n", sf_diag_format(&d.items[i], buf, sizeof(buf)));
+		sf_diags_release(&d);
+		fail_msg("the YAML scenario did not load");
+	}
+	sf_diags_release(&d);
+	sf_plan *p = solve(sc, SF_SOLVER_CBC, 0, 0);
+	assert_true(fabs(p->stage1.objective - 60) < 1e-9);
+	assert_true(fabs(p->stage2.objective - 43) < 1e-9);
+
+	/* Outputs. */
+	sf_buf b;
+	json_error_t je;
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_plan_write_json(p, &b, NULL), SF_OK);
+	json_t *root = json_loads(sf_buf_str(&b), 0, &je);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(root, "stage1"),
+							       "status")),
+			    "optimal");
+	assert_true(json_number_value(json_object_get(json_object_get(root, "stage1"),
+						      "objective")) == 60);
+	assert_true(json_is_null(json_object_get(root, "foc_month")));
+	assert_int_equal(json_array_size(json_object_get(root, "assignments")), p->nrows);
+	/* coverage: 2 months x (poc in 2 sectors + train at mission) */
+	assert_int_equal(json_array_size(json_object_get(root, "coverage")), 6);
+	json_t *share = json_object_get(json_object_get(root, "binding"), "share_cap");
+	assert_int_equal(json_array_size(share), 2);
+	assert_true(json_number_value(json_object_get(json_object_get(root, "cost"), "total")) ==
+		    43);
+	json_decref(root);
+
+	sf_buf_reset(&b);
+	assert_int_equal(sf_plan_write_csv(p, &b, NULL), SF_OK);
+	assert_true(strncmp(sf_buf_str(&b), "month,label,pledge,contributor,unit,location,task,units\n",
+			    56) == 0);
+	assert_non_null(strstr(sf_buf_str(&b), "2,2026-02,X-1,X,inf,south,poc,1\n"));
+
+	sf_buf_reset(&b);
+	assert_int_equal(sf_plan_write_text(p, &b, NULL), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "worked example"));
+	assert_non_null(strstr(sf_buf_str(&b), "Full operational capability"));
+	assert_non_null(strstr(sf_buf_str(&b), "share cap"));
+	sf_buf_reset(&b);
+	assert_int_equal(sf_plan_write_markdown(p, &b, NULL), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "### Force build-up"));
+	assert_non_null(strstr(sf_buf_str(&b), "| 2026-02 | 100 | 100 | 200 | 250 | 10 |"));
+	sf_buf_release(&b);
+	sf_plan_free(p);
+	sf_scenario_free(sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_worked),      cmocka_unit_test(test_foc),
+		cmocka_unit_test(test_from_rows),   cmocka_unit_test(test_random_agree),
+		cmocka_unit_test(test_yaml),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
