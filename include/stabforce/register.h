@@ -1,0 +1,590 @@
+/*
+ * register.h - the incident and aid registers (docs/register.md).
+ *
+ * Storage goes through sf_store, a table of operations (sf_store_ops) over
+ * an opaque backend. SQLite is the one backend today
+ * (sf_store_open_sqlite); a PostgreSQL backend fills in the same table and
+ * every caller keeps working. Everything above the store (CSV import,
+ * sector assignment, duplicates, reports, aid report, threat feedback) is
+ * written once, against the operations.
+ *
+ * Incidents: ACLED's 31 columns as text plus what the register adds
+ * (sector, how it was found, review status, source system, import batch).
+ * Import is one transaction per file: all of it or none of it.
+ *
+ * Memory: the store owns itself (sf_store_close). Incidents passed to a
+ * callback are borrowed for the duration of the call. Reports and lists are
+ * written into a caller's sf_buf or FILE.
+ */
+#ifndef STABFORCE_REGISTER_H
+#define STABFORCE_REGISTER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "error.h"
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- */
+/* Incidents                                                          */
+
+/* ACLED's export columns, in ACLED's order. */
+typedef enum sf_acled_col {
+	SF_COL_EVENT_ID_CNTY,
+	SF_COL_EVENT_DATE,
+	SF_COL_YEAR,
+	SF_COL_TIME_PRECISION,
+	SF_COL_DISORDER_TYPE,
+	SF_COL_EVENT_TYPE,
+	SF_COL_SUB_EVENT_TYPE,
+	SF_COL_ACTOR1,
+	SF_COL_ASSOC_ACTOR_1,
+	SF_COL_INTER1,
+	SF_COL_ACTOR2,
+	SF_COL_ASSOC_ACTOR_2,
+	SF_COL_INTER2,
+	SF_COL_INTERACTION,
+	SF_COL_CIVILIAN_TARGETING,
+	SF_COL_ISO,
+	SF_COL_REGION,
+	SF_COL_COUNTRY,
+	SF_COL_ADMIN1,
+	SF_COL_ADMIN2,
+	SF_COL_ADMIN3,
+	SF_COL_LOCATION,
+	SF_COL_LATITUDE,
+	SF_COL_LONGITUDE,
+	SF_COL_GEO_PRECISION,
+	SF_COL_SOURCE,
+	SF_COL_SOURCE_SCALE,
+	SF_COL_NOTES,
+	SF_COL_FATALITIES,
+	SF_COL_TAGS,
+	SF_COL_TIMESTAMP,
+	SF_ACLED_NCOLS
+} sf_acled_col;
+
+/* The header name of a column ("event_id_cnty"). */
+const char *sf_acled_column_name(int col);
+/* A header name to its column, or -1. */
+int sf_acled_column_find(const char *name);
+
+typedef enum sf_sector_method {
+	SF_SECTOR_NONE = 0,    /* no polygon, none near enough, no override */
+	SF_SECTOR_INSIDE = 1,  /* inside (or on the edge of) the sector polygon */
+	SF_SECTOR_NEAREST = 2, /* outside every polygon, nearest within the distance */
+	SF_SECTOR_OVERRIDE = 3 /* the location-name override table */
+} sf_sector_method;
+
+/* "none", "inside", "nearest", "override". */
+const char *sf_sector_method_str(sf_sector_method m);
+
+typedef enum sf_incident_status {
+	SF_ISTATUS_REPORTED = 0,
+	SF_ISTATUS_CORROBORATED = 1,
+	SF_ISTATUS_VERIFIED = 2,
+	SF_ISTATUS_DISPUTED = 3,
+	SF_ISTATUS_RETRACTED = 4
+} sf_incident_status;
+
+/* "reported", ... ; and back (-1 when unknown). */
+const char *sf_incident_status_str(sf_incident_status s);
+int sf_incident_status_parse(const char *s);
+
+typedef struct sf_incident {
+	/* ACLED's columns as normalized text, "" when empty (never NULL):
+	 * event_date as YYYY-MM-DD, inter codes as text, civilian_targeting
+	 * "Civilian targeting" or "". */
+	const char *col[SF_ACLED_NCOLS];
+	long day;            /* event_date as days since 1970-01-01 */
+	double latitude;     /* degrees */
+	double longitude;    /* degrees */
+	long fatalities;     /* >= 0 */
+	long long timestamp; /* ACLED's last-edit time, Unix seconds */
+	const char *sector;  /* sector id, "" when none */
+	sf_sector_method sector_method;
+	double sector_km; /* distance to the sector when nearest, km */
+	sf_incident_status status;
+	const char *source_system; /* who reported it: "ACLED", a UN system, ... */
+	long batch;                /* import batch that last wrote it */
+} sf_incident;
+
+/*
+ * Dates as the register reads them: "2025-05-16", "16 May 2025" or
+ * "6-Jun-25", to days since 1970-01-01 (0 on success, -1 when not a date);
+ * and a day number back to "YYYY-MM-DD" (n >= 11).
+ */
+int sf_date_parse(const char *s, long *day);
+char *sf_date_format(long day, char *buf, size_t n);
+
+/* ---------------------------------------------------------------- */
+/* Queries                                                            */
+
+enum { SF_DAY_NONE = -2147483647L };
+
+typedef struct sf_incident_filter {
+	long from_day, to_day;      /* inclusive; SF_DAY_NONE = open */
+	const char *event_id;       /* exact, NULL = any */
+	const char *sector;         /* sector id; "-" = no sector; NULL = any */
+	const char *event_type;     /* exact, NULL = any */
+	const char *sub_event_type; /* exact, NULL = any */
+	const char *actor;          /* actor1 or actor2, exact, NULL = any */
+	const char *location;       /* exact, NULL = any */
+	int status;                 /* sf_incident_status, -1 = any */
+	int include_retracted;      /* 0: retracted incidents are left out (unless status asks) */
+	long limit;                 /* most rows, 0 = all */
+} sf_incident_filter;
+
+void sf_incident_filter_init(sf_incident_filter *f);
+
+typedef enum sf_incident_order {
+	SF_ORDER_DATE = 0,     /* event date, then id */
+	SF_ORDER_TYPE_DATE = 1 /* event type, event date, id (duplicates scan) */
+} sf_incident_order;
+
+/* Called once per incident; return nonzero to stop. */
+typedef int (*sf_incident_cb)(void *ctx, const sf_incident *inc);
+
+/* Grouping dimension of an aggregate. */
+typedef enum sf_dim {
+	SF_DIM_NONE = 0,
+	SF_DIM_SECTOR = 1,
+	SF_DIM_EVENT_TYPE = 2,
+	SF_DIM_SUB_EVENT_TYPE = 3,
+	SF_DIM_ACTOR = 4 /* an incident counts once for actor1 and once for actor2 */
+} sf_dim;
+
+/* "sector", "event_type", ... and back (-1 when unknown; accepts "type", "sub-type"). */
+const char *sf_dim_str(sf_dim d);
+int sf_dim_parse(const char *s);
+
+/* One aggregate row: incidents and fatalities on one day for one key. */
+typedef struct sf_agg_row {
+	long day;
+	const char *key; /* value of the dimension, "" for SF_DIM_NONE or none */
+	long count;
+	long fatalities;
+} sf_agg_row;
+
+typedef int (*sf_agg_cb)(void *ctx, const sf_agg_row *row);
+
+/* An edit-log entry. */
+typedef struct sf_edit_entry {
+	long id;
+	const char *event_id;
+	const char *other_id; /* duplicates decisions: the other incident, "" otherwise */
+	const char *what;     /* "status", "duplicate", "distinct", "delete" */
+	const char *from;     /* old value, "" when none */
+	const char *to;       /* new value */
+	const char *note;
+	const char *who;
+	const char *at; /* UTC, ISO 8601 */
+} sf_edit_entry;
+
+typedef int (*sf_edit_cb)(void *ctx, const sf_edit_entry *e);
+
+/* ---------------------------------------------------------------- */
+/* Aid                                                                */
+
+typedef enum sf_aid_stage {
+	SF_AID_ENTERED = 0,
+	SF_AID_OFFLOADED = 1,
+	SF_AID_COLLECTED = 2,
+	SF_AID_INTERCEPTED = 3
+} sf_aid_stage;
+
+const char *sf_aid_stage_str(sf_aid_stage s);
+int sf_aid_stage_parse(const char *s);
+
+/* One row of the aid register: trucks through one crossing on one day. */
+typedef struct sf_aid_row {
+	long day;             /* days since 1970-01-01 */
+	const char *crossing; /* canonical id (aliases resolved) */
+	long trucks;          /* >= 0 */
+	double tonnes;        /* >= 0, NAN when not given */
+	const char *category; /* food, medical, shelter, fuel, wash, commercial, other */
+	sf_aid_stage stage;
+	const char *source; /* COGAT, UN2720, ... */
+} sf_aid_row;
+
+typedef int (*sf_aid_cb)(void *ctx, const sf_aid_row *row);
+
+typedef struct sf_aid_filter {
+	long from_day, to_day; /* inclusive; SF_DAY_NONE = open */
+	const char *crossing;  /* NULL = all */
+	const char *source;    /* NULL = all */
+	int stage;             /* sf_aid_stage, -1 = all */
+} sf_aid_filter;
+
+void sf_aid_filter_init(sf_aid_filter *f);
+
+/* ---------------------------------------------------------------- */
+/* The store                                                          */
+
+typedef struct sf_store sf_store;
+
+/* Outcome of one upsert. */
+typedef enum sf_upsert_result {
+	SF_UPSERT_INSERTED = 0,
+	SF_UPSERT_UPDATED = 1,  /* the row's timestamp was newer */
+	SF_UPSERT_UNCHANGED = 2 /* stored timestamp newer or equal */
+} sf_upsert_result;
+
+/*
+ * What a backend implements. Every operation returns SF_OK or an error
+ * (SF_ERR_STORE for the backend's own failures) with err set. Writes
+ * outside begin/commit are each their own transaction.
+ */
+typedef struct sf_store_ops {
+	const char *name; /* "sqlite", "postgresql" */
+	void (*close)(sf_store *st);
+
+	sf_status (*begin)(sf_store *st, sf_error *err);
+	sf_status (*commit)(sf_store *st, sf_error *err);
+	void (*rollback)(sf_store *st);
+
+	/* A new import batch; *batch gets its id. */
+	sf_status (*batch_begin)(sf_store *st, const char *kind, const char *file, const char *who,
+	                         long *batch, sf_error *err);
+	/* Record the batch's counts as text (the summary line). */
+	sf_status (*batch_end)(sf_store *st, long batch, const char *summary, sf_error *err);
+
+	/* Insert, or replace when inc->timestamp is newer (keeping status). */
+	sf_status (*incident_upsert)(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
+	                             sf_error *err);
+	/* Remove one; *found 0 when there was none. Logged. */
+	sf_status (*incident_delete)(sf_store *st, const char *event_id, const char *who,
+	                             int *found, sf_error *err);
+	sf_status (*incident_query)(sf_store *st, const sf_incident_filter *f,
+	                            sf_incident_order order, sf_incident_cb cb, void *ctx,
+	                            sf_error *err);
+	/* Counts and fatalities per day and key, filtered, ordered by day then key. */
+	sf_status (*incident_aggregate)(sf_store *st, const sf_incident_filter *f, sf_dim dim,
+	                                sf_agg_cb cb, void *ctx, sf_error *err);
+	/* Change the review status; logged with note and who. *found as above. */
+	sf_status (*incident_set_status)(sf_store *st, const char *event_id,
+	                                 sf_incident_status status, const char *note,
+	                                 const char *who, int *found, sf_error *err);
+	/* Record a duplicates decision for the pair (a, b): "duplicate" or "distinct". */
+	sf_status (*dupe_decide)(sf_store *st, const char *a, const char *b, const char *decision,
+	                         const char *note, const char *who, sf_error *err);
+	/* The decision recorded for a pair (in either order) into buf, "" when none. */
+	sf_status (*dupe_decision)(sf_store *st, const char *a, const char *b, char *buf, size_t n,
+	                           sf_error *err);
+	/* The edit log, oldest first; event_id NULL = all. */
+	sf_status (*edits)(sf_store *st, const char *event_id, sf_edit_cb cb, void *ctx,
+	                   sf_error *err);
+	/* Number of incidents (all statuses). */
+	sf_status (*incident_count)(sf_store *st, long *n, sf_error *err);
+
+	/* Insert or replace the row with the same (day, crossing, category, stage, source). */
+	sf_status (*aid_upsert)(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
+	                        sf_error *err);
+	/* Rows ordered by day, crossing. */
+	sf_status (*aid_query)(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
+	                       sf_error *err);
+} sf_store_ops;
+
+struct sf_store {
+	const sf_store_ops *ops;
+	void *impl; /* the backend's state */
+};
+
+/*
+ * Open (creating and migrating the schema on first use) a SQLite store.
+ * *out is NULL unless SF_OK.
+ */
+sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err);
+
+/*
+ * Open a store by location: a file path (SQLite), "sqlite:PATH", or
+ * "postgresql://..." (not built in yet: SF_ERR_USAGE).
+ */
+sf_status sf_store_open(const char *location, sf_store **out, sf_error *err);
+void sf_store_close(sf_store *st);
+
+/* ---------------------------------------------------------------- */
+/* Sectors for incidents                                              */
+
+/* Sector polygons plus the location-name override table. */
+typedef struct sf_sector_map sf_sector_map;
+
+/* From a GeoJSON FeatureCollection whose features carry id_property. */
+sf_status sf_sector_map_open(const char *geojson_path, const char *id_property, sf_sector_map **out,
+                             sf_error *err);
+/* From a scenario's GeoJSON (sc->geojson_path, sc->id_property). */
+sf_status sf_sector_map_from_scenario(const sf_scenario *sc, sf_sector_map **out, sf_error *err);
+void sf_sector_map_free(sf_sector_map *m);
+/* Add "location,sector" rows of a CSV file (header required) to the override table. */
+sf_status sf_sector_map_load_overrides(sf_sector_map *m, const char *csv_path, sf_error *err);
+sf_status sf_sector_map_add_override(sf_sector_map *m, const char *location, const char *sector,
+                                     sf_error *err);
+size_t sf_sector_map_count(const sf_sector_map *m);
+const char *sf_sector_map_id(const sf_sector_map *m, size_t i);
+/*
+ * The sector of a place: the override for `location` (may be NULL) wins,
+ * then the polygon containing the point, then the nearest polygon within
+ * max_km. Returns the sector id (owned by the map) or NULL with
+ * *method = SF_SECTOR_NONE.
+ */
+const char *sf_sector_map_locate(sf_sector_map *m, const char *location, double lon, double lat,
+                                 double max_km, sf_sector_method *method, double *dist_km);
+
+/* ---------------------------------------------------------------- */
+/* Import                                                             */
+
+typedef struct sf_import_options {
+	sf_sector_map *sectors;    /* NULL: every incident gets no sector */
+	double max_distance_km;    /* nearest-sector distance, default 5 */
+	FILE *rejects;             /* bad rows written here as CSV, may be NULL */
+	const char *source_system; /* default "ACLED" */
+	const char *who;           /* recorded with the batch, default $USER */
+	const char *file_name;     /* for the batch record and messages */
+	/* Progress: called every ~1 MB read with bytes read so far. */
+	void (*progress)(void *ctx, uint64_t bytes);
+	void *progress_ctx;
+} sf_import_options;
+
+void sf_import_options_init(sf_import_options *o);
+
+typedef struct sf_import_summary {
+	long read; /* data records read (blank lines not counted) */
+	long inserted;
+	long updated;
+	long unchanged;
+	long rejected;
+	long by_method[4]; /* accepted rows per sf_sector_method */
+	long batch;        /* the batch id */
+	double seconds;
+} sf_import_summary;
+
+/*
+ * Import an ACLED CSV export from `in` in one transaction. Bad rows go to
+ * opts->rejects and are counted; the file still commits. Any store error
+ * rolls everything back. A file without the required header columns is
+ * SF_ERR_INPUT (nothing imported).
+ */
+sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *opts,
+                              sf_import_summary *sum, sf_error *err);
+
+/*
+ * Delete the events listed in a CSV file with an event_id_cnty column (or a
+ * single column of ids without header), in one transaction. *deleted and
+ * *missing count them.
+ */
+sf_status sf_incidents_delete_file(sf_store *st, FILE *in, const char *who, long *deleted,
+                                   long *missing, sf_error *err);
+
+/* One line: "read N, inserted N, ...". */
+sf_status sf_import_summary_write(const sf_import_summary *s, sf_buf *out, sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Output of incidents                                                */
+
+/* The CSV header: ACLED's 31 columns then the register's own. */
+sf_status sf_incident_csv_header(sf_buf *out, sf_error *err);
+sf_status sf_incident_write_csv(const sf_incident *inc, sf_buf *out, sf_error *err);
+/* One JSON object (no trailing newline). */
+sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *err);
+/* One GeoJSON Feature with a Point geometry. */
+sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Duplicates                                                         */
+
+/* The register.md definition, with its thresholds. */
+typedef struct sf_dupe_options {
+	int max_days;        /* dates at most this far apart, default 1 */
+	double max_km;       /* default 2 */
+	int include_decided; /* 1: list pairs already marked too */
+	long limit;          /* most pairs, 0 = all */
+} sf_dupe_options;
+
+void sf_dupe_options_init(sf_dupe_options *o);
+
+typedef struct sf_dupe_pair {
+	const sf_incident *a, *b; /* a before b by date then id */
+	double km;
+	long days;
+	char reason[160];  /* "same type, 1 day apart, 0.4 km, different source" */
+	char decision[16]; /* "", "duplicate", "distinct" */
+} sf_dupe_pair;
+
+typedef int (*sf_dupe_cb)(void *ctx, const sf_dupe_pair *p);
+
+/* Find possible duplicates among non-retracted incidents matching f (may be NULL). */
+sf_status sf_incidents_dupes(sf_store *st, const sf_incident_filter *f, const sf_dupe_options *o,
+                             sf_dupe_cb cb, void *ctx, sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Reports                                                            */
+
+typedef enum sf_period { SF_PERIOD_TOTAL = 0, SF_PERIOD_DAY = 1, SF_PERIOD_WEEK = 2 } sf_period;
+
+typedef struct sf_report_options {
+	sf_period period; /* rows per day, per week (Monday start) or one total */
+	sf_dim dim;       /* by sector, type, sub-type, actor, or none */
+	long as_of;       /* last day of "this week"; SF_DAY_NONE = the latest incident */
+	long split_day;   /* before/after date (a ceasefire); SF_DAY_NONE = none */
+} sf_report_options;
+
+void sf_report_options_init(sf_report_options *o);
+
+/* One row of a report table. */
+typedef struct sf_report_row {
+	char period[24]; /* "2025-10-13" (week: its Monday), "total", "before", "after" */
+	char *key;       /* owned */
+	long count;
+	long fatalities;
+	double per_day; /* incidents per day in the period (before/after) */
+	/* trend: this week (7 days to as_of) against the mean of the 4 weeks before */
+	double prev4_mean;
+	double change_pct; /* NAN when the previous mean is 0 */
+} sf_report_row;
+
+typedef struct sf_report {
+	sf_report_row *rows;
+	size_t nrows, cap;
+	int kind; /* 0 periods, 1 trend, 2 before/after */
+	long as_of, from_day, to_day;
+	long days_before, days_after; /* before/after: period lengths in days */
+} sf_report;
+
+void sf_report_release(sf_report *r);
+
+/* Counts and fatalities per period and key. */
+sf_status sf_incidents_report(sf_store *st, const sf_incident_filter *f, const sf_report_options *o,
+                              sf_report *out, sf_error *err);
+/* This week against the average of the previous 4, per key. */
+sf_status sf_incidents_trend(sf_store *st, const sf_incident_filter *f, const sf_report_options *o,
+                             sf_report *out, sf_error *err);
+/* Before and after o->split_day, per key. */
+sf_status sf_incidents_split(sf_store *st, const sf_incident_filter *f, const sf_report_options *o,
+                             sf_report *out, sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Aid                                                                */
+
+typedef struct sf_aid_import_options {
+	const char *source; /* when the file has no source column; default "unspecified" */
+	const char *default_crossing; /* when no crossing column; default "all" */
+	FILE *rejects;
+	const char *who;
+	const char *file_name;
+} sf_aid_import_options;
+
+void sf_aid_import_options_init(sf_aid_import_options *o);
+
+/* Crossing name or alias to its canonical id ("Karem Abu Salem" -> "kerem_shalom"). */
+const char *sf_aid_crossing_canonical(const char *name);
+
+/*
+ * Import daily crossing figures: columns date, crossing, trucks (or
+ * trucks_entered), tonnes, category, stage, source (only date and trucks
+ * are required). One transaction.
+ */
+sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
+                        sf_import_summary *sum, sf_error *err);
+
+typedef struct sf_aid_day {
+	long day;
+	int has_data;    /* 0: no figure for this day (a gap in the series) */
+	long trucks[4];  /* per stage, summed over crossings and categories */
+	double rolling7; /* mean of the report stage over the 7 days to this one (days with data) */
+	int below;       /* has data and the report stage is below the commitment */
+} sf_aid_day;
+
+typedef struct sf_aid_crossing_total {
+	char crossing[64];
+	long trucks;   /* report stage */
+	long days;     /* days with a figure */
+	long last_day; /* the last of them */
+} sf_aid_crossing_total;
+
+typedef struct sf_aid_report {
+	sf_aid_day *days; /* every day from the first to the last figure */
+	size_t ndays;
+	sf_aid_crossing_total *crossings;
+	size_t ncrossings;
+	double commitment;  /* trucks per day */
+	sf_aid_stage stage; /* the stage measured against the commitment */
+	char source[64];    /* the source reported on */
+	long days_with_data;
+	long days_below;
+	long total;  /* trucks at the report stage */
+	double mean; /* per day with data */
+} sf_aid_report;
+
+void sf_aid_report_release(sf_aid_report *r);
+/*
+ * The aid report over the rows matching f. Figures of different sources
+ * count differently and are never added: when f->source is NULL and the
+ * rows hold more than one source, SF_ERR_USAGE names them.
+ */
+sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f, double commitment,
+                              sf_aid_stage stage, sf_aid_report *out, sf_error *err);
+
+/*
+ * Escorts a task needs from aid volume: the mean trucks per day at `stage`
+ * over the window_days days ending on as_of (SF_DAY_NONE = the last figure),
+ * divided by trucks_per_escort. *trucks_per_day gets the mean.
+ */
+sf_status sf_aid_escort_requirement(sf_store *st, const char *source, long as_of, int window_days,
+                                    double trucks_per_escort, double *trucks_per_day,
+                                    double *escorts, sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Feedback into the plan                                             */
+
+typedef struct sf_threat_options {
+	long as_of;                  /* end of the window; SF_DAY_NONE = the latest incident */
+	int window_days;             /* trailing window, default 28 */
+	double min, max;             /* bounds of the multiplier, default 0.5 and 2.0 */
+	double weight;               /* exponent alpha, default 1 */
+	const char *population_attr; /* sector attribute holding people, default "population" */
+} sf_threat_options;
+
+void sf_threat_options_init(sf_threat_options *o);
+
+typedef struct sf_threat {
+	long incidents; /* in the window */
+	double population;
+	double rate;       /* incidents per 100,000 people in the window */
+	double multiplier; /* clamp((rate / all_rate)^weight, min, max); 1 when no data */
+} sf_threat;
+
+/*
+ * Per-sector threat multipliers from the register (docs/scenario-format.md,
+ * "threat from the register"): out[i] for sc->sectors[i]; *all_rate gets
+ * the all-sector rate.
+ */
+sf_status sf_register_threat(sf_store *st, const sf_scenario *sc, const sf_threat_options *o,
+                             sf_threat *out, double *all_rate, sf_error *err);
+
+/*
+ * Take the scenario's inputs from the register (docs/scenario-format.md,
+ * "Inputs from the registers"): the threat of every sector with `threat:
+ * from_register` and the requirement of every task with `{from_aid}` are
+ * computed from st and written into sc (sf_sector.threat, sf_task.req_value),
+ * and sc->register_inputs lists each value with its window and counts.
+ * `where` names the store in messages and in the plan (NULL: sc->reg.db).
+ * Missing data is SF_ERR_INPUT naming what to import, unless the scenario
+ * gives a default for that input. Does nothing when sc->reg.used is 0.
+ */
+sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *where,
+                                     sf_error *err);
+/*
+ * The same, opening the store at db (NULL: sc->reg.db). A store that does
+ * not exist is SF_ERR_INPUT (it is not created).
+ */
+sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

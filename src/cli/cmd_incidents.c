@@ -1,0 +1,1479 @@
+/*
+ * cmd_incidents.c - `stabforce incidents SUBCOMMAND`: the incident register.
+ *
+ *   import FILE    ACLED CSV export into the store (one transaction)
+ *   delete         remove the events of a deletions list
+ *   list           incidents matching filters (text, csv, json, geojson, md)
+ *   report         counts and fatalities per period and key, trend, before/after
+ *   dupes          possible duplicates for review; --mark records a decision
+ *   review ID      change an incident's review status, with a note
+ *   log [ID]       the edit log
+ *   threat         per-sector threat multipliers from the register
+ *
+ * Every subcommand takes --db PATH (default stabforce.db in the current
+ * directory; created and migrated on first use) and --help. Lists stream to
+ * stdout in 64 KiB chunks so a million incidents never sit in memory.
+ */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const CMD = "incidents";
+
+#define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: stabforce incidents SUBCOMMAND [OPTIONS]\n"
+	           "\n"
+	           "The incident register (ACLED-compatible), kept in a SQLite file.\n"
+	           "\n"
+	           "subcommands:\n"
+	           "  import FILE   import an ACLED CSV export (upsert by event_id_cnty)\n"
+	           "  delete        delete the events listed in --ids FILE\n"
+	           "  list          list incidents (text, csv, json, geojson, md)\n"
+	           "  report        counts and fatalities by period and sector/type/actor\n"
+	           "  dupes         possible duplicates, for review (--mark to decide)\n"
+	           "  review ID     set an incident's review status, with a note\n"
+	           "  log [ID]      the edit log\n"
+	           "  threat        per-sector threat multipliers for the plan\n"
+	           "\n"
+	           "common options: --db PATH (default stabforce.db), --help\n"
+	           "'stabforce incidents SUBCOMMAND --help' for the options of each.\n");
+}
+
+/* ---------------------------------------------------------------- */
+/* Shared helpers                                                     */
+
+/* A buffer flushed to stdout whenever it passes 64 KiB. */
+typedef struct out {
+	sf_buf b;
+	int failed;
+} out;
+
+static void out_flush(out *o)
+{
+	if (o->b.len && fwrite(o->b.data, 1, o->b.len, stdout) != o->b.len)
+		o->failed = 1;
+	sf_buf_reset(&o->b);
+}
+
+static void out_maybe_flush(out *o)
+{
+	if (o->b.len >= 64 * 1024)
+		out_flush(o);
+}
+
+static int parse_day(const char *opt, const char *s, long *day)
+{
+	if (sf_date_parse(s, day) == 0)
+		return 0;
+	fprintf(stderr, "stabforce %s: %s: bad date '%s' (expected YYYY-MM-DD)\n", CMD, opt, s);
+	return -1;
+}
+
+static void day_str(long day, char *buf, size_t n)
+{
+	sf_date_format(day, buf, n);
+}
+
+static const char *who_or_user(const char *who)
+{
+	const char *u = getenv("USER");
+	return who && *who ? who : u && *u ? u : "unknown";
+}
+
+static int count_cb(void *ctx, const sf_incident *inc)
+{
+	(void)inc;
+	(*(long *)ctx)++;
+	return 0;
+}
+
+/* 1 when the incident exists; 0 with a message (and *ex set on a store error). */
+static int incident_exists(sf_store *st, const char *id, sf_error *err, int *ex)
+{
+	sf_incident_filter one;
+	long n = 0;
+	sf_incident_filter_init(&one);
+	one.event_id = id;
+	one.include_retracted = 1;
+	if (st->ops->incident_query(st, &one, SF_ORDER_DATE, count_cb, &n, err) != SF_OK) {
+		*ex = sf_cli_error(CMD, err);
+		return 0;
+	}
+	if (!n)
+		fprintf(stderr, "stabforce %s: no incident '%s'\n", CMD, id);
+	return n > 0;
+}
+
+static int open_store(const char *db, sf_store **st)
+{
+	sf_error err;
+	sf_error_clear(&err);
+	if (sf_store_open(db, st, &err) != SF_OK)
+		return sf_cli_error(CMD, &err);
+	return 0;
+}
+
+static int parse_num(const char *opt, const char *s, double *v)
+{
+	if (sf_parse_double(s, v) != 0) {
+		fprintf(stderr, "stabforce %s: %s: bad number '%s'\n", CMD, opt, s);
+		return -1;
+	}
+	return 0;
+}
+
+static int table_out(sf_table *t, int fmt)
+{
+	sf_buf b;
+	sf_status rc;
+	sf_buf_init(&b, 0);
+	if (fmt == SF_FMT_CSV)
+		rc = sf_table_write_csv(t, &b);
+	else if (fmt == SF_FMT_MD)
+		rc = sf_table_write_markdown(t, &b);
+	else
+		rc = sf_table_write_text(t, &b);
+	int ex = rc == SF_OK ? sf_cli_write_output(CMD, NULL, &b) : 4;
+	sf_buf_release(&b);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+/* import                                                             */
+
+typedef struct progress {
+	uint64_t total;
+	int shown;
+} progress;
+
+static void progress_cb(void *ctx, uint64_t bytes)
+{
+	progress *p = ctx;
+	int pct = p->total ? (int)(bytes * 100 / p->total) : 0;
+	if (pct > 100)
+		pct = 100;
+	char bar[41];
+	int fill = pct * 40 / 100;
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[40] = '\0';
+	fprintf(stderr, "\rimporting [%s] %3d%% %6.1f MB", bar, pct, (double)bytes / 1e6);
+	p->shown = 1;
+}
+
+static int cmd_import(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"scenario", required_argument, NULL, 's'},
+	                                     {"sectors", required_argument, NULL, 'g'},
+	                                     {"id-property", required_argument, NULL, 'i'},
+	                                     {"overrides", required_argument, NULL, 'o'},
+	                                     {"max-distance-km", required_argument, NULL, 'k'},
+	                                     {"rejects", required_argument, NULL, 'r'},
+	                                     {"source-system", required_argument, NULL, 'S'},
+	                                     {"who", required_argument, NULL, 'w'},
+	                                     {"no-progress", no_argument, NULL, 'P'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db", *scen = NULL, *geo = NULL, *idprop = "id", *ovr = NULL,
+	           *rejects = NULL;
+	sf_import_options io;
+	sf_import_options_init(&io);
+	int c, noprog = 0, ex = 0;
+	double km;
+
+	while ((c = getopt_long(argc, argv, "d:s:r:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 's':
+			scen = optarg;
+			break;
+		case 'g':
+			geo = optarg;
+			break;
+		case 'i':
+			idprop = optarg;
+			break;
+		case 'o':
+			ovr = optarg;
+			break;
+		case 'k':
+			if (parse_num("--max-distance-km", optarg, &km) < 0 || km < 0)
+				return 2;
+			io.max_distance_km = km;
+			break;
+		case 'r':
+			rejects = optarg;
+			break;
+		case 'S':
+			io.source_system = optarg;
+			break;
+		case 'w':
+			io.who = optarg;
+			break;
+		case 'P':
+			noprog = 1;
+			break;
+		case 'h':
+			printf("usage: stabforce incidents import FILE.csv [--scenario S.yaml | "
+			       "--sectors "
+			       "G.geojson]\n"
+			       "         [--overrides LOC.csv] [--max-distance-km 5] [--rejects "
+			       "BAD.csv]\n"
+			       "         [--source-system ACLED] [--db stabforce.db]\n"
+			       "\n"
+			       "Import an ACLED CSV export in one transaction: a newer timestamp\n"
+			       "replaces the stored event, older or equal changes nothing. Bad "
+			       "rows go\n"
+			       "to --rejects with their line number and reason; the rest commit.\n"
+			       "Sectors: the polygon containing the point, else the nearest "
+			       "within\n"
+			       "--max-distance-km, with location-name overrides (CSV "
+			       "location,sector)\n"
+			       "winning over both. FILE '-' reads standard input.\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc) {
+		fprintf(stderr, "stabforce %s import: expected one FILE (see --help)\n", CMD);
+		return 2;
+	}
+	const char *path = argv[optind];
+	sf_scenario *sc = NULL;
+	sf_sector_map *map = NULL;
+	sf_store *st = NULL;
+	FILE *in = NULL, *rej = NULL;
+	sf_error err;
+	sf_import_summary sum;
+	progress prog = {0, 0};
+	sf_error_clear(&err);
+
+	if (scen) {
+		ex = sf_cli_load_scenario(scen, &sc);
+		if (ex)
+			goto out;
+		if (sf_sector_map_from_scenario(sc, &map, &err) != SF_OK) {
+			ex = sf_cli_error(CMD, &err);
+			goto out;
+		}
+	} else if (geo) {
+		if (sf_sector_map_open(geo, idprop, &map, &err) != SF_OK) {
+			ex = sf_cli_error(CMD, &err);
+			goto out;
+		}
+	}
+	if (ovr) {
+		if (!map) {
+			fprintf(stderr, "stabforce %s: --overrides needs --scenario or --sectors\n",
+			        CMD);
+			ex = 2;
+			goto out;
+		}
+		if (sf_sector_map_load_overrides(map, ovr, &err) != SF_OK) {
+			ex = sf_cli_error(CMD, &err);
+			goto out;
+		}
+	}
+	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!in) {
+		fprintf(stderr, "stabforce %s: cannot open '%s'\n", CMD, path);
+		ex = 4;
+		goto out;
+	}
+	if (rejects) {
+		rej = fopen(rejects, "w");
+		if (!rej) {
+			fprintf(stderr, "stabforce %s: cannot write '%s'\n", CMD, rejects);
+			ex = 4;
+			goto out;
+		}
+	}
+	if ((ex = open_store(db, &st)) != 0)
+		goto out;
+	struct stat sb;
+	if (!noprog && isatty(2) && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    sb.st_size > 8 * 1024 * 1024) {
+		prog.total = (uint64_t)sb.st_size;
+		io.progress = progress_cb;
+		io.progress_ctx = &prog;
+	}
+	io.sectors = map;
+	io.rejects = rej;
+	io.file_name = path;
+	sf_status rc = sf_incidents_import(st, in, &io, &sum, &err);
+	if (prog.shown)
+		fprintf(stderr, "\n");
+	if (rc != SF_OK) {
+		ex = sf_cli_error(CMD, &err);
+		fprintf(stderr, "stabforce %s: nothing imported from '%s'\n", CMD, path);
+		goto out;
+	}
+	{
+		sf_buf b;
+		sf_buf_init(&b, 0);
+		sf_import_summary_write(&sum, &b, NULL);
+		printf("%s: %s (batch %ld, %.2f s)\n", path, sf_buf_str(&b), sum.batch,
+		       sum.seconds);
+		sf_buf_release(&b);
+	}
+	if (sum.rejected && !rejects)
+		fprintf(stderr,
+		        "stabforce %s: rejected %ld; --rejects FILE keeps the rows with the "
+		        "reason\n",
+		        CMD, sum.rejected);
+out:
+	if (rej && fclose(rej) != 0 && !ex)
+		ex = 4;
+	if (in && in != stdin)
+		fclose(in);
+	sf_store_close(st);
+	sf_sector_map_free(map);
+	sf_scenario_free(sc);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+/* delete                                                             */
+
+static int cmd_delete(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"ids", required_argument, NULL, 'i'},
+	                                     {"who", required_argument, NULL, 'w'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db", *ids = NULL, *who = NULL;
+	int c;
+	while ((c = getopt_long(argc, argv, "d:i:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'i':
+			ids = optarg;
+			break;
+		case 'w':
+			who = optarg;
+			break;
+		case 'h':
+			printf("usage: stabforce incidents delete --ids DELETED.csv [--db "
+			       "stabforce.db]\n"
+			       "\n"
+			       "Delete the events listed in a CSV file with an event_id_cnty "
+			       "column\n"
+			       "(ACLED's deletions export) or one id per line, in one "
+			       "transaction.\n"
+			       "Each deletion is written to the edit log.\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (!ids || optind != argc) {
+		fprintf(stderr, "stabforce %s delete: expected --ids FILE (see --help)\n", CMD);
+		return 2;
+	}
+	FILE *in = fopen(ids, "rb");
+	if (!in) {
+		fprintf(stderr, "stabforce %s: cannot open '%s'\n", CMD, ids);
+		return 4;
+	}
+	sf_store *st = NULL;
+	int ex = open_store(db, &st);
+	if (!ex) {
+		sf_error err;
+		long del, miss;
+		sf_error_clear(&err);
+		if (sf_incidents_delete_file(st, in, who, &del, &miss, &err) != SF_OK) {
+			if (!err.file[0])
+				sf_strlcpy(err.file, ids, sizeof err.file);
+			ex = sf_cli_error(CMD, &err);
+		} else {
+			printf("%s: deleted %ld, not found %ld\n", ids, del, miss);
+		}
+	}
+	fclose(in);
+	sf_store_close(st);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+/* Filters shared by list, report, dupes                              */
+
+enum {
+	OPT_FROM = 1000,
+	OPT_TO,
+	OPT_SECTOR,
+	OPT_TYPE,
+	OPT_SUBTYPE,
+	OPT_ACTOR,
+	OPT_LOCATION,
+	OPT_STATUS,
+	OPT_ID,
+	OPT_RETRACTED,
+	OPT_LIMIT,
+	OPT_BY,
+	OPT_CEASEFIRE,
+	OPT_ASOF,
+	OPT_TABLE,
+	OPT_MARK,
+	OPT_AS,
+	OPT_NOTE,
+	OPT_WHO,
+	OPT_ALL,
+	OPT_MAXDAYS,
+	OPT_MAXKM,
+	OPT_WINDOW,
+	OPT_MIN,
+	OPT_MAX,
+	OPT_WEIGHT,
+	OPT_SCENARIO,
+	OPT_POP
+};
+
+#define FILTER_OPTIONS                                                                             \
+	{"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},      \
+	        {"sector", required_argument, NULL, OPT_SECTOR},                                   \
+	        {"type", required_argument, NULL, OPT_TYPE},                                       \
+	        {"sub-type", required_argument, NULL, OPT_SUBTYPE},                                \
+	        {"actor", required_argument, NULL, OPT_ACTOR},                                     \
+	        {"location", required_argument, NULL, OPT_LOCATION},                               \
+	        {"status", required_argument, NULL, OPT_STATUS},                                   \
+	        {"id", required_argument, NULL, OPT_ID},                                           \
+	        {"include-retracted", no_argument, NULL, OPT_RETRACTED},                           \
+	        {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},            \
+	{                                                                                          \
+		"format", required_argument, NULL, 'f'                                             \
+	}
+
+#define FILTER_HELP                                                                                \
+	"filters: --from DATE --to DATE (inclusive), --sector ID ('-' = no sector),\n"             \
+	"  --type EVENT_TYPE, --sub-type SUB_EVENT_TYPE, --actor NAME (actor1 or actor2),\n"       \
+	"  --location NAME, --status STATUS, --id EVENT_ID, --include-retracted\n"                 \
+	"  (retracted incidents are left out unless asked for)\n"
+
+/* 1 when handled, 0 when not a filter option, -1 on a bad value. */
+static int filter_opt(int c, sf_incident_filter *f)
+{
+	switch (c) {
+	case OPT_FROM:
+		return parse_day("--from", optarg, &f->from_day) < 0 ? -1 : 1;
+	case OPT_TO:
+		return parse_day("--to", optarg, &f->to_day) < 0 ? -1 : 1;
+	case OPT_SECTOR:
+		f->sector = optarg;
+		return 1;
+	case OPT_TYPE:
+		f->event_type = optarg;
+		return 1;
+	case OPT_SUBTYPE:
+		f->sub_event_type = optarg;
+		return 1;
+	case OPT_ACTOR:
+		f->actor = optarg;
+		return 1;
+	case OPT_LOCATION:
+		f->location = optarg;
+		return 1;
+	case OPT_ID:
+		f->event_id = optarg;
+		return 1;
+	case OPT_RETRACTED:
+		f->include_retracted = 1;
+		return 1;
+	case OPT_STATUS:
+		f->status = sf_incident_status_parse(optarg);
+		if (f->status < 0) {
+			fprintf(stderr,
+			        "stabforce %s: unknown status '%s' (reported, corroborated, "
+			        "verified, disputed, retracted)\n",
+			        CMD, optarg);
+			return -1;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* list                                                               */
+
+typedef struct list_ctx {
+	out o;
+	int fmt;
+	long n;
+	sf_table *t;
+	sf_error *err;
+	int failed;
+} list_ctx;
+
+static int list_cb(void *ctx, const sf_incident *inc)
+{
+	list_ctx *l = ctx;
+	sf_status rc = SF_OK;
+	switch (l->fmt) {
+	case SF_FMT_CSV:
+		rc = sf_incident_write_csv(inc, &l->o.b, l->err);
+		break;
+	case SF_FMT_JSON:
+		rc = sf_buf_adds(&l->o.b, l->n ? ",\n" : "\n");
+		if (rc == SF_OK)
+			rc = sf_incident_write_json(inc, &l->o.b, l->err);
+		break;
+	case SF_FMT_GEOJSON:
+		rc = sf_buf_adds(&l->o.b, l->n ? ",\n" : "\n");
+		if (rc == SF_OK)
+			rc = sf_incident_write_geojson(inc, &l->o.b, l->err);
+		break;
+	default:
+		sf_table_begin_row(l->t);
+		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_ID_CNTY]);
+		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_DATE]);
+		sf_table_add_cell(l->t, inc->sector[0] ? inc->sector : "-");
+		sf_table_add_cell(l->t, sf_sector_method_str(inc->sector_method));
+		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_TYPE]);
+		sf_table_add_cell(l->t, inc->col[SF_COL_SUB_EVENT_TYPE]);
+		sf_table_add_cell(l->t, inc->col[SF_COL_LOCATION]);
+		sf_table_add_cellf(l->t, "%ld", inc->fatalities);
+		sf_table_add_cell(l->t, sf_incident_status_str(inc->status));
+		break;
+	}
+	l->n++;
+	if (rc != SF_OK) {
+		l->failed = 1;
+		return 1;
+	}
+	out_maybe_flush(&l->o);
+	return 0;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	        FILTER_OPTIONS, {"limit", required_argument, NULL, OPT_LIMIT}, {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db";
+	sf_incident_filter f;
+	int c, fmt = SF_FMT_TEXT, r;
+	sf_incident_filter_init(&f);
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+		if ((r = filter_opt(c, &f)) < 0)
+			return 2;
+		if (r)
+			continue;
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 1);
+			if (fmt < 0)
+				return 2;
+			break;
+		case OPT_LIMIT:
+			if (sf_parse_long(optarg, &f.limit) != 0 || f.limit < 0) {
+				fprintf(stderr, "stabforce %s: --limit: bad number '%s'\n", CMD,
+				        optarg);
+				return 2;
+			}
+			break;
+		case 'h':
+			printf("usage: stabforce incidents list [FILTERS] [--limit N]\n"
+			       "         [--format text|csv|json|geojson|md] [--db stabforce.db]\n"
+			       "\n"
+			       "Every matching incident, by date, unless --limit is given. csv "
+			       "writes\n"
+			       "ACLED's 31 columns in ACLED's order, then sector, sector_method,\n"
+			       "sector_km, status, source_system, batch: it re-imports into ACLED "
+			       "tools.\n"
+			       "\n" FILTER_HELP);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "stabforce %s list: unexpected argument '%s'\n", CMD, argv[optind]);
+		return 2;
+	}
+	sf_store *st = NULL;
+	int ex = open_store(db, &st);
+	if (ex)
+		return ex;
+	sf_error err;
+	sf_error_clear(&err);
+	list_ctx l;
+	memset(&l, 0, sizeof l);
+	sf_buf_init(&l.o.b, 0);
+	l.fmt = fmt;
+	l.err = &err;
+	if (fmt == SF_FMT_CSV) {
+		sf_incident_csv_header(&l.o.b, &err);
+	} else if (fmt == SF_FMT_JSON) {
+		sf_buf_adds(&l.o.b, "[");
+	} else if (fmt == SF_FMT_GEOJSON) {
+		sf_buf_adds(&l.o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
+	} else {
+		l.t = sf_table_new();
+		static const char *const h[] = {"event_id", "date",       "sector",
+		                                "method",   "type",       "sub_type",
+		                                "location", "fatalities", "status"};
+		for (size_t i = 0; i < 9; i++)
+			sf_table_add_column(l.t, h[i], i == 7 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
+	}
+	sf_status rc = st->ops->incident_query(st, &f, SF_ORDER_DATE, list_cb, &l, &err);
+	if (rc != SF_OK || l.failed) {
+		ex = sf_cli_error(CMD, &err);
+	} else {
+		if (fmt == SF_FMT_JSON)
+			sf_buf_adds(&l.o.b, "\n]\n");
+		else if (fmt == SF_FMT_GEOJSON)
+			sf_buf_adds(&l.o.b, "\n]}\n");
+		out_flush(&l.o);
+		if (l.t) {
+			ex = table_out(l.t, fmt);
+			if (fmt == SF_FMT_TEXT)
+				printf("%ld incident%s\n", l.n, l.n == 1 ? "" : "s");
+		}
+		if (fflush(stdout) != 0 || l.o.failed) {
+			fprintf(stderr, "stabforce %s: cannot write to standard output\n", CMD);
+			ex = 4;
+		}
+	}
+	sf_table_free(l.t);
+	sf_buf_release(&l.o.b);
+	sf_store_close(st);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+/* report                                                             */
+
+static const char *dim_title(sf_dim d)
+{
+	switch (d) {
+	case SF_DIM_SECTOR:
+		return "sector";
+	case SF_DIM_EVENT_TYPE:
+		return "event_type";
+	case SF_DIM_SUB_EVENT_TYPE:
+		return "sub_event_type";
+	case SF_DIM_ACTOR:
+		return "actor";
+	default:
+		return "key";
+	}
+}
+
+static const char *key_text(const char *k, sf_dim d)
+{
+	if (d == SF_DIM_NONE)
+		return "all";
+	if (!*k)
+		return d == SF_DIM_SECTOR ? "(none)" : "(empty)";
+	return k;
+}
+
+static sf_table *periods_table(const sf_report *r, sf_dim dim, sf_period per)
+{
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t,
+	                    per == SF_PERIOD_DAY    ? "day"
+	                    : per == SF_PERIOD_WEEK ? "week"
+	                                            : "period",
+	                    SF_ALIGN_LEFT);
+	if (dim != SF_DIM_NONE)
+		sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
+	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < r->nrows; i++) {
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, r->rows[i].period);
+		if (dim != SF_DIM_NONE)
+			sf_table_add_cell(t, key_text(r->rows[i].key, dim));
+		sf_table_add_cellf(t, "%ld", r->rows[i].count);
+		sf_table_add_cellf(t, "%ld", r->rows[i].fatalities);
+	}
+	return t;
+}
+
+static sf_table *trend_table(const sf_report *r, sf_dim dim)
+{
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
+	sf_table_add_column(t, "this_week", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "prev4_mean", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "change_pct", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *w = &r->rows[i];
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, key_text(w->key, dim));
+		sf_table_add_cellf(t, "%ld", w->count);
+		sf_table_add_cellf(t, "%ld", w->fatalities);
+		sf_table_add_cellf(t, "%.2f", w->prev4_mean);
+		if (isnan(w->change_pct))
+			sf_table_add_cell(t, "n/a");
+		else
+			sf_table_add_cellf(t, "%+.1f", w->change_pct);
+	}
+	return t;
+}
+
+static sf_table *split_table(const sf_report *r, sf_dim dim)
+{
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, "period", SF_ALIGN_LEFT);
+	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
+	sf_table_add_column(t, "days", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "per_day", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *w = &r->rows[i];
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, w->period);
+		sf_table_add_cell(t, key_text(w->key, dim));
+		sf_table_add_cellf(t, "%ld",
+		                   strcmp(w->period, "before") == 0 ? r->days_before
+		                                                    : r->days_after);
+		sf_table_add_cellf(t, "%ld", w->count);
+		sf_table_add_cellf(t, "%ld", w->fatalities);
+		sf_table_add_cellf(t, "%.2f", w->per_day);
+	}
+	return t;
+}
+
+static void json_rows(sf_buf *b, const sf_report *r, sf_dim dim)
+{
+	sf_buf_adds(b, "[");
+	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *w = &r->rows[i];
+		sf_buf_adds(b, i ? ",\n    {" : "\n    {");
+		sf_buf_adds(b, "\"period\":");
+		sf_buf_addf(b, "\"%s\"", w->period);
+		if (dim != SF_DIM_NONE) {
+			/* keys are UTF-8 text from the store; escape quotes and backslashes */
+			sf_buf_addf(b, ",\"%s\":\"", sf_dim_str(dim));
+			for (const char *p = w->key; *p; p++) {
+				if (*p == '"' || *p == '\\')
+					sf_buf_addc(b, '\\');
+				if ((unsigned char)*p < 0x20)
+					sf_buf_addf(b, "\\u%04x", (unsigned char)*p);
+				else
+					sf_buf_addc(b, *p);
+			}
+			sf_buf_addc(b, '"');
+		}
+		sf_buf_addf(b, ",\"incidents\":%ld,\"fatalities\":%ld", w->count, w->fatalities);
+		if (r->kind == 1) {
+			sf_buf_addf(b, ",\"prev4_mean\":%.4f,\"change_pct\":", w->prev4_mean);
+			if (isnan(w->change_pct))
+				sf_buf_adds(b, "null");
+			else
+				sf_buf_addf(b, "%.2f", w->change_pct);
+		}
+		if (r->kind == 2)
+			sf_buf_addf(b, ",\"per_day\":%.4f", w->per_day);
+		sf_buf_adds(b, "}");
+	}
+	sf_buf_adds(b, r->nrows ? "\n  ]" : "]");
+}
+
+static int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {FILTER_OPTIONS,
+	                                     {"by", required_argument, NULL, OPT_BY},
+	                                     {"ceasefire", required_argument, NULL, OPT_CEASEFIRE},
+	                                     {"split", required_argument, NULL, OPT_CEASEFIRE},
+	                                     {"as-of", required_argument, NULL, OPT_ASOF},
+	                                     {"table", required_argument, NULL, OPT_TABLE},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db", *table = NULL;
+	sf_incident_filter f;
+	sf_report_options ro;
+	int c, fmt = SF_FMT_TEXT, r;
+	sf_incident_filter_init(&f);
+	sf_report_options_init(&ro);
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+		if ((r = filter_opt(c, &f)) < 0)
+			return 2;
+		if (r)
+			continue;
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 0);
+			if (fmt < 0)
+				return 2;
+			break;
+		case OPT_BY:
+			if (strcmp(optarg, "day") == 0)
+				ro.period = SF_PERIOD_DAY;
+			else if (strcmp(optarg, "week") == 0)
+				ro.period = SF_PERIOD_WEEK;
+			else if (strcmp(optarg, "total") == 0)
+				ro.period = SF_PERIOD_TOTAL;
+			else if ((r = sf_dim_parse(optarg)) >= 0)
+				ro.dim = (sf_dim)r;
+			else {
+				fprintf(stderr,
+				        "stabforce %s: --by: unknown '%s' (day, week, total, "
+				        "sector, "
+				        "type, sub-type, actor)\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
+		case OPT_CEASEFIRE:
+			if (parse_day("--ceasefire", optarg, &ro.split_day) < 0)
+				return 2;
+			break;
+		case OPT_ASOF:
+			if (parse_day("--as-of", optarg, &ro.as_of) < 0)
+				return 2;
+			break;
+		case OPT_TABLE:
+			table = optarg;
+			break;
+		case 'h':
+			printf("usage: stabforce incidents report [--by day|week|total] "
+			       "[--by sector|type|sub-type|actor]\n"
+			       "         [--ceasefire DATE] [--as-of DATE] [--table "
+			       "periods|trend|split|all]\n"
+			       "         [FILTERS] [--format text|csv|json|md] [--db "
+			       "stabforce.db]\n"
+			       "\n"
+			       "Three tables: incidents and fatalities per period (Monday weeks "
+			       "by\n"
+			       "default) and key; the trend, this week (the 7 days to --as-of, "
+			       "default\n"
+			       "the latest incident) against the mean of the 4 weeks before, with "
+			       "the\n"
+			       "change in percent; and, with --ceasefire, before and after that "
+			       "date\n"
+			       "with incidents per day. An actor counts once as actor1 or actor2.\n"
+			       "csv writes one table: --table periods (default), trend or split.\n"
+			       "\n" FILTER_HELP);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "stabforce %s report: unexpected argument '%s'\n", CMD,
+		        argv[optind]);
+		return 2;
+	}
+	if (!table)
+		table = fmt == SF_FMT_CSV ? "periods" : "all";
+	int want_p = !strcmp(table, "periods") || !strcmp(table, "all");
+	int want_t = !strcmp(table, "trend") || !strcmp(table, "all");
+	int want_s =
+	        (!strcmp(table, "split") || !strcmp(table, "all")) && ro.split_day != SF_DAY_NONE;
+	if (!want_p && !want_t && strcmp(table, "split") != 0) {
+		fprintf(stderr,
+		        "stabforce %s: --table: unknown '%s' (periods, trend, split, all)\n", CMD,
+		        table);
+		return 2;
+	}
+	if (!strcmp(table, "split") && ro.split_day == SF_DAY_NONE) {
+		fprintf(stderr, "stabforce %s: --table split needs --ceasefire DATE\n", CMD);
+		return 2;
+	}
+	if (fmt == SF_FMT_CSV && !strcmp(table, "all")) {
+		fprintf(stderr,
+		        "stabforce %s: csv holds one table: --table periods, trend or split\n",
+		        CMD);
+		return 2;
+	}
+	sf_store *st = NULL;
+	int ex = open_store(db, &st);
+	if (ex)
+		return ex;
+	sf_error err;
+	sf_report rp, rt, rs;
+	memset(&rp, 0, sizeof rp);
+	memset(&rt, 0, sizeof rt);
+	memset(&rs, 0, sizeof rs);
+	sf_error_clear(&err);
+	if ((want_p && sf_incidents_report(st, &f, &ro, &rp, &err) != SF_OK) ||
+	    (want_t && sf_incidents_trend(st, &f, &ro, &rt, &err) != SF_OK) ||
+	    (want_s && sf_incidents_split(st, &f, &ro, &rs, &err) != SF_OK)) {
+		ex = sf_cli_error(CMD, &err);
+		goto out;
+	}
+	if (fmt == SF_FMT_JSON) {
+		sf_buf b;
+		char d1[16], d2[16];
+		sf_buf_init(&b, 0);
+		sf_buf_addf(&b, "{\n  \"by\": \"%s\",\n  \"period\": \"%s\"", sf_dim_str(ro.dim),
+		            ro.period == SF_PERIOD_DAY    ? "day"
+		            : ro.period == SF_PERIOD_WEEK ? "week"
+		                                          : "total");
+		if (want_p) {
+			sf_buf_adds(&b, ",\n  \"periods\": ");
+			json_rows(&b, &rp, ro.dim);
+		}
+		if (want_t && rt.as_of) {
+			day_str(rt.from_day, d1, sizeof d1);
+			day_str(rt.as_of, d2, sizeof d2);
+			sf_buf_addf(
+			        &b,
+			        ",\n  \"trend\": {\"from\": \"%s\", \"as_of\": \"%s\", \"rows\": ",
+			        d1, d2);
+			json_rows(&b, &rt, ro.dim == SF_DIM_NONE ? SF_DIM_NONE : ro.dim);
+			sf_buf_adds(&b, "}");
+		}
+		if (want_s) {
+			day_str(ro.split_day, d1, sizeof d1);
+			sf_buf_addf(&b,
+			            ",\n  \"split\": {\"date\": \"%s\", \"days_before\": %ld, "
+			            "\"days_after\": %ld, \"rows\": ",
+			            d1, rs.days_before, rs.days_after);
+			json_rows(&b, &rs, ro.dim);
+			sf_buf_adds(&b, "}");
+		}
+		sf_buf_adds(&b, "\n}\n");
+		ex = sf_cli_write_output(CMD, NULL, &b);
+		sf_buf_release(&b);
+		goto out;
+	}
+	if (want_p) {
+		sf_table *t = periods_table(&rp, ro.dim, ro.period);
+		if (fmt != SF_FMT_CSV)
+			printf("%sincidents and fatalities %s%s%s\n\n",
+			       fmt == SF_FMT_MD ? "## " : "",
+			       ro.period == SF_PERIOD_DAY    ? "by day"
+			       : ro.period == SF_PERIOD_WEEK ? "by week (Monday to Sunday)"
+			                                     : "in total",
+			       ro.dim != SF_DIM_NONE ? ", by " : "",
+			       ro.dim != SF_DIM_NONE ? dim_title(ro.dim) : "");
+		fflush(stdout);
+		ex = table_out(t, fmt);
+		sf_table_free(t);
+	}
+	if (want_t && !ex) {
+		char d1[16], d2[16];
+		day_str(rt.from_day, d1, sizeof d1);
+		day_str(rt.as_of, d2, sizeof d2);
+		if (fmt != SF_FMT_CSV)
+			printf("%s%sthis week (%s to %s) against the mean of the 4 weeks "
+			       "before\n\n",
+			       want_p ? "\n" : "", fmt == SF_FMT_MD ? "## " : "", d1, d2);
+		fflush(stdout);
+		sf_table *t = trend_table(&rt, ro.dim);
+		ex = table_out(t, fmt);
+		sf_table_free(t);
+	}
+	if (want_s && !ex) {
+		char d1[16];
+		day_str(ro.split_day, d1, sizeof d1);
+		if (fmt != SF_FMT_CSV)
+			printf("\n%sbefore and after %s (before: %ld days, after: %ld days)\n\n",
+			       fmt == SF_FMT_MD ? "## " : "", d1, rs.days_before, rs.days_after);
+		fflush(stdout);
+		sf_table *t = split_table(&rs, ro.dim);
+		ex = table_out(t, fmt);
+		sf_table_free(t);
+	}
+out:
+	sf_report_release(&rp);
+	sf_report_release(&rt);
+	sf_report_release(&rs);
+	sf_store_close(st);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+/* dupes                                                              */
+
+typedef struct dupe_ctx {
+	sf_table *t;
+	long n;
+} dupe_ctx;
+
+static int dupe_cb(void *ctx, const sf_dupe_pair *p)
+{
+	dupe_ctx *d = ctx;
+	sf_table_begin_row(d->t);
+	sf_table_add_cell(d->t, p->a->col[SF_COL_EVENT_ID_CNTY]);
+	sf_table_add_cell(d->t, p->b->col[SF_COL_EVENT_ID_CNTY]);
+	sf_table_add_cell(d->t, p->a->col[SF_COL_EVENT_DATE]);
+	sf_table_add_cell(d->t, p->b->col[SF_COL_EVENT_DATE]);
+	sf_table_add_cell(d->t, p->a->col[SF_COL_EVENT_TYPE]);
+	sf_table_add_cellf(d->t, "%.2f", p->km);
+	sf_table_add_cell(d->t, p->a->col[SF_COL_LOCATION]);
+	sf_table_add_cellf(d->t, "%s / %s", p->a->source_system, p->b->source_system);
+	sf_table_add_cellf(d->t, "%s / %s", p->a->col[SF_COL_SOURCE], p->b->col[SF_COL_SOURCE]);
+	sf_table_add_cell(d->t, p->reason);
+	sf_table_add_cell(d->t, p->decision[0] ? p->decision : "-");
+	d->n++;
+	return 0;
+}
+
+static int cmd_dupes(int argc, char **argv)
+{
+	static const struct option opts[] = {FILTER_OPTIONS,
+	                                     {"mark", required_argument, NULL, OPT_MARK},
+	                                     {"as", required_argument, NULL, OPT_AS},
+	                                     {"note", required_argument, NULL, OPT_NOTE},
+	                                     {"who", required_argument, NULL, OPT_WHO},
+	                                     {"all", no_argument, NULL, OPT_ALL},
+	                                     {"limit", required_argument, NULL, OPT_LIMIT},
+	                                     {"max-days", required_argument, NULL, OPT_MAXDAYS},
+	                                     {"max-km", required_argument, NULL, OPT_MAXKM},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db", *mark = NULL, *as = NULL, *note = "", *who = NULL;
+	sf_incident_filter f;
+	sf_dupe_options o;
+	int c, fmt = SF_FMT_TEXT, r;
+	double v;
+	sf_incident_filter_init(&f);
+	sf_dupe_options_init(&o);
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+		if ((r = filter_opt(c, &f)) < 0)
+			return 2;
+		if (r)
+			continue;
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 0);
+			if (fmt < 0 || fmt == SF_FMT_JSON) {
+				if (fmt == SF_FMT_JSON)
+					fprintf(stderr, "stabforce %s dupes: use csv, text or md\n",
+					        CMD);
+				return 2;
+			}
+			break;
+		case OPT_MARK:
+			mark = optarg;
+			break;
+		case OPT_AS:
+			as = optarg;
+			break;
+		case OPT_NOTE:
+			note = optarg;
+			break;
+		case OPT_WHO:
+			who = optarg;
+			break;
+		case OPT_ALL:
+			o.include_decided = 1;
+			break;
+		case OPT_LIMIT:
+			if (sf_parse_long(optarg, &o.limit) != 0 || o.limit < 0)
+				return 2;
+			break;
+		case OPT_MAXDAYS:
+			if (parse_num("--max-days", optarg, &v) < 0 || v < 0)
+				return 2;
+			o.max_days = (int)v;
+			break;
+		case OPT_MAXKM:
+			if (parse_num("--max-km", optarg, &v) < 0 || v < 0)
+				return 2;
+			o.max_km = v;
+			break;
+		case 'h':
+			printf("usage: stabforce incidents dupes [FILTERS] [--all] [--limit N]\n"
+			       "         [--max-days 1] [--max-km 2] [--format text|csv|md]\n"
+			       "       stabforce incidents dupes --mark ID --as duplicate|distinct "
+			       "ID2 "
+			       "[--note TEXT]\n"
+			       "\n"
+			       "Possible duplicates: same event type, dates at most --max-days "
+			       "apart,\n"
+			       "within --max-km, and a different source system or reporter "
+			       "(source).\n"
+			       "They are listed, never merged; pairs already decided are left out\n"
+			       "unless --all. --mark A --as duplicate|distinct B records a "
+			       "decision in\n"
+			       "the edit log; to keep a duplicate out of the counts, retract it "
+			       "with\n"
+			       "'incidents review ID --status retracted'.\n"
+			       "\n" FILTER_HELP);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	sf_store *st = NULL;
+	sf_error err;
+	sf_error_clear(&err);
+	if (mark || as) {
+		if (!mark || !as || optind + 1 != argc ||
+		    (strcmp(as, "duplicate") != 0 && strcmp(as, "distinct") != 0)) {
+			fprintf(stderr,
+			        "stabforce %s dupes: expected --mark ID --as "
+			        "duplicate|distinct OTHER_ID\n",
+			        CMD);
+			return 2;
+		}
+		int ex = open_store(db, &st);
+		if (ex)
+			return ex;
+		const char *other = argv[optind];
+		for (int k = 0; k < 2 && !ex; k++) {
+			if (!incident_exists(st, k ? other : mark, &err, &ex))
+				ex = ex ? ex : 2;
+		}
+		if (!ex && st->ops->dupe_decide(st, mark, other, as, note, who_or_user(who),
+		                                &err) != SF_OK)
+			ex = sf_cli_error(CMD, &err);
+		if (!ex)
+			printf("%s %s: marked %s\n", mark, other, as);
+		sf_store_close(st);
+		return ex;
+	}
+	if (optind != argc) {
+		fprintf(stderr, "stabforce %s dupes: unexpected argument '%s'\n", CMD,
+		        argv[optind]);
+		return 2;
+	}
+	int ex = open_store(db, &st);
+	if (ex)
+		return ex;
+	dupe_ctx d = {sf_table_new(), 0};
+	static const char *const h[] = {"a",        "b",       "a_date",  "b_date", "type",    "km",
+	                                "location", "systems", "sources", "reason", "decision"};
+	for (size_t i = 0; i < N_ELEMS(h); i++)
+		sf_table_add_column(d.t, h[i], i == 5 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
+	if (sf_incidents_dupes(st, &f, &o, dupe_cb, &d, &err) != SF_OK) {
+		ex = sf_cli_error(CMD, &err);
+	} else {
+		ex = table_out(d.t, fmt);
+		if (fmt == SF_FMT_TEXT)
+			printf("%ld possible duplicate pair%s\n", d.n, d.n == 1 ? "" : "s");
+	}
+	sf_table_free(d.t);
+	sf_store_close(st);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+/* review, log                                                        */
+
+static int cmd_review(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"status", required_argument, NULL, OPT_STATUS},
+	                                     {"note", required_argument, NULL, OPT_NOTE},
+	                                     {"who", required_argument, NULL, OPT_WHO},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db", *note = NULL, *who = NULL;
+	int c, status = -1;
+	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case OPT_STATUS:
+			status = sf_incident_status_parse(optarg);
+			if (status < 0) {
+				fprintf(stderr,
+				        "stabforce %s: unknown status '%s' (reported, "
+				        "corroborated, "
+				        "verified, disputed, retracted)\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
+		case OPT_NOTE:
+			note = optarg;
+			break;
+		case OPT_WHO:
+			who = optarg;
+			break;
+		case 'h':
+			printf("usage: stabforce incidents review EVENT_ID --status STATUS --note "
+			       "TEXT\n"
+			       "         [--who NAME] [--db stabforce.db]\n"
+			       "\n"
+			       "Set the review status (reported, corroborated, verified, "
+			       "disputed,\n"
+			       "retracted). The change is kept in the edit log with who, when, the "
+			       "old\n"
+			       "and the new status, and the note (required). Retracted incidents "
+			       "are\n"
+			       "left out of lists and reports unless asked for.\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc || status < 0 || !note || !*note) {
+		fprintf(stderr,
+		        "stabforce %s review: expected EVENT_ID --status STATUS --note TEXT\n",
+		        CMD);
+		return 2;
+	}
+	sf_store *st = NULL;
+	int ex = open_store(db, &st);
+	if (ex)
+		return ex;
+	sf_error err;
+	int found = 0;
+	sf_error_clear(&err);
+	if (st->ops->incident_set_status(st, argv[optind], (sf_incident_status)status, note,
+	                                 who_or_user(who), &found, &err) != SF_OK) {
+		ex = sf_cli_error(CMD, &err);
+	} else if (!found) {
+		fprintf(stderr, "stabforce %s: no incident '%s'\n", CMD, argv[optind]);
+		ex = 2;
+	} else {
+		printf("%s: %s\n", argv[optind],
+		       sf_incident_status_str((sf_incident_status)status));
+	}
+	sf_store_close(st);
+	return ex;
+}
+
+typedef struct log_ctx {
+	sf_table *t;
+	const char *none; /* shown for an empty value: "-" in text, "" in csv */
+} log_ctx;
+
+static int log_cb(void *ctx, const sf_edit_entry *e)
+{
+	log_ctx *l = ctx;
+	sf_table *t = l->t;
+	sf_table_begin_row(t);
+	sf_table_add_cellf(t, "%ld", e->id);
+	sf_table_add_cell(t, e->at);
+	sf_table_add_cell(t, e->who);
+	sf_table_add_cell(t, e->event_id);
+	sf_table_add_cell(t, e->other_id[0] ? e->other_id : l->none);
+	sf_table_add_cell(t, e->what);
+	sf_table_add_cell(t, e->from[0] ? e->from : l->none);
+	sf_table_add_cell(t, e->to);
+	sf_table_add_cell(t, e->note);
+	return 0;
+}
+
+static int cmd_log(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db";
+	int c, fmt = SF_FMT_TEXT;
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 0);
+			if (fmt < 0 || fmt == SF_FMT_JSON)
+				return 2;
+			break;
+		case 'h':
+			printf("usage: stabforce incidents log [EVENT_ID] [--format text|csv|md] "
+			       "[--db stabforce.db]\n"
+			       "\n"
+			       "The edit log, oldest first: status changes, duplicates decisions "
+			       "and\n"
+			       "deletions, with who, when, from and to, and the note.\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 < argc) {
+		fprintf(stderr, "stabforce %s log: at most one EVENT_ID\n", CMD);
+		return 2;
+	}
+	sf_store *st = NULL;
+	int ex = open_store(db, &st);
+	if (ex)
+		return ex;
+	sf_error err;
+	sf_error_clear(&err);
+	sf_table *t = sf_table_new();
+	static const char *const h[] = {"id",   "at",   "who", "event_id", "other_id",
+	                                "what", "from", "to",  "note"};
+	for (size_t i = 0; i < N_ELEMS(h); i++)
+		sf_table_add_column(t, h[i], i == 0 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
+	log_ctx l = {t, fmt == SF_FMT_CSV ? "" : "-"};
+	if (st->ops->edits(st, optind < argc ? argv[optind] : NULL, log_cb, &l, &err) != SF_OK)
+		ex = sf_cli_error(CMD, &err);
+	else
+		ex = table_out(t, fmt);
+	sf_table_free(t);
+	sf_store_close(st);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+/* threat                                                             */
+
+static int cmd_threat(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"scenario", required_argument, NULL, OPT_SCENARIO},
+	                                     {"window-days", required_argument, NULL, OPT_WINDOW},
+	                                     {"min", required_argument, NULL, OPT_MIN},
+	                                     {"max", required_argument, NULL, OPT_MAX},
+	                                     {"weight", required_argument, NULL, OPT_WEIGHT},
+	                                     {"as-of", required_argument, NULL, OPT_ASOF},
+	                                     {"population-attr", required_argument, NULL, OPT_POP},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db", *scen = NULL;
+	sf_threat_options o;
+	int c, fmt = SF_FMT_TEXT;
+	double v;
+	sf_threat_options_init(&o);
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case OPT_SCENARIO:
+			scen = optarg;
+			break;
+		case OPT_WINDOW:
+			if (parse_num("--window-days", optarg, &v) < 0 || v < 1 || v > 3650)
+				return 2;
+			o.window_days = (int)v;
+			break;
+		case OPT_MIN:
+			if (parse_num("--min", optarg, &o.min) < 0)
+				return 2;
+			break;
+		case OPT_MAX:
+			if (parse_num("--max", optarg, &o.max) < 0)
+				return 2;
+			break;
+		case OPT_WEIGHT:
+			if (parse_num("--weight", optarg, &o.weight) < 0)
+				return 2;
+			break;
+		case OPT_ASOF:
+			if (parse_day("--as-of", optarg, &o.as_of) < 0)
+				return 2;
+			break;
+		case OPT_POP:
+			o.population_attr = optarg;
+			break;
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 0);
+			if (fmt < 0 || fmt == SF_FMT_JSON)
+				return 2;
+			break;
+		case 'h':
+			printf("usage: stabforce incidents threat --scenario S.yaml [--window-days "
+			       "28]\n"
+			       "         [--min 0.5] [--max 2.0] [--weight 1] [--as-of DATE]\n"
+			       "         [--population-attr population] [--format text|csv|md]\n"
+			       "\n"
+			       "Per-sector threat multipliers from the register: incidents per "
+			       "100,000\n"
+			       "people in the trailing window, against the all-sector rate:\n"
+			       "  threat = clamp((rate_sector / rate_all) ^ weight, min, max)\n"
+			       "(1 when there is no incident or no population). See\n"
+			       "docs/scenario-format.md, \"threat from the register\".\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (!scen || optind != argc) {
+		fprintf(stderr, "stabforce %s threat: expected --scenario FILE\n", CMD);
+		return 2;
+	}
+	sf_scenario *sc = NULL;
+	int ex = sf_cli_load_scenario(scen, &sc);
+	if (ex)
+		return ex;
+	sf_store *st = NULL;
+	if ((ex = open_store(db, &st)) != 0) {
+		sf_scenario_free(sc);
+		return ex;
+	}
+	sf_error err;
+	sf_error_clear(&err);
+	double all_rate = 0;
+	sf_threat *th = calloc(sc->nsectors ? sc->nsectors : 1, sizeof *th);
+	if (!th) {
+		ex = 4;
+	} else if (sf_register_threat(st, sc, &o, th, &all_rate, &err) != SF_OK) {
+		ex = sf_cli_error(CMD, &err);
+	} else {
+		sf_table *t = sf_table_new();
+		sf_table_add_column(t, "sector", SF_ALIGN_LEFT);
+		sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
+		sf_table_add_column(t, "population", SF_ALIGN_RIGHT);
+		sf_table_add_column(t, "per_100k", SF_ALIGN_RIGHT);
+		sf_table_add_column(t, "all_per_100k", SF_ALIGN_RIGHT);
+		sf_table_add_column(t, "threat", SF_ALIGN_RIGHT);
+		sf_table_add_column(t, "scenario_threat", SF_ALIGN_RIGHT);
+		for (size_t i = 0; i < sc->nsectors; i++) {
+			sf_table_begin_row(t);
+			sf_table_add_cell(t, sc->sectors[i].id);
+			sf_table_add_cellf(t, "%ld", th[i].incidents);
+			sf_table_add_cellf(t, "%.0f", th[i].population);
+			sf_table_add_cellf(t, "%.2f", th[i].rate);
+			sf_table_add_cellf(t, "%.2f", all_rate);
+			sf_table_add_cellf(t, "%.3f", th[i].multiplier);
+			sf_table_add_cellf(t, "%.3f", sc->sectors[i].threat);
+		}
+		ex = table_out(t, fmt);
+		sf_table_free(t);
+	}
+	free(th);
+	sf_store_close(st);
+	sf_scenario_free(sc);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
+
+int sf_cmd_incidents(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*run)(int, char **);
+	} subs[] = {{"import", cmd_import}, {"delete", cmd_delete}, {"list", cmd_list},
+	            {"report", cmd_report}, {"dupes", cmd_dupes},   {"review", cmd_review},
+	            {"log", cmd_log},       {"threat", cmd_threat}};
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	for (size_t i = 0; i < N_ELEMS(subs); i++) {
+		if (strcmp(argv[1], subs[i].name) == 0) {
+			optind = 0;
+			return subs[i].run(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "stabforce %s: unknown subcommand '%s'\n", CMD, argv[1]);
+	usage(stderr);
+	return 2;
+}

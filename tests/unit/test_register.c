@@ -1,0 +1,823 @@
+/*
+ * test_register.c - the incident and aid registers over the SQLite store:
+ * import (quirks, normalization, rejects, upsert by timestamp, the schema
+ * migration, one transaction), sector assignment (inside, nearest,
+ * override, none), deletions, review and the edit log, possible duplicates,
+ * reports against numbers worked out by hand, aid import and report, and
+ * the threat and escort feedback.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "csv.h"
+
+static char tmpdir[256];
+static int dbn;
+
+static sf_store *new_store(void)
+{
+	char path[512];
+	sf_store *st = NULL;
+	sf_error err;
+	sf_error_clear(&err);
+	sf_snprintf(path, sizeof path, "%s/t%d.db", tmpdir, dbn++);
+	assert_int_equal(sf_store_open(path, &st, &err), SF_OK);
+	return st;
+}
+
+static const char *gaza_geojson(void)
+{
+	static char path[1024];
+	const char *src = getenv("SRCDIR");
+	sf_snprintf(path, sizeof path, "%s/examples/gaza/sectors.geojson", src ? src : "../..");
+	return path;
+}
+
+static sf_status import_text(sf_store *st, const char *text, sf_sector_map *map,
+                             sf_import_summary *sum, sf_buf *rejects, sf_error *err)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "rb");
+	char *rbuf = NULL;
+	size_t rlen = 0;
+	FILE *rej = open_memstream(&rbuf, &rlen);
+	sf_import_options o;
+	assert_non_null(in);
+	assert_non_null(rej);
+	sf_import_options_init(&o);
+	o.sectors = map;
+	o.rejects = rej;
+	o.file_name = "test.csv";
+	o.who = "tester";
+	sf_status rc = sf_incidents_import(st, in, &o, sum, err);
+	fclose(in);
+	fclose(rej);
+	if (rejects)
+		sf_buf_add(rejects, rbuf, rlen);
+	free(rbuf);
+	return rc;
+}
+
+/* Collect incidents as "id|date|sector|method|status|fatalities|inter1|interaction|ct;" */
+static int dump_cb(void *ctx, const sf_incident *inc)
+{
+	sf_buf *b = ctx;
+	sf_buf_addf(b, "%s|%s|%s|%s|%s|%ld|%s|%s|%s;", inc->col[SF_COL_EVENT_ID_CNTY],
+	            inc->col[SF_COL_EVENT_DATE], inc->sector,
+	            sf_sector_method_str(inc->sector_method), sf_incident_status_str(inc->status),
+	            inc->fatalities, inc->col[SF_COL_INTER1], inc->col[SF_COL_INTERACTION],
+	            inc->col[SF_COL_CIVILIAN_TARGETING]);
+	return 0;
+}
+
+static void dump(sf_store *st, const sf_incident_filter *f, sf_buf *b)
+{
+	sf_incident_filter all;
+	sf_error err;
+	sf_error_clear(&err);
+	if (!f) {
+		sf_incident_filter_init(&all);
+		all.include_retracted = 1;
+		f = &all;
+	}
+	sf_buf_reset(b);
+	assert_int_equal(st->ops->incident_query(st, f, SF_ORDER_DATE, dump_cb, b, &err), SF_OK);
+}
+
+static long count(sf_store *st)
+{
+	long n = -1;
+	assert_int_equal(st->ops->incident_count(st, &n, NULL), SF_OK);
+	return n;
+}
+
+/* A header in a shuffled order, with a BOM, CRLF, and the three date forms. */
+static const char QUIRKY[] =
+        "\xEF\xBB\xBF"
+        "notes,event_id_cnty,event_date,event_type,sub_event_type,actor1,inter1,actor2,inter2,"
+        "interaction,civilian_targeting,location,latitude,longitude,source,fatalities,timestamp\r\n"
+        "\"SYNTHETIC: a note, with \"\"quotes\"\"\nand a newline\",PSE1,2025-10-12,"
+        "Explosions/Remote violence,Air/drone strike,Military Forces of Israel (2022-),1,"
+        "Civilians (Palestine),7,17,Civilian targeting,Rafah,31.29,34.255,WAFA,3,1760000000\r\n"
+        "SYNTHETIC,PSE2,13 October 2025,Battles,Armed clash,Hamas Movement,Political militia,"
+        "Unidentified Armed Group (Palestine),Political militia,Political militia-Political "
+        "militia,,Gaza City,31.50,34.45,Al Jazeera,0,1760000100\n"
+        "SYNTHETIC,PSE3,6-Oct-25,Protests,Peaceful protest,Protesters (Palestine),6,,0,60,yes,"
+        "Coast of Rafah,31.333,34.2055,OCHA,,1760000200\n"
+        "\n"
+        "SYNTHETIC,PSE4,2025-10-14,Riots,Mob violence,Rioters (Palestine),5,,,50,,El Arish,"
+        "31.13,33.80,WAFA,1,1760000300\n";
+
+static int note_cb(void *ctx, const sf_incident *inc)
+{
+	sf_buf_addf(ctx, "%s|%s|%s", inc->col[SF_COL_NOTES], inc->col[SF_COL_YEAR],
+	            inc->col[SF_COL_LOCATION]);
+	return 0;
+}
+
+static void test_import_quirks(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_sector_map *map = NULL;
+	sf_import_summary s;
+	sf_error err;
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	sf_error_clear(&err);
+	assert_int_equal(sf_sector_map_open(gaza_geojson(), "id", &map, &err), SF_OK);
+
+	assert_int_equal(import_text(st, QUIRKY, map, &s, NULL, &err), SF_OK);
+	assert_int_equal(s.read, 4);
+	assert_int_equal(s.inserted, 4);
+	assert_int_equal(s.rejected, 0);
+	assert_int_equal(s.by_method[SF_SECTOR_INSIDE], 2);
+	assert_int_equal(s.by_method[SF_SECTOR_NEAREST], 1);
+	assert_int_equal(s.by_method[SF_SECTOR_NONE], 1);
+	dump(st, NULL, &b);
+	assert_string_equal(
+	        sf_buf_str(&b),
+	        "PSE3|2025-10-06|rafah|nearest|reported|0|Protesters|Protesters only|Civilian "
+	        "targeting;"
+	        "PSE1|2025-10-12|rafah|inside|reported|3|State forces|State "
+	        "forces-Civilians|Civilian "
+	        "targeting;"
+	        "PSE2|2025-10-13|gaza|inside|reported|0|Political militia|Political "
+	        "militia-Political "
+	        "militia|;"
+	        "PSE4|2025-10-14||none|reported|1|Rioters|Rioters only|;");
+
+	/* The note came through whole, year filled from the date. */
+	sf_incident_filter f;
+	sf_incident_filter_init(&f);
+	f.event_id = "PSE1";
+	sf_buf_reset(&b);
+	assert_int_equal(st->ops->incident_query(st, &f, SF_ORDER_DATE, note_cb, &b, &err), SF_OK);
+	assert_string_equal(sf_buf_str(&b),
+	                    "SYNTHETIC: a note, with \"quotes\"\nand a newline|2025|Rafah");
+
+	/* Importing the same file again changes nothing. */
+	assert_int_equal(import_text(st, QUIRKY, map, &s, NULL, &err), SF_OK);
+	assert_int_equal(s.inserted, 0);
+	assert_int_equal(s.updated, 0);
+	assert_int_equal(s.unchanged, 4);
+	assert_int_equal(count(st), 4);
+
+	/* An override wins over the polygon. */
+	assert_int_equal(sf_sector_map_add_override(map, "el arish", "rafah", &err), SF_OK);
+	assert_int_not_equal(sf_sector_map_add_override(map, "x", "atlantis", NULL), SF_OK);
+	sf_sector_method m;
+	double km;
+	const char *sec = sf_sector_map_locate(map, "El Arish", 33.80, 31.13, 5, &m, &km);
+	assert_string_equal(sec, "rafah");
+	assert_int_equal(m, SF_SECTOR_OVERRIDE);
+	sec = sf_sector_map_locate(map, "Nowhere", 33.80, 31.13, 5, &m, &km);
+	assert_null(sec);
+	assert_int_equal(m, SF_SECTOR_NONE);
+	sec = sf_sector_map_locate(map, "Coast of Rafah", 34.2055, 31.333, 5, &m, &km);
+	assert_string_equal(sec, "rafah");
+	assert_int_equal(m, SF_SECTOR_NEAREST);
+	assert_true(km > 0.5 && km < 3);
+	/* Outside the distance: none. */
+	sec = sf_sector_map_locate(map, "Coast of Rafah", 34.2055, 31.333, 0.1, &m, &km);
+	assert_null(sec);
+
+	sf_buf_release(&b);
+	sf_sector_map_free(map);
+	sf_store_close(st);
+}
+
+static const char HDR[] = "event_id_cnty,event_date,event_type,latitude,longitude,fatalities,"
+                          "timestamp,inter1,notes\n";
+
+static void test_rejects(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_import_summary s;
+	sf_error err;
+	sf_buf rej, text;
+	sf_buf_init(&rej, 0);
+	sf_buf_init(&text, 0);
+	sf_error_clear(&err);
+	sf_buf_adds(&text, HDR);
+	sf_buf_adds(&text, "A1,2025-01-01,Battles,31.5,34.4,0,10,1,ok\n");        /* line 2 */
+	sf_buf_adds(&text, "A2,2025-02-30,Battles,31.5,34.4,0,10,1,bad date\n");  /* 3 */
+	sf_buf_adds(&text, "A3,2025-01-01,Battles,91,34.4,0,10,1,bad lat\n");     /* 4 */
+	sf_buf_adds(&text, "A4,2025-01-01,Battles,31.5,34.4,-1,10,1,bad fat\n");  /* 5 */
+	sf_buf_adds(&text, "A5,2025-01-01,Battles,31.5,34.4,0,10,9,bad inter\n"); /* 6 */
+	sf_buf_adds(&text, ",2025-01-01,Battles,31.5,34.4,0,10,1,no id\n");       /* 7 */
+	sf_buf_adds(&text, "A7,2025-01-01,Battles,31.5\n");                       /* 8 */
+	sf_buf_adds(&text, "A8,2025-01-01,,31.5,34.4,0,10,1,no type\n");          /* 9 */
+	sf_buf_adds(&text, "A9,2025-01-01,Battles,31.5,34.4,0,x,1,bad ts\n");     /* 10 */
+	sf_buf_adds(&text, "A10,2025-01-01,Battles,31.5,34.4,0,10,1,\"multi\nline\"x\n"); /* 11 */
+	sf_buf_adds(&text, "A11,2025-01-01,Battles,31.5,34.4,0,10,1,\xff\xfe\n");         /* 13 */
+	sf_buf_adds(&text, "A12,2025-01-02,Battles,31.5,34.4,2,10,Civilians,ok\n");       /* 14 */
+	assert_int_equal(import_text(st, sf_buf_str(&text), NULL, &s, &rej, &err), SF_OK);
+	assert_int_equal(s.read, 12);
+	assert_int_equal(s.inserted, 2);
+	assert_int_equal(s.rejected, 10);
+	assert_int_equal(s.by_method[SF_SECTOR_NONE], 2);
+	assert_int_equal(count(st), 2);
+	const char *r = sf_buf_str(&rej);
+	assert_non_null(strstr(r, "line,reason,event_id_cnty,event_date"));
+	assert_non_null(strstr(r, "\n3,bad event_date '2025-02-30',A2,"));
+	assert_non_null(strstr(r, "\n4,bad latitude '91',A3"));
+	assert_non_null(strstr(r, "\n5,bad fatalities '-1',A4"));
+	assert_non_null(strstr(r, "\n6,unknown inter1 code '9',A5"));
+	assert_non_null(strstr(r, "\n7,empty event_id_cnty,"));
+	assert_non_null(strstr(r, "\n8,\"expected 9 fields, found 4\",A7"));
+	assert_non_null(strstr(r, "\n9,empty event_type,A8"));
+	assert_non_null(strstr(r, "\n10,bad timestamp 'x',A9"));
+	assert_non_null(strstr(r, "\n11,text after a closing quote,A10,"));
+	assert_non_null(strstr(r, "\n13,invalid UTF-8 in column 9,A11"));
+
+	/* A header without a required column: nothing is imported. */
+	long before = count(st);
+	sf_error_clear(&err);
+	assert_int_equal(import_text(st, "event_id_cnty,event_date,latitude\nZ,2025-01-01,1\n",
+	                             NULL, &s, NULL, &err),
+	                 SF_ERR_INPUT);
+	assert_non_null(strstr(err.message, "missing column 'event_type'"));
+	assert_int_equal(count(st), before);
+	sf_error_clear(&err);
+	assert_int_equal(import_text(st, "", NULL, &s, NULL, &err), SF_ERR_INPUT);
+
+	sf_buf_release(&rej);
+	sf_buf_release(&text);
+	sf_store_close(st);
+}
+
+static void test_upsert(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_import_summary s;
+	sf_error err;
+	sf_buf b, text;
+	int found;
+	sf_buf_init(&b, 0);
+	sf_buf_init(&text, 0);
+	sf_error_clear(&err);
+
+	sf_buf_adds(&text, HDR);
+	sf_buf_adds(&text, "U1,2025-01-01,Battles,31.5,34.4,1,100,1,v1\n");
+	sf_buf_adds(&text, "U2,2025-01-01,Battles,31.5,34.4,1,100,1,v1\n");
+	sf_buf_adds(&text, "U3,2025-01-01,Battles,31.5,34.4,1,100,1,v1\n");
+	assert_int_equal(import_text(st, sf_buf_str(&text), NULL, &s, NULL, &err), SF_OK);
+	assert_int_equal(s.inserted, 3);
+	assert_int_equal(st->ops->incident_set_status(st, "U1", SF_ISTATUS_VERIFIED, "seen",
+	                                              "tester", &found, &err),
+	                 SF_OK);
+	assert_int_equal(found, 1);
+
+	/* newer (U1: 5 fatalities), equal (U2: changed but same timestamp), older (U3). */
+	sf_buf_reset(&text);
+	sf_buf_adds(&text, HDR);
+	sf_buf_adds(&text, "U1,2025-01-02,Battles,31.5,34.4,5,101,1,v2\n");
+	sf_buf_adds(&text, "U2,2025-01-02,Battles,31.5,34.4,6,100,1,v2\n");
+	sf_buf_adds(&text, "U3,2025-01-02,Battles,31.5,34.4,7,99,1,v2\n");
+	sf_buf_adds(&text, "U4,2025-01-02,Battles,31.5,34.4,0,1,1,new\n");
+	/* The same id twice in one file: the later, newer row wins. */
+	sf_buf_adds(&text, "U4,2025-01-03,Battles,31.5,34.4,9,2,1,newer\n");
+	assert_int_equal(import_text(st, sf_buf_str(&text), NULL, &s, NULL, &err), SF_OK);
+	assert_int_equal(s.read, 5);
+	assert_int_equal(s.inserted, 1);
+	assert_int_equal(s.updated, 2);
+	assert_int_equal(s.unchanged, 2);
+	dump(st, NULL, &b);
+	assert_string_equal(sf_buf_str(&b), "U2|2025-01-01||none|reported|1|State forces||;"
+	                                    "U3|2025-01-01||none|reported|1|State forces||;"
+	                                    "U1|2025-01-02||none|verified|5|State forces||;"
+	                                    "U4|2025-01-03||none|reported|9|State forces||;");
+
+	/* Deletions, logged. */
+	FILE *del = fmemopen((void *)"U2\nU9\n\nU3\n", 10, "rb");
+	long nd, nm;
+	assert_int_equal(sf_incidents_delete_file(st, del, "tester", &nd, &nm, &err), SF_OK);
+	fclose(del);
+	assert_int_equal(nd, 2);
+	assert_int_equal(nm, 1);
+	assert_int_equal(count(st), 2);
+
+	sf_buf_release(&b);
+	sf_buf_release(&text);
+	sf_store_close(st);
+}
+
+static int edit_cb(void *ctx, const sf_edit_entry *e)
+{
+	sf_buf *b = ctx;
+	sf_buf_addf(b, "%s:%s:%s:%s>%s:%s:%s;", e->event_id, e->other_id, e->what, e->from, e->to,
+	            e->note, e->who);
+	assert_true(strlen(e->at) == 20);
+	return 0;
+}
+
+/* Put one incident straight into the store. */
+static void put(sf_store *st, const char *id, const char *date, const char *sector,
+                const char *type, const char *sub, const char *a1, const char *a2, long fat,
+                double lat, double lon, const char *source, const char *system)
+{
+	sf_incident inc;
+	sf_upsert_result res;
+	memset(&inc, 0, sizeof inc);
+	for (int i = 0; i < SF_ACLED_NCOLS; i++)
+		inc.col[i] = "";
+	inc.col[SF_COL_EVENT_ID_CNTY] = id;
+	inc.col[SF_COL_EVENT_DATE] = date;
+	inc.col[SF_COL_EVENT_TYPE] = type;
+	inc.col[SF_COL_SUB_EVENT_TYPE] = sub;
+	inc.col[SF_COL_ACTOR1] = a1;
+	inc.col[SF_COL_ACTOR2] = a2;
+	inc.col[SF_COL_SOURCE] = source;
+	inc.col[SF_COL_LOCATION] = "somewhere";
+	assert_int_equal(sf__date_parse(date, &inc.day), 0);
+	inc.fatalities = fat;
+	inc.latitude = lat;
+	inc.longitude = lon;
+	inc.timestamp = 1;
+	inc.sector = sector;
+	inc.sector_method = *sector ? SF_SECTOR_INSIDE : SF_SECTOR_NONE;
+	inc.source_system = system;
+	assert_int_equal(st->ops->incident_upsert(st, &inc, &res, NULL), SF_OK);
+}
+
+static void test_review_log(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_error err;
+	sf_buf b;
+	int found;
+	sf_buf_init(&b, 0);
+	sf_error_clear(&err);
+	put(st, "R1", "2025-01-01", "gaza", "Battles", "Armed clash", "A", "", 1, 31.5, 34.45, "s",
+	    "ACLED");
+	assert_int_equal(st->ops->incident_set_status(st, "R1", SF_ISTATUS_CORROBORATED,
+	                                              "second source", "ana", &found, &err),
+	                 SF_OK);
+	assert_int_equal(st->ops->incident_set_status(st, "R1", SF_ISTATUS_RETRACTED, "wrong place",
+	                                              "bo", &found, &err),
+	                 SF_OK);
+	assert_int_equal(st->ops->incident_set_status(st, "R9", SF_ISTATUS_VERIFIED, "x", "bo",
+	                                              &found, &err),
+	                 SF_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(st->ops->edits(st, "R1", edit_cb, &b, &err), SF_OK);
+	assert_string_equal(sf_buf_str(&b), "R1::status:reported>corroborated:second source:ana;"
+	                                    "R1::status:corroborated>retracted:wrong place:bo;");
+	/* A retracted incident leaves lists and reports unless asked for. */
+	sf_incident_filter f;
+	sf_incident_filter_init(&f);
+	dump(st, &f, &b);
+	assert_string_equal(sf_buf_str(&b), "");
+	f.include_retracted = 1;
+	dump(st, &f, &b);
+	assert_non_null(strstr(sf_buf_str(&b), "R1|"));
+	assert_int_equal(sf_incident_status_parse("verified"), SF_ISTATUS_VERIFIED);
+	assert_int_equal(sf_incident_status_parse("bogus"), -1);
+	sf_buf_release(&b);
+	sf_store_close(st);
+}
+
+static int pair_cb(void *ctx, const sf_dupe_pair *p)
+{
+	sf_buf *b = ctx;
+	sf_buf_addf(b, "%s-%s:%ld:%s;", p->a->col[SF_COL_EVENT_ID_CNTY],
+	            p->b->col[SF_COL_EVENT_ID_CNTY], p->days, p->decision);
+	return 0;
+}
+
+static void test_dupes(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_error err;
+	sf_buf b;
+	sf_dupe_options o;
+	sf_buf_init(&b, 0);
+	sf_error_clear(&err);
+	sf_dupe_options_init(&o);
+	/* 0.009 degrees of latitude is 1.0 km. */
+	put(st, "D1", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.500, 34.45,
+	    "WAFA", "ACLED");
+	/* 1 day later, 1 km, another reporter: a possible duplicate of D1. */
+	put(st, "D2", "2025-03-02", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.509, 34.45,
+	    "Al Jazeera", "ACLED");
+	/* Same day and place, another system, same reporter: possible duplicate of D1. */
+	put(st, "D3", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.500, 34.45,
+	    "WAFA", "UNMON");
+	/* Same date, place, type, actors and reporter: a distinct event, never a pair. */
+	put(st, "D4", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.500, 34.45,
+	    "WAFA", "ACLED");
+	/* 3.3 km away: no pair. */
+	put(st, "D5", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.530, 34.45,
+	    "OCHA", "ACLED");
+	/* 2 days after D1 (too late for it), 1 day after D2 and 1.95 km from it. */
+	put(st, "D6", "2025-03-03", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.5265, 34.45,
+	    "Times", "ACLED");
+	/* Another type: no pair. */
+	put(st, "D7", "2025-03-01", "gaza", "Riots", "Mob violence", "A", "B", 0, 31.500, 34.45,
+	    "OCHA", "ACLED");
+	assert_int_equal(count(st), 7);
+
+	assert_int_equal(sf_incidents_dupes(st, NULL, &o, pair_cb, &b, &err), SF_OK);
+	/* Sweep order: D1, D3, D4, D5 (day 0), D2 (day 1), D6 (day 2). D1-D4 share
+	 * everything but the id and are never paired. */
+	assert_string_equal(sf_buf_str(&b),
+	                    "D1-D3:0:;D3-D4:0:;D1-D2:1:;D3-D2:1:;D4-D2:1:;D2-D6:1:;");
+
+	/* Decisions: recorded in the edit log, and the pair leaves the list. */
+	assert_int_equal(
+	        st->ops->dupe_decide(st, "D2", "D1", "duplicate", "same clash", "ana", &err),
+	        SF_OK);
+	assert_int_equal(
+	        st->ops->dupe_decide(st, "D3", "D4", "distinct", "two clashes", "ana", &err),
+	        SF_OK);
+	sf_buf_reset(&b);
+	assert_int_equal(sf_incidents_dupes(st, NULL, &o, pair_cb, &b, &err), SF_OK);
+	assert_string_equal(sf_buf_str(&b), "D1-D3:0:;D3-D2:1:;D4-D2:1:;D2-D6:1:;");
+	o.include_decided = 1;
+	sf_buf_reset(&b);
+	assert_int_equal(sf_incidents_dupes(st, NULL, &o, pair_cb, &b, &err), SF_OK);
+	assert_string_equal(sf_buf_str(&b), "D1-D3:0:;D3-D4:0:distinct;D1-D2:1:duplicate;"
+	                                    "D3-D2:1:;D4-D2:1:;D2-D6:1:;");
+	sf_buf_reset(&b);
+	assert_int_equal(st->ops->edits(st, "D1", edit_cb, &b, &err), SF_OK);
+	assert_string_equal(sf_buf_str(&b), "D1:D2:duplicate:>duplicate:same clash:ana;");
+	/* Thresholds are options. */
+	o.include_decided = 0;
+	o.max_km = 0.5;
+	sf_buf_reset(&b);
+	assert_int_equal(sf_incidents_dupes(st, NULL, &o, pair_cb, &b, &err), SF_OK);
+	assert_string_equal(sf_buf_str(&b), "D1-D3:0:;");
+	o.limit = 1;
+	o.max_km = 2;
+	sf_buf_reset(&b);
+	assert_int_equal(sf_incidents_dupes(st, NULL, &o, pair_cb, &b, &err), SF_OK);
+	assert_string_equal(sf_buf_str(&b), "D1-D3:0:;");
+	sf_buf_release(&b);
+	sf_store_close(st);
+}
+
+static void fill_reports(sf_store *st)
+{
+	put(st, "R1", "2025-09-08", "rafah", "Battles", "Armed clash", "A", "B", 2, 31.3, 34.25,
+	    "s", "ACLED");
+	put(st, "R2", "2025-09-10", "rafah", "Explosions", "Air strike", "A", "", 5, 31.3, 34.25,
+	    "s", "ACLED");
+	put(st, "R3", "2025-09-16", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.5, 34.45, "s",
+	    "ACLED");
+	put(st, "R4", "2025-09-23", "gaza", "Explosions", "Air strike", "C", "", 1, 31.5, 34.45,
+	    "s", "ACLED");
+	put(st, "R5", "2025-09-30", "khan_younis", "Battles", "Armed clash", "A", "C", 3, 31.34,
+	    34.3, "s", "ACLED");
+	put(st, "R6", "2025-10-07", "gaza", "Explosions", "Air strike", "A", "", 4, 31.5, 34.45,
+	    "s", "ACLED");
+	put(st, "R7", "2025-10-13", "rafah", "Battles", "Armed clash", "B", "", 0, 31.3, 34.25, "s",
+	    "ACLED");
+	put(st, "R8", "2025-10-14", "gaza", "Battles", "Armed clash", "A", "B", 1, 31.5, 34.45, "s",
+	    "ACLED");
+	put(st, "R9", "2025-10-14", "gaza", "Battles", "Armed clash", "A", "B", 2, 31.5, 34.45, "s",
+	    "ACLED");
+	int found;
+	assert_int_equal(st->ops->incident_set_status(st, "R9", SF_ISTATUS_RETRACTED, "dup", "t",
+	                                              &found, NULL),
+	                 SF_OK);
+}
+
+static void report_str(const sf_report *r, sf_buf *b)
+{
+	sf_buf_reset(b);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *w = &r->rows[i];
+		sf_buf_addf(b, "%s %s %ld %ld", w->period, w->key, w->count, w->fatalities);
+		if (r->kind == 1) {
+			sf_buf_addf(b, " %.2f ", w->prev4_mean);
+			if (isnan(w->change_pct))
+				sf_buf_adds(b, "n/a");
+			else
+				sf_buf_addf(b, "%+.1f", w->change_pct);
+		}
+		if (r->kind == 2)
+			sf_buf_addf(b, " %.3f", w->per_day);
+		sf_buf_adds(b, ";");
+	}
+}
+
+/* Every number here is worked out by hand from fill_reports(). */
+static void test_reports(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_error err;
+	sf_buf b;
+	sf_report r;
+	sf_report_options o;
+	sf_incident_filter f;
+	char d[16];
+	sf_buf_init(&b, 0);
+	sf_error_clear(&err);
+	fill_reports(st);
+
+	sf_report_options_init(&o);
+	o.dim = SF_DIM_SECTOR;
+	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-09-08 rafah 2 7;2025-09-15 gaza 1 0;"
+	                                    "2025-09-22 gaza 1 1;2025-09-29 khan_younis 1 3;"
+	                                    "2025-10-06 gaza 1 4;2025-10-13 gaza 1 1;"
+	                                    "2025-10-13 rafah 1 0;");
+	sf_report_release(&r);
+
+	/* Per day, gaza only, all types; then the retracted one included. */
+	sf_incident_filter_init(&f);
+	f.sector = "gaza";
+	o.dim = SF_DIM_NONE;
+	o.period = SF_PERIOD_DAY;
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-09-16  1 0;2025-09-23  1 1;2025-10-07  1 4;"
+	                                    "2025-10-14  1 1;");
+	sf_report_release(&r);
+	f.include_retracted = 1;
+	o.period = SF_PERIOD_TOTAL;
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "total  5 8;");
+	sf_report_release(&r);
+
+	/* By actor (actor1 or actor2), in total; by sub-type from a date. */
+	o.dim = SF_DIM_ACTOR;
+	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "total A 6 15;total B 4 3;total C 2 4;");
+	sf_report_release(&r);
+	sf_incident_filter_init(&f);
+	assert_int_equal(sf__date_parse("2025-09-23", &f.from_day), 0);
+	o.dim = SF_DIM_SUB_EVENT_TYPE;
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "total Air strike 2 5;total Armed clash 3 4;");
+	sf_report_release(&r);
+	/* A filter the roll-ups cannot answer (actor) scans the incidents. */
+	sf_incident_filter_init(&f);
+	f.actor = "A";
+	o.dim = SF_DIM_SECTOR;
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b),
+	                    "total gaza 3 5;total khan_younis 1 3;total rafah 2 7;");
+	sf_report_release(&r);
+
+	/* Trend: this week 2025-10-08..14 against 2025-09-10..10-07. */
+	sf_report_options_init(&o);
+	o.dim = SF_DIM_SECTOR;
+	assert_int_equal(sf_incidents_trend(st, NULL, &o, &r, &err), SF_OK);
+	assert_string_equal(sf__date_format(r.as_of, d, sizeof d), "2025-10-14");
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-10-08 gaza 1 1 0.75 +33.3;"
+	                                    "2025-10-08 khan_younis 0 0 0.25 -100.0;"
+	                                    "2025-10-08 rafah 1 0 0.25 +300.0;");
+	sf_report_release(&r);
+	/* As of an earlier day: week 09-24..09-30 against 08-27..09-23. */
+	assert_int_equal(sf__date_parse("2025-09-30", &o.as_of), 0);
+	o.dim = SF_DIM_NONE;
+	assert_int_equal(sf_incidents_trend(st, NULL, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-09-24  1 3 1.00 +0.0;");
+	sf_report_release(&r);
+
+	/* Before/after the ceasefire of 2025-10-10, by event type. */
+	sf_report_options_init(&o);
+	o.dim = SF_DIM_EVENT_TYPE;
+	assert_int_equal(sf__date_parse("2025-10-10", &o.split_day), 0);
+	assert_int_equal(sf_incidents_split(st, NULL, &o, &r, &err), SF_OK);
+	assert_int_equal(r.days_before, 32);
+	assert_int_equal(r.days_after, 5);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "before Battles 3 5 0.094;before Explosions 3 10 0.094;"
+	                                    "after Battles 2 1 0.400;");
+	sf_report_release(&r);
+
+	/* An update moves the roll-ups: R8 to rafah with 10 fatalities. */
+	sf_incident inc;
+	sf_upsert_result res;
+	memset(&inc, 0, sizeof inc);
+	for (int i = 0; i < SF_ACLED_NCOLS; i++)
+		inc.col[i] = "";
+	inc.col[SF_COL_EVENT_ID_CNTY] = "R8";
+	inc.col[SF_COL_EVENT_TYPE] = "Battles";
+	inc.col[SF_COL_SUB_EVENT_TYPE] = "Armed clash";
+	inc.col[SF_COL_ACTOR1] = "A";
+	assert_int_equal(sf__date_parse("2025-10-14", &inc.day), 0);
+	inc.fatalities = 10;
+	inc.timestamp = 2;
+	inc.sector = "rafah";
+	inc.source_system = "ACLED";
+	assert_int_equal(st->ops->incident_upsert(st, &inc, &res, NULL), SF_OK);
+	assert_int_equal(res, SF_UPSERT_UPDATED);
+	sf_report_options_init(&o);
+	o.dim = SF_DIM_SECTOR;
+	o.period = SF_PERIOD_TOTAL;
+	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b),
+	                    "total gaza 3 5;total khan_younis 1 3;total rafah 4 17;");
+	sf_report_release(&r);
+	o.dim = SF_DIM_ACTOR;
+	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "total A 6 24;total B 3 2;total C 2 4;");
+	sf_report_release(&r);
+
+	sf_buf_release(&b);
+	sf_store_close(st);
+}
+
+static sf_status aid_text(sf_store *st, const char *text, const char *source, sf_import_summary *s,
+                          sf_error *err)
+{
+	FILE *in = fmemopen((void *)text, strlen(text), "rb");
+	sf_aid_import_options o;
+	sf_aid_import_options_init(&o);
+	o.source = source;
+	sf_status rc = sf_aid_import(st, in, &o, s, err);
+	fclose(in);
+	return rc;
+}
+
+static void test_aid(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_error err;
+	sf_import_summary s;
+	sf_aid_report r;
+	sf_aid_filter f;
+	static const char AID[] = "date,crossing,trucks,tonnes,category,stage,source\n"
+	                          "2025-10-10,Kerem Shalom,100,,food,entered,UN\n"
+	                          "2025-10-10,Karem Abu Salem,50,12.5,medical,entered,UN\n"
+	                          "2025-10-10,Zikim,30,,food,entered,UN\n"
+	                          "2025-10-10,Kerem Shalom,80,,food,offloaded,UN\n"
+	                          "11 October 2025,kerem-shalom,700,,food,Entered,UN\n"
+	                          "2025-10-13,Rafah crossing,10,,food,entered,UN\n"
+	                          "2025-10-13,Rafah,xx,,food,entered,UN\n"
+	                          "2025-10-13,Rafah,1,,toys,entered,UN\n"
+	                          "2025-10-13,Rafah,1,,food,parked,UN\n";
+	sf_error_clear(&err);
+	assert_string_equal(sf_aid_crossing_canonical("Karem  Abu-Salem"), "kerem_shalom");
+	assert_null(sf_aid_crossing_canonical("Atlantis"));
+	assert_int_equal(aid_text(st, AID, NULL, &s, &err), SF_OK);
+	assert_int_equal(s.read, 9);
+	assert_int_equal(s.inserted, 6);
+	assert_int_equal(s.rejected, 3);
+	assert_int_equal(aid_text(st, AID, NULL, &s, &err), SF_OK);
+	assert_int_equal(s.unchanged, 6);
+	assert_int_equal(s.inserted, 0);
+
+	sf_aid_filter_init(&f);
+	assert_int_equal(sf_aid_build_report(st, &f, 600, SF_AID_ENTERED, &r, &err), SF_OK);
+	assert_int_equal(r.ndays, 4);
+	assert_int_equal(r.days_with_data, 3);
+	assert_int_equal(r.days_below, 2);
+	assert_int_equal(r.total, 890);
+	assert_true(fabs(r.mean - 890.0 / 3) < 1e-9);
+	assert_int_equal(r.days[0].trucks[SF_AID_ENTERED], 180);
+	assert_int_equal(r.days[0].trucks[SF_AID_OFFLOADED], 80);
+	assert_int_equal(r.days[0].below, 1);
+	assert_int_equal(r.days[1].below, 0);
+	assert_int_equal(r.days[2].has_data, 0);
+	assert_true(fabs(r.days[1].rolling7 - 440) < 1e-9);
+	assert_true(fabs(r.days[3].rolling7 - 890.0 / 3) < 1e-9);
+	assert_int_equal(r.ncrossings, 3);
+	assert_string_equal(r.crossings[0].crossing, "kerem_shalom");
+	assert_int_equal(r.crossings[0].trucks, 850);
+	assert_int_equal(r.crossings[0].days, 2);
+	assert_string_equal(r.crossings[2].crossing, "rafah");
+	sf_aid_report_release(&r);
+
+	double tpd, esc;
+	assert_int_equal(sf_aid_escort_requirement(st, NULL, SF_DAY_NONE, 7, 50, &tpd, &esc, &err),
+	                 SF_OK);
+	assert_true(fabs(tpd - 890.0 / 3) < 1e-9);
+	assert_true(fabs(esc - 890.0 / 150) < 1e-9);
+
+	/* The minimal shape of the shipped series, and a second source. */
+	assert_int_equal(aid_text(st, "date,trucks_entered\n2025-10-10,20\n2025-10-12,40\n",
+	                          "COGAT", &s, &err),
+	                 SF_OK);
+	assert_int_equal(s.inserted, 2);
+	sf_error_clear(&err);
+	assert_int_equal(sf_aid_build_report(st, &f, 600, SF_AID_ENTERED, &r, &err), SF_ERR_USAGE);
+	assert_non_null(strstr(err.message, "choose one with --source"));
+	f.source = "COGAT";
+	assert_int_equal(sf_aid_build_report(st, &f, 600, SF_AID_ENTERED, &r, &err), SF_OK);
+	assert_int_equal(r.total, 60);
+	assert_string_equal(r.crossings[0].crossing, "all");
+	assert_true(fabs(r.days[2].rolling7 - 30) < 1e-9);
+	sf_aid_report_release(&r);
+	sf_store_close(st);
+}
+
+static void test_threat(void **state)
+{
+	(void)state;
+	char path[1024];
+	const char *src = getenv("SRCDIR");
+	sf_scenario *sc = NULL;
+	sf_diags d;
+	sf_snprintf(path, sizeof path, "%s/examples/gaza/scenario.yaml", src ? src : "../..");
+	sf_diags_init(&d);
+	assert_int_equal(sf_scenario_load(path, NULL, &sc, &d), SF_OK);
+	sf_diags_release(&d);
+
+	sf_store *st = new_store();
+	char id[16], date[16];
+	for (int i = 0; i < 10; i++) {
+		sf_snprintf(id, sizeof id, "T%d", i);
+		sf_snprintf(date, sizeof date, "2025-10-%02d", 1 + i);
+		put(st, id, date, "rafah", "Battles", "x", "A", "", 0, 31.3, 34.25, "s", "ACLED");
+		sf_snprintf(id, sizeof id, "G%d", i);
+		put(st, id, date, "gaza", "Battles", "x", "A", "", 0, 31.5, 34.45, "s", "ACLED");
+	}
+	/* Outside the 28-day window ending 2025-10-10. */
+	put(st, "OLD", "2025-08-01", "north_gaza", "Battles", "x", "A", "", 0, 31.55, 34.5, "s",
+	    "ACLED");
+	sf_threat *t = calloc(sc->nsectors, sizeof *t);
+	double all;
+	sf_error err;
+	sf_error_clear(&err);
+	assert_int_equal(sf_register_threat(st, sc, NULL, t, &all, &err), SF_OK);
+	/* populations: rafah 281755, khan 439729, deir 316144, gaza 847712, north 368721 */
+	assert_true(fabs(all - 20.0 / 2254061 * 1e5) < 1e-9);
+	long ra = sf_scenario_find_sector(sc, "rafah"), ga = sf_scenario_find_sector(sc, "gaza");
+	long no = sf_scenario_find_sector(sc, "north_gaza");
+	assert_int_equal(t[ra].incidents, 10);
+	assert_int_equal(t[no].incidents, 0);
+	assert_true(fabs(t[ra].multiplier - 2.0) < 1e-12); /* 4.0 clamped */
+	assert_true(fabs(t[ga].multiplier - 10.0 * 2254061 / (20.0 * 847712)) < 1e-9);
+	assert_true(fabs(t[no].multiplier - 0.5) < 1e-12); /* 0 clamped */
+	sf_threat_options o;
+	sf_threat_options_init(&o);
+	o.max = 5;
+	o.weight = 0.5;
+	assert_int_equal(sf_register_threat(st, sc, &o, t, &all, &err), SF_OK);
+	assert_true(fabs(t[ra].multiplier - 2.0) < 1e-4); /* sqrt(4.00004) */
+	free(t);
+	sf_store_close(st);
+	sf_scenario_free(sc);
+}
+
+static void test_reopen_migrated(void **state)
+{
+	(void)state;
+	char path[512];
+	sf_store *st = NULL;
+	sf_error err;
+	sf_error_clear(&err);
+	sf_snprintf(path, sizeof path, "%s/reopen.db", tmpdir);
+	assert_int_equal(sf_store_open(path, &st, &err), SF_OK);
+	put(st, "X1", "2025-01-01", "", "Battles", "x", "A", "", 0, 31.5, 34.4, "s", "ACLED");
+	sf_store_close(st);
+	assert_int_equal(sf_store_open(path, &st, &err), SF_OK);
+	assert_int_equal(count(st), 1);
+	sf_store_close(st);
+	assert_int_equal(sf_store_open("postgresql://localhost/x", &st, &err), SF_ERR_USAGE);
+	assert_null(st);
+	sf_error_clear(&err);
+	assert_int_equal(sf_store_open("/nonexistent-dir/x.db", &st, &err), SF_ERR_STORE);
+}
+
+int main(void)
+{
+	sf_snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-test-register-XXXXXX");
+	if (!mkdtemp(tmpdir))
+		return 1;
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_import_quirks),
+	        cmocka_unit_test(test_rejects),
+	        cmocka_unit_test(test_upsert),
+	        cmocka_unit_test(test_review_log),
+	        cmocka_unit_test(test_dupes),
+	        cmocka_unit_test(test_reports),
+	        cmocka_unit_test(test_aid),
+	        cmocka_unit_test(test_threat),
+	        cmocka_unit_test(test_reopen_migrated),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[600];
+	sf_snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		rc = rc ? rc : 1;
+	return rc;
+}
