@@ -1,0 +1,285 @@
+/*
+ * analysis.h - pricing the politics: what each veto, caveat and contributor
+ * is worth, what to ask nations for, how likely the force is complete, and
+ * what-if editing and plan comparison.
+ *
+ * Every analysis is a set of independent plans of edited copies of one
+ * scenario (sf_scenario_clone + one edit + sf_plan_solve, the planner's own
+ * code path). CBC is not reentrant, so the plans are solved in forked worker
+ * processes (sf_analysis_options.jobs of them); each result is stored by
+ * case index, so every figure and every output is the same whatever the
+ * number of workers. A worker that dies is reported as SF_ERR_WORKER naming
+ * the case.
+ *
+ * The definitions (what a "case" is, how impact is sorted, how the shopping
+ * list attributes the shortfall it removes, what risk calls "absent") are
+ * written down in docs/model.md, "Analyses as implemented"; the JSON and
+ * CSV of each result in docs/output.md.
+ *
+ * Memory: every result owns its memory and holds a pointer to the scenario
+ * it was computed from (not owned: keep the scenario alive while the result
+ * is used); the matching _free() releases it.
+ */
+#ifndef STABFORCE_ANALYSIS_H
+#define STABFORCE_ANALYSIS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "plan.h"
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Output of the analysis writers. */
+typedef enum sf_report_format {
+	SF_REPORT_TEXT = 0, /* aligned tables for people */
+	SF_REPORT_JSON = 1,
+	SF_REPORT_CSV = 2,
+	SF_REPORT_MD = 3 /* markdown, for reports */
+} sf_report_format;
+
+typedef struct sf_analysis_options {
+	sf_plan_options plan; /* passed to every solve (solver, time limit, gap) */
+	int jobs;             /* worker processes; <= 0: the number of online cores */
+	/* Called in the calling process after each solve; may be NULL. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
+} sf_analysis_options;
+
+void sf_analysis_options_init(sf_analysis_options *o);
+
+/* ------------------------------------------------------------------ */
+/* The figures of one plan that the analyses compare.                  */
+
+typedef struct sf_outcome {
+	sf_solve_status stage1, stage2;
+	double z1;              /* weighted shortfall */
+	double cost;            /* Z2: units + arrivals + soft-veto penalties, money */
+	int foc_month;          /* full operational capability, 1..M; 0 = never */
+	double personnel_pm;    /* in-sector personnel summed over the months, person-months */
+	double *task_shortfall; /* [ntasks] capability-unit-months short, all locations and months
+	                         */
+} sf_outcome;
+
+/* Fill o from a plan (o->task_shortfall malloc'd); sf_outcome_release frees it. */
+sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err);
+void sf_outcome_release(sf_outcome *o);
+
+/* ------------------------------------------------------------------ */
+/* Price of vetoes, caveats, contributors                               */
+
+typedef enum sf_pricing_kind {
+	SF_PRICING_VETOES = 0,      /* each hard veto lifted; each soft veto made hard */
+	SF_PRICING_CAVEATS = 1,     /* each task or location caveat of each pledge lifted */
+	SF_PRICING_CONTRIBUTORS = 2 /* each contributor removed (criticality) */
+} sf_pricing_kind;
+
+typedef enum sf_case_kind {
+	SF_CASE_LIFT_VETO = 0,        /* index: veto */
+	SF_CASE_HARDEN_VETO = 1,      /* index: veto (a soft one) */
+	SF_CASE_LIFT_TASK_CAVEAT = 2, /* index: pledge */
+	SF_CASE_LIFT_LOC_CAVEAT = 3,  /* index: pledge */
+	SF_CASE_DROP_CONTRIBUTOR = 4  /* index: contributor */
+} sf_case_kind;
+
+/* "lift_veto", "harden_veto", "lift_task_caveat", "lift_location_caveat", "drop_contributor". */
+const char *sf_case_kind_str(sf_case_kind k);
+
+typedef struct sf_price {
+	sf_case_kind kind;
+	size_t index;          /* veto, pledge or contributor, per kind */
+	char label[160];       /* "ISR:TUR", "IDN-1", "IDN" */
+	char detail[256];      /* vetoed sectors ("all"), the caveat ("only mission"), a name */
+	sf_outcome outcome;    /* the plan with this one change */
+	double used_pm;        /* SF_CASE_HARDEN_VETO: person-months the baseline plan places
+	                          under the soft veto; 0 otherwise */
+	double d_z1;           /* outcome - baseline: weighted shortfall */
+	double d_cost;         /* money */
+	double d_personnel_pm; /* person-months in sectors */
+	int d_foc;             /* FOC month change, never counted as M+1 (+ = later) */
+	double *d_task;        /* [ntasks] capability-unit-months */
+} sf_price;
+
+typedef struct sf_pricing {
+	const sf_scenario *scenario; /* not owned */
+	sf_pricing_kind kind;
+	sf_outcome baseline; /* the scenario as it is */
+	sf_price *rows;      /* by kind (lift/drop before harden), then impact */
+	size_t nrows;
+	int jobs;       /* workers used */
+	double seconds; /* wall time */
+} sf_pricing;
+
+/*
+ * Plan the baseline and every case (in workers), and sort the cases by
+ * impact: |d_z1| descending, then the change of FOC month (never counted
+ * as M+1) descending, then |d_cost| descending, then file order.
+ */
+sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
+                         const sf_analysis_options *opts, sf_pricing **out, sf_error *err);
+void sf_pricing_free(sf_pricing *p);
+sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *out, sf_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Shopping list                                                        */
+
+typedef struct sf_request {
+	size_t unit;              /* unit type index */
+	int count;                /* units asked for */
+	int from, to;             /* months 1..M, inclusive */
+	unsigned char *locations; /* [nsectors+1]: 1 where these units serve */
+	unsigned char *tasks;     /* [ntasks]: 1 for the tasks they serve */
+	double personnel;         /* count * personnel of the unit type */
+	double z1_removed;        /* this line's share of the weighted shortfall removed */
+} sf_request;
+
+typedef struct sf_shopping {
+	const sf_scenario *scenario; /* not owned */
+	sf_outcome real;             /* the plan with the pledges as they are */
+	sf_outcome with_requests;    /* the plan with the requested units (costed at real prices) */
+	double z1_removed;           /* real.z1 - with_requests.z1 */
+	sf_request *lines;           /* by unit type (file order), then from, then count */
+	size_t nlines;
+	int jobs;
+	double seconds;
+} sf_shopping;
+
+sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts, sf_shopping **out,
+                          sf_error *err);
+void sf_shopping_free(sf_shopping *s);
+sf_status sf_shopping_write(const sf_shopping *s, sf_report_format fmt, sf_buf *out, sf_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Risk (Monte Carlo over pledge confidence and delay)                  */
+
+typedef struct sf_risk_contributor {
+	size_t contributor; /* index */
+	size_t absent;      /* samples in which at least one of its pledges did not materialise */
+	double p_short_absent;  /* P(some task short in some month | absent), 0 when absent == 0 */
+	double p_short_present; /* the same when all its pledges materialised */
+	double z1_absent;       /* mean weighted shortfall when absent */
+	double z1_present;      /* ... and when present */
+	double d_z1_se;         /* standard error of z1_absent - z1_present (Welch); 0 when a
+	                           group has fewer than 2 samples */
+} sf_risk_contributor;
+
+typedef struct sf_risk {
+	const sf_scenario *scenario; /* not owned */
+	size_t samples;
+	uint64_t seed;
+	double plain_z1; /* stage 1 of the scenario with every pledge as given */
+	int plain_foc;
+	double *z1; /* [samples] weighted shortfall per sample */
+	int *foc;   /* [samples] FOC month per sample, 0 = never */
+	double z1_mean, z1_p10, z1_p50, z1_p90, z1_min, z1_max;
+	double *p_foc_by; /* [M]: P(FOC month <= m), index m-1 */
+	double p_foc_never;
+	double *p_short;    /* [ntasks * M]: P(task t short somewhere in month m), t*M + m-1 */
+	double p_any_short; /* P(some task short in some month) */
+	sf_risk_contributor *contributors; /* sorted: z1_absent - z1_present descending */
+	size_t ncontributors;
+	int jobs;
+	double seconds;
+} sf_risk;
+
+/*
+ * Solve stage 1 for `samples` random draws. Sample i draws from its own
+ * stream, seeded from (seed, i) with splitmix64, so the result is the same
+ * whatever the number of workers.
+ */
+sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
+                      const sf_analysis_options *opts, sf_risk **out, sf_error *err);
+void sf_risk_free(sf_risk *r);
+sf_status sf_risk_write(const sf_risk *r, sf_report_format fmt, sf_buf *out, sf_error *err);
+
+/*
+ * The draw of sample i (exposed for tests and the dashboard): present[p] = 1
+ * when pledge p materialises, from[p] its (possibly delayed) first month.
+ * Both arrays have npledges elements.
+ */
+void sf_risk_draw(const sf_scenario *sc, uint64_t seed, size_t sample, unsigned char *present,
+                  int *from);
+
+/* ------------------------------------------------------------------ */
+/* What-if editing                                                      */
+
+typedef enum sf_edit_kind {
+	SF_EDIT_LIFT_VETO = 0,  /* "STAKEHOLDER:CONTRIBUTOR": every such veto lifted */
+	SF_EDIT_ADD_VETO = 1,   /* "STAKEHOLDER:CONTRIBUTOR[:hard|soft[:PENALTY]]", all sectors */
+	SF_EDIT_DROP = 2,       /* "CONTRIBUTOR": removed with its pledges */
+	SF_EDIT_ADD_PLEDGE = 3, /* "CONTRIBUTOR:UNIT:COUNT:FROM[:TO]" (months 1..M or YYYY-MM) */
+	SF_EDIT_SET_PLEDGE = 4, /* "PLEDGE:count=N,from=M,to=M" (any of the three) */
+	SF_EDIT_CEILING = 5,    /* "PERSONNEL": the troop ceiling */
+	SF_EDIT_LIFT_CAVEAT = 6 /* "PLEDGE[:tasks|locations]": caveats lifted (both by default) */
+} sf_edit_kind;
+
+typedef struct sf_edit {
+	sf_edit_kind kind;
+	const char *arg;
+} sf_edit;
+
+/* The option name of an edit kind ("lift-veto", "add-veto", "drop", ...). */
+const char *sf_edit_kind_str(sf_edit_kind k);
+
+/* Apply one edit to sc in place; SF_ERR_USAGE with a clear message when it does not apply. */
+sf_status sf_scenario_edit(sf_scenario *sc, const sf_edit *e, sf_error *err);
+
+/* A clone of base with the edits applied in order. */
+sf_status sf_whatif_scenario(const sf_scenario *base, const sf_edit *edits, size_t nedits,
+                             sf_scenario **out, sf_error *err);
+
+/*
+ * Plan a and b (both stages), in two workers when opts->jobs allows.
+ * *pa and *pb refer to a and b.
+ */
+sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_analysis_options *opts,
+                       sf_plan **pa, sf_plan **pb, sf_error *err);
+
+/* ------------------------------------------------------------------ */
+/* Comparison of two plans                                              */
+
+typedef struct sf_compare_cov {
+	const char *task;        /* id (points into a scenario) */
+	const char *location;    /* sector id or "mission" */
+	double short_a, short_b; /* capability-unit-months short over the months */
+} sf_compare_cov;
+
+typedef struct sf_compare_contrib {
+	const char *contributor;
+	double pm_a, pm_b; /* in-sector person-months */
+} sf_compare_contrib;
+
+typedef struct sf_compare_assign {
+	const char *pledge, *contributor, *unit, *location, *task;
+	double um_a, um_b;   /* unit-months */
+	int first_a, last_a; /* months used in a, 0 when none */
+	int first_b, last_b;
+} sf_compare_assign;
+
+typedef struct sf_comparison {
+	const sf_plan *a, *b; /* not owned */
+	sf_outcome oa, ob;
+	sf_compare_cov *cov; /* every task/location of either, only where shortfall differs */
+	size_t ncov;
+	sf_compare_contrib *contrib; /* every contributor whose person-months differ */
+	size_t ncontrib;
+	sf_compare_assign *assign; /* every (pledge, location, task) whose unit-months differ */
+	size_t nassign;
+} sf_comparison;
+
+/* Compare two plans; tasks, locations, contributors and pledges are matched by id. */
+sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **out, sf_error *err);
+void sf_comparison_free(sf_comparison *c);
+/* names: how a and b are called in the output ("baseline", "what-if"; file names). */
+sf_status sf_comparison_write(const sf_comparison *c, const char *name_a, const char *name_b,
+                              sf_report_format fmt, sf_buf *out, sf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,681 @@
+/*
+ * cmd_analysis.c - the analysis commands: vetoes, caveats, critical,
+ * shopping, risk, whatif, compare.
+ *
+ * All of them share one option set (format, output, solver, time limit,
+ * gap, -j workers, quiet) parsed by parse_common(), run a library analysis
+ * (include/stabforce/analysis.h: the work, the parallel solves and the
+ * writers are there, so the dashboard gets the same thing), and write the
+ * result to stdout or atomically to --output. While the workers run, a
+ * progress bar is drawn on stderr when stderr is a terminal (and not -q).
+ *
+ * Exit status: 0 done, 2 invalid scenario or usage, 3 a solve failed, 4
+ * I/O or a worker died.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+typedef struct common {
+	const char *cmd;
+	int fmt;
+	const char *output;
+	int quiet;
+	sf_analysis_options ao;
+	int gap_set;
+	const char *db; /* --db: the register for the scenario's inputs */
+} common;
+
+enum {
+	OPT_SAMPLES = 300,
+	OPT_SEED,
+	OPT_LIFT_VETO,
+	OPT_ADD_VETO,
+	OPT_DROP,
+	OPT_ADD,
+	OPT_SET,
+	OPT_CEILING,
+	OPT_LIFT_CAVEAT,
+	OPT_DB
+};
+
+static const char COMMON_HELP[] =
+        "common options:\n"
+        "  -f, --format FMT      text (default), json, csv or md (docs/output.md)\n"
+        "  -o, --output FILE     write there (atomically) instead of stdout\n"
+        "  -j, --jobs N          worker processes solving in parallel (default: the\n"
+        "                        number of cores); results do not depend on N\n"
+        "  -s, --solver NAME     cbc (default) or glpk\n"
+        "  -t, --time-limit SEC  wall-clock limit for each plan solved (default none)\n"
+        "  -g, --gap REL         stage-2 relative gap of each plan (default 0.01)\n"
+        "  -q, --quiet           no progress bar on stderr\n"
+        "      --db STORE        the register the scenario's inputs come from\n"
+        "                        (threat: from_register, from_aid), as for plan\n"
+        "  -h, --help            this help\n"
+        "\n"
+        "exit status: 0 done, 2 invalid scenario or usage, 3 a solve failed,\n"
+        "4 I/O error or a worker process died\n";
+
+static void progress_bar(void *ctx, size_t done, size_t total)
+{
+	const char *cmd = ctx;
+	enum { W = 30 };
+	size_t fill = total ? done * W / total : W;
+	char bar[W + 1];
+	for (size_t i = 0; i < W; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[W] = 0;
+	fprintf(stderr, "\rstabforce %s: [%s] %zu/%zu", cmd, bar, done, total);
+	if (done == total)
+		fputs("\r\033[K", stderr);
+	fflush(stderr);
+}
+
+/*
+ * Parse the common options and the command's own (extra, handled by
+ * `own`, which returns 0, or 2 for a bad value). Returns -1 to go on, or
+ * an exit status (0 after --help).
+ */
+static int parse_common(common *c, int argc, char **argv, const struct option *extra,
+                        int (*own)(common *c, int opt, const char *arg, void *ctx), void *ctx,
+                        void (*usage)(FILE *f))
+{
+	struct option longopts[32];
+	static const struct option base[] = {
+	        {"format", required_argument, NULL, 'f'},
+	        {"output", required_argument, NULL, 'o'},
+	        {"jobs", required_argument, NULL, 'j'},
+	        {"solver", required_argument, NULL, 's'},
+	        {"time-limit", required_argument, NULL, 't'},
+	        {"gap", required_argument, NULL, 'g'},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        {"db", required_argument, NULL, OPT_DB},
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
+		longopts[n++] = base[i];
+	for (size_t i = 0; extra && extra[i].name && n < 31; i++)
+		longopts[n++] = extra[i];
+	memset(&longopts[n], 0, sizeof longopts[n]);
+
+	c->fmt = SF_FMT_TEXT;
+	sf_analysis_options_init(&c->ao);
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, "f:o:j:s:t:g:qh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f':
+			c->fmt = sf_cli_parse_format(c->cmd, optarg, 0);
+			if (c->fmt < 0)
+				return 2;
+			if (c->fmt == SF_FMT_GEOJSON) {
+				fprintf(stderr,
+				        "stabforce %s: format 'geojson' is not available here\n",
+				        c->cmd);
+				return 2;
+			}
+			break;
+		case 'o':
+			c->output = optarg;
+			break;
+		case 'j': {
+			long v;
+			if (sf_parse_long(optarg, &v) != 0 || v < 1 || v > 256) {
+				fprintf(stderr, "stabforce %s: jobs '%s' is not a number 1..256\n",
+				        c->cmd, optarg);
+				return 2;
+			}
+			c->ao.jobs = (int)v;
+			break;
+		}
+		case 's':
+			if (!strcmp(optarg, "cbc")) {
+				c->ao.plan.solver = SF_SOLVER_CBC;
+			} else if (!strcmp(optarg, "glpk")) {
+				c->ao.plan.solver = SF_SOLVER_GLPK;
+			} else {
+				fprintf(stderr, "stabforce %s: unknown solver '%s' (cbc or glpk)\n",
+				        c->cmd, optarg);
+				return 2;
+			}
+			break;
+		case 't':
+			if (sf_parse_double(optarg, &c->ao.plan.time_limit_s) != 0 ||
+			    !(c->ao.plan.time_limit_s > 0)) {
+				fprintf(stderr,
+				        "stabforce %s: time limit '%s' is not a positive number of "
+				        "seconds\n",
+				        c->cmd, optarg);
+				return 2;
+			}
+			break;
+		case 'g':
+			if (sf_parse_double(optarg, &c->ao.plan.gap) != 0 ||
+			    !(c->ao.plan.gap >= 0) || c->ao.plan.gap >= 1) {
+				fprintf(stderr,
+				        "stabforce %s: gap '%s' is not a number in [0, 1)\n",
+				        c->cmd, optarg);
+				return 2;
+			}
+			c->gap_set = 1;
+			break;
+		case 'q':
+			c->quiet = 1;
+			break;
+		case OPT_DB:
+			c->db = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case '?':
+			usage(stderr);
+			return 2;
+		default:
+			if (own && own(c, ch, optarg, ctx) == 0)
+				break;
+			if (!own)
+				usage(stderr);
+			return 2;
+		}
+	}
+	if (!c->quiet && isatty(STDERR_FILENO)) {
+		c->ao.progress = progress_bar;
+		c->ao.progress_ctx = (void *)c->cmd;
+	}
+	return -1;
+}
+
+static sf_report_format report_format(int fmt)
+{
+	switch (fmt) {
+	case SF_FMT_JSON:
+		return SF_REPORT_JSON;
+	case SF_FMT_CSV:
+		return SF_REPORT_CSV;
+	case SF_FMT_MD:
+		return SF_REPORT_MD;
+	default:
+		return SF_REPORT_TEXT;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* vetoes, caveats, critical                                            */
+
+static void usage_pricing(FILE *f, const char *cmd, const char *what)
+{
+	fprintf(f, "usage: stabforce %s [OPTIONS] SCENARIO.yaml\n\n%s\n\n%s", cmd, what,
+	        COMMON_HELP);
+}
+
+static void usage_vetoes(FILE *f)
+{
+	usage_pricing(f, "vetoes",
+	              "The price of every veto. Each hard veto is lifted alone and the plan\n"
+	              "solved again: the change in weighted shortfall, in shortfall per task\n"
+	              "(capability-unit-months), in FOC month, in in-sector personnel\n"
+	              "(person-months) and in cost, sorted by impact. Each soft veto: the\n"
+	              "person-months the plan places under it, and the price of making it hard.");
+}
+
+static void usage_caveats(FILE *f)
+{
+	usage_pricing(f, "caveats",
+	              "The price of every caveat: each task restriction and each location\n"
+	              "restriction of each pledge lifted alone, the same figures as 'vetoes'.");
+}
+
+static void usage_critical(FILE *f)
+{
+	usage_pricing(f, "critical",
+	              "Criticality: each contributor removed (with all its pledges) in turn,\n"
+	              "the same figures as 'vetoes'; the critical contributors come first.");
+}
+
+static int run_pricing(int argc, char **argv, const char *cmd, sf_pricing_kind kind,
+                       void (*usage)(FILE *f))
+{
+	common c;
+	memset(&c, 0, sizeof c);
+	c.cmd = cmd;
+	int rc = parse_common(&c, argc, argv, NULL, NULL, NULL, usage);
+	if (rc >= 0)
+		return rc;
+	if (optind + 1 != argc) {
+		fprintf(stderr, "stabforce %s: expected one scenario file\n", cmd);
+		usage(stderr);
+		return 2;
+	}
+	sf_scenario *sc = NULL;
+	sf_pricing *p = NULL;
+	sf_error err;
+	sf_buf out;
+	sf_error_clear(&err);
+	sf_buf_init(&out, 0);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	if (rc)
+		goto out;
+	if (sf_pricing_run(sc, kind, &c.ao, &p, &err) != SF_OK ||
+	    sf_pricing_write(p, report_format(c.fmt), &out, &err) != SF_OK) {
+		rc = sf_cli_error(cmd, &err);
+		goto out;
+	}
+	rc = sf_cli_write_output(cmd, c.output, &out);
+out:
+	sf_buf_release(&out);
+	sf_pricing_free(p);
+	sf_scenario_free(sc);
+	return rc;
+}
+
+int sf_cmd_vetoes(int argc, char **argv)
+{
+	return run_pricing(argc, argv, "vetoes", SF_PRICING_VETOES, usage_vetoes);
+}
+
+int sf_cmd_caveats(int argc, char **argv)
+{
+	return run_pricing(argc, argv, "caveats", SF_PRICING_CAVEATS, usage_caveats);
+}
+
+int sf_cmd_critical(int argc, char **argv)
+{
+	return run_pricing(argc, argv, "critical", SF_PRICING_CONTRIBUTORS, usage_critical);
+}
+
+/* ------------------------------------------------------------------ */
+/* shopping                                                             */
+
+static void usage_shopping(FILE *f)
+{
+	usage_pricing(f, "shopping",
+	              "What to ask contributors for. Every unit type gets an unlimited virtual\n"
+	              "pledge (no caveats, no vetoes, exempt from the share cap, under the\n"
+	              "ceiling) costing more than any real plan, so real units are used first;\n"
+	              "the virtual units the plan still uses are the list: unit type, how many,\n"
+	              "from and to which month, in which sectors and tasks, and how much\n"
+	              "weighted shortfall each line removes. Stage 2 is solved to a gap of at\n"
+	              "most 1e-7 so that the number of units asked for is minimal.");
+}
+
+int sf_cmd_shopping(int argc, char **argv)
+{
+	common c;
+	memset(&c, 0, sizeof c);
+	c.cmd = "shopping";
+	int rc = parse_common(&c, argc, argv, NULL, NULL, NULL, usage_shopping);
+	if (rc >= 0)
+		return rc;
+	if (optind + 1 != argc) {
+		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
+		usage_shopping(stderr);
+		return 2;
+	}
+	sf_scenario *sc = NULL;
+	sf_shopping *s = NULL;
+	sf_error err;
+	sf_buf out;
+	sf_error_clear(&err);
+	sf_buf_init(&out, 0);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	if (rc)
+		goto out;
+	if (sf_shopping_run(sc, &c.ao, &s, &err) != SF_OK ||
+	    sf_shopping_write(s, report_format(c.fmt), &out, &err) != SF_OK) {
+		rc = sf_cli_error(c.cmd, &err);
+		goto out;
+	}
+	rc = sf_cli_write_output(c.cmd, c.output, &out);
+out:
+	sf_buf_release(&out);
+	sf_shopping_free(s);
+	sf_scenario_free(sc);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* risk                                                                 */
+
+typedef struct risk_args {
+	long samples;
+	unsigned long long seed;
+} risk_args;
+
+static void usage_risk(FILE *f)
+{
+	fprintf(f,
+	        "usage: stabforce risk [OPTIONS] SCENARIO.yaml\n\n"
+	        "Monte Carlo over pledge confidence and delay: in each sample every pledge\n"
+	        "materialises with its confidence and starts 0..delay_months late\n"
+	        "(uniformly); stage 1 is solved. Reports the distribution of the weighted\n"
+	        "shortfall (mean, p10, p50, p90), the probability of FOC by each month, the\n"
+	        "probability each task is short in each month, and the contributors whose\n"
+	        "absence most often leaves the force short. Sample i draws from its own\n"
+	        "stream seeded from (seed, i): the same seed gives the same numbers\n"
+	        "whatever -j is.\n\n"
+	        "      --samples N       number of samples (default 1000)\n"
+	        "      --seed S          random seed, an integer >= 0 (default 1)\n\n%s",
+	        COMMON_HELP);
+}
+
+static int risk_own(common *c, int opt, const char *arg, void *ctx)
+{
+	risk_args *ra = ctx;
+	if (opt == OPT_SAMPLES) {
+		long v;
+		if (sf_parse_long(arg, &v) != 0 || v < 1 || v > 10000000) {
+			fprintf(stderr, "stabforce %s: samples '%s' is not a number 1..10000000\n",
+			        c->cmd, arg);
+			return 2;
+		}
+		ra->samples = v;
+		return 0;
+	}
+	if (opt == OPT_SEED) {
+		char *end = NULL;
+		if (!arg[0] || arg[0] == '-') {
+			fprintf(stderr, "stabforce %s: seed '%s' is not an integer >= 0\n", c->cmd,
+			        arg);
+			return 2;
+		}
+		ra->seed = strtoull(arg, &end, 10);
+		if (!end || *end) {
+			fprintf(stderr, "stabforce %s: seed '%s' is not an integer >= 0\n", c->cmd,
+			        arg);
+			return 2;
+		}
+		return 0;
+	}
+	usage_risk(stderr);
+	return 2;
+}
+
+int sf_cmd_risk(int argc, char **argv)
+{
+	static const struct option extra[] = {
+	        {"samples", required_argument, NULL, OPT_SAMPLES},
+	        {"seed", required_argument, NULL, OPT_SEED},
+	        {NULL, 0, NULL, 0},
+	};
+	common c;
+	risk_args ra = {1000, 1};
+	memset(&c, 0, sizeof c);
+	c.cmd = "risk";
+	int rc = parse_common(&c, argc, argv, extra, risk_own, &ra, usage_risk);
+	if (rc >= 0)
+		return rc;
+	if (optind + 1 != argc) {
+		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
+		usage_risk(stderr);
+		return 2;
+	}
+	sf_scenario *sc = NULL;
+	sf_risk *r = NULL;
+	sf_error err;
+	sf_buf out;
+	sf_error_clear(&err);
+	sf_buf_init(&out, 0);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	if (rc)
+		goto out;
+	if (sf_risk_run(sc, (size_t)ra.samples, (uint64_t)ra.seed, &c.ao, &r, &err) != SF_OK ||
+	    sf_risk_write(r, report_format(c.fmt), &out, &err) != SF_OK) {
+		rc = sf_cli_error(c.cmd, &err);
+		goto out;
+	}
+	rc = sf_cli_write_output(c.cmd, c.output, &out);
+out:
+	sf_buf_release(&out);
+	sf_risk_free(r);
+	sf_scenario_free(sc);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* whatif, compare                                                      */
+
+/* Plan text (or markdown) followed by the comparison, or one JSON object with both. */
+static int write_plan_and_comparison(common *c, const sf_plan *plan, const sf_comparison *cmp,
+                                     const char *na, const char *nb, json_t *extra_key, sf_buf *out,
+                                     sf_error *err)
+{
+	sf_report_format rf = report_format(c->fmt);
+	sf_status st = SF_OK;
+	if (rf == SF_REPORT_JSON) {
+		sf_buf pj, cj;
+		sf_buf_init(&pj, 0);
+		sf_buf_init(&cj, 0);
+		st = sf_plan_write_json(plan, &pj, err);
+		if (st == SF_OK)
+			st = sf_comparison_write(cmp, na, nb, SF_REPORT_JSON, &cj, err);
+		json_t *root = NULL;
+		if (st == SF_OK) {
+			json_error_t je;
+			json_t *jp = json_loads(sf_buf_str(&pj), 0, &je);
+			json_t *jc = json_loads(sf_buf_str(&cj), 0, &je);
+			root = json_object();
+			if (extra_key)
+				json_object_set(root, "edits", extra_key);
+			json_object_set_new(root, "plan", jp ? jp : json_null());
+			json_object_set_new(root, "comparison", jc ? jc : json_null());
+			char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+			                                   JSON_REAL_PRECISION(15));
+			if (!s || sf_buf_adds(out, s) != SF_OK || sf_buf_addc(out, '\n') != SF_OK)
+				st = sf_error_set(err, SF_ERR_NOMEM, "out of memory writing JSON");
+			free(s);
+			json_decref(root);
+		}
+		sf_buf_release(&pj);
+		sf_buf_release(&cj);
+	} else if (rf == SF_REPORT_CSV) {
+		st = sf_comparison_write(cmp, na, nb, SF_REPORT_CSV, out, err);
+	} else {
+		if (plan) {
+			st = rf == SF_REPORT_MD ? sf_plan_write_markdown(plan, out, err)
+			                        : sf_plan_write_text(plan, out, err);
+			if (st == SF_OK)
+				st = sf_buf_addc(out, '\n');
+		}
+		if (st == SF_OK)
+			st = sf_comparison_write(cmp, na, nb, rf, out, err);
+	}
+	return st == SF_OK ? 0 : sf_cli_error(c->cmd, err);
+}
+
+typedef struct whatif_args {
+	sf_edit edits[64];
+	size_t n;
+} whatif_args;
+
+static void usage_whatif(FILE *f)
+{
+	fprintf(f,
+	        "usage: stabforce whatif [OPTIONS] EDIT... SCENARIO.yaml\n\n"
+	        "Apply edits to the scenario in memory, plan it, and compare with the plan of\n"
+	        "the scenario as it is (both solved in parallel). Edits, applied in order,\n"
+	        "each may be repeated:\n"
+	        "  --lift-veto STAKEHOLDER:CONTRIBUTOR    lift every such veto\n"
+	        "  --add-veto STAKEHOLDER:CONTRIBUTOR[:hard|soft[:PENALTY]]  a veto in all "
+	        "sectors\n"
+	        "  --drop CONTRIBUTOR                     remove a contributor and its pledges\n"
+	        "  --add CONTRIBUTOR:UNIT:COUNT:FROM[:TO] add a pledge (months 1..M or YYYY-MM)\n"
+	        "  --set PLEDGE:count=N,from=M,to=M       change a pledge (any of the three)\n"
+	        "  --ceiling PERSONNEL                    change the troop ceiling\n"
+	        "  --lift-caveat PLEDGE[:tasks|locations] lift a pledge's caveats\n\n"
+	        "text and md print the edited plan (as 'plan' does) then the comparison;\n"
+	        "json gives {\"edits\", \"plan\", \"comparison\"}; csv the comparison.\n\n%s",
+	        COMMON_HELP);
+}
+
+static int whatif_own(common *c, int opt, const char *arg, void *ctx)
+{
+	whatif_args *w = ctx;
+	sf_edit_kind k;
+	switch (opt) {
+	case OPT_LIFT_VETO:
+		k = SF_EDIT_LIFT_VETO;
+		break;
+	case OPT_ADD_VETO:
+		k = SF_EDIT_ADD_VETO;
+		break;
+	case OPT_DROP:
+		k = SF_EDIT_DROP;
+		break;
+	case OPT_ADD:
+		k = SF_EDIT_ADD_PLEDGE;
+		break;
+	case OPT_SET:
+		k = SF_EDIT_SET_PLEDGE;
+		break;
+	case OPT_CEILING:
+		k = SF_EDIT_CEILING;
+		break;
+	case OPT_LIFT_CAVEAT:
+		k = SF_EDIT_LIFT_CAVEAT;
+		break;
+	default:
+		usage_whatif(stderr);
+		return 2;
+	}
+	if (w->n == sizeof w->edits / sizeof w->edits[0]) {
+		fprintf(stderr, "stabforce %s: too many edits (at most 64)\n", c->cmd);
+		return 2;
+	}
+	w->edits[w->n].kind = k;
+	w->edits[w->n].arg = arg;
+	w->n++;
+	return 0;
+}
+
+int sf_cmd_whatif(int argc, char **argv)
+{
+	static const struct option extra[] = {
+	        {"lift-veto", required_argument, NULL, OPT_LIFT_VETO},
+	        {"add-veto", required_argument, NULL, OPT_ADD_VETO},
+	        {"drop", required_argument, NULL, OPT_DROP},
+	        {"add", required_argument, NULL, OPT_ADD},
+	        {"set", required_argument, NULL, OPT_SET},
+	        {"ceiling", required_argument, NULL, OPT_CEILING},
+	        {"lift-caveat", required_argument, NULL, OPT_LIFT_CAVEAT},
+	        {NULL, 0, NULL, 0},
+	};
+	common c;
+	whatif_args w;
+	memset(&c, 0, sizeof c);
+	memset(&w, 0, sizeof w);
+	c.cmd = "whatif";
+	int rc = parse_common(&c, argc, argv, extra, whatif_own, &w, usage_whatif);
+	if (rc >= 0)
+		return rc;
+	if (optind + 1 != argc) {
+		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
+		usage_whatif(stderr);
+		return 2;
+	}
+	if (w.n == 0)
+		fprintf(stderr,
+		        "stabforce %s: no edits given: comparing the scenario with itself\n",
+		        c.cmd);
+	sf_scenario *sc = NULL, *ed = NULL;
+	sf_plan *pa = NULL, *pb = NULL;
+	sf_comparison *cmp = NULL;
+	json_t *jedits = NULL;
+	sf_error err;
+	sf_buf out;
+	sf_error_clear(&err);
+	sf_buf_init(&out, 0);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	if (rc)
+		goto out;
+	if (sf_whatif_scenario(sc, w.edits, w.n, &ed, &err) != SF_OK ||
+	    sf_plan_pair(sc, ed, &c.ao, &pa, &pb, &err) != SF_OK ||
+	    sf_plan_compare(pa, pb, &cmp, &err) != SF_OK) {
+		rc = sf_cli_error(c.cmd, &err);
+		goto out;
+	}
+	jedits = json_array();
+	for (size_t i = 0; i < w.n; i++)
+		json_array_append_new(jedits, json_pack("{s:s, s:s}", "kind",
+		                                        sf_edit_kind_str(w.edits[i].kind), "arg",
+		                                        w.edits[i].arg));
+	rc = write_plan_and_comparison(&c, pb, cmp, "baseline", "what-if", jedits, &out, &err);
+	if (rc == 0)
+		rc = sf_cli_write_output(c.cmd, c.output, &out);
+out:
+	json_decref(jedits);
+	sf_buf_release(&out);
+	sf_comparison_free(cmp);
+	sf_plan_free(pa);
+	sf_plan_free(pb);
+	sf_scenario_free(ed);
+	sf_scenario_free(sc);
+	return rc;
+}
+
+static void usage_compare(FILE *f)
+{
+	fprintf(f,
+	        "usage: stabforce compare [OPTIONS] A.yaml B.yaml\n\n"
+	        "Plan two scenarios (in parallel) and put the plans side by side: weighted\n"
+	        "shortfall, FOC, cost, in-sector personnel, then what changed: shortfall\n"
+	        "per task and location, person-months per contributor, and assignments\n"
+	        "(unit-months per pledge, location and task). Everything is matched by id.\n\n%s",
+	        COMMON_HELP);
+}
+
+int sf_cmd_compare(int argc, char **argv)
+{
+	common c;
+	memset(&c, 0, sizeof c);
+	c.cmd = "compare";
+	int rc = parse_common(&c, argc, argv, NULL, NULL, NULL, usage_compare);
+	if (rc >= 0)
+		return rc;
+	if (optind + 2 != argc) {
+		fprintf(stderr, "stabforce %s: expected two scenario files\n", c.cmd);
+		usage_compare(stderr);
+		return 2;
+	}
+	sf_scenario *a = NULL, *b = NULL;
+	sf_plan *pa = NULL, *pb = NULL;
+	sf_comparison *cmp = NULL;
+	sf_error err;
+	sf_buf out;
+	sf_error_clear(&err);
+	sf_buf_init(&out, 0);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &a);
+	if (!rc)
+		rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind + 1], c.db, &b);
+	if (rc)
+		goto out;
+	if (sf_plan_pair(a, b, &c.ao, &pa, &pb, &err) != SF_OK ||
+	    sf_plan_compare(pa, pb, &cmp, &err) != SF_OK) {
+		rc = sf_cli_error(c.cmd, &err);
+		goto out;
+	}
+	if (report_format(c.fmt) == SF_REPORT_JSON) {
+		sf_status st = sf_comparison_write(cmp, argv[optind], argv[optind + 1],
+		                                   SF_REPORT_JSON, &out, &err);
+		rc = st == SF_OK ? 0 : sf_cli_error(c.cmd, &err);
+	} else {
+		rc = write_plan_and_comparison(&c, NULL, cmp, argv[optind], argv[optind + 1], NULL,
+		                               &out, &err);
+	}
+	if (rc == 0)
+		rc = sf_cli_write_output(c.cmd, c.output, &out);
+out:
+	sf_buf_release(&out);
+	sf_comparison_free(cmp);
+	sf_plan_free(pa);
+	sf_plan_free(pb);
+	sf_scenario_free(a);
+	sf_scenario_free(b);
+	return rc;
+}

@@ -1,0 +1,224 @@
+#!/bin/sh
+# analysis.sh - vetoes, caveats, critical, shopping, risk, whatif, compare
+# on the hand-checked cases of tests/cases/analysis/.
+#
+#  1. The price of each veto, caveat and contributor equals the difference
+#     of two plans computed separately: the scenario, and a copy of the file
+#     with that veto/caveat/contributor removed (lines tagged "# veto:X",
+#     "# caveat:X", "# c:X") or the soft veto made hard ("# soft:X"),
+#     planned with `stabforce plan`. Plus the hand-worked figures.
+#  2. -j 1 and -j 2 give byte-identical output (every command, json and text).
+#  3. risk with every confidence 1 equals the plain plan.
+#  4. shopping on a known gap asks for exactly the missing units.
+#  5. whatif and compare agree with separately planned files; bad edits
+#     are refused with exit status 2.
+#
+# Usage: analysis.sh JGET   ($STABFORCE, $SRCDIR from meson)
+set -u
+
+JGET=${1:?usage: analysis.sh JGET}
+: "${STABFORCE:?}" "${SRCDIR:?}"
+CASES=$SRCDIR/tests/cases/analysis
+T=$(mktemp -d "${TMPDIR:-/tmp}/sf-analysis.XXXXXX") || exit 1
+trap 'rm -rf "$T"' EXIT INT TERM
+failed=0
+
+fail() {
+	echo "FAIL $*"
+	failed=$((failed + 1))
+}
+
+# The scenario files refer to ../two-sectors.geojson: keep that layout in $T.
+cp "$CASES/two-sectors.geojson" "$T/" || exit 1
+mkdir "$T/v" || exit 1
+P=$CASES/politics/scenario.yaml
+
+plan_json() { # FILE OUT
+	"$STABFORCE" plan -q --format json "$1" >"$2" 2>"$T/err" ||
+		fail "plan $1: $(cat "$T/err")"
+}
+
+# expect FILE PATH VALUE: numbers within 1e-6, anything else exactly
+expect() {
+	got=$("$JGET" "$1" "$2" 2>/dev/null) || {
+		fail "$(basename "$1"): $2 is absent (expected $3)"
+		return
+	}
+	case $3 in
+	-* | [0-9]*) "$JGET" --close "$got" "$3" || fail "$(basename "$1"): $2 = $got, expected $3" ;;
+	*) [ "$got" = "$3" ] || fail "$(basename "$1"): $2 = $got, expected $3" ;;
+	esac
+}
+
+# case_index FILE KIND CASE: the index in .cases of that case, or fail
+case_index() {
+	i=0
+	while k=$("$JGET" "$1" "cases.$i.kind" 2>/dev/null); do
+		c=$("$JGET" "$1" "cases.$i.case")
+		if [ "$k" = "$2" ] && [ "$c" = "$3" ]; then
+			echo "$i"
+			return 0
+		fi
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# same_as_separate ANALYSIS.json KIND CASE VARIANT.yaml BASE.json:
+# the case's outcome and deltas equal the separately planned variant.
+same_as_separate() {
+	idx=$(case_index "$1" "$2" "$3") || {
+		fail "$(basename "$1"): no case $2 $3"
+		return
+	}
+	vj=$T/v/$(echo "$2-$3" | tr ':/' '__').json
+	plan_json "$4" "$vj"
+	z_var=$("$JGET" "$vj" stage1.objective)
+	z_base=$("$JGET" "$5" stage1.objective)
+	c_var=$("$JGET" "$vj" cost.total)
+	c_base=$("$JGET" "$5" cost.total)
+	d_z=$(awk "BEGIN { printf \"%.9f\", $z_var - $z_base }")
+	d_c=$(awk "BEGIN { printf \"%.9f\", $c_var - $c_base }")
+	expect "$1" "cases.$idx.outcome.z1" "$z_var"
+	expect "$1" "cases.$idx.delta.z1" "$d_z"
+	expect "$1" "cases.$idx.outcome.cost" "$c_var"
+	expect "$1" "cases.$idx.delta.cost" "$d_c"
+	expect "$1" "cases.$idx.outcome.foc_month" "$("$JGET" "$vj" foc_month)"
+}
+
+plan_json "$P" "$T/base.json"
+expect "$T/base.json" stage1.objective 20
+
+# ---- 1. vetoes ----------------------------------------------------------
+"$STABFORCE" vetoes -q -j 2 --format json "$P" >"$T/vetoes.json" 2>"$T/err" ||
+	fail "vetoes: $(cat "$T/err")"
+expect "$T/vetoes.json" baseline.z1 20
+for c in BBB CCC; do
+	grep -v "veto:$c" "$P" >"$T/v/noveto-$c.yaml"
+	same_as_separate "$T/vetoes.json" lift_veto "ISR:$c" "$T/v/noveto-$c.yaml" "$T/base.json"
+done
+sed '/soft:BBB/s/kind: soft, penalty: 1/kind: hard/' "$P" >"$T/v/hard-BBB.yaml"
+same_as_separate "$T/vetoes.json" harden_veto ISR:BBB "$T/v/hard-BBB.yaml" "$T/base.json"
+# hand-worked: lifting either hard veto closes the gap; hardening the soft one costs 40
+i=$(case_index "$T/vetoes.json" lift_veto ISR:BBB) && {
+	expect "$T/vetoes.json" "cases.$i.delta.z1" -20
+	expect "$T/vetoes.json" "cases.$i.outcome.foc_month" 1
+}
+i=$(case_index "$T/vetoes.json" harden_veto ISR:BBB) && {
+	expect "$T/vetoes.json" "cases.$i.delta.z1" 40
+	expect "$T/vetoes.json" "cases.$i.used_pm" 600
+}
+# the hard vetoes come before the soft one
+expect "$T/vetoes.json" cases.2.kind harden_veto
+
+# ---- 1. caveats -------------------------------------------------------------
+"$STABFORCE" caveats -q -j 2 --format json "$P" >"$T/caveats.json" 2>"$T/err" ||
+	fail "caveats: $(cat "$T/err")"
+grep -v "caveat:EEE-1" "$P" >"$T/v/nocaveat-EEE-1.yaml"
+same_as_separate "$T/caveats.json" lift_location_caveat EEE-1 "$T/v/nocaveat-EEE-1.yaml" \
+	"$T/base.json"
+expect "$T/caveats.json" cases.0.delta.z1 -20
+"$JGET" "$T/caveats.json" cases.1.kind >/dev/null 2>&1 && fail "caveats: more than one case"
+
+# ---- 1. critical --------------------------------------------------------
+"$STABFORCE" critical -q -j 2 --format json "$P" >"$T/critical.json" 2>"$T/err" ||
+	fail "critical: $(cat "$T/err")"
+for c in AAA BBB CCC EEE; do
+	grep -v "c:$c" "$P" >"$T/v/no-$c.yaml"
+	same_as_separate "$T/critical.json" drop_contributor "$c" "$T/v/no-$c.yaml" "$T/base.json"
+done
+# sorted by impact: BBB (+40) then AAA (+20)
+expect "$T/critical.json" cases.0.case BBB
+expect "$T/critical.json" cases.0.delta.z1 40
+expect "$T/critical.json" cases.1.case AAA
+expect "$T/critical.json" cases.1.delta.z1 20
+
+# ---- 2. -j 1 and -j 2 give the same bytes -----------------------------------
+U=$CASES/uncertain/scenario.yaml
+G=$CASES/gap/scenario.yaml
+for args in "vetoes $P" "caveats $P" "critical $P" "shopping $G" \
+	"risk --samples 60 --seed 7 $U" "whatif --lift-veto ISR:CCC $P"; do
+	fmts="text json csv"
+	# whatif's text and json include the plan, with its solve times
+	case $args in whatif*) fmts=csv ;; esac
+	for f in $fmts; do
+		# shellcheck disable=SC2086
+		"$STABFORCE" $args -q -j 1 --format $f >"$T/j1" 2>"$T/err" || fail "$args -j 1: $(cat "$T/err")"
+		# shellcheck disable=SC2086
+		"$STABFORCE" $args -q -j 2 --format $f >"$T/j2" 2>"$T/err" || fail "$args -j 2: $(cat "$T/err")"
+		cmp -s "$T/j1" "$T/j2" || fail "$args --format $f: -j 1 and -j 2 differ"
+	done
+done
+
+# ---- 3. risk ------------------------------------------------------------------
+"$STABFORCE" risk -q --samples 25 --seed 3 --format json "$P" >"$T/risk1.json" 2>"$T/err" ||
+	fail "risk: $(cat "$T/err")"
+for k in plain.z1 z1.mean z1.p10 z1.p50 z1.p90 z1.min z1.max; do
+	expect "$T/risk1.json" "$k" 20
+done
+expect "$T/risk1.json" p_foc_never 1
+expect "$T/risk1.json" months.1.p_short.poc 1
+# uncertain pledges: FOC never needs BBB (0.5) and CCC (0.8) both absent
+"$STABFORCE" risk -q --samples 400 --seed 11 --format json "$U" >"$T/risk2.json" 2>"$T/err" ||
+	fail "risk: $(cat "$T/err")"
+expect "$T/risk2.json" plain.z1 0
+expect "$T/risk2.json" plain.foc_month 1
+never=$("$JGET" "$T/risk2.json" p_foc_never)
+awk "BEGIN { exit !($never > 0.05 && $never < 0.16) }" || fail "risk: P(FOC never) $never, expected about 0.1"
+# another seed, other samples
+"$STABFORCE" risk -q --samples 400 --seed 12 --format json "$U" >"$T/risk3.json" 2>/dev/null
+cmp -s "$T/risk2.json" "$T/risk3.json" && fail "risk: seeds 11 and 12 gave the same output"
+
+# ---- 4. shopping --------------------------------------------------------------
+"$STABFORCE" shopping -q --format json "$G" >"$T/shop.json" 2>"$T/err" ||
+	fail "shopping: $(cat "$T/err")"
+expect "$T/shop.json" real.z1 90
+expect "$T/shop.json" with_requests.z1 0
+expect "$T/shop.json" z1_removed 90
+expect "$T/shop.json" lines.0.unit inf_coy
+expect "$T/shop.json" lines.0.count 2
+expect "$T/shop.json" lines.0.from 1
+expect "$T/shop.json" lines.0.to 4
+expect "$T/shop.json" lines.0.locations '["north"]'
+expect "$T/shop.json" lines.0.tasks '["poc"]'
+expect "$T/shop.json" lines.0.z1_removed 80
+expect "$T/shop.json" lines.1.unit mp_pl
+expect "$T/shop.json" lines.1.count 1
+expect "$T/shop.json" lines.1.from 3
+expect "$T/shop.json" lines.1.to 4
+expect "$T/shop.json" lines.1.z1_removed 10
+"$JGET" "$T/shop.json" lines.2 >/dev/null 2>&1 && fail "shopping: more than two lines"
+
+# ---- 5. whatif, compare -------------------------------------------------------
+"$STABFORCE" whatif -q --lift-veto ISR:CCC --format json "$P" >"$T/whatif.json" 2>"$T/err" ||
+	fail "whatif: $(cat "$T/err")"
+plan_json "$T/v/noveto-CCC.yaml" "$T/noccc.json"
+expect "$T/whatif.json" plan.stage1.objective "$("$JGET" "$T/noccc.json" stage1.objective)"
+expect "$T/whatif.json" comparison.change.z1 -20
+expect "$T/whatif.json" edits.0.kind lift-veto
+"$STABFORCE" whatif -q --drop BBB --add AAA:inf_coy:3:1 --format json "$P" >"$T/whatif2.json" \
+	2>"$T/err" || fail "whatif: $(cat "$T/err")"
+expect "$T/whatif2.json" plan.stage1.objective 0
+"$STABFORCE" compare -q --format json "$P" "$T/v/noveto-CCC.yaml" >"$T/cmp.json" 2>"$T/err" ||
+	fail "compare: $(cat "$T/err")"
+expect "$T/cmp.json" change.z1 -20
+expect "$T/cmp.json" a.z1 20
+expect "$T/cmp.json" b.z1 0
+"$STABFORCE" compare -q --format json "$P" "$P" >"$T/same.json" 2>/dev/null
+expect "$T/same.json" assignments '[]'
+for bad in "--lift-veto ISR:ZZZ" "--lift-veto ISR:AAA" "--add AAA:inf_coy:0:1" \
+	"--add AAA:tank:1:1" "--set AAA-1:count=2,from=9" "--ceiling lots" "--drop"; do
+	# shellcheck disable=SC2086
+	"$STABFORCE" whatif -q $bad "$P" >/dev/null 2>"$T/err"
+	rc=$?
+	[ $rc -eq 2 ] || fail "whatif $bad: exit $rc, expected 2"
+	[ -s "$T/err" ] || fail "whatif $bad: no message"
+done
+"$STABFORCE" whatif -q --lift-veto ISR:ZZZ "$P" 2>&1 | grep -q "unknown contributor 'ZZZ'" ||
+	fail "whatif: no clear message for an unknown contributor"
+
+if [ $failed -ne 0 ]; then
+	echo "$failed check(s) failed"
+	exit 1
+fi
+echo "analysis: all checks passed"

@@ -1,0 +1,166 @@
+/*
+ * test_analysis.c - the analysis library on the hand-checked case
+ * tests/cases/analysis/politics: what-if edits (effects and refusals), the
+ * risk draw (reproducible, confidence 1 always present), pricing through
+ * the library (the worked figures), and comparing a plan with itself.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "stabforce/stabforce.h"
+
+static sf_scenario *load(const char *rel)
+{
+	char path[1024];
+	const char *src = getenv("SRCDIR");
+	sf_snprintf(path, sizeof path, "%s/tests/cases/analysis/%s", src ? src : ".", rel);
+	sf_diags d;
+	sf_diags_init(&d);
+	sf_scenario *sc = NULL;
+	sf_status rc = sf_scenario_load(path, NULL, &sc, &d);
+	sf_diags_release(&d);
+	assert_int_equal(rc, SF_OK);
+	return sc;
+}
+
+static void test_edits(void **state)
+{
+	(void)state;
+	sf_scenario *sc = load("politics/scenario.yaml"), *ed = NULL;
+	sf_error err;
+	sf_edit ok[] = {
+	        {SF_EDIT_LIFT_VETO, "ISR:BBB"},
+	        {SF_EDIT_DROP, "EEE"},
+	        {SF_EDIT_ADD_PLEDGE, "AAA:inf_coy:2:1:2"},
+	        {SF_EDIT_SET_PLEDGE, "CCC-1:count=1,to=1"},
+	        {SF_EDIT_CEILING, "300"},
+	        {SF_EDIT_ADD_VETO, "ISR:AAA:soft:5"},
+	};
+	sf_error_clear(&err);
+	assert_int_equal(sf_whatif_scenario(sc, ok, sizeof ok / sizeof ok[0], &ed, &err), SF_OK);
+	/* both ISR:BBB vetoes lifted, the original untouched */
+	assert_int_equal(ed->vetoes[0].active, 0);
+	assert_int_equal(ed->vetoes[1].active, 0);
+	assert_int_equal(sc->vetoes[0].active, 1);
+	long e = sf_scenario_find_contributor(ed, "EEE");
+	assert_int_equal(ed->contributors[e].active, 0);
+	assert_int_equal(ed->npledges, sc->npledges + 1);
+	assert_int_equal(ed->pledges[ed->npledges - 1].count, 2);
+	long c = sf_scenario_find_pledge(ed, "CCC-1");
+	assert_int_equal(ed->pledges[c].count, 1);
+	assert_int_equal(ed->pledges[c].to, 1);
+	assert_true(ed->troop_ceiling == 300);
+	assert_int_equal(ed->nvetoes, sc->nvetoes + 1);
+	assert_int_equal(ed->vetoes[ed->nvetoes - 1].kind, SF_VETO_SOFT);
+	sf_scenario_free(ed);
+
+	static const struct {
+		sf_edit e;
+		const char *msg;
+	} bad[] = {
+	        {{SF_EDIT_LIFT_VETO, "ISR:BBC"}, "did you mean 'BBB'"},
+	        {{SF_EDIT_LIFT_VETO, "ISR:AAA"}, "has no veto on"},
+	        {{SF_EDIT_LIFT_VETO, "ISR"}, "expected STAKEHOLDER:CONTRIBUTOR"},
+	        {{SF_EDIT_ADD_PLEDGE, "AAA:inf_coy:x:1"}, "count 'x'"},
+	        {{SF_EDIT_ADD_PLEDGE, "AAA:inf_coy:1:7"}, "month '7'"},
+	        {{SF_EDIT_SET_PLEDGE, "AAA-1:size=2"}, "unknown key 'size'"},
+	        {{SF_EDIT_SET_PLEDGE, "AAA-1:from=2,to=1"}, "after it ends"},
+	        {{SF_EDIT_CEILING, "-1"}, "personnel"},
+	        {{SF_EDIT_LIFT_CAVEAT, "AAA-1"}, "no such caveat"},
+	        {{SF_EDIT_ADD_VETO, "ISR:AAA:hard:3"}, "penalty only for a soft veto"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		sf_error_clear(&err);
+		ed = NULL;
+		assert_int_equal(sf_whatif_scenario(sc, &bad[i].e, 1, &ed, &err), SF_ERR_USAGE);
+		assert_null(ed);
+		if (!strstr(err.message, bad[i].msg))
+			fail_msg("edit '%s': message '%s' lacks '%s'", bad[i].e.arg, err.message,
+			         bad[i].msg);
+	}
+	sf_scenario_free(sc);
+}
+
+static void test_risk_draw(void **state)
+{
+	(void)state;
+	sf_scenario *sc = load("uncertain/scenario.yaml");
+	unsigned char p1[8], p2[8];
+	int f1[8], f2[8];
+	size_t present_bbb = 0;
+	long bbb = sf_scenario_find_pledge(sc, "BBB-1"), aaa = sf_scenario_find_pledge(sc, "AAA-1");
+	for (size_t i = 0; i < 2000; i++) {
+		sf_risk_draw(sc, 42, i, p1, f1);
+		sf_risk_draw(sc, 42, i, p2, f2);
+		assert_memory_equal(p1, p2, sc->npledges);
+		assert_memory_equal(f1, f2, sc->npledges * sizeof f1[0]);
+		assert_int_equal(p1[aaa], 1); /* confidence 1 */
+		assert_int_equal(f1[aaa], 1);
+		assert_true(f1[bbb] >= 1 && f1[bbb] <= 3); /* delay 0..2 */
+		present_bbb += p1[bbb];
+	}
+	/* confidence 0.5: 2000 draws, far inside 4 standard deviations */
+	assert_true(present_bbb > 900 && present_bbb < 1100);
+	sf_scenario_free(sc);
+}
+
+static void test_pricing(void **state)
+{
+	(void)state;
+	sf_scenario *sc = load("politics/scenario.yaml");
+	sf_analysis_options o;
+	sf_pricing *p = NULL;
+	sf_error err;
+	sf_analysis_options_init(&o);
+	o.jobs = 2;
+	sf_error_clear(&err);
+	assert_int_equal(sf_pricing_run(sc, SF_PRICING_VETOES, &o, &p, &err), SF_OK);
+	assert_true(fabs(p->baseline.z1 - 20) < 1e-6);
+	assert_int_equal(p->nrows, 3);
+	assert_int_equal(p->rows[0].kind, SF_CASE_LIFT_VETO);
+	assert_true(fabs(p->rows[0].d_z1 + 20) < 1e-6);
+	assert_int_equal(p->rows[2].kind, SF_CASE_HARDEN_VETO);
+	assert_true(fabs(p->rows[2].d_z1 - 40) < 1e-6);
+	assert_true(fabs(p->rows[2].used_pm - 600) < 1e-6);
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	for (int f = SF_REPORT_TEXT; f <= SF_REPORT_MD; f++) {
+		sf_buf_reset(&b);
+		assert_int_equal(sf_pricing_write(p, (sf_report_format)f, &b, &err), SF_OK);
+		assert_non_null(strstr(sf_buf_str(&b), "ISR:BBB"));
+	}
+	sf_buf_release(&b);
+	sf_pricing_free(p);
+
+	/* a plan compared with itself: no changes */
+	sf_plan *pa = NULL, *pb = NULL;
+	sf_comparison *c = NULL;
+	assert_int_equal(sf_plan_pair(sc, sc, &o, &pa, &pb, &err), SF_OK);
+	assert_int_equal(sf_plan_compare(pa, pb, &c, &err), SF_OK);
+	assert_int_equal(c->ncov, 0);
+	assert_int_equal(c->ncontrib, 0);
+	assert_int_equal(c->nassign, 0);
+	sf_comparison_free(c);
+	sf_plan_free(pa);
+	sf_plan_free(pb);
+	sf_scenario_free(sc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_edits),
+	        cmocka_unit_test(test_risk_draw),
+	        cmocka_unit_test(test_pricing),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
