@@ -114,29 +114,31 @@ static const struct {
 	const char *name;
 	int inter;
 } actors[] = {
-        {"Military Forces of Israel (2022-)", 1},
-        {"Hamas Movement", 3},
-        {"Military Forces of Hamas (Al Qassam Brigades)", 2},
-        {"Palestinian Islamic Jihad", 2},
-        {"Unidentified Armed Group (Palestine)", 3},
-        {"Police Forces of Palestine (2007-) Gaza Strip", 1},
-        {"Popular Forces (Abu Shabab)", 4},
-        {"Civilians (Palestine)", 7},
-        {"Protesters (Palestine)", 6},
-        {"Rioters (Palestine)", 5},
+        /* Invented names: a generated event is never attributed to a real
+         * party or a real news outlet. The inter codes are ACLED's. */
+        {"Synthetic State Forces A", 1},
+        {"Synthetic Political Militia D", 3},
+        {"Synthetic Rebel Group C", 2},
+        {"Synthetic Rebel Group G", 2},
+        {"Synthetic Unidentified Armed Group", 3},
+        {"Synthetic State Forces B", 1},
+        {"Synthetic Identity Militia E", 4},
+        {"Synthetic Civilians", 7},
+        {"Synthetic Protesters", 6},
+        {"Synthetic Rioters", 5},
 };
 
 static const char *const inter_text[] = {
         "",        "State forces", "Rebel group", "Political militia",    "Identity militia",
         "Rioters", "Protesters",   "Civilians",   "External/Other forces"};
 
-static const char *const sources[] = {"Al Jazeera",
-                                      "WAFA",
-                                      "Times of Israel",
-                                      "Ma'an News Agency",
-                                      "OCHA; Palestine Chronicle",
-                                      "Quds News Network",
-                                      "Telegram; Al Jazeera"};
+static const char *const sources[] = {"Synthetic Outlet 1",
+                                      "Synthetic Outlet 2",
+                                      "Synthetic Outlet 3",
+                                      "Synthetic Outlet 4",
+                                      "Synthetic Agency 5; Synthetic Outlet 6",
+                                      "Synthetic Social Media 7",
+                                      "Synthetic Social Media 7; Synthetic Outlet 1"};
 static const char *const scales[] = {"National", "Regional", "New media", "Other-National"};
 static const char *const months[] = {"January",   "February", "March",    "April",
                                      "May",       "June",     "July",     "August",

@@ -100,6 +100,10 @@ if [ "$FULL" = full ]; then
 	if has critical; then want critical 'critical|depends on'; fi
 	if has risk; then want risk 'risk'; fi
 	if has aid; then want aid 'aid flow'; fi
+	if has incidents; then
+		want incidents 'incident register: SYNTHETIC'
+		grep -q '^| total | rafah | [1-9]' "$rep" || fail "the synthetic incidents have no Rafah count"
+	fi
 	# The veto of the scenario is priced, and lifting it helps.
 	if has vetoes; then grep -q '^| ISR:TUR | all | -' "$rep" || fail "the Türkiye veto is not priced"; fi
 else

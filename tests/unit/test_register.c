@@ -105,16 +105,16 @@ static const char QUIRKY[] =
         "notes,event_id_cnty,event_date,event_type,sub_event_type,actor1,inter1,actor2,inter2,"
         "interaction,civilian_targeting,location,latitude,longitude,source,fatalities,timestamp\r\n"
         "\"SYNTHETIC: a note, with \"\"quotes\"\"\nand a newline\",PSE1,2025-10-12,"
-        "Explosions/Remote violence,Air/drone strike,Military Forces of Israel (2022-),1,"
-        "Civilians (Palestine),7,17,Civilian targeting,Rafah,31.29,34.255,WAFA,3,1760000000\r\n"
-        "SYNTHETIC,PSE2,13 October 2025,Battles,Armed clash,Hamas Movement,Political militia,"
-        "Unidentified Armed Group (Palestine),Political militia,Political militia-Political "
-        "militia,,Gaza City,31.50,34.45,Al Jazeera,0,1760000100\n"
-        "SYNTHETIC,PSE3,6-Oct-25,Protests,Peaceful protest,Protesters (Palestine),6,,0,60,yes,"
-        "Coast of Rafah,31.333,34.2055,OCHA,,1760000200\n"
+        "Explosions/Remote violence,Air/drone strike,Synthetic State Forces A,1,"
+        "Synthetic Civilians,7,17,Civilian targeting,Rafah,31.29,34.255,Outlet W,3,1760000000\r\n"
+        "SYNTHETIC,PSE2,13 October 2025,Battles,Armed clash,Synthetic Political Militia D,Political militia,"
+        "Synthetic Unidentified Armed Group,Political militia,Political militia-Political "
+        "militia,,Gaza City,31.50,34.45,Outlet J,0,1760000100\n"
+        "SYNTHETIC,PSE3,6-Oct-25,Protests,Peaceful protest,Synthetic Protesters,6,,0,60,yes,"
+        "Coast of Rafah,31.333,34.2055,Outlet O,,1760000200\n"
         "\n"
-        "SYNTHETIC,PSE4,2025-10-14,Riots,Mob violence,Rioters (Palestine),5,,,50,,El Arish,"
-        "31.13,33.80,WAFA,1,1760000300\n";
+        "SYNTHETIC,PSE4,2025-10-14,Riots,Mob violence,Synthetic Rioters,5,,,50,,El Arish,"
+        "31.13,33.80,Outlet W,1,1760000300\n";
 
 static int note_cb(void *ctx, const sf_incident *inc)
 {
@@ -409,25 +409,25 @@ static void test_dupes(void **state)
 	sf_dupe_options_init(&o);
 	/* 0.009 degrees of latitude is 1.0 km. */
 	put(st, "D1", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.500, 34.45,
-	    "WAFA", "ACLED");
+	    "Outlet W", "ACLED");
 	/* 1 day later, 1 km, another reporter: a possible duplicate of D1. */
 	put(st, "D2", "2025-03-02", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.509, 34.45,
-	    "Al Jazeera", "ACLED");
+	    "Outlet J", "ACLED");
 	/* Same day and place, another system, same reporter: possible duplicate of D1. */
 	put(st, "D3", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.500, 34.45,
-	    "WAFA", "UNMON");
+	    "Outlet W", "UNMON");
 	/* Same date, place, type, actors and reporter: a distinct event, never a pair. */
 	put(st, "D4", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.500, 34.45,
-	    "WAFA", "ACLED");
+	    "Outlet W", "ACLED");
 	/* 3.3 km away: no pair. */
 	put(st, "D5", "2025-03-01", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.530, 34.45,
-	    "OCHA", "ACLED");
+	    "Outlet O", "ACLED");
 	/* 2 days after D1 (too late for it), 1 day after D2 and 1.95 km from it. */
 	put(st, "D6", "2025-03-03", "gaza", "Battles", "Armed clash", "A", "B", 0, 31.5265, 34.45,
 	    "Times", "ACLED");
 	/* Another type: no pair. */
 	put(st, "D7", "2025-03-01", "gaza", "Riots", "Mob violence", "A", "B", 0, 31.500, 34.45,
-	    "OCHA", "ACLED");
+	    "Outlet O", "ACLED");
 	assert_int_equal(count(st), 7);
 
 	assert_int_equal(sf_incidents_dupes(st, NULL, &o, pair_cb, &b, &err), SF_OK);
