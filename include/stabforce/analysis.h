@@ -158,14 +158,16 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_report_format fmt, sf_buf *
 /* Risk (Monte Carlo over pledge confidence and delay)                  */
 
 typedef struct sf_risk_contributor {
-	size_t contributor; /* index */
-	size_t absent;      /* samples in which at least one of its pledges did not materialise */
+	size_t contributor;     /* index */
+	size_t absent;          /* samples in which none of its pledges materialised (a pledge
+	                           materialises when its confidence draw succeeds, whatever its
+	                           delay); the other samples are "present" */
 	double p_short_absent;  /* P(some task short in some month | absent), 0 when absent == 0 */
-	double p_short_present; /* the same when all its pledges materialised */
+	double p_short_present; /* the same when present, 0 when absent == samples */
 	double z1_absent;       /* mean weighted shortfall when absent */
 	double z1_present;      /* ... and when present */
-	double d_z1_se;         /* standard error of z1_absent - z1_present (Welch); 0 when a
-	                           group has fewer than 2 samples */
+	double d_z1_se;         /* standard error of z1_absent - z1_present (Welch); 0 (printed
+	                           "-", JSON null) when a group has fewer than 2 samples */
 } sf_risk_contributor;
 
 typedef struct sf_risk {
@@ -181,7 +183,8 @@ typedef struct sf_risk {
 	double p_foc_never;
 	double *p_short;    /* [ntasks * M]: P(task t short somewhere in month m), t*M + m-1 */
 	double p_any_short; /* P(some task short in some month) */
-	sf_risk_contributor *contributors; /* sorted: z1_absent - z1_present descending */
+	sf_risk_contributor *contributors; /* sorted: z1_absent - z1_present descending,
+	                                      contributors never or always absent last */
 	size_t ncontributors;
 	int jobs;
 	double seconds;
@@ -199,11 +202,13 @@ sf_status sf_risk_write(const sf_risk *r, sf_report_format fmt, sf_buf *out, sf_
 
 /*
  * The draw of sample i (exposed for tests and the dashboard): present[p] = 1
- * when pledge p materialises, from[p] its (possibly delayed) first month.
- * Both arrays have npledges elements.
+ * when pledge p is in the sample's force (it materialises and its delayed
+ * first month is not past its last), from[p] its (possibly delayed) first
+ * month, materialised[p] (when not NULL) = 1 when its confidence draw
+ * succeeds, whatever the delay. Each array has npledges elements.
  */
 void sf_risk_draw(const sf_scenario *sc, uint64_t seed, size_t sample, unsigned char *present,
-                  int *from);
+                  int *from, unsigned char *materialised);
 
 /* ------------------------------------------------------------------ */
 /* What-if editing                                                      */

@@ -6,7 +6,9 @@
  * gap, -j workers, quiet) parsed by parse_common(), run a library analysis
  * (include/stabforce/analysis.h: the work, the parallel solves and the
  * writers are there, so the dashboard gets the same thing), and write the
- * result to stdout or atomically to --output. While the workers run, a
+ * result to stdout or atomically to --output. --json/--csv/--md FILE write
+ * that format of the same result to FILE as well (emit(): the result is
+ * computed once, each format is written from it). While the workers run, a
  * progress bar is drawn on stderr when stderr is a terminal (and not -q).
  *
  * Exit status: 0 done, 2 invalid scenario or usage, 3 a solve failed, 4
@@ -25,6 +27,7 @@ typedef struct common {
 	const char *cmd;
 	int fmt;
 	const char *output;
+	const char *also[3]; /* --json, --csv, --md FILE: extra outputs, NULL when not asked */
 	int quiet;
 	sf_analysis_options ao;
 	int gap_set;
@@ -41,13 +44,27 @@ enum {
 	OPT_SET,
 	OPT_CEILING,
 	OPT_LIFT_CAVEAT,
-	OPT_DB
+	OPT_DB,
+	OPT_JSON_OUT,
+	OPT_CSV_OUT,
+	OPT_MD_OUT
 };
+
+/* The extra outputs, in the order of common.also. */
+static const struct {
+	const char *opt;
+	int fmt;
+} ALSO[3] = {{"json", SF_FMT_JSON}, {"csv", SF_FMT_CSV}, {"md", SF_FMT_MD}};
 
 static const char COMMON_HELP[] =
         "common options:\n"
         "  -f, --format FMT      text (default), json, csv or md (docs/output.md)\n"
         "  -o, --output FILE     write there (atomically) instead of stdout\n"
+        "      --json FILE       also write the JSON to FILE (atomically)\n"
+        "      --csv FILE        also write the CSV to FILE (atomically)\n"
+        "      --md FILE         also write the Markdown to FILE (atomically); each\n"
+        "                        is in addition to what --format prints, written from\n"
+        "                        the same run (nothing is solved twice)\n"
         "  -j, --jobs N          worker processes solving in parallel (default: the\n"
         "                        number of cores); results do not depend on N\n"
         "  -s, --solver NAME     cbc (default) or glpk\n"
@@ -96,6 +113,9 @@ static int parse_common(common *c, int argc, char **argv, const struct option *e
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        {"db", required_argument, NULL, OPT_DB},
+	        {"json", required_argument, NULL, OPT_JSON_OUT},
+	        {"csv", required_argument, NULL, OPT_CSV_OUT},
+	        {"md", required_argument, NULL, OPT_MD_OUT},
 	};
 	size_t n = 0;
 	for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
@@ -171,6 +191,18 @@ static int parse_common(common *c, int argc, char **argv, const struct option *e
 		case OPT_DB:
 			c->db = optarg;
 			break;
+		case OPT_JSON_OUT:
+		case OPT_CSV_OUT:
+		case OPT_MD_OUT:
+			if (!optarg[0] || !strcmp(optarg, "-")) {
+				fprintf(stderr,
+				        "stabforce %s: --%s needs a file name (stdout is for "
+				        "--format)\n",
+				        c->cmd, ALSO[ch - OPT_JSON_OUT].opt);
+				return 2;
+			}
+			c->also[ch - OPT_JSON_OUT] = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -185,6 +217,15 @@ static int parse_common(common *c, int argc, char **argv, const struct option *e
 			return 2;
 		}
 	}
+	for (size_t i = 0; i < 3; i++)
+		for (size_t k = 0; c->also[i] && k <= 3; k++) {
+			const char *o = k < 3 ? c->also[k] : c->output;
+			if (k != i && o && !strcmp(o, c->also[i])) {
+				fprintf(stderr, "stabforce %s: '%s' is given as two outputs\n",
+				        c->cmd, o);
+				return 2;
+			}
+		}
 	if (!c->quiet && isatty(STDERR_FILENO)) {
 		c->ao.progress = progress_bar;
 		c->ao.progress_ctx = (void *)c->cmd;
@@ -204,6 +245,52 @@ static sf_report_format report_format(int fmt)
 	default:
 		return SF_REPORT_TEXT;
 	}
+}
+
+/* Writes one format of a computed result (an analysis's _write function). */
+typedef sf_status (*writer_fn)(const void *res, sf_report_format rf, sf_buf *out, sf_error *err);
+
+/*
+ * Write the result in --format to stdout or --output, then each extra
+ * output (--json, --csv, --md) to its file, all from the same result.
+ * Returns the exit status (the first failure's).
+ */
+static int emit(const common *c, writer_fn write, const void *res)
+{
+	for (size_t i = 0; i < 4; i++) {
+		int fmt = i == 0 ? c->fmt : ALSO[i - 1].fmt;
+		const char *path = i == 0 ? c->output : c->also[i - 1];
+		if (i > 0 && !path)
+			continue;
+		sf_buf out;
+		sf_error err;
+		int rc;
+		sf_buf_init(&out, 0);
+		sf_error_clear(&err);
+		if (write(res, report_format(fmt), &out, &err) != SF_OK)
+			rc = sf_cli_error(c->cmd, &err);
+		else
+			rc = sf_cli_write_output(c->cmd, path, &out);
+		sf_buf_release(&out);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static sf_status write_pricing(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+{
+	return sf_pricing_write(res, rf, out, err);
+}
+
+static sf_status write_shopping(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+{
+	return sf_shopping_write(res, rf, out, err);
+}
+
+static sf_status write_risk(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+{
+	return sf_risk_write(res, rf, out, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -256,20 +343,16 @@ static int run_pricing(int argc, char **argv, const char *cmd, sf_pricing_kind k
 	sf_scenario *sc = NULL;
 	sf_pricing *p = NULL;
 	sf_error err;
-	sf_buf out;
 	sf_error_clear(&err);
-	sf_buf_init(&out, 0);
 	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
 	if (rc)
 		goto out;
-	if (sf_pricing_run(sc, kind, &c.ao, &p, &err) != SF_OK ||
-	    sf_pricing_write(p, report_format(c.fmt), &out, &err) != SF_OK) {
+	if (sf_pricing_run(sc, kind, &c.ao, &p, &err) != SF_OK) {
 		rc = sf_cli_error(cmd, &err);
 		goto out;
 	}
-	rc = sf_cli_write_output(cmd, c.output, &out);
+	rc = emit(&c, write_pricing, p);
 out:
-	sf_buf_release(&out);
 	sf_pricing_free(p);
 	sf_scenario_free(sc);
 	return rc;
@@ -321,20 +404,16 @@ int sf_cmd_shopping(int argc, char **argv)
 	sf_scenario *sc = NULL;
 	sf_shopping *s = NULL;
 	sf_error err;
-	sf_buf out;
 	sf_error_clear(&err);
-	sf_buf_init(&out, 0);
 	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
 	if (rc)
 		goto out;
-	if (sf_shopping_run(sc, &c.ao, &s, &err) != SF_OK ||
-	    sf_shopping_write(s, report_format(c.fmt), &out, &err) != SF_OK) {
+	if (sf_shopping_run(sc, &c.ao, &s, &err) != SF_OK) {
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}
-	rc = sf_cli_write_output(c.cmd, c.output, &out);
+	rc = emit(&c, write_shopping, s);
 out:
-	sf_buf_release(&out);
 	sf_shopping_free(s);
 	sf_scenario_free(sc);
 	return rc;
@@ -357,9 +436,9 @@ static void usage_risk(FILE *f)
 	        "(uniformly); stage 1 is solved. Reports the distribution of the weighted\n"
 	        "shortfall (mean, p10, p50, p90), the probability of FOC by each month, the\n"
 	        "probability each task is short in each month, and the contributors whose\n"
-	        "absence most often leaves the force short. Sample i draws from its own\n"
-	        "stream seeded from (seed, i): the same seed gives the same numbers\n"
-	        "whatever -j is.\n\n"
+	        "absence (none of their pledges materialising; a late pledge is present)\n"
+	        "costs the most shortfall. Sample i draws from its own stream seeded from\n"
+	        "(seed, i): the same seed gives the same numbers whatever -j is.\n\n"
 	        "      --samples N       number of samples (default 1000)\n"
 	        "      --seed S          random seed, an integer >= 0 (default 1)\n\n%s",
 	        COMMON_HELP);
@@ -419,20 +498,16 @@ int sf_cmd_risk(int argc, char **argv)
 	sf_scenario *sc = NULL;
 	sf_risk *r = NULL;
 	sf_error err;
-	sf_buf out;
 	sf_error_clear(&err);
-	sf_buf_init(&out, 0);
 	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
 	if (rc)
 		goto out;
-	if (sf_risk_run(sc, (size_t)ra.samples, (uint64_t)ra.seed, &c.ao, &r, &err) != SF_OK ||
-	    sf_risk_write(r, report_format(c.fmt), &out, &err) != SF_OK) {
+	if (sf_risk_run(sc, (size_t)ra.samples, (uint64_t)ra.seed, &c.ao, &r, &err) != SF_OK) {
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}
-	rc = sf_cli_write_output(c.cmd, c.output, &out);
+	rc = emit(&c, write_risk, r);
 out:
-	sf_buf_release(&out);
 	sf_risk_free(r);
 	sf_scenario_free(sc);
 	return rc;
@@ -441,14 +516,28 @@ out:
 /* ------------------------------------------------------------------ */
 /* whatif, compare                                                      */
 
+/* What whatif and compare write: the plan (whatif only) and the comparison. */
+typedef struct plan_cmp {
+	const sf_plan *plan; /* NULL for compare */
+	const sf_comparison *cmp;
+	const char *na, *nb; /* names of a and b in the output */
+	json_t *edits;       /* whatif's edits, for its JSON */
+	int cmp_json_only;   /* compare: the JSON is the comparison alone */
+} plan_cmp;
+
 /* Plan text (or markdown) followed by the comparison, or one JSON object with both. */
-static int write_plan_and_comparison(common *c, const sf_plan *plan, const sf_comparison *cmp,
-                                     const char *na, const char *nb, json_t *extra_key, sf_buf *out,
-                                     sf_error *err)
+static sf_status write_plan_and_comparison(const void *res, sf_report_format rf, sf_buf *out,
+                                           sf_error *err)
 {
-	sf_report_format rf = report_format(c->fmt);
+	const plan_cmp *pc = res;
+	const sf_plan *plan = pc->plan;
+	const sf_comparison *cmp = pc->cmp;
+	const char *na = pc->na, *nb = pc->nb;
+	json_t *extra_key = pc->edits;
 	sf_status st = SF_OK;
-	if (rf == SF_REPORT_JSON) {
+	if (rf == SF_REPORT_JSON && pc->cmp_json_only) {
+		st = sf_comparison_write(cmp, na, nb, SF_REPORT_JSON, out, err);
+	} else if (rf == SF_REPORT_JSON) {
 		sf_buf pj, cj;
 		sf_buf_init(&pj, 0);
 		sf_buf_init(&cj, 0);
@@ -486,7 +575,7 @@ static int write_plan_and_comparison(common *c, const sf_plan *plan, const sf_co
 		if (st == SF_OK)
 			st = sf_comparison_write(cmp, na, nb, rf, out, err);
 	}
-	return st == SF_OK ? 0 : sf_cli_error(c->cmd, err);
+	return st;
 }
 
 typedef struct whatif_args {
@@ -588,9 +677,7 @@ int sf_cmd_whatif(int argc, char **argv)
 	sf_comparison *cmp = NULL;
 	json_t *jedits = NULL;
 	sf_error err;
-	sf_buf out;
 	sf_error_clear(&err);
-	sf_buf_init(&out, 0);
 	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
 	if (rc)
 		goto out;
@@ -605,12 +692,10 @@ int sf_cmd_whatif(int argc, char **argv)
 		json_array_append_new(jedits, json_pack("{s:s, s:s}", "kind",
 		                                        sf_edit_kind_str(w.edits[i].kind), "arg",
 		                                        w.edits[i].arg));
-	rc = write_plan_and_comparison(&c, pb, cmp, "baseline", "what-if", jedits, &out, &err);
-	if (rc == 0)
-		rc = sf_cli_write_output(c.cmd, c.output, &out);
+	plan_cmp pc = {pb, cmp, "baseline", "what-if", jedits, 0};
+	rc = emit(&c, write_plan_and_comparison, &pc);
 out:
 	json_decref(jedits);
-	sf_buf_release(&out);
 	sf_comparison_free(cmp);
 	sf_plan_free(pa);
 	sf_plan_free(pb);
@@ -647,9 +732,7 @@ int sf_cmd_compare(int argc, char **argv)
 	sf_plan *pa = NULL, *pb = NULL;
 	sf_comparison *cmp = NULL;
 	sf_error err;
-	sf_buf out;
 	sf_error_clear(&err);
-	sf_buf_init(&out, 0);
 	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &a);
 	if (!rc)
 		rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind + 1], c.db, &b);
@@ -660,18 +743,9 @@ int sf_cmd_compare(int argc, char **argv)
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}
-	if (report_format(c.fmt) == SF_REPORT_JSON) {
-		sf_status st = sf_comparison_write(cmp, argv[optind], argv[optind + 1],
-		                                   SF_REPORT_JSON, &out, &err);
-		rc = st == SF_OK ? 0 : sf_cli_error(c.cmd, &err);
-	} else {
-		rc = write_plan_and_comparison(&c, NULL, cmp, argv[optind], argv[optind + 1], NULL,
-		                               &out, &err);
-	}
-	if (rc == 0)
-		rc = sf_cli_write_output(c.cmd, c.output, &out);
+	plan_cmp pc = {NULL, cmp, argv[optind], argv[optind + 1], NULL, 1};
+	rc = emit(&c, write_plan_and_comparison, &pc);
 out:
-	sf_buf_release(&out);
 	sf_comparison_free(cmp);
 	sf_plan_free(pa);
 	sf_plan_free(pb);

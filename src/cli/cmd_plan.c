@@ -25,50 +25,49 @@ static const char *const CMD = "plan";
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: stabforce plan [OPTIONS] SCENARIO.yaml\n"
-		"\n"
-		"Compute the optimal force plan: stage 1 minimises the weighted shortfall\n"
-		"(month by month, each month proven optimal), stage 2 the cost with the\n"
-		"shortfall held at its optimum. Reports both stages' status and gap,\n"
-		"the assignments, coverage, build-up, FOC month, cost and binding\n"
-		"constraints (docs/model.md, docs/output.md).\n"
-		"\n"
-		"options:\n"
-		"  -f, --format FMT      text (default), json, csv (assignment rows) or md\n"
-		"  -o, --output FILE     write there (atomically) instead of stdout\n"
-		"  -s, --solver NAME     cbc (default) or glpk\n"
-		"  -t, --time-limit SEC  wall-clock limit for the whole plan (default none);\n"
-		"                        a stage stopped with a plan reports 'feasible' and\n"
-		"                        its proven gap\n"
-		"  -g, --gap REL         stage-2 relative gap (default 0.01)\n"
-		"  -j, --threads N       solver threads (default 1, deterministic)\n"
-		"  -q, --quiet           no progress lines on stderr\n"
-		"      --db STORE        the register to take inputs from (threat:\n"
-		"                        from_register, from_aid) instead of the\n"
-		"                        scenario's register.db\n"
-		"  -h, --help            this help\n"
-		"\n"
-		"exit status: 0 plan produced, 2 invalid scenario or usage, 3 solver failure\n"
-		"or no plan, 4 I/O error\n");
+	fprintf(f, "usage: stabforce plan [OPTIONS] SCENARIO.yaml\n"
+	           "\n"
+	           "Compute the optimal force plan: stage 1 minimises the weighted shortfall\n"
+	           "(month by month, each month proven optimal), stage 2 the cost with the\n"
+	           "shortfall held at its optimum. Reports both stages' status and gap,\n"
+	           "the assignments, coverage, build-up, FOC month, cost and binding\n"
+	           "constraints (docs/model.md, docs/output.md).\n"
+	           "\n"
+	           "options:\n"
+	           "  -f, --format FMT      text (default), json, csv (assignment rows) or md\n"
+	           "  -o, --output FILE     write there (atomically) instead of stdout\n"
+	           "  -s, --solver NAME     cbc (default) or glpk\n"
+	           "  -t, --time-limit SEC  wall-clock limit for the whole plan (default none);\n"
+	           "                        a stage stopped with a plan reports 'feasible' and\n"
+	           "                        its proven gap\n"
+	           "  -g, --gap REL         stage-2 relative gap (default 0.01)\n"
+	           "  -j, --threads N       solver threads (default 1, deterministic)\n"
+	           "  -q, --quiet           no progress lines on stderr\n"
+	           "      --db STORE        the register to take inputs from (threat:\n"
+	           "                        from_register, from_aid) instead of the\n"
+	           "                        scenario's register.db\n"
+	           "  -h, --help            this help\n"
+	           "\n"
+	           "exit status: 0 plan produced, 2 invalid scenario or usage, 3 solver failure\n"
+	           "or no plan, 4 I/O error\n");
 }
 
 int sf_cmd_plan(int argc, char **argv)
 {
 	enum { OPT_MONOLITHIC = 256, OPT_COLD = 257, OPT_DB = 258 };
 	static const struct option longopts[] = {
-		{"format", required_argument, NULL, 'f'},
-		{"output", required_argument, NULL, 'o'},
-		{"solver", required_argument, NULL, 's'},
-		{"time-limit", required_argument, NULL, 't'},
-		{"gap", required_argument, NULL, 'g'},
-		{"threads", required_argument, NULL, 'j'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{"monolithic", no_argument, NULL, OPT_MONOLITHIC},
-		{"cold-stage2", no_argument, NULL, OPT_COLD},
-		{"db", required_argument, NULL, OPT_DB},
-		{NULL, 0, NULL, 0},
+	        {"format", required_argument, NULL, 'f'},
+	        {"output", required_argument, NULL, 'o'},
+	        {"solver", required_argument, NULL, 's'},
+	        {"time-limit", required_argument, NULL, 't'},
+	        {"gap", required_argument, NULL, 'g'},
+	        {"threads", required_argument, NULL, 'j'},
+	        {"quiet", no_argument, NULL, 'q'},
+	        {"help", no_argument, NULL, 'h'},
+	        {"monolithic", no_argument, NULL, OPT_MONOLITHIC},
+	        {"cold-stage2", no_argument, NULL, OPT_COLD},
+	        {"db", required_argument, NULL, OPT_DB},
+	        {NULL, 0, NULL, 0},
 	};
 	sf_plan_options o;
 	int fmt = SF_FMT_TEXT, quiet = 0, c, rc = 0;
@@ -100,31 +99,34 @@ int sf_cmd_plan(int argc, char **argv)
 				o.solver = SF_SOLVER_GLPK;
 			} else {
 				fprintf(stderr, "stabforce %s: unknown solver '%s' (cbc or glpk)\n",
-					CMD, optarg);
+				        CMD, optarg);
 				return 2;
 			}
 			break;
 		case 't':
-			if (sf_parse_double(optarg, &o.time_limit_s) != 0 || !(o.time_limit_s > 0)) {
+			if (sf_parse_double(optarg, &o.time_limit_s) != 0 ||
+			    !(o.time_limit_s > 0)) {
 				fprintf(stderr,
-					"stabforce %s: time limit '%s' is not a positive number of "
-					"seconds\n",
-					CMD, optarg);
+				        "stabforce %s: time limit '%s' is not a positive number of "
+				        "seconds\n",
+				        CMD, optarg);
 				return 2;
 			}
 			break;
 		case 'g':
 			if (sf_parse_double(optarg, &o.gap) != 0 || !(o.gap >= 0) || o.gap >= 1) {
-				fprintf(stderr, "stabforce %s: gap '%s' is not a number in [0, 1)\n",
-					CMD, optarg);
+				fprintf(stderr,
+				        "stabforce %s: gap '%s' is not a number in [0, 1)\n", CMD,
+				        optarg);
 				return 2;
 			}
 			break;
 		case 'j': {
 			long n;
 			if (sf_parse_long(optarg, &n) != 0 || n < 1 || n > 64) {
-				fprintf(stderr, "stabforce %s: threads '%s' is not a number 1..64\n",
-					CMD, optarg);
+				fprintf(stderr,
+				        "stabforce %s: threads '%s' is not a number 1..64\n", CMD,
+				        optarg);
 				return 2;
 			}
 			o.threads = (int)n;
@@ -156,7 +158,8 @@ int sf_cmd_plan(int argc, char **argv)
 		return 2;
 	}
 	if (fmt == SF_FMT_GEOJSON) {
-		fprintf(stderr, "stabforce %s: format 'geojson' is not available for a plan\n", CMD);
+		fprintf(stderr, "stabforce %s: format 'geojson' is not available for a plan\n",
+		        CMD);
 		return 2;
 	}
 	o.progress = !quiet && isatty(STDERR_FILENO);

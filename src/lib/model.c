@@ -173,7 +173,7 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 }
 
 static int add_col(sf__model *md, sf__col_kind kind, int month, int a, int b, int c, double lb,
-		   double ub, double obj, int is_int)
+                   double ub, double obj, int is_int)
 {
 	size_t n = (size_t)md->ncols + 1, cap;
 
@@ -206,7 +206,7 @@ static int add_col(sf__model *md, sf__col_kind kind, int month, int a, int b, in
 
 /* Start a row; its coefficients follow with add_nz. */
 static int begin_row(sf__model *md, sf__row_kind kind, int month, int a, int b, int c, char sense,
-		     double rhs)
+                     double rhs)
 {
 	size_t n = (size_t)md->nrows + 1, cap;
 
@@ -287,19 +287,19 @@ int sf__model_xcol(const sf__model *md, size_t p, size_t l, size_t t, int m)
 	if (p >= md->npledges || l >= md->nloc || t >= md->ntasks || m < 1 || m > md->months)
 		return -1;
 	return md->xcol[((p * md->nloc + l) * md->ntasks + t) * (size_t)md->months +
-			(size_t)(m - 1)];
+	                (size_t)(m - 1)];
 }
 
-#define CHECK(expr)                                                                    \
-	do {                                                                           \
-		if ((expr) < 0) {                                                      \
-			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model"); \
-			goto out;                                                      \
-		}                                                                      \
+#define CHECK(expr)                                                                                \
+	do {                                                                                       \
+		if ((expr) < 0) {                                                                  \
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");  \
+			goto out;                                                                  \
+		}                                                                                  \
 	} while (0)
 
 sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf__model **out,
-			  sf_error *err)
+                          sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf__model *md = NULL;
@@ -307,7 +307,7 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 	int *ycol = NULL; /* [M] */
 	int *zcol = NULL; /* [u][l][t] aggregate column of the current month, -1 */
 	const size_t np = sc->npledges, nl = SF_NLOC(sc), nt = sc->ntasks, nc = sc->ncontributors,
-		     nu = sc->nunit_types;
+	             nu = sc->nunit_types;
 	const int M = sc->months;
 	int m0 = spec->m_first, m1 = spec->m_last;
 	int has_ceiling = isfinite(sc->troop_ceiling);
@@ -319,7 +319,7 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 	}
 	if (M < 1 || m0 < 1 || m1 > M || m0 > m1 || (spec->stage != 1 && spec->stage != 2))
 		return sf_error_set(err, SF_ERR_INTERNAL, "bad model spec (months %d..%d of %d)",
-				    m0, m1, M);
+		                    m0, m1, M);
 
 	md = calloc(1, sizeof(*md));
 	if (md == NULL)
@@ -355,10 +355,10 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 					if (!sf__x_exists(sc, p, l, t, m))
 						continue;
 					int j;
-					CHECK(j = add_col(md, SF__COL_X, m, (int)p, (int)l, (int)t, 0,
-							  (double)pl->count, cost, 1));
-					md->xcol[((p * nl + l) * nt + t) * (size_t)M + (size_t)(m - 1)] =
-						j;
+					CHECK(j = add_col(md, SF__COL_X, m, (int)p, (int)l, (int)t,
+					                  0, (double)pl->count, cost, 1));
+					md->xcol[((p * nl + l) * nt + t) * (size_t)M +
+					         (size_t)(m - 1)] = j;
 				}
 			}
 		}
@@ -385,11 +385,11 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 					if (ub == 0)
 						continue;
 					int z;
-					CHECK(z = add_col(md, SF__COL_Z, m, (int)u, (int)l, (int)t, 0, ub,
-							  0, 1));
+					CHECK(z = add_col(md, SF__COL_Z, m, (int)u, (int)l, (int)t,
+					                  0, ub, 0, 1));
 					zcol[(u * nl + l) * nt + t] = z;
-					CHECK(begin_row(md, SF__ROW_AGG, m, (int)u, (int)l, (int)t, 'E',
-							0));
+					CHECK(begin_row(md, SF__ROW_AGG, m, (int)u, (int)l, (int)t,
+					                'E', 0));
 					CHECK(add_nz(md, z, 1.0));
 					for (size_t p = 0; p < np; p++) {
 						int j;
@@ -409,13 +409,14 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 					continue;
 				int g;
 				CHECK(g = add_col(md, SF__COL_G, m, -1, (int)l, (int)t, 0, HUGE_VAL,
-						  spec->stage == 1 ? tk->weight : 0, 0));
+				                  spec->stage == 1 ? tk->weight : 0, 0));
 				gcol[t * nl + l] = g;
 				CHECK(begin_row(md, SF__ROW_COVER, m, -1, (int)l, (int)t, 'G', R));
 				for (size_t u = 0; u < nu; u++) {
 					int j = zcol[(u * nl + l) * nt + t];
 					if (j >= 0)
-						CHECK(add_nz(md, j, sc->unit_types[u].capability[t]));
+						CHECK(add_nz(md, j,
+						             sc->unit_types[u].capability[t]));
 				}
 				CHECK(add_nz(md, g, 1.0));
 			}
@@ -424,7 +425,7 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 		/* Pledge size: sum_{l,t} x <= N_p. */
 		for (size_t p = 0; p < np; p++) {
 			CHECK(begin_row(md, SF__ROW_PLEDGE, m, (int)p, -1, -1, 'L',
-					(double)sc->pledges[p].count));
+			                (double)sc->pledges[p].count));
 			for (size_t l = 0; l < nl; l++)
 				for (size_t t = 0; t < nt; t++) {
 					int j = sf__model_xcol(md, p, l, t, m);
@@ -460,7 +461,7 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 			}
 			if (has_ceiling) {
 				CHECK(begin_row(md, SF__ROW_CEILING, m, -1, -1, -1, 'L',
-						sc->troop_ceiling));
+				                sc->troop_ceiling));
 				CHECK(add_nz(md, y, 1.0));
 			}
 		}
@@ -516,9 +517,9 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 						continue;
 					int a;
 					CHECK(a = add_col(md, SF__COL_A, m, (int)p, (int)l, -1, 0,
-							  HUGE_VAL, u->deploy_cost, 0));
-					CHECK(begin_row(md, SF__ROW_ARRIVE, m, (int)p, (int)l, -1, 'G',
-							0));
+					                  HUGE_VAL, u->deploy_cost, 0));
+					CHECK(begin_row(md, SF__ROW_ARRIVE, m, (int)p, (int)l, -1,
+					                'G', 0));
 					CHECK(add_nz(md, a, 1.0));
 					for (size_t t = 0; t < nt; t++) {
 						int j = sf__model_xcol(md, p, l, t, m);
@@ -539,10 +540,11 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 			double z = spec->z1_month[m - 1];
 			if (z > 0) {
 				CHECK(begin_row(md, SF__ROW_Z1M, m, -1, -1, -1, 'G',
-						z - sf__z1_tolerance(z)));
+				                z - sf__z1_tolerance(z)));
 				for (int j = 0; j < md->ncols; j++)
 					if (md->col[j].kind == SF__COL_G && md->col[j].month == m)
-						CHECK(add_nz(md, j, sc->tasks[md->col[j].c].weight));
+						CHECK(add_nz(md, j,
+						             sc->tasks[md->col[j].c].weight));
 				drop_empty_row(md);
 			}
 		}
@@ -551,7 +553,7 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 	/* Stage 2: Z1 <= Z1* + max(1e-6 |Z1*|, 1e-6). */
 	if (spec->stage == 2) {
 		CHECK(begin_row(md, SF__ROW_Z1, 0, -1, -1, -1, 'L',
-				spec->z1_star + sf__z1_tolerance(spec->z1_star)));
+		                spec->z1_star + sf__z1_tolerance(spec->z1_star)));
 		for (int j = 0; j < md->ncols; j++)
 			if (md->col[j].kind == SF__COL_G)
 				CHECK(add_nz(md, j, sc->tasks[md->col[j].c].weight));
@@ -649,7 +651,7 @@ static sf_status write_lp(const sf__model *md, FILE *f)
 	int k;
 
 	fprintf(f, "\\ stabforce model, stage %d, months %d..%d\n", md->stage, md->m_first,
-		md->m_last);
+	        md->m_last);
 	fprintf(f, "Minimize\n obj:");
 	k = 0;
 	for (int j = 0; j < md->ncols; j++) {
@@ -679,8 +681,11 @@ static sf_status write_lp(const sf__model *md, FILE *f)
 				fprintf(f, "\n  ");
 		}
 		fmt_num(num, sizeof(num), md->rhs[i]);
-		fprintf(f, " %s %s\n", md->sense[i] == 'L' ? "<=" : md->sense[i] == 'G' ? ">=" : "=",
-			num);
+		fprintf(f, " %s %s\n",
+		        md->sense[i] == 'L'   ? "<="
+		        : md->sense[i] == 'G' ? ">="
+		                              : "=",
+		        num);
 	}
 	fprintf(f, "Bounds\n");
 	for (int j = 0; j < md->ncols; j++) {
@@ -747,10 +752,12 @@ static sf_status write_mps(const sf__model *md, FILE *f, sf_error *err)
 	fprintf(f, "COLUMNS\n");
 	for (int j = 0; j < md->ncols; j++) {
 		if (md->is_int[j] && !inint) {
-			fprintf(f, "    MARKER                 'MARKER'                 'INTORG'\n");
+			fprintf(f,
+			        "    MARKER                 'MARKER'                 'INTORG'\n");
 			inint = 1;
 		} else if (!md->is_int[j] && inint) {
-			fprintf(f, "    MARKER                 'MARKER'                 'INTEND'\n");
+			fprintf(f,
+			        "    MARKER                 'MARKER'                 'INTEND'\n");
 			inint = 0;
 		}
 		sf__model_col_name(md, j, name, sizeof(name));

@@ -56,37 +56,38 @@ typedef struct sf__model {
 	int m_first, m_last; /* months covered, 1-based inclusive */
 
 	int ncols;
-	double *obj;            /* [ncols] objective coefficients (minimised) */
-	double *lb, *ub;        /* [ncols] bounds; ub may be HUGE_VAL */
-	unsigned char *is_int;  /* [ncols] 1 for integer columns */
-	sf__tag *col;           /* [ncols] */
+	double *obj;           /* [ncols] objective coefficients (minimised) */
+	double *lb, *ub;       /* [ncols] bounds; ub may be HUGE_VAL */
+	unsigned char *is_int; /* [ncols] 1 for integer columns */
+	sf__tag *col;          /* [ncols] */
 
 	int nrows;
-	char *sense;            /* [nrows] 'L' (<=), 'G' (>=), 'E' (=) */
-	double *rhs;            /* [nrows] */
-	sf__tag *row;           /* [nrows] */
-	int *rstart;            /* [nrows+1] CSR starts */
-	int *rind;              /* [nnz] column indices */
-	double *rval;           /* [nnz] coefficients */
+	char *sense;  /* [nrows] 'L' (<=), 'G' (>=), 'E' (=) */
+	double *rhs;  /* [nrows] */
+	sf__tag *row; /* [nrows] */
+	int *rstart;  /* [nrows+1] CSR starts */
+	int *rind;    /* [nnz] column indices */
+	double *rval; /* [nnz] coefficients */
 	int nnz;
 
 	/* x lookup: xcol[((p * nloc + l) * ntasks + t) * M + (m-1)], -1 when absent. */
 	int *xcol;
 	size_t npledges, nloc, ntasks;
-	int months;             /* M of the scenario */
+	int months; /* M of the scenario */
 
 	size_t col_cap, row_cap, nnz_cap; /* allocated lengths */
 } sf__model;
 
 typedef struct sf__model_spec {
-	int stage;              /* 1 or 2 */
-	int m_first, m_last;    /* months to include; 0, 0 = all */
-	double z1_star;         /* stage 2: the stage-1 optimum */
-	const double *z1_month; /* stage 2, optional [M]: per-month optima for the valid inequalities */
+	int stage;           /* 1 or 2 */
+	int m_first, m_last; /* months to include; 0, 0 = all */
+	double z1_star;      /* stage 2: the stage-1 optimum */
+	const double
+	        *z1_month; /* stage 2, optional [M]: per-month optima for the valid inequalities */
 } sf__model_spec;
 
 sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf__model **out,
-			  sf_error *err);
+                          sf_error *err);
 void sf__model_free(sf__model *md);
 
 /* The x column of (p, l, t, m), or -1. */

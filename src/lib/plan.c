@@ -30,10 +30,16 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <math.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "model.h"
 #include "solver.h"
@@ -108,7 +114,7 @@ static int binds(double slack, double rhs)
 }
 
 sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, size_t nrows,
-			    sf_plan **out, sf_error *err)
+                            sf_plan **out, sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf_plan *p = NULL;
@@ -123,7 +129,7 @@ sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, si
 		if (r->month < 1 || r->month > sc->months || r->pledge >= sc->npledges ||
 		    r->location >= nl || r->task >= nt || r->units < 0)
 			return sf_error_set(err, SF_ERR_INPUT,
-					    "assignment row %zu is out of the scenario's range", i);
+			                    "assignment row %zu is out of the scenario's range", i);
 	}
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
@@ -143,11 +149,10 @@ sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, si
 	p->cap_binds = calloc(nc * M + 1, 1);
 	pers_all = calloc(nc * M + 1, sizeof(double));
 	n_plm = calloc(sc->npledges * nl * M + 1, sizeof(double));
-	if (p->rows == NULL || p->required == NULL || p->provided == NULL ||
-	    p->shortfall == NULL || p->personnel_by_contributor == NULL ||
-	    p->personnel_in_sectors == NULL || p->personnel_at_mission == NULL ||
-	    p->ceiling_binds == NULL || p->share_binds == NULL || p->cap_binds == NULL ||
-	    pers_all == NULL || n_plm == NULL) {
+	if (p->rows == NULL || p->required == NULL || p->provided == NULL || p->shortfall == NULL ||
+	    p->personnel_by_contributor == NULL || p->personnel_in_sectors == NULL ||
+	    p->personnel_at_mission == NULL || p->ceiling_binds == NULL || p->share_binds == NULL ||
+	    p->cap_binds == NULL || pers_all == NULL || n_plm == NULL) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
 		goto out;
 	}
@@ -186,7 +191,7 @@ sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, si
 		double persons = (double)u->personnel * r->units;
 
 		p->provided[SF_COV(sc, r->task, r->location, r->month)] +=
-			u->capability[r->task] * r->units;
+		        u->capability[r->task] * r->units;
 		if (r->location < sc->nsectors) {
 			p->personnel_by_contributor[c * M + mi] += persons;
 			p->personnel_in_sectors[mi] += persons;
@@ -235,17 +240,17 @@ sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, si
 	for (size_t mi = 0; mi < M; mi++) {
 		double total = p->personnel_in_sectors[mi];
 		if (isfinite(sc->troop_ceiling))
-			p->ceiling_binds[mi] = (unsigned char)binds(sc->troop_ceiling - total,
-								    sc->troop_ceiling);
+			p->ceiling_binds[mi] =
+			        (unsigned char)binds(sc->troop_ceiling - total, sc->troop_ceiling);
 		for (size_t c = 0; c < nc; c++) {
 			const sf_contributor *ct = &sc->contributors[c];
 			double mine = p->personnel_by_contributor[c * M + mi];
 			if (sc->has_max_share && mine > 0)
 				p->share_binds[c * M + mi] = (unsigned char)binds(
-					sc->max_share * total - mine, sc->max_share * total);
+				        sc->max_share * total - mine, sc->max_share * total);
 			if (ct->has_cap && ct->active)
-				p->cap_binds[c * M + mi] =
-					(unsigned char)binds(ct->cap - pers_all[c * M + mi], ct->cap);
+				p->cap_binds[c * M + mi] = (unsigned char)binds(
+				        ct->cap - pers_all[c * M + mi], ct->cap);
 		}
 	}
 
@@ -275,14 +280,14 @@ static void take_units(const sf__model *md, const double *x, int *units)
 			continue;
 		long v = lround(x[j]);
 		size_t k = (((size_t)t->a * md->nloc + (size_t)t->b) * md->ntasks + (size_t)t->c) *
-				   (size_t)md->months +
-			   (size_t)(t->month - 1);
+		                   (size_t)md->months +
+		           (size_t)(t->month - 1);
 		units[k] = v > 0 ? (int)v : 0;
 	}
 }
 
 static sf_status units_to_rows(const sf_scenario *sc, const int *units, sf_assignment **rows,
-			       size_t *nrows, sf_error *err)
+                               size_t *nrows, sf_error *err)
 {
 	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
 	size_t n = 0, k = 0;
@@ -298,7 +303,8 @@ static sf_status units_to_rows(const sf_scenario *sc, const int *units, sf_assig
 				for (size_t mi = 0; mi < M; mi++) {
 					int u = units[((p * nl + l) * nt + t) * M + mi];
 					if (u > 0)
-						(*rows)[k++] = (sf_assignment){(int)mi + 1, p, l, t, u};
+						(*rows)[k++] =
+						        (sf_assignment){(int)mi + 1, p, l, t, u};
 				}
 	*nrows = k;
 	return SF_OK;
@@ -315,14 +321,14 @@ static void start_vector(const sf_scenario *sc, const sf__model *md, const int *
 		switch (t->kind) {
 		case SF__COL_X:
 			v = units[(((size_t)t->a * nl + (size_t)t->b) * nt + (size_t)t->c) * M +
-				  (size_t)(t->month - 1)];
+			          (size_t)(t->month - 1)];
 			break;
 		case SF__COL_G: {
 			double prov = 0;
 			for (size_t p = 0; p < sc->npledges; p++)
 				prov += sc->unit_types[sc->pledges[p].unit].capability[t->c] *
-					units[((p * nl + (size_t)t->b) * nt + (size_t)t->c) * M +
-					      (size_t)(t->month - 1)];
+				        units[((p * nl + (size_t)t->b) * nt + (size_t)t->c) * M +
+				              (size_t)(t->month - 1)];
 			v = sf__requirement(sc, (size_t)t->c, (size_t)t->b, t->month) - prov;
 			v = v > 0 ? v : 0;
 			break;
@@ -341,17 +347,18 @@ static void start_vector(const sf_scenario *sc, const sf__model *md, const int *
 		case SF__COL_Z:
 			for (size_t p = 0; p < sc->npledges; p++)
 				if (sc->pledges[p].unit == (size_t)t->a)
-					v += units[((p * nl + (size_t)t->b) * nt + (size_t)t->c) * M +
-						   (size_t)(t->month - 1)];
+					v += units[((p * nl + (size_t)t->b) * nt + (size_t)t->c) *
+					                   M +
+					           (size_t)(t->month - 1)];
 			break;
 		case SF__COL_Y:
 			for (size_t p = 0; p < sc->npledges; p++)
 				for (size_t l = 0; l < sc->nsectors; l++)
 					for (size_t tk = 0; tk < nt; tk++)
 						v += (double)sc->unit_types[sc->pledges[p].unit]
-							     .personnel *
+						             .personnel *
 						     units[((p * nl + l) * nt + tk) * M +
-							   (size_t)(t->month - 1)];
+						           (size_t)(t->month - 1)];
 			break;
 		}
 		x[j] = v;
@@ -371,11 +378,98 @@ static double units_z1_month(const sf_scenario *sc, const int *units, int m)
 				continue;
 			for (size_t p = 0; p < sc->npledges; p++)
 				prov += sc->unit_types[sc->pledges[p].unit].capability[t] *
-					units[((p * nl + l) * nt + t) * M + (size_t)(m - 1)];
+				        units[((p * nl + l) * nt + t) * M + (size_t)(m - 1)];
 			if (R > prov)
 				z += sc->tasks[t].weight * (R - prov);
 		}
 	return z;
+}
+
+/*
+ * Solve with a hard wall-clock deadline. CBC checks its time limit only
+ * between phases: on a large model its root LP and preprocessing alone can
+ * run minutes past it. So the solve runs in a forked child that sends back
+ * its result and solution through a pipe; at deadline + grace the child is
+ * killed and the caller gets SF__SOLVE_NO_SOLUTION (it then keeps the plan
+ * it had). The solver's own limit is still set, so the child normally ends
+ * in time with its best solution. Used for stage 2 when a time limit is
+ * given; without one the solve runs in-process.
+ */
+static sf_status solve_bounded(sf_solver_kind kind, const sf__model *md,
+                               const sf__solve_params *prm, double deadline, sf__solve_result *res,
+                               double *x, sf_error *err)
+{
+	int fds[2];
+	pid_t pid;
+	size_t want = sizeof(*res) + (size_t)md->ncols * sizeof(double), got = 0;
+	char *buf = malloc(want);
+	int status;
+
+	if (buf == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+	if (pipe(fds) != 0) {
+		free(buf);
+		return sf__solve(kind, md, prm, res, x, err);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(buf);
+		return sf__solve(kind, md, prm, res, x, err);
+	}
+	if (pid == 0) {
+		/* Child: solve, write result + solution, leave without atexit handlers. */
+		close(fds[0]);
+		if (sf__solve(kind, md, prm, res, x, NULL) != SF_OK)
+			res->status = SF__SOLVE_FAILED;
+		memcpy(buf, res, sizeof(*res));
+		memcpy(buf + sizeof(*res), x, (size_t)md->ncols * sizeof(double));
+		for (size_t off = 0; off < want;) {
+			ssize_t n = write(fds[1], buf + off, want - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				_exit(1);
+			off += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	double hard = deadline + 1.0 + 0.05 * (prm->time_limit_s > 0 ? prm->time_limit_s : 0);
+	while (got < want) {
+		double left = hard - sf__now();
+		if (left <= 0)
+			break;
+		struct pollfd pfd = {fds[0], POLLIN, 0};
+		int pr = poll(&pfd, 1, left > 1000 ? 1000000 : (int)(left * 1000) + 1);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue;
+		ssize_t n = read(fds[0], buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	if (got < want)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got == want) {
+		memcpy(res, buf, sizeof(*res));
+		memcpy(x, buf + sizeof(*res), (size_t)md->ncols * sizeof(double));
+	} else {
+		memset(res, 0, sizeof(*res));
+		res->status = SF__SOLVE_NO_SOLUTION;
+		res->bound = 0;
+	}
+	free(buf);
+	return SF_OK;
 }
 
 static double remaining(double deadline)
@@ -385,7 +479,7 @@ static double remaining(double deadline)
 
 typedef struct stage1_out {
 	sf_stage_result res;
-	double *z1m;   /* [M] month optima (solver values) */
+	double *z1m; /* [M] month optima (solver values) */
 	int months_proven;
 } stage1_out;
 
@@ -412,6 +506,8 @@ static int same_model(const sf__model *a, const sf__model *b)
 		    a->rstart[i + 1] != b->rstart[i + 1])
 			return 0;
 	}
+	if (a->nnz == 0)
+		return 1;
 	return memcmp(a->rind, b->rind, (size_t)a->nnz * sizeof(int)) == 0 &&
 	       memcmp(a->rval, b->rval, (size_t)a->nnz * sizeof(double)) == 0;
 }
@@ -423,7 +519,7 @@ typedef struct solved_month {
 } solved_month;
 
 static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, double deadline,
-			      int *units, stage1_out *s1, sf_error *err)
+                              int *units, stage1_out *s1, sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf__model *md = NULL;
@@ -438,7 +534,7 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 	s1->months_proven = 1;
 	for (int b = 0; b < nblocks; b++) {
 		sf__model_spec spec = {1, o->monolithic ? 1 : b + 1, o->monolithic ? M : b + 1, 0,
-				       NULL};
+		                       NULL};
 		sf__solve_params prm = {0, 0, o->threads > 0 ? o->threads : 1, NULL};
 		sf__solve_result res;
 		char where[64];
@@ -474,12 +570,28 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 				int shares = nblocks - b + (o->stage1_only ? 0 : 1);
 				prm.time_limit_s = left / shares;
 				if (left <= 0) {
-					rc = sf_error_set(err, SF_ERR_SOLVER,
-							  "time limit of %g s reached before any plan "
-							  "was found in %s",
-							  o->time_limit_s, where);
+					rc = sf_error_set(
+					        err, SF_ERR_SOLVER,
+					        "time limit of %g s reached before any plan "
+					        "was found in %s",
+					        o->time_limit_s, where);
 					goto out;
 				}
+			}
+			/*
+			 * Under a time limit every month starts from the plan that
+			 * sends nobody (x = 0, shortfall = requirement), feasible
+			 * in stage 1 whatever the scenario: a month stopped early
+			 * then still has a plan, with its gap, instead of none.
+			 */
+			if (o->time_limit_s > 0) {
+				for (int j = 0; j < md->ncols; j++)
+					x[j] = md->col[j].kind == SF__COL_G
+					               ? sf__requirement(sc, (size_t)md->col[j].c,
+					                                 (size_t)md->col[j].b,
+					                                 md->col[j].month)
+					               : 0;
+				prm.start = x;
 			}
 			rc = sf__solve(o->solver, md, &prm, &res, x, err);
 			if (rc != SF_OK)
@@ -495,20 +607,21 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		case SF__SOLVE_NO_SOLUTION:
 			if (o->time_limit_s > 0)
 				rc = sf_error_set(err, SF_ERR_SOLVER,
-						  "time limit of %g s reached before any plan was "
-						  "found in %s",
-						  o->time_limit_s, where);
+				                  "time limit of %g s reached before any plan was "
+				                  "found in %s",
+				                  o->time_limit_s, where);
 			else
-				rc = sf_error_set(err, SF_ERR_SOLVER,
-						  "solver '%s' stopped before any plan was found in %s",
-						  solver_name(o->solver), where);
+				rc = sf_error_set(
+				        err, SF_ERR_SOLVER,
+				        "solver '%s' stopped before any plan was found in %s",
+				        solver_name(o->solver), where);
 			goto out;
 		case SF__SOLVE_INFEASIBLE:
 			rc = sf_error_set(err, SF_ERR_INFEASIBLE, "%s has no feasible plan", where);
 			goto out;
 		case SF__SOLVE_FAILED:
 			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in %s",
-					  solver_name(o->solver), where);
+			                  solver_name(o->solver), where);
 			goto out;
 		}
 		take_units(md, x, units);
@@ -526,16 +639,19 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 			double now = sf__now();
 			if (o->monolithic)
 				fprintf(stderr, "stage 1: %s, z1 %g (%.1f s)\n",
-					res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
-					res.objective, now - t0);
+				        res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
+				        res.objective, now - t0);
 			else if (now - last_print >= 2 || b + 1 == M) {
 				fprintf(stderr, "stage 1: month %d/%d %s (%.1f s)\n", b + 1, M,
-					res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
-					now - t0);
+				        res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
+				        now - t0);
 				last_print = now;
 			}
 		}
 		if (hit < 0) {
+			/* Keep what same_model() compares; the dense x index is large. */
+			free(md->xcol);
+			md->xcol = NULL;
 			solved[nsolved].md = md;
 			solved[nsolved].x = x;
 			solved[nsolved].res = res;
@@ -564,7 +680,7 @@ out:
 }
 
 sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_plan **out,
-			sf_error *err)
+                        sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf_plan_options o;
@@ -607,7 +723,7 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 	if (!o.stage1_only) {
 		double t2 = sf__now();
 		sf__model_spec spec = {2, 0, 0, s1.res.objective,
-				       s1.res.status == SF_SOLVE_OPTIMAL ? s1.z1m : NULL};
+		                       s1.res.status == SF_SOLVE_OPTIMAL ? s1.z1m : NULL};
 		sf__solve_params prm = {0, o.gap, o.threads, NULL};
 		sf__solve_result res;
 
@@ -625,14 +741,17 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 			prm.start = start;
 		if (o.progress)
 			fprintf(stderr, "stage 2: started (%d columns, %d rows, %d non-zeros)\n",
-				md->ncols, md->nrows, md->nnz);
+			        md->ncols, md->nrows, md->nnz);
 		if (o.time_limit_s > 0)
 			prm.time_limit_s = remaining(deadline);
 		if (o.time_limit_s > 0 && prm.time_limit_s <= 0) {
 			res.status = SF__SOLVE_NO_SOLUTION;
 			res.bound = 0;
 		} else {
-			rc = sf__solve(o.solver, md, &prm, &res, x, err);
+			if (o.time_limit_s > 0)
+				rc = solve_bounded(o.solver, md, &prm, deadline, &res, x, err);
+			else
+				rc = sf__solve(o.solver, md, &prm, &res, x, err);
 			if (rc != SF_OK)
 				goto out;
 		}
@@ -648,25 +767,26 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 			units = units2;
 			units2 = NULL;
 			s2.status = res.status == SF__SOLVE_OPTIMAL ? SF_SOLVE_OPTIMAL
-								    : SF_SOLVE_FEASIBLE;
+			                                            : SF_SOLVE_FEASIBLE;
 			s2.objective = res.objective;
 			s2.bound = res.bound;
 			s2.gap = res.gap;
 		} else if (o.no_warm_start && res.status == SF__SOLVE_NO_SOLUTION) {
 			if (o.time_limit_s > 0)
 				rc = sf_error_set(err, SF_ERR_SOLVER,
-						  "time limit of %g s reached before any plan was "
-						  "found in stage 2",
-						  o.time_limit_s);
+				                  "time limit of %g s reached before any plan was "
+				                  "found in stage 2",
+				                  o.time_limit_s);
 			else
-				rc = sf_error_set(err, SF_ERR_SOLVER,
-						  "solver '%s' stopped before any plan was found in "
-						  "stage 2",
-						  solver_name(o.solver));
+				rc = sf_error_set(
+				        err, SF_ERR_SOLVER,
+				        "solver '%s' stopped before any plan was found in "
+				        "stage 2",
+				        solver_name(o.solver));
 			goto out;
 		} else if (o.no_warm_start && res.status == SF__SOLVE_FAILED) {
 			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in stage 2",
-					  solver_name(o.solver));
+			                  solver_name(o.solver));
 			goto out;
 		} else {
 			/*
@@ -681,17 +801,17 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 			s2.status = SF_SOLVE_FEASIBLE;
 			s2.objective = z2;
 			s2.bound = (res.status == SF__SOLVE_NO_SOLUTION && isfinite(res.bound) &&
-				    res.bound > 0 && res.bound <= z2)
-					   ? res.bound
-					   : 0;
+			            res.bound > 0 && res.bound <= z2)
+			                   ? res.bound
+			                   : 0;
 			s2.gap = sf__rel_gap(z2, s2.bound);
 			if (o.progress)
 				fprintf(stderr, "stage 2: no solution of its own; keeping the "
-						"stage-1 plan\n");
+				                "stage-1 plan\n");
 		}
 		if (o.progress)
 			fprintf(stderr, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)\n",
-				sf_solve_status_str(s2.status), s2.objective, s2.gap, s2.seconds);
+			        sf_solve_status_str(s2.status), s2.objective, s2.gap, s2.seconds);
 	}
 
 	rc = units_to_rows(sc, units, &rows, &nrows, err);
@@ -730,7 +850,7 @@ out:
 /* Export                                                              */
 
 sf_status sf_model_export(const sf_scenario *sc, int stage, sf_model_format fmt, const char *path,
-			  sf_error *err)
+                          sf_error *err)
 {
 	sf_status rc;
 	sf__model *md = NULL;

@@ -130,7 +130,7 @@ sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err)
 		if (r->location == SF_MISSION(sc)) {
 			const sf_pledge *pl = &sc->pledges[r->pledge];
 			mission_by_c[pl->contributor * M + (size_t)(r->month - 1)] +=
-				(double)sc->unit_types[pl->unit].personnel * r->units;
+			        (double)sc->unit_types[pl->unit].personnel * r->units;
 		}
 	}
 
@@ -150,10 +150,11 @@ sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err)
 	for (int m = 1; m <= sc->months; m++)
 		json_array_append_new(a, json_string(label(sc, m, lb, sizeof(lb))));
 	json_object_set_new(root, "months", a);
-	json_object_set_new(root, "foc_month", p->foc_month ? json_integer(p->foc_month) : json_null());
+	json_object_set_new(root, "foc_month",
+	                    p->foc_month ? json_integer(p->foc_month) : json_null());
 	json_object_set_new(root, "foc_label",
-			    p->foc_month ? json_string(label(sc, p->foc_month, lb, sizeof(lb)))
-					 : json_null());
+	                    p->foc_month ? json_string(label(sc, p->foc_month, lb, sizeof(lb)))
+	                                 : json_null());
 	json_object_set_new(root, "z1", num(p->z1));
 	o = json_object();
 	json_object_set_new(o, "units", num(p->cost_units));
@@ -171,12 +172,12 @@ sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err)
 		json_object_set_new(o, "label", json_string(label(sc, r->month, lb, sizeof(lb))));
 		json_object_set_new(o, "pledge", json_string(pl->id));
 		json_object_set_new(o, "contributor",
-				    json_string(sc->contributors[pl->contributor].id));
+		                    json_string(sc->contributors[pl->contributor].id));
 		json_object_set_new(o, "unit", json_string(sc->unit_types[pl->unit].id));
 		json_object_set_new(o, "location",
-				    json_string(r->location == SF_MISSION(sc)
-							? "mission"
-							: sc->sectors[r->location].id));
+		                    json_string(r->location == SF_MISSION(sc)
+		                                        ? "mission"
+		                                        : sc->sectors[r->location].id));
 		json_object_set_new(o, "task", json_string(sc->tasks[r->task].id));
 		json_object_set_new(o, "units", json_integer(r->units));
 		json_array_append_new(a, o);
@@ -194,12 +195,12 @@ sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err)
 				o = json_object();
 				json_object_set_new(o, "month", json_integer(m));
 				json_object_set_new(o, "label",
-						    json_string(label(sc, m, lb, sizeof(lb))));
+				                    json_string(label(sc, m, lb, sizeof(lb))));
 				json_object_set_new(o, "task", json_string(sc->tasks[t].id));
 				json_object_set_new(o, "location",
-						    json_string(l == SF_MISSION(sc)
-									? "mission"
-									: sc->sectors[l].id));
+				                    json_string(l == SF_MISSION(sc)
+				                                        ? "mission"
+				                                        : sc->sectors[l].id));
 				json_object_set_new(o, "required", num(p->required[k]));
 				json_object_set_new(o, "provided", num(p->provided[k]));
 				json_object_set_new(o, "shortfall", num(p->shortfall[k]));
@@ -270,8 +271,8 @@ sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err)
 	sf_table *t = sf_table_new();
 	sf_status rc = SF_OK;
 	char lb[16];
-	static const char *cols[] = {"month", "label", "pledge", "contributor",
-				     "unit",  "location", "task", "units"};
+	static const char *cols[] = {"month", "label",    "pledge", "contributor",
+	                             "unit",  "location", "task",   "units"};
 
 	if (t == NULL)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
@@ -360,7 +361,7 @@ static sf_status month_ranges(const sf_scenario *sc, const unsigned char *flags,
 			if (sf_buf_adds(b, label(sc, m, l1, sizeof(l1))) != SF_OK)
 				return SF_ERR_NOMEM;
 		} else if (sf_buf_addf(b, "%s..%s", label(sc, m, l1, sizeof(l1)),
-				       label(sc, e, l2, sizeof(l2))) != SF_OK) {
+		                       label(sc, e, l2, sizeof(l2))) != SF_OK) {
 			return SF_ERR_NOMEM;
 		}
 		m = e;
@@ -384,7 +385,7 @@ static sf_status section(sf_buf *out, int md, const char *heading, const sf_tabl
 }
 
 static const char *stage_line(const sf_stage_result *r, const char *what, char *buf, size_t n,
-			      int money_obj)
+                              int money_obj)
 {
 	char ob[64];
 
@@ -401,7 +402,7 @@ static const char *stage_line(const sf_stage_result *r, const char *what, char *
 	else
 		sf_snprintf(ob, sizeof(ob), "%.10g", r->objective);
 	sf_snprintf(buf, n, "%s, %s %s, gap %.2f%%, %.2f s", sf_solve_status_str(r->status), what,
-		    ob, r->gap * 100, r->seconds);
+	            ob, r->gap * 100, r->seconds);
 	return buf;
 }
 
@@ -427,13 +428,13 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		char mandate[96], s1[160], s2[160], foc[64];
 		size_t n = 0;
 		sf_snprintf(mandate, sizeof(mandate), "%s .. %s (%d months)",
-			    label(sc, 1, l1, sizeof(l1)), label(sc, sc->months, l2, sizeof(l2)),
-			    sc->months);
+		            label(sc, 1, l1, sizeof(l1)), label(sc, sc->months, l2, sizeof(l2)),
+		            sc->months);
 		stage_line(&p->stage1, "Z1", s1, sizeof(s1), 0);
 		stage_line(&p->stage2, "Z2", s2, sizeof(s2), 1);
 		if (p->foc_month)
 			sf_snprintf(foc, sizeof(foc), "%s (month %d)",
-				    label(sc, p->foc_month, l1, sizeof(l1)), p->foc_month);
+			            label(sc, p->foc_month, l1, sizeof(l1)), p->foc_month);
 		else
 			sf_snprintf(foc, sizeof(foc), "never");
 		kv[n][0] = "Scenario";
@@ -487,14 +488,14 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 			goto nomem;
 		for (size_t c = 0; c < nc; c++)
 			if (used[c] &&
-			    sf_table_add_cell(t, money(p->personnel_by_contributor[c * M +
-										  (size_t)(m - 1)],
-						       b2, sizeof(b2))))
+			    sf_table_add_cell(
+			            t, money(p->personnel_by_contributor[c * M + (size_t)(m - 1)],
+			                     b2, sizeof(b2))))
 				goto nomem;
 		if (sf_table_add_cell(t, money(p->personnel_in_sectors[m - 1], b2, sizeof(b2))) ||
 		    sf_table_add_cell(t, isfinite(sc->troop_ceiling)
-						 ? money(sc->troop_ceiling, b1, sizeof(b1))
-						 : "-") ||
+		                                 ? money(sc->troop_ceiling, b1, sizeof(b1))
+		                                 : "-") ||
 		    sf_table_add_cell(t, money(p->personnel_at_mission[m - 1], b2, sizeof(b2))))
 			goto nomem;
 	}
@@ -536,7 +537,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 				goto nomem;
 		}
 	if (section(out, md, "Coverage: shortfall by task and location (capability-unit-months)",
-		    t))
+	            t))
 		goto nomem;
 	sf_table_free(t);
 
@@ -565,21 +566,22 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		goto nomem;
 	if (p->foc_month == 1)
 		rc = sf_buf_addf(out, "%sReached from the first month, %s.\n", md ? "" : "  ",
-				 label(sc, 1, l1, sizeof(l1)));
+		                 label(sc, 1, l1, sizeof(l1)));
 	else if (p->foc_month > 1)
 		rc = sf_buf_addf(out,
-				 "%sReached in %s (month %d): every requirement is met from then "
-				 "to the end of the mandate.\n",
-				 md ? "" : "  ", label(sc, p->foc_month, l1, sizeof(l1)),
-				 p->foc_month);
+		                 "%sReached in %s (month %d): every requirement is met from then "
+		                 "to the end of the mandate.\n",
+		                 md ? "" : "  ", label(sc, p->foc_month, l1, sizeof(l1)),
+		                 p->foc_month);
 	else
 		rc = sf_buf_addf(out,
-				 "%sNever: some requirement is still short in the last month, "
-				 "%s.\n",
-				 md ? "" : "  ", label(sc, sc->months, l1, sizeof(l1)));
+		                 "%sNever: some requirement is still short in the last month, "
+		                 "%s.\n",
+		                 md ? "" : "  ", label(sc, sc->months, l1, sizeof(l1)));
 	if (rc != SF_OK)
 		goto nomem;
-	if (sf_buf_addc(out, '\n') || (md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out)))
+	if (sf_buf_addc(out, '\n') ||
+	    (md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out)))
 		goto nomem;
 	sf_table_free(t);
 
@@ -590,7 +592,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		goto nomem;
 	{
 		const char *names[] = {"units (monthly cost)", "deployments (arrivals)",
-				       "soft-veto penalties", "total"};
+		                       "soft-veto penalties", "total"};
 		double vals[] = {p->cost_units, p->cost_deploy, p->cost_soft, p->cost_total};
 		for (size_t i = 0; i < 4; i++)
 			if (sf_table_begin_row(t) || sf_table_add_cell(t, names[i]) ||

@@ -19,9 +19,14 @@
  *
  * Definitions (docs/model.md, "Analyses as implemented"): a task is short
  * in a month when its shortfall exceeds 1e-6 capability units at some
- * location; a contributor is absent in a sample when at least one of its
- * pledges does not materialise (not drawn, or delayed past its end);
- * percentiles are nearest-rank.
+ * location; a pledge materialises when its confidence draw succeeds (u <
+ * confidence), whatever its delay; a contributor is absent in a sample when
+ * none of its pledges materialises, present when at least one does (a
+ * delayed pledge, even one delayed past its last month, counts as present);
+ * percentiles are nearest-rank. A conditional figure over an empty group
+ * (a contributor never absent, or never present) is undefined and printed
+ * as "-", JSON null; so is the standard error with fewer than 2 samples in
+ * a group.
  */
 #include "internal.h"
 
@@ -47,7 +52,7 @@ static double uniform01(uint64_t *s)
 }
 
 void sf_risk_draw(const sf_scenario *sc, uint64_t seed, size_t sample, unsigned char *present,
-                  int *from)
+                  int *from, unsigned char *materialised)
 {
 	uint64_t s0 = seed;
 	uint64_t st = splitmix64(&s0) ^ ((uint64_t)sample * 0xD1B54A32D192ED03ULL);
@@ -61,9 +66,12 @@ void sf_risk_draw(const sf_scenario *sc, uint64_t seed, size_t sample, unsigned 
 			if (d > pl->delay_months)
 				d = pl->delay_months;
 		}
+		int mat = pl->active && sc->contributors[pl->contributor].active &&
+		          u < pl->confidence;
 		from[p] = pl->from + d;
-		present[p] = pl->active && sc->contributors[pl->contributor].active &&
-		             u < pl->confidence && from[p] <= pl->to;
+		present[p] = mat && from[p] <= pl->to;
+		if (materialised)
+			materialised[p] = (unsigned char)mat;
 	}
 }
 
@@ -73,7 +81,7 @@ typedef struct risk_ctx {
 	sf_plan_options popts;
 } risk_ctx;
 
-/* Record: double z1, int32 foc, ntasks*M short flags, npledges presence flags. */
+/* Record: double z1, int32 foc, ntasks*M short flags, npledges materialised flags. */
 static size_t record_len(const sf_scenario *sc)
 {
 	return sizeof(double) + sizeof(int32_t) + sc->ntasks * (size_t)sc->months + sc->npledges;
@@ -85,25 +93,26 @@ static sf_status risk_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	const sf_scenario *base = c->sc;
 	sf_scenario *sc = NULL;
 	sf_plan *p = NULL;
-	unsigned char *rec = NULL, *present = NULL;
+	unsigned char *rec = NULL, *present = NULL, *mat = NULL;
 	int *from = NULL;
 	sf_status rc = sf_scenario_clone(base, &sc, err);
 	if (rc != SF_OK)
 		return rc;
 	size_t np = sc->npledges ? sc->npledges : 1;
 	present = calloc(np, 1);
+	mat = calloc(np, 1);
 	from = calloc(np, sizeof *from);
 	rec = calloc(record_len(sc), 1);
-	if (!present || !from || !rec) {
+	if (!present || !mat || !from || !rec) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 		goto out;
 	}
 	if (job == 0) {
 		for (size_t i = 0; i < sc->npledges; i++)
-			present[i] = sc->pledges[i].active &&
-			             sc->contributors[sc->pledges[i].contributor].active;
+			mat[i] = present[i] = sc->pledges[i].active &&
+			                      sc->contributors[sc->pledges[i].contributor].active;
 	} else {
-		sf_risk_draw(base, c->seed, job - 1, present, from);
+		sf_risk_draw(base, c->seed, job - 1, present, from, mat);
 		for (size_t i = 0; i < sc->npledges; i++) {
 			if (present[i])
 				sc->pledges[i].from = from[i];
@@ -124,7 +133,7 @@ static sf_status risk_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 			for (int m = 1; m <= sc->months; m++)
 				if (p->shortfall[SF_COV(sc, t, l, m)] > SHORT_EPS)
 					flags[t * (size_t)sc->months + (size_t)(m - 1)] = 1;
-	memcpy(flags + sc->ntasks * (size_t)sc->months, present, sc->npledges);
+	memcpy(flags + sc->ntasks * (size_t)sc->months, mat, sc->npledges);
 	rc = sf_buf_add(out, rec, record_len(sc));
 	if (rc != SF_OK)
 		sf_error_set(err, rc, "out of memory sending a sample");
@@ -132,6 +141,7 @@ out:
 	sf_plan_free(p);
 	sf_scenario_free(sc);
 	free(present);
+	free(mat);
 	free(from);
 	free(rec);
 	return rc;
@@ -175,15 +185,30 @@ static double percentile(const double *v, size_t n, double q)
 	return v[k - 1];
 }
 
-static double contrib_impact(const sf_risk_contributor *c)
+/* Both groups non-empty: the difference of the conditional means is defined. */
+static int contrib_defined(const sf_risk_contributor *c, size_t samples)
 {
-	return c->absent ? c->z1_absent - c->z1_present : 0;
+	return c->absent > 0 && c->absent < samples;
 }
 
-static int cmp_contrib(const void *va, const void *vb)
+static double contrib_impact(const sf_risk_contributor *c, size_t samples)
 {
-	const sf_risk_contributor *a = va, *b = vb;
-	double ia = sf__r6(contrib_impact(a)), ib = sf__r6(contrib_impact(b));
+	return contrib_defined(c, samples) ? c->z1_absent - c->z1_present : 0;
+}
+
+/* The Welch standard error needs at least 2 samples in each group. */
+static int contrib_se_defined(const sf_risk_contributor *c, size_t samples)
+{
+	return c->absent >= 2 && samples - c->absent >= 2;
+}
+
+/* Sort order of the contributor table: defined impact first, descending. */
+static int cmp_contrib(const sf_risk_contributor *a, const sf_risk_contributor *b, size_t samples)
+{
+	int da = contrib_defined(a, samples), db = contrib_defined(b, samples);
+	if (da != db)
+		return da ? -1 : 1; /* undefined impact last */
+	double ia = sf__r6(contrib_impact(a, samples)), ib = sf__r6(contrib_impact(b, samples));
 	if (ia != ib)
 		return ia > ib ? -1 : 1;
 	double pa = sf__r6(a->p_short_absent - a->p_short_present);
@@ -191,6 +216,20 @@ static int cmp_contrib(const void *va, const void *vb)
 	if (pa != pb)
 		return pa > pb ? -1 : 1;
 	return a->contributor < b->contributor ? -1 : a->contributor > b->contributor;
+}
+
+/* Insertion sort (qsort has no context argument; the list is short). */
+static void sort_contribs(sf_risk_contributor *v, size_t n, size_t samples)
+{
+	for (size_t i = 1; i < n; i++) {
+		sf_risk_contributor x = v[i];
+		size_t k = i;
+		while (k > 0 && cmp_contrib(&x, &v[k - 1], samples) < 0) {
+			v[k] = v[k - 1];
+			k--;
+		}
+		v[k] = x;
+	}
 }
 
 sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
@@ -326,14 +365,14 @@ sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
 		double zabs = 0, zpres = 0, qabs = 0, qpres = 0;
 		rc_->contributor = c;
 		for (size_t i = 0; i < samples; i++) {
-			const unsigned char *pres = (const unsigned char *)res[i + 1].data +
-			                            sizeof(double) + sizeof(int32_t) +
-			                            sc->ntasks * M;
-			int absent = 0;
+			const unsigned char *mat = (const unsigned char *)res[i + 1].data +
+			                           sizeof(double) + sizeof(int32_t) +
+			                           sc->ntasks * M;
+			int absent = 1; /* until one of its pledges materialises */
 			for (size_t p = 0; p < sc->npledges; p++)
 				if (sc->pledges[p].contributor == c && sc->pledges[p].active &&
-				    !pres[p])
-					absent = 1;
+				    mat[p])
+					absent = 0;
 			if (absent) {
 				nabs++;
 				sabs += anyshort[i];
@@ -363,7 +402,7 @@ sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
 			rc_->z1_present = zpres / (double)(samples - nabs);
 		}
 	}
-	qsort(r->contributors, r->ncontributors, sizeof *r->contributors, cmp_contrib);
+	sort_contribs(r->contributors, r->ncontributors, samples);
 	r->seconds = sf__now() - t0;
 	*out = r;
 	r = NULL;
@@ -462,9 +501,14 @@ static sf_status risk_contrib_table(const sf_risk *r, sf_table **out)
 			rc = c->absent < r->samples ? sf_table_add_cellf(t, "%.2f", c->z1_present)
 			                            : sf_table_add_cell(t, "-");
 		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%+.2f", sf__r6(contrib_impact(c)));
+			rc = contrib_defined(c, r->samples)
+			             ? sf_table_add_cellf(t, "%+.2f",
+			                                  sf__r6(contrib_impact(c, r->samples)))
+			             : sf_table_add_cell(t, "-");
 		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.2f", sf__r6(c->d_z1_se));
+			rc = contrib_se_defined(c, r->samples)
+			             ? sf_table_add_cellf(t, "%.2f", sf__r6(c->d_z1_se))
+			             : sf_table_add_cell(t, "-");
 	}
 	if (rc != SF_OK) {
 		sf_table_free(t);
@@ -505,8 +549,13 @@ static sf_status risk_json(const sf_risk *r, sf_buf *out, sf_error *err)
 		                  pres ? sf__json_num(c->p_short_present) : json_null(),
 		                  "z1_absent", c->absent ? sf__json_num(c->z1_absent) : json_null(),
 		                  "z1_present", pres ? sf__json_num(c->z1_present) : json_null(),
-		                  "d_z1", sf__json_num(contrib_impact(c)), "d_z1_se",
-		                  sf__json_num(c->d_z1_se)));
+		                  "d_z1",
+		                  contrib_defined(c, r->samples)
+		                          ? sf__json_num(contrib_impact(c, r->samples))
+		                          : json_null(),
+		                  "d_z1_se",
+		                  contrib_se_defined(c, r->samples) ? sf__json_num(c->d_z1_se)
+		                                                    : json_null()));
 	}
 	for (size_t i = 0; i < r->samples; i++) {
 		json_array_append_new(z1, sf__json_num(r->z1[i]));
@@ -590,8 +639,8 @@ sf_status sf_risk_write(const sf_risk *r, sf_report_format fmt, sf_buf *out, sf_
 	if (risk_contrib_table(r, &t) != SF_OK)
 		goto oom;
 	rc = sf__table_section(t,
-	                       "Contributors whose absence (a pledge not materialising) leaves the "
-	                       "force short most",
+	                       "Contributors whose absence (none of their pledges materialising) "
+	                       "leaves the force short most",
 	                       fmt, out, err);
 	sf_table_free(t);
 	return rc;

@@ -18,11 +18,11 @@
 #include "stabforce/plan.h"
 
 typedef enum sf__solve_status {
-	SF__SOLVE_OPTIMAL = 0,    /* proven optimal, or within the requested gap */
-	SF__SOLVE_STOPPED = 1,    /* a limit stopped the search; a solution exists */
-	SF__SOLVE_INFEASIBLE = 2, /* proven infeasible */
-	SF__SOLVE_NO_SOLUTION = 3,/* a limit stopped the search before any solution */
-	SF__SOLVE_FAILED = 4      /* the solver failed (numerics, internal error) */
+	SF__SOLVE_OPTIMAL = 0,     /* proven optimal, or within the requested gap */
+	SF__SOLVE_STOPPED = 1,     /* a limit stopped the search; a solution exists */
+	SF__SOLVE_INFEASIBLE = 2,  /* proven infeasible */
+	SF__SOLVE_NO_SOLUTION = 3, /* a limit stopped the search before any solution */
+	SF__SOLVE_FAILED = 4       /* the solver failed (numerics, internal error) */
 } sf__solve_status;
 
 typedef struct sf__solve_params {
@@ -45,13 +45,13 @@ typedef struct sf__solve_result {
  * error only when it could not be run at all.
  */
 sf_status sf__solve_cbc(const sf__model *md, const sf__solve_params *prm, sf__solve_result *res,
-			double *x, sf_error *err);
-sf_status sf__solve_glpk(const sf__model *md, const sf__solve_params *prm,
-			 sf__solve_result *res, double *x, sf_error *err);
+                        double *x, sf_error *err);
+sf_status sf__solve_glpk(const sf__model *md, const sf__solve_params *prm, sf__solve_result *res,
+                         double *x, sf_error *err);
 
 /* Dispatch on kind. */
 sf_status sf__solve(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
-		    sf__solve_result *res, double *x, sf_error *err);
+                    sf__solve_result *res, double *x, sf_error *err);
 
 /* The relative gap as reported everywhere. */
 double sf__rel_gap(double objective, double bound);

@@ -39,7 +39,7 @@ double sf__rel_gap(double objective, double bound)
 }
 
 sf_status sf__solve(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
-		    sf__solve_result *res, double *x, sf_error *err)
+                    sf__solve_result *res, double *x, sf_error *err)
 {
 	if (kind == SF_SOLVER_GLPK)
 		return sf__solve_glpk(md, prm, res, x, err);
@@ -60,7 +60,7 @@ static void solve_empty(const sf__model *md, sf__solve_result *res)
 }
 
 sf_status sf__solve_cbc(const sf__model *md, const sf__solve_params *prm, sf__solve_result *res,
-			double *x, sf_error *err)
+                        double *x, sf_error *err)
 {
 	sf_status rc = SF_OK;
 	Cbc_Model *cm = NULL;

@@ -31,7 +31,7 @@
 typedef struct cb_state {
 	const double *start; /* 1-based copy of the MIP start, or NULL */
 	int offered;
-	double bound;        /* best bound seen, -HUGE_VAL if none */
+	double bound; /* best bound seen, -HUGE_VAL if none */
 } cb_state;
 
 static void callback(glp_tree *tree, void *info)
@@ -66,7 +66,7 @@ typedef struct glpk_job {
 	double *x;
 	int *ia, *ja;
 	double *ar;
-	double *start1; /* 1-based MIP start or NULL */
+	double *start1;  /* 1-based MIP start or NULL */
 	int no_presolve; /* retry without the MIP presolver */
 } glpk_job;
 
@@ -104,7 +104,8 @@ static void run(glpk_job *jb)
 		glp_set_row_bnds(lp, i + 1, type, md->rhs[i], md->rhs[i]);
 	}
 	for (int j = 0; j < n; j++) {
-		int type = isfinite(md->ub[j]) ? (md->ub[j] == md->lb[j] ? GLP_FX : GLP_DB) : GLP_LO;
+		int type =
+		        isfinite(md->ub[j]) ? (md->ub[j] == md->lb[j] ? GLP_FX : GLP_DB) : GLP_LO;
 		glp_set_col_bnds(lp, j + 1, type, md->lb[j], isfinite(md->ub[j]) ? md->ub[j] : 0);
 		glp_set_obj_coef(lp, j + 1, md->obj[j]);
 		if (md->is_int[j]) {
@@ -175,7 +176,8 @@ static void run(glpk_job *jb)
 	if (st == GLP_OPT || st == GLP_FEAS) {
 		res->objective = 0;
 		for (int j = 0; j < n; j++) {
-			jb->x[j] = has_int ? glp_mip_col_val(lp, j + 1) : glp_get_col_prim(lp, j + 1);
+			jb->x[j] =
+			        has_int ? glp_mip_col_val(lp, j + 1) : glp_get_col_prim(lp, j + 1);
 			res->objective += md->obj[j] * jb->x[j];
 		}
 		if (st == GLP_OPT && ret == 0) {
@@ -199,8 +201,8 @@ static void run(glpk_job *jb)
 	glp_delete_prob(lp);
 }
 
-sf_status sf__solve_glpk(const sf__model *md, const sf__solve_params *prm,
-			 sf__solve_result *res, double *x, sf_error *err)
+sf_status sf__solve_glpk(const sf__model *md, const sf__solve_params *prm, sf__solve_result *res,
+                         double *x, sf_error *err)
 {
 	sf_status rc = SF_OK;
 	glpk_job job;

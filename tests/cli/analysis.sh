@@ -12,6 +12,8 @@
 #  4. shopping on a known gap asks for exactly the missing units.
 #  5. whatif and compare agree with separately planned files; bad edits
 #     are refused with exit status 2.
+#  6. --json/--csv/--md FILE write the same bytes as --format of that
+#     format prints, alongside the --format output on stdout.
 #
 # Usage: analysis.sh JGET   ($STABFORCE, $SRCDIR from meson)
 set -u
@@ -216,6 +218,29 @@ for bad in "--lift-veto ISR:ZZZ" "--lift-veto ISR:AAA" "--add AAA:inf_coy:0:1" \
 done
 "$STABFORCE" whatif -q --lift-veto ISR:ZZZ "$P" 2>&1 | grep -q "unknown contributor 'ZZZ'" ||
 	fail "whatif: no clear message for an unknown contributor"
+
+# ---- 6. extra outputs from one run -------------------------------------------
+"$STABFORCE" vetoes -q --md "$T/x.md" "$P" >"$T/x.txt" 2>"$T/err" || fail "vetoes --md: $(cat "$T/err")"
+"$STABFORCE" vetoes -q --format md "$P" >"$T/ref.md" 2>/dev/null
+"$STABFORCE" vetoes -q "$P" >"$T/ref.txt" 2>/dev/null
+cmp -s "$T/x.md" "$T/ref.md" || fail "vetoes --md FILE differs from --format md"
+cmp -s "$T/x.txt" "$T/ref.txt" || fail "vetoes --md FILE: stdout differs from the text output"
+grep -q '^## ' "$T/x.md" || fail "vetoes --md FILE: no markdown heading"
+"$STABFORCE" risk -q --samples 30 --seed 4 --json "$T/x.json" --csv "$T/x.csv" --format md "$U" \
+	>"$T/x2.md" 2>"$T/err" || fail "risk --json --csv: $(cat "$T/err")"
+for f in json csv md; do
+	"$STABFORCE" risk -q --samples 30 --seed 4 --format $f "$U" >"$T/ref.$f" 2>/dev/null
+done
+cmp -s "$T/x.json" "$T/ref.json" || fail "risk --json FILE differs from --format json"
+cmp -s "$T/x.csv" "$T/ref.csv" || fail "risk --csv FILE differs from --format csv"
+cmp -s "$T/x2.md" "$T/ref.md" || fail "risk --json --csv: stdout differs from --format md"
+"$STABFORCE" compare -q --json "$T/c.json" "$P" "$P" >/dev/null 2>&1
+"$STABFORCE" compare -q --format json "$P" "$P" 2>/dev/null | cmp -s - "$T/c.json" ||
+	fail "compare --json FILE differs from --format json"
+"$STABFORCE" vetoes -q --md - "$P" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "vetoes --md -: accepted (stdout is for --format)"
+"$STABFORCE" vetoes -q --md "$T/same" --csv "$T/same" "$P" >/dev/null 2>&1
+[ $? -eq 2 ] || fail "vetoes: the same file for --md and --csv accepted"
 
 if [ $failed -ne 0 ]; then
 	echo "$failed check(s) failed"

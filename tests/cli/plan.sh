@@ -46,6 +46,14 @@ z1=$("$JGET" "$T/plan.json" stage1.objective)
 	fail "plan --monolithic --cold-stage2"
 "$JGET" --close "$z1" "$("$JGET" "$T/mono.json" stage1.objective)" || fail "monolithic stage 1 differs"
 
+# A generous time limit: stage 2 runs in a forked child with a hard
+# deadline; the plan is the same.
+"$STABFORCE" plan "$SCEN" --time-limit 300 -f json -o "$T/limited.json" || fail "plan --time-limit 300"
+"$JGET" --close "$z1" "$("$JGET" "$T/limited.json" stage1.objective)" || fail "time-limited stage 1 differs"
+"$JGET" --close "$("$JGET" "$T/plan.json" stage2.objective)" "$("$JGET" "$T/limited.json" stage2.objective)" ||
+	fail "time-limited stage 2 differs"
+"$STABFORCE" check-plan "$SCEN" "$T/limited.json" >"$T/check" 2>&1 || fail "check-plan (limited): $(cat "$T/check")"
+
 # CSV and markdown.
 "$STABFORCE" plan "$SCEN" -f csv >"$T/plan.csv" || fail "plan --format csv"
 [ "$(head -n 1 "$T/plan.csv")" = "month,label,pledge,contributor,unit,location,task,units" ] ||

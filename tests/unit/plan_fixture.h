@@ -52,7 +52,7 @@ static sf_scenario *fx_new(int months, size_t nsectors, double ceiling)
 
 /* A task with requirement `value` in every sector (or once at mission). */
 static size_t fx_add_task(sf_scenario *sc, const char *id, sf_scope scope, double weight,
-			  double value)
+                          double value)
 {
 	size_t t = sc->ntasks++;
 	sf_task *tk = &sc->tasks[t];
@@ -64,7 +64,7 @@ static size_t fx_add_task(sf_scenario *sc, const char *id, sf_scope scope, doubl
 	tk->req_value = value;
 	for (size_t u = 0; u < sc->nunit_types; u++)
 		sc->unit_types[u].capability =
-			realloc(sc->unit_types[u].capability, sizeof(double) * FX_MAX);
+		        realloc(sc->unit_types[u].capability, sizeof(double) * FX_MAX);
 	return t;
 }
 
@@ -97,7 +97,7 @@ static size_t fx_add_contributor(sf_scenario *sc, const char *id)
 }
 
 static size_t fx_add_pledge(sf_scenario *sc, const char *id, size_t c, size_t u, int count,
-			    int from, int to)
+                            int from, int to)
 {
 	size_t p = sc->npledges++;
 	sf_pledge *pl = &sc->pledges[p];
@@ -117,7 +117,7 @@ static size_t fx_add_pledge(sf_scenario *sc, const char *id, size_t c, size_t u,
 }
 
 static size_t fx_add_veto(sf_scenario *sc, size_t c, sf_veto_kind kind, double penalty,
-			  int all_sectors)
+                          int all_sectors)
 {
 	size_t v = sc->nvetoes++;
 	sf_veto *vt = &sc->vetoes[v];

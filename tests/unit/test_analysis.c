@@ -2,7 +2,9 @@
  * test_analysis.c - the analysis library on the hand-checked case
  * tests/cases/analysis/politics: what-if edits (effects and refusals), the
  * risk draw (reproducible, confidence 1 always present), pricing through
- * the library (the worked figures), and comparing a plan with itself.
+ * the library (the worked figures), and comparing a plan with itself; and
+ * on tests/cases/analysis/absence what risk calls a contributor's absence,
+ * recomputed from the documented random stream.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -99,8 +101,8 @@ static void test_risk_draw(void **state)
 	size_t present_bbb = 0;
 	long bbb = sf_scenario_find_pledge(sc, "BBB-1"), aaa = sf_scenario_find_pledge(sc, "AAA-1");
 	for (size_t i = 0; i < 2000; i++) {
-		sf_risk_draw(sc, 42, i, p1, f1);
-		sf_risk_draw(sc, 42, i, p2, f2);
+		sf_risk_draw(sc, 42, i, p1, f1, NULL);
+		sf_risk_draw(sc, 42, i, p2, f2, NULL);
 		assert_memory_equal(p1, p2, sc->npledges);
 		assert_memory_equal(f1, f2, sc->npledges * sizeof f1[0]);
 		assert_int_equal(p1[aaa], 1); /* confidence 1 */
@@ -110,6 +112,88 @@ static void test_risk_draw(void **state)
 	}
 	/* confidence 0.5: 2000 draws, far inside 4 standard deviations */
 	assert_true(present_bbb > 900 && present_bbb < 1100);
+	sf_scenario_free(sc);
+}
+
+/*
+ * The random stream as docs/model.md documents it, written out again here
+ * so that the test does not depend on the code it checks: state st =
+ * splitmix64(seed) ^ (i * 0xD1B54A32D192ED03), one draw discarded, then per
+ * pledge in file order u (materialises when u < confidence) and v (delay).
+ */
+static uint64_t sm64(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9E3779B97F4A7C15ULL);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+static double u01(uint64_t *s)
+{
+	return (double)(sm64(s) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static void test_risk_absence(void **state)
+{
+	(void)state;
+	sf_scenario *sc = load("absence/scenario.yaml");
+	const size_t samples = 200;
+	const uint64_t seed = 5;
+	long d1 = sf_scenario_find_pledge(sc, "DDD-1"), d2 = sf_scenario_find_pledge(sc, "DDD-2");
+	long ddd = sf_scenario_find_contributor(sc, "DDD");
+	assert_true(d1 >= 0 && d2 >= 0 && ddd >= 0);
+	/* expected: samples in which neither DDD pledge materialises */
+	size_t want = 0, any = 0;
+	for (size_t i = 0; i < samples; i++) {
+		uint64_t s0 = seed;
+		uint64_t st = sm64(&s0) ^ ((uint64_t)i * 0xD1B54A32D192ED03ULL);
+		int mat[2] = {0, 0};
+		(void)sm64(&st);
+		for (size_t p = 0; p < sc->npledges; p++) {
+			double u = u01(&st);
+			(void)u01(&st);
+			if ((long)p == d1 || (long)p == d2)
+				mat[(long)p == d2] = u < sc->pledges[p].confidence;
+		}
+		want += !mat[0] && !mat[1];
+		any += !mat[0] || !mat[1];
+	}
+	sf_analysis_options o;
+	sf_risk *r = NULL;
+	sf_error err;
+	sf_analysis_options_init(&o);
+	o.jobs = 2;
+	sf_error_clear(&err);
+	assert_int_equal(sf_risk_run(sc, samples, seed, &o, &r, &err), SF_OK);
+	const sf_risk_contributor *c = NULL;
+	for (size_t i = 0; i < r->ncontributors; i++)
+		if ((long)r->contributors[i].contributor == ddd)
+			c = &r->contributors[i];
+	assert_non_null(c);
+	assert_int_equal(c->absent, want);
+	assert_true(c->absent <= any); /* "absent" is not "some pledge missing" */
+	assert_true(want < any);       /* ... and the difference shows on this seed */
+	assert_true(fabs(c->z1_absent - 40) < 1e-6);
+	assert_true(fabs(c->z1_present) < 1e-6);
+	/* AAA (confidence 1) is never absent: its conditionals are undefined */
+	assert_int_equal(r->contributors[r->ncontributors - 1].absent, 0);
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_risk_write(r, SF_REPORT_JSON, &b, &err), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "\"z1_absent\": null"));
+	sf_buf_release(&b);
+	sf_risk_free(r);
+
+	/* the stream itself: over many samples DDD is absent about a quarter of the time */
+	unsigned char pres[4], mat[4];
+	int from[4];
+	size_t n = 0;
+	for (size_t i = 0; i < 20000; i++) {
+		sf_risk_draw(sc, seed, i, pres, from, mat);
+		n += !mat[d1] && !mat[d2];
+	}
+	assert_true(n > 4700 && n < 5300); /* 0.25 +/- 6 standard deviations */
 	sf_scenario_free(sc);
 }
 
@@ -160,6 +244,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_edits),
 	        cmocka_unit_test(test_risk_draw),
+	        cmocka_unit_test(test_risk_absence),
 	        cmocka_unit_test(test_pricing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -181,8 +181,8 @@ static void test_build_worked(void **state)
 		if (md->col[j].kind == SF__COL_X) {
 			/* monthly cost + soft penalty x personnel (X in north: 10 + 100) */
 			double want = md->col[j].a == 0 && md->col[j].b == 0 ? 110
-				      : md->col[j].a == 2		    ? 1
-									    : 10;
+			              : md->col[j].a == 2                    ? 1
+			                                                     : 10;
 			assert_true(md->obj[j] == want);
 		}
 		if (md->col[j].kind == SF__COL_G)
@@ -255,9 +255,9 @@ static void solve_both(sf__model *md, double want)
 		sf__solve_params prm = {0, 0, 1, NULL};
 		sf__solve_result res;
 		double x[3];
-		assert_int_equal(sf__solve(k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, md, &prm, &res, x,
-					   NULL),
-				 SF_OK);
+		assert_int_equal(
+		        sf__solve(k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, md, &prm, &res, x, NULL),
+		        SF_OK);
 		assert_int_equal(res.status, SF__SOLVE_OPTIMAL);
 		assert_true(fabs(res.objective - want) < 1e-9);
 		assert_true(res.gap == 0);
@@ -282,9 +282,9 @@ static void test_adapters(void **state)
 		double start[3] = {0, 0, 1}, x[3];
 		sf__solve_params prm = {0, 0, 1, start};
 		sf__solve_result res;
-		assert_int_equal(sf__solve(k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, md, &prm, &res, x,
-					   NULL),
-				 SF_OK);
+		assert_int_equal(
+		        sf__solve(k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, md, &prm, &res, x, NULL),
+		        SF_OK);
 		assert_int_equal(res.status, SF__SOLVE_OPTIMAL);
 		assert_true(fabs(res.objective + 12) < 1e-9);
 		assert_true(fabs(x[0]) < 1e-6 && fabs(x[2] - 4) < 1e-6);
@@ -297,9 +297,9 @@ static void test_adapters(void **state)
 		sf__solve_params prm = {0, 0, 1, NULL};
 		sf__solve_result res;
 		double x[3];
-		assert_int_equal(sf__solve(k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, md, &prm, &res, x,
-					   NULL),
-				 SF_OK);
+		assert_int_equal(
+		        sf__solve(k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, md, &prm, &res, x, NULL),
+		        SF_OK);
 		assert_int_equal(res.status, SF__SOLVE_INFEASIBLE);
 	}
 	sf__model_free(md);
@@ -366,7 +366,8 @@ static void test_export_roundtrip(void **state)
 		sf_snprintf(path, sizeof(path), "%s/s%d.mps", dir, stage);
 		assert_int_equal(sf_model_export(sc, stage, SF_MODEL_MPS, path, NULL), SF_OK);
 		if (have_program("glpsol")) {
-			sf_snprintf(cmd, sizeof(cmd), "glpsol --freemps %s -o /dev/stdout 2>&1", path);
+			sf_snprintf(cmd, sizeof(cmd), "glpsol --freemps %s -o /dev/stdout 2>&1",
+			            path);
 			assert_int_equal(run_and_read(cmd, "Objective:  obj", &v), 0);
 			assert_true(fabs(v - want) < tol * want);
 		}
@@ -382,7 +383,7 @@ static void test_export_roundtrip(void **state)
 	sf_error err;
 	sf_error_clear(&err);
 	assert_int_equal(sf_model_export(sc, 1, SF_MODEL_LP, "/nonexistent-dir/x.lp", &err),
-			 SF_ERR_IO);
+	                 SF_ERR_IO);
 	assert_non_null(strstr(err.message, "/nonexistent-dir/x.lp"));
 	fx_free(sc);
 }
@@ -390,12 +391,9 @@ static void test_export_roundtrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ramp),
-		cmocka_unit_test(test_requirement),
-		cmocka_unit_test(test_x_exists),
-		cmocka_unit_test(test_build_worked),
-		cmocka_unit_test(test_adapters),
-		cmocka_unit_test(test_export_roundtrip),
+	        cmocka_unit_test(test_ramp),     cmocka_unit_test(test_requirement),
+	        cmocka_unit_test(test_x_exists), cmocka_unit_test(test_build_worked),
+	        cmocka_unit_test(test_adapters), cmocka_unit_test(test_export_roundtrip),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -56,7 +56,7 @@ static void test_worked(void **state)
 
 	for (int k = 0; k < 8; k++) {
 		sf_plan *p = solve(sc, k & 1 ? SF_SOLVER_GLPK : SF_SOLVER_CBC, (k >> 1) & 1,
-				   (k >> 2) & 1);
+		                   (k >> 2) & 1);
 		assert_int_equal(p->stage1.status, SF_SOLVE_OPTIMAL);
 		assert_int_equal(p->stage2.status, SF_SOLVE_OPTIMAL);
 		assert_true(fabs(p->stage1.objective - 60) < 1e-9);
@@ -87,7 +87,8 @@ static void test_worked(void **state)
 	for (int k = 0; k < 2; k++) {
 		sf_plan *p = solve(sc, k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, 0, 0);
 		assert_true(fabs(p->stage1.objective - 80) < 1e-9);
-		assert_true(fabs(p->stage2.objective - 3) < 1e-9); /* trainer: 2 months + 1 arrival */
+		assert_true(fabs(p->stage2.objective - 3) <
+		            1e-9); /* trainer: 2 months + 1 arrival */
 		sf_plan_free(p);
 	}
 	/* Without the share cap, X alone covers what the ceiling allows. */
@@ -160,8 +161,8 @@ static void test_from_rows(void **state)
 
 	/* north: 2, 1, 3, 0 units; south: 0, 0, 0, 1 (merged from two rows). */
 	sf_assignment rows[] = {
-		{3, 0, 0, 0, 3}, {1, 0, 0, 0, 2}, {2, 0, 0, 0, 1},
-		{4, 0, 1, 0, 1}, {4, 0, 1, 0, 0}, {1, 0, 1, 0, 0},
+	        {3, 0, 0, 0, 3}, {1, 0, 0, 0, 2}, {2, 0, 0, 0, 1},
+	        {4, 0, 1, 0, 1}, {4, 0, 1, 0, 0}, {1, 0, 1, 0, 0},
 	};
 	sf_plan *p = NULL;
 	assert_int_equal(sf_plan_from_rows(sc, rows, SF_ARRAY_LEN(rows), &p, NULL), SF_OK);
@@ -218,7 +219,7 @@ static sf_scenario *random_scenario(unsigned long seed)
 
 	for (size_t t = 0; t < nt; t++) {
 		fx_add_task(sc, tnames[t], t == 3 ? SF_SCOPE_MISSION : SF_SCOPE_SECTOR,
-			    irnd(1, 10) * 0.7, irnd(1, 8) * 0.5);
+		            irnd(1, 10) * 0.7, irnd(1, 8) * 0.5);
 		if (rnd() < 0.3) {
 			sc->tasks[t].ramp = calloc(1, sizeof(sf_ramp_step));
 			sc->tasks[t].ramp[0] = (sf_ramp_step){irnd(1, M), 0.5 + rnd()};
@@ -242,7 +243,7 @@ static sf_scenario *random_scenario(unsigned long seed)
 	for (size_t p = 0; p < np; p++) {
 		int from = irnd(1, M), to = irnd(from, M);
 		fx_add_pledge(sc, pnames[p], (size_t)irnd(0, (int)nc - 1),
-			      (size_t)irnd(0, (int)nu - 1), irnd(1, 4), from, to);
+		              (size_t)irnd(0, (int)nu - 1), irnd(1, 4), from, to);
 		if (rnd() < 0.3)
 			sc->pledges[p].loc_ok[irnd(0, (int)ns)] = 0;
 		if (rnd() < 0.2)
@@ -277,7 +278,7 @@ static void test_random_agree(void **state)
 
 		if (fabs(g->stage1.objective - z) > tol || fabs(mono->stage1.objective - z) > tol)
 			fail_msg("seed %lu: z1 cbc %.12g glpk %.12g monolithic %.12g", seed, z,
-				 g->stage1.objective, mono->stage1.objective);
+			         g->stage1.objective, mono->stage1.objective);
 		/* Stage 2 keeps Z1 and its rows report it. */
 		assert_true(fabs(c->z1 - z) <= tol + 1e-6 * (fabs(z) > 1 ? fabs(z) : 1));
 		assert_true(fabs(g->z1 - z) <= tol + 1e-6 * (fabs(z) > 1 ? fabs(z) : 1));
@@ -285,7 +286,7 @@ static void test_random_agree(void **state)
 		double z2 = c->stage2.objective;
 		if (fabs(g->stage2.objective - z2) > 1e-4 * (fabs(z2) > 1 ? fabs(z2) : 1))
 			fail_msg("seed %lu: z2 cbc %.12g glpk %.12g", seed, z2,
-				 g->stage2.objective);
+			         g->stage2.objective);
 		sf_plan_free(c);
 		sf_plan_free(g);
 		sf_plan_free(mono);
@@ -294,32 +295,32 @@ static void test_random_agree(void **state)
 }
 
 static const char yaml_scenario[] =
-	"format: 1\n"
-	"name: worked example\n"
-	"as_of: 2026-03-20\n"
-	"mandate: {start: 2026-01, months: 2, troop_ceiling: 250, max_share: 0.5}\n"
-	"sectors:\n"
-	"  geojson: none.geojson\n"
-	"  id_property: id\n"
-	"  list:\n"
-	"    - {id: north}\n"
-	"    - {id: south}\n"
-	"unit_types:\n"
-	"  - {id: inf, personnel: 100, monthly_cost: 10, capabilities: {poc: 1}}\n"
-	"  - {id: trn, personnel: 10, monthly_cost: 1, capabilities: {train: 1}}\n"
-	"tasks:\n"
-	"  - {id: poc, scope: sector, weight: 10, requirement: {value: 2}}\n"
-	"  - {id: train, scope: mission, weight: 1, requirement: {value: 1}}\n"
-	"contributors:\n"
-	"  - id: X\n"
-	"    pledges: [{unit: inf, count: 3}]\n"
-	"  - id: Y\n"
-	"    pledges: [{unit: inf, count: 1, from: 2}]\n"
-	"  - id: Z\n"
-	"    pledges: [{unit: trn, count: 1}]\n"
-	"stakeholders:\n"
-	"  - id: ISR\n"
-	"    vetoes: [{contributor: X, kind: soft, penalty: 1, sectors: [north]}]\n";
+        "format: 1\n"
+        "name: worked example\n"
+        "as_of: 2026-03-20\n"
+        "mandate: {start: 2026-01, months: 2, troop_ceiling: 250, max_share: 0.5}\n"
+        "sectors:\n"
+        "  geojson: none.geojson\n"
+        "  id_property: id\n"
+        "  list:\n"
+        "    - {id: north}\n"
+        "    - {id: south}\n"
+        "unit_types:\n"
+        "  - {id: inf, personnel: 100, monthly_cost: 10, capabilities: {poc: 1}}\n"
+        "  - {id: trn, personnel: 10, monthly_cost: 1, capabilities: {train: 1}}\n"
+        "tasks:\n"
+        "  - {id: poc, scope: sector, weight: 10, requirement: {value: 2}}\n"
+        "  - {id: train, scope: mission, weight: 1, requirement: {value: 1}}\n"
+        "contributors:\n"
+        "  - id: X\n"
+        "    pledges: [{unit: inf, count: 3}]\n"
+        "  - id: Y\n"
+        "    pledges: [{unit: inf, count: 1, from: 2}]\n"
+        "  - id: Z\n"
+        "    pledges: [{unit: trn, count: 1}]\n"
+        "stakeholders:\n"
+        "  - id: ISR\n"
+        "    vetoes: [{contributor: X, kind: soft, penalty: 1, sectors: [north]}]\n";
 
 static void test_yaml(void **state)
 {
@@ -349,11 +350,11 @@ static void test_yaml(void **state)
 	assert_int_equal(sf_plan_write_json(p, &b, NULL), SF_OK);
 	json_t *root = json_loads(sf_buf_str(&b), 0, &je);
 	assert_non_null(root);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(root, "stage1"),
-							       "status")),
-			    "optimal");
-	assert_true(json_number_value(json_object_get(json_object_get(root, "stage1"),
-						      "objective")) == 60);
+	assert_string_equal(
+	        json_string_value(json_object_get(json_object_get(root, "stage1"), "status")),
+	        "optimal");
+	assert_true(json_number_value(
+	                    json_object_get(json_object_get(root, "stage1"), "objective")) == 60);
 	assert_true(json_is_null(json_object_get(root, "foc_month")));
 	assert_int_equal(json_array_size(json_object_get(root, "assignments")), p->nrows);
 	/* coverage: 2 months x (poc in 2 sectors + train at mission) */
@@ -361,13 +362,13 @@ static void test_yaml(void **state)
 	json_t *share = json_object_get(json_object_get(root, "binding"), "share_cap");
 	assert_int_equal(json_array_size(share), 2);
 	assert_true(json_number_value(json_object_get(json_object_get(root, "cost"), "total")) ==
-		    43);
+	            43);
 	json_decref(root);
 
 	sf_buf_reset(&b);
 	assert_int_equal(sf_plan_write_csv(p, &b, NULL), SF_OK);
-	assert_true(strncmp(sf_buf_str(&b), "month,label,pledge,contributor,unit,location,task,units\n",
-			    56) == 0);
+	assert_true(strncmp(sf_buf_str(&b),
+	                    "month,label,pledge,contributor,unit,location,task,units\n", 56) == 0);
 	assert_non_null(strstr(sf_buf_str(&b), "2,2026-02,X-1,X,inf,south,poc,1\n"));
 
 	sf_buf_reset(&b);
@@ -387,9 +388,9 @@ static void test_yaml(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_worked),      cmocka_unit_test(test_foc),
-		cmocka_unit_test(test_from_rows),   cmocka_unit_test(test_random_agree),
-		cmocka_unit_test(test_yaml),
+	        cmocka_unit_test(test_worked),    cmocka_unit_test(test_foc),
+	        cmocka_unit_test(test_from_rows), cmocka_unit_test(test_random_agree),
+	        cmocka_unit_test(test_yaml),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
