@@ -13,23 +13,19 @@
 
 #include "stabforce/stabforce.h"
 
-/* Weak while the commands are being written in parallel: main.c reports a
- * command whose file is not built yet. */
-#define SF_CMD_DECL __attribute__((weak))
-
-SF_CMD_DECL int sf_cmd_validate(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_plan(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_check_plan(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_export(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_vetoes(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_caveats(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_critical(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_shopping(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_risk(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_whatif(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_compare(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_incidents(int argc, char **argv);
-SF_CMD_DECL int sf_cmd_aid(int argc, char **argv);
+int sf_cmd_validate(int argc, char **argv);
+int sf_cmd_plan(int argc, char **argv);
+int sf_cmd_check_plan(int argc, char **argv);
+int sf_cmd_export(int argc, char **argv);
+int sf_cmd_vetoes(int argc, char **argv);
+int sf_cmd_caveats(int argc, char **argv);
+int sf_cmd_critical(int argc, char **argv);
+int sf_cmd_shopping(int argc, char **argv);
+int sf_cmd_risk(int argc, char **argv);
+int sf_cmd_whatif(int argc, char **argv);
+int sf_cmd_compare(int argc, char **argv);
+int sf_cmd_incidents(int argc, char **argv);
+int sf_cmd_aid(int argc, char **argv);
 
 /* Output formats every table-printing command accepts (--format). */
 typedef enum sf_cli_format {

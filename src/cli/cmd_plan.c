@@ -4,7 +4,9 @@
  * Loads the scenario (every problem reported with file:line:col), solves
  * the two-stage model with sf_plan_solve() and writes the plan as a text
  * summary (default), JSON, CSV or markdown (docs/output.md), to stdout or
- * atomically to --output. Nothing is written when planning fails.
+ * atomically to --output. --json, --csv and --md FILE write those formats
+ * of the same plan as well (one solve, several files: what the demo and
+ * any report script want). Nothing is written when planning fails.
  *
  * Exit status: 0 a plan was produced (its stage statuses say whether it
  * is proven optimal or stopped early), 2 invalid scenario or usage, 3 the
@@ -23,6 +25,21 @@
 
 static const char *const CMD = "plan";
 
+/* The plan in one of the formats, appended to out. */
+static sf_status render(const sf_plan *plan, int fmt, sf_buf *out, sf_error *err)
+{
+	switch (fmt) {
+	case SF_FMT_JSON:
+		return sf_plan_write_json(plan, out, err);
+	case SF_FMT_CSV:
+		return sf_plan_write_csv(plan, out, err);
+	case SF_FMT_MD:
+		return sf_plan_write_markdown(plan, out, err);
+	default:
+		return sf_plan_write_text(plan, out, err);
+	}
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: stabforce plan [OPTIONS] SCENARIO.yaml\n"
@@ -36,6 +53,10 @@ static void usage(FILE *f)
 	           "options:\n"
 	           "  -f, --format FMT      text (default), json, csv (assignment rows) or md\n"
 	           "  -o, --output FILE     write there (atomically) instead of stdout\n"
+	           "      --json FILE       also write the plan's JSON to FILE\n"
+	           "      --csv FILE        also write the assignment rows (CSV) to FILE\n"
+	           "      --md FILE         also write the markdown summary to FILE; each\n"
+	           "                        from the same solve, atomically\n"
 	           "  -s, --solver NAME     cbc (default) or glpk\n"
 	           "  -t, --time-limit SEC  wall-clock limit for the whole plan (default none);\n"
 	           "                        a stage stopped with a plan reports 'feasible' and\n"
@@ -54,7 +75,7 @@ static void usage(FILE *f)
 
 int sf_cmd_plan(int argc, char **argv)
 {
-	enum { OPT_MONOLITHIC = 256, OPT_COLD = 257, OPT_DB = 258 };
+	enum { OPT_MONOLITHIC = 256, OPT_COLD = 257, OPT_DB = 258, OPT_JSON, OPT_CSV, OPT_MD };
 	static const struct option longopts[] = {
 	        {"format", required_argument, NULL, 'f'},
 	        {"output", required_argument, NULL, 'o'},
@@ -67,11 +88,17 @@ int sf_cmd_plan(int argc, char **argv)
 	        {"monolithic", no_argument, NULL, OPT_MONOLITHIC},
 	        {"cold-stage2", no_argument, NULL, OPT_COLD},
 	        {"db", required_argument, NULL, OPT_DB},
+	        {"json", required_argument, NULL, OPT_JSON},
+	        {"csv", required_argument, NULL, OPT_CSV},
+	        {"md", required_argument, NULL, OPT_MD},
 	        {NULL, 0, NULL, 0},
 	};
 	sf_plan_options o;
 	int fmt = SF_FMT_TEXT, quiet = 0, c, rc = 0;
 	const char *output = NULL, *db = NULL;
+	/* --json, --csv, --md: extra[i] is the file for extra_fmt[i]. */
+	static const int extra_fmt[3] = {SF_FMT_JSON, SF_FMT_CSV, SF_FMT_MD};
+	const char *extra[3] = {NULL, NULL, NULL};
 	sf_scenario *sc = NULL;
 	sf_plan *plan = NULL;
 	sf_error err;
@@ -147,6 +174,18 @@ int sf_cmd_plan(int argc, char **argv)
 		case OPT_DB:
 			db = optarg;
 			break;
+		case OPT_JSON:
+		case OPT_CSV:
+		case OPT_MD:
+			if (strcmp(optarg, "-") == 0) {
+				fprintf(stderr,
+				        "stabforce %s: --json, --csv and --md take a file, not '-' "
+				        "(stdout is --format's)\n",
+				        CMD);
+				return 2;
+			}
+			extra[c - OPT_JSON] = optarg;
+			break;
 		default:
 			usage(stderr);
 			return 2;
@@ -172,25 +211,23 @@ int sf_cmd_plan(int argc, char **argv)
 		rc = sf_cli_error(CMD, &err);
 		goto out;
 	}
-	switch (fmt) {
-	case SF_FMT_JSON:
-		st = sf_plan_write_json(plan, &out, &err);
-		break;
-	case SF_FMT_CSV:
-		st = sf_plan_write_csv(plan, &out, &err);
-		break;
-	case SF_FMT_MD:
-		st = sf_plan_write_markdown(plan, &out, &err);
-		break;
-	default:
-		st = sf_plan_write_text(plan, &out, &err);
-		break;
-	}
+	st = render(plan, fmt, &out, &err);
 	if (st != SF_OK) {
 		rc = sf_cli_error(CMD, &err);
 		goto out;
 	}
 	rc = sf_cli_write_output(CMD, output, &out);
+	for (size_t i = 0; i < 3 && rc == 0; i++) {
+		if (!extra[i])
+			continue;
+		sf_buf_reset(&out);
+		st = render(plan, extra_fmt[i], &out, &err);
+		if (st != SF_OK) {
+			rc = sf_cli_error(CMD, &err);
+			goto out;
+		}
+		rc = sf_cli_write_output(CMD, extra[i], &out);
+	}
 out:
 	sf_buf_release(&out);
 	sf_plan_free(plan);

@@ -99,6 +99,7 @@ if [ "$FULL" = full ]; then
 	if has caveats; then want caveats 'caveat'; fi
 	if has critical; then want critical 'critical|depends on'; fi
 	if has risk; then want risk 'risk'; fi
+	if has shopping; then want shopping 'shopping'; fi
 	if has aid; then want aid 'aid flow'; fi
 	if has incidents; then
 		want incidents 'incident register: SYNTHETIC'

@@ -114,5 +114,21 @@ if command -v glpsol >/dev/null 2>&1; then
 	"$JGET" --close "$v" "$want1" || fail "glpsol on exported s1.mps: $v, planner $want1"
 fi
 
+# --json/--csv/--md FILE: the same plan in every format from one solve; each
+# file holds what --format of that format prints (solve times aside).
+"$STABFORCE" plan "$SCEN" -q --json "$T/x.json" --csv "$T/x.csv" --md "$T/x.md" >"$T/x.txt" ||
+	fail "plan --json --csv --md"
+"$STABFORCE" plan "$SCEN" -q -f csv >"$T/y.csv" || fail "plan -f csv"
+"$STABFORCE" plan "$SCEN" -q -f md >"$T/y.md" || fail "plan -f md"
+cmp -s "$T/x.csv" "$T/y.csv" || fail "plan --csv FILE differs from -f csv"
+sed 's/[0-9.]* s$//' "$T/x.md" >"$T/x1.md"
+sed 's/[0-9.]* s$//' "$T/y.md" >"$T/y1.md"
+cmp -s "$T/x1.md" "$T/y1.md" || fail "plan --md FILE differs from -f md"
+"$JGET" --close "$("$JGET" "$T/x.json" stage1.objective)" "$z1" ||
+	fail "plan --json FILE has another stage-1 objective"
+grep -q '^Force build-up' "$T/x.txt" || fail "plan with --json etc. prints no text summary"
+"$STABFORCE" plan "$SCEN" -q --md - >/dev/null 2>&1
+[ $? -eq 2 ] || fail "plan --md - is not refused with exit 2"
+
 [ $failed -eq 0 ] || exit 1
 echo "ok"

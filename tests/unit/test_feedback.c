@@ -105,17 +105,18 @@ static sf_store *open_store(const char *name)
 
 static void import_incidents(sf_store *st, const sf_scenario *sc)
 {
-	static const char csv[] = "event_id_cnty,event_date,event_type,latitude,longitude,location\n"
-	                          "E1,2025-06-03,Battles,0,0,Loc R\n"
-	                          "E2,2025-06-10,Battles,0,0,loc r\n"
-	                          "E3,2025-06-20,Riots,0,0,Loc R\n"
-	                          "E4,2025-06-30,Riots,0,0,LOC R\n"
-	                          "E5,2025-05-01,Riots,0,0,Loc R\n"
-	                          "E6,2025-06-15,Riots,0,0,Loc K\n"
-	                          "E7,2025-06-16,Riots,0,0,Loc K\n"
-	                          "E8,2025-06-16,Riots,0,0,Loc G\n"
-	                          "E9,2025-06-17,Riots,0,0,Loc N\n"
-	                          "E10,2025-07-01,Riots,0,0,Loc G\n";
+	static const char csv[] =
+	        "event_id_cnty,event_date,event_type,latitude,longitude,location\n"
+	        "E1,2025-06-03,Battles,0,0,Loc R\n"
+	        "E2,2025-06-10,Battles,0,0,loc r\n"
+	        "E3,2025-06-20,Riots,0,0,Loc R\n"
+	        "E4,2025-06-30,Riots,0,0,LOC R\n"
+	        "E5,2025-05-01,Riots,0,0,Loc R\n"
+	        "E6,2025-06-15,Riots,0,0,Loc K\n"
+	        "E7,2025-06-16,Riots,0,0,Loc K\n"
+	        "E8,2025-06-16,Riots,0,0,Loc G\n"
+	        "E9,2025-06-17,Riots,0,0,Loc N\n"
+	        "E10,2025-07-01,Riots,0,0,Loc G\n";
 	sf_sector_map *map = NULL;
 	sf_import_options o;
 	sf_import_summary sum;
