@@ -13,7 +13,7 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 MESON      ?= meson
 WERROR     := $(if $(filter true,$(CI)),--werror,)
-SRC_FILES   = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+SRC_FILES   = $(shell find include src tests bench -name '*.[ch]' 2>/dev/null)
 
 .PHONY: all bootstrap demo check check-plain check-asan format format-check clean
 
