@@ -66,4 +66,29 @@ int sf_cli_write_output(const char *cmd, const char *path, const sf_buf *b);
 /* Read a whole file; NULL with a message on stderr on failure. Caller frees. */
 char *sf_cli_read_file(const char *cmd, const char *path, size_t *len);
 
+/* The register commands (cli_register.c)                            */
+
+/* A subcommand of a register command: `stabforce CMD NAME ...`. */
+typedef struct sf_cli_subcommand {
+	const char *name;
+	int (*run)(int argc, char **argv); /* argv[0] == name */
+} sf_cli_subcommand;
+
+/*
+ * Run the subcommand named by argv[1] with argv shifted by one (getopt
+ * reset); print usage on stdout for --help, -h or help (status 0), on
+ * stderr with status 2 when there is no subcommand or an unknown one.
+ */
+int sf_cli_dispatch(const char *cmd, int argc, char **argv, const sf_cli_subcommand *subs,
+                    size_t nsubs, void (*usage)(FILE *));
+
+/* Open the store at db (--db); returns the exit status (0 on success). */
+int sf_cli_open_store(const char *cmd, const char *db, sf_store **st);
+
+/* Parse a YYYY-MM-DD value of option opt; -1 with a message on stderr. */
+int sf_cli_parse_day(const char *cmd, const char *opt, const char *s, long *day);
+
+/* Write the table to stdout as text, csv or md (fmt); returns the exit status. */
+int sf_cli_table_out(const char *cmd, sf_table *t, int fmt);
+
 #endif

@@ -49,23 +49,6 @@ static void usage(FILE *f)
 	           "common options: --db PATH (default stabforce.db), --help\n");
 }
 
-static int open_store(const char *db, sf_store **st)
-{
-	sf_error err;
-	sf_error_clear(&err);
-	if (sf_store_open(db, st, &err) != SF_OK)
-		return sf_cli_error(CMD, &err);
-	return 0;
-}
-
-static int parse_day(const char *opt, const char *s, long *day)
-{
-	if (sf_date_parse(s, day) == 0)
-		return 0;
-	fprintf(stderr, "stabforce %s: %s: bad date '%s' (expected YYYY-MM-DD)\n", CMD, opt, s);
-	return -1;
-}
-
 static int cmd_import(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -132,7 +115,7 @@ static int cmd_import(int argc, char **argv)
 		return 4;
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (!ex) {
 		sf_error err;
 		sf_import_summary sum;
@@ -159,22 +142,6 @@ static int cmd_import(int argc, char **argv)
 	if (in != stdin)
 		fclose(in);
 	sf_store_close(st);
-	return ex;
-}
-
-static int table_out(sf_table *t, int fmt)
-{
-	sf_buf b;
-	sf_status rc;
-	sf_buf_init(&b, 0);
-	if (fmt == SF_FMT_CSV)
-		rc = sf_table_write_csv(t, &b);
-	else if (fmt == SF_FMT_MD)
-		rc = sf_table_write_markdown(t, &b);
-	else
-		rc = sf_table_write_text(t, &b);
-	int ex = rc == SF_OK ? sf_cli_write_output(CMD, NULL, &b) : 4;
-	sf_buf_release(&b);
 	return ex;
 }
 
@@ -235,11 +202,11 @@ static int cmd_report(int argc, char **argv)
 			break;
 		}
 		case OPT_FROM:
-			if (parse_day("--from", optarg, &f.from_day) < 0)
+			if (sf_cli_parse_day(CMD, "--from", optarg, &f.from_day) < 0)
 				return 2;
 			break;
 		case OPT_TO:
-			if (parse_day("--to", optarg, &f.to_day) < 0)
+			if (sf_cli_parse_day(CMD, "--to", optarg, &f.to_day) < 0)
 				return 2;
 			break;
 		case OPT_DAILY:
@@ -277,7 +244,7 @@ static int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -364,7 +331,7 @@ static int cmd_report(int argc, char **argv)
 		fmt_num(num, sizeof num, r.ndays ? r.days[r.ndays - 1].rolling7 : NAN);
 		sf_table_add_cell(t, num);
 		fflush(stdout);
-		ex = table_out(t, fmt);
+		ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 		t = sf_table_new();
 		sf_table_add_column(t, "crossing", SF_ALIGN_LEFT);
@@ -384,7 +351,7 @@ static int cmd_report(int argc, char **argv)
 		printf("\n%sper crossing\n\n", h);
 		fflush(stdout);
 		if (!ex)
-			ex = table_out(t, fmt);
+			ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 	}
 	if ((daily || fmt == SF_FMT_CSV) && !ex) {
@@ -412,7 +379,7 @@ static int cmd_report(int argc, char **argv)
 		if (fmt != SF_FMT_CSV)
 			printf("\n%sdaily\n\n", fmt == SF_FMT_MD ? "## " : "");
 		fflush(stdout);
-		ex = table_out(t, fmt);
+		ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 	}
 out:
@@ -452,7 +419,7 @@ static int cmd_escorts(int argc, char **argv)
 				return 2;
 			break;
 		case OPT_ASOF:
-			if (parse_day("--as-of", optarg, &as_of) < 0)
+			if (sf_cli_parse_day(CMD, "--as-of", optarg, &as_of) < 0)
 				return 2;
 			break;
 		case 'h':
@@ -472,7 +439,7 @@ static int cmd_escorts(int argc, char **argv)
 		}
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -488,25 +455,7 @@ static int cmd_escorts(int argc, char **argv)
 
 int sf_cmd_aid(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*run)(int, char **);
-	} subs[] = {{"import", cmd_import}, {"report", cmd_report}, {"escorts", cmd_escorts}};
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < N_ELEMS(subs); i++) {
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			optind = 0;
-			return subs[i].run(argc - 1, argv + 1);
-		}
-	}
-	fprintf(stderr, "stabforce %s: unknown subcommand '%s'\n", CMD, argv[1]);
-	usage(stderr);
-	return 2;
+	static const sf_cli_subcommand subs[] = {
+	        {"import", cmd_import}, {"report", cmd_report}, {"escorts", cmd_escorts}};
+	return sf_cli_dispatch(CMD, argc, argv, subs, N_ELEMS(subs), usage);
 }

@@ -70,14 +70,6 @@ static void out_maybe_flush(out *o)
 		out_flush(o);
 }
 
-static int parse_day(const char *opt, const char *s, long *day)
-{
-	if (sf_date_parse(s, day) == 0)
-		return 0;
-	fprintf(stderr, "stabforce %s: %s: bad date '%s' (expected YYYY-MM-DD)\n", CMD, opt, s);
-	return -1;
-}
-
 static void day_str(long day, char *buf, size_t n)
 {
 	sf_date_format(day, buf, n);
@@ -113,15 +105,6 @@ static int incident_exists(sf_store *st, const char *id, sf_error *err, int *ex)
 	return n > 0;
 }
 
-static int open_store(const char *db, sf_store **st)
-{
-	sf_error err;
-	sf_error_clear(&err);
-	if (sf_store_open(db, st, &err) != SF_OK)
-		return sf_cli_error(CMD, &err);
-	return 0;
-}
-
 static int parse_num(const char *opt, const char *s, double *v)
 {
 	if (sf_parse_double(s, v) != 0) {
@@ -129,22 +112,6 @@ static int parse_num(const char *opt, const char *s, double *v)
 		return -1;
 	}
 	return 0;
-}
-
-static int table_out(sf_table *t, int fmt)
-{
-	sf_buf b;
-	sf_status rc;
-	sf_buf_init(&b, 0);
-	if (fmt == SF_FMT_CSV)
-		rc = sf_table_write_csv(t, &b);
-	else if (fmt == SF_FMT_MD)
-		rc = sf_table_write_markdown(t, &b);
-	else
-		rc = sf_table_write_text(t, &b);
-	int ex = rc == SF_OK ? sf_cli_write_output(CMD, NULL, &b) : 4;
-	sf_buf_release(&b);
-	return ex;
 }
 
 /* ---------------------------------------------------------------- */
@@ -301,7 +268,7 @@ static int cmd_import(int argc, char **argv)
 			goto out;
 		}
 	}
-	if ((ex = open_store(db, &st)) != 0)
+	if ((ex = sf_cli_open_store(CMD, db, &st)) != 0)
 		goto out;
 	struct stat sb;
 	if (!noprog && isatty(2) && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
@@ -392,7 +359,7 @@ static int cmd_delete(int argc, char **argv)
 		return 4;
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (!ex) {
 		sf_error err;
 		long del, miss;
@@ -470,9 +437,9 @@ static int filter_opt(int c, sf_incident_filter *f)
 {
 	switch (c) {
 	case OPT_FROM:
-		return parse_day("--from", optarg, &f->from_day) < 0 ? -1 : 1;
+		return sf_cli_parse_day(CMD, "--from", optarg, &f->from_day) < 0 ? -1 : 1;
 	case OPT_TO:
-		return parse_day("--to", optarg, &f->to_day) < 0 ? -1 : 1;
+		return sf_cli_parse_day(CMD, "--to", optarg, &f->to_day) < 0 ? -1 : 1;
 	case OPT_SECTOR:
 		f->sector = optarg;
 		return 1;
@@ -610,7 +577,7 @@ static int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -644,7 +611,7 @@ static int cmd_list(int argc, char **argv)
 			sf_buf_adds(&l.o.b, "\n]}\n");
 		out_flush(&l.o);
 		if (l.t) {
-			ex = table_out(l.t, fmt);
+			ex = sf_cli_table_out(CMD, l.t, fmt);
 			if (fmt == SF_FMT_TEXT)
 				printf("%ld incident%s\n", l.n, l.n == 1 ? "" : "s");
 		}
@@ -841,11 +808,11 @@ static int cmd_report(int argc, char **argv)
 			}
 			break;
 		case OPT_CEASEFIRE:
-			if (parse_day("--ceasefire", optarg, &ro.split_day) < 0)
+			if (sf_cli_parse_day(CMD, "--ceasefire", optarg, &ro.split_day) < 0)
 				return 2;
 			break;
 		case OPT_ASOF:
-			if (parse_day("--as-of", optarg, &ro.as_of) < 0)
+			if (sf_cli_parse_day(CMD, "--as-of", optarg, &ro.as_of) < 0)
 				return 2;
 			break;
 		case OPT_TABLE:
@@ -903,7 +870,7 @@ static int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -965,7 +932,7 @@ static int cmd_report(int argc, char **argv)
 			       ro.dim != SF_DIM_NONE ? ", by " : "",
 			       ro.dim != SF_DIM_NONE ? dim_title(ro.dim) : "");
 		fflush(stdout);
-		ex = table_out(t, fmt);
+		ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 	}
 	if (want_t && !ex) {
@@ -978,7 +945,7 @@ static int cmd_report(int argc, char **argv)
 			       want_p ? "\n" : "", fmt == SF_FMT_MD ? "## " : "", d1, d2);
 		fflush(stdout);
 		sf_table *t = trend_table(&rt, ro.dim);
-		ex = table_out(t, fmt);
+		ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 	}
 	if (want_s && !ex) {
@@ -989,7 +956,7 @@ static int cmd_report(int argc, char **argv)
 			       fmt == SF_FMT_MD ? "## " : "", d1, rs.days_before, rs.days_after);
 		fflush(stdout);
 		sf_table *t = split_table(&rs, ro.dim);
-		ex = table_out(t, fmt);
+		ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 	}
 out:
@@ -1128,7 +1095,7 @@ static int cmd_dupes(int argc, char **argv)
 			        CMD);
 			return 2;
 		}
-		int ex = open_store(db, &st);
+		int ex = sf_cli_open_store(CMD, db, &st);
 		if (ex)
 			return ex;
 		const char *other = argv[optind];
@@ -1149,7 +1116,7 @@ static int cmd_dupes(int argc, char **argv)
 		        argv[optind]);
 		return 2;
 	}
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
 	dupe_ctx d = {sf_table_new(), 0};
@@ -1160,7 +1127,7 @@ static int cmd_dupes(int argc, char **argv)
 	if (sf_incidents_dupes(st, &f, &o, dupe_cb, &d, &err) != SF_OK) {
 		ex = sf_cli_error(CMD, &err);
 	} else {
-		ex = table_out(d.t, fmt);
+		ex = sf_cli_table_out(CMD, d.t, fmt);
 		if (fmt == SF_FMT_TEXT)
 			printf("%ld possible duplicate pair%s\n", d.n, d.n == 1 ? "" : "s");
 	}
@@ -1228,7 +1195,7 @@ static int cmd_review(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -1305,7 +1272,7 @@ static int cmd_log(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = open_store(db, &st);
+	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -1319,7 +1286,7 @@ static int cmd_log(int argc, char **argv)
 	if (st->ops->edits(st, optind < argc ? argv[optind] : NULL, log_cb, &l, &err) != SF_OK)
 		ex = sf_cli_error(CMD, &err);
 	else
-		ex = table_out(t, fmt);
+		ex = sf_cli_table_out(CMD, t, fmt);
 	sf_table_free(t);
 	sf_store_close(st);
 	return ex;
@@ -1372,7 +1339,7 @@ static int cmd_threat(int argc, char **argv)
 				return 2;
 			break;
 		case OPT_ASOF:
-			if (parse_day("--as-of", optarg, &o.as_of) < 0)
+			if (sf_cli_parse_day(CMD, "--as-of", optarg, &o.as_of) < 0)
 				return 2;
 			break;
 		case OPT_POP:
@@ -1409,7 +1376,7 @@ static int cmd_threat(int argc, char **argv)
 	if (ex)
 		return ex;
 	sf_store *st = NULL;
-	if ((ex = open_store(db, &st)) != 0) {
+	if ((ex = sf_cli_open_store(CMD, db, &st)) != 0) {
 		sf_scenario_free(sc);
 		return ex;
 	}
@@ -1440,7 +1407,7 @@ static int cmd_threat(int argc, char **argv)
 			sf_table_add_cellf(t, "%.3f", th[i].multiplier);
 			sf_table_add_cellf(t, "%.3f", sc->sectors[i].threat);
 		}
-		ex = table_out(t, fmt);
+		ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 	}
 	free(th);
@@ -1453,27 +1420,9 @@ static int cmd_threat(int argc, char **argv)
 
 int sf_cmd_incidents(int argc, char **argv)
 {
-	static const struct {
-		const char *name;
-		int (*run)(int, char **);
-	} subs[] = {{"import", cmd_import}, {"delete", cmd_delete}, {"list", cmd_list},
-	            {"report", cmd_report}, {"dupes", cmd_dupes},   {"review", cmd_review},
-	            {"log", cmd_log},       {"threat", cmd_threat}};
-	if (argc < 2) {
-		usage(stderr);
-		return 2;
-	}
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return 0;
-	}
-	for (size_t i = 0; i < N_ELEMS(subs); i++) {
-		if (strcmp(argv[1], subs[i].name) == 0) {
-			optind = 0;
-			return subs[i].run(argc - 1, argv + 1);
-		}
-	}
-	fprintf(stderr, "stabforce %s: unknown subcommand '%s'\n", CMD, argv[1]);
-	usage(stderr);
-	return 2;
+	static const sf_cli_subcommand subs[] = {{"import", cmd_import}, {"delete", cmd_delete},
+	                                         {"list", cmd_list},     {"report", cmd_report},
+	                                         {"dupes", cmd_dupes},   {"review", cmd_review},
+	                                         {"log", cmd_log},       {"threat", cmd_threat}};
+	return sf_cli_dispatch(CMD, argc, argv, subs, N_ELEMS(subs), usage);
 }

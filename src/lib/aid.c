@@ -118,16 +118,6 @@ const char *sf_aid_crossing_canonical(const char *name)
 static const char *const categories[] = {"food", "medical",    "shelter", "fuel",
                                          "wash", "commercial", "other",   "unspecified"};
 
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return s;
-}
-
 enum { A_DATE, A_CROSSING, A_TRUCKS, A_TONNES, A_CATEGORY, A_STAGE, A_SOURCE, A_N };
 
 sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
@@ -166,7 +156,7 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 		map[k] = -1;
 	nheader = c.nfields;
 	for (size_t i = 0; i < c.nfields; i++) {
-		char *h = trim((char *)sf__csv_field(&c, i));
+		char *h = sf__trim((char *)sf__csv_field(&c, i));
 		for (char *p = h; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		for (int k = 0; k < A_N; k++)
@@ -214,8 +204,9 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 			            nheader, c.nfields);
 		} else {
 			for (int k = 0; k < A_N; k++)
-				v[k] = map[k] >= 0 ? trim((char *)sf__csv_field(&c, (size_t)map[k]))
-				                   : "";
+				v[k] = map[k] >= 0
+				               ? sf__trim((char *)sf__csv_field(&c, (size_t)map[k]))
+				               : "";
 			row.tonnes = NAN;
 			row.stage = SF_AID_ENTERED;
 			if (sf__date_parse(v[A_DATE], &row.day) < 0) {

@@ -46,6 +46,9 @@ size_t sf__edit_distance(const char *a, const char *b, size_t cap);
 /* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
 const char *sf__closest(const char *word, const char *const *candidates, size_t n);
 
+/* Strip blanks and tabs at both ends of s, in place; returns the start. */
+char *sf__trim(char *s);
+
 #define SF_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -503,17 +503,6 @@ static const char *norm_interaction(const char *s, char *buf, size_t n)
 	return buf;
 }
 
-/* Strip blanks at both ends in place (the field buffer is ours to edit). */
-static char *trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	size_t n = strlen(s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		s[--n] = '\0';
-	return s;
-}
-
 typedef struct importer {
 	sf__csv csv;
 	int colmap[SF_ACLED_NCOLS]; /* file column of each ACLED column, -1 when absent */
@@ -563,8 +552,9 @@ static int parse_row(importer *im, sf_incident *inc, char *reason, size_t rn)
 	}
 	memset(inc, 0, sizeof *inc);
 	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
-		v[i] = im->colmap[i] >= 0 ? trim((char *)sf__csv_field(c, (size_t)im->colmap[i]))
-		                          : (char *)"";
+		v[i] = im->colmap[i] >= 0
+		               ? sf__trim((char *)sf__csv_field(c, (size_t)im->colmap[i]))
+		               : (char *)"";
 		inc->col[i] = v[i];
 	}
 	if (!*v[SF_COL_EVENT_ID_CNTY]) {
@@ -658,7 +648,7 @@ static sf_status read_header(importer *im, const char *name, FILE *rejects, sf_e
 	if (!im->header)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	for (size_t i = 0; i < im->nheader; i++) {
-		char *h = trim((char *)sf__csv_field(&im->csv, i));
+		char *h = sf__trim((char *)sf__csv_field(&im->csv, i));
 		for (char *p = h; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		im->header[i] = dup_trim(h);
@@ -830,7 +820,7 @@ sf_status sf_incidents_delete_file(sf_store *st, FILE *in, const char *who, long
 		if (first) {
 			first = 0;
 			for (size_t i = 0; i < c.nfields; i++)
-				if (strcasecmp(trim((char *)sf__csv_field(&c, i)),
+				if (strcasecmp(sf__trim((char *)sf__csv_field(&c, i)),
 				               "event_id_cnty") == 0)
 					col = (long)i;
 			if (col >= 0)
@@ -843,7 +833,7 @@ sf_status sf_incidents_delete_file(sf_store *st, FILE *in, const char *who, long
 			                     c.error);
 			goto out;
 		}
-		const char *id = trim((char *)sf__csv_field(&c, (size_t)col));
+		const char *id = sf__trim((char *)sf__csv_field(&c, (size_t)col));
 		if (!*id)
 			continue;
 		int found = 0;

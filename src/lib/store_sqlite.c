@@ -358,6 +358,19 @@ static void copy_old(sq *s, oldrow *o)
 	sf_strlcpy(o->a2, col_text(q, 8), sizeof o->a2);
 }
 
+/* Look up a stored incident: *found, and its roll-up fields in *o when found. */
+static sf_status find_old(sq *s, const char *id, oldrow *o, int *found, sf_error *err)
+{
+	int r;
+	*found = load_old(s, id, &r);
+	if (*found)
+		copy_old(s, o);
+	sqlite3_reset(s->old);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, err, "look up incident");
+	return SF_OK;
+}
+
 static sf_status old_deltas(sq *s, const oldrow *o, const char *status, int sign, sf_error *err)
 {
 	return add_deltas(s, o->day, o->sector, o->type, o->sub, status ? status : o->status, o->a1,
@@ -578,17 +591,11 @@ static sf_status op_delete(sf_store *st, const char *event_id, const char *who, 
 	sq *s = SQ(st);
 	sqlite3_stmt *q = NULL;
 	oldrow o;
-	int r;
 
-	*found = load_old(s, event_id, &r);
-	if (*found)
-		copy_old(s, &o);
-	sqlite3_reset(s->old);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_error(s, err, "look up incident");
-	if (!*found)
-		return SF_OK;
-	sf_status rc = exec(s, "SAVEPOINT del", err);
+	sf_status rc = find_old(s, event_id, &o, found, err);
+	if (rc != SF_OK || !*found)
+		return rc;
+	rc = exec(s, "SAVEPOINT del", err);
 	if (rc != SF_OK)
 		return rc;
 	rc = prepare(s, "DELETE FROM incidents WHERE event_id_cnty = ?1", &q, err);
@@ -845,18 +852,12 @@ static sf_status op_set_status(sf_store *st, const char *event_id, sf_incident_s
 	sq *s = SQ(st);
 	sqlite3_stmt *q = NULL;
 	oldrow o;
-	int r;
 	const char *to = sf_incident_status_str(status);
 
-	*found = load_old(s, event_id, &r);
-	if (*found)
-		copy_old(s, &o);
-	sqlite3_reset(s->old);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_error(s, err, "look up incident");
-	if (!*found)
-		return SF_OK;
-	sf_status rc = exec(s, "SAVEPOINT review", err);
+	sf_status rc = find_old(s, event_id, &o, found, err);
+	if (rc != SF_OK || !*found)
+		return rc;
+	rc = exec(s, "SAVEPOINT review", err);
 	if (rc != SF_OK)
 		return rc;
 	rc = prepare(s, "UPDATE incidents SET status = ?2 WHERE event_id_cnty = ?1", &q, err);

@@ -1,7 +1,7 @@
 /*
  * util.c - small helpers the modules share: a monotonic clock,
- * overflow-checked array allocation, and the edit distance behind every
- * "did you mean" hint.
+ * overflow-checked array allocation, trimming a field in place, and the
+ * edit distance behind every "did you mean" hint.
  */
 #include "internal.h"
 
@@ -14,6 +14,16 @@ double sf__now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+char *sf__trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
 }
 
 void *sf__mallocarray(size_t count, size_t size)
