@@ -648,6 +648,21 @@ static void bind_all(sqlite3_stmt *q, const binds *b)
 }
 
 /*
+ * Prepare the query built in sql (built_rc: the status of building it)
+ * and bind its parameters; `what` names the query in messages.
+ */
+static sf_status prepare_bound(sq *s, sf_status built_rc, const sf_buf *sql, const binds *b,
+                               const char *what, sqlite3_stmt **q, sf_error *err)
+{
+	if (built_rc != SF_OK)
+		return sf_error_set(err, built_rc, "store: query too long");
+	if (sqlite3_prepare_v2(s->db, sf_buf_str(sql), -1, q, NULL) != SQLITE_OK)
+		return db_error(s, err, what);
+	bind_all(*q, b);
+	return SF_OK;
+}
+
+/*
  * The WHERE clause of a filter over a table that has the named columns
  * (roll-ups have only some). Returns -1 when the table cannot answer.
  */
@@ -723,15 +738,9 @@ static sf_status op_query(sf_store *st, const sf_incident_filter *f, sf_incident
 		                               : " ORDER BY day, event_id_cnty");
 	if (rc == SF_OK && f->limit > 0)
 		rc = sf_buf_addf(&sql, " LIMIT %ld", f->limit);
-	if (rc != SF_OK) {
-		rc = sf_error_set(err, rc, "store: query too long");
+	rc = prepare_bound(s, rc, &sql, &b, "query incidents", &q, err);
+	if (rc != SF_OK)
 		goto out;
-	}
-	if (sqlite3_prepare_v2(s->db, sf_buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, "query incidents");
-		goto out;
-	}
-	bind_all(q, &b);
 	for (;;) {
 		int r = sqlite3_step(q);
 		if (r == SQLITE_DONE)
@@ -815,15 +824,9 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 		rc = rc ? rc : where(f, &sql, &b, 1, 0);
 		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
 	}
-	if (rc != SF_OK) {
-		rc = sf_error_set(err, rc, "store: query too long");
+	rc = prepare_bound(s, rc, &sql, &b, "aggregate incidents", &q, err);
+	if (rc != SF_OK)
 		goto out;
-	}
-	if (sqlite3_prepare_v2(s->db, sf_buf_str(&sql), -1, &q, NULL) != SQLITE_OK) {
-		rc = db_error(s, err, "aggregate incidents");
-		goto out;
-	}
-	bind_all(q, &b);
 	for (;;) {
 		int r = sqlite3_step(q);
 		if (r == SQLITE_DONE)
