@@ -4,7 +4,11 @@
 #   bench/analysis.sh [STABFORCE [SCENARIO]]
 #
 # Times, as the median of RUNS runs (default 3):
-#   1. vetoes + caveats + critical together, with -j 1 and with -j 2;
+#   1. vetoes + caveats + critical together, with -j 1 and with -j 2:
+#      a. the three commands one after the other (three baselines, three
+#         pools, each ending on its own longest case),
+#      b. `price`, the three in one run (one baseline, one pool, the
+#         largest models first);
 #   2. the shell peer: `stabforce plan` run once per case from the shell,
 #      one after another (the baseline plus every case the three analyses
 #      list; the peer plans the unedited scenario each time, which costs
@@ -76,7 +80,10 @@ shell_peer() {
 echo "scenario $SC, $ncases cases (+ baseline), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 p1=$(timeit "vetoes+caveats+critical -j 1" politics 1)
 p2=$(timeit "vetoes+caveats+critical -j 2" politics 2)
+q1=$(timeit "price (the three in one run) -j 1" "$SF" price -q -j 1 "$SC")
+q2=$(timeit "price (the three in one run) -j 2" "$SF" price -q -j 2 "$SC")
 ps=$(timeit "shell: plan once per case ($((ncases + 1)) plans)" shell_peer)
 r1=$(timeit "risk $SAMPLES samples -j 1" "$SF" risk -q -j 1 --samples "$SAMPLES" --seed "$SEED" "$SC")
 r2=$(timeit "risk $SAMPLES samples -j 2" "$SF" risk -q -j 2 --samples "$SAMPLES" --seed "$SEED" "$SC")
-awk "BEGIN { printf \"speed-up -j 2 over -j 1: politics %.2fx, risk %.2fx; -j 2 over the shell peer %.2fx\\n\", $p1 / $p2, $r1 / $r2, $ps / $p2 }" >&2
+awk "BEGIN { printf \"speed-up -j 2 over -j 1: three commands %.2fx, price %.2fx, risk %.2fx\\n\", $p1 / $p2, $q1 / $q2, $r1 / $r2 }" >&2
+awk "BEGIN { printf \"against the shell peer: three commands -j 2 %.2fx, price -j 2 %.2fx; price -j 2 against the three commands -j 1 %.2fx\\n\", $ps / $p2, $ps / $q2, $p1 / $q2 }" >&2

@@ -122,8 +122,25 @@ typedef struct sf_pricing {
  */
 sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
                          const sf_analysis_options *opts, sf_pricing **out, sf_error *err);
+/*
+ * Several analyses in one run (`stabforce price`): one baseline and one
+ * pool of workers for all their cases, the longest expected first, so two
+ * workers stay busy to the end. out[k] is what sf_pricing_run(kinds[k])
+ * gives, exactly; on failure every out[k] is NULL.
+ */
+sf_status sf_pricing_run_many(const sf_scenario *sc, const sf_pricing_kind *kinds, size_t nkinds,
+                              const sf_analysis_options *opts, sf_pricing **out, sf_error *err);
 void sf_pricing_free(sf_pricing *p);
 sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *out, sf_error *err);
+/*
+ * Several analyses of one sf_pricing_run_many: text and Markdown give the
+ * baseline once, then each analysis's tables; JSON an object with one
+ * member per analysis ("vetoes", "caveats", "critical"), each the document
+ * sf_pricing_write gives; CSV one table, the baseline row once, then every
+ * analysis's rows (the kind column tells them apart).
+ */
+sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_report_format fmt,
+                                sf_buf *out, sf_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Shopping list                                                        */

@@ -47,7 +47,8 @@ enum {
 	OPT_DB,
 	OPT_JSON_OUT,
 	OPT_CSV_OUT,
-	OPT_MD_OUT
+	OPT_MD_OUT,
+	OPT_ONLY
 };
 
 /* The extra outputs, in the order of common.also. */
@@ -371,6 +372,113 @@ int sf_cmd_caveats(int argc, char **argv)
 int sf_cmd_critical(int argc, char **argv)
 {
 	return run_pricing(argc, argv, "critical", SF_PRICING_CONTRIBUTORS, usage_critical);
+}
+
+/* ------------------------------------------------------------------ */
+/* price: vetoes, caveats and critical in one run                       */
+
+static void usage_price(FILE *f)
+{
+	fprintf(f,
+	        "usage: stabforce price [OPTIONS] SCENARIO.yaml\n\n"
+	        "'vetoes', 'caveats' and 'critical' in one run: the baseline is solved\n"
+	        "once, and every case of the three goes to one pool of workers, the\n"
+	        "largest models first, so that the workers stay busy to the end. Each\n"
+	        "table is exactly what its own command prints. json: an object with one\n"
+	        "member per analysis, each that command's document; csv: one table, the\n"
+	        "baseline row once, then every case (the kind column tells them apart).\n\n"
+	        "      --only LIST       some of vetoes,caveats,critical (comma-separated,\n"
+	        "                        always printed in that order; default all three)\n\n%s",
+	        COMMON_HELP);
+}
+
+typedef struct price_args {
+	sf_pricing_kind kinds[3];
+	size_t nkinds;
+} price_args;
+
+static int price_own(common *c, int opt, const char *arg, void *ctx)
+{
+	static const char *const name[3] = {"vetoes", "caveats", "critical"};
+	price_args *pa = ctx;
+	if (opt != OPT_ONLY) {
+		usage_price(stderr);
+		return 2;
+	}
+	int want[3] = {0, 0, 0};
+	const char *p = arg;
+	while (*p) {
+		size_t len = strcspn(p, ",");
+		int k = 0;
+		while (k < 3 && !(strlen(name[k]) == len && strncmp(p, name[k], len) == 0))
+			k++;
+		if (k == 3) {
+			fprintf(stderr,
+			        "stabforce %s: --only: '%.*s' is not one of vetoes, caveats, "
+			        "critical\n",
+			        c->cmd, (int)len, p);
+			return 2;
+		}
+		want[k] = 1;
+		p += len + (p[len] == ',');
+	}
+	pa->nkinds = 0;
+	for (int k = 0; k < 3; k++)
+		if (want[k])
+			pa->kinds[pa->nkinds++] = (sf_pricing_kind)k;
+	if (pa->nkinds == 0) {
+		fprintf(stderr, "stabforce %s: --only needs at least one analysis\n", c->cmd);
+		return 2;
+	}
+	return 0;
+}
+
+typedef struct price_result {
+	sf_pricing *p[3];
+	size_t n;
+} price_result;
+
+static sf_status write_price(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+{
+	const price_result *pr = res;
+	return sf_pricing_write_many((const sf_pricing *const *)pr->p, pr->n, rf, out, err);
+}
+
+int sf_cmd_price(int argc, char **argv)
+{
+	static const struct option extra[] = {{"only", required_argument, NULL, OPT_ONLY},
+	                                      {NULL, 0, NULL, 0}};
+	common c;
+	price_args pa = {{SF_PRICING_VETOES, SF_PRICING_CAVEATS, SF_PRICING_CONTRIBUTORS}, 3};
+	price_result res;
+	memset(&c, 0, sizeof c);
+	memset(&res, 0, sizeof res);
+	c.cmd = "price";
+	int rc = parse_common(&c, argc, argv, extra, price_own, &pa, usage_price);
+	if (rc >= 0)
+		return rc;
+	if (optind + 1 != argc) {
+		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
+		usage_price(stderr);
+		return 2;
+	}
+	sf_scenario *sc = NULL;
+	sf_error err;
+	sf_error_clear(&err);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	if (rc)
+		goto out;
+	if (sf_pricing_run_many(sc, pa.kinds, pa.nkinds, &c.ao, res.p, &err) != SF_OK) {
+		rc = sf_cli_error(c.cmd, &err);
+		goto out;
+	}
+	res.n = pa.nkinds;
+	rc = emit(&c, write_price, &res);
+out:
+	for (size_t k = 0; k < 3; k++)
+		sf_pricing_free(res.p[k]);
+	sf_scenario_free(sc);
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -23,6 +23,7 @@ static const struct command commands[] = {
         {"vetoes", sf_cmd_vetoes, "price of every veto (each lifted alone)"},
         {"caveats", sf_cmd_caveats, "price of every caveat of every pledge"},
         {"critical", sf_cmd_critical, "what losing each contributor costs"},
+        {"price", sf_cmd_price, "vetoes, caveats and critical in one run"},
         {"shopping", sf_cmd_shopping, "what to ask contributors for"},
         {"risk", sf_cmd_risk, "how likely the force is complete, pledges uncertain"},
         {"whatif", sf_cmd_whatif, "plan an edited scenario and compare"},

@@ -110,12 +110,27 @@ static void many_name(void *vctx, size_t job, char *buf, size_t n)
 	sf_strlcpy(buf, c->names && c->names[job] ? c->names[job] : "", n);
 }
 
+/* Job order for sf__plan_many: the heaviest estimate first, then by index. */
+typedef struct weighted_job {
+	double w;
+	size_t job;
+} weighted_job;
+
+static int cmp_weight(const void *va, const void *vb)
+{
+	const weighted_job *a = va, *b = vb;
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	return a->job < b->job ? -1 : a->job > b->job;
+}
+
 sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names, size_t n,
                         const sf_analysis_options *opts, const sf_plan_options *per_case,
-                        sf_plan **plans, sf_error *err)
+                        const double *weight, sf_plan **plans, sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf__job_result *res = NULL;
+	size_t *order = NULL;
 	many_ctx c;
 	c.scs = scs;
 	c.names = names;
@@ -129,6 +144,22 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 	res = calloc(n, sizeof *res);
 	if (!res)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	if (weight) {
+		weighted_job *wj = sf__mallocarray(n, sizeof *wj);
+		order = sf__mallocarray(n, sizeof *order);
+		if (!wj || !order) {
+			free(wj);
+			free(order);
+			free(res);
+			return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < n; i++)
+			wj[i] = (weighted_job){weight[i], i};
+		qsort(wj, n, sizeof *wj, cmp_weight);
+		for (size_t i = 0; i < n; i++)
+			order[i] = wj[i].job;
+		free(wj);
+	}
 
 	sf__workers_spec spec;
 	memset(&spec, 0, sizeof spec);
@@ -139,6 +170,7 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 	spec.ctx = &c;
 	spec.progress = opts->progress;
 	spec.progress_ctx = opts->progress_ctx;
+	spec.order = order;
 	rc = sf__workers_run(&spec, res, err);
 	if (rc != SF_OK)
 		goto out;
@@ -187,6 +219,7 @@ out:
 		}
 	sf__job_results_release(res, n);
 	free(res);
+	free(order);
 	return rc;
 }
 
@@ -202,7 +235,7 @@ sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_anal
 	else
 		sf_analysis_options_init(&o);
 	*pa = *pb = NULL;
-	sf_status rc = sf__plan_many(scs, names, 2, &o, NULL, plans, err);
+	sf_status rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
 	if (rc != SF_OK)
 		return rc;
 	*pa = plans[0];
@@ -519,6 +552,22 @@ static void case_label(const sf_scenario *sc, const case_def *cd, sf_price *pr)
 	}
 }
 
+/* 1 when the case's edit may change where pledge p has columns. */
+static int touches(const sf_scenario *sc, const case_def *cd, size_t p)
+{
+	switch (cd->kind) {
+	case SF_CASE_LIFT_TASK_CAVEAT:
+	case SF_CASE_LIFT_LOC_CAVEAT:
+		return p == cd->index;
+	case SF_CASE_LIFT_VETO:
+	case SF_CASE_HARDEN_VETO:
+		return sc->pledges[p].contributor == sc->vetoes[cd->index].contributor;
+	case SF_CASE_DROP_CONTRIBUTOR:
+		return sc->pledges[p].contributor == cd->index;
+	}
+	return 0;
+}
+
 /*
  * 1 when the case's edit leaves the model unchanged: every x column of the
  * pledges it touches exists in the clone exactly where it exists in the
@@ -528,18 +577,9 @@ static void case_label(const sf_scenario *sc, const case_def *cd, sf_price *pr)
  */
 static int same_model(const sf_scenario *a, const sf_scenario *b, const case_def *cd)
 {
-	size_t c = 0;
-	if (cd->kind == SF_CASE_LIFT_VETO || cd->kind == SF_CASE_HARDEN_VETO)
-		c = a->vetoes[cd->index].contributor;
-	else if (cd->kind == SF_CASE_DROP_CONTRIBUTOR)
-		c = cd->index;
 	for (size_t p = 0; p < a->npledges; p++) {
-		if (cd->kind == SF_CASE_LIFT_TASK_CAVEAT || cd->kind == SF_CASE_LIFT_LOC_CAVEAT) {
-			if (p != cd->index)
-				continue;
-		} else if (a->pledges[p].contributor != c) {
+		if (!touches(a, cd, p))
 			continue;
-		}
 		for (size_t l = 0; l < SF_NLOC(a); l++)
 			for (size_t t = 0; t < a->ntasks; t++)
 				for (int m = 1; m <= a->months; m++)
@@ -617,31 +657,87 @@ void sf_pricing_free(sf_pricing *p)
 	free(p);
 }
 
-sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
-                         const sf_analysis_options *opts, sf_pricing **out, sf_error *err)
+/* x columns of pledge p over all months (the model builder's existence rule). */
+static double pledge_columns(const sf_scenario *sc, size_t p)
 {
-	sf_status rc;
+	double n = 0;
+	for (size_t l = 0; l < SF_NLOC(sc); l++)
+		for (size_t t = 0; t < sc->ntasks; t++)
+			for (int m = 1; m <= sc->months; m++)
+				n += sf__x_exists(sc, p, l, t, m);
+	return n;
+}
+
+/*
+ * An estimate of a case's solve time for the job order: the x columns of
+ * its model, the baseline's plus those its edit adds or removes (only the
+ * pledges the edit touches are counted again). Lifting a veto that opens
+ * every sector to a large contributor makes the longest solve; it is
+ * handed out first.
+ */
+static double case_weight(const sf_scenario *a, const sf_scenario *b, const case_def *cd,
+                          double base)
+{
+	double w = base;
+	for (size_t p = 0; p < a->npledges; p++)
+		if (touches(a, cd, p))
+			w += pledge_columns(b, p) - pledge_columns(a, p);
+	return w;
+}
+
+sf_status sf_pricing_run_many(const sf_scenario *sc, const sf_pricing_kind *kinds, size_t nkinds,
+                              const sf_analysis_options *opts, sf_pricing **out, sf_error *err)
+{
+	sf_status rc = SF_OK;
 	case_def *cases = NULL;
-	size_t ncases = 0, n = 0;
+	size_t ncases = 0, n = 0, *first = NULL;
 	const sf_scenario **scs = NULL;
 	sf_scenario **clones = NULL;
 	char(*names)[200] = NULL;
 	const char **namep = NULL;
 	sf_plan **plans = NULL;
 	size_t *slot = NULL, nsolve = 1;
-	sf_pricing *pr = NULL;
+	double *weight = NULL, base = 0;
+	sf_pricing **prs = NULL;
 	sf_analysis_options o;
 	double t0 = sf__now();
 
-	*out = NULL;
+	for (size_t k = 0; k < nkinds; k++)
+		out[k] = NULL;
 	if (opts)
 		o = *opts;
 	else
 		sf_analysis_options_init(&o);
 	o.plan.stage1_only = 0;
-	rc = list_cases(sc, kind, &cases, &ncases, err);
-	if (rc != SF_OK)
-		return rc;
+
+	/* Every kind's cases, one after the other; first[k] is where kind k's begin. */
+	first = calloc(nkinds + 1, sizeof *first);
+	prs = calloc(nkinds ? nkinds : 1, sizeof *prs);
+	if (!first || !prs) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < nkinds; k++) {
+		case_def *kc = NULL;
+		size_t nk = 0;
+		rc = list_cases(sc, kinds[k], &kc, &nk, err);
+		if (rc != SF_OK)
+			goto out;
+		case_def *grown = realloc(cases, (ncases + nk + 1) * sizeof *cases);
+		if (!grown) {
+			free(kc);
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		cases = grown;
+		if (nk)
+			memcpy(cases + ncases, kc, nk * sizeof *kc);
+		free(kc);
+		first[k] = ncases;
+		ncases += nk;
+	}
+	first[nkinds] = ncases;
+
 	n = ncases + 1;
 	slot = calloc(n, sizeof *slot);
 	scs = calloc(n, sizeof *scs);
@@ -649,85 +745,102 @@ sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
 	names = calloc(n, sizeof *names);
 	namep = calloc(n, sizeof *namep);
 	plans = calloc(n, sizeof *plans);
-	pr = calloc(1, sizeof *pr);
-	if (!slot || !scs || !clones || !names || !namep || !plans || !pr) {
+	weight = calloc(n, sizeof *weight);
+	if (!slot || !scs || !clones || !names || !namep || !plans || !weight) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 		goto out;
 	}
-	pr->scenario = sc;
-	pr->kind = kind;
-	pr->jobs = sf__analysis_jobs(&o);
-	pr->rows = calloc(ncases ? ncases : 1, sizeof *pr->rows);
-	if (!pr->rows) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	pr->nrows = ncases;
-	scs[0] = sc;
-	sf_strlcpy(names[0], "baseline", sizeof names[0]);
-	namep[0] = names[0];
-	for (size_t i = 0; i < ncases; i++) {
-		sf_price *row = &pr->rows[i];
-		row->kind = cases[i].kind;
-		row->index = cases[i].index;
-		case_label(sc, &cases[i], row);
-		row->d_task = calloc(sc->ntasks ? sc->ntasks : 1, sizeof *row->d_task);
-		if (!row->d_task) {
+	for (size_t k = 0; k < nkinds; k++) {
+		sf_pricing *pr = prs[k] = calloc(1, sizeof *pr);
+		size_t nk = first[k + 1] - first[k];
+		if (!pr || !(pr->rows = calloc(nk ? nk : 1, sizeof *pr->rows))) {
 			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 			goto out;
 		}
-		rc = sf_scenario_clone(sc, &clones[i + 1], err);
-		if (rc != SF_OK)
-			goto out;
-		apply_case(clones[i + 1], &cases[i]);
-		if (same_model(sc, clones[i + 1], &cases[i])) {
-			slot[i] = (size_t)-1; /* the baseline's plan */
-			continue;
+		pr->scenario = sc;
+		pr->kind = kinds[k];
+		pr->jobs = sf__analysis_jobs(&o);
+		pr->nrows = nk;
+	}
+	for (size_t p = 0; p < sc->npledges; p++)
+		base += pledge_columns(sc, p);
+	scs[0] = sc;
+	weight[0] = base;
+	sf_strlcpy(names[0], "baseline", sizeof names[0]);
+	namep[0] = names[0];
+	for (size_t k = 0; k < nkinds; k++) {
+		for (size_t i = first[k]; i < first[k + 1]; i++) {
+			sf_price *row = &prs[k]->rows[i - first[k]];
+			row->kind = cases[i].kind;
+			row->index = cases[i].index;
+			case_label(sc, &cases[i], row);
+			row->d_task = calloc(sc->ntasks ? sc->ntasks : 1, sizeof *row->d_task);
+			if (!row->d_task) {
+				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			rc = sf_scenario_clone(sc, &clones[i + 1], err);
+			if (rc != SF_OK)
+				goto out;
+			apply_case(clones[i + 1], &cases[i]);
+			if (same_model(sc, clones[i + 1], &cases[i])) {
+				slot[i] = (size_t)-1; /* the baseline's plan */
+				continue;
+			}
+			slot[i] = nsolve;
+			scs[nsolve] = clones[i + 1];
+			weight[nsolve] = case_weight(sc, clones[i + 1], &cases[i], base);
+			sf_snprintf(names[nsolve], sizeof names[nsolve], "%s %s",
+			            case_verb(cases[i].kind), row->label);
+			namep[nsolve] = names[nsolve];
+			nsolve++;
 		}
-		slot[i] = nsolve;
-		scs[nsolve] = clones[i + 1];
-		sf_snprintf(names[nsolve], sizeof names[nsolve], "%s %s", case_verb(cases[i].kind),
-		            row->label);
-		namep[nsolve] = names[nsolve];
-		nsolve++;
 	}
 
-	rc = sf__plan_many(scs, namep, nsolve, &o, NULL, plans, err);
+	rc = sf__plan_many(scs, namep, nsolve, &o, NULL, weight, plans, err);
 	if (rc != SF_OK)
 		goto out;
 
-	rc = sf_outcome_from_plan(plans[0], &pr->baseline, err);
-	if (rc != SF_OK)
-		goto out;
-	for (size_t i = 0; i < ncases; i++) {
-		sf_price *row = &pr->rows[i];
-		if (slot[i] == (size_t)-1)
-			rc = outcome_copy(sc, &pr->baseline, &row->outcome, err);
-		else
-			rc = sf_outcome_from_plan(plans[slot[i]], &row->outcome, err);
+	for (size_t k = 0; k < nkinds; k++) {
+		sf_pricing *pr = prs[k];
+		rc = sf_outcome_from_plan(plans[0], &pr->baseline, err);
 		if (rc != SF_OK)
 			goto out;
-		row->d_z1 = row->outcome.z1 - pr->baseline.z1;
-		row->d_cost = row->outcome.cost - pr->baseline.cost;
-		row->d_personnel_pm = row->outcome.personnel_pm - pr->baseline.personnel_pm;
-		row->d_foc =
-		        foc_key(sc, row->outcome.foc_month) - foc_key(sc, pr->baseline.foc_month);
-		for (size_t t = 0; t < sc->ntasks; t++)
-			row->d_task[t] =
-			        row->outcome.task_shortfall[t] - pr->baseline.task_shortfall[t];
-		if (row->kind == SF_CASE_HARDEN_VETO)
-			row->used_pm = veto_usage(plans[0], &sc->vetoes[row->index]);
+		for (size_t i = first[k]; i < first[k + 1]; i++) {
+			sf_price *row = &pr->rows[i - first[k]];
+			if (slot[i] == (size_t)-1)
+				rc = outcome_copy(sc, &pr->baseline, &row->outcome, err);
+			else
+				rc = sf_outcome_from_plan(plans[slot[i]], &row->outcome, err);
+			if (rc != SF_OK)
+				goto out;
+			row->d_z1 = row->outcome.z1 - pr->baseline.z1;
+			row->d_cost = row->outcome.cost - pr->baseline.cost;
+			row->d_personnel_pm = row->outcome.personnel_pm - pr->baseline.personnel_pm;
+			row->d_foc = foc_key(sc, row->outcome.foc_month) -
+			             foc_key(sc, pr->baseline.foc_month);
+			for (size_t t = 0; t < sc->ntasks; t++)
+				row->d_task[t] = row->outcome.task_shortfall[t] -
+				                 pr->baseline.task_shortfall[t];
+			if (row->kind == SF_CASE_HARDEN_VETO)
+				row->used_pm = veto_usage(plans[0], &sc->vetoes[row->index]);
+		}
+		qsort(pr->rows, pr->nrows, sizeof *pr->rows, cmp_price);
 	}
-	qsort(pr->rows, pr->nrows, sizeof *pr->rows, cmp_price);
-	pr->seconds = sf__now() - t0;
-	*out = pr;
-	pr = NULL;
+	for (size_t k = 0; k < nkinds; k++) {
+		prs[k]->seconds = sf__now() - t0;
+		out[k] = prs[k];
+		prs[k] = NULL;
+	}
 out:
 	for (size_t i = 0; plans && i < n; i++)
 		sf_plan_free(plans[i]);
 	for (size_t i = 0; clones && i < n; i++)
 		sf_scenario_free(clones[i]);
-	sf_pricing_free(pr);
+	for (size_t k = 0; prs && k < nkinds; k++)
+		sf_pricing_free(prs[k]);
+	free(prs);
+	free(first);
 	free(cases);
 	free(slot);
 	free(scs);
@@ -735,7 +848,14 @@ out:
 	free(names);
 	free(namep);
 	free(plans);
+	free(weight);
 	return rc;
+}
+
+sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
+                         const sf_analysis_options *opts, sf_pricing **out, sf_error *err)
+{
+	return sf_pricing_run_many(sc, &kind, 1, opts, out, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -846,12 +966,55 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out)
 	return SF_OK;
 }
 
-static sf_status pricing_csv(const sf_pricing *p, sf_buf *out)
+/* One CSV row: a case (r) or, with r NULL, the baseline (o). */
+static sf_status csv_row(sf_table *t, const sf_scenario *sc, const sf_price *r, const sf_outcome *o)
 {
-	const sf_scenario *sc = p->scenario;
+	char foc[16];
+	sf_status rc = sf_table_begin_row(t);
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, r ? sf_case_kind_str(r->kind) : "baseline");
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, r ? r->label : "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, r ? r->detail : "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->z1));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_z1) : 0.0);
+	if (rc == SF_OK)
+		rc = o->foc_month ? sf_table_add_cellf(t, "%d", o->foc_month)
+		                  : sf_table_add_cell(t, "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(
+		        t, o->foc_month ? sf_scenario_month_label(sc, o->foc_month, foc, sizeof foc)
+		                        : "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%d", r ? r->d_foc : 0);
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->personnel_pm));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_personnel_pm) : 0.0);
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->cost));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_cost) : 0.0);
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->used_pm) : 0.0);
+	for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_task[k]) : 0.0);
+	return rc;
+}
+
+/*
+ * The CSV of one or more analyses of the same run (same baseline): the
+ * baseline row once, then each analysis's rows; the kind column tells
+ * them apart.
+ */
+static sf_status pricing_csv(const sf_pricing *const *ps, size_t np, sf_buf *out)
+{
+	const sf_scenario *sc = ps[0]->scenario;
 	sf_table *t = sf_table_new();
 	sf_status rc = SF_OK;
-	char foc[16];
 	if (!t)
 		return SF_ERR_NOMEM;
 	static const char *const cols[] = {
@@ -865,50 +1028,19 @@ static sf_status pricing_csv(const sf_pricing *p, sf_buf *out)
 		sf_snprintf(h, sizeof h, "d_%s", sc->tasks[k].id);
 		rc = sf_table_add_column(t, h, SF_ALIGN_LEFT);
 	}
-	for (size_t i = 0; rc == SF_OK && i <= p->nrows; i++) {
-		const sf_price *r = i ? &p->rows[i - 1] : NULL;
-		const sf_outcome *o = r ? &r->outcome : &p->baseline;
-		rc = sf_table_begin_row(t);
-		if (rc == SF_OK)
-			rc = sf_table_add_cell(t, r ? sf_case_kind_str(r->kind) : "baseline");
-		if (rc == SF_OK)
-			rc = sf_table_add_cell(t, r ? r->label : "");
-		if (rc == SF_OK)
-			rc = sf_table_add_cell(t, r ? r->detail : "");
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->z1));
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_z1) : 0.0);
-		if (rc == SF_OK)
-			rc = o->foc_month ? sf_table_add_cellf(t, "%d", o->foc_month)
-			                  : sf_table_add_cell(t, "");
-		if (rc == SF_OK)
-			rc = sf_table_add_cell(
-			        t, o->foc_month ? sf_scenario_month_label(sc, o->foc_month, foc,
-			                                                  sizeof foc)
-			                        : "");
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%d", r ? r->d_foc : 0);
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->personnel_pm));
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_personnel_pm) : 0.0);
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->cost));
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_cost) : 0.0);
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->used_pm) : 0.0);
-		for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
-			rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_task[k]) : 0.0);
-	}
+	if (rc == SF_OK)
+		rc = csv_row(t, sc, NULL, &ps[0]->baseline);
+	for (size_t k = 0; k < np; k++)
+		for (size_t i = 0; rc == SF_OK && i < ps[k]->nrows; i++)
+			rc = csv_row(t, sc, &ps[k]->rows[i], &ps[k]->rows[i].outcome);
 	if (rc == SF_OK)
 		rc = sf_table_write_csv(t, out);
 	sf_table_free(t);
 	return rc;
 }
 
-static sf_status pricing_json(const sf_pricing *p, sf_buf *out, sf_error *err)
+/* The JSON document of one analysis (docs/output.md). */
+static json_t *pricing_json(const sf_pricing *p)
 {
 	const sf_scenario *sc = p->scenario;
 	json_t *cases = json_array();
@@ -951,25 +1083,21 @@ static sf_status pricing_json(const sf_pricing *p, sf_buf *out, sf_error *err)
 	        json_pack("{s:s, s:s, s:o, s:o, s:o}", "stabforce_version", STABFORCE_VERSION,
 	                  "analysis", pricing_name(p->kind), "scenario", sf__json_scenario(sc),
 	                  "baseline", sf__json_outcome(sc, &p->baseline), "cases", cases);
-	return sf__json_write(root, out, err);
+	return root;
 }
 
-sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *out, sf_error *err)
+/* Text or Markdown of one analysis; the baseline line only when with_baseline. */
+static sf_status pricing_text(const sf_pricing *p, sf_report_format fmt, int with_baseline,
+                              sf_buf *out, sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf_table *t = NULL;
-	if (fmt == SF_REPORT_JSON)
-		return pricing_json(p, out, err);
-	if (fmt == SF_REPORT_CSV) {
-		rc = pricing_csv(p, out);
-		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
-	}
 	if (fmt == SF_REPORT_MD) {
 		static const char *const title[] = {"Price of each veto", "Price of each caveat",
 		                                    "Critical contributors"};
 		rc = sf_buf_addf(out, "## %s\n\n", title[p->kind]);
 	}
-	if (rc == SF_OK)
+	if (rc == SF_OK && with_baseline)
 		rc = baseline_line(p->scenario, &p->baseline, fmt, out);
 	for (int soft = 0; rc == SF_OK && soft <= (p->kind == SF_PRICING_VETOES); soft++) {
 		const char *heading;
@@ -1011,5 +1139,42 @@ sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *ou
 	}
 	if (rc != SF_OK)
 		return sf_error_set(err, rc, "out of memory writing a table");
+	return SF_OK;
+}
+
+sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *out, sf_error *err)
+{
+	return sf_pricing_write_many(&p, 1, fmt, out, err);
+}
+
+sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_report_format fmt,
+                                sf_buf *out, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	if (n == 0)
+		return sf_error_set(err, SF_ERR_USAGE, "no analysis to write");
+	if (fmt == SF_REPORT_JSON) {
+		if (n == 1)
+			return sf__json_write(pricing_json(ps[0]), out, err);
+		json_t *root = json_object();
+		for (size_t k = 0; k < n; k++)
+			json_object_set_new(root, pricing_name(ps[k]->kind), pricing_json(ps[k]));
+		return sf__json_write(root, out, err);
+	}
+	if (fmt == SF_REPORT_CSV) {
+		rc = pricing_csv(ps, n, out);
+		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
+	}
+	/* One analysis: the baseline under its title; several: it once, first. */
+	if (n > 1) {
+		rc = baseline_line(ps[0]->scenario, &ps[0]->baseline, fmt, out);
+		if (rc != SF_OK)
+			return sf_error_set(err, rc, "out of memory writing a table");
+	}
+	for (size_t k = 0; k < n; k++) {
+		rc = pricing_text(ps[k], fmt, n == 1, out, err);
+		if (rc != SF_OK)
+			return rc;
+	}
 	return SF_OK;
 }

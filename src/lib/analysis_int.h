@@ -18,11 +18,14 @@
  * sf_plan_from_rows on the same scenario, so plans[i] is the plan
  * sf_plan_solve(scs[i]) gives in-process. names[i] (may be NULL) names
  * case i in messages. per_case, when not NULL, gives each case its own plan
- * options instead of opts->plan. On failure every plans[i] is NULL.
+ * options instead of opts->plan. weight, when not NULL, estimates each
+ * case's solve time (any unit): the cases are handed to the workers
+ * heaviest first, so that no worker is left alone on a long case at the
+ * end; the results do not depend on it. On failure every plans[i] is NULL.
  */
 sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names, size_t n,
                         const sf_analysis_options *opts, const sf_plan_options *per_case,
-                        sf_plan **plans, sf_error *err);
+                        const double *weight, sf_plan **plans, sf_error *err);
 
 /* Workers to use for opts (jobs, or the number of cores). */
 int sf__analysis_jobs(const sf_analysis_options *opts);

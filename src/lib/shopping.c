@@ -353,7 +353,7 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 		goto out;
 	const sf_scenario *scs[2] = {sc, virt};
 	const char *names[2] = {"pledges as they are", "pledges and requested units"};
-	rc = sf__plan_many(scs, names, 2, &o, NULL, plans, err);
+	rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
 	if (rc != SF_OK)
 		goto out;
 	/* the plan with requests, costed at real prices */

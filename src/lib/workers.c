@@ -332,8 +332,9 @@ sf_status sf__workers_run(const sf__workers_spec *spec, sf__job_result *results,
 	size_t next = 0, done = 0;
 	char label[320], how[128];
 	for (int i = 0; i < n && next < spec->njobs; i++) {
-		if (send_job(&ws[i], next) != 0) {
-			job_label(spec, next, label, sizeof label);
+		size_t job = spec->order ? spec->order[next] : next;
+		if (send_job(&ws[i], job) != 0) {
+			job_label(spec, job, label, sizeof label);
 			rc = sf_error_set(err, SF_ERR_WORKER,
 			                  "worker %d (pid %ld) is gone before %s", i + 1,
 			                  (long)ws[i].pid, label);
@@ -407,8 +408,9 @@ sf_status sf__workers_run(const sf__workers_spec *spec, sf__job_result *results,
 				goto fail;
 			}
 			if (w->job < 0 && next < spec->njobs) {
-				if (send_job(w, next) != 0) {
-					job_label(spec, next, label, sizeof label);
+				size_t job = spec->order ? spec->order[next] : next;
+				if (send_job(w, job) != 0) {
+					job_label(spec, job, label, sizeof label);
 					rc = sf_error_set(err, SF_ERR_WORKER,
 					                  "worker %d (pid %ld) is gone before %s",
 					                  i + 1, (long)w->pid, label);

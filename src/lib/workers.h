@@ -4,7 +4,8 @@
  * CBC is not reentrant, so the analyses (vetoes, caveats, criticality,
  * shopping, risk) solve their independent cases in worker processes, not
  * threads. sf__workers_run() forks N workers, hands out job indices one at a
- * time to whichever worker is idle (so a slow case does not hold up the
+ * time (in index order, or in the order the caller gives, longest first)
+ * to whichever worker is idle (so a slow case does not hold up the
  * others), and collects each job's result record, stored by job index: the
  * results, and therefore every output built from them, do not depend on the
  * number of workers or on which worker ran which job.
@@ -61,6 +62,10 @@ typedef struct sf__workers_spec {
 	sf__progress_fn progress; /* may be NULL */
 	void *ctx;                /* passed to run, name (in either process) and progress */
 	void *progress_ctx;
+	/* may be NULL: jobs are handed out in index order. Otherwise a
+	 * permutation of 0..njobs-1, the order to hand them out in (longest
+	 * first keeps the last worker from finishing alone on a long job). */
+	const size_t *order;
 } sf__workers_spec;
 
 /* The default worker count: sysconf(_SC_NPROCESSORS_ONLN), at least 1. */

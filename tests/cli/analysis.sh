@@ -135,10 +135,47 @@ expect "$T/critical.json" cases.0.delta.z1 40
 expect "$T/critical.json" cases.1.case AAA
 expect "$T/critical.json" cases.1.delta.z1 20
 
+# ---- 1. price: the three in one run ----------------------------------------
+# One analysis alone is byte for byte what its own command prints.
+for a in vetoes caveats critical; do
+	"$STABFORCE" price -q -j 2 --only $a --format json "$P" >"$T/price-$a.json" 2>"$T/err" ||
+		fail "price --only $a: $(cat "$T/err")"
+	cmp -s "$T/price-$a.json" "$T/$a.json" || fail "price --only $a differs from $a"
+done
+# All three: one member each, with that command's baseline and cases.
+"$STABFORCE" price -q -j 2 --format json "$P" >"$T/price.json" 2>"$T/err" ||
+	fail "price: $(cat "$T/err")"
+for a in vetoes caveats critical; do
+	expect "$T/price.json" "$a.analysis" "$a"
+	expect "$T/price.json" "$a.baseline.z1" 20
+	i=0
+	while c=$("$JGET" "$T/$a.json" "cases.$i.case" 2>/dev/null); do
+		expect "$T/price.json" "$a.cases.$i.case" "$c"
+		expect "$T/price.json" "$a.cases.$i.delta.z1" "$("$JGET" "$T/$a.json" "cases.$i.delta.z1")"
+		expect "$T/price.json" "$a.cases.$i.delta.cost" "$("$JGET" "$T/$a.json" "cases.$i.delta.cost")"
+		i=$((i + 1))
+	done
+	"$JGET" "$T/price.json" "$a.cases.$i.case" >/dev/null 2>&1 && fail "price: $a has more cases than '$a'"
+done
+# CSV: the header, the baseline row once, then every case of the three.
+"$STABFORCE" price -q --format csv "$P" >"$T/price.csv" 2>"$T/err" || fail "price csv: $(cat "$T/err")"
+want=2
+for a in vetoes caveats critical; do
+	"$STABFORCE" $a -q --format csv "$P" >"$T/$a.csv" 2>"$T/err" || fail "$a csv: $(cat "$T/err")"
+	grep -v '^kind,\|^baseline,' "$T/$a.csv" >>"$T/cases.csv"
+	want=$((want + $(wc -l <"$T/$a.csv") - 2))
+done
+[ "$(wc -l <"$T/price.csv")" = "$want" ] || fail "price csv: $(wc -l <"$T/price.csv") lines, expected $want"
+[ "$(grep -c '^baseline,' "$T/price.csv")" = 1 ] || fail "price csv: not one baseline row"
+tail -n +3 "$T/price.csv" | cmp -s - "$T/cases.csv" || fail "price csv: the cases differ from the three commands'"
+# A bad --only is a usage error.
+"$STABFORCE" price --only vetoes,foo "$P" >/dev/null 2>"$T/err" && fail "price --only foo was accepted"
+grep -q "'foo' is not one of vetoes, caveats, critical" "$T/err" || fail "price --only foo: $(cat "$T/err")"
+
 # ---- 2. -j 1 and -j 2 give the same bytes -----------------------------------
 U=$CASES/uncertain/scenario.yaml
 G=$CASES/gap/scenario.yaml
-for args in "vetoes $P" "caveats $P" "critical $P" "shopping $G" \
+for args in "vetoes $P" "caveats $P" "critical $P" "price $P" "shopping $G" \
 	"risk --samples 60 --seed 7 $U" "whatif --lift-veto ISR:CCC $P"; do
 	fmts="text json csv"
 	# whatif's text and json include the plan, with its solve times
