@@ -18,6 +18,11 @@
  * but in-sector personnel raise the share cap's denominator, so they can
  * matter in stage 1 (and cost money in stage 2, which removes them).
  *
+ * Stage-1 month models (spec->strengthen) also get valid inequalities
+ * that remove fractional plans and no integer one: the convex hull of each
+ * national cap and the rounding of each coverage row (add_cap_hull and
+ * the ROUND rows below; docs/model.md). The export never has them.
+ *
  * The existence rules, requirements, soft-veto penalties and the stage-2
  * tolerance are defined once here and used by plan.c as well.
  */
@@ -290,6 +295,200 @@ int sf__model_xcol(const sf__model *md, size_t p, size_t l, size_t t, int m)
 	                (size_t)(m - 1)];
 }
 
+/*
+ * The convex hull of a national cap (stage 1, valid inequalities).
+ *
+ * A cap is a knapsack over the contributor's pledges: sum_p P_p n_p <=
+ * cap, n_p the integer units of pledge p deployed in the month. Its LP
+ * relaxation lets the solver deploy 4.67 units of 450 under a cap of
+ * 2100; branch and bound then spends most of its time on such fractions
+ * (UN-sized months did not prove in minutes). The set of integer n
+ * under the cap is down-closed (fewer units always fit), so its convex
+ * hull is {n : n <= sum_k lambda_k v_k, sum_k lambda_k <= 1, lambda >= 0}
+ * over its maximal points v_k (no pledge can add one unit). Adding that
+ * description (continuous lambda, one row per pledge) cuts off every
+ * fraction the cap forbids and nothing else: the integer plans are
+ * exactly those of the model. A contributor with more than
+ * CAP_HULL_MAX_PATTERNS maximal points keeps its cap row alone.
+ */
+#define CAP_HULL_MAX_PATTERNS 256
+#define CAP_HULL_MAX_STEPS 200000
+
+typedef struct cap_enum {
+	int n;           /* pledges */
+	const double *P; /* [n] personnel per unit */
+	const int *U;    /* [n] most units of each */
+	double cap;      /* the cap */
+	int *v;          /* [n] the point being built */
+	int *pat;        /* [CAP_HULL_MAX_PATTERNS][n] maximal points found */
+	int npat;
+	long steps;
+	int overflow;
+} cap_enum;
+
+/* Depth-first over v[i..n-1] with `used` personnel taken by v[0..i-1]. */
+static void cap_enum_rec(cap_enum *e, int i, double used)
+{
+	if (e->overflow || ++e->steps > CAP_HULL_MAX_STEPS) {
+		e->overflow = 1;
+		return;
+	}
+	if (i == e->n) {
+		/* Maximal: no pledge can take one more unit. */
+		for (int k = 0; k < e->n; k++)
+			if (e->v[k] < e->U[k] && used + e->P[k] <= e->cap + 1e-9)
+				return;
+		if (e->npat == CAP_HULL_MAX_PATTERNS) {
+			e->overflow = 1;
+			return;
+		}
+		memcpy(e->pat + (size_t)e->npat * (size_t)e->n, e->v, (size_t)e->n * sizeof(int));
+		e->npat++;
+		return;
+	}
+	for (int x = e->U[i]; x >= 0; x--) {
+		if (used + x * e->P[i] > e->cap + 1e-9)
+			continue;
+		e->v[i] = x;
+		cap_enum_rec(e, i + 1, used + x * e->P[i]);
+	}
+}
+
+/* Add contributor c's cap hull for month m; 0 (also when it is skipped) or -1 out of memory. */
+static int add_cap_hull(sf__model *md, const sf_scenario *sc, size_t c, int m)
+{
+	const size_t np = sc->npledges, nl = SF_NLOC(sc), nt = sc->ntasks;
+	size_t *pl = sf__mallocarray(np + 1, sizeof(size_t));
+	double *P = sf__mallocarray(np + 1, sizeof(double));
+	int *U = sf__mallocarray(np + 1, sizeof(int));
+	int *v = sf__mallocarray(np + 1, sizeof(int));
+	int *pat = sf__mallocarray((size_t)CAP_HULL_MAX_PATTERNS * (np + 1), sizeof(int));
+	int n = 0, rc = -1, lam0 = 0;
+	double cap = sc->contributors[c].cap;
+
+	if (!pl || !P || !U || !v || !pat)
+		goto out;
+	for (size_t p = 0; p < np; p++) {
+		int any = 0;
+		if (sc->pledges[p].contributor != c)
+			continue;
+		for (size_t l = 0; l < nl && !any; l++)
+			for (size_t t = 0; t < nt && !any; t++)
+				any = sf__model_xcol(md, p, l, t, m) >= 0;
+		if (!any)
+			continue;
+		pl[n] = p;
+		P[n] = sc->unit_types[sc->pledges[p].unit].personnel;
+		U[n] = sc->pledges[p].count;
+		if (P[n] > 0 && cap / P[n] < U[n])
+			U[n] = cap < 0 ? 0 : (int)floor(cap / P[n] + 1e-9);
+		n++;
+	}
+	cap_enum e = {n, P, U, cap, v, pat, 0, 0, 0};
+	if (n > 0)
+		cap_enum_rec(&e, 0, 0);
+	rc = 0;
+	if (n == 0 || e.overflow || e.npat <= 1)
+		goto out; /* nothing to add, or too many points: the cap row alone */
+	lam0 = md->ncols;
+	for (int k = 0; k < e.npat; k++)
+		if (add_col(md, SF__COL_LAMBDA, m, (int)c, k, -1, 0, 1, 0, 0) < 0)
+			goto fail;
+	if (begin_row(md, SF__ROW_CAPCVX, m, (int)c, -1, -1, 'L', 1) < 0)
+		goto fail;
+	for (int k = 0; k < e.npat; k++)
+		if (add_nz(md, lam0 + k, 1.0) < 0)
+			goto fail;
+	for (int i = 0; i < n; i++) {
+		if (begin_row(md, SF__ROW_CAPHULL, m, (int)c, (int)pl[i], -1, 'L', 0) < 0)
+			goto fail;
+		for (size_t l = 0; l < nl; l++)
+			for (size_t t = 0; t < nt; t++) {
+				int j = sf__model_xcol(md, pl[i], l, t, m);
+				if (j >= 0 && add_nz(md, j, 1.0) < 0)
+					goto fail;
+			}
+		for (int k = 0; k < e.npat; k++)
+			if (add_nz(md, lam0 + k, -(double)pat[(size_t)k * (size_t)n + (size_t)i]) <
+			    0)
+				goto fail;
+	}
+	goto out;
+fail:
+	rc = -1;
+out:
+	free(pl);
+	free(P);
+	free(U);
+	free(v);
+	free(pat);
+	return rc;
+}
+
+/*
+ * Coverage rounding (stage 1, valid inequalities).
+ *
+ * In a cell (task t, location l) the coverage is sum_u K_ut z_u with z
+ * integer. When every K_ut is a multiple of a step s (0.5 in most
+ * scenarios: capabilities like 0.5, 1, 1.5, 2), coverage moves in steps
+ * of s, and with R = (q + phi) s, 0 < phi < 1, the shortfall of an
+ * integer plan satisfies g >= phi (s (q + 1) - coverage): it is at least
+ * phi s at q steps and reaches 0 only at q + 1 (the mixed-integer
+ * rounding of the coverage row, for the one integer "steps of coverage").
+ * The LP relaxation otherwise covers fractional requirements exactly with
+ * fractional units; with the row it pays for the whole last step. On
+ * UN-sized months this, with the caps' hulls, turned proofs that ran for
+ * minutes into seconds (docs/benchmarks.md).
+ */
+#define ROUND_MAX_DEN 1000
+
+/* The smallest D in 1..ROUND_MAX_DEN with K D an integer, or 0. */
+static long cap_denominator(double K)
+{
+	for (long D = 1; D <= ROUND_MAX_DEN; D++) {
+		double v = K * (double)D;
+		if (fabs(v - round(v)) <= 1e-9 * (fabs(v) > 1 ? fabs(v) : 1))
+			return D;
+	}
+	return 0;
+}
+
+static long gcd_l(long a, long b)
+{
+	while (b) {
+		long r = a % b;
+		a = b;
+		b = r;
+	}
+	return a < 0 ? -a : a;
+}
+
+/*
+ * The step s of cell (t, l)'s coverage: the largest s with every
+ * capability of a unit type that has a z column there a multiple of s;
+ * 0 when there is none (no column, or capabilities that are not
+ * fractions with small denominators).
+ */
+static double cover_step(const sf_scenario *sc, const int *zcol_tl, size_t stride, size_t t)
+{
+	long D = 1, g = 0;
+	size_t nu = sc->nunit_types;
+	for (size_t u = 0; u < nu; u++) {
+		if (zcol_tl[u * stride] < 0)
+			continue;
+		long d = cap_denominator(sc->unit_types[u].capability[t]);
+		if (d == 0)
+			return 0;
+		D = D / gcd_l(D, d) * d;
+		if (D > 1000000)
+			return 0;
+	}
+	for (size_t u = 0; u < nu; u++)
+		if (zcol_tl[u * stride] >= 0)
+			g = gcd_l(g, (long)llround(sc->unit_types[u].capability[t] * (double)D));
+	return g > 0 ? (double)g / (double)D : 0;
+}
+
 #define CHECK(expr)                                                                                \
 	do {                                                                                       \
 		if ((expr) < 0) {                                                                  \
@@ -419,6 +618,31 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 						             sc->unit_types[u].capability[t]));
 				}
 				CHECK(add_nz(md, g, 1.0));
+				if (spec->stage == 1 && spec->strengthen) {
+					/* g + phi sum K z >= phi s (q + 1), when R is off the
+					 * steps. */
+					double st = cover_step(sc, zcol + l * nt + t, nl * nt, t);
+					if (st > 0) {
+						double q = floor(R / st + 1e-9), phi = R / st - q;
+						if (phi > 1e-6 && phi < 1 - 1e-6) {
+							double rhs = phi * st * (q + 1);
+							CHECK(begin_row(
+							        md, SF__ROW_ROUND, m, -1, (int)l,
+							        (int)t, 'G',
+							        rhs - 1e-9 * (rhs > 1 ? rhs : 1)));
+							for (size_t u = 0; u < nu; u++) {
+								int j = zcol[(u * nl + l) * nt + t];
+								if (j >= 0)
+									CHECK(add_nz(
+									        md, j,
+									        phi * sc->unit_types[u]
+									                        .capability
+									                                [t]));
+							}
+							CHECK(add_nz(md, g, 1.0));
+						}
+					}
+				}
 			}
 		}
 
@@ -483,6 +707,8 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 						}
 				}
 				drop_empty_row(md);
+				if (spec->stage == 1 && spec->strengthen)
+					CHECK(add_cap_hull(md, sc, c, m));
 			}
 			if (sc->has_max_share && ycol[m - 1] >= 0) {
 				CHECK(begin_row(md, SF__ROW_SHARE, m, (int)c, -1, -1, 'L', 0));
@@ -590,6 +816,9 @@ void sf__model_col_name(const sf__model *md, int j, char *buf, size_t n)
 	case SF__COL_Z:
 		sf_snprintf(buf, n, "z_%d_%d_%d_%d", t->a, t->b, t->c, t->month);
 		break;
+	case SF__COL_LAMBDA:
+		sf_snprintf(buf, n, "lambda_%d_%d_%d", t->a, t->b, t->month);
+		break;
 	default:
 		sf_snprintf(buf, n, "y_%d", t->month);
 		break;
@@ -627,6 +856,15 @@ void sf__model_row_name(const sf__model *md, int i, char *buf, size_t n)
 		break;
 	case SF__ROW_AGG:
 		sf_snprintf(buf, n, "agg_%d_%d_%d_%d", t->a, t->b, t->c, t->month);
+		break;
+	case SF__ROW_CAPCVX:
+		sf_snprintf(buf, n, "capcvx_%d_%d", t->a, t->month);
+		break;
+	case SF__ROW_CAPHULL:
+		sf_snprintf(buf, n, "caphull_%d_%d_%d", t->a, t->b, t->month);
+		break;
+	case SF__ROW_ROUND:
+		sf_snprintf(buf, n, "round_%d_%d_%d", t->c, t->b, t->month);
 		break;
 	default:
 		sf_snprintf(buf, n, "z1m_%d", t->month);

@@ -25,24 +25,28 @@
 #include "stabforce/scenario.h"
 
 typedef enum sf__col_kind {
-	SF__COL_X = 0, /* units of pledge a at location b on task c in month */
-	SF__COL_G = 1, /* shortfall of task c at location b in month */
-	SF__COL_A = 2, /* arrivals of pledge a at location b in month (stage 2) */
-	SF__COL_Y = 3, /* personnel inside sectors in month (the share rows' total) */
-	SF__COL_Z = 4  /* units of type a at location b on task c in month (all pledges) */
+	SF__COL_X = 0,     /* units of pledge a at location b on task c in month */
+	SF__COL_G = 1,     /* shortfall of task c at location b in month */
+	SF__COL_A = 2,     /* arrivals of pledge a at location b in month (stage 2) */
+	SF__COL_Y = 3,     /* personnel inside sectors in month (the share rows' total) */
+	SF__COL_Z = 4,     /* units of type a at location b on task c in month (all pledges) */
+	SF__COL_LAMBDA = 5 /* weight of pattern b of contributor a's cap hull (stage 1) */
 } sf__col_kind;
 
 typedef enum sf__row_kind {
-	SF__ROW_PLEDGE = 0,  /* pledge size: a = pledge */
-	SF__ROW_COVER = 1,   /* coverage: c = task, b = location */
-	SF__ROW_INSEC = 2,   /* y_m - sum P x (sectors) = 0 */
-	SF__ROW_CEILING = 3, /* y_m <= T_max */
-	SF__ROW_CAP = 4,     /* national cap: a = contributor */
-	SF__ROW_SHARE = 5,   /* share: a = contributor */
-	SF__ROW_ARRIVE = 6,  /* arrivals: a = pledge, b = location */
-	SF__ROW_Z1 = 7,      /* stage 2: Z1 <= Z1* + tolerance */
-	SF__ROW_Z1M = 8,     /* stage 2: Z1_m >= Z1_m* - tolerance (valid inequality) */
-	SF__ROW_AGG = 9      /* z[u][l][t][m] = sum of x over the pledges of type u */
+	SF__ROW_PLEDGE = 0,   /* pledge size: a = pledge */
+	SF__ROW_COVER = 1,    /* coverage: c = task, b = location */
+	SF__ROW_INSEC = 2,    /* y_m - sum P x (sectors) = 0 */
+	SF__ROW_CEILING = 3,  /* y_m <= T_max */
+	SF__ROW_CAP = 4,      /* national cap: a = contributor */
+	SF__ROW_SHARE = 5,    /* share: a = contributor */
+	SF__ROW_ARRIVE = 6,   /* arrivals: a = pledge, b = location */
+	SF__ROW_Z1 = 7,       /* stage 2: Z1 <= Z1* + tolerance */
+	SF__ROW_Z1M = 8,      /* stage 2: Z1_m >= Z1_m* - tolerance (valid inequality) */
+	SF__ROW_AGG = 9,      /* z[u][l][t][m] = sum of x over the pledges of type u */
+	SF__ROW_CAPCVX = 10,  /* cap hull: sum of contributor a's pattern weights <= 1 */
+	SF__ROW_CAPHULL = 11, /* cap hull: units of pledge b <= its units in the patterns */
+	SF__ROW_ROUND = 12    /* coverage rounding: g >= phi (R' - coverage), task c, loc b */
 } sf__row_kind;
 
 typedef struct sf__tag {
@@ -84,6 +88,7 @@ typedef struct sf__model_spec {
 	double z1_star;      /* stage 2: the stage-1 optimum */
 	const double
 	        *z1_month; /* stage 2, optional [M]: per-month optima for the valid inequalities */
+	int strengthen;    /* stage 1: add valid inequalities (caps' hulls, coverage rounding) */
 } sf__model_spec;
 
 sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf__model **out,

@@ -533,8 +533,11 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
 	s1->months_proven = 1;
 	for (int b = 0; b < nblocks; b++) {
-		sf__model_spec spec = {1, o->monolithic ? 1 : b + 1, o->monolithic ? M : b + 1, 0,
-		                       NULL};
+		/* Month models get the valid inequalities; the monolithic peer stays plain. */
+		sf__model_spec spec = {.stage = 1,
+		                       .m_first = o->monolithic ? 1 : b + 1,
+		                       .m_last = o->monolithic ? M : b + 1,
+		                       .strengthen = !o->monolithic};
 		sf__solve_params prm = {0, 0, o->threads > 0 ? o->threads : 1, NULL};
 		sf__solve_result res;
 		char where[64];
@@ -562,13 +565,23 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		} else {
 			if (o->time_limit_s > 0) {
 				/*
-				 * Fair share: what remains, split over the months still
-				 * to solve and stage 2, so one hard month cannot starve
-				 * the others (it stops with its best plan and its gap).
+				 * Stage 1 may use two thirds of the budget (all of it
+				 * with stage1_only); stage 2 keeps the rest and what
+				 * stage 1 leaves. Of what remains of stage 1's part, a
+				 * month may take half (the last month all): most months
+				 * prove in a second and leave their time to the next,
+				 * and a hard month gets the time its proof needs while
+				 * the months after it keep the other half. If stage 1's
+				 * part is spent, a month gets a fair share of what is
+				 * left (it stops with its best plan and its gap).
 				 */
 				double left = remaining(deadline);
+				double part = left - (o->stage1_only ? 0 : o->time_limit_s / 3);
 				int shares = nblocks - b + (o->stage1_only ? 0 : 1);
-				prm.time_limit_s = left / shares;
+				if (part > 0)
+					prm.time_limit_s = nblocks - b == 1 ? part : part / 2;
+				else
+					prm.time_limit_s = left / shares;
 				if (left <= 0) {
 					rc = sf_error_set(
 					        err, SF_ERR_SOLVER,
@@ -722,8 +735,10 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 
 	if (!o.stage1_only) {
 		double t2 = sf__now();
-		sf__model_spec spec = {2, 0, 0, s1.res.objective,
-		                       s1.res.status == SF_SOLVE_OPTIMAL ? s1.z1m : NULL};
+		sf__model_spec spec = {.stage = 2,
+		                       .z1_star = s1.res.objective,
+		                       .z1_month =
+		                               s1.res.status == SF_SOLVE_OPTIMAL ? s1.z1m : NULL};
 		sf__solve_params prm = {0, o.gap, o.threads, NULL};
 		sf__solve_result res;
 
@@ -854,7 +869,7 @@ sf_status sf_model_export(const sf_scenario *sc, int stage, sf_model_format fmt,
 {
 	sf_status rc;
 	sf__model *md = NULL;
-	sf__model_spec spec = {1, 0, 0, 0, NULL};
+	sf__model_spec spec = {1, 0, 0, 0, NULL, 0};
 
 	if (stage != 1 && stage != 2)
 		return sf_error_set(err, SF_ERR_USAGE, "stage must be 1 or 2, not %d", stage);

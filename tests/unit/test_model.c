@@ -145,7 +145,7 @@ static void test_build_worked(void **state)
 	(void)state;
 	sf_scenario *sc = fx_worked();
 	sf__model *md = NULL;
-	sf__model_spec s1 = {1, 0, 0, 0, NULL};
+	sf__model_spec s1 = {1, 0, 0, 0, NULL, 0};
 	char name[64];
 
 	assert_int_equal(sf__model_build(sc, &s1, &md, NULL), SF_OK);
@@ -170,7 +170,7 @@ static void test_build_worked(void **state)
 	sf__model_free(md);
 
 	/* Stage 2: arrivals for each (pledge, location) with x, the Z1 row. */
-	sf__model_spec s2 = {2, 0, 0, 60, NULL};
+	sf__model_spec s2 = {2, 0, 0, 60, NULL, 0};
 	assert_int_equal(sf__model_build(sc, &s2, &md, NULL), SF_OK);
 	assert_int_equal(count_kind(md, 0, SF__COL_A), 8);
 	assert_int_equal(count_kind(md, 1, SF__ROW_Z1), 1);
@@ -191,7 +191,7 @@ static void test_build_worked(void **state)
 	sf__model_free(md);
 
 	/* One month only. */
-	sf__model_spec s1m = {1, 2, 2, 0, NULL};
+	sf__model_spec s1m = {1, 2, 2, 0, NULL, 0};
 	assert_int_equal(sf__model_build(sc, &s1m, &md, NULL), SF_OK);
 	assert_int_equal(count_kind(md, 0, SF__COL_X), 5);
 	sf__model_free(md);
@@ -388,12 +388,219 @@ static void test_export_roundtrip(void **state)
 	fx_free(sc);
 }
 
+/*
+ * The valid inequalities of the stage-1 month models (model.c: the caps'
+ * convex hulls and the coverage rounding rows) cut off no integer plan.
+ * For small random months every integer x allowed by the plain rows is
+ * enumerated, with z, y and the least shortfall g = max(0, R - coverage)
+ * it implies; each rounding row must hold, and the units each capped
+ * contributor deploys must lie under one of its hull's patterns (a
+ * missing or wrong pattern fails). The optimum is checked elsewhere
+ * (test_plan.c: month by month = monolithic = GLPK); this checks the
+ * rows themselves, so a cut that happens not to move the optimum of a
+ * test scenario still cannot be wrong.
+ */
+static unsigned long vrng;
+static int virnd(int lo, int hi)
+{
+	vrng = vrng * 6364136223846793005UL + 1442695040888963407UL;
+	return lo + (int)((vrng >> 33) % (unsigned long)(hi - lo + 1));
+}
+
+typedef struct valid_ctx {
+	const sf__model *md;
+	const sf_scenario *sc;
+	double *val;
+	int *xs; /* x columns */
+	int nx;
+	int *left; /* [np] units of each pledge not yet placed */
+	long points, round_checked, hull_checked;
+} valid_ctx;
+
+static double row_lhs(const sf__model *md, int i, const double *val)
+{
+	double v = 0;
+	for (int k = md->rstart[i]; k < md->rstart[i + 1]; k++)
+		v += md->rval[k] * val[md->rind[k]];
+	return v;
+}
+
+static double coef_in_row(const sf__model *md, int i, int j)
+{
+	for (int k = md->rstart[i]; k < md->rstart[i + 1]; k++)
+		if (md->rind[k] == j)
+			return md->rval[k];
+	return 0;
+}
+
+static void valid_check_point(valid_ctx *c)
+{
+	const sf__model *md = c->md;
+	double *val = c->val;
+	/* z from the aggregation rows, then g and y. */
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < md->nrows; i++) {
+			int kind = md->row[i].kind, own = -1;
+			double rest = 0;
+			if (!(pass == 0 && kind == SF__ROW_AGG) &&
+			    !(pass == 1 && (kind == SF__ROW_COVER || kind == SF__ROW_INSEC)))
+				continue;
+			for (int k = md->rstart[i]; k < md->rstart[i + 1]; k++) {
+				int j = md->rind[k], ck = md->col[j].kind;
+				if ((kind == SF__ROW_AGG && ck == SF__COL_Z) ||
+				    (kind == SF__ROW_COVER && ck == SF__COL_G) ||
+				    (kind == SF__ROW_INSEC && ck == SF__COL_Y))
+					own = j;
+				else
+					rest += md->rval[k] * val[j];
+			}
+			assert_true(own >= 0);
+			if (kind == SF__ROW_COVER)
+				val[own] = md->rhs[i] - rest > 0 ? md->rhs[i] - rest : 0;
+			else
+				val[own] = -rest;
+		}
+	/* The plain rows: skip the plans they forbid. */
+	for (int i = 0; i < md->nrows; i++) {
+		int kind = md->row[i].kind;
+		if (kind != SF__ROW_PLEDGE && kind != SF__ROW_CAP && kind != SF__ROW_CEILING &&
+		    kind != SF__ROW_SHARE)
+			continue;
+		if (row_lhs(md, i, val) > md->rhs[i] + 1e-9)
+			return;
+	}
+	c->points++;
+	for (int i = 0; i < md->nrows; i++) {
+		if (md->row[i].kind == SF__ROW_ROUND) {
+			double lhs = row_lhs(md, i, val);
+			if (lhs < md->rhs[i] - 1e-9)
+				fail_msg("rounding row %d cuts off a plan: %.12g < %.12g", i, lhs,
+				         md->rhs[i]);
+			c->round_checked++;
+		}
+		if (md->row[i].kind != SF__ROW_CAPCVX)
+			continue;
+		/* Some pattern k of this contributor covers every pledge's units. */
+		int found = 0;
+		for (int k = md->rstart[i]; k < md->rstart[i + 1] && !found; k++) {
+			int lam = md->rind[k], ok = 1;
+			for (int r = 0; r < md->nrows && ok; r++)
+				if (md->row[r].kind == SF__ROW_CAPHULL &&
+				    md->row[r].a == md->row[i].a)
+					ok = row_lhs(md, r, val) -
+					             coef_in_row(md, r, lam) * val[lam] <=
+					     -coef_in_row(md, r, lam) + 1e-9;
+			found = ok;
+		}
+		if (!found)
+			fail_msg("contributor %d: the cap allows a plan no hull pattern covers",
+			         md->row[i].a);
+		c->hull_checked++;
+	}
+}
+
+static void valid_enum(valid_ctx *c, int k)
+{
+	if (k == c->nx) {
+		valid_check_point(c);
+		return;
+	}
+	int j = c->xs[k], p = c->md->col[j].a;
+	for (int v = 0; v <= c->left[p]; v++) {
+		c->val[j] = v;
+		c->left[p] -= v;
+		valid_enum(c, k + 1);
+		c->left[p] += v;
+	}
+	c->val[j] = 0;
+}
+
+static void test_valid_inequalities(void **state)
+{
+	(void)state;
+	static const double caps[] = {0.5, 1, 1.5, 2, 1.0 / 3, 2.0 / 3, 0.25};
+	static const char *tn[] = {"t0", "t1"}, *un[] = {"u0", "u1", "u2"}, *cn[] = {"c0", "c1"},
+	                  *pn[] = {"p0", "p1", "p2"};
+	long points = 0, rounds = 0, hulls = 0;
+
+	for (unsigned long seed = 1; seed <= 1000; seed++) {
+		vrng = seed * 2654435761UL;
+		sf_scenario *sc = fx_new(1, 1, virnd(2, 12) * 50);
+		size_t nt = (size_t)virnd(1, 2), nu = (size_t)virnd(1, 3), nc = (size_t)virnd(1, 2);
+		for (size_t t = 0; t < nt; t++)
+			fx_add_task(sc, tn[t],
+			            t == 1 && virnd(0, 2) == 0 ? SF_SCOPE_MISSION : SF_SCOPE_SECTOR,
+			            virnd(1, 9), virnd(1, 30) * 0.17);
+		for (size_t u = 0; u < nu; u++) {
+			fx_add_unit(sc, un[u], virnd(1, 4) * 50, 1);
+			for (size_t t = 0; t < nt; t++)
+				if (virnd(0, 9) < 7)
+					fx_cap(sc, u, t, caps[virnd(0, 6)]);
+		}
+		for (size_t c = 0; c < nc; c++) {
+			fx_add_contributor(sc, cn[c]);
+			if (virnd(0, 9) < 7) {
+				sc->contributors[c].has_cap = 1;
+				sc->contributors[c].cap = virnd(1, 8) * 50;
+			}
+		}
+		size_t np = (size_t)virnd(1, 3);
+		for (size_t p = 0; p < np; p++)
+			fx_add_pledge(sc, pn[p], (size_t)virnd(0, (int)nc - 1),
+			              (size_t)virnd(0, (int)nu - 1), virnd(1, 3), 1, 1);
+		if (virnd(0, 1)) {
+			sc->has_max_share = 1;
+			sc->max_share = 0.5 + 0.1 * virnd(0, 4);
+		}
+
+		sf__model_spec spec = {1, 1, 1, 0, NULL, 1};
+		sf__model *md = NULL;
+		sf_error err;
+		sf_error_clear(&err);
+		assert_int_equal(sf__model_build(sc, &spec, &md, &err), SF_OK);
+		valid_ctx c = {md,
+		               sc,
+		               calloc((size_t)md->ncols + 1, sizeof(double)),
+		               calloc((size_t)md->ncols + 1, sizeof(int)),
+		               0,
+		               calloc(np + 1, sizeof(int)),
+		               0,
+		               0,
+		               0};
+		assert_non_null(c.val);
+		for (int j = 0; j < md->ncols; j++)
+			if (md->col[j].kind == SF__COL_X)
+				c.xs[c.nx++] = j;
+		for (size_t p = 0; p < np; p++)
+			c.left[p] = sc->pledges[p].count;
+		valid_enum(&c, 0);
+		points += c.points;
+		rounds += c.round_checked;
+		hulls += c.hull_checked;
+		free(c.val);
+		free(c.xs);
+		free(c.left);
+		sf__model_free(md);
+		fx_free(sc);
+	}
+	print_message("valid inequalities: %ld plans, %ld rounding and %ld hull checks\n", points,
+	              rounds, hulls);
+	/* The check is not vacuous: both kinds of rows were met many times. */
+	assert_true(points > 1000);
+	assert_true(rounds > 1000);
+	assert_true(hulls > 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_ramp),     cmocka_unit_test(test_requirement),
-	        cmocka_unit_test(test_x_exists), cmocka_unit_test(test_build_worked),
-	        cmocka_unit_test(test_adapters), cmocka_unit_test(test_export_roundtrip),
+	        cmocka_unit_test(test_ramp),
+	        cmocka_unit_test(test_requirement),
+	        cmocka_unit_test(test_x_exists),
+	        cmocka_unit_test(test_build_worked),
+	        cmocka_unit_test(test_adapters),
+	        cmocka_unit_test(test_export_roundtrip),
+	        cmocka_unit_test(test_valid_inequalities),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
