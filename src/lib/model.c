@@ -309,10 +309,11 @@ int sf__model_xcol(const sf__model *md, size_t p, size_t l, size_t t, int m)
  * description (continuous lambda, one row per pledge) cuts off every
  * fraction the cap forbids and nothing else: the integer plans are
  * exactly those of the model. A contributor with more than
- * CAP_HULL_MAX_PATTERNS maximal points keeps its cap row alone.
+ * CAP_HULL_MAX_PATTERNS maximal points (or whose points take more than
+ * CAP_HULL_MAX_STEPS steps to enumerate) keeps its cap row alone.
  */
 #define CAP_HULL_MAX_PATTERNS 256
-#define CAP_HULL_MAX_STEPS 200000
+#define CAP_HULL_MAX_STEPS 50000
 
 typedef struct cap_enum {
 	int n;           /* pledges */
