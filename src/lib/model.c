@@ -444,7 +444,7 @@ out:
 #define ROUND_MAX_DEN 1000
 
 /* The smallest D in 1..ROUND_MAX_DEN with K D an integer, or 0. */
-static long cap_denominator(double K)
+static long capability_denominator(double K)
 {
 	for (long D = 1; D <= ROUND_MAX_DEN; D++) {
 		double v = K * (double)D;
@@ -477,7 +477,7 @@ static double cover_step(const sf_scenario *sc, const int *zcol_tl, size_t strid
 	for (size_t u = 0; u < nu; u++) {
 		if (zcol_tl[u * stride] < 0)
 			continue;
-		long d = cap_denominator(sc->unit_types[u].capability[t]);
+		long d = capability_denominator(sc->unit_types[u].capability[t]);
 		if (d == 0)
 			return 0;
 		D = D / gcd_l(D, d) * d;
