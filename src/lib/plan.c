@@ -538,7 +538,7 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		                       .m_first = o->monolithic ? 1 : b + 1,
 		                       .m_last = o->monolithic ? M : b + 1,
 		                       .strengthen = !o->monolithic};
-		sf__solve_params prm = {0, 0, o->threads > 0 ? o->threads : 1, NULL};
+		sf__solve_params prm = {0, 0, o->threads > 0 ? o->threads : 1, NULL, 0};
 		sf__solve_result res;
 		char where[64];
 		int hit = -1;
@@ -739,7 +739,7 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 		                       .z1_star = s1.res.objective,
 		                       .z1_month =
 		                               s1.res.status == SF_SOLVE_OPTIMAL ? s1.z1m : NULL};
-		sf__solve_params prm = {0, o.gap, o.threads, NULL};
+		sf__solve_params prm = {0, o.gap, o.threads, NULL, 1};
 		sf__solve_result res;
 
 		rc = sf__model_build(sc, &spec, &md, err);

@@ -30,6 +30,7 @@ typedef struct sf__solve_params {
 	double gap;          /* relative gap to stop at; 0 = prove optimality */
 	int threads;         /* >= 1 */
 	const double *start; /* optional [ncols] MIP start, NULL = none */
+	int no_diving;       /* CBC: coefficient diving off (stage 2, docs/model.md) */
 } sf__solve_params;
 
 typedef struct sf__solve_result {
