@@ -692,6 +692,108 @@ out:
 	return rc;
 }
 
+/* The index in a units array [p][l][t][m] of x column j. */
+static size_t unit_index(const sf__model *md, int j)
+{
+	const sf__tag *t = &md->col[j];
+	return (((size_t)t->a * md->nloc + (size_t)t->b) * md->ntasks + (size_t)t->c) *
+	               (size_t)md->months +
+	       (size_t)(t->month - 1);
+}
+
+/*
+ * The start of stage 2: the months planned for cost one after another.
+ * Month m's stage-2 model (unit costs, soft-veto penalties, arrivals
+ * counted against month m - 1 as already planned, shortfall held at the
+ * month's stage-1 value) is solved to the stage-2 gap, started from the
+ * month's stage-1 plan. A month's plan is kept only if its shortfall,
+ * recomputed exactly from the units, is not above the stage-1 value, so
+ * the result is a stage-1 optimum too and feasible for stage 2. From the
+ * plain stage-1 plans CBC sometimes found nothing better for minutes
+ * although its bound was within 1e-5 of the optimum; from this start it
+ * stops at the gap at once (docs/benchmarks.md).
+ *
+ * Arrivals and shortfall get finite upper bounds (the pledge's units, the
+ * requirement; neither cuts off a plan worth having): with infinite ones
+ * CBC 2.10.8 aborted on a test month in OsiPresolve::postsolve. Each month
+ * is solved in a forked child all the same (solve_bounded), so that an
+ * abort costs that month its improvement, not the plan. Under a time limit
+ * a month gets half of a fair share of what remains, and a month with no
+ * time left keeps its stage-1 plan.
+ */
+static sf_status rolling_start(const sf_scenario *sc, const sf_plan_options *o, double deadline,
+                               const double *z1m, int *units, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	const int M = sc->months;
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks;
+	for (int m = 1; m <= M; m++) {
+		sf__model_spec spec = {
+		        .stage = 2, .m_first = m, .m_last = m, .z1_star = z1m[m - 1]};
+		sf__solve_params prm = {0, o->gap, o->threads > 0 ? o->threads : 1, NULL, 1};
+		sf__solve_result res;
+		sf__model *md = NULL;
+		double *x = NULL;
+		int *old = NULL;
+		rc = sf__model_build(sc, &spec, &md, err);
+		if (rc != SF_OK)
+			return rc;
+		x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+		old = sf__mallocarray((size_t)md->ncols + 1, sizeof(int));
+		if (!x || !old) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+			goto next;
+		}
+		for (int i = 0; i < md->nrows; i++) {
+			if (md->row[i].kind != SF__ROW_ARRIVE || m == 1)
+				continue;
+			double prev = 0;
+			for (size_t t = 0; t < nt; t++)
+				prev += units[(((size_t)md->row[i].a * nl + (size_t)md->row[i].b) *
+				                       nt +
+				               t) * (size_t)M +
+				              (size_t)(m - 2)];
+			md->rhs[i] = -prev;
+		}
+		/* Finite bounds: arrivals at most the pledge, shortfall at most R. */
+		for (int j = 0; j < md->ncols; j++) {
+			if (md->col[j].kind == SF__COL_A)
+				md->ub[j] = sc->pledges[md->col[j].a].count;
+			else if (md->col[j].kind == SF__COL_G)
+				md->ub[j] = sf__requirement(sc, (size_t)md->col[j].c,
+				                            (size_t)md->col[j].b, m);
+		}
+		start_vector(sc, md, units, x);
+		prm.start = x;
+		if (o->time_limit_s > 0) {
+			prm.time_limit_s = remaining(deadline) / (2.0 * (M - m + 2));
+			if (prm.time_limit_s <= 0.01)
+				goto next;
+		}
+		rc = solve_bounded(o->solver, md, &prm, deadline, &res, x, err);
+		if (rc != SF_OK)
+			goto next;
+		if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
+			for (int j = 0; j < md->ncols; j++)
+				if (md->col[j].kind == SF__COL_X)
+					old[j] = units[unit_index(md, j)];
+			take_units(md, x, units);
+			if (units_z1_month(sc, units, m) >
+			    z1m[m - 1] + 1e-9 * (fabs(z1m[m - 1]) > 1 ? fabs(z1m[m - 1]) : 1))
+				for (int j = 0; j < md->ncols; j++)
+					if (md->col[j].kind == SF__COL_X)
+						units[unit_index(md, j)] = old[j];
+		}
+next:
+		free(x);
+		free(old);
+		sf__model_free(md);
+		if (rc != SF_OK)
+			return rc;
+	}
+	return SF_OK;
+}
+
 sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_plan **out,
                         sf_error *err)
 {
@@ -742,6 +844,14 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 		sf__solve_params prm = {0, o.gap, o.threads, NULL, 1};
 		sf__solve_result res;
 
+		if (!o.no_warm_start) {
+			if (o.progress)
+				fprintf(stderr, "stage 2: planning the months for cost, one after "
+				                "another, for a start\n");
+			rc = rolling_start(sc, &o, deadline, s1.z1m, units, err);
+			if (rc != SF_OK)
+				goto out;
+		}
 		rc = sf__model_build(sc, &spec, &md, err);
 		if (rc != SF_OK)
 			goto out;
