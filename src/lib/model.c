@@ -490,6 +490,34 @@ static double cover_step(const sf_scenario *sc, const int *zcol_tl, size_t strid
 	return g > 0 ? (double)g / (double)D : 0;
 }
 
+/*
+ * Add the rounding row of cell (t, l) in month m, whose z columns are in
+ * zcol ([u][l][t] of the month) and shortfall column is g:
+ * g + phi sum K z >= phi s (q + 1) when R = (q + phi) s is off the steps.
+ * 0 (also when there is no row to add) or -1 out of memory.
+ */
+static int add_round_row(sf__model *md, const sf_scenario *sc, const int *zcol, size_t l, size_t t,
+                         int m, double R, int g)
+{
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks;
+	double st = cover_step(sc, zcol + l * nt + t, nl * nt, t);
+	if (!(st > 0))
+		return 0;
+	double q = floor(R / st + 1e-9), phi = R / st - q;
+	if (!(phi > 1e-6 && phi < 1 - 1e-6))
+		return 0;
+	double rhs = phi * st * (q + 1);
+	if (begin_row(md, SF__ROW_ROUND, m, -1, (int)l, (int)t, 'G',
+	              rhs - 1e-9 * (rhs > 1 ? rhs : 1)) < 0)
+		return -1;
+	for (size_t u = 0; u < sc->nunit_types; u++) {
+		int j = zcol[(u * nl + l) * nt + t];
+		if (j >= 0 && add_nz(md, j, phi * sc->unit_types[u].capability[t]) < 0)
+			return -1;
+	}
+	return add_nz(md, g, 1.0);
+}
+
 #define CHECK(expr)                                                                                \
 	do {                                                                                       \
 		if ((expr) < 0) {                                                                  \
@@ -619,31 +647,8 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 						             sc->unit_types[u].capability[t]));
 				}
 				CHECK(add_nz(md, g, 1.0));
-				if (spec->stage == 1 && spec->strengthen) {
-					/* g + phi sum K z >= phi s (q + 1), when R is off the
-					 * steps. */
-					double st = cover_step(sc, zcol + l * nt + t, nl * nt, t);
-					if (st > 0) {
-						double q = floor(R / st + 1e-9), phi = R / st - q;
-						if (phi > 1e-6 && phi < 1 - 1e-6) {
-							double rhs = phi * st * (q + 1);
-							CHECK(begin_row(
-							        md, SF__ROW_ROUND, m, -1, (int)l,
-							        (int)t, 'G',
-							        rhs - 1e-9 * (rhs > 1 ? rhs : 1)));
-							for (size_t u = 0; u < nu; u++) {
-								int j = zcol[(u * nl + l) * nt + t];
-								if (j >= 0)
-									CHECK(add_nz(
-									        md, j,
-									        phi * sc->unit_types[u]
-									                        .capability
-									                                [t]));
-							}
-							CHECK(add_nz(md, g, 1.0));
-						}
-					}
-				}
+				if (spec->stage == 1 && spec->strengthen)
+					CHECK(add_round_row(md, sc, zcol, l, t, m, R, g));
 			}
 		}
 
