@@ -1,8 +1,9 @@
 /*
  * register.h - the incident and aid registers (docs/register.md).
  *
- * Storage goes through sf_store, a table of operations (sf_store_ops) over
- * an opaque backend. SQLite is the one backend today
+ * Storage goes through sf_store, an opaque handle used only through the
+ * sf_store_* functions below; each backend fills in a table of operations
+ * behind them (src/lib/register/store.h). SQLite is the one backend today
  * (sf_store_open_sqlite); a PostgreSQL backend fills in the same table and
  * every caller keeps working. Everything above the store (CSV import,
  * sector assignment, duplicates, reports, aid report, threat feedback) is
@@ -236,64 +237,59 @@ typedef enum sf_upsert_result {
 } sf_upsert_result;
 
 /*
- * What a backend implements. Every operation returns SF_OK or an error
- * (SF_ERR_STORE for the backend's own failures) with err set. Writes
- * outside begin/commit are each their own transaction.
+ * The store's operations. Every one returns SF_OK or an error (SF_ERR_STORE
+ * for the backend's own failures) with err set. Writes outside
+ * begin/commit are each their own transaction. Backends implement them
+ * behind src/lib/register/store.h; callers use only these functions.
  */
-typedef struct sf_store_ops {
-	const char *name; /* "sqlite", "postgresql" */
-	void (*close)(sf_store *st);
 
-	sf_status (*begin)(sf_store *st, sf_error *err);
-	sf_status (*commit)(sf_store *st, sf_error *err);
-	void (*rollback)(sf_store *st);
+/* "sqlite" or "postgresql". */
+const char *sf_store_backend(const sf_store *st);
 
-	/* A new import batch; *batch gets its id. */
-	sf_status (*batch_begin)(sf_store *st, const char *kind, const char *file, const char *who,
-	                         long *batch, sf_error *err);
-	/* Record the batch's counts as text (the summary line). */
-	sf_status (*batch_end)(sf_store *st, long batch, const char *summary, sf_error *err);
+sf_status sf_store_begin(sf_store *st, sf_error *err);
+sf_status sf_store_commit(sf_store *st, sf_error *err);
+void sf_store_rollback(sf_store *st);
 
-	/* Insert, or replace when inc->timestamp is newer (keeping status). */
-	sf_status (*incident_upsert)(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
-	                             sf_error *err);
-	/* Remove one; *found 0 when there was none. Logged. */
-	sf_status (*incident_delete)(sf_store *st, const char *event_id, const char *who,
-	                             int *found, sf_error *err);
-	sf_status (*incident_query)(sf_store *st, const sf_incident_filter *f,
-	                            sf_incident_order order, sf_incident_cb cb, void *ctx,
-	                            sf_error *err);
-	/* Counts and fatalities per day and key, filtered, ordered by day then key. */
-	sf_status (*incident_aggregate)(sf_store *st, const sf_incident_filter *f, sf_dim dim,
-	                                sf_agg_cb cb, void *ctx, sf_error *err);
-	/* Change the review status; logged with note and who. *found as above. */
-	sf_status (*incident_set_status)(sf_store *st, const char *event_id,
-	                                 sf_incident_status status, const char *note,
-	                                 const char *who, int *found, sf_error *err);
-	/* Record a duplicates decision for the pair (a, b): "duplicate" or "distinct". */
-	sf_status (*dupe_decide)(sf_store *st, const char *a, const char *b, const char *decision,
-	                         const char *note, const char *who, sf_error *err);
-	/* The decision recorded for a pair (in either order) into buf, "" when none. */
-	sf_status (*dupe_decision)(sf_store *st, const char *a, const char *b, char *buf, size_t n,
-	                           sf_error *err);
-	/* The edit log, oldest first; event_id NULL = all. */
-	sf_status (*edits)(sf_store *st, const char *event_id, sf_edit_cb cb, void *ctx,
-	                   sf_error *err);
-	/* Number of incidents (all statuses). */
-	sf_status (*incident_count)(sf_store *st, long *n, sf_error *err);
+/* A new import batch; *batch gets its id. */
+sf_status sf_store_batch_begin(sf_store *st, const char *kind, const char *file, const char *who,
+                               long *batch, sf_error *err);
+/* Record the batch's counts as text (the summary line). */
+sf_status sf_store_batch_end(sf_store *st, long batch, const char *summary, sf_error *err);
 
-	/* Insert or replace the row with the same (day, crossing, category, stage, source). */
-	sf_status (*aid_upsert)(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
-	                        sf_error *err);
-	/* Rows ordered by day, crossing. */
-	sf_status (*aid_query)(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
-	                       sf_error *err);
-} sf_store_ops;
+/* Insert, or replace when inc->timestamp is newer (keeping status). */
+sf_status sf_store_incident_upsert(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
+                                   sf_error *err);
+/* Remove one; *found 0 when there was none. Logged. */
+sf_status sf_store_incident_delete(sf_store *st, const char *event_id, const char *who, int *found,
+                                   sf_error *err);
+sf_status sf_store_incident_query(sf_store *st, const sf_incident_filter *f,
+                                  sf_incident_order order, sf_incident_cb cb, void *ctx,
+                                  sf_error *err);
+/* Counts and fatalities per day and key, filtered, ordered by day then key. */
+sf_status sf_store_incident_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim dim,
+                                      sf_agg_cb cb, void *ctx, sf_error *err);
+/* Change the review status; logged with note and who. *found as above. */
+sf_status sf_store_incident_set_status(sf_store *st, const char *event_id,
+                                       sf_incident_status status, const char *note, const char *who,
+                                       int *found, sf_error *err);
+/* Record a duplicates decision for the pair (a, b): "duplicate" or "distinct". */
+sf_status sf_store_dupe_decide(sf_store *st, const char *a, const char *b, const char *decision,
+                               const char *note, const char *who, sf_error *err);
+/* The decision recorded for a pair (in either order) into buf, "" when none. */
+sf_status sf_store_dupe_decision(sf_store *st, const char *a, const char *b, char *buf, size_t n,
+                                 sf_error *err);
+/* The edit log, oldest first; event_id NULL = all. */
+sf_status sf_store_edits(sf_store *st, const char *event_id, sf_edit_cb cb, void *ctx,
+                         sf_error *err);
+/* Number of incidents (all statuses). */
+sf_status sf_store_incident_count(sf_store *st, long *n, sf_error *err);
 
-struct sf_store {
-	const sf_store_ops *ops;
-	void *impl; /* the backend's state */
-};
+/* Insert or replace the row with the same (day, crossing, category, stage, source). */
+sf_status sf_store_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
+                              sf_error *err);
+/* Rows ordered by day, crossing. */
+sf_status sf_store_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
+                             sf_error *err);
 
 /*
  * Open (creating and migrating the schema on first use) a SQLite store.

@@ -96,7 +96,7 @@ static int incident_exists(sf_store *st, const char *id, sf_error *err, int *ex)
 	sf_incident_filter_init(&one);
 	one.event_id = id;
 	one.include_retracted = 1;
-	if (st->ops->incident_query(st, &one, SF_ORDER_DATE, count_cb, &n, err) != SF_OK) {
+	if (sf_store_incident_query(st, &one, SF_ORDER_DATE, count_cb, &n, err) != SF_OK) {
 		*ex = sf_cli_error(CMD, err);
 		return 0;
 	}
@@ -601,7 +601,7 @@ static int cmd_list(int argc, char **argv)
 		for (size_t i = 0; i < 9; i++)
 			sf_table_add_column(l.t, h[i], i == 7 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
 	}
-	sf_status rc = st->ops->incident_query(st, &f, SF_ORDER_DATE, list_cb, &l, &err);
+	sf_status rc = sf_store_incident_query(st, &f, SF_ORDER_DATE, list_cb, &l, &err);
 	if (rc != SF_OK || l.failed) {
 		ex = sf_cli_error(CMD, &err);
 	} else {
@@ -1103,7 +1103,7 @@ static int cmd_dupes(int argc, char **argv)
 			if (!incident_exists(st, k ? other : mark, &err, &ex))
 				ex = ex ? ex : 2;
 		}
-		if (!ex && st->ops->dupe_decide(st, mark, other, as, note, who_or_user(who),
+		if (!ex && sf_store_dupe_decide(st, mark, other, as, note, who_or_user(who),
 		                                &err) != SF_OK)
 			ex = sf_cli_error(CMD, &err);
 		if (!ex)
@@ -1201,7 +1201,7 @@ static int cmd_review(int argc, char **argv)
 	sf_error err;
 	int found = 0;
 	sf_error_clear(&err);
-	if (st->ops->incident_set_status(st, argv[optind], (sf_incident_status)status, note,
+	if (sf_store_incident_set_status(st, argv[optind], (sf_incident_status)status, note,
 	                                 who_or_user(who), &found, &err) != SF_OK) {
 		ex = sf_cli_error(CMD, &err);
 	} else if (!found) {
@@ -1283,7 +1283,7 @@ static int cmd_log(int argc, char **argv)
 	for (size_t i = 0; i < N_ELEMS(h); i++)
 		sf_table_add_column(t, h[i], i == 0 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
 	log_ctx l = {t, fmt == SF_FMT_CSV ? "" : "-"};
-	if (st->ops->edits(st, optind < argc ? argv[optind] : NULL, log_cb, &l, &err) != SF_OK)
+	if (sf_store_edits(st, optind < argc ? argv[optind] : NULL, log_cb, &l, &err) != SF_OK)
 		ex = sf_cli_error(CMD, &err);
 	else
 		ex = sf_cli_table_out(CMD, t, fmt);

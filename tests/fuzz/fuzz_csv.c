@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "csv.h"
+#include "base/internal.h"
+#include "base/csv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "csv.h"
+#include "base/internal.h"
+#include "base/csv.h"
 
 /* Read all records of text; returns the count and fills a summary string. */
 static int read_all(const char *text, size_t len, sf_buf *dump)

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "geo.h"
+#include "base/internal.h"
+#include "scenario/geo.h"
 
 static char tmpdir[256];
 

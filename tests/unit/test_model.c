@@ -13,7 +13,7 @@
  *     give the same optimum as the adapters (skipped when the programs are
  *     not installed).
  */
-#include "internal.h"
+#include "base/internal.h"
 
 #include <math.h>
 #include <setjmp.h>
@@ -26,9 +26,9 @@
 
 #include <cmocka.h>
 
-#include "model.h"
+#include "plan/model.h"
 #include "plan_fixture.h"
-#include "solver.h"
+#include "plan/solver.h"
 
 static void test_ramp(void **state)
 {

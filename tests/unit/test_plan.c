@@ -17,7 +17,7 @@
  *     hand-built one;
  *   - JSON, CSV, text and markdown carry the figures.
  */
-#include "internal.h"
+#include "base/internal.h"
 
 #include <math.h>
 #include <setjmp.h>

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "csv.h"
+#include "base/internal.h"
+#include "base/csv.h"
 
 static char tmpdir[256];
 static int dbn;
@@ -89,13 +89,13 @@ static void dump(sf_store *st, const sf_incident_filter *f, sf_buf *b)
 		f = &all;
 	}
 	sf_buf_reset(b);
-	assert_int_equal(st->ops->incident_query(st, f, SF_ORDER_DATE, dump_cb, b, &err), SF_OK);
+	assert_int_equal(sf_store_incident_query(st, f, SF_ORDER_DATE, dump_cb, b, &err), SF_OK);
 }
 
 static long count(sf_store *st)
 {
 	long n = -1;
-	assert_int_equal(st->ops->incident_count(st, &n, NULL), SF_OK);
+	assert_int_equal(sf_store_incident_count(st, &n, NULL), SF_OK);
 	return n;
 }
 
@@ -161,7 +161,7 @@ static void test_import_quirks(void **state)
 	sf_incident_filter_init(&f);
 	f.event_id = "PSE1";
 	sf_buf_reset(&b);
-	assert_int_equal(st->ops->incident_query(st, &f, SF_ORDER_DATE, note_cb, &b, &err), SF_OK);
+	assert_int_equal(sf_store_incident_query(st, &f, SF_ORDER_DATE, note_cb, &b, &err), SF_OK);
 	assert_string_equal(sf_buf_str(&b),
 	                    "SYNTHETIC: a note, with \"quotes\"\nand a newline|2025|Rafah");
 
@@ -275,7 +275,7 @@ static void test_upsert(void **state)
 	sf_buf_adds(&text, "U3,2025-01-01,Battles,31.5,34.4,1,100,1,v1\n");
 	assert_int_equal(import_text(st, sf_buf_str(&text), NULL, &s, NULL, &err), SF_OK);
 	assert_int_equal(s.inserted, 3);
-	assert_int_equal(st->ops->incident_set_status(st, "U1", SF_ISTATUS_VERIFIED, "seen",
+	assert_int_equal(sf_store_incident_set_status(st, "U1", SF_ISTATUS_VERIFIED, "seen",
 	                                              "tester", &found, &err),
 	                 SF_OK);
 	assert_int_equal(found, 1);
@@ -349,7 +349,7 @@ static void put(sf_store *st, const char *id, const char *date, const char *sect
 	inc.sector = sector;
 	inc.sector_method = *sector ? SF_SECTOR_INSIDE : SF_SECTOR_NONE;
 	inc.source_system = system;
-	assert_int_equal(st->ops->incident_upsert(st, &inc, &res, NULL), SF_OK);
+	assert_int_equal(sf_store_incident_upsert(st, &inc, &res, NULL), SF_OK);
 }
 
 static void test_review_log(void **state)
@@ -363,17 +363,17 @@ static void test_review_log(void **state)
 	sf_error_clear(&err);
 	put(st, "R1", "2025-01-01", "gaza", "Battles", "Armed clash", "A", "", 1, 31.5, 34.45, "s",
 	    "ACLED");
-	assert_int_equal(st->ops->incident_set_status(st, "R1", SF_ISTATUS_CORROBORATED,
+	assert_int_equal(sf_store_incident_set_status(st, "R1", SF_ISTATUS_CORROBORATED,
 	                                              "second source", "ana", &found, &err),
 	                 SF_OK);
-	assert_int_equal(st->ops->incident_set_status(st, "R1", SF_ISTATUS_RETRACTED, "wrong place",
+	assert_int_equal(sf_store_incident_set_status(st, "R1", SF_ISTATUS_RETRACTED, "wrong place",
 	                                              "bo", &found, &err),
 	                 SF_OK);
-	assert_int_equal(st->ops->incident_set_status(st, "R9", SF_ISTATUS_VERIFIED, "x", "bo",
+	assert_int_equal(sf_store_incident_set_status(st, "R9", SF_ISTATUS_VERIFIED, "x", "bo",
 	                                              &found, &err),
 	                 SF_OK);
 	assert_int_equal(found, 0);
-	assert_int_equal(st->ops->edits(st, "R1", edit_cb, &b, &err), SF_OK);
+	assert_int_equal(sf_store_edits(st, "R1", edit_cb, &b, &err), SF_OK);
 	assert_string_equal(sf_buf_str(&b), "R1::status:reported>corroborated:second source:ana;"
 	                                    "R1::status:corroborated>retracted:wrong place:bo;");
 	/* A retracted incident leaves lists and reports unless asked for. */
@@ -439,10 +439,10 @@ static void test_dupes(void **state)
 
 	/* Decisions: recorded in the edit log, and the pair leaves the list. */
 	assert_int_equal(
-	        st->ops->dupe_decide(st, "D2", "D1", "duplicate", "same clash", "ana", &err),
+	        sf_store_dupe_decide(st, "D2", "D1", "duplicate", "same clash", "ana", &err),
 	        SF_OK);
 	assert_int_equal(
-	        st->ops->dupe_decide(st, "D3", "D4", "distinct", "two clashes", "ana", &err),
+	        sf_store_dupe_decide(st, "D3", "D4", "distinct", "two clashes", "ana", &err),
 	        SF_OK);
 	sf_buf_reset(&b);
 	assert_int_equal(sf_incidents_dupes(st, NULL, &o, pair_cb, &b, &err), SF_OK);
@@ -453,7 +453,7 @@ static void test_dupes(void **state)
 	assert_string_equal(sf_buf_str(&b), "D1-D3:0:;D3-D4:0:distinct;D1-D2:1:duplicate;"
 	                                    "D3-D2:1:;D4-D2:1:;D2-D6:1:;");
 	sf_buf_reset(&b);
-	assert_int_equal(st->ops->edits(st, "D1", edit_cb, &b, &err), SF_OK);
+	assert_int_equal(sf_store_edits(st, "D1", edit_cb, &b, &err), SF_OK);
 	assert_string_equal(sf_buf_str(&b), "D1:D2:duplicate:>duplicate:same clash:ana;");
 	/* Thresholds are options. */
 	o.include_decided = 0;
@@ -491,7 +491,7 @@ static void fill_reports(sf_store *st)
 	put(st, "R9", "2025-10-14", "gaza", "Battles", "Armed clash", "A", "B", 2, 31.5, 34.45, "s",
 	    "ACLED");
 	int found;
-	assert_int_equal(st->ops->incident_set_status(st, "R9", SF_ISTATUS_RETRACTED, "dup", "t",
+	assert_int_equal(sf_store_incident_set_status(st, "R9", SF_ISTATUS_RETRACTED, "dup", "t",
 	                                              &found, NULL),
 	                 SF_OK);
 }
@@ -625,7 +625,7 @@ static void test_reports(void **state)
 	inc.timestamp = 2;
 	inc.sector = "rafah";
 	inc.source_system = "ACLED";
-	assert_int_equal(st->ops->incident_upsert(st, &inc, &res, NULL), SF_OK);
+	assert_int_equal(sf_store_incident_upsert(st, &inc, &res, NULL), SF_OK);
 	assert_int_equal(res, SF_UPSERT_UPDATED);
 	sf_report_options_init(&o);
 	o.dim = SF_DIM_SECTOR;

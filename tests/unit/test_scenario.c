@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "base/internal.h"
 
 /* A small valid scenario; the error cases below edit one line of it. */
 static const char BASE[] = "format: 1\n"                                                    /* 1 */

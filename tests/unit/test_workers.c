@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
-#include "workers.h"
+#include "base/internal.h"
+#include "base/proc.h"
 
 typedef struct ctx {
 	long crash_job; /* this job aborts, -1 for none */

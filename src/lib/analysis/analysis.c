@@ -1,0 +1,1180 @@
+/*
+ * analysis.c - the price of vetoes, caveats and contributors, and the
+ * engine every analysis uses to plan many scenarios in worker processes.
+ *
+ * Each case is a clone of the scenario with one edit (a hard veto lifted, a
+ * soft veto made hard, one caveat of one pledge lifted, one contributor
+ * removed) planned with sf_plan_solve, both stages, because the cost delta
+ * needs the stage-2 optimum. The baseline (the scenario as it is) is case
+ * 0 of the same run, so it is solved in parallel with the others instead of
+ * before them. Workers send back only what a plan is made of (stage
+ * results and assignment rows); the parent rebuilds each plan with
+ * sf_plan_from_rows against the case's own clone, so every derived figure
+ * (coverage, FOC, personnel, cost) comes from the planner's code, not from
+ * a second implementation here.
+ *
+ * A case whose edit leaves the model unchanged (same_model(): a caveat on
+ * a task the unit cannot do, a veto on sectors the pledges never reach)
+ * takes the baseline's plan without a solve; that is exact, and on the
+ * Gaza example it saves 8 of 22 solves.
+ *
+ * Outputs carry no timings and no worker count, so that `-j 1` and `-j 2`
+ * print byte-identical results.
+ */
+#include "base/internal.h"
+
+#include "analysis/analysis_int.h"
+#include "plan/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sf_analysis_options_init(sf_analysis_options *o)
+{
+	memset(o, 0, sizeof *o);
+	sf_plan_options_init(&o->plan);
+	o->jobs = 0;
+}
+
+int sf__analysis_jobs(const sf_analysis_options *opts)
+{
+	return opts && opts->jobs > 0 ? opts->jobs : sf__workers_default();
+}
+
+double sf__r6(double x)
+{
+	if (!isfinite(x))
+		return x;
+	double r = round(x * 1e6) / 1e6;
+	if (fabs(x) >= 1e9)
+		r = round(x * 1e3) / 1e3;
+	return r == 0 ? 0 : r;
+}
+
+const char *sf__month_or_never(const sf_scenario *sc, int m, char *buf, size_t n)
+{
+	if (m <= 0) {
+		sf_strlcpy(buf, "never", n);
+		return buf;
+	}
+	return sf_scenario_month_label(sc, m, buf, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Planning many scenarios in workers                                  */
+
+typedef struct many_ctx {
+	const sf_scenario *const *scs;
+	const char *const *names;
+	sf_plan_options popts;
+	const sf_plan_options *per_case; /* may be NULL */
+} many_ctx;
+
+/* Wire form of a solved plan: the header, then nrows sf_assignment. */
+typedef struct wire_plan {
+	sf_stage_result stage1, stage2;
+	int solver;
+	double seconds;
+	uint64_t nrows;
+} wire_plan;
+
+static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
+{
+	many_ctx *c = vctx;
+	sf_plan *p = NULL;
+	sf_plan_options po = c->per_case ? c->per_case[job] : c->popts;
+	po.progress = 0; /* workers must not write progress lines over each other */
+	sf_status rc = sf_plan_solve(c->scs[job], &po, &p, err);
+	if (rc != SF_OK)
+		return rc;
+	wire_plan w;
+	memset(&w, 0, sizeof w);
+	w.stage1 = p->stage1;
+	w.stage2 = p->stage2;
+	w.solver = (int)p->solver;
+	w.seconds = p->seconds;
+	w.nrows = p->nrows;
+	rc = sf_buf_add(out, &w, sizeof w);
+	if (rc == SF_OK && p->nrows)
+		rc = sf_buf_add(out, p->rows, p->nrows * sizeof *p->rows);
+	sf_plan_free(p);
+	if (rc != SF_OK)
+		return sf_error_set(err, rc, "out of memory sending a plan");
+	return SF_OK;
+}
+
+static void many_name(void *vctx, size_t job, char *buf, size_t n)
+{
+	many_ctx *c = vctx;
+	sf_strlcpy(buf, c->names && c->names[job] ? c->names[job] : "", n);
+}
+
+/* Job order for sf__plan_many: the heaviest estimate first, then by index. */
+typedef struct weighted_job {
+	double w;
+	size_t job;
+} weighted_job;
+
+static int cmp_weight(const void *va, const void *vb)
+{
+	const weighted_job *a = va, *b = vb;
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	return a->job < b->job ? -1 : a->job > b->job;
+}
+
+sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names, size_t n,
+                        const sf_analysis_options *opts, const sf_plan_options *per_case,
+                        const double *weight, sf_plan **plans, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	sf__job_result *res = NULL;
+	size_t *order = NULL;
+	many_ctx c;
+	c.scs = scs;
+	c.names = names;
+	c.popts = opts->plan;
+	c.per_case = per_case;
+
+	for (size_t i = 0; i < n; i++)
+		plans[i] = NULL;
+	if (n == 0)
+		return SF_OK;
+	res = calloc(n, sizeof *res);
+	if (!res)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	if (weight) {
+		weighted_job *wj = sf__mallocarray(n, sizeof *wj);
+		order = sf__mallocarray(n, sizeof *order);
+		if (!wj || !order) {
+			free(wj);
+			free(order);
+			free(res);
+			return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < n; i++)
+			wj[i] = (weighted_job){weight[i], i};
+		qsort(wj, n, sizeof *wj, cmp_weight);
+		for (size_t i = 0; i < n; i++)
+			order[i] = wj[i].job;
+		free(wj);
+	}
+
+	sf__workers_spec spec;
+	memset(&spec, 0, sizeof spec);
+	spec.njobs = n;
+	spec.nworkers = sf__analysis_jobs(opts);
+	spec.run = many_job;
+	spec.name = many_name;
+	spec.ctx = &c;
+	spec.progress = opts->progress;
+	spec.progress_ctx = opts->progress_ctx;
+	spec.order = order;
+	rc = sf__workers_run(&spec, res, err);
+	if (rc != SF_OK)
+		goto out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].status != SF_OK) {
+			const char *nm = names && names[i] ? names[i] : "";
+			rc = sf_error_set(err, res[i].status, "case '%s': %s", nm, res[i].message);
+			goto out;
+		}
+		wire_plan w;
+		if (res[i].len < sizeof w) {
+			rc = sf_error_set(err, SF_ERR_WORKER,
+			                  "case %zu: short record from a worker", i);
+			goto out;
+		}
+		memcpy(&w, res[i].data, sizeof w);
+		if (res[i].len != sizeof w + w.nrows * sizeof(sf_assignment)) {
+			rc = sf_error_set(err, SF_ERR_WORKER,
+			                  "case %zu: malformed record from a worker", i);
+			goto out;
+		}
+		sf_assignment *rows = NULL;
+		if (w.nrows) {
+			rows = sf__mallocarray((size_t)w.nrows, sizeof *rows);
+			if (!rows) {
+				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			memcpy(rows, res[i].data + sizeof w, (size_t)w.nrows * sizeof *rows);
+		}
+		rc = sf_plan_from_rows(scs[i], rows, (size_t)w.nrows, &plans[i], err);
+		free(rows);
+		if (rc != SF_OK)
+			goto out;
+		plans[i]->stage1 = w.stage1;
+		plans[i]->stage2 = w.stage2;
+		plans[i]->solver = (sf_solver_kind)w.solver;
+		plans[i]->seconds = w.seconds;
+	}
+out:
+	if (rc != SF_OK)
+		for (size_t i = 0; i < n; i++) {
+			sf_plan_free(plans[i]);
+			plans[i] = NULL;
+		}
+	sf__job_results_release(res, n);
+	free(res);
+	free(order);
+	return rc;
+}
+
+sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_analysis_options *opts,
+                       sf_plan **pa, sf_plan **pb, sf_error *err)
+{
+	const sf_scenario *scs[2] = {a, b};
+	const char *names[2] = {"first plan", "second plan"};
+	sf_plan *plans[2];
+	sf_analysis_options o;
+	if (opts)
+		o = *opts;
+	else
+		sf_analysis_options_init(&o);
+	*pa = *pb = NULL;
+	sf_status rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
+	if (rc != SF_OK)
+		return rc;
+	*pa = plans[0];
+	*pb = plans[1];
+	return SF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Outcomes                                                             */
+
+sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err)
+{
+	const sf_scenario *sc = p->scenario;
+	memset(o, 0, sizeof *o);
+	o->task_shortfall = calloc(sc->ntasks ? sc->ntasks : 1, sizeof *o->task_shortfall);
+	if (!o->task_shortfall)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	o->stage1 = p->stage1.status;
+	o->stage2 = p->stage2.status;
+	o->z1 = p->z1;
+	o->cost = p->cost_total;
+	o->foc_month = p->foc_month;
+	for (int m = 1; m <= sc->months; m++)
+		o->personnel_pm += p->personnel_in_sectors[m - 1];
+	for (size_t t = 0; t < sc->ntasks; t++)
+		for (size_t l = 0; l < SF_NLOC(sc); l++)
+			for (int m = 1; m <= sc->months; m++)
+				o->task_shortfall[t] += p->shortfall[SF_COV(sc, t, l, m)];
+	return SF_OK;
+}
+
+void sf_outcome_release(sf_outcome *o)
+{
+	if (!o)
+		return;
+	free(o->task_shortfall);
+	o->task_shortfall = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* JSON and table helpers                                               */
+
+json_t *sf__json_num(double x)
+{
+	if (!isfinite(x))
+		return json_null();
+	double r = sf__r6(x);
+	if (r == floor(r) && fabs(r) < 9e15)
+		return json_integer((json_int_t)r);
+	return json_real(r);
+}
+
+json_t *sf__json_month(int m)
+{
+	return m > 0 ? json_integer(m) : json_null();
+}
+
+json_t *sf__json_month_label(const sf_scenario *sc, int m)
+{
+	char buf[16];
+	return m > 0 ? json_string(sf_scenario_month_label(sc, m, buf, sizeof buf)) : json_null();
+}
+
+json_t *sf__json_scenario(const sf_scenario *sc)
+{
+	char start[16];
+	return json_pack("{s:s?, s:s?, s:s?, s:s, s:i}", "name", sc->name, "path", sc->path,
+	                 "as_of", sc->as_of, "start",
+	                 sf_scenario_month_label(sc, 1, start, sizeof start), "months", sc->months);
+}
+
+json_t *sf__json_outcome(const sf_scenario *sc, const sf_outcome *o)
+{
+	json_t *tasks = json_object();
+	for (size_t t = 0; t < sc->ntasks; t++)
+		json_object_set_new(tasks, sc->tasks[t].id, sf__json_num(o->task_shortfall[t]));
+	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "stage1",
+	                 sf_solve_status_str(o->stage1), "stage2", sf_solve_status_str(o->stage2),
+	                 "z1", sf__json_num(o->z1), "cost", sf__json_num(o->cost), "foc_month",
+	                 sf__json_month(o->foc_month), "foc_label",
+	                 sf__json_month_label(sc, o->foc_month), "personnel_pm",
+	                 sf__json_num(o->personnel_pm), "task_shortfall", tasks);
+}
+
+sf_status sf__json_write(json_t *root, sf_buf *out, sf_error *err)
+{
+	if (!root)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building JSON");
+	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	json_decref(root);
+	if (!s)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing JSON");
+	sf_status rc = sf_buf_adds(out, s);
+	if (rc == SF_OK)
+		rc = sf_buf_addc(out, '\n');
+	free(s);
+	if (rc != SF_OK)
+		return sf_error_set(err, rc, "output too large");
+	return SF_OK;
+}
+
+sf_status sf__table_section(const sf_table *t, const char *heading, sf_report_format fmt,
+                            sf_buf *out, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	if (fmt == SF_REPORT_MD) {
+		if (heading)
+			rc = sf_buf_addf(out, "### %s\n\n", heading);
+		if (rc == SF_OK)
+			rc = sf_table_write_markdown(t, out);
+	} else {
+		if (heading)
+			rc = sf_buf_addf(out, "%s\n", heading);
+		if (rc == SF_OK)
+			rc = sf_table_write_text(t, out);
+	}
+	if (rc == SF_OK)
+		rc = sf_buf_addc(out, '\n');
+	if (rc != SF_OK)
+		return sf_error_set(err, rc, "out of memory writing a table");
+	return SF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Pricing: cases                                                       */
+
+const char *sf_case_kind_str(sf_case_kind k)
+{
+	switch (k) {
+	case SF_CASE_LIFT_VETO:
+		return "lift_veto";
+	case SF_CASE_HARDEN_VETO:
+		return "harden_veto";
+	case SF_CASE_LIFT_TASK_CAVEAT:
+		return "lift_task_caveat";
+	case SF_CASE_LIFT_LOC_CAVEAT:
+		return "lift_location_caveat";
+	case SF_CASE_DROP_CONTRIBUTOR:
+		return "drop_contributor";
+	}
+	return "?";
+}
+
+/* "all" or the covered sectors, comma-separated. */
+static void veto_sectors(const sf_scenario *sc, const sf_veto *v, char *buf, size_t n)
+{
+	sf_buf b;
+	sf_buf_init(&b, n > 1 ? n - 1 : 1);
+	if (v->all_sectors) {
+		sf_strlcpy(buf, "all", n);
+		return;
+	}
+	for (size_t s = 0; s < sc->nsectors; s++)
+		if (v->sector_mask[s])
+			(void)sf_buf_addf(&b, "%s%s", b.len ? "," : "", sc->sectors[s].id);
+	sf_strlcpy(buf, b.len ? sf_buf_str(&b) : "none", n);
+	sf_buf_release(&b);
+}
+
+/* "only a,b" or "not c" for a 0/1 mask over names. */
+static void mask_text(const char *what, const unsigned char *ok, size_t n,
+                      const char *(*name)(const sf_scenario *, size_t), const sf_scenario *sc,
+                      char *buf, size_t bn)
+{
+	size_t nok = 0;
+	for (size_t i = 0; i < n; i++)
+		nok += ok[i] ? 1 : 0;
+	int only = nok <= n - nok;
+	sf_buf b;
+	sf_buf_init(&b, bn > 1 ? bn - 1 : 1);
+	(void)sf_buf_addf(&b, "%s: %s ", what, only ? "only" : "not");
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((ok[i] != 0) == only)
+			(void)sf_buf_addf(&b, "%s%s", k++ ? "," : "", name(sc, i));
+	sf_strlcpy(buf, sf_buf_str(&b), bn);
+	sf_buf_release(&b);
+}
+
+static const char *task_name(const sf_scenario *sc, size_t i)
+{
+	return sc->tasks[i].id;
+}
+
+static const char *loc_name(const sf_scenario *sc, size_t i)
+{
+	return sf_scenario_location_id(sc, i);
+}
+
+/* Person-months the plan places in sectors covered by veto v, of its contributor. */
+static double veto_usage(const sf_plan *p, const sf_veto *v)
+{
+	const sf_scenario *sc = p->scenario;
+	double pm = 0;
+	for (size_t r = 0; r < p->nrows; r++) {
+		const sf_assignment *a = &p->rows[r];
+		const sf_pledge *pl = &sc->pledges[a->pledge];
+		if (pl->contributor != v->contributor || a->location >= sc->nsectors ||
+		    !v->sector_mask[a->location])
+			continue;
+		pm += (double)a->units * sc->unit_types[pl->unit].personnel;
+	}
+	return pm;
+}
+
+typedef struct case_def {
+	sf_case_kind kind;
+	size_t index;
+} case_def;
+
+/* The cases of an analysis, in file order; *n gets their number. */
+static sf_status list_cases(const sf_scenario *sc, sf_pricing_kind kind, case_def **out, size_t *n,
+                            sf_error *err)
+{
+	size_t cap = sc->nvetoes + 2 * sc->npledges + sc->ncontributors + 1;
+	case_def *cs = calloc(cap, sizeof *cs);
+	size_t k = 0;
+	if (!cs)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	switch (kind) {
+	case SF_PRICING_VETOES:
+		for (size_t v = 0; v < sc->nvetoes; v++) {
+			const sf_veto *vt = &sc->vetoes[v];
+			if (!vt->active || !sc->contributors[vt->contributor].active)
+				continue;
+			cs[k].kind =
+			        vt->kind == SF_VETO_HARD ? SF_CASE_LIFT_VETO : SF_CASE_HARDEN_VETO;
+			cs[k++].index = v;
+		}
+		break;
+	case SF_PRICING_CAVEATS:
+		for (size_t p = 0; p < sc->npledges; p++) {
+			const sf_pledge *pl = &sc->pledges[p];
+			if (!pl->active || !sc->contributors[pl->contributor].active)
+				continue;
+			if (pl->has_task_caveat) {
+				cs[k].kind = SF_CASE_LIFT_TASK_CAVEAT;
+				cs[k++].index = p;
+			}
+			if (pl->has_loc_caveat) {
+				cs[k].kind = SF_CASE_LIFT_LOC_CAVEAT;
+				cs[k++].index = p;
+			}
+		}
+		break;
+	case SF_PRICING_CONTRIBUTORS:
+		for (size_t c = 0; c < sc->ncontributors; c++) {
+			if (!sc->contributors[c].active)
+				continue;
+			cs[k].kind = SF_CASE_DROP_CONTRIBUTOR;
+			cs[k++].index = c;
+		}
+		break;
+	}
+	*out = cs;
+	*n = k;
+	return SF_OK;
+}
+
+/* Apply one case's edit to a clone. */
+static void apply_case(sf_scenario *sc, const case_def *cd)
+{
+	switch (cd->kind) {
+	case SF_CASE_LIFT_VETO:
+		sc->vetoes[cd->index].active = 0;
+		break;
+	case SF_CASE_HARDEN_VETO:
+		sc->vetoes[cd->index].kind = SF_VETO_HARD;
+		sc->vetoes[cd->index].penalty = 0;
+		break;
+	case SF_CASE_LIFT_TASK_CAVEAT:
+		memset(sc->pledges[cd->index].task_ok, 1, sc->ntasks);
+		sc->pledges[cd->index].has_task_caveat = 0;
+		break;
+	case SF_CASE_LIFT_LOC_CAVEAT:
+		memset(sc->pledges[cd->index].loc_ok, 1, SF_NLOC(sc));
+		sc->pledges[cd->index].has_loc_caveat = 0;
+		break;
+	case SF_CASE_DROP_CONTRIBUTOR:
+		sc->contributors[cd->index].active = 0;
+		for (size_t p = 0; p < sc->npledges; p++)
+			if (sc->pledges[p].contributor == cd->index)
+				sc->pledges[p].active = 0;
+		break;
+	}
+}
+
+static void case_label(const sf_scenario *sc, const case_def *cd, sf_price *pr)
+{
+	switch (cd->kind) {
+	case SF_CASE_LIFT_VETO:
+	case SF_CASE_HARDEN_VETO: {
+		const sf_veto *v = &sc->vetoes[cd->index];
+		sf_snprintf(pr->label, sizeof pr->label, "%s:%s",
+		            sc->stakeholders[v->stakeholder].id,
+		            sc->contributors[v->contributor].id);
+		veto_sectors(sc, v, pr->detail, sizeof pr->detail);
+		break;
+	}
+	case SF_CASE_LIFT_TASK_CAVEAT:
+		sf_strlcpy(pr->label, sc->pledges[cd->index].id, sizeof pr->label);
+		mask_text("tasks", sc->pledges[cd->index].task_ok, sc->ntasks, task_name, sc,
+		          pr->detail, sizeof pr->detail);
+		break;
+	case SF_CASE_LIFT_LOC_CAVEAT:
+		sf_strlcpy(pr->label, sc->pledges[cd->index].id, sizeof pr->label);
+		mask_text("locations", sc->pledges[cd->index].loc_ok, SF_NLOC(sc), loc_name, sc,
+		          pr->detail, sizeof pr->detail);
+		break;
+	case SF_CASE_DROP_CONTRIBUTOR:
+		sf_strlcpy(pr->label, sc->contributors[cd->index].id, sizeof pr->label);
+		sf_strlcpy(pr->detail, sc->contributors[cd->index].name, sizeof pr->detail);
+		break;
+	}
+}
+
+/* 1 when the case's edit may change where pledge p has columns. */
+static int touches(const sf_scenario *sc, const case_def *cd, size_t p)
+{
+	switch (cd->kind) {
+	case SF_CASE_LIFT_TASK_CAVEAT:
+	case SF_CASE_LIFT_LOC_CAVEAT:
+		return p == cd->index;
+	case SF_CASE_LIFT_VETO:
+	case SF_CASE_HARDEN_VETO:
+		return sc->pledges[p].contributor == sc->vetoes[cd->index].contributor;
+	case SF_CASE_DROP_CONTRIBUTOR:
+		return sc->pledges[p].contributor == cd->index;
+	}
+	return 0;
+}
+
+/*
+ * 1 when the case's edit leaves the model unchanged: every x column of the
+ * pledges it touches exists in the clone exactly where it exists in the
+ * scenario (a caveat on a task the unit cannot do, a veto on sectors the
+ * pledges never reach, a contributor whose pledges have no column at all).
+ * Then the case's plan is the baseline's, and it is not solved again.
+ */
+static int same_model(const sf_scenario *a, const sf_scenario *b, const case_def *cd)
+{
+	for (size_t p = 0; p < a->npledges; p++) {
+		if (!touches(a, cd, p))
+			continue;
+		for (size_t l = 0; l < SF_NLOC(a); l++)
+			for (size_t t = 0; t < a->ntasks; t++)
+				for (int m = 1; m <= a->months; m++)
+					if (sf__x_exists(a, p, l, t, m) !=
+					    sf__x_exists(b, p, l, t, m))
+						return 0;
+	}
+	return 1;
+}
+
+static sf_status outcome_copy(const sf_scenario *sc, const sf_outcome *from, sf_outcome *to,
+                              sf_error *err)
+{
+	*to = *from;
+	to->task_shortfall = calloc(sc->ntasks ? sc->ntasks : 1, sizeof *to->task_shortfall);
+	if (!to->task_shortfall)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	memcpy(to->task_shortfall, from->task_shortfall, sc->ntasks * sizeof *to->task_shortfall);
+	return SF_OK;
+}
+
+static int foc_key(const sf_scenario *sc, int foc)
+{
+	return foc > 0 ? foc : sc->months + 1;
+}
+
+/* Lift/drop cases before soft vetoes made hard; then |d_z1|, |d_foc|, |d_cost|; then file order. */
+static int cmp_price(const void *va, const void *vb)
+{
+	const sf_price *a = va, *b = vb;
+	int ga = a->kind == SF_CASE_HARDEN_VETO, gb = b->kind == SF_CASE_HARDEN_VETO;
+	if (ga != gb)
+		return ga - gb;
+	double za = fabs(sf__r6(a->d_z1)), zb = fabs(sf__r6(b->d_z1));
+	if (za != zb)
+		return za > zb ? -1 : 1;
+	int fa = abs(a->d_foc), fb = abs(b->d_foc);
+	if (fa != fb)
+		return fa > fb ? -1 : 1;
+	double ca = fabs(sf__r6(a->d_cost)), cb = fabs(sf__r6(b->d_cost));
+	if (ca != cb)
+		return ca > cb ? -1 : 1;
+	if (a->kind != b->kind)
+		return (int)a->kind - (int)b->kind;
+	return a->index < b->index ? -1 : a->index > b->index;
+}
+
+static const char *case_verb(sf_case_kind k)
+{
+	switch (k) {
+	case SF_CASE_LIFT_VETO:
+		return "lift veto";
+	case SF_CASE_HARDEN_VETO:
+		return "make veto hard";
+	case SF_CASE_LIFT_TASK_CAVEAT:
+		return "lift task caveat of";
+	case SF_CASE_LIFT_LOC_CAVEAT:
+		return "lift location caveat of";
+	case SF_CASE_DROP_CONTRIBUTOR:
+		return "drop";
+	}
+	return "?";
+}
+
+void sf_pricing_free(sf_pricing *p)
+{
+	if (!p)
+		return;
+	sf_outcome_release(&p->baseline);
+	for (size_t i = 0; i < p->nrows; i++) {
+		sf_outcome_release(&p->rows[i].outcome);
+		free(p->rows[i].d_task);
+	}
+	free(p->rows);
+	free(p);
+}
+
+/* x columns of pledge p over all months (the model builder's existence rule). */
+static double pledge_columns(const sf_scenario *sc, size_t p)
+{
+	double n = 0;
+	for (size_t l = 0; l < SF_NLOC(sc); l++)
+		for (size_t t = 0; t < sc->ntasks; t++)
+			for (int m = 1; m <= sc->months; m++)
+				n += sf__x_exists(sc, p, l, t, m);
+	return n;
+}
+
+/*
+ * An estimate of a case's solve time for the job order: the x columns of
+ * its model, the baseline's plus those its edit adds or removes (only the
+ * pledges the edit touches are counted again). Lifting a veto that opens
+ * every sector to a large contributor makes the longest solve; it is
+ * handed out first.
+ */
+static double case_weight(const sf_scenario *a, const sf_scenario *b, const case_def *cd,
+                          double base)
+{
+	double w = base;
+	for (size_t p = 0; p < a->npledges; p++)
+		if (touches(a, cd, p))
+			w += pledge_columns(b, p) - pledge_columns(a, p);
+	return w;
+}
+
+sf_status sf_pricing_run_many(const sf_scenario *sc, const sf_pricing_kind *kinds, size_t nkinds,
+                              const sf_analysis_options *opts, sf_pricing **out, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	case_def *cases = NULL;
+	size_t ncases = 0, n = 0, *first = NULL;
+	const sf_scenario **scs = NULL;
+	sf_scenario **clones = NULL;
+	char(*names)[200] = NULL;
+	const char **namep = NULL;
+	sf_plan **plans = NULL;
+	size_t *slot = NULL, nsolve = 1;
+	double *weight = NULL, base = 0;
+	sf_pricing **prs = NULL;
+	sf_analysis_options o;
+	double t0 = sf__now();
+
+	for (size_t k = 0; k < nkinds; k++)
+		out[k] = NULL;
+	if (opts)
+		o = *opts;
+	else
+		sf_analysis_options_init(&o);
+	o.plan.stage1_only = 0;
+
+	/* Every kind's cases, one after the other; first[k] is where kind k's begin. */
+	first = calloc(nkinds + 1, sizeof *first);
+	prs = calloc(nkinds ? nkinds : 1, sizeof *prs);
+	if (!first || !prs) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < nkinds; k++) {
+		case_def *kc = NULL;
+		size_t nk = 0;
+		rc = list_cases(sc, kinds[k], &kc, &nk, err);
+		if (rc != SF_OK)
+			goto out;
+		case_def *grown = realloc(cases, (ncases + nk + 1) * sizeof *cases);
+		if (!grown) {
+			free(kc);
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		cases = grown;
+		if (nk)
+			memcpy(cases + ncases, kc, nk * sizeof *kc);
+		free(kc);
+		first[k] = ncases;
+		ncases += nk;
+	}
+	first[nkinds] = ncases;
+
+	n = ncases + 1;
+	slot = calloc(n, sizeof *slot);
+	scs = calloc(n, sizeof *scs);
+	clones = calloc(n, sizeof *clones);
+	names = calloc(n, sizeof *names);
+	namep = calloc(n, sizeof *namep);
+	plans = calloc(n, sizeof *plans);
+	weight = calloc(n, sizeof *weight);
+	if (!slot || !scs || !clones || !names || !namep || !plans || !weight) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t k = 0; k < nkinds; k++) {
+		sf_pricing *pr = prs[k] = calloc(1, sizeof *pr);
+		size_t nk = first[k + 1] - first[k];
+		if (!pr || !(pr->rows = calloc(nk ? nk : 1, sizeof *pr->rows))) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		pr->scenario = sc;
+		pr->kind = kinds[k];
+		pr->jobs = sf__analysis_jobs(&o);
+		pr->nrows = nk;
+	}
+	for (size_t p = 0; p < sc->npledges; p++)
+		base += pledge_columns(sc, p);
+	scs[0] = sc;
+	weight[0] = base;
+	sf_strlcpy(names[0], "baseline", sizeof names[0]);
+	namep[0] = names[0];
+	for (size_t k = 0; k < nkinds; k++) {
+		for (size_t i = first[k]; i < first[k + 1]; i++) {
+			sf_price *row = &prs[k]->rows[i - first[k]];
+			row->kind = cases[i].kind;
+			row->index = cases[i].index;
+			case_label(sc, &cases[i], row);
+			row->d_task = calloc(sc->ntasks ? sc->ntasks : 1, sizeof *row->d_task);
+			if (!row->d_task) {
+				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			rc = sf_scenario_clone(sc, &clones[i + 1], err);
+			if (rc != SF_OK)
+				goto out;
+			apply_case(clones[i + 1], &cases[i]);
+			if (same_model(sc, clones[i + 1], &cases[i])) {
+				slot[i] = (size_t)-1; /* the baseline's plan */
+				continue;
+			}
+			slot[i] = nsolve;
+			scs[nsolve] = clones[i + 1];
+			weight[nsolve] = case_weight(sc, clones[i + 1], &cases[i], base);
+			sf_snprintf(names[nsolve], sizeof names[nsolve], "%s %s",
+			            case_verb(cases[i].kind), row->label);
+			namep[nsolve] = names[nsolve];
+			nsolve++;
+		}
+	}
+
+	rc = sf__plan_many(scs, namep, nsolve, &o, NULL, weight, plans, err);
+	if (rc != SF_OK)
+		goto out;
+
+	for (size_t k = 0; k < nkinds; k++) {
+		sf_pricing *pr = prs[k];
+		rc = sf_outcome_from_plan(plans[0], &pr->baseline, err);
+		if (rc != SF_OK)
+			goto out;
+		for (size_t i = first[k]; i < first[k + 1]; i++) {
+			sf_price *row = &pr->rows[i - first[k]];
+			if (slot[i] == (size_t)-1)
+				rc = outcome_copy(sc, &pr->baseline, &row->outcome, err);
+			else
+				rc = sf_outcome_from_plan(plans[slot[i]], &row->outcome, err);
+			if (rc != SF_OK)
+				goto out;
+			row->d_z1 = row->outcome.z1 - pr->baseline.z1;
+			row->d_cost = row->outcome.cost - pr->baseline.cost;
+			row->d_personnel_pm = row->outcome.personnel_pm - pr->baseline.personnel_pm;
+			row->d_foc = foc_key(sc, row->outcome.foc_month) -
+			             foc_key(sc, pr->baseline.foc_month);
+			for (size_t t = 0; t < sc->ntasks; t++)
+				row->d_task[t] = row->outcome.task_shortfall[t] -
+				                 pr->baseline.task_shortfall[t];
+			if (row->kind == SF_CASE_HARDEN_VETO)
+				row->used_pm = veto_usage(plans[0], &sc->vetoes[row->index]);
+		}
+		qsort(pr->rows, pr->nrows, sizeof *pr->rows, cmp_price);
+	}
+	for (size_t k = 0; k < nkinds; k++) {
+		prs[k]->seconds = sf__now() - t0;
+		out[k] = prs[k];
+		prs[k] = NULL;
+	}
+out:
+	for (size_t i = 0; plans && i < n; i++)
+		sf_plan_free(plans[i]);
+	for (size_t i = 0; clones && i < n; i++)
+		sf_scenario_free(clones[i]);
+	for (size_t k = 0; prs && k < nkinds; k++)
+		sf_pricing_free(prs[k]);
+	free(prs);
+	free(first);
+	free(cases);
+	free(slot);
+	free(scs);
+	free(clones);
+	free(names);
+	free(namep);
+	free(plans);
+	free(weight);
+	return rc;
+}
+
+sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
+                         const sf_analysis_options *opts, sf_pricing **out, sf_error *err)
+{
+	return sf_pricing_run_many(sc, &kind, 1, opts, out, err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Pricing: output                                                      */
+
+/* A signed delta with `dec` decimals; "0" when it rounds to zero. */
+static sf_status cell_delta(sf_table *t, double x, int dec)
+{
+	double lim = 0.5 * pow(10, -dec);
+	if (fabs(x) < lim)
+		return sf_table_add_cell(t, "0");
+	return sf_table_add_cellf(t, "%+.*f", dec, x);
+}
+
+static const char *pricing_name(sf_pricing_kind k)
+{
+	switch (k) {
+	case SF_PRICING_VETOES:
+		return "vetoes";
+	case SF_PRICING_CAVEATS:
+		return "caveats";
+	case SF_PRICING_CONTRIBUTORS:
+		return "critical";
+	}
+	return "?";
+}
+
+static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_report_format fmt,
+                               sf_buf *out)
+{
+	char foc[16];
+	return sf_buf_addf(
+	        out,
+	        "%sBaseline%s: weighted shortfall %.2f, FOC %s, in-sector personnel %.0f "
+	        "person-months, cost %.0f\n\n",
+	        fmt == SF_REPORT_MD ? "**" : "", fmt == SF_REPORT_MD ? "**" : "", b->z1,
+	        sf__month_or_never(sc, b->foc_month, foc, sizeof foc), b->personnel_pm, b->cost);
+}
+
+/* One table of the rows for which want(kind) holds. */
+static sf_status price_table(const sf_pricing *p, int soft, sf_table **out)
+{
+	const sf_scenario *sc = p->scenario;
+	sf_table *t = sf_table_new();
+	sf_status rc = SF_OK;
+	char foc[16];
+	if (!t)
+		return SF_ERR_NOMEM;
+	switch (p->kind) {
+	case SF_PRICING_VETOES:
+		rc = sf_table_add_column(t, "veto", SF_ALIGN_LEFT);
+		if (rc == SF_OK)
+			rc = sf_table_add_column(t, "sectors", SF_ALIGN_LEFT);
+		if (rc == SF_OK && soft)
+			rc = sf_table_add_column(t, "used (pm)", SF_ALIGN_RIGHT);
+		break;
+	case SF_PRICING_CAVEATS:
+		rc = sf_table_add_column(t, "pledge", SF_ALIGN_LEFT);
+		if (rc == SF_OK)
+			rc = sf_table_add_column(t, "caveat lifted", SF_ALIGN_LEFT);
+		break;
+	case SF_PRICING_CONTRIBUTORS:
+		rc = sf_table_add_column(t, "contributor", SF_ALIGN_LEFT);
+		if (rc == SF_OK)
+			rc = sf_table_add_column(t, "name", SF_ALIGN_LEFT);
+		break;
+	}
+	static const char *const cols[] = {"d shortfall", "FOC", "d FOC", "d personnel (pm)",
+	                                   "d cost"};
+	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
+		rc = sf_table_add_column(t, cols[i], i == 1 ? SF_ALIGN_LEFT : SF_ALIGN_RIGHT);
+	for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++) {
+		char h[128];
+		sf_snprintf(h, sizeof h, "d %s", sc->tasks[k].id);
+		rc = sf_table_add_column(t, h, SF_ALIGN_RIGHT);
+	}
+	for (size_t i = 0; rc == SF_OK && i < p->nrows; i++) {
+		const sf_price *r = &p->rows[i];
+		if ((r->kind == SF_CASE_HARDEN_VETO) != (soft != 0))
+			continue;
+		rc = sf_table_begin_row(t);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t, r->label);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t, r->detail);
+		if (rc == SF_OK && soft)
+			rc = sf_table_add_cellf(t, "%.0f", r->used_pm);
+		if (rc == SF_OK)
+			rc = cell_delta(t, r->d_z1, 2);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(
+			        t, sf__month_or_never(sc, r->outcome.foc_month, foc, sizeof foc));
+		if (rc == SF_OK)
+			rc = r->d_foc ? sf_table_add_cellf(t, "%+d", r->d_foc)
+			              : sf_table_add_cell(t, "0");
+		if (rc == SF_OK)
+			rc = cell_delta(t, r->d_personnel_pm, 0);
+		if (rc == SF_OK)
+			rc = cell_delta(t, r->d_cost, 0);
+		for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
+			rc = cell_delta(t, r->d_task[k], 2);
+	}
+	if (rc != SF_OK) {
+		sf_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return SF_OK;
+}
+
+/* One CSV row: a case (r) or, with r NULL, the baseline (o). */
+static sf_status csv_row(sf_table *t, const sf_scenario *sc, const sf_price *r, const sf_outcome *o)
+{
+	char foc[16];
+	sf_status rc = sf_table_begin_row(t);
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, r ? sf_case_kind_str(r->kind) : "baseline");
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, r ? r->label : "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, r ? r->detail : "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->z1));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_z1) : 0.0);
+	if (rc == SF_OK)
+		rc = o->foc_month ? sf_table_add_cellf(t, "%d", o->foc_month)
+		                  : sf_table_add_cell(t, "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(
+		        t, o->foc_month ? sf_scenario_month_label(sc, o->foc_month, foc, sizeof foc)
+		                        : "");
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%d", r ? r->d_foc : 0);
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->personnel_pm));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_personnel_pm) : 0.0);
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->cost));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_cost) : 0.0);
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->used_pm) : 0.0);
+	for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_task[k]) : 0.0);
+	return rc;
+}
+
+/*
+ * The CSV of one or more analyses of the same run (same baseline): the
+ * baseline row once, then each analysis's rows; the kind column tells
+ * them apart.
+ */
+static sf_status pricing_csv(const sf_pricing *const *ps, size_t np, sf_buf *out)
+{
+	const sf_scenario *sc = ps[0]->scenario;
+	sf_table *t = sf_table_new();
+	sf_status rc = SF_OK;
+	if (!t)
+		return SF_ERR_NOMEM;
+	static const char *const cols[] = {
+	        "kind",      "case",      "detail",       "z1",           "d_z1",
+	        "foc_month", "foc_label", "d_foc_months", "personnel_pm", "d_personnel_pm",
+	        "cost",      "d_cost",    "used_pm"};
+	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
+		rc = sf_table_add_column(t, cols[i], SF_ALIGN_LEFT);
+	for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++) {
+		char h[128];
+		sf_snprintf(h, sizeof h, "d_%s", sc->tasks[k].id);
+		rc = sf_table_add_column(t, h, SF_ALIGN_LEFT);
+	}
+	if (rc == SF_OK)
+		rc = csv_row(t, sc, NULL, &ps[0]->baseline);
+	for (size_t k = 0; k < np; k++)
+		for (size_t i = 0; rc == SF_OK && i < ps[k]->nrows; i++)
+			rc = csv_row(t, sc, &ps[k]->rows[i], &ps[k]->rows[i].outcome);
+	if (rc == SF_OK)
+		rc = sf_table_write_csv(t, out);
+	sf_table_free(t);
+	return rc;
+}
+
+/* The JSON document of one analysis (docs/output.md). */
+static json_t *pricing_json(const sf_pricing *p)
+{
+	const sf_scenario *sc = p->scenario;
+	json_t *cases = json_array();
+	for (size_t i = 0; i < p->nrows; i++) {
+		const sf_price *r = &p->rows[i];
+		json_t *dt = json_object();
+		for (size_t k = 0; k < sc->ntasks; k++)
+			json_object_set_new(dt, sc->tasks[k].id, sf__json_num(r->d_task[k]));
+		json_t *c = json_pack("{s:s, s:s, s:s}", "kind", sf_case_kind_str(r->kind), "case",
+		                      r->label, "detail", r->detail);
+		if (r->kind == SF_CASE_LIFT_VETO || r->kind == SF_CASE_HARDEN_VETO) {
+			const sf_veto *v = &sc->vetoes[r->index];
+			json_object_set_new(c, "stakeholder",
+			                    json_string(sc->stakeholders[v->stakeholder].id));
+			json_object_set_new(c, "contributor",
+			                    json_string(sc->contributors[v->contributor].id));
+			json_object_set_new(c, "veto_kind",
+			                    json_string(v->kind == SF_VETO_HARD ? "hard" : "soft"));
+		} else if (r->kind == SF_CASE_DROP_CONTRIBUTOR) {
+			json_object_set_new(c, "contributor",
+			                    json_string(sc->contributors[r->index].id));
+		} else {
+			const sf_pledge *pl = &sc->pledges[r->index];
+			json_object_set_new(c, "pledge", json_string(pl->id));
+			json_object_set_new(c, "contributor",
+			                    json_string(sc->contributors[pl->contributor].id));
+		}
+		if (r->kind == SF_CASE_HARDEN_VETO)
+			json_object_set_new(c, "used_pm", sf__json_num(r->used_pm));
+		json_object_set_new(c, "outcome", sf__json_outcome(sc, &r->outcome));
+		json_object_set_new(c, "delta",
+		                    json_pack("{s:o, s:i, s:o, s:o, s:o}", "z1",
+		                              sf__json_num(r->d_z1), "foc_months", r->d_foc,
+		                              "personnel_pm", sf__json_num(r->d_personnel_pm),
+		                              "cost", sf__json_num(r->d_cost), "task_shortfall",
+		                              dt));
+		json_array_append_new(cases, c);
+	}
+	json_t *root =
+	        json_pack("{s:s, s:s, s:o, s:o, s:o}", "stabforce_version", STABFORCE_VERSION,
+	                  "analysis", pricing_name(p->kind), "scenario", sf__json_scenario(sc),
+	                  "baseline", sf__json_outcome(sc, &p->baseline), "cases", cases);
+	return root;
+}
+
+/* Text or Markdown of one analysis; the baseline line only when with_baseline. */
+static sf_status pricing_text(const sf_pricing *p, sf_report_format fmt, int with_baseline,
+                              sf_buf *out, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	sf_table *t = NULL;
+	if (fmt == SF_REPORT_MD) {
+		static const char *const title[] = {"Price of each veto", "Price of each caveat",
+		                                    "Critical contributors"};
+		rc = sf_buf_addf(out, "## %s\n\n", title[p->kind]);
+	}
+	if (rc == SF_OK && with_baseline)
+		rc = baseline_line(p->scenario, &p->baseline, fmt, out);
+	for (int soft = 0; rc == SF_OK && soft <= (p->kind == SF_PRICING_VETOES); soft++) {
+		const char *heading;
+		const char *none;
+		switch (p->kind) {
+		case SF_PRICING_VETOES:
+			heading =
+			        soft ? "Soft vetoes: person-months the baseline places under each, "
+			               "and the price of making it hard"
+			             : "Hard vetoes, each lifted alone (d = change from the "
+			               "baseline)";
+			none = soft ? "No soft vetoes.\n\n" : "No hard vetoes.\n\n";
+			break;
+		case SF_PRICING_CAVEATS:
+			heading = "Caveats, each lifted alone (d = change from the baseline)";
+			none = "No caveats.\n\n";
+			break;
+		default:
+			heading = "Contributors, each removed (d = change from the baseline)";
+			none = "No contributors.\n\n";
+			break;
+		}
+		size_t count = 0;
+		for (size_t i = 0; i < p->nrows; i++)
+			count += (p->rows[i].kind == SF_CASE_HARDEN_VETO) == (soft != 0);
+		if (!count) {
+			rc = sf_buf_addf(out, "%s%s%s", fmt == SF_REPORT_MD ? "### " : "", heading,
+			                 fmt == SF_REPORT_MD ? "\n\n" : "\n");
+			if (rc == SF_OK)
+				rc = sf_buf_adds(out, none);
+			continue;
+		}
+		rc = price_table(p, soft, &t);
+		if (rc != SF_OK)
+			break;
+		rc = sf__table_section(t, heading, fmt, out, err);
+		sf_table_free(t);
+		t = NULL;
+	}
+	if (rc != SF_OK)
+		return sf_error_set(err, rc, "out of memory writing a table");
+	return SF_OK;
+}
+
+sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *out, sf_error *err)
+{
+	return sf_pricing_write_many(&p, 1, fmt, out, err);
+}
+
+sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_report_format fmt,
+                                sf_buf *out, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	if (n == 0)
+		return sf_error_set(err, SF_ERR_USAGE, "no analysis to write");
+	if (fmt == SF_REPORT_JSON) {
+		if (n == 1)
+			return sf__json_write(pricing_json(ps[0]), out, err);
+		json_t *root = json_object();
+		for (size_t k = 0; k < n; k++)
+			json_object_set_new(root, pricing_name(ps[k]->kind), pricing_json(ps[k]));
+		return sf__json_write(root, out, err);
+	}
+	if (fmt == SF_REPORT_CSV) {
+		rc = pricing_csv(ps, n, out);
+		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
+	}
+	/* One analysis: the baseline under its title; several: it once, first. */
+	if (n > 1) {
+		rc = baseline_line(ps[0]->scenario, &ps[0]->baseline, fmt, out);
+		if (rc != SF_OK)
+			return sf_error_set(err, rc, "out of memory writing a table");
+	}
+	for (size_t k = 0; k < n; k++) {
+		rc = pricing_text(ps[k], fmt, n == 1, out, err);
+		if (rc != SF_OK)
+			return rc;
+	}
+	return SF_OK;
+}

@@ -1,0 +1,54 @@
+/*
+ * analysis_int.h - what the analysis modules (analysis.c, shopping.c,
+ * risk.c, compare.c) share: planning many scenarios in workers, and small
+ * output helpers so that every analysis prints numbers the same way.
+ */
+#ifndef STABFORCE_ANALYSIS_INT_H
+#define STABFORCE_ANALYSIS_INT_H
+
+#include <jansson.h>
+
+#include "stabforce/analysis.h"
+#include "base/proc.h"
+
+/*
+ * Plan n scenarios (both stages unless opts->plan.stage1_only) in worker
+ * processes: each worker runs sf_plan_solve and sends back the stage
+ * results and the assignment rows; the plan is rebuilt here with
+ * sf_plan_from_rows on the same scenario, so plans[i] is the plan
+ * sf_plan_solve(scs[i]) gives in-process. names[i] (may be NULL) names
+ * case i in messages. per_case, when not NULL, gives each case its own plan
+ * options instead of opts->plan. weight, when not NULL, estimates each
+ * case's solve time (any unit): the cases are handed to the workers
+ * heaviest first, so that no worker is left alone on a long case at the
+ * end; the results do not depend on it. On failure every plans[i] is NULL.
+ */
+sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names, size_t n,
+                        const sf_analysis_options *opts, const sf_plan_options *per_case,
+                        const double *weight, sf_plan **plans, sf_error *err);
+
+/* Workers to use for opts (jobs, or the number of cores). */
+int sf__analysis_jobs(const sf_analysis_options *opts);
+
+/* x rounded to 1e-6 (and -0 made 0), so outputs do not show float noise. */
+double sf__r6(double x);
+
+/* "YYYY-MM" of month m, or "never" for 0. */
+const char *sf__month_or_never(const sf_scenario *sc, int m, char *buf, size_t n);
+
+/* JSON helpers: a rounded real; a month (index or null); its label (or null). */
+json_t *sf__json_num(double x);
+json_t *sf__json_month(int m);
+json_t *sf__json_month_label(const sf_scenario *sc, int m);
+/* {"name", "path", "start", "months"} of a scenario. */
+json_t *sf__json_scenario(const sf_scenario *sc);
+/* The outcome as a JSON object (task shortfall keyed by task id). */
+json_t *sf__json_outcome(const sf_scenario *sc, const sf_outcome *o);
+/* Dump a JSON document (steals root) into out, followed by a newline. */
+sf_status sf__json_write(json_t *root, sf_buf *out, sf_error *err);
+
+/* Write a table as text (heading line, then the table) or markdown (### heading). */
+sf_status sf__table_section(const sf_table *t, const char *heading, sf_report_format fmt,
+                            sf_buf *out, sf_error *err);
+
+#endif

@@ -1,0 +1,518 @@
+/*
+ * compare.c - two plans side by side, and what changed between them.
+ *
+ * The two plans may come from different scenarios (`compare A.yaml
+ * B.yaml`, or a baseline and its what-if), so everything is matched by id:
+ * tasks and locations for the shortfall, contributors for the build-up,
+ * (pledge, location, task) for the assignments. A row is listed only where
+ * the two plans differ (by more than 1e-9), so an unchanged plan compares
+ * as an empty list of changes. Figures are summed over each plan's own
+ * months: shortfall in capability-unit-months, personnel in person-months,
+ * assignments in unit-months (with the first and last month used).
+ */
+#include "base/internal.h"
+
+#include "analysis/analysis_int.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DIFF_EPS 1e-9
+
+static int differs(double a, double b)
+{
+	return fabs(a - b) > DIFF_EPS * (1 + fabs(a) + fabs(b));
+}
+
+void sf_comparison_free(sf_comparison *c)
+{
+	if (!c)
+		return;
+	sf_outcome_release(&c->oa);
+	sf_outcome_release(&c->ob);
+	free(c->cov);
+	free(c->contrib);
+	free(c->assign);
+	free(c);
+}
+
+/* Shortfall of (task id, location id) in p summed over months; 0 when absent. */
+static double task_loc_short(const sf_plan *p, const char *task, const char *loc, int *found)
+{
+	const sf_scenario *sc = p->scenario;
+	long t = sf_scenario_find_task(sc, task), l = sf_scenario_find_location(sc, loc);
+	double s = 0;
+	*found = t >= 0 && l >= 0;
+	if (!*found)
+		return 0;
+	for (int m = 1; m <= sc->months; m++)
+		s += p->shortfall[SF_COV(sc, (size_t)t, (size_t)l, m)];
+	return s;
+}
+
+static int scope_ok(const sf_scenario *sc, size_t t, size_t l)
+{
+	return sc->tasks[t].scope == SF_SCOPE_MISSION ? l == SF_MISSION(sc) : l < sc->nsectors;
+}
+
+static double contrib_pm(const sf_plan *p, const char *id)
+{
+	const sf_scenario *sc = p->scenario;
+	long c = sf_scenario_find_contributor(sc, id);
+	double s = 0;
+	if (c < 0)
+		return 0;
+	for (int m = 1; m <= sc->months; m++)
+		s += p->personnel_by_contributor[(size_t)c * (size_t)sc->months + (size_t)(m - 1)];
+	return s;
+}
+
+typedef struct agg {
+	const char *pledge, *contributor, *unit, *location, *task;
+	double um;
+	int first, last;
+} agg;
+
+/* Aggregate p's rows by (pledge, location, task); rows are sorted by month first. */
+static agg *aggregate(const sf_plan *p, size_t *n)
+{
+	const sf_scenario *sc = p->scenario;
+	agg *v = calloc(p->nrows + 1, sizeof *v);
+	size_t k = 0;
+	if (!v)
+		return NULL;
+	for (size_t r = 0; r < p->nrows; r++) {
+		const sf_assignment *a = &p->rows[r];
+		const sf_pledge *pl = &sc->pledges[a->pledge];
+		const char *loc = sf_scenario_location_id(sc, a->location);
+		const char *task = sc->tasks[a->task].id;
+		size_t i;
+		for (i = 0; i < k; i++)
+			if (!strcmp(v[i].pledge, pl->id) && !strcmp(v[i].location, loc) &&
+			    !strcmp(v[i].task, task))
+				break;
+		if (i == k) {
+			v[k].pledge = pl->id;
+			v[k].contributor = sc->contributors[pl->contributor].id;
+			v[k].unit = sc->unit_types[pl->unit].id;
+			v[k].location = loc;
+			v[k].task = task;
+			v[k].first = a->month;
+			k++;
+		}
+		v[i].um += a->units;
+		if (a->month < v[i].first || !v[i].first)
+			v[i].first = a->month;
+		if (a->month > v[i].last)
+			v[i].last = a->month;
+	}
+	*n = k;
+	return v;
+}
+
+sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **out, sf_error *err)
+{
+	const sf_scenario *sa = a->scenario, *sb = b->scenario;
+	sf_comparison *c = calloc(1, sizeof *c);
+	agg *ga = NULL, *gb = NULL;
+	size_t na = 0, nb = 0;
+	sf_status rc = SF_OK;
+	*out = NULL;
+	if (!c)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	c->a = a;
+	c->b = b;
+	if ((rc = sf_outcome_from_plan(a, &c->oa, err)) != SF_OK ||
+	    (rc = sf_outcome_from_plan(b, &c->ob, err)) != SF_OK)
+		goto out;
+
+	/* coverage: pairs of a, then pairs only in b */
+	size_t maxcov = sa->ntasks * SF_NLOC(sa) + sb->ntasks * SF_NLOC(sb) + 1;
+	size_t maxcon = sa->ncontributors + sb->ncontributors + 1;
+	c->cov = calloc(maxcov, sizeof *c->cov);
+	c->contrib = calloc(maxcon, sizeof *c->contrib);
+	ga = aggregate(a, &na);
+	gb = aggregate(b, &nb);
+	c->assign = calloc(na + nb + 1, sizeof *c->assign);
+	if (!c->cov || !c->contrib || !ga || !gb || !c->assign) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (int side = 0; side < 2; side++) {
+		const sf_plan *p = side ? b : a, *q = side ? a : b;
+		const sf_scenario *sp = p->scenario;
+		for (size_t t = 0; t < sp->ntasks; t++)
+			for (size_t l = 0; l < SF_NLOC(sp); l++) {
+				if (!scope_ok(sp, t, l))
+					continue;
+				const char *tid = sp->tasks[t].id,
+				           *lid = sf_scenario_location_id(sp, l);
+				int f1, f2;
+				double vp = task_loc_short(p, tid, lid, &f1);
+				double vq = task_loc_short(q, tid, lid, &f2);
+				if (side && f2)
+					continue; /* already listed from a */
+				if (!differs(vp, vq))
+					continue;
+				sf_compare_cov *r = &c->cov[c->ncov++];
+				r->task = tid;
+				r->location = lid;
+				r->short_a = side ? vq : vp;
+				r->short_b = side ? vp : vq;
+			}
+		for (size_t k = 0; k < sp->ncontributors; k++) {
+			const char *id = sp->contributors[k].id;
+			if (side && sf_scenario_find_contributor(sa, id) >= 0)
+				continue;
+			double vp = contrib_pm(p, id), vq = contrib_pm(q, id);
+			if (!differs(vp, vq))
+				continue;
+			sf_compare_contrib *r = &c->contrib[c->ncontrib++];
+			r->contributor = id;
+			r->pm_a = side ? vq : vp;
+			r->pm_b = side ? vp : vq;
+		}
+	}
+	/* assignments: entries of a (matched in b), then entries only in b */
+	for (size_t i = 0; i < na; i++) {
+		const agg *x = &ga[i], *y = NULL;
+		for (size_t j = 0; j < nb; j++)
+			if (!strcmp(gb[j].pledge, x->pledge) &&
+			    !strcmp(gb[j].location, x->location) && !strcmp(gb[j].task, x->task)) {
+				y = &gb[j];
+				break;
+			}
+		if (y && !differs(x->um, y->um) && x->first == y->first && x->last == y->last)
+			continue;
+		sf_compare_assign *r = &c->assign[c->nassign++];
+		r->pledge = x->pledge;
+		r->contributor = x->contributor;
+		r->unit = x->unit;
+		r->location = x->location;
+		r->task = x->task;
+		r->um_a = x->um;
+		r->first_a = x->first;
+		r->last_a = x->last;
+		if (y) {
+			r->um_b = y->um;
+			r->first_b = y->first;
+			r->last_b = y->last;
+		}
+	}
+	for (size_t j = 0; j < nb; j++) {
+		const agg *y = &gb[j];
+		int found = 0;
+		for (size_t i = 0; i < na && !found; i++)
+			found = !strcmp(ga[i].pledge, y->pledge) &&
+			        !strcmp(ga[i].location, y->location) &&
+			        !strcmp(ga[i].task, y->task);
+		if (found)
+			continue;
+		sf_compare_assign *r = &c->assign[c->nassign++];
+		r->pledge = y->pledge;
+		r->contributor = y->contributor;
+		r->unit = y->unit;
+		r->location = y->location;
+		r->task = y->task;
+		r->um_b = y->um;
+		r->first_b = y->first;
+		r->last_b = y->last;
+	}
+	*out = c;
+	c = NULL;
+out:
+	free(ga);
+	free(gb);
+	sf_comparison_free(c);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                               */
+
+static const char *months_text(const sf_scenario *sc, int first, int last, char *buf, size_t n)
+{
+	char f[16], l[16];
+	if (!first) {
+		sf_strlcpy(buf, "-", n);
+		return buf;
+	}
+	sf_snprintf(buf, n, "%s..%s", sf_scenario_month_label(sc, first, f, sizeof f),
+	            sf_scenario_month_label(sc, last, l, sizeof l));
+	return buf;
+}
+
+static sf_status add_pair(sf_table *t, double a, double b, int dec)
+{
+	sf_status rc = sf_table_add_cellf(t, "%.*f", dec, sf__r6(a));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.*f", dec, sf__r6(b));
+	if (rc == SF_OK) {
+		double d = sf__r6(b - a);
+		rc = fabs(d) < 0.5 * pow(10, -dec) ? sf_table_add_cell(t, "0")
+		                                   : sf_table_add_cellf(t, "%+.*f", dec, d);
+	}
+	return rc;
+}
+
+static sf_status compare_text(const sf_comparison *c, const char *na, const char *nb,
+                              sf_report_format fmt, sf_buf *out, sf_error *err)
+{
+	const sf_scenario *sa = c->a->scenario, *sb = c->b->scenario;
+	sf_table *t = sf_table_new();
+	sf_status rc = SF_OK;
+	char f1[16], f2[16], m1[40], m2[40];
+	if (!t)
+		goto oom;
+	if ((rc = sf_table_add_column(t, "figure", SF_ALIGN_LEFT)) != SF_OK ||
+	    (rc = sf_table_add_column(t, na, SF_ALIGN_RIGHT)) != SF_OK ||
+	    (rc = sf_table_add_column(t, nb, SF_ALIGN_RIGHT)) != SF_OK ||
+	    (rc = sf_table_add_column(t, "change", SF_ALIGN_RIGHT)) != SF_OK)
+		goto oom;
+	struct {
+		const char *name;
+		double a, b;
+	} nums[] = {
+	        {"weighted shortfall", c->oa.z1, c->ob.z1},
+	        {"cost", c->oa.cost, c->ob.cost},
+	        {"in-sector personnel (person-months)", c->oa.personnel_pm, c->ob.personnel_pm}};
+	for (size_t i = 0; i < SF_ARRAY_LEN(nums); i++) {
+		if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, nums[i].name) != SF_OK ||
+		    add_pair(t, nums[i].a, nums[i].b, i == 0 ? 2 : 0) != SF_OK)
+			goto oom;
+	}
+	int fa = c->oa.foc_month ? c->oa.foc_month : sa->months + 1;
+	int fb = c->ob.foc_month ? c->ob.foc_month : sb->months + 1;
+	if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, "FOC") != SF_OK ||
+	    sf_table_add_cell(t, sf__month_or_never(sa, c->oa.foc_month, f1, sizeof f1)) != SF_OK ||
+	    sf_table_add_cell(t, sf__month_or_never(sb, c->ob.foc_month, f2, sizeof f2)) != SF_OK ||
+	    (fb != fa ? sf_table_add_cellf(t, "%+d months", fb - fa) : sf_table_add_cell(t, "0")) !=
+	            SF_OK)
+		goto oom;
+	if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, "status (stage 1/2)") != SF_OK ||
+	    sf_table_add_cellf(t, "%s/%s", sf_solve_status_str(c->oa.stage1),
+	                       sf_solve_status_str(c->oa.stage2)) != SF_OK ||
+	    sf_table_add_cellf(t, "%s/%s", sf_solve_status_str(c->ob.stage1),
+	                       sf_solve_status_str(c->ob.stage2)) != SF_OK ||
+	    sf_table_add_cell(t, "") != SF_OK)
+		goto oom;
+	rc = sf__table_section(t, "Comparison", fmt, out, err);
+	sf_table_free(t);
+	t = NULL;
+	if (rc != SF_OK)
+		return rc;
+
+	/* shortfall */
+	if (!c->ncov) {
+		rc = sf_buf_adds(out, "Shortfall: the same in every task and location.\n\n");
+	} else {
+		if (!(t = sf_table_new()) || sf_table_add_column(t, "task", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "location", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, na, SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, nb, SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT))
+			goto oom;
+		for (size_t i = 0; i < c->ncov; i++)
+			if (sf_table_begin_row(t) || sf_table_add_cell(t, c->cov[i].task) ||
+			    sf_table_add_cell(t, c->cov[i].location) ||
+			    add_pair(t, c->cov[i].short_a, c->cov[i].short_b, 2))
+				goto oom;
+		rc = sf__table_section(
+		        t,
+		        "Shortfall by task and location where it differs (capability-unit-months)",
+		        fmt, out, err);
+		sf_table_free(t);
+		t = NULL;
+	}
+	if (rc != SF_OK)
+		return rc;
+
+	/* contributors */
+	if (!c->ncontrib) {
+		rc = sf_buf_adds(out, "In-sector personnel: the same for every contributor.\n\n");
+	} else {
+		if (!(t = sf_table_new()) || sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, na, SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, nb, SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT))
+			goto oom;
+		for (size_t i = 0; i < c->ncontrib; i++)
+			if (sf_table_begin_row(t) ||
+			    sf_table_add_cell(t, c->contrib[i].contributor) ||
+			    add_pair(t, c->contrib[i].pm_a, c->contrib[i].pm_b, 0))
+				goto oom;
+		rc = sf__table_section(t,
+		                       "In-sector person-months by contributor where they differ",
+		                       fmt, out, err);
+		sf_table_free(t);
+		t = NULL;
+	}
+	if (rc != SF_OK)
+		return rc;
+
+	/* assignments */
+	if (!c->nassign) {
+		rc = sf_buf_adds(out, "Assignments: unchanged.\n");
+	} else {
+		if (!(t = sf_table_new()) || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "location", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "task", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, na, SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, "months", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, nb, SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, "months ", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT))
+			goto oom;
+		for (size_t i = 0; i < c->nassign; i++) {
+			const sf_compare_assign *r = &c->assign[i];
+			double d = r->um_b - r->um_a;
+			if (sf_table_begin_row(t) || sf_table_add_cell(t, r->pledge) ||
+			    sf_table_add_cell(t, r->unit) || sf_table_add_cell(t, r->location) ||
+			    sf_table_add_cell(t, r->task) ||
+			    sf_table_add_cellf(t, "%.0f", r->um_a) ||
+			    sf_table_add_cell(
+			            t, months_text(sa, r->first_a, r->last_a, m1, sizeof m1)) ||
+			    sf_table_add_cellf(t, "%.0f", r->um_b) ||
+			    sf_table_add_cell(
+			            t, months_text(sb, r->first_b, r->last_b, m2, sizeof m2)) ||
+			    (d != 0 ? sf_table_add_cellf(t, "%+.0f", d)
+			            : sf_table_add_cell(t, "0")))
+				goto oom;
+		}
+		rc = sf__table_section(t,
+		                       "Assignments that changed (unit-months per pledge, location "
+		                       "and task)",
+		                       fmt, out, err);
+		sf_table_free(t);
+		t = NULL;
+	}
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
+oom:
+	sf_table_free(t);
+	return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the comparison");
+}
+
+static json_t *side_json(const sf_plan *p, const sf_outcome *o, const char *name)
+{
+	json_t *j = sf__json_outcome(p->scenario, o);
+	json_object_set_new(j, "name", json_string(name));
+	json_object_set_new(j, "scenario", sf__json_scenario(p->scenario));
+	return j;
+}
+
+static sf_status compare_json(const sf_comparison *c, const char *na, const char *nb, sf_buf *out,
+                              sf_error *err)
+{
+	json_t *cov = json_array(), *con = json_array(), *as = json_array();
+	for (size_t i = 0; i < c->ncov; i++)
+		json_array_append_new(
+		        cov,
+		        json_pack("{s:s, s:s, s:o, s:o, s:o}", "task", c->cov[i].task, "location",
+		                  c->cov[i].location, "a", sf__json_num(c->cov[i].short_a), "b",
+		                  sf__json_num(c->cov[i].short_b), "change",
+		                  sf__json_num(c->cov[i].short_b - c->cov[i].short_a)));
+	for (size_t i = 0; i < c->ncontrib; i++)
+		json_array_append_new(
+		        con,
+		        json_pack("{s:s, s:o, s:o, s:o}", "contributor", c->contrib[i].contributor,
+		                  "a", sf__json_num(c->contrib[i].pm_a), "b",
+		                  sf__json_num(c->contrib[i].pm_b), "change",
+		                  sf__json_num(c->contrib[i].pm_b - c->contrib[i].pm_a)));
+	for (size_t i = 0; i < c->nassign; i++) {
+		const sf_compare_assign *r = &c->assign[i];
+		json_array_append_new(
+		        as,
+		        json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o, s:o}, s:{s:o, s:o, s:o}}",
+		                  "pledge", r->pledge, "contributor", r->contributor, "unit",
+		                  r->unit, "location", r->location, "task", r->task, "a",
+		                  "unit_months", sf__json_num(r->um_a), "first_month",
+		                  sf__json_month(r->first_a), "last_month",
+		                  sf__json_month(r->last_a), "b", "unit_months",
+		                  sf__json_num(r->um_b), "first_month", sf__json_month(r->first_b),
+		                  "last_month", sf__json_month(r->last_b)));
+	}
+	int fa = c->oa.foc_month ? c->oa.foc_month : c->a->scenario->months + 1;
+	int fb = c->ob.foc_month ? c->ob.foc_month : c->b->scenario->months + 1;
+	json_t *root = json_pack(
+	        "{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o, s:i}, s:o, s:o, s:o}", "stabforce_version",
+	        STABFORCE_VERSION, "analysis", "compare", "a", side_json(c->a, &c->oa, na), "b",
+	        side_json(c->b, &c->ob, nb), "change", "z1", sf__json_num(c->ob.z1 - c->oa.z1),
+	        "cost", sf__json_num(c->ob.cost - c->oa.cost), "personnel_pm",
+	        sf__json_num(c->ob.personnel_pm - c->oa.personnel_pm), "foc_months", fb - fa,
+	        "coverage", cov, "contributors", con, "assignments", as);
+	return sf__json_write(root, out, err);
+}
+
+static sf_status compare_csv(const sf_comparison *c, sf_buf *out, sf_error *err)
+{
+	sf_table *t = sf_table_new();
+	char key[512];
+	if (!t || sf_table_add_column(t, "section", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "item", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "a", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "b", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "change", SF_ALIGN_LEFT))
+		goto oom;
+	struct {
+		const char *name;
+		double a, b;
+	} nums[] = {{"z1", c->oa.z1, c->ob.z1},
+	            {"cost", c->oa.cost, c->ob.cost},
+	            {"personnel_pm", c->oa.personnel_pm, c->ob.personnel_pm},
+	            {"foc_month", c->oa.foc_month, c->ob.foc_month}};
+	for (size_t i = 0; i < SF_ARRAY_LEN(nums); i++)
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, "summary") ||
+		    sf_table_add_cell(t, nums[i].name) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(nums[i].a)) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(nums[i].b)) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(nums[i].b - nums[i].a)))
+			goto oom;
+	for (size_t i = 0; i < c->ncov; i++) {
+		sf_snprintf(key, sizeof key, "%s/%s", c->cov[i].task, c->cov[i].location);
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, "shortfall") ||
+		    sf_table_add_cell(t, key) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(c->cov[i].short_a)) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(c->cov[i].short_b)) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(c->cov[i].short_b - c->cov[i].short_a)))
+			goto oom;
+	}
+	for (size_t i = 0; i < c->ncontrib; i++)
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, "personnel_pm") ||
+		    sf_table_add_cell(t, c->contrib[i].contributor) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(c->contrib[i].pm_a)) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(c->contrib[i].pm_b)) ||
+		    sf_table_add_cellf(t, "%.15g", sf__r6(c->contrib[i].pm_b - c->contrib[i].pm_a)))
+			goto oom;
+	for (size_t i = 0; i < c->nassign; i++) {
+		const sf_compare_assign *r = &c->assign[i];
+		sf_snprintf(key, sizeof key, "%s/%s/%s", r->pledge, r->location, r->task);
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, "unit_months") ||
+		    sf_table_add_cell(t, key) || sf_table_add_cellf(t, "%.15g", r->um_a) ||
+		    sf_table_add_cellf(t, "%.15g", r->um_b) ||
+		    sf_table_add_cellf(t, "%.15g", r->um_b - r->um_a))
+			goto oom;
+	}
+	if (sf_table_write_csv(t, out) != SF_OK)
+		goto oom;
+	sf_table_free(t);
+	return SF_OK;
+oom:
+	sf_table_free(t);
+	return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing CSV");
+}
+
+sf_status sf_comparison_write(const sf_comparison *c, const char *name_a, const char *name_b,
+                              sf_report_format fmt, sf_buf *out, sf_error *err)
+{
+	const char *na = name_a ? name_a : "a", *nb = name_b ? name_b : "b";
+	switch (fmt) {
+	case SF_REPORT_JSON:
+		return compare_json(c, na, nb, out, err);
+	case SF_REPORT_CSV:
+		return compare_csv(c, out, err);
+	default:
+		return compare_text(c, na, nb, fmt, out, err);
+	}
+}

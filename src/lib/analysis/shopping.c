@@ -1,0 +1,553 @@
+/*
+ * shopping.c - the shopping list: what to ask contributors for.
+ *
+ * model.md: add, for every unit type, an unlimited virtual pledge with no
+ * caveats at a high cost; the units it uses are the capabilities to ask
+ * for. Here that is a clone of the scenario ("the request model") with
+ *   - one virtual unit type per real one ("request:<id>"): same personnel
+ *     and capabilities, a monthly cost of personnel / (smallest personnel
+ *     of any type) + 1, no deploy cost;
+ *   - the real unit types, arrivals and soft-veto penalties costing 0.
+ *     Stage 2 then minimises the requests alone: real units are free, so
+ *     they serve wherever they can before anything is asked for (which is
+ *     what "real units are always preferred" means), and among requests
+ *     it asks for the fewest personnel-months, the +1 per unit-month
+ *     breaking ties towards fewer, larger units. A first version priced
+ *     requests above the cost of any real plan (V ~ 1e11 next to real
+ *     costs ~ 1e6): the spread of coefficients made CBC's stage 2 take
+ *     over a minute on the Gaza example where this form takes seconds;
+ *   - k virtual contributors ("request-1".."request-k"), no cap, no veto,
+ *     each with one pledge of every virtual unit type, months 1..M, count
+ *     large enough to cover the largest requirement of any month alone.
+ *     The share cap applies to every contributor in the model; a requested
+ *     line will be filled by one or more nations, so it should not be held
+ *     to one nation's share: with k = ceil(1 / max_share) contributors the
+ *     requests together can reach any share, i.e. they are exempt. They do
+ *     count under the troop ceiling, like any unit in a sector.
+ * The request model (both stages, the stage-2 gap as asked, default 1%)
+ * is solved in one worker while the plan of the scenario as it is is
+ * solved in another. The plan with requests is then re-costed at the real
+ * prices (a second clone, identical but for the prices) for the report;
+ * since real units were free in it, that cost is not minimised.
+ *
+ * Lines: for each unit type, let n(m) be the requested units in use in
+ * month m. Level k (k = 1..max n) is asked for from the first to the last
+ * month with n(m) >= k: a contributor sends a unit for a period, not for
+ * scattered months. Levels with the same period are merged into one line
+ * with their count. A line's sectors and tasks are those its unit type
+ * serves in the line's months. Attribution of the shortfall removed: in
+ * each task, location and month, the requested units cover min(their
+ * capability, what the real units there leave short), weighted by the
+ * task's weight; that is shared among the unit types there in proportion
+ * to their capability, and among a type's lines active that month in
+ * proportion to their counts. The line figures are then scaled so that
+ * they add up to the exact total, Z1(real) - Z1(with requests).
+ */
+#include "base/internal.h"
+
+#include "analysis/analysis_int.h"
+#include "plan/model.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define REQ_PREFIX "request:"
+
+/* Add virtual unit types, contributors and pledges to sc. real_prices: cost them as the real type.
+ */
+sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, size_t *first_unit,
+                           size_t *first_pledge, sf_error *err);
+sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, size_t *first_unit,
+                           size_t *first_pledge, sf_error *err)
+{
+	size_t nu = sc->nunit_types, nc = sc->ncontributors;
+	double pmin = 0;
+	int k = 1;
+	for (size_t u = 0; u < nu; u++)
+		if (pmin == 0 || sc->unit_types[u].personnel < pmin)
+			pmin = sc->unit_types[u].personnel;
+	if (pmin <= 0)
+		pmin = 1;
+	if (!real_prices)
+		for (size_t v = 0; v < sc->nvetoes; v++)
+			sc->vetoes[v].penalty = 0;
+	if (sc->has_max_share && sc->max_share > 0)
+		k = (int)ceil(1.0 / sc->max_share - 1e-9);
+	if (k < 1)
+		k = 1;
+
+	sf_unit_type *ut = sf__arena_calloc(sc->arena, 2 * nu + 1, sizeof *ut);
+	sf_contributor *ct = sf__arena_calloc(sc->arena, nc + (size_t)k, sizeof *ct);
+	if (!ut || !ct)
+		goto nomem;
+	memcpy(ut, sc->unit_types, nu * sizeof *ut);
+	memcpy(ct, sc->contributors, nc * sizeof *ct);
+	for (size_t u = 0; u < nu; u++) {
+		sf_unit_type *v = &ut[nu + u];
+		*v = ut[u];
+		char id[256];
+		sf_snprintf(id, sizeof id, REQ_PREFIX "%s", ut[u].id);
+		v->id = sf__arena_strdup(sc->arena, id);
+		if (!v->id)
+			goto nomem;
+		if (!real_prices) {
+			v->monthly_cost = ut[u].personnel / pmin + 1;
+			v->deploy_cost = 0;
+			ut[u].monthly_cost = 0;
+			ut[u].deploy_cost = 0;
+		}
+		memset(&v->pos, 0, sizeof v->pos);
+	}
+	for (int j = 0; j < k; j++) {
+		sf_contributor *c = &ct[nc + (size_t)j];
+		char id[64];
+		sf_snprintf(id, sizeof id, "request-%d", j + 1);
+		c->id = sf__arena_strdup(sc->arena, id);
+		c->name = sf__arena_strdup(sc->arena, "requested from contributors");
+		if (!c->id || !c->name)
+			goto nomem;
+		c->has_cap = 0;
+		c->active = 1;
+	}
+	sc->unit_types = ut;
+	sc->nunit_types = 2 * nu;
+	sc->contributors = ct;
+	sc->ncontributors = nc + (size_t)k;
+	*first_unit = nu;
+	*first_pledge = sc->npledges;
+
+	for (size_t u = 0; u < nu; u++) {
+		/* count: enough for the largest requirement of any month, this type alone */
+		double most = 0;
+		const double *K = sc->unit_types[u].capability;
+		for (int m = 1; m <= sc->months; m++) {
+			double need = 0;
+			for (size_t t = 0; t < sc->ntasks; t++) {
+				if (!(K[t] > 0))
+					continue;
+				for (size_t l = 0; l < SF_NLOC(sc); l++)
+					need += ceil(sf__requirement(sc, t, l, m) / K[t] - 1e-9);
+			}
+			if (need > most)
+				most = need;
+		}
+		if (!(most >= 1))
+			continue; /* serves no task that needs anything */
+		if (most > 1e6)
+			most = 1e6;
+		for (int j = 0; j < k; j++) {
+			char id[300];
+			size_t idx;
+			sf_snprintf(id, sizeof id, "request-%d:%s", j + 1, sc->unit_types[u].id);
+			sf_status rc = sf_scenario_add_pledge(sc, nc + (size_t)j, nu + u, (int)most,
+			                                      1, sc->months, id, &idx, err);
+			if (rc != SF_OK)
+				return rc;
+		}
+	}
+	return SF_OK;
+nomem:
+	return sf_error_set(err, SF_ERR_NOMEM, "out of memory adding requested units");
+}
+
+void sf_shopping_free(sf_shopping *s)
+{
+	if (!s)
+		return;
+	sf_outcome_release(&s->real);
+	sf_outcome_release(&s->with_requests);
+	for (size_t i = 0; i < s->nlines; i++) {
+		free(s->lines[i].locations);
+		free(s->lines[i].tasks);
+	}
+	free(s->lines);
+	free(s);
+}
+
+/* Append a line; 0 or -1 on OOM. */
+static int push_line(sf_shopping *s, size_t *cap, size_t unit, int count, int from, int to,
+                     size_t nloc, size_t ntasks)
+{
+	if (s->nlines == *cap) {
+		size_t nc = *cap ? 2 * *cap : 8;
+		sf_request *n = sf__reallocarray(s->lines, nc, sizeof *n);
+		if (!n)
+			return -1;
+		s->lines = n;
+		*cap = nc;
+	}
+	sf_request *r = &s->lines[s->nlines];
+	memset(r, 0, sizeof *r);
+	r->unit = unit;
+	r->count = count;
+	r->from = from;
+	r->to = to;
+	r->locations = calloc(nloc, 1);
+	r->tasks = calloc(ntasks ? ntasks : 1, 1);
+	if (!r->locations || !r->tasks) {
+		free(r->locations);
+		free(r->tasks);
+		return -1;
+	}
+	s->nlines++;
+	return 0;
+}
+
+/* Build the lines and their attribution from the plan with requests (on the virtual clone). */
+static sf_status build_lines(sf_shopping *s, const sf_plan *pv, size_t first_unit,
+                             size_t first_pledge, sf_error *err)
+{
+	const sf_scenario *sc = s->scenario;  /* the real scenario: ids, weights */
+	const sf_scenario *vs = pv->scenario; /* the clone: pledges, units */
+	size_t M = (size_t)sc->months, nu = first_unit, nloc = SF_NLOC(sc), nt = sc->ntasks;
+	sf_status rc = SF_OK;
+	size_t cap = 0;
+	int *n = calloc(nu * M + 1, sizeof *n);
+	double *vcap = calloc(nt * nloc * M + 1, sizeof *vcap); /* virtual capability per cell */
+	double *vcap_u = calloc(nu * nt * nloc * M + 1, sizeof *vcap_u); /* ... per unit type */
+	double *raw = NULL;
+	if (!n || !vcap || !vcap_u) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t r = 0; r < pv->nrows; r++) {
+		const sf_assignment *a = &pv->rows[r];
+		if (a->pledge < first_pledge)
+			continue;
+		size_t u = vs->pledges[a->pledge].unit - first_unit;
+		size_t m = (size_t)(a->month - 1);
+		double c = vs->unit_types[first_unit + u].capability[a->task] * a->units;
+		n[u * M + m] += a->units;
+		vcap[(a->task * nloc + a->location) * M + m] += c;
+		vcap_u[((u * nt + a->task) * nloc + a->location) * M + m] += c;
+	}
+	/* one interval per level (its first to its last month), merged into lines */
+	for (size_t u = 0; u < nu; u++) {
+		int top = 0;
+		for (size_t m = 0; m < M; m++)
+			if (n[u * M + m] > top)
+				top = n[u * M + m];
+		size_t first_line = s->nlines;
+		for (int lev = 1; lev <= top; lev++) {
+			int from = 0, to = 0;
+			for (size_t m = 0; m < M; m++)
+				if (n[u * M + m] >= lev) {
+					if (!from)
+						from = (int)m + 1;
+					to = (int)m + 1;
+				}
+			size_t i;
+			for (i = first_line; i < s->nlines; i++)
+				if (s->lines[i].from == from && s->lines[i].to == to)
+					break;
+			if (i < s->nlines) {
+				s->lines[i].count++;
+			} else if (push_line(s, &cap, u, 1, from, to, nloc, nt) != 0) {
+				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+		}
+	}
+	/* sectors and tasks of each line: where its type serves in its months */
+	for (size_t i = 0; i < s->nlines; i++) {
+		sf_request *q = &s->lines[i];
+		q->personnel = (double)q->count * sc->unit_types[q->unit].personnel;
+		for (size_t r = 0; r < pv->nrows; r++) {
+			const sf_assignment *a = &pv->rows[r];
+			if (a->pledge < first_pledge || a->month < q->from || a->month > q->to ||
+			    vs->pledges[a->pledge].unit - first_unit != q->unit)
+				continue;
+			q->locations[a->location] = 1;
+			q->tasks[a->task] = 1;
+		}
+	}
+	/* attribution */
+	raw = calloc(s->nlines + 1, sizeof *raw);
+	if (!raw) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	double total_raw = 0;
+	for (size_t t = 0; t < nt; t++)
+		for (size_t l = 0; l < nloc; l++)
+			for (size_t m = 0; m < M; m++) {
+				size_t cell = (t * nloc + l) * M + m;
+				double vc = vcap[cell];
+				if (!(vc > 0))
+					continue;
+				size_t ci = SF_COV(sc, t, l, (int)m + 1);
+				double R = pv->required[ci], real = pv->provided[ci] - vc;
+				double gap = R - real > 0 ? R - real : 0;
+				double covered = sc->tasks[t].weight * (vc < gap ? vc : gap);
+				if (!(covered > 0))
+					continue;
+				for (size_t u = 0; u < nu; u++) {
+					double share = covered *
+					               vcap_u[((u * nt + t) * nloc + l) * M + m] /
+					               vc;
+					if (!(share > 0))
+						continue;
+					int active = 0;
+					for (size_t i = 0; i < s->nlines; i++)
+						if (s->lines[i].unit == u &&
+						    s->lines[i].from <= (int)m + 1 &&
+						    s->lines[i].to >= (int)m + 1)
+							active += s->lines[i].count;
+					if (!active)
+						continue;
+					for (size_t i = 0; i < s->nlines; i++)
+						if (s->lines[i].unit == u &&
+						    s->lines[i].from <= (int)m + 1 &&
+						    s->lines[i].to >= (int)m + 1)
+							raw[i] +=
+							        share * s->lines[i].count / active;
+				}
+			}
+	for (size_t i = 0; i < s->nlines; i++)
+		total_raw += raw[i];
+	for (size_t i = 0; i < s->nlines; i++)
+		s->lines[i].z1_removed = total_raw > 0 ? raw[i] * s->z1_removed / total_raw : 0;
+out:
+	free(n);
+	free(vcap);
+	free(vcap_u);
+	free(raw);
+	return rc;
+}
+
+static int cmp_line(const void *va, const void *vb)
+{
+	const sf_request *a = va, *b = vb;
+	if (a->unit != b->unit)
+		return a->unit < b->unit ? -1 : 1;
+	if (a->from != b->from)
+		return a->from - b->from;
+	if (a->to != b->to)
+		return b->to - a->to;
+	return b->count - a->count;
+}
+
+sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts, sf_shopping **out,
+                          sf_error *err)
+{
+	sf_status rc;
+	sf_scenario *virt = NULL, *priced = NULL;
+	sf_plan *plans[2] = {NULL, NULL}, *pv = NULL;
+	sf_shopping *s = NULL;
+	size_t fu = 0, fp = 0, fu2 = 0, fp2 = 0;
+	sf_analysis_options o;
+	double t0 = sf__now();
+
+	*out = NULL;
+	if (opts)
+		o = *opts;
+	else
+		sf_analysis_options_init(&o);
+	o.plan.stage1_only = 0;
+
+	if ((rc = sf_scenario_clone(sc, &virt, err)) != SF_OK ||
+	    (rc = sf__shop_virtual(virt, 0, &fu, &fp, err)) != SF_OK ||
+	    (rc = sf_scenario_clone(sc, &priced, err)) != SF_OK ||
+	    (rc = sf__shop_virtual(priced, 1, &fu2, &fp2, err)) != SF_OK)
+		goto out;
+	const sf_scenario *scs[2] = {sc, virt};
+	const char *names[2] = {"pledges as they are", "pledges and requested units"};
+	rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
+	if (rc != SF_OK)
+		goto out;
+	/* the plan with requests, costed at real prices */
+	rc = sf_plan_from_rows(priced, plans[1]->rows, plans[1]->nrows, &pv, err);
+	if (rc != SF_OK)
+		goto out;
+	pv->stage1 = plans[1]->stage1;
+	pv->stage2 = plans[1]->stage2;
+	pv->solver = plans[1]->solver;
+
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	s->scenario = sc;
+	s->jobs = sf__analysis_jobs(&o);
+	if ((rc = sf_outcome_from_plan(plans[0], &s->real, err)) != SF_OK ||
+	    (rc = sf_outcome_from_plan(pv, &s->with_requests, err)) != SF_OK)
+		goto out;
+	s->z1_removed = s->real.z1 - s->with_requests.z1;
+	if (s->z1_removed < 0)
+		s->z1_removed = 0;
+	rc = build_lines(s, pv, fu, fp, err);
+	if (rc != SF_OK)
+		goto out;
+	qsort(s->lines, s->nlines, sizeof *s->lines, cmp_line);
+	s->seconds = sf__now() - t0;
+	*out = s;
+	s = NULL;
+out:
+	sf_shopping_free(s);
+	sf_plan_free(pv);
+	sf_plan_free(plans[0]);
+	sf_plan_free(plans[1]);
+	sf_scenario_free(virt);
+	sf_scenario_free(priced);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                               */
+
+static void mask_list(const sf_scenario *sc, const unsigned char *mask, int locs, const char *sep,
+                      sf_buf *b)
+{
+	size_t n = locs ? SF_NLOC(sc) : sc->ntasks, k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (mask[i])
+			(void)sf_buf_addf(b, "%s%s", k++ ? sep : "",
+			                  locs ? sf_scenario_location_id(sc, i) : sc->tasks[i].id);
+}
+
+static sf_status lines_table(const sf_shopping *s, int csv, sf_table **out)
+{
+	const sf_scenario *sc = s->scenario;
+	sf_table *t = sf_table_new();
+	sf_status rc = SF_OK;
+	char lab[16];
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	if (!t)
+		return SF_ERR_NOMEM;
+	static const char *const text_cols[] = {"unit type", "name",  "count",
+	                                        "personnel", "from",  "to",
+	                                        "sectors",   "tasks", "shortfall removed"};
+	static const char *const csv_cols[] = {"unit",      "name",       "count",     "personnel",
+	                                       "from",      "from_label", "to",        "to_label",
+	                                       "locations", "tasks",      "z1_removed"};
+	const char *const *cols = csv ? csv_cols : text_cols;
+	size_t ncols = csv ? SF_ARRAY_LEN(csv_cols) : SF_ARRAY_LEN(text_cols);
+	for (size_t i = 0; rc == SF_OK && i < ncols; i++) {
+		int right = !strcmp(cols[i], "count") || !strcmp(cols[i], "personnel") ||
+		            !strcmp(cols[i], "shortfall removed");
+		rc = sf_table_add_column(t, cols[i], right ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
+	}
+	for (size_t i = 0; rc == SF_OK && i < s->nlines; i++) {
+		const sf_request *q = &s->lines[i];
+		const sf_unit_type *u = &sc->unit_types[q->unit];
+		rc = sf_table_begin_row(t);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t, u->id);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t, u->name);
+		if (rc == SF_OK)
+			rc = sf_table_add_cellf(t, "%d", q->count);
+		if (rc == SF_OK)
+			rc = sf_table_add_cellf(t, "%.0f", q->personnel);
+		if (rc == SF_OK && csv)
+			rc = sf_table_add_cellf(t, "%d", q->from);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(
+			        t, sf_scenario_month_label(sc, q->from, lab, sizeof lab));
+		if (rc == SF_OK && csv)
+			rc = sf_table_add_cellf(t, "%d", q->to);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t,
+			                       sf_scenario_month_label(sc, q->to, lab, sizeof lab));
+		sf_buf_reset(&b);
+		mask_list(sc, q->locations, 1, csv ? ";" : ",", &b);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t, sf_buf_str(&b));
+		sf_buf_reset(&b);
+		mask_list(sc, q->tasks, 0, csv ? ";" : ",", &b);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t, sf_buf_str(&b));
+		if (rc == SF_OK)
+			rc = sf_table_add_cellf(t, csv ? "%.15g" : "%.2f", sf__r6(q->z1_removed));
+	}
+	sf_buf_release(&b);
+	if (rc != SF_OK) {
+		sf_table_free(t);
+		return rc;
+	}
+	*out = t;
+	return SF_OK;
+}
+
+static sf_status shopping_json(const sf_shopping *s, sf_buf *out, sf_error *err)
+{
+	const sf_scenario *sc = s->scenario;
+	json_t *lines = json_array();
+	for (size_t i = 0; i < s->nlines; i++) {
+		const sf_request *q = &s->lines[i];
+		json_t *locs = json_array(), *tasks = json_array();
+		for (size_t l = 0; l < SF_NLOC(sc); l++)
+			if (q->locations[l])
+				json_array_append_new(locs,
+				                      json_string(sf_scenario_location_id(sc, l)));
+		for (size_t t = 0; t < sc->ntasks; t++)
+			if (q->tasks[t])
+				json_array_append_new(tasks, json_string(sc->tasks[t].id));
+		json_array_append_new(
+		        lines,
+		        json_pack("{s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:o, s:o, s:o}", "unit",
+		                  sc->unit_types[q->unit].id, "name", sc->unit_types[q->unit].name,
+		                  "count", q->count, "personnel", sf__json_num(q->personnel),
+		                  "from", q->from, "from_label", sf__json_month_label(sc, q->from),
+		                  "to", q->to, "to_label", sf__json_month_label(sc, q->to),
+		                  "locations", locs, "tasks", tasks, "z1_removed",
+		                  sf__json_num(q->z1_removed)));
+	}
+	json_t *root = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "stabforce_version",
+	                         STABFORCE_VERSION, "analysis", "shopping", "scenario",
+	                         sf__json_scenario(sc), "real", sf__json_outcome(sc, &s->real),
+	                         "with_requests", sf__json_outcome(sc, &s->with_requests),
+	                         "z1_removed", sf__json_num(s->z1_removed), "lines", lines);
+	return sf__json_write(root, out, err);
+}
+
+sf_status sf_shopping_write(const sf_shopping *s, sf_report_format fmt, sf_buf *out, sf_error *err)
+{
+	const sf_scenario *sc = s->scenario;
+	sf_table *t = NULL;
+	sf_status rc;
+	char f1[16], f2[16];
+	if (fmt == SF_REPORT_JSON)
+		return shopping_json(s, out, err);
+	rc = lines_table(s, fmt == SF_REPORT_CSV, &t);
+	if (rc != SF_OK)
+		return sf_error_set(err, rc, "out of memory writing the shopping list");
+	if (fmt == SF_REPORT_CSV) {
+		rc = sf_table_write_csv(t, out);
+		sf_table_free(t);
+		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
+	}
+	const char *b = fmt == SF_REPORT_MD ? "**" : "";
+	rc = sf_buf_adds(out, fmt == SF_REPORT_MD ? "## Shopping list\n\n" : "");
+	if (rc == SF_OK)
+		rc = sf_buf_addf(
+		        out,
+		        "%sShopping list%s: with the pledges as they are, weighted shortfall %.2f "
+		        "and FOC %s; with the units below, %.2f and FOC %s (%.2f removed).\n",
+		        b, b, s->real.z1, sf__month_or_never(sc, s->real.foc_month, f1, sizeof f1),
+		        s->with_requests.z1,
+		        sf__month_or_never(sc, s->with_requests.foc_month, f2, sizeof f2),
+		        s->z1_removed);
+	if (rc == SF_OK && s->with_requests.z1 > 1e-6)
+		rc = sf_buf_adds(out, "What remains short cannot be met by any unit: the troop "
+		                      "ceiling or a sector's opening month limits it.\n");
+	if (rc == SF_OK)
+		rc = sf_buf_addc(out, '\n');
+	if (rc != SF_OK) {
+		sf_table_free(t);
+		return sf_error_set(err, rc, "out of memory");
+	}
+	if (s->nlines == 0) {
+		sf_table_free(t);
+		rc = sf_buf_adds(out, "Nothing to ask for: the pledges cover every requirement "
+		                      "they can.\n");
+		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
+	}
+	rc = sf__table_section(t, "Units to request (one line per unit type and period)", fmt, out,
+	                       err);
+	sf_table_free(t);
+	return rc;
+}

@@ -1,0 +1,172 @@
+/*
+ * buf.c - the capped growable buffer of buf.h, and the bounded string
+ * helpers that replace the C library's unsafe ones.
+ *
+ * Growth doubles the allocation (amortised O(1) appends) but never lets
+ * len pass cap. A failed append leaves the buffer exactly as it was.
+ */
+#include "base/internal.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void sf_buf_init(sf_buf *b, size_t cap)
+{
+	b->data = NULL;
+	b->len = 0;
+	b->size = 0;
+	b->cap = cap ? cap : SF_BUF_DEFAULT_CAP;
+}
+
+void sf_buf_release(sf_buf *b)
+{
+	free(b->data);
+	b->data = NULL;
+	b->len = 0;
+	b->size = 0;
+}
+
+void sf_buf_reset(sf_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
+
+/* Make room for n more bytes plus the NUL. */
+static sf_status grow(sf_buf *b, size_t n)
+{
+	if (n > b->cap - b->len)
+		return SF_ERR_NOMEM;
+	size_t need = b->len + n + 1;
+	if (need <= b->size)
+		return SF_OK;
+	size_t size = b->size ? b->size : 64;
+	while (size < need)
+		size = size > SIZE_MAX / 2 ? need : size * 2;
+	if (size > b->cap + 1)
+		size = b->cap + 1;
+	char *p = realloc(b->data, size);
+	if (!p)
+		return SF_ERR_NOMEM;
+	b->data = p;
+	b->size = size;
+	return SF_OK;
+}
+
+sf_status sf_buf_add(sf_buf *b, const void *mem, size_t n)
+{
+	sf_status rc = grow(b, n);
+	if (rc)
+		return rc;
+	if (n)
+		memcpy(b->data + b->len, mem, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return SF_OK;
+}
+
+sf_status sf_buf_adds(sf_buf *b, const char *s)
+{
+	return sf_buf_add(b, s, strlen(s));
+}
+
+sf_status sf_buf_addc(sf_buf *b, char c)
+{
+	return sf_buf_add(b, &c, 1);
+}
+
+sf_status sf_buf_vaddf(sf_buf *b, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	char small[256];
+	int n = vsnprintf(small, sizeof small, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return SF_ERR_INTERNAL;
+	if ((size_t)n < sizeof small)
+		return sf_buf_add(b, small, (size_t)n);
+	sf_status rc = grow(b, (size_t)n);
+	if (rc)
+		return rc;
+	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return SF_OK;
+}
+
+sf_status sf_buf_addf(sf_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	sf_status rc = sf_buf_vaddf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+const char *sf_buf_str(const sf_buf *b)
+{
+	return b->data ? b->data : "";
+}
+
+char *sf_buf_detach(sf_buf *b)
+{
+	char *p = b->data;
+	if (!p)
+		p = calloc(1, 1);
+	b->data = NULL;
+	b->len = 0;
+	b->size = 0;
+	return p;
+}
+
+size_t sf_strlcpy(char *dst, const char *src, size_t n)
+{
+	size_t len = strlen(src);
+	if (n) {
+		size_t k = len < n - 1 ? len : n - 1;
+		memcpy(dst, src, k);
+		dst[k] = '\0';
+	}
+	return len;
+}
+
+int sf_snprintf(char *dst, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = vsnprintf(dst, n, fmt, ap);
+	va_end(ap);
+	if (r < 0 && n)
+		dst[0] = '\0';
+	return r;
+}
+
+int sf_parse_long(const char *s, long *out)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (errno || end == s || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+int sf_parse_double(const char *s, double *out)
+{
+	if (!s || !*s)
+		return -1;
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}

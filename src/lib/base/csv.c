@@ -1,0 +1,531 @@
+/*
+ * csv.c - the streaming RFC 4180 reader (see csv.h).
+ *
+ * A small state machine over a 64 KiB read buffer. Fields of the current
+ * record are appended to one growing byte array, each ended by a NUL, with
+ * their start offsets in a second array; both are reused from record to
+ * record, so after the longest record nothing more is allocated. Lines are
+ * counted on every LF, including those inside quoted fields, so rec_line is
+ * the physical line where the record began (what a user sees in an editor).
+ *
+ * Leniency, chosen to lose nothing a person typed: a quote inside an
+ * unquoted field is kept as a character; a lone CR is kept; CRLF ends a
+ * record like LF. Errors (the record is still consumed to its end): a field
+ * over max_field bytes, more than max_fields fields, text after a closing
+ * quote, a NUL byte, and a quote still open at end of file.
+ */
+#include "base/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/csv.h"
+
+enum { RBUF_SIZE = 64 * 1024 };
+
+int sf__csv_init(sf__csv *c, FILE *f)
+{
+	memset(c, 0, sizeof *c);
+	c->f = f;
+	c->line = 1;
+	c->max_field = SF__CSV_MAX_FIELD;
+	c->max_fields = SF__CSV_MAX_FIELDS;
+	c->rbuf = malloc(RBUF_SIZE);
+	c->fcap = 1024;
+	c->fbuf = malloc(c->fcap);
+	c->offcap = 64;
+	c->offs = sf__mallocarray(c->offcap, sizeof *c->offs);
+	if (!c->rbuf || !c->fbuf || !c->offs) {
+		sf__csv_release(c);
+		return -1;
+	}
+	return 0;
+}
+
+void sf__csv_release(sf__csv *c)
+{
+	free(c->rbuf);
+	free(c->fbuf);
+	free(c->offs);
+	c->rbuf = c->fbuf = NULL;
+	c->offs = NULL;
+}
+
+/* Next byte, or -1 at end of input, -2 on a read error. */
+static int getbyte(sf__csv *c)
+{
+	if (c->rpos == c->rlen) {
+		if (c->eof)
+			return -1;
+		c->rlen = fread(c->rbuf, 1, RBUF_SIZE, c->f);
+		c->rpos = 0;
+		if (c->rlen < RBUF_SIZE) {
+			if (ferror(c->f))
+				return -2;
+			c->eof = 1;
+		}
+		if (c->rlen == 0)
+			return -1;
+	}
+	c->bytes++;
+	return (unsigned char)c->rbuf[c->rpos++];
+}
+
+static int peekbyte(sf__csv *c)
+{
+	int ch = getbyte(c);
+	if (ch >= 0) {
+		c->rpos--;
+		c->bytes--;
+	}
+	return ch;
+}
+
+static void set_error(sf__csv *c, const char *msg)
+{
+	if (!c->error[0])
+		sf_strlcpy(c->error, msg, sizeof c->error);
+}
+
+/* Append one byte to the current field; 0, or -1 when out of memory. */
+static int put(sf__csv *c, char ch, size_t *fieldlen)
+{
+	if (*fieldlen >= c->max_field) {
+		set_error(c, "field longer than the limit");
+		return 0;
+	}
+	if (c->flen + 2 > c->fcap) {
+		size_t ncap = c->fcap * 2;
+		char *nb = realloc(c->fbuf, ncap);
+		if (!nb)
+			return -1;
+		c->fbuf = nb;
+		c->fcap = ncap;
+	}
+	c->fbuf[c->flen++] = ch;
+	(*fieldlen)++;
+	return 0;
+}
+
+/* Close the current field and open the next; -1 when out of memory. */
+static int end_field(sf__csv *c)
+{
+	if (c->flen + 1 > c->fcap) {
+		char *nb = realloc(c->fbuf, c->fcap * 2);
+		if (!nb)
+			return -1;
+		c->fbuf = nb;
+		c->fcap *= 2;
+	}
+	c->fbuf[c->flen++] = '\0';
+	return 0;
+}
+
+/* Append n bytes to the current field (up to the cap); -1 when out of memory. */
+static int put_run(sf__csv *c, const char *p, size_t n, size_t *fieldlen)
+{
+	if (*fieldlen + n > c->max_field) {
+		set_error(c, "field longer than the limit");
+		n = c->max_field > *fieldlen ? c->max_field - *fieldlen : 0;
+	}
+	if (c->flen + n + 2 > c->fcap) {
+		size_t ncap = c->fcap;
+		while (c->flen + n + 2 > ncap)
+			ncap *= 2;
+		char *nb = realloc(c->fbuf, ncap);
+		if (!nb)
+			return -1;
+		c->fbuf = nb;
+		c->fcap = ncap;
+	}
+	memcpy(c->fbuf + c->flen, p, n);
+	c->flen += n;
+	*fieldlen += n;
+	return 0;
+}
+
+/*
+ * The run of ordinary bytes at the read position: bytes that end or start
+ * nothing in the current state (unquoted: not , " CR LF NUL; quoted: not
+ * " LF NUL). Consumed and appended in one go: the fast path of the reader.
+ */
+static int fast_run(sf__csv *c, int quoted, size_t *fieldlen)
+{
+	const unsigned char *b = (const unsigned char *)c->rbuf + c->rpos;
+	const unsigned char *e = (const unsigned char *)c->rbuf + c->rlen;
+	const unsigned char *q = b;
+	if (quoted) {
+		while (q < e && *q != '"' && *q != '\n' && *q != 0)
+			q++;
+	} else {
+		while (q < e && *q != ',' && *q != '"' && *q != '\n' && *q != '\r' && *q != 0)
+			q++;
+	}
+	size_t n = (size_t)(q - b);
+	if (n == 0)
+		return 0;
+	c->rpos += n;
+	c->bytes += n;
+	return put_run(c, (const char *)b, n, fieldlen);
+}
+
+static int begin_field(sf__csv *c)
+{
+	if (c->nfields >= c->max_fields) {
+		set_error(c, "too many fields");
+		/* Reuse the last slot: the record is rejected anyway. */
+		c->flen = c->offs[c->nfields - 1];
+		return 0;
+	}
+	if (c->nfields == c->offcap) {
+		size_t *no = sf__reallocarray(c->offs, c->offcap * 2, sizeof *no);
+		if (!no)
+			return -1;
+		c->offs = no;
+		c->offcap *= 2;
+	}
+	c->offs[c->nfields++] = c->flen;
+	return 0;
+}
+
+int sf__csv_next(sf__csv *c)
+{
+	int ch;
+	size_t fieldlen = 0;
+	int quoted = 0;      /* inside a quoted field */
+	int after_quote = 0; /* a quoted field has closed */
+	int any = 0;
+
+	c->flen = 0;
+	c->nfields = 0;
+	c->error[0] = '\0';
+
+	if (!c->started) {
+		c->started = 1;
+		/* An optional UTF-8 byte-order mark. */
+		ch = peekbyte(c);
+		if (ch == 0xEF && c->rlen - c->rpos >= 3 &&
+		    (unsigned char)c->rbuf[c->rpos + 1] == 0xBB &&
+		    (unsigned char)c->rbuf[c->rpos + 2] == 0xBF) {
+			c->rpos += 3;
+			c->bytes += 3;
+		}
+	}
+	c->rec_line = c->line;
+	if (begin_field(c) < 0)
+		return -1;
+
+	for (;;) {
+		if (!after_quote && (quoted || fieldlen > 0) && fast_run(c, quoted, &fieldlen) < 0)
+			return -1;
+		ch = getbyte(c);
+		if (ch == -2)
+			return -1;
+		if (ch == -1) {
+			if (!any)
+				return 0;
+			if (quoted)
+				set_error(c, "unterminated quoted field at end of file");
+			break;
+		}
+		any = 1;
+		if (ch == 0) {
+			set_error(c, "NUL byte in record");
+			continue;
+		}
+		if (quoted) {
+			if (ch == '"') {
+				if (peekbyte(c) == '"') {
+					getbyte(c);
+					if (put(c, '"', &fieldlen) < 0)
+						return -1;
+				} else {
+					quoted = 0;
+					after_quote = 1;
+				}
+				continue;
+			}
+			if (ch == '\n')
+				c->line++;
+			if (put(c, (char)ch, &fieldlen) < 0)
+				return -1;
+			continue;
+		}
+		if (ch == ',') {
+			if (end_field(c) < 0 || begin_field(c) < 0)
+				return -1;
+			fieldlen = 0;
+			after_quote = 0;
+			continue;
+		}
+		if (ch == '\n') {
+			c->line++;
+			break;
+		}
+		if (ch == '\r' && peekbyte(c) == '\n') {
+			getbyte(c);
+			c->line++;
+			break;
+		}
+		if (after_quote) {
+			set_error(c, "text after a closing quote");
+			continue;
+		}
+		if (ch == '"' && fieldlen == 0 && c->flen == c->offs[c->nfields - 1]) {
+			quoted = 1;
+			continue;
+		}
+		if (put(c, (char)ch, &fieldlen) < 0)
+			return -1;
+	}
+	if (end_field(c) < 0)
+		return -1;
+	return 1;
+}
+
+size_t sf__csv_field_len(const sf__csv *c, size_t i)
+{
+	size_t end = i + 1 < c->nfields ? c->offs[i + 1] - 1 : c->flen - 1;
+	return end - c->offs[i];
+}
+
+int sf__csv_blank(const sf__csv *c)
+{
+	return c->nfields == 1 && c->fbuf[c->offs[0]] == '\0';
+}
+
+int sf__csv_quote(sf_buf *b, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n") && s[0] != ' ' && s[0] != '\0' && s[strlen(s) - 1] != ' ')
+		return sf_buf_adds(b, s) == SF_OK ? 0 : -1;
+	if (s[0] == '\0')
+		return 0;
+	if (sf_buf_addc(b, '"') != SF_OK)
+		return -1;
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' && sf_buf_addc(b, '"') != SF_OK)
+			return -1;
+		if (sf_buf_addc(b, *p) != SF_OK)
+			return -1;
+	}
+	return sf_buf_addc(b, '"') == SF_OK ? 0 : -1;
+}
+
+/* ---------------------------------------------------------------- */
+/* Dates                                                              */
+
+/* Howard Hinnant's days_from_civil. */
+long sf__days_from_civil(long y, unsigned m, unsigned d)
+{
+	y -= m <= 2;
+	long era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long)doe - 719468;
+}
+
+static void civil_from_days(long z, long *y, unsigned *m, unsigned *d)
+{
+	z += 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	long yy = (long)yoe + era * 400;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = yy + (*m <= 2);
+}
+
+char *sf__date_format(long day, char *buf, size_t n)
+{
+	long y;
+	unsigned m, d;
+	civil_from_days(day, &y, &m, &d);
+	sf_snprintf(buf, n, "%04ld-%02u-%02u", y, m, d);
+	return buf;
+}
+
+int sf__date_weekday(long day)
+{
+	/* 1970-01-01 was a Thursday (3 with Monday = 0). */
+	long w = (day + 3) % 7;
+	return (int)(w < 0 ? w + 7 : w);
+}
+
+static int is_leap(long y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int valid_ymd(long y, long m, long d)
+{
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1)
+		return 0;
+	return d <= mdays[m - 1] + (m == 2 && is_leap(y));
+}
+
+/* Read 1..maxd digits at *p; -1 when there are none. */
+static long digits(const char **p, int maxd, int *count)
+{
+	long v = 0;
+	int n = 0;
+	while (n < maxd && **p >= '0' && **p <= '9') {
+		v = v * 10 + (**p - '0');
+		(*p)++;
+		n++;
+	}
+	*count = n;
+	return n ? v : -1;
+}
+
+static int month_name(const char **p)
+{
+	static const char *const names[] = {"january",   "february", "march",    "april",
+	                                    "may",       "june",     "july",     "august",
+	                                    "september", "october",  "november", "december"};
+	char w[16];
+	size_t n = 0;
+	while (n < sizeof w - 1 && (((**p | 0x20) >= 'a' && (**p | 0x20) <= 'z'))) {
+		w[n++] = (char)(**p | 0x20);
+		(*p)++;
+	}
+	w[n] = '\0';
+	if (n < 3)
+		return -1;
+	for (int i = 0; i < 12; i++) {
+		if (strcmp(w, names[i]) == 0 || (n == 3 && strncmp(w, names[i], 3) == 0) ||
+		    (i == 8 && strcmp(w, "sept") == 0))
+			return i + 1;
+	}
+	return -1;
+}
+
+int sf__date_parse(const char *s, long *day)
+{
+	const char *p = s;
+	long y, m, d;
+	int nd;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	long first = digits(&p, 4, &nd);
+	if (first < 0)
+		return -1;
+	if (nd == 4 && *p == '-') {
+		/* 2025-05-16 */
+		p++;
+		y = first;
+		m = digits(&p, 2, &nd);
+		if (m < 0 || *p != '-')
+			return -1;
+		p++;
+		d = digits(&p, 2, &nd);
+		if (d < 0)
+			return -1;
+	} else if (nd <= 2 && (*p == ' ' || *p == '-')) {
+		char sep = *p++;
+		d = first;
+		while (sep == ' ' && *p == ' ')
+			p++;
+		m = month_name(&p);
+		if (m < 0 || *p != sep)
+			return -1;
+		while (*p == sep && sep == ' ')
+			p++;
+		if (sep == '-')
+			p++;
+		y = digits(&p, 4, &nd);
+		if (y < 0)
+			return -1;
+		if (sep == '-' && nd == 2)
+			y += y < 70 ? 2000 : 1900;
+		else if (nd != 4)
+			return -1;
+	} else {
+		return -1;
+	}
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (*p != '\0' || !valid_ymd(y, m, d))
+		return -1;
+	*day = sf__days_from_civil(y, (unsigned)m, (unsigned)d);
+	return 0;
+}
+
+int sf__timestamp_parse(const char *s, long long *t)
+{
+	const char *p = s;
+	while (*p == ' ')
+		p++;
+	if (*p >= '0' && *p <= '9') {
+		const char *q = p;
+		long long v = 0;
+		while (*q >= '0' && *q <= '9' && v < 100000000000LL)
+			v = v * 10 + (*q++ - '0');
+		const char *r = q;
+		while (*r == ' ')
+			r++;
+		if (*r == '\0' && (q - p) <= 11) {
+			*t = v;
+			return 0;
+		}
+		/* A date, optionally followed by a time. */
+		if (q - p == 4 && *q == '-') {
+			char date[11];
+			long day;
+			/* Exactly YYYY-MM-DD, then optionally a time. */
+			for (int i = 0; i < 10; i++) {
+				int want_dash = i == 4 || i == 7;
+				if (want_dash ? p[i] != '-' : (p[i] < '0' || p[i] > '9'))
+					return -1;
+			}
+			memcpy(date, p, 10);
+			date[10] = '\0';
+			if (sf__date_parse(date, &day) < 0)
+				return -1;
+			r = p + 10;
+			long hh = 0, mm = 0, ss = 0;
+			if (*r == ' ' || *r == 'T') {
+				int nd;
+				r++;
+				hh = digits(&r, 2, &nd);
+				if (hh < 0 || nd != 2 || *r++ != ':')
+					return -1;
+				mm = digits(&r, 2, &nd);
+				if (mm < 0 || nd != 2)
+					return -1;
+				if (*r == ':') {
+					r++;
+					ss = digits(&r, 2, &nd);
+					if (ss < 0 || nd != 2)
+						return -1;
+				}
+				if (*r == 'Z')
+					r++;
+				if (hh > 23 || mm > 59 || ss > 60)
+					return -1;
+			}
+			while (*r == ' ')
+				r++;
+			if (*r != '\0')
+				return -1;
+			*t = (long long)day * 86400 + hh * 3600 + mm * 60 + ss;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+int sf_date_parse(const char *s, long *day)
+{
+	return sf__date_parse(s, day);
+}
+
+char *sf_date_format(long day, char *buf, size_t n)
+{
+	return sf__date_format(day, buf, n);
+}

@@ -1,0 +1,96 @@
+/*
+ * util.c - small helpers the modules share: a monotonic clock,
+ * overflow-checked array allocation, trimming a field in place, and the
+ * edit distance behind every "did you mean" hint.
+ */
+#include "base/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+double sf__now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+char *sf__trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	return s;
+}
+
+void *sf__mallocarray(size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	size_t n = count * size;
+	return malloc(n ? n : 1);
+}
+
+void *sf__reallocarray(void *p, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		return NULL;
+	size_t n = count * size;
+	return realloc(p, n ? n : 1);
+}
+
+/* Levenshtein distance with two rows, giving up past cap. */
+size_t sf__edit_distance(const char *a, const char *b, size_t cap)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if ((la > lb ? la - lb : lb - la) > cap)
+		return cap + 1;
+	if (lb > 256 || la > 256)
+		return cap + 1;
+	size_t row0[257], row1[257];
+	size_t *prev = row0, *cur = row1;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		size_t best = cur[0];
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t v = prev[j - 1] + cost;
+			if (prev[j] + 1 < v)
+				v = prev[j] + 1;
+			if (cur[j - 1] + 1 < v)
+				v = cur[j - 1] + 1;
+			cur[j] = v;
+			if (v < best)
+				best = v;
+		}
+		if (best > cap)
+			return cap + 1;
+		size_t *t = prev;
+		prev = cur;
+		cur = t;
+	}
+	return prev[lb] > cap ? cap + 1 : prev[lb];
+}
+
+const char *sf__closest(const char *word, const char *const *candidates, size_t n)
+{
+	size_t len = strlen(word);
+	size_t cap = len / 3 > 2 ? len / 3 : 2;
+	const char *best = NULL;
+	size_t best_d = cap + 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!candidates[i])
+			continue;
+		size_t d = sf__edit_distance(word, candidates[i], cap);
+		if (d < best_d) {
+			best_d = d;
+			best = candidates[i];
+		}
+	}
+	return best;
+}

@@ -1,0 +1,1073 @@
+/*
+ * check.c - check-plan: verify a plan JSON against its scenario, from the
+ * assignment rows alone.
+ *
+ * The point of this module is independence. It reads the plan as written
+ * (docs/output.md) and the scenario as loaded, and recomputes everything
+ * else itself: requirements R[tau][l][m] from the task rules, sector
+ * attributes, threat, ramps and openings; provided capability from the
+ * rows; shortfall, Z1, FOC; personnel per month and contributor; the cost
+ * parts of Z2 (units, soft-veto penalties, arrivals). It calls nothing of
+ * the planner or the model builder, and not even the scenario reader's
+ * lookup functions: ids are resolved through a sorted index built here and
+ * month labels are formatted here, so that the only shared code is the
+ * loaded sf_scenario itself.
+ *
+ * What is checked, in order:
+ *   1. each assignment row: ids exist, month in 1..M, units a whole number
+ *      >= 1, contributor/unit/label (when present) agree with the pledge and
+ *      month; a row failing these is reported and left out of every sum;
+ *   2. each row is allowed (the existence rules of x in model.md), and no
+ *      (month, pledge, location, task) appears twice;
+ *   3. per month: pledge size, troop ceiling, national caps, share cap;
+ *   4. coverage rows of the plan against the recomputed ones, Z1 against
+ *      stage1.objective, FOC against foc_month;
+ *   5. Z2 against stage2.objective (when stage 2 ran), the cost block, the
+ *      personnel and personnel_total rows.
+ *
+ * Tolerances: a constraint lhs <= rhs is violated when lhs > rhs +
+ * max(1e-6, 1e-6 |rhs|); a reported figure a matches a recomputed b when
+ * |a - b| <= 1e-6 max(|a|, |b|) + 1e-6. A shortfall counts as zero for FOC
+ * when it is at most 1e-6 max(1, R).
+ *
+ * Structural problems that make the file not a plan (bad JSON, the top
+ * level not an object, no `assignments` array, no `stage1` object) are
+ * SF_ERR_INPUT; everything else is a violation in the report.
+ */
+#include "base/internal.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_VIOLATIONS = 1000 };
+
+/* ---------------------------------------------------------------- */
+/* Id lookup: a sorted array of (id, index), searched by bsearch.     */
+
+typedef struct id_entry {
+	const char *id;
+	size_t index;
+} id_entry;
+
+typedef struct id_index {
+	id_entry *e;
+	size_t n;
+} id_index;
+
+static int id_entry_cmp(const void *a, const void *b)
+{
+	const id_entry *x = a, *y = b;
+	return strcmp(x->id, y->id);
+}
+
+static long id_index_find(const id_index *ix, const char *id)
+{
+	id_entry key = {id, 0};
+	const id_entry *hit;
+
+	if (ix->n == 0)
+		return -1;
+	hit = bsearch(&key, ix->e, ix->n, sizeof(*ix->e), id_entry_cmp);
+	return hit ? (long)hit->index : -1;
+}
+
+/* ---------------------------------------------------------------- */
+/* The checker's state.                                               */
+
+typedef struct checker {
+	const sf_scenario *sc;
+	sf_check_report *r;
+	const char *name;
+	sf_status oom;  /* SF_ERR_NOMEM once an append failed */
+	size_t dropped; /* violations past MAX_VIOLATIONS */
+	int M;          /* months */
+	size_t nloc;    /* sectors + mission */
+	size_t ns;      /* sectors */
+	id_index pledges, tasks, locs;
+
+	/* Sums over the valid rows. */
+	long *first_row;      /* [((p*nloc + l)*nt + t)*M + m-1]: first row, -1 none */
+	double *pledge_units; /* [p*M + m-1] */
+	double *units_at;     /* [(p*nloc + l)*M + m-1], summed over tasks */
+	double *provided;     /* [(t*nloc + l)*M + m-1] */
+	double *required;     /* same indexing */
+	double *in_sectors;   /* [m-1] personnel inside sectors */
+	double *at_mission;   /* [m-1] */
+	double *c_in;         /* [c*M + m-1] in-sector personnel of contributor c */
+	double *c_all;        /* [c*M + m-1] personnel of c at all locations */
+	double cost_units, cost_soft, cost_deploy;
+} checker;
+
+static char *fmt_num(char *buf, size_t n, double x)
+{
+	if (x == 0)
+		x = 0; /* no "-0" */
+	sf_snprintf(buf, n, "%.10g", x);
+	return buf;
+}
+
+/* "month 3 (2026-03)" */
+static char *month_text(const checker *ck, int m, char *buf, size_t n)
+{
+	int y = ck->sc->start_year, mo = ck->sc->start_month;
+	int k = (mo - 1) + (m - 1);
+
+	if (m < 1 || m > ck->M) {
+		sf_snprintf(buf, n, "month %d", m);
+		return buf;
+	}
+	sf_snprintf(buf, n, "month %d (%04d-%02d)", m, y + k / 12, k % 12 + 1);
+	return buf;
+}
+
+static void month_label(const checker *ck, int m, char *buf, size_t n)
+{
+	int k = (ck->sc->start_month - 1) + (m - 1);
+	sf_snprintf(buf, n, "%04d-%02d", ck->sc->start_year + k / 12, k % 12 + 1);
+}
+
+static const char *loc_id(const checker *ck, size_t l)
+{
+	return l == ck->ns ? "mission" : ck->sc->sectors[l].id;
+}
+
+static int exceeds(double lhs, double rhs)
+{
+	return lhs > rhs + fmax(1e-6, 1e-6 * fabs(rhs));
+}
+
+static int close_enough(double a, double b)
+{
+	return fabs(a - b) <= 1e-6 * fmax(fabs(a), fabs(b)) + 1e-6;
+}
+
+static void add_violation(checker *ck, long row, int month, const char *what, const char *fmt, ...)
+        __attribute__((format(printf, 5, 6)));
+
+/*
+ * Append a violation. Past MAX_VIOLATIONS they are only counted; the
+ * last slot then says how many were left out (written at the end).
+ */
+static void add_violation(checker *ck, long row, int month, const char *what, const char *fmt, ...)
+{
+	sf_check_report *r = ck->r;
+	sf_violation *v;
+	va_list ap;
+
+	if (r->count >= MAX_VIOLATIONS) {
+		ck->dropped++;
+		return;
+	}
+	if (r->count == r->cap) {
+		size_t ncap = r->cap ? 2 * r->cap : 16;
+		sf_violation *ni = sf__reallocarray(r->items, ncap, sizeof(*ni));
+		if (!ni) {
+			ck->oom = SF_ERR_NOMEM;
+			ck->dropped++;
+			return;
+		}
+		r->items = ni;
+		r->cap = ncap;
+	}
+	v = &r->items[r->count++];
+	memset(v, 0, sizeof(*v));
+	v->row = row;
+	v->month = month;
+	sf_strlcpy(v->what, what, sizeof(v->what));
+	va_start(ap, fmt);
+	vsnprintf(v->message, sizeof(v->message), fmt, ap);
+	va_end(ap);
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading JSON values.                                               */
+
+/* An integer, or a real with an integral value. 0 on success. */
+static int json_whole(const json_t *v, double *out)
+{
+	if (json_is_integer(v)) {
+		*out = (double)json_integer_value(v);
+		return 0;
+	}
+	if (json_is_real(v)) {
+		double d = json_real_value(v);
+		if (isfinite(d) && d == floor(d)) {
+			*out = d;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int json_num(const json_t *v, double *out)
+{
+	if (!json_is_number(v))
+		return -1;
+	*out = json_number_value(v);
+	return 0;
+}
+
+static const char *json_str(const json_t *obj, const char *key)
+{
+	return json_string_value(json_object_get(obj, key));
+}
+
+/* ---------------------------------------------------------------- */
+/* Requirements, recomputed from the scenario as model.md defines.    */
+
+static double ramp_level(const sf_task *t, int m)
+{
+	double level = 0;
+
+	if (t->nramp == 0 || !t->ramp)
+		return 1;
+	for (size_t i = 0; i < t->nramp; i++)
+		if (t->ramp[i].from <= m)
+			level = t->ramp[i].level;
+	return level;
+}
+
+static double sector_attr(const sf_sector *s, const char *name)
+{
+	for (size_t i = 0; i < s->nattrs; i++)
+		if (strcmp(s->attrs[i].name, name) == 0)
+			return s->attrs[i].value;
+	return 0;
+}
+
+/* R[t][l][m]; 0 where the task's scope does not match the location. */
+static double requirement(const checker *ck, size_t t, size_t l, int m)
+{
+	const sf_task *task = &ck->sc->tasks[t];
+	double base;
+
+	if (task->scope == SF_SCOPE_MISSION) {
+		if (l != ck->ns)
+			return 0;
+		return task->req_value * ramp_level(task, m);
+	}
+	if (l == ck->ns)
+		return 0;
+	const sf_sector *s = &ck->sc->sectors[l];
+	if (m < s->opens)
+		return 0;
+	switch (task->req_kind) {
+	case SF_REQ_PER:
+		base = task->req_every > 0 ? sector_attr(s, task->req_per) / task->req_every : 0;
+		break;
+	case SF_REQ_VALUE:
+		base = task->req_value;
+		break;
+	case SF_REQ_BY_SECTOR:
+		base = task->req_by_sector ? task->req_by_sector[l] : 0;
+		break;
+	default:
+		base = 0;
+		break;
+	}
+	return base * s->threat * ramp_level(task, m);
+}
+
+static int scope_ok(const checker *ck, size_t t, size_t l)
+{
+	int mission_task = ck->sc->tasks[t].scope == SF_SCOPE_MISSION;
+	return mission_task == (l == ck->ns);
+}
+
+static int veto_covers(const checker *ck, const sf_veto *v, size_t c, size_t l)
+{
+	if (!v->active || v->contributor != c || l >= ck->ns)
+		return 0;
+	return v->all_sectors || (v->sector_mask && v->sector_mask[l]);
+}
+
+/* ---------------------------------------------------------------- */
+/* Setup.                                                             */
+
+static sf_status build_index(id_index *ix, size_t n, const char *(*get)(const checker *, size_t),
+                             const checker *ck)
+{
+	ix->n = 0;
+	ix->e = sf__mallocarray(n ? n : 1, sizeof(*ix->e));
+	if (!ix->e)
+		return SF_ERR_NOMEM;
+	for (size_t i = 0; i < n; i++) {
+		ix->e[i].id = get(ck, i);
+		ix->e[i].index = i;
+	}
+	ix->n = n;
+	qsort(ix->e, n, sizeof(*ix->e), id_entry_cmp);
+	return SF_OK;
+}
+
+static const char *get_pledge_id(const checker *ck, size_t i)
+{
+	return ck->sc->pledges[i].id;
+}
+
+static const char *get_task_id(const checker *ck, size_t i)
+{
+	return ck->sc->tasks[i].id;
+}
+
+static const char *get_loc_id(const checker *ck, size_t i)
+{
+	return loc_id(ck, i);
+}
+
+static void checker_release(checker *ck)
+{
+	free(ck->pledges.e);
+	free(ck->tasks.e);
+	free(ck->locs.e);
+	free(ck->first_row);
+	free(ck->pledge_units);
+	free(ck->units_at);
+	free(ck->provided);
+	free(ck->required);
+	free(ck->in_sectors);
+	free(ck->at_mission);
+	free(ck->c_in);
+	free(ck->c_all);
+}
+
+static double *zeros(size_t a, size_t b, size_t c)
+{
+	size_t n;
+
+	if (b && a > SIZE_MAX / b)
+		return NULL;
+	n = a * b;
+	if (c && n > SIZE_MAX / c)
+		return NULL;
+	n *= c;
+	return calloc(n ? n : 1, sizeof(double));
+}
+
+static sf_status checker_init(checker *ck, const sf_scenario *sc, sf_check_report *r,
+                              const char *name)
+{
+	size_t M, np = sc->npledges, nt = sc->ntasks, nc = sc->ncontributors, ncell;
+
+	memset(ck, 0, sizeof(*ck));
+	ck->sc = sc;
+	ck->r = r;
+	ck->name = name;
+	ck->M = sc->months;
+	ck->ns = sc->nsectors;
+	ck->nloc = sc->nsectors + 1;
+	M = (size_t)sc->months;
+
+	if (build_index(&ck->pledges, np, get_pledge_id, ck) ||
+	    build_index(&ck->tasks, nt, get_task_id, ck) ||
+	    build_index(&ck->locs, ck->nloc, get_loc_id, ck))
+		return SF_ERR_NOMEM;
+
+	ck->pledge_units = zeros(np, M, 1);
+	ck->units_at = zeros(np, ck->nloc, M);
+	ck->provided = zeros(nt, ck->nloc, M);
+	ck->required = zeros(nt, ck->nloc, M);
+	ck->in_sectors = zeros(M, 1, 1);
+	ck->at_mission = zeros(M, 1, 1);
+	ck->c_in = zeros(nc, M, 1);
+	ck->c_all = zeros(nc, M, 1);
+	if (!ck->pledge_units || !ck->units_at || !ck->provided || !ck->required ||
+	    !ck->in_sectors || !ck->at_mission || !ck->c_in || !ck->c_all)
+		return SF_ERR_NOMEM;
+
+	ncell = np * ck->nloc; /* nloc >= 1 and small: no overflow here */
+	if (nt && ncell > SIZE_MAX / nt)
+		return SF_ERR_NOMEM;
+	ncell *= nt;
+	if (M && ncell > SIZE_MAX / M)
+		return SF_ERR_NOMEM;
+	ncell *= M;
+	ck->first_row = sf__mallocarray(ncell ? ncell : 1, sizeof(long));
+	if (!ck->first_row)
+		return SF_ERR_NOMEM;
+	for (size_t i = 0; i < ncell; i++)
+		ck->first_row[i] = -1;
+	return SF_OK;
+}
+
+/* ---------------------------------------------------------------- */
+/* Assignment rows.                                                   */
+
+/*
+ * Read row i's fields. Returns 0 and fills the indices when the row is
+ * well formed, -1 (after reporting why) when it must be left out.
+ */
+static int read_row(checker *ck, long i, const json_t *row, int *month, size_t *p, size_t *l,
+                    size_t *t, double *units)
+{
+	const sf_scenario *sc = ck->sc;
+	const char *ps, *ls, *ts, *s;
+	double d;
+	int ok = 1;
+	long k;
+	char mt[48];
+
+	if (!json_is_object(row)) {
+		add_violation(ck, i, 0, "row", "assignment row %ld is not an object", i);
+		return -1;
+	}
+	*month = 0;
+	if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M) {
+		add_violation(ck, i, 0, "row",
+		              "assignment row %ld: month is not a whole number in 1..%d", i, ck->M);
+		ok = 0;
+	} else {
+		*month = (int)d;
+	}
+	month_text(ck, *month, mt, sizeof(mt));
+
+	ps = json_str(row, "pledge");
+	if (!ps) {
+		add_violation(ck, i, *month, "row", "assignment row %ld: no pledge id", i);
+		ok = 0;
+	} else if ((k = id_index_find(&ck->pledges, ps)) < 0) {
+		add_violation(ck, i, *month, "row", "assignment row %ld: unknown pledge '%s'", i,
+		              ps);
+		ok = 0;
+	} else {
+		*p = (size_t)k;
+	}
+	ls = json_str(row, "location");
+	if (!ls) {
+		add_violation(ck, i, *month, "row", "assignment row %ld: no location id", i);
+		ok = 0;
+	} else if ((k = id_index_find(&ck->locs, ls)) < 0) {
+		add_violation(ck, i, *month, "row", "assignment row %ld: unknown location '%s'", i,
+		              ls);
+		ok = 0;
+	} else {
+		*l = (size_t)k;
+	}
+	ts = json_str(row, "task");
+	if (!ts) {
+		add_violation(ck, i, *month, "row", "assignment row %ld: no task id", i);
+		ok = 0;
+	} else if ((k = id_index_find(&ck->tasks, ts)) < 0) {
+		add_violation(ck, i, *month, "row", "assignment row %ld: unknown task '%s'", i, ts);
+		ok = 0;
+	} else {
+		*t = (size_t)k;
+	}
+	const json_t *u = json_object_get(row, "units");
+	if (json_whole(u, &d) || d < 1) {
+		char nb[32] = "missing";
+		if (json_is_number(u))
+			fmt_num(nb, sizeof(nb), json_number_value(u));
+		add_violation(ck, i, *month, "row",
+		              "assignment row %ld: units %s is not a whole number >= 1", i, nb);
+		ok = 0;
+	} else {
+		*units = d;
+	}
+	if (!ok)
+		return -1;
+
+	const sf_pledge *pl = &sc->pledges[*p];
+	s = json_str(row, "contributor");
+	if (s && strcmp(s, sc->contributors[pl->contributor].id) != 0) {
+		add_violation(ck, i, *month, "row",
+		              "assignment row %ld: pledge %s belongs to contributor %s, not %s", i,
+		              pl->id, sc->contributors[pl->contributor].id, s);
+		ok = 0;
+	}
+	s = json_str(row, "unit");
+	if (s && strcmp(s, sc->unit_types[pl->unit].id) != 0) {
+		add_violation(ck, i, *month, "row",
+		              "assignment row %ld: pledge %s offers unit type %s, not %s", i,
+		              pl->id, sc->unit_types[pl->unit].id, s);
+		ok = 0;
+	}
+	s = json_str(row, "label");
+	if (s) {
+		char lab[16];
+		month_label(ck, *month, lab, sizeof(lab));
+		if (strcmp(s, lab) != 0) {
+			add_violation(ck, i, *month, "row",
+			              "assignment row %ld: label %s does not match %s", i, s, mt);
+			ok = 0;
+		}
+	}
+	return ok ? 0 : -1;
+}
+
+/* The existence rules of x[p][l][t][m] (model.md, Variables). */
+static void check_allowed(checker *ck, long i, int m, size_t p, size_t l, size_t t)
+{
+	const sf_scenario *sc = ck->sc;
+	const sf_pledge *pl = &sc->pledges[p];
+	const sf_contributor *c = &sc->contributors[pl->contributor];
+	const sf_unit_type *u = &sc->unit_types[pl->unit];
+	const char *tid = sc->tasks[t].id, *lid = loc_id(ck, l);
+	char mt[48];
+
+	month_text(ck, m, mt, sizeof(mt));
+	if (!pl->active)
+		add_violation(ck, i, m, "pledge_inactive", "%s: pledge %s is not active", mt,
+		              pl->id);
+	if (!c->active)
+		add_violation(ck, i, m, "contributor_inactive",
+		              "%s: pledge %s: contributor %s is not active", mt, pl->id, c->id);
+	if (m < pl->from || m > pl->to)
+		add_violation(ck, i, m, "availability",
+		              "%s: pledge %s is available only in months %d..%d", mt, pl->id,
+		              pl->from, pl->to);
+	if (!(u->capability[t] > 0))
+		add_violation(ck, i, m, "capability",
+		              "%s: pledge %s: unit type %s has no capability for task %s", mt,
+		              pl->id, u->id, tid);
+	if (!scope_ok(ck, t, l))
+		add_violation(ck, i, m, "scope",
+		              "%s: pledge %s: task %s has scope %s, not done at %s", mt, pl->id,
+		              tid, sc->tasks[t].scope == SF_SCOPE_MISSION ? "mission" : "sector",
+		              lid);
+	if (pl->task_ok && !pl->task_ok[t])
+		add_violation(ck, i, m, "caveat_task", "%s: pledge %s may not do task %s (caveat)",
+		              mt, pl->id, tid);
+	if (pl->loc_ok && !pl->loc_ok[l])
+		add_violation(ck, i, m, "caveat_location",
+		              "%s: pledge %s may not be at %s (caveat)", mt, pl->id, lid);
+	for (size_t v = 0; v < sc->nvetoes; v++) {
+		const sf_veto *ve = &sc->vetoes[v];
+		if (ve->kind == SF_VETO_HARD && veto_covers(ck, ve, pl->contributor, l))
+			add_violation(ck, i, m, "hard_veto",
+			              "%s: pledge %s of %s at %s: %s has a hard veto on %s there",
+			              mt, pl->id, c->id, lid, sc->stakeholders[ve->stakeholder].id,
+			              c->id);
+	}
+	if (l < ck->ns && m < sc->sectors[l].opens)
+		add_violation(ck, i, m, "sector_closed",
+		              "%s: pledge %s at %s: the sector opens in month %d", mt, pl->id, lid,
+		              sc->sectors[l].opens);
+}
+
+static void add_row(checker *ck, long i, int m, size_t p, size_t l, size_t t, double units)
+{
+	const sf_scenario *sc = ck->sc;
+	const sf_pledge *pl = &sc->pledges[p];
+	const sf_unit_type *u = &sc->unit_types[pl->unit];
+	size_t M = (size_t)ck->M, mi = (size_t)(m - 1), c = pl->contributor;
+	double persons = units * u->personnel;
+	size_t cell = ((p * ck->nloc + l) * sc->ntasks + t) * M + mi;
+
+	if (ck->first_row[cell] >= 0) {
+		char mt[48];
+		month_text(ck, m, mt, sizeof(mt));
+		add_violation(ck, i, m, "duplicate",
+		              "%s: pledge %s at %s on task %s already assigned in row %ld", mt,
+		              pl->id, loc_id(ck, l), sc->tasks[t].id, ck->first_row[cell]);
+	} else {
+		ck->first_row[cell] = i;
+	}
+	ck->pledge_units[p * M + mi] += units;
+	ck->units_at[(p * ck->nloc + l) * M + mi] += units;
+	ck->provided[(t * ck->nloc + l) * M + mi] += u->capability[t] * units;
+	ck->c_all[c * M + mi] += persons;
+	ck->cost_units += u->monthly_cost * units;
+	if (l < ck->ns) {
+		ck->in_sectors[mi] += persons;
+		ck->c_in[c * M + mi] += persons;
+		for (size_t v = 0; v < sc->nvetoes; v++) {
+			const sf_veto *ve = &sc->vetoes[v];
+			if (ve->kind == SF_VETO_SOFT && veto_covers(ck, ve, c, l))
+				ck->cost_soft += ve->penalty * persons;
+		}
+	} else {
+		ck->at_mission[mi] += persons;
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Monthly constraints.                                               */
+
+static void check_monthly(checker *ck)
+{
+	const sf_scenario *sc = ck->sc;
+	size_t M = (size_t)ck->M;
+	char mt[48], a[32], b[32], c2[32], d[32];
+
+	for (int m = 1; m <= ck->M; m++) {
+		size_t mi = (size_t)(m - 1);
+		month_text(ck, m, mt, sizeof(mt));
+		for (size_t p = 0; p < sc->npledges; p++) {
+			double used = ck->pledge_units[p * M + mi];
+			if (exceeds(used, sc->pledges[p].count))
+				add_violation(
+				        ck, -1, m, "pledge_size",
+				        "%s: pledge %s has %s units assigned, more than the %d "
+				        "pledged",
+				        mt, sc->pledges[p].id, fmt_num(a, sizeof(a), used),
+				        sc->pledges[p].count);
+		}
+		if (exceeds(ck->in_sectors[mi], sc->troop_ceiling))
+			add_violation(ck, -1, m, "ceiling",
+			              "%s: in-sector personnel %s exceeds the troop ceiling %s", mt,
+			              fmt_num(a, sizeof(a), ck->in_sectors[mi]),
+			              fmt_num(b, sizeof(b), sc->troop_ceiling));
+		for (size_t c = 0; c < sc->ncontributors; c++) {
+			const sf_contributor *co = &sc->contributors[c];
+			double all = ck->c_all[c * M + mi], in = ck->c_in[c * M + mi];
+			if (co->has_cap && exceeds(all, co->cap))
+				add_violation(ck, -1, m, "national_cap",
+				              "%s: contributor %s has %s personnel deployed, above "
+				              "its cap %s",
+				              mt, co->id, fmt_num(a, sizeof(a), all),
+				              fmt_num(b, sizeof(b), co->cap));
+			if (sc->has_max_share && in > 0 &&
+			    exceeds(in, sc->max_share * ck->in_sectors[mi]))
+				add_violation(
+				        ck, -1, m, "share_cap",
+				        "%s: contributor %s has %s of %s in-sector personnel, "
+				        "above the largest share %s (at most %s)",
+				        mt, co->id, fmt_num(a, sizeof(a), in),
+				        fmt_num(b, sizeof(b), ck->in_sectors[mi]),
+				        fmt_num(c2, sizeof(c2), sc->max_share),
+				        fmt_num(d, sizeof(d), sc->max_share * ck->in_sectors[mi]));
+		}
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Coverage, Z1, FOC, Z2.                                             */
+
+static size_t cov_index(const checker *ck, size_t t, size_t l, int m)
+{
+	return (t * ck->nloc + l) * (size_t)ck->M + (size_t)(m - 1);
+}
+
+static double shortfall_at(const checker *ck, size_t k)
+{
+	return fmax(0, ck->required[k] - ck->provided[k]);
+}
+
+/* Fill required[], return Z1 and set *foc (0 = never). */
+static double compute_coverage(checker *ck, int *foc)
+{
+	const sf_scenario *sc = ck->sc;
+	double z1 = 0;
+	int last_short = 0;
+
+	for (size_t t = 0; t < sc->ntasks; t++)
+		for (size_t l = 0; l < ck->nloc; l++) {
+			if (!scope_ok(ck, t, l))
+				continue;
+			for (int m = 1; m <= ck->M; m++) {
+				size_t k = cov_index(ck, t, l, m);
+				double g;
+				ck->required[k] = requirement(ck, t, l, m);
+				g = shortfall_at(ck, k);
+				z1 += sc->tasks[t].weight * g;
+				if (g > 1e-6 * fmax(1, ck->required[k]) && m > last_short)
+					last_short = m;
+			}
+		}
+	*foc = last_short >= ck->M ? 0 : last_short + 1;
+	return z1;
+}
+
+static double compute_deploy(const checker *ck)
+{
+	const sf_scenario *sc = ck->sc;
+	size_t M = (size_t)ck->M;
+	double cost = 0;
+
+	for (size_t p = 0; p < sc->npledges; p++) {
+		double d = sc->unit_types[sc->pledges[p].unit].deploy_cost;
+		for (size_t l = 0; l < ck->nloc; l++) {
+			const double *x = &ck->units_at[(p * ck->nloc + l) * M];
+			for (size_t mi = 0; mi < M; mi++) {
+				double prev = mi ? x[mi - 1] : 0;
+				if (x[mi] > prev)
+					cost += d * (x[mi] - prev);
+			}
+		}
+	}
+	return cost;
+}
+
+/* Compare one reported number with its recomputed value. */
+static void compare_field(checker *ck, int m, const char *what, const json_t *obj, const char *key,
+                          double want, const char *subject)
+{
+	double got;
+	char a[32], b[32];
+
+	if (json_num(json_object_get(obj, key), &got)) {
+		add_violation(ck, -1, m, what, "%s: no number %s", subject, key);
+		return;
+	}
+	if (!close_enough(got, want))
+		add_violation(ck, -1, m, what, "%s: the plan says %s %s, recomputed %s", subject,
+		              key, fmt_num(a, sizeof(a), got), fmt_num(b, sizeof(b), want));
+}
+
+static void check_coverage_rows(checker *ck, const json_t *cov)
+{
+	const sf_scenario *sc = ck->sc;
+	size_t ncell = sc->ntasks * ck->nloc * (size_t)ck->M, i;
+	unsigned char *seen;
+	const json_t *row;
+	char mt[48], subject[SF_ERROR_MESSAGE_MAX / 2];
+
+	if (!json_is_array(cov)) {
+		add_violation(ck, -1, 0, "coverage", "the plan has no coverage array");
+		return;
+	}
+	seen = calloc(ncell ? ncell : 1, 1);
+	if (!seen) {
+		ck->oom = SF_ERR_NOMEM;
+		return;
+	}
+	json_array_foreach(cov, i, row)
+	{
+		double d;
+		long t, l;
+		const char *ts = json_str(row, "task"), *ls = json_str(row, "location");
+		int m;
+
+		if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M || !ts ||
+		    !ls) {
+			add_violation(
+			        ck, -1, 0, "coverage",
+			        "coverage row %zu: needs a month in 1..%d, a task and a location",
+			        i, ck->M);
+			continue;
+		}
+		m = (int)d;
+		month_text(ck, m, mt, sizeof(mt));
+		t = id_index_find(&ck->tasks, ts);
+		l = id_index_find(&ck->locs, ls);
+		if (t < 0 || l < 0) {
+			add_violation(ck, -1, m, "coverage", "coverage row %zu: unknown %s '%s'", i,
+			              t < 0 ? "task" : "location", t < 0 ? ts : ls);
+			continue;
+		}
+		if (!scope_ok(ck, (size_t)t, (size_t)l)) {
+			add_violation(ck, -1, m, "coverage",
+			              "coverage row %zu: task %s is not done at %s", i, ts, ls);
+			continue;
+		}
+		size_t k = cov_index(ck, (size_t)t, (size_t)l, m);
+		if (seen[k]) {
+			add_violation(ck, -1, m, "coverage",
+			              "%s: coverage of task %s at %s is listed twice (row %zu)", mt,
+			              ts, ls, i);
+			continue;
+		}
+		seen[k] = 1;
+		sf_snprintf(subject, sizeof(subject), "%s: coverage of task %s at %s", mt, ts, ls);
+		compare_field(ck, m, "coverage", row, "required", ck->required[k], subject);
+		compare_field(ck, m, "coverage", row, "provided", ck->provided[k], subject);
+		compare_field(ck, m, "coverage", row, "shortfall", shortfall_at(ck, k), subject);
+	}
+	for (size_t t = 0; t < sc->ntasks; t++)
+		for (size_t l = 0; l < ck->nloc; l++) {
+			if (!scope_ok(ck, t, l))
+				continue;
+			for (int m = 1; m <= ck->M; m++)
+				if (!seen[cov_index(ck, t, l, m)])
+					add_violation(ck, -1, m, "coverage",
+					              "%s: no coverage row for task %s at %s",
+					              month_text(ck, m, mt, sizeof(mt)),
+					              sc->tasks[t].id, loc_id(ck, l));
+		}
+	free(seen);
+}
+
+/* personnel and personnel_total against the recomputed sums. */
+static void check_personnel(checker *ck, const json_t *root)
+{
+	const sf_scenario *sc = ck->sc;
+	const json_t *arr, *row;
+	size_t M = (size_t)ck->M, i;
+	unsigned char *seen;
+	char mt[48], subject[SF_ERROR_MESSAGE_MAX / 2];
+
+	arr = json_object_get(root, "personnel_total");
+	if (json_is_array(arr)) {
+		json_array_foreach(arr, i, row)
+		{
+			double d;
+			if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M) {
+				add_violation(ck, -1, 0, "personnel",
+				              "personnel_total row %zu: no month in 1..%d", i,
+				              ck->M);
+				continue;
+			}
+			int m = (int)d;
+			size_t mi = (size_t)(m - 1);
+			sf_snprintf(subject, sizeof(subject), "%s: personnel_total",
+			            month_text(ck, m, mt, sizeof(mt)));
+			compare_field(ck, m, "personnel", row, "in_sectors", ck->in_sectors[mi],
+			              subject);
+			compare_field(ck, m, "personnel", row, "at_mission", ck->at_mission[mi],
+			              subject);
+		}
+	}
+
+	arr = json_object_get(root, "personnel");
+	if (!json_is_array(arr))
+		return;
+	seen = calloc(sc->ncontributors * M + 1, 1);
+	if (!seen) {
+		ck->oom = SF_ERR_NOMEM;
+		return;
+	}
+	json_array_foreach(arr, i, row)
+	{
+		double d;
+		const char *cs = json_str(row, "contributor");
+		long c = -1;
+
+		for (size_t k = 0; cs && k < sc->ncontributors; k++)
+			if (strcmp(sc->contributors[k].id, cs) == 0)
+				c = (long)k;
+		if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M || c < 0) {
+			add_violation(ck, -1, 0, "personnel",
+			              "personnel row %zu: needs a month in 1..%d and a known "
+			              "contributor",
+			              i, ck->M);
+			continue;
+		}
+		int m = (int)d;
+		size_t k = (size_t)c * M + (size_t)(m - 1);
+		seen[k] = 1;
+		sf_snprintf(subject, sizeof(subject), "%s: personnel of %s",
+		            month_text(ck, m, mt, sizeof(mt)), cs);
+		compare_field(ck, m, "personnel", row, "in_sectors", ck->c_in[k], subject);
+		compare_field(ck, m, "personnel", row, "at_mission", ck->c_all[k] - ck->c_in[k],
+		              subject);
+	}
+	for (size_t c = 0; c < sc->ncontributors; c++)
+		for (int m = 1; m <= ck->M; m++) {
+			size_t k = c * M + (size_t)(m - 1);
+			if (!seen[k] && ck->c_all[k] > 0)
+				add_violation(ck, -1, m, "personnel",
+				              "%s: no personnel row for contributor %s",
+				              month_text(ck, m, mt, sizeof(mt)),
+				              sc->contributors[c].id);
+		}
+	free(seen);
+}
+
+static int stage_has_plan(const json_t *stage)
+{
+	const char *s = json_str(stage, "status");
+	return s && (strcmp(s, "optimal") == 0 || strcmp(s, "feasible") == 0);
+}
+
+static void check_objectives(checker *ck, const json_t *root, int foc)
+{
+	sf_check_report *r = ck->r;
+	const json_t *st1 = json_object_get(root, "stage1"), *st2 = json_object_get(root, "stage2");
+	const json_t *cost = json_object_get(root, "cost"), *fv;
+	char a[32], b[32], c[32], e[32], f[32];
+	double d;
+
+	if (stage_has_plan(st1)) {
+		if (json_num(json_object_get(st1, "objective"), &r->z1_reported))
+			add_violation(ck, -1, 0, "z1", "stage1 has a plan but no objective");
+		else if (!close_enough(r->z1_reported, r->z1))
+			add_violation(ck, -1, 0, "z1",
+			              "stage1.objective is %s but the rows give a weighted "
+			              "shortfall Z1 = %s",
+			              fmt_num(a, sizeof(a), r->z1_reported),
+			              fmt_num(b, sizeof(b), r->z1));
+	} else {
+		json_num(json_object_get(st1, "objective"), &r->z1_reported);
+	}
+	if (stage_has_plan(st2)) {
+		if (json_num(json_object_get(st2, "objective"), &r->z2_reported))
+			add_violation(ck, -1, 0, "z2", "stage2 has a plan but no objective");
+		else if (!close_enough(r->z2_reported, r->z2))
+			add_violation(ck, -1, 0, "z2",
+			              "stage2.objective is %s but the rows cost Z2 = %s (units %s, "
+			              "soft vetoes %s, arrivals %s)",
+			              fmt_num(a, sizeof(a), r->z2_reported),
+			              fmt_num(b, sizeof(b), r->z2),
+			              fmt_num(c, sizeof(c), ck->cost_units),
+			              fmt_num(e, sizeof(e), ck->cost_soft),
+			              fmt_num(f, sizeof(f), ck->cost_deploy));
+	}
+	if (json_is_object(cost)) {
+		static const char *const keys[] = {"units", "soft_veto", "deploy", "total"};
+		double want[4] = {ck->cost_units, ck->cost_soft, ck->cost_deploy, r->z2};
+		for (size_t k = 0; k < SF_ARRAY_LEN(keys); k++)
+			if (json_object_get(cost, keys[k]))
+				compare_field(ck, 0, "cost", cost, keys[k], want[k], "cost");
+	}
+
+	fv = json_object_get(root, "foc_month");
+	if (!fv) {
+		add_violation(ck, -1, 0, "foc", "the plan has no foc_month");
+	} else if (json_is_null(fv)) {
+		if (foc != 0)
+			add_violation(
+			        ck, -1, foc, "foc",
+			        "foc_month is null (never) but every shortfall is 0 from %s on",
+			        month_text(ck, foc, a, sizeof(a)));
+	} else if (json_whole(fv, &d)) {
+		add_violation(ck, -1, 0, "foc", "foc_month is neither a month nor null");
+	} else if (d != (double)foc) {
+		if (foc == 0)
+			add_violation(
+			        ck, -1, 0, "foc",
+			        "foc_month is %s but some shortfall remains in the last month "
+			        "(FOC never)",
+			        fmt_num(a, sizeof(a), d));
+		else
+			add_violation(ck, -1, foc, "foc",
+			              "foc_month is %s but the rows reach FOC in %s",
+			              fmt_num(a, sizeof(a), d), month_text(ck, foc, b, sizeof(b)));
+	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Entry points.                                                      */
+
+void sf_check_report_init(sf_check_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->z1_reported = NAN;
+	r->z2_reported = NAN;
+}
+
+void sf_check_report_release(sf_check_report *r)
+{
+	if (!r)
+		return;
+	free(r->items);
+	sf_check_report_init(r);
+}
+
+sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, const char *name,
+                        sf_check_report *r, sf_error *err)
+{
+	checker ck;
+	json_t *root = NULL;
+	const json_t *rows, *row, *scen, *months;
+	json_error_t je;
+	sf_status st;
+	size_t i;
+	int foc = 0;
+	char nb[32];
+
+	if (!name)
+		name = "plan";
+	sf_check_report_release(r);
+	st = checker_init(&ck, sc, r, name);
+	if (st) {
+		sf_error_set(err, st, "out of memory checking '%s'", name);
+		goto out;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		st = sf_error_set_at(err, SF_ERR_INPUT, name, je.line, je.column, NULL,
+		                     "invalid json: %s", je.text);
+		goto out;
+	}
+	rows = json_object_get(root, "assignments");
+	if (!json_is_object(root) || !json_is_array(rows) ||
+	    !json_is_object(json_object_get(root, "stage1"))) {
+		st = sf_error_set_at(err, SF_ERR_INPUT, name, 0, 0, NULL,
+		                     "'%s' is not a plan: it needs an object with `stage1` and "
+		                     "`assignments`",
+		                     name);
+		goto out;
+	}
+
+	scen = json_object_get(root, "scenario");
+	if (json_is_object(scen) && json_is_number(json_object_get(scen, "months")) &&
+	    json_number_value(json_object_get(scen, "months")) != sc->months)
+		add_violation(
+		        &ck, -1, 0, "scenario",
+		        "the plan has %s months, the scenario %d: not a plan of this "
+		        "scenario",
+		        fmt_num(nb, sizeof(nb), json_number_value(json_object_get(scen, "months"))),
+		        sc->months);
+	months = json_object_get(root, "months");
+	if (json_is_array(months) && json_array_size(months) != (size_t)sc->months)
+		add_violation(&ck, -1, 0, "scenario",
+		              "the plan lists %zu months, the scenario has %d",
+		              json_array_size(months), sc->months);
+
+	json_array_foreach(rows, i, row)
+	{
+		int m;
+		size_t p = 0, l = 0, t = 0;
+		double units = 0;
+		if (read_row(&ck, (long)i, row, &m, &p, &l, &t, &units))
+			continue;
+		check_allowed(&ck, (long)i, m, p, l, t);
+		add_row(&ck, (long)i, m, p, l, t, units);
+	}
+	r->nrows = json_array_size(rows);
+
+	check_monthly(&ck);
+	r->z1 = compute_coverage(&ck, &foc);
+	r->foc_month = foc;
+	ck.cost_deploy = compute_deploy(&ck);
+	r->z2 = ck.cost_units + ck.cost_soft + ck.cost_deploy;
+	check_coverage_rows(&ck, json_object_get(root, "coverage"));
+	check_objectives(&ck, root, foc);
+	check_personnel(&ck, root);
+
+	if (ck.dropped && r->count > 0) {
+		sf_violation *v = &r->items[r->count - 1];
+		v->row = -1;
+		v->month = 0;
+		sf_strlcpy(v->what, "truncated", sizeof(v->what));
+		sf_snprintf(v->message, sizeof(v->message), "%zu more violations not listed",
+		            ck.dropped + 1);
+	}
+	if (ck.oom) {
+		st = sf_error_set(err, SF_ERR_NOMEM, "out of memory checking '%s'", name);
+		goto out;
+	}
+	if (r->count > 0) {
+		st = sf_error_set(err, SF_ERR_CHECK, "'%s': %zu violation%s", name,
+		                  r->count + (ck.dropped ? ck.dropped : 0),
+		                  r->count == 1 ? "" : "s");
+		goto out;
+	}
+	st = SF_OK;
+out:
+	json_decref(root);
+	checker_release(&ck);
+	return st;
+}
+
+sf_status sf_check_report_write_text(const sf_check_report *r, sf_buf *out, sf_error *err)
+{
+	sf_status st = SF_OK;
+	char a[32], b[32];
+
+	for (size_t i = 0; i < r->count && !st; i++) {
+		const sf_violation *v = &r->items[i];
+		if (v->row >= 0)
+			st = sf_buf_addf(out, "%s: row %ld: %s\n", v->what, v->row, v->message);
+		else
+			st = sf_buf_addf(out, "%s: %s\n", v->what, v->message);
+	}
+	if (!st && r->count == 0) {
+		if (r->foc_month > 0)
+			st = sf_buf_addf(out, "ok: %zu rows, Z1 = %s, Z2 = %s, FOC month %d\n",
+			                 r->nrows, fmt_num(a, sizeof(a), r->z1),
+			                 fmt_num(b, sizeof(b), r->z2), r->foc_month);
+		else
+			st = sf_buf_addf(out, "ok: %zu rows, Z1 = %s, Z2 = %s, FOC never\n",
+			                 r->nrows, fmt_num(a, sizeof(a), r->z1),
+			                 fmt_num(b, sizeof(b), r->z2));
+	}
+	if (st)
+		return sf_error_set(err, st, "out of memory writing the check report");
+	return SF_OK;
+}

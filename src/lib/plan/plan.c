@@ -1,0 +1,1003 @@
+/*
+ * plan.c - sf_plan_solve: the two-stage plan of docs/model.md.
+ *
+ * Stage 1 (weighted shortfall) has no constraint linking two months:
+ * pledge size, coverage, ceiling, caps and share are all per month, and
+ * arrivals belong to stage 2. So Z1* is the sum of M small optima, and
+ * stage 1 is solved one month at a time, each to proven optimality. That
+ * is the planner's main performance device: M problems of size n are far
+ * easier than one of size M n, because branch and bound is worse than
+ * linear in the size. (options.monolithic solves the one big MILP instead,
+ * as the benchmark's peer.)
+ *
+ * Stage 2 (cost) links the months through the arrivals and is solved over
+ * all months at once, with Z1 <= Z1* + max(1e-6 |Z1*|, 1e-6) and, when the
+ * month optima are proven, the valid inequalities Z1_m >= Z1_m* - tol_m
+ * that keep each month's shortfall where stage 1 proved it must be. The
+ * stage-1 solutions together are feasible for stage 2 and are handed to the
+ * solver as its MIP start (options.no_warm_start turns this off), so stage
+ * 2 always has a plan to improve on, and stops at the relative gap asked
+ * for (default 1%).
+ *
+ * The time limit is one wall-clock budget for the whole plan: each month
+ * of stage 1 gets what remains, stage 2 gets the rest. A stage stopped with
+ * a plan reports SF_SOLVE_FEASIBLE and its proven gap; a stage stopped
+ * before any plan exists is an SF_ERR_SOLVER naming the stage and month.
+ *
+ * sf_plan_from_rows() derives every figure of a plan (coverage, FOC,
+ * build-up, costs, binding constraints) from the assignment rows alone, so
+ * a plan read back from JSON reports exactly what the solver's plan did.
+ */
+#include "base/internal.h"
+
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plan/model.h"
+#include "plan/solver.h"
+
+#define SHORT_EPS 1e-6 /* a shortfall above this counts (FOC) */
+
+const char *sf_solve_status_str(sf_solve_status s)
+{
+	switch (s) {
+	case SF_SOLVE_OPTIMAL:
+		return "optimal";
+	case SF_SOLVE_FEASIBLE:
+		return "feasible";
+	case SF_SOLVE_INFEASIBLE:
+		return "infeasible";
+	case SF_SOLVE_ERROR:
+		return "error";
+	case SF_SOLVE_NOT_RUN:
+		return "not_run";
+	}
+	return "error";
+}
+
+void sf_plan_options_init(sf_plan_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->solver = SF_SOLVER_CBC;
+	o->time_limit_s = 0;
+	o->gap = 0.01;
+	o->threads = 1;
+}
+
+void sf_plan_free(sf_plan *p)
+{
+	if (p == NULL)
+		return;
+	free(p->rows);
+	free(p->required);
+	free(p->provided);
+	free(p->shortfall);
+	free(p->personnel_by_contributor);
+	free(p->personnel_in_sectors);
+	free(p->personnel_at_mission);
+	free(p->ceiling_binds);
+	free(p->share_binds);
+	free(p->cap_binds);
+	free(p);
+}
+
+/* ------------------------------------------------------------------ */
+/* Derived figures                                                     */
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const sf_assignment *x = a, *y = b;
+
+	if (x->month != y->month)
+		return x->month < y->month ? -1 : 1;
+	if (x->pledge != y->pledge)
+		return x->pledge < y->pledge ? -1 : 1;
+	if (x->location != y->location)
+		return x->location < y->location ? -1 : 1;
+	if (x->task != y->task)
+		return x->task < y->task ? -1 : 1;
+	return 0;
+}
+
+/* Slack small enough to call a constraint binding. */
+static int binds(double slack, double rhs)
+{
+	return slack <= 1e-6 * (fabs(rhs) > 1 ? fabs(rhs) : 1);
+}
+
+sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, size_t nrows,
+                            sf_plan **out, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	sf_plan *p = NULL;
+	double *pers_all = NULL; /* [c * M + m-1] personnel at every location */
+	double *n_plm = NULL;    /* [(p * nloc + l) * M + m-1] units of p at l */
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, nc = sc->ncontributors;
+	const size_t M = (size_t)sc->months, ncov = nt * nl * M;
+
+	*out = NULL;
+	for (size_t i = 0; i < nrows; i++) {
+		const sf_assignment *r = &rows[i];
+		if (r->month < 1 || r->month > sc->months || r->pledge >= sc->npledges ||
+		    r->location >= nl || r->task >= nt || r->units < 0)
+			return sf_error_set(err, SF_ERR_INPUT,
+			                    "assignment row %zu is out of the scenario's range", i);
+	}
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
+	p->scenario = sc;
+	p->solver = SF_SOLVER_CBC;
+	p->stage1.status = p->stage2.status = SF_SOLVE_NOT_RUN;
+	p->rows = sf__mallocarray(nrows + 1, sizeof(*p->rows));
+	p->required = calloc(ncov + 1, sizeof(double));
+	p->provided = calloc(ncov + 1, sizeof(double));
+	p->shortfall = calloc(ncov + 1, sizeof(double));
+	p->personnel_by_contributor = calloc(nc * M + 1, sizeof(double));
+	p->personnel_in_sectors = calloc(M + 1, sizeof(double));
+	p->personnel_at_mission = calloc(M + 1, sizeof(double));
+	p->ceiling_binds = calloc(M + 1, 1);
+	p->share_binds = calloc(nc * M + 1, 1);
+	p->cap_binds = calloc(nc * M + 1, 1);
+	pers_all = calloc(nc * M + 1, sizeof(double));
+	n_plm = calloc(sc->npledges * nl * M + 1, sizeof(double));
+	if (p->rows == NULL || p->required == NULL || p->provided == NULL || p->shortfall == NULL ||
+	    p->personnel_by_contributor == NULL || p->personnel_in_sectors == NULL ||
+	    p->personnel_at_mission == NULL || p->ceiling_binds == NULL || p->share_binds == NULL ||
+	    p->cap_binds == NULL || pers_all == NULL || n_plm == NULL) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
+		goto out;
+	}
+
+	/* Rows: sorted, duplicates merged, zero rows dropped. */
+	if (nrows > 0)
+		memcpy(p->rows, rows, nrows * sizeof(*rows));
+	qsort(p->rows, nrows, sizeof(*p->rows), cmp_rows);
+	p->nrows = 0;
+	for (size_t i = 0; i < nrows; i++) {
+		if (p->nrows > 0 && cmp_rows(&p->rows[p->nrows - 1], &p->rows[i]) == 0)
+			p->rows[p->nrows - 1].units += p->rows[i].units;
+		else
+			p->rows[p->nrows++] = p->rows[i];
+	}
+	{
+		size_t k = 0;
+		for (size_t i = 0; i < p->nrows; i++)
+			if (p->rows[i].units > 0)
+				p->rows[k++] = p->rows[i];
+		p->nrows = k;
+	}
+
+	/* Requirements. */
+	for (size_t t = 0; t < nt; t++)
+		for (size_t l = 0; l < nl; l++)
+			for (int m = 1; m <= sc->months; m++)
+				p->required[SF_COV(sc, t, l, m)] = sf__requirement(sc, t, l, m);
+
+	/* Provided capability, personnel, unit costs, soft-veto penalties. */
+	for (size_t i = 0; i < p->nrows; i++) {
+		const sf_assignment *r = &p->rows[i];
+		const sf_pledge *pl = &sc->pledges[r->pledge];
+		const sf_unit_type *u = &sc->unit_types[pl->unit];
+		size_t c = pl->contributor, mi = (size_t)(r->month - 1);
+		double persons = (double)u->personnel * r->units;
+
+		p->provided[SF_COV(sc, r->task, r->location, r->month)] +=
+		        u->capability[r->task] * r->units;
+		if (r->location < sc->nsectors) {
+			p->personnel_by_contributor[c * M + mi] += persons;
+			p->personnel_in_sectors[mi] += persons;
+			p->cost_soft += sf__soft_penalty(sc, r->pledge, r->location) * persons;
+		} else {
+			p->personnel_at_mission[mi] += persons;
+		}
+		pers_all[c * M + mi] += persons;
+		p->cost_units += u->monthly_cost * r->units;
+		n_plm[(r->pledge * nl + r->location) * M + mi] += r->units;
+	}
+
+	/* Arrivals: units of p at l in month m minus those in m-1, positive part. */
+	for (size_t pi = 0; pi < sc->npledges; pi++) {
+		const sf_unit_type *u = &sc->unit_types[sc->pledges[pi].unit];
+		for (size_t l = 0; l < nl; l++) {
+			double prev = 0;
+			for (size_t mi = 0; mi < M; mi++) {
+				double cur = n_plm[(pi * nl + l) * M + mi];
+				if (cur > prev)
+					p->cost_deploy += u->deploy_cost * (cur - prev);
+				prev = cur;
+			}
+		}
+	}
+	p->cost_total = p->cost_units + p->cost_deploy + p->cost_soft;
+
+	/* Shortfall, Z1, FOC. */
+	{
+		int last_short = 0;
+		p->z1 = 0;
+		for (size_t t = 0; t < nt; t++)
+			for (size_t l = 0; l < nl; l++)
+				for (int m = 1; m <= sc->months; m++) {
+					size_t k = SF_COV(sc, t, l, m);
+					double s = p->required[k] - p->provided[k];
+					p->shortfall[k] = s > 0 ? s : 0;
+					p->z1 += sc->tasks[t].weight * p->shortfall[k];
+					if (p->shortfall[k] > SHORT_EPS && m > last_short)
+						last_short = m;
+				}
+		p->foc_month = last_short < sc->months ? last_short + 1 : 0;
+	}
+
+	/* Binding constraints. */
+	for (size_t mi = 0; mi < M; mi++) {
+		double total = p->personnel_in_sectors[mi];
+		if (isfinite(sc->troop_ceiling))
+			p->ceiling_binds[mi] =
+			        (unsigned char)binds(sc->troop_ceiling - total, sc->troop_ceiling);
+		for (size_t c = 0; c < nc; c++) {
+			const sf_contributor *ct = &sc->contributors[c];
+			double mine = p->personnel_by_contributor[c * M + mi];
+			if (sc->has_max_share && mine > 0)
+				p->share_binds[c * M + mi] = (unsigned char)binds(
+				        sc->max_share * total - mine, sc->max_share * total);
+			if (ct->has_cap && ct->active)
+				p->cap_binds[c * M + mi] = (unsigned char)binds(
+				        ct->cap - pers_all[c * M + mi], ct->cap);
+		}
+	}
+
+	*out = p;
+	p = NULL;
+out:
+	free(pers_all);
+	free(n_plm);
+	sf_plan_free(p);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Solving                                                             */
+
+static const char *solver_name(sf_solver_kind k)
+{
+	return k == SF_SOLVER_GLPK ? "glpk" : "cbc";
+}
+
+/* Units of a solution vector into the dense [p][l][t][m] array. */
+static void take_units(const sf__model *md, const double *x, int *units)
+{
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		if (t->kind != SF__COL_X)
+			continue;
+		long v = lround(x[j]);
+		size_t k = (((size_t)t->a * md->nloc + (size_t)t->b) * md->ntasks + (size_t)t->c) *
+		                   (size_t)md->months +
+		           (size_t)(t->month - 1);
+		units[k] = v > 0 ? (int)v : 0;
+	}
+}
+
+static sf_status units_to_rows(const sf_scenario *sc, const int *units, sf_assignment **rows,
+                               size_t *nrows, sf_error *err)
+{
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < sc->npledges * nl * nt * M; i++)
+		n += units[i] > 0;
+	*rows = sf__mallocarray(n + 1, sizeof(**rows));
+	if (*rows == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
+	for (size_t p = 0; p < sc->npledges; p++)
+		for (size_t l = 0; l < nl; l++)
+			for (size_t t = 0; t < nt; t++)
+				for (size_t mi = 0; mi < M; mi++) {
+					int u = units[((p * nl + l) * nt + t) * M + mi];
+					if (u > 0)
+						(*rows)[k++] =
+						        (sf_assignment){(int)mi + 1, p, l, t, u};
+				}
+	*nrows = k;
+	return SF_OK;
+}
+
+/* The full stage-2 column vector of the plan held in units (a MIP start). */
+static void start_vector(const sf_scenario *sc, const sf__model *md, const int *units, double *x)
+{
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
+
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		double v = 0;
+		switch (t->kind) {
+		case SF__COL_X:
+			v = units[(((size_t)t->a * nl + (size_t)t->b) * nt + (size_t)t->c) * M +
+			          (size_t)(t->month - 1)];
+			break;
+		case SF__COL_G: {
+			double prov = 0;
+			for (size_t p = 0; p < sc->npledges; p++)
+				prov += sc->unit_types[sc->pledges[p].unit].capability[t->c] *
+				        units[((p * nl + (size_t)t->b) * nt + (size_t)t->c) * M +
+				              (size_t)(t->month - 1)];
+			v = sf__requirement(sc, (size_t)t->c, (size_t)t->b, t->month) - prov;
+			v = v > 0 ? v : 0;
+			break;
+		}
+		case SF__COL_A: {
+			double cur = 0, prev = 0;
+			for (size_t tk = 0; tk < nt; tk++) {
+				size_t base = (((size_t)t->a * nl + (size_t)t->b) * nt + tk) * M;
+				cur += units[base + (size_t)(t->month - 1)];
+				if (t->month > 1)
+					prev += units[base + (size_t)(t->month - 2)];
+			}
+			v = cur > prev ? cur - prev : 0;
+			break;
+		}
+		case SF__COL_Z:
+			for (size_t p = 0; p < sc->npledges; p++)
+				if (sc->pledges[p].unit == (size_t)t->a)
+					v += units[((p * nl + (size_t)t->b) * nt + (size_t)t->c) *
+					                   M +
+					           (size_t)(t->month - 1)];
+			break;
+		case SF__COL_Y:
+			for (size_t p = 0; p < sc->npledges; p++)
+				for (size_t l = 0; l < sc->nsectors; l++)
+					for (size_t tk = 0; tk < nt; tk++)
+						v += (double)sc->unit_types[sc->pledges[p].unit]
+						             .personnel *
+						     units[((p * nl + l) * nt + tk) * M +
+						           (size_t)(t->month - 1)];
+			break;
+		}
+		x[j] = v;
+	}
+}
+
+/* Weighted shortfall of month m of the plan held in units. */
+static double units_z1_month(const sf_scenario *sc, const int *units, int m)
+{
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
+	double z = 0;
+
+	for (size_t t = 0; t < nt; t++)
+		for (size_t l = 0; l < nl; l++) {
+			double R = sf__requirement(sc, t, l, m), prov = 0;
+			if (!(R > 0))
+				continue;
+			for (size_t p = 0; p < sc->npledges; p++)
+				prov += sc->unit_types[sc->pledges[p].unit].capability[t] *
+				        units[((p * nl + l) * nt + t) * M + (size_t)(m - 1)];
+			if (R > prov)
+				z += sc->tasks[t].weight * (R - prov);
+		}
+	return z;
+}
+
+/*
+ * Solve with a hard wall-clock deadline. CBC checks its time limit only
+ * between phases: on a large model its root LP and preprocessing alone can
+ * run minutes past it. So the solve runs in a forked child that sends back
+ * its result and solution through a pipe; at deadline + grace the child is
+ * killed and the caller gets SF__SOLVE_NO_SOLUTION (it then keeps the plan
+ * it had). The solver's own limit is still set, so the child normally ends
+ * in time with its best solution. Used for stage 2 when a time limit is
+ * given; without one the solve runs in-process.
+ */
+static sf_status solve_bounded(sf_solver_kind kind, const sf__model *md,
+                               const sf__solve_params *prm, double deadline, sf__solve_result *res,
+                               double *x, sf_error *err)
+{
+	int fds[2];
+	pid_t pid;
+	size_t want = sizeof(*res) + (size_t)md->ncols * sizeof(double), got = 0;
+	char *buf = malloc(want);
+	int status;
+
+	if (buf == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+	if (pipe(fds) != 0) {
+		free(buf);
+		return sf__solve(kind, md, prm, res, x, err);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(buf);
+		return sf__solve(kind, md, prm, res, x, err);
+	}
+	if (pid == 0) {
+		/* Child: solve, write result + solution, leave without atexit handlers. */
+		close(fds[0]);
+		if (sf__solve(kind, md, prm, res, x, NULL) != SF_OK)
+			res->status = SF__SOLVE_FAILED;
+		memcpy(buf, res, sizeof(*res));
+		memcpy(buf + sizeof(*res), x, (size_t)md->ncols * sizeof(double));
+		for (size_t off = 0; off < want;) {
+			ssize_t n = write(fds[1], buf + off, want - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				_exit(1);
+			off += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	double hard = deadline + 1.0 + 0.05 * (prm->time_limit_s > 0 ? prm->time_limit_s : 0);
+	while (got < want) {
+		double left = hard - sf__now();
+		if (left <= 0)
+			break;
+		struct pollfd pfd = {fds[0], POLLIN, 0};
+		int pr = poll(&pfd, 1, left > 1000 ? 1000000 : (int)(left * 1000) + 1);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue;
+		ssize_t n = read(fds[0], buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	if (got < want)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got == want) {
+		memcpy(res, buf, sizeof(*res));
+		memcpy(x, buf + sizeof(*res), (size_t)md->ncols * sizeof(double));
+	} else {
+		memset(res, 0, sizeof(*res));
+		res->status = SF__SOLVE_NO_SOLUTION;
+		res->bound = 0;
+	}
+	free(buf);
+	return SF_OK;
+}
+
+static double remaining(double deadline)
+{
+	return deadline - sf__now();
+}
+
+typedef struct stage1_out {
+	sf_stage_result res;
+	double *z1m; /* [M] month optima (solver values) */
+	int months_proven;
+} stage1_out;
+
+/*
+ * Two month models are the same MILP when every array and every column's
+ * and row's meaning (apart from the month) agree. Months after the
+ * build-up often are: same pledges present, same requirements.
+ */
+static int same_model(const sf__model *a, const sf__model *b)
+{
+	if (a->ncols != b->ncols || a->nrows != b->nrows || a->nnz != b->nnz)
+		return 0;
+	for (int j = 0; j < a->ncols; j++) {
+		const sf__tag *x = &a->col[j], *y = &b->col[j];
+		if (x->kind != y->kind || x->a != y->a || x->b != y->b || x->c != y->c ||
+		    a->obj[j] != b->obj[j] || a->lb[j] != b->lb[j] || a->ub[j] != b->ub[j] ||
+		    a->is_int[j] != b->is_int[j])
+			return 0;
+	}
+	for (int i = 0; i < a->nrows; i++) {
+		const sf__tag *x = &a->row[i], *y = &b->row[i];
+		if (x->kind != y->kind || x->a != y->a || x->b != y->b || x->c != y->c ||
+		    a->sense[i] != b->sense[i] || a->rhs[i] != b->rhs[i] ||
+		    a->rstart[i + 1] != b->rstart[i + 1])
+			return 0;
+	}
+	if (a->nnz == 0)
+		return 1;
+	return memcmp(a->rind, b->rind, (size_t)a->nnz * sizeof(int)) == 0 &&
+	       memcmp(a->rval, b->rval, (size_t)a->nnz * sizeof(double)) == 0;
+}
+
+typedef struct solved_month {
+	sf__model *md;
+	double *x;
+	sf__solve_result res;
+} solved_month;
+
+static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, double deadline,
+                              int *units, stage1_out *s1, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	sf__model *md = NULL;
+	double *x = NULL, t0 = sf__now(), last_print = t0;
+	const int M = sc->months;
+	int nblocks = o->monolithic ? 1 : M, any_stopped = 0, nsolved = 0;
+	double obj = 0, bound = 0;
+	solved_month *solved = calloc((size_t)nblocks, sizeof(*solved));
+
+	if (solved == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+	s1->months_proven = 1;
+	for (int b = 0; b < nblocks; b++) {
+		/* Month models get the valid inequalities; the monolithic peer stays plain. */
+		sf__model_spec spec = {.stage = 1,
+		                       .m_first = o->monolithic ? 1 : b + 1,
+		                       .m_last = o->monolithic ? M : b + 1,
+		                       .strengthen = !o->monolithic};
+		sf__solve_params prm = {0, 0, o->threads > 0 ? o->threads : 1, NULL, 0};
+		sf__solve_result res;
+		char where[64];
+		int hit = -1;
+
+		if (o->monolithic)
+			sf_snprintf(where, sizeof(where), "stage 1");
+		else
+			sf_snprintf(where, sizeof(where), "stage 1, month %d", b + 1);
+		rc = sf__model_build(sc, &spec, &md, err);
+		if (rc != SF_OK)
+			goto out;
+		x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+		if (x == NULL) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+			goto out;
+		}
+		/* A month identical to one solved before has the same optimum. */
+		for (int k = 0; k < nsolved && hit < 0; k++)
+			if (same_model(solved[k].md, md))
+				hit = k;
+		if (hit >= 0) {
+			memcpy(x, solved[hit].x, (size_t)md->ncols * sizeof(double));
+			res = solved[hit].res;
+		} else {
+			if (o->time_limit_s > 0) {
+				/*
+				 * Stage 1 may use two thirds of the budget (all of it
+				 * with stage1_only); stage 2 keeps the rest and what
+				 * stage 1 leaves. Of what remains of stage 1's part, a
+				 * month may take half (the last month all): most months
+				 * prove in a second and leave their time to the next,
+				 * and a hard month gets the time its proof needs while
+				 * the months after it keep the other half. If stage 1's
+				 * part is spent, a month gets a fair share of what is
+				 * left (it stops with its best plan and its gap).
+				 */
+				double left = remaining(deadline);
+				double part = left - (o->stage1_only ? 0 : o->time_limit_s / 3);
+				int shares = nblocks - b + (o->stage1_only ? 0 : 1);
+				if (part > 0)
+					prm.time_limit_s = nblocks - b == 1 ? part : part / 2;
+				else
+					prm.time_limit_s = left / shares;
+				if (left <= 0) {
+					rc = sf_error_set(
+					        err, SF_ERR_SOLVER,
+					        "time limit of %g s reached before any plan "
+					        "was found in %s",
+					        o->time_limit_s, where);
+					goto out;
+				}
+			}
+			/*
+			 * Under a time limit every month starts from the plan that
+			 * sends nobody (x = 0, shortfall = requirement), feasible
+			 * in stage 1 whatever the scenario: a month stopped early
+			 * then still has a plan, with its gap, instead of none.
+			 */
+			if (o->time_limit_s > 0) {
+				for (int j = 0; j < md->ncols; j++)
+					x[j] = md->col[j].kind == SF__COL_G
+					               ? sf__requirement(sc, (size_t)md->col[j].c,
+					                                 (size_t)md->col[j].b,
+					                                 md->col[j].month)
+					               : 0;
+				prm.start = x;
+			}
+			rc = sf__solve(o->solver, md, &prm, &res, x, err);
+			if (rc != SF_OK)
+				goto out;
+		}
+		switch (res.status) {
+		case SF__SOLVE_OPTIMAL:
+			break;
+		case SF__SOLVE_STOPPED:
+			any_stopped = 1;
+			s1->months_proven = 0;
+			break;
+		case SF__SOLVE_NO_SOLUTION:
+			if (o->time_limit_s > 0)
+				rc = sf_error_set(err, SF_ERR_SOLVER,
+				                  "time limit of %g s reached before any plan was "
+				                  "found in %s",
+				                  o->time_limit_s, where);
+			else
+				rc = sf_error_set(
+				        err, SF_ERR_SOLVER,
+				        "solver '%s' stopped before any plan was found in %s",
+				        solver_name(o->solver), where);
+			goto out;
+		case SF__SOLVE_INFEASIBLE:
+			rc = sf_error_set(err, SF_ERR_INFEASIBLE, "%s has no feasible plan", where);
+			goto out;
+		case SF__SOLVE_FAILED:
+			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in %s",
+			                  solver_name(o->solver), where);
+			goto out;
+		}
+		take_units(md, x, units);
+		/*
+		 * The objective is recomputed from the integer plan (x rounded,
+		 * shortfall max(0, R - K x)): what a checker recomputes from the
+		 * rows, free of the solver's integrality tolerance.
+		 */
+		for (int m = spec.m_first; m <= spec.m_last; m++) {
+			s1->z1m[m - 1] = units_z1_month(sc, units, m);
+			obj += s1->z1m[m - 1];
+		}
+		bound += res.bound;
+		if (o->progress) {
+			double now = sf__now();
+			if (o->monolithic)
+				fprintf(stderr, "stage 1: %s, z1 %g (%.1f s)\n",
+				        res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
+				        res.objective, now - t0);
+			else if (now - last_print >= 2 || b + 1 == M) {
+				fprintf(stderr, "stage 1: month %d/%d %s (%.1f s)\n", b + 1, M,
+				        res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
+				        now - t0);
+				last_print = now;
+			}
+		}
+		if (hit < 0) {
+			/* Keep what same_model() compares; the dense x index is large. */
+			free(md->xcol);
+			md->xcol = NULL;
+			solved[nsolved].md = md;
+			solved[nsolved].x = x;
+			solved[nsolved].res = res;
+			nsolved++;
+		} else {
+			sf__model_free(md);
+			free(x);
+		}
+		md = NULL;
+		x = NULL;
+	}
+	s1->res.status = any_stopped ? SF_SOLVE_FEASIBLE : SF_SOLVE_OPTIMAL;
+	s1->res.objective = obj;
+	s1->res.bound = any_stopped ? (bound < obj ? bound : obj) : obj;
+	s1->res.gap = any_stopped ? sf__rel_gap(obj, bound) : 0;
+out:
+	s1->res.seconds = sf__now() - t0;
+	sf__model_free(md);
+	free(x);
+	for (int k = 0; k < nsolved; k++) {
+		sf__model_free(solved[k].md);
+		free(solved[k].x);
+	}
+	free(solved);
+	return rc;
+}
+
+/* The index in a units array [p][l][t][m] of x column j. */
+static size_t unit_index(const sf__model *md, int j)
+{
+	const sf__tag *t = &md->col[j];
+	return (((size_t)t->a * md->nloc + (size_t)t->b) * md->ntasks + (size_t)t->c) *
+	               (size_t)md->months +
+	       (size_t)(t->month - 1);
+}
+
+/*
+ * The start of stage 2: the months planned for cost one after another.
+ * Month m's stage-2 model (unit costs, soft-veto penalties, arrivals
+ * counted against month m - 1 as already planned, shortfall held at the
+ * month's stage-1 value) is solved to the stage-2 gap, started from the
+ * month's stage-1 plan. A month's plan is kept only if its shortfall,
+ * recomputed exactly from the units, is not above the stage-1 value, so
+ * the result is a stage-1 optimum too and feasible for stage 2. From the
+ * plain stage-1 plans CBC sometimes found nothing better for minutes
+ * although its bound was within 1e-5 of the optimum; from this start it
+ * stops at the gap at once (docs/benchmarks.md).
+ *
+ * Arrivals and shortfall get finite upper bounds (the pledge's units, the
+ * requirement; neither cuts off a plan worth having): with infinite ones
+ * CBC 2.10.8 aborted on a test month in OsiPresolve::postsolve. Each month
+ * is solved in a forked child all the same (solve_bounded), so that an
+ * abort costs that month its improvement, not the plan. Under a time limit
+ * a month gets half of a fair share of what remains, and a month with no
+ * time left keeps its stage-1 plan.
+ */
+static sf_status rolling_start(const sf_scenario *sc, const sf_plan_options *o, double deadline,
+                               const double *z1m, int *units, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	const int M = sc->months;
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks;
+	for (int m = 1; m <= M; m++) {
+		sf__model_spec spec = {
+		        .stage = 2, .m_first = m, .m_last = m, .z1_star = z1m[m - 1]};
+		sf__solve_params prm = {0, o->gap, o->threads > 0 ? o->threads : 1, NULL, 1};
+		sf__solve_result res;
+		sf__model *md = NULL;
+		double *x = NULL;
+		int *old = NULL;
+		rc = sf__model_build(sc, &spec, &md, err);
+		if (rc != SF_OK)
+			return rc;
+		x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+		old = sf__mallocarray((size_t)md->ncols + 1, sizeof(int));
+		if (!x || !old) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+			goto next;
+		}
+		for (int i = 0; i < md->nrows; i++) {
+			if (md->row[i].kind != SF__ROW_ARRIVE || m == 1)
+				continue;
+			double prev = 0;
+			for (size_t t = 0; t < nt; t++)
+				prev += units[(((size_t)md->row[i].a * nl + (size_t)md->row[i].b) *
+				                       nt +
+				               t) * (size_t)M +
+				              (size_t)(m - 2)];
+			md->rhs[i] = -prev;
+		}
+		/* Finite bounds: arrivals at most the pledge, shortfall at most R. */
+		for (int j = 0; j < md->ncols; j++) {
+			if (md->col[j].kind == SF__COL_A)
+				md->ub[j] = sc->pledges[md->col[j].a].count;
+			else if (md->col[j].kind == SF__COL_G)
+				md->ub[j] = sf__requirement(sc, (size_t)md->col[j].c,
+				                            (size_t)md->col[j].b, m);
+		}
+		start_vector(sc, md, units, x);
+		prm.start = x;
+		if (o->time_limit_s > 0) {
+			prm.time_limit_s = remaining(deadline) / (2.0 * (M - m + 2));
+			if (prm.time_limit_s <= 0.01)
+				goto next;
+		}
+		rc = solve_bounded(o->solver, md, &prm, deadline, &res, x, err);
+		if (rc != SF_OK)
+			goto next;
+		if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
+			for (int j = 0; j < md->ncols; j++)
+				if (md->col[j].kind == SF__COL_X)
+					old[j] = units[unit_index(md, j)];
+			take_units(md, x, units);
+			if (units_z1_month(sc, units, m) >
+			    z1m[m - 1] + 1e-9 * (fabs(z1m[m - 1]) > 1 ? fabs(z1m[m - 1]) : 1))
+				for (int j = 0; j < md->ncols; j++)
+					if (md->col[j].kind == SF__COL_X)
+						units[unit_index(md, j)] = old[j];
+		}
+next:
+		free(x);
+		free(old);
+		sf__model_free(md);
+		if (rc != SF_OK)
+			return rc;
+	}
+	return SF_OK;
+}
+
+sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_plan **out,
+                        sf_error *err)
+{
+	sf_status rc = SF_OK;
+	sf_plan_options o;
+	sf_plan *plan = NULL;
+	sf__model *md = NULL;
+	int *units = NULL, *units2 = NULL;
+	double *x = NULL, *start = NULL;
+	sf_assignment *rows = NULL;
+	size_t nrows = 0;
+	stage1_out s1;
+	sf_stage_result s2 = {SF_SOLVE_NOT_RUN, 0, 0, 0, 0};
+	const size_t nunits = sc->npledges * SF_NLOC(sc) * sc->ntasks * (size_t)sc->months;
+	double t0 = sf__now(), deadline;
+
+	*out = NULL;
+	memset(&s1, 0, sizeof(s1));
+	if (opts != NULL)
+		o = *opts;
+	else
+		sf_plan_options_init(&o);
+	if (o.threads < 1)
+		o.threads = 1;
+	if (!(o.gap >= 0))
+		o.gap = 0.01;
+	deadline = o.time_limit_s > 0 ? t0 + o.time_limit_s : HUGE_VAL;
+	if (sc->months < 1)
+		return sf_error_set(err, SF_ERR_SCENARIO, "the scenario has no months");
+
+	units = calloc(nunits + 1, sizeof(int));
+	s1.z1m = calloc((size_t)sc->months + 1, sizeof(double));
+	if (units == NULL || s1.z1m == NULL) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+		goto out;
+	}
+
+	rc = solve_stage1(sc, &o, deadline, units, &s1, err);
+	if (rc != SF_OK)
+		goto out;
+
+	if (!o.stage1_only) {
+		double t2 = sf__now();
+		sf__model_spec spec = {.stage = 2,
+		                       .z1_star = s1.res.objective,
+		                       .z1_month =
+		                               s1.res.status == SF_SOLVE_OPTIMAL ? s1.z1m : NULL};
+		sf__solve_params prm = {0, o.gap, o.threads, NULL, 1};
+		sf__solve_result res;
+
+		if (!o.no_warm_start) {
+			if (o.progress)
+				fprintf(stderr, "stage 2: planning the months for cost, one after "
+				                "another, for a start\n");
+			rc = rolling_start(sc, &o, deadline, s1.z1m, units, err);
+			if (rc != SF_OK)
+				goto out;
+		}
+		rc = sf__model_build(sc, &spec, &md, err);
+		if (rc != SF_OK)
+			goto out;
+		x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+		start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+		if (x == NULL || start == NULL) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+			goto out;
+		}
+		start_vector(sc, md, units, start);
+		if (!o.no_warm_start)
+			prm.start = start;
+		if (o.progress)
+			fprintf(stderr, "stage 2: started (%d columns, %d rows, %d non-zeros)\n",
+			        md->ncols, md->nrows, md->nnz);
+		if (o.time_limit_s > 0)
+			prm.time_limit_s = remaining(deadline);
+		if (o.time_limit_s > 0 && prm.time_limit_s <= 0) {
+			res.status = SF__SOLVE_NO_SOLUTION;
+			res.bound = 0;
+		} else {
+			if (o.time_limit_s > 0)
+				rc = solve_bounded(o.solver, md, &prm, deadline, &res, x, err);
+			else
+				rc = sf__solve(o.solver, md, &prm, &res, x, err);
+			if (rc != SF_OK)
+				goto out;
+		}
+		s2.seconds = sf__now() - t2;
+		if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
+			units2 = calloc(nunits + 1, sizeof(int));
+			if (units2 == NULL) {
+				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+				goto out;
+			}
+			take_units(md, x, units2);
+			free(units);
+			units = units2;
+			units2 = NULL;
+			s2.status = res.status == SF__SOLVE_OPTIMAL ? SF_SOLVE_OPTIMAL
+			                                            : SF_SOLVE_FEASIBLE;
+			s2.objective = res.objective;
+			s2.bound = res.bound;
+			s2.gap = res.gap;
+		} else if (o.no_warm_start && res.status == SF__SOLVE_NO_SOLUTION) {
+			if (o.time_limit_s > 0)
+				rc = sf_error_set(err, SF_ERR_SOLVER,
+				                  "time limit of %g s reached before any plan was "
+				                  "found in stage 2",
+				                  o.time_limit_s);
+			else
+				rc = sf_error_set(
+				        err, SF_ERR_SOLVER,
+				        "solver '%s' stopped before any plan was found in "
+				        "stage 2",
+				        solver_name(o.solver));
+			goto out;
+		} else if (o.no_warm_start && res.status == SF__SOLVE_FAILED) {
+			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in stage 2",
+			                  solver_name(o.solver));
+			goto out;
+		} else {
+			/*
+			 * No stage-2 solution although the stage-1 plan is one (time
+			 * ran out, or the solver failed): that plan stands, with its
+			 * cost, as a feasible stage 2 whose bound is what the solver
+			 * proved (costs are never negative, so at least 0).
+			 */
+			double z2 = 0;
+			for (int j = 0; j < md->ncols; j++)
+				z2 += md->obj[j] * start[j];
+			s2.status = SF_SOLVE_FEASIBLE;
+			s2.objective = z2;
+			s2.bound = (res.status == SF__SOLVE_NO_SOLUTION && isfinite(res.bound) &&
+			            res.bound > 0 && res.bound <= z2)
+			                   ? res.bound
+			                   : 0;
+			s2.gap = sf__rel_gap(z2, s2.bound);
+			if (o.progress)
+				fprintf(stderr, "stage 2: no solution of its own; keeping the "
+				                "stage-1 plan\n");
+		}
+		if (o.progress)
+			fprintf(stderr, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)\n",
+			        sf_solve_status_str(s2.status), s2.objective, s2.gap, s2.seconds);
+	}
+
+	rc = units_to_rows(sc, units, &rows, &nrows, err);
+	if (rc != SF_OK)
+		goto out;
+	rc = sf_plan_from_rows(sc, rows, nrows, &plan, err);
+	if (rc != SF_OK)
+		goto out;
+	plan->solver = o.solver;
+	plan->stage1 = s1.res;
+	if (s2.status == SF_SOLVE_OPTIMAL || s2.status == SF_SOLVE_FEASIBLE) {
+		/* Z2 of the integer plan, as recomputed from the rows. */
+		double proven_gap = s2.gap;
+		s2.objective = plan->cost_total;
+		if (s2.bound > s2.objective || proven_gap == 0)
+			s2.bound = s2.objective;
+		s2.gap = sf__rel_gap(s2.objective, s2.bound);
+	}
+	plan->stage2 = s2;
+	plan->seconds = sf__now() - t0;
+	*out = plan;
+	plan = NULL;
+out:
+	sf_plan_free(plan);
+	sf__model_free(md);
+	free(units);
+	free(units2);
+	free(x);
+	free(start);
+	free(rows);
+	free(s1.z1m);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Export                                                              */
+
+sf_status sf_model_export(const sf_scenario *sc, int stage, sf_model_format fmt, const char *path,
+                          sf_error *err)
+{
+	sf_status rc;
+	sf__model *md = NULL;
+	sf__model_spec spec = {1, 0, 0, 0, NULL, 0};
+
+	if (stage != 1 && stage != 2)
+		return sf_error_set(err, SF_ERR_USAGE, "stage must be 1 or 2, not %d", stage);
+	if (stage == 2) {
+		sf_plan_options o;
+		sf_plan *p = NULL;
+		sf_plan_options_init(&o);
+		o.stage1_only = 1;
+		rc = sf_plan_solve(sc, &o, &p, err);
+		if (rc != SF_OK)
+			return rc;
+		spec.stage = 2;
+		spec.z1_star = p->stage1.objective;
+		sf_plan_free(p);
+	}
+	rc = sf__model_build(sc, &spec, &md, err);
+	if (rc == SF_OK)
+		rc = sf__model_write(md, fmt == SF_MODEL_MPS, path, err);
+	sf__model_free(md);
+	return rc;
+}

@@ -1,0 +1,491 @@
+/*
+ * aid.c - the aid-flow register: crossing names, import of daily figures,
+ * the report against the commitment, and escorts from aid volume.
+ *
+ * A row is trucks through one crossing on one day for one category, stage
+ * and source; its key is (day, crossing, category, stage, source), so a
+ * re-import replaces a figure instead of adding it twice. Sources (COGAT,
+ * the UN 2720 mechanism, ...) count differently and are kept apart: the
+ * report refuses to add them up.
+ *
+ * Crossing names go through an alias table to a canonical id
+ * ("Karem Abu Salem" and "Kerem Shalom" are kerem_shalom); a name not in the
+ * table becomes its own id, lowercased with blanks as underscores.
+ *
+ * The minimal file shape, date,trucks_entered (the 116-day series shipped
+ * in examples/gaza), is accepted with defaults: crossing "all", stage
+ * "entered", category "unspecified", source from the options.
+ */
+#include "base/internal.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/csv.h"
+#include "stabforce/register.h"
+
+void sf_aid_filter_init(sf_aid_filter *f)
+{
+	memset(f, 0, sizeof *f);
+	f->from_day = SF_DAY_NONE;
+	f->to_day = SF_DAY_NONE;
+	f->stage = -1;
+}
+
+void sf_aid_import_options_init(sf_aid_import_options *o)
+{
+	memset(o, 0, sizeof *o);
+}
+
+/* Alias (compared case-insensitively, blanks and dashes ignored) to id. */
+static const struct {
+	const char *alias;
+	const char *id;
+} crossings[] = {
+        {"kerem shalom", "kerem_shalom"},
+        {"karem abu salem", "kerem_shalom"},
+        {"kerem abu salem", "kerem_shalom"},
+        {"karm abu salem", "kerem_shalom"},
+        {"kareem abu salem", "kerem_shalom"},
+        {"ks", "kerem_shalom"},
+        {"rafah", "rafah"},
+        {"rafah crossing", "rafah"},
+        {"zikim", "zikim"},
+        {"erez west", "zikim"},
+        {"erez", "erez"},
+        {"beit hanoun", "erez"},
+        {"beit hanun", "erez"},
+        {"kissufim", "kissufim"},
+        {"al karara", "kissufim"},
+        {"karara", "kissufim"},
+        {"gate 96", "gate_96"},
+        {"al awja", "nitzana"},
+        {"nitzana", "nitzana"},
+        {"allenby", "allenby"},
+        {"king hussein bridge", "allenby"},
+        {"all", "all"},
+        {"all crossings", "all"},
+        {"total", "all"},
+};
+
+/* Lowercase, blanks/dashes/underscores squeezed to one space. */
+static void fold(const char *s, char *buf, size_t n)
+{
+	size_t k = 0;
+	int space = 0;
+	for (; *s && k + 1 < n; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == ' ' || ch == '-' || ch == '_' || ch == '\t') {
+			space = k > 0;
+			continue;
+		}
+		if (space && k + 2 < n)
+			buf[k++] = ' ';
+		space = 0;
+		buf[k++] = (char)tolower(ch);
+	}
+	buf[k] = '\0';
+}
+
+const char *sf_aid_crossing_canonical(const char *name)
+{
+	char f[128];
+	fold(name, f, sizeof f);
+	for (size_t i = 0; i < SF_ARRAY_LEN(crossings); i++)
+		if (strcmp(f, crossings[i].alias) == 0)
+			return crossings[i].id;
+	return NULL;
+}
+
+static const char *const categories[] = {"food", "medical",    "shelter", "fuel",
+                                         "wash", "commercial", "other",   "unspecified"};
+
+enum { A_DATE, A_CROSSING, A_TRUCKS, A_TONNES, A_CATEGORY, A_STAGE, A_SOURCE, A_N };
+
+sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
+                        sf_import_summary *sum, sf_error *err)
+{
+	static const char *const names[A_N] = {"date",     "crossing", "trucks", "tonnes",
+	                                       "category", "stage",    "source"};
+	sf_aid_import_options dflt;
+	sf__csv c;
+	sf_buf rej;
+	long map[A_N];
+	size_t nheader = 0;
+	int r, in_tx = 0;
+	sf_status rc = SF_OK;
+	const char *name;
+	double t0 = sf__now();
+
+	if (!o) {
+		sf_aid_import_options_init(&dflt);
+		o = &dflt;
+	}
+	name = o->file_name ? o->file_name : "(input)";
+	memset(sum, 0, sizeof *sum);
+	sf_buf_init(&rej, 0);
+	if (sf__csv_init(&c, in) < 0)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	while ((r = sf__csv_next(&c)) == 1 && sf__csv_blank(&c))
+		;
+	if (r <= 0) {
+		rc = r < 0 ? sf_error_set(err, SF_ERR_IO, "cannot read '%s'", name)
+		           : sf_error_set_at(err, SF_ERR_INPUT, name, 1, 0, NULL,
+		                             "empty file: no header");
+		goto out;
+	}
+	for (int k = 0; k < A_N; k++)
+		map[k] = -1;
+	nheader = c.nfields;
+	for (size_t i = 0; i < c.nfields; i++) {
+		char *h = sf__trim((char *)sf__csv_field(&c, i));
+		for (char *p = h; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		for (int k = 0; k < A_N; k++)
+			if (strcmp(h, names[k]) == 0 && map[k] < 0)
+				map[k] = (long)i;
+		if (strcmp(h, "trucks_entered") == 0 && map[A_TRUCKS] < 0)
+			map[A_TRUCKS] = (long)i;
+	}
+	if (map[A_DATE] < 0 || map[A_TRUCKS] < 0) {
+		rc = sf_error_set_at(err, SF_ERR_INPUT, name, (int)c.rec_line, 0, NULL,
+		                     "missing column '%s' in the header",
+		                     map[A_DATE] < 0 ? "date" : "trucks");
+		goto out;
+	}
+	if (o->rejects) {
+		sf_buf_adds(&rej, "line,reason");
+		for (size_t i = 0; i < c.nfields; i++) {
+			sf_buf_addc(&rej, ',');
+			sf__csv_quote(&rej, sf__csv_field(&c, i));
+		}
+		sf_buf_addc(&rej, '\n');
+		fwrite(rej.data, 1, rej.len, o->rejects);
+	}
+	rc = sf_store_begin(st, err);
+	if (rc != SF_OK)
+		goto out;
+	in_tx = 1;
+	rc = sf_store_batch_begin(st, "aid", name, o->who ? o->who : getenv("USER"), &sum->batch,
+	                          err);
+	if (rc != SF_OK)
+		goto out;
+	while ((r = sf__csv_next(&c)) == 1) {
+		char reason[160] = "";
+		char slug[128];
+		sf_aid_row row;
+		const char *v[A_N];
+
+		if (sf__csv_blank(&c))
+			continue;
+		sum->read++;
+		if (c.error[0]) {
+			sf_strlcpy(reason, c.error, sizeof reason);
+		} else if (c.nfields != nheader) {
+			sf_snprintf(reason, sizeof reason, "expected %zu fields, found %zu",
+			            nheader, c.nfields);
+		} else {
+			for (int k = 0; k < A_N; k++)
+				v[k] = map[k] >= 0
+				               ? sf__trim((char *)sf__csv_field(&c, (size_t)map[k]))
+				               : "";
+			row.tonnes = NAN;
+			row.stage = SF_AID_ENTERED;
+			if (sf__date_parse(v[A_DATE], &row.day) < 0) {
+				sf_snprintf(reason, sizeof reason, "bad date '%.40s'", v[A_DATE]);
+			} else if (sf_parse_long(v[A_TRUCKS], &row.trucks) != 0 || row.trucks < 0) {
+				sf_snprintf(reason, sizeof reason, "bad trucks '%.40s'",
+				            v[A_TRUCKS]);
+			} else if (*v[A_TONNES] &&
+			           (sf_parse_double(v[A_TONNES], &row.tonnes) != 0 ||
+			            !(row.tonnes >= 0))) {
+				sf_snprintf(reason, sizeof reason, "bad tonnes '%.40s'",
+				            v[A_TONNES]);
+			} else if (*v[A_STAGE] && sf_aid_stage_parse(v[A_STAGE]) < 0) {
+				sf_snprintf(reason, sizeof reason,
+				            "bad stage '%.40s' (entered, offloaded, collected, "
+				            "intercepted)",
+				            v[A_STAGE]);
+			}
+			if (!reason[0]) {
+				if (*v[A_STAGE])
+					row.stage = (sf_aid_stage)sf_aid_stage_parse(v[A_STAGE]);
+				const char *cat = *v[A_CATEGORY] ? v[A_CATEGORY] : "unspecified";
+				row.category = NULL;
+				for (size_t k = 0; k < SF_ARRAY_LEN(categories); k++)
+					if (strcasecmp(cat, categories[k]) == 0)
+						row.category = categories[k];
+				if (!row.category)
+					sf_snprintf(reason, sizeof reason,
+					            "bad category '%.40s' (food, medical, shelter, "
+					            "fuel, wash, commercial, other)",
+					            cat);
+				const char *cr = *v[A_CROSSING]        ? v[A_CROSSING]
+				                 : o->default_crossing ? o->default_crossing
+				                                       : "all";
+				row.crossing = sf_aid_crossing_canonical(cr);
+				if (!row.crossing) {
+					fold(cr, slug, sizeof slug);
+					for (char *p = slug; *p; p++)
+						if (*p == ' ')
+							*p = '_';
+					row.crossing = slug;
+				}
+				row.source = *v[A_SOURCE] ? v[A_SOURCE]
+				             : o->source  ? o->source
+				                          : "unspecified";
+			}
+		}
+		if (reason[0]) {
+			sum->rejected++;
+			if (o->rejects) {
+				sf_buf_reset(&rej);
+				sf_buf_addf(&rej, "%ld,", c.rec_line);
+				sf__csv_quote(&rej, reason);
+				for (size_t i = 0; i < c.nfields; i++) {
+					sf_buf_addc(&rej, ',');
+					sf__csv_quote(&rej, sf__csv_field(&c, i));
+				}
+				sf_buf_addc(&rej, '\n');
+				fwrite(rej.data, 1, rej.len, o->rejects);
+			}
+			continue;
+		}
+		sf_upsert_result res;
+		rc = sf_store_aid_upsert(st, &row, &res, err);
+		if (rc != SF_OK)
+			goto out;
+		if (res == SF_UPSERT_INSERTED)
+			sum->inserted++;
+		else if (res == SF_UPSERT_UPDATED)
+			sum->updated++;
+		else
+			sum->unchanged++;
+	}
+	if (r < 0) {
+		rc = sf_error_set(err, SF_ERR_IO, "cannot read '%s'", name);
+		goto out;
+	}
+	{
+		char line[160];
+		sf_snprintf(line, sizeof line,
+		            "read %ld, inserted %ld, updated %ld, unchanged %ld, rejected %ld",
+		            sum->read, sum->inserted, sum->updated, sum->unchanged, sum->rejected);
+		rc = sf_store_batch_end(st, sum->batch, line, err);
+	}
+	if (rc == SF_OK)
+		rc = sf_store_commit(st, err);
+	if (rc == SF_OK)
+		in_tx = 0;
+out:
+	if (in_tx)
+		sf_store_rollback(st);
+	sf__csv_release(&c);
+	sf_buf_release(&rej);
+	sum->seconds = sf__now() - t0;
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Report                                                             */
+
+typedef struct aid_ctx {
+	sf_aid_report *r;
+	sf_aid_stage stage;
+	long first, last;
+	char sources[4][64];
+	int nsources; /* distinct sources seen, up to 4 kept */
+	int pass;     /* 0: range and sources, 1: fill */
+	int failed;
+} aid_ctx;
+
+static int aid_cb(void *ctx, const sf_aid_row *row)
+{
+	aid_ctx *c = ctx;
+	if (c->pass == 0) {
+		if (c->first == SF_DAY_NONE || row->day < c->first)
+			c->first = row->day;
+		if (c->last == SF_DAY_NONE || row->day > c->last)
+			c->last = row->day;
+		int seen = 0;
+		for (int i = 0; i < c->nsources && i < 4; i++)
+			if (strcmp(c->sources[i], row->source) == 0)
+				seen = 1;
+		if (!seen) {
+			if (c->nsources < 4)
+				sf_strlcpy(c->sources[c->nsources], row->source,
+				           sizeof c->sources[0]);
+			c->nsources++;
+		}
+		return 0;
+	}
+	sf_aid_report *r = c->r;
+	sf_aid_day *d = &r->days[row->day - c->first];
+	d->has_data = 1;
+	d->trucks[row->stage] += row->trucks;
+	if (row->stage != c->stage)
+		return 0;
+	size_t i;
+	for (i = 0; i < r->ncrossings; i++)
+		if (strcmp(r->crossings[i].crossing, row->crossing) == 0)
+			break;
+	if (i == r->ncrossings) {
+		sf_aid_crossing_total *n =
+		        sf__reallocarray(r->crossings, r->ncrossings + 1, sizeof *n);
+		if (!n) {
+			c->failed = 1;
+			return 1;
+		}
+		r->crossings = n;
+		memset(&n[i], 0, sizeof n[i]);
+		sf_strlcpy(n[i].crossing, row->crossing, sizeof n[i].crossing);
+		r->ncrossings++;
+	}
+	r->crossings[i].trucks += row->trucks;
+	if (r->crossings[i].days == 0 || r->crossings[i].last_day != row->day)
+		r->crossings[i].days++;
+	r->crossings[i].last_day = row->day;
+	return 0;
+}
+
+void sf_aid_report_release(sf_aid_report *r)
+{
+	free(r->days);
+	free(r->crossings);
+	memset(r, 0, sizeof *r);
+}
+
+sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f, double commitment,
+                              sf_aid_stage stage, sf_aid_report *out, sf_error *err)
+{
+	sf_aid_filter q;
+	aid_ctx c;
+	sf_status rc;
+
+	memset(out, 0, sizeof *out);
+	out->commitment = commitment;
+	out->stage = stage;
+	if (f)
+		q = *f;
+	else
+		sf_aid_filter_init(&q);
+	q.stage = -1;
+	memset(&c, 0, sizeof c);
+	c.r = out;
+	c.stage = stage;
+	c.first = c.last = SF_DAY_NONE;
+	rc = sf_store_aid_query(st, &q, aid_cb, &c, err);
+	if (rc != SF_OK)
+		return rc;
+	if (c.nsources > 1 && !q.source)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "aid figures from %d sources (%s, %s%s): they count "
+		                    "differently, choose one with --source",
+		                    c.nsources, c.sources[0], c.sources[1],
+		                    c.nsources > 2 ? ", ..." : "");
+	if (c.first == SF_DAY_NONE)
+		return SF_OK;
+	sf_strlcpy(out->source, q.source ? q.source : c.sources[0], sizeof out->source);
+	out->ndays = (size_t)(c.last - c.first + 1);
+	out->days = calloc(out->ndays, sizeof *out->days);
+	if (!out->days)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < out->ndays; i++)
+		out->days[i].day = c.first + (long)i;
+	c.pass = 1;
+	rc = sf_store_aid_query(st, &q, aid_cb, &c, err);
+	if (rc == SF_OK && c.failed)
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	if (rc != SF_OK) {
+		sf_aid_report_release(out);
+		return rc;
+	}
+	double win = 0;
+	long nwin = 0;
+	for (size_t i = 0; i < out->ndays; i++) {
+		sf_aid_day *d = &out->days[i];
+		if (d->has_data) {
+			win += (double)d->trucks[stage];
+			nwin++;
+			out->days_with_data++;
+			out->total += d->trucks[stage];
+			d->below = (double)d->trucks[stage] < commitment;
+			out->days_below += d->below;
+		}
+		if (i >= 7 && out->days[i - 7].has_data) {
+			win -= (double)out->days[i - 7].trucks[stage];
+			nwin--;
+		}
+		d->rolling7 = nwin > 0 ? win / (double)nwin : NAN;
+	}
+	out->mean = out->days_with_data ? (double)out->total / (double)out->days_with_data : 0;
+	return SF_OK;
+}
+
+typedef struct esc_ctx {
+	long last;
+	double sum;
+	long from;
+	unsigned char *seen;
+	long ndays;
+} esc_ctx;
+
+static int esc_last_cb(void *ctx, const sf_aid_row *row)
+{
+	esc_ctx *e = ctx;
+	if (e->last == SF_DAY_NONE || row->day > e->last)
+		e->last = row->day;
+	return 0;
+}
+
+static int esc_sum_cb(void *ctx, const sf_aid_row *row)
+{
+	esc_ctx *e = ctx;
+	e->sum += (double)row->trucks;
+	long i = row->day - e->from;
+	if (i >= 0 && i < e->ndays)
+		e->seen[i] = 1;
+	return 0;
+}
+
+sf_status sf_aid_escort_requirement(sf_store *st, const char *source, long as_of, int window_days,
+                                    double trucks_per_escort, double *trucks_per_day,
+                                    double *escorts, sf_error *err)
+{
+	sf_aid_filter q;
+	esc_ctx e = {SF_DAY_NONE, 0, 0, NULL, 0};
+	sf_status rc;
+
+	*trucks_per_day = *escorts = 0;
+	if (window_days < 1 || !(trucks_per_escort > 0))
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "escorts: window_days must be >= 1 and trucks_per_escort > 0");
+	sf_aid_filter_init(&q);
+	q.source = source;
+	q.stage = SF_AID_ENTERED;
+	if (as_of == SF_DAY_NONE) {
+		rc = sf_store_aid_query(st, &q, esc_last_cb, &e, err);
+		if (rc != SF_OK || e.last == SF_DAY_NONE)
+			return rc;
+		as_of = e.last;
+	}
+	q.from_day = e.from = as_of - window_days + 1;
+	q.to_day = as_of;
+	e.ndays = window_days;
+	e.seen = calloc((size_t)window_days, 1);
+	if (!e.seen)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	rc = sf_store_aid_query(st, &q, esc_sum_cb, &e, err);
+	long days = 0;
+	for (long i = 0; i < e.ndays; i++)
+		days += e.seen[i];
+	free(e.seen);
+	if (rc != SF_OK)
+		return rc;
+	*trucks_per_day = days ? e.sum / (double)days : 0;
+	*escorts = *trucks_per_day / trucks_per_escort;
+	return SF_OK;
+}

@@ -1,0 +1,463 @@
+#include "base/internal.h"
+
+/*
+ * feedback.c - inputs of the plan taken from the registers
+ * (docs/scenario-format.md, "Inputs from the registers").
+ *
+ * A scenario may say `threat: from_register` for a sector and
+ * `requirement: {from_aid: {...}}` for a task; the reader records that
+ * (sf_sector.threat_from_register, sf_task.req_from_aid, sc->reg) and
+ * leaves threat 1 and value 0. sf_scenario_apply_register() opens nothing
+ * itself: it asks the store for the numbers (sf_register_threat,
+ * sf_aid_escort_requirement), writes them into the scenario, and keeps one
+ * sf_register_input per value so that the plan can say where each came
+ * from. sf_scenario_apply_register_db() opens the store first, refusing a
+ * store that does not exist (opening would create an empty one).
+ *
+ * A plan silently built on default numbers would be wrong without anyone
+ * knowing, so missing data is an error (SF_ERR_INPUT, exit 2) telling the
+ * user what to import, unless the scenario gives a `default` for that
+ * input; a default that was used is marked (`defaulted`) and printed.
+ *
+ * The windows end on reg.as_of (register.as_of, else the scenario's as_of)
+ * or, when neither is given, on the latest datum in the store: the latest
+ * incident for the threat, the last aid figure of the source for escorts.
+ *
+ * This file also writes the "Inputs from the register" section of the plan
+ * and its JSON array (sf__register_inputs_text, sf__register_inputs_json),
+ * so the planner's output code needs one call each.
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "register/feedback.h"
+#include "stabforce/register.h"
+
+static int last_incident_cb(void *ctx, const sf_agg_row *row)
+{
+	long *last = ctx;
+
+	if (row->count > 0 && (*last == SF_DAY_NONE || row->day > *last))
+		*last = row->day;
+	return 0;
+}
+
+/* Distinct aid sources with `entered` figures, and the last day per the filter. */
+typedef struct aid_scan {
+	char sources[8][64];
+	size_t nsources;
+	int more; /* more than 8 */
+	long last;
+	long from, ndays;
+	unsigned char *seen; /* [ndays] days with a figure in the window */
+} aid_scan;
+
+static int aid_scan_cb(void *ctx, const sf_aid_row *row)
+{
+	aid_scan *a = ctx;
+	size_t i;
+
+	if (a->last == SF_DAY_NONE || row->day > a->last)
+		a->last = row->day;
+	if (a->seen && row->day >= a->from && row->day < a->from + a->ndays)
+		a->seen[row->day - a->from] = 1;
+	for (i = 0; i < a->nsources; i++) {
+		if (strcmp(a->sources[i], row->source) == 0)
+			return 0;
+	}
+	if (a->nsources < SF_ARRAY_LEN(a->sources))
+		sf_strlcpy(a->sources[a->nsources++], row->source, sizeof(a->sources[0]));
+	else
+		a->more = 1;
+	return 0;
+}
+
+static sf_status nomem(sf_error *err)
+{
+	return sf_error_set(err, SF_ERR_NOMEM, "out of memory applying the register");
+}
+
+static sf_status apply_threat(sf_scenario *sc, sf_store *st, const char *where, sf_error *err)
+{
+	const sf_register_spec *r = &sc->reg;
+	sf_threat_options o;
+	sf_incident_filter f;
+	sf_threat *th = NULL;
+	double all_rate = 0;
+	long as_of = SF_DAY_NONE;
+	char from[16], to[16];
+	sf_status rc;
+	size_t i;
+	int none;
+
+	sf_threat_options_init(&o);
+	o.window_days = r->threat_window_days;
+	o.min = r->threat_min;
+	o.max = r->threat_max;
+	o.weight = r->threat_weight;
+	o.population_attr = r->population_attr;
+	if (r->as_of) {
+		if (sf_date_parse(r->as_of, &as_of) != 0)
+			return sf_error_set(err, SF_ERR_INPUT, "register as_of '%s' is not a date",
+			                    r->as_of);
+	} else {
+		sf_incident_filter_init(&f);
+		rc = sf_store_incident_aggregate(st, &f, SF_DIM_NONE, last_incident_cb, &as_of,
+		                                 err);
+		if (rc != SF_OK)
+			return rc;
+	}
+	th = calloc(sc->nsectors ? sc->nsectors : 1, sizeof(*th));
+	if (!th)
+		return nomem(err);
+	from[0] = to[0] = '\0';
+	if (as_of != SF_DAY_NONE) {
+		o.as_of = as_of;
+		rc = sf_register_threat(st, sc, &o, th, &all_rate, err);
+		if (rc != SF_OK)
+			goto out;
+		sf_date_format(as_of - o.window_days + 1, from, sizeof(from));
+		sf_date_format(as_of, to, sizeof(to));
+	}
+	/* No incident in the window in any sector with a population: the
+	 * formula would give every sector 1, which is a default, not data. */
+	none = !(all_rate > 0);
+	if (none && !r->threat_has_default) {
+		if (as_of == SF_DAY_NONE)
+			rc = sf_error_set_at(
+			        err, SF_ERR_INPUT, sc->path, r->pos.line, r->pos.column, "register",
+			        "the register '%s' holds no incident: import incidents "
+			        "first (stabforce incidents import FILE --scenario %s "
+			        "--db %s), or give register.threat.default",
+			        where, sc->path, where);
+		else
+			rc = sf_error_set_at(
+			        err, SF_ERR_INPUT, sc->path, r->pos.line, r->pos.column, "register",
+			        "the register '%s' holds no incident in the scenario's "
+			        "sectors from %s to %s: import incidents for that window "
+			        "(stabforce incidents import FILE --scenario %s --db %s), change "
+			        "register.as_of, or give register.threat.default",
+			        where, from, to, sc->path, where);
+		goto out;
+	}
+	for (i = 0; i < sc->nsectors; i++) {
+		sf_sector *s = &sc->sectors[i];
+		sf_register_input *in;
+		if (!s->threat_from_register)
+			continue;
+		in = &sc->register_inputs[sc->nregister_inputs++];
+		memset(in, 0, sizeof(*in));
+		in->kind = SF_INPUT_THREAT;
+		in->index = i;
+		in->window_days = o.window_days;
+		sf_strlcpy(in->window_from, from, sizeof(in->window_from));
+		sf_strlcpy(in->window_to, to, sizeof(in->window_to));
+		in->incidents = th[i].incidents;
+		in->population = th[i].population;
+		in->rate_per_100k = th[i].rate;
+		in->all_sector_rate = all_rate;
+		in->defaulted = none;
+		in->value = none ? r->threat_default : th[i].multiplier;
+		s->threat = in->value;
+	}
+	rc = SF_OK;
+out:
+	free(th);
+	return rc;
+}
+
+static sf_status apply_aid(sf_scenario *sc, size_t ti, sf_store *st, const char *where,
+                           sf_error *err)
+{
+	sf_task *t = &sc->tasks[ti];
+	sf_register_input *in;
+	sf_aid_filter q;
+	aid_scan a;
+	long as_of = SF_DAY_NONE, days = 0, i;
+	double tpd = 0, esc = 0;
+	const char *source = t->aid_source;
+	char path[64], only[64];
+	sf_status rc;
+
+	sf_snprintf(path, sizeof(path), "tasks[%zu].requirement.from_aid", ti);
+	memset(&a, 0, sizeof(a));
+	a.last = SF_DAY_NONE;
+	sf_aid_filter_init(&q);
+	q.stage = SF_AID_ENTERED;
+	q.source = source;
+	/* Which sources are there, and the last figure of the one we count. */
+	rc = sf_store_aid_query(st, &q, aid_scan_cb, &a, err);
+	if (rc != SF_OK)
+		return rc;
+	if (!source && a.nsources > 1) {
+		sf_buf names;
+		sf_buf_init(&names, 256);
+		for (size_t k = 0; k < a.nsources; k++)
+			sf_buf_addf(&names, "%s'%s'", k ? ", " : "", a.sources[k]);
+		rc = sf_error_set_at(err, SF_ERR_INPUT, sc->path, t->pos.line, t->pos.column, path,
+		                     "the aid register '%s' holds figures from several sources "
+		                     "(%s%s), which count differently: name one with "
+		                     "from_aid.source",
+		                     where, sf_buf_str(&names), a.more ? ", ..." : "");
+		sf_buf_release(&names);
+		return rc;
+	}
+	if (!source && a.nsources == 1) {
+		sf_strlcpy(only, a.sources[0], sizeof(only)); /* a is reused below */
+		source = only;
+	}
+	if (sc->reg.as_of) {
+		if (sf_date_parse(sc->reg.as_of, &as_of) != 0)
+			return sf_error_set(err, SF_ERR_INPUT, "register as_of '%s' is not a date",
+			                    sc->reg.as_of);
+	} else {
+		as_of = a.last;
+	}
+	in = &sc->register_inputs[sc->nregister_inputs];
+	memset(in, 0, sizeof(*in));
+	in->kind = SF_INPUT_AID_ESCORTS;
+	in->index = ti;
+	in->window_days = t->aid_window_days;
+	in->trucks_per_escort = t->aid_trucks_per_escort;
+	sf_strlcpy(in->source, source ? source : "", sizeof(in->source));
+	if (as_of != SF_DAY_NONE) {
+		/* Days with a figure in the window (the mean's denominator). */
+		memset(&a, 0, sizeof(a));
+		a.last = SF_DAY_NONE;
+		a.from = as_of - t->aid_window_days + 1;
+		a.ndays = t->aid_window_days;
+		a.seen = calloc((size_t)a.ndays, 1);
+		if (!a.seen)
+			return nomem(err);
+		q.source = source;
+		q.from_day = a.from;
+		q.to_day = as_of;
+		rc = sf_store_aid_query(st, &q, aid_scan_cb, &a, err);
+		for (i = 0; i < a.ndays; i++)
+			days += a.seen[i];
+		free(a.seen);
+		if (rc != SF_OK)
+			return rc;
+		sf_date_format(as_of - t->aid_window_days + 1, in->window_from,
+		               sizeof(in->window_from));
+		sf_date_format(as_of, in->window_to, sizeof(in->window_to));
+	}
+	if (days > 0) {
+		rc = sf_aid_escort_requirement(st, source, as_of, t->aid_window_days,
+		                               t->aid_trucks_per_escort, &tpd, &esc, err);
+		if (rc != SF_OK)
+			return rc;
+	} else if (!t->aid_has_default) {
+		if (as_of == SF_DAY_NONE)
+			return sf_error_set_at(
+			        err, SF_ERR_INPUT, sc->path, t->pos.line, t->pos.column, path,
+			        "the aid register '%s' holds no truck figure%s%s%s: "
+			        "import them first (stabforce aid import FILE --db %s), "
+			        "or give from_aid.default",
+			        where, source ? " from source '" : "", source ? source : "",
+			        source ? "'" : "", where);
+		return sf_error_set_at(err, SF_ERR_INPUT, sc->path, t->pos.line, t->pos.column,
+		                       path,
+		                       "the aid register '%s' holds no truck figure%s%s%s from %s "
+		                       "to %s: import them (stabforce aid import FILE --db %s), "
+		                       "change register.as_of, or give from_aid.default",
+		                       where, source ? " from source '" : "", source ? source : "",
+		                       source ? "'" : "", in->window_from, in->window_to, where);
+	}
+	in->days_with_data = days;
+	in->trucks_per_day = tpd;
+	in->defaulted = days == 0;
+	in->value = days > 0 ? esc : t->aid_default;
+	t->req_kind = SF_REQ_VALUE;
+	t->req_value = in->value;
+	sc->nregister_inputs++;
+	return SF_OK;
+}
+
+sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *where,
+                                     sf_error *err)
+{
+	size_t i, n = sc->nsectors + sc->ntasks;
+	int any_threat = 0;
+	sf_status rc;
+
+	sc->nregister_inputs = 0;
+	if (!sc->reg.used)
+		return SF_OK;
+	if (!where)
+		where = sc->reg.db ? sc->reg.db : "stabforce.db";
+	if (!sc->reg.db || strcmp(sc->reg.db, where) != 0) {
+		/* Record the store actually read (--db overrides the file). */
+		sc->reg.db = sf__arena_strdup(sc->arena, where);
+		if (!sc->reg.db)
+			return nomem(err);
+	}
+	if (!sc->register_inputs) {
+		sc->register_inputs =
+		        sf__arena_calloc(sc->arena, n ? n : 1, sizeof(*sc->register_inputs));
+		if (!sc->register_inputs)
+			return nomem(err);
+	}
+	for (i = 0; i < sc->nsectors; i++)
+		any_threat |= sc->sectors[i].threat_from_register;
+	if (any_threat) {
+		rc = apply_threat(sc, st, where, err);
+		if (rc != SF_OK)
+			return rc;
+	}
+	for (i = 0; i < sc->ntasks; i++) {
+		if (!sc->tasks[i].req_from_aid)
+			continue;
+		rc = apply_aid(sc, i, st, where, err);
+		if (rc != SF_OK)
+			return rc;
+	}
+	return SF_OK;
+}
+
+sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_error *err)
+{
+	const char *file;
+	sf_store *st = NULL;
+	struct stat sb;
+	sf_status rc;
+
+	if (!sc->reg.used)
+		return SF_OK;
+	if (!db)
+		db = sc->reg.db ? sc->reg.db : "stabforce.db";
+	/* Opening a SQLite store creates it: a store that is not there is the
+	 * user's mistake (a wrong path, or nothing imported yet), not an empty
+	 * register. */
+	file = strncmp(db, "sqlite:", 7) == 0 ? db + 7 : db;
+	if (!strstr(db, "://") && stat(file, &sb) != 0)
+		return sf_error_set(
+		        err, SF_ERR_INPUT,
+		        "the register '%s' does not exist: scenario '%s' takes inputs "
+		        "from it; import incidents first (stabforce incidents import "
+		        "FILE --scenario %s --db %s) or name the store with register.db "
+		        "or --db",
+		        db, sc->path ? sc->path : "", sc->path ? sc->path : "S.yaml", db);
+	rc = sf_store_open(db, &st, err);
+	if (rc != SF_OK)
+		return rc;
+	rc = sf_scenario_apply_register(sc, st, db, err);
+	sf_store_close(st);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output                                                               */
+
+static json_t *num(double v)
+{
+	/* The plan's other numbers print as integers when they are whole. */
+	if (isfinite(v) && v == floor(v) && fabs(v) < 9e15)
+		return json_integer((json_int_t)v);
+	return json_real(isfinite(v) ? v : 0);
+}
+
+json_t *sf__register_inputs_json(const sf_scenario *sc)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	if (!a)
+		return NULL;
+	for (i = 0; i < sc->nregister_inputs; i++) {
+		const sf_register_input *in = &sc->register_inputs[i];
+		json_t *o = json_object();
+		if (!o)
+			break;
+		if (in->kind == SF_INPUT_THREAT) {
+			json_object_set_new(o, "kind", json_string("threat"));
+			json_object_set_new(o, "sector", json_string(sc->sectors[in->index].id));
+		} else {
+			json_object_set_new(o, "kind", json_string("aid_escorts"));
+			json_object_set_new(o, "task", json_string(sc->tasks[in->index].id));
+		}
+		json_object_set_new(o, "value", num(in->value));
+		json_object_set_new(o, "defaulted", json_boolean(in->defaulted));
+		json_object_set_new(o, "window_from",
+		                    in->window_from[0] ? json_string(in->window_from)
+		                                       : json_null());
+		json_object_set_new(o, "window_to",
+		                    in->window_to[0] ? json_string(in->window_to) : json_null());
+		json_object_set_new(o, "window_days", json_integer(in->window_days));
+		if (in->kind == SF_INPUT_THREAT) {
+			json_object_set_new(o, "incidents", json_integer(in->incidents));
+			json_object_set_new(o, "population", num(in->population));
+			json_object_set_new(o, "rate_per_100k", num(in->rate_per_100k));
+			json_object_set_new(o, "all_sector_rate", num(in->all_sector_rate));
+		} else {
+			json_object_set_new(o, "source", json_string(in->source));
+			json_object_set_new(o, "trucks_per_day", num(in->trucks_per_day));
+			json_object_set_new(o, "days_with_data", json_integer(in->days_with_data));
+			json_object_set_new(o, "trucks_per_escort", num(in->trucks_per_escort));
+		}
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+sf_status sf__register_inputs_text(const sf_scenario *sc, sf_buf *out, int md)
+{
+	sf_table *t = NULL;
+	size_t i;
+	int bad = 0;
+
+	if (sc->nregister_inputs == 0)
+		return SF_OK;
+	t = sf_table_new();
+	if (!t)
+		return SF_ERR_NOMEM;
+	bad |= sf_table_add_column(t, "input", SF_ALIGN_LEFT) != SF_OK;
+	bad |= sf_table_add_column(t, "for", SF_ALIGN_LEFT) != SF_OK;
+	bad |= sf_table_add_column(t, "value", SF_ALIGN_RIGHT) != SF_OK;
+	bad |= sf_table_add_column(t, "window", SF_ALIGN_LEFT) != SF_OK;
+	bad |= sf_table_add_column(t, "from the register", SF_ALIGN_LEFT) != SF_OK;
+	for (i = 0; i < sc->nregister_inputs && !bad; i++) {
+		const sf_register_input *in = &sc->register_inputs[i];
+		char window[40], basis[200];
+		if (in->window_from[0])
+			sf_snprintf(window, sizeof(window), "%s..%s", in->window_from,
+			            in->window_to);
+		else
+			sf_snprintf(window, sizeof(window), "-");
+		if (in->defaulted)
+			sf_snprintf(basis, sizeof(basis), "no data: the scenario's default");
+		else if (in->kind == SF_INPUT_THREAT)
+			sf_snprintf(basis, sizeof(basis),
+			            "%ld incidents, %.2f per 100k people (all sectors %.2f)",
+			            in->incidents, in->rate_per_100k, in->all_sector_rate);
+		else
+			sf_snprintf(basis, sizeof(basis),
+			            "%.1f trucks/day over %ld days (%s) / %g per escort",
+			            in->trucks_per_day, in->days_with_data,
+			            in->source[0] ? in->source : "-", in->trucks_per_escort);
+		bad |= sf_table_begin_row(t) != SF_OK;
+		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT ? "threat"
+		                                                        : "requirement") != SF_OK;
+		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT
+		                                    ? sc->sectors[in->index].id
+		                                    : sc->tasks[in->index].id) != SF_OK;
+		bad |= sf_table_add_cellf(t, "%.3f", in->value) != SF_OK;
+		bad |= sf_table_add_cell(t, window) != SF_OK;
+		bad |= sf_table_add_cell(t, basis) != SF_OK;
+	}
+	if (!bad)
+		bad |= sf_buf_addf(out, "\n%sInputs from the register (%s)\n\n", md ? "### " : "",
+		                   sc->reg.db ? sc->reg.db : "stabforce.db") != SF_OK;
+	if (!bad)
+		bad |= (md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out)) !=
+		       SF_OK;
+	sf_table_free(t);
+	return bad ? SF_ERR_NOMEM : SF_OK;
+}

@@ -1,0 +1,132 @@
+/*
+ * store.c - the backend-neutral side of sf_store: opening a store by its
+ * location (a path, `sqlite:PATH`, or a PostgreSQL URI) and closing it.
+ *
+ * A backend fills in sf_store_ops and is reached only through this file's
+ * choice of backend; callers never name a backend.
+ */
+#include "base/internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "register/store.h"
+
+sf_status sf_store_open(const char *location, sf_store **out, sf_error *err)
+{
+	*out = NULL;
+	if (strncmp(location, "postgresql://", 13) == 0 ||
+	    strncmp(location, "postgres://", 11) == 0)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "store '%s': the PostgreSQL backend is not built in yet",
+		                    location);
+	if (strncmp(location, "sqlite:", 7) == 0)
+		location += 7;
+	return sf_store_open_sqlite(location, out, err);
+}
+
+void sf_store_close(sf_store *st)
+{
+	if (!st)
+		return;
+	st->ops->close(st);
+	free(st);
+}
+
+const char *sf_store_backend(const sf_store *st)
+{
+	return st->ops->name;
+}
+
+sf_status sf_store_begin(sf_store *st, sf_error *err)
+{
+	return st->ops->begin(st, err);
+}
+
+sf_status sf_store_commit(sf_store *st, sf_error *err)
+{
+	return st->ops->commit(st, err);
+}
+
+void sf_store_rollback(sf_store *st)
+{
+	st->ops->rollback(st);
+}
+
+sf_status sf_store_batch_begin(sf_store *st, const char *kind, const char *file, const char *who,
+                               long *batch, sf_error *err)
+{
+	return st->ops->batch_begin(st, kind, file, who, batch, err);
+}
+
+sf_status sf_store_batch_end(sf_store *st, long batch, const char *summary, sf_error *err)
+{
+	return st->ops->batch_end(st, batch, summary, err);
+}
+
+sf_status sf_store_incident_upsert(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
+                                   sf_error *err)
+{
+	return st->ops->incident_upsert(st, inc, res, err);
+}
+
+sf_status sf_store_incident_delete(sf_store *st, const char *event_id, const char *who, int *found,
+                                   sf_error *err)
+{
+	return st->ops->incident_delete(st, event_id, who, found, err);
+}
+
+sf_status sf_store_incident_query(sf_store *st, const sf_incident_filter *f,
+                                  sf_incident_order order, sf_incident_cb cb, void *ctx,
+                                  sf_error *err)
+{
+	return st->ops->incident_query(st, f, order, cb, ctx, err);
+}
+
+sf_status sf_store_incident_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim dim,
+                                      sf_agg_cb cb, void *ctx, sf_error *err)
+{
+	return st->ops->incident_aggregate(st, f, dim, cb, ctx, err);
+}
+
+sf_status sf_store_incident_set_status(sf_store *st, const char *event_id,
+                                       sf_incident_status status, const char *note, const char *who,
+                                       int *found, sf_error *err)
+{
+	return st->ops->incident_set_status(st, event_id, status, note, who, found, err);
+}
+
+sf_status sf_store_dupe_decide(sf_store *st, const char *a, const char *b, const char *decision,
+                               const char *note, const char *who, sf_error *err)
+{
+	return st->ops->dupe_decide(st, a, b, decision, note, who, err);
+}
+
+sf_status sf_store_dupe_decision(sf_store *st, const char *a, const char *b, char *buf, size_t n,
+                                 sf_error *err)
+{
+	return st->ops->dupe_decision(st, a, b, buf, n, err);
+}
+
+sf_status sf_store_edits(sf_store *st, const char *event_id, sf_edit_cb cb, void *ctx,
+                         sf_error *err)
+{
+	return st->ops->edits(st, event_id, cb, ctx, err);
+}
+
+sf_status sf_store_incident_count(sf_store *st, long *n, sf_error *err)
+{
+	return st->ops->incident_count(st, n, err);
+}
+
+sf_status sf_store_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
+                              sf_error *err)
+{
+	return st->ops->aid_upsert(st, row, res, err);
+}
+
+sf_status sf_store_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
+                             sf_error *err)
+{
+	return st->ops->aid_query(st, f, cb, ctx, err);
+}

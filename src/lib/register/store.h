@@ -1,0 +1,74 @@
+/*
+ * store.h - what a store backend implements (internal).
+ *
+ * sf_store is opaque to every caller: the public sf_store_* functions
+ * (register.h) dispatch through this table, and a backend (store_sqlite.c;
+ * a PostgreSQL adapter later) fills it in with designated initialisers.
+ * Only store.c and the backends include this header.
+ */
+#ifndef STABFORCE_STORE_H
+#define STABFORCE_STORE_H
+
+#include "stabforce/register.h"
+
+/*
+ * What a backend implements. Every operation returns SF_OK or an error
+ * (SF_ERR_STORE for the backend's own failures) with err set. Writes
+ * outside begin/commit are each their own transaction.
+ */
+typedef struct sf_store_ops {
+	const char *name; /* "sqlite", "postgresql" */
+	void (*close)(sf_store *st);
+
+	sf_status (*begin)(sf_store *st, sf_error *err);
+	sf_status (*commit)(sf_store *st, sf_error *err);
+	void (*rollback)(sf_store *st);
+
+	/* A new import batch; *batch gets its id. */
+	sf_status (*batch_begin)(sf_store *st, const char *kind, const char *file, const char *who,
+	                         long *batch, sf_error *err);
+	/* Record the batch's counts as text (the summary line). */
+	sf_status (*batch_end)(sf_store *st, long batch, const char *summary, sf_error *err);
+
+	/* Insert, or replace when inc->timestamp is newer (keeping status). */
+	sf_status (*incident_upsert)(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
+	                             sf_error *err);
+	/* Remove one; *found 0 when there was none. Logged. */
+	sf_status (*incident_delete)(sf_store *st, const char *event_id, const char *who,
+	                             int *found, sf_error *err);
+	sf_status (*incident_query)(sf_store *st, const sf_incident_filter *f,
+	                            sf_incident_order order, sf_incident_cb cb, void *ctx,
+	                            sf_error *err);
+	/* Counts and fatalities per day and key, filtered, ordered by day then key. */
+	sf_status (*incident_aggregate)(sf_store *st, const sf_incident_filter *f, sf_dim dim,
+	                                sf_agg_cb cb, void *ctx, sf_error *err);
+	/* Change the review status; logged with note and who. *found as above. */
+	sf_status (*incident_set_status)(sf_store *st, const char *event_id,
+	                                 sf_incident_status status, const char *note,
+	                                 const char *who, int *found, sf_error *err);
+	/* Record a duplicates decision for the pair (a, b): "duplicate" or "distinct". */
+	sf_status (*dupe_decide)(sf_store *st, const char *a, const char *b, const char *decision,
+	                         const char *note, const char *who, sf_error *err);
+	/* The decision recorded for a pair (in either order) into buf, "" when none. */
+	sf_status (*dupe_decision)(sf_store *st, const char *a, const char *b, char *buf, size_t n,
+	                           sf_error *err);
+	/* The edit log, oldest first; event_id NULL = all. */
+	sf_status (*edits)(sf_store *st, const char *event_id, sf_edit_cb cb, void *ctx,
+	                   sf_error *err);
+	/* Number of incidents (all statuses). */
+	sf_status (*incident_count)(sf_store *st, long *n, sf_error *err);
+
+	/* Insert or replace the row with the same (day, crossing, category, stage, source). */
+	sf_status (*aid_upsert)(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
+	                        sf_error *err);
+	/* Rows ordered by day, crossing. */
+	sf_status (*aid_query)(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
+	                       sf_error *err);
+} sf_store_ops;
+
+struct sf_store {
+	const sf_store_ops *ops;
+	void *impl; /* the backend's state */
+};
+
+#endif

@@ -1,0 +1,1223 @@
+/*
+ * store_sqlite.c - the SQLite backend of sf_store (the one file that
+ * includes <sqlite3.h>).
+ *
+ * One database file in WAL mode with foreign keys on. The schema version is
+ * PRAGMA user_version; migrations[i] takes a store from version i to i+1,
+ * each in its own transaction, so opening a store of any older version
+ * brings it up to date and a new file is created by running them all.
+ *
+ * Incidents live in a WITHOUT ROWID table keyed by event_id_cnty: one
+ * b-tree, so an import writes each row once (no separate unique index).
+ * Reports do not scan it: two small roll-ups hold incident counts and
+ * fatalities per (day, sector, event type, sub-event type, status) and per
+ * (day, actor, sector, status). Every write that changes an incident
+ * (upsert, delete, status) adds its +1/-1 deltas to an in-memory table that
+ * is written to the roll-ups at commit, in the same transaction (so they
+ * can never disagree with the incidents), and dropped on rollback. Triggers
+ * would do the same but cost a roll-up upsert per imported row; the deltas
+ * cost one per distinct key. A report over a million incidents reads tens
+ * of thousands of roll-up rows. Filters the roll-ups cannot answer (by
+ * event id, location, actor with another dimension) fall back to a scan.
+ *
+ * Writes: the import wraps a whole file in one transaction (begin/commit);
+ * each upsert is an INSERT OR IGNORE (one statement for a new event) and,
+ * when the key exists, a read of the stored timestamp and an UPDATE only if
+ * the new one is later, so the caller learns exactly which happened.
+ * Statements are prepared once at open. synchronous=NORMAL is safe in WAL
+ * mode: a crash may lose the last commits but never corrupts the file. The
+ * connection is opened NOMUTEX (one thread uses a store at a time) and
+ * SQLite's memory accounting is switched off: together they halved the
+ * import's CPU time (bench/import.sh).
+ */
+#include "base/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "register/store.h"
+
+/* ---------------------------------------------------------------- */
+/* Schema                                                             */
+
+#define ACLED_COLS_DDL                                                                             \
+	"event_id_cnty TEXT NOT NULL PRIMARY KEY, event_date TEXT NOT NULL, year TEXT, "           \
+	"time_precision TEXT, disorder_type TEXT, event_type TEXT NOT NULL, sub_event_type TEXT, " \
+	"actor1 TEXT, assoc_actor_1 TEXT, inter1 TEXT, actor2 TEXT, assoc_actor_2 TEXT, "          \
+	"inter2 TEXT, interaction TEXT, civilian_targeting TEXT, iso TEXT, region TEXT, "          \
+	"country TEXT, admin1 TEXT, admin2 TEXT, admin3 TEXT, location TEXT, latitude REAL, "      \
+	"longitude REAL, geo_precision TEXT, source TEXT, source_scale TEXT, notes TEXT, "         \
+	"fatalities INTEGER NOT NULL DEFAULT 0, tags TEXT, timestamp INTEGER NOT NULL DEFAULT 0, "
+
+/* Version 0 -> 1, one statement per string. */
+static const char *const migration1[] = {
+        "CREATE TABLE batches(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT, who TEXT,"
+        " started TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), summary TEXT);",
+        "CREATE TABLE incidents(" ACLED_COLS_DDL
+        " day INTEGER NOT NULL, sector TEXT NOT NULL DEFAULT '',"
+        " sector_method TEXT NOT NULL DEFAULT 'none',"
+        " sector_km REAL NOT NULL DEFAULT 0,"
+        " status TEXT NOT NULL DEFAULT 'reported',"
+        " source_system TEXT NOT NULL DEFAULT 'ACLED',"
+        " batch INTEGER) WITHOUT ROWID;",
+        "CREATE TABLE incident_rollup(day INTEGER NOT NULL, sector TEXT NOT NULL,"
+        " event_type TEXT NOT NULL, sub_event_type TEXT NOT NULL, status TEXT NOT NULL,"
+        " n INTEGER NOT NULL, fatalities INTEGER NOT NULL,"
+        " PRIMARY KEY(day, sector, event_type, sub_event_type, status)) WITHOUT ROWID;",
+        "CREATE TABLE actor_rollup(day INTEGER NOT NULL, actor TEXT NOT NULL, sector TEXT NOT NULL,"
+        " status TEXT NOT NULL, n INTEGER NOT NULL, fatalities INTEGER NOT NULL,"
+        " PRIMARY KEY(day, actor, sector, status)) WITHOUT ROWID;",
+        "CREATE TABLE edits(id INTEGER PRIMARY KEY, event_id TEXT NOT NULL,"
+        " other_id TEXT NOT NULL DEFAULT '', what TEXT NOT NULL, old TEXT NOT NULL DEFAULT '',"
+        " new TEXT NOT NULL DEFAULT '', note TEXT NOT NULL DEFAULT '', who TEXT NOT NULL DEFAULT "
+        "'',"
+        " at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));",
+        "CREATE INDEX edits_event ON edits(event_id);",
+        "CREATE TABLE dupe_decisions(a TEXT NOT NULL, b TEXT NOT NULL,"
+        " decision TEXT NOT NULL CHECK(decision IN ('duplicate','distinct')),"
+        " PRIMARY KEY(a, b)) WITHOUT ROWID;",
+        "CREATE TABLE aid(day INTEGER NOT NULL, crossing TEXT NOT NULL, category TEXT NOT NULL,"
+        " stage TEXT NOT NULL CHECK(stage IN ('entered','offloaded','collected','intercepted')),"
+        " source TEXT NOT NULL, trucks INTEGER NOT NULL CHECK(trucks >= 0), tonnes REAL,"
+        " batch INTEGER REFERENCES batches(id),"
+        " PRIMARY KEY(day, crossing, category, stage, source)) WITHOUT ROWID;",
+        NULL,
+};
+
+/* migrations[i] takes the schema from version i to i + 1. */
+static const char *const *const migrations[] = {migration1};
+
+enum { SCHEMA_VERSION = (int)SF_ARRAY_LEN(migrations) };
+
+/* ---------------------------------------------------------------- */
+/* State                                                              */
+
+/*
+ * Roll-up deltas of the current transaction, in memory until commit:
+ * (kind, day, four text fields) -> (incidents, fatalities). Kind 'I' is
+ * incident_rollup (sector, event type, sub-event type, status), kind 'A'
+ * actor_rollup (actor, sector, status, ""). Hashing the fields in
+ * place (no formatting, no allocation unless the key is new) keeps this
+ * cheap enough to run for every imported row.
+ */
+typedef struct dent {
+	char *f[4]; /* owned copies; f[0] NULL = empty slot */
+	long day;
+	char kind;
+	long n, fat;
+} dent;
+
+typedef struct dmap {
+	dent *v;
+	size_t cap, count;
+	int negative; /* some delta was negative: prune zero rows on flush */
+} dmap;
+
+typedef struct sq {
+	sqlite3 *db;
+	sqlite3_stmt *ins;      /* INSERT OR IGNORE one incident */
+	sqlite3_stmt *upd;      /* replace one incident's fields (not its status) */
+	sqlite3_stmt *old;      /* the stored fields an update or delete needs */
+	sqlite3_stmt *roll_i;   /* add to incident_rollup */
+	sqlite3_stmt *roll_a;   /* add to actor_rollup */
+	sqlite3_stmt *dupe_get; /* a duplicates decision */
+	dmap deltas;
+	sqlite3_stmt *aid_get;
+	sqlite3_stmt *aid_put;
+	sqlite3_stmt *log; /* one edit-log entry */
+	int in_tx;
+} sq;
+
+static sq *SQ(sf_store *st)
+{
+	return (sq *)st->impl;
+}
+
+static sf_status db_error(sq *s, sf_error *err, const char *what)
+{
+	return sf_error_set(err, SF_ERR_STORE, "store: %s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static sf_status exec(sq *s, const char *sql, sf_error *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		sf_status rc = sf_error_set(err, SF_ERR_STORE, "store: %s", msg ? msg : "failed");
+		sqlite3_free(msg);
+		return rc;
+	}
+	return SF_OK;
+}
+
+static sf_status prepare(sq *s, const char *sql, sqlite3_stmt **st, sf_error *err)
+{
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return db_error(s, err, "prepare");
+	return SF_OK;
+}
+
+static sf_status step_done(sq *s, sqlite3_stmt *st, sf_error *err, const char *what)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_error(s, err, what);
+	return SF_OK;
+}
+
+static const char *col_text(sqlite3_stmt *q, int i)
+{
+	const unsigned char *t = sqlite3_column_text(q, i);
+	return t ? (const char *)t : "";
+}
+
+/* ---------------------------------------------------------------- */
+/* Roll-up deltas                                                     */
+
+static void dmap_clear(dmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (!m->v[i].f[0])
+			continue;
+		for (int k = 0; k < 4; k++)
+			free(m->v[i].f[k]);
+		memset(&m->v[i], 0, sizeof m->v[i]);
+	}
+	m->count = 0;
+	m->negative = 0;
+}
+
+static uint64_t key_hash(char kind, long day, const char *const f[4])
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(unsigned char)kind;
+	h = (h ^ (uint64_t)day) * 1099511628211ULL;
+	for (int k = 0; k < 4; k++) {
+		for (const char *p = f[k]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+		h = (h ^ 0x1f) * 1099511628211ULL;
+	}
+	return h;
+}
+
+/* Add (dn, dfat) to the key; -1 when out of memory. */
+static int dmap_add(dmap *m, char kind, long day, const char *const f[4], long dn, long dfat)
+{
+	if ((m->count + 1) * 2 > m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 1024;
+		dent *nv = calloc(ncap, sizeof *nv);
+		if (!nv)
+			return -1;
+		for (size_t i = 0; i < m->cap; i++) {
+			dent *e = &m->v[i];
+			if (!e->f[0])
+				continue;
+			size_t j =
+			        key_hash(e->kind, e->day, (const char *const *)e->f) & (ncap - 1);
+			while (nv[j].f[0])
+				j = (j + 1) & (ncap - 1);
+			nv[j] = *e;
+		}
+		free(m->v);
+		m->v = nv;
+		m->cap = ncap;
+	}
+	size_t j = key_hash(kind, day, f) & (m->cap - 1);
+	for (;; j = (j + 1) & (m->cap - 1)) {
+		dent *e = &m->v[j];
+		if (!e->f[0])
+			break;
+		if (e->kind == kind && e->day == day && strcmp(e->f[0], f[0]) == 0 &&
+		    strcmp(e->f[1], f[1]) == 0 && strcmp(e->f[2], f[2]) == 0 &&
+		    strcmp(e->f[3], f[3]) == 0)
+			break;
+	}
+	dent *e = &m->v[j];
+	if (!e->f[0]) {
+		for (int k = 0; k < 4; k++) {
+			size_t len = strlen(f[k]) + 1;
+			e->f[k] = malloc(len);
+			if (!e->f[k]) {
+				for (int q = 0; q < k; q++)
+					free(e->f[q]);
+				memset(e, 0, sizeof *e);
+				return -1;
+			}
+			memcpy(e->f[k], f[k], len);
+		}
+		e->kind = kind;
+		e->day = day;
+		e->n = e->fat = 0;
+		m->count++;
+	}
+	e->n += dn;
+	e->fat += dfat;
+	if (dn < 0)
+		m->negative = 1;
+	return 0;
+}
+
+/* Write the deltas to the roll-up tables (inside the caller's transaction). */
+static sf_status dmap_flush(sq *s, sf_error *err)
+{
+	dmap *m = &s->deltas;
+	sf_status rc = SF_OK;
+	for (size_t i = 0; i < m->cap && rc == SF_OK; i++) {
+		const dent *e = &m->v[i];
+		if (!e->f[0] || (!e->n && !e->fat))
+			continue;
+		sqlite3_stmt *q = e->kind == 'I' ? s->roll_i : s->roll_a;
+		int nf = e->kind == 'I' ? 4 : 3;
+		sqlite3_bind_int64(q, 1, e->day);
+		for (int k = 0; k < nf; k++)
+			sqlite3_bind_text(q, k + 2, e->f[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(q, nf + 2, e->n);
+		sqlite3_bind_int64(q, nf + 3, e->fat);
+		rc = step_done(s, q, err, "update roll-up");
+	}
+	if (rc == SF_OK && m->negative)
+		rc = exec(s,
+		          "DELETE FROM incident_rollup WHERE n <= 0;"
+		          " DELETE FROM actor_rollup WHERE n <= 0",
+		          err);
+	dmap_clear(m);
+	return rc;
+}
+
+/* The roll-up keys of one incident, with sign +1 or -1. */
+static sf_status add_deltas(sq *s, long day, const char *sector, const char *type, const char *sub,
+                            const char *status, const char *a1, const char *a2, long fat, int sign,
+                            sf_error *err)
+{
+	const char *fi[4] = {sector, type, sub, status};
+	if (dmap_add(&s->deltas, 'I', day, fi, sign, sign * fat) < 0)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	for (int k = 0; k < 2; k++) {
+		const char *a = k ? a2 : a1;
+		if (!*a || (k && strcmp(a1, a2) == 0))
+			continue;
+		const char *fa[4] = {a, sector, status, ""};
+		if (dmap_add(&s->deltas, 'A', day, fa, sign, sign * fat) < 0)
+			return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	}
+	/* Bound the memory of a long transaction. */
+	if (s->deltas.count > 50000)
+		return dmap_flush(s, err);
+	return SF_OK;
+}
+
+/* Read the stored fields of one incident into the old statement's row; 1 found. */
+static int load_old(sq *s, const char *id, int *rc)
+{
+	sqlite3_reset(s->old);
+	sqlite3_bind_text(s->old, 1, id, -1, SQLITE_TRANSIENT);
+	*rc = sqlite3_step(s->old);
+	return *rc == SQLITE_ROW;
+}
+
+/* The roll-up fields of a stored incident, copied out of the old statement. */
+typedef struct oldrow {
+	long day, fat;
+	char sector[256], type[256], sub[256], status[32], a1[512], a2[512];
+} oldrow;
+
+static void copy_old(sq *s, oldrow *o)
+{
+	sqlite3_stmt *q = s->old;
+	o->day = (long)sqlite3_column_int64(q, 1);
+	sf_strlcpy(o->sector, col_text(q, 2), sizeof o->sector);
+	sf_strlcpy(o->type, col_text(q, 3), sizeof o->type);
+	sf_strlcpy(o->sub, col_text(q, 4), sizeof o->sub);
+	sf_strlcpy(o->status, col_text(q, 5), sizeof o->status);
+	o->fat = (long)sqlite3_column_int64(q, 6);
+	sf_strlcpy(o->a1, col_text(q, 7), sizeof o->a1);
+	sf_strlcpy(o->a2, col_text(q, 8), sizeof o->a2);
+}
+
+/* Look up a stored incident: *found, and its roll-up fields in *o when found. */
+static sf_status find_old(sq *s, const char *id, oldrow *o, int *found, sf_error *err)
+{
+	int r;
+	*found = load_old(s, id, &r);
+	if (*found)
+		copy_old(s, o);
+	sqlite3_reset(s->old);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, err, "look up incident");
+	return SF_OK;
+}
+
+static sf_status old_deltas(sq *s, const oldrow *o, const char *status, int sign, sf_error *err)
+{
+	return add_deltas(s, o->day, o->sector, o->type, o->sub, status ? status : o->status, o->a1,
+	                  o->a2, o->fat, sign, err);
+}
+
+/* Flush now unless an explicit transaction will flush at commit. */
+static sf_status flush_unless_tx(sq *s, sf_error *err)
+{
+	return s->in_tx ? SF_OK : dmap_flush(s, err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Operations                                                         */
+
+static void op_close(sf_store *st)
+{
+	sq *s = SQ(st);
+	if (!s)
+		return;
+	sqlite3_finalize(s->ins);
+	sqlite3_finalize(s->upd);
+	sqlite3_finalize(s->old);
+	sqlite3_finalize(s->roll_i);
+	sqlite3_finalize(s->roll_a);
+	sqlite3_finalize(s->dupe_get);
+	dmap_clear(&s->deltas);
+	free(s->deltas.v);
+	sqlite3_finalize(s->aid_get);
+	sqlite3_finalize(s->aid_put);
+	sqlite3_finalize(s->log);
+	if (s->in_tx)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_close(s->db);
+	free(s);
+	st->impl = NULL;
+}
+
+static sf_status op_begin(sf_store *st, sf_error *err)
+{
+	sq *s = SQ(st);
+	sf_status rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc == SF_OK)
+		s->in_tx = 1;
+	return rc;
+}
+
+static sf_status op_commit(sf_store *st, sf_error *err)
+{
+	sq *s = SQ(st);
+	sf_status rc = dmap_flush(s, err);
+	if (rc == SF_OK)
+		rc = exec(s, "COMMIT", err);
+	if (rc == SF_OK)
+		s->in_tx = 0;
+	return rc;
+}
+
+static void op_rollback(sf_store *st)
+{
+	sq *s = SQ(st);
+	if (s->in_tx)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	s->in_tx = 0;
+	dmap_clear(&s->deltas);
+}
+
+static sf_status op_batch_begin(sf_store *st, const char *kind, const char *file, const char *who,
+                                long *batch, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc =
+	        prepare(s, "INSERT INTO batches(kind, file, who) VALUES(?1, ?2, ?3)", &q, err);
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_text(q, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, file ? file : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, who ? who : "", -1, SQLITE_STATIC);
+	rc = step_done(s, q, err, "new batch");
+	sqlite3_finalize(q);
+	if (rc == SF_OK)
+		*batch = (long)sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static sf_status op_batch_end(sf_store *st, long batch, const char *summary, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s, "UPDATE batches SET summary = ?2 WHERE id = ?1", &q, err);
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_int64(q, 1, batch);
+	sqlite3_bind_text(q, 2, summary, -1, SQLITE_STATIC);
+	rc = step_done(s, q, err, "batch summary");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static void bind_incident(sqlite3_stmt *q, const sf_incident *inc)
+{
+	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
+		if (i == SF_COL_LATITUDE)
+			sqlite3_bind_double(q, i + 1, inc->latitude);
+		else if (i == SF_COL_LONGITUDE)
+			sqlite3_bind_double(q, i + 1, inc->longitude);
+		else if (i == SF_COL_FATALITIES)
+			sqlite3_bind_int64(q, i + 1, inc->fatalities);
+		else if (i == SF_COL_TIMESTAMP)
+			sqlite3_bind_int64(q, i + 1, inc->timestamp);
+		else
+			sqlite3_bind_text(q, i + 1, inc->col[i], -1, SQLITE_STATIC);
+	}
+	sqlite3_bind_int64(q, 32, inc->day);
+	sqlite3_bind_text(q, 33, inc->sector ? inc->sector : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 34, sf_sector_method_str(inc->sector_method), -1, SQLITE_STATIC);
+	sqlite3_bind_double(q, 35, inc->sector_km);
+	sqlite3_bind_text(q, 36, sf_incident_status_str(inc->status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 37, inc->source_system ? inc->source_system : "ACLED", -1,
+	                  SQLITE_STATIC);
+	if (inc->batch > 0)
+		sqlite3_bind_int64(q, 38, inc->batch);
+	else
+		sqlite3_bind_null(q, 38);
+}
+
+/*
+ * Insert when new (one statement: INSERT OR IGNORE); otherwise read the
+ * stored row and replace it only when the timestamp is newer, keeping its
+ * review status. The roll-up deltas follow the row.
+ */
+static sf_status upsert(sq *s, const sf_incident *inc, sf_upsert_result *res, sf_error *err);
+
+/* Outside an import's transaction, one upsert is its own (savepoint) transaction. */
+static sf_status op_upsert(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
+                           sf_error *err)
+{
+	sq *s = SQ(st);
+	if (s->in_tx)
+		return upsert(s, inc, res, err);
+	sf_status rc = exec(s, "SAVEPOINT up", err);
+	if (rc != SF_OK)
+		return rc;
+	rc = upsert(s, inc, res, err);
+	if (rc == SF_OK)
+		return exec(s, "RELEASE up", err);
+	sqlite3_exec(s->db, "ROLLBACK TO up; RELEASE up", NULL, NULL, NULL);
+	dmap_clear(&s->deltas);
+	return rc;
+}
+
+static sf_status upsert(sq *s, const sf_incident *inc, sf_upsert_result *res, sf_error *err)
+{
+	const char *id = inc->col[SF_COL_EVENT_ID_CNTY];
+	const char *sector = inc->sector ? inc->sector : "";
+	sf_status rc;
+	int r;
+
+	bind_incident(s->ins, inc);
+	rc = step_done(s, s->ins, err, "write incident");
+	if (rc != SF_OK)
+		return rc;
+	if (sqlite3_changes(s->db) == 1) {
+		*res = SF_UPSERT_INSERTED;
+		rc = add_deltas(s, inc->day, sector, inc->col[SF_COL_EVENT_TYPE],
+		                inc->col[SF_COL_SUB_EVENT_TYPE],
+		                sf_incident_status_str(inc->status), inc->col[SF_COL_ACTOR1],
+		                inc->col[SF_COL_ACTOR2], inc->fatalities, +1, err);
+		return rc == SF_OK ? flush_unless_tx(s, err) : rc;
+	}
+	if (!load_old(s, id, &r)) {
+		sqlite3_reset(s->old);
+		if (r != SQLITE_DONE)
+			return db_error(s, err, "look up incident");
+		return sf_error_set(err, SF_ERR_STORE, "store: incident '%s' refused", id);
+	}
+	if (inc->timestamp <= sqlite3_column_int64(s->old, 0)) {
+		sqlite3_reset(s->old);
+		*res = SF_UPSERT_UNCHANGED;
+		return SF_OK;
+	}
+	oldrow o;
+	copy_old(s, &o);
+	sqlite3_reset(s->old);
+	rc = old_deltas(s, &o, NULL, -1, err);
+	if (rc != SF_OK)
+		return rc;
+	bind_incident(s->upd, inc);
+	rc = step_done(s, s->upd, err, "update incident");
+	if (rc != SF_OK)
+		return rc;
+	*res = SF_UPSERT_UPDATED;
+	rc = add_deltas(s, inc->day, sector, inc->col[SF_COL_EVENT_TYPE],
+	                inc->col[SF_COL_SUB_EVENT_TYPE], o.status, inc->col[SF_COL_ACTOR1],
+	                inc->col[SF_COL_ACTOR2], inc->fatalities, +1, err);
+	return rc == SF_OK ? flush_unless_tx(s, err) : rc;
+}
+
+static sf_status log_edit(sq *s, const char *event_id, const char *other, const char *what,
+                          const char *from, const char *to, const char *note, const char *who,
+                          sf_error *err)
+{
+	sqlite3_stmt *q = s->log;
+	sqlite3_bind_text(q, 1, event_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, other ? other : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, what, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, from ? from : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, to ? to : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 6, note ? note : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 7, who ? who : "", -1, SQLITE_STATIC);
+	return step_done(s, q, err, "edit log");
+}
+
+static sf_status op_delete(sf_store *st, const char *event_id, const char *who, int *found,
+                           sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	oldrow o;
+
+	sf_status rc = find_old(s, event_id, &o, found, err);
+	if (rc != SF_OK || !*found)
+		return rc;
+	rc = exec(s, "SAVEPOINT del", err);
+	if (rc != SF_OK)
+		return rc;
+	rc = prepare(s, "DELETE FROM incidents WHERE event_id_cnty = ?1", &q, err);
+	if (rc == SF_OK) {
+		sqlite3_bind_text(q, 1, event_id, -1, SQLITE_STATIC);
+		rc = step_done(s, q, err, "delete incident");
+	}
+	sqlite3_finalize(q);
+	if (rc == SF_OK)
+		rc = old_deltas(s, &o, NULL, -1, err);
+	if (rc == SF_OK)
+		rc = log_edit(s, event_id, NULL, "delete", o.status, "deleted", "deletions list",
+		              who, err);
+	if (rc == SF_OK)
+		rc = flush_unless_tx(s, err);
+	if (rc == SF_OK)
+		return exec(s, "RELEASE del", err);
+	sqlite3_exec(s->db, "ROLLBACK TO del; RELEASE del", NULL, NULL, NULL);
+	return rc;
+}
+
+/* Bound parameters gathered while a WHERE clause is built. */
+typedef struct binds {
+	int n;
+	int is_text[32];
+	const char *text[32];
+	long num[32];
+} binds;
+
+static void add_text(binds *b, const char *t)
+{
+	b->is_text[b->n] = 1;
+	b->text[b->n++] = t;
+}
+
+static void add_num(binds *b, long v)
+{
+	b->is_text[b->n] = 0;
+	b->num[b->n++] = v;
+}
+
+static void bind_all(sqlite3_stmt *q, const binds *b)
+{
+	for (int i = 0; i < b->n; i++) {
+		if (b->is_text[i])
+			sqlite3_bind_text(q, i + 1, b->text[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_int64(q, i + 1, b->num[i]);
+	}
+}
+
+/*
+ * Prepare the query built in sql (built_rc: the status of building it)
+ * and bind its parameters; `what` names the query in messages.
+ */
+static sf_status prepare_bound(sq *s, sf_status built_rc, const sf_buf *sql, const binds *b,
+                               const char *what, sqlite3_stmt **q, sf_error *err)
+{
+	if (built_rc != SF_OK)
+		return sf_error_set(err, built_rc, "store: query too long");
+	if (sqlite3_prepare_v2(s->db, sf_buf_str(sql), -1, q, NULL) != SQLITE_OK)
+		return db_error(s, err, what);
+	bind_all(*q, b);
+	return SF_OK;
+}
+
+/*
+ * The WHERE clause of a filter over a table that has the named columns
+ * (roll-ups have only some). Returns -1 when the table cannot answer.
+ */
+static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has_sub, int full)
+{
+	sf_status rc = sf_buf_adds(w, " WHERE 1");
+	if (f->from_day != SF_DAY_NONE) {
+		rc = rc ? rc : sf_buf_adds(w, " AND day >= ?");
+		add_num(b, f->from_day);
+	}
+	if (f->to_day != SF_DAY_NONE) {
+		rc = rc ? rc : sf_buf_adds(w, " AND day <= ?");
+		add_num(b, f->to_day);
+	}
+	if (f->sector) {
+		rc = rc ? rc : sf_buf_adds(w, " AND sector = ?");
+		add_text(b, strcmp(f->sector, "-") == 0 ? "" : f->sector);
+	}
+	if (f->event_type) {
+		rc = rc ? rc : sf_buf_adds(w, " AND event_type = ?");
+		add_text(b, f->event_type);
+	}
+	if (f->sub_event_type && has_sub) {
+		rc = rc ? rc : sf_buf_adds(w, " AND sub_event_type = ?");
+		add_text(b, f->sub_event_type);
+	}
+	if (f->status >= 0) {
+		rc = rc ? rc : sf_buf_adds(w, " AND status = ?");
+		add_text(b, sf_incident_status_str((sf_incident_status)f->status));
+	} else if (!f->include_retracted) {
+		rc = rc ? rc : sf_buf_adds(w, " AND status <> 'retracted'");
+	}
+	if (full) {
+		if (f->event_id) {
+			rc = rc ? rc : sf_buf_adds(w, " AND event_id_cnty = ?");
+			add_text(b, f->event_id);
+		}
+		if (f->location) {
+			rc = rc ? rc : sf_buf_adds(w, " AND location = ?");
+			add_text(b, f->location);
+		}
+		if (f->actor) {
+			rc = rc ? rc : sf_buf_adds(w, " AND (actor1 = ? OR actor2 = ?)");
+			add_text(b, f->actor);
+			add_text(b, f->actor);
+		}
+	}
+	return rc;
+}
+
+static sf_status op_query(sf_store *st, const sf_incident_filter *f, sf_incident_order order,
+                          sf_incident_cb cb, void *ctx, sf_error *err)
+{
+	sq *s = SQ(st);
+	sf_buf sql;
+	binds b = {0};
+	sqlite3_stmt *q = NULL;
+	sf_status rc;
+
+	sf_buf_init(&sql, 0);
+	rc = sf_buf_adds(&sql, "SELECT ");
+	for (int i = 0; i < SF_ACLED_NCOLS && rc == SF_OK; i++)
+		rc = sf_buf_addf(&sql, "%s, ", sf_acled_column_name(i));
+	if (rc == SF_OK)
+		rc = sf_buf_adds(&sql,
+		                 "day, sector, sector_method, sector_km, status, source_system,"
+		                 " coalesce(batch, 0) FROM incidents");
+	if (rc == SF_OK)
+		rc = where(f, &sql, &b, 1, 1);
+	if (rc == SF_OK)
+		rc = sf_buf_adds(&sql, order == SF_ORDER_TYPE_DATE
+		                               ? " ORDER BY event_type, day, event_id_cnty"
+		                               : " ORDER BY day, event_id_cnty");
+	if (rc == SF_OK && f->limit > 0)
+		rc = sf_buf_addf(&sql, " LIMIT %ld", f->limit);
+	rc = prepare_bound(s, rc, &sql, &b, "query incidents", &q, err);
+	if (rc != SF_OK)
+		goto out;
+	for (;;) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = db_error(s, err, "query incidents");
+			goto out;
+		}
+		sf_incident inc;
+		memset(&inc, 0, sizeof inc);
+		for (int i = 0; i < SF_ACLED_NCOLS; i++)
+			inc.col[i] = col_text(q, i);
+		inc.latitude = sqlite3_column_double(q, SF_COL_LATITUDE);
+		inc.longitude = sqlite3_column_double(q, SF_COL_LONGITUDE);
+		inc.fatalities = (long)sqlite3_column_int64(q, SF_COL_FATALITIES);
+		inc.timestamp = sqlite3_column_int64(q, SF_COL_TIMESTAMP);
+		inc.day = (long)sqlite3_column_int64(q, 31);
+		inc.sector = col_text(q, 32);
+		const char *m = col_text(q, 33);
+		inc.sector_method = strcmp(m, "inside") == 0     ? SF_SECTOR_INSIDE
+		                    : strcmp(m, "nearest") == 0  ? SF_SECTOR_NEAREST
+		                    : strcmp(m, "override") == 0 ? SF_SECTOR_OVERRIDE
+		                                                 : SF_SECTOR_NONE;
+		inc.sector_km = sqlite3_column_double(q, 34);
+		int stv = sf_incident_status_parse(col_text(q, 35));
+		inc.status = stv < 0 ? SF_ISTATUS_REPORTED : (sf_incident_status)stv;
+		inc.source_system = col_text(q, 36);
+		inc.batch = (long)sqlite3_column_int64(q, 37);
+		if (cb(ctx, &inc))
+			break;
+	}
+out:
+	sqlite3_finalize(q);
+	sf_buf_release(&sql);
+	return rc;
+}
+
+static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim dim, sf_agg_cb cb,
+                              void *ctx, sf_error *err)
+{
+	sq *s = SQ(st);
+	sf_buf sql;
+	binds b = {0};
+	sqlite3_stmt *q = NULL;
+	sf_status rc;
+	static const char *const keycol[] = {"''", "sector", "event_type", "sub_event_type",
+	                                     "actor"};
+	int generic = f->event_id || f->location || f->actor ||
+	              (dim == SF_DIM_ACTOR && (f->sub_event_type || f->event_type));
+
+	sf_buf_init(&sql, 0);
+	if (generic) {
+		/* Scan the incidents themselves. */
+		if (dim == SF_DIM_ACTOR) {
+			rc = sf_buf_adds(&sql, "SELECT day, a, count(*), sum(fatalities) FROM ("
+			                       "SELECT day, actor1 AS a, fatalities, event_id_cnty"
+			                       " FROM incidents");
+			rc = rc ? rc : where(f, &sql, &b, 1, 1);
+			rc = rc ? rc
+			        : sf_buf_adds(&sql, " UNION SELECT day, actor2, fatalities,"
+			                            " event_id_cnty FROM incidents");
+			rc = rc ? rc : where(f, &sql, &b, 1, 1);
+			rc = rc ? rc
+			        : sf_buf_adds(&sql, ") WHERE a <> '' GROUP BY 1, 2 ORDER BY 1, 2");
+		} else {
+			rc = sf_buf_addf(&sql,
+			                 "SELECT day, %s, count(*), sum(fatalities) FROM incidents",
+			                 dim == SF_DIM_NONE ? "''" : keycol[dim]);
+			rc = rc ? rc : where(f, &sql, &b, 1, 1);
+			rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 ORDER BY 1, 2");
+		}
+	} else if (dim == SF_DIM_ACTOR) {
+		rc = sf_buf_adds(&sql,
+		                 "SELECT day, actor, sum(n), sum(fatalities) FROM actor_rollup");
+		rc = rc ? rc : where(f, &sql, &b, 0, 0);
+		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
+	} else {
+		rc = sf_buf_addf(&sql,
+		                 "SELECT day, %s, sum(n), sum(fatalities) FROM incident_rollup",
+		                 keycol[dim]);
+		rc = rc ? rc : where(f, &sql, &b, 1, 0);
+		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
+	}
+	rc = prepare_bound(s, rc, &sql, &b, "aggregate incidents", &q, err);
+	if (rc != SF_OK)
+		goto out;
+	for (;;) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = db_error(s, err, "aggregate incidents");
+			goto out;
+		}
+		sf_agg_row row;
+		row.day = (long)sqlite3_column_int64(q, 0);
+		row.key = col_text(q, 1);
+		row.count = (long)sqlite3_column_int64(q, 2);
+		row.fatalities = (long)sqlite3_column_int64(q, 3);
+		if (cb(ctx, &row))
+			break;
+	}
+out:
+	sqlite3_finalize(q);
+	sf_buf_release(&sql);
+	return rc;
+}
+
+static sf_status op_set_status(sf_store *st, const char *event_id, sf_incident_status status,
+                               const char *note, const char *who, int *found, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	oldrow o;
+	const char *to = sf_incident_status_str(status);
+
+	sf_status rc = find_old(s, event_id, &o, found, err);
+	if (rc != SF_OK || !*found)
+		return rc;
+	rc = exec(s, "SAVEPOINT review", err);
+	if (rc != SF_OK)
+		return rc;
+	rc = prepare(s, "UPDATE incidents SET status = ?2 WHERE event_id_cnty = ?1", &q, err);
+	if (rc == SF_OK) {
+		sqlite3_bind_text(q, 1, event_id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, to, -1, SQLITE_STATIC);
+		rc = step_done(s, q, err, "update status");
+	}
+	sqlite3_finalize(q);
+	if (rc == SF_OK)
+		rc = old_deltas(s, &o, NULL, -1, err);
+	if (rc == SF_OK)
+		rc = old_deltas(s, &o, to, +1, err);
+	if (rc == SF_OK)
+		rc = log_edit(s, event_id, NULL, "status", o.status, to, note, who, err);
+	if (rc == SF_OK)
+		rc = flush_unless_tx(s, err);
+	if (rc == SF_OK)
+		return exec(s, "RELEASE review", err);
+	sqlite3_exec(s->db, "ROLLBACK TO review; RELEASE review", NULL, NULL, NULL);
+	return rc;
+}
+
+static sf_status op_dupe_decide(sf_store *st, const char *a, const char *b, const char *decision,
+                                const char *note, const char *who, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	char old[16] = "";
+	const char *lo = strcmp(a, b) < 0 ? a : b, *hi = strcmp(a, b) < 0 ? b : a;
+	sf_status rc = exec(s, "SAVEPOINT dupe", err);
+	if (rc != SF_OK)
+		return rc;
+	rc = prepare(s, "SELECT decision FROM dupe_decisions WHERE a = ?1 AND b = ?2", &q, err);
+	if (rc == SF_OK) {
+		sqlite3_bind_text(q, 1, lo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, hi, -1, SQLITE_STATIC);
+		if (sqlite3_step(q) == SQLITE_ROW)
+			sf_strlcpy(old, col_text(q, 0), sizeof old);
+		sqlite3_finalize(q);
+		q = NULL;
+		rc = prepare(s, "INSERT OR REPLACE INTO dupe_decisions VALUES(?1, ?2, ?3)", &q,
+		             err);
+	}
+	if (rc == SF_OK) {
+		sqlite3_bind_text(q, 1, lo, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 2, hi, -1, SQLITE_STATIC);
+		sqlite3_bind_text(q, 3, decision, -1, SQLITE_STATIC);
+		rc = step_done(s, q, err, "record duplicates decision");
+	}
+	sqlite3_finalize(q);
+	if (rc == SF_OK)
+		rc = log_edit(s, lo, hi, decision, old, decision, note, who, err);
+	if (rc == SF_OK)
+		return exec(s, "RELEASE dupe", err);
+	sqlite3_exec(s->db, "ROLLBACK TO dupe; RELEASE dupe", NULL, NULL, NULL);
+	return rc;
+}
+
+static sf_status op_dupe_decision(sf_store *st, const char *a, const char *b, char *buf, size_t n,
+                                  sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = s->dupe_get;
+	const char *lo = strcmp(a, b) < 0 ? a : b, *hi = strcmp(a, b) < 0 ? b : a;
+	sqlite3_bind_text(q, 1, lo, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, hi, -1, SQLITE_STATIC);
+	int r = sqlite3_step(q);
+	sf_strlcpy(buf, r == SQLITE_ROW ? col_text(q, 0) : "", n);
+	sqlite3_reset(q);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, err, "read duplicates decision");
+	return SF_OK;
+}
+
+static sf_status op_edits(sf_store *st, const char *event_id, sf_edit_cb cb, void *ctx,
+                          sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc =
+	        prepare(s,
+	                "SELECT id, event_id, other_id, what, old, new, note, who, at FROM edits"
+	                " WHERE ?1 IS NULL OR event_id = ?1 OR other_id = ?1 ORDER BY id",
+	                &q, err);
+	if (rc != SF_OK)
+		return rc;
+	if (event_id)
+		sqlite3_bind_text(q, 1, event_id, -1, SQLITE_STATIC);
+	for (;;) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = db_error(s, err, "read edit log");
+			break;
+		}
+		sf_edit_entry e = {(long)sqlite3_column_int64(q, 0),
+		                   col_text(q, 1),
+		                   col_text(q, 2),
+		                   col_text(q, 3),
+		                   col_text(q, 4),
+		                   col_text(q, 5),
+		                   col_text(q, 6),
+		                   col_text(q, 7),
+		                   col_text(q, 8)};
+		if (cb(ctx, &e))
+			break;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_count(sf_store *st, long *n, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s, "SELECT count(*) FROM incidents", &q, err);
+	if (rc != SF_OK)
+		return rc;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		*n = (long)sqlite3_column_int64(q, 0);
+	else
+		rc = db_error(s, err, "count incidents");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
+                               sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *g = s->aid_get;
+	sqlite3_bind_int64(g, 1, row->day);
+	sqlite3_bind_text(g, 2, row->crossing, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g, 3, row->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g, 4, sf_aid_stage_str(row->stage), -1, SQLITE_STATIC);
+	sqlite3_bind_text(g, 5, row->source, -1, SQLITE_STATIC);
+	int r = sqlite3_step(g);
+	int exists = r == SQLITE_ROW;
+	int same = exists && sqlite3_column_int64(g, 0) == row->trucks &&
+	           ((isnan(row->tonnes) && sqlite3_column_type(g, 1) == SQLITE_NULL) ||
+	            (!isnan(row->tonnes) && sqlite3_column_type(g, 1) != SQLITE_NULL &&
+	             sqlite3_column_double(g, 1) == row->tonnes));
+	sqlite3_reset(g);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, err, "look up aid row");
+	if (same) {
+		*res = SF_UPSERT_UNCHANGED;
+		return SF_OK;
+	}
+	sqlite3_stmt *q = s->aid_put;
+	sqlite3_bind_int64(q, 1, row->day);
+	sqlite3_bind_text(q, 2, row->crossing, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, row->category, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, sf_aid_stage_str(row->stage), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, row->source, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, row->trucks);
+	if (isnan(row->tonnes))
+		sqlite3_bind_null(q, 7);
+	else
+		sqlite3_bind_double(q, 7, row->tonnes);
+	sf_status rc = step_done(s, q, err, "write aid row");
+	if (rc == SF_OK)
+		*res = exists ? SF_UPSERT_UPDATED : SF_UPSERT_INSERTED;
+	return rc;
+}
+
+static sf_status op_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
+                              sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc =
+	        prepare(s,
+	                "SELECT day, crossing, trucks, tonnes, category, stage, source FROM aid"
+	                " WHERE (?1 IS NULL OR day >= ?1) AND (?2 IS NULL OR day <= ?2)"
+	                " AND (?3 IS NULL OR crossing = ?3) AND (?4 IS NULL OR source = ?4)"
+	                " AND (?5 IS NULL OR stage = ?5)"
+	                " ORDER BY day, crossing, category, stage, source",
+	                &q, err);
+	if (rc != SF_OK)
+		return rc;
+	if (f->from_day != SF_DAY_NONE)
+		sqlite3_bind_int64(q, 1, f->from_day);
+	if (f->to_day != SF_DAY_NONE)
+		sqlite3_bind_int64(q, 2, f->to_day);
+	if (f->crossing)
+		sqlite3_bind_text(q, 3, f->crossing, -1, SQLITE_STATIC);
+	if (f->source)
+		sqlite3_bind_text(q, 4, f->source, -1, SQLITE_STATIC);
+	if (f->stage >= 0)
+		sqlite3_bind_text(q, 5, sf_aid_stage_str((sf_aid_stage)f->stage), -1,
+		                  SQLITE_STATIC);
+	for (;;) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = db_error(s, err, "read aid rows");
+			break;
+		}
+		sf_aid_row row;
+		row.day = (long)sqlite3_column_int64(q, 0);
+		row.crossing = col_text(q, 1);
+		row.trucks = (long)sqlite3_column_int64(q, 2);
+		row.tonnes = sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN
+		                                                      : sqlite3_column_double(q, 3);
+		row.category = col_text(q, 4);
+		int sg = sf_aid_stage_parse(col_text(q, 5));
+		row.stage = sg < 0 ? SF_AID_ENTERED : (sf_aid_stage)sg;
+		row.source = col_text(q, 6);
+		if (cb(ctx, &row))
+			break;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static const sf_store_ops sqlite_ops = {
+        .name = "sqlite",
+        .close = op_close,
+        .begin = op_begin,
+        .commit = op_commit,
+        .rollback = op_rollback,
+        .batch_begin = op_batch_begin,
+        .batch_end = op_batch_end,
+        .incident_upsert = op_upsert,
+        .incident_delete = op_delete,
+        .incident_query = op_query,
+        .incident_aggregate = op_aggregate,
+        .incident_set_status = op_set_status,
+        .dupe_decide = op_dupe_decide,
+        .dupe_decision = op_dupe_decision,
+        .edits = op_edits,
+        .incident_count = op_count,
+        .aid_upsert = op_aid_upsert,
+        .aid_query = op_aid_query,
+};
+
+/* ---------------------------------------------------------------- */
+/* Open                                                               */
+
+static sf_status migrate(sq *s, const char *path, sf_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	int version = 0;
+	sf_status rc = exec(s, "BEGIN IMMEDIATE", err);
+	if (rc != SF_OK)
+		return rc;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK) {
+		rc = db_error(s, err, "read schema version");
+		goto fail;
+	}
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (version > SCHEMA_VERSION) {
+		rc = sf_error_set(err, SF_ERR_STORE,
+		                  "store '%s' has schema version %d, newer than this stabforce "
+		                  "(%d): upgrade stabforce",
+		                  path, version, SCHEMA_VERSION);
+		goto fail;
+	}
+	for (; version < SCHEMA_VERSION; version++) {
+		char pragma[48];
+		for (const char *const *m = migrations[version]; *m; m++) {
+			rc = exec(s, *m, err);
+			if (rc != SF_OK)
+				goto fail;
+		}
+		sf_snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", version + 1);
+		rc = exec(s, pragma, err);
+		if (rc != SF_OK)
+			goto fail;
+	}
+	return exec(s, "COMMIT", err);
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err)
+{
+	sf_store *st = NULL;
+	sq *s = NULL;
+	sf_status rc;
+	char cols[1024];
+	char sql[4096];
+
+	*out = NULL;
+	st = calloc(1, sizeof *st);
+	s = calloc(1, sizeof *s);
+	if (!st || !s) {
+		free(st);
+		free(s);
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	}
+	st->ops = &sqlite_ops;
+	st->impl = s;
+	/* Global, and only possible before SQLite starts: no memory accounting
+	 * (a mutex on every allocation). Harmless when too late. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* One connection is used by one thread at a time: no per-call mutex. */
+	if (sqlite3_open_v2(path, &s->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK) {
+		rc = sf_error_set(err, SF_ERR_STORE, "cannot open store '%s': %s", path,
+		                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	rc = exec(s,
+	          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	          " PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;"
+	          " PRAGMA wal_autocheckpoint = 10000",
+	          err);
+	if (rc != SF_OK)
+		goto fail;
+	rc = migrate(s, path, err);
+	if (rc != SF_OK)
+		goto fail;
+
+	cols[0] = '\0';
+	size_t len = 0;
+	for (int i = 0; i < SF_ACLED_NCOLS; i++)
+		len += (size_t)sf_snprintf(cols + len, sizeof cols - len, "%s, ",
+		                           sf_acled_column_name(i));
+	sf_snprintf(
+	        sql, sizeof sql,
+	        "INSERT OR IGNORE INTO incidents(%s day, sector, sector_method, sector_km, status,"
+	        " source_system, batch) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+	        " ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,"
+	        " ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34, ?35, ?36, ?37, ?38)",
+	        cols);
+	if ((rc = prepare(s, sql, &s->ins, err)) != SF_OK)
+		goto fail;
+	/* The update: every column but the key and the review status (?36 unused). */
+	len = (size_t)sf_snprintf(sql, sizeof sql, "UPDATE incidents SET ");
+	for (int i = 1; i < SF_ACLED_NCOLS; i++)
+		len += (size_t)sf_snprintf(sql + len, sizeof sql - len, "%s = ?%d, ",
+		                           sf_acled_column_name(i), i + 1);
+	sf_snprintf(
+	        sql + len, sizeof sql - len,
+	        "day = ?32, sector = ?33, sector_method = ?34, sector_km = ?35,"
+	        " source_system = ?37, batch = ?38 WHERE event_id_cnty = ?1 AND ?36 IS NOT NULL");
+	if ((rc = prepare(s, sql, &s->upd, err)) != SF_OK ||
+	    (rc = prepare(s,
+	                  "SELECT timestamp, day, sector, event_type, coalesce(sub_event_type, ''),"
+	                  " status, fatalities, coalesce(actor1, ''), coalesce(actor2, '')"
+	                  " FROM incidents WHERE event_id_cnty = ?1",
+	                  &s->old, err)) != SF_OK ||
+	    (rc = prepare(s,
+	                  "INSERT INTO incident_rollup VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	                  " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+	                  " fatalities = fatalities + excluded.fatalities",
+	                  &s->roll_i, err)) != SF_OK ||
+	    (rc = prepare(s,
+	                  "INSERT INTO actor_rollup VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+	                  " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
+	                  " fatalities = fatalities + excluded.fatalities",
+	                  &s->roll_a, err)) != SF_OK ||
+	    (rc = prepare(s, "SELECT decision FROM dupe_decisions WHERE a = ?1 AND b = ?2",
+	                  &s->dupe_get, err)) != SF_OK ||
+	    (rc = prepare(s,
+	                  "SELECT trucks, tonnes FROM aid WHERE day = ?1 AND crossing = ?2 AND"
+	                  " category = ?3 AND stage = ?4 AND source = ?5",
+	                  &s->aid_get, err)) != SF_OK ||
+	    (rc = prepare(s, "INSERT OR REPLACE INTO aid VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, NULL)",
+	                  &s->aid_put, err)) != SF_OK ||
+	    (rc = prepare(s,
+	                  "INSERT INTO edits(event_id, other_id, what, old, new, note, who)"
+	                  " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	                  &s->log, err)) != SF_OK)
+		goto fail;
+	*out = st;
+	return SF_OK;
+fail:
+	op_close(st);
+	free(st);
+	return rc;
+}

@@ -1,0 +1,193 @@
+#!/usr/bin/env python3
+"""check_layout.py - the architecture rules of docs/internals/README.md,
+checked on the source tree and the built library.
+
+usage: check_layout.py SRCDIR LIBSTABFORCE.a
+
+1. No two library files depend on each other's definitions, directly or
+   through others: the graph "file A calls a function defined in file B",
+   read from the object files with nm, has no cycle.
+2. No header include cycle in src/lib.
+3. Each third-party library is included by exactly the one adapter file
+   named in ADAPTERS (a header of the adapter's own folder may re-export
+   nothing of it).
+4. src/cli and src/server include only the public headers
+   (include/stabforce/) and their own headers.
+5. Library folders include only folders below them in LAYERS.
+
+Exit 0 when every rule holds, 1 with one line per violation otherwise.
+"""
+import collections
+import os
+import re
+import subprocess
+import sys
+
+# third-party header -> the one file that may include it
+ADAPTERS = {
+    "yaml.h": "src/lib/scenario/yaml.c",
+    "coin/Cbc_C_Interface.h": "src/lib/plan/solver_cbc.c",
+    "glpk.h": "src/lib/plan/solver_glpk.c",
+    "sqlite3.h": "src/lib/register/store_sqlite.c",
+    "geos_c.h": "src/lib/scenario/geo.c",
+    "jansson.h": None,  # filled in below: one adapter, or (for now) a known set
+    "libpq-fe.h": "src/lib/register/store_pg.c",
+    "microhttpd.h": "src/server/http_mhd.c",
+}
+
+# Jansson's adapter: base/json.c once every JSON goes through one writer
+# (issue 9). Until then the files that still include it are listed here and
+# the list may only shrink.
+JANSSON_ALLOWED = {
+    "src/lib/plan/check.c",
+    "src/lib/register/feedback.c",
+    "src/lib/register/feedback.h",
+    "src/lib/register/incidents.c",
+    "src/lib/scenario/geo.c",
+    "src/lib/output/plan.c",
+    "src/lib/analysis/analysis_int.h",
+    "src/cli/cmd_check_plan.c",
+    "src/cli/cmd_analysis.c",
+    "src/cli/cmd_validate.c",
+    "src/lib/base/json.c",
+}
+
+# A folder may include headers of the folders listed for it (and its own).
+LAYERS = {
+    "base": set(),
+    "scenario": {"base"},
+    "plan": {"base", "scenario"},
+    "register": {"base", "scenario"},
+    "analysis": {"base", "scenario", "plan"},
+    "output": {"base", "scenario", "plan", "register", "analysis"},
+}
+
+INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
+
+
+def sources(root, sub):
+    out = []
+    for d, _, files in os.walk(os.path.join(root, sub)):
+        for f in files:
+            if f.endswith((".c", ".h")):
+                out.append(os.path.relpath(os.path.join(d, f), root))
+    return sorted(out)
+
+
+def includes(root, path):
+    with open(os.path.join(root, path), encoding="utf-8", errors="replace") as fp:
+        return INCLUDE_RE.findall(fp.read())
+
+
+def find_cycles(graph):
+    """Strongly connected components with more than one node (Tarjan)."""
+    index, low, stack, on, out = {}, {}, [], set(), []
+    counter = [0]
+
+    def visit(v):
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph.get(v, ())):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                out.append(sorted(comp))
+
+    sys.setrecursionlimit(10000)
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    return out
+
+
+def definition_graph(lib):
+    """file -> files whose definitions it uses, from nm of the archive."""
+    text = subprocess.run(["nm", "-A", lib], capture_output=True, text=True,
+                          check=True).stdout
+    defs, undefs = {}, collections.defaultdict(set)
+    for line in text.splitlines():
+        head, _, rest = line.rpartition(":")
+        parts = rest.split()
+        member = head.split(":")[-1] if ":" in head else head
+        if len(parts) == 3 and parts[1] in "TDBR":
+            defs[parts[2]] = member
+        elif len(parts) == 2 and parts[0] == "U":
+            undefs[member].add(parts[1])
+    graph = collections.defaultdict(set)
+    for member, syms in undefs.items():
+        for s in syms:
+            owner = defs.get(s)
+            if owner and owner != member:
+                graph[member].add(owner)
+    return graph
+
+
+def main():
+    root, lib = sys.argv[1], sys.argv[2]
+    bad = []
+
+    for comp in find_cycles(definition_graph(lib)):
+        bad.append("definition cycle between library files: " + " <-> ".join(comp))
+
+    libfiles = sources(root, "src/lib")
+    graph = {}
+    for f in libfiles:
+        deps = set()
+        for kind, name in includes(root, f):
+            if kind == '"' and os.path.exists(os.path.join(root, "src/lib", name)):
+                deps.add(os.path.join("src/lib", name))
+        graph[f] = deps
+    for comp in find_cycles(graph):
+        bad.append("include cycle: " + " <-> ".join(comp))
+
+    everything = libfiles + sources(root, "src/cli") + sources(root, "src/server")
+    for f in everything:
+        for kind, name in includes(root, f):
+            if kind != "<" or name not in ADAPTERS:
+                continue
+            if name == "jansson.h":
+                if f not in JANSSON_ALLOWED:
+                    bad.append(f"{f}: includes <{name}>, which only its adapter may")
+            elif ADAPTERS[name] != f:
+                bad.append(f"{f}: includes <{name}>, which only {ADAPTERS[name]} may")
+
+    for f in sources(root, "src/cli") + sources(root, "src/server"):
+        here = os.path.dirname(f)
+        for kind, name in includes(root, f):
+            if kind == '"' and not name.startswith("stabforce/") and \
+                    not os.path.exists(os.path.join(root, here, name)):
+                bad.append(f'{f}: includes "{name}", not a public header')
+
+    for f in libfiles:
+        folder = f.split("/")[2] if f.count("/") >= 3 else ""
+        if folder not in LAYERS:
+            bad.append(f"{f}: not in a library folder ({', '.join(sorted(LAYERS))})")
+            continue
+        for kind, name in includes(root, f):
+            if kind != '"' or "/" not in name or name.startswith("stabforce/"):
+                continue
+            dep = name.split("/")[0]
+            if dep != folder and dep not in LAYERS[folder]:
+                bad.append(f'{f}: includes "{name}": {folder}/ may not depend on {dep}/')
+
+    for line in bad:
+        print(line)
+    print(f"layout: {len(bad)} violation(s)" if bad else "layout: ok")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
