@@ -21,7 +21,12 @@
  * Stage-1 month models (spec->strengthen) also get valid inequalities
  * that remove fractional plans and no integer one: the convex hull of each
  * national cap and the rounding of each coverage row (add_cap_hull and
- * the ROUND rows below; docs/model.md). The export never has them.
+ * add_round_row below; docs/model.md). The export never has them.
+ *
+ * Each constraint family of docs/model.md is built by one function
+ * (add_pledge_size, add_coverage, add_ceiling, add_national_cap,
+ * add_share, add_arrivals, add_month_z1, add_z1, and the aggregation and
+ * in-sector definitions); sf__model_build() only calls them in order.
  *
  * The existence rules, requirements, soft-veto penalties and the stage-2
  * tolerance are defined once here and used by plan.c as well.
@@ -518,287 +523,402 @@ static int add_round_row(sf__model *md, const sf_scenario *sc, const int *zcol, 
 	return add_nz(md, g, 1.0);
 }
 
-#define CHECK(expr)                                                                                \
+/*
+ * The builder: one function per constraint family of docs/model.md, each
+ * appending its columns and rows for one month (or, for the stage-2 Z1
+ * row, for the whole horizon). sf__model_build() calls them in a fixed
+ * order, which is the order of the rows in the model (and in the export):
+ * solvers are sensitive to it, so a change of order is a change of
+ * behaviour.
+ */
+
+/* The state of one build, shared by the family functions. */
+typedef struct builder {
+	const sf_scenario *sc;
+	const sf__model_spec *spec;
+	sf__model *md;
+	int m_first, m_last; /* the months built, 1-based inclusive */
+	int *zcol;           /* [u][l][t] aggregate column of the current month, -1 */
+	int *ycol;           /* [M] in-sector personnel column of each month, -1 */
+} builder;
+
+/* Evaluate a step that returns < 0 out of memory; pass the failure up. */
+#define TRY(expr)                                                                                  \
 	do {                                                                                       \
-		if ((expr) < 0) {                                                                  \
-			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");  \
-			goto out;                                                                  \
-		}                                                                                  \
+		if ((expr) < 0)                                                                    \
+			return -1;                                                                 \
 	} while (0)
 
-sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf__model **out,
-                          sf_error *err)
+/* Add coef times every x column of pledge p in month m at locations 0..nloc-1. */
+static int add_pledge_terms(sf__model *md, size_t p, size_t nloc, int m, double coef)
 {
-	sf_status rc = SF_OK;
-	sf__model *md = NULL;
-	int *gcol = NULL; /* [t][l] shortfall column of the current month, -1 */
-	int *ycol = NULL; /* [M] */
-	int *zcol = NULL; /* [u][l][t] aggregate column of the current month, -1 */
-	const size_t np = sc->npledges, nl = SF_NLOC(sc), nt = sc->ntasks, nc = sc->ncontributors,
-	             nu = sc->nunit_types;
-	const int M = sc->months;
-	int m0 = spec->m_first, m1 = spec->m_last;
-	int has_ceiling = isfinite(sc->troop_ceiling);
+	for (size_t l = 0; l < nloc; l++)
+		for (size_t t = 0; t < md->ntasks; t++) {
+			int j = sf__model_xcol(md, p, l, t, m);
+			if (j >= 0)
+				TRY(add_nz(md, j, coef));
+		}
+	return 0;
+}
 
-	*out = NULL;
-	if (m0 == 0 && m1 == 0) {
-		m0 = 1;
-		m1 = M;
-	}
-	if (M < 1 || m0 < 1 || m1 > M || m0 > m1 || (spec->stage != 1 && spec->stage != 2))
-		return sf_error_set(err, SF_ERR_INTERNAL, "bad model spec (months %d..%d of %d)",
-		                    m0, m1, M);
+/* The x columns of every month, with their stage-2 cost; filled into md->xcol. */
+static int add_x_columns(builder *b)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t np = sc->npledges, nl = SF_NLOC(sc), nt = sc->ntasks;
 
-	md = calloc(1, sizeof(*md));
-	if (md == NULL)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");
-	md->stage = spec->stage;
-	md->m_first = m0;
-	md->m_last = m1;
-	md->npledges = np;
-	md->nloc = nl;
-	md->ntasks = nt;
-	md->months = M;
-	md->xcol = sf__mallocarray(np * nl * nt * (size_t)M + 1, sizeof(int));
-	gcol = sf__mallocarray(nt * nl + 1, sizeof(int));
-	ycol = sf__mallocarray((size_t)M + 1, sizeof(int));
-	if (md->xcol == NULL || gcol == NULL || ycol == NULL) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");
-		goto out;
-	}
-	for (size_t i = 0; i < np * nl * nt * (size_t)M; i++)
-		md->xcol[i] = -1;
-
-	/* Columns x, then per month g, then y. */
-	for (int m = m0; m <= m1; m++) {
+	for (int m = b->m_first; m <= b->m_last; m++)
 		for (size_t p = 0; p < np; p++) {
 			const sf_pledge *pl = &sc->pledges[p];
 			const sf_unit_type *u = &sc->unit_types[pl->unit];
 			for (size_t l = 0; l < nl; l++) {
 				double cost = 0;
-				if (spec->stage == 2)
+				if (b->spec->stage == 2)
 					cost = u->monthly_cost +
 					       sf__soft_penalty(sc, p, l) * (double)u->personnel;
 				for (size_t t = 0; t < nt; t++) {
+					int j;
 					if (!sf__x_exists(sc, p, l, t, m))
 						continue;
-					int j;
-					CHECK(j = add_col(md, SF__COL_X, m, (int)p, (int)l, (int)t,
-					                  0, (double)pl->count, cost, 1));
-					md->xcol[((p * nl + l) * nt + t) * (size_t)M +
+					TRY(j = add_col(md, SF__COL_X, m, (int)p, (int)l, (int)t, 0,
+					                (double)pl->count, cost, 1));
+					md->xcol[((p * nl + l) * nt + t) * (size_t)md->months +
 					         (size_t)(m - 1)] = j;
 				}
 			}
 		}
-	}
+	return 0;
+}
 
-	zcol = sf__mallocarray(nu * nl * nt + 1, sizeof(int));
-	if (zcol == NULL) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");
-		goto out;
-	}
-	for (int m = m0; m <= m1; m++) {
-		int any_insec = 0;
+/* Aggregation: z[u][l][t] - sum of x over the pledges of type u = 0; fills b->zcol. */
+static int add_aggregation(builder *b, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t np = sc->npledges, nl = SF_NLOC(sc), nt = sc->ntasks;
 
-		/* z[u][l][t] = sum of x over pledges of type u (the aggregate). */
-		for (size_t u = 0; u < nu; u++)
-			for (size_t l = 0; l < nl; l++)
-				for (size_t t = 0; t < nt; t++) {
-					double ub = 0;
-					zcol[(u * nl + l) * nt + t] = -1;
-					for (size_t p = 0; p < np; p++)
-						if (sc->pledges[p].unit == u &&
-						    sf__model_xcol(md, p, l, t, m) >= 0)
-							ub += sc->pledges[p].count;
-					if (ub == 0)
-						continue;
-					int z;
-					CHECK(z = add_col(md, SF__COL_Z, m, (int)u, (int)l, (int)t,
-					                  0, ub, 0, 1));
-					zcol[(u * nl + l) * nt + t] = z;
-					CHECK(begin_row(md, SF__ROW_AGG, m, (int)u, (int)l, (int)t,
-					                'E', 0));
-					CHECK(add_nz(md, z, 1.0));
-					for (size_t p = 0; p < np; p++) {
-						int j;
-						if (sc->pledges[p].unit == u &&
-						    (j = sf__model_xcol(md, p, l, t, m)) >= 0)
-							CHECK(add_nz(md, j, -1.0));
-					}
-				}
-
-		/* Coverage: sum K x + g >= R, where R > 0. */
-		for (size_t t = 0; t < nt; t++) {
-			const sf_task *tk = &sc->tasks[t];
-			for (size_t l = 0; l < nl; l++) {
-				double R = sf__requirement(sc, t, l, m);
-				gcol[t * nl + l] = -1;
-				if (!(R > 0))
+	for (size_t u = 0; u < sc->nunit_types; u++)
+		for (size_t l = 0; l < nl; l++)
+			for (size_t t = 0; t < nt; t++) {
+				double ub = 0;
+				int z;
+				b->zcol[(u * nl + l) * nt + t] = -1;
+				for (size_t p = 0; p < np; p++)
+					if (sc->pledges[p].unit == u &&
+					    sf__model_xcol(md, p, l, t, m) >= 0)
+						ub += sc->pledges[p].count;
+				if (ub == 0)
 					continue;
-				int g;
-				CHECK(g = add_col(md, SF__COL_G, m, -1, (int)l, (int)t, 0, HUGE_VAL,
-				                  spec->stage == 1 ? tk->weight : 0, 0));
-				gcol[t * nl + l] = g;
-				CHECK(begin_row(md, SF__ROW_COVER, m, -1, (int)l, (int)t, 'G', R));
-				for (size_t u = 0; u < nu; u++) {
-					int j = zcol[(u * nl + l) * nt + t];
-					if (j >= 0)
-						CHECK(add_nz(md, j,
-						             sc->unit_types[u].capability[t]));
-				}
-				CHECK(add_nz(md, g, 1.0));
-				if (spec->stage == 1 && spec->strengthen)
-					CHECK(add_round_row(md, sc, zcol, l, t, m, R, g));
-			}
-		}
-
-		/* Pledge size: sum_{l,t} x <= N_p. */
-		for (size_t p = 0; p < np; p++) {
-			CHECK(begin_row(md, SF__ROW_PLEDGE, m, (int)p, -1, -1, 'L',
-			                (double)sc->pledges[p].count));
-			for (size_t l = 0; l < nl; l++)
-				for (size_t t = 0; t < nt; t++) {
-					int j = sf__model_xcol(md, p, l, t, m);
-					if (j >= 0)
-						CHECK(add_nz(md, j, 1.0));
-				}
-			drop_empty_row(md);
-		}
-
-		/* In-sector personnel y_m = sum P x over sectors; ceiling y_m <= T_max. */
-		for (size_t p = 0; p < np && !any_insec; p++)
-			for (size_t l = 0; l < sc->nsectors && !any_insec; l++)
-				for (size_t t = 0; t < nt; t++)
-					if (sf__model_xcol(md, p, l, t, m) >= 0) {
-						any_insec = 1;
-						break;
-					}
-		ycol[m - 1] = -1;
-		if (any_insec && (has_ceiling || sc->has_max_share)) {
-			int y;
-			CHECK(y = add_col(md, SF__COL_Y, m, -1, -1, -1, 0, HUGE_VAL, 0, 0));
-			ycol[m - 1] = y;
-			CHECK(begin_row(md, SF__ROW_INSEC, m, -1, -1, -1, 'E', 0));
-			CHECK(add_nz(md, y, 1.0));
-			for (size_t u = 0; u < nu; u++) {
-				double P = sc->unit_types[u].personnel;
-				for (size_t l = 0; l < sc->nsectors; l++)
-					for (size_t t = 0; t < nt; t++) {
-						int j = zcol[(u * nl + l) * nt + t];
-						if (j >= 0)
-							CHECK(add_nz(md, j, -P));
-					}
-			}
-			if (has_ceiling) {
-				CHECK(begin_row(md, SF__ROW_CEILING, m, -1, -1, -1, 'L',
-				                sc->troop_ceiling));
-				CHECK(add_nz(md, y, 1.0));
-			}
-		}
-
-		/* National cap (all locations) and share (sectors) per contributor. */
-		for (size_t c = 0; c < nc; c++) {
-			const sf_contributor *ct = &sc->contributors[c];
-			if (ct->has_cap) {
-				CHECK(begin_row(md, SF__ROW_CAP, m, (int)c, -1, -1, 'L', ct->cap));
+				TRY(z = add_col(md, SF__COL_Z, m, (int)u, (int)l, (int)t, 0, ub, 0,
+				                1));
+				b->zcol[(u * nl + l) * nt + t] = z;
+				TRY(begin_row(md, SF__ROW_AGG, m, (int)u, (int)l, (int)t, 'E', 0));
+				TRY(add_nz(md, z, 1.0));
 				for (size_t p = 0; p < np; p++) {
-					if (sc->pledges[p].contributor != c)
-						continue;
-					double P = sc->unit_types[sc->pledges[p].unit].personnel;
-					for (size_t l = 0; l < nl; l++)
-						for (size_t t = 0; t < nt; t++) {
-							int j = sf__model_xcol(md, p, l, t, m);
-							if (j >= 0)
-								CHECK(add_nz(md, j, P));
-						}
-				}
-				drop_empty_row(md);
-				if (spec->stage == 1 && spec->strengthen)
-					CHECK(add_cap_hull(md, sc, c, m));
-			}
-			if (sc->has_max_share && ycol[m - 1] >= 0) {
-				CHECK(begin_row(md, SF__ROW_SHARE, m, (int)c, -1, -1, 'L', 0));
-				for (size_t p = 0; p < np; p++) {
-					if (sc->pledges[p].contributor != c)
-						continue;
-					double P = sc->unit_types[sc->pledges[p].unit].personnel;
-					for (size_t l = 0; l < sc->nsectors; l++)
-						for (size_t t = 0; t < nt; t++) {
-							int j = sf__model_xcol(md, p, l, t, m);
-							if (j >= 0)
-								CHECK(add_nz(md, j, P));
-						}
-				}
-				if (md->rstart[md->nrows - 1] == md->nnz)
-					drop_empty_row(md);
-				else
-					CHECK(add_nz(md, ycol[m - 1], -sc->max_share));
-			}
-		}
-
-		/* Stage 2: arrivals a[p][l][m] >= n[p][l][m] - n[p][l][m-1]. */
-		if (spec->stage == 2) {
-			for (size_t p = 0; p < np; p++) {
-				const sf_unit_type *u = &sc->unit_types[sc->pledges[p].unit];
-				for (size_t l = 0; l < nl; l++) {
-					int any = 0;
-					for (size_t t = 0; t < nt; t++)
-						if (sf__model_xcol(md, p, l, t, m) >= 0)
-							any = 1;
-					if (!any)
-						continue;
-					int a;
-					CHECK(a = add_col(md, SF__COL_A, m, (int)p, (int)l, -1, 0,
-					                  HUGE_VAL, u->deploy_cost, 0));
-					CHECK(begin_row(md, SF__ROW_ARRIVE, m, (int)p, (int)l, -1,
-					                'G', 0));
-					CHECK(add_nz(md, a, 1.0));
-					for (size_t t = 0; t < nt; t++) {
-						int j = sf__model_xcol(md, p, l, t, m);
-						if (j >= 0)
-							CHECK(add_nz(md, j, -1.0));
-						if (m > m0) {
-							j = sf__model_xcol(md, p, l, t, m - 1);
-							if (j >= 0)
-								CHECK(add_nz(md, j, 1.0));
-						}
-					}
+					int j;
+					if (sc->pledges[p].unit == u &&
+					    (j = sf__model_xcol(md, p, l, t, m)) >= 0)
+						TRY(add_nz(md, j, -1.0));
 				}
 			}
-		}
+	return 0;
+}
 
-		/* Stage 2: the per-month valid inequality Z1_m >= Z1_m* - tol. */
-		if (spec->stage == 2 && spec->z1_month != NULL) {
-			double z = spec->z1_month[m - 1];
-			if (z > 0) {
-				CHECK(begin_row(md, SF__ROW_Z1M, m, -1, -1, -1, 'G',
-				                z - sf__z1_tolerance(z)));
-				for (int j = 0; j < md->ncols; j++)
-					if (md->col[j].kind == SF__COL_G && md->col[j].month == m)
-						CHECK(add_nz(md, j,
-						             sc->tasks[md->col[j].c].weight));
-				drop_empty_row(md);
+/*
+ * Coverage (design row 2): sum_u K z + g >= R where R > 0, with the
+ * shortfall column g (weighted in stage 1's objective). A strengthened
+ * stage-1 month adds each cell's rounding row right after its coverage row.
+ */
+static int add_coverage(builder *b, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks;
+
+	for (size_t t = 0; t < nt; t++)
+		for (size_t l = 0; l < nl; l++) {
+			double R = sf__requirement(sc, t, l, m);
+			int g;
+			if (!(R > 0))
+				continue;
+			TRY(g = add_col(md, SF__COL_G, m, -1, (int)l, (int)t, 0, HUGE_VAL,
+			                b->spec->stage == 1 ? sc->tasks[t].weight : 0, 0));
+			TRY(begin_row(md, SF__ROW_COVER, m, -1, (int)l, (int)t, 'G', R));
+			for (size_t u = 0; u < sc->nunit_types; u++) {
+				int j = b->zcol[(u * nl + l) * nt + t];
+				if (j >= 0)
+					TRY(add_nz(md, j, sc->unit_types[u].capability[t]));
 			}
+			TRY(add_nz(md, g, 1.0));
+			if (b->spec->stage == 1 && b->spec->strengthen)
+				TRY(add_round_row(md, sc, b->zcol, l, t, m, R, g));
 		}
-	}
+	return 0;
+}
 
-	/* Stage 2: Z1 <= Z1* + max(1e-6 |Z1*|, 1e-6). */
-	if (spec->stage == 2) {
-		CHECK(begin_row(md, SF__ROW_Z1, 0, -1, -1, -1, 'L',
-		                spec->z1_star + sf__z1_tolerance(spec->z1_star)));
-		for (int j = 0; j < md->ncols; j++)
-			if (md->col[j].kind == SF__COL_G)
-				CHECK(add_nz(md, j, sc->tasks[md->col[j].c].weight));
+/* Pledge size (design row 1): sum_{l,t} x <= N_p. */
+static int add_pledge_size(builder *b, int m)
+{
+	sf__model *md = b->md;
+
+	for (size_t p = 0; p < b->sc->npledges; p++) {
+		TRY(begin_row(md, SF__ROW_PLEDGE, m, (int)p, -1, -1, 'L',
+		              (double)b->sc->pledges[p].count));
+		TRY(add_pledge_terms(md, p, md->nloc, m, 1.0));
 		drop_empty_row(md);
 	}
+	return 0;
+}
 
-	*out = md;
-	md = NULL;
+/* 1 when some pledge has an x column inside a sector in month m. */
+static int any_in_sector(const builder *b, int m)
+{
+	for (size_t p = 0; p < b->sc->npledges; p++)
+		for (size_t l = 0; l < b->sc->nsectors; l++)
+			for (size_t t = 0; t < b->sc->ntasks; t++)
+				if (sf__model_xcol(b->md, p, l, t, m) >= 0)
+					return 1;
+	return 0;
+}
+
+/*
+ * In-sector personnel: y_m - sum P z over sectors = 0, the total that the
+ * ceiling and the share rows bound; only when one of them exists and some
+ * unit can be in a sector. Sets b->ycol[m - 1] (or -1).
+ */
+static int add_in_sector(builder *b, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks;
+	int y;
+
+	b->ycol[m - 1] = -1;
+	if (!(isfinite(sc->troop_ceiling) || sc->has_max_share) || !any_in_sector(b, m))
+		return 0;
+	TRY(y = add_col(md, SF__COL_Y, m, -1, -1, -1, 0, HUGE_VAL, 0, 0));
+	b->ycol[m - 1] = y;
+	TRY(begin_row(md, SF__ROW_INSEC, m, -1, -1, -1, 'E', 0));
+	TRY(add_nz(md, y, 1.0));
+	for (size_t u = 0; u < sc->nunit_types; u++) {
+		double P = sc->unit_types[u].personnel;
+		for (size_t l = 0; l < sc->nsectors; l++)
+			for (size_t t = 0; t < nt; t++) {
+				int j = b->zcol[(u * nl + l) * nt + t];
+				if (j >= 0)
+					TRY(add_nz(md, j, -P));
+			}
+	}
+	return 0;
+}
+
+/* Ceiling (design row 3): y_m <= T_max. */
+static int add_ceiling(builder *b, int m)
+{
+	int y = b->ycol[m - 1];
+
+	if (y < 0 || !isfinite(b->sc->troop_ceiling))
+		return 0;
+	TRY(begin_row(b->md, SF__ROW_CEILING, m, -1, -1, -1, 'L', b->sc->troop_ceiling));
+	return add_nz(b->md, y, 1.0);
+}
+
+/*
+ * National cap (design row 4): sum_{p of c, every location, t} P x <=
+ * cap_c, mission included. A strengthened stage-1 month adds the cap's
+ * convex hull after it.
+ */
+static int add_national_cap(builder *b, size_t c, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+
+	if (!sc->contributors[c].has_cap)
+		return 0;
+	TRY(begin_row(md, SF__ROW_CAP, m, (int)c, -1, -1, 'L', sc->contributors[c].cap));
+	for (size_t p = 0; p < sc->npledges; p++)
+		if (sc->pledges[p].contributor == c)
+			TRY(add_pledge_terms(md, p, md->nloc, m,
+			                     sc->unit_types[sc->pledges[p].unit].personnel));
+	drop_empty_row(md);
+	if (b->spec->stage == 1 && b->spec->strengthen)
+		TRY(add_cap_hull(md, sc, c, m));
+	return 0;
+}
+
+/* Share (design row 5): sum_{p of c, sectors, t} P x - sigma y_m <= 0. */
+static int add_share(builder *b, size_t c, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+
+	if (!sc->has_max_share || b->ycol[m - 1] < 0)
+		return 0;
+	TRY(begin_row(md, SF__ROW_SHARE, m, (int)c, -1, -1, 'L', 0));
+	for (size_t p = 0; p < sc->npledges; p++)
+		if (sc->pledges[p].contributor == c)
+			TRY(add_pledge_terms(md, p, sc->nsectors, m,
+			                     sc->unit_types[sc->pledges[p].unit].personnel));
+	if (md->rstart[md->nrows - 1] == md->nnz) {
+		drop_empty_row(md);
+		return 0;
+	}
+	return add_nz(md, b->ycol[m - 1], -sc->max_share);
+}
+
+/*
+ * Arrivals (design row 6, stage 2): a[p][l][m] - sum_t x[m] + sum_t
+ * x[m-1] >= 0, with x before the first month built taken as 0.
+ */
+static int add_arrivals(builder *b, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks;
+
+	if (b->spec->stage != 2)
+		return 0;
+	for (size_t p = 0; p < sc->npledges; p++) {
+		const sf_unit_type *u = &sc->unit_types[sc->pledges[p].unit];
+		for (size_t l = 0; l < nl; l++) {
+			int any = 0, a;
+			for (size_t t = 0; t < nt; t++)
+				if (sf__model_xcol(md, p, l, t, m) >= 0)
+					any = 1;
+			if (!any)
+				continue;
+			TRY(a = add_col(md, SF__COL_A, m, (int)p, (int)l, -1, 0, HUGE_VAL,
+			                u->deploy_cost, 0));
+			TRY(begin_row(md, SF__ROW_ARRIVE, m, (int)p, (int)l, -1, 'G', 0));
+			TRY(add_nz(md, a, 1.0));
+			for (size_t t = 0; t < nt; t++) {
+				int j = sf__model_xcol(md, p, l, t, m);
+				if (j >= 0)
+					TRY(add_nz(md, j, -1.0));
+				if (m > b->m_first && (j = sf__model_xcol(md, p, l, t, m - 1)) >= 0)
+					TRY(add_nz(md, j, 1.0));
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Add the weighted shortfall sum_T W_T g over the G columns of month m
+ * (every month when m is 0) to the row begun last.
+ */
+static int add_weighted_shortfall(builder *b, int m)
+{
+	sf__model *md = b->md;
+
+	for (int j = 0; j < md->ncols; j++)
+		if (md->col[j].kind == SF__COL_G && (m == 0 || md->col[j].month == m))
+			TRY(add_nz(md, j, b->sc->tasks[md->col[j].c].weight));
+	return 0;
+}
+
+/* Stage 2, valid inequality: Z1_m >= Z1_m* - tolerance, where Z1_m* > 0 is given. */
+static int add_month_z1(builder *b, int m)
+{
+	double z;
+
+	if (b->spec->stage != 2 || b->spec->z1_month == NULL ||
+	    !((z = b->spec->z1_month[m - 1]) > 0))
+		return 0;
+	TRY(begin_row(b->md, SF__ROW_Z1M, m, -1, -1, -1, 'G', z - sf__z1_tolerance(z)));
+	TRY(add_weighted_shortfall(b, m));
+	drop_empty_row(b->md);
+	return 0;
+}
+
+/* Stage 2: Z1 <= Z1* + tolerance, over every month built. */
+static int add_z1(builder *b)
+{
+	double z = b->spec->z1_star;
+
+	TRY(begin_row(b->md, SF__ROW_Z1, 0, -1, -1, -1, 'L', z + sf__z1_tolerance(z)));
+	TRY(add_weighted_shortfall(b, 0));
+	drop_empty_row(b->md);
+	return 0;
+}
+
+/* Every family's columns and rows of month m, in the model's row order. */
+static int add_month(builder *b, int m)
+{
+	TRY(add_aggregation(b, m));
+	TRY(add_coverage(b, m));
+	TRY(add_pledge_size(b, m));
+	TRY(add_in_sector(b, m));
+	TRY(add_ceiling(b, m));
+	for (size_t c = 0; c < b->sc->ncontributors; c++) {
+		TRY(add_national_cap(b, c, m));
+		TRY(add_share(b, c, m));
+	}
+	TRY(add_arrivals(b, m));
+	return add_month_z1(b, m);
+}
+
+/* A new empty model for months m0..m1 of sc, with its x lookup all -1; NULL out of memory. */
+static sf__model *model_new(const sf_scenario *sc, int stage, int m0, int m1)
+{
+	sf__model *md = calloc(1, sizeof(*md));
+	size_t nx = sc->npledges * SF_NLOC(sc) * sc->ntasks * (size_t)sc->months;
+
+	if (md == NULL)
+		return NULL;
+	md->stage = stage;
+	md->m_first = m0;
+	md->m_last = m1;
+	md->npledges = sc->npledges;
+	md->nloc = SF_NLOC(sc);
+	md->ntasks = sc->ntasks;
+	md->months = sc->months;
+	md->xcol = sf__mallocarray(nx + 1, sizeof(int));
+	if (md->xcol == NULL) {
+		free(md);
+		return NULL;
+	}
+	for (size_t i = 0; i < nx; i++)
+		md->xcol[i] = -1;
+	return md;
+}
+
+sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf__model **out,
+                          sf_error *err)
+{
+	sf_status rc = SF_OK;
+	builder b = {sc, spec, NULL, spec->m_first, spec->m_last, NULL, NULL};
+
+	*out = NULL;
+	if (b.m_first == 0 && b.m_last == 0) {
+		b.m_first = 1;
+		b.m_last = sc->months;
+	}
+	if (sc->months < 1 || b.m_first < 1 || b.m_last > sc->months || b.m_first > b.m_last ||
+	    (spec->stage != 1 && spec->stage != 2))
+		return sf_error_set(err, SF_ERR_INTERNAL, "bad model spec (months %d..%d of %d)",
+		                    b.m_first, b.m_last, sc->months);
+
+	b.md = model_new(sc, spec->stage, b.m_first, b.m_last);
+	b.ycol = sf__mallocarray((size_t)sc->months + 1, sizeof(int));
+	b.zcol = sf__mallocarray(sc->nunit_types * SF_NLOC(sc) * sc->ntasks + 1, sizeof(int));
+	if (b.md == NULL || b.ycol == NULL || b.zcol == NULL || add_x_columns(&b) < 0)
+		goto nomem;
+	for (int m = b.m_first; m <= b.m_last; m++)
+		if (add_month(&b, m) < 0)
+			goto nomem;
+	if (spec->stage == 2 && add_z1(&b) < 0)
+		goto nomem;
+	*out = b.md;
+	b.md = NULL;
+	goto out;
+nomem:
+	rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");
 out:
-	free(gcol);
-	free(ycol);
-	free(zcol);
-	sf__model_free(md);
+	free(b.ycol);
+	free(b.zcol);
+	sf__model_free(b.md);
 	return rc;
 }
 
