@@ -1,7 +1,8 @@
 /*
- * analysis_int.h - what the analysis modules (analysis.c, shopping.c,
- * risk.c, compare.c) share: planning many scenarios in workers, and small
- * output helpers so that every analysis prints numbers the same way.
+ * analysis_int.h - what the analysis modules (pricing.c, shopping.c,
+ * risk.c, compare.c) share: planning many scenarios in workers
+ * (engine.c), and small output helpers so that every analysis prints
+ * numbers the same way (format.c).
  */
 #ifndef STABFORCE_ANALYSIS_INT_H
 #define STABFORCE_ANALYSIS_INT_H

@@ -1,0 +1,249 @@
+/*
+ * engine.c - planning many scenarios in worker processes: the engine every
+ * analysis (pricing, shopping, risk, compare, what-if pairs) runs on.
+ *
+ * Each case is a scenario (usually a clone with one edit) planned with
+ * sf_plan_solve, both stages unless the options say otherwise. Workers
+ * (base/proc.c) send back only what a plan is made of (stage results and
+ * assignment rows); the parent rebuilds each plan with sf_plan_from_rows
+ * against the case's own scenario, so every derived figure (coverage, FOC,
+ * personnel, cost) comes from the planner's code, not from a second
+ * implementation here. Cases are handed out heaviest first when the caller
+ * estimates their weight; the results do not depend on the order or on the
+ * number of workers.
+ *
+ * The outcome of a plan (sf_outcome: the figures an analysis compares) is
+ * defined here too, once for every analysis.
+ */
+#include "base/internal.h"
+
+#include "analysis/analysis_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sf_analysis_options_init(sf_analysis_options *o)
+{
+	memset(o, 0, sizeof *o);
+	sf_plan_options_init(&o->plan);
+	o->jobs = 0;
+}
+
+int sf__analysis_jobs(const sf_analysis_options *opts)
+{
+	return opts && opts->jobs > 0 ? opts->jobs : sf__workers_default();
+}
+
+/* ------------------------------------------------------------------ */
+/* Planning many scenarios in workers                                  */
+
+typedef struct many_ctx {
+	const sf_scenario *const *scs;
+	const char *const *names;
+	sf_plan_options popts;
+	const sf_plan_options *per_case; /* may be NULL */
+} many_ctx;
+
+/* Wire form of a solved plan: the header, then nrows sf_assignment. */
+typedef struct wire_plan {
+	sf_stage_result stage1, stage2;
+	int solver;
+	double seconds;
+	uint64_t nrows;
+} wire_plan;
+
+static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
+{
+	many_ctx *c = vctx;
+	sf_plan *p = NULL;
+	sf_plan_options po = c->per_case ? c->per_case[job] : c->popts;
+	po.progress = 0; /* workers must not write progress lines over each other */
+	sf_status rc = sf_plan_solve(c->scs[job], &po, &p, err);
+	if (rc != SF_OK)
+		return rc;
+	wire_plan w;
+	memset(&w, 0, sizeof w);
+	w.stage1 = p->stage1;
+	w.stage2 = p->stage2;
+	w.solver = (int)p->solver;
+	w.seconds = p->seconds;
+	w.nrows = p->nrows;
+	rc = sf_buf_add(out, &w, sizeof w);
+	if (rc == SF_OK && p->nrows)
+		rc = sf_buf_add(out, p->rows, p->nrows * sizeof *p->rows);
+	sf_plan_free(p);
+	if (rc != SF_OK)
+		return sf_error_set(err, rc, "out of memory sending a plan");
+	return SF_OK;
+}
+
+static void many_name(void *vctx, size_t job, char *buf, size_t n)
+{
+	many_ctx *c = vctx;
+	sf_strlcpy(buf, c->names && c->names[job] ? c->names[job] : "", n);
+}
+
+/* Job order for sf__plan_many: the heaviest estimate first, then by index. */
+typedef struct weighted_job {
+	double w;
+	size_t job;
+} weighted_job;
+
+static int cmp_weight(const void *va, const void *vb)
+{
+	const weighted_job *a = va, *b = vb;
+	if (a->w != b->w)
+		return a->w > b->w ? -1 : 1;
+	return a->job < b->job ? -1 : a->job > b->job;
+}
+
+sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names, size_t n,
+                        const sf_analysis_options *opts, const sf_plan_options *per_case,
+                        const double *weight, sf_plan **plans, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	sf__job_result *res = NULL;
+	size_t *order = NULL;
+	many_ctx c;
+	c.scs = scs;
+	c.names = names;
+	c.popts = opts->plan;
+	c.per_case = per_case;
+
+	for (size_t i = 0; i < n; i++)
+		plans[i] = NULL;
+	if (n == 0)
+		return SF_OK;
+	res = calloc(n, sizeof *res);
+	if (!res)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	if (weight) {
+		weighted_job *wj = sf__mallocarray(n, sizeof *wj);
+		order = sf__mallocarray(n, sizeof *order);
+		if (!wj || !order) {
+			free(wj);
+			free(order);
+			free(res);
+			return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < n; i++)
+			wj[i] = (weighted_job){weight[i], i};
+		qsort(wj, n, sizeof *wj, cmp_weight);
+		for (size_t i = 0; i < n; i++)
+			order[i] = wj[i].job;
+		free(wj);
+	}
+
+	sf__workers_spec spec;
+	memset(&spec, 0, sizeof spec);
+	spec.njobs = n;
+	spec.nworkers = sf__analysis_jobs(opts);
+	spec.run = many_job;
+	spec.name = many_name;
+	spec.ctx = &c;
+	spec.progress = opts->progress;
+	spec.progress_ctx = opts->progress_ctx;
+	spec.order = order;
+	rc = sf__workers_run(&spec, res, err);
+	if (rc != SF_OK)
+		goto out;
+
+	for (size_t i = 0; i < n; i++) {
+		if (res[i].status != SF_OK) {
+			const char *nm = names && names[i] ? names[i] : "";
+			rc = sf_error_set(err, res[i].status, "case '%s': %s", nm, res[i].message);
+			goto out;
+		}
+		wire_plan w;
+		if (res[i].len < sizeof w) {
+			rc = sf_error_set(err, SF_ERR_WORKER,
+			                  "case %zu: short record from a worker", i);
+			goto out;
+		}
+		memcpy(&w, res[i].data, sizeof w);
+		if (res[i].len != sizeof w + w.nrows * sizeof(sf_assignment)) {
+			rc = sf_error_set(err, SF_ERR_WORKER,
+			                  "case %zu: malformed record from a worker", i);
+			goto out;
+		}
+		sf_assignment *rows = NULL;
+		if (w.nrows) {
+			rows = sf__mallocarray((size_t)w.nrows, sizeof *rows);
+			if (!rows) {
+				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+				goto out;
+			}
+			memcpy(rows, res[i].data + sizeof w, (size_t)w.nrows * sizeof *rows);
+		}
+		rc = sf_plan_from_rows(scs[i], rows, (size_t)w.nrows, &plans[i], err);
+		free(rows);
+		if (rc != SF_OK)
+			goto out;
+		plans[i]->stage1 = w.stage1;
+		plans[i]->stage2 = w.stage2;
+		plans[i]->solver = (sf_solver_kind)w.solver;
+		plans[i]->seconds = w.seconds;
+	}
+out:
+	if (rc != SF_OK)
+		for (size_t i = 0; i < n; i++) {
+			sf_plan_free(plans[i]);
+			plans[i] = NULL;
+		}
+	sf__job_results_release(res, n);
+	free(res);
+	free(order);
+	return rc;
+}
+
+sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_analysis_options *opts,
+                       sf_plan **pa, sf_plan **pb, sf_error *err)
+{
+	const sf_scenario *scs[2] = {a, b};
+	const char *names[2] = {"first plan", "second plan"};
+	sf_plan *plans[2];
+	sf_analysis_options o;
+	if (opts)
+		o = *opts;
+	else
+		sf_analysis_options_init(&o);
+	*pa = *pb = NULL;
+	sf_status rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
+	if (rc != SF_OK)
+		return rc;
+	*pa = plans[0];
+	*pb = plans[1];
+	return SF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Outcomes                                                             */
+
+sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err)
+{
+	const sf_scenario *sc = p->scenario;
+	memset(o, 0, sizeof *o);
+	o->task_shortfall = calloc(sc->ntasks ? sc->ntasks : 1, sizeof *o->task_shortfall);
+	if (!o->task_shortfall)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	o->stage1 = p->stage1.status;
+	o->stage2 = p->stage2.status;
+	o->z1 = p->z1;
+	o->cost = p->cost_total;
+	o->foc_month = p->foc_month;
+	for (int m = 1; m <= sc->months; m++)
+		o->personnel_pm += p->personnel_in_sectors[m - 1];
+	for (size_t t = 0; t < sc->ntasks; t++)
+		for (size_t l = 0; l < SF_NLOC(sc); l++)
+			for (int m = 1; m <= sc->months; m++)
+				o->task_shortfall[t] += p->shortfall[SF_COV(sc, t, l, m)];
+	return SF_OK;
+}
+
+void sf_outcome_release(sf_outcome *o)
+{
+	if (!o)
+		return;
+	free(o->task_shortfall);
+	o->task_shortfall = NULL;
+}
