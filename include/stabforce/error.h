@@ -24,17 +24,19 @@ extern "C" {
 
 typedef enum sf_status {
 	SF_OK = 0,
-	SF_ERR_NOMEM = 1,      /* out of memory */
-	SF_ERR_IO = 2,         /* a file could not be read or written */
-	SF_ERR_USAGE = 3,      /* bad command-line arguments or API use */
-	SF_ERR_SCENARIO = 4,   /* the scenario file is invalid */
-	SF_ERR_INPUT = 5,      /* another input file (plan, CSV) is invalid */
-	SF_ERR_SOLVER = 6,     /* the solver failed, or a limit hit before any plan */
-	SF_ERR_INFEASIBLE = 7, /* the model has no feasible plan */
-	SF_ERR_CHECK = 8,      /* check-plan found violations */
-	SF_ERR_STORE = 9,      /* the register's store failed */
-	SF_ERR_WORKER = 10,    /* a worker process died or misbehaved */
-	SF_ERR_INTERNAL = 11   /* a bug: please report it */
+	SF_ERR_NOMEM = 1,       /* out of memory */
+	SF_ERR_IO = 2,          /* a file could not be read or written */
+	SF_ERR_USAGE = 3,       /* bad command-line arguments or API use */
+	SF_ERR_SCENARIO = 4,    /* the scenario file is invalid */
+	SF_ERR_INPUT = 5,       /* another input file (plan, CSV) is invalid */
+	SF_ERR_SOLVER = 6,      /* the solver failed, or a limit hit before any plan */
+	SF_ERR_INFEASIBLE = 7,  /* the model has no feasible plan */
+	SF_ERR_CHECK = 8,       /* check-plan found violations */
+	SF_ERR_STORE = 9,       /* the register's store failed */
+	SF_ERR_WORKER = 10,     /* a worker process died or misbehaved */
+	SF_ERR_INTERNAL = 11,   /* a bug: please report it */
+	SF_ERR_CONFLICT = 12,   /* the record changed since it was read (a stale version) */
+	SF_ERR_UNAVAILABLE = 13 /* the store cannot be reached or is read-only: try again later */
 } sf_status;
 
 /* A short lowercase description of a status ("scenario invalid"). */
@@ -43,8 +45,9 @@ const char *sf_status_str(sf_status status);
 /*
  * The process exit status for a status, the one table the CLI uses:
  * 0 ok; 1 check-plan found violations; 2 invalid input (scenario, plan,
- * CSV, usage); 3 solver failure or no plan; 4 I/O, store, worker or
- * internal error. Documented in docs/stabforce.1 (EXIT STATUS).
+ * CSV, usage); 3 solver failure or no plan; 4 I/O, store (also
+ * unreachable), worker or internal error; 5 a version conflict (the record
+ * changed since it was read). Documented in docs/stabforce.1 (EXIT STATUS).
  */
 int sf_status_exit_code(sf_status status);
 

@@ -82,6 +82,9 @@ static void test_errors(void **state)
 	assert_int_equal(sf_status_exit_code(SF_ERR_SOLVER), 3);
 	assert_int_equal(sf_status_exit_code(SF_ERR_CHECK), 1);
 	assert_int_equal(sf_status_exit_code(SF_OK), 0);
+	assert_int_equal(sf_status_exit_code(SF_ERR_CONFLICT), 5);
+	assert_int_equal(sf_status_exit_code(SF_ERR_UNAVAILABLE), 4);
+	assert_string_equal(sf_status_str(SF_ERR_CONFLICT), "version conflict");
 	assert_string_equal(sf_status_str(SF_ERR_INFEASIBLE), "no feasible plan");
 	assert_string_equal(sf_status_str((sf_status)999), "unknown status");
 	sf_error_set(NULL, SF_ERR_IO, "no crash");

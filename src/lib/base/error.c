@@ -28,6 +28,8 @@ static const struct {
         [SF_ERR_STORE] = {"store error", 4},
         [SF_ERR_WORKER] = {"worker process failed", 4},
         [SF_ERR_INTERNAL] = {"internal error", 4},
+        [SF_ERR_CONFLICT] = {"version conflict", 5},
+        [SF_ERR_UNAVAILABLE] = {"store unavailable", 4},
 };
 
 const char *sf_status_str(sf_status status)
