@@ -48,6 +48,9 @@ const char *sf__closest(const char *word, const char *const *candidates, size_t 
 
 /* Strip blanks and tabs at both ends of s, in place; returns the start. */
 char *sf__trim(char *s);
+/* A malloc'd copy of s without blanks and tabs at both ends (nor a final
+ * carriage return); NULL out of memory. */
+char *sf__strdup_trim(const char *s);
 
 #define SF_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

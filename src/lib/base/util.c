@@ -26,6 +26,21 @@ char *sf__trim(char *s)
 	return s;
 }
 
+char *sf__strdup_trim(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		n--;
+	char *r = malloc(n + 1);
+	if (r) {
+		memcpy(r, s, n);
+		r[n] = '\0';
+	}
+	return r;
+}
+
 void *sf__mallocarray(size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)

@@ -684,6 +684,36 @@ void sf__geo_free(sf__geo *g)
 	free(g);
 }
 
+int sf__geo_bbox(const sf__geo *g, double *minlon, double *minlat, double *maxlon, double *maxlat)
+{
+	double box[4] = {0, 0, 0, 0};
+
+	if (g == NULL || g->count == 0)
+		return 0;
+	for (size_t i = 0; i < g->count; i++) {
+		const GEOSGeometry *geom = g->features[i].geom;
+		double x0, y0, x1, y1;
+		if (!GEOSGeom_getXMin_r(g->ctx, geom, &x0) ||
+		    !GEOSGeom_getYMin_r(g->ctx, geom, &y0) ||
+		    !GEOSGeom_getXMax_r(g->ctx, geom, &x1) ||
+		    !GEOSGeom_getYMax_r(g->ctx, geom, &y1))
+			return 0;
+		if (i == 0 || x0 < box[0])
+			box[0] = x0;
+		if (i == 0 || y0 < box[1])
+			box[1] = y0;
+		if (i == 0 || x1 > box[2])
+			box[2] = x1;
+		if (i == 0 || y1 > box[3])
+			box[3] = y1;
+	}
+	*minlon = box[0];
+	*minlat = box[1];
+	*maxlon = box[2];
+	*maxlat = box[3];
+	return 1;
+}
+
 size_t sf__geo_count(const sf__geo *g)
 {
 	return g ? g->count : 0;

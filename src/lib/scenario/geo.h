@@ -42,6 +42,11 @@ double sf__geo_area_km2(const sf__geo *g, size_t i);
 long sf__geo_find(const sf__geo *g, const char *id);
 /* Where feature i starts in the GeoJSON text (1-based; 0 when unknown). */
 void sf__geo_pos(const sf__geo *g, size_t i, int *line, int *column);
+/*
+ * The box (degrees) around every feature's polygons: 1 with the box set,
+ * 0 when there is no feature or GEOS cannot tell (the box is then unset).
+ */
+int sf__geo_bbox(const sf__geo *g, double *minlon, double *minlat, double *maxlon, double *maxlat);
 
 /*
  * Locate a point: returns the feature index and sets *method (and
