@@ -11,6 +11,7 @@
 #include "analysis.h"
 #include "buf.h"
 #include "check.h"
+#include "file.h"
 #include "error.h"
 #include "plan.h"
 #include "register.h"

@@ -64,8 +64,20 @@ int sf_cli_error(const char *cmd, const sf_error *err);
 /* Write the buffer to stdout (path NULL or "-") or, atomically (temp file + rename), to path. */
 int sf_cli_write_output(const char *cmd, const char *path, const sf_buf *b);
 
-/* Read a whole file; NULL with a message on stderr on failure. Caller frees. */
-char *sf_cli_read_file(const char *cmd, const char *path, size_t *len);
+/*
+ * Write n outputs all or none (sf_outfile_commit_all): bufs[i] to paths[i]
+ * (NULL or "-": stdout, written last). On a failure no file changes and
+ * stdout gets nothing. Returns the exit status (0 on success).
+ */
+int sf_cli_write_outputs(const char *cmd, const char *const *paths, const sf_buf *bufs, size_t n);
+
+/*
+ * Read a whole file ("-": stdin) of at most max_bytes (SF_MAX_*_BYTES of
+ * file.h; `what` names the input in the message); NULL with a message on
+ * stderr on failure. Caller frees.
+ */
+char *sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const char *what,
+                       size_t *len);
 
 /* The register commands (cli_register.c)                            */
 

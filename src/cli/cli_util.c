@@ -113,117 +113,49 @@ int sf_cli_error(const char *cmd, const sf_error *err)
 	return sf_status_exit_code(err->code == SF_OK ? SF_ERR_INTERNAL : err->code);
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int sf_cli_write_output(const char *cmd, const char *path, const sf_buf *b)
 {
-	const char *data = sf_buf_str(b);
-	size_t len = b->len;
-	sf_buf tmp;
-	int fd = -1, rc = 0, saved;
-	mode_t mask;
-
-	if (!path || strcmp(path, "-") == 0) {
-		if ((len && fwrite(data, 1, len, stdout) != len) || fflush(stdout) != 0) {
-			fprintf(stderr, "stabforce %s: cannot write to standard output: %s\n", cmd,
-			        strerror(errno));
-			return sf_status_exit_code(SF_ERR_IO);
-		}
-		return 0;
-	}
-	sf_buf_init(&tmp, 0);
-	if (sf_buf_addf(&tmp, "%s.tmp.XXXXXX", path) != SF_OK) {
-		fprintf(stderr, "stabforce %s: out of memory\n", cmd);
-		return sf_status_exit_code(SF_ERR_NOMEM);
-	}
-	fd = mkstemp(tmp.data);
-	if (fd < 0) {
-		saved = errno;
-		fprintf(stderr, "stabforce %s: cannot write '%s': %s\n", cmd, path,
-		        strerror(saved));
-		sf_buf_release(&tmp);
-		return sf_status_exit_code(SF_ERR_IO);
-	}
-	/* mkstemp makes the file 0600; give it the usual mode. */
-	mask = umask(0);
-	umask(mask);
-	if (fchmod(fd, 0666 & ~mask) != 0 || write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		saved = errno;
-		close(fd);
-		goto fail;
-	}
-	if (close(fd) != 0) {
-		saved = errno;
-		goto fail;
-	}
-	if (rename(tmp.data, path) != 0) {
-		saved = errno;
-		goto fail;
-	}
-	sf_buf_release(&tmp);
-	return rc;
-fail:
-	unlink(tmp.data);
-	fprintf(stderr, "stabforce %s: cannot write '%s': %s\n", cmd, path, strerror(saved));
-	sf_buf_release(&tmp);
-	return sf_status_exit_code(SF_ERR_IO);
+	return sf_cli_write_outputs(cmd, &path, b, 1);
 }
 
-char *sf_cli_read_file(const char *cmd, const char *path, size_t *len)
+int sf_cli_write_outputs(const char *cmd, const char *const *paths, const sf_buf *bufs, size_t n)
 {
-	FILE *fp;
-	int is_stdin = strcmp(path, "-") == 0;
-	char *data = NULL, *grown;
-	size_t size = 0, used = 0, got;
+	sf_outfile **v = calloc(n ? n : 1, sizeof(*v));
+	sf_error err;
+	sf_status rc = SF_OK;
+	size_t i;
 
-	fp = is_stdin ? stdin : fopen(path, "rb");
-	if (!fp) {
-		fprintf(stderr, "stabforce %s: cannot open '%s': %s\n", cmd, path, strerror(errno));
+	sf_error_clear(&err);
+	if (!v)
+		return sf_cli_error(cmd, &err);
+	for (i = 0; i < n && rc == SF_OK; i++) {
+		rc = sf_outfile_open(paths[i] ? paths[i] : "-", &v[i], &err);
+		if (rc == SF_OK)
+			rc = sf_outfile_write(v[i], sf_buf_str(&bufs[i]), bufs[i].len, &err);
+	}
+	if (rc == SF_OK) {
+		rc = sf_outfile_commit_all(v, n, &err);
+	} else {
+		for (i = 0; i < n; i++)
+			sf_outfile_abort(v[i]);
+	}
+	free(v);
+	return rc == SF_OK ? 0 : sf_cli_error(cmd, &err);
+}
+
+char *sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const char *what,
+                       size_t *len)
+{
+	sf_error err;
+	char *data;
+	size_t n;
+
+	sf_error_clear(&err);
+	if (sf_file_read(path, max_bytes, what, &data, &n, &err) != SF_OK) {
+		sf_cli_error(cmd, &err);
 		return NULL;
 	}
-	for (;;) {
-		if (size - used < 2) {
-			size = size ? size * 2 : 65536;
-			grown = realloc(data, size);
-			if (!grown) {
-				fprintf(stderr, "stabforce %s: out of memory reading '%s'\n", cmd,
-				        path);
-				free(data);
-				data = NULL;
-				goto out;
-			}
-			data = grown;
-		}
-		got = fread(data + used, 1, size - used - 1, fp);
-		used += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		fprintf(stderr, "stabforce %s: cannot read '%s': %s\n", cmd, path,
-		        strerror(errno ? errno : EIO));
-		free(data);
-		data = NULL;
-		goto out;
-	}
-	data[used] = '\0';
 	if (len)
-		*len = used;
-out:
-	if (!is_stdin)
-		fclose(fp);
+		*len = n;
 	return data;
 }

@@ -11,6 +11,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,23 +105,23 @@ static int cmd_import(int argc, char **argv)
 	const char *path = argv[optind];
 	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!in) {
-		fprintf(stderr, "stabforce %s: cannot open '%s'\n", CMD, path);
+		fprintf(stderr, "stabforce %s: cannot open '%s': %s\n", CMD, path, strerror(errno));
 		return 4;
 	}
-	FILE *rej = NULL;
-	if (rejects && !(rej = fopen(rejects, "w"))) {
-		fprintf(stderr, "stabforce %s: cannot write '%s'\n", CMD, rejects);
+	/* The rejects file is kept only if the import is: all or nothing. */
+	sf_outfile *rej = NULL;
+	sf_error err;
+	sf_error_clear(&err);
+	if (rejects && sf_outfile_open(rejects, &rej, &err) != SF_OK) {
 		if (in != stdin)
 			fclose(in);
-		return 4;
+		return sf_cli_error(CMD, &err);
 	}
 	sf_store *st = NULL;
 	int ex = sf_cli_open_store(CMD, db, &st);
 	if (!ex) {
-		sf_error err;
 		sf_import_summary sum;
-		sf_error_clear(&err);
-		o.rejects = rej;
+		o.rejects = rej ? sf_outfile_stream(rej) : NULL;
 		o.file_name = path;
 		if (sf_aid_import(st, in, &o, &sum, &err) != SF_OK) {
 			ex = sf_cli_error(CMD, &err);
@@ -135,10 +136,15 @@ static int cmd_import(int argc, char **argv)
 				        "stabforce %s: rejected %ld; --rejects FILE keeps "
 				        "them\n",
 				        CMD, sum.rejected);
+			if (rej) {
+				sf_status wr = sf_outfile_commit(rej, &err);
+				rej = NULL;
+				if (wr != SF_OK)
+					ex = sf_cli_error(CMD, &err);
+			}
 		}
 	}
-	if (rej)
-		fclose(rej);
+	sf_outfile_abort(rej);
 	if (in != stdin)
 		fclose(in);
 	sf_store_close(st);

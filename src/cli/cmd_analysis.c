@@ -252,31 +252,37 @@ static sf_report_format report_format(int fmt)
 typedef sf_status (*writer_fn)(const void *res, sf_report_format rf, sf_buf *out, sf_error *err);
 
 /*
- * Write the result in --format to stdout or --output, then each extra
- * output (--json, --csv, --md) to its file, all from the same result.
+ * Write the result in --format to stdout or --output, and each extra
+ * output (--json, --csv, --md) to its file, all from the same result: all
+ * are rendered first, then written all or none (sf_cli_write_outputs).
  * Returns the exit status (the first failure's).
  */
 static int emit(const common *c, writer_fn write, const void *res)
 {
-	for (size_t i = 0; i < 4; i++) {
+	sf_buf bufs[4];
+	const char *paths[4];
+	size_t n = 0, i;
+	sf_error err;
+	int rc = 0;
+
+	sf_error_clear(&err);
+	for (i = 0; i < 4; i++) {
 		int fmt = i == 0 ? c->fmt : ALSO[i - 1].fmt;
 		const char *path = i == 0 ? c->output : c->also[i - 1];
 		if (i > 0 && !path)
 			continue;
-		sf_buf out;
-		sf_error err;
-		int rc;
-		sf_buf_init(&out, 0);
-		sf_error_clear(&err);
-		if (write(res, report_format(fmt), &out, &err) != SF_OK)
+		sf_buf_init(&bufs[n], 0);
+		paths[n] = path;
+		if (write(res, report_format(fmt), &bufs[n++], &err) != SF_OK) {
 			rc = sf_cli_error(c->cmd, &err);
-		else
-			rc = sf_cli_write_output(c->cmd, path, &out);
-		sf_buf_release(&out);
-		if (rc)
-			return rc;
+			break;
+		}
 	}
-	return 0;
+	if (rc == 0)
+		rc = sf_cli_write_outputs(c->cmd, paths, bufs, n);
+	for (i = 0; i < n; i++)
+		sf_buf_release(&bufs[i]);
+	return rc;
 }
 
 static sf_status write_pricing(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)

@@ -196,7 +196,7 @@ int sf_cmd_check_plan(int argc, char **argv)
 	rc = sf_cli_load_scenario_for_planning(CMD, scenario_path, db, &sc);
 	if (rc)
 		goto out;
-	text = sf_cli_read_file(CMD, plan_path, &len);
+	text = sf_cli_read_file(CMD, plan_path, SF_MAX_PLAN_BYTES, "a plan", &len);
 	if (!text) {
 		rc = 4;
 		goto out;

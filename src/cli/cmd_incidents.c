@@ -16,6 +16,7 @@
  */
 #include <getopt.h>
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -222,7 +223,8 @@ static int cmd_import(int argc, char **argv)
 	sf_scenario *sc = NULL;
 	sf_sector_map *map = NULL;
 	sf_store *st = NULL;
-	FILE *in = NULL, *rej = NULL;
+	FILE *in = NULL;
+	sf_outfile *rej = NULL;
 	sf_error err;
 	sf_import_summary sum;
 	progress prog = {0, 0};
@@ -256,17 +258,14 @@ static int cmd_import(int argc, char **argv)
 	}
 	in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!in) {
-		fprintf(stderr, "stabforce %s: cannot open '%s'\n", CMD, path);
+		fprintf(stderr, "stabforce %s: cannot open '%s': %s\n", CMD, path, strerror(errno));
 		ex = 4;
 		goto out;
 	}
-	if (rejects) {
-		rej = fopen(rejects, "w");
-		if (!rej) {
-			fprintf(stderr, "stabforce %s: cannot write '%s'\n", CMD, rejects);
-			ex = 4;
-			goto out;
-		}
+	/* The rejects file is kept only if the import is: all or nothing. */
+	if (rejects && sf_outfile_open(rejects, &rej, &err) != SF_OK) {
+		ex = sf_cli_error(CMD, &err);
+		goto out;
 	}
 	if ((ex = sf_cli_open_store(CMD, db, &st)) != 0)
 		goto out;
@@ -278,7 +277,7 @@ static int cmd_import(int argc, char **argv)
 		io.progress_ctx = &prog;
 	}
 	io.sectors = map;
-	io.rejects = rej;
+	io.rejects = rej ? sf_outfile_stream(rej) : NULL;
 	io.file_name = path;
 	sf_status rc = sf_incidents_import(st, in, &io, &sum, &err);
 	if (prog.shown)
@@ -301,9 +300,14 @@ static int cmd_import(int argc, char **argv)
 		        "stabforce %s: rejected %ld; --rejects FILE keeps the rows with the "
 		        "reason\n",
 		        CMD, sum.rejected);
+	if (rej) {
+		sf_status wr = sf_outfile_commit(rej, &err);
+		rej = NULL;
+		if (wr != SF_OK)
+			ex = sf_cli_error(CMD, &err);
+	}
 out:
-	if (rej && fclose(rej) != 0 && !ex)
-		ex = 4;
+	sf_outfile_abort(rej);
 	if (in && in != stdin)
 		fclose(in);
 	sf_store_close(st);

@@ -102,12 +102,15 @@ int sf_cmd_plan(int argc, char **argv)
 	sf_scenario *sc = NULL;
 	sf_plan *plan = NULL;
 	sf_error err;
-	sf_buf out;
+	sf_buf bufs[4]; /* the output in --format, then --json, --csv, --md */
+	const char *paths[4];
+	size_t nout = 0;
 	sf_status st;
 
 	sf_plan_options_init(&o);
 	sf_error_clear(&err);
-	sf_buf_init(&out, 0);
+	for (size_t i = 0; i < 4; i++)
+		sf_buf_init(&bufs[i], 0);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "f:o:s:t:g:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
@@ -211,25 +214,24 @@ int sf_cmd_plan(int argc, char **argv)
 		rc = sf_cli_error(CMD, &err);
 		goto out;
 	}
-	st = render(plan, fmt, &out, &err);
+	/* Every output is rendered first, then all are written or none. */
+	st = render(plan, fmt, &bufs[0], &err);
+	paths[0] = output;
+	nout = 1;
+	for (size_t i = 0; i < 3 && st == SF_OK; i++) {
+		if (!extra[i])
+			continue;
+		st = render(plan, extra_fmt[i], &bufs[nout], &err);
+		paths[nout++] = extra[i];
+	}
 	if (st != SF_OK) {
 		rc = sf_cli_error(CMD, &err);
 		goto out;
 	}
-	rc = sf_cli_write_output(CMD, output, &out);
-	for (size_t i = 0; i < 3 && rc == 0; i++) {
-		if (!extra[i])
-			continue;
-		sf_buf_reset(&out);
-		st = render(plan, extra_fmt[i], &out, &err);
-		if (st != SF_OK) {
-			rc = sf_cli_error(CMD, &err);
-			goto out;
-		}
-		rc = sf_cli_write_output(CMD, extra[i], &out);
-	}
+	rc = sf_cli_write_outputs(CMD, paths, bufs, nout);
 out:
-	sf_buf_release(&out);
+	for (size_t i = 0; i < 4; i++)
+		sf_buf_release(&bufs[i]);
 	sf_plan_free(plan);
 	sf_scenario_free(sc);
 	return rc;

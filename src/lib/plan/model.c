@@ -1173,15 +1173,17 @@ out:
 
 sf_status sf__model_write(const sf__model *md, int mps, const char *path, sf_error *err)
 {
-	FILE *f = fopen(path, "w");
-	sf_status rc;
+	sf_outfile *o;
+	FILE *f;
+	sf_status rc = sf_outfile_open(path, &o, err);
 
-	if (f == NULL)
-		return sf_error_set(err, SF_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
+	if (rc != SF_OK)
+		return rc;
+	f = sf_outfile_stream(o);
 	rc = mps ? write_mps(md, f, err) : write_lp(md, f);
-	if (ferror(f) && rc == SF_OK)
-		rc = sf_error_set(err, SF_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-	if (fclose(f) != 0 && rc == SF_OK)
-		rc = sf_error_set(err, SF_ERR_IO, "cannot write '%s': %s", path, strerror(errno));
-	return rc;
+	if (rc != SF_OK) {
+		sf_outfile_abort(o);
+		return rc;
+	}
+	return sf_outfile_commit(o, err); /* a short write is found here */
 }

@@ -102,7 +102,7 @@ int sf__model_xcol(const sf__model *md, size_t p, size_t l, size_t t, int m);
 void sf__model_col_name(const sf__model *md, int j, char *buf, size_t n);
 void sf__model_row_name(const sf__model *md, int i, char *buf, size_t n);
 
-/* Write the model as CPLEX LP or fixed-free MPS. */
+/* Write the model as CPLEX LP or fixed-free MPS, atomically (file.h). */
 sf_status sf__model_write(const sf__model *md, int mps, const char *path, sf_error *err);
 
 /* ---- model data shared with plan.c (one definition of each rule) ---- */

@@ -18,6 +18,7 @@
  */
 #include "base/internal.h"
 
+#include <errno.h>
 #include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
@@ -276,6 +277,10 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 		            sum->read, sum->inserted, sum->updated, sum->unchanged, sum->rejected);
 		rc = sf_store_batch_end(st, sum->batch, line, err);
 	}
+	/* The rejects must be on disk before the rows are: all or nothing. */
+	if (rc == SF_OK && o->rejects && (fflush(o->rejects) != 0 || ferror(o->rejects)))
+		rc = sf_error_set(err, SF_ERR_IO, "cannot write the rejects file: %s",
+		                  strerror(errno ? errno : EIO));
 	if (rc == SF_OK)
 		rc = sf_store_commit(st, err);
 	if (rc == SF_OK)

@@ -24,6 +24,7 @@
  */
 #include "base/internal.h"
 
+#include <errno.h>
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,6 +428,12 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 		sf_buf_release(&line);
 		if (rc != SF_OK)
 			goto out;
+	}
+	/* The rejects must be on disk before the rows are: all or nothing. */
+	if (opts->rejects && (fflush(opts->rejects) != 0 || ferror(opts->rejects))) {
+		rc = sf_error_set(err, SF_ERR_IO, "cannot write the rejects file: %s",
+		                  strerror(errno ? errno : EIO));
+		goto out;
 	}
 	rc = sf_store_commit(st, err);
 	if (rc == SF_OK)
