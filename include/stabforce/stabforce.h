@@ -17,5 +17,6 @@
 #include "register.h"
 #include "scenario.h"
 #include "table.h"
+#include "web.h"
 
 #endif
