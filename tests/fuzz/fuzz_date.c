@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "base/internal.h"
-#include "base/csv.h"
+#include "base/dates.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "base/internal.h"
-#include "base/csv.h"
+#include "base/dates.h"
 
 static char tmpdir[256];
 static int dbn;

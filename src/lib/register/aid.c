@@ -26,6 +26,7 @@
 #include <strings.h>
 
 #include "base/csv.h"
+#include "base/dates.h"
 #include "stabforce/register.h"
 
 void sf_aid_filter_init(sf_aid_filter *f)

@@ -33,6 +33,7 @@
 #include <jansson.h>
 
 #include "base/csv.h"
+#include "base/dates.h"
 #include "stabforce/register.h"
 
 void sf_incident_filter_init(sf_incident_filter *f)

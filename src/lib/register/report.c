@@ -24,7 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/csv.h"
+#include "base/dates.h"
 #include "stabforce/register.h"
 
 void sf_report_options_init(sf_report_options *o)
