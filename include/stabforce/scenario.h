@@ -1,5 +1,5 @@
 /*
- * scenario.h - a stabilization-force scenario in memory (format 1).
+ * scenario.h - a stabilization-force scenario in memory (formats 1 and 2).
  *
  * sf_scenario_load() reads a scenario YAML file and the sector GeoJSON it
  * names, checks everything scenario-format.md and docs/scenario-format.md
@@ -27,6 +27,7 @@
 
 #include <stddef.h>
 
+#include "buf.h"
 #include "error.h"
 
 #ifdef __cplusplus
@@ -42,6 +43,23 @@ typedef enum sf_req_kind {
 } sf_req_kind;
 
 typedef enum sf_veto_kind { SF_VETO_HARD = 0, SF_VETO_SOFT = 1 } sf_veto_kind;
+
+/*
+ * Format 2: a pledge's readiness level in the UN Peacekeeping Capability
+ * Readiness System, mapped to days of notice by the scenario's `readiness:`
+ * table (sf_scenario.readiness_days; defaults in docs/scenario-format.md).
+ */
+typedef enum sf_readiness {
+	SF_READINESS_NONE = 0, /* not given (lead_days, or no notice) */
+	SF_READINESS_RDL = 1,  /* Rapid Deployment Level */
+	SF_READINESS_LEVEL3 = 2,
+	SF_READINESS_LEVEL2 = 3,
+	SF_READINESS_LEVEL1 = 4
+} sf_readiness;
+#define SF_NREADINESS 5
+
+/* "rdl", "level3", "level2", "level1" ("" for SF_READINESS_NONE). */
+const char *sf_readiness_str(sf_readiness r);
 
 /* Where a node was in the scenario file, for messages about it later. */
 typedef struct sf_srcpos {
@@ -76,6 +94,12 @@ typedef struct sf_unit_type {
 	double deploy_cost;  /* money per arrival of one unit; default monthly_cost */
 	double *capability;  /* [ntasks]: capability units delivered per unit, >= 0 */
 	sf_srcpos pos;
+	/* Format 2 (docs/scenario-format.md gives the defaults; format 1
+	 * leaves them at their defaults and the planner ignores them). */
+	int min_stay_months; /* a unit that arrives stays at least this long, >= 1 */
+	double move_cost;    /* money per unit moved between locations, > 0 */
+	double retask_cost;  /* money per unit changing task in its location, <= move_cost */
+	double change_cost;  /* money per unit-month differing from a baseline plan */
 } sf_unit_type;
 
 typedef struct sf_ramp_step {
@@ -122,6 +146,13 @@ typedef struct sf_pledge {
 	char *source;           /* free text, may be NULL */
 	int active;             /* 1; 0 = left out (what-if, risk samples) */
 	sf_srcpos pos;
+	/* Format 2 (0 everywhere in format 1). */
+	int lead_days;          /* days of notice, >= 0 (from `readiness` when that is given) */
+	sf_readiness readiness; /* the level written, SF_READINESS_NONE otherwise */
+	int has_notice;         /* 1: the file gave lead_days or readiness */
+	int min_stay_months;    /* 0 = the unit type's; else >= 1 */
+	int tour_months; /* 0 = unlimited; else a unit leaves at most this long after arriving */
+	int tours;       /* 0 = unlimited; else tours committed for each of the count units */
 } sf_pledge;
 
 typedef struct sf_contributor {
@@ -150,6 +181,26 @@ typedef struct sf_veto {
 	int active; /* 1; 0 = lifted (what-if, price of a veto) */
 	sf_srcpos pos;
 } sf_veto;
+
+/* Format 2: most personnel arriving in the sectors per month, from `from` on. */
+typedef struct sf_reception_step {
+	int from;         /* month 1..M */
+	double personnel; /* >= 0 */
+} sf_reception_step;
+
+/*
+ * Format 2: units recorded on the ground (`deployed:`). In months since..a0-1
+ * they are the history; from a0 on they are present without notice or
+ * deployment cost, counted as arrived in `since`.
+ */
+typedef struct sf_deployment {
+	size_t pledge;   /* index */
+	size_t location; /* sector index or SF_MISSION */
+	size_t task;     /* index */
+	int units;       /* >= 1 */
+	int since;       /* month 1..a0 */
+	sf_srcpos pos;
+} sf_deployment;
 
 /* The `register:` block: where inputs from the registers come from. */
 typedef struct sf_register_spec {
@@ -202,7 +253,7 @@ typedef struct sf_register_input {
 } sf_register_input;
 
 typedef struct sf_scenario {
-	int format; /* 1 */
+	int format; /* 1 or 2 */
 	char *name;
 	char *as_of;          /* YYYY-MM-DD as written, may be NULL */
 	char *path;           /* the scenario file as given to load */
@@ -231,6 +282,14 @@ typedef struct sf_scenario {
 	size_t nstakeholders;
 	sf_veto *vetoes;
 	size_t nvetoes;
+
+	/* ---- Format 2 (docs/model.md, "Format 2"); format 1: a0 = 1, none ---- */
+	int a0; /* first decision month: the month of as_of (1 if before the plan) */
+	int readiness_days[SF_NREADINESS]; /* notice per level, [SF_READINESS_NONE] = 0 */
+	sf_reception_step *reception;      /* sorted by from; NULL/0 = no limit */
+	size_t nreception;
+	sf_deployment *deployed; /* file order */
+	size_t ndeployed;
 
 	struct sf_arena *arena; /* owns everything above */
 
@@ -267,6 +326,18 @@ sf_status sf_scenario_load_mem(const char *data, size_t len, const char *name,
 
 void sf_scenario_free(sf_scenario *sc);
 
+/*
+ * `stabforce upgrade`: the text of a valid format-1 scenario (data, len;
+ * `name` for messages and relative paths) rewritten as the format-2 file
+ * that says the same, appended to out: comments, key order and layout kept
+ * (docs/scenario-format.md, "Upgrading a format-1 file"). Warnings (what
+ * format 2 reads differently) go to diags, which may be NULL. Returns
+ * SF_ERR_SCENARIO with the errors in diags when the input is not valid,
+ * SF_ERR_USAGE when it is not format 1.
+ */
+sf_status sf_scenario_upgrade(const char *data, size_t len, const char *name, sf_buf *out,
+                              sf_diags *diags, sf_error *err);
+
 /* A deep copy, independent of sc. */
 sf_status sf_scenario_clone(const sf_scenario *sc, sf_scenario **out, sf_error *err);
 
@@ -292,6 +363,23 @@ int sf_sector_attr(const sf_sector *s, const char *name, double *value);
 int sf_scenario_parse_month(const sf_scenario *sc, const char *text, int *month);
 /* Month index 1..M to "YYYY-MM" in buf (size >= 8). */
 char *sf_scenario_month_label(const sf_scenario *sc, int month, char *buf, size_t n);
+
+/*
+ * Format 2, the months a pledge can serve in (docs/model.md): the earliest
+ * month a unit not yet deployed can be present, e_p = max(from_p, a0,
+ * month(as_of + lead_days)) (from_p without as_of), or M + 1 when that date
+ * is after the plan. Format 1: from_p.
+ */
+int sf_pledge_earliest(const sf_scenario *sc, size_t p);
+/* The pledge's minimum stay in months (its own, else its unit type's; 1 in format 1). */
+int sf_pledge_min_stay(const sf_scenario *sc, size_t p);
+/*
+ * Most personnel that may arrive in the sectors in month m (the reception
+ * step function: 0 before the first step); HUGE_VAL without `reception:`.
+ */
+double sf_scenario_reception(const sf_scenario *sc, int m);
+/* 1 when pledge p may serve in some sector (its arrivals pass through reception). */
+int sf_pledge_enters_sectors(const sf_scenario *sc, size_t p);
 
 /*
  * Append a pledge (what-if): no caveats, confidence 1, active; the id is

@@ -14,6 +14,7 @@
 #include "stabforce/stabforce.h"
 
 int sf_cmd_validate(int argc, char **argv);
+int sf_cmd_upgrade(int argc, char **argv);
 int sf_cmd_plan(int argc, char **argv);
 int sf_cmd_check_plan(int argc, char **argv);
 int sf_cmd_export(int argc, char **argv);

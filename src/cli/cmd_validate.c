@@ -27,8 +27,9 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: stabforce validate [--format text|json] SCENARIO.yaml\n"
 	           "\n"
-	           "Check a scenario file (format 1) and the sector GeoJSON it names, and\n"
-	           "list every error and warning as FILE:LINE:COL: error: KEY.PATH: MESSAGE.\n"
+	           "Check a scenario file (format 1 or 2) and the sector GeoJSON it names,\n"
+	           "say which format it is, and list every error and warning as\n"
+	           "FILE:LINE:COL: error: KEY.PATH: MESSAGE.\n"
 	           "\n"
 	           "options:\n"
 	           "  -f, --format FMT  text (default) or json\n"
@@ -61,9 +62,9 @@ static void print_text(const char *path, const sf_scenario *sc, const sf_diags *
 		        d->nwarnings - shown_warnings,
 		        plural(d->nwarnings - shown_warnings, "warning", "warnings"));
 	if (sc) {
-		printf("%s: valid: %zu %s, %zu %s, %zu %s, %zu %s, %zu %s, %zu %s", path,
-		       sc->nsectors, plural(sc->nsectors, "sector", "sectors"), sc->ntasks,
-		       plural(sc->ntasks, "task", "tasks"), sc->nunit_types,
+		printf("%s: valid: format %d, %zu %s, %zu %s, %zu %s, %zu %s, %zu %s, %zu %s", path,
+		       sc->format, sc->nsectors, plural(sc->nsectors, "sector", "sectors"),
+		       sc->ntasks, plural(sc->ntasks, "task", "tasks"), sc->nunit_types,
 		       plural(sc->nunit_types, "unit type", "unit types"), sc->ncontributors,
 		       plural(sc->ncontributors, "contributor", "contributors"), sc->npledges,
 		       plural(sc->npledges, "pledge", "pledges"), sc->nvetoes,
@@ -105,7 +106,8 @@ static int print_json(const char *path, const sf_scenario *sc, const sf_diags *d
 		        "contributors", (json_int_t)sc->ncontributors, "pledges",
 		        (json_int_t)sc->npledges, "stakeholders", (json_int_t)sc->nstakeholders,
 		        "vetoes", (json_int_t)sc->nvetoes);
-	o = json_pack("{s:s, s:b, s:I, s:I, s:o, s:o}", "file", path, "valid", sc != NULL, "errors",
+	o = json_pack("{s:s, s:b, s:o, s:I, s:I, s:o, s:o}", "file", path, "valid", sc != NULL,
+	              "format", sc ? json_integer(sc->format) : json_null(), "errors",
 	              (json_int_t)d->nerrors, "warnings", (json_int_t)d->nwarnings, "counts",
 	              counts ? counts : json_null(), "diagnostics", list ? list : json_array());
 	text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;

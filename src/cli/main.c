@@ -17,6 +17,7 @@ struct command {
 
 static const struct command commands[] = {
         {"validate", sf_cmd_validate, "check a scenario file and list every error"},
+        {"upgrade", sf_cmd_upgrade, "rewrite a format-1 scenario as format 2"},
         {"plan", sf_cmd_plan, "plan the force: assignments, shortfall, FOC, cost"},
         {"check-plan", sf_cmd_check_plan, "verify a plan against its scenario, independently"},
         {"export", sf_cmd_export, "write the model as LP or MPS for another solver"},

@@ -62,14 +62,14 @@ for ex in minimal gaza; do
 	rc=0
 	"$STABFORCE" validate "$s" >"$T/out" 2>"$T/err" || rc=$?
 	[ "$rc" -eq 0 ] || { cat "$T/err" >&2; fail "examples/$ex: exit status $rc"; }
-	grep -q "^$s: valid: [0-9]* sectors\{0,1\}, " "$T/out" ||
+	grep -q "^$s: valid: format [12], [0-9]* sectors\{0,1\}, " "$T/out" ||
 		fail "examples/$ex: no 'valid:' summary"
 	if grep -q ': error: ' "$T/err"; then
 		fail "examples/$ex: errors reported"
 	fi
 done
 "$STABFORCE" validate "$SRCDIR/examples/minimal/scenario.yaml" >"$T/out"
-grep -qx "$SRCDIR/examples/minimal/scenario.yaml: valid: 2 sectors, 3 tasks, 3 unit types, 3 contributors, 4 pledges, 2 vetoes" "$T/out" ||
+grep -qx "$SRCDIR/examples/minimal/scenario.yaml: valid: format 1, 2 sectors, 3 tasks, 3 unit types, 3 contributors, 4 pledges, 2 vetoes" "$T/out" ||
 	fail "examples/minimal: unexpected summary: $(cat "$T/out")"
 
 # 3. JSON output.

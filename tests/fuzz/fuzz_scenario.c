@@ -32,7 +32,8 @@ static void check_invariants(const sf_scenario *sc)
 	size_t i, t;
 	char label[16];
 
-	CHECK(sc->format == 1 && sc->months >= 1 && sc->troop_ceiling > 0);
+	CHECK((sc->format == 1 || sc->format == 2) && sc->months >= 1 && sc->troop_ceiling > 0);
+	CHECK(sc->a0 >= 1 && sc->a0 <= sc->months && (sc->format == 2 || sc->a0 == 1));
 	CHECK(sc->nsectors >= 1 && sc->ntasks >= 1 && sc->nunit_types >= 1);
 	for (i = 0; i < sc->nsectors; i++) {
 		const sf_sector *s = &sc->sectors[i];
@@ -64,6 +65,30 @@ static void check_invariants(const sf_scenario *sc)
 		CHECK(p->confidence >= 0 && p->confidence <= 1 && p->delay_months >= 0);
 		CHECK(p->task_ok && p->loc_ok && p->active == 1);
 		CHECK(sf_scenario_find_pledge(sc, p->id) == (long)i);
+		/* Format 2: notice, stays, tours. */
+		CHECK(p->lead_days >= 0 && p->tour_months >= 0 && p->tours >= 0);
+		CHECK(sf_pledge_min_stay(sc, i) >= 1);
+		CHECK(p->tour_months == 0 || sf_pledge_min_stay(sc, i) <= p->tour_months);
+		CHECK(sf_pledge_earliest(sc, i) >= p->from && sf_pledge_earliest(sc, i) >= sc->a0);
+		CHECK(sf_pledge_earliest(sc, i) <= sc->months + 1);
+	}
+	for (i = 0; i < sc->nunit_types; i++) {
+		const sf_unit_type *u = &sc->unit_types[i];
+		CHECK(u->min_stay_months >= 1);
+		CHECK(sc->format == 1 || (u->move_cost > 0 && u->retask_cost > 0 &&
+		                          u->retask_cost <= u->move_cost && u->change_cost > 0));
+	}
+	for (i = 0; i < sc->nreception; i++) {
+		CHECK(sc->reception[i].from >= 1 && sc->reception[i].from <= sc->months);
+		CHECK(i == 0 || sc->reception[i].from > sc->reception[i - 1].from);
+		CHECK(sc->reception[i].personnel >= 0);
+	}
+	for (i = 0; i < sc->ndeployed; i++) {
+		const sf_deployment *d = &sc->deployed[i];
+		CHECK(d->pledge < sc->npledges && d->location <= SF_MISSION(sc) &&
+		      d->task < sc->ntasks);
+		CHECK(d->units >= 1 && d->units <= sc->pledges[d->pledge].count);
+		CHECK(d->since >= sc->pledges[d->pledge].from && d->since <= sc->a0);
 	}
 	for (i = 0; i < sc->nvetoes; i++) {
 		const sf_veto *v = &sc->vetoes[i];

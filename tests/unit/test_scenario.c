@@ -290,17 +290,22 @@ static void test_clone_and_edit(void **state)
 	sf_diags_release(&d);
 }
 
-/* Replace the first occurrence of `from` in BASE by `to`. */
-static char *edit(const char *from, const char *to)
+/* Replace the first occurrence of `from` in base by `to`. */
+static char *edit_in(const char *base, const char *from, const char *to)
 {
-	const char *at = strstr(BASE, from);
+	const char *at = strstr(base, from);
 	sf_buf b;
 	assert_non_null(at);
 	sf_buf_init(&b, 0);
-	sf_buf_add(&b, BASE, (size_t)(at - BASE));
+	sf_buf_add(&b, base, (size_t)(at - base));
 	sf_buf_adds(&b, to);
 	sf_buf_adds(&b, at + strlen(from));
 	return sf_buf_detach(&b);
+}
+
+static char *edit(const char *from, const char *to)
+{
+	return edit_in(BASE, from, to);
 }
 
 typedef struct err_case {
@@ -333,7 +338,7 @@ static const err_case cases[] = {
         {"      attributes: {population: 100000}\n", "      attributes: [1]\n", 15, 19,
          "sectors.list[1].attributes", "expected the sector's attributes"},
         /* ranges */
-        {"format: 1\n", "format: 2\n", 1, 9, "format", "unsupported format 2"},
+        {"format: 1\n", "format: 3\n", 1, 9, "format", "unsupported format 3"},
         {"  months: 12\n", "  months: 0\n", 6, 11, "mandate.months", "'months' must be between 1"},
         {"  start: 2026-01\n", "  start: January\n", 5, 10, "mandate.start",
          "expected a month YYYY-MM"},
@@ -417,13 +422,13 @@ static const err_case cases[] = {
         {"name: Test\n", "name: !custom Test\n", 2, 7, "", "unsupported YAML tag '!custom'"},
 };
 
-static void test_errors(void **state)
+/* Each case's edit of base must fail with its first error as the case says. */
+static void run_error_cases(const char *base, const err_case *cases_, size_t n)
 {
 	size_t failures = 0;
-	(void)state;
-	for (size_t i = 0; i < SF_ARRAY_LEN(cases); i++) {
-		const err_case *c = &cases[i];
-		char *text = edit(c->from, c->to);
+	for (size_t i = 0; i < n; i++) {
+		const err_case *c = &cases_[i];
+		char *text = edit_in(base, c->from, c->to);
 		sf_scenario *sc = (sf_scenario *)1;
 		sf_diags d;
 		sf_diags_init(&d);
@@ -455,6 +460,12 @@ static void test_errors(void **state)
 		sf_diags_release(&d);
 	}
 	assert_int_equal(failures, 0);
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	run_error_cases(BASE, cases, SF_ARRAY_LEN(cases));
 }
 
 /* Every error is reported, not only the first. */
@@ -604,14 +615,295 @@ static void test_geometry(void **state)
 	sf_scenario_free(sc);
 }
 
+/* ------------------------------------------------------------------ */
+/* Format 2                                                             */
+
+static const char BASE2[] =
+        "format: 2\n"                           /* 1 */
+        "name: Test2\n"                         /* 2 */
+        "as_of: 2026-03-20\n"                   /* 3 */
+        "readiness: {rdl: 45, level1: 200}\n"   /* 4 */
+        "reception:\n"                          /* 5 */
+        "  - {from: 1, personnel: 300}\n"       /* 6 */
+        "  - {from: 2026-06, personnel: 600}\n" /* 7 */
+        "mandate:\n"                            /* 8 */
+        "  start: 2026-01\n"                    /* 9 */
+        "  months: 12\n"                        /* 10 */
+        "  troop_ceiling: 5000\n"               /* 11 */
+        "sectors:\n"                            /* 12 */
+        "  geojson: none.geojson\n"             /* 13 */
+        "  list:\n"                             /* 14 */
+        "    - id: north\n"                     /* 15 */
+        "    - id: south\n"                     /* 16 */
+        "tasks:\n"                              /* 17 */
+        "  - id: poc\n"                         /* 18 */
+        "    weight: 10\n"                      /* 19 */
+        "    requirement: {value: 1}\n"         /* 20 */
+        "  - id: hq\n"                          /* 21 */
+        "    scope: mission\n"                  /* 22 */
+        "    weight: 1\n"                       /* 23 */
+        "    requirement: {value: 1}\n"         /* 24 */
+        "unit_types:\n"                         /* 25 */
+        "  - id: inf\n"                         /* 26 */
+        "    personnel: 150\n"                  /* 27 */
+        "    monthly_cost: 1000\n"              /* 28 */
+        "    min_stay_months: 3\n"              /* 29 */
+        "    move_cost: 400\n"                  /* 30 */
+        "    capabilities: {poc: 1, hq: 0.5}\n" /* 31 */
+        "  - id: staff\n"                       /* 32 */
+        "    personnel: 20\n"                   /* 33 */
+        "    monthly_cost: 500\n"               /* 34 */
+        "    capabilities: {hq: 1}\n"           /* 35 */
+        "contributors:\n"                       /* 36 */
+        "  - id: AAA\n"                         /* 37 */
+        "    pledges:\n"                        /* 38 */
+        "      - unit: inf\n"                   /* 39 */
+        "        count: 4\n"                    /* 40 */
+        "        lead_days: 75\n"               /* 41 */
+        "        tour_months: 6\n"              /* 42 */
+        "        tours: 2\n"                    /* 43 */
+        "      - id: AAA-staff\n"               /* 44 */
+        "        unit: staff\n"                 /* 45 */
+        "        count: 1\n"                    /* 46 */
+        "        readiness: rdl\n"              /* 47 */
+        "        locations: [mission]\n"        /* 48 */
+        "  - id: BBB\n"                         /* 49 */
+        "    pledges:\n"                        /* 50 */
+        "      - {unit: inf, count: 2, readiness: level1, min_stay_months: 2, tour_months: 12}\n"
+        "deployed:\n"                                                                 /* 52 */
+        "  - {pledge: AAA-1, location: north, task: poc, units: 1, since: 2026-02}\n" /* 53 */
+        "  - {pledge: AAA-staff, location: mission, task: hq, units: 1}\n";           /* 54 */
+
+static void test_format2_valid(void **state)
+{
+	sf_scenario *sc = NULL, *c = NULL;
+	sf_diags d;
+	sf_error err;
+	char buf[1200];
+	(void)state;
+
+	sf_diags_init(&d);
+	sf_error_clear(&err);
+	assert_int_equal(load_text(BASE2, &sc, &d), SF_OK);
+	for (size_t k = 0; k < d.count; k++)
+		print_error("%s\n", sf_diag_format(&d.items[k], buf, sizeof(buf)));
+	assert_int_equal(d.count, 0);
+	assert_int_equal(sc->format, 2);
+	assert_int_equal(sc->a0, 3); /* the month of as_of, 2026-03 */
+	assert_int_equal(sc->readiness_days[SF_READINESS_RDL], 45);
+	assert_int_equal(sc->readiness_days[SF_READINESS_LEVEL3], 90); /* defaults */
+	assert_int_equal(sc->readiness_days[SF_READINESS_LEVEL2], 120);
+	assert_int_equal(sc->readiness_days[SF_READINESS_LEVEL1], 200);
+	assert_int_equal(sc->nreception, 2);
+	assert_int_equal(sc->reception[1].from, 6);
+	assert_true(sf_scenario_reception(sc, 5) == 300);
+	assert_true(sf_scenario_reception(sc, 6) == 600);
+	/* Unit types: given, and the defaults of docs/scenario-format.md. */
+	assert_int_equal(sc->unit_types[0].min_stay_months, 3);
+	assert_true(sc->unit_types[0].move_cost == 400);
+	assert_true(sc->unit_types[0].retask_cost == 20); /* 1000 / 50 */
+	assert_true(sc->unit_types[0].change_cost == 400);
+	assert_int_equal(sc->unit_types[1].min_stay_months, 1);
+	assert_true(sc->unit_types[1].move_cost == 50); /* 500 / 10 */
+	assert_true(sc->unit_types[1].retask_cost == 10);
+	/* Pledges: notice, tours, stays. */
+	const sf_pledge *p = &sc->pledges[0];
+	assert_int_equal(p->lead_days, 75);
+	assert_int_equal(p->readiness, SF_READINESS_NONE);
+	assert_int_equal(p->has_notice, 1);
+	assert_int_equal(p->tour_months, 6);
+	assert_int_equal(p->tours, 2);
+	assert_int_equal(sf_pledge_min_stay(sc, 0), 3);
+	/* 2026-03-20 + 75 days = 2026-06-03: month 6. */
+	assert_int_equal(sf_pledge_earliest(sc, 0), 6);
+	p = &sc->pledges[1];
+	assert_int_equal(p->readiness, SF_READINESS_RDL);
+	assert_int_equal(p->lead_days, 45);
+	assert_int_equal(sf_pledge_earliest(sc, 1), 5); /* 2026-05-04 */
+	assert_int_equal(sf_pledge_enters_sectors(sc, 1), 0);
+	assert_int_equal(sf_pledge_enters_sectors(sc, 0), 1);
+	p = &sc->pledges[2];
+	assert_int_equal(p->lead_days, 200);
+	assert_int_equal(sf_pledge_min_stay(sc, 2), 2);
+	assert_int_equal(sf_pledge_earliest(sc, 2), 10); /* 2026-10-06 */
+	assert_int_equal(p->tours, 0);
+	/* Deployed. */
+	assert_int_equal(sc->ndeployed, 2);
+	assert_int_equal(sc->deployed[0].pledge, 0);
+	assert_int_equal(sc->deployed[0].location, 0);
+	assert_int_equal(sc->deployed[0].task, 0);
+	assert_int_equal(sc->deployed[0].since, 2);
+	assert_int_equal(sc->deployed[1].location, SF_MISSION(sc));
+	assert_int_equal(sc->deployed[1].since, 1);
+	assert_int_equal(sc->deployed[1].pos.line, 54);
+	/* A clone carries all of it. */
+	assert_int_equal(sf_scenario_clone(sc, &c, &err), SF_OK);
+	assert_ptr_not_equal(c->deployed, sc->deployed);
+	assert_ptr_not_equal(c->reception, sc->reception);
+	assert_int_equal(c->deployed[0].since, 2);
+	assert_true(sf_scenario_reception(c, 7) == 600);
+	sf_scenario_free(c);
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+
+	/* Format 1 knows none of it: a0 1, no limit, from_p. */
+	sf_diags_init(&d);
+	assert_int_equal(load_text(BASE, &sc, &d), SF_OK);
+	assert_int_equal(sc->format, 1);
+	assert_int_equal(sc->a0, 1);
+	assert_true(isinf(sf_scenario_reception(sc, 1)));
+	assert_int_equal(sf_pledge_earliest(sc, 0), 2);
+	assert_int_equal(sf_pledge_min_stay(sc, 0), 1);
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+}
+
+static const err_case cases2[] = {
+        {"        lead_days: 75\n", "        lead_days: 75\n        readiness: rdl\n", 42, 20,
+         "contributors[0].pledges[0].readiness", "either 'lead_days' or 'readiness'"},
+        {"        readiness: rdl\n", "        readiness: rdll\n", 47, 20,
+         "contributors[0].pledges[1].readiness",
+         "expected rdl, level3, level2 or level1, found 'rdll' (did you mean 'rdl'?)"},
+        {"        lead_days: 75\n", "        lead_day: 75\n", 41, 9,
+         "contributors[0].pledges[0].lead_day",
+         "unknown key 'lead_day' in a pledge (did you mean 'lead_days'?)"},
+        {"        lead_days: 75\n", "        lead_days: -1\n", 41, 20,
+         "contributors[0].pledges[0].lead_days", "'lead_days' must be between 0 and 3650"},
+        {"readiness: {rdl: 45, level1: 200}\n", "readiness: {rdl: 45, levl1: 200}\n", 4, 22,
+         "readiness.levl1", "unknown key 'levl1' in the readiness table"},
+        {"        tour_months: 6\n", "        tour_months: 2\n", 42, 22,
+         "contributors[0].pledges[0].tour_months",
+         "a tour of 2 months is shorter than the minimum stay of 3 months"},
+        {"    move_cost: 400\n", "    move_cost: 400\n    retask_cost: 500\n", 31, 18,
+         "unit_types[0].retask_cost", "'retask_cost' (500) must not exceed 'move_cost' (400)"},
+        {"    move_cost: 400\n", "    move_cost: 0\n", 30, 16, "unit_types[0].move_cost",
+         "'move_cost' must be greater than 0"},
+        {"  - {from: 2026-06, personnel: 600}\n", "  - {from: 1, personnel: 600}\n", 7, 12,
+         "reception[1].from", "increasing order of 'from'"},
+        {"  - {from: 1, personnel: 300}\n", "  - {from: 1, persons: 300}\n", 6, 5, "reception[0]",
+         "missing key 'personnel'"},
+        {"as_of: 2026-03-20\n", "as_of: 2027-03-20\n", 3, 8, "as_of",
+         "as_of 2027-03-20 is after the last month of the plan (2026-12)"},
+        {"{pledge: AAA-1, location: north", "{pledge: AAA-2, location: north", 53, 14,
+         "deployed[0].pledge", "unknown pledge 'AAA-2' (did you mean 'AAA-1'?)"},
+        {"units: 1, since: 2026-02}", "units: 1, since: 2026-04}", 53, 66, "deployed[0].since",
+         "'since' (2026-04) is after the month of as_of (2026-03)"},
+        {"since: 2026-02}\n",
+         "since: 2026-02}\n  - {pledge: AAA-1, location: south, task: "
+         "poc, units: 4}\n",
+         54, 56, "deployed[1].units", "pledge 'AAA-1' has 4 units, but 5 are recorded"},
+        {"{pledge: AAA-1, location: north", "{pledge: AAA-1, location: mission", 53, 31,
+         "deployed[0].location", "task 'poc' is done in sectors, not at 'mission'"},
+        {"{pledge: AAA-staff, location: mission, task: hq",
+         "{pledge: AAA-staff, location: north, task: poc", 54, 48, "deployed[1].task",
+         "unit type 'staff' of pledge 'AAA-staff' has no capability for task 'poc'"},
+        {"{pledge: AAA-staff, location: mission, task: hq, units: 1}",
+         "{pledge: AAA-staff, location: mission, task: hq}", 54, 5, "deployed[1]",
+         "missing key 'units'"},
+};
+
+static void test_format2_errors(void **state)
+{
+	(void)state;
+	run_error_cases(BASE2, cases2, SF_ARRAY_LEN(cases2));
+}
+
+/* Format-2 keys in a format-1 file say which format they need. */
+static const err_case cases_f2_in_f1[] = {
+        {"        confidence: 0.5\n", "        lead_days: 30\n", 43, 9,
+         "contributors[0].pledges[0].lead_days",
+         "'lead_days' is a format-2 key: write 'format: 2' at the top of the file"},
+        {"    deploy_cost: 0\n", "    move_cost: 0\n", 33, 5, "unit_types[1].move_cost",
+         "'move_cost' is a format-2 key"},
+        {"name: Test\n", "name: Test\nreception: []\n", 3, 1, "reception",
+         "'reception' is a format-2 key"},
+};
+
+static void test_format2_keys_in_format1(void **state)
+{
+	(void)state;
+	run_error_cases(BASE, cases_f2_in_f1, SF_ARRAY_LEN(cases_f2_in_f1));
+}
+
+static void test_format2_warnings(void **state)
+{
+	sf_scenario *sc = NULL;
+	sf_diags d;
+	(void)state;
+
+	/* No notice on two pledges: one warning naming the first. */
+	char *text = edit_in(BASE2, "        lead_days: 75\n", "");
+	char *t2 = edit_in(text, "readiness: level1, ", "");
+	sf_diags_init(&d);
+	assert_int_equal(load_text(t2, &sc, &d), SF_OK);
+	assert_int_equal(d.nwarnings, 1);
+	assert_int_equal(d.items[0].line, 39);
+	assert_non_null(strstr(d.items[0].message, "2 pledges give no notice"));
+	assert_non_null(strstr(d.items[0].message, "the first 'AAA-1'"));
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+	free(text);
+	free(t2);
+
+	/* Reception from a later month; a pledge that can never arrive. */
+	text = edit_in(BASE2, "  - {from: 1, personnel: 300}\n", "  - {from: 4, personnel: 300}\n");
+	t2 = edit_in(text, "readiness: level1,", "lead_days: 400,");
+	sf_diags_init(&d);
+	assert_int_equal(load_text(t2, &sc, &d), SF_OK);
+	assert_int_equal(d.nwarnings, 2);
+	assert_int_equal(d.items[0].line, 6);
+	assert_non_null(strstr(d.items[0].message, "until 2026-04"));
+	assert_int_equal(d.items[1].line, 51);
+	assert_non_null(strstr(d.items[1].message, "pledge 'BBB-1' can never serve"));
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+	free(text);
+	free(t2);
+
+	/* A deployment outside the pledge's caveats is recorded, with a warning. */
+	text = edit_in(BASE2, "        readiness: rdl\n        locations: [mission]\n",
+	               "        readiness: rdl\n");
+	t2 = edit_in(text, "        tours: 2\n",
+	             "        tours: 2\n        tasks: {deny: [poc]}\n");
+	sf_diags_init(&d);
+	assert_int_equal(load_text(t2, &sc, &d), SF_OK);
+	assert_int_equal(d.nwarnings, 1);
+	assert_non_null(strstr(d.items[0].message, "which its caveats exclude"));
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+	free(text);
+	free(t2);
+
+	/* as_of before the plan: every month is decided. */
+	text = edit_in(BASE2, "as_of: 2026-03-20\n", "as_of: 2025-11-02\n");
+	t2 = edit_in(text, "since: 2026-02", "since: 1");
+	sf_diags_init(&d);
+	assert_int_equal(load_text(t2, &sc, &d), SF_OK);
+	assert_int_equal(sc->a0, 1);
+	/* 2025-11-02 + 75 days = 2026-01-16: month 1. */
+	assert_int_equal(sf_pledge_earliest(sc, 0), 1);
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+	free(text);
+	free(t2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_valid),          cmocka_unit_test(test_lookups_months),
-	        cmocka_unit_test(test_clone_and_edit), cmocka_unit_test(test_errors),
-	        cmocka_unit_test(test_all_errors),     cmocka_unit_test(test_warnings),
-	        cmocka_unit_test(test_empty_and_odd),  cmocka_unit_test(test_yaml_features),
+	        cmocka_unit_test(test_valid),
+	        cmocka_unit_test(test_lookups_months),
+	        cmocka_unit_test(test_clone_and_edit),
+	        cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_all_errors),
+	        cmocka_unit_test(test_warnings),
+	        cmocka_unit_test(test_empty_and_odd),
+	        cmocka_unit_test(test_yaml_features),
 	        cmocka_unit_test(test_geometry),
+	        cmocka_unit_test(test_format2_valid),
+	        cmocka_unit_test(test_format2_errors),
+	        cmocka_unit_test(test_format2_keys_in_format1),
+	        cmocka_unit_test(test_format2_warnings),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -124,6 +124,8 @@ sf_status sf_scenario_clone(const sf_scenario *src, sf_scenario **out, sf_error 
 	for (i = 0; i < sc->nlocation_overrides; i++)
 		DUP_STR(a, sc->location_overrides[i].location);
 	DUP_ARRAY(a, sc->register_inputs, src->register_inputs, src->nregister_inputs);
+	DUP_ARRAY(a, sc->reception, src->reception, src->nreception);
+	DUP_ARRAY(a, sc->deployed, src->deployed, src->ndeployed);
 	*out = sc;
 	return SF_OK;
 nomem:

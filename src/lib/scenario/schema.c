@@ -48,6 +48,15 @@
 
 enum { SF_MAX_MONTHS = 1200, SF_ID_MAX = 64 };
 #define SF_MAX_INT 1000000000L
+/* Format 2 defaults (docs/scenario-format.md, "Format 2"), all assumptions. */
+#define SF_MOVE_COST_SHARE 0.1    /* a move: a tenth of a month of the unit */
+#define SF_RETASK_COST_SHARE 0.02 /* a change of task: a fiftieth */
+#define SF_MIN_MOVE_COST 1.0      /* never 0, so that a tie never moves a unit */
+#define SF_MAX_LEAD_DAYS 3650     /* ten years of notice at most */
+/* PCRS readiness levels to days of notice: RDL is the UN's "within 60 days
+ * of a request"; the other three are assumptions (docs/scenario-format.md). */
+static const int readiness_default_days[SF_NREADINESS] = {0, 60, 90, 120, 180};
+static const char *const readiness_names[SF_NREADINESS] = {"", "rdl", "level3", "level2", "level1"};
 
 typedef struct idref {
 	const char *id;
@@ -75,6 +84,7 @@ typedef struct walk {
 	int nerrors;
 	int nomem;
 	int months_ok; /* mandate.start and mandate.months are known */
+	int as_of_bad; /* format 2: as_of is after the plan (reported) */
 
 	idtab sectors, tasks, units, contributors, pledges, stakeholders;
 	const sf__ynode **sector_attr_nodes; /* [nsectors]: attributes or the sector */
@@ -573,9 +583,13 @@ static int check_map(walk *w, const sf__ynode *n, const char *path, const char *
  * The fields of a fixed-shape mapping: vals[j] gets the value of keys[j]
  * (NULL when absent). Unknown keys are reported with a hint. Returns -1
  * when n is not a mapping.
+ *
+ * keys[nf1..nkeys) are format-2 keys: in a format-1 file each is an error
+ * that says so (and is left NULL), and the hints and key lists of format 1
+ * name only keys[0..nf1), as they always did.
  */
-static int get_fields(walk *w, const sf__ynode *n, const char *path, const char *what,
-                      const char *const *keys, size_t nkeys, const sf__ynode **vals)
+static int get_fields_f2(walk *w, const sf__ynode *n, const char *path, const char *what,
+                         const char *const *keys, size_t nkeys, size_t nf1, const sf__ynode **vals)
 {
 	char kp[SF_ERROR_PATH_MAX], h[128];
 	size_t i, j;
@@ -584,6 +598,8 @@ static int get_fields(walk *w, const sf__ynode *n, const char *path, const char 
 		vals[j] = NULL;
 	if (check_map(w, n, path, what) != 0)
 		return -1;
+	if (w->sc->format >= 2)
+		nf1 = nkeys;
 	for (i = 0; i < SF__YMAP_LEN(n); i++) {
 		const sf__ynode *k = SF__YMAP_KEY(n, i);
 		if (k->kind != SF__YSCALAR || is_null(k))
@@ -592,15 +608,23 @@ static int get_fields(walk *w, const sf__ynode *n, const char *path, const char 
 			if (strcmp(k->value, keys[j]) == 0)
 				break;
 		}
-		if (j < nkeys) {
+		if (j < nf1) {
 			if (!vals[j])
 				vals[j] = SF__YMAP_VAL(n, i);
 			continue;
 		}
-		hint(h, sizeof(h), k->value, keys, nkeys);
+		if (j < nkeys) {
+			err_at(w, k, pkey(kp, sizeof(kp), path, k->value),
+			       "'%s' is a format-2 key: write 'format: 2' at the top of the file "
+			       "(stabforce upgrade does it)",
+			       k->value);
+			continue;
+		}
+		/* Hints and lists: the keys of this file's format. */
+		hint(h, sizeof(h), k->value, keys, nf1);
 		if (h[0] && w->nhinted < SF_ARRAY_LEN(w->hinted)) {
 			w->hinted[w->nhinted].map = n;
-			w->hinted[w->nhinted].key = sf__closest(k->value, keys, nkeys);
+			w->hinted[w->nhinted].key = sf__closest(k->value, keys, nf1);
 			w->nhinted++;
 		}
 		if (h[0]) {
@@ -609,7 +633,7 @@ static int get_fields(walk *w, const sf__ynode *n, const char *path, const char 
 		} else {
 			sf_buf list;
 			sf_buf_init(&list, 1024);
-			for (j = 0; j < nkeys; j++)
+			for (j = 0; j < nf1; j++)
 				sf_buf_addf(&list, "%s%s", j ? ", " : "", keys[j]);
 			err_at(w, k, pkey(kp, sizeof(kp), path, k->value),
 			       "unknown key '%s' in %s (expected one of: %s)", k->value, what,
@@ -618,6 +642,12 @@ static int get_fields(walk *w, const sf__ynode *n, const char *path, const char 
 		}
 	}
 	return 0;
+}
+
+static int get_fields(walk *w, const sf__ynode *n, const char *path, const char *what,
+                      const char *const *keys, size_t nkeys, const sf__ynode **vals)
+{
+	return get_fields_f2(w, n, path, what, keys, nkeys, nkeys, vals);
 }
 
 static void missing(walk *w, const sf__ynode *map, const char *path, const char *key,
@@ -1363,12 +1393,60 @@ static void walk_tasks(walk *w, const sf__ynode *n)
 /* ------------------------------------------------------------------ */
 /* Unit types                                                           */
 
+/*
+ * A unit type's format-2 keys, v = {min_stay_months, move_cost,
+ * retask_cost, change_cost} (NULL when absent), read once monthly_cost is
+ * known. Defaults (docs/scenario-format.md):
+ * a move costs a tenth of a month of the unit, a change of task a fiftieth,
+ * each at least 1, a retask never more than a move, and a change from a
+ * baseline what a move costs.
+ */
+static void walk_unit_f2_costs(walk *w, sf_unit_type *u, const sf__ynode *const *v,
+                               const char *path)
+{
+	char p[SF_ERROR_PATH_MAX];
+	int move_ok = 1;
+	long x;
+
+	if (v[0] && get_int(w, v[0], pkey(p, sizeof(p), path, "min_stay_months"), "min_stay_months",
+	                    1, SF_MAX_MONTHS, &x) == 0)
+		u->min_stay_months = (int)x;
+	u->move_cost = fmax(SF_MOVE_COST_SHARE * u->monthly_cost, SF_MIN_MOVE_COST);
+	u->retask_cost = fmax(SF_RETASK_COST_SHARE * u->monthly_cost, SF_MIN_MOVE_COST);
+	if (v[1] && get_number_range(w, v[1], pkey(p, sizeof(p), path, "move_cost"), "move_cost", 0,
+	                             1, HUGE_VAL, &u->move_cost) != 0)
+		move_ok = 0;
+	if (v[2]) {
+		if (get_number_range(w, v[2], pkey(p, sizeof(p), path, "retask_cost"),
+		                     "retask_cost", 0, 1, HUGE_VAL, &u->retask_cost) == 0 &&
+		    move_ok && u->retask_cost > u->move_cost)
+			err_at(w, v[2], p,
+			       "'retask_cost' (%g) must not exceed 'move_cost' (%g): a unit that "
+			       "moves may change task on the way",
+			       u->retask_cost, u->move_cost);
+	} else if (u->retask_cost > u->move_cost) {
+		u->retask_cost = u->move_cost;
+	}
+	u->change_cost = u->move_cost;
+	if (v[3])
+		get_number_range(w, v[3], pkey(p, sizeof(p), path, "change_cost"), "change_cost", 0,
+		                 1, HUGE_VAL, &u->change_cost);
+}
+
 static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
                       const sf__ynode **idnode)
 {
-	static const char *const keys[] = {"id",           "name",        "personnel",
-	                                   "monthly_cost", "deploy_cost", "capabilities"};
-	const sf__ynode *v[6];
+	static const char *const keys[] = {"id",
+	                                   "name",
+	                                   "personnel",
+	                                   "monthly_cost",
+	                                   "deploy_cost",
+	                                   "capabilities", /* format 2: */
+	                                   "min_stay_months",
+	                                   "move_cost",
+	                                   "retask_cost",
+	                                   "change_cost"};
+	const sf__ynode *v[10];
 	char p[SF_ERROR_PATH_MAX];
 	sf_unit_type *u = &w->sc->unit_types[i];
 	long personnel;
@@ -1377,12 +1455,13 @@ static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
 	u->pos.line = n->line;
 	u->pos.column = n->column;
 	u->personnel = 1;
+	u->min_stay_months = 1;
 	u->capability = sf__arena_calloc(w->a, w->sc->ntasks ? w->sc->ntasks : 1, sizeof(double));
 	if (!u->capability) {
 		w->nomem = 1;
 		return;
 	}
-	if (get_fields(w, n, path, "a unit type", keys, 6, v) != 0)
+	if (get_fields_f2(w, n, path, "a unit type", keys, 10, 6, v) != 0)
 		return;
 	if (!v[0]) {
 		missing(w, n, path, "id", "the unit type id");
@@ -1409,6 +1488,7 @@ static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
 	if (v[4])
 		get_number_range(w, v[4], pkey(p, sizeof(p), path, "deploy_cost"), "deploy_cost", 0,
 		                 0, HUGE_VAL, &u->deploy_cost);
+	walk_unit_f2_costs(w, u, v + 6, path);
 	if (!v[5]) {
 		missing(w, n, path, "capabilities",
 		        "capability units per unit for each task, {task: number}");
@@ -1510,13 +1590,72 @@ static void walk_caveat(walk *w, const sf__ynode *n, const char *path, const idt
 	}
 }
 
+/*
+ * A pledge's format-2 keys, v = {lead_days, readiness, tour_months, tours,
+ * min_stay_months}. The readiness table (top level) is read before the
+ * contributors, so a level resolves to its days here.
+ */
+static void walk_pledge_f2(walk *w, sf_pledge *pl, const sf__ynode *const *v, const char *path)
+{
+	char p[SF_ERROR_PATH_MAX], d[64];
+	long x;
+	int stay;
+
+	if (v[0] && v[1]) {
+		err_at(w, v[1], pkey(p, sizeof(p), path, "readiness"),
+		       "give either 'lead_days' or 'readiness', not both");
+	} else if (v[0]) {
+		if (get_int(w, v[0], pkey(p, sizeof(p), path, "lead_days"), "lead_days", 0,
+		            SF_MAX_LEAD_DAYS, &x) == 0)
+			pl->lead_days = (int)x;
+		pl->has_notice = 1;
+	} else if (v[1]) {
+		int r;
+		pkey(p, sizeof(p), path, "readiness");
+		for (r = 1; r < SF_NREADINESS; r++)
+			if (v[1]->kind == SF__YSCALAR &&
+			    strcmp(v[1]->value, readiness_names[r]) == 0)
+				break;
+		if (r == SF_NREADINESS) {
+			char h[128] = "";
+			if (v[1]->kind == SF__YSCALAR && !is_null(v[1]))
+				hint(h, sizeof(h), v[1]->value, readiness_names + 1,
+				     SF_NREADINESS - 1);
+			err_at(w, v[1], p, "expected rdl, level3, level2 or level1, found %s%s",
+			       describe(v[1], d, sizeof(d)), h);
+		} else {
+			pl->readiness = (sf_readiness)r;
+			pl->lead_days = w->sc->readiness_days[r];
+		}
+		pl->has_notice = 1;
+	}
+	if (v[2] && get_int(w, v[2], pkey(p, sizeof(p), path, "tour_months"), "tour_months", 1,
+	                    SF_MAX_MONTHS, &x) == 0)
+		pl->tour_months = (int)x;
+	if (v[3] &&
+	    get_int(w, v[3], pkey(p, sizeof(p), path, "tours"), "tours", 1, SF_MAX_INT, &x) == 0)
+		pl->tours = (int)x;
+	if (v[4] && get_int(w, v[4], pkey(p, sizeof(p), path, "min_stay_months"), "min_stay_months",
+	                    1, SF_MAX_MONTHS, &x) == 0)
+		pl->min_stay_months = (int)x;
+	stay = pl->min_stay_months;
+	if (stay == 0 && pl->unit < w->sc->nunit_types)
+		stay = w->sc->unit_types[pl->unit].min_stay_months;
+	if (pl->tour_months > 0 && stay > pl->tour_months)
+		err_at(w, v[2], pkey(p, sizeof(p), path, "tour_months"),
+		       "a tour of %d months is shorter than the minimum stay of %d months%s",
+		       pl->tour_months, stay, v[4] ? "" : " (the unit type's min_stay_months)");
+}
+
 static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode *n,
                         const char *path, const sf__ynode **idnode)
 {
-	static const char *const keys[] = {"id",        "unit",       "count",        "from",
-	                                   "to",        "confidence", "delay_months", "tasks",
-	                                   "locations", "source"};
-	const sf__ynode *v[10];
+	static const char *const keys[] = {"id", "unit", "count", "from", "to", "confidence",
+	                                   "delay_months", "tasks", "locations", "source",
+	                                   /* format 2: */
+	                                   "lead_days", "readiness", "tour_months", "tours",
+	                                   "min_stay_months"};
+	const sf__ynode *v[15];
 	char p[SF_ERROR_PATH_MAX], gen[SF_ID_MAX + 32];
 	sf_scenario *sc = w->sc;
 	sf_pledge *pl = &sc->pledges[pi];
@@ -1540,7 +1679,7 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 	memset(pl->task_ok, 1, nt);
 	memset(pl->loc_ok, 1, nl);
 	*idnode = n;
-	if (get_fields(w, n, path, "a pledge", keys, 10, v) != 0)
+	if (get_fields_f2(w, n, path, "a pledge", keys, 15, 10, v) != 0)
 		return;
 	if (v[0]) {
 		*idnode = v[0];
@@ -1588,6 +1727,7 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 	}
 	if (v[9])
 		get_string(w, v[9], pkey(p, sizeof(p), path, "source"), &pl->source);
+	walk_pledge_f2(w, pl, v + 10, path);
 }
 
 static void walk_contributors(walk *w, const sf__ynode *n)
@@ -1941,6 +2081,258 @@ static void check_cross(walk *w)
 }
 
 /* ------------------------------------------------------------------ */
+/* Format 2: the present, notice, reception, what is deployed           */
+
+/*
+ * a0, the first decision month: the month of as_of when it falls inside
+ * the plan, 1 when before it; after the last month it is an error (there
+ * is nothing left to plan). Without as_of, 1.
+ */
+static void set_decision_month(walk *w, const sf__ynode *as_of_node)
+{
+	sf_scenario *sc = w->sc;
+	char last[16];
+	int y, m;
+	long k;
+
+	sc->a0 = 1;
+	if (!sc->as_of || !w->months_ok || sscanf(sc->as_of, "%4d-%2d", &y, &m) != 2)
+		return;
+	k = (long)(y - sc->start_year) * 12 + (m - sc->start_month) + 1;
+	if (k > sc->months) {
+		w->as_of_bad = 1;
+		err_at(w, as_of_node, "as_of",
+		       "as_of %s is after the last month of the plan (%s): nothing is left to "
+		       "plan (format 2 plans from the month of as_of on)",
+		       sc->as_of, sf_scenario_month_label(sc, sc->months, last, sizeof(last)));
+		return;
+	}
+	sc->a0 = k < 1 ? 1 : (int)k;
+}
+
+/* readiness: {rdl: days, level3: days, level2: days, level1: days}. */
+static void walk_readiness(walk *w, const sf__ynode *n)
+{
+	const sf__ynode *v[SF_NREADINESS - 1];
+	char p[SF_ERROR_PATH_MAX];
+	long x;
+
+	if (get_fields(w, n, "readiness", "the readiness table {level: days}", readiness_names + 1,
+	               SF_NREADINESS - 1, v) != 0)
+		return;
+	for (int r = 1; r < SF_NREADINESS; r++)
+		if (v[r - 1] &&
+		    get_int(w, v[r - 1], pkey(p, sizeof(p), "readiness", readiness_names[r]),
+		            readiness_names[r], 0, SF_MAX_LEAD_DAYS, &x) == 0)
+			w->sc->readiness_days[r] = (int)x;
+}
+
+/* reception: [{from: month, personnel: number}, ...], increasing months. */
+static void walk_reception(walk *w, const sf__ynode *n)
+{
+	static const char *const keys[] = {"from", "personnel"};
+	sf_scenario *sc = w->sc;
+	char p[SF_ERROR_PATH_MAX], sp[SF_ERROR_PATH_MAX], a[16], b[16];
+	int prev = 0;
+
+	if (check_seq(w, n, "reception", "steps {from: month, personnel: number}") != 0)
+		return;
+	if (n->nkids == 0) {
+		err_at(w, n, "reception",
+		       "expected at least one step {from: month, personnel: number} (leave "
+		       "'reception' out for no limit)");
+		return;
+	}
+	sc->reception = sf__arena_calloc(w->a, n->nkids, sizeof(*sc->reception));
+	if (!sc->reception) {
+		w->nomem = 1;
+		return;
+	}
+	sc->nreception = n->nkids;
+	for (size_t i = 0; i < n->nkids; i++) {
+		const sf__ynode *v[2];
+		sf_reception_step *st = &sc->reception[i];
+		pidx(sp, sizeof(sp), "reception", i);
+		st->from = 1;
+		st->personnel = HUGE_VAL;
+		if (get_fields(w, n->kids[i], sp, "a reception step", keys, 2, v) != 0)
+			continue;
+		if (!v[0])
+			missing(w, n->kids[i], sp, "from", "the first month of this capacity");
+		else if (get_month(w, v[0], pkey(p, sizeof(p), sp, "from"), &st->from) == 0) {
+			if (st->from <= prev && w->months_ok)
+				err_at(w, v[0], p,
+				       "reception steps must be in increasing order of 'from': "
+				       "month "
+				       "%d does not come after month %d",
+				       st->from, prev);
+			prev = st->from;
+		}
+		if (!v[1])
+			missing(w, n->kids[i], sp, "personnel",
+			        "the most personnel arriving in the sectors per month, >= 0");
+		else
+			get_number_range(w, v[1], pkey(p, sizeof(p), sp, "personnel"), "personnel",
+			                 0, 0, HUGE_VAL, &st->personnel);
+		if (i == 0 && v[0] && w->months_ok && !w->as_of_bad && st->from > sc->a0)
+			warn_at(w, v[0], pkey(p, sizeof(p), sp, "from"),
+			        "no personnel may arrive in the sectors from %s (%s) until %s, "
+			        "when "
+			        "the first reception step starts",
+			        sf_scenario_month_label(sc, sc->a0, a, sizeof(a)),
+			        sc->as_of && sc->a0 > 1 ? "the month of as_of" : "the first month",
+			        sf_scenario_month_label(sc, st->from, b, sizeof(b)));
+	}
+}
+
+/* The checks of one resolved `deployed:` entry against its pledge. */
+static void check_deployment(walk *w, const sf_deployment *dp, const sf__ynode *const *v,
+                             const sf__ynode *n, const char *path)
+{
+	sf_scenario *sc = w->sc;
+	const sf_pledge *pl = &sc->pledges[dp->pledge];
+	const sf_task *tk = &sc->tasks[dp->task];
+	const sf_unit_type *u = &sc->unit_types[pl->unit];
+	const char *loc = sf_scenario_location_id(sc, dp->location);
+	char p[SF_ERROR_PATH_MAX], a[16], b[16];
+	int in_sector = dp->location < sc->nsectors;
+
+	if (dp->since > sc->a0)
+		err_at(w, v[4] ? v[4] : n, v[4] ? pkey(p, sizeof(p), path, "since") : path,
+		       "'since' (%s) is after the month of as_of (%s): only what is on the ground "
+		       "by as_of is recorded%s",
+		       sf_scenario_month_label(sc, dp->since, a, sizeof(a)),
+		       sf_scenario_month_label(sc, sc->a0, b, sizeof(b)),
+		       sc->as_of ? "" : " (give the scenario an as_of)");
+	else if (dp->since < pl->from)
+		err_at(w, v[4] ? v[4] : n, v[4] ? pkey(p, sizeof(p), path, "since") : path,
+		       "pledge '%s' is available from %s: a unit of it cannot be deployed since %s "
+		       "(correct the pledge's 'from' or 'since')",
+		       pl->id, sf_scenario_month_label(sc, pl->from, a, sizeof(a)),
+		       sf_scenario_month_label(sc, dp->since, b, sizeof(b)));
+	if (tk->scope == SF_SCOPE_SECTOR && !in_sector)
+		err_at(w, v[1], pkey(p, sizeof(p), path, "location"),
+		       "task '%s' is done in sectors, not at 'mission'", tk->id);
+	else if (tk->scope == SF_SCOPE_MISSION && in_sector)
+		err_at(w, v[1], pkey(p, sizeof(p), path, "location"),
+		       "task '%s' is mission-wide: its location is 'mission', not sector '%s'",
+		       tk->id, loc);
+	else if (!(u->capability[dp->task] > 0))
+		err_at(w, v[2], pkey(p, sizeof(p), path, "task"),
+		       "unit type '%s' of pledge '%s' has no capability for task '%s'", u->id,
+		       pl->id, tk->id);
+	else if (!pl->task_ok[dp->task] || !pl->loc_ok[dp->location])
+		warn_at(w, n, path,
+		        "pledge '%s' is recorded on task '%s' at '%s', which its caveats exclude: "
+		        "from as_of on the plan cannot keep it there",
+		        pl->id, tk->id, loc);
+	else if (in_sector && sc->sectors[dp->location].opens > sc->a0)
+		warn_at(w, n, path,
+		        "sector '%s' opens in %s: from as_of on the plan cannot keep pledge '%s' "
+		        "there before",
+		        loc,
+		        sf_scenario_month_label(sc, sc->sectors[dp->location].opens, a, sizeof(a)),
+		        pl->id);
+}
+
+/* deployed: [{pledge, location, task, units, since}, ...]. */
+static void walk_deployed(walk *w, const sf__ynode *n)
+{
+	static const char *const keys[] = {"pledge", "location", "task", "units", "since"};
+	sf_scenario *sc = w->sc;
+	char p[SF_ERROR_PATH_MAX], sp[SF_ERROR_PATH_MAX];
+	long *total = NULL;
+
+	if (check_seq(w, n, "deployed", "deployments {pledge, location, task, units, since}") != 0)
+		return;
+	sc->deployed = sf__arena_calloc(w->a, n->nkids ? n->nkids : 1, sizeof(*sc->deployed));
+	total = sf__arena_calloc(w->a, sc->npledges ? sc->npledges : 1, sizeof(*total));
+	if (!sc->deployed || !total) {
+		w->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < n->nkids; i++) {
+		const sf__ynode *v[5], *e = n->kids[i];
+		sf_deployment dp = {0, 0, 0, 1, 1, {e->line, e->column}};
+		long k, pl = -1, loc = -1, t = -1;
+		pidx(sp, sizeof(sp), "deployed", i);
+		if (get_fields(w, e, sp, "a deployment", keys, 5, v) != 0)
+			continue;
+		if (!v[0])
+			missing(w, e, sp, "pledge", "the pledge the units belong to");
+		else
+			pl = resolve(w, &w->pledges, v[0], pkey(p, sizeof(p), sp, "pledge"), 0);
+		if (!v[1])
+			missing(w, e, sp, "location", "a sector id or 'mission'");
+		else
+			loc = resolve(w, &w->sectors, v[1], pkey(p, sizeof(p), sp, "location"), 1);
+		if (!v[2])
+			missing(w, e, sp, "task", "the task the units are on");
+		else
+			t = resolve(w, &w->tasks, v[2], pkey(p, sizeof(p), sp, "task"), 0);
+		if (!v[3])
+			missing(w, e, sp, "units", "how many units, an integer >= 1");
+		else if (get_int(w, v[3], pkey(p, sizeof(p), sp, "units"), "units", 1, SF_MAX_INT,
+		                 &k) == 0)
+			dp.units = (int)k;
+		if (v[4] && get_month(w, v[4], pkey(p, sizeof(p), sp, "since"), &dp.since) != 0)
+			dp.since = 1;
+		if (pl < 0 || loc < 0 || t < 0 || (size_t)pl >= sc->npledges ||
+		    !sc->pledges[pl].id || sc->pledges[pl].unit >= sc->nunit_types)
+			continue;
+		dp.pledge = (size_t)pl;
+		dp.location = (size_t)loc;
+		dp.task = (size_t)t;
+		check_deployment(w, &dp, v, e, sp);
+		total[pl] += dp.units;
+		if (total[pl] > sc->pledges[pl].count)
+			err_at(w, v[3], pkey(p, sizeof(p), sp, "units"),
+			       "pledge '%s' has %d %s, but %ld are recorded as deployed up to here",
+			       sc->pledges[pl].id, sc->pledges[pl].count,
+			       sc->pledges[pl].count == 1 ? "unit" : "units", total[pl]);
+		sc->deployed[sc->ndeployed++] = dp;
+	}
+}
+
+/* Warnings across the format-2 keys, once everything is resolved. */
+static void check_cross_f2(walk *w)
+{
+	sf_scenario *sc = w->sc;
+	char a[16];
+	size_t silent = 0, first = 0, noticed = 0;
+
+	if (w->nerrors)
+		return;
+	for (size_t i = 0; i < sc->npledges; i++) {
+		const sf_pledge *pl = &sc->pledges[i];
+		int e = sf_pledge_earliest(sc, i), present = 0;
+		if (!pl->has_notice && silent++ == 0)
+			first = i;
+		noticed += pl->has_notice;
+		for (size_t d = 0; d < sc->ndeployed; d++)
+			present |= sc->deployed[d].pledge == i;
+		if (e > pl->to && !present && sc->as_of)
+			warn_pos(w, pl->pos, w->pledge_paths ? w->pledge_paths[i] : "",
+			         "pledge '%s' can never serve: with %d days of notice from as_of "
+			         "(%s) it cannot arrive by its last month (%s)",
+			         pl->id, pl->lead_days, sc->as_of,
+			         sf_scenario_month_label(sc, pl->to, a, sizeof(a)));
+	}
+	if (sc->as_of && silent > 0)
+		warn_pos(w, sc->pledges[first].pos, w->pledge_paths ? w->pledge_paths[first] : "",
+		         "%zu %s no notice (lead_days or readiness), the first '%s': %s may arrive "
+		         "in the month of as_of (%s)",
+		         silent, silent == 1 ? "pledge gives" : "pledges give",
+		         sc->pledges[first].id, silent == 1 ? "it" : "they",
+		         sf_scenario_month_label(sc, sc->a0, a, sizeof(a)));
+	if (!sc->as_of && noticed > 0)
+		warn_pos(w, (sf_srcpos){1, 1}, "as_of",
+		         "no 'as_of': notice (lead_days, readiness) counts from nothing and no "
+		         "month "
+		         "is history; give the date the facts are current to");
+}
+
+/* ------------------------------------------------------------------ */
 /* The sector map                                                       */
 
 static char *resolve_relative(walk *w, const char *base, const char *rel)
@@ -2054,10 +2446,12 @@ static const char *base_name(const char *path)
 sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char *file,
                              const sf_load_options *opts, sf_diags *diags)
 {
-	static const char *const keys[] = {"format",       "name",       "as_of", "mandate",
-	                                   "sectors",      "unit_types", "tasks", "contributors",
-	                                   "stakeholders", "register"};
-	const sf__ynode *v[10];
+	static const char *const keys[] = {"format", "name", "as_of", "mandate", "sectors",
+	                                   "unit_types", "tasks", "contributors", "stakeholders",
+	                                   "register",
+	                                   /* format 2: */
+	                                   "readiness", "reception", "deployed"};
+	const sf__ynode *v[13];
 	walk w;
 	long format;
 	sf_status rc;
@@ -2084,13 +2478,28 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 	if (!sc->reg.population_attr)
 		return SF_ERR_NOMEM;
 
-	if (get_fields(&w, root, "", "the scenario", keys, 10, v) != 0)
+	memcpy(sc->readiness_days, readiness_default_days, sizeof(sc->readiness_days));
+	sc->a0 = 1;
+	/* The format first: it decides which keys the rest may use. */
+	if (root->kind == SF__YMAP) {
+		for (size_t i = 0; i < SF__YMAP_LEN(root); i++) {
+			const sf__ynode *k = SF__YMAP_KEY(root, i), *fv = SF__YMAP_VAL(root, i);
+			double f;
+			int is_int;
+			if (k->kind == SF__YSCALAR && strcmp(k->value, "format") == 0 &&
+			    scalar_number(fv, &f, &is_int) == 0 && is_int && f >= 2) {
+				sc->format = 2; /* format 3 and above: reported below */
+				break;
+			}
+		}
+	}
+	if (get_fields_f2(&w, root, "", "the scenario", keys, 13, 10, v) != 0)
 		return w.nomem ? SF_ERR_NOMEM : SF_ERR_SCENARIO;
 	if (!v[0])
-		missing(&w, root, "", "format", "format: 1");
-	else if (get_int(&w, v[0], "format", "format", 1, SF_MAX_INT, &format) == 0 && format != 1)
-		err_at(&w, v[0], "format", "unsupported format %ld: this stabforce reads format 1",
-		       format);
+		missing(&w, root, "", "format", "format: 1 or format: 2");
+	else if (get_int(&w, v[0], "format", "format", 1, SF_MAX_INT, &format) == 0 && format > 2)
+		err_at(&w, v[0], "format",
+		       "unsupported format %ld: this stabforce reads formats 1 and 2", format);
 	if (v[1])
 		get_string(&w, v[1], "name", &sc->name);
 	if (!sc->name)
@@ -2107,6 +2516,12 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 		missing(&w, root, "", "mandate", "authority, start, months, troop_ceiling");
 	else
 		walk_mandate(&w, v[3]);
+	if (sc->format >= 2)
+		set_decision_month(&w, v[2]);
+	if (v[10])
+		walk_readiness(&w, v[10]);
+	if (v[11] && !is_null(v[11]))
+		walk_reception(&w, v[11]);
 	if (!v[4])
 		missing(&w, root, "", "sectors", "geojson, id_property, list");
 	else
@@ -2133,9 +2548,13 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 		return SF_ERR_NOMEM;
 	if (v[8] && !is_null(v[8])) /* `stakeholders:` with nothing: none */
 		walk_stakeholders(&w, v[8]);
+	if (v[12] && !is_null(v[12]))
+		walk_deployed(&w, v[12]);
 	if (w.nomem)
 		return SF_ERR_NOMEM;
 	check_cross(&w);
+	if (sc->format >= 2)
+		check_cross_f2(&w);
 	if (!opts->skip_geometry) {
 		rc = check_geometry(&w);
 		if (rc != SF_OK)
