@@ -28,20 +28,13 @@
 
 #include "buf.h"
 #include "error.h"
+#include "format.h"
 #include "plan.h"
 #include "scenario.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
-
-/* Output of the analysis writers. */
-typedef enum sf_report_format {
-	SF_REPORT_TEXT = 0, /* aligned tables for people */
-	SF_REPORT_JSON = 1,
-	SF_REPORT_CSV = 2,
-	SF_REPORT_MD = 3 /* markdown, for reports */
-} sf_report_format;
 
 typedef struct sf_analysis_options {
 	sf_plan_options plan; /* passed to every solve (solver, time limit, gap) */
@@ -131,7 +124,7 @@ sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
 sf_status sf_pricing_run_many(const sf_scenario *sc, const sf_pricing_kind *kinds, size_t nkinds,
                               const sf_analysis_options *opts, sf_pricing **out, sf_error *err);
 void sf_pricing_free(sf_pricing *p);
-sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *out, sf_error *err);
+sf_status sf_pricing_write(const sf_pricing *p, sf_format fmt, sf_buf *out, sf_error *err);
 /*
  * Several analyses of one sf_pricing_run_many: text and Markdown give the
  * baseline once, then each analysis's tables; JSON an object with one
@@ -139,8 +132,8 @@ sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *ou
  * sf_pricing_write gives; CSV one table, the baseline row once, then every
  * analysis's rows (the kind column tells them apart).
  */
-sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_report_format fmt,
-                                sf_buf *out, sf_error *err);
+sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_format fmt, sf_buf *out,
+                                sf_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Shopping list                                                        */
@@ -169,7 +162,7 @@ typedef struct sf_shopping {
 sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts, sf_shopping **out,
                           sf_error *err);
 void sf_shopping_free(sf_shopping *s);
-sf_status sf_shopping_write(const sf_shopping *s, sf_report_format fmt, sf_buf *out, sf_error *err);
+sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf_error *err);
 
 /* ------------------------------------------------------------------ */
 /* Risk (Monte Carlo over pledge confidence and delay)                  */
@@ -215,7 +208,7 @@ typedef struct sf_risk {
 sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
                       const sf_analysis_options *opts, sf_risk **out, sf_error *err);
 void sf_risk_free(sf_risk *r);
-sf_status sf_risk_write(const sf_risk *r, sf_report_format fmt, sf_buf *out, sf_error *err);
+sf_status sf_risk_write(const sf_risk *r, sf_format fmt, sf_buf *out, sf_error *err);
 
 /*
  * The draw of sample i (exposed for tests and the dashboard): present[p] = 1
@@ -299,7 +292,7 @@ sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **ou
 void sf_comparison_free(sf_comparison *c);
 /* names: how a and b are called in the output ("baseline", "what-if"; file names). */
 sf_status sf_comparison_write(const sf_comparison *c, const char *name_a, const char *name_b,
-                              sf_report_format fmt, sf_buf *out, sf_error *err);
+                              sf_format fmt, sf_buf *out, sf_error *err);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@
 #include "check.h"
 #include "file.h"
 #include "error.h"
+#include "format.h"
+#include "json.h"
 #include "plan.h"
 #include "register.h"
 #include "scenario.h"

@@ -5,6 +5,11 @@
  * Build a table column by column header, add rows cell by cell (cells are
  * copied), then write it. Numeric columns (SF_ALIGN_RIGHT) are
  * right-aligned in text. The table owns its memory; sf_table_free() frees it.
+ *
+ * Errors are sticky: the first failed add is kept and every write returns
+ * it, so building a table and checking the write's status is enough. A NULL
+ * table (sf_table_new() out of memory) is accepted everywhere and reported
+ * as SF_ERR_NOMEM by the write.
  */
 #ifndef STABFORCE_TABLE_H
 #define STABFORCE_TABLE_H
@@ -13,6 +18,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "format.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -37,6 +43,8 @@ sf_status sf_table_write_text(const sf_table *t, sf_buf *out);
 sf_status sf_table_write_csv(const sf_table *t, sf_buf *out);
 /* Markdown pipe table (reports). */
 sf_status sf_table_write_markdown(const sf_table *t, sf_buf *out);
+/* One of the three by format (text, csv, md); SF_ERR_USAGE for the others. */
+sf_status sf_table_write(const sf_table *t, sf_format fmt, sf_buf *out);
 
 #ifdef __cplusplus
 }

@@ -29,15 +29,6 @@ int sf_cmd_compare(int argc, char **argv);
 int sf_cmd_incidents(int argc, char **argv);
 int sf_cmd_aid(int argc, char **argv);
 
-/* Output formats every table-printing command accepts (--format). */
-typedef enum sf_cli_format {
-	SF_FMT_TEXT = 0,
-	SF_FMT_JSON = 1,
-	SF_FMT_CSV = 2,
-	SF_FMT_MD = 3,     /* markdown, for reports */
-	SF_FMT_GEOJSON = 4 /* incidents list only */
-} sf_cli_format;
-
 /* Parse a --format value; -1 (and a message on stderr) when unknown. */
 int sf_cli_parse_format(const char *cmd, const char *value, int allow_geojson);
 

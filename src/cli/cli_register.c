@@ -57,9 +57,9 @@ int sf_cli_table_out(const char *cmd, sf_table *t, int fmt)
 	sf_buf b;
 	sf_status rc;
 	sf_buf_init(&b, 0);
-	if (fmt == SF_FMT_CSV)
+	if (fmt == SF_FORMAT_CSV)
 		rc = sf_table_write_csv(t, &b);
-	else if (fmt == SF_FMT_MD)
+	else if (fmt == SF_FORMAT_MD)
 		rc = sf_table_write_markdown(t, &b);
 	else
 		rc = sf_table_write_text(t, &b);

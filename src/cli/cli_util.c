@@ -24,15 +24,16 @@ int sf_cli_parse_format(const char *cmd, const char *value, int allow_geojson)
 		const char *name;
 		int fmt;
 	} names[] = {
-	        {"text", SF_FMT_TEXT}, {"json", SF_FMT_JSON},   {"csv", SF_FMT_CSV},
-	        {"md", SF_FMT_MD},     {"markdown", SF_FMT_MD}, {"geojson", SF_FMT_GEOJSON},
+	        {"text", SF_FORMAT_TEXT},   {"json", SF_FORMAT_JSON},
+	        {"csv", SF_FORMAT_CSV},     {"md", SF_FORMAT_MD},
+	        {"markdown", SF_FORMAT_MD}, {"geojson", SF_FORMAT_GEOJSON},
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (strcmp(value, names[i].name) != 0)
 			continue;
-		if (names[i].fmt == SF_FMT_GEOJSON && !allow_geojson)
+		if (names[i].fmt == SF_FORMAT_GEOJSON && !allow_geojson)
 			break;
 		return names[i].fmt;
 	}

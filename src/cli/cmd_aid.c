@@ -174,7 +174,7 @@ static int cmd_report(int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	const char *db = "stabforce.db";
 	double commitment = 600;
-	int stage = SF_AID_ENTERED, c, fmt = SF_FMT_TEXT, daily = 0;
+	int stage = SF_AID_ENTERED, c, fmt = SF_FORMAT_TEXT, daily = 0;
 	sf_aid_filter f;
 	sf_aid_filter_init(&f);
 	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
@@ -266,7 +266,7 @@ static int cmd_report(int argc, char **argv)
 		sf_date_format(r.days[0].day, d1, sizeof d1);
 		sf_date_format(r.days[r.ndays - 1].day, d2, sizeof d2);
 	}
-	if (fmt == SF_FMT_JSON) {
+	if (fmt == SF_FORMAT_JSON) {
 		sf_buf b;
 		sf_buf_init(&b, 0);
 		sf_buf_addf(
@@ -306,8 +306,8 @@ static int cmd_report(int argc, char **argv)
 		sf_buf_release(&b);
 		goto out;
 	}
-	if (fmt != SF_FMT_CSV) {
-		const char *h = fmt == SF_FMT_MD ? "## " : "";
+	if (fmt != SF_FORMAT_CSV) {
+		const char *h = fmt == SF_FORMAT_MD ? "## " : "";
 		printf("%said flow, source %s, stage %s, %s to %s\n\n", h,
 		       r.source[0] ? r.source : "-", sf_aid_stage_str((sf_aid_stage)stage),
 		       d1[0] ? d1 : "-", d2[0] ? d2 : "-");
@@ -360,7 +360,7 @@ static int cmd_report(int argc, char **argv)
 			ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);
 	}
-	if ((daily || fmt == SF_FMT_CSV) && !ex) {
+	if ((daily || fmt == SF_FORMAT_CSV) && !ex) {
 		sf_table *t = sf_table_new();
 		sf_table_add_column(t, "date", SF_ALIGN_LEFT);
 		for (int s = 0; s < 4; s++)
@@ -382,8 +382,8 @@ static int cmd_report(int argc, char **argv)
 			sf_table_add_cell(t, num);
 			sf_table_add_cell(t, !d->has_data ? "no data" : d->below ? "yes" : "no");
 		}
-		if (fmt != SF_FMT_CSV)
-			printf("\n%sdaily\n\n", fmt == SF_FMT_MD ? "## " : "");
+		if (fmt != SF_FORMAT_CSV)
+			printf("\n%sdaily\n\n", fmt == SF_FORMAT_MD ? "## " : "");
 		fflush(stdout);
 		ex = sf_cli_table_out(CMD, t, fmt);
 		sf_table_free(t);

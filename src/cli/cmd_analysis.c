@@ -55,7 +55,7 @@ enum {
 static const struct {
 	const char *opt;
 	int fmt;
-} ALSO[3] = {{"json", SF_FMT_JSON}, {"csv", SF_FMT_CSV}, {"md", SF_FMT_MD}};
+} ALSO[3] = {{"json", SF_FORMAT_JSON}, {"csv", SF_FORMAT_CSV}, {"md", SF_FORMAT_MD}};
 
 static const char COMMON_HELP[] =
         "common options:\n"
@@ -125,7 +125,7 @@ static int parse_common(common *c, int argc, char **argv, const struct option *e
 		longopts[n++] = extra[i];
 	memset(&longopts[n], 0, sizeof longopts[n]);
 
-	c->fmt = SF_FMT_TEXT;
+	c->fmt = SF_FORMAT_TEXT;
 	sf_analysis_options_init(&c->ao);
 	optind = 1;
 	int ch;
@@ -135,7 +135,7 @@ static int parse_common(common *c, int argc, char **argv, const struct option *e
 			c->fmt = sf_cli_parse_format(c->cmd, optarg, 0);
 			if (c->fmt < 0)
 				return 2;
-			if (c->fmt == SF_FMT_GEOJSON) {
+			if (c->fmt == SF_FORMAT_GEOJSON) {
 				fprintf(stderr,
 				        "stabforce %s: format 'geojson' is not available here\n",
 				        c->cmd);
@@ -234,22 +234,22 @@ static int parse_common(common *c, int argc, char **argv, const struct option *e
 	return -1;
 }
 
-static sf_report_format report_format(int fmt)
+static sf_format report_format(int fmt)
 {
 	switch (fmt) {
-	case SF_FMT_JSON:
-		return SF_REPORT_JSON;
-	case SF_FMT_CSV:
-		return SF_REPORT_CSV;
-	case SF_FMT_MD:
-		return SF_REPORT_MD;
+	case SF_FORMAT_JSON:
+		return SF_FORMAT_JSON;
+	case SF_FORMAT_CSV:
+		return SF_FORMAT_CSV;
+	case SF_FORMAT_MD:
+		return SF_FORMAT_MD;
 	default:
-		return SF_REPORT_TEXT;
+		return SF_FORMAT_TEXT;
 	}
 }
 
 /* Writes one format of a computed result (an analysis's _write function). */
-typedef sf_status (*writer_fn)(const void *res, sf_report_format rf, sf_buf *out, sf_error *err);
+typedef sf_status (*writer_fn)(const void *res, sf_format rf, sf_buf *out, sf_error *err);
 
 /*
  * Write the result in --format to stdout or --output, and each extra
@@ -285,17 +285,17 @@ static int emit(const common *c, writer_fn write, const void *res)
 	return rc;
 }
 
-static sf_status write_pricing(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+static sf_status write_pricing(const void *res, sf_format rf, sf_buf *out, sf_error *err)
 {
 	return sf_pricing_write(res, rf, out, err);
 }
 
-static sf_status write_shopping(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+static sf_status write_shopping(const void *res, sf_format rf, sf_buf *out, sf_error *err)
 {
 	return sf_shopping_write(res, rf, out, err);
 }
 
-static sf_status write_risk(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+static sf_status write_risk(const void *res, sf_format rf, sf_buf *out, sf_error *err)
 {
 	return sf_risk_write(res, rf, out, err);
 }
@@ -444,7 +444,7 @@ typedef struct price_result {
 	size_t n;
 } price_result;
 
-static sf_status write_price(const void *res, sf_report_format rf, sf_buf *out, sf_error *err)
+static sf_status write_price(const void *res, sf_format rf, sf_buf *out, sf_error *err)
 {
 	const price_result *pr = res;
 	return sf_pricing_write_many((const sf_pricing *const *)pr->p, pr->n, rf, out, err);
@@ -640,7 +640,7 @@ typedef struct plan_cmp {
 } plan_cmp;
 
 /* Plan text (or markdown) followed by the comparison, or one JSON object with both. */
-static sf_status write_plan_and_comparison(const void *res, sf_report_format rf, sf_buf *out,
+static sf_status write_plan_and_comparison(const void *res, sf_format rf, sf_buf *out,
                                            sf_error *err)
 {
 	const plan_cmp *pc = res;
@@ -649,15 +649,15 @@ static sf_status write_plan_and_comparison(const void *res, sf_report_format rf,
 	const char *na = pc->na, *nb = pc->nb;
 	json_t *extra_key = pc->edits;
 	sf_status st = SF_OK;
-	if (rf == SF_REPORT_JSON && pc->cmp_json_only) {
-		st = sf_comparison_write(cmp, na, nb, SF_REPORT_JSON, out, err);
-	} else if (rf == SF_REPORT_JSON) {
+	if (rf == SF_FORMAT_JSON && pc->cmp_json_only) {
+		st = sf_comparison_write(cmp, na, nb, SF_FORMAT_JSON, out, err);
+	} else if (rf == SF_FORMAT_JSON) {
 		sf_buf pj, cj;
 		sf_buf_init(&pj, 0);
 		sf_buf_init(&cj, 0);
 		st = sf_plan_write_json(plan, &pj, err);
 		if (st == SF_OK)
-			st = sf_comparison_write(cmp, na, nb, SF_REPORT_JSON, &cj, err);
+			st = sf_comparison_write(cmp, na, nb, SF_FORMAT_JSON, &cj, err);
 		json_t *root = NULL;
 		if (st == SF_OK) {
 			json_error_t je;
@@ -677,11 +677,11 @@ static sf_status write_plan_and_comparison(const void *res, sf_report_format rf,
 		}
 		sf_buf_release(&pj);
 		sf_buf_release(&cj);
-	} else if (rf == SF_REPORT_CSV) {
-		st = sf_comparison_write(cmp, na, nb, SF_REPORT_CSV, out, err);
+	} else if (rf == SF_FORMAT_CSV) {
+		st = sf_comparison_write(cmp, na, nb, SF_FORMAT_CSV, out, err);
 	} else {
 		if (plan) {
-			st = rf == SF_REPORT_MD ? sf_plan_write_markdown(plan, out, err)
+			st = rf == SF_FORMAT_MD ? sf_plan_write_markdown(plan, out, err)
 			                        : sf_plan_write_text(plan, out, err);
 			if (st == SF_OK)
 				st = sf_buf_addc(out, '\n');

@@ -150,7 +150,7 @@ int sf_cmd_check_plan(int argc, char **argv)
 	        {"db", required_argument, NULL, 'd'},
 	        {NULL, 0, NULL, 0},
 	};
-	int fmt = SF_FMT_TEXT, c, rc;
+	int fmt = SF_FORMAT_TEXT, c, rc;
 	const char *db = NULL;
 	sf_scenario *sc = NULL;
 	char *text = NULL;
@@ -169,7 +169,7 @@ int sf_cmd_check_plan(int argc, char **argv)
 			break;
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt != SF_FMT_TEXT && fmt != SF_FMT_JSON) {
+			if (fmt != SF_FORMAT_TEXT && fmt != SF_FORMAT_JSON) {
 				if (fmt >= 0)
 					fprintf(stderr,
 					        "stabforce %s: --format must be text or json\n",
@@ -206,7 +206,7 @@ int sf_cmd_check_plan(int argc, char **argv)
 		rc = sf_cli_error(CMD, &err);
 		goto out;
 	}
-	rc = fmt == SF_FMT_JSON ? write_json(plan_path, sc, &r) : write_text(plan_path, sc, &r);
+	rc = fmt == SF_FORMAT_JSON ? write_json(plan_path, sc, &r) : write_text(plan_path, sc, &r);
 	if (rc == 0 && st == SF_ERR_CHECK)
 		rc = sf_status_exit_code(SF_ERR_CHECK);
 out:

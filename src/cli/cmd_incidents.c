@@ -497,15 +497,15 @@ static int list_cb(void *ctx, const sf_incident *inc)
 	list_ctx *l = ctx;
 	sf_status rc = SF_OK;
 	switch (l->fmt) {
-	case SF_FMT_CSV:
+	case SF_FORMAT_CSV:
 		rc = sf_incident_write_csv(inc, &l->o.b, l->err);
 		break;
-	case SF_FMT_JSON:
+	case SF_FORMAT_JSON:
 		rc = sf_buf_adds(&l->o.b, l->n ? ",\n" : "\n");
 		if (rc == SF_OK)
 			rc = sf_incident_write_json(inc, &l->o.b, l->err);
 		break;
-	case SF_FMT_GEOJSON:
+	case SF_FORMAT_GEOJSON:
 		rc = sf_buf_adds(&l->o.b, l->n ? ",\n" : "\n");
 		if (rc == SF_OK)
 			rc = sf_incident_write_geojson(inc, &l->o.b, l->err);
@@ -538,7 +538,7 @@ static int cmd_list(int argc, char **argv)
 	        FILTER_OPTIONS, {"limit", required_argument, NULL, OPT_LIMIT}, {NULL, 0, NULL, 0}};
 	const char *db = "stabforce.db";
 	sf_incident_filter f;
-	int c, fmt = SF_FMT_TEXT, r;
+	int c, fmt = SF_FORMAT_TEXT, r;
 	sf_incident_filter_init(&f);
 	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
 		if ((r = filter_opt(c, &f)) < 0)
@@ -591,11 +591,11 @@ static int cmd_list(int argc, char **argv)
 	sf_buf_init(&l.o.b, 0);
 	l.fmt = fmt;
 	l.err = &err;
-	if (fmt == SF_FMT_CSV) {
+	if (fmt == SF_FORMAT_CSV) {
 		sf_incident_csv_header(&l.o.b, &err);
-	} else if (fmt == SF_FMT_JSON) {
+	} else if (fmt == SF_FORMAT_JSON) {
 		sf_buf_adds(&l.o.b, "[");
-	} else if (fmt == SF_FMT_GEOJSON) {
+	} else if (fmt == SF_FORMAT_GEOJSON) {
 		sf_buf_adds(&l.o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
 	} else {
 		l.t = sf_table_new();
@@ -609,14 +609,14 @@ static int cmd_list(int argc, char **argv)
 	if (rc != SF_OK || l.failed) {
 		ex = sf_cli_error(CMD, &err);
 	} else {
-		if (fmt == SF_FMT_JSON)
+		if (fmt == SF_FORMAT_JSON)
 			sf_buf_adds(&l.o.b, "\n]\n");
-		else if (fmt == SF_FMT_GEOJSON)
+		else if (fmt == SF_FORMAT_GEOJSON)
 			sf_buf_adds(&l.o.b, "\n]}\n");
 		out_flush(&l.o);
 		if (l.t) {
 			ex = sf_cli_table_out(CMD, l.t, fmt);
-			if (fmt == SF_FMT_TEXT)
+			if (fmt == SF_FORMAT_TEXT)
 				printf("%ld incident%s\n", l.n, l.n == 1 ? "" : "s");
 		}
 		if (fflush(stdout) != 0 || l.o.failed) {
@@ -776,7 +776,7 @@ static int cmd_report(int argc, char **argv)
 	const char *db = "stabforce.db", *table = NULL;
 	sf_incident_filter f;
 	sf_report_options ro;
-	int c, fmt = SF_FMT_TEXT, r;
+	int c, fmt = SF_FORMAT_TEXT, r;
 	sf_incident_filter_init(&f);
 	sf_report_options_init(&ro);
 	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
@@ -852,7 +852,7 @@ static int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	if (!table)
-		table = fmt == SF_FMT_CSV ? "periods" : "all";
+		table = fmt == SF_FORMAT_CSV ? "periods" : "all";
 	int want_p = !strcmp(table, "periods") || !strcmp(table, "all");
 	int want_t = !strcmp(table, "trend") || !strcmp(table, "all");
 	int want_s =
@@ -867,7 +867,7 @@ static int cmd_report(int argc, char **argv)
 		fprintf(stderr, "stabforce %s: --table split needs --ceasefire DATE\n", CMD);
 		return 2;
 	}
-	if (fmt == SF_FMT_CSV && !strcmp(table, "all")) {
+	if (fmt == SF_FORMAT_CSV && !strcmp(table, "all")) {
 		fprintf(stderr,
 		        "stabforce %s: csv holds one table: --table periods, trend or split\n",
 		        CMD);
@@ -889,7 +889,7 @@ static int cmd_report(int argc, char **argv)
 		ex = sf_cli_error(CMD, &err);
 		goto out;
 	}
-	if (fmt == SF_FMT_JSON) {
+	if (fmt == SF_FORMAT_JSON) {
 		sf_buf b;
 		char d1[16], d2[16];
 		sf_buf_init(&b, 0);
@@ -927,9 +927,9 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (want_p) {
 		sf_table *t = periods_table(&rp, ro.dim, ro.period);
-		if (fmt != SF_FMT_CSV)
+		if (fmt != SF_FORMAT_CSV)
 			printf("%sincidents and fatalities %s%s%s\n\n",
-			       fmt == SF_FMT_MD ? "## " : "",
+			       fmt == SF_FORMAT_MD ? "## " : "",
 			       ro.period == SF_PERIOD_DAY    ? "by day"
 			       : ro.period == SF_PERIOD_WEEK ? "by week (Monday to Sunday)"
 			                                     : "in total",
@@ -943,10 +943,10 @@ static int cmd_report(int argc, char **argv)
 		char d1[16], d2[16];
 		day_str(rt.from_day, d1, sizeof d1);
 		day_str(rt.as_of, d2, sizeof d2);
-		if (fmt != SF_FMT_CSV)
+		if (fmt != SF_FORMAT_CSV)
 			printf("%s%sthis week (%s to %s) against the mean of the 4 weeks "
 			       "before\n\n",
-			       want_p ? "\n" : "", fmt == SF_FMT_MD ? "## " : "", d1, d2);
+			       want_p ? "\n" : "", fmt == SF_FORMAT_MD ? "## " : "", d1, d2);
 		fflush(stdout);
 		sf_table *t = trend_table(&rt, ro.dim);
 		ex = sf_cli_table_out(CMD, t, fmt);
@@ -955,9 +955,9 @@ static int cmd_report(int argc, char **argv)
 	if (want_s && !ex) {
 		char d1[16];
 		day_str(ro.split_day, d1, sizeof d1);
-		if (fmt != SF_FMT_CSV)
+		if (fmt != SF_FORMAT_CSV)
 			printf("\n%sbefore and after %s (before: %ld days, after: %ld days)\n\n",
-			       fmt == SF_FMT_MD ? "## " : "", d1, rs.days_before, rs.days_after);
+			       fmt == SF_FORMAT_MD ? "## " : "", d1, rs.days_before, rs.days_after);
 		fflush(stdout);
 		sf_table *t = split_table(&rs, ro.dim);
 		ex = sf_cli_table_out(CMD, t, fmt);
@@ -1013,7 +1013,7 @@ static int cmd_dupes(int argc, char **argv)
 	const char *db = "stabforce.db", *mark = NULL, *as = NULL, *note = "", *who = NULL;
 	sf_incident_filter f;
 	sf_dupe_options o;
-	int c, fmt = SF_FMT_TEXT, r;
+	int c, fmt = SF_FORMAT_TEXT, r;
 	double v;
 	sf_incident_filter_init(&f);
 	sf_dupe_options_init(&o);
@@ -1028,8 +1028,8 @@ static int cmd_dupes(int argc, char **argv)
 			break;
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0 || fmt == SF_FMT_JSON) {
-				if (fmt == SF_FMT_JSON)
+			if (fmt < 0 || fmt == SF_FORMAT_JSON) {
+				if (fmt == SF_FORMAT_JSON)
 					fprintf(stderr, "stabforce %s dupes: use csv, text or md\n",
 					        CMD);
 				return 2;
@@ -1132,7 +1132,7 @@ static int cmd_dupes(int argc, char **argv)
 		ex = sf_cli_error(CMD, &err);
 	} else {
 		ex = sf_cli_table_out(CMD, d.t, fmt);
-		if (fmt == SF_FMT_TEXT)
+		if (fmt == SF_FORMAT_TEXT)
 			printf("%ld possible duplicate pair%s\n", d.n, d.n == 1 ? "" : "s");
 	}
 	sf_table_free(d.t);
@@ -1248,7 +1248,7 @@ static int cmd_log(int argc, char **argv)
 	                                     {"help", no_argument, NULL, 'h'},
 	                                     {NULL, 0, NULL, 0}};
 	const char *db = "stabforce.db";
-	int c, fmt = SF_FMT_TEXT;
+	int c, fmt = SF_FORMAT_TEXT;
 	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -1256,7 +1256,7 @@ static int cmd_log(int argc, char **argv)
 			break;
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0 || fmt == SF_FMT_JSON)
+			if (fmt < 0 || fmt == SF_FORMAT_JSON)
 				return 2;
 			break;
 		case 'h':
@@ -1286,7 +1286,7 @@ static int cmd_log(int argc, char **argv)
 	                                "what", "from", "to",  "note"};
 	for (size_t i = 0; i < N_ELEMS(h); i++)
 		sf_table_add_column(t, h[i], i == 0 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
-	log_ctx l = {t, fmt == SF_FMT_CSV ? "" : "-"};
+	log_ctx l = {t, fmt == SF_FORMAT_CSV ? "" : "-"};
 	if (sf_store_edits(st, optind < argc ? argv[optind] : NULL, log_cb, &l, &err) != SF_OK)
 		ex = sf_cli_error(CMD, &err);
 	else
@@ -1314,7 +1314,7 @@ static int cmd_threat(int argc, char **argv)
 	                                     {NULL, 0, NULL, 0}};
 	const char *db = "stabforce.db", *scen = NULL;
 	sf_threat_options o;
-	int c, fmt = SF_FMT_TEXT;
+	int c, fmt = SF_FORMAT_TEXT;
 	double v;
 	sf_threat_options_init(&o);
 	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
@@ -1351,7 +1351,7 @@ static int cmd_threat(int argc, char **argv)
 			break;
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0 || fmt == SF_FMT_JSON)
+			if (fmt < 0 || fmt == SF_FORMAT_JSON)
 				return 2;
 			break;
 		case 'h':

@@ -29,11 +29,11 @@ static const char *const CMD = "plan";
 static sf_status render(const sf_plan *plan, int fmt, sf_buf *out, sf_error *err)
 {
 	switch (fmt) {
-	case SF_FMT_JSON:
+	case SF_FORMAT_JSON:
 		return sf_plan_write_json(plan, out, err);
-	case SF_FMT_CSV:
+	case SF_FORMAT_CSV:
 		return sf_plan_write_csv(plan, out, err);
-	case SF_FMT_MD:
+	case SF_FORMAT_MD:
 		return sf_plan_write_markdown(plan, out, err);
 	default:
 		return sf_plan_write_text(plan, out, err);
@@ -94,10 +94,10 @@ int sf_cmd_plan(int argc, char **argv)
 	        {NULL, 0, NULL, 0},
 	};
 	sf_plan_options o;
-	int fmt = SF_FMT_TEXT, quiet = 0, c, rc = 0;
+	int fmt = SF_FORMAT_TEXT, quiet = 0, c, rc = 0;
 	const char *output = NULL, *db = NULL;
 	/* --json, --csv, --md: extra[i] is the file for extra_fmt[i]. */
-	static const int extra_fmt[3] = {SF_FMT_JSON, SF_FMT_CSV, SF_FMT_MD};
+	static const int extra_fmt[3] = {SF_FORMAT_JSON, SF_FORMAT_CSV, SF_FORMAT_MD};
 	const char *extra[3] = {NULL, NULL, NULL};
 	sf_scenario *sc = NULL;
 	sf_plan *plan = NULL;
@@ -199,7 +199,7 @@ int sf_cmd_plan(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (fmt == SF_FMT_GEOJSON) {
+	if (fmt == SF_FORMAT_GEOJSON) {
 		fprintf(stderr, "stabforce %s: format 'geojson' is not available for a plan\n",
 		        CMD);
 		return 2;

@@ -131,7 +131,7 @@ int sf_cmd_validate(int argc, char **argv)
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
-	int fmt = SF_FMT_TEXT, c, rc;
+	int fmt = SF_FORMAT_TEXT, c, rc;
 	sf_scenario *sc = NULL;
 	sf_diags d;
 	sf_status st;
@@ -142,7 +142,7 @@ int sf_cmd_validate(int argc, char **argv)
 		switch (c) {
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt != SF_FMT_TEXT && fmt != SF_FMT_JSON) {
+			if (fmt != SF_FORMAT_TEXT && fmt != SF_FORMAT_JSON) {
 				if (fmt >= 0)
 					fprintf(stderr,
 					        "stabforce %s: --format must be text or json\n",
@@ -172,7 +172,7 @@ int sf_cmd_validate(int argc, char **argv)
 		goto out;
 	}
 	rc = 0;
-	if (fmt == SF_FMT_JSON)
+	if (fmt == SF_FORMAT_JSON)
 		rc = print_json(path, sc, &d);
 	else
 		print_text(path, sc, &d);

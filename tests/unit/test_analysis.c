@@ -180,7 +180,7 @@ static void test_risk_absence(void **state)
 	assert_int_equal(r->contributors[r->ncontributors - 1].absent, 0);
 	sf_buf b;
 	sf_buf_init(&b, 0);
-	assert_int_equal(sf_risk_write(r, SF_REPORT_JSON, &b, &err), SF_OK);
+	assert_int_equal(sf_risk_write(r, SF_FORMAT_JSON, &b, &err), SF_OK);
 	assert_non_null(strstr(sf_buf_str(&b), "\"z1_absent\": null"));
 	sf_buf_release(&b);
 	sf_risk_free(r);
@@ -217,9 +217,9 @@ static void test_pricing(void **state)
 	assert_true(fabs(p->rows[2].used_pm - 600) < 1e-6);
 	sf_buf b;
 	sf_buf_init(&b, 0);
-	for (int f = SF_REPORT_TEXT; f <= SF_REPORT_MD; f++) {
+	for (int f = SF_FORMAT_TEXT; f <= SF_FORMAT_MD; f++) {
 		sf_buf_reset(&b);
-		assert_int_equal(sf_pricing_write(p, (sf_report_format)f, &b, &err), SF_OK);
+		assert_int_equal(sf_pricing_write(p, (sf_format)f, &b, &err), SF_OK);
 		assert_non_null(strstr(sf_buf_str(&b), "ISR:BBB"));
 	}
 	sf_buf_release(&b);

@@ -50,12 +50,12 @@ static size_t count_files(void)
 static void test_parse_format(void **state)
 {
 	(void)state;
-	assert_int_equal(sf_cli_parse_format("x", "text", 0), SF_FMT_TEXT);
-	assert_int_equal(sf_cli_parse_format("x", "json", 0), SF_FMT_JSON);
-	assert_int_equal(sf_cli_parse_format("x", "csv", 0), SF_FMT_CSV);
-	assert_int_equal(sf_cli_parse_format("x", "md", 0), SF_FMT_MD);
-	assert_int_equal(sf_cli_parse_format("x", "markdown", 0), SF_FMT_MD);
-	assert_int_equal(sf_cli_parse_format("x", "geojson", 1), SF_FMT_GEOJSON);
+	assert_int_equal(sf_cli_parse_format("x", "text", 0), SF_FORMAT_TEXT);
+	assert_int_equal(sf_cli_parse_format("x", "json", 0), SF_FORMAT_JSON);
+	assert_int_equal(sf_cli_parse_format("x", "csv", 0), SF_FORMAT_CSV);
+	assert_int_equal(sf_cli_parse_format("x", "md", 0), SF_FORMAT_MD);
+	assert_int_equal(sf_cli_parse_format("x", "markdown", 0), SF_FORMAT_MD);
+	assert_int_equal(sf_cli_parse_format("x", "geojson", 1), SF_FORMAT_GEOJSON);
 	assert_int_equal(sf_cli_parse_format("x", "geojson", 0), -1);
 	assert_int_equal(sf_cli_parse_format("x", "xml", 1), -1);
 }

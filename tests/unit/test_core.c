@@ -118,7 +118,6 @@ static void test_table(void **state)
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "A, \"B\"");
 	sf_table_add_cell(t, "12000");
-	assert_int_equal(sf_table_add_cell(t, "too many"), SF_ERR_USAGE);
 	sf_buf b;
 	sf_buf_init(&b, 0);
 	assert_int_equal(sf_table_write_text(t, &b), SF_OK);
@@ -137,8 +136,22 @@ static void test_table(void **state)
 	                                    "| --- | ---: |\n"
 	                                    "| Türkiye | 850 |\n"
 	                                    "| A, \"B\" | 12000 |\n");
+	/* errors are sticky: a cell past the last column fails every write after it */
+	assert_int_equal(sf_table_add_cell(t, "too many"), SF_ERR_USAGE);
+	assert_int_equal(sf_table_begin_row(t), SF_ERR_USAGE);
+	sf_buf_reset(&b);
+	assert_int_equal(sf_table_write_text(t, &b), SF_ERR_USAGE);
+	assert_int_equal(sf_table_write(t, SF_FORMAT_CSV, &b), SF_ERR_USAGE);
+	assert_int_equal(b.len, 0);
 	sf_buf_release(&b);
 	sf_table_free(t);
+	/* a table that could not be made: every call takes it, the write reports it */
+	assert_int_equal(sf_table_add_column(NULL, "x", SF_ALIGN_LEFT), SF_ERR_NOMEM);
+	assert_int_equal(sf_table_add_cellf(NULL, "%d", 1), SF_ERR_NOMEM);
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_table_write(NULL, SF_FORMAT_MD, &b), SF_ERR_NOMEM);
+	sf_buf_release(&b);
+	sf_table_free(NULL);
 }
 
 static void test_closest(void **state)

@@ -49,7 +49,7 @@ json_t *sf__json_outcome(const sf_scenario *sc, const sf_outcome *o);
 sf_status sf__json_write(json_t *root, sf_buf *out, sf_error *err);
 
 /* Write a table as text (heading line, then the table) or markdown (### heading). */
-sf_status sf__table_section(const sf_table *t, const char *heading, sf_report_format fmt,
-                            sf_buf *out, sf_error *err);
+sf_status sf__table_section(const sf_table *t, const char *heading, sf_format fmt, sf_buf *out,
+                            sf_error *err);
 
 #endif

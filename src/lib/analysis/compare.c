@@ -256,8 +256,8 @@ static sf_status add_pair(sf_table *t, double a, double b, int dec)
 	return rc;
 }
 
-static sf_status compare_text(const sf_comparison *c, const char *na, const char *nb,
-                              sf_report_format fmt, sf_buf *out, sf_error *err)
+static sf_status compare_text(const sf_comparison *c, const char *na, const char *nb, sf_format fmt,
+                              sf_buf *out, sf_error *err)
 {
 	const sf_scenario *sa = c->a->scenario, *sb = c->b->scenario;
 	sf_table *t = sf_table_new();
@@ -504,13 +504,13 @@ oom:
 }
 
 sf_status sf_comparison_write(const sf_comparison *c, const char *name_a, const char *name_b,
-                              sf_report_format fmt, sf_buf *out, sf_error *err)
+                              sf_format fmt, sf_buf *out, sf_error *err)
 {
 	const char *na = name_a ? name_a : "a", *nb = name_b ? name_b : "b";
 	switch (fmt) {
-	case SF_REPORT_JSON:
+	case SF_FORMAT_JSON:
 		return compare_json(c, na, nb, out, err);
-	case SF_REPORT_CSV:
+	case SF_FORMAT_CSV:
 		return compare_csv(c, out, err);
 	default:
 		return compare_text(c, na, nb, fmt, out, err);

@@ -93,11 +93,11 @@ sf_status sf__json_write(json_t *root, sf_buf *out, sf_error *err)
 	return SF_OK;
 }
 
-sf_status sf__table_section(const sf_table *t, const char *heading, sf_report_format fmt,
-                            sf_buf *out, sf_error *err)
+sf_status sf__table_section(const sf_table *t, const char *heading, sf_format fmt, sf_buf *out,
+                            sf_error *err)
 {
 	sf_status rc = SF_OK;
-	if (fmt == SF_REPORT_MD) {
+	if (fmt == SF_FORMAT_MD) {
 		if (heading)
 			rc = sf_buf_addf(out, "### %s\n\n", heading);
 		if (rc == SF_OK)

@@ -549,7 +549,7 @@ static const char *pricing_name(sf_pricing_kind k)
 	return "?";
 }
 
-static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_report_format fmt,
+static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_format fmt,
                                sf_buf *out)
 {
 	char foc[16];
@@ -557,7 +557,7 @@ static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_re
 	        out,
 	        "%sBaseline%s: weighted shortfall %.2f, FOC %s, in-sector personnel %.0f "
 	        "person-months, cost %.0f\n\n",
-	        fmt == SF_REPORT_MD ? "**" : "", fmt == SF_REPORT_MD ? "**" : "", b->z1,
+	        fmt == SF_FORMAT_MD ? "**" : "", fmt == SF_FORMAT_MD ? "**" : "", b->z1,
 	        sf__month_or_never(sc, b->foc_month, foc, sizeof foc), b->personnel_pm, b->cost);
 }
 
@@ -753,12 +753,12 @@ static json_t *pricing_json(const sf_pricing *p)
 }
 
 /* Text or Markdown of one analysis; the baseline line only when with_baseline. */
-static sf_status pricing_text(const sf_pricing *p, sf_report_format fmt, int with_baseline,
-                              sf_buf *out, sf_error *err)
+static sf_status pricing_text(const sf_pricing *p, sf_format fmt, int with_baseline, sf_buf *out,
+                              sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf_table *t = NULL;
-	if (fmt == SF_REPORT_MD) {
+	if (fmt == SF_FORMAT_MD) {
 		static const char *const title[] = {"Price of each veto", "Price of each caveat",
 		                                    "Critical contributors"};
 		rc = sf_buf_addf(out, "## %s\n\n", title[p->kind]);
@@ -790,8 +790,8 @@ static sf_status pricing_text(const sf_pricing *p, sf_report_format fmt, int wit
 		for (size_t i = 0; i < p->nrows; i++)
 			count += (p->rows[i].kind == SF_CASE_HARDEN_VETO) == (soft != 0);
 		if (!count) {
-			rc = sf_buf_addf(out, "%s%s%s", fmt == SF_REPORT_MD ? "### " : "", heading,
-			                 fmt == SF_REPORT_MD ? "\n\n" : "\n");
+			rc = sf_buf_addf(out, "%s%s%s", fmt == SF_FORMAT_MD ? "### " : "", heading,
+			                 fmt == SF_FORMAT_MD ? "\n\n" : "\n");
 			if (rc == SF_OK)
 				rc = sf_buf_adds(out, none);
 			continue;
@@ -808,18 +808,18 @@ static sf_status pricing_text(const sf_pricing *p, sf_report_format fmt, int wit
 	return SF_OK;
 }
 
-sf_status sf_pricing_write(const sf_pricing *p, sf_report_format fmt, sf_buf *out, sf_error *err)
+sf_status sf_pricing_write(const sf_pricing *p, sf_format fmt, sf_buf *out, sf_error *err)
 {
 	return sf_pricing_write_many(&p, 1, fmt, out, err);
 }
 
-sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_report_format fmt,
-                                sf_buf *out, sf_error *err)
+sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_format fmt, sf_buf *out,
+                                sf_error *err)
 {
 	sf_status rc = SF_OK;
 	if (n == 0)
 		return sf_error_set(err, SF_ERR_USAGE, "no analysis to write");
-	if (fmt == SF_REPORT_JSON) {
+	if (fmt == SF_FORMAT_JSON) {
 		if (n == 1)
 			return sf__json_write(pricing_json(ps[0]), out, err);
 		json_t *root = json_object();
@@ -827,7 +827,7 @@ sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_report
 			json_object_set_new(root, pricing_name(ps[k]->kind), pricing_json(ps[k]));
 		return sf__json_write(root, out, err);
 	}
-	if (fmt == SF_REPORT_CSV) {
+	if (fmt == SF_FORMAT_CSV) {
 		rc = pricing_csv(ps, n, out);
 		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
 	}

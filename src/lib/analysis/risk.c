@@ -576,23 +576,23 @@ static sf_status risk_json(const sf_risk *r, sf_buf *out, sf_error *err)
 	return sf__json_write(root, out, err);
 }
 
-sf_status sf_risk_write(const sf_risk *r, sf_report_format fmt, sf_buf *out, sf_error *err)
+sf_status sf_risk_write(const sf_risk *r, sf_format fmt, sf_buf *out, sf_error *err)
 {
 	const sf_scenario *sc = r->scenario;
 	sf_table *t = NULL;
 	sf_status rc;
 	char foc[16];
-	if (fmt == SF_REPORT_JSON)
+	if (fmt == SF_FORMAT_JSON)
 		return risk_json(r, out, err);
-	if (fmt == SF_REPORT_CSV) {
+	if (fmt == SF_FORMAT_CSV) {
 		rc = risk_month_table(r, 1, &t);
 		if (rc == SF_OK)
 			rc = sf_table_write_csv(t, out);
 		sf_table_free(t);
 		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
 	}
-	const char *b = fmt == SF_REPORT_MD ? "**" : "";
-	rc = sf_buf_adds(out, fmt == SF_REPORT_MD ? "## Risk: how likely the force is complete\n\n"
+	const char *b = fmt == SF_FORMAT_MD ? "**" : "";
+	rc = sf_buf_adds(out, fmt == SF_FORMAT_MD ? "## Risk: how likely the force is complete\n\n"
 	                                          : "");
 	if (rc == SF_OK)
 		rc = sf_buf_addf(

@@ -504,24 +504,24 @@ static sf_status shopping_json(const sf_shopping *s, sf_buf *out, sf_error *err)
 	return sf__json_write(root, out, err);
 }
 
-sf_status sf_shopping_write(const sf_shopping *s, sf_report_format fmt, sf_buf *out, sf_error *err)
+sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf_error *err)
 {
 	const sf_scenario *sc = s->scenario;
 	sf_table *t = NULL;
 	sf_status rc;
 	char f1[16], f2[16];
-	if (fmt == SF_REPORT_JSON)
+	if (fmt == SF_FORMAT_JSON)
 		return shopping_json(s, out, err);
-	rc = lines_table(s, fmt == SF_REPORT_CSV, &t);
+	rc = lines_table(s, fmt == SF_FORMAT_CSV, &t);
 	if (rc != SF_OK)
 		return sf_error_set(err, rc, "out of memory writing the shopping list");
-	if (fmt == SF_REPORT_CSV) {
+	if (fmt == SF_FORMAT_CSV) {
 		rc = sf_table_write_csv(t, out);
 		sf_table_free(t);
 		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
 	}
-	const char *b = fmt == SF_REPORT_MD ? "**" : "";
-	rc = sf_buf_adds(out, fmt == SF_REPORT_MD ? "## Shopping list\n\n" : "");
+	const char *b = fmt == SF_FORMAT_MD ? "**" : "";
+	rc = sf_buf_adds(out, fmt == SF_FORMAT_MD ? "## Shopping list\n\n" : "");
 	if (rc == SF_OK)
 		rc = sf_buf_addf(
 		        out,

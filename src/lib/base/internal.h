@@ -46,6 +46,12 @@ size_t sf__edit_distance(const char *a, const char *b, size_t cap);
 /* The candidate closest to word (distance <= max(2, len/3)), or NULL. */
 const char *sf__closest(const char *word, const char *const *candidates, size_t n);
 
+/*
+ * x rounded to `decimals` places (0..9), -0 made 0, not-finite kept: the
+ * figure an output shows, so that its text, csv and json agree.
+ */
+double sf__round_to(double x, int decimals);
+
 /* Strip blanks and tabs at both ends of s, in place; returns the start. */
 char *sf__trim(char *s);
 /* A malloc'd copy of s without blanks and tabs at both ends (nor a final

@@ -5,6 +5,12 @@
  * is counted in UTF-8 code points, not bytes, so "Türkiye" aligns like
  * "Turkiye". CSV quotes a field only when it holds a comma, a quote, a
  * newline or leading/trailing space (RFC 4180); markdown escapes '|'.
+ *
+ * Errors are sticky: the first failure of an add (out of memory, a cell
+ * past the last column) is kept and every write returns it, so a caller
+ * that builds a whole table checks the write alone and a row is never
+ * dropped silently. Every function takes a NULL table (sf_table_new()
+ * out of memory) and reports SF_ERR_NOMEM for it.
  */
 #include "base/internal.h"
 
@@ -21,8 +27,17 @@ struct sf_table {
 	size_t ncells; /* cells filled */
 	size_t cap;    /* cells allocated */
 	size_t nrows;
-	size_t row_fill; /* cells added to the current row */
+	size_t row_fill;  /* cells added to the current row */
+	sf_status status; /* the first failure of an add; SF_OK while all is well */
 };
+
+/* Keep the first failure; returns rc. */
+static sf_status stick(sf_table *t, sf_status rc)
+{
+	if (rc != SF_OK && t->status == SF_OK)
+		t->status = rc;
+	return rc;
+}
 
 sf_table *sf_table_new(void)
 {
@@ -43,7 +58,7 @@ void sf_table_free(sf_table *t)
 	free(t);
 }
 
-sf_status sf_table_add_column(sf_table *t, const char *header, sf_align align)
+static sf_status add_column(sf_table *t, const char *header, sf_align align)
 {
 	if (t->nrows)
 		return SF_ERR_USAGE;
@@ -64,8 +79,21 @@ sf_status sf_table_add_column(sf_table *t, const char *header, sf_align align)
 	return SF_OK;
 }
 
+sf_status sf_table_add_column(sf_table *t, const char *header, sf_align align)
+{
+	if (!t)
+		return SF_ERR_NOMEM;
+	if (t->status != SF_OK)
+		return t->status;
+	return stick(t, add_column(t, header, align));
+}
+
 sf_status sf_table_begin_row(sf_table *t)
 {
+	if (!t)
+		return SF_ERR_NOMEM;
+	if (t->status != SF_OK)
+		return t->status;
 	/* Pad an incomplete previous row so the grid stays rectangular. */
 	while (t->nrows && t->row_fill < t->ncols) {
 		sf_status rc = sf_table_add_cell(t, "");
@@ -77,7 +105,7 @@ sf_status sf_table_begin_row(sf_table *t)
 	return SF_OK;
 }
 
-sf_status sf_table_add_cell(sf_table *t, const char *text)
+static sf_status add_cell(sf_table *t, const char *text)
 {
 	if (!t->nrows || t->row_fill >= t->ncols)
 		return SF_ERR_USAGE;
@@ -97,15 +125,28 @@ sf_status sf_table_add_cell(sf_table *t, const char *text)
 	return SF_OK;
 }
 
+sf_status sf_table_add_cell(sf_table *t, const char *text)
+{
+	if (!t)
+		return SF_ERR_NOMEM;
+	if (t->status != SF_OK)
+		return t->status;
+	return stick(t, add_cell(t, text));
+}
+
 sf_status sf_table_add_cellf(sf_table *t, const char *fmt, ...)
 {
+	if (!t)
+		return SF_ERR_NOMEM;
+	if (t->status != SF_OK)
+		return t->status;
 	char small[256];
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
 	if (n < 0)
-		return SF_ERR_INTERNAL;
+		return stick(t, SF_ERR_INTERNAL);
 	if ((size_t)n < sizeof small)
 		return sf_table_add_cell(t, small);
 	sf_buf b;
@@ -116,12 +157,12 @@ sf_status sf_table_add_cellf(sf_table *t, const char *fmt, ...)
 	if (!rc)
 		rc = sf_table_add_cell(t, sf_buf_str(&b));
 	sf_buf_release(&b);
-	return rc;
+	return stick(t, rc);
 }
 
 size_t sf_table_rows(const sf_table *t)
 {
-	return t->nrows;
+	return t ? t->nrows : 0;
 }
 
 static const char *cell(const sf_table *t, size_t r, size_t c)
@@ -150,6 +191,10 @@ static sf_status pad(sf_buf *out, size_t n)
 
 sf_status sf_table_write_text(const sf_table *t, sf_buf *out)
 {
+	if (!t)
+		return SF_ERR_NOMEM;
+	if (t->status != SF_OK)
+		return t->status;
 	size_t *w = calloc(t->ncols ? t->ncols : 1, sizeof *w);
 	if (!w)
 		return SF_ERR_NOMEM;
@@ -217,6 +262,10 @@ static sf_status csv_field(sf_buf *out, const char *s)
 
 sf_status sf_table_write_csv(const sf_table *t, sf_buf *out)
 {
+	if (!t)
+		return SF_ERR_NOMEM;
+	if (t->status != SF_OK)
+		return t->status;
 	sf_status rc = SF_OK;
 	for (long r = -1; r < (long)t->nrows && !rc; r++) {
 		for (size_t c = 0; c < t->ncols && !rc; c++) {
@@ -247,6 +296,10 @@ static sf_status md_field(sf_buf *out, const char *s)
 
 sf_status sf_table_write_markdown(const sf_table *t, sf_buf *out)
 {
+	if (!t)
+		return SF_ERR_NOMEM;
+	if (t->status != SF_OK)
+		return t->status;
 	sf_status rc = SF_OK;
 	for (long r = -1; r < (long)t->nrows && !rc; r++) {
 		rc = sf_buf_addc(out, '|');
@@ -269,4 +322,18 @@ sf_status sf_table_write_markdown(const sf_table *t, sf_buf *out)
 		}
 	}
 	return rc;
+}
+
+sf_status sf_table_write(const sf_table *t, sf_format fmt, sf_buf *out)
+{
+	switch (fmt) {
+	case SF_FORMAT_TEXT:
+		return sf_table_write_text(t, out);
+	case SF_FORMAT_CSV:
+		return sf_table_write_csv(t, out);
+	case SF_FORMAT_MD:
+		return sf_table_write_markdown(t, out);
+	default:
+		return SF_ERR_USAGE;
+	}
 }

@@ -5,6 +5,7 @@
  */
 #include "base/internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -108,4 +109,31 @@ const char *sf__closest(const char *word, const char *const *candidates, size_t 
 		}
 	}
 	return best;
+}
+
+double sf__round_to(double x, int decimals)
+{
+	static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+	if (!isfinite(x) || decimals < 0 || decimals > 9 || fabs(x) >= 1e15)
+		return x; /* past 1e15 a double has no decimals left to round */
+	double r = round(x * scale[decimals]) / scale[decimals];
+	return r == 0 ? 0 : r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Output formats (format.h)                                            */
+
+static const char *const format_names[] = {"text", "json", "csv", "md", "geojson"};
+
+const char *sf_format_str(sf_format fmt)
+{
+	return (unsigned)fmt < SF_ARRAY_LEN(format_names) ? format_names[fmt] : "unknown";
+}
+
+int sf_format_parse(const char *s)
+{
+	for (size_t i = 0; i < SF_ARRAY_LEN(format_names); i++)
+		if (strcmp(s, format_names[i]) == 0)
+			return (int)i;
+	return strcmp(s, "markdown") == 0 ? SF_FORMAT_MD : -1;
 }

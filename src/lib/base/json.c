@@ -1,0 +1,406 @@
+/*
+ * json.c - the Jansson adapter (json.h): the one file that includes
+ * <jansson.h>.
+ *
+ * The writer builds a Jansson tree and dumps it once, so the escaping,
+ * the number format and the indentation are Jansson's and the same for
+ * every output. Each constructor's result is checked; the first failure
+ * is kept in the writer (sticky) and reported by finish, never dropped.
+ * Strings are checked for UTF-8 here rather than by Jansson (which would
+ * refuse the whole string): an invalid byte becomes U+FFFD and the string
+ * goes in with the _nocheck constructors, whose contract (valid UTF-8) the
+ * check below establishes with Jansson's own rules (no overlong forms, no
+ * surrogates, nothing above U+10FFFF).
+ *
+ * The reader is Jansson's parser with its positions; the value type
+ * sf_json is Jansson's json_t under another name, so the accessors are
+ * casts and cost nothing.
+ */
+#include "base/internal.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "stabforce/json.h"
+
+/* The largest magnitude below which every whole double is an exact integer (2^53). */
+#define SF_JSON_EXACT_INT_LIMIT 9007199254740992.0
+
+/* Significant digits of a real: enough for every figure, no float noise past it. */
+#define SF_JSON_REAL_DIGITS 15
+
+/* ------------------------------------------------------------------ */
+/* UTF-8                                                                */
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), 0 when invalid. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned c = s[0];
+	size_t len;
+	unsigned long cp;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		len = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		len = 3;
+		cp = c & 0x0F;
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		len = 4;
+		cp = c & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3F);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+	    (cp >= 0xD800 && cp <= 0xDFFF))
+		return 0;
+	return len;
+}
+
+/*
+ * s[0..n) as valid UTF-8: s itself (*copy NULL) when it is, else a copy in
+ * *copy with each invalid byte replaced by U+FFFD (NULL when out of memory,
+ * *copy too).
+ */
+static const char *utf8_clean(const char *s, size_t n, size_t *out_n, char **copy)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+	char *c;
+
+	*copy = NULL;
+	*out_n = n;
+	while (i < n && (k = utf8_seq(u + i, n - i)) > 0)
+		i += k;
+	if (i == n)
+		return s;
+	if (n > (SIZE_MAX - 1) / 3)
+		return NULL;
+	c = malloc(3 * n + 1);
+	if (!c)
+		return NULL;
+	memcpy(c, s, i);
+	k = i;
+	while (i < n) {
+		size_t len = utf8_seq(u + i, n - i);
+		if (len) {
+			memcpy(c + k, s + i, len);
+			k += len;
+			i += len;
+		} else {
+			memcpy(c + k, "\xEF\xBF\xBD", 3);
+			k += 3;
+			i++;
+		}
+	}
+	c[k] = '\0';
+	*copy = c;
+	*out_n = k;
+	return c;
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                              */
+
+void sf_json_writer_init(sf_json_writer *w)
+{
+	memset(w, 0, sizeof *w);
+}
+
+void sf_json_writer_release(sf_json_writer *w)
+{
+	json_decref(w->root);
+	sf_json_writer_init(w);
+}
+
+static void fail(sf_json_writer *w)
+{
+	if (w->status == SF_OK)
+		w->status = SF_ERR_NOMEM;
+}
+
+/* Attach v (a new reference, may be NULL on a failed constructor) under key. */
+static void attach(sf_json_writer *w, const char *key, json_t *v)
+{
+	if (w->status != SF_OK) {
+		json_decref(v);
+		return;
+	}
+	if (!v) {
+		fail(w);
+		return;
+	}
+	if (w->depth == 0) {
+		assert(!key && !w->root && "a second top-level value, or a key at the top");
+		w->root = v;
+		return;
+	}
+	json_t *parent = w->stack[w->depth - 1];
+	if (json_is_array(parent)) {
+		assert(!key && "a key inside an array");
+		if (json_array_append_new(parent, v) != 0)
+			fail(w);
+		return;
+	}
+	assert(key && "a value without a key inside an object");
+	size_t n;
+	char *copy;
+	const char *k = utf8_clean(key, strlen(key), &n, &copy);
+	if (!k || json_object_setn_new_nocheck(parent, k, n, v) != 0)
+		fail(w);
+	if (!k)
+		json_decref(v);
+	free(copy);
+}
+
+static void open_container(sf_json_writer *w, const char *key, json_t *c)
+{
+	assert(w->depth < SF_JSON_MAX_DEPTH && "JSON nested too deep");
+	assert((w->depth > 0 || !w->root) && "a second top-level value");
+	/* Borrowed: the parent (or root) owns c once attached; NULL once failed. */
+	json_t *held = w->status == SF_OK && c ? c : NULL;
+	attach(w, key, c);
+	w->stack[w->depth++] = w->status == SF_OK ? held : NULL;
+}
+
+void sf_json_object(sf_json_writer *w, const char *key)
+{
+	open_container(w, key, w->status == SF_OK ? json_object() : NULL);
+}
+
+void sf_json_array(sf_json_writer *w, const char *key)
+{
+	open_container(w, key, w->status == SF_OK ? json_array() : NULL);
+}
+
+void sf_json_end(sf_json_writer *w)
+{
+	assert(w->depth > 0 && "sf_json_end without an open object or array");
+	w->depth--;
+}
+
+void sf_json_strn(sf_json_writer *w, const char *key, const char *s, size_t n)
+{
+	if (w->status != SF_OK)
+		return;
+	if (!s) {
+		attach(w, key, json_null());
+		return;
+	}
+	size_t cn;
+	char *copy;
+	const char *c = utf8_clean(s, n, &cn, &copy);
+	attach(w, key, c ? json_stringn_nocheck(c, cn) : NULL);
+	free(copy);
+}
+
+void sf_json_str(sf_json_writer *w, const char *key, const char *s)
+{
+	sf_json_strn(w, key, s, s ? strlen(s) : 0);
+}
+
+void sf_json_num(sf_json_writer *w, const char *key, double v)
+{
+	if (w->status != SF_OK)
+		return;
+	if (!isfinite(v))
+		attach(w, key, json_null());
+	else if (v == floor(v) && fabs(v) < SF_JSON_EXACT_INT_LIMIT)
+		attach(w, key, json_integer((json_int_t)v)); /* -0.0 too */
+	else
+		attach(w, key, json_real(v));
+}
+
+void sf_json_int(sf_json_writer *w, const char *key, long long v)
+{
+	if (w->status == SF_OK)
+		attach(w, key, json_integer((json_int_t)v));
+}
+
+void sf_json_bool(sf_json_writer *w, const char *key, int v)
+{
+	if (w->status == SF_OK)
+		attach(w, key, json_boolean(v));
+}
+
+void sf_json_null(sf_json_writer *w, const char *key)
+{
+	if (w->status == SF_OK)
+		attach(w, key, json_null());
+}
+
+typedef struct dump_ctx {
+	sf_buf *out;
+	sf_status rc;
+} dump_ctx;
+
+static int dump_cb(const char *buffer, size_t size, void *data)
+{
+	dump_ctx *d = data;
+	d->rc = sf_buf_add(d->out, buffer, size);
+	return d->rc == SF_OK ? 0 : -1;
+}
+
+sf_status sf_json_writer_finish(sf_json_writer *w, sf_json_style style, sf_buf *out, sf_error *err)
+{
+	size_t flags = JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+	               JSON_REAL_PRECISION(SF_JSON_REAL_DIGITS) |
+	               (style == SF_JSON_COMPACT ? JSON_COMPACT : JSON_INDENT(2));
+	size_t start = out->len;
+	dump_ctx d = {out, SF_OK};
+	sf_status rc = w->status;
+
+	assert((w->status != SF_OK || w->depth == 0) && "finish with an object or array open");
+	if (rc != SF_OK) {
+		sf_error_set(err, rc, "out of memory building JSON");
+		goto out;
+	}
+	assert(w->root && "finish of an empty document");
+	if (json_dump_callback(w->root, dump_cb, &d, flags) != 0 ||
+	    (style == SF_JSON_PRETTY && (d.rc = sf_buf_addc(out, '\n')) != SF_OK)) {
+		rc = d.rc != SF_OK ? d.rc : SF_ERR_NOMEM;
+		sf_error_set(err, rc, "out of memory writing JSON (output too large?)");
+		if (out->data) {
+			out->len = start;
+			out->data[start] = '\0';
+		}
+	}
+out:
+	sf_json_writer_release(w);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading                                                              */
+
+#define J(v) ((const json_t *)(v))
+
+sf_status sf_json_parse(const char *text, size_t len, unsigned flags, sf_json **out,
+                        sf_json_parse_error *pe)
+{
+	json_error_t je;
+	size_t jflags = (flags & SF_JSON_REJECT_DUPLICATES) ? JSON_REJECT_DUPLICATES : 0;
+	json_t *root = json_loadb(text, len, jflags, &je);
+
+	*out = (sf_json *)root;
+	if (root)
+		return SF_OK;
+	if (pe) {
+		pe->line = je.line > 0 ? je.line : 1;
+		pe->column = je.column > 0 ? je.column : 1;
+		pe->position = (size_t)(je.position > 0 ? je.position : 0);
+		sf_strlcpy(pe->text, je.text, sizeof pe->text);
+	}
+	return json_error_code(&je) == json_error_out_of_memory ? SF_ERR_NOMEM : SF_ERR_INPUT;
+}
+
+void sf_json_free(sf_json *v)
+{
+	json_decref((json_t *)v);
+}
+
+sf_json_type sf_json_typeof(const sf_json *v)
+{
+	if (!v)
+		return SF_JSON_ABSENT;
+	switch (json_typeof(J(v))) {
+	case JSON_OBJECT:
+		return SF_JSON_OBJECT;
+	case JSON_ARRAY:
+		return SF_JSON_ARRAY;
+	case JSON_STRING:
+		return SF_JSON_STRING;
+	case JSON_INTEGER:
+		return SF_JSON_INTEGER;
+	case JSON_REAL:
+		return SF_JSON_REAL;
+	case JSON_TRUE:
+		return SF_JSON_TRUE;
+	case JSON_FALSE:
+		return SF_JSON_FALSE;
+	default:
+		return SF_JSON_NULL;
+	}
+}
+
+int sf_json_is_object(const sf_json *v)
+{
+	return json_is_object(J(v));
+}
+
+int sf_json_is_array(const sf_json *v)
+{
+	return json_is_array(J(v));
+}
+
+int sf_json_is_string(const sf_json *v)
+{
+	return json_is_string(J(v));
+}
+
+int sf_json_is_number(const sf_json *v)
+{
+	return json_is_number(J(v));
+}
+
+int sf_json_is_integer(const sf_json *v)
+{
+	return json_is_integer(J(v));
+}
+
+int sf_json_is_null(const sf_json *v)
+{
+	return json_is_null(J(v));
+}
+
+const sf_json *sf_json_get(const sf_json *v, const char *key)
+{
+	return (const sf_json *)json_object_get(J(v), key);
+}
+
+const sf_json *sf_json_at(const sf_json *v, size_t i)
+{
+	return (const sf_json *)json_array_get(J(v), i);
+}
+
+size_t sf_json_size(const sf_json *v)
+{
+	if (json_is_array(J(v)))
+		return json_array_size(J(v));
+	if (json_is_object(J(v)))
+		return json_object_size(J(v));
+	return 0;
+}
+
+const char *sf_json_string(const sf_json *v)
+{
+	return json_string_value(J(v));
+}
+
+size_t sf_json_string_length(const sf_json *v)
+{
+	return json_is_string(J(v)) ? json_string_length(J(v)) : 0;
+}
+
+double sf_json_number(const sf_json *v)
+{
+	return json_number_value(J(v));
+}
+
+long long sf_json_integer(const sf_json *v)
+{
+	return (long long)json_integer_value(J(v));
+}

@@ -1,0 +1,283 @@
+/*
+ * test_json.c - the Jansson adapter (base/json.c): the writer's layout,
+ * number policy, escaping of any bytes, sticky out-of-memory; the reader's
+ * accessors and error positions.
+ *
+ * The test (not the library) sets Jansson's allocator to make allocations
+ * fail, so that it can show a writer reporting out of memory.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+
+#include "stabforce/stabforce.h"
+
+static sf_status write_doc(void (*build)(sf_json_writer *), sf_json_style style, sf_buf *out)
+{
+	sf_json_writer w;
+	sf_error err;
+	sf_error_clear(&err);
+	sf_json_writer_init(&w);
+	build(&w);
+	return sf_json_writer_finish(&w, style, out, &err);
+}
+
+static void build_small(sf_json_writer *w)
+{
+	sf_json_object(w, NULL);
+	sf_json_str(w, "name", "Gaza ISF");
+	sf_json_num(w, "whole", 12.0);
+	sf_json_num(w, "neg_zero", -0.0);
+	sf_json_num(w, "real", 0.1 + 0.2);
+	sf_json_num(w, "nan", 0.0 / 0.0);
+	sf_json_num(w, "big", 1e20);
+	sf_json_int(w, "int", -7);
+	sf_json_bool(w, "yes", 1);
+	sf_json_null(w, "none");
+	sf_json_str(w, "null_str", NULL);
+	sf_json_array(w, "empty");
+	sf_json_end(w);
+	sf_json_array(w, "list");
+	sf_json_int(w, NULL, 1);
+	sf_json_int(w, NULL, 2);
+	sf_json_end(w);
+	sf_json_end(w);
+}
+
+static void test_layout_and_numbers(void **state)
+{
+	(void)state;
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	assert_int_equal(write_doc(build_small, SF_JSON_PRETTY, &b), SF_OK);
+	assert_string_equal(b.data, "{\n"
+	                            "  \"name\": \"Gaza ISF\",\n"
+	                            "  \"whole\": 12,\n"
+	                            "  \"neg_zero\": 0,\n"
+	                            "  \"real\": 0.3,\n"
+	                            "  \"nan\": null,\n"
+	                            "  \"big\": 1e20,\n"
+	                            "  \"int\": -7,\n"
+	                            "  \"yes\": true,\n"
+	                            "  \"none\": null,\n"
+	                            "  \"null_str\": null,\n"
+	                            "  \"empty\": [],\n"
+	                            "  \"list\": [\n"
+	                            "    1,\n"
+	                            "    2\n"
+	                            "  ]\n"
+	                            "}\n");
+	sf_buf_reset(&b);
+	assert_int_equal(write_doc(build_small, SF_JSON_COMPACT, &b), SF_OK);
+	assert_string_equal(b.data, "{\"name\":\"Gaza ISF\",\"whole\":12,\"neg_zero\":0,"
+	                            "\"real\":0.3,\"nan\":null,\"big\":1e20,\"int\":-7,"
+	                            "\"yes\":true,\"none\":null,\"null_str\":null,\"empty\":[],"
+	                            "\"list\":[1,2]}");
+	sf_buf_release(&b);
+}
+
+static void build_hostile(sf_json_writer *w)
+{
+	sf_json_object(w, NULL);
+	sf_json_str(w, "quote", "a\"b\\c/d");
+	sf_json_str(w, "control", "tab\there\nnl\x01\x1f");
+	sf_json_str(w, "utf8", "T\xc3\xbcrkiye \xe2\x82\xac \xf0\x9f\x98\x80");
+	sf_json_str(w, "bad", "x\xff\xc3(y\xed\xa0\x80z\xc0\xaf");
+	sf_json_str(w, "truncated", "end\xe2\x82");
+	sf_json_str(w, "key\xfe", "v");
+	sf_json_end(w);
+}
+
+static void test_any_bytes_are_valid_json(void **state)
+{
+	(void)state;
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	assert_int_equal(write_doc(build_hostile, SF_JSON_COMPACT, &b), SF_OK);
+	assert_string_equal(b.data, "{\"quote\":\"a\\\"b\\\\c/d\","
+	                            "\"control\":\"tab\\there\\nnl\\u0001\\u001F\","
+	                            "\"utf8\":\"T\xc3\xbcrkiye \xe2\x82\xac \xf0\x9f\x98\x80\","
+	                            "\"bad\":\"x\xef\xbf\xbd\xef\xbf\xbd(y\xef\xbf\xbd\xef\xbf\xbd"
+	                            "\xef\xbf\xbdz\xef\xbf\xbd\xef\xbf\xbd\","
+	                            "\"truncated\":\"end\xef\xbf\xbd\xef\xbf\xbd\","
+	                            "\"key\xef\xbf\xbd\":\"v\"}");
+	/* and it reads back */
+	sf_json *v = NULL;
+	sf_json_parse_error pe;
+	assert_int_equal(sf_json_parse(b.data, b.len, 0, &v, &pe), SF_OK);
+	assert_string_equal(sf_json_string(sf_json_get(v, "quote")), "a\"b\\c/d");
+	assert_string_equal(sf_json_string(sf_json_get(v, "control")), "tab\there\nnl\x01\x1f");
+	assert_string_equal(sf_json_string(sf_json_get(v, "key\xef\xbf\xbd")), "v");
+	sf_json_free(v);
+	sf_buf_release(&b);
+}
+
+/* strn writes a NUL byte as \u0000, which the reader refuses (names are C strings). */
+static void build_nul(sf_json_writer *w)
+{
+	sf_json_strn(w, NULL, "a\0b", 3);
+}
+
+static void test_nul_byte(void **state)
+{
+	(void)state;
+	sf_buf b;
+	sf_json *v = NULL;
+	sf_json_parse_error pe;
+	sf_buf_init(&b, 0);
+	assert_int_equal(write_doc(build_nul, SF_JSON_COMPACT, &b), SF_OK);
+	assert_string_equal(b.data, "\"a\\u0000b\"");
+	assert_int_equal(sf_json_parse("[\"a\\u0000b\"]", 12, 0, &v, &pe), SF_ERR_INPUT);
+	sf_buf_release(&b);
+}
+
+static void build_many(sf_json_writer *w)
+{
+	sf_json_object(w, NULL);
+	sf_json_array(w, "rows");
+	for (int i = 0; i < 50; i++) {
+		sf_json_object(w, NULL);
+		sf_json_str(w, "id", "row");
+		sf_json_num(w, "value", i * 1.5);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_end(w);
+}
+
+/* Jansson's allocations left before they fail; < 0: never fail. */
+static long allocs_left = -1;
+
+static void *counting_malloc(size_t n)
+{
+	if (allocs_left == 0)
+		return NULL;
+	if (allocs_left > 0)
+		allocs_left--;
+	return malloc(n);
+}
+
+/* Every allocation failing in turn: finish says out of memory, never a short document. */
+static void test_out_of_memory_is_sticky(void **state)
+{
+	(void)state;
+	sf_buf ok, b;
+	sf_buf_init(&ok, 0);
+	assert_int_equal(write_doc(build_many, SF_JSON_COMPACT, &ok), SF_OK);
+	int failures = 0;
+	for (long n = 0;; n++) {
+		allocs_left = n;
+		json_set_alloc_funcs(counting_malloc, free);
+		sf_buf_init(&b, 0);
+		sf_status rc = write_doc(build_many, SF_JSON_COMPACT, &b);
+		json_set_alloc_funcs(malloc, free);
+		if (rc == SF_OK) {
+			assert_string_equal(b.data, ok.data);
+			sf_buf_release(&b);
+			break;
+		}
+		assert_int_equal(rc, SF_ERR_NOMEM);
+		assert_true(b.len == 0);
+		sf_buf_release(&b);
+		failures++;
+	}
+	assert_true(failures > 100);
+	sf_buf_release(&ok);
+}
+
+/* A full output buffer: an error, and nothing half-written. */
+static void test_full_buffer(void **state)
+{
+	(void)state;
+	sf_buf b;
+	sf_error err;
+	sf_buf_init(&b, 100);
+	sf_buf_adds(&b, "head");
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	build_many(&w);
+	sf_error_clear(&err);
+	assert_int_equal(sf_json_writer_finish(&w, SF_JSON_PRETTY, &b, &err), SF_ERR_NOMEM);
+	assert_int_equal(err.code, SF_ERR_NOMEM);
+	assert_string_equal(b.data, "head");
+	sf_buf_release(&b);
+}
+
+static void test_read(void **state)
+{
+	(void)state;
+	const char *text = "{\"a\": [1, 2.5, \"x\", null, true], \"b\": {\"c\": 9007199254740993}}";
+	sf_json *v = NULL;
+	sf_json_parse_error pe;
+	assert_int_equal(sf_json_parse(text, strlen(text), 0, &v, &pe), SF_OK);
+	const sf_json *a = sf_json_get(v, "a");
+	assert_true(sf_json_is_array(a));
+	assert_int_equal(sf_json_size(a), 5);
+	assert_int_equal(sf_json_typeof(sf_json_at(a, 0)), SF_JSON_INTEGER);
+	assert_true(sf_json_number(sf_json_at(a, 1)) == 2.5);
+	assert_string_equal(sf_json_string(sf_json_at(a, 2)), "x");
+	assert_int_equal(sf_json_string_length(sf_json_at(a, 2)), 1);
+	assert_true(sf_json_is_null(sf_json_at(a, 3)));
+	assert_int_equal(sf_json_typeof(sf_json_at(a, 4)), SF_JSON_TRUE);
+	assert_null(sf_json_at(a, 5));
+	assert_int_equal(sf_json_typeof(sf_json_at(a, 5)), SF_JSON_ABSENT);
+	assert_true(sf_json_integer(sf_json_get(sf_json_get(v, "b"), "c")) == 9007199254740993LL);
+	/* absent chains stay absent */
+	assert_null(sf_json_get(sf_json_get(v, "zz"), "c"));
+	assert_null(sf_json_string(sf_json_get(v, "a")));
+	assert_int_equal(sf_json_size(NULL), 0);
+	sf_json_free(v);
+}
+
+static void test_parse_errors(void **state)
+{
+	(void)state;
+	sf_json *v = NULL;
+	sf_json_parse_error pe;
+	const char *bad = "{\n  \"a\": 1,\n  \"b\": tru\n}";
+	assert_int_equal(sf_json_parse(bad, strlen(bad), 0, &v, &pe), SF_ERR_INPUT);
+	assert_null(v);
+	assert_int_equal(pe.line, 3);
+	assert_true(pe.column >= 8);
+	assert_true(pe.text[0] != '\0');
+	const char *dup = "{\"a\": 1,\n \"a\": 2}";
+	assert_int_equal(sf_json_parse(dup, strlen(dup), 0, &v, &pe), SF_OK);
+	sf_json_free(v);
+	assert_int_equal(sf_json_parse(dup, strlen(dup), SF_JSON_REJECT_DUPLICATES, &v, &pe),
+	                 SF_ERR_INPUT);
+	assert_int_equal(pe.line, 2);
+	const char *utf = "[\"ok\", \"\xff\"]";
+	assert_int_equal(sf_json_parse(utf, strlen(utf), 0, &v, &pe), SF_ERR_INPUT);
+	assert_int_equal(pe.line, 1);
+	assert_true(pe.column > 1);
+	assert_int_equal(sf_json_parse("", 0, 0, &v, &pe), SF_ERR_INPUT);
+}
+
+static void test_formats(void **state)
+{
+	(void)state;
+	assert_string_equal(sf_format_str(SF_FORMAT_GEOJSON), "geojson");
+	assert_int_equal(sf_format_parse("markdown"), SF_FORMAT_MD);
+	assert_int_equal(sf_format_parse("csv"), SF_FORMAT_CSV);
+	assert_int_equal(sf_format_parse("xml"), -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	        cmocka_unit_test(test_layout_and_numbers),
+	        cmocka_unit_test(test_any_bytes_are_valid_json),
+	        cmocka_unit_test(test_nul_byte),
+	        cmocka_unit_test(test_out_of_memory_is_sticky),
+	        cmocka_unit_test(test_full_buffer),
+	        cmocka_unit_test(test_read),
+	        cmocka_unit_test(test_parse_errors),
+	        cmocka_unit_test(test_formats),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
