@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "format.h"
 #include "scenario.h"
 
 #ifdef __cplusplus
@@ -380,17 +381,6 @@ sf_status sf_incidents_delete_file(sf_store *st, FILE *in, const char *who, long
 sf_status sf_import_summary_write(const sf_import_summary *s, sf_buf *out, sf_error *err);
 
 /* ---------------------------------------------------------------- */
-/* Output of incidents                                                */
-
-/* The CSV header: ACLED's 31 columns then the register's own. */
-sf_status sf_incident_csv_header(sf_buf *out, sf_error *err);
-sf_status sf_incident_write_csv(const sf_incident *inc, sf_buf *out, sf_error *err);
-/* One JSON object (no trailing newline). */
-sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *err);
-/* One GeoJSON Feature with a Point geometry. */
-sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_error *err);
-
-/* ---------------------------------------------------------------- */
 /* Duplicates                                                         */
 
 /* The register.md definition, with its thresholds. */
@@ -579,6 +569,81 @@ sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *
  * not exist is SF_ERR_INPUT (it is not created).
  */
 sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Output: every register command's output, in every format it offers */
+/* (src/lib/output/incidents.c and aid.c). The command and the server  */
+/* call the same functions: the command's JSON is the API's JSON.      */
+/* A format a writer does not offer is SF_ERR_USAGE naming the ones it */
+/* does. docs/output.md describes every format.                        */
+
+/* One incident: the CSV header (ACLED's 31 columns, then the register's own), a row. */
+sf_status sf_incident_csv_header(sf_buf *out, sf_error *err);
+sf_status sf_incident_write_csv(const sf_incident *inc, sf_buf *out, sf_error *err);
+/* One incident as a compact JSON object (no trailing newline). */
+sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *err);
+/* One GeoJSON Feature with a Point geometry, compact. */
+sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_error *err);
+
+/*
+ * `incidents list`: the incidents matching f, by date, in text (a table
+ * and a count), csv, json (an array, one incident a line), geojson (a
+ * FeatureCollection) or md. Streams through flush (format.h) for csv,
+ * json and geojson; text and md need every row to align.
+ */
+sf_status sf_incidents_write_list(sf_store *st, const sf_incident_filter *f, sf_format fmt,
+                                  sf_buf *out, sf_flush_fn flush, void *flush_ctx, sf_error *err);
+
+/* The tables of `incidents report` (bits). */
+enum {
+	SF_REPORT_PERIODS = 1, /* incidents and fatalities per period and key */
+	SF_REPORT_TREND = 2,   /* this week against the mean of the 4 before */
+	SF_REPORT_SPLIT = 4,   /* before and after o->split_day */
+	SF_REPORT_ALL = 7      /* all three (split only when o->split_day is set) */
+};
+
+/*
+ * `incidents report`: the tables asked for, in text, md, json (one
+ * document with every table) or csv (exactly one table: SF_ERR_USAGE
+ * otherwise). SF_REPORT_SPLIT alone without o->split_day is SF_ERR_USAGE.
+ */
+sf_status sf_incidents_write_report(sf_store *st, const sf_incident_filter *f,
+                                    const sf_report_options *o, unsigned tables, sf_format fmt,
+                                    sf_buf *out, sf_error *err);
+
+/* `incidents dupes`: possible duplicate pairs, in text (with a count), csv, json or md. */
+sf_status sf_incidents_write_dupes(sf_store *st, const sf_incident_filter *f,
+                                   const sf_dupe_options *o, sf_format fmt, sf_buf *out,
+                                   sf_error *err);
+
+/* `incidents log`: the edit log (of event_id, or all when NULL), in text, csv, json or md. */
+sf_status sf_incidents_write_log(sf_store *st, const char *event_id, sf_format fmt, sf_buf *out,
+                                 sf_error *err);
+
+/* `incidents threat`: per-sector multipliers for sc, in text, csv, json or md. */
+sf_status sf_register_write_threat(sf_store *st, const sf_scenario *sc, const sf_threat_options *o,
+                                   sf_format fmt, sf_buf *out, sf_error *err);
+
+/*
+ * `aid list`: the aid rows matching f, by date then crossing, in text,
+ * csv (the columns `aid import` reads), json or md. Streams as
+ * sf_incidents_write_list does.
+ */
+sf_status sf_aid_write_list(sf_store *st, const sf_aid_filter *f, sf_format fmt, sf_buf *out,
+                            sf_flush_fn flush, void *flush_ctx, sf_error *err);
+
+/*
+ * `aid report`: the summary against the commitment and the crossings in
+ * text and md (daily: the daily table too), json (everything) or csv (the
+ * daily table).
+ */
+sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f, double commitment,
+                              sf_aid_stage stage, int daily, sf_format fmt, sf_buf *out,
+                              sf_error *err);
+
+/* `aid escorts`: sf_aid_escort_requirement() in text (one line) or json. */
+sf_status sf_aid_write_escorts(sf_store *st, const char *source, long as_of, int window_days,
+                               double trucks_per_escort, sf_format fmt, sf_buf *out, sf_error *err);
 
 #ifdef __cplusplus
 }

@@ -71,6 +71,16 @@ int sf_cli_write_outputs(const char *cmd, const char *const *paths, const sf_buf
 char *sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const char *what,
                        size_t *len);
 
+/* An sf_flush_fn (format.h) that writes to standard output; ctx unused. */
+sf_status sf_cli_flush_stdout(void *ctx, sf_buf *b);
+
+/*
+ * The end of a command that wrote its output into b with a library writer
+ * that returned rc: on SF_OK write b to standard output, else print err.
+ * Returns the exit status.
+ */
+int sf_cli_finish(const char *cmd, sf_status rc, const sf_buf *b, const sf_error *err);
+
 /* The register commands (cli_register.c)                            */
 
 /* A subcommand of a register command: `stabforce CMD NAME ...`. */

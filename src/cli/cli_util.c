@@ -119,6 +119,24 @@ int sf_cli_write_output(const char *cmd, const char *path, const sf_buf *b)
 	return sf_cli_write_outputs(cmd, &path, b, 1);
 }
 
+sf_status sf_cli_flush_stdout(void *ctx, sf_buf *b)
+{
+	(void)ctx;
+	if (b->len && fwrite(b->data, 1, b->len, stdout) != b->len)
+		return SF_ERR_IO;
+	sf_buf_reset(b);
+	return SF_OK;
+}
+
+int sf_cli_finish(const char *cmd, sf_status rc, const sf_buf *b, const sf_error *err)
+{
+	if (rc != SF_OK) {
+		fflush(stdout);
+		return sf_cli_error(cmd, err);
+	}
+	return sf_cli_write_output(cmd, NULL, b);
+}
+
 int sf_cli_write_outputs(const char *cmd, const char *const *paths, const sf_buf *bufs, size_t n)
 {
 	sf_outfile **v = calloc(n ? n : 1, sizeof(*v));

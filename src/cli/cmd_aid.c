@@ -3,6 +3,7 @@
  *
  *   import FILE   daily crossing figures (date, crossing, trucks, tonnes,
  *                 category, stage, source; only date and trucks required)
+ *   list          the rows as imported (csv: the columns import reads)
  *   report        daily totals per stage against the commitment, 7-day
  *                 rolling mean, days below commitment, per crossing
  *   escorts       escorts a convoy task needs from the trucks per day
@@ -44,6 +45,7 @@ static void usage(FILE *f)
 	           "\n"
 	           "subcommands:\n"
 	           "  import FILE   import daily crossing figures\n"
+	           "  list          the rows, as imported (text, csv, json, md)\n"
 	           "  report        daily totals against the commitment, rolling mean, crossings\n"
 	           "  escorts       convoy escorts needed for the trucks per day\n"
 	           "\n"
@@ -151,14 +153,6 @@ static int cmd_import(int argc, char **argv)
 	return ex;
 }
 
-static void fmt_num(char *buf, size_t n, double v)
-{
-	if (isnan(v))
-		snprintf(buf, n, "%s", "");
-	else
-		snprintf(buf, n, "%.1f", v);
-}
-
 static int cmd_report(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -254,142 +248,99 @@ static int cmd_report(int argc, char **argv)
 	if (ex)
 		return ex;
 	sf_error err;
-	sf_aid_report r;
+	sf_buf b;
 	sf_error_clear(&err);
-	if (sf_aid_build_report(st, &f, commitment, (sf_aid_stage)stage, &r, &err) != SF_OK) {
-		ex = sf_cli_error(CMD, &err);
-		sf_store_close(st);
+	sf_buf_init(&b, 0);
+	sf_status rc = sf_aid_write_report(st, &f, commitment, (sf_aid_stage)stage, daily,
+	                                   (sf_format)fmt, &b, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
+	sf_store_close(st);
+	return ex;
+}
+
+static int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
+	                                     {"stage", required_argument, NULL, OPT_STAGE},
+	                                     {"source", required_argument, NULL, OPT_SOURCE},
+	                                     {"crossing", required_argument, NULL, OPT_CROSSING},
+	                                     {"from", required_argument, NULL, OPT_FROM},
+	                                     {"to", required_argument, NULL, OPT_TO},
+	                                     {"format", required_argument, NULL, 'f'},
+	                                     {"help", no_argument, NULL, 'h'},
+	                                     {NULL, 0, NULL, 0}};
+	const char *db = "stabforce.db";
+	int c, fmt = SF_FORMAT_TEXT;
+	sf_aid_filter f;
+	sf_aid_filter_init(&f);
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			db = optarg;
+			break;
+		case OPT_STAGE:
+			f.stage = sf_aid_stage_parse(optarg);
+			if (f.stage < 0) {
+				fprintf(stderr,
+				        "stabforce %s: --stage: unknown '%s' (entered, offloaded, "
+				        "collected, intercepted)\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
+		case OPT_SOURCE:
+			f.source = optarg;
+			break;
+		case OPT_CROSSING: {
+			const char *cn = sf_aid_crossing_canonical(optarg);
+			f.crossing = cn ? cn : optarg;
+			break;
+		}
+		case OPT_FROM:
+			if (sf_cli_parse_day(CMD, "--from", optarg, &f.from_day) < 0)
+				return 2;
+			break;
+		case OPT_TO:
+			if (sf_cli_parse_day(CMD, "--to", optarg, &f.to_day) < 0)
+				return 2;
+			break;
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 0);
+			if (fmt < 0)
+				return 2;
+			break;
+		case 'h':
+			printf("usage: stabforce aid list [--stage STAGE] [--source NAME] "
+			       "[--crossing "
+			       "NAME]\n"
+			       "         [--from DATE] [--to DATE] [--format text|csv|json|md] "
+			       "[--db stabforce.db]\n"
+			       "\n"
+			       "The rows of the aid register, by date and crossing, as imported "
+			       "(crossing\n"
+			       "aliases resolved). csv has the columns 'aid import' reads.\n");
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "stabforce %s list: unexpected argument '%s'\n", CMD, argv[optind]);
+		return 2;
+	}
+	sf_store *st = NULL;
+	int ex = sf_cli_open_store(CMD, db, &st);
+	if (ex)
 		return ex;
-	}
-	char d1[16] = "", d2[16] = "", num[32];
-	if (r.ndays) {
-		sf_date_format(r.days[0].day, d1, sizeof d1);
-		sf_date_format(r.days[r.ndays - 1].day, d2, sizeof d2);
-	}
-	if (fmt == SF_FORMAT_JSON) {
-		sf_buf b;
-		sf_buf_init(&b, 0);
-		sf_buf_addf(
-		        &b,
-		        "{\n  \"source\": \"%s\",\n  \"stage\": \"%s\",\n  \"commitment\": %g,\n"
-		        "  \"from\": \"%s\",\n  \"to\": \"%s\",\n  \"days_with_data\": %ld,\n"
-		        "  \"trucks\": %ld,\n  \"mean_per_day\": %.2f,\n  \"days_below\": %ld,\n"
-		        "  \"crossings\": [",
-		        r.source, sf_aid_stage_str((sf_aid_stage)stage), commitment, d1, d2,
-		        r.days_with_data, r.total, r.mean, r.days_below);
-		for (size_t i = 0; i < r.ncrossings; i++)
-			sf_buf_addf(
-			        &b,
-			        "%s\n    {\"crossing\": \"%s\", \"trucks\": %ld, \"days\": %ld}",
-			        i ? "," : "", r.crossings[i].crossing, r.crossings[i].trucks,
-			        r.crossings[i].days);
-		sf_buf_adds(&b, "\n  ],\n  \"days\": [");
-		for (size_t i = 0; i < r.ndays; i++) {
-			const sf_aid_day *d = &r.days[i];
-			char ds[16];
-			sf_date_format(d->day, ds, sizeof ds);
-			sf_buf_addf(&b, "%s\n    {\"date\": \"%s\"", i ? "," : "", ds);
-			if (d->has_data) {
-				for (int s = 0; s < 4; s++)
-					sf_buf_addf(&b, ", \"%s\": %ld",
-					            sf_aid_stage_str((sf_aid_stage)s),
-					            d->trucks[s]);
-				sf_buf_addf(&b, ", \"below\": %s", d->below ? "true" : "false");
-			}
-			if (isnan(d->rolling7))
-				sf_buf_adds(&b, ", \"rolling7\": null}");
-			else
-				sf_buf_addf(&b, ", \"rolling7\": %.2f}", d->rolling7);
-		}
-		sf_buf_adds(&b, "\n  ]\n}\n");
-		ex = sf_cli_write_output(CMD, NULL, &b);
-		sf_buf_release(&b);
-		goto out;
-	}
-	if (fmt != SF_FORMAT_CSV) {
-		const char *h = fmt == SF_FORMAT_MD ? "## " : "";
-		printf("%said flow, source %s, stage %s, %s to %s\n\n", h,
-		       r.source[0] ? r.source : "-", sf_aid_stage_str((sf_aid_stage)stage),
-		       d1[0] ? d1 : "-", d2[0] ? d2 : "-");
-		sf_table *t = sf_table_new();
-		sf_table_add_column(t, "measure", SF_ALIGN_LEFT);
-		sf_table_add_column(t, "value", SF_ALIGN_RIGHT);
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, "commitment (trucks/day)");
-		sf_table_add_cellf(t, "%g", commitment);
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, "days with figures");
-		sf_table_add_cellf(t, "%ld", r.days_with_data);
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, "trucks");
-		sf_table_add_cellf(t, "%ld", r.total);
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, "mean per day");
-		sf_table_add_cellf(t, "%.1f", r.mean);
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, "mean as % of commitment");
-		sf_table_add_cellf(t, "%.1f", commitment > 0 ? r.mean / commitment * 100 : 0);
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, "days below commitment");
-		sf_table_add_cellf(t, "%ld", r.days_below);
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, "last 7-day mean");
-		fmt_num(num, sizeof num, r.ndays ? r.days[r.ndays - 1].rolling7 : NAN);
-		sf_table_add_cell(t, num);
-		fflush(stdout);
-		ex = sf_cli_table_out(CMD, t, fmt);
-		sf_table_free(t);
-		t = sf_table_new();
-		sf_table_add_column(t, "crossing", SF_ALIGN_LEFT);
-		sf_table_add_column(t, "trucks", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "days", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "mean_per_day", SF_ALIGN_RIGHT);
-		for (size_t i = 0; i < r.ncrossings; i++) {
-			sf_table_begin_row(t);
-			sf_table_add_cell(t, r.crossings[i].crossing);
-			sf_table_add_cellf(t, "%ld", r.crossings[i].trucks);
-			sf_table_add_cellf(t, "%ld", r.crossings[i].days);
-			sf_table_add_cellf(t, "%.1f",
-			                   r.crossings[i].days ? (double)r.crossings[i].trucks /
-			                                                 (double)r.crossings[i].days
-			                                       : 0);
-		}
-		printf("\n%sper crossing\n\n", h);
-		fflush(stdout);
-		if (!ex)
-			ex = sf_cli_table_out(CMD, t, fmt);
-		sf_table_free(t);
-	}
-	if ((daily || fmt == SF_FORMAT_CSV) && !ex) {
-		sf_table *t = sf_table_new();
-		sf_table_add_column(t, "date", SF_ALIGN_LEFT);
-		for (int s = 0; s < 4; s++)
-			sf_table_add_column(t, sf_aid_stage_str((sf_aid_stage)s), SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "rolling7", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "below", SF_ALIGN_LEFT);
-		for (size_t i = 0; i < r.ndays; i++) {
-			const sf_aid_day *d = &r.days[i];
-			char ds[16];
-			sf_table_begin_row(t);
-			sf_table_add_cell(t, sf_date_format(d->day, ds, sizeof ds));
-			for (int s = 0; s < 4; s++) {
-				if (d->has_data)
-					sf_table_add_cellf(t, "%ld", d->trucks[s]);
-				else
-					sf_table_add_cell(t, "");
-			}
-			fmt_num(num, sizeof num, d->rolling7);
-			sf_table_add_cell(t, num);
-			sf_table_add_cell(t, !d->has_data ? "no data" : d->below ? "yes" : "no");
-		}
-		if (fmt != SF_FORMAT_CSV)
-			printf("\n%sdaily\n\n", fmt == SF_FORMAT_MD ? "## " : "");
-		fflush(stdout);
-		ex = sf_cli_table_out(CMD, t, fmt);
-		sf_table_free(t);
-	}
-out:
-	sf_aid_report_release(&r);
+	sf_error err;
+	sf_buf b;
+	sf_error_clear(&err);
+	sf_buf_init(&b, 0);
+	sf_status rc =
+	        sf_aid_write_list(st, &f, (sf_format)fmt, &b, sf_cli_flush_stdout, NULL, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
 	sf_store_close(st);
 	return ex;
 }
@@ -402,14 +353,20 @@ static int cmd_escorts(int argc, char **argv)
 	        {"window-days", required_argument, NULL, OPT_WINDOW},
 	        {"trucks-per-escort", required_argument, NULL, OPT_PER},
 	        {"as-of", required_argument, NULL, OPT_ASOF},
+	        {"format", required_argument, NULL, 'f'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0}};
 	const char *db = "stabforce.db", *source = NULL;
 	double per = 50, w = 7;
 	long as_of = SF_DAY_NONE;
-	int c;
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
+	int c, fmt = SF_FORMAT_TEXT;
+	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
 		switch (c) {
+		case 'f':
+			fmt = sf_cli_parse_format(CMD, optarg, 0);
+			if (fmt < 0)
+				return 2;
+			break;
 		case 'd':
 			db = optarg;
 			break;
@@ -431,7 +388,8 @@ static int cmd_escorts(int argc, char **argv)
 		case 'h':
 			printf("usage: stabforce aid escorts [--trucks-per-escort 50] "
 			       "[--window-days 7]\n"
-			       "         [--source NAME] [--as-of DATE] [--db stabforce.db]\n"
+			       "         [--source NAME] [--as-of DATE] [--format text|json] [--db "
+			       "stabforce.db]\n"
 			       "\n"
 			       "Escorts = mean trucks entered per day (days with figures in the "
 			       "window\n"
@@ -449,19 +407,22 @@ static int cmd_escorts(int argc, char **argv)
 	if (ex)
 		return ex;
 	sf_error err;
-	double tpd, esc;
+	sf_buf b;
 	sf_error_clear(&err);
-	if (sf_aid_escort_requirement(st, source, as_of, (int)w, per, &tpd, &esc, &err) != SF_OK)
-		ex = sf_cli_error(CMD, &err);
-	else
-		printf("trucks per day %.1f, trucks per escort %g: escorts %.2f\n", tpd, per, esc);
+	sf_buf_init(&b, 0);
+	sf_status rc =
+	        sf_aid_write_escorts(st, source, as_of, (int)w, per, (sf_format)fmt, &b, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
 	sf_store_close(st);
 	return ex;
 }
 
 int sf_cmd_aid(int argc, char **argv)
 {
-	static const sf_cli_subcommand subs[] = {
-	        {"import", cmd_import}, {"report", cmd_report}, {"escorts", cmd_escorts}};
+	static const sf_cli_subcommand subs[] = {{"import", cmd_import},
+	                                         {"list", cmd_list},
+	                                         {"report", cmd_report},
+	                                         {"escorts", cmd_escorts}};
 	return sf_cli_dispatch(CMD, argc, argv, subs, N_ELEMS(subs), usage);
 }

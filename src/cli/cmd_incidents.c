@@ -52,30 +52,6 @@ static void usage(FILE *f)
 /* ---------------------------------------------------------------- */
 /* Shared helpers                                                     */
 
-/* A buffer flushed to stdout whenever it passes 64 KiB. */
-typedef struct out {
-	sf_buf b;
-	int failed;
-} out;
-
-static void out_flush(out *o)
-{
-	if (o->b.len && fwrite(o->b.data, 1, o->b.len, stdout) != o->b.len)
-		o->failed = 1;
-	sf_buf_reset(&o->b);
-}
-
-static void out_maybe_flush(out *o)
-{
-	if (o->b.len >= 64 * 1024)
-		out_flush(o);
-}
-
-static void day_str(long day, char *buf, size_t n)
-{
-	sf_date_format(day, buf, n);
-}
-
 static const char *who_or_user(const char *who)
 {
 	const char *u = getenv("USER");
@@ -483,55 +459,6 @@ static int filter_opt(int c, sf_incident_filter *f)
 /* ---------------------------------------------------------------- */
 /* list                                                               */
 
-typedef struct list_ctx {
-	out o;
-	int fmt;
-	long n;
-	sf_table *t;
-	sf_error *err;
-	int failed;
-} list_ctx;
-
-static int list_cb(void *ctx, const sf_incident *inc)
-{
-	list_ctx *l = ctx;
-	sf_status rc = SF_OK;
-	switch (l->fmt) {
-	case SF_FORMAT_CSV:
-		rc = sf_incident_write_csv(inc, &l->o.b, l->err);
-		break;
-	case SF_FORMAT_JSON:
-		rc = sf_buf_adds(&l->o.b, l->n ? ",\n" : "\n");
-		if (rc == SF_OK)
-			rc = sf_incident_write_json(inc, &l->o.b, l->err);
-		break;
-	case SF_FORMAT_GEOJSON:
-		rc = sf_buf_adds(&l->o.b, l->n ? ",\n" : "\n");
-		if (rc == SF_OK)
-			rc = sf_incident_write_geojson(inc, &l->o.b, l->err);
-		break;
-	default:
-		sf_table_begin_row(l->t);
-		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_ID_CNTY]);
-		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_DATE]);
-		sf_table_add_cell(l->t, inc->sector[0] ? inc->sector : "-");
-		sf_table_add_cell(l->t, sf_sector_method_str(inc->sector_method));
-		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_TYPE]);
-		sf_table_add_cell(l->t, inc->col[SF_COL_SUB_EVENT_TYPE]);
-		sf_table_add_cell(l->t, inc->col[SF_COL_LOCATION]);
-		sf_table_add_cellf(l->t, "%ld", inc->fatalities);
-		sf_table_add_cell(l->t, sf_incident_status_str(inc->status));
-		break;
-	}
-	l->n++;
-	if (rc != SF_OK) {
-		l->failed = 1;
-		return 1;
-	}
-	out_maybe_flush(&l->o);
-	return 0;
-}
-
 static int cmd_list(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -585,184 +512,19 @@ static int cmd_list(int argc, char **argv)
 	if (ex)
 		return ex;
 	sf_error err;
+	sf_buf b;
 	sf_error_clear(&err);
-	list_ctx l;
-	memset(&l, 0, sizeof l);
-	sf_buf_init(&l.o.b, 0);
-	l.fmt = fmt;
-	l.err = &err;
-	if (fmt == SF_FORMAT_CSV) {
-		sf_incident_csv_header(&l.o.b, &err);
-	} else if (fmt == SF_FORMAT_JSON) {
-		sf_buf_adds(&l.o.b, "[");
-	} else if (fmt == SF_FORMAT_GEOJSON) {
-		sf_buf_adds(&l.o.b, "{\"type\":\"FeatureCollection\",\"features\":[");
-	} else {
-		l.t = sf_table_new();
-		static const char *const h[] = {"event_id", "date",       "sector",
-		                                "method",   "type",       "sub_type",
-		                                "location", "fatalities", "status"};
-		for (size_t i = 0; i < 9; i++)
-			sf_table_add_column(l.t, h[i], i == 7 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
-	}
-	sf_status rc = sf_store_incident_query(st, &f, SF_ORDER_DATE, list_cb, &l, &err);
-	if (rc != SF_OK || l.failed) {
-		ex = sf_cli_error(CMD, &err);
-	} else {
-		if (fmt == SF_FORMAT_JSON)
-			sf_buf_adds(&l.o.b, "\n]\n");
-		else if (fmt == SF_FORMAT_GEOJSON)
-			sf_buf_adds(&l.o.b, "\n]}\n");
-		out_flush(&l.o);
-		if (l.t) {
-			ex = sf_cli_table_out(CMD, l.t, fmt);
-			if (fmt == SF_FORMAT_TEXT)
-				printf("%ld incident%s\n", l.n, l.n == 1 ? "" : "s");
-		}
-		if (fflush(stdout) != 0 || l.o.failed) {
-			fprintf(stderr, "stabforce %s: cannot write to standard output\n", CMD);
-			ex = 4;
-		}
-	}
-	sf_table_free(l.t);
-	sf_buf_release(&l.o.b);
+	sf_buf_init(&b, 0);
+	sf_status rc = sf_incidents_write_list(st, &f, (sf_format)fmt, &b, sf_cli_flush_stdout,
+	                                       NULL, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
 	sf_store_close(st);
 	return ex;
 }
 
 /* ---------------------------------------------------------------- */
 /* report                                                             */
-
-static const char *dim_title(sf_dim d)
-{
-	switch (d) {
-	case SF_DIM_SECTOR:
-		return "sector";
-	case SF_DIM_EVENT_TYPE:
-		return "event_type";
-	case SF_DIM_SUB_EVENT_TYPE:
-		return "sub_event_type";
-	case SF_DIM_ACTOR:
-		return "actor";
-	default:
-		return "key";
-	}
-}
-
-static const char *key_text(const char *k, sf_dim d)
-{
-	if (d == SF_DIM_NONE)
-		return "all";
-	if (!*k)
-		return d == SF_DIM_SECTOR ? "(none)" : "(empty)";
-	return k;
-}
-
-static sf_table *periods_table(const sf_report *r, sf_dim dim, sf_period per)
-{
-	sf_table *t = sf_table_new();
-	sf_table_add_column(t,
-	                    per == SF_PERIOD_DAY    ? "day"
-	                    : per == SF_PERIOD_WEEK ? "week"
-	                                            : "period",
-	                    SF_ALIGN_LEFT);
-	if (dim != SF_DIM_NONE)
-		sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
-	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
-	for (size_t i = 0; i < r->nrows; i++) {
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, r->rows[i].period);
-		if (dim != SF_DIM_NONE)
-			sf_table_add_cell(t, key_text(r->rows[i].key, dim));
-		sf_table_add_cellf(t, "%ld", r->rows[i].count);
-		sf_table_add_cellf(t, "%ld", r->rows[i].fatalities);
-	}
-	return t;
-}
-
-static sf_table *trend_table(const sf_report *r, sf_dim dim)
-{
-	sf_table *t = sf_table_new();
-	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
-	sf_table_add_column(t, "this_week", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "prev4_mean", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "change_pct", SF_ALIGN_RIGHT);
-	for (size_t i = 0; i < r->nrows; i++) {
-		const sf_report_row *w = &r->rows[i];
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, key_text(w->key, dim));
-		sf_table_add_cellf(t, "%ld", w->count);
-		sf_table_add_cellf(t, "%ld", w->fatalities);
-		sf_table_add_cellf(t, "%.2f", w->prev4_mean);
-		if (isnan(w->change_pct))
-			sf_table_add_cell(t, "n/a");
-		else
-			sf_table_add_cellf(t, "%+.1f", w->change_pct);
-	}
-	return t;
-}
-
-static sf_table *split_table(const sf_report *r, sf_dim dim)
-{
-	sf_table *t = sf_table_new();
-	sf_table_add_column(t, "period", SF_ALIGN_LEFT);
-	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
-	sf_table_add_column(t, "days", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "per_day", SF_ALIGN_RIGHT);
-	for (size_t i = 0; i < r->nrows; i++) {
-		const sf_report_row *w = &r->rows[i];
-		sf_table_begin_row(t);
-		sf_table_add_cell(t, w->period);
-		sf_table_add_cell(t, key_text(w->key, dim));
-		sf_table_add_cellf(t, "%ld",
-		                   strcmp(w->period, "before") == 0 ? r->days_before
-		                                                    : r->days_after);
-		sf_table_add_cellf(t, "%ld", w->count);
-		sf_table_add_cellf(t, "%ld", w->fatalities);
-		sf_table_add_cellf(t, "%.2f", w->per_day);
-	}
-	return t;
-}
-
-static void json_rows(sf_buf *b, const sf_report *r, sf_dim dim)
-{
-	sf_buf_adds(b, "[");
-	for (size_t i = 0; i < r->nrows; i++) {
-		const sf_report_row *w = &r->rows[i];
-		sf_buf_adds(b, i ? ",\n    {" : "\n    {");
-		sf_buf_adds(b, "\"period\":");
-		sf_buf_addf(b, "\"%s\"", w->period);
-		if (dim != SF_DIM_NONE) {
-			/* keys are UTF-8 text from the store; escape quotes and backslashes */
-			sf_buf_addf(b, ",\"%s\":\"", sf_dim_str(dim));
-			for (const char *p = w->key; *p; p++) {
-				if (*p == '"' || *p == '\\')
-					sf_buf_addc(b, '\\');
-				if ((unsigned char)*p < 0x20)
-					sf_buf_addf(b, "\\u%04x", (unsigned char)*p);
-				else
-					sf_buf_addc(b, *p);
-			}
-			sf_buf_addc(b, '"');
-		}
-		sf_buf_addf(b, ",\"incidents\":%ld,\"fatalities\":%ld", w->count, w->fatalities);
-		if (r->kind == 1) {
-			sf_buf_addf(b, ",\"prev4_mean\":%.4f,\"change_pct\":", w->prev4_mean);
-			if (isnan(w->change_pct))
-				sf_buf_adds(b, "null");
-			else
-				sf_buf_addf(b, "%.2f", w->change_pct);
-		}
-		if (r->kind == 2)
-			sf_buf_addf(b, ",\"per_day\":%.4f", w->per_day);
-		sf_buf_adds(b, "}");
-	}
-	sf_buf_adds(b, r->nrows ? "\n  ]" : "]");
-}
 
 static int cmd_report(int argc, char **argv)
 {
@@ -853,21 +615,22 @@ static int cmd_report(int argc, char **argv)
 	}
 	if (!table)
 		table = fmt == SF_FORMAT_CSV ? "periods" : "all";
-	int want_p = !strcmp(table, "periods") || !strcmp(table, "all");
-	int want_t = !strcmp(table, "trend") || !strcmp(table, "all");
-	int want_s =
-	        (!strcmp(table, "split") || !strcmp(table, "all")) && ro.split_day != SF_DAY_NONE;
-	if (!want_p && !want_t && strcmp(table, "split") != 0) {
+	unsigned tables = !strcmp(table, "periods") ? SF_REPORT_PERIODS
+	                  : !strcmp(table, "trend") ? SF_REPORT_TREND
+	                  : !strcmp(table, "split") ? SF_REPORT_SPLIT
+	                  : !strcmp(table, "all")   ? SF_REPORT_ALL
+	                                            : 0;
+	if (!tables) {
 		fprintf(stderr,
 		        "stabforce %s: --table: unknown '%s' (periods, trend, split, all)\n", CMD,
 		        table);
 		return 2;
 	}
-	if (!strcmp(table, "split") && ro.split_day == SF_DAY_NONE) {
+	if (tables == SF_REPORT_SPLIT && ro.split_day == SF_DAY_NONE) {
 		fprintf(stderr, "stabforce %s: --table split needs --ceasefire DATE\n", CMD);
 		return 2;
 	}
-	if (fmt == SF_FORMAT_CSV && !strcmp(table, "all")) {
+	if (fmt == SF_FORMAT_CSV && tables == SF_REPORT_ALL) {
 		fprintf(stderr,
 		        "stabforce %s: csv holds one table: --table periods, trend or split\n",
 		        CMD);
@@ -878,125 +641,18 @@ static int cmd_report(int argc, char **argv)
 	if (ex)
 		return ex;
 	sf_error err;
-	sf_report rp, rt, rs;
-	memset(&rp, 0, sizeof rp);
-	memset(&rt, 0, sizeof rt);
-	memset(&rs, 0, sizeof rs);
+	sf_buf b;
 	sf_error_clear(&err);
-	if ((want_p && sf_incidents_report(st, &f, &ro, &rp, &err) != SF_OK) ||
-	    (want_t && sf_incidents_trend(st, &f, &ro, &rt, &err) != SF_OK) ||
-	    (want_s && sf_incidents_split(st, &f, &ro, &rs, &err) != SF_OK)) {
-		ex = sf_cli_error(CMD, &err);
-		goto out;
-	}
-	if (fmt == SF_FORMAT_JSON) {
-		sf_buf b;
-		char d1[16], d2[16];
-		sf_buf_init(&b, 0);
-		sf_buf_addf(&b, "{\n  \"by\": \"%s\",\n  \"period\": \"%s\"", sf_dim_str(ro.dim),
-		            ro.period == SF_PERIOD_DAY    ? "day"
-		            : ro.period == SF_PERIOD_WEEK ? "week"
-		                                          : "total");
-		if (want_p) {
-			sf_buf_adds(&b, ",\n  \"periods\": ");
-			json_rows(&b, &rp, ro.dim);
-		}
-		if (want_t && rt.as_of) {
-			day_str(rt.from_day, d1, sizeof d1);
-			day_str(rt.as_of, d2, sizeof d2);
-			sf_buf_addf(
-			        &b,
-			        ",\n  \"trend\": {\"from\": \"%s\", \"as_of\": \"%s\", \"rows\": ",
-			        d1, d2);
-			json_rows(&b, &rt, ro.dim == SF_DIM_NONE ? SF_DIM_NONE : ro.dim);
-			sf_buf_adds(&b, "}");
-		}
-		if (want_s) {
-			day_str(ro.split_day, d1, sizeof d1);
-			sf_buf_addf(&b,
-			            ",\n  \"split\": {\"date\": \"%s\", \"days_before\": %ld, "
-			            "\"days_after\": %ld, \"rows\": ",
-			            d1, rs.days_before, rs.days_after);
-			json_rows(&b, &rs, ro.dim);
-			sf_buf_adds(&b, "}");
-		}
-		sf_buf_adds(&b, "\n}\n");
-		ex = sf_cli_write_output(CMD, NULL, &b);
-		sf_buf_release(&b);
-		goto out;
-	}
-	if (want_p) {
-		sf_table *t = periods_table(&rp, ro.dim, ro.period);
-		if (fmt != SF_FORMAT_CSV)
-			printf("%sincidents and fatalities %s%s%s\n\n",
-			       fmt == SF_FORMAT_MD ? "## " : "",
-			       ro.period == SF_PERIOD_DAY    ? "by day"
-			       : ro.period == SF_PERIOD_WEEK ? "by week (Monday to Sunday)"
-			                                     : "in total",
-			       ro.dim != SF_DIM_NONE ? ", by " : "",
-			       ro.dim != SF_DIM_NONE ? dim_title(ro.dim) : "");
-		fflush(stdout);
-		ex = sf_cli_table_out(CMD, t, fmt);
-		sf_table_free(t);
-	}
-	if (want_t && !ex) {
-		char d1[16], d2[16];
-		day_str(rt.from_day, d1, sizeof d1);
-		day_str(rt.as_of, d2, sizeof d2);
-		if (fmt != SF_FORMAT_CSV)
-			printf("%s%sthis week (%s to %s) against the mean of the 4 weeks "
-			       "before\n\n",
-			       want_p ? "\n" : "", fmt == SF_FORMAT_MD ? "## " : "", d1, d2);
-		fflush(stdout);
-		sf_table *t = trend_table(&rt, ro.dim);
-		ex = sf_cli_table_out(CMD, t, fmt);
-		sf_table_free(t);
-	}
-	if (want_s && !ex) {
-		char d1[16];
-		day_str(ro.split_day, d1, sizeof d1);
-		if (fmt != SF_FORMAT_CSV)
-			printf("\n%sbefore and after %s (before: %ld days, after: %ld days)\n\n",
-			       fmt == SF_FORMAT_MD ? "## " : "", d1, rs.days_before, rs.days_after);
-		fflush(stdout);
-		sf_table *t = split_table(&rs, ro.dim);
-		ex = sf_cli_table_out(CMD, t, fmt);
-		sf_table_free(t);
-	}
-out:
-	sf_report_release(&rp);
-	sf_report_release(&rt);
-	sf_report_release(&rs);
+	sf_buf_init(&b, 0);
+	sf_status rc = sf_incidents_write_report(st, &f, &ro, tables, (sf_format)fmt, &b, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
 	sf_store_close(st);
 	return ex;
 }
 
 /* ---------------------------------------------------------------- */
 /* dupes                                                              */
-
-typedef struct dupe_ctx {
-	sf_table *t;
-	long n;
-} dupe_ctx;
-
-static int dupe_cb(void *ctx, const sf_dupe_pair *p)
-{
-	dupe_ctx *d = ctx;
-	sf_table_begin_row(d->t);
-	sf_table_add_cell(d->t, p->a->col[SF_COL_EVENT_ID_CNTY]);
-	sf_table_add_cell(d->t, p->b->col[SF_COL_EVENT_ID_CNTY]);
-	sf_table_add_cell(d->t, p->a->col[SF_COL_EVENT_DATE]);
-	sf_table_add_cell(d->t, p->b->col[SF_COL_EVENT_DATE]);
-	sf_table_add_cell(d->t, p->a->col[SF_COL_EVENT_TYPE]);
-	sf_table_add_cellf(d->t, "%.2f", p->km);
-	sf_table_add_cell(d->t, p->a->col[SF_COL_LOCATION]);
-	sf_table_add_cellf(d->t, "%s / %s", p->a->source_system, p->b->source_system);
-	sf_table_add_cellf(d->t, "%s / %s", p->a->col[SF_COL_SOURCE], p->b->col[SF_COL_SOURCE]);
-	sf_table_add_cell(d->t, p->reason);
-	sf_table_add_cell(d->t, p->decision[0] ? p->decision : "-");
-	d->n++;
-	return 0;
-}
 
 static int cmd_dupes(int argc, char **argv)
 {
@@ -1028,12 +684,8 @@ static int cmd_dupes(int argc, char **argv)
 			break;
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0 || fmt == SF_FORMAT_JSON) {
-				if (fmt == SF_FORMAT_JSON)
-					fprintf(stderr, "stabforce %s dupes: use csv, text or md\n",
-					        CMD);
+			if (fmt < 0)
 				return 2;
-			}
 			break;
 		case OPT_MARK:
 			mark = optarg;
@@ -1066,7 +718,7 @@ static int cmd_dupes(int argc, char **argv)
 			break;
 		case 'h':
 			printf("usage: stabforce incidents dupes [FILTERS] [--all] [--limit N]\n"
-			       "         [--max-days 1] [--max-km 2] [--format text|csv|md]\n"
+			       "         [--max-days 1] [--max-km 2] [--format text|csv|json|md]\n"
 			       "       stabforce incidents dupes --mark ID --as duplicate|distinct "
 			       "ID2 "
 			       "[--note TEXT]\n"
@@ -1123,19 +775,11 @@ static int cmd_dupes(int argc, char **argv)
 	int ex = sf_cli_open_store(CMD, db, &st);
 	if (ex)
 		return ex;
-	dupe_ctx d = {sf_table_new(), 0};
-	static const char *const h[] = {"a",        "b",       "a_date",  "b_date", "type",    "km",
-	                                "location", "systems", "sources", "reason", "decision"};
-	for (size_t i = 0; i < N_ELEMS(h); i++)
-		sf_table_add_column(d.t, h[i], i == 5 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
-	if (sf_incidents_dupes(st, &f, &o, dupe_cb, &d, &err) != SF_OK) {
-		ex = sf_cli_error(CMD, &err);
-	} else {
-		ex = sf_cli_table_out(CMD, d.t, fmt);
-		if (fmt == SF_FORMAT_TEXT)
-			printf("%ld possible duplicate pair%s\n", d.n, d.n == 1 ? "" : "s");
-	}
-	sf_table_free(d.t);
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	sf_status rc = sf_incidents_write_dupes(st, &f, &o, (sf_format)fmt, &b, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
 	sf_store_close(st);
 	return ex;
 }
@@ -1219,28 +863,6 @@ static int cmd_review(int argc, char **argv)
 	return ex;
 }
 
-typedef struct log_ctx {
-	sf_table *t;
-	const char *none; /* shown for an empty value: "-" in text, "" in csv */
-} log_ctx;
-
-static int log_cb(void *ctx, const sf_edit_entry *e)
-{
-	log_ctx *l = ctx;
-	sf_table *t = l->t;
-	sf_table_begin_row(t);
-	sf_table_add_cellf(t, "%ld", e->id);
-	sf_table_add_cell(t, e->at);
-	sf_table_add_cell(t, e->who);
-	sf_table_add_cell(t, e->event_id);
-	sf_table_add_cell(t, e->other_id[0] ? e->other_id : l->none);
-	sf_table_add_cell(t, e->what);
-	sf_table_add_cell(t, e->from[0] ? e->from : l->none);
-	sf_table_add_cell(t, e->to);
-	sf_table_add_cell(t, e->note);
-	return 0;
-}
-
 static int cmd_log(int argc, char **argv)
 {
 	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
@@ -1256,11 +878,12 @@ static int cmd_log(int argc, char **argv)
 			break;
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0 || fmt == SF_FORMAT_JSON)
+			if (fmt < 0)
 				return 2;
 			break;
 		case 'h':
-			printf("usage: stabforce incidents log [EVENT_ID] [--format text|csv|md] "
+			printf("usage: stabforce incidents log [EVENT_ID] [--format "
+			       "text|csv|json|md] "
 			       "[--db stabforce.db]\n"
 			       "\n"
 			       "The edit log, oldest first: status changes, duplicates decisions "
@@ -1281,17 +904,12 @@ static int cmd_log(int argc, char **argv)
 		return ex;
 	sf_error err;
 	sf_error_clear(&err);
-	sf_table *t = sf_table_new();
-	static const char *const h[] = {"id",   "at",   "who", "event_id", "other_id",
-	                                "what", "from", "to",  "note"};
-	for (size_t i = 0; i < N_ELEMS(h); i++)
-		sf_table_add_column(t, h[i], i == 0 ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
-	log_ctx l = {t, fmt == SF_FORMAT_CSV ? "" : "-"};
-	if (sf_store_edits(st, optind < argc ? argv[optind] : NULL, log_cb, &l, &err) != SF_OK)
-		ex = sf_cli_error(CMD, &err);
-	else
-		ex = sf_cli_table_out(CMD, t, fmt);
-	sf_table_free(t);
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	sf_status rc = sf_incidents_write_log(st, optind < argc ? argv[optind] : NULL,
+	                                      (sf_format)fmt, &b, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
 	sf_store_close(st);
 	return ex;
 }
@@ -1351,14 +969,15 @@ static int cmd_threat(int argc, char **argv)
 			break;
 		case 'f':
 			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0 || fmt == SF_FORMAT_JSON)
+			if (fmt < 0)
 				return 2;
 			break;
 		case 'h':
 			printf("usage: stabforce incidents threat --scenario S.yaml [--window-days "
 			       "28]\n"
 			       "         [--min 0.5] [--max 2.0] [--weight 1] [--as-of DATE]\n"
-			       "         [--population-attr population] [--format text|csv|md]\n"
+			       "         [--population-attr population] [--format "
+			       "text|csv|json|md]\n"
 			       "\n"
 			       "Per-sector threat multipliers from the register: incidents per "
 			       "100,000\n"
@@ -1386,35 +1005,11 @@ static int cmd_threat(int argc, char **argv)
 	}
 	sf_error err;
 	sf_error_clear(&err);
-	double all_rate = 0;
-	sf_threat *th = calloc(sc->nsectors ? sc->nsectors : 1, sizeof *th);
-	if (!th) {
-		ex = 4;
-	} else if (sf_register_threat(st, sc, &o, th, &all_rate, &err) != SF_OK) {
-		ex = sf_cli_error(CMD, &err);
-	} else {
-		sf_table *t = sf_table_new();
-		sf_table_add_column(t, "sector", SF_ALIGN_LEFT);
-		sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "population", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "per_100k", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "all_per_100k", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "threat", SF_ALIGN_RIGHT);
-		sf_table_add_column(t, "scenario_threat", SF_ALIGN_RIGHT);
-		for (size_t i = 0; i < sc->nsectors; i++) {
-			sf_table_begin_row(t);
-			sf_table_add_cell(t, sc->sectors[i].id);
-			sf_table_add_cellf(t, "%ld", th[i].incidents);
-			sf_table_add_cellf(t, "%.0f", th[i].population);
-			sf_table_add_cellf(t, "%.2f", th[i].rate);
-			sf_table_add_cellf(t, "%.2f", all_rate);
-			sf_table_add_cellf(t, "%.3f", th[i].multiplier);
-			sf_table_add_cellf(t, "%.3f", sc->sectors[i].threat);
-		}
-		ex = sf_cli_table_out(CMD, t, fmt);
-		sf_table_free(t);
-	}
-	free(th);
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	sf_status rc = sf_register_write_threat(st, sc, &o, (sf_format)fmt, &b, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
 	sf_store_close(st);
 	sf_scenario_free(sc);
 	return ex;

@@ -5,16 +5,19 @@
 #   re-import is a no-op, newer timestamps update and older ones do not,
 #   CSV export re-imports to the same register, JSON/GeoJSON lists, reports,
 #   duplicates and decisions, review and the edit log, deletions, the aid
-#   series and its report, threat multipliers, --help of every subcommand,
+#   series, its list (whose csv imports back) and report, threat
+#   multipliers, the json of dupes, log, threat and escorts (parsed by jget),
+#   --help of every subcommand,
 #   and the kill test: an import killed mid-way leaves a store that passes
 #   PRAGMA integrity_check and holds all of the file or none of it.
-# Needs: $STABFORCE, $SRCDIR, $BUILDDIR; the sqlite3 shell.
+# Usage: registers.sh JGET. Needs: $STABFORCE, $SRCDIR, $BUILDDIR; the sqlite3 shell.
 set -u
 fail=0
 T=$(mktemp -d /tmp/sf-registers.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
 GEN="$BUILDDIR/bench/gen_acled"
 SF="$STABFORCE"
+JGET="$1"
 SCEN="$SRCDIR/examples/gaza/scenario.yaml"
 GEO="$SRCDIR/examples/gaza/sectors.geojson"
 
@@ -128,6 +131,14 @@ expect "mark unknown exit" $? 2
 "$SF" incidents log "$a" --db "$T/r.db" --format csv >"$T/log.csv"
 grep -q ",tester,$a,,status,reported,verified,two sources" "$T/log.csv" || no "log: status change"
 grep -q ",tester,$a,$b,duplicate,,duplicate,same strike" "$T/log.csv" || no "log: duplicate decision"
+# the same pairs and log in json (the API's json), parsed
+"$SF" incidents dupes --db "$T/r.db" --all --format json >"$T/d.json" || no "dupes json"
+expect "dupes json count" "$("$JGET" "$T/d.json" count)" "$pairs"
+"$JGET" "$T/d.json" pairs.0.a.event_id >/dev/null || no "dupes json: no pairs.0.a.event_id"
+"$SF" incidents log "$a" --db "$T/r.db" --format json >"$T/log.json" || no "log json"
+expect "log json: status change" "$("$JGET" "$T/log.json" 1.to)" verified
+expect "log json: other id" "$("$JGET" "$T/log.json" 0.other_id)" "$b"
+expect "log json: no other id is null" "$("$JGET" "$T/log.json" 1.other_id)" null
 "$SF" incidents review "$a" --status bogus --note x --db "$T/r.db" >/dev/null 2>&1
 expect "review bogus status exit" $? 2
 "$SF" incidents review NOPE --status verified --note x --db "$T/r.db" >/dev/null 2>&1
@@ -150,6 +161,11 @@ expect "after delete" "$n" "$((good - 1)) incidents"
 # threat feedback
 "$SF" incidents threat --scenario "$SCEN" --db "$T/r.db" >"$T/threat.txt" || no "threat"
 grep -q '^rafah ' "$T/threat.txt" || no "threat: no rafah row"
+"$SF" incidents threat --scenario "$SCEN" --db "$T/r.db" --format json >"$T/threat.json" || no "threat json"
+tr=$(awk '$1 == "rafah" {print $6}' "$T/threat.txt")
+i=0
+while [ "$("$JGET" "$T/threat.json" sectors.$i.sector 2>/dev/null)" != rafah ] && [ $i -lt 20 ]; do i=$((i + 1)); done
+"$JGET" --close "$("$JGET" "$T/threat.json" sectors.$i.threat)" "$tr" || no "threat json: rafah $tr"
 
 # ------------------------------------------------------------------- aid
 AID="$SRCDIR/examples/gaza/aid-trucks-daily-2023-10-07_2024-01-30.csv"
@@ -163,6 +179,17 @@ grep -q 'trucks *10192' "$T/aid.txt" || no "aid report: total"
 grep -q 'days below commitment *116' "$T/aid.txt" || no "aid report: below"
 n=$("$SF" aid report --commitment 600 --db "$T/r.db" --format csv | wc -l)
 expect "aid daily csv rows" "$n" 117
+# the list's csv imports back as it is
+"$SF" aid list --db "$T/r.db" --format csv >"$T/aid-list.csv" || no "aid list csv"
+expect "aid list rows" "$(($(wc -l <"$T/aid-list.csv") - 1))" 116
+"$SF" aid import "$T/aid-list.csv" --db "$T/a2.db" >/dev/null || no "aid list re-import"
+"$SF" aid list --db "$T/a2.db" --format csv | cmp -s - "$T/aid-list.csv" || no "aid list: csv does not round-trip"
+"$SF" aid list --db "$T/r.db" --format json >"$T/aid-list.json" || no "aid list json"
+expect "aid list json trucks" "$("$JGET" "$T/aid-list.json" 20.trucks)" \
+	"$(sed -n '22p' "$T/aid-list.csv" | cut -d, -f3)"
+"$SF" aid escorts --db "$T/r.db" --format json >"$T/esc.json" || no "aid escorts json"
+e=$("$SF" aid escorts --db "$T/r.db" | sed 's/.*escorts \([0-9.]*\)$/\1/')
+"$JGET" --close "$("$JGET" "$T/esc.json" escorts)" "$e" || no "aid escorts json: $e"
 printf 'date,crossing,trucks,source\n2023-10-21,Karem Abu Salem,20,COGAT\n' >"$T/cogat.csv"
 "$SF" aid import "$T/cogat.csv" --db "$T/r.db" >/dev/null || no "aid import cogat"
 "$SF" aid report --db "$T/r.db" >/dev/null 2>&1
@@ -174,7 +201,7 @@ expect "aid report, two sources, no --source: exit" $? 2
 for s in import delete list report dupes review log threat; do
 	"$SF" incidents $s --help | grep -q 'usage:' || no "incidents $s --help"
 done
-for s in import report escorts; do
+for s in import list report escorts; do
 	"$SF" aid $s --help | grep -q 'usage:' || no "aid $s --help"
 done
 "$SF" incidents bogus >/dev/null 2>&1

@@ -1,6 +1,6 @@
 /*
  * incidents.c - the incident register above the store: ACLED CSV import
- * and deletions, and the output of incidents. The sector map is
+ * and deletions (their output is output/incidents.c). The sector map is
  * sectormap.c, possible duplicates dupes.c, the threat of each sector
  * threat.c.
  *
@@ -29,8 +29,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include <jansson.h>
 
 #include "base/csv.h"
 #include "base/dates.h"
@@ -505,110 +503,4 @@ out:
 		sf_store_rollback(st);
 	sf__csv_release(&c);
 	return rc;
-}
-
-/* ---------------------------------------------------------------- */
-/* Output                                                             */
-
-static const char *const own_cols[] = {"sector", "sector_method", "sector_km",
-                                       "status", "source_system", "batch"};
-
-sf_status sf_incident_csv_header(sf_buf *out, sf_error *err)
-{
-	sf_status rc = SF_OK;
-	for (int i = 0; i < SF_ACLED_NCOLS && rc == SF_OK; i++)
-		rc = sf_buf_addf(out, "%s,", sf_acled_column_name(i));
-	for (size_t i = 0; i < SF_ARRAY_LEN(own_cols) && rc == SF_OK; i++)
-		rc = sf_buf_addf(out, "%s%c", own_cols[i],
-		                 i + 1 < SF_ARRAY_LEN(own_cols) ? ',' : '\n');
-	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
-}
-
-sf_status sf_incident_write_csv(const sf_incident *inc, sf_buf *out, sf_error *err)
-{
-	int bad = 0;
-	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
-		bad |= sf__csv_quote(out, inc->col[i]);
-		bad |= sf_buf_addc(out, ',') != SF_OK;
-	}
-	bad |= sf__csv_quote(out, inc->sector ? inc->sector : "");
-	bad |= sf_buf_addf(out, ",%s,%.3f,%s,", sf_sector_method_str(inc->sector_method),
-	                   inc->sector_km, sf_incident_status_str(inc->status)) != SF_OK;
-	bad |= sf__csv_quote(out, inc->source_system ? inc->source_system : "");
-	bad |= sf_buf_addf(out, ",%ld\n", inc->batch) != SF_OK;
-	return bad ? sf_error_set(err, SF_ERR_NOMEM, "output too large") : SF_OK;
-}
-
-static json_t *incident_json(const sf_incident *inc)
-{
-	json_t *o = json_object();
-	if (!o)
-		return NULL;
-	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
-		json_t *v;
-		if (i == SF_COL_LATITUDE)
-			v = json_real(inc->latitude);
-		else if (i == SF_COL_LONGITUDE)
-			v = json_real(inc->longitude);
-		else if (i == SF_COL_FATALITIES)
-			v = json_integer(inc->fatalities);
-		else if (i == SF_COL_TIMESTAMP)
-			v = json_integer(inc->timestamp);
-		else
-			v = json_string(inc->col[i]);
-		if (!v)
-			v = json_string("");
-		json_object_set_new(o, sf_acled_column_name(i), v);
-	}
-	json_object_set_new(o, "sector", json_string(inc->sector ? inc->sector : ""));
-	json_object_set_new(o, "sector_method",
-	                    json_string(sf_sector_method_str(inc->sector_method)));
-	json_object_set_new(o, "sector_km", json_real(inc->sector_km));
-	json_object_set_new(o, "status", json_string(sf_incident_status_str(inc->status)));
-	json_object_set_new(o, "source_system",
-	                    json_string(inc->source_system ? inc->source_system : ""));
-	json_object_set_new(o, "batch", json_integer(inc->batch));
-	return o;
-}
-
-static sf_status dump_json(json_t *o, sf_buf *out, sf_error *err)
-{
-	if (!o)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	json_decref(o);
-	if (!s)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-	sf_status rc = sf_buf_adds(out, s);
-	free(s);
-	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "output too large");
-}
-
-sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *err)
-{
-	return dump_json(incident_json(inc), out, err);
-}
-
-sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_error *err)
-{
-	json_t *props = incident_json(inc);
-	json_t *f = json_object();
-	json_t *g = json_object();
-	json_t *c = json_array();
-	if (!props || !f || !g || !c) {
-		json_decref(props);
-		json_decref(f);
-		json_decref(g);
-		json_decref(c);
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-	}
-	json_array_append_new(c, json_real(inc->longitude));
-	json_array_append_new(c, json_real(inc->latitude));
-	json_object_set_new(g, "type", json_string("Point"));
-	json_object_set_new(g, "coordinates", c);
-	json_object_set_new(f, "type", json_string("Feature"));
-	json_object_set_new(f, "id", json_string(inc->col[SF_COL_EVENT_ID_CNTY]));
-	json_object_set_new(f, "geometry", g);
-	json_object_set_new(f, "properties", props);
-	return dump_json(f, out, err);
 }

@@ -1,0 +1,359 @@
+/*
+ * aid.c (output) - every output of `stabforce aid`: the list of rows, the
+ * report against the commitment, the escorts a convoy task needs.
+ *
+ * As for incidents (output/incidents.c): tables through base/table.c,
+ * JSON through base/json.c, figures rounded here to what the text shows
+ * (or finer) so that every format gives the same numbers. The list's csv
+ * has the columns `aid import` reads, so it imports back as it is.
+ */
+#include "base/internal.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "base/csv.h"
+#include "output/output.h"
+#include "stabforce/register.h"
+
+/* ---------------------------------------------------------------- */
+/* list                                                               */
+
+static const char *const list_cols[] = {"date",     "crossing", ">trucks", ">tonnes",
+                                        "category", "stage",    "source"};
+
+typedef struct list_ctx {
+	sf_format fmt;
+	long n;
+	sf_table *t;
+	sf_stream s;
+	sf_status rc; /* the first failure; stops the query */
+} list_ctx;
+
+static sf_status row_csv(const sf_aid_row *row, const char *date, sf_buf *b)
+{
+	int bad = sf_buf_addf(b, "%s,", date) != SF_OK;
+	bad |= sf__csv_quote(b, row->crossing);
+	bad |= sf_buf_addf(b, ",%ld,", row->trucks) != SF_OK;
+	if (!isnan(row->tonnes))
+		bad |= sf_buf_addf(b, "%.15g", row->tonnes) != SF_OK;
+	bad |= sf_buf_addc(b, ',') != SF_OK;
+	bad |= sf__csv_quote(b, row->category ? row->category : "");
+	bad |= sf_buf_addf(b, ",%s,", sf_aid_stage_str(row->stage)) != SF_OK;
+	bad |= sf__csv_quote(b, row->source ? row->source : "");
+	bad |= sf_buf_addc(b, '\n') != SF_OK;
+	return bad ? SF_ERR_NOMEM : SF_OK;
+}
+
+static sf_status row_json(const sf_aid_row *row, const char *date, sf_buf *b, sf_error *err)
+{
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "date", date);
+	sf_json_str(&w, "crossing", row->crossing);
+	sf_json_int(&w, "trucks", row->trucks);
+	sf_json_num(&w, "tonnes", row->tonnes); /* NAN (not given) is null */
+	sf_json_str(&w, "category", row->category);
+	sf_json_str(&w, "stage", sf_aid_stage_str(row->stage));
+	sf_json_str(&w, "source", row->source);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_COMPACT, b, err);
+}
+
+static int list_cb(void *ctx, const sf_aid_row *row)
+{
+	list_ctx *l = ctx;
+	sf_buf *b = l->s.out;
+	sf_status rc = SF_OK;
+	char date[16];
+	sf_date_format(row->day, date, sizeof date);
+	switch (l->fmt) {
+	case SF_FORMAT_CSV:
+		rc = row_csv(row, date, b);
+		break;
+	case SF_FORMAT_JSON:
+		rc = sf_buf_adds(b, l->n ? ",\n" : "\n");
+		if (rc == SF_OK)
+			rc = row_json(row, date, b, l->s.err);
+		break;
+	default:
+		sf_table_begin_row(l->t);
+		sf_table_add_cell(l->t, date);
+		sf_table_add_cell(l->t, row->crossing);
+		sf_table_add_cellf(l->t, "%ld", row->trucks);
+		if (isnan(row->tonnes))
+			sf_table_add_cell(l->t, "");
+		else
+			sf_table_add_cellf(l->t, "%.1f", row->tonnes);
+		sf_table_add_cell(l->t, row->category);
+		sf_table_add_cell(l->t, sf_aid_stage_str(row->stage));
+		sf_table_add_cell(l->t, row->source);
+		break;
+	}
+	l->n++;
+	if (rc == SF_OK)
+		rc = sf__stream_maybe_flush(&l->s);
+	if (rc != SF_OK) {
+		sf_error_set(l->s.err, rc, "out of memory writing the list");
+		l->rc = rc;
+		return 1;
+	}
+	return 0;
+}
+
+sf_status sf_aid_write_list(sf_store *st, const sf_aid_filter *f, sf_format fmt, sf_buf *out,
+                            sf_flush_fn flush, void *flush_ctx, sf_error *err)
+{
+	list_ctx l;
+	sf_status rc = SF_OK;
+
+	if (fmt == SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE, "the aid list is text, csv, json or md");
+	memset(&l, 0, sizeof l);
+	l.fmt = fmt;
+	sf__stream_init(&l.s, out, flush, flush_ctx, err);
+	if (fmt == SF_FORMAT_CSV)
+		rc = sf_buf_adds(out, "date,crossing,trucks,tonnes,category,stage,source\n");
+	else if (fmt == SF_FORMAT_JSON)
+		rc = sf_buf_adds(out, "[");
+	else
+		l.t = sf__table_with_columns(list_cols, SF_ARRAY_LEN(list_cols));
+	if (rc == SF_OK)
+		rc = sf_store_aid_query(st, f, list_cb, &l, err);
+	if (rc == SF_OK)
+		rc = l.rc;
+	if (rc == SF_OK && fmt == SF_FORMAT_JSON)
+		rc = sf_buf_adds(out, "\n]\n");
+	else if (rc == SF_OK && l.t) {
+		rc = sf_table_write(l.t, fmt, out);
+		if (rc == SF_OK && fmt == SF_FORMAT_TEXT)
+			rc = sf_buf_addf(out, "%ld row%s\n", l.n, l.n == 1 ? "" : "s");
+	}
+	if (rc == SF_OK)
+		rc = sf__stream_end(&l.s);
+	sf_table_free(l.t);
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the list");
+}
+
+/* ---------------------------------------------------------------- */
+/* report                                                             */
+
+static double crossing_mean(const sf_aid_crossing_total *c)
+{
+	return c->days ? (double)c->trucks / (double)c->days : 0;
+}
+
+static sf_status report_json(const sf_aid_report *r, double commitment, sf_aid_stage stage,
+                             sf_buf *out, sf_error *err)
+{
+	sf_json_writer w;
+	char d[16];
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "source", r->source);
+	sf_json_str(&w, "stage", sf_aid_stage_str(stage));
+	sf_json_num(&w, "commitment", commitment);
+	sf_json_str(&w, "from", r->ndays ? sf_date_format(r->days[0].day, d, sizeof d) : NULL);
+	sf_json_str(&w, "to",
+	            r->ndays ? sf_date_format(r->days[r->ndays - 1].day, d, sizeof d) : NULL);
+	sf_json_int(&w, "days_with_data", r->days_with_data);
+	sf_json_int(&w, "trucks", r->total);
+	sf_json_num(&w, "mean_per_day", sf__round_to(r->mean, 2));
+	sf_json_int(&w, "days_below", r->days_below);
+	sf_json_array(&w, "crossings");
+	for (size_t i = 0; i < r->ncrossings; i++) {
+		sf_json_object(&w, NULL);
+		sf_json_str(&w, "crossing", r->crossings[i].crossing);
+		sf_json_int(&w, "trucks", r->crossings[i].trucks);
+		sf_json_int(&w, "days", r->crossings[i].days);
+		sf_json_num(&w, "mean_per_day", sf__round_to(crossing_mean(&r->crossings[i]), 2));
+		sf_json_end(&w);
+	}
+	sf_json_end(&w);
+	sf_json_array(&w, "days");
+	for (size_t i = 0; i < r->ndays; i++) {
+		const sf_aid_day *day = &r->days[i];
+		sf_json_object(&w, NULL);
+		sf_json_str(&w, "date", sf_date_format(day->day, d, sizeof d));
+		if (day->has_data) {
+			for (int s = 0; s < 4; s++)
+				sf_json_int(&w, sf_aid_stage_str((sf_aid_stage)s), day->trucks[s]);
+			sf_json_bool(&w, "below", day->below);
+		}
+		sf_json_num(&w, "rolling7", sf__round_to(day->rolling7, 2));
+		sf_json_end(&w);
+	}
+	sf_json_end(&w);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+}
+
+static void fmt_num(char *buf, size_t n, double v)
+{
+	if (isnan(v))
+		sf_snprintf(buf, n, "%s", "");
+	else
+		sf_snprintf(buf, n, "%.1f", v);
+}
+
+static sf_table *summary_table(const sf_aid_report *r, double commitment)
+{
+	char num[32];
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, "measure", SF_ALIGN_LEFT);
+	sf_table_add_column(t, "value", SF_ALIGN_RIGHT);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "commitment (trucks/day)");
+	sf_table_add_cellf(t, "%g", commitment);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "days with figures");
+	sf_table_add_cellf(t, "%ld", r->days_with_data);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "trucks");
+	sf_table_add_cellf(t, "%ld", r->total);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "mean per day");
+	sf_table_add_cellf(t, "%.1f", r->mean);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "mean as % of commitment");
+	sf_table_add_cellf(t, "%.1f", commitment > 0 ? r->mean / commitment * 100 : 0);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "days below commitment");
+	sf_table_add_cellf(t, "%ld", r->days_below);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "last 7-day mean");
+	fmt_num(num, sizeof num, r->ndays ? r->days[r->ndays - 1].rolling7 : NAN);
+	sf_table_add_cell(t, num);
+	return t;
+}
+
+static sf_table *crossings_table(const sf_aid_report *r)
+{
+	static const char *const cols[] = {"crossing", ">trucks", ">days", ">mean_per_day"};
+	sf_table *t = sf__table_with_columns(cols, SF_ARRAY_LEN(cols));
+	for (size_t i = 0; i < r->ncrossings; i++) {
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, r->crossings[i].crossing);
+		sf_table_add_cellf(t, "%ld", r->crossings[i].trucks);
+		sf_table_add_cellf(t, "%ld", r->crossings[i].days);
+		sf_table_add_cellf(t, "%.1f", crossing_mean(&r->crossings[i]));
+	}
+	return t;
+}
+
+static sf_table *daily_table(const sf_aid_report *r)
+{
+	char num[32], ds[16];
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, "date", SF_ALIGN_LEFT);
+	for (int s = 0; s < 4; s++)
+		sf_table_add_column(t, sf_aid_stage_str((sf_aid_stage)s), SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "rolling7", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "below", SF_ALIGN_LEFT);
+	for (size_t i = 0; i < r->ndays; i++) {
+		const sf_aid_day *d = &r->days[i];
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, sf_date_format(d->day, ds, sizeof ds));
+		for (int s = 0; s < 4; s++) {
+			if (d->has_data)
+				sf_table_add_cellf(t, "%ld", d->trucks[s]);
+			else
+				sf_table_add_cell(t, "");
+		}
+		fmt_num(num, sizeof num, d->rolling7);
+		sf_table_add_cell(t, num);
+		sf_table_add_cell(t, !d->has_data ? "no data" : d->below ? "yes" : "no");
+	}
+	return t;
+}
+
+/* Write t (then free it), after "\n## heading\n\n" (md) or "\nheading\n\n" (text). */
+static sf_status titled(sf_buf *out, sf_format fmt, const char *heading, sf_table *t)
+{
+	sf_status rc = SF_OK;
+	if (heading)
+		rc = sf_buf_addf(out, "\n%s%s\n\n", fmt == SF_FORMAT_MD ? "## " : "", heading);
+	if (rc == SF_OK)
+		rc = sf_table_write(t, fmt, out);
+	sf_table_free(t);
+	return rc;
+}
+
+static sf_status report_tables(const sf_aid_report *r, double commitment, sf_aid_stage stage,
+                               int daily, sf_format fmt, sf_buf *out)
+{
+	sf_status rc = SF_OK;
+	char d1[16] = "", d2[16] = "";
+	if (r->ndays) {
+		sf_date_format(r->days[0].day, d1, sizeof d1);
+		sf_date_format(r->days[r->ndays - 1].day, d2, sizeof d2);
+	}
+	if (fmt == SF_FORMAT_CSV)
+		return titled(out, fmt, NULL, daily_table(r));
+	rc = sf_buf_addf(out, "%said flow, source %s, stage %s, %s to %s\n\n",
+	                 fmt == SF_FORMAT_MD ? "## " : "", r->source[0] ? r->source : "-",
+	                 sf_aid_stage_str(stage), d1[0] ? d1 : "-", d2[0] ? d2 : "-");
+	if (rc == SF_OK)
+		rc = titled(out, fmt, NULL, summary_table(r, commitment));
+	if (rc == SF_OK)
+		rc = titled(out, fmt, "per crossing", crossings_table(r));
+	if (rc == SF_OK && daily)
+		rc = titled(out, fmt, "daily", daily_table(r));
+	return rc;
+}
+
+sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f, double commitment,
+                              sf_aid_stage stage, int daily, sf_format fmt, sf_buf *out,
+                              sf_error *err)
+{
+	sf_aid_report r;
+	sf_status rc;
+
+	if (fmt == SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE, "the aid report is text, csv, json or md");
+	rc = sf_aid_build_report(st, f, commitment, stage, &r, err);
+	if (rc != SF_OK)
+		return rc;
+	if (fmt == SF_FORMAT_JSON)
+		rc = report_json(&r, commitment, stage, out, err);
+	else if ((rc = report_tables(&r, commitment, stage, daily, fmt, out)) != SF_OK)
+		sf_error_set(err, rc, "out of memory writing the report");
+	sf_aid_report_release(&r);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* escorts                                                            */
+
+sf_status sf_aid_write_escorts(sf_store *st, const char *source, long as_of, int window_days,
+                               double trucks_per_escort, sf_format fmt, sf_buf *out, sf_error *err)
+{
+	double tpd, esc;
+	sf_status rc;
+
+	if (fmt != SF_FORMAT_TEXT && fmt != SF_FORMAT_JSON)
+		return sf_error_set(err, SF_ERR_USAGE, "escorts are text or json");
+	rc = sf_aid_escort_requirement(st, source, as_of, window_days, trucks_per_escort, &tpd,
+	                               &esc, err);
+	if (rc != SF_OK)
+		return rc;
+	if (fmt == SF_FORMAT_JSON) {
+		sf_json_writer w;
+		char d[16];
+		sf_json_writer_init(&w);
+		sf_json_object(&w, NULL);
+		sf_json_str(&w, "source", source);
+		sf_json_str(&w, "as_of",
+		            as_of == SF_DAY_NONE ? NULL : sf_date_format(as_of, d, sizeof d));
+		sf_json_int(&w, "window_days", window_days);
+		sf_json_num(&w, "trucks_per_day", sf__round_to(tpd, 2));
+		sf_json_num(&w, "trucks_per_escort", trucks_per_escort);
+		sf_json_num(&w, "escorts", sf__round_to(esc, 4));
+		sf_json_end(&w);
+		return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+	}
+	rc = sf_buf_addf(out, "trucks per day %.1f, trucks per escort %g: escorts %.2f\n", tpd,
+	                 trucks_per_escort, esc);
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
+}

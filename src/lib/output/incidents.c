@@ -1,0 +1,689 @@
+/*
+ * incidents.c (output) - every output of `stabforce incidents`: the list,
+ * the report, the duplicates, the edit log and the threat multipliers, in
+ * the formats docs/output.md describes.
+ *
+ * Each writer takes an sf_format and an sf_buf and nothing else of the
+ * command line, so the server answers with the same bytes. Tables go
+ * through base/table.c (text, csv, md) and JSON through the writer of
+ * base/json.c; a figure is rounded here (to what the text shows, or a
+ * little finer) before it reaches either, so csv and json agree.
+ *
+ * The list streams: a million incidents never sit in memory in the
+ * machine formats (csv, json, geojson); text and md need every row to
+ * align, as any aligned table does.
+ */
+#include "base/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/csv.h"
+#include "output/output.h"
+#include "stabforce/register.h"
+
+/* ---------------------------------------------------------------- */
+/* One incident                                                       */
+
+static const char *const own_cols[] = {"sector", "sector_method", "sector_km",
+                                       "status", "source_system", "batch"};
+
+sf_status sf_incident_csv_header(sf_buf *out, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	for (int i = 0; i < SF_ACLED_NCOLS && rc == SF_OK; i++)
+		rc = sf_buf_addf(out, "%s,", sf_acled_column_name(i));
+	for (size_t i = 0; i < SF_ARRAY_LEN(own_cols) && rc == SF_OK; i++)
+		rc = sf_buf_addf(out, "%s%c", own_cols[i],
+		                 i + 1 < SF_ARRAY_LEN(own_cols) ? ',' : '\n');
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
+}
+
+sf_status sf_incident_write_csv(const sf_incident *inc, sf_buf *out, sf_error *err)
+{
+	int bad = 0;
+	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
+		bad |= sf__csv_quote(out, inc->col[i]);
+		bad |= sf_buf_addc(out, ',') != SF_OK;
+	}
+	bad |= sf__csv_quote(out, inc->sector ? inc->sector : "");
+	bad |= sf_buf_addf(out, ",%s,%.3f,%s,", sf_sector_method_str(inc->sector_method),
+	                   inc->sector_km, sf_incident_status_str(inc->status)) != SF_OK;
+	bad |= sf__csv_quote(out, inc->source_system ? inc->source_system : "");
+	bad |= sf_buf_addf(out, ",%ld\n", inc->batch) != SF_OK;
+	return bad ? sf_error_set(err, SF_ERR_NOMEM, "output too large") : SF_OK;
+}
+
+/* The incident's members into the open object: ACLED's columns, then the register's. */
+static void incident_members(sf_json_writer *w, const sf_incident *inc)
+{
+	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
+		const char *k = sf_acled_column_name(i);
+		if (i == SF_COL_LATITUDE)
+			sf_json_num(w, k, inc->latitude);
+		else if (i == SF_COL_LONGITUDE)
+			sf_json_num(w, k, inc->longitude);
+		else if (i == SF_COL_FATALITIES)
+			sf_json_int(w, k, inc->fatalities);
+		else if (i == SF_COL_TIMESTAMP)
+			sf_json_int(w, k, inc->timestamp);
+		else
+			sf_json_str(w, k, inc->col[i] ? inc->col[i] : "");
+	}
+	sf_json_str(w, "sector", inc->sector ? inc->sector : "");
+	sf_json_str(w, "sector_method", sf_sector_method_str(inc->sector_method));
+	sf_json_num(w, "sector_km", sf__round_to(inc->sector_km, 3));
+	sf_json_str(w, "status", sf_incident_status_str(inc->status));
+	sf_json_str(w, "source_system", inc->source_system ? inc->source_system : "");
+	sf_json_int(w, "batch", inc->batch);
+}
+
+sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *err)
+{
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	incident_members(&w, inc);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_COMPACT, out, err);
+}
+
+sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_error *err)
+{
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "type", "Feature");
+	sf_json_str(&w, "id", inc->col[SF_COL_EVENT_ID_CNTY]);
+	sf_json_object(&w, "geometry");
+	sf_json_str(&w, "type", "Point");
+	sf_json_array(&w, "coordinates");
+	sf_json_num(&w, NULL, inc->longitude);
+	sf_json_num(&w, NULL, inc->latitude);
+	sf_json_end(&w);
+	sf_json_end(&w);
+	sf_json_object(&w, "properties");
+	incident_members(&w, inc);
+	sf_json_end(&w);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_COMPACT, out, err);
+}
+
+/* ---------------------------------------------------------------- */
+/* list                                                               */
+
+static const char *const list_cols[] = {"event_id", "date",     "sector",      "method", "type",
+                                        "sub_type", "location", ">fatalities", "status"};
+
+typedef struct list_ctx {
+	sf_format fmt;
+	long n;
+	sf_table *t;
+	sf_stream s;
+	sf_status rc; /* the first failure; stops the query */
+} list_ctx;
+
+static int list_cb(void *ctx, const sf_incident *inc)
+{
+	list_ctx *l = ctx;
+	sf_status rc = SF_OK;
+	sf_buf *b = l->s.out;
+	switch (l->fmt) {
+	case SF_FORMAT_CSV:
+		rc = sf_incident_write_csv(inc, b, l->s.err);
+		break;
+	case SF_FORMAT_JSON:
+		rc = sf_buf_adds(b, l->n ? ",\n" : "\n");
+		if (rc == SF_OK)
+			rc = sf_incident_write_json(inc, b, l->s.err);
+		break;
+	case SF_FORMAT_GEOJSON:
+		rc = sf_buf_adds(b, l->n ? ",\n" : "\n");
+		if (rc == SF_OK)
+			rc = sf_incident_write_geojson(inc, b, l->s.err);
+		break;
+	default:
+		sf_table_begin_row(l->t);
+		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_ID_CNTY]);
+		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_DATE]);
+		sf_table_add_cell(l->t, inc->sector && inc->sector[0] ? inc->sector : "-");
+		sf_table_add_cell(l->t, sf_sector_method_str(inc->sector_method));
+		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_TYPE]);
+		sf_table_add_cell(l->t, inc->col[SF_COL_SUB_EVENT_TYPE]);
+		sf_table_add_cell(l->t, inc->col[SF_COL_LOCATION]);
+		sf_table_add_cellf(l->t, "%ld", inc->fatalities);
+		sf_table_add_cell(l->t, sf_incident_status_str(inc->status));
+		break;
+	}
+	l->n++;
+	if (rc == SF_OK)
+		rc = sf__stream_maybe_flush(&l->s);
+	if (rc != SF_OK) {
+		sf_error_set(l->s.err, rc, "out of memory writing the list");
+		l->rc = rc;
+		return 1;
+	}
+	return 0;
+}
+
+sf_status sf_incidents_write_list(sf_store *st, const sf_incident_filter *f, sf_format fmt,
+                                  sf_buf *out, sf_flush_fn flush, void *flush_ctx, sf_error *err)
+{
+	list_ctx l;
+	sf_status rc = SF_OK;
+
+	memset(&l, 0, sizeof l);
+	l.fmt = fmt;
+	sf__stream_init(&l.s, out, flush, flush_ctx, err);
+	switch (fmt) {
+	case SF_FORMAT_CSV:
+		rc = sf_incident_csv_header(out, err);
+		break;
+	case SF_FORMAT_JSON:
+		rc = sf_buf_adds(out, "[");
+		break;
+	case SF_FORMAT_GEOJSON:
+		rc = sf_buf_adds(out, "{\"type\":\"FeatureCollection\",\"features\":[");
+		break;
+	case SF_FORMAT_TEXT:
+	case SF_FORMAT_MD:
+		l.t = sf__table_with_columns(list_cols, SF_ARRAY_LEN(list_cols));
+		break;
+	}
+	if (rc == SF_OK)
+		rc = sf_store_incident_query(st, f, SF_ORDER_DATE, list_cb, &l, err);
+	if (rc == SF_OK)
+		rc = l.rc;
+	if (rc == SF_OK && fmt == SF_FORMAT_JSON)
+		rc = sf_buf_adds(out, "\n]\n");
+	else if (rc == SF_OK && fmt == SF_FORMAT_GEOJSON)
+		rc = sf_buf_adds(out, "\n]}\n");
+	else if (rc == SF_OK && l.t) {
+		rc = sf_table_write(l.t, fmt, out);
+		if (rc == SF_OK && fmt == SF_FORMAT_TEXT)
+			rc = sf_buf_addf(out, "%ld incident%s\n", l.n, l.n == 1 ? "" : "s");
+	}
+	if (rc == SF_OK)
+		rc = sf__stream_end(&l.s);
+	sf_table_free(l.t);
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the list");
+}
+
+/* ---------------------------------------------------------------- */
+/* report                                                             */
+
+static const char *dim_title(sf_dim d)
+{
+	switch (d) {
+	case SF_DIM_SECTOR:
+		return "sector";
+	case SF_DIM_EVENT_TYPE:
+		return "event_type";
+	case SF_DIM_SUB_EVENT_TYPE:
+		return "sub_event_type";
+	case SF_DIM_ACTOR:
+		return "actor";
+	default:
+		return "key";
+	}
+}
+
+static const char *key_text(const char *k, sf_dim d)
+{
+	if (d == SF_DIM_NONE)
+		return "all";
+	if (!*k)
+		return d == SF_DIM_SECTOR ? "(none)" : "(empty)";
+	return k;
+}
+
+static const char *period_str(sf_period p)
+{
+	return p == SF_PERIOD_DAY ? "day" : p == SF_PERIOD_WEEK ? "week" : "total";
+}
+
+static sf_table *periods_table(const sf_report *r, sf_dim dim, sf_period per)
+{
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t,
+	                    per == SF_PERIOD_DAY    ? "day"
+	                    : per == SF_PERIOD_WEEK ? "week"
+	                                            : "period",
+	                    SF_ALIGN_LEFT);
+	if (dim != SF_DIM_NONE)
+		sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
+	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < r->nrows; i++) {
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, r->rows[i].period);
+		if (dim != SF_DIM_NONE)
+			sf_table_add_cell(t, key_text(r->rows[i].key, dim));
+		sf_table_add_cellf(t, "%ld", r->rows[i].count);
+		sf_table_add_cellf(t, "%ld", r->rows[i].fatalities);
+	}
+	return t;
+}
+
+static sf_table *trend_table(const sf_report *r, sf_dim dim)
+{
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
+	sf_table_add_column(t, "this_week", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "prev4_mean", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "change_pct", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *w = &r->rows[i];
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, key_text(w->key, dim));
+		sf_table_add_cellf(t, "%ld", w->count);
+		sf_table_add_cellf(t, "%ld", w->fatalities);
+		sf_table_add_cellf(t, "%.2f", w->prev4_mean);
+		if (isnan(w->change_pct))
+			sf_table_add_cell(t, "n/a");
+		else
+			sf_table_add_cellf(t, "%+.1f", w->change_pct);
+	}
+	return t;
+}
+
+static sf_table *split_table(const sf_report *r, sf_dim dim)
+{
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, "period", SF_ALIGN_LEFT);
+	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
+	sf_table_add_column(t, "days", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "per_day", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *w = &r->rows[i];
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, w->period);
+		sf_table_add_cell(t, key_text(w->key, dim));
+		sf_table_add_cellf(t, "%ld",
+		                   strcmp(w->period, "before") == 0 ? r->days_before
+		                                                    : r->days_after);
+		sf_table_add_cellf(t, "%ld", w->count);
+		sf_table_add_cellf(t, "%ld", w->fatalities);
+		sf_table_add_cellf(t, "%.2f", w->per_day);
+	}
+	return t;
+}
+
+/* The rows of a report as a JSON array under key. */
+static void json_rows(sf_json_writer *w, const char *key, const sf_report *r, sf_dim dim)
+{
+	sf_json_array(w, key);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *row = &r->rows[i];
+		sf_json_object(w, NULL);
+		sf_json_str(w, "period", row->period);
+		if (dim != SF_DIM_NONE)
+			sf_json_str(w, sf_dim_str(dim), row->key);
+		sf_json_int(w, "incidents", row->count);
+		sf_json_int(w, "fatalities", row->fatalities);
+		if (r->kind == 1) {
+			sf_json_num(w, "prev4_mean", sf__round_to(row->prev4_mean, 4));
+			sf_json_num(w, "change_pct", sf__round_to(row->change_pct, 2));
+		}
+		if (r->kind == 2)
+			sf_json_num(w, "per_day", sf__round_to(row->per_day, 4));
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+}
+
+static sf_status report_json(const sf_report_options *o, const sf_report *rp, const sf_report *rt,
+                             const sf_report *rs, sf_buf *out, sf_error *err)
+{
+	sf_json_writer w;
+	char d1[16], d2[16];
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "by", sf_dim_str(o->dim));
+	sf_json_str(&w, "period", period_str(o->period));
+	if (rp)
+		json_rows(&w, "periods", rp, o->dim);
+	if (rt && rt->as_of) {
+		sf_json_object(&w, "trend");
+		sf_json_str(&w, "from", sf_date_format(rt->from_day, d1, sizeof d1));
+		sf_json_str(&w, "as_of", sf_date_format(rt->as_of, d2, sizeof d2));
+		json_rows(&w, "rows", rt, o->dim);
+		sf_json_end(&w);
+	}
+	if (rs) {
+		sf_json_object(&w, "split");
+		sf_json_str(&w, "date", sf_date_format(o->split_day, d1, sizeof d1));
+		sf_json_int(&w, "days_before", rs->days_before);
+		sf_json_int(&w, "days_after", rs->days_after);
+		json_rows(&w, "rows", rs, o->dim);
+		sf_json_end(&w);
+	}
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+}
+
+/* Text and md: a heading (md: "## "), a blank line, the table; csv: the table alone. */
+static sf_status section(sf_buf *out, sf_format fmt, sf_table *t, const char *lead,
+                         const char *heading)
+{
+	sf_status rc = SF_OK;
+	if (fmt != SF_FORMAT_CSV)
+		rc = sf_buf_addf(out, "%s%s%s\n\n", lead, fmt == SF_FORMAT_MD ? "## " : "",
+		                 heading);
+	if (rc == SF_OK)
+		rc = sf_table_write(t, fmt, out);
+	sf_table_free(t);
+	return rc;
+}
+
+static sf_status report_tables(const sf_report_options *o, const sf_report *rp, const sf_report *rt,
+                               const sf_report *rs, sf_format fmt, sf_buf *out)
+{
+	sf_status rc = SF_OK;
+	char h[160], d1[16], d2[16];
+	if (rp) {
+		sf_snprintf(h, sizeof h, "incidents and fatalities %s%s%s",
+		            o->period == SF_PERIOD_DAY    ? "by day"
+		            : o->period == SF_PERIOD_WEEK ? "by week (Monday to Sunday)"
+		                                          : "in total",
+		            o->dim != SF_DIM_NONE ? ", by " : "",
+		            o->dim != SF_DIM_NONE ? dim_title(o->dim) : "");
+		rc = section(out, fmt, periods_table(rp, o->dim, o->period), "", h);
+	}
+	if (rt && rc == SF_OK) {
+		sf_date_format(rt->from_day, d1, sizeof d1);
+		sf_date_format(rt->as_of, d2, sizeof d2);
+		sf_snprintf(h, sizeof h,
+		            "this week (%s to %s) against the mean of the 4 weeks before", d1, d2);
+		rc = section(out, fmt, trend_table(rt, o->dim), rp ? "\n" : "", h);
+	}
+	if (rs && rc == SF_OK) {
+		sf_date_format(o->split_day, d1, sizeof d1);
+		sf_snprintf(h, sizeof h, "before and after %s (before: %ld days, after: %ld days)",
+		            d1, rs->days_before, rs->days_after);
+		rc = section(out, fmt, split_table(rs, o->dim), "\n", h);
+	}
+	return rc;
+}
+
+sf_status sf_incidents_write_report(sf_store *st, const sf_incident_filter *f,
+                                    const sf_report_options *o, unsigned tables, sf_format fmt,
+                                    sf_buf *out, sf_error *err)
+{
+	sf_report rp, rt, rs;
+	sf_status rc;
+	int want_p = (tables & SF_REPORT_PERIODS) != 0, want_t = (tables & SF_REPORT_TREND) != 0;
+	int want_s = (tables & SF_REPORT_SPLIT) != 0 && o->split_day != SF_DAY_NONE;
+
+	if (fmt == SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "the report is text, csv, json or md, not geojson");
+	if (tables == SF_REPORT_SPLIT && o->split_day == SF_DAY_NONE)
+		return sf_error_set(err, SF_ERR_USAGE, "the split table needs a ceasefire date");
+	if (fmt == SF_FORMAT_CSV && want_p + want_t + want_s != 1)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "csv holds one table: --table periods, trend or split");
+	memset(&rp, 0, sizeof rp);
+	memset(&rt, 0, sizeof rt);
+	memset(&rs, 0, sizeof rs);
+	rc = SF_OK;
+	if (want_p)
+		rc = sf_incidents_report(st, f, o, &rp, err);
+	if (rc == SF_OK && want_t)
+		rc = sf_incidents_trend(st, f, o, &rt, err);
+	if (rc == SF_OK && want_s)
+		rc = sf_incidents_split(st, f, o, &rs, err);
+	if (rc == SF_OK && fmt == SF_FORMAT_JSON)
+		rc = report_json(o, want_p ? &rp : NULL, want_t ? &rt : NULL, want_s ? &rs : NULL,
+		                 out, err);
+	else if (rc == SF_OK && (rc = report_tables(o, want_p ? &rp : NULL, want_t ? &rt : NULL,
+	                                            want_s ? &rs : NULL, fmt, out)) != SF_OK)
+		sf_error_set(err, rc, "out of memory writing the report");
+	sf_report_release(&rp);
+	sf_report_release(&rt);
+	sf_report_release(&rs);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* dupes                                                              */
+
+static const char *const dupe_cols[] = {"a",       "b",      "a_date",   "b_date",
+                                        "type",    ">km",    "location", "systems",
+                                        "sources", "reason", "decision"};
+
+typedef struct dupe_ctx {
+	sf_table *t;
+	sf_json_writer *w;
+	long n;
+} dupe_ctx;
+
+static void dupe_side(sf_json_writer *w, const char *key, const sf_incident *inc)
+{
+	sf_json_object(w, key);
+	sf_json_str(w, "event_id", inc->col[SF_COL_EVENT_ID_CNTY]);
+	sf_json_str(w, "date", inc->col[SF_COL_EVENT_DATE]);
+	sf_json_str(w, "event_type", inc->col[SF_COL_EVENT_TYPE]);
+	sf_json_str(w, "location", inc->col[SF_COL_LOCATION]);
+	sf_json_str(w, "source_system", inc->source_system ? inc->source_system : "");
+	sf_json_str(w, "source", inc->col[SF_COL_SOURCE]);
+	sf_json_end(w);
+}
+
+static int dupe_cb(void *ctx, const sf_dupe_pair *p)
+{
+	dupe_ctx *d = ctx;
+	if (d->w) {
+		sf_json_object(d->w, NULL);
+		dupe_side(d->w, "a", p->a);
+		dupe_side(d->w, "b", p->b);
+		sf_json_num(d->w, "km", sf__round_to(p->km, 3));
+		sf_json_str(d->w, "reason", p->reason);
+		sf_json_str(d->w, "decision", p->decision[0] ? p->decision : NULL);
+		sf_json_end(d->w);
+	} else {
+		sf_table *t = d->t;
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, p->a->col[SF_COL_EVENT_ID_CNTY]);
+		sf_table_add_cell(t, p->b->col[SF_COL_EVENT_ID_CNTY]);
+		sf_table_add_cell(t, p->a->col[SF_COL_EVENT_DATE]);
+		sf_table_add_cell(t, p->b->col[SF_COL_EVENT_DATE]);
+		sf_table_add_cell(t, p->a->col[SF_COL_EVENT_TYPE]);
+		sf_table_add_cellf(t, "%.2f", p->km);
+		sf_table_add_cell(t, p->a->col[SF_COL_LOCATION]);
+		sf_table_add_cellf(t, "%s / %s", p->a->source_system, p->b->source_system);
+		sf_table_add_cellf(t, "%s / %s", p->a->col[SF_COL_SOURCE],
+		                   p->b->col[SF_COL_SOURCE]);
+		sf_table_add_cell(t, p->reason);
+		sf_table_add_cell(t, p->decision[0] ? p->decision : "-");
+	}
+	d->n++;
+	return 0;
+}
+
+sf_status sf_incidents_write_dupes(sf_store *st, const sf_incident_filter *f,
+                                   const sf_dupe_options *o, sf_format fmt, sf_buf *out,
+                                   sf_error *err)
+{
+	dupe_ctx d = {NULL, NULL, 0};
+	sf_json_writer w;
+	sf_status rc;
+
+	if (fmt == SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE, "duplicates are text, csv, json or md");
+	if (fmt == SF_FORMAT_JSON) {
+		sf_json_writer_init(&w);
+		d.w = &w;
+		sf_json_object(&w, NULL);
+		sf_json_int(&w, "max_days", o->max_days);
+		sf_json_num(&w, "max_km", o->max_km);
+		sf_json_array(&w, "pairs");
+	} else {
+		d.t = sf__table_with_columns(dupe_cols, SF_ARRAY_LEN(dupe_cols));
+	}
+	rc = sf_incidents_dupes(st, f, o, dupe_cb, &d, err);
+	if (d.w) {
+		sf_json_end(&w);
+		sf_json_int(&w, "count", d.n);
+		sf_json_end(&w);
+		if (rc == SF_OK)
+			return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+		sf_json_writer_release(&w);
+		return rc;
+	}
+	if (rc == SF_OK)
+		rc = sf_table_write(d.t, fmt, out);
+	if (rc == SF_OK && fmt == SF_FORMAT_TEXT)
+		rc = sf_buf_addf(out, "%ld possible duplicate pair%s\n", d.n, d.n == 1 ? "" : "s");
+	sf_table_free(d.t);
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the pairs");
+}
+
+/* ---------------------------------------------------------------- */
+/* log                                                                */
+
+static const char *const log_cols[] = {">id",  "at",   "who", "event_id", "other_id",
+                                       "what", "from", "to",  "note"};
+
+typedef struct log_ctx {
+	sf_table *t;
+	sf_json_writer *w;
+	const char *none; /* shown for an empty value: "-" in text and md, "" in csv */
+} log_ctx;
+
+static int log_cb(void *ctx, const sf_edit_entry *e)
+{
+	log_ctx *l = ctx;
+	if (l->w) {
+		sf_json_writer *w = l->w;
+		sf_json_object(w, NULL);
+		sf_json_int(w, "id", e->id);
+		sf_json_str(w, "at", e->at);
+		sf_json_str(w, "who", e->who);
+		sf_json_str(w, "event_id", e->event_id);
+		sf_json_str(w, "other_id", e->other_id[0] ? e->other_id : NULL);
+		sf_json_str(w, "what", e->what);
+		sf_json_str(w, "from", e->from[0] ? e->from : NULL);
+		sf_json_str(w, "to", e->to);
+		sf_json_str(w, "note", e->note);
+		sf_json_end(w);
+		return 0;
+	}
+	sf_table *t = l->t;
+	sf_table_begin_row(t);
+	sf_table_add_cellf(t, "%ld", e->id);
+	sf_table_add_cell(t, e->at);
+	sf_table_add_cell(t, e->who);
+	sf_table_add_cell(t, e->event_id);
+	sf_table_add_cell(t, e->other_id[0] ? e->other_id : l->none);
+	sf_table_add_cell(t, e->what);
+	sf_table_add_cell(t, e->from[0] ? e->from : l->none);
+	sf_table_add_cell(t, e->to);
+	sf_table_add_cell(t, e->note);
+	return 0;
+}
+
+sf_status sf_incidents_write_log(sf_store *st, const char *event_id, sf_format fmt, sf_buf *out,
+                                 sf_error *err)
+{
+	log_ctx l = {NULL, NULL, fmt == SF_FORMAT_CSV ? "" : "-"};
+	sf_json_writer w;
+	sf_status rc;
+
+	if (fmt == SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE, "the log is text, csv, json or md");
+	if (fmt == SF_FORMAT_JSON) {
+		sf_json_writer_init(&w);
+		l.w = &w;
+		sf_json_array(&w, NULL);
+	} else {
+		l.t = sf__table_with_columns(log_cols, SF_ARRAY_LEN(log_cols));
+	}
+	rc = sf_store_edits(st, event_id, log_cb, &l, err);
+	if (l.w) {
+		sf_json_end(&w);
+		if (rc == SF_OK)
+			return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+		sf_json_writer_release(&w);
+		return rc;
+	}
+	if (rc == SF_OK && (rc = sf_table_write(l.t, fmt, out)) != SF_OK)
+		sf_error_set(err, rc, "out of memory writing the log");
+	sf_table_free(l.t);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* threat                                                             */
+
+static sf_status threat_out(const sf_scenario *sc, const sf_threat_options *o, const sf_threat *th,
+                            double all_rate, sf_format fmt, sf_buf *out, sf_error *err)
+{
+	if (fmt == SF_FORMAT_JSON) {
+		sf_json_writer w;
+		sf_json_writer_init(&w);
+		sf_json_object(&w, NULL);
+		sf_json_int(&w, "window_days", o->window_days);
+		sf_json_num(&w, "min", o->min);
+		sf_json_num(&w, "max", o->max);
+		sf_json_num(&w, "weight", o->weight);
+		sf_json_num(&w, "all_per_100k", sf__round_to(all_rate, 4));
+		sf_json_array(&w, "sectors");
+		for (size_t i = 0; i < sc->nsectors; i++) {
+			sf_json_object(&w, NULL);
+			sf_json_str(&w, "sector", sc->sectors[i].id);
+			sf_json_int(&w, "incidents", th[i].incidents);
+			sf_json_num(&w, "population", th[i].population);
+			sf_json_num(&w, "per_100k", sf__round_to(th[i].rate, 4));
+			sf_json_num(&w, "threat", sf__round_to(th[i].multiplier, 4));
+			sf_json_num(&w, "scenario_threat", sc->sectors[i].threat);
+			sf_json_end(&w);
+		}
+		sf_json_end(&w);
+		sf_json_end(&w);
+		return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+	}
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, "sector", SF_ALIGN_LEFT);
+	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "population", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "per_100k", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "all_per_100k", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "threat", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "scenario_threat", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < sc->nsectors; i++) {
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, sc->sectors[i].id);
+		sf_table_add_cellf(t, "%ld", th[i].incidents);
+		sf_table_add_cellf(t, "%.0f", th[i].population);
+		sf_table_add_cellf(t, "%.2f", th[i].rate);
+		sf_table_add_cellf(t, "%.2f", all_rate);
+		sf_table_add_cellf(t, "%.3f", th[i].multiplier);
+		sf_table_add_cellf(t, "%.3f", sc->sectors[i].threat);
+	}
+	sf_status rc = sf_table_write(t, fmt, out);
+	sf_table_free(t);
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the table");
+}
+
+sf_status sf_register_write_threat(sf_store *st, const sf_scenario *sc, const sf_threat_options *o,
+                                   sf_format fmt, sf_buf *out, sf_error *err)
+{
+	double all_rate = 0;
+	sf_status rc;
+
+	if (fmt == SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE, "threat is text, csv, json or md");
+	sf_threat *th = calloc(sc->nsectors ? sc->nsectors : 1, sizeof *th);
+	if (!th)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	rc = sf_register_threat(st, sc, o, th, &all_rate, err);
+	if (rc == SF_OK)
+		rc = threat_out(sc, o, th, all_rate, fmt, out, err);
+	free(th);
+	return rc;
+}
