@@ -51,6 +51,13 @@ const char *sf_status_str(sf_status status);
  */
 int sf_status_exit_code(sf_status status);
 
+/*
+ * The HTTP status the server answers when a request fails with `status`
+ * (docs/api.md): 400 usage, 422 invalid scenario or input, 503 out of
+ * memory, 500 for the rest. The one status-to-HTTP table.
+ */
+int sf_status_http(sf_status status);
+
 enum { SF_ERROR_MESSAGE_MAX = 512, SF_ERROR_FILE_MAX = 256, SF_ERROR_PATH_MAX = 256 };
 
 typedef struct sf_error {

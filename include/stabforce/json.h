@@ -151,6 +151,8 @@ const sf_json *sf_json_get(const sf_json *v, const char *key);
 const sf_json *sf_json_at(const sf_json *v, size_t i);
 /* Elements of an array or members of an object; 0 otherwise. */
 size_t sf_json_size(const sf_json *v);
+/* The i-th member of an object in document order: its key (NULL past the end), and *val. */
+const char *sf_json_member(const sf_json *obj, size_t i, const sf_json **val);
 /* A string's bytes (NUL-terminated) and length; NULL / 0 when v is not a string. */
 const char *sf_json_string(const sf_json *v);
 size_t sf_json_string_length(const sf_json *v);

@@ -15,6 +15,7 @@
 #include "error.h"
 #include "format.h"
 #include "json.h"
+#include "jsonw.h"
 #include "plan.h"
 #include "register.h"
 #include "scenario.h"

@@ -33,6 +33,7 @@ ADAPTERS = {
     "jansson.h": None,  # filled in below: one adapter, or (for now) a known set
     "libpq-fe.h": "src/lib/register/store_pg.c",
     "microhttpd.h": "src/server/http_mhd.c",
+    "nettle/sha2.h": "src/lib/base/sha256.c",
 }
 
 # Jansson's adapter: base/json.c once every JSON goes through one writer

@@ -2,8 +2,8 @@
  * error.c - statuses, the first-error-wins sf_error, and the diagnostics
  * list the scenario reader fills.
  *
- * The two tables here (status -> text, status -> exit code) are the only
- * places those mappings live; the CLI and, later, the server use them.
+ * The table here (status -> text, exit code, HTTP status) is the only
+ * place those mappings live; the CLI and the server use it.
  */
 #include "base/internal.h"
 
@@ -15,21 +15,22 @@
 static const struct {
 	const char *text;
 	int exit_code;
+	int http; /* the server's answer when a request fails with this status */
 } status_table[] = {
-        [SF_OK] = {"ok", 0},
-        [SF_ERR_NOMEM] = {"out of memory", 4},
-        [SF_ERR_IO] = {"input/output error", 4},
-        [SF_ERR_USAGE] = {"usage error", 2},
-        [SF_ERR_SCENARIO] = {"scenario invalid", 2},
-        [SF_ERR_INPUT] = {"input invalid", 2},
-        [SF_ERR_SOLVER] = {"solver failed", 3},
-        [SF_ERR_INFEASIBLE] = {"no feasible plan", 3},
-        [SF_ERR_CHECK] = {"plan violates the model", 1},
-        [SF_ERR_STORE] = {"store error", 4},
-        [SF_ERR_WORKER] = {"worker process failed", 4},
-        [SF_ERR_INTERNAL] = {"internal error", 4},
-        [SF_ERR_CONFLICT] = {"version conflict", 5},
-        [SF_ERR_UNAVAILABLE] = {"store unavailable", 4},
+        [SF_OK] = {"ok", 0, 200},
+        [SF_ERR_NOMEM] = {"out of memory", 4, 503},
+        [SF_ERR_IO] = {"input/output error", 4, 500},
+        [SF_ERR_USAGE] = {"usage error", 2, 400},
+        [SF_ERR_SCENARIO] = {"scenario invalid", 2, 422},
+        [SF_ERR_INPUT] = {"input invalid", 2, 422},
+        [SF_ERR_SOLVER] = {"solver failed", 3, 500},
+        [SF_ERR_INFEASIBLE] = {"no feasible plan", 3, 422},
+        [SF_ERR_CHECK] = {"plan violates the model", 1, 422},
+        [SF_ERR_STORE] = {"store error", 4, 500},
+        [SF_ERR_WORKER] = {"worker process failed", 4, 500},
+        [SF_ERR_INTERNAL] = {"internal error", 4, 500},
+        [SF_ERR_CONFLICT] = {"version conflict", 5, 409},
+        [SF_ERR_UNAVAILABLE] = {"store unavailable", 4, 503},
 };
 
 const char *sf_status_str(sf_status status)
@@ -44,6 +45,13 @@ int sf_status_exit_code(sf_status status)
 	if ((size_t)status >= SF_ARRAY_LEN(status_table) || !status_table[status].text)
 		return 4;
 	return status_table[status].exit_code;
+}
+
+int sf_status_http(sf_status status)
+{
+	if ((size_t)status >= SF_ARRAY_LEN(status_table) || !status_table[status].text)
+		return 500;
+	return status_table[status].http;
 }
 
 void sf_error_clear(sf_error *err)

@@ -404,3 +404,13 @@ long long sf_json_integer(const sf_json *v)
 {
 	return (long long)json_integer_value(J(v));
 }
+
+const char *sf_json_member(const sf_json *obj, size_t i, const sf_json **val)
+{
+	json_t *o = (json_t *)(uintptr_t)obj;
+	void *it = o && json_is_object(o) ? json_object_iter(o) : NULL;
+	for (size_t k = 0; it && k < i; k++)
+		it = json_object_iter_next(o, it);
+	*val = it ? (const sf_json *)json_object_iter_value(it) : NULL;
+	return it ? json_object_iter_key(it) : NULL;
+}

@@ -19,10 +19,12 @@
 #include "base/internal.h"
 
 #include "base/proc.h"
+#include "stabforce/process.h"
 
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,8 @@
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+extern char **environ;
 
 enum { HEADER_LEN = 24, READ_CHUNK = 65536 };
 
@@ -451,4 +455,58 @@ out:
 	free(pidx);
 	free(chunk);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Starting other programs (include/stabforce/process.h)              */
+
+void sf_spawn_options_init(sf_spawn_options *o)
+{
+	o->fd_in = o->fd_out = o->fd_err = -1;
+	o->new_group = 0;
+}
+
+sf_status sf_spawn(const char *exe, char *const argv[], const sf_spawn_options *o, long *pid,
+                   sf_error *err)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t none, dflt;
+	pid_t child = 0;
+	short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+	int r;
+
+	*pid = 0;
+	if (posix_spawn_file_actions_init(&fa) != 0)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	if (posix_spawnattr_init(&at) != 0) {
+		posix_spawn_file_actions_destroy(&fa);
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	}
+	if (o->fd_in >= 0)
+		posix_spawn_file_actions_adddup2(&fa, o->fd_in, 0);
+	if (o->fd_out >= 0)
+		posix_spawn_file_actions_adddup2(&fa, o->fd_out, 1);
+	if (o->fd_err >= 0)
+		posix_spawn_file_actions_adddup2(&fa, o->fd_err, 2);
+	sigemptyset(&none);
+	sigemptyset(&dflt);
+	sigaddset(&dflt, SIGPIPE);
+	sigaddset(&dflt, SIGINT);
+	sigaddset(&dflt, SIGTERM);
+	sigaddset(&dflt, SIGCHLD);
+	posix_spawnattr_setsigmask(&at, &none);
+	posix_spawnattr_setsigdefault(&at, &dflt);
+	if (o->new_group) {
+		flags |= POSIX_SPAWN_SETPGROUP;
+		posix_spawnattr_setpgroup(&at, 0);
+	}
+	posix_spawnattr_setflags(&at, flags);
+	r = posix_spawn(&child, exe, &fa, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	posix_spawn_file_actions_destroy(&fa);
+	if (r != 0)
+		return sf_error_set(err, SF_ERR_IO, "cannot start %s: %s", exe, strerror(r));
+	*pid = (long)child;
+	return SF_OK;
 }
