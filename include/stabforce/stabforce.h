@@ -17,8 +17,11 @@
 #include "json.h"
 #include "jsonw.h"
 #include "plan.h"
+#include "process.h"
 #include "register.h"
 #include "scenario.h"
+#include "server.h"
+#include "service.h"
 #include "table.h"
 #include "web.h"
 

@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "stabforce/register.h"
+#include "stabforce/service.h"
 
 static const char *const acled_names[SF_ACLED_NCOLS] = {
         "event_id_cnty", "event_date",     "year",     "time_precision", "disorder_type",
@@ -96,6 +97,36 @@ int sf_aid_stage_parse(const char *s)
 {
 	for (size_t i = 0; i < SF_ARRAY_LEN(stage_names); i++)
 		if (strcasecmp(s, stage_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *const job_status_names[] = {"queued", "running", "done", "failed", "cancelled"};
+
+const char *sf_job_status_str(sf_job_status s)
+{
+	return (size_t)s < SF_ARRAY_LEN(job_status_names) ? job_status_names[s] : "failed";
+}
+
+int sf_job_status_parse(const char *s)
+{
+	for (size_t i = 0; i < SF_ARRAY_LEN(job_status_names); i++)
+		if (strcmp(s, job_status_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+static const char *const role_names[] = {"viewer", "editor", "admin"};
+
+const char *sf_role_str(sf_role r)
+{
+	return (size_t)r < SF_ARRAY_LEN(role_names) ? role_names[r] : "viewer";
+}
+
+int sf_role_parse(const char *s)
+{
+	for (size_t i = 0; i < SF_ARRAY_LEN(role_names); i++)
+		if (strcmp(s, role_names[i]) == 0)
 			return (int)i;
 	return -1;
 }

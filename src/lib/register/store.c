@@ -130,3 +130,83 @@ sf_status sf_store_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb,
 {
 	return st->ops->aid_query(st, f, cb, ctx, err);
 }
+
+sf_status sf_store_job_submit(sf_store *st, const sf_job *job, long max_queued, long long *id,
+                              int *reused, sf_error *err)
+{
+	return st->ops->job_submit(st, job, max_queued, id, reused, err);
+}
+
+sf_status sf_store_job_get(sf_store *st, long long id, sf_job_cb cb, void *ctx, int *found,
+                           sf_error *err)
+{
+	return st->ops->job_get(st, id, cb, ctx, found, err);
+}
+
+sf_status sf_store_job_list(sf_store *st, int status, long limit, sf_job_cb cb, void *ctx,
+                            sf_error *err)
+{
+	return st->ops->job_list(st, status, limit, cb, ctx, err);
+}
+
+sf_status sf_store_job_claim(sf_store *st, const char *worker, long lease_s, long long *id,
+                             sf_error *err)
+{
+	return st->ops->job_claim(st, worker, lease_s, id, err);
+}
+
+sf_status sf_store_job_heartbeat(sf_store *st, long long id, const char *worker, double progress,
+                                 const char *message, long lease_s, int *cancelled, sf_error *err)
+{
+	return st->ops->job_heartbeat(st, id, worker, progress, message, lease_s, cancelled, err);
+}
+
+sf_status sf_store_job_finish(sf_store *st, long long id, const char *worker, sf_job_status status,
+                              const char *message, const char *result, int *applied, sf_error *err)
+{
+	return st->ops->job_finish(st, id, worker, status, message, result, applied, err);
+}
+
+sf_status sf_store_job_cancel(sf_store *st, long long id, const char *who, int *before,
+                              sf_error *err)
+{
+	return st->ops->job_cancel(st, id, who, before, err);
+}
+
+sf_status sf_store_job_expire(sf_store *st, long long now, const char *reason, long *n,
+                              sf_error *err)
+{
+	return st->ops->job_expire(st, now, reason, n, err);
+}
+
+sf_status sf_store_job_abandon(sf_store *st, long long id, const char *worker, const char *reason,
+                               int *applied, sf_error *err)
+{
+	return st->ops->job_abandon(st, id, worker, reason, applied, err);
+}
+
+sf_status sf_store_job_counts(sf_store *st, long counts[5], sf_error *err)
+{
+	return st->ops->job_counts(st, counts, err);
+}
+
+sf_status sf_store_token_add(sf_store *st, const char *name, sf_role role, const char *hash,
+                             sf_error *err)
+{
+	return st->ops->token_add(st, name, role, hash, err);
+}
+
+sf_status sf_store_token_list(sf_store *st, sf_token_cb cb, void *ctx, sf_error *err)
+{
+	return st->ops->token_list(st, cb, ctx, err);
+}
+
+sf_status sf_store_token_revoke(sf_store *st, const char *name, int *found, sf_error *err)
+{
+	return st->ops->token_revoke(st, name, found, err);
+}
+
+sf_status sf_store_data_version(sf_store *st, long long *version, sf_error *err)
+{
+	return st->ops->data_version(st, version, err);
+}

@@ -10,6 +10,7 @@
 #define STABFORCE_STORE_H
 
 #include "stabforce/register.h"
+#include "stabforce/service.h"
 
 /*
  * What a backend implements. Every operation returns SF_OK or an error
@@ -64,6 +65,34 @@ typedef struct sf_store_ops {
 	/* Rows ordered by day, crossing. */
 	sf_status (*aid_query)(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
 	                       sf_error *err);
+
+	/* Jobs, tokens and the data version: the contracts are in service.h. */
+	sf_status (*job_submit)(sf_store *st, const sf_job *job, long max_queued, long long *id,
+	                        int *reused, sf_error *err);
+	sf_status (*job_get)(sf_store *st, long long id, sf_job_cb cb, void *ctx, int *found,
+	                     sf_error *err);
+	sf_status (*job_list)(sf_store *st, int status, long limit, sf_job_cb cb, void *ctx,
+	                      sf_error *err);
+	sf_status (*job_claim)(sf_store *st, const char *worker, long lease_s, long long *id,
+	                       sf_error *err);
+	sf_status (*job_heartbeat)(sf_store *st, long long id, const char *worker, double progress,
+	                           const char *message, long lease_s, int *cancelled,
+	                           sf_error *err);
+	sf_status (*job_finish)(sf_store *st, long long id, const char *worker,
+	                        sf_job_status status, const char *message, const char *result,
+	                        int *applied, sf_error *err);
+	sf_status (*job_cancel)(sf_store *st, long long id, const char *who, int *before,
+	                        sf_error *err);
+	sf_status (*job_expire)(sf_store *st, long long now, const char *reason, long *n,
+	                        sf_error *err);
+	sf_status (*job_abandon)(sf_store *st, long long id, const char *worker, const char *reason,
+	                         int *applied, sf_error *err);
+	sf_status (*job_counts)(sf_store *st, long counts[5], sf_error *err);
+	sf_status (*token_add)(sf_store *st, const char *name, sf_role role, const char *hash,
+	                       sf_error *err);
+	sf_status (*token_list)(sf_store *st, sf_token_cb cb, void *ctx, sf_error *err);
+	sf_status (*token_revoke)(sf_store *st, const char *name, int *found, sf_error *err);
+	sf_status (*data_version)(sf_store *st, long long *version, sf_error *err);
 } sf_store_ops;
 
 struct sf_store {

@@ -35,6 +35,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -87,8 +88,41 @@ static const char *const migration1[] = {
         NULL,
 };
 
+/*
+ * Version 1 -> 2: what `stabforce serve` keeps (service.h): jobs, tokens
+ * (hashes only), and a data version that every batch and every edit-log
+ * entry moves (two small tables, so an import pays one update per file,
+ * not per row). The incident list's keyset order (day, id) gets its index.
+ */
+#define BUMP_VERSION "UPDATE meta SET v = v + 1 WHERE k = 'data_version';"
+static const char *const migration2[] = {
+        "CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID;",
+        "INSERT INTO meta VALUES('data_version', 0);",
+        "CREATE TRIGGER batches_version AFTER INSERT ON batches BEGIN " BUMP_VERSION " END;",
+        "CREATE TRIGGER batches_end_version AFTER UPDATE ON batches BEGIN " BUMP_VERSION " END;",
+        "CREATE TRIGGER edits_version AFTER INSERT ON edits BEGIN " BUMP_VERSION " END;",
+        "CREATE TABLE jobs(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, scenario TEXT NOT NULL,"
+        " request TEXT NOT NULL, key TEXT NOT NULL DEFAULT '',"
+        " status TEXT NOT NULL CHECK(status IN"
+        " ('queued','running','done','failed','cancelled')),"
+        " progress REAL NOT NULL DEFAULT 0, message TEXT NOT NULL DEFAULT '',"
+        " result TEXT NOT NULL DEFAULT '', who TEXT NOT NULL DEFAULT '',"
+        " worker TEXT NOT NULL DEFAULT '', created INTEGER NOT NULL,"
+        " started INTEGER NOT NULL DEFAULT 0, finished INTEGER NOT NULL DEFAULT 0,"
+        " lease_until INTEGER NOT NULL DEFAULT 0);",
+        "CREATE INDEX jobs_status ON jobs(status, id);",
+        "CREATE INDEX jobs_key ON jobs(key) WHERE key <> '';",
+        "CREATE TABLE tokens(name TEXT PRIMARY KEY,"
+        " role TEXT NOT NULL CHECK(role IN ('viewer','editor','admin')),"
+        " hash TEXT NOT NULL UNIQUE,"
+        " created TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+        " revoked INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;",
+        "CREATE INDEX incidents_day ON incidents(day, event_id_cnty);",
+        NULL,
+};
+
 /* migrations[i] takes the schema from version i to i + 1. */
-static const char *const *const migrations[] = {migration1};
+static const char *const *const migrations[] = {migration1, migration2};
 
 enum { SCHEMA_VERSION = (int)SF_ARRAY_LEN(migrations) };
 
@@ -127,7 +161,8 @@ typedef struct sq {
 	dmap deltas;
 	sqlite3_stmt *aid_get;
 	sqlite3_stmt *aid_put;
-	sqlite3_stmt *log; /* one edit-log entry */
+	sqlite3_stmt *log;     /* one edit-log entry */
+	sqlite3_stmt *version; /* the data version, prepared on first use */
 	int in_tx;
 } sq;
 
@@ -380,6 +415,7 @@ static void op_close(sf_store *st)
 	sqlite3_finalize(s->aid_get);
 	sqlite3_finalize(s->aid_put);
 	sqlite3_finalize(s->log);
+	sqlite3_finalize(s->version);
 	if (s->in_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
@@ -1058,6 +1094,453 @@ static sf_status op_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb
 	return rc;
 }
 
+/* ---------------------------------------------------------------- */
+/* Jobs, tokens, data version (service.h)                             */
+
+#define JOB_COLS                                                                                   \
+	"id, kind, scenario, request, key, status, progress, message, %s, who, worker, created,"   \
+	" started, finished, lease_until"
+
+static long long unix_now(void)
+{
+	return (long long)time(NULL);
+}
+
+/* Run q to completion (binds already made), then reset it. */
+static sf_status run_done(sq *s, sqlite3_stmt *q, const char *what, sf_error *err)
+{
+	int r;
+	while ((r = sqlite3_step(q)) == SQLITE_ROW)
+		;
+	sf_status rc = r == SQLITE_DONE ? SF_OK : db_error(s, err, what);
+	sqlite3_reset(q);
+	return rc;
+}
+
+/* Write transactions of the service ops: nested in the caller's when there is one. */
+static sf_status svc_begin(sq *s, int *own, sf_error *err)
+{
+	*own = !s->in_tx;
+	return *own ? exec(s, "BEGIN IMMEDIATE", err) : SF_OK;
+}
+
+static sf_status svc_end(sq *s, int own, sf_status rc, sf_error *err)
+{
+	if (!own)
+		return rc;
+	if (rc == SF_OK)
+		return exec(s, "COMMIT", err);
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return rc;
+}
+
+static void row_job(sqlite3_stmt *q, sf_job *j)
+{
+	int stv = sf_job_status_parse(col_text(q, 5));
+	j->id = sqlite3_column_int64(q, 0);
+	j->kind = col_text(q, 1);
+	j->scenario = col_text(q, 2);
+	j->request = col_text(q, 3);
+	j->key = col_text(q, 4);
+	j->status = stv < 0 ? SF_JOB_FAILED : (sf_job_status)stv;
+	j->progress = sqlite3_column_double(q, 6);
+	j->message = col_text(q, 7);
+	j->result = col_text(q, 8);
+	j->who = col_text(q, 9);
+	j->worker = col_text(q, 10);
+	j->created = sqlite3_column_int64(q, 11);
+	j->started = sqlite3_column_int64(q, 12);
+	j->finished = sqlite3_column_int64(q, 13);
+	j->lease_until = sqlite3_column_int64(q, 14);
+}
+
+/* One int64 from a query with text/int binds given as (is_text, value) pairs. */
+static sf_status scalar(sq *s, const char *sql, const char *t1, long long *out, int *has,
+                        sf_error *err)
+{
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s, sql, &q, err);
+	if (rc != SF_OK)
+		return rc;
+	if (t1)
+		sqlite3_bind_text(q, 1, t1, -1, SQLITE_STATIC);
+	int r = sqlite3_step(q);
+	*has = r == SQLITE_ROW;
+	if (r == SQLITE_ROW)
+		*out = sqlite3_column_int64(q, 0);
+	else if (r != SQLITE_DONE)
+		rc = db_error(s, err, "query");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_job_submit(sf_store *st, const sf_job *job, long max_queued, long long *id,
+                               int *reused, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	long long v = 0;
+	int own, has = 0;
+	char subject[48], what[160];
+	sf_status rc = svc_begin(s, &own, err);
+
+	*id = 0;
+	*reused = 0;
+	if (rc != SF_OK)
+		return rc;
+	if (job->key && job->key[0]) {
+		rc = scalar(s,
+		            "SELECT id FROM jobs WHERE key = ?1 AND status IN"
+		            " ('done', 'queued', 'running') ORDER BY status = 'done' DESC, id DESC"
+		            " LIMIT 1",
+		            job->key, &v, &has, err);
+		if (rc == SF_OK && has) {
+			*id = v;
+			*reused = 1;
+			goto out;
+		}
+	}
+	if (rc == SF_OK)
+		rc = scalar(s, "SELECT count(*) FROM jobs WHERE status = 'queued'", NULL, &v, &has,
+		            err);
+	if (rc != SF_OK || v >= max_queued)
+		goto out;
+	rc = prepare(s,
+	             "INSERT INTO jobs(kind, scenario, request, key, status, who, created)"
+	             " VALUES(?1, ?2, ?3, ?4, 'queued', ?5, ?6)",
+	             &q, err);
+	if (rc != SF_OK)
+		goto out;
+	sqlite3_bind_text(q, 1, job->kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, job->scenario, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, job->request, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, job->key ? job->key : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, job->who ? job->who : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, unix_now());
+	rc = run_done(s, q, "queue a job", err);
+	if (rc != SF_OK)
+		goto out;
+	*id = sqlite3_last_insert_rowid(s->db);
+	sf_snprintf(subject, sizeof subject, "job:%lld", *id);
+	sf_snprintf(what, sizeof what, "%s %s", job->kind, job->scenario);
+	rc = log_edit(s, subject, NULL, "job", "", what, "", job->who, err);
+out:
+	sqlite3_finalize(q);
+	return svc_end(s, own, rc, err);
+}
+
+static sf_status op_job_get(sf_store *st, long long id, sf_job_cb cb, void *ctx, int *found,
+                            sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	char sql[256];
+	sf_snprintf(sql, sizeof sql, "SELECT " JOB_COLS " FROM jobs WHERE id = ?1", "result");
+	sf_status rc = prepare(s, sql, &q, err);
+	*found = 0;
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_int64(q, 1, id);
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW) {
+		sf_job j;
+		row_job(q, &j);
+		*found = 1;
+		cb(ctx, &j);
+	} else if (r != SQLITE_DONE) {
+		rc = db_error(s, err, "read a job");
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_job_list(sf_store *st, int status, long limit, sf_job_cb cb, void *ctx,
+                             sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	char sql[320];
+	sf_snprintf(sql, sizeof sql,
+	            "SELECT " JOB_COLS " FROM jobs WHERE ?1 IS NULL OR status = ?1"
+	            " ORDER BY id DESC LIMIT ?2",
+	            "''");
+	sf_status rc = prepare(s, sql, &q, err);
+	if (rc != SF_OK)
+		return rc;
+	if (status >= 0)
+		sqlite3_bind_text(q, 1, sf_job_status_str((sf_job_status)status), -1,
+		                  SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, limit > 0 ? limit : -1);
+	for (;;) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = db_error(s, err, "list jobs");
+			break;
+		}
+		sf_job j;
+		row_job(q, &j);
+		if (cb(ctx, &j))
+			break;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_job_claim(sf_store *st, const char *worker, long lease_s, long long *id,
+                              sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	long long now = unix_now();
+	/* One statement: SQLite runs it under its single writer lock, so two
+	 * workers can never take the same row (PostgreSQL: FOR UPDATE SKIP LOCKED). */
+	sf_status rc = prepare(s,
+	                       "UPDATE jobs SET status = 'running', worker = ?1, started = ?2,"
+	                       " lease_until = ?3, progress = 0, message = ''"
+	                       " WHERE id = (SELECT id FROM jobs WHERE status = 'queued'"
+	                       " ORDER BY id LIMIT 1) RETURNING id",
+	                       &q, err);
+	*id = 0;
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_text(q, 1, worker, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 2, now);
+	sqlite3_bind_int64(q, 3, now + lease_s);
+	int r = sqlite3_step(q);
+	if (r == SQLITE_ROW) {
+		*id = sqlite3_column_int64(q, 0);
+		r = sqlite3_step(q);
+	}
+	if (r != SQLITE_DONE)
+		rc = db_error(s, err, "claim a job");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_job_heartbeat(sf_store *st, long long id, const char *worker, double progress,
+                                  const char *message, long lease_s, int *cancelled, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s,
+	                       "UPDATE jobs SET progress = ?3, message = ?4, lease_until = ?5"
+	                       " WHERE id = ?1 AND worker = ?2 AND status = 'running'",
+	                       &q, err);
+	*cancelled = 0;
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, worker, -1, SQLITE_STATIC);
+	sqlite3_bind_double(q, 3, progress);
+	sqlite3_bind_text(q, 4, message ? message : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 5, unix_now() + lease_s);
+	rc = run_done(s, q, "job heartbeat", err);
+	if (rc == SF_OK)
+		*cancelled = sqlite3_changes(s->db) == 0;
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_job_finish(sf_store *st, long long id, const char *worker, sf_job_status status,
+                               const char *message, const char *result, int *applied, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s,
+	                       "UPDATE jobs SET status = ?3, message = ?4, result = ?5,"
+	                       " progress = CASE WHEN ?3 = 'done' THEN 1 ELSE progress END,"
+	                       " finished = ?6, lease_until = 0"
+	                       " WHERE id = ?1 AND worker = ?2 AND status = 'running'",
+	                       &q, err);
+	*applied = 0;
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_int64(q, 1, id);
+	sqlite3_bind_text(q, 2, worker, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, sf_job_status_str(status), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 4, message ? message : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 5, result ? result : "", -1, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 6, unix_now());
+	rc = run_done(s, q, "finish a job", err);
+	if (rc == SF_OK)
+		*applied = sqlite3_changes(s->db) > 0;
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_job_cancel(sf_store *st, long long id, const char *who, int *before,
+                               sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	char sql[160], subject[48], was[16] = "";
+	int own;
+	sf_status rc = svc_begin(s, &own, err);
+	*before = -1;
+	if (rc != SF_OK)
+		return rc;
+	sf_snprintf(sql, sizeof sql, "SELECT status FROM jobs WHERE id = %lld", id);
+	rc = prepare(s, sql, &q, err);
+	if (rc == SF_OK) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_ROW)
+			sf_strlcpy(was, col_text(q, 0), sizeof was);
+		else if (r != SQLITE_DONE)
+			rc = db_error(s, err, "read a job");
+		sqlite3_finalize(q);
+		q = NULL;
+	}
+	if (rc != SF_OK || !was[0])
+		goto out;
+	*before = sf_job_status_parse(was);
+	if (*before != SF_JOB_QUEUED && *before != SF_JOB_RUNNING)
+		goto out;
+	sf_snprintf(sql, sizeof sql,
+	            "UPDATE jobs SET status = 'cancelled', finished = %lld, lease_until = 0,"
+	            " message = 'cancelled' WHERE id = %lld",
+	            unix_now(), id);
+	rc = exec(s, sql, err);
+	sf_snprintf(subject, sizeof subject, "job:%lld", id);
+	if (rc == SF_OK)
+		rc = log_edit(s, subject, NULL, "cancel", was, "cancelled", "", who, err);
+out:
+	return svc_end(s, own, rc, err);
+}
+
+static sf_status op_job_expire(sf_store *st, long long now, const char *reason, long *n,
+                               sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s,
+	                       "UPDATE jobs SET status = 'failed', message = ?2, finished = ?1,"
+	                       " lease_until = 0 WHERE status = 'running' AND lease_until < ?1",
+	                       &q, err);
+	*n = 0;
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_int64(q, 1, now);
+	sqlite3_bind_text(q, 2, reason, -1, SQLITE_STATIC);
+	rc = run_done(s, q, "expire job leases", err);
+	if (rc == SF_OK)
+		*n = (long)sqlite3_changes(s->db);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_job_abandon(sf_store *st, long long id, const char *worker, const char *reason,
+                                int *applied, sf_error *err)
+{
+	return op_job_finish(st, id, worker, SF_JOB_FAILED, reason, "", applied, err);
+}
+
+static sf_status op_job_counts(sf_store *st, long counts[5], sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s, "SELECT status, count(*) FROM jobs GROUP BY status", &q, err);
+	for (int i = 0; i < 5; i++)
+		counts[i] = 0;
+	if (rc != SF_OK)
+		return rc;
+	for (;;) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = db_error(s, err, "count jobs");
+			break;
+		}
+		int k = sf_job_status_parse(col_text(q, 0));
+		if (k >= 0)
+			counts[k] = (long)sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_token_add(sf_store *st, const char *name, sf_role role, const char *hash,
+                              sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc =
+	        prepare(s, "INSERT INTO tokens(name, role, hash) VALUES(?1, ?2, ?3)", &q, err);
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 2, sf_role_str(role), -1, SQLITE_STATIC);
+	sqlite3_bind_text(q, 3, hash, -1, SQLITE_STATIC);
+	int r = sqlite3_step(q);
+	if (r == SQLITE_CONSTRAINT)
+		rc = sf_error_set(err, SF_ERR_USAGE,
+		                  "a token named '%s' exists: choose another name, or revoke it",
+		                  name);
+	else if (r != SQLITE_DONE)
+		rc = db_error(s, err, "add a token");
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_token_list(sf_store *st, sf_token_cb cb, void *ctx, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(
+	        s, "SELECT name, role, hash, created, revoked FROM tokens ORDER BY name", &q, err);
+	if (rc != SF_OK)
+		return rc;
+	for (;;) {
+		int r = sqlite3_step(q);
+		if (r == SQLITE_DONE)
+			break;
+		if (r != SQLITE_ROW) {
+			rc = db_error(s, err, "list tokens");
+			break;
+		}
+		int role = sf_role_parse(col_text(q, 1));
+		sf_token_info t = {col_text(q, 0), role < 0 ? SF_ROLE_VIEWER : (sf_role)role,
+		                   col_text(q, 2), col_text(q, 3), sqlite3_column_int(q, 4)};
+		if (cb(ctx, &t))
+			break;
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_token_revoke(sf_store *st, const char *name, int *found, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s, "UPDATE tokens SET revoked = 1 WHERE name = ?1", &q, err);
+	*found = 0;
+	if (rc != SF_OK)
+		return rc;
+	sqlite3_bind_text(q, 1, name, -1, SQLITE_STATIC);
+	rc = run_done(s, q, "revoke a token", err);
+	if (rc == SF_OK)
+		*found = sqlite3_changes(s->db) > 0;
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status op_data_version(sf_store *st, long long *version, sf_error *err)
+{
+	sq *s = SQ(st);
+	sf_status rc = SF_OK;
+	if (!s->version && (rc = prepare(s, "SELECT v FROM meta WHERE k = 'data_version'",
+	                                 &s->version, err)) != SF_OK)
+		return rc;
+	int r = sqlite3_step(s->version);
+	*version = r == SQLITE_ROW ? sqlite3_column_int64(s->version, 0) : 0;
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_error(s, err, "read the data version");
+	sqlite3_reset(s->version);
+	return rc;
+}
+
 static const sf_store_ops sqlite_ops = {
         .name = "sqlite",
         .close = op_close,
@@ -1077,6 +1560,20 @@ static const sf_store_ops sqlite_ops = {
         .incident_count = op_count,
         .aid_upsert = op_aid_upsert,
         .aid_query = op_aid_query,
+        .job_submit = op_job_submit,
+        .job_get = op_job_get,
+        .job_list = op_job_list,
+        .job_claim = op_job_claim,
+        .job_heartbeat = op_job_heartbeat,
+        .job_finish = op_job_finish,
+        .job_cancel = op_job_cancel,
+        .job_expire = op_job_expire,
+        .job_abandon = op_job_abandon,
+        .job_counts = op_job_counts,
+        .token_add = op_token_add,
+        .token_list = op_token_list,
+        .token_revoke = op_token_revoke,
+        .data_version = op_data_version,
 };
 
 /* ---------------------------------------------------------------- */

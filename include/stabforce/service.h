@@ -1,0 +1,197 @@
+/*
+ * service.h - what `stabforce serve` keeps in the store besides the
+ * registers: jobs (solves and analyses run by workers) and access tokens;
+ * and the SHA-256 both use.
+ *
+ * Jobs are a queue with claim and lease semantics, so that any backend
+ * whose transactions can take "the oldest queued row nobody holds" (SQLite's
+ * single writer; PostgreSQL's FOR UPDATE SKIP LOCKED) runs it unchanged:
+ *
+ *   submit   a new row `queued` (or the finished or in-flight job with the
+ *            same cache key, or nothing when the queue is full);
+ *   claim    the oldest `queued` row becomes `running`, held by the worker
+ *            until lease_until;
+ *   heartbeat  the holder renews the lease and reports progress, and
+ *            learns whether the job was cancelled;
+ *   finish   the holder records `done` with the result or `failed` with the
+ *            reason; a job no longer running under that holder (cancelled,
+ *            or failed because its lease ran out) is left as it is;
+ *   cancel   `queued` or `running` becomes `cancelled`;
+ *   expire   `running` rows whose lease has passed become `failed`.
+ *
+ * Every submit and cancel is written to the store's edit log with who asked.
+ * Tokens are stored only as the SHA-256 of the secret, in hex.
+ *
+ * Memory: jobs and tokens passed to callbacks are borrowed for the call.
+ */
+#ifndef STABFORCE_SERVICE_H
+#define STABFORCE_SERVICE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "error.h"
+#include "jsonw.h"
+#include "register.h"
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------- */
+/* SHA-256 (base/sha256.c, the nettle adapter)                       */
+
+enum { SF_SHA256_LEN = 32, SF_SHA256_HEX = 65 };
+
+typedef struct sf_sha256 {
+	uint64_t state[16]; /* the adapter's context, opaque */
+} sf_sha256;
+
+void sf_sha256_init(sf_sha256 *h);
+void sf_sha256_update(sf_sha256 *h, const void *data, size_t n);
+/* The digest, as 64 lowercase hex digits and a NUL, into hex. */
+void sf_sha256_hex(sf_sha256 *h, char hex[SF_SHA256_HEX]);
+/* 1 when the n bytes at a and b are equal, in time independent of where they differ. */
+int sf_equal_ct(const void *a, const void *b, size_t n);
+
+/* ---------------------------------------------------------------- */
+/* Jobs                                                               */
+
+typedef enum sf_job_status {
+	SF_JOB_QUEUED = 0,
+	SF_JOB_RUNNING = 1,
+	SF_JOB_DONE = 2,
+	SF_JOB_FAILED = 3,
+	SF_JOB_CANCELLED = 4
+} sf_job_status;
+
+/* "queued", "running", "done", "failed", "cancelled"; and back (-1 unknown). */
+const char *sf_job_status_str(sf_job_status s);
+int sf_job_status_parse(const char *s);
+
+typedef struct sf_job {
+	long long id;
+	const char *kind;     /* plan, price, shopping, risk, whatif, compare */
+	const char *scenario; /* the scenario name as requested */
+	const char *request;  /* the normalized request, JSON */
+	const char *key;      /* cache key (hex SHA-256), "" = never reused */
+	sf_job_status status;
+	double progress;                      /* 0..1 */
+	const char *message;                  /* progress text, or why it failed */
+	const char *result;                   /* the result document (JSON) when done, else "" */
+	const char *who;                      /* who submitted it (a token's name) */
+	const char *worker;                   /* who holds or held it, "" when never claimed */
+	long long created, started, finished; /* Unix seconds, 0 = not yet */
+	long long lease_until;                /* Unix seconds, 0 = not held */
+} sf_job;
+
+typedef int (*sf_job_cb)(void *ctx, const sf_job *job);
+
+/*
+ * Queue a job (kind, scenario, request, key and who are read from `job`).
+ * When job->key is not "" and a job with that key is done, queued or
+ * running, *id is that job and *reused 1: nothing is added. Otherwise,
+ * when max_queued jobs are already queued, *id is 0 (the queue is full);
+ * else a new queued job, logged as "job" in the edit log.
+ */
+sf_status sf_store_job_submit(sf_store *st, const sf_job *job, long max_queued, long long *id,
+                              int *reused, sf_error *err);
+/* The job with this id: cb called once, or *found 0. */
+sf_status sf_store_job_get(sf_store *st, long long id, sf_job_cb cb, void *ctx, int *found,
+                           sf_error *err);
+/* Jobs newest first; status -1 = any; limit 0 = all. The result is left "" here. */
+sf_status sf_store_job_list(sf_store *st, int status, long limit, sf_job_cb cb, void *ctx,
+                            sf_error *err);
+/* Take the oldest queued job for `worker` until now + lease_s; *id 0 when none. */
+sf_status sf_store_job_claim(sf_store *st, const char *worker, long lease_s, long long *id,
+                             sf_error *err);
+/* Renew the lease and record progress; *cancelled 1 when the job is no longer the worker's. */
+sf_status sf_store_job_heartbeat(sf_store *st, long long id, const char *worker, double progress,
+                                 const char *message, long lease_s, int *cancelled, sf_error *err);
+/* Record the end (SF_JOB_DONE with result, or SF_JOB_FAILED with message); *applied 0 when the
+ * job was no longer running under this worker. */
+sf_status sf_store_job_finish(sf_store *st, long long id, const char *worker, sf_job_status status,
+                              const char *message, const char *result, int *applied, sf_error *err);
+/* Cancel a queued or running job; *before its status then (-1 when there is no such job). */
+sf_status sf_store_job_cancel(sf_store *st, long long id, const char *who, int *before,
+                              sf_error *err);
+/* Running jobs whose lease ended before `now` become failed with `reason`; *n counts them. */
+sf_status sf_store_job_expire(sf_store *st, long long now, const char *reason, long *n,
+                              sf_error *err);
+/* Fail one running job held by `worker` (it is known to be gone); *applied as for finish. */
+sf_status sf_store_job_abandon(sf_store *st, long long id, const char *worker, const char *reason,
+                               int *applied, sf_error *err);
+/* Jobs per status: counts[SF_JOB_QUEUED .. SF_JOB_CANCELLED]. */
+sf_status sf_store_job_counts(sf_store *st, long counts[5], sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Tokens                                                             */
+
+typedef enum sf_role { SF_ROLE_VIEWER = 0, SF_ROLE_EDITOR = 1, SF_ROLE_ADMIN = 2 } sf_role;
+
+/* "viewer", "editor", "admin"; and back (-1 unknown). */
+const char *sf_role_str(sf_role r);
+int sf_role_parse(const char *s);
+
+typedef struct sf_token_info {
+	const char *name;
+	sf_role role;
+	const char *hash; /* hex SHA-256 of the secret */
+	const char *created;
+	int revoked;
+} sf_token_info;
+
+typedef int (*sf_token_cb)(void *ctx, const sf_token_info *t);
+
+/*
+ * A new secret: 32 random bytes from getrandom(2) as 64 hex digits into
+ * secret, and its hash into hash (what the store keeps).
+ */
+sf_status sf_token_generate(char secret[SF_SHA256_HEX], char hash[SF_SHA256_HEX], sf_error *err);
+/* The hash of a presented secret. */
+void sf_token_hash(const char *secret, size_t n, char hash[SF_SHA256_HEX]);
+
+/* Store a token; a name in use is SF_ERR_USAGE. */
+sf_status sf_store_token_add(sf_store *st, const char *name, sf_role role, const char *hash,
+                             sf_error *err);
+/* Every token, revoked ones too, by name. */
+sf_status sf_store_token_list(sf_store *st, sf_token_cb cb, void *ctx, sf_error *err);
+/* Revoke by name; *found 0 when there is none. */
+sf_status sf_store_token_revoke(sf_store *st, const char *name, int *found, sf_error *err);
+
+/*
+ * A number that changes whenever the registers change (an import, a
+ * review, a duplicates decision, a deletion, a job submitted or
+ * cancelled): the server keeps answers to register reads until it moves.
+ */
+sf_status sf_store_data_version(sf_store *st, long long *version, sf_error *err);
+
+/* ---------------------------------------------------------------- */
+/* Output (output/service.c)                                          */
+
+/* A job as the API shows it; with_result: include "result" (null until done). */
+sf_status sf_job_write_json(const sf_job *j, int with_result, sf_buf *out, sf_error *err);
+/* The same without the result, as one element of a list being written. */
+void sf_job_write_item(sf_jw *w, const sf_job *j);
+/* {"error": {"status", "code", "message", "file", "line", "column", "path"}} and a newline. */
+sf_status sf_error_write_json(int http_status, const char *code, const sf_error *e, sf_buf *out);
+/*
+ * A scenario as the API lists it (name: its name in the scenarios
+ * directory): title, mandate and counts; full adds sectors, tasks, unit
+ * types, contributors, pledges, stakeholders and vetoes.
+ */
+void sf_scenario_write_summary(sf_jw *w, const sf_scenario *sc, const char *name, int full);
+/*
+ * What `stabforce validate --format json` says: {file, valid, errors,
+ * warnings, counts (null when invalid), diagnostics: [{level, file, line,
+ * column, path, message}]}.
+ */
+sf_status sf_validation_write_json(const char *file, const sf_scenario *sc, const sf_diags *d,
+                                   sf_buf *out, sf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
