@@ -28,6 +28,9 @@ int sf_cmd_whatif(int argc, char **argv);
 int sf_cmd_compare(int argc, char **argv);
 int sf_cmd_incidents(int argc, char **argv);
 int sf_cmd_aid(int argc, char **argv);
+int sf_cmd_serve(int argc, char **argv);
+int sf_cmd_worker(int argc, char **argv);
+int sf_cmd_token(int argc, char **argv);
 
 /* Parse a --format value; -1 (and a message on stderr) when unknown. */
 int sf_cli_parse_format(const char *cmd, const char *value, int allow_geojson);

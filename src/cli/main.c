@@ -31,6 +31,9 @@ static const struct command commands[] = {
         {"compare", sf_cmd_compare, "two plans side by side"},
         {"incidents", sf_cmd_incidents, "the incident register (ACLED-compatible)"},
         {"aid", sf_cmd_aid, "the aid-flow register"},
+        {"serve", sf_cmd_serve, "the JSON API and the dashboard, on 127.0.0.1:8080"},
+        {"token", sf_cmd_token, "access tokens of the server: create, list, revoke"},
+        {"worker", sf_cmd_worker, "run queued jobs of a store (serve starts these)"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,295 @@
+/*
+ * worker.c - `stabforce worker`: claim jobs from the store and run them.
+ *
+ * A worker is a single-threaded process with its own store handle. For
+ * each job it claims, it starts the command the job stands for (the same
+ * binary: `stabforce plan --format json ...`) with posix_spawn in a process
+ * group of its own, its standard output and error on pipes. While the
+ * command runs, the worker renews the job's lease every second (reporting
+ * how long it has run) and learns from the renewal whether the job was
+ * cancelled; then it kills the whole group (the command and the solver
+ * workers it forked) at once. When the command ends, the worker records
+ * `done` with its JSON, or `failed` with the command's last error line or
+ * the signal that ended it.
+ *
+ * A worker started by the server dies with it: SIGTERM arrives when the
+ * server goes (PR_SET_PDEATHSIG), even after kill -9; the handler kills
+ * the running command's group and the main loop records the job as failed
+ * ("interrupted"), so no solve runs on for a server that is gone.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "server_int.h"
+
+enum { POLL_MS = 250, HEARTBEAT_S = 1, STDERR_KEEP = 4096 };
+
+static volatile sig_atomic_t stop_flag;
+static volatile sig_atomic_t runner_pid;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+	if (runner_pid > 0)
+		kill(-(pid_t)runner_pid, SIGKILL);
+}
+
+void sf_worker_options_init(sf_worker_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->db = "stabforce.db";
+	o->scenarios = "examples";
+	o->lease_s = 30;
+}
+
+static int should_stop(const sf_worker_options *o)
+{
+	return stop_flag || (o->stop && *o->stop) ||
+	       (o->parent > 0 && getppid() != (pid_t)o->parent);
+}
+
+typedef struct job_copy {
+	char kind[SV_KIND_MAX];
+	char *request;
+	char key[SF_SHA256_HEX];
+} job_copy;
+
+static int copy_job(void *ctx, const sf_job *j)
+{
+	job_copy *c = ctx;
+	sf_strlcpy(c->kind, j->kind, sizeof c->kind);
+	sf_strlcpy(c->key, j->key, sizeof c->key);
+	c->request = strdup(j->request);
+	return 0;
+}
+
+/* The last non-empty line of the command's error output. */
+static void last_line(const sf_buf *b, char *out, size_t n)
+{
+	const char *s = b->data ? b->data : "";
+	size_t len = b->len;
+	while (len > 0 && (s[len - 1] == '\n' || s[len - 1] == '\r' || s[len - 1] == ' '))
+		len--;
+	size_t start = len;
+	while (start > 0 && s[start - 1] != '\n' && s[start - 1] != '\r')
+		start--;
+	size_t k = len - start < n - 1 ? len - start : n - 1;
+	memcpy(out, s + start, k);
+	out[k] = '\0';
+}
+
+static double mono(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* A pipe whose ends are not inherited (the worker has one thread: no race). */
+static int pipe_cloexec(int p[2])
+{
+	if (pipe(p) != 0)
+		return -1;
+	fcntl(p[0], F_SETFD, FD_CLOEXEC);
+	fcntl(p[1], F_SETFD, FD_CLOEXEC);
+	return 0;
+}
+
+/* Run one claimed job to its end (or cancellation) and record the outcome. */
+static void run_job(const sf_worker_options *o, sf_store *st, const char *worker, long long id)
+{
+	job_copy jc;
+	char key[SF_SHA256_HEX], msg[SF_ERROR_MESSAGE_MAX], line[400];
+	char **argv = NULL;
+	int out_p[2] = {-1, -1}, err_p[2] = {-1, -1};
+	sf_buf out, errb;
+	sf_error err;
+	int found = 0, applied = 0, cancelled = 0, status = 0;
+	long pid = 0;
+	sf_job_status final = SF_JOB_FAILED;
+
+	memset(&jc, 0, sizeof jc);
+	sf_buf_init(&out, SF_BUF_DEFAULT_CAP);
+	sf_buf_init(&errb, 1 << 20);
+	sf_error_clear(&err);
+	msg[0] = '\0';
+	if (sf_store_job_get(st, id, copy_job, &jc, &found, &err) != SF_OK || !found ||
+	    !jc.request) {
+		sf_snprintf(msg, sizeof msg, "the worker could not read the job: %s",
+		            err.message[0] ? err.message : "out of memory");
+		goto finish;
+	}
+	/* The inputs must be the ones the key was made from. */
+	if (sv_job_key(o->scenarios, jc.kind, jc.request, key, &err) != SF_OK) {
+		sf_snprintf(msg, sizeof msg, "%s", err.message);
+		goto finish;
+	}
+	if (jc.key[0] && strcmp(jc.key, key) != 0) {
+		sf_snprintf(
+		        msg, sizeof msg,
+		        "the scenario's files changed after the job was queued: submit it again");
+		goto finish;
+	}
+	if (sv_job_argv(o->exe, o->scenarios, o->db, jc.kind, jc.request, &argv, &err) != SF_OK) {
+		sf_snprintf(msg, sizeof msg, "%s", err.message);
+		goto finish;
+	}
+	if (pipe_cloexec(out_p) != 0 || pipe_cloexec(err_p) != 0) {
+		sf_snprintf(msg, sizeof msg, "pipe: %s", strerror(errno));
+		goto finish;
+	}
+	sf_spawn_options so;
+	sf_spawn_options_init(&so);
+	so.fd_out = out_p[1];
+	so.fd_err = err_p[1];
+	so.new_group = 1;
+	if (sf_spawn(o->exe, argv, &so, &pid, &err) != SF_OK) {
+		sf_snprintf(msg, sizeof msg, "%s", err.message);
+		goto finish;
+	}
+	runner_pid = (sig_atomic_t)pid;
+	close(out_p[1]);
+	close(err_p[1]);
+	out_p[1] = err_p[1] = -1;
+
+	double t0 = mono(), beat = t0;
+	int open_fds = 2;
+	while (open_fds > 0) {
+		struct pollfd pf[2] = {{out_p[0], POLLIN, 0}, {err_p[0], POLLIN, 0}};
+		int r = poll(pf, 2, POLL_MS);
+		for (int i = 0; r > 0 && i < 2; i++) {
+			char buf[65536];
+			if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			ssize_t k = read(pf[i].fd, buf, sizeof buf);
+			if (k > 0) {
+				sf_buf *b = i == 0 ? &out : &errb;
+				if (sf_buf_add(b, buf, (size_t)k) != SF_OK && i == 1) {
+					sf_buf_reset(b); /* keep the latest error text only */
+					sf_buf_add(b, buf, (size_t)k);
+				}
+			} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
+				close(i == 0 ? out_p[0] : err_p[0]);
+				if (i == 0)
+					out_p[0] = -1;
+				else
+					err_p[0] = -1;
+				open_fds--;
+			}
+		}
+		if (mono() - beat >= HEARTBEAT_S && !cancelled) {
+			char m[64];
+			beat = mono();
+			sf_snprintf(m, sizeof m, "running for %.0f s", beat - t0);
+			sf_error_clear(&err);
+			if (sf_store_job_heartbeat(st, id, worker, 0, m, o->lease_s, &cancelled,
+			                           &err) == SF_OK &&
+			    cancelled)
+				kill(-(pid_t)pid, SIGKILL);
+		}
+		if (stop_flag)
+			kill(-(pid_t)pid, SIGKILL);
+	}
+	while (waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR)
+		;
+	runner_pid = 0;
+	if (cancelled)
+		goto done; /* the job is cancelled already: nothing to record */
+	if (stop_flag) {
+		sf_snprintf(msg, sizeof msg,
+		            "interrupted: the worker was stopped (the server went away)");
+	} else if (WIFSIGNALED(status)) {
+		last_line(&errb, line, sizeof line);
+		sf_snprintf(msg, sizeof msg, "the %s command was killed by signal %d (%s)%s%s",
+		            jc.kind, WTERMSIG(status), strsignal(WTERMSIG(status)),
+		            line[0] ? ": " : "", line);
+	} else if (WEXITSTATUS(status) != 0 && out.len == 0) {
+		last_line(&errb, line, sizeof line);
+		sf_snprintf(msg, sizeof msg, "%s", line[0] ? line : "the command failed");
+	} else {
+		sf_json *doc = NULL;
+		sf_error_clear(&err);
+		if (sv_json_parse(sf_buf_str(&out), out.len, "result", &doc, &err) != SF_OK) {
+			sf_snprintf(msg, sizeof msg, "the %s command wrote no valid JSON: %s",
+			            jc.kind, err.message);
+		} else {
+			final = SF_JOB_DONE;
+		}
+		sf_json_free(doc);
+	}
+finish:
+	sf_error_clear(&err);
+	if (sf_store_job_finish(st, id, worker, final, final == SF_JOB_DONE ? "" : msg,
+	                        final == SF_JOB_DONE ? sf_buf_str(&out) : "", &applied,
+	                        &err) != SF_OK)
+		fprintf(stderr, "stabforce worker: job %lld: %s\n", id, err.message);
+done:
+	if (argv)
+		for (char **a = argv; *a; a++)
+			free(*a);
+	free(argv);
+	for (int i = 0; i < 2; i++) {
+		if (out_p[i] >= 0)
+			close(out_p[i]);
+		if (err_p[i] >= 0)
+			close(err_p[i]);
+	}
+	free(jc.request);
+	sf_buf_release(&out);
+	sf_buf_release(&errb);
+}
+
+sf_status sf_worker_run(const sf_worker_options *o, sf_error *err)
+{
+	sf_store *st = NULL;
+	char host[128], worker[160];
+	struct sigaction sa;
+	sf_status rc;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (o->parent > 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != (pid_t)o->parent)
+			return SF_OK; /* the server is gone already */
+	}
+	if (gethostname(host, sizeof host) != 0 || !host[0])
+		sf_strlcpy(host, "localhost", sizeof host);
+	host[sizeof host - 1] = '\0';
+	sf_snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
+	if ((rc = sf_store_open(o->db, &st, err)) != SF_OK)
+		return rc;
+	while (!should_stop(o)) {
+		long long id = 0;
+		sf_error e;
+		sf_error_clear(&e);
+		if (sf_store_job_claim(st, worker, o->lease_s, &id, &e) != SF_OK) {
+			fprintf(stderr, "stabforce worker: %s\n", e.message);
+			id = 0;
+		}
+		if (id > 0) {
+			run_job(o, st, worker, id);
+			continue;
+		}
+		if (o->once)
+			break;
+		struct timespec ts = {0, 200 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	sf_store_close(st);
+	return SF_OK;
+}
