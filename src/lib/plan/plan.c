@@ -24,9 +24,8 @@
  * a plan reports SF_SOLVE_FEASIBLE and its proven gap; a stage stopped
  * before any plan exists is an SF_ERR_SOLVER naming the stage and month.
  *
- * sf_plan_from_rows() derives every figure of a plan (coverage, FOC,
- * build-up, costs, binding constraints) from the assignment rows alone, so
- * a plan read back from JSON reports exactly what the solver's plan did.
+ * The helpers both formats' stages use are in stage.c; the derived figures
+ * of a plan (sf_plan_from_rows) in result.c.
  */
 #include "base/internal.h"
 
@@ -43,272 +42,7 @@
 
 #include "plan/model.h"
 #include "plan/solver.h"
-
-#define SHORT_EPS 1e-6 /* a shortfall above this counts (FOC) */
-
-const char *sf_solve_status_str(sf_solve_status s)
-{
-	switch (s) {
-	case SF_SOLVE_OPTIMAL:
-		return "optimal";
-	case SF_SOLVE_FEASIBLE:
-		return "feasible";
-	case SF_SOLVE_INFEASIBLE:
-		return "infeasible";
-	case SF_SOLVE_ERROR:
-		return "error";
-	case SF_SOLVE_NOT_RUN:
-		return "not_run";
-	}
-	return "error";
-}
-
-void sf_plan_options_init(sf_plan_options *o)
-{
-	memset(o, 0, sizeof(*o));
-	o->solver = SF_SOLVER_CBC;
-	o->time_limit_s = 0;
-	o->gap = 0.01;
-	o->threads = 1;
-}
-
-void sf_plan_free(sf_plan *p)
-{
-	if (p == NULL)
-		return;
-	free(p->rows);
-	free(p->required);
-	free(p->provided);
-	free(p->shortfall);
-	free(p->personnel_by_contributor);
-	free(p->personnel_in_sectors);
-	free(p->personnel_at_mission);
-	free(p->ceiling_binds);
-	free(p->share_binds);
-	free(p->cap_binds);
-	free(p);
-}
-
-/* ------------------------------------------------------------------ */
-/* Derived figures                                                     */
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const sf_assignment *x = a, *y = b;
-
-	if (x->month != y->month)
-		return x->month < y->month ? -1 : 1;
-	if (x->pledge != y->pledge)
-		return x->pledge < y->pledge ? -1 : 1;
-	if (x->location != y->location)
-		return x->location < y->location ? -1 : 1;
-	if (x->task != y->task)
-		return x->task < y->task ? -1 : 1;
-	return 0;
-}
-
-/* Slack small enough to call a constraint binding. */
-static int binds(double slack, double rhs)
-{
-	return slack <= 1e-6 * (fabs(rhs) > 1 ? fabs(rhs) : 1);
-}
-
-sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, size_t nrows,
-                            sf_plan **out, sf_error *err)
-{
-	sf_status rc = SF_OK;
-	sf_plan *p = NULL;
-	double *pers_all = NULL; /* [c * M + m-1] personnel at every location */
-	double *n_plm = NULL;    /* [(p * nloc + l) * M + m-1] units of p at l */
-	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, nc = sc->ncontributors;
-	const size_t M = (size_t)sc->months, ncov = nt * nl * M;
-
-	*out = NULL;
-	for (size_t i = 0; i < nrows; i++) {
-		const sf_assignment *r = &rows[i];
-		if (r->month < 1 || r->month > sc->months || r->pledge >= sc->npledges ||
-		    r->location >= nl || r->task >= nt || r->units < 0)
-			return sf_error_set(err, SF_ERR_INPUT,
-			                    "assignment row %zu is out of the scenario's range", i);
-	}
-	p = calloc(1, sizeof(*p));
-	if (p == NULL)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
-	p->scenario = sc;
-	p->solver = SF_SOLVER_CBC;
-	p->stage1.status = p->stage2.status = SF_SOLVE_NOT_RUN;
-	p->rows = sf__mallocarray(nrows + 1, sizeof(*p->rows));
-	p->required = calloc(ncov + 1, sizeof(double));
-	p->provided = calloc(ncov + 1, sizeof(double));
-	p->shortfall = calloc(ncov + 1, sizeof(double));
-	p->personnel_by_contributor = calloc(nc * M + 1, sizeof(double));
-	p->personnel_in_sectors = calloc(M + 1, sizeof(double));
-	p->personnel_at_mission = calloc(M + 1, sizeof(double));
-	p->ceiling_binds = calloc(M + 1, 1);
-	p->share_binds = calloc(nc * M + 1, 1);
-	p->cap_binds = calloc(nc * M + 1, 1);
-	pers_all = calloc(nc * M + 1, sizeof(double));
-	n_plm = calloc(sc->npledges * nl * M + 1, sizeof(double));
-	if (p->rows == NULL || p->required == NULL || p->provided == NULL || p->shortfall == NULL ||
-	    p->personnel_by_contributor == NULL || p->personnel_in_sectors == NULL ||
-	    p->personnel_at_mission == NULL || p->ceiling_binds == NULL || p->share_binds == NULL ||
-	    p->cap_binds == NULL || pers_all == NULL || n_plm == NULL) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
-		goto out;
-	}
-
-	/* Rows: sorted, duplicates merged, zero rows dropped. */
-	if (nrows > 0)
-		memcpy(p->rows, rows, nrows * sizeof(*rows));
-	qsort(p->rows, nrows, sizeof(*p->rows), cmp_rows);
-	p->nrows = 0;
-	for (size_t i = 0; i < nrows; i++) {
-		if (p->nrows > 0 && cmp_rows(&p->rows[p->nrows - 1], &p->rows[i]) == 0)
-			p->rows[p->nrows - 1].units += p->rows[i].units;
-		else
-			p->rows[p->nrows++] = p->rows[i];
-	}
-	{
-		size_t k = 0;
-		for (size_t i = 0; i < p->nrows; i++)
-			if (p->rows[i].units > 0)
-				p->rows[k++] = p->rows[i];
-		p->nrows = k;
-	}
-
-	/* Requirements. */
-	for (size_t t = 0; t < nt; t++)
-		for (size_t l = 0; l < nl; l++)
-			for (int m = 1; m <= sc->months; m++)
-				p->required[SF_COV(sc, t, l, m)] = sf__requirement(sc, t, l, m);
-
-	/* Provided capability, personnel, unit costs, soft-veto penalties. */
-	for (size_t i = 0; i < p->nrows; i++) {
-		const sf_assignment *r = &p->rows[i];
-		const sf_pledge *pl = &sc->pledges[r->pledge];
-		const sf_unit_type *u = &sc->unit_types[pl->unit];
-		size_t c = pl->contributor, mi = (size_t)(r->month - 1);
-		double persons = (double)u->personnel * r->units;
-
-		p->provided[SF_COV(sc, r->task, r->location, r->month)] +=
-		        u->capability[r->task] * r->units;
-		if (r->location < sc->nsectors) {
-			p->personnel_by_contributor[c * M + mi] += persons;
-			p->personnel_in_sectors[mi] += persons;
-			p->cost_soft += sf__soft_penalty(sc, r->pledge, r->location) * persons;
-		} else {
-			p->personnel_at_mission[mi] += persons;
-		}
-		pers_all[c * M + mi] += persons;
-		p->cost_units += u->monthly_cost * r->units;
-		n_plm[(r->pledge * nl + r->location) * M + mi] += r->units;
-	}
-
-	/* Arrivals: units of p at l in month m minus those in m-1, positive part. */
-	for (size_t pi = 0; pi < sc->npledges; pi++) {
-		const sf_unit_type *u = &sc->unit_types[sc->pledges[pi].unit];
-		for (size_t l = 0; l < nl; l++) {
-			double prev = 0;
-			for (size_t mi = 0; mi < M; mi++) {
-				double cur = n_plm[(pi * nl + l) * M + mi];
-				if (cur > prev)
-					p->cost_deploy += u->deploy_cost * (cur - prev);
-				prev = cur;
-			}
-		}
-	}
-	p->cost_total = p->cost_units + p->cost_deploy + p->cost_soft;
-
-	/* Shortfall, Z1, FOC. */
-	{
-		int last_short = 0;
-		p->z1 = 0;
-		for (size_t t = 0; t < nt; t++)
-			for (size_t l = 0; l < nl; l++)
-				for (int m = 1; m <= sc->months; m++) {
-					size_t k = SF_COV(sc, t, l, m);
-					double s = p->required[k] - p->provided[k];
-					p->shortfall[k] = s > 0 ? s : 0;
-					p->z1 += sc->tasks[t].weight * p->shortfall[k];
-					if (p->shortfall[k] > SHORT_EPS && m > last_short)
-						last_short = m;
-				}
-		p->foc_month = last_short < sc->months ? last_short + 1 : 0;
-	}
-
-	/* Binding constraints. */
-	for (size_t mi = 0; mi < M; mi++) {
-		double total = p->personnel_in_sectors[mi];
-		if (isfinite(sc->troop_ceiling))
-			p->ceiling_binds[mi] =
-			        (unsigned char)binds(sc->troop_ceiling - total, sc->troop_ceiling);
-		for (size_t c = 0; c < nc; c++) {
-			const sf_contributor *ct = &sc->contributors[c];
-			double mine = p->personnel_by_contributor[c * M + mi];
-			if (sc->has_max_share && mine > 0)
-				p->share_binds[c * M + mi] = (unsigned char)binds(
-				        sc->max_share * total - mine, sc->max_share * total);
-			if (ct->has_cap && ct->active)
-				p->cap_binds[c * M + mi] = (unsigned char)binds(
-				        ct->cap - pers_all[c * M + mi], ct->cap);
-		}
-	}
-
-	*out = p;
-	p = NULL;
-out:
-	free(pers_all);
-	free(n_plm);
-	sf_plan_free(p);
-	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Solving                                                             */
-
-static const char *solver_name(sf_solver_kind k)
-{
-	return k == SF_SOLVER_GLPK ? "glpk" : "cbc";
-}
-
-/* Units of a solution vector into the dense [p][l][t][m] array. */
-static void take_units(const sf__model *md, const double *x, int *units)
-{
-	for (int j = 0; j < md->ncols; j++) {
-		const sf__tag *t = &md->col[j];
-		if (t->kind != SF__COL_X)
-			continue;
-		long v = lround(x[j]);
-		size_t k = (((size_t)t->a * md->nloc + (size_t)t->b) * md->ntasks + (size_t)t->c) *
-		                   (size_t)md->months +
-		           (size_t)(t->month - 1);
-		units[k] = v > 0 ? (int)v : 0;
-	}
-}
-
-static sf_status units_to_rows(const sf_scenario *sc, const int *units, sf_assignment **rows,
-                               size_t *nrows, sf_error *err)
-{
-	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
-	size_t n = 0, k = 0;
-
-	for (size_t i = 0; i < sc->npledges * nl * nt * M; i++)
-		n += units[i] > 0;
-	*rows = sf__mallocarray(n + 1, sizeof(**rows));
-	if (*rows == NULL)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
-	for (size_t p = 0; p < sc->npledges; p++)
-		for (size_t l = 0; l < nl; l++)
-			for (size_t t = 0; t < nt; t++)
-				for (size_t mi = 0; mi < M; mi++) {
-					int u = units[((p * nl + l) * nt + t) * M + mi];
-					if (u > 0)
-						(*rows)[k++] =
-						        (sf_assignment){(int)mi + 1, p, l, t, u};
-				}
-	*nrows = k;
-	return SF_OK;
-}
+#include "plan/stage.h"
 
 /* The full stage-2 column vector of the plan held in units (a MIP start). */
 static void start_vector(const sf_scenario *sc, const sf__model *md, const int *units, double *x)
@@ -365,152 +99,11 @@ static void start_vector(const sf_scenario *sc, const sf__model *md, const int *
 	}
 }
 
-/* Weighted shortfall of month m of the plan held in units. */
-static double units_z1_month(const sf_scenario *sc, const int *units, int m)
-{
-	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
-	double z = 0;
-
-	for (size_t t = 0; t < nt; t++)
-		for (size_t l = 0; l < nl; l++) {
-			double R = sf__requirement(sc, t, l, m), prov = 0;
-			if (!(R > 0))
-				continue;
-			for (size_t p = 0; p < sc->npledges; p++)
-				prov += sc->unit_types[sc->pledges[p].unit].capability[t] *
-				        units[((p * nl + l) * nt + t) * M + (size_t)(m - 1)];
-			if (R > prov)
-				z += sc->tasks[t].weight * (R - prov);
-		}
-	return z;
-}
-
-/*
- * Solve with a hard wall-clock deadline. CBC checks its time limit only
- * between phases: on a large model its root LP and preprocessing alone can
- * run minutes past it. So the solve runs in a forked child that sends back
- * its result and solution through a pipe; at deadline + grace the child is
- * killed and the caller gets SF__SOLVE_NO_SOLUTION (it then keeps the plan
- * it had). The solver's own limit is still set, so the child normally ends
- * in time with its best solution. Used for stage 2 when a time limit is
- * given; without one the solve runs in-process.
- */
-static sf_status solve_bounded(sf_solver_kind kind, const sf__model *md,
-                               const sf__solve_params *prm, double deadline, sf__solve_result *res,
-                               double *x, sf_error *err)
-{
-	int fds[2];
-	pid_t pid;
-	size_t want = sizeof(*res) + (size_t)md->ncols * sizeof(double), got = 0;
-	char *buf = malloc(want);
-	int status;
-
-	if (buf == NULL)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
-	if (pipe(fds) != 0) {
-		free(buf);
-		return sf__solve(kind, md, prm, res, x, err);
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		free(buf);
-		return sf__solve(kind, md, prm, res, x, err);
-	}
-	if (pid == 0) {
-		/* Child: solve, write result + solution, leave without atexit handlers. */
-		close(fds[0]);
-		if (sf__solve(kind, md, prm, res, x, NULL) != SF_OK)
-			res->status = SF__SOLVE_FAILED;
-		memcpy(buf, res, sizeof(*res));
-		memcpy(buf + sizeof(*res), x, (size_t)md->ncols * sizeof(double));
-		for (size_t off = 0; off < want;) {
-			ssize_t n = write(fds[1], buf + off, want - off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				_exit(1);
-			off += (size_t)n;
-		}
-		_exit(0);
-	}
-	close(fds[1]);
-	double hard = deadline + 1.0 + 0.05 * (prm->time_limit_s > 0 ? prm->time_limit_s : 0);
-	while (got < want) {
-		double left = hard - sf__now();
-		if (left <= 0)
-			break;
-		struct pollfd pfd = {fds[0], POLLIN, 0};
-		int pr = poll(&pfd, 1, left > 1000 ? 1000000 : (int)(left * 1000) + 1);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			continue;
-		ssize_t n = read(fds[0], buf + got, want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fds[0]);
-	if (got < want)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (got == want) {
-		memcpy(res, buf, sizeof(*res));
-		memcpy(x, buf + sizeof(*res), (size_t)md->ncols * sizeof(double));
-	} else {
-		memset(res, 0, sizeof(*res));
-		res->status = SF__SOLVE_NO_SOLUTION;
-		res->bound = 0;
-	}
-	free(buf);
-	return SF_OK;
-}
-
-static double remaining(double deadline)
-{
-	return deadline - sf__now();
-}
-
 typedef struct stage1_out {
 	sf_stage_result res;
 	double *z1m; /* [M] month optima (solver values) */
 	int months_proven;
 } stage1_out;
-
-/*
- * Two month models are the same MILP when every array and every column's
- * and row's meaning (apart from the month) agree. Months after the
- * build-up often are: same pledges present, same requirements.
- */
-static int same_model(const sf__model *a, const sf__model *b)
-{
-	if (a->ncols != b->ncols || a->nrows != b->nrows || a->nnz != b->nnz)
-		return 0;
-	for (int j = 0; j < a->ncols; j++) {
-		const sf__tag *x = &a->col[j], *y = &b->col[j];
-		if (x->kind != y->kind || x->a != y->a || x->b != y->b || x->c != y->c ||
-		    a->obj[j] != b->obj[j] || a->lb[j] != b->lb[j] || a->ub[j] != b->ub[j] ||
-		    a->is_int[j] != b->is_int[j])
-			return 0;
-	}
-	for (int i = 0; i < a->nrows; i++) {
-		const sf__tag *x = &a->row[i], *y = &b->row[i];
-		if (x->kind != y->kind || x->a != y->a || x->b != y->b || x->c != y->c ||
-		    a->sense[i] != b->sense[i] || a->rhs[i] != b->rhs[i] ||
-		    a->rstart[i + 1] != b->rstart[i + 1])
-			return 0;
-	}
-	if (a->nnz == 0)
-		return 1;
-	return memcmp(a->rind, b->rind, (size_t)a->nnz * sizeof(int)) == 0 &&
-	       memcmp(a->rval, b->rval, (size_t)a->nnz * sizeof(double)) == 0;
-}
 
 typedef struct solved_month {
 	sf__model *md;
@@ -557,7 +150,7 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		}
 		/* A month identical to one solved before has the same optimum. */
 		for (int k = 0; k < nsolved && hit < 0; k++)
-			if (same_model(solved[k].md, md))
+			if (sf__same_model(solved[k].md, md))
 				hit = k;
 		if (hit >= 0) {
 			memcpy(x, solved[hit].x, (size_t)md->ncols * sizeof(double));
@@ -575,7 +168,7 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 				 * part is spent, a month gets a fair share of what is
 				 * left (it stops with its best plan and its gap).
 				 */
-				double left = remaining(deadline);
+				double left = sf__remaining(deadline);
 				double part = left - (o->stage1_only ? 0 : o->time_limit_s / 3);
 				int shares = nblocks - b + (o->stage1_only ? 0 : 1);
 				if (part > 0)
@@ -627,24 +220,24 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 				rc = sf_error_set(
 				        err, SF_ERR_SOLVER,
 				        "solver '%s' stopped before any plan was found in %s",
-				        solver_name(o->solver), where);
+				        sf__solver_name(o->solver), where);
 			goto out;
 		case SF__SOLVE_INFEASIBLE:
 			rc = sf_error_set(err, SF_ERR_INFEASIBLE, "%s has no feasible plan", where);
 			goto out;
 		case SF__SOLVE_FAILED:
 			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in %s",
-			                  solver_name(o->solver), where);
+			                  sf__solver_name(o->solver), where);
 			goto out;
 		}
-		take_units(md, x, units);
+		sf__take_units(md, x, units);
 		/*
 		 * The objective is recomputed from the integer plan (x rounded,
 		 * shortfall max(0, R - K x)): what a checker recomputes from the
 		 * rows, free of the solver's integrality tolerance.
 		 */
 		for (int m = spec.m_first; m <= spec.m_last; m++) {
-			s1->z1m[m - 1] = units_z1_month(sc, units, m);
+			s1->z1m[m - 1] = sf__units_z1_month(sc, units, m);
 			obj += s1->z1m[m - 1];
 		}
 		bound += res.bound;
@@ -662,7 +255,7 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 			}
 		}
 		if (hit < 0) {
-			/* Keep what same_model() compares; the dense x index is large. */
+			/* Keep what sf__same_model() compares; the dense x index is large. */
 			free(md->xcol);
 			md->xcol = NULL;
 			solved[nsolved].md = md;
@@ -766,19 +359,19 @@ static sf_status rolling_start(const sf_scenario *sc, const sf_plan_options *o, 
 		start_vector(sc, md, units, x);
 		prm.start = x;
 		if (o->time_limit_s > 0) {
-			prm.time_limit_s = remaining(deadline) / (2.0 * (M - m + 2));
+			prm.time_limit_s = sf__remaining(deadline) / (2.0 * (M - m + 2));
 			if (prm.time_limit_s <= 0.01)
 				goto next;
 		}
-		rc = solve_bounded(o->solver, md, &prm, deadline, &res, x, err);
+		rc = sf__solve_bounded(o->solver, md, &prm, deadline, &res, x, err);
 		if (rc != SF_OK)
 			goto next;
 		if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
 			for (int j = 0; j < md->ncols; j++)
 				if (md->col[j].kind == SF__COL_X)
 					old[j] = units[unit_index(md, j)];
-			take_units(md, x, units);
-			if (units_z1_month(sc, units, m) >
+			sf__take_units(md, x, units);
+			if (sf__units_z1_month(sc, units, m) >
 			    z1m[m - 1] + 1e-9 * (fabs(z1m[m - 1]) > 1 ? fabs(z1m[m - 1]) : 1))
 				for (int j = 0; j < md->ncols; j++)
 					if (md->col[j].kind == SF__COL_X)
@@ -868,13 +461,13 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 			fprintf(stderr, "stage 2: started (%d columns, %d rows, %d non-zeros)\n",
 			        md->ncols, md->nrows, md->nnz);
 		if (o.time_limit_s > 0)
-			prm.time_limit_s = remaining(deadline);
+			prm.time_limit_s = sf__remaining(deadline);
 		if (o.time_limit_s > 0 && prm.time_limit_s <= 0) {
 			res.status = SF__SOLVE_NO_SOLUTION;
 			res.bound = 0;
 		} else {
 			if (o.time_limit_s > 0)
-				rc = solve_bounded(o.solver, md, &prm, deadline, &res, x, err);
+				rc = sf__solve_bounded(o.solver, md, &prm, deadline, &res, x, err);
 			else
 				rc = sf__solve(o.solver, md, &prm, &res, x, err);
 			if (rc != SF_OK)
@@ -887,7 +480,7 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
 				goto out;
 			}
-			take_units(md, x, units2);
+			sf__take_units(md, x, units2);
 			free(units);
 			units = units2;
 			units2 = NULL;
@@ -907,11 +500,11 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 				        err, SF_ERR_SOLVER,
 				        "solver '%s' stopped before any plan was found in "
 				        "stage 2",
-				        solver_name(o.solver));
+				        sf__solver_name(o.solver));
 			goto out;
 		} else if (o.no_warm_start && res.status == SF__SOLVE_FAILED) {
 			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in stage 2",
-			                  solver_name(o.solver));
+			                  sf__solver_name(o.solver));
 			goto out;
 		} else {
 			/*
@@ -939,7 +532,7 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 			        sf_solve_status_str(s2.status), s2.objective, s2.gap, s2.seconds);
 	}
 
-	rc = units_to_rows(sc, units, &rows, &nrows, err);
+	rc = sf__units_to_rows(sc, units, &rows, &nrows, err);
 	if (rc != SF_OK)
 		goto out;
 	rc = sf_plan_from_rows(sc, rows, nrows, &plan, err);

@@ -1,0 +1,205 @@
+#include "base/internal.h"
+
+/*
+ * stage.c - what the planner's stages share, whatever the format: the
+ * solution vector to units and rows, a month's weighted shortfall
+ * recomputed from integer units, the solve with a hard wall-clock
+ * deadline (a forked child), and the test that two month models are the
+ * same MILP. plan.c (format 1) and plan_f2.c (format 2) use them.
+ */
+#include <errno.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "plan/stage.h"
+
+const char *sf__solver_name(sf_solver_kind k)
+{
+	return k == SF_SOLVER_GLPK ? "glpk" : "cbc";
+}
+
+/* Units of a solution vector into the dense [p][l][t][m] array. */
+void sf__take_units(const sf__model *md, const double *x, int *units)
+{
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		if (t->kind != SF__COL_X)
+			continue;
+		long v = lround(x[j]);
+		size_t k = (((size_t)t->a * md->nloc + (size_t)t->b) * md->ntasks + (size_t)t->c) *
+		                   (size_t)md->months +
+		           (size_t)(t->month - 1);
+		units[k] = v > 0 ? (int)v : 0;
+	}
+}
+
+sf_status sf__units_to_rows(const sf_scenario *sc, const int *units, sf_assignment **rows,
+                            size_t *nrows, sf_error *err)
+{
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
+	size_t n = 0, k = 0;
+
+	for (size_t i = 0; i < sc->npledges * nl * nt * M; i++)
+		n += units[i] > 0;
+	*rows = sf__mallocarray(n + 1, sizeof(**rows));
+	if (*rows == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
+	for (size_t p = 0; p < sc->npledges; p++)
+		for (size_t l = 0; l < nl; l++)
+			for (size_t t = 0; t < nt; t++)
+				for (size_t mi = 0; mi < M; mi++) {
+					int u = units[((p * nl + l) * nt + t) * M + mi];
+					if (u > 0)
+						(*rows)[k++] =
+						        (sf_assignment){(int)mi + 1, p, l, t, u};
+				}
+	*nrows = k;
+	return SF_OK;
+}
+
+/* Weighted shortfall of month m of the plan held in units. */
+double sf__units_z1_month(const sf_scenario *sc, const int *units, int m)
+{
+	const size_t nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
+	double z = 0;
+
+	for (size_t t = 0; t < nt; t++)
+		for (size_t l = 0; l < nl; l++) {
+			double R = sf__requirement(sc, t, l, m), prov = 0;
+			if (!(R > 0))
+				continue;
+			for (size_t p = 0; p < sc->npledges; p++)
+				prov += sc->unit_types[sc->pledges[p].unit].capability[t] *
+				        units[((p * nl + l) * nt + t) * M + (size_t)(m - 1)];
+			if (R > prov)
+				z += sc->tasks[t].weight * (R - prov);
+		}
+	return z;
+}
+
+/*
+ * Solve with a hard wall-clock deadline. CBC checks its time limit only
+ * between phases: on a large model its root LP and preprocessing alone can
+ * run minutes past it. So the solve runs in a forked child that sends back
+ * its result and solution through a pipe; at deadline + grace the child is
+ * killed and the caller gets SF__SOLVE_NO_SOLUTION (it then keeps the plan
+ * it had). The solver's own limit is still set, so the child normally ends
+ * in time with its best solution. Used for stage 2 when a time limit is
+ * given; without one the solve runs in-process.
+ */
+sf_status sf__solve_bounded(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
+                            double deadline, sf__solve_result *res, double *x, sf_error *err)
+{
+	int fds[2];
+	pid_t pid;
+	size_t want = sizeof(*res) + (size_t)md->ncols * sizeof(double), got = 0;
+	char *buf = malloc(want);
+	int status;
+
+	if (buf == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+	if (pipe(fds) != 0) {
+		free(buf);
+		return sf__solve(kind, md, prm, res, x, err);
+	}
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		free(buf);
+		return sf__solve(kind, md, prm, res, x, err);
+	}
+	if (pid == 0) {
+		/* Child: solve, write result + solution, leave without atexit handlers. */
+		close(fds[0]);
+		if (sf__solve(kind, md, prm, res, x, NULL) != SF_OK)
+			res->status = SF__SOLVE_FAILED;
+		memcpy(buf, res, sizeof(*res));
+		memcpy(buf + sizeof(*res), x, (size_t)md->ncols * sizeof(double));
+		for (size_t off = 0; off < want;) {
+			ssize_t n = write(fds[1], buf + off, want - off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				_exit(1);
+			off += (size_t)n;
+		}
+		_exit(0);
+	}
+	close(fds[1]);
+	double hard = deadline + 1.0 + 0.05 * (prm->time_limit_s > 0 ? prm->time_limit_s : 0);
+	while (got < want) {
+		double left = hard - sf__now();
+		if (left <= 0)
+			break;
+		struct pollfd pfd = {fds[0], POLLIN, 0};
+		int pr = poll(&pfd, 1, left > 1000 ? 1000000 : (int)(left * 1000) + 1);
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr <= 0)
+			continue;
+		ssize_t n = read(fds[0], buf + got, want - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fds[0]);
+	if (got < want)
+		kill(pid, SIGKILL);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (got == want) {
+		memcpy(res, buf, sizeof(*res));
+		memcpy(x, buf + sizeof(*res), (size_t)md->ncols * sizeof(double));
+	} else {
+		memset(res, 0, sizeof(*res));
+		res->status = SF__SOLVE_NO_SOLUTION;
+		res->bound = 0;
+	}
+	free(buf);
+	return SF_OK;
+}
+
+double sf__remaining(double deadline)
+{
+	return deadline - sf__now();
+}
+
+/*
+ * Two month models are the same MILP when every array and every column's
+ * and row's meaning (apart from the month) agree. Months after the
+ * build-up often are: same pledges present, same requirements.
+ */
+int sf__same_model(const sf__model *a, const sf__model *b)
+{
+	if (a->ncols != b->ncols || a->nrows != b->nrows || a->nnz != b->nnz)
+		return 0;
+	for (int j = 0; j < a->ncols; j++) {
+		const sf__tag *x = &a->col[j], *y = &b->col[j];
+		if (x->kind != y->kind || x->a != y->a || x->b != y->b || x->c != y->c ||
+		    a->obj[j] != b->obj[j] || a->lb[j] != b->lb[j] || a->ub[j] != b->ub[j] ||
+		    a->is_int[j] != b->is_int[j])
+			return 0;
+	}
+	for (int i = 0; i < a->nrows; i++) {
+		const sf__tag *x = &a->row[i], *y = &b->row[i];
+		if (x->kind != y->kind || x->a != y->a || x->b != y->b || x->c != y->c ||
+		    a->sense[i] != b->sense[i] || a->rhs[i] != b->rhs[i] ||
+		    a->rstart[i + 1] != b->rstart[i + 1])
+			return 0;
+	}
+	if (a->nnz == 0)
+		return 1;
+	return memcmp(a->rind, b->rind, (size_t)a->nnz * sizeof(int)) == 0 &&
+	       memcmp(a->rval, b->rval, (size_t)a->nnz * sizeof(double)) == 0;
+}
