@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "base/internal.h"
-#include "base/proc.h"
+#include "base/workers.h"
 
 typedef struct ctx {
 	long crash_job; /* this job aborts, -1 for none */

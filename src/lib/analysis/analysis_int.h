@@ -10,7 +10,7 @@
 #include <jansson.h>
 
 #include "stabforce/analysis.h"
-#include "base/proc.h"
+#include "base/workers.h"
 
 /*
  * Plan n scenarios (both stages unless opts->plan.stage1_only) in worker

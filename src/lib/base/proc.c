@@ -1,20 +1,23 @@
 /*
- * workers.c - forked worker processes for independent solves.
+ * proc.c - the process layer (see proc.h for the rules every child keeps).
  *
- * Design (see workers.h for the contract and the wire protocol): the parent
- * forks min(N, njobs) workers, each connected by one socket pair. Jobs are
- * handed out one index at a time to idle workers, so the total time is
- * about the sum of the job times divided by N even when the cases differ a
- * lot in difficulty. Each result record is stored at its job index; the
- * output is therefore identical whatever N is.
+ * sf__proc_start() is the library's one fork(). The child's first acts
+ * tie its life to the parent's: PR_SET_PDEATHSIG(SIGKILL), then a check of
+ * getppid() against the pid the parent had before forking, since a parent
+ * that died between fork() and prctl() would otherwise leave the child to
+ * init for good. Then it closes what it must not hold (its siblings'
+ * sockets, the parent's end of its own), runs its function and _exit()s.
  *
- * Failure handling is the point of this file: a worker that dies (a solver
- * crash, an abort, the OOM killer) closes its socket, which poll() reports
- * as readable with a zero-length read. The parent then reaps that worker,
- * sends SIGTERM to the others (its own children, by pid), reaps them too,
- * and returns SF_ERR_WORKER with the job's name and the cause. A worker that
- * sends a record for a job it was not given, or a malformed header, is
- * treated the same way. Every read and write retries on EINTR.
+ * sf_spawn() (include/stabforce/process.h) starts another program with
+ * posix_spawn, for callers with threads (the server), where fork() is
+ * unsafe.
+ *
+ * sf__proc_call() runs one function under a hard deadline. Its record on
+ * the socket is a fixed header {int32 status, uint32 message length,
+ * uint64 data length}, the message, the data; the parent poll()s until
+ * the record and EOF arrive or the deadline passes, then reaps the child
+ * (after SIGKILL at the deadline). A child that ends without a whole
+ * record, or with a signal, is DIED with the cause; nothing waits forever.
  */
 #include "base/internal.h"
 
@@ -22,58 +25,123 @@
 #include "stabforce/process.h"
 
 #include <errno.h>
+#include <math.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 extern char **environ;
 
-enum { HEADER_LEN = 24, READ_CHUNK = 65536 };
+enum { CALL_HEADER_LEN = 16, CALL_READ_CHUNK = 65536 };
 
-/* Largest record a worker may send: a bound against a corrupt header. */
-#define RECORD_MAX ((uint64_t)1 << 32)
+/* Exit statuses of a child that could not do its part. */
+enum { EXIT_ORPHAN = 125, EXIT_PROTOCOL = 126 };
 
-typedef struct worker {
-	pid_t pid;
-	int fd;     /* parent's end of the socket pair, -1 when closed */
-	long job;   /* job being run, -1 when idle */
-	int reaped; /* 1 once waitpid() returned for it */
-	sf_buf in;  /* bytes received and not yet parsed */
-} worker;
-
-int sf__workers_default(void)
+/* In the child: die with the parent that forked us (pid `parent`). */
+static void die_with_parent(pid_t parent)
 {
-	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	if (n < 1)
-		return 1;
-	if (n > 1024)
-		return 1024;
-	return (int)n;
+#ifdef __linux__
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0)
+		_exit(EXIT_ORPHAN);
+#endif
+	if (getppid() != parent)
+		_exit(EXIT_ORPHAN);
 }
 
-void sf__job_results_release(sf__job_result *results, size_t n)
+sf_status sf__proc_start(sf__proc *p, sf__proc_main_fn main, void *ctx, const int *close_fds,
+                         size_t nclose, sf_error *err)
 {
-	if (!results)
-		return;
-	for (size_t i = 0; i < n; i++) {
-		free(results[i].data);
-		results[i].data = NULL;
-		results[i].len = 0;
+	int sv[2];
+	pid_t parent = getpid(), pid;
+
+	p->pid = -1;
+	p->fd = -1;
+	p->reaped = 0;
+	p->wstatus = 0;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+		return sf_error_set(err, SF_ERR_IO,
+		                    "cannot create a socket for a child process: %s",
+		                    strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		return sf_error_set(err, SF_ERR_IO, "cannot start a child process: %s",
+		                    strerror(e));
+	}
+	if (pid == 0) {
+		die_with_parent(parent);
+		close(sv[0]);
+		for (size_t i = 0; i < nclose; i++)
+			if (close_fds[i] >= 0)
+				close(close_fds[i]);
+		_exit(main(ctx, sv[1]));
+	}
+	close(sv[1]);
+	p->pid = pid;
+	p->fd = sv[0];
+	return SF_OK;
+}
+
+void sf__proc_close(sf__proc *p)
+{
+	if (p->fd >= 0) {
+		close(p->fd);
+		p->fd = -1;
 	}
 }
 
-/* Write all n bytes (no SIGPIPE); 0 on success, -1 on error. */
-static int write_all(int fd, const void *mem, size_t n)
+void sf__proc_signal(sf__proc *p, int sig)
+{
+	if (p->pid > 0 && !p->reaped)
+		kill(p->pid, sig);
+}
+
+int sf__proc_wait(sf__proc *p)
+{
+	if (p->pid <= 0)
+		return -1;
+	while (!p->reaped) {
+		pid_t r = waitpid(p->pid, &p->wstatus, 0);
+		if (r == p->pid)
+			p->reaped = 1;
+		else if (!(r < 0 && errno == EINTR))
+			return -1;
+	}
+	return 0;
+}
+
+void sf__proc_describe(const sf__proc *p, char *buf, size_t n)
+{
+	int ws = p->wstatus;
+
+	if (!p->reaped)
+		sf_strlcpy(buf, "vanished", n);
+	else if (WIFSIGNALED(ws))
+		sf_snprintf(buf, n, "killed by signal %d (%s)", WTERMSIG(ws),
+		            strsignal(WTERMSIG(ws)));
+	else if (WIFEXITED(ws) && WEXITSTATUS(ws) == EXIT_ORPHAN)
+		sf_strlcpy(buf, "found its parent gone at start", n);
+	else if (WIFEXITED(ws))
+		sf_snprintf(buf, n, "exited with status %d", WEXITSTATUS(ws));
+	else
+		sf_snprintf(buf, n, "stopped (wait status %d)", ws);
+}
+
+int sf__proc_write_all(int fd, const void *mem, size_t n)
 {
 	const char *p = mem;
+
 	while (n > 0) {
 		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
 		if (w < 0) {
@@ -87,11 +155,11 @@ static int write_all(int fd, const void *mem, size_t n)
 	return 0;
 }
 
-/* Read exactly n bytes: 1 on success, 0 on EOF before any byte, -1 on error or short EOF. */
-static int read_all(int fd, void *mem, size_t n)
+int sf__proc_read_all(int fd, void *mem, size_t n)
 {
 	char *p = mem;
 	size_t got = 0;
+
 	while (got < n) {
 		ssize_t r = read(fd, p + got, n - got);
 		if (r < 0) {
@@ -106,354 +174,129 @@ static int read_all(int fd, void *mem, size_t n)
 	return 1;
 }
 
-/* The worker's loop: read a job index, run it, send the record; until EOF. */
-static void worker_main(const sf__workers_spec *spec, int fd)
+/* ------------------------------------------------------------------ */
+/* One call under a hard deadline                                      */
+
+typedef struct call_ctx {
+	sf__call_fn fn;
+	void *ctx;
+} call_ctx;
+
+/* The child of sf__proc_call: run fn, send the record. */
+static int call_main(void *vctx, int fd)
 {
+	call_ctx *c = vctx;
 	sf_buf out;
+	sf_error err;
+	unsigned char hdr[CALL_HEADER_LEN];
+
 	sf_buf_init(&out, 0);
-	for (;;) {
-		uint64_t job;
-		int r = read_all(fd, &job, sizeof job);
-		if (r == 0)
-			break;
-		if (r < 0 || job >= spec->njobs)
-			_exit(3);
-		sf_error err;
-		sf_error_clear(&err);
-		sf_buf_reset(&out);
-		sf_status st = spec->run(spec->ctx, (size_t)job, &out, &err);
-		if (st != SF_OK && err.code == SF_OK)
-			sf_error_set(&err, st, "%s", sf_status_str(st));
-		uint32_t msglen = st == SF_OK ? 0 : (uint32_t)strlen(err.message);
-		uint64_t datalen = st == SF_OK ? out.len : 0;
-		int32_t status = (int32_t)st;
-		unsigned char hdr[HEADER_LEN];
-		memcpy(hdr, &job, 8);
-		memcpy(hdr + 8, &status, 4);
-		memcpy(hdr + 12, &msglen, 4);
-		memcpy(hdr + 16, &datalen, 8);
-		if (write_all(fd, hdr, sizeof hdr) != 0 ||
-		    (msglen && write_all(fd, err.message, msglen) != 0) ||
-		    (datalen && write_all(fd, out.data, (size_t)datalen) != 0))
-			_exit(3);
-	}
+	sf_error_clear(&err);
+	sf_status st = c->fn(c->ctx, &out, &err);
+	if (st != SF_OK && err.code == SF_OK)
+		sf_error_set(&err, st, "%s", sf_status_str(st));
+	int32_t status = (int32_t)st;
+	uint32_t msglen = st == SF_OK ? 0 : (uint32_t)strlen(err.message);
+	uint64_t datalen = st == SF_OK ? out.len : 0;
+	memcpy(hdr, &status, 4);
+	memcpy(hdr + 4, &msglen, 4);
+	memcpy(hdr + 8, &datalen, 8);
+	if (sf__proc_write_all(fd, hdr, sizeof hdr) != 0 ||
+	    (msglen && sf__proc_write_all(fd, err.message, msglen) != 0) ||
+	    (datalen && sf__proc_write_all(fd, out.data, (size_t)datalen) != 0))
+		return EXIT_PROTOCOL;
 	sf_buf_release(&out);
-	_exit(0);
-}
-
-static void job_label(const sf__workers_spec *spec, size_t job, char *buf, size_t n)
-{
-	char name[256] = "";
-	if (spec->name)
-		spec->name(spec->ctx, job, name, sizeof name);
-	if (name[0])
-		sf_snprintf(buf, n, "job %zu ('%s')", job, name);
-	else
-		sf_snprintf(buf, n, "job %zu", job);
-}
-
-static void describe_wait(int wstatus, char *buf, size_t n)
-{
-	if (WIFSIGNALED(wstatus))
-		sf_snprintf(buf, n, "killed by signal %d (%s)", WTERMSIG(wstatus),
-		            strsignal(WTERMSIG(wstatus)));
-	else if (WIFEXITED(wstatus))
-		sf_snprintf(buf, n, "exited with status %d", WEXITSTATUS(wstatus));
-	else
-		sf_snprintf(buf, n, "stopped (wait status %d)", wstatus);
-}
-
-static int reap(worker *w, int *wstatus)
-{
-	if (w->reaped || w->pid <= 0)
-		return -1;
-	for (;;) {
-		pid_t r = waitpid(w->pid, wstatus, 0);
-		if (r == w->pid) {
-			w->reaped = 1;
-			return 0;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		w->reaped = 1;
-		return -1;
-	}
-}
-
-/* Close every socket, terminate (if kill_them) and reap every worker. */
-static void shutdown_all(worker *ws, int n, int kill_them)
-{
-	for (int i = 0; i < n; i++) {
-		if (ws[i].fd >= 0) {
-			close(ws[i].fd);
-			ws[i].fd = -1;
-		}
-		if (kill_them && ws[i].pid > 0 && !ws[i].reaped)
-			kill(ws[i].pid, SIGTERM);
-	}
-	for (int i = 0; i < n; i++) {
-		int st;
-		reap(&ws[i], &st);
-	}
-}
-
-static int send_job(worker *w, size_t job)
-{
-	uint64_t j = job;
-	w->job = (long)job;
-	return write_all(w->fd, &j, sizeof j);
-}
-
-/*
- * Parse every complete record in w->in. Returns 0, or -1 with err set when
- * the worker broke the protocol. *done counts stored results.
- */
-static int parse_records(const sf__workers_spec *spec, worker *w, int wi, sf__job_result *results,
-                         size_t *done, sf_error *err)
-{
-	size_t off = 0;
-	char label[320];
-	while (w->in.len - off >= HEADER_LEN) {
-		const unsigned char *h = (const unsigned char *)w->in.data + off;
-		uint64_t job, datalen;
-		int32_t status;
-		uint32_t msglen;
-		memcpy(&job, h, 8);
-		memcpy(&status, h + 8, 4);
-		memcpy(&msglen, h + 12, 4);
-		memcpy(&datalen, h + 16, 8);
-		if (w->job < 0 || job != (uint64_t)w->job || datalen > RECORD_MAX ||
-		    msglen >= SF_ERROR_MESSAGE_MAX) {
-			job_label(spec, w->job < 0 ? 0 : (size_t)w->job, label, sizeof label);
-			sf_error_set(err, SF_ERR_WORKER,
-			             "worker %d (pid %ld) sent a malformed record while running %s",
-			             wi + 1, (long)w->pid, label);
-			return -1;
-		}
-		size_t need = HEADER_LEN + (size_t)msglen + (size_t)datalen;
-		if (w->in.len - off < need)
-			break;
-		sf__job_result *res = &results[job];
-		res->status = (sf_status)status;
-		res->message[0] = 0;
-		if (msglen) {
-			size_t k =
-			        msglen < sizeof res->message - 1 ? msglen : sizeof res->message - 1;
-			memcpy(res->message, h + HEADER_LEN, k);
-			res->message[k] = 0;
-		}
-		free(res->data);
-		res->data = NULL;
-		res->len = 0;
-		if (datalen) {
-			res->data = malloc((size_t)datalen);
-			if (!res->data) {
-				sf_error_set(err, SF_ERR_NOMEM, "out of memory storing a result");
-				return -1;
-			}
-			memcpy(res->data, h + HEADER_LEN + msglen, (size_t)datalen);
-			res->len = (size_t)datalen;
-		}
-		off += need;
-		w->job = -1;
-		(*done)++;
-		if (spec->progress)
-			spec->progress(spec->progress_ctx, *done, spec->njobs);
-	}
-	if (off > 0) {
-		size_t rest = w->in.len - off;
-		memmove(w->in.data, w->in.data + off, rest);
-		w->in.len = rest;
-		w->in.data[rest] = 0;
-	}
 	return 0;
 }
 
-sf_status sf__workers_run(const sf__workers_spec *spec, sf__job_result *results, sf_error *err)
+/*
+ * Read from the child until EOF or the deadline; 1 at EOF, 0 at the
+ * deadline, -1 out of memory.
+ */
+static int read_until(int fd, double deadline, sf_buf *in)
 {
-	sf_status rc = SF_OK;
-	worker *ws = NULL;
-	struct pollfd *pfd = NULL;
-	int *pidx = NULL;
-	char *chunk = NULL;
-	int n = 0;
+	char chunk[CALL_READ_CHUNK];
 
-	if (spec->njobs == 0)
-		return SF_OK;
-	for (size_t i = 0; i < spec->njobs; i++) {
-		results[i].status = SF_OK;
-		results[i].message[0] = 0;
-		results[i].data = NULL;
-		results[i].len = 0;
+	for (;;) {
+		int timeout = -1;
+		if (isfinite(deadline)) {
+			double left = deadline - sf__now();
+			if (left <= 0)
+				return 0;
+			timeout = left > 1000 ? 1000000 : (int)(left * 1000) + 1;
+		}
+		struct pollfd pfd = {fd, POLLIN, 0};
+		int pr = poll(&pfd, 1, timeout);
+		if (pr < 0 && errno != EINTR)
+			return 1; /* treat a broken poll like EOF: the record decides */
+		if (pr <= 0)
+			continue;
+		ssize_t r = read(fd, chunk, sizeof chunk);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r <= 0)
+			return 1;
+		if (sf_buf_add(in, chunk, (size_t)r) != SF_OK)
+			return -1;
 	}
-	int want = spec->nworkers > 0 ? spec->nworkers : sf__workers_default();
-	n = (size_t)want < spec->njobs ? want : (int)spec->njobs;
+}
 
-	ws = calloc((size_t)n, sizeof *ws);
-	pfd = calloc((size_t)n, sizeof *pfd);
-	pidx = calloc((size_t)n, sizeof *pidx);
-	chunk = malloc(READ_CHUNK);
-	if (!ws || !pfd || !pidx || !chunk) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory starting workers");
+sf_status sf__proc_call(sf__call_fn fn, void *ctx, double deadline, sf_buf *out,
+                        sf__call_outcome *how, sf_error *err)
+{
+	call_ctx c = {fn, ctx};
+	sf__proc p;
+	sf_buf in;
+	sf_status rc;
+	char why[128];
+
+	*how = SF__CALL_DIED;
+	rc = sf__proc_start(&p, call_main, &c, NULL, 0, err);
+	if (rc != SF_OK)
+		return rc;
+	sf_buf_init(&in, 0);
+	int r = read_until(p.fd, deadline, &in);
+	sf__proc_close(&p);
+	if (r <= 0)
+		sf__proc_signal(&p, SIGKILL);
+	sf__proc_wait(&p);
+	if (r < 0) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory reading a child's result");
 		goto out;
 	}
-	for (int i = 0; i < n; i++) {
-		ws[i].fd = -1;
-		ws[i].job = -1;
-		sf_buf_init(&ws[i].in, 0);
+	if (r == 0) {
+		*how = SF__CALL_TIMEOUT;
+		goto out;
 	}
 
-	fflush(stdout);
-	fflush(stderr);
-	int started = 0;
-	for (int i = 0; i < n; i++) {
-		int sv[2];
-		if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0) {
-			rc = sf_error_set(err, SF_ERR_IO, "cannot create a worker socket: %s",
-			                  strerror(errno));
-			goto fail;
-		}
-		pid_t pid = fork();
-		if (pid < 0) {
-			close(sv[0]);
-			close(sv[1]);
-			rc = sf_error_set(err, SF_ERR_IO, "cannot fork a worker: %s",
-			                  strerror(errno));
-			goto fail;
-		}
-		if (pid == 0) {
-			close(sv[0]);
-			for (int k = 0; k < i; k++)
-				close(ws[k].fd);
-			worker_main(spec, sv[1]); /* does not return */
-		}
-		close(sv[1]);
-		ws[i].pid = pid;
-		ws[i].fd = sv[0];
-		started++;
+	int32_t status;
+	uint32_t msglen;
+	uint64_t datalen;
+	if (in.len >= CALL_HEADER_LEN) {
+		memcpy(&status, in.data, 4);
+		memcpy(&msglen, in.data + 4, 4);
+		memcpy(&datalen, in.data + 8, 8);
 	}
-
-	size_t next = 0, done = 0;
-	char label[320], how[128];
-	for (int i = 0; i < n && next < spec->njobs; i++) {
-		size_t job = spec->order ? spec->order[next] : next;
-		if (send_job(&ws[i], job) != 0) {
-			job_label(spec, job, label, sizeof label);
-			rc = sf_error_set(err, SF_ERR_WORKER,
-			                  "worker %d (pid %ld) is gone before %s", i + 1,
-			                  (long)ws[i].pid, label);
-			goto fail;
-		}
-		next++;
+	if (in.len < CALL_HEADER_LEN || msglen >= SF_ERROR_MESSAGE_MAX ||
+	    in.len - CALL_HEADER_LEN < msglen || datalen != in.len - CALL_HEADER_LEN - msglen ||
+	    !(WIFEXITED(p.wstatus) && WEXITSTATUS(p.wstatus) == 0)) {
+		sf__proc_describe(&p, why, sizeof why);
+		sf_error_set(err, SF_ERR_WORKER, "child process %ld %s", (long)p.pid, why);
+		goto out;
 	}
-
-	while (done < spec->njobs) {
-		int np = 0;
-		for (int i = 0; i < n; i++) {
-			if (ws[i].fd < 0)
-				continue;
-			pfd[np].fd = ws[i].fd;
-			pfd[np].events = POLLIN;
-			pfd[np].revents = 0;
-			pidx[np] = i;
-			np++;
-		}
-		if (np == 0) {
-			rc = sf_error_set(err, SF_ERR_INTERNAL,
-			                  "no worker left with %zu jobs to do", spec->njobs - done);
-			goto fail;
-		}
-		int pr = poll(pfd, (nfds_t)np, -1);
-		if (pr < 0) {
-			if (errno == EINTR)
-				continue;
-			rc = sf_error_set(err, SF_ERR_IO, "poll on workers failed: %s",
-			                  strerror(errno));
-			goto fail;
-		}
-		for (int k = 0; k < np; k++) {
-			if (!pfd[k].revents)
-				continue;
-			int i = pidx[k];
-			worker *w = &ws[i];
-			ssize_t r = read(w->fd, chunk, READ_CHUNK);
-			if (r < 0) {
-				if (errno == EINTR || errno == EAGAIN)
-					continue;
-				r = 0; /* treat a broken socket like EOF */
-			}
-			if (r == 0) {
-				int wst = 0;
-				close(w->fd);
-				w->fd = -1;
-				if (reap(w, &wst) == 0)
-					describe_wait(wst, how, sizeof how);
-				else
-					sf_strlcpy(how, "vanished", sizeof how);
-				if (w->job >= 0) {
-					job_label(spec, (size_t)w->job, label, sizeof label);
-					rc = sf_error_set(err, SF_ERR_WORKER,
-					                  "worker %d (pid %ld) died running %s: %s",
-					                  i + 1, (long)w->pid, label, how);
-				} else {
-					rc = sf_error_set(err, SF_ERR_WORKER,
-					                  "worker %d (pid %ld) stopped early: %s",
-					                  i + 1, (long)w->pid, how);
-				}
-				goto fail;
-			}
-			if (sf_buf_add(&w->in, chunk, (size_t)r) != SF_OK) {
-				rc = sf_error_set(err, SF_ERR_NOMEM,
-				                  "out of memory reading a result");
-				goto fail;
-			}
-			if (parse_records(spec, w, i, results, &done, err) != 0) {
-				rc = err && err->code != SF_OK ? err->code : SF_ERR_WORKER;
-				goto fail;
-			}
-			if (w->job < 0 && next < spec->njobs) {
-				size_t job = spec->order ? spec->order[next] : next;
-				if (send_job(w, job) != 0) {
-					job_label(spec, job, label, sizeof label);
-					rc = sf_error_set(err, SF_ERR_WORKER,
-					                  "worker %d (pid %ld) is gone before %s",
-					                  i + 1, (long)w->pid, label);
-					goto fail;
-				}
-				next++;
-			}
-		}
+	if (status != SF_OK) {
+		*how = SF__CALL_FAILED;
+		sf_error_set(err, (sf_status)status, "%.*s", (int)msglen,
+		             in.data + CALL_HEADER_LEN);
+		goto out;
 	}
-
-	/* Every job done: EOF tells each worker to leave; each must exit 0. */
-	for (int i = 0; i < n; i++) {
-		if (ws[i].fd >= 0) {
-			close(ws[i].fd);
-			ws[i].fd = -1;
-		}
+	if (sf_buf_add(out, in.data + CALL_HEADER_LEN + msglen, (size_t)datalen) != SF_OK) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory reading a child's result");
+		goto out;
 	}
-	for (int i = 0; i < n; i++) {
-		int wst = 0;
-		if (reap(&ws[i], &wst) == 0 && !(WIFEXITED(wst) && WEXITSTATUS(wst) == 0)) {
-			describe_wait(wst, how, sizeof how);
-			rc = sf_error_set(err, SF_ERR_WORKER,
-			                  "worker %d (pid %ld) failed after its last job: %s",
-			                  i + 1, (long)ws[i].pid, how);
-		}
-	}
-	goto out;
-
-fail:
-	shutdown_all(ws, started, 1);
-	sf__job_results_release(results, spec->njobs);
+	*how = SF__CALL_DONE;
 out:
-	if (ws)
-		for (int i = 0; i < n; i++)
-			sf_buf_release(&ws[i].in);
-	free(ws);
-	free(pfd);
-	free(pidx);
-	free(chunk);
+	sf_buf_release(&in);
 	return rc;
 }
 

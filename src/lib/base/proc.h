@@ -1,86 +1,101 @@
 /*
- * workers.h - independent jobs run in forked worker processes.
+ * proc.h - the process layer (internal): every process the library starts
+ * is forked by sf__proc_start().
  *
- * CBC is not reentrant, so the analyses (vetoes, caveats, criticality,
- * shopping, risk) solve their independent cases in worker processes, not
- * threads. sf__workers_run() forks N workers, hands out job indices one at a
- * time (in index order, or in the order the caller gives, longest first)
- * to whichever worker is idle (so a slow case does not hold up the
- * others), and collects each job's result record, stored by job index: the
- * results, and therefore every output built from them, do not depend on the
- * number of workers or on which worker ran which job.
+ * Why processes at all: CBC is not reentrant (parallel solves need
+ * processes, not threads), it can crash (a signal must cost one solve,
+ * not the command), and it checks its time limit only between phases (a
+ * hard deadline needs a process that can be killed). Two users build on
+ * this layer: the worker pool (workers.h: many independent jobs) and
+ * sf__proc_call() (one function under a hard deadline: the planner's
+ * time-limited solves).
  *
- * Wire protocol, over one AF_UNIX socket pair per worker (a bidirectional
- * pipe; MSG_NOSIGNAL so a dead peer gives EPIPE, never SIGPIPE):
- *   parent -> worker: a uint64 job index; the parent closes its end (EOF)
- *                     when no jobs are left;
- *   worker -> parent: a fixed header {uint64 job, int32 status, uint32
- *                     message length, uint64 data length} followed by the
- *                     error message (if any) and the data bytes.
- * The parent poll()s every worker socket. A worker whose socket reaches EOF
- * while it holds a job has died: the parent reaps it with waitpid(),
- * terminates the other workers, and returns SF_ERR_WORKER naming the job and
- * the signal or exit status. Nothing waits forever on a dead worker.
- *
- * Workers leave with _exit() so they never flush the parent's stdio buffers
- * or run its atexit handlers; the parent flushes stdout and stderr before
- * forking.
+ * Every child, whoever starts it:
+ *   - dies with its parent: on Linux the kernel sends it SIGKILL when the
+ *     parent dies (PR_SET_PDEATHSIG), and right after setting that the
+ *     child checks that its parent is still the process that forked it
+ *     (the parent may have died in between). Killing any stabforce process
+ *     by any signal therefore leaves no child behind, and a grandchild
+ *     (a worker's time-limited solve) dies with the worker the same way;
+ *   - talks to its parent over one AF_UNIX socket pair; writes use
+ *     MSG_NOSIGNAL, so a dead peer is EPIPE, never SIGPIPE;
+ *   - leaves with _exit(), never exit(): no atexit handlers, and no flush
+ *     of stdio buffers copied from the parent, so the parent need not
+ *     flush anything (process-wide state) before forking;
+ *   - closes the parent's ends of its siblings' sockets (close_fds), so
+ *     that a sibling sees EOF when the parent closes its end.
+ * The library installs no signal handler and changes no signal
+ * disposition: what a signal does to the command is the command's choice.
  */
-#ifndef STABFORCE_WORKERS_H
-#define STABFORCE_WORKERS_H
+#ifndef STABFORCE_PROC_H
+#define STABFORCE_PROC_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "stabforce/buf.h"
 #include "stabforce/error.h"
 
-/*
- * One job, run in a worker: append the job's result record to out. A
- * non-SF_OK return (with err set) is carried back to the parent as that
- * job's status and message; it does not stop the other jobs.
- */
-typedef sf_status (*sf__job_fn)(void *ctx, size_t job, sf_buf *out, sf_error *err);
+/* A child process and the parent's end of its socket pair. */
+typedef struct sf__proc {
+	pid_t pid;   /* -1 when none was started */
+	int fd;      /* the parent's end of the socket pair, -1 once closed */
+	int reaped;  /* 1 once waited for */
+	int wstatus; /* its wait status, once reaped */
+} sf__proc;
 
-/* A name for job `job` in messages ("lift veto ISR:TUR"), written to buf. */
-typedef void (*sf__job_name_fn)(void *ctx, size_t job, char *buf, size_t n);
-
-/* Called in the parent after each job completes (done of total). */
-typedef void (*sf__progress_fn)(void *ctx, size_t done, size_t total);
-
-typedef struct sf__job_result {
-	sf_status status;                   /* the job's return */
-	char message[SF_ERROR_MESSAGE_MAX]; /* its error message when status != SF_OK */
-	char *data;                         /* the record (malloc'd, may be NULL when len 0) */
-	size_t len;                         /* bytes in data */
-} sf__job_result;
-
-typedef struct sf__workers_spec {
-	size_t njobs;
-	int nworkers; /* <= 0: the number of online cores */
-	sf__job_fn run;
-	sf__job_name_fn name;     /* may be NULL: jobs are then named by index */
-	sf__progress_fn progress; /* may be NULL */
-	void *ctx;                /* passed to run, name (in either process) and progress */
-	void *progress_ctx;
-	/* may be NULL: jobs are handed out in index order. Otherwise a
-	 * permutation of 0..njobs-1, the order to hand them out in (longest
-	 * first keeps the last worker from finishing alone on a long job). */
-	const size_t *order;
-} sf__workers_spec;
-
-/* The default worker count: sysconf(_SC_NPROCESSORS_ONLN), at least 1. */
-int sf__workers_default(void);
+/* What a child runs, with its end of the socket pair; returns its exit status. */
+typedef int (*sf__proc_main_fn)(void *ctx, int fd);
 
 /*
- * Run spec->njobs jobs in min(nworkers, njobs) forked workers. results is
- * an array of njobs elements that this fills (the caller releases it with
- * sf__job_results_release). Returns SF_OK when every job ran to completion
- * (each job's own status is in its result), SF_ERR_WORKER when a worker
- * died or broke the protocol, SF_ERR_NOMEM / SF_ERR_IO when forking or the
- * sockets failed.
+ * Fork a child that runs main(ctx, fd) and _exit()s with its return. In
+ * the child, close_fds[0..nclose-1] are closed first (the parent's ends of
+ * other children's sockets; may be NULL). SF_ERR_IO when the socket pair
+ * or the fork failed (p->pid is then -1).
  */
-sf_status sf__workers_run(const sf__workers_spec *spec, sf__job_result *results, sf_error *err);
+sf_status sf__proc_start(sf__proc *p, sf__proc_main_fn main, void *ctx, const int *close_fds,
+                         size_t nclose, sf_error *err);
 
-void sf__job_results_release(sf__job_result *results, size_t n);
+/* Close the parent's end of the socket (the child then reads EOF). */
+void sf__proc_close(sf__proc *p);
+
+/* Send sig to the child unless it has been waited for. */
+void sf__proc_signal(sf__proc *p, int sig);
+
+/* Wait for the child (retrying on EINTR); 0 once reaped, -1 when there is no child. */
+int sf__proc_wait(sf__proc *p);
+
+/* How the reaped child ended: "exited with status 3", "killed by signal 11 (...)". */
+void sf__proc_describe(const sf__proc *p, char *buf, size_t n);
+
+/* Write all n bytes to a socket (no SIGPIPE): 0, or -1 on error. */
+int sf__proc_write_all(int fd, const void *mem, size_t n);
+
+/* Read exactly n bytes: 1, 0 on EOF before any byte, -1 on error or a short read. */
+int sf__proc_read_all(int fd, void *mem, size_t n);
+
+/* ---- one call under a hard deadline ---- */
+
+/* What sf__proc_call runs in the child: append its result to out. */
+typedef sf_status (*sf__call_fn)(void *ctx, sf_buf *out, sf_error *err);
+
+typedef enum sf__call_outcome {
+	SF__CALL_DONE = 0,    /* fn returned SF_OK; out holds what it appended */
+	SF__CALL_FAILED = 1,  /* fn returned an error: the status and message are in err */
+	SF__CALL_TIMEOUT = 2, /* the deadline passed: the child was killed */
+	SF__CALL_DIED = 3     /* the child died (a signal, an abort): err says how */
+} sf__call_outcome;
+
+/*
+ * Run fn(ctx, ...) in a child and collect what it appends, waiting until
+ * `deadline` (an sf__now() time; HUGE_VAL: no deadline). At the deadline
+ * the child is killed (SIGKILL) and reaped. *how says what happened; err
+ * carries fn's error (FAILED) or a description of the death (DIED).
+ * Returns SF_OK whenever the child could be started and was reaped (read
+ * *how), an error only when no child could be started (SF_ERR_IO) or out
+ * of memory.
+ */
+sf_status sf__proc_call(sf__call_fn fn, void *ctx, double deadline, sf_buf *out,
+                        sf__call_outcome *how, sf_error *err);
 
 #endif
