@@ -56,7 +56,11 @@ char *sf_buf_detach(sf_buf *b);
 size_t sf_strlcpy(char *dst, const char *src, size_t n);
 int sf_snprintf(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Strict number parsing (whole string, no trailing junk). 0 on success. */
+/*
+ * Strict number parsing: the whole string, decimal only (optional sign,
+ * digits, for a double an optional '.' and exponent); no blanks, no hex
+ * ("0x1p4"), no "inf" or "nan", nothing out of range. 0 on success.
+ */
 int sf_parse_long(const char *s, long *out);
 int sf_parse_double(const char *s, double *out);
 

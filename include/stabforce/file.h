@@ -55,9 +55,10 @@ extern "C" {
  * Read the whole file at path ("-": standard input) into *data (malloc'ed,
  * NUL-terminated after the *len bytes; the caller frees). `what` names the
  * kind of input in messages ("a scenario", "a sector map"). Fails with SF_ERR_IO
- * naming the file when it cannot be opened or read, or when it holds more
- * than max_bytes (found after reading at most max_bytes + 1 bytes, so an
- * endless device costs nothing); SF_ERR_NOMEM when out of memory.
+ * naming the file when it cannot be opened or read; SF_ERR_INPUT when it
+ * holds more than max_bytes (found after reading at most max_bytes + 1
+ * bytes, so an endless device costs nothing); SF_ERR_NOMEM when out of
+ * memory.
  */
 sf_status sf_file_read(const char *path, size_t max_bytes, const char *what, char **data,
                        size_t *len, sf_error *err);

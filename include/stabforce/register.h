@@ -319,6 +319,9 @@ sf_status sf_sector_map_from_scenario(const sf_scenario *sc, sf_sector_map **out
 void sf_sector_map_free(sf_sector_map *m);
 /* Add "location,sector" rows of a CSV file (header required) to the override table. */
 sf_status sf_sector_map_load_overrides(sf_sector_map *m, const char *csv_path, sf_error *err);
+/* The same from an open stream; csv_path names it in messages. */
+sf_status sf_sector_map_read_overrides(sf_sector_map *m, FILE *f, const char *csv_path,
+                                       sf_error *err);
 sf_status sf_sector_map_add_override(sf_sector_map *m, const char *location, const char *sector,
                                      sf_error *err);
 size_t sf_sector_map_count(const sf_sector_map *m);

@@ -68,11 +68,11 @@ int sf_cli_write_outputs(const char *cmd, const char *const *paths, const sf_buf
 
 /*
  * Read a whole file ("-": stdin) of at most max_bytes (SF_MAX_*_BYTES of
- * file.h; `what` names the input in the message); NULL with a message on
- * stderr on failure. Caller frees.
+ * file.h; `what` names the input in the message) into *data (the caller
+ * frees). Returns 0, or the exit status after a message on stderr.
  */
-char *sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const char *what,
-                       size_t *len);
+int sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const char *what,
+                     char **data, size_t *len);
 
 /* An sf_flush_fn (format.h) that writes to standard output; ctx unused. */
 sf_status sf_cli_flush_stdout(void *ctx, sf_buf *b);

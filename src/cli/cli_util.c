@@ -162,19 +162,16 @@ int sf_cli_write_outputs(const char *cmd, const char *const *paths, const sf_buf
 	return rc == SF_OK ? 0 : sf_cli_error(cmd, &err);
 }
 
-char *sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const char *what,
-                       size_t *len)
+int sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const char *what,
+                     char **data, size_t *len)
 {
 	sf_error err;
-	char *data;
 	size_t n;
 
 	sf_error_clear(&err);
-	if (sf_file_read(path, max_bytes, what, &data, &n, &err) != SF_OK) {
-		sf_cli_error(cmd, &err);
-		return NULL;
-	}
+	if (sf_file_read(path, max_bytes, what, data, &n, &err) != SF_OK)
+		return sf_cli_error(cmd, &err);
 	if (len)
 		*len = n;
-	return data;
+	return 0;
 }

@@ -196,11 +196,9 @@ int sf_cmd_check_plan(int argc, char **argv)
 	rc = sf_cli_load_scenario_for_planning(CMD, scenario_path, db, &sc);
 	if (rc)
 		goto out;
-	text = sf_cli_read_file(CMD, plan_path, SF_MAX_PLAN_BYTES, "a plan", &len);
-	if (!text) {
-		rc = 4;
+	rc = sf_cli_read_file(CMD, plan_path, SF_MAX_PLAN_BYTES, "a plan", &text, &len);
+	if (rc)
 		goto out;
-	}
 	st = sf_check_plan(sc, text, len, plan_path, &r, &err);
 	if (st != SF_OK && st != SF_ERR_CHECK) {
 		rc = sf_cli_error(CMD, &err);

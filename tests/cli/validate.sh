@@ -98,7 +98,7 @@ rc=0
 rc=0
 "$STABFORCE" validate "$T/none.yaml" >/dev/null 2>"$T/err" || rc=$?
 [ "$rc" -eq 4 ] || fail "missing file: exit status $rc, want 4"
-grep -q "cannot open '$T/none.yaml'" "$T/err" || fail "missing file: no message"
+grep -q "cannot read '$T/none.yaml'" "$T/err" || fail "missing file: no message"
 
 if [ "$failures" -ne 0 ]; then
 	printf '%d failure(s)\n' "$failures" >&2

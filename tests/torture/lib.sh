@@ -38,8 +38,10 @@ expect() {
 	shift 2
 	ran=$((ran + 1))
 	before=$(keep_sum)
-	"$@" >"$T/out" 2>"$T/err"
+	# a hung command is a failure too (exit 124), not a hung suite
+	timeout -k 5 "${LIMIT:-120}" "$@" >"$T/out" 2>"$T/err"
 	got=$?
+	[ "$got" = 124 ] && fail "$* did not finish within ${LIMIT:-120} s"
 	if [ "$got" -ge 128 ]; then
 		fail "$* died by signal $((got - 128)): $(head -c 600 "$T/err")"
 	elif [ "$got" != "$want" ]; then
@@ -55,7 +57,7 @@ expect() {
 	done
 	if pgrep -f "$T/" >/dev/null 2>&1; then
 		fail "$* left processes behind: $(pgrep -af "$T/" | head -3)"
-		pkill -KILL -f "$T/" 2>/dev/null
+		for pid in $(pgrep -f "$T/"); do kill -9 "$pid" 2>/dev/null; done
 	fi
 	[ "$before" = "$(keep_sum)" ] || fail "$* changed files it must not touch"
 }

@@ -11,11 +11,17 @@ set -u
 SCEN=$SRCDIR/examples/minimal/scenario.yaml
 SF=$STABFORCE
 
-# Runs the command with files limited to $BLOCKS blocks of 512 bytes
-# (default 8: 4 KiB).
-small_disk() {
-	(trap '' XFSZ; ulimit -f "${BLOCKS:-8}"; exec "$@")
-}
+# small_disk CMD...: runs CMD with files limited to $BLOCKS blocks of 512
+# bytes (default 8: 4 KiB), SIGXFSZ ignored (a script: `expect` runs it
+# under timeout(1)).
+cat >"$T/small_disk" <<'SCRIPT'
+#!/bin/sh
+trap '' XFSZ
+ulimit -f "${BLOCKS:-8}"
+exec "$@"
+SCRIPT
+chmod +x "$T/small_disk"
+small_disk=$T/small_disk
 
 # ------------------------------------------------------------ export
 echo precious >"$T/keep/target"
@@ -25,8 +31,8 @@ expect 0 "" "$SF" export --lp "$T/link.lp" "$SCEN"
 grep -q '^Minimize' "$T/link.lp" || fail "export --lp through a link: no LP"
 
 cp "$SCEN" "$T/keep/old.lp" # an old export on a full disk stays as it was
-expect 4 "cannot write '$T/keep/old.lp': File too large" small_disk "$SF" export --lp "$T/keep/old.lp" "$SCEN"
-expect 4 "cannot write '$T/keep/old.mps'" small_disk "$SF" export --mps "$T/keep/old.mps" "$SCEN"
+expect 4 "cannot write '$T/keep/old.lp': File too large" "$small_disk" "$SF" export --lp "$T/keep/old.lp" "$SCEN"
+expect 4 "cannot write '$T/keep/old.mps'" "$small_disk" "$SF" export --mps "$T/keep/old.mps" "$SCEN"
 [ -e "$T/keep/old.mps" ] && fail "a failed export left old.mps"
 expect 4 "cannot write '$T/none/m.lp': No such file or directory" "$SF" export --lp "$T/none/m.lp" "$SCEN"
 expect 4 "cannot write '/dev/full'" "$SF" export --lp /dev/full "$SCEN"
@@ -37,7 +43,7 @@ no_temporaries "$T"
 # -o X --json Y: Y cannot be written, so X is not either.
 echo "old plan" >"$T/keep/x.txt"
 expect 4 "cannot write '$T/none/y.json'" "$SF" plan "$SCEN" -o "$T/keep/x.txt" --json "$T/none/y.json"
-expect 4 "cannot write" small_disk "$SF" plan "$SCEN" -o "$T/keep/x.txt" --json "$T/keep/y.json"
+expect 4 "cannot write" "$small_disk" "$SF" plan "$SCEN" -o "$T/keep/x.txt" --json "$T/keep/y.json"
 [ -e "$T/keep/y.json" ] && fail "a failed plan left y.json"
 # nothing on stdout either when a file fails
 expect 4 "cannot write '$T/none/p.md'" "$SF" plan "$SCEN" --md "$T/none/p.md"
@@ -66,7 +72,7 @@ expect 4 "" "$SF" incidents import "$T/good-header-bad-rows.csv" --db "$T/none/r
 expect 0 "" "$SF" aid import "$SRCDIR/tests/torture/data/aid-small.csv" --db "$T/a.db"
 awk 'BEGIN { print "date,crossing,trucks"; for (i = 0; i < 3000; i++) printf "2024-13-%02d,rafah,x%d\n", i % 28 + 1, i }' >"$T/aid-bad.csv"
 printf '2024-02-01,rafah,77\n' >>"$T/aid-bad.csv"
-BLOCKS=256 expect 4 "rejects" small_disk "$SF" aid import "$T/aid-bad.csv" --db "$T/a.db" --rejects "$T/aid-rej.csv"
+BLOCKS=256 expect 4 "rejects" "$small_disk" "$SF" aid import "$T/aid-bad.csv" --db "$T/a.db" --rejects "$T/aid-rej.csv"
 [ -e "$T/aid-rej.csv" ] && fail "aid import on a full disk left its rejects file"
 "$SF" aid report --db "$T/a.db" --daily --format csv 2>/dev/null | grep -q '2024-02-01' &&
 	fail "aid import whose rejects failed still imported its good row"

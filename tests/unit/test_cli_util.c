@@ -76,7 +76,7 @@ static void test_write_and_read(void **state)
 	sf_buf_reset(&b);
 	sf_buf_adds(&b, "second\n");
 	assert_int_equal(sf_cli_write_output("t", path, &b), 0);
-	text = sf_cli_read_file("t", path, 1 << 20, "a test", &len);
+	assert_int_equal(sf_cli_read_file("t", path, 1 << 20, "a test", &text, &len), 0);
 	assert_non_null(text);
 	assert_int_equal(len, 7);
 	assert_string_equal(text, "second\n");
@@ -102,7 +102,9 @@ static void test_write_and_read(void **state)
 	assert_int_equal(sf_cli_write_output("t", path, &b), 4);
 	assert_int_equal(count_files(), 2); /* out.txt and sub */
 
-	assert_null(sf_cli_read_file("t", "/nonexistent/file", 1 << 20, "a test", &len));
+	assert_int_equal(sf_cli_read_file("t", "/nonexistent/file", 1 << 20, "a test", &text, &len),
+	                 4);
+	assert_null(text);
 	sf_buf_release(&b);
 }
 

@@ -145,9 +145,40 @@ int sf_snprintf(char *dst, size_t n, const char *fmt, ...)
 	return r;
 }
 
+/*
+ * Whether s is a decimal number as people write it: an optional sign,
+ * digits with at most one '.', an optional exponent (e or E, optional
+ * sign, digits); integers only when !real. strtod/strtol alone also take
+ * leading blanks, hex ("0x1p4" is 16), "inf" and "nan".
+ */
+static int decimal_syntax(const char *s, int real)
+{
+	int digits = 0;
+
+	if (*s == '+' || *s == '-')
+		s++;
+	for (; *s >= '0' && *s <= '9'; s++)
+		digits++;
+	if (real && *s == '.')
+		for (s++; *s >= '0' && *s <= '9'; s++)
+			digits++;
+	if (!digits)
+		return 0;
+	if (real && (*s == 'e' || *s == 'E')) {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return 0;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == '\0';
+}
+
 int sf_parse_long(const char *s, long *out)
 {
-	if (!s || !*s)
+	if (!s || !decimal_syntax(s, 0))
 		return -1;
 	char *end;
 	errno = 0;
@@ -160,11 +191,12 @@ int sf_parse_long(const char *s, long *out)
 
 int sf_parse_double(const char *s, double *out)
 {
-	if (!s || !*s)
+	if (!s || !decimal_syntax(s, 1))
 		return -1;
 	char *end;
 	errno = 0;
 	double v = strtod(s, &end);
+	/* ERANGE: overflow (inf), or underflow to 0 or a denormal: not what was written */
 	if (errno || end == s || *end || !isfinite(v))
 		return -1;
 	*out = v;

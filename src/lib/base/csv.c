@@ -16,10 +16,12 @@
  */
 #include "base/internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/csv.h"
+#include "stabforce/file.h"
 
 enum { RBUF_SIZE = 64 * 1024 };
 
@@ -30,6 +32,8 @@ int sf__csv_init(sf__csv *c, FILE *f)
 	c->line = 1;
 	c->max_field = SF__CSV_MAX_FIELD;
 	c->max_fields = SF__CSV_MAX_FIELDS;
+	c->max_raw = SF__CSV_MAX_RAW;
+	c->max_record = SF__CSV_MAX_RECORD;
 	c->rbuf = malloc(RBUF_SIZE);
 	c->fcap = 1024;
 	c->fbuf = malloc(c->fcap);
@@ -47,11 +51,39 @@ void sf__csv_release(sf__csv *c)
 	free(c->rbuf);
 	free(c->fbuf);
 	free(c->offs);
+	free(c->raw);
+	c->raw = NULL;
 	c->rbuf = c->fbuf = NULL;
 	c->offs = NULL;
 }
 
-/* Next byte, or -1 at end of input, -2 on a read error. */
+/* Keep n bytes of the record as read (up to max_raw); -1 when out of memory. */
+static int raw_add(sf__csv *c, const char *p, size_t n)
+{
+	size_t room;
+
+	c->rawseen += n;
+	if (!c->keep_raw || c->rawlen >= c->max_raw)
+		return 0;
+	room = c->max_raw - c->rawlen;
+	if (n > room)
+		n = room;
+	if (c->rawlen + n > c->rawcap) {
+		size_t ncap = c->rawcap ? c->rawcap : 256;
+		while (ncap < c->rawlen + n)
+			ncap *= 2;
+		char *nb = realloc(c->raw, ncap);
+		if (!nb)
+			return -1;
+		c->raw = nb;
+		c->rawcap = ncap;
+	}
+	memcpy(c->raw + c->rawlen, p, n);
+	c->rawlen += n;
+	return 0;
+}
+
+/* Next byte, or -1 at end of input, -2 on a read error (or past max_bytes). */
 static int getbyte(sf__csv *c)
 {
 	if (c->rpos == c->rlen) {
@@ -67,7 +99,17 @@ static int getbyte(sf__csv *c)
 		if (c->rlen == 0)
 			return -1;
 	}
+	if (c->max_bytes && c->bytes >= c->max_bytes) {
+		c->too_big = 1;
+		return -2;
+	}
+	if (c->max_record && c->rawseen >= c->max_record) {
+		c->too_long = 1;
+		return -2;
+	}
 	c->bytes++;
+	if (raw_add(c, c->rbuf + c->rpos, 1) < 0)
+		return -2;
 	return (unsigned char)c->rbuf[c->rpos++];
 }
 
@@ -77,6 +119,9 @@ static int peekbyte(sf__csv *c)
 	if (ch >= 0) {
 		c->rpos--;
 		c->bytes--;
+		c->rawseen--;
+		if (c->rawlen > c->rawseen)
+			c->rawlen = (size_t)c->rawseen;
 	}
 	return ch;
 }
@@ -164,8 +209,14 @@ static int fast_run(sf__csv *c, int quoted, size_t *fieldlen)
 	size_t n = (size_t)(q - b);
 	if (n == 0)
 		return 0;
+	if (c->max_bytes && c->bytes + n > c->max_bytes)
+		n = (size_t)(c->max_bytes - c->bytes); /* getbyte() stops at the cap */
+	if (c->max_record && c->rawseen + n > c->max_record)
+		n = c->rawseen < c->max_record ? (size_t)(c->max_record - c->rawseen) : 0;
 	c->rpos += n;
 	c->bytes += n;
+	if (raw_add(c, (const char *)b, n) < 0)
+		return -1;
 	return put_run(c, (const char *)b, n, fieldlen);
 }
 
@@ -211,6 +262,8 @@ int sf__csv_next(sf__csv *c)
 			c->bytes += 3;
 		}
 	}
+	c->rawlen = 0;
+	c->rawseen = 0;
 	c->rec_line = c->line;
 	if (begin_field(c) < 0)
 		return -1;
@@ -287,6 +340,77 @@ size_t sf__csv_field_len(const sf__csv *c, size_t i)
 {
 	size_t end = i + 1 < c->nfields ? c->offs[i + 1] - 1 : c->flen - 1;
 	return end - c->offs[i];
+}
+
+const char *sf__csv_raw(const sf__csv *c, size_t *len)
+{
+	size_t n = c->rawlen;
+
+	if (!c->keep_raw) {
+		*len = 0;
+		return NULL;
+	}
+	if (c->rawseen == c->rawlen) { /* whole: drop the line end */
+		if (n > 0 && c->raw[n - 1] == '\n')
+			n--;
+		if (n > 0 && c->raw[n - 1] == '\r' && n < c->rawlen)
+			n--;
+	}
+	*len = n;
+	return c->rawseen == c->rawlen ? (c->raw ? c->raw : "") : NULL;
+}
+
+int sf__csv_write_reject(const sf__csv *c, sf_buf *b, FILE *out, const char *reason)
+{
+	size_t n;
+	const char *raw = sf__csv_raw(c, &n);
+	int rc = SF_OK;
+
+	sf_buf_reset(b);
+	rc |= sf_buf_addf(b, "%ld,", c->rec_line);
+	if (raw) {
+		rc |= sf__csv_quote(b, reason);
+		rc |= sf_buf_addc(b, ',');
+		rc |= sf_buf_add(b, raw, n);
+	} else {
+		char why[256];
+		sf_snprintf(why, sizeof why,
+		            "%s (the row is longer than %zu bytes: its fields "
+		            "are written as read, each cut at %zu bytes)",
+		            reason, c->max_raw, c->max_field);
+		rc |= sf__csv_quote(b, why);
+		for (size_t i = 0; i < c->nfields; i++) {
+			rc |= sf_buf_addc(b, ',');
+			rc |= sf__csv_quote(b, sf__csv_field(c, i));
+		}
+	}
+	rc |= sf_buf_addc(b, '\n');
+	if (rc != SF_OK)
+		return SF_ERR_NOMEM;
+	if (fwrite(b->data, 1, b->len, out) != b->len)
+		return SF_ERR_IO;
+	return SF_OK;
+}
+
+int sf__csv_read_error(const sf__csv *c, const char *name, const char *what, sf_error *err)
+{
+	char cap[32];
+
+	if (c->too_long)
+		return sf_error_set_at(err, SF_ERR_INPUT, name, (int)c->rec_line, 1, NULL,
+		                       "a record longer than %s starting at line %ld: is '%s' "
+		                       "a CSV file?",
+		                       sf_file_size_text((size_t)c->max_record, cap, sizeof cap),
+		                       c->rec_line, name);
+	if (c->too_big)
+		return sf_error_set_at(err, SF_ERR_INPUT, name, (int)c->line, 0, NULL,
+		                       "'%s' is too large: more than %s, the limit for %s", name,
+		                       sf_file_size_text((size_t)c->max_bytes, cap, sizeof cap),
+		                       what);
+	if (ferror(c->f))
+		return sf_error_set_at(err, SF_ERR_IO, name, 0, 0, NULL, "cannot read '%s': %s",
+		                       name, strerror(errno ? errno : EIO));
+	return sf_error_set(err, SF_ERR_NOMEM, "out of memory reading '%s'", name);
 }
 
 int sf__csv_blank(const sf__csv *c)

@@ -51,7 +51,7 @@ static sf_status too_big(const char *path, size_t max_bytes, const char *what, s
 {
 	char cap[32];
 
-	return sf_error_set_at(err, SF_ERR_IO, path, 0, 0, NULL,
+	return sf_error_set_at(err, SF_ERR_INPUT, path, 0, 0, NULL,
 	                       "'%s' is too large: more than %s, the limit for %s", path,
 	                       sf_file_size_text(max_bytes, cap, sizeof(cap)), what);
 }
@@ -70,7 +70,7 @@ sf_status sf_file_read(const char *path, size_t max_bytes, const char *what, cha
 	*len = 0;
 	fp = is_stdin ? stdin : fopen(path, "rb");
 	if (!fp)
-		return sf_error_set_at(err, SF_ERR_IO, path, 0, 0, NULL, "cannot open '%s': %s",
+		return sf_error_set_at(err, SF_ERR_IO, path, 0, 0, NULL, "cannot read '%s': %s",
 		                       path, strerror(errno));
 	if (fstat(fileno(fp), &st) == 0) {
 		if (S_ISDIR(st.st_mode)) {

@@ -52,6 +52,22 @@ const char *sf__closest(const char *word, const char *const *candidates, size_t 
  */
 double sf__round_to(double x, int decimals);
 
+/*
+ * The 1-based line and column of byte `offset` of a text of len bytes:
+ * lines end at LF, CR LF or a lone CR; a column counts characters (a UTF-8
+ * sequence is one, a byte that starts none counts as one). An offset past
+ * the end is the end. For errors that libraries locate by byte offset.
+ */
+void sf__text_position(const char *text, size_t len, size_t offset, int *line, int *column);
+
+/*
+ * A JSON parse error's position: Jansson's line and column when it gives
+ * both, else computed from its byte position (it gives column 0 at the end
+ * of the input). jline, jcolumn, jposition as in json_error_t.
+ */
+void sf__json_error_position(const char *text, size_t len, int jline, int jcolumn, size_t jposition,
+                             int *line, int *column);
+
 /* Strip blanks and tabs at both ends of s, in place; returns the start. */
 char *sf__trim(char *s);
 /* A malloc'd copy of s without blanks and tabs at both ends (nor a final

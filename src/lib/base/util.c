@@ -137,3 +137,34 @@ int sf_format_parse(const char *s)
 			return (int)i;
 	return strcmp(s, "markdown") == 0 ? SF_FORMAT_MD : -1;
 }
+
+void sf__text_position(const char *text, size_t len, size_t offset, int *line, int *column)
+{
+	size_t i;
+	int l = 1, c = 1;
+
+	if (offset > len)
+		offset = len;
+	for (i = 0; i < offset; i++) {
+		unsigned char ch = (unsigned char)text[i];
+		if (ch == '\n' || (ch == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+			l++;
+			c = 1;
+		} else if (ch != '\r' && (ch & 0xC0) != 0x80) {
+			c++;
+		}
+	}
+	*line = l;
+	*column = c;
+}
+
+void sf__json_error_position(const char *text, size_t len, int jline, int jcolumn, size_t jposition,
+                             int *line, int *column)
+{
+	if (jline >= 1 && jcolumn >= 1) {
+		*line = jline;
+		*column = jcolumn;
+		return;
+	}
+	sf__text_position(text, len, jposition, line, column);
+}

@@ -968,16 +968,25 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 		sf_error_set(err, st, "out of memory checking '%s'", name);
 		goto out;
 	}
+	if (len == 0 || strspn(text, " \t\r\n") == len) {
+		st = sf_error_set_at(err, SF_ERR_INPUT, name, 1, 1, NULL,
+		                     "the plan is empty: expected the JSON of `stabforce plan "
+		                     "--format json`");
+		goto out;
+	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		st = sf_error_set_at(err, SF_ERR_INPUT, name, je.line, je.column, NULL,
-		                     "invalid json: %s", je.text);
+		int line, column;
+		sf__json_error_position(text, len, je.line, je.column, (size_t)je.position, &line,
+		                        &column);
+		st = sf_error_set_at(err, SF_ERR_INPUT, name, line, column, NULL,
+		                     "invalid JSON: %s", je.text);
 		goto out;
 	}
 	rows = json_object_get(root, "assignments");
 	if (!json_is_object(root) || !json_is_array(rows) ||
 	    !json_is_object(json_object_get(root, "stage1"))) {
-		st = sf_error_set_at(err, SF_ERR_INPUT, name, 0, 0, NULL,
+		st = sf_error_set_at(err, SF_ERR_INPUT, name, 1, 1, NULL,
 		                     "'%s' is not a plan: it needs an object with `stage1` and "
 		                     "`assignments`",
 		                     name);

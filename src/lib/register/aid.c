@@ -131,10 +131,12 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 	sf_buf_init(&rej, 0);
 	if (sf__csv_init(&c, in) < 0)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	c.max_bytes = SF_MAX_AID_CSV_BYTES;
+	c.keep_raw = o->rejects != NULL;
 	while ((r = sf__csv_next(&c)) == 1 && sf__csv_blank(&c))
 		;
 	if (r <= 0) {
-		rc = r < 0 ? sf_error_set(err, SF_ERR_IO, "cannot read '%s'", name)
+		rc = r < 0 ? (sf_status)sf__csv_read_error(&c, name, "an aid CSV", err)
 		           : sf_error_set_at(err, SF_ERR_INPUT, name, 1, 0, NULL,
 		                             "empty file: no header");
 		goto out;
@@ -244,15 +246,11 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 		if (reason[0]) {
 			sum->rejected++;
 			if (o->rejects) {
-				sf_buf_reset(&rej);
-				sf_buf_addf(&rej, "%ld,", c.rec_line);
-				sf__csv_quote(&rej, reason);
-				for (size_t i = 0; i < c.nfields; i++) {
-					sf_buf_addc(&rej, ',');
-					sf__csv_quote(&rej, sf__csv_field(&c, i));
+				rc = (sf_status)sf__csv_write_reject(&c, &rej, o->rejects, reason);
+				if (rc != SF_OK) {
+					sf_error_set(err, rc, "cannot write the rejects file");
+					goto out;
 				}
-				sf_buf_addc(&rej, '\n');
-				fwrite(rej.data, 1, rej.len, o->rejects);
 			}
 			continue;
 		}
@@ -268,7 +266,7 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 			sum->unchanged++;
 	}
 	if (r < 0) {
-		rc = sf_error_set(err, SF_ERR_IO, "cannot read '%s'", name);
+		rc = sf__csv_read_error(&c, name, "an aid CSV", err);
 		goto out;
 	}
 	{

@@ -153,22 +153,11 @@ typedef struct importer {
 	char date[16], year[8], interaction[64];
 } importer;
 
-static sf_status write_reject(importer *im, FILE *out, long line, const char *reason)
+static sf_status write_reject(importer *im, FILE *out, const char *reason)
 {
 	if (!out)
 		return SF_OK;
-	sf_buf_reset(&im->rej);
-	sf_buf_addf(&im->rej, "%ld,", line);
-	sf__csv_quote(&im->rej, reason);
-	for (size_t i = 0; i < im->csv.nfields; i++) {
-		sf_buf_addc(&im->rej, ',');
-		sf__csv_quote(&im->rej, sf__csv_field(&im->csv, i));
-	}
-	if (sf_buf_addc(&im->rej, '\n') != SF_OK)
-		return SF_ERR_NOMEM;
-	if (fwrite(im->rej.data, 1, im->rej.len, out) != im->rej.len)
-		return SF_ERR_IO;
-	return SF_OK;
+	return (sf_status)sf__csv_write_reject(&im->csv, &im->rej, out, reason);
 }
 
 /*
@@ -277,7 +266,7 @@ static sf_status read_header(importer *im, const char *name, FILE *rejects, sf_e
 	while ((r = sf__csv_next(&im->csv)) == 1 && sf__csv_blank(&im->csv))
 		;
 	if (r < 0)
-		return sf_error_set(err, SF_ERR_IO, "cannot read '%s'", name);
+		return sf__csv_read_error(&im->csv, name, "an incident CSV", err);
 	if (r == 0)
 		return sf_error_set_at(err, SF_ERR_INPUT, name, 1, 0, NULL,
 		                       "empty file: no header");
@@ -355,6 +344,8 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 		sf_buf_release(&im.rej);
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	}
+	im.csv.max_bytes = SF_MAX_INCIDENT_CSV_BYTES;
+	im.csv.keep_raw = opts->rejects != NULL;
 	rc = read_header(&im, name, opts->rejects, err);
 	if (rc != SF_OK)
 		goto out;
@@ -382,7 +373,7 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 			if (im.csv.error[0])
 				sf_strlcpy(reason, im.csv.error, sizeof reason);
 			sum->rejected++;
-			if (write_reject(&im, opts->rejects, im.csv.rec_line, reason) != SF_OK) {
+			if (write_reject(&im, opts->rejects, reason) != SF_OK) {
 				rc = sf_error_set(err, SF_ERR_IO, "cannot write the rejects file");
 				goto out;
 			}
@@ -413,7 +404,7 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 			sum->unchanged++;
 	}
 	if (r < 0) {
-		rc = sf_error_set(err, SF_ERR_IO, "cannot read '%s'", name);
+		rc = sf__csv_read_error(&im.csv, name, "an incident CSV", err);
 		goto out;
 	}
 	if (opts->progress)
@@ -456,6 +447,7 @@ sf_status sf_incidents_delete_file(sf_store *st, FILE *in, const char *who, long
 	*deleted = *missing = 0;
 	if (sf__csv_init(&c, in) < 0)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	c.max_bytes = SF_MAX_LIST_BYTES;
 	rc = sf_store_begin(st, err);
 	if (rc != SF_OK)
 		goto out;
@@ -492,7 +484,7 @@ sf_status sf_incidents_delete_file(sf_store *st, FILE *in, const char *who, long
 			(*missing)++;
 	}
 	if (r < 0) {
-		rc = sf_error_set(err, SF_ERR_IO, "cannot read the deletions list");
+		rc = sf__csv_read_error(&c, "the deletions list", "a list of ids", err);
 		goto out;
 	}
 	rc = sf_store_commit(st, err);

@@ -11,6 +11,7 @@
  */
 #include "base/internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -154,17 +155,27 @@ sf_status sf_sector_map_add_override(sf_sector_map *m, const char *location, con
 sf_status sf_sector_map_load_overrides(sf_sector_map *m, const char *csv_path, sf_error *err)
 {
 	FILE *f = fopen(csv_path, "rb");
+	sf_status rc;
+
+	if (!f)
+		return sf_error_set_at(err, SF_ERR_IO, csv_path, 0, 0, NULL,
+		                       "cannot open overrides '%s': %s", csv_path, strerror(errno));
+	rc = sf_sector_map_read_overrides(m, f, csv_path, err);
+	fclose(f);
+	return rc;
+}
+
+sf_status sf_sector_map_read_overrides(sf_sector_map *m, FILE *f, const char *csv_path,
+                                       sf_error *err)
+{
 	sf__csv c;
 	sf_status rc = SF_OK;
 	long loc_col = -1, sec_col = -1;
 	int r;
 
-	if (!f)
-		return sf_error_set(err, SF_ERR_IO, "cannot open overrides '%s'", csv_path);
-	if (sf__csv_init(&c, f) < 0) {
-		fclose(f);
+	if (sf__csv_init(&c, f) < 0)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-	}
+	c.max_bytes = SF_MAX_OVERRIDES_BYTES;
 	while ((r = sf__csv_next(&c)) == 1) {
 		if (sf__csv_blank(&c))
 			continue;
@@ -201,10 +212,9 @@ sf_status sf_sector_map_load_overrides(sf_sector_map *m, const char *csv_path, s
 		}
 	}
 	if (r < 0)
-		rc = sf_error_set(err, SF_ERR_IO, "cannot read overrides '%s'", csv_path);
+		rc = (sf_status)sf__csv_read_error(&c, csv_path, "an overrides CSV", err);
 out:
 	sf__csv_release(&c);
-	fclose(f);
 	return rc;
 }
 

@@ -475,50 +475,30 @@ static void free_feature(sf__geo *g, geo_feature *f)
 }
 
 /* The whole file in a malloc'ed buffer; NULL with errno set on failure. */
-static char *read_whole_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *data = NULL, *grown;
-	size_t size = 0, used = 0, got;
-	int saved;
-
-	if (!fp)
-		return NULL;
-	for (;;) {
-		if (used + 1 >= size) {
-			size = size ? size * 2 : 65536;
-			grown = realloc(data, size);
-			if (!grown) {
-				free(data);
-				fclose(fp);
-				errno = ENOMEM;
-				return NULL;
-			}
-			data = grown;
-		}
-		got = fread(data + used, 1, size - used - 1, fp);
-		used += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		saved = errno ? errno : EIO;
-		free(data);
-		fclose(fp);
-		errno = saved;
-		return NULL;
-	}
-	fclose(fp);
-	data[used] = '\0';
-	*len = used;
-	return data;
-}
-
 sf_status sf__geo_load(const char *path, const char *id_property, sf__geo **out, sf_diags *diags)
 {
+	char *text;
+	size_t len;
+	sf_error err;
+	sf_status rc;
+
+	*out = NULL;
+	sf_error_clear(&err);
+	rc = sf_file_read(path, SF_MAX_GEOJSON_BYTES, "a sector map", &text, &len, &err);
+	if (rc != SF_OK) {
+		sf_diags_add(diags, SF_DIAG_ERROR, path, 0, 0, NULL, "%s", err.message);
+		return rc;
+	}
+	rc = sf__geo_load_mem(text, len, path, id_property, out, diags);
+	free(text);
+	return rc;
+}
+
+sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const char *id_property,
+                           sf__geo **out, sf_diags *diags)
+{
 	sf__geo *g = NULL;
-	char *text = NULL;
-	size_t len = 0, n = 0, i, j;
+	size_t n = 0, i, j;
 	json_t *root = NULL, *features;
 	json_error_t jerr;
 	textpos *pos = NULL;
@@ -531,17 +511,18 @@ sf_status sf__geo_load(const char *path, const char *id_property, sf__geo **out,
 	lc.path = path;
 	lc.diags = diags;
 
-	text = read_whole_file(path, &len);
-	if (!text) {
-		rc = errno == ENOMEM ? SF_ERR_NOMEM : SF_ERR_IO;
-		sf_diags_add(diags, SF_DIAG_ERROR, path, 0, 0, NULL, "cannot read '%s': %s", path,
-		             strerror(errno));
+	if (len == 0 || strspn(text, " \t\r\n") == len) {
+		sf_diags_add(diags, SF_DIAG_ERROR, path, 1, 1, NULL,
+		             "the sector map is empty: expected a GeoJSON FeatureCollection");
+		rc = SF_ERR_SCENARIO;
 		goto out;
 	}
 	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
-		sf_diags_add(diags, SF_DIAG_ERROR, path, jerr.line > 0 ? jerr.line : 0,
-		             jerr.column > 0 ? jerr.column : 0, NULL, "invalid JSON: %s",
+		int line, column;
+		sf__json_error_position(text, len, jerr.line, jerr.column, (size_t)jerr.position,
+		                        &line, &column);
+		sf_diags_add(diags, SF_DIAG_ERROR, path, line, column, NULL, "invalid JSON: %s",
 		             jerr.text);
 		rc = SF_ERR_SCENARIO;
 		goto out;
@@ -664,7 +645,6 @@ out:
 		sf__geo_free(g);
 	free(pos);
 	json_decref(root);
-	free(text);
 	return rc;
 }
 

@@ -33,6 +33,9 @@ typedef enum sf__geo_method {
  * SF_ERR_NOMEM; *out is NULL unless SF_OK.
  */
 sf_status sf__geo_load(const char *path, const char *id_property, sf__geo **out, sf_diags *diags);
+/* The same from text already read (len bytes; path names it in messages). */
+sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const char *id_property,
+                           sf__geo **out, sf_diags *diags);
 void sf__geo_free(sf__geo *g);
 
 size_t sf__geo_count(const sf__geo *g);

@@ -70,6 +70,45 @@ static void sort_diags(sf_diags *d, size_t start, const char *file)
 	free(tmp);
 }
 
+/* Whether a truncated container of the tree starts at (line, column). */
+static int at_open_container(const sf__ynode *n, int line, int column)
+{
+	while (n && n->truncated && n->nkids > 0) {
+		if (n->line == line && n->column == column)
+			return 1;
+		n = n->kids[n->nkids - 1]; /* the open one is the last kid */
+	}
+	return n && n->truncated && n->line == line && n->column == column;
+}
+
+/*
+ * The node cap cut the tree: drop the walk's diagnostics about what was
+ * never read (at or past the cut, or at a container left open there,
+ * such as a key "missing" from it), keeping the cap's own.
+ */
+static void drop_past_cut(sf_diags *d, size_t start, const char *file, const sf__yaml_cut *cut,
+                          const sf__ynode *root)
+{
+	size_t i, k = start;
+
+	for (i = start; i < d->count; i++) {
+		const sf_diag *dg = &d->items[i];
+		int ours = strcmp(dg->file, file) == 0;
+		int past = ours && (dg->line > cut->line ||
+		                    (dg->line == cut->line && dg->column >= cut->column));
+		int is_cap = strstr(dg->message, "too many YAML nodes") != NULL;
+		if (!is_cap && ours && (past || at_open_container(root, dg->line, dg->column))) {
+			if (dg->level == SF_DIAG_ERROR)
+				d->nerrors--;
+			else
+				d->nwarnings--;
+			continue;
+		}
+		d->items[k++] = *dg;
+	}
+	d->count = k;
+}
+
 static sf_status load_mem(const char *data, size_t len, const char *name,
                           const sf_load_options *opts, sf_scenario **out, sf_diags *diags)
 {
@@ -77,6 +116,7 @@ static sf_status load_mem(const char *data, size_t len, const char *name,
 	sf_scenario *sc = NULL;
 	sf_arena *arena = NULL;
 	sf__ynode *root;
+	sf__yaml_cut cut;
 	int nerrors = 0;
 	sf_load_options defaults = {0};
 	sf_status rc = SF_OK;
@@ -91,7 +131,7 @@ static sf_status load_mem(const char *data, size_t len, const char *name,
 	if (!tree_arena)
 		return SF_ERR_NOMEM;
 
-	rc = sf__yaml_parse(data, len, name, tree_arena, diags, &root, &nerrors);
+	rc = sf__yaml_parse(data, len, name, tree_arena, diags, &root, &nerrors, &cut);
 	if (rc != SF_OK)
 		goto out;
 	if (!root || (root->kind == SF__YSCALAR && root->len == 0 && !root->is_string)) {
@@ -115,7 +155,9 @@ static sf_status load_mem(const char *data, size_t len, const char *name,
 	arena = NULL;
 	rc = sf__scenario_build(sc, root, name, opts, diags);
 	if (rc == SF_OK && nerrors)
-		rc = SF_ERR_SCENARIO; /* unknown aliases, unsupported tags */
+		rc = SF_ERR_SCENARIO; /* unknown aliases, unsupported tags, the node cap */
+	if (cut.cut)
+		drop_past_cut(diags, first_diag, name, &cut, root);
 out:
 	sort_diags(diags, first_diag, name);
 	sf__arena_free(tree_arena);
@@ -144,44 +186,19 @@ sf_status sf_scenario_load_mem(const char *data, size_t len, const char *name,
 static sf_status load_file(const char *path, const sf_load_options *opts, sf_scenario **out,
                            sf_diags *diags)
 {
-	FILE *fp;
-	char *data = NULL, *grown;
-	size_t size = 0, used = 0, got;
+	char *data;
+	size_t len;
+	sf_error err;
 	sf_status rc;
 
 	*out = NULL;
-	fp = fopen(path, "rb");
-	if (!fp) {
-		sf_diags_add(diags, SF_DIAG_ERROR, path, 0, 0, NULL, "cannot open '%s': %s", path,
-		             strerror(errno));
-		return SF_ERR_IO;
+	sf_error_clear(&err);
+	rc = sf_file_read(path, SF_MAX_SCENARIO_BYTES, "a scenario", &data, &len, &err);
+	if (rc != SF_OK) {
+		sf_diags_add(diags, SF_DIAG_ERROR, path, 0, 0, NULL, "%s", err.message);
+		return rc == SF_ERR_INPUT ? SF_ERR_SCENARIO : rc;
 	}
-	for (;;) {
-		if (size - used < 2) {
-			size = size ? size * 2 : 65536;
-			grown = realloc(data, size);
-			if (!grown) {
-				free(data);
-				fclose(fp);
-				return SF_ERR_NOMEM;
-			}
-			data = grown;
-		}
-		got = fread(data + used, 1, size - used - 1, fp);
-		used += got;
-		if (got == 0)
-			break;
-	}
-	if (ferror(fp)) {
-		sf_diags_add(diags, SF_DIAG_ERROR, path, 0, 0, NULL, "cannot read '%s': %s", path,
-		             strerror(errno ? errno : EIO));
-		free(data);
-		fclose(fp);
-		return SF_ERR_IO;
-	}
-	fclose(fp);
-	data[used] = '\0';
-	rc = load_mem(data, used, path, opts, out, diags);
+	rc = load_mem(data, len, path, opts, out, diags);
 	free(data);
 	return rc;
 }

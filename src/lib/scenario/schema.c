@@ -85,6 +85,7 @@ typedef struct walk {
 	int nomem;
 	int months_ok; /* mandate.start and mandate.months are known */
 	int as_of_bad; /* format 2: as_of is after the plan (reported) */
+	int truncated; /* the node cap cut the tree: the rest of the file is unread */
 
 	idtab sectors, tasks, units, contributors, pledges, stakeholders;
 	const sf__ynode **sector_attr_nodes; /* [nsectors]: attributes or the sector */
@@ -775,8 +776,8 @@ static long resolve(walk *w, const idtab *t, const sf__ynode *n, const char *pat
 	k = idtab_find(t, n->value);
 	if (k >= 0)
 		return k;
-	if (t->broken)
-		return -1; /* the list is wrong, already reported: no cascade */
+	if (t->broken || w->truncated)
+		return -1; /* the list is wrong (reported), or its end unread: no cascade */
 	hint(h, sizeof(h), n->value, t->ids, t->n);
 	if (!h[0] && with_mission) {
 		static const char *const m[] = {"mission"};
@@ -2356,9 +2357,9 @@ static sf_status check_geometry(walk *w)
 {
 	sf_scenario *sc = w->sc;
 	sf__geo *g = NULL;
-	char p[SF_ERROR_PATH_MAX], *resolved;
-	FILE *fp;
-	size_t i;
+	char p[SF_ERROR_PATH_MAX], *resolved, *text;
+	size_t i, len;
+	sf_error ferr;
 	sf_status rc;
 
 	if (!sc->geojson_path || !w->geojson_node || sc->nsectors == 0)
@@ -2366,15 +2367,18 @@ static sf_status check_geometry(walk *w)
 	resolved = resolve_relative(w, w->file, sc->geojson_path);
 	if (!resolved)
 		return SF_ERR_NOMEM;
-	fp = fopen(resolved, "rb");
-	if (!fp) {
-		err_at(w, w->geojson_node, "sectors.geojson", "cannot read '%s': %s", resolved,
-		       strerror(errno));
+	sf_error_clear(&ferr);
+	rc = sf_file_read(resolved, SF_MAX_GEOJSON_BYTES, "a sector map", &text, &len, &ferr);
+	if (rc == SF_ERR_NOMEM)
+		return rc;
+	if (rc != SF_OK) {
+		/* at the scenario's key, naming the map */
+		err_at(w, w->geojson_node, "sectors.geojson", "%s", ferr.message);
 		return SF_OK;
 	}
-	fclose(fp);
 	sc->geojson_path = resolved;
-	rc = sf__geo_load(resolved, sc->id_property, &g, w->diags);
+	rc = sf__geo_load_mem(text, len, resolved, sc->id_property, &g, w->diags);
+	free(text);
 	if (rc == SF_ERR_NOMEM)
 		return rc;
 	if (rc != SF_OK) {
@@ -2462,6 +2466,7 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 	w.file = file;
 	w.opts = opts;
 	w.diags = diags;
+	w.truncated = root->truncated;
 	sc->format = 1;
 	sc->months = 1;
 	sc->start_year = 2000;
@@ -2552,6 +2557,8 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 		walk_deployed(&w, v[12]);
 	if (w.nomem)
 		return SF_ERR_NOMEM;
+	if (w.truncated) /* checks across objects need all of them */
+		return SF_ERR_SCENARIO;
 	check_cross(&w);
 	if (sc->format >= 2)
 		check_cross_f2(&w);

@@ -27,6 +27,7 @@ typedef struct sf__ynode {
 	size_t len;              /* scalar length in bytes */
 	int is_string;           /* scalar quoted, block, or tagged !!str / "!": never a number */
 	int line, column;        /* 1-based start of the node */
+	int truncated;           /* a container still open where the node cap cut the file */
 	struct sf__ynode **kids; /* seq: items; map: key0, value0, key1, value1, ... */
 	size_t nkids;            /* seq: items; map: 2 * entries */
 	size_t cap;
@@ -47,13 +48,27 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
                              const sf_load_options *opts, sf_diags *diags);
 
 /*
+ * Where the node cap cut a file (yaml.c): the tree holds the nodes before
+ * (cut_line, cut_column); the containers open there are marked truncated.
+ * A walk of such a tree reports only what it finds before the cut and
+ * not at an open container (load.c filters the rest): what comes after
+ * was never read.
+ */
+typedef struct sf__yaml_cut {
+	int cut;          /* 1 when the cap was reached */
+	int line, column; /* the first node left out */
+} sf__yaml_cut;
+
+/*
  * Parse YAML text into a tree allocated in arena (yaml.c, the libyaml
  * adapter). *root is the document's root, NULL for an empty stream.
  * Returns SF_ERR_NOMEM, SF_ERR_SCENARIO (a syntax error: the tree is
  * incomplete and *root NULL), or SF_OK; *nerrors counts the errors that
- * did not stop the parse (unknown aliases, unsupported tags), all in diags.
+ * did not stop the parse (unknown aliases, unsupported tags, the node
+ * cap), all in diags. *cut says whether and where the node cap cut the
+ * tree (the rest of the file is still read for syntax errors).
  */
 sf_status sf__yaml_parse(const char *data, size_t len, const char *file, sf_arena *arena,
-                         sf_diags *diags, sf__ynode **root, int *nerrors);
+                         sf_diags *diags, sf__ynode **root, int *nerrors, sf__yaml_cut *cut);
 
 #endif

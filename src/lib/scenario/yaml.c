@@ -45,6 +45,7 @@ typedef struct builder {
 	int nerrors;
 	int syntax_error; /* libyaml stopped: the tree is incomplete */
 	int nomem;
+	sf__yaml_cut cut; /* the node cap was reached: no more nodes are built */
 } builder;
 
 static void build_error(builder *b, int line, int column, const char *fmt, ...)
@@ -126,9 +127,16 @@ static sf__ynode *new_node(builder *b, sf__ynode_kind kind, const yaml_mark_t *m
 	sf__ynode *n;
 
 	if (++b->nnodes > SF_YAML_NODES) {
-		if (b->nnodes == SF_YAML_NODES + 1)
-			build_error(b, (int)mark->line + 1, (int)mark->column + 1,
-			            "too many YAML nodes (more than %d)", SF_YAML_NODES);
+		int i;
+		build_error(b, (int)mark->line + 1, (int)mark->column + 1,
+		            "too many YAML nodes (more than %d): the file is checked up to here "
+		            "(a real scenario has far fewer)",
+		            SF_YAML_NODES);
+		b->cut.cut = 1;
+		b->cut.line = (int)mark->line + 1;
+		b->cut.column = (int)mark->column + 1;
+		for (i = 0; i < b->depth; i++)
+			b->stack[i]->truncated = 1;
 		return NULL;
 	}
 	n = sf__arena_alloc(b->arena, sizeof(*n));
@@ -170,6 +178,9 @@ static int on_event(builder *b, yaml_event_t *ev, int *ndocs)
 	sf__ynode_kind kind;
 	int is_string = 0;
 
+	if (b->cut.cut && ev->type != YAML_STREAM_END_EVENT &&
+	    ev->type != YAML_DOCUMENT_START_EVENT)
+		return 0; /* past the node cap: only the syntax is still checked */
 	switch (ev->type) {
 	case YAML_STREAM_END_EVENT:
 		return 1;
@@ -191,7 +202,7 @@ static int on_event(builder *b, yaml_event_t *ev, int *ndocs)
 			            (const char *)ev->data.alias.anchor);
 			n = new_node(b, SF__YSCALAR, mark);
 			if (!n)
-				return -1;
+				return b->cut.cut ? 0 : -1;
 		}
 		return attach(b, n) ? -1 : 0;
 	case YAML_SCALAR_EVENT:
@@ -224,7 +235,7 @@ static int on_event(builder *b, yaml_event_t *ev, int *ndocs)
 
 	n = new_node(b, kind, mark);
 	if (!n)
-		return -1;
+		return b->cut.cut ? 0 : -1;
 	if (!tag_ok(tag, kind, &is_string))
 		build_error(b, line, column, "unsupported YAML tag '%s'", tag);
 	if (anchor_name) {
@@ -261,6 +272,34 @@ static int on_event(builder *b, yaml_event_t *ev, int *ndocs)
 }
 
 /*
+ * A reader error (bad encoding, a control character) at its real place:
+ * libyaml gives those a byte offset, not a mark.
+ */
+static void reader_error(builder *b, const yaml_parser_t *parser, const char *data, size_t len)
+{
+	int line, column;
+	size_t off = parser->problem_offset;
+
+	sf__text_position(data, len, off, &line, &column);
+	if (parser->problem_value == 0 && off < len && data[off] == '\0')
+		build_error(b, line, column,
+		            "a NUL byte: a scenario is UTF-8 text, and YAML allows no control "
+		            "characters but tab, line feed and carriage return");
+	else if (parser->problem_value >= 0 && parser->problem_value < 0x20)
+		build_error(b, line, column,
+		            "control character 0x%02x: YAML allows none but tab, line feed and "
+		            "carriage return",
+		            (unsigned)parser->problem_value);
+	else
+		build_error(b, line, column,
+		            "invalid UTF-8 (%s, byte 0x%02x): a scenario is UTF-8 text; convert "
+		            "it, e.g. with iconv -f LATIN1 -t UTF-8",
+		            parser->problem ? parser->problem : "bad byte",
+		            off < len ? (unsigned)(unsigned char)data[off]
+		                      : (unsigned)parser->problem_value & 0xffu);
+}
+
+/*
  * Parse YAML text into a tree in b->arena. Returns the root (NULL for an
  * empty stream or on errors, which are in diags).
  */
@@ -280,6 +319,8 @@ static sf__ynode *parse_yaml(builder *b, const char *data, size_t len)
 			b->syntax_error = 1;
 			if (parser.error == YAML_MEMORY_ERROR) {
 				b->nomem = 1;
+			} else if (parser.error == YAML_READER_ERROR) {
+				reader_error(b, &parser, data, len);
 			} else if (parser.context) {
 				build_error(b, (int)parser.problem_mark.line + 1,
 				            (int)parser.problem_mark.column + 1,
@@ -306,7 +347,7 @@ static sf__ynode *parse_yaml(builder *b, const char *data, size_t len)
 }
 
 sf_status sf__yaml_parse(const char *data, size_t len, const char *file, sf_arena *arena,
-                         sf_diags *diags, sf__ynode **root, int *nerrors)
+                         sf_diags *diags, sf__ynode **root, int *nerrors, sf__yaml_cut *cut)
 {
 	builder b;
 
@@ -316,6 +357,7 @@ sf_status sf__yaml_parse(const char *data, size_t len, const char *file, sf_aren
 	b.arena = arena;
 	*root = parse_yaml(&b, data, len);
 	*nerrors = b.nerrors;
+	*cut = b.cut;
 	free(b.anchors);
 	if (b.nomem)
 		return SF_ERR_NOMEM;
