@@ -73,9 +73,9 @@ int sf_cmd_upgrade(int argc, char **argv)
 		return 2;
 	}
 	path = argv[optind];
-	data = sf_cli_read_file(CMD, path, SF_MAX_SCENARIO_BYTES, "a scenario", &len);
-	if (!data)
-		return sf_status_exit_code(SF_ERR_IO);
+	rc = sf_cli_read_file(CMD, path, SF_MAX_SCENARIO_BYTES, "a scenario", &data, &len);
+	if (rc)
+		return rc;
 	sf_buf_init(&out, 0);
 	sf_diags_init(&d);
 	sf_error_clear(&err);

@@ -164,6 +164,7 @@ sf_status sf_scenario_upgrade(const char *data, size_t len, const char *name, sf
 	int nerrors = 0;
 	const sf__ynode *fv, *contributors;
 	sf_diags parse_diags;
+	sf__yaml_cut cut; /* never cut: the scenario just loaded whole */
 	sf_load_options lo = {0};
 
 	rc = sf_scenario_load_mem(data, len, name, &lo, &sc, diags);
@@ -180,7 +181,7 @@ sf_status sf_scenario_upgrade(const char *data, size_t len, const char *name, sf
 		goto out;
 	}
 	sf_diags_init(&parse_diags);
-	rc = sf__yaml_parse(data, len, name, a, &parse_diags, &root, &nerrors);
+	rc = sf__yaml_parse(data, len, name, a, &parse_diags, &root, &nerrors, &cut);
 	sf_diags_release(&parse_diags);
 	if (rc != SF_OK || !root) {
 		rc = sf_error_set(err, rc == SF_ERR_NOMEM ? rc : SF_ERR_INTERNAL,
