@@ -9,6 +9,7 @@
 #define STABFORCE_VERSION "0.1.0"
 
 #include "analysis.h"
+#include "briefing.h"
 #include "buf.h"
 #include "check.h"
 #include "file.h"

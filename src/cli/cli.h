@@ -31,6 +31,7 @@ int sf_cmd_aid(int argc, char **argv);
 int sf_cmd_serve(int argc, char **argv);
 int sf_cmd_worker(int argc, char **argv);
 int sf_cmd_token(int argc, char **argv);
+int sf_cmd_report(int argc, char **argv);
 
 /* Parse a --format value; -1 (and a message on stderr) when unknown. */
 int sf_cli_parse_format(const char *cmd, const char *value, int allow_geojson);

@@ -34,6 +34,7 @@ static const struct command commands[] = {
         {"serve", sf_cmd_serve, "the JSON API and the dashboard, on 127.0.0.1:8080"},
         {"token", sf_cmd_token, "access tokens of the server: create, list, revoke"},
         {"worker", sf_cmd_worker, "run queued jobs of a store (serve starts these)"},
+        {"report", sf_cmd_report, "the briefing: markdown, HTML with charts and map, PDF"},
 };
 
 static void usage(FILE *f)

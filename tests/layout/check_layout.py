@@ -34,6 +34,9 @@ ADAPTERS = {
     "libpq-fe.h": "src/lib/register/store_pg.c",
     "microhttpd.h": "src/server/http_mhd.c",
     "nettle/sha2.h": "src/lib/base/sha256.c",
+    "cmark-gfm.h": "src/lib/output/markdown.c",
+    "cmark-gfm-core-extensions.h": "src/lib/output/markdown.c",
+    "cmark-gfm-extension_api.h": "src/lib/output/markdown.c",
 }
 
 # Jansson's adapter: base/json.c once every JSON goes through one writer

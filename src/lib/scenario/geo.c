@@ -694,6 +694,80 @@ int sf__geo_bbox(const sf__geo *g, double *minlon, double *minlat, double *maxlo
 	return 1;
 }
 
+/* One ring's points to fn as lon/lat pairs. */
+static int ring_points(const sf__geo *g, const GEOSGeometry *ring, sf__geo_ring_fn fn, void *ctx)
+{
+	const GEOSCoordSequence *seq = GEOSGeom_getCoordSeq_r(g->ctx, ring);
+	unsigned int n = 0;
+	double *xy;
+	int rc = -1;
+
+	if (seq == NULL || GEOSCoordSeq_getSize_r(g->ctx, seq, &n) == 0 || n == 0)
+		return -1;
+	xy = sf__mallocarray((size_t)n * 2, sizeof(double));
+	if (xy == NULL)
+		return -1;
+	for (unsigned int k = 0; k < n; k++) {
+		if (GEOSCoordSeq_getXY_r(g->ctx, seq, k, &xy[2 * k], &xy[2 * k + 1]) == 0)
+			goto out;
+	}
+	rc = fn(ctx, xy, n) == 0 ? 0 : -1;
+out:
+	free(xy);
+	return rc;
+}
+
+static int polygon_rings(const sf__geo *g, const GEOSGeometry *poly, sf__geo_ring_fn fn, void *ctx)
+{
+	const GEOSGeometry *shell = GEOSGetExteriorRing_r(g->ctx, poly);
+	int holes = GEOSGetNumInteriorRings_r(g->ctx, poly);
+
+	if (shell == NULL || holes < 0 || ring_points(g, shell, fn, ctx) != 0)
+		return -1;
+	for (int h = 0; h < holes; h++) {
+		const GEOSGeometry *r = GEOSGetInteriorRingN_r(g->ctx, poly, h);
+		if (r == NULL || ring_points(g, r, fn, ctx) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sf__geo_rings(const sf__geo *g, size_t i, sf__geo_ring_fn fn, void *ctx)
+{
+	const GEOSGeometry *geom;
+	int parts;
+
+	if (g == NULL || i >= g->count)
+		return -1;
+	geom = g->features[i].geom;
+	if (GEOSGeomTypeId_r(g->ctx, geom) == GEOS_POLYGON)
+		return polygon_rings(g, geom, fn, ctx);
+	parts = GEOSGetNumGeometries_r(g->ctx, geom);
+	if (parts < 0)
+		return -1;
+	for (int k = 0; k < parts; k++) {
+		const GEOSGeometry *part = GEOSGetGeometryN_r(g->ctx, geom, k);
+		if (part == NULL || polygon_rings(g, part, fn, ctx) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+int sf__geo_label_point(const sf__geo *g, size_t i, double *lon, double *lat)
+{
+	GEOSGeometry *pt;
+	int ok;
+
+	if (g == NULL || i >= g->count)
+		return -1;
+	pt = GEOSPointOnSurface_r(g->ctx, g->features[i].geom);
+	if (pt == NULL)
+		return -1;
+	ok = GEOSGeomGetX_r(g->ctx, pt, lon) == 1 && GEOSGeomGetY_r(g->ctx, pt, lat) == 1;
+	GEOSGeom_destroy_r(g->ctx, pt);
+	return ok ? 0 : -1;
+}
+
 size_t sf__geo_count(const sf__geo *g)
 {
 	return g ? g->count : 0;

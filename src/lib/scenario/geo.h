@@ -52,6 +52,17 @@ void sf__geo_pos(const sf__geo *g, size_t i, int *line, int *column);
 int sf__geo_bbox(const sf__geo *g, double *minlon, double *minlat, double *maxlon, double *maxlat);
 
 /*
+ * Feature i's outline, for drawing it: fn is called once per ring of each
+ * polygon (the shell, then its holes), with the ring's n points as
+ * lon/lat pairs (xy[2k], xy[2k+1]), the last equal to the first. Returns
+ * 0, or -1 when i is out of range, GEOS fails or fn returns non-zero.
+ */
+typedef int (*sf__geo_ring_fn)(void *ctx, const double *xy, size_t n);
+int sf__geo_rings(const sf__geo *g, size_t i, sf__geo_ring_fn fn, void *ctx);
+/* Where to label feature i: a point on its surface (lon/lat). 0, or -1. */
+int sf__geo_label_point(const sf__geo *g, size_t i, double *lon, double *lat);
+
+/*
  * Locate a point: returns the feature index and sets *method (and
  * *dist_km, 0 when inside), or returns -1 with *method = SF__GEO_NONE.
  * Uses prepared geometries; not thread-safe on one sf__geo (the library

@@ -1,0 +1,73 @@
+/*
+ * briefing.h - the printable briefing: one document a planner sends to the
+ * people who will not run stabforce themselves (`stabforce report`).
+ *
+ * A briefing is built once (sf_briefing_build: the plan and, unless turned
+ * off, the analyses: the price of each veto, caveat and contributor, the
+ * shopping list, risk) and written in any of three forms that say the same:
+ *   - markdown: a header, how to read it, the plan's tables, the
+ *     analyses' tables, each section with a paragraph saying what it is;
+ *   - HTML: one self-contained page (no script, no file or address outside
+ *     it) with the key figures, the build-up chart, the coverage heat maps
+ *     and the sector map drawn as SVG, then the markdown's sections;
+ *   - PDF: that page printed by headless Chromium (A4), for e-mail.
+ * docs/output.md ("Briefing") says what each section holds.
+ *
+ * Memory: the briefing owns its plan, analyses and text, and points to the
+ * scenario (not owned: keep it alive); sf_briefing_free() releases it.
+ */
+#ifndef STABFORCE_BRIEFING_H
+#define STABFORCE_BRIEFING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analysis.h"
+#include "buf.h"
+#include "error.h"
+#include "scenario.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct sf_briefing_options {
+	sf_analysis_options analysis; /* solver options, workers, progress */
+	int analyses;                 /* 1 (default): price, shopping and risk; 0: the plan only */
+	size_t risk_samples;          /* default 200 */
+	uint64_t risk_seed;           /* default 1 */
+	const char *run_date; /* "YYYY-MM-DD" printed as the run's date; NULL: today (UTC) */
+	const char *version;  /* printed with the run's date; NULL: "stabforce VERSION" */
+	/* The Chromium program for the PDF: NULL looks for chromium,
+	 * chromium-browser, google-chrome in PATH (the environment variable
+	 * STABFORCE_CHROMIUM, when set, comes first). */
+	const char *chromium;
+	double pdf_timeout_seconds; /* default 120 */
+} sf_briefing_options;
+
+void sf_briefing_options_init(sf_briefing_options *o);
+
+typedef struct sf_briefing sf_briefing;
+
+/*
+ * Plan sc and run the analyses o asks for. An analysis that fails is left
+ * out with a line saying why (the briefing of a plan is still worth
+ * sending); a plan that fails is an error.
+ */
+sf_status sf_briefing_build(const sf_scenario *sc, const sf_briefing_options *o, sf_briefing **out,
+                            sf_error *err);
+void sf_briefing_free(sf_briefing *b);
+
+sf_status sf_briefing_write_markdown(const sf_briefing *b, sf_buf *out, sf_error *err);
+sf_status sf_briefing_write_html(const sf_briefing *b, sf_buf *out, sf_error *err);
+/*
+ * Print the HTML to a PDF at path (atomically: the old file stays until
+ * the new one is whole). SF_ERR_IO when Chromium cannot be found, fails,
+ * or takes longer than the timeout (it is then killed with its children).
+ */
+sf_status sf_briefing_write_pdf(const sf_briefing *b, const char *path, sf_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
