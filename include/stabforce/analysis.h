@@ -294,6 +294,15 @@ void sf_comparison_free(sf_comparison *c);
 sf_status sf_comparison_write(const sf_comparison *c, const char *name_a, const char *name_b,
                               sf_format fmt, sf_buf *out, sf_error *err);
 
+/*
+ * `whatif`: the edited scenario's plan and its comparison with the
+ * baseline (cmp->a the baseline, cmp->b the what-if plan). text and md:
+ * the plan (as `plan` prints it) then the comparison; json: {"edits",
+ * "plan", "comparison"}; csv: the comparison.
+ */
+sf_status sf_whatif_write(const sf_comparison *cmp, const sf_edit *edits, size_t nedits,
+                          sf_format fmt, sf_buf *out, sf_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "format.h"
 #include "scenario.h"
 
 #ifdef __cplusplus
@@ -56,6 +57,15 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 
 /* A readable report, one line per violation. */
 sf_status sf_check_report_write_text(const sf_check_report *r, sf_buf *out, sf_error *err);
+
+/*
+ * The output of `check-plan` for the plan called name (docs/output.md):
+ * text, one line "NAME: ok: ..." or one "NAME: constraint: ..." per
+ * violation; json, one object with the recomputed figures and the
+ * violations. Other formats are SF_ERR_USAGE.
+ */
+sf_status sf_check_report_write(const sf_check_report *r, const sf_scenario *sc, const char *name,
+                                sf_format fmt, sf_buf *out, sf_error *err);
 
 #ifdef __cplusplus
 }

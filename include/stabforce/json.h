@@ -74,6 +74,11 @@ typedef struct sf_json_writer {
 void sf_json_writer_init(sf_json_writer *w);
 /* Drop what was built (when giving up before finish); w may be reused after init. */
 void sf_json_writer_release(sf_json_writer *w);
+/*
+ * Make the writer fail with status (an allocation of the caller's own, for
+ * the document, failed): sticky like any other failure, reported by finish.
+ */
+void sf_json_writer_fail(sf_json_writer *w, sf_status status);
 
 /* Open an object or array as the value of key (NULL in an array or at the top). */
 void sf_json_object(sf_json_writer *w, const char *key);

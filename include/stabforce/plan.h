@@ -30,6 +30,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "format.h"
 #include "scenario.h"
 
 #ifdef __cplusplus
@@ -141,6 +142,8 @@ sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err);
 sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err);
 /* The text summary's sections as markdown tables (reports; `plan --format md`). */
 sf_status sf_plan_write_markdown(const sf_plan *p, sf_buf *out, sf_error *err);
+/* One of the four by format (text, json, csv, md); SF_ERR_USAGE for geojson. */
+sf_status sf_plan_write(const sf_plan *p, sf_format fmt, sf_buf *out, sf_error *err);
 
 typedef enum sf_model_format { SF_MODEL_LP = 0, SF_MODEL_MPS = 1 } sf_model_format;
 

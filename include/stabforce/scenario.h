@@ -29,6 +29,7 @@
 
 #include "buf.h"
 #include "error.h"
+#include "format.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -325,6 +326,18 @@ sf_status sf_scenario_load_mem(const char *data, size_t len, const char *name,
                                const sf_load_options *opts, sf_scenario **out, sf_diags *diags);
 
 void sf_scenario_free(sf_scenario *sc);
+
+/*
+ * The output of `validate` for the file at path, after sf_scenario_load()
+ * gave sc (NULL when invalid) and the diagnostics d (docs/output.md).
+ * text: each diagnostic as FILE:LINE:COL: error: PATH: MESSAGE (and how
+ * many more were not shown) into diag, then one summary line into out
+ * (invalid: into diag), so that a terminal gets the summary on stdout and
+ * the diagnostics on stderr; diag may be out. json: one object into out.
+ * Other formats are SF_ERR_USAGE.
+ */
+sf_status sf_validation_write(const char *path, const sf_scenario *sc, const sf_diags *d,
+                              sf_format fmt, sf_buf *out, sf_buf *diag, sf_error *err);
 
 /*
  * `stabforce upgrade`: the text of a valid format-1 scenario (data, len;

@@ -15,7 +15,6 @@
  * I/O or a worker died.
  */
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -630,66 +629,24 @@ out:
 /* ------------------------------------------------------------------ */
 /* whatif, compare                                                      */
 
-/* What whatif and compare write: the plan (whatif only) and the comparison. */
+/* What whatif and compare write. */
 typedef struct plan_cmp {
-	const sf_plan *plan; /* NULL for compare */
 	const sf_comparison *cmp;
-	const char *na, *nb; /* names of a and b in the output */
-	json_t *edits;       /* whatif's edits, for its JSON */
-	int cmp_json_only;   /* compare: the JSON is the comparison alone */
+	const char *na, *nb;  /* compare: the names of a and b in the output */
+	const sf_edit *edits; /* whatif: its edits (compare: NULL) */
+	size_t nedits;
 } plan_cmp;
 
-/* Plan text (or markdown) followed by the comparison, or one JSON object with both. */
-static sf_status write_plan_and_comparison(const void *res, sf_format rf, sf_buf *out,
-                                           sf_error *err)
+static sf_status write_whatif(const void *res, sf_format rf, sf_buf *out, sf_error *err)
 {
 	const plan_cmp *pc = res;
-	const sf_plan *plan = pc->plan;
-	const sf_comparison *cmp = pc->cmp;
-	const char *na = pc->na, *nb = pc->nb;
-	json_t *extra_key = pc->edits;
-	sf_status st = SF_OK;
-	if (rf == SF_FORMAT_JSON && pc->cmp_json_only) {
-		st = sf_comparison_write(cmp, na, nb, SF_FORMAT_JSON, out, err);
-	} else if (rf == SF_FORMAT_JSON) {
-		sf_buf pj, cj;
-		sf_buf_init(&pj, 0);
-		sf_buf_init(&cj, 0);
-		st = sf_plan_write_json(plan, &pj, err);
-		if (st == SF_OK)
-			st = sf_comparison_write(cmp, na, nb, SF_FORMAT_JSON, &cj, err);
-		json_t *root = NULL;
-		if (st == SF_OK) {
-			json_error_t je;
-			json_t *jp = json_loads(sf_buf_str(&pj), 0, &je);
-			json_t *jc = json_loads(sf_buf_str(&cj), 0, &je);
-			root = json_object();
-			if (extra_key)
-				json_object_set(root, "edits", extra_key);
-			json_object_set_new(root, "plan", jp ? jp : json_null());
-			json_object_set_new(root, "comparison", jc ? jc : json_null());
-			char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
-			                                   JSON_REAL_PRECISION(15));
-			if (!s || sf_buf_adds(out, s) != SF_OK || sf_buf_addc(out, '\n') != SF_OK)
-				st = sf_error_set(err, SF_ERR_NOMEM, "out of memory writing JSON");
-			free(s);
-			json_decref(root);
-		}
-		sf_buf_release(&pj);
-		sf_buf_release(&cj);
-	} else if (rf == SF_FORMAT_CSV) {
-		st = sf_comparison_write(cmp, na, nb, SF_FORMAT_CSV, out, err);
-	} else {
-		if (plan) {
-			st = rf == SF_FORMAT_MD ? sf_plan_write_markdown(plan, out, err)
-			                        : sf_plan_write_text(plan, out, err);
-			if (st == SF_OK)
-				st = sf_buf_addc(out, '\n');
-		}
-		if (st == SF_OK)
-			st = sf_comparison_write(cmp, na, nb, rf, out, err);
-	}
-	return st;
+	return sf_whatif_write(pc->cmp, pc->edits, pc->nedits, rf, out, err);
+}
+
+static sf_status write_comparison(const void *res, sf_format rf, sf_buf *out, sf_error *err)
+{
+	const plan_cmp *pc = res;
+	return sf_comparison_write(pc->cmp, pc->na, pc->nb, rf, out, err);
 }
 
 typedef struct whatif_args {
@@ -789,7 +746,6 @@ int sf_cmd_whatif(int argc, char **argv)
 	sf_scenario *sc = NULL, *ed = NULL;
 	sf_plan *pa = NULL, *pb = NULL;
 	sf_comparison *cmp = NULL;
-	json_t *jedits = NULL;
 	sf_error err;
 	sf_error_clear(&err);
 	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
@@ -801,15 +757,9 @@ int sf_cmd_whatif(int argc, char **argv)
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}
-	jedits = json_array();
-	for (size_t i = 0; i < w.n; i++)
-		json_array_append_new(jedits, json_pack("{s:s, s:s}", "kind",
-		                                        sf_edit_kind_str(w.edits[i].kind), "arg",
-		                                        w.edits[i].arg));
-	plan_cmp pc = {pb, cmp, "baseline", "what-if", jedits, 0};
-	rc = emit(&c, write_plan_and_comparison, &pc);
+	plan_cmp pc = {cmp, NULL, NULL, w.edits, w.n};
+	rc = emit(&c, write_whatif, &pc);
 out:
-	json_decref(jedits);
 	sf_comparison_free(cmp);
 	sf_plan_free(pa);
 	sf_plan_free(pb);
@@ -857,8 +807,8 @@ int sf_cmd_compare(int argc, char **argv)
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}
-	plan_cmp pc = {NULL, cmp, argv[optind], argv[optind + 1], NULL, 1};
-	rc = emit(&c, write_plan_and_comparison, &pc);
+	plan_cmp pc = {cmp, argv[optind], argv[optind + 1], NULL, 0};
+	rc = emit(&c, write_comparison, &pc);
 out:
 	sf_comparison_free(cmp);
 	sf_plan_free(pa);

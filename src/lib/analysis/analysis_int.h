@@ -7,9 +7,8 @@
 #ifndef STABFORCE_ANALYSIS_INT_H
 #define STABFORCE_ANALYSIS_INT_H
 
-#include <jansson.h>
-
 #include "stabforce/analysis.h"
+#include "stabforce/json.h"
 #include "base/workers.h"
 
 /*
@@ -37,16 +36,24 @@ double sf__r6(double x);
 /* "YYYY-MM" of month m, or "never" for 0. */
 const char *sf__month_or_never(const sf_scenario *sc, int m, char *buf, size_t n);
 
-/* JSON helpers: a rounded real; a month (index or null); its label (or null). */
-json_t *sf__json_num(double x);
-json_t *sf__json_month(int m);
-json_t *sf__json_month_label(const sf_scenario *sc, int m);
-/* {"name", "path", "start", "months"} of a scenario. */
-json_t *sf__json_scenario(const sf_scenario *sc);
-/* The outcome as a JSON object (task shortfall keyed by task id). */
-json_t *sf__json_outcome(const sf_scenario *sc, const sf_outcome *o);
-/* Dump a JSON document (steals root) into out, followed by a newline. */
-sf_status sf__json_write(json_t *root, sf_buf *out, sf_error *err);
+/*
+ * JSON pieces, written into w under key (NULL in an array): a number
+ * rounded by sf__r6; a month (index, or null for 0); its label (or null);
+ * the scenario {"name", "path", "as_of", "start", "months"}; an outcome
+ * (stage statuses, figures, task shortfall keyed by task id).
+ */
+void sf__json_r6(sf_json_writer *w, const char *key, double x);
+void sf__json_month(sf_json_writer *w, const char *key, int m);
+void sf__json_month_label(sf_json_writer *w, const char *key, const sf_scenario *sc, int m);
+void sf__json_scenario(sf_json_writer *w, const char *key, const sf_scenario *sc);
+void sf__json_outcome(sf_json_writer *w, const char *key, const sf_scenario *sc,
+                      const sf_outcome *o);
+/* The outcome's members into the object open in w. */
+void sf__json_outcome_members(sf_json_writer *w, const sf_scenario *sc, const sf_outcome *o);
+
+/* The comparison's JSON document (sf_comparison_write) as the value of key in w. */
+void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison *c, const char *na,
+                         const char *nb);
 
 /* Write a table as text (heading line, then the table) or markdown (### heading). */
 sf_status sf__table_section(const sf_table *t, const char *heading, sf_format fmt, sf_buf *out,

@@ -394,55 +394,86 @@ oom:
 	return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the comparison");
 }
 
-static json_t *side_json(const sf_plan *p, const sf_outcome *o, const char *name)
+static void side_json(sf_json_writer *w, const char *key, const sf_plan *p, const sf_outcome *o,
+                      const char *name)
 {
-	json_t *j = sf__json_outcome(p->scenario, o);
-	json_object_set_new(j, "name", json_string(name));
-	json_object_set_new(j, "scenario", sf__json_scenario(p->scenario));
-	return j;
+	sf_json_object(w, key);
+	sf__json_outcome_members(w, p->scenario, o);
+	sf_json_str(w, "name", name);
+	sf__json_scenario(w, "scenario", p->scenario);
+	sf_json_end(w);
+}
+
+static void use_json(sf_json_writer *w, const char *key, double um, int first, int last)
+{
+	sf_json_object(w, key);
+	sf__json_r6(w, "unit_months", um);
+	sf__json_month(w, "first_month", first);
+	sf__json_month(w, "last_month", last);
+	sf_json_end(w);
+}
+
+void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison *c, const char *na,
+                         const char *nb)
+{
+	int fa = c->oa.foc_month ? c->oa.foc_month : c->a->scenario->months + 1;
+	int fb = c->ob.foc_month ? c->ob.foc_month : c->b->scenario->months + 1;
+	sf_json_object(w, key);
+	sf_json_str(w, "stabforce_version", STABFORCE_VERSION);
+	sf_json_str(w, "analysis", "compare");
+	side_json(w, "a", c->a, &c->oa, na);
+	side_json(w, "b", c->b, &c->ob, nb);
+	sf_json_object(w, "change");
+	sf__json_r6(w, "z1", c->ob.z1 - c->oa.z1);
+	sf__json_r6(w, "cost", c->ob.cost - c->oa.cost);
+	sf__json_r6(w, "personnel_pm", c->ob.personnel_pm - c->oa.personnel_pm);
+	sf_json_int(w, "foc_months", fb - fa);
+	sf_json_end(w);
+	sf_json_array(w, "coverage");
+	for (size_t i = 0; i < c->ncov; i++) {
+		sf_json_object(w, NULL);
+		sf_json_str(w, "task", c->cov[i].task);
+		sf_json_str(w, "location", c->cov[i].location);
+		sf__json_r6(w, "a", c->cov[i].short_a);
+		sf__json_r6(w, "b", c->cov[i].short_b);
+		sf__json_r6(w, "change", c->cov[i].short_b - c->cov[i].short_a);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_array(w, "contributors");
+	for (size_t i = 0; i < c->ncontrib; i++) {
+		sf_json_object(w, NULL);
+		sf_json_str(w, "contributor", c->contrib[i].contributor);
+		sf__json_r6(w, "a", c->contrib[i].pm_a);
+		sf__json_r6(w, "b", c->contrib[i].pm_b);
+		sf__json_r6(w, "change", c->contrib[i].pm_b - c->contrib[i].pm_a);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_array(w, "assignments");
+	for (size_t i = 0; i < c->nassign; i++) {
+		const sf_compare_assign *r = &c->assign[i];
+		sf_json_object(w, NULL);
+		sf_json_str(w, "pledge", r->pledge);
+		sf_json_str(w, "contributor", r->contributor);
+		sf_json_str(w, "unit", r->unit);
+		sf_json_str(w, "location", r->location);
+		sf_json_str(w, "task", r->task);
+		use_json(w, "a", r->um_a, r->first_a, r->last_a);
+		use_json(w, "b", r->um_b, r->first_b, r->last_b);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_end(w);
 }
 
 static sf_status compare_json(const sf_comparison *c, const char *na, const char *nb, sf_buf *out,
                               sf_error *err)
 {
-	json_t *cov = json_array(), *con = json_array(), *as = json_array();
-	for (size_t i = 0; i < c->ncov; i++)
-		json_array_append_new(
-		        cov,
-		        json_pack("{s:s, s:s, s:o, s:o, s:o}", "task", c->cov[i].task, "location",
-		                  c->cov[i].location, "a", sf__json_num(c->cov[i].short_a), "b",
-		                  sf__json_num(c->cov[i].short_b), "change",
-		                  sf__json_num(c->cov[i].short_b - c->cov[i].short_a)));
-	for (size_t i = 0; i < c->ncontrib; i++)
-		json_array_append_new(
-		        con,
-		        json_pack("{s:s, s:o, s:o, s:o}", "contributor", c->contrib[i].contributor,
-		                  "a", sf__json_num(c->contrib[i].pm_a), "b",
-		                  sf__json_num(c->contrib[i].pm_b), "change",
-		                  sf__json_num(c->contrib[i].pm_b - c->contrib[i].pm_a)));
-	for (size_t i = 0; i < c->nassign; i++) {
-		const sf_compare_assign *r = &c->assign[i];
-		json_array_append_new(
-		        as,
-		        json_pack("{s:s, s:s, s:s, s:s, s:s, s:{s:o, s:o, s:o}, s:{s:o, s:o, s:o}}",
-		                  "pledge", r->pledge, "contributor", r->contributor, "unit",
-		                  r->unit, "location", r->location, "task", r->task, "a",
-		                  "unit_months", sf__json_num(r->um_a), "first_month",
-		                  sf__json_month(r->first_a), "last_month",
-		                  sf__json_month(r->last_a), "b", "unit_months",
-		                  sf__json_num(r->um_b), "first_month", sf__json_month(r->first_b),
-		                  "last_month", sf__json_month(r->last_b)));
-	}
-	int fa = c->oa.foc_month ? c->oa.foc_month : c->a->scenario->months + 1;
-	int fb = c->ob.foc_month ? c->ob.foc_month : c->b->scenario->months + 1;
-	json_t *root = json_pack(
-	        "{s:s, s:s, s:o, s:o, s:{s:o, s:o, s:o, s:i}, s:o, s:o, s:o}", "stabforce_version",
-	        STABFORCE_VERSION, "analysis", "compare", "a", side_json(c->a, &c->oa, na), "b",
-	        side_json(c->b, &c->ob, nb), "change", "z1", sf__json_num(c->ob.z1 - c->oa.z1),
-	        "cost", sf__json_num(c->ob.cost - c->oa.cost), "personnel_pm",
-	        sf__json_num(c->ob.personnel_pm - c->oa.personnel_pm), "foc_months", fb - fa,
-	        "coverage", cov, "contributors", con, "assignments", as);
-	return sf__json_write(root, out, err);
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	sf__comparison_json(&w, NULL, c, na, nb);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 }
 
 static sf_status compare_csv(const sf_comparison *c, sf_buf *out, sf_error *err)

@@ -2,7 +2,8 @@
  * format.c - how every analysis output prints numbers, months, JSON and
  * tables, so that pricing, shopping, risk and compare say the same thing
  * the same way: reals rounded to 1e-6 (no float noise), month 0 as
- * "never" or null, JSON dumped with one set of flags.
+ * "never" or null, the JSON pieces every analysis shares (written
+ * through the one JSON writer, base/json.c).
  */
 #include "base/internal.h"
 
@@ -34,63 +35,58 @@ const char *sf__month_or_never(const sf_scenario *sc, int m, char *buf, size_t n
 /* ------------------------------------------------------------------ */
 /* JSON and table helpers                                               */
 
-json_t *sf__json_num(double x)
+void sf__json_r6(sf_json_writer *w, const char *key, double x)
 {
-	if (!isfinite(x))
-		return json_null();
-	double r = sf__r6(x);
-	if (r == floor(r) && fabs(r) < 9e15)
-		return json_integer((json_int_t)r);
-	return json_real(r);
+	sf_json_num(w, key, sf__r6(x));
 }
 
-json_t *sf__json_month(int m)
+void sf__json_month(sf_json_writer *w, const char *key, int m)
 {
-	return m > 0 ? json_integer(m) : json_null();
+	if (m > 0)
+		sf_json_int(w, key, m);
+	else
+		sf_json_null(w, key);
 }
 
-json_t *sf__json_month_label(const sf_scenario *sc, int m)
+void sf__json_month_label(sf_json_writer *w, const char *key, const sf_scenario *sc, int m)
 {
 	char buf[16];
-	return m > 0 ? json_string(sf_scenario_month_label(sc, m, buf, sizeof buf)) : json_null();
+	sf_json_str(w, key, m > 0 ? sf_scenario_month_label(sc, m, buf, sizeof buf) : NULL);
 }
 
-json_t *sf__json_scenario(const sf_scenario *sc)
+void sf__json_scenario(sf_json_writer *w, const char *key, const sf_scenario *sc)
 {
 	char start[16];
-	return json_pack("{s:s?, s:s?, s:s?, s:s, s:i}", "name", sc->name, "path", sc->path,
-	                 "as_of", sc->as_of, "start",
-	                 sf_scenario_month_label(sc, 1, start, sizeof start), "months", sc->months);
+	sf_json_object(w, key);
+	sf_json_str(w, "name", sc->name);
+	sf_json_str(w, "path", sc->path);
+	sf_json_str(w, "as_of", sc->as_of);
+	sf_json_str(w, "start", sf_scenario_month_label(sc, 1, start, sizeof start));
+	sf_json_int(w, "months", sc->months);
+	sf_json_end(w);
 }
 
-json_t *sf__json_outcome(const sf_scenario *sc, const sf_outcome *o)
+void sf__json_outcome_members(sf_json_writer *w, const sf_scenario *sc, const sf_outcome *o)
 {
-	json_t *tasks = json_object();
+	sf_json_str(w, "stage1", sf_solve_status_str(o->stage1));
+	sf_json_str(w, "stage2", sf_solve_status_str(o->stage2));
+	sf__json_r6(w, "z1", o->z1);
+	sf__json_r6(w, "cost", o->cost);
+	sf__json_month(w, "foc_month", o->foc_month);
+	sf__json_month_label(w, "foc_label", sc, o->foc_month);
+	sf__json_r6(w, "personnel_pm", o->personnel_pm);
+	sf_json_object(w, "task_shortfall");
 	for (size_t t = 0; t < sc->ntasks; t++)
-		json_object_set_new(tasks, sc->tasks[t].id, sf__json_num(o->task_shortfall[t]));
-	return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:o}", "stage1",
-	                 sf_solve_status_str(o->stage1), "stage2", sf_solve_status_str(o->stage2),
-	                 "z1", sf__json_num(o->z1), "cost", sf__json_num(o->cost), "foc_month",
-	                 sf__json_month(o->foc_month), "foc_label",
-	                 sf__json_month_label(sc, o->foc_month), "personnel_pm",
-	                 sf__json_num(o->personnel_pm), "task_shortfall", tasks);
+		sf__json_r6(w, sc->tasks[t].id, o->task_shortfall[t]);
+	sf_json_end(w);
 }
 
-sf_status sf__json_write(json_t *root, sf_buf *out, sf_error *err)
+void sf__json_outcome(sf_json_writer *w, const char *key, const sf_scenario *sc,
+                      const sf_outcome *o)
 {
-	if (!root)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building JSON");
-	char *s = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-	json_decref(root);
-	if (!s)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing JSON");
-	sf_status rc = sf_buf_adds(out, s);
-	if (rc == SF_OK)
-		rc = sf_buf_addc(out, '\n');
-	free(s);
-	if (rc != SF_OK)
-		return sf_error_set(err, rc, "output too large");
-	return SF_OK;
+	sf_json_object(w, key);
+	sf__json_outcome_members(w, sc, o);
+	sf_json_end(w);
 }
 
 sf_status sf__table_section(const sf_table *t, const char *heading, sf_format fmt, sf_buf *out,

@@ -705,51 +705,51 @@ static sf_status pricing_csv(const sf_pricing *const *ps, size_t np, sf_buf *out
 	return rc;
 }
 
-/* The JSON document of one analysis (docs/output.md). */
-static json_t *pricing_json(const sf_pricing *p)
+/* One analysis as a JSON object under key (docs/output.md). */
+static void pricing_json(sf_json_writer *w, const char *key, const sf_pricing *p)
 {
 	const sf_scenario *sc = p->scenario;
-	json_t *cases = json_array();
+	sf_json_object(w, key);
+	sf_json_str(w, "stabforce_version", STABFORCE_VERSION);
+	sf_json_str(w, "analysis", pricing_name(p->kind));
+	sf__json_scenario(w, "scenario", sc);
+	sf__json_outcome(w, "baseline", sc, &p->baseline);
+	sf_json_array(w, "cases");
 	for (size_t i = 0; i < p->nrows; i++) {
 		const sf_price *r = &p->rows[i];
-		json_t *dt = json_object();
-		for (size_t k = 0; k < sc->ntasks; k++)
-			json_object_set_new(dt, sc->tasks[k].id, sf__json_num(r->d_task[k]));
-		json_t *c = json_pack("{s:s, s:s, s:s}", "kind", sf_case_kind_str(r->kind), "case",
-		                      r->label, "detail", r->detail);
+		sf_json_object(w, NULL);
+		sf_json_str(w, "kind", sf_case_kind_str(r->kind));
+		sf_json_str(w, "case", r->label);
+		sf_json_str(w, "detail", r->detail);
 		if (r->kind == SF_CASE_LIFT_VETO || r->kind == SF_CASE_HARDEN_VETO) {
 			const sf_veto *v = &sc->vetoes[r->index];
-			json_object_set_new(c, "stakeholder",
-			                    json_string(sc->stakeholders[v->stakeholder].id));
-			json_object_set_new(c, "contributor",
-			                    json_string(sc->contributors[v->contributor].id));
-			json_object_set_new(c, "veto_kind",
-			                    json_string(v->kind == SF_VETO_HARD ? "hard" : "soft"));
+			sf_json_str(w, "stakeholder", sc->stakeholders[v->stakeholder].id);
+			sf_json_str(w, "contributor", sc->contributors[v->contributor].id);
+			sf_json_str(w, "veto_kind", v->kind == SF_VETO_HARD ? "hard" : "soft");
 		} else if (r->kind == SF_CASE_DROP_CONTRIBUTOR) {
-			json_object_set_new(c, "contributor",
-			                    json_string(sc->contributors[r->index].id));
+			sf_json_str(w, "contributor", sc->contributors[r->index].id);
 		} else {
 			const sf_pledge *pl = &sc->pledges[r->index];
-			json_object_set_new(c, "pledge", json_string(pl->id));
-			json_object_set_new(c, "contributor",
-			                    json_string(sc->contributors[pl->contributor].id));
+			sf_json_str(w, "pledge", pl->id);
+			sf_json_str(w, "contributor", sc->contributors[pl->contributor].id);
 		}
 		if (r->kind == SF_CASE_HARDEN_VETO)
-			json_object_set_new(c, "used_pm", sf__json_num(r->used_pm));
-		json_object_set_new(c, "outcome", sf__json_outcome(sc, &r->outcome));
-		json_object_set_new(c, "delta",
-		                    json_pack("{s:o, s:i, s:o, s:o, s:o}", "z1",
-		                              sf__json_num(r->d_z1), "foc_months", r->d_foc,
-		                              "personnel_pm", sf__json_num(r->d_personnel_pm),
-		                              "cost", sf__json_num(r->d_cost), "task_shortfall",
-		                              dt));
-		json_array_append_new(cases, c);
+			sf__json_r6(w, "used_pm", r->used_pm);
+		sf__json_outcome(w, "outcome", sc, &r->outcome);
+		sf_json_object(w, "delta");
+		sf__json_r6(w, "z1", r->d_z1);
+		sf_json_int(w, "foc_months", r->d_foc);
+		sf__json_r6(w, "personnel_pm", r->d_personnel_pm);
+		sf__json_r6(w, "cost", r->d_cost);
+		sf_json_object(w, "task_shortfall");
+		for (size_t k = 0; k < sc->ntasks; k++)
+			sf__json_r6(w, sc->tasks[k].id, r->d_task[k]);
+		sf_json_end(w);
+		sf_json_end(w);
+		sf_json_end(w);
 	}
-	json_t *root =
-	        json_pack("{s:s, s:s, s:o, s:o, s:o}", "stabforce_version", STABFORCE_VERSION,
-	                  "analysis", pricing_name(p->kind), "scenario", sf__json_scenario(sc),
-	                  "baseline", sf__json_outcome(sc, &p->baseline), "cases", cases);
-	return root;
+	sf_json_end(w);
+	sf_json_end(w);
 }
 
 /* Text or Markdown of one analysis; the baseline line only when with_baseline. */
@@ -820,12 +820,17 @@ sf_status sf_pricing_write_many(const sf_pricing *const *ps, size_t n, sf_format
 	if (n == 0)
 		return sf_error_set(err, SF_ERR_USAGE, "no analysis to write");
 	if (fmt == SF_FORMAT_JSON) {
-		if (n == 1)
-			return sf__json_write(pricing_json(ps[0]), out, err);
-		json_t *root = json_object();
-		for (size_t k = 0; k < n; k++)
-			json_object_set_new(root, pricing_name(ps[k]->kind), pricing_json(ps[k]));
-		return sf__json_write(root, out, err);
+		sf_json_writer w;
+		sf_json_writer_init(&w);
+		if (n == 1) {
+			pricing_json(&w, NULL, ps[0]);
+		} else {
+			sf_json_object(&w, NULL);
+			for (size_t k = 0; k < n; k++)
+				pricing_json(&w, pricing_name(ps[k]->kind), ps[k]);
+			sf_json_end(&w);
+		}
+		return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 	}
 	if (fmt == SF_FORMAT_CSV) {
 		rc = pricing_csv(ps, n, out);

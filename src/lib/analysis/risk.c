@@ -521,59 +521,72 @@ static sf_status risk_contrib_table(const sf_risk *r, sf_table **out)
 static sf_status risk_json(const sf_risk *r, sf_buf *out, sf_error *err)
 {
 	const sf_scenario *sc = r->scenario;
-	json_t *months = json_array(), *contribs = json_array(), *z1 = json_array(),
-	       *foc = json_array();
+	sf_json_writer w;
 	char lab[16];
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "stabforce_version", STABFORCE_VERSION);
+	sf_json_str(&w, "analysis", "risk");
+	sf__json_scenario(&w, "scenario", sc);
+	sf_json_int(&w, "samples", (long long)r->samples);
+	sf_json_int(&w, "seed", (long long)r->seed);
+	sf_json_object(&w, "plain");
+	sf__json_r6(&w, "z1", r->plain_z1);
+	sf__json_month(&w, "foc_month", r->plain_foc);
+	sf_json_end(&w);
+	sf_json_object(&w, "z1");
+	sf__json_r6(&w, "mean", r->z1_mean);
+	sf__json_r6(&w, "p10", r->z1_p10);
+	sf__json_r6(&w, "p50", r->z1_p50);
+	sf__json_r6(&w, "p90", r->z1_p90);
+	sf__json_r6(&w, "min", r->z1_min);
+	sf__json_r6(&w, "max", r->z1_max);
+	sf_json_end(&w);
+	sf__json_r6(&w, "p_foc_never", r->p_foc_never);
+	sf__json_r6(&w, "p_any_short", r->p_any_short);
+	sf_json_array(&w, "months");
 	for (int m = 1; m <= sc->months; m++) {
-		json_t *ps = json_object();
+		sf_json_object(&w, NULL);
+		sf_json_int(&w, "month", m);
+		sf_json_str(&w, "label", sf_scenario_month_label(sc, m, lab, sizeof lab));
+		sf__json_r6(&w, "p_foc_by", r->p_foc_by[m - 1]);
+		sf_json_object(&w, "p_short");
 		for (size_t k = 0; k < sc->ntasks; k++)
-			json_object_set_new(
-			        ps, sc->tasks[k].id,
-			        sf__json_num(r->p_short[k * (size_t)sc->months + (size_t)(m - 1)]));
-		json_array_append_new(months,
-		                      json_pack("{s:i, s:s, s:o, s:o}", "month", m, "label",
-		                                sf_scenario_month_label(sc, m, lab, sizeof lab),
-		                                "p_foc_by", sf__json_num(r->p_foc_by[m - 1]),
-		                                "p_short", ps));
+			sf__json_r6(&w, sc->tasks[k].id,
+			            r->p_short[k * (size_t)sc->months + (size_t)(m - 1)]);
+		sf_json_end(&w);
+		sf_json_end(&w);
 	}
+	sf_json_end(&w);
+	sf_json_array(&w, "contributors");
 	for (size_t i = 0; i < r->ncontributors; i++) {
 		const sf_risk_contributor *c = &r->contributors[i];
 		int pres = c->absent < r->samples;
-		json_array_append_new(
-		        contribs,
-		        json_pack("{s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "contributor",
-		                  sc->contributors[c->contributor].id, "absent",
-		                  (json_int_t)c->absent, "p_short_absent",
-		                  c->absent ? sf__json_num(c->p_short_absent) : json_null(),
-		                  "p_short_present",
-		                  pres ? sf__json_num(c->p_short_present) : json_null(),
-		                  "z1_absent", c->absent ? sf__json_num(c->z1_absent) : json_null(),
-		                  "z1_present", pres ? sf__json_num(c->z1_present) : json_null(),
-		                  "d_z1",
-		                  contrib_defined(c, r->samples)
-		                          ? sf__json_num(contrib_impact(c, r->samples))
-		                          : json_null(),
-		                  "d_z1_se",
-		                  contrib_se_defined(c, r->samples) ? sf__json_num(c->d_z1_se)
-		                                                    : json_null()));
+		sf_json_object(&w, NULL);
+		sf_json_str(&w, "contributor", sc->contributors[c->contributor].id);
+		sf_json_int(&w, "absent", (long long)c->absent);
+		sf__json_r6(&w, "p_short_absent", c->absent ? c->p_short_absent : NAN);
+		sf__json_r6(&w, "p_short_present", pres ? c->p_short_present : NAN);
+		sf__json_r6(&w, "z1_absent", c->absent ? c->z1_absent : NAN);
+		sf__json_r6(&w, "z1_present", pres ? c->z1_present : NAN);
+		sf__json_r6(&w, "d_z1",
+		            contrib_defined(c, r->samples) ? contrib_impact(c, r->samples) : NAN);
+		sf__json_r6(&w, "d_z1_se", contrib_se_defined(c, r->samples) ? c->d_z1_se : NAN);
+		sf_json_end(&w);
 	}
-	for (size_t i = 0; i < r->samples; i++) {
-		json_array_append_new(z1, sf__json_num(r->z1[i]));
-		json_array_append_new(foc, sf__json_month(r->foc[i]));
-	}
-	json_t *root = json_pack(
-	        "{s:s, s:s, s:o, s:I, s:I, s:{s:o, s:o}, s:{s:o, s:o, s:o, s:o, s:o, s:o}, s:o, "
-	        "s:o, s:o, s:o, s:{s:o, s:o}}",
-	        "stabforce_version", STABFORCE_VERSION, "analysis", "risk", "scenario",
-	        sf__json_scenario(sc), "samples", (json_int_t)r->samples, "seed",
-	        (json_int_t)r->seed, "plain", "z1", sf__json_num(r->plain_z1), "foc_month",
-	        sf__json_month(r->plain_foc), "z1", "mean", sf__json_num(r->z1_mean), "p10",
-	        sf__json_num(r->z1_p10), "p50", sf__json_num(r->z1_p50), "p90",
-	        sf__json_num(r->z1_p90), "min", sf__json_num(r->z1_min), "max",
-	        sf__json_num(r->z1_max), "p_foc_never", sf__json_num(r->p_foc_never), "p_any_short",
-	        sf__json_num(r->p_any_short), "months", months, "contributors", contribs,
-	        "per_sample", "z1", z1, "foc_month", foc);
-	return sf__json_write(root, out, err);
+	sf_json_end(&w);
+	sf_json_object(&w, "per_sample");
+	sf_json_array(&w, "z1");
+	for (size_t i = 0; i < r->samples; i++)
+		sf__json_r6(&w, NULL, r->z1[i]);
+	sf_json_end(&w);
+	sf_json_array(&w, "foc_month");
+	for (size_t i = 0; i < r->samples; i++)
+		sf__json_month(&w, NULL, r->foc[i]);
+	sf_json_end(&w);
+	sf_json_end(&w);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 }
 
 sf_status sf_risk_write(const sf_risk *r, sf_format fmt, sf_buf *out, sf_error *err)

@@ -475,33 +475,43 @@ static sf_status lines_table(const sf_shopping *s, int csv, sf_table **out)
 static sf_status shopping_json(const sf_shopping *s, sf_buf *out, sf_error *err)
 {
 	const sf_scenario *sc = s->scenario;
-	json_t *lines = json_array();
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "stabforce_version", STABFORCE_VERSION);
+	sf_json_str(&w, "analysis", "shopping");
+	sf__json_scenario(&w, "scenario", sc);
+	sf__json_outcome(&w, "real", sc, &s->real);
+	sf__json_outcome(&w, "with_requests", sc, &s->with_requests);
+	sf__json_r6(&w, "z1_removed", s->z1_removed);
+	sf_json_array(&w, "lines");
 	for (size_t i = 0; i < s->nlines; i++) {
 		const sf_request *q = &s->lines[i];
-		json_t *locs = json_array(), *tasks = json_array();
+		sf_json_object(&w, NULL);
+		sf_json_str(&w, "unit", sc->unit_types[q->unit].id);
+		sf_json_str(&w, "name", sc->unit_types[q->unit].name);
+		sf_json_int(&w, "count", q->count);
+		sf__json_r6(&w, "personnel", q->personnel);
+		sf_json_int(&w, "from", q->from);
+		sf__json_month_label(&w, "from_label", sc, q->from);
+		sf_json_int(&w, "to", q->to);
+		sf__json_month_label(&w, "to_label", sc, q->to);
+		sf_json_array(&w, "locations");
 		for (size_t l = 0; l < SF_NLOC(sc); l++)
 			if (q->locations[l])
-				json_array_append_new(locs,
-				                      json_string(sf_scenario_location_id(sc, l)));
+				sf_json_str(&w, NULL, sf_scenario_location_id(sc, l));
+		sf_json_end(&w);
+		sf_json_array(&w, "tasks");
 		for (size_t t = 0; t < sc->ntasks; t++)
 			if (q->tasks[t])
-				json_array_append_new(tasks, json_string(sc->tasks[t].id));
-		json_array_append_new(
-		        lines,
-		        json_pack("{s:s, s:s, s:i, s:o, s:i, s:o, s:i, s:o, s:o, s:o, s:o}", "unit",
-		                  sc->unit_types[q->unit].id, "name", sc->unit_types[q->unit].name,
-		                  "count", q->count, "personnel", sf__json_num(q->personnel),
-		                  "from", q->from, "from_label", sf__json_month_label(sc, q->from),
-		                  "to", q->to, "to_label", sf__json_month_label(sc, q->to),
-		                  "locations", locs, "tasks", tasks, "z1_removed",
-		                  sf__json_num(q->z1_removed)));
+				sf_json_str(&w, NULL, sc->tasks[t].id);
+		sf_json_end(&w);
+		sf__json_r6(&w, "z1_removed", q->z1_removed);
+		sf_json_end(&w);
 	}
-	json_t *root = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o}", "stabforce_version",
-	                         STABFORCE_VERSION, "analysis", "shopping", "scenario",
-	                         sf__json_scenario(sc), "real", sf__json_outcome(sc, &s->real),
-	                         "with_requests", sf__json_outcome(sc, &s->with_requests),
-	                         "z1_removed", sf__json_num(s->z1_removed), "lines", lines);
-	return sf__json_write(root, out, err);
+	sf_json_end(&w);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 }
 
 sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf_error *err)

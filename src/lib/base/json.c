@@ -132,6 +132,12 @@ static void fail(sf_json_writer *w)
 		w->status = SF_ERR_NOMEM;
 }
 
+void sf_json_writer_fail(sf_json_writer *w, sf_status status)
+{
+	if (w->status == SF_OK && status != SF_OK)
+		w->status = status;
+}
+
 /* Attach v (a new reference, may be NULL on a failed constructor) under key. */
 static void attach(sf_json_writer *w, const char *key, json_t *v)
 {
@@ -265,7 +271,8 @@ sf_status sf_json_writer_finish(sf_json_writer *w, sf_json_style style, sf_buf *
 
 	assert((w->status != SF_OK || w->depth == 0) && "finish with an object or array open");
 	if (rc != SF_OK) {
-		sf_error_set(err, rc, "out of memory building JSON");
+		sf_error_set(err, rc, "%s building JSON",
+		             rc == SF_ERR_NOMEM ? "out of memory" : sf_status_str(rc));
 		goto out;
 	}
 	assert(w->root && "finish of an empty document");
@@ -299,8 +306,11 @@ sf_status sf_json_parse(const char *text, size_t len, unsigned flags, sf_json **
 	if (root)
 		return SF_OK;
 	if (pe) {
-		pe->line = je.line > 0 ? je.line : 1;
-		pe->column = je.column > 0 ? je.column : 1;
+		/* Jansson gives column 0 (or -1) at the end of the input: then the
+		 * position is computed from its byte offset. */
+		sf__json_error_position(text, len, je.line, je.column,
+		                        (size_t)(je.position > 0 ? je.position : 0), &pe->line,
+		                        &pe->column);
 		pe->position = (size_t)(je.position > 0 ? je.position : 0);
 		sf_strlcpy(pe->text, je.text, sizeof pe->text);
 	}

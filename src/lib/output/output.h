@@ -28,4 +28,7 @@ sf_status sf__stream_end(sf_stream *s);
  */
 sf_table *sf__table_with_columns(const char *const *cols, size_t n);
 
+/* The plan's JSON document (sf_plan_write_json) as the value of key in w. */
+void sf__plan_json(sf_json_writer *w, const char *key, const sf_plan *p);
+
 #endif

@@ -27,9 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-
-#include "register/feedback.h"
+#include "output/output.h"
 
 #define SHORT_EPS 1e-6
 
@@ -55,75 +53,238 @@ static const char *solver_name(sf_solver_kind k)
 }
 
 /* ------------------------------------------------------------------ */
+/* Inputs from the registers (sf_scenario_apply_register, feedback.c)   */
+
+/*
+ * The section "Inputs from the register (STORE)" with one row per input,
+ * text or markdown (md = 1); nothing when the scenario took none.
+ */
+static sf_status register_inputs_text(const sf_scenario *sc, sf_buf *out, int md)
+{
+	sf_table *t = NULL;
+	size_t i;
+	int bad = 0;
+
+	if (sc->nregister_inputs == 0)
+		return SF_OK;
+	t = sf_table_new();
+	if (!t)
+		return SF_ERR_NOMEM;
+	bad |= sf_table_add_column(t, "input", SF_ALIGN_LEFT) != SF_OK;
+	bad |= sf_table_add_column(t, "for", SF_ALIGN_LEFT) != SF_OK;
+	bad |= sf_table_add_column(t, "value", SF_ALIGN_RIGHT) != SF_OK;
+	bad |= sf_table_add_column(t, "window", SF_ALIGN_LEFT) != SF_OK;
+	bad |= sf_table_add_column(t, "from the register", SF_ALIGN_LEFT) != SF_OK;
+	for (i = 0; i < sc->nregister_inputs && !bad; i++) {
+		const sf_register_input *in = &sc->register_inputs[i];
+		char window[40], basis[200];
+		if (in->window_from[0])
+			sf_snprintf(window, sizeof(window), "%s..%s", in->window_from,
+			            in->window_to);
+		else
+			sf_snprintf(window, sizeof(window), "-");
+		if (in->defaulted)
+			sf_snprintf(basis, sizeof(basis), "no data: the scenario's default");
+		else if (in->kind == SF_INPUT_THREAT)
+			sf_snprintf(basis, sizeof(basis),
+			            "%ld incidents, %.2f per 100k people (all sectors %.2f)",
+			            in->incidents, in->rate_per_100k, in->all_sector_rate);
+		else
+			sf_snprintf(basis, sizeof(basis),
+			            "%.1f trucks/day over %ld days (%s) / %g per escort",
+			            in->trucks_per_day, in->days_with_data,
+			            in->source[0] ? in->source : "-", in->trucks_per_escort);
+		bad |= sf_table_begin_row(t) != SF_OK;
+		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT ? "threat"
+		                                                        : "requirement") != SF_OK;
+		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT
+		                                    ? sc->sectors[in->index].id
+		                                    : sc->tasks[in->index].id) != SF_OK;
+		bad |= sf_table_add_cellf(t, "%.3f", in->value) != SF_OK;
+		bad |= sf_table_add_cell(t, window) != SF_OK;
+		bad |= sf_table_add_cell(t, basis) != SF_OK;
+	}
+	if (!bad)
+		bad |= sf_buf_addf(out, "\n%sInputs from the register (%s)\n\n", md ? "### " : "",
+		                   sc->reg.db ? sc->reg.db : "stabforce.db") != SF_OK;
+	if (!bad)
+		bad |= (md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out)) !=
+		       SF_OK;
+	sf_table_free(t);
+	return bad ? SF_ERR_NOMEM : SF_OK;
+}
+
+/* The `register_inputs` array under key ([] when none). */
+static void register_inputs_json(sf_json_writer *w, const char *key, const sf_scenario *sc)
+{
+	sf_json_array(w, key);
+	for (size_t i = 0; i < sc->nregister_inputs; i++) {
+		const sf_register_input *in = &sc->register_inputs[i];
+		sf_json_object(w, NULL);
+		if (in->kind == SF_INPUT_THREAT) {
+			sf_json_str(w, "kind", "threat");
+			sf_json_str(w, "sector", sc->sectors[in->index].id);
+		} else {
+			sf_json_str(w, "kind", "aid_escorts");
+			sf_json_str(w, "task", sc->tasks[in->index].id);
+		}
+		sf_json_num(w, "value", in->value);
+		sf_json_bool(w, "defaulted", in->defaulted);
+		sf_json_str(w, "window_from", in->window_from[0] ? in->window_from : NULL);
+		sf_json_str(w, "window_to", in->window_to[0] ? in->window_to : NULL);
+		sf_json_int(w, "window_days", in->window_days);
+		if (in->kind == SF_INPUT_THREAT) {
+			sf_json_int(w, "incidents", in->incidents);
+			sf_json_num(w, "population", in->population);
+			sf_json_num(w, "rate_per_100k", in->rate_per_100k);
+			sf_json_num(w, "all_sector_rate", in->all_sector_rate);
+		} else {
+			sf_json_str(w, "source", in->source);
+			sf_json_num(w, "trucks_per_day", in->trucks_per_day);
+			sf_json_int(w, "days_with_data", in->days_with_data);
+			sf_json_num(w, "trucks_per_escort", in->trucks_per_escort);
+		}
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+}
+
+/* ------------------------------------------------------------------ */
 /* JSON                                                                */
 
-static json_t *num(double v)
+static void stage_json(sf_json_writer *w, const char *key, const sf_stage_result *r)
 {
-	if (!isfinite(v))
-		return json_null();
-	if (v == 0)
-		return json_integer(0);
-	if (v == floor(v) && fabs(v) < 9007199254740992.0)
-		return json_integer((json_int_t)v);
-	return json_real(v);
+	int has = r->status == SF_SOLVE_OPTIMAL || r->status == SF_SOLVE_FEASIBLE;
+	sf_json_object(w, key);
+	sf_json_str(w, "status", sf_solve_status_str(r->status));
+	sf_json_num(w, "objective", has ? r->objective : NAN);
+	sf_json_num(w, "bound", has ? r->bound : NAN);
+	sf_json_num(w, "gap", has ? r->gap : NAN);
+	sf_json_num(w, "seconds", round(r->seconds * 1000) / 1000);
+	sf_json_end(w);
 }
 
-static json_t *stage_json(const sf_stage_result *r)
+/* [{"contributor": id, "months": [..]}] for flags[c * M + m-1], under key. */
+static void by_contributor(sf_json_writer *w, const char *key, const sf_scenario *sc,
+                           const unsigned char *flags)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "status", json_string(sf_solve_status_str(r->status)));
-	if (r->status == SF_SOLVE_OPTIMAL || r->status == SF_SOLVE_FEASIBLE) {
-		json_object_set_new(o, "objective", num(r->objective));
-		json_object_set_new(o, "bound", num(r->bound));
-		json_object_set_new(o, "gap", num(r->gap));
-	} else {
-		json_object_set_new(o, "objective", json_null());
-		json_object_set_new(o, "bound", json_null());
-		json_object_set_new(o, "gap", json_null());
-	}
-	json_object_set_new(o, "seconds", num(round(r->seconds * 1000) / 1000));
-	return o;
-}
-
-/* [{"contributor": id, "months": [..]}] for flags[c * M + m-1]. */
-static json_t *by_contributor(const sf_scenario *sc, const unsigned char *flags)
-{
-	json_t *a = json_array();
-
+	sf_json_array(w, key);
 	for (size_t c = 0; c < sc->ncontributors; c++) {
-		json_t *months = NULL;
+		int any = 0;
 		for (int m = 1; m <= sc->months; m++) {
 			if (!flags[c * (size_t)sc->months + (size_t)(m - 1)])
 				continue;
-			if (months == NULL)
-				months = json_array();
-			json_array_append_new(months, json_integer(m));
+			if (!any) {
+				sf_json_object(w, NULL);
+				sf_json_str(w, "contributor", sc->contributors[c].id);
+				sf_json_array(w, "months");
+				any = 1;
+			}
+			sf_json_int(w, NULL, m);
 		}
-		if (months != NULL) {
-			json_t *o = json_object();
-			json_object_set_new(o, "contributor", json_string(sc->contributors[c].id));
-			json_object_set_new(o, "months", months);
-			json_array_append_new(a, o);
+		if (any) {
+			sf_json_end(w);
+			sf_json_end(w);
 		}
 	}
-	return a;
+	sf_json_end(w);
 }
 
-sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err)
+static const char *loc_or_mission(const sf_scenario *sc, size_t l)
+{
+	return l == SF_MISSION(sc) ? "mission" : sc->sectors[l].id;
+}
+
+static void json_assignments(sf_json_writer *w, const sf_plan *p)
 {
 	const sf_scenario *sc = p->scenario;
-	const size_t M = (size_t)sc->months, nl = SF_NLOC(sc);
-	json_t *root = json_object(), *o, *a;
 	char lb[16];
-	double *mission_by_c = NULL;
-	char *text = NULL;
-	sf_status rc = SF_OK;
+	sf_json_array(w, "assignments");
+	for (size_t i = 0; i < p->nrows; i++) {
+		const sf_assignment *r = &p->rows[i];
+		const sf_pledge *pl = &sc->pledges[r->pledge];
+		sf_json_object(w, NULL);
+		sf_json_int(w, "month", r->month);
+		sf_json_str(w, "label", label(sc, r->month, lb, sizeof(lb)));
+		sf_json_str(w, "pledge", pl->id);
+		sf_json_str(w, "contributor", sc->contributors[pl->contributor].id);
+		sf_json_str(w, "unit", sc->unit_types[pl->unit].id);
+		sf_json_str(w, "location", loc_or_mission(sc, r->location));
+		sf_json_str(w, "task", sc->tasks[r->task].id);
+		sf_json_int(w, "units", r->units);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+}
 
-	mission_by_c = calloc(sc->ncontributors * M + 1, sizeof(double));
-	if (root == NULL || mission_by_c == NULL) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
-		goto out;
+static void json_coverage(sf_json_writer *w, const sf_plan *p)
+{
+	const sf_scenario *sc = p->scenario;
+	char lb[16];
+	sf_json_array(w, "coverage");
+	for (int m = 1; m <= sc->months; m++)
+		for (size_t t = 0; t < sc->ntasks; t++)
+			for (size_t l = 0; l < SF_NLOC(sc); l++) {
+				int mission_task = sc->tasks[t].scope == SF_SCOPE_MISSION;
+				if (mission_task != (l == SF_MISSION(sc)))
+					continue;
+				size_t k = SF_COV(sc, t, l, m);
+				sf_json_object(w, NULL);
+				sf_json_int(w, "month", m);
+				sf_json_str(w, "label", label(sc, m, lb, sizeof(lb)));
+				sf_json_str(w, "task", sc->tasks[t].id);
+				sf_json_str(w, "location", loc_or_mission(sc, l));
+				sf_json_num(w, "required", p->required[k]);
+				sf_json_num(w, "provided", p->provided[k]);
+				sf_json_num(w, "shortfall", p->shortfall[k]);
+				sf_json_end(w);
+			}
+	sf_json_end(w);
+}
+
+static void json_personnel(sf_json_writer *w, const sf_plan *p, const double *mission_by_c)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months;
+	char lb[16];
+	sf_json_array(w, "personnel");
+	for (int m = 1; m <= sc->months; m++)
+		for (size_t c = 0; c < sc->ncontributors; c++) {
+			size_t k = c * M + (size_t)(m - 1);
+			if (p->personnel_by_contributor[k] <= 0 && mission_by_c[k] <= 0)
+				continue;
+			sf_json_object(w, NULL);
+			sf_json_int(w, "month", m);
+			sf_json_str(w, "label", label(sc, m, lb, sizeof(lb)));
+			sf_json_str(w, "contributor", sc->contributors[c].id);
+			sf_json_num(w, "in_sectors", p->personnel_by_contributor[k]);
+			sf_json_num(w, "at_mission", mission_by_c[k]);
+			sf_json_end(w);
+		}
+	sf_json_end(w);
+	sf_json_array(w, "personnel_total");
+	for (int m = 1; m <= sc->months; m++) {
+		sf_json_object(w, NULL);
+		sf_json_int(w, "month", m);
+		sf_json_str(w, "label", label(sc, m, lb, sizeof(lb)));
+		sf_json_num(w, "in_sectors", p->personnel_in_sectors[m - 1]);
+		sf_json_num(w, "at_mission", p->personnel_at_mission[m - 1]);
+		sf_json_num(w, "ceiling", sc->troop_ceiling);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+}
+
+void sf__plan_json(sf_json_writer *w, const char *key, const sf_plan *p)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months;
+	char lb[16];
+	double *mission_by_c = calloc(sc->ncontributors * M + 1, sizeof(double));
+
+	if (mission_by_c == NULL) {
+		sf_json_writer_fail(w, SF_ERR_NOMEM);
+		return;
 	}
 	for (size_t i = 0; i < p->nrows; i++) {
 		const sf_assignment *r = &p->rows[i];
@@ -133,133 +294,59 @@ sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err)
 			        (double)sc->unit_types[pl->unit].personnel * r->units;
 		}
 	}
-
-	json_object_set_new(root, "stabforce_version", json_string(STABFORCE_VERSION));
-	o = json_object();
-	json_object_set_new(o, "name", sc->name ? json_string(sc->name) : json_null());
-	json_object_set_new(o, "path", sc->path ? json_string(sc->path) : json_null());
-	json_object_set_new(o, "as_of", sc->as_of ? json_string(sc->as_of) : json_null());
-	json_object_set_new(o, "start", json_string(label(sc, 1, lb, sizeof(lb))));
-	json_object_set_new(o, "months", json_integer(sc->months));
-	json_object_set_new(root, "scenario", o);
-	json_object_set_new(root, "solver", json_string(solver_name(p->solver)));
-	json_object_set_new(root, "stage1", stage_json(&p->stage1));
-	json_object_set_new(root, "stage2", stage_json(&p->stage2));
-	json_object_set_new(root, "seconds", num(round(p->seconds * 1000) / 1000));
-	a = json_array();
+	sf_json_object(w, key);
+	sf_json_str(w, "stabforce_version", STABFORCE_VERSION);
+	sf_json_object(w, "scenario");
+	sf_json_str(w, "name", sc->name);
+	sf_json_str(w, "path", sc->path);
+	sf_json_str(w, "as_of", sc->as_of);
+	sf_json_str(w, "start", label(sc, 1, lb, sizeof(lb)));
+	sf_json_int(w, "months", sc->months);
+	sf_json_end(w);
+	sf_json_str(w, "solver", solver_name(p->solver));
+	stage_json(w, "stage1", &p->stage1);
+	stage_json(w, "stage2", &p->stage2);
+	sf_json_num(w, "seconds", round(p->seconds * 1000) / 1000);
+	sf_json_array(w, "months");
 	for (int m = 1; m <= sc->months; m++)
-		json_array_append_new(a, json_string(label(sc, m, lb, sizeof(lb))));
-	json_object_set_new(root, "months", a);
-	json_object_set_new(root, "foc_month",
-	                    p->foc_month ? json_integer(p->foc_month) : json_null());
-	json_object_set_new(root, "foc_label",
-	                    p->foc_month ? json_string(label(sc, p->foc_month, lb, sizeof(lb)))
-	                                 : json_null());
-	json_object_set_new(root, "z1", num(p->z1));
-	o = json_object();
-	json_object_set_new(o, "units", num(p->cost_units));
-	json_object_set_new(o, "deploy", num(p->cost_deploy));
-	json_object_set_new(o, "soft_veto", num(p->cost_soft));
-	json_object_set_new(o, "total", num(p->cost_total));
-	json_object_set_new(root, "cost", o);
-
-	a = json_array();
-	for (size_t i = 0; i < p->nrows; i++) {
-		const sf_assignment *r = &p->rows[i];
-		const sf_pledge *pl = &sc->pledges[r->pledge];
-		o = json_object();
-		json_object_set_new(o, "month", json_integer(r->month));
-		json_object_set_new(o, "label", json_string(label(sc, r->month, lb, sizeof(lb))));
-		json_object_set_new(o, "pledge", json_string(pl->id));
-		json_object_set_new(o, "contributor",
-		                    json_string(sc->contributors[pl->contributor].id));
-		json_object_set_new(o, "unit", json_string(sc->unit_types[pl->unit].id));
-		json_object_set_new(o, "location",
-		                    json_string(r->location == SF_MISSION(sc)
-		                                        ? "mission"
-		                                        : sc->sectors[r->location].id));
-		json_object_set_new(o, "task", json_string(sc->tasks[r->task].id));
-		json_object_set_new(o, "units", json_integer(r->units));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(root, "assignments", a);
-
-	a = json_array();
-	for (int m = 1; m <= sc->months; m++)
-		for (size_t t = 0; t < sc->ntasks; t++)
-			for (size_t l = 0; l < nl; l++) {
-				int mission_task = sc->tasks[t].scope == SF_SCOPE_MISSION;
-				if (mission_task != (l == SF_MISSION(sc)))
-					continue;
-				size_t k = SF_COV(sc, t, l, m);
-				o = json_object();
-				json_object_set_new(o, "month", json_integer(m));
-				json_object_set_new(o, "label",
-				                    json_string(label(sc, m, lb, sizeof(lb))));
-				json_object_set_new(o, "task", json_string(sc->tasks[t].id));
-				json_object_set_new(o, "location",
-				                    json_string(l == SF_MISSION(sc)
-				                                        ? "mission"
-				                                        : sc->sectors[l].id));
-				json_object_set_new(o, "required", num(p->required[k]));
-				json_object_set_new(o, "provided", num(p->provided[k]));
-				json_object_set_new(o, "shortfall", num(p->shortfall[k]));
-				json_array_append_new(a, o);
-			}
-	json_object_set_new(root, "coverage", a);
-
-	a = json_array();
-	for (int m = 1; m <= sc->months; m++)
-		for (size_t c = 0; c < sc->ncontributors; c++) {
-			size_t k = c * M + (size_t)(m - 1);
-			if (p->personnel_by_contributor[k] <= 0 && mission_by_c[k] <= 0)
-				continue;
-			o = json_object();
-			json_object_set_new(o, "month", json_integer(m));
-			json_object_set_new(o, "label", json_string(label(sc, m, lb, sizeof(lb))));
-			json_object_set_new(o, "contributor", json_string(sc->contributors[c].id));
-			json_object_set_new(o, "in_sectors", num(p->personnel_by_contributor[k]));
-			json_object_set_new(o, "at_mission", num(mission_by_c[k]));
-			json_array_append_new(a, o);
-		}
-	json_object_set_new(root, "personnel", a);
-
-	a = json_array();
-	for (int m = 1; m <= sc->months; m++) {
-		o = json_object();
-		json_object_set_new(o, "month", json_integer(m));
-		json_object_set_new(o, "label", json_string(label(sc, m, lb, sizeof(lb))));
-		json_object_set_new(o, "in_sectors", num(p->personnel_in_sectors[m - 1]));
-		json_object_set_new(o, "at_mission", num(p->personnel_at_mission[m - 1]));
-		json_object_set_new(o, "ceiling", num(sc->troop_ceiling));
-		json_array_append_new(a, o);
-	}
-	json_object_set_new(root, "personnel_total", a);
-
-	o = json_object();
-	a = json_array();
+		sf_json_str(w, NULL, label(sc, m, lb, sizeof(lb)));
+	sf_json_end(w);
+	if (p->foc_month)
+		sf_json_int(w, "foc_month", p->foc_month);
+	else
+		sf_json_null(w, "foc_month");
+	sf_json_str(w, "foc_label", p->foc_month ? label(sc, p->foc_month, lb, sizeof(lb)) : NULL);
+	sf_json_num(w, "z1", p->z1);
+	sf_json_object(w, "cost");
+	sf_json_num(w, "units", p->cost_units);
+	sf_json_num(w, "deploy", p->cost_deploy);
+	sf_json_num(w, "soft_veto", p->cost_soft);
+	sf_json_num(w, "total", p->cost_total);
+	sf_json_end(w);
+	json_assignments(w, p);
+	json_coverage(w, p);
+	json_personnel(w, p, mission_by_c);
+	sf_json_object(w, "binding");
+	sf_json_array(w, "ceiling_months");
 	for (int m = 1; m <= sc->months; m++)
 		if (p->ceiling_binds[m - 1])
-			json_array_append_new(a, json_integer(m));
-	json_object_set_new(o, "ceiling_months", a);
-	json_object_set_new(o, "share_cap", by_contributor(sc, p->share_binds));
-	json_object_set_new(o, "national_cap", by_contributor(sc, p->cap_binds));
-	json_object_set_new(root, "binding", o);
+			sf_json_int(w, NULL, m);
+	sf_json_end(w);
+	by_contributor(w, "share_cap", sc, p->share_binds);
+	by_contributor(w, "national_cap", sc, p->cap_binds);
+	sf_json_end(w);
 	/* the inputs taken from the registers (feedback.c), [] when none */
-	json_object_set_new(root, "register_inputs", sf__register_inputs_json(sc));
-
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
-	if (text == NULL) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
-		goto out;
-	}
-	if (sf_buf_adds(out, text) != SF_OK || sf_buf_addc(out, '\n') != SF_OK)
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
-out:
-	free(text);
+	register_inputs_json(w, "register_inputs", sc);
+	sf_json_end(w);
 	free(mission_by_c);
-	json_decref(root);
-	return rc;
+}
+
+sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err)
+{
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	sf__plan_json(&w, NULL, p);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -465,7 +552,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	}
 
 	/* The inputs taken from the registers, when any (feedback.c). */
-	if (sf__register_inputs_text(sc, out, md) != SF_OK)
+	if (register_inputs_text(sc, out, md) != SF_OK)
 		goto nomem;
 
 	/* Force build-up: months as rows, contributors as columns. */
@@ -657,4 +744,20 @@ sf_status sf_plan_write_text(const sf_plan *p, sf_buf *out, sf_error *err)
 sf_status sf_plan_write_markdown(const sf_plan *p, sf_buf *out, sf_error *err)
 {
 	return write_summary(p, out, 1, err);
+}
+
+sf_status sf_plan_write(const sf_plan *p, sf_format fmt, sf_buf *out, sf_error *err)
+{
+	switch (fmt) {
+	case SF_FORMAT_TEXT:
+		return sf_plan_write_text(p, out, err);
+	case SF_FORMAT_JSON:
+		return sf_plan_write_json(p, out, err);
+	case SF_FORMAT_CSV:
+		return sf_plan_write_csv(p, out, err);
+	case SF_FORMAT_MD:
+		return sf_plan_write_markdown(p, out, err);
+	default:
+		return sf_error_set(err, SF_ERR_USAGE, "a plan is text, json, csv or md");
+	}
 }

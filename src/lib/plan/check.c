@@ -36,7 +36,6 @@
  */
 #include "base/internal.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -187,14 +186,14 @@ static void add_violation(checker *ck, long row, int month, const char *what, co
 /* Reading JSON values.                                               */
 
 /* An integer, or a real with an integral value. 0 on success. */
-static int json_whole(const json_t *v, double *out)
+static int json_whole(const sf_json *v, double *out)
 {
-	if (json_is_integer(v)) {
-		*out = (double)json_integer_value(v);
+	if (sf_json_is_integer(v)) {
+		*out = (double)sf_json_integer(v);
 		return 0;
 	}
-	if (json_is_real(v)) {
-		double d = json_real_value(v);
+	if (sf_json_typeof(v) == SF_JSON_REAL) {
+		double d = sf_json_number(v);
 		if (isfinite(d) && d == floor(d)) {
 			*out = d;
 			return 0;
@@ -203,17 +202,17 @@ static int json_whole(const json_t *v, double *out)
 	return -1;
 }
 
-static int json_num(const json_t *v, double *out)
+static int json_num(const sf_json *v, double *out)
 {
-	if (!json_is_number(v))
+	if (!sf_json_is_number(v))
 		return -1;
-	*out = json_number_value(v);
+	*out = sf_json_number(v);
 	return 0;
 }
 
-static const char *json_str(const json_t *obj, const char *key)
+static const char *json_str(const sf_json *obj, const char *key)
 {
-	return json_string_value(json_object_get(obj, key));
+	return sf_json_string(sf_json_get(obj, key));
 }
 
 /* ---------------------------------------------------------------- */
@@ -401,7 +400,7 @@ static sf_status checker_init(checker *ck, const sf_scenario *sc, sf_check_repor
  * Read row i's fields. Returns 0 and fills the indices when the row is
  * well formed, -1 (after reporting why) when it must be left out.
  */
-static int read_row(checker *ck, long i, const json_t *row, int *month, size_t *p, size_t *l,
+static int read_row(checker *ck, long i, const sf_json *row, int *month, size_t *p, size_t *l,
                     size_t *t, double *units)
 {
 	const sf_scenario *sc = ck->sc;
@@ -411,12 +410,12 @@ static int read_row(checker *ck, long i, const json_t *row, int *month, size_t *
 	long k;
 	char mt[48];
 
-	if (!json_is_object(row)) {
+	if (!sf_json_is_object(row)) {
 		add_violation(ck, i, 0, "row", "assignment row %ld is not an object", i);
 		return -1;
 	}
 	*month = 0;
-	if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M) {
+	if (json_whole(sf_json_get(row, "month"), &d) || d < 1 || d > ck->M) {
 		add_violation(ck, i, 0, "row",
 		              "assignment row %ld: month is not a whole number in 1..%d", i, ck->M);
 		ok = 0;
@@ -457,11 +456,11 @@ static int read_row(checker *ck, long i, const json_t *row, int *month, size_t *
 	} else {
 		*t = (size_t)k;
 	}
-	const json_t *u = json_object_get(row, "units");
+	const sf_json *u = sf_json_get(row, "units");
 	if (json_whole(u, &d) || d < 1) {
 		char nb[32] = "missing";
-		if (json_is_number(u))
-			fmt_num(nb, sizeof(nb), json_number_value(u));
+		if (sf_json_is_number(u))
+			fmt_num(nb, sizeof(nb), sf_json_number(u));
 		add_violation(ck, i, *month, "row",
 		              "assignment row %ld: units %s is not a whole number >= 1", i, nb);
 		ok = 0;
@@ -694,13 +693,13 @@ static double compute_deploy(const checker *ck)
 }
 
 /* Compare one reported number with its recomputed value. */
-static void compare_field(checker *ck, int m, const char *what, const json_t *obj, const char *key,
+static void compare_field(checker *ck, int m, const char *what, const sf_json *obj, const char *key,
                           double want, const char *subject)
 {
 	double got;
 	char a[32], b[32];
 
-	if (json_num(json_object_get(obj, key), &got)) {
+	if (json_num(sf_json_get(obj, key), &got)) {
 		add_violation(ck, -1, m, what, "%s: no number %s", subject, key);
 		return;
 	}
@@ -709,15 +708,15 @@ static void compare_field(checker *ck, int m, const char *what, const json_t *ob
 		              key, fmt_num(a, sizeof(a), got), fmt_num(b, sizeof(b), want));
 }
 
-static void check_coverage_rows(checker *ck, const json_t *cov)
+static void check_coverage_rows(checker *ck, const sf_json *cov)
 {
 	const sf_scenario *sc = ck->sc;
 	size_t ncell = sc->ntasks * ck->nloc * (size_t)ck->M, i;
 	unsigned char *seen;
-	const json_t *row;
+	const sf_json *row;
 	char mt[48], subject[SF_ERROR_MESSAGE_MAX / 2];
 
-	if (!json_is_array(cov)) {
+	if (!sf_json_is_array(cov)) {
 		add_violation(ck, -1, 0, "coverage", "the plan has no coverage array");
 		return;
 	}
@@ -726,15 +725,13 @@ static void check_coverage_rows(checker *ck, const json_t *cov)
 		ck->oom = SF_ERR_NOMEM;
 		return;
 	}
-	json_array_foreach(cov, i, row)
-	{
+	for (i = 0; (row = sf_json_at(cov, i)) != NULL; i++) {
 		double d;
 		long t, l;
 		const char *ts = json_str(row, "task"), *ls = json_str(row, "location");
 		int m;
 
-		if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M || !ts ||
-		    !ls) {
+		if (json_whole(sf_json_get(row, "month"), &d) || d < 1 || d > ck->M || !ts || !ls) {
 			add_violation(
 			        ck, -1, 0, "coverage",
 			        "coverage row %zu: needs a month in 1..%d, a task and a location",
@@ -783,20 +780,19 @@ static void check_coverage_rows(checker *ck, const json_t *cov)
 }
 
 /* personnel and personnel_total against the recomputed sums. */
-static void check_personnel(checker *ck, const json_t *root)
+static void check_personnel(checker *ck, const sf_json *root)
 {
 	const sf_scenario *sc = ck->sc;
-	const json_t *arr, *row;
+	const sf_json *arr, *row;
 	size_t M = (size_t)ck->M, i;
 	unsigned char *seen;
 	char mt[48], subject[SF_ERROR_MESSAGE_MAX / 2];
 
-	arr = json_object_get(root, "personnel_total");
-	if (json_is_array(arr)) {
-		json_array_foreach(arr, i, row)
-		{
+	arr = sf_json_get(root, "personnel_total");
+	if (sf_json_is_array(arr)) {
+		for (i = 0; (row = sf_json_at(arr, i)) != NULL; i++) {
 			double d;
-			if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M) {
+			if (json_whole(sf_json_get(row, "month"), &d) || d < 1 || d > ck->M) {
 				add_violation(ck, -1, 0, "personnel",
 				              "personnel_total row %zu: no month in 1..%d", i,
 				              ck->M);
@@ -813,16 +809,15 @@ static void check_personnel(checker *ck, const json_t *root)
 		}
 	}
 
-	arr = json_object_get(root, "personnel");
-	if (!json_is_array(arr))
+	arr = sf_json_get(root, "personnel");
+	if (!sf_json_is_array(arr))
 		return;
 	seen = calloc(sc->ncontributors * M + 1, 1);
 	if (!seen) {
 		ck->oom = SF_ERR_NOMEM;
 		return;
 	}
-	json_array_foreach(arr, i, row)
-	{
+	for (i = 0; (row = sf_json_at(arr, i)) != NULL; i++) {
 		double d;
 		const char *cs = json_str(row, "contributor");
 		long c = -1;
@@ -830,7 +825,7 @@ static void check_personnel(checker *ck, const json_t *root)
 		for (size_t k = 0; cs && k < sc->ncontributors; k++)
 			if (strcmp(sc->contributors[k].id, cs) == 0)
 				c = (long)k;
-		if (json_whole(json_object_get(row, "month"), &d) || d < 1 || d > ck->M || c < 0) {
+		if (json_whole(sf_json_get(row, "month"), &d) || d < 1 || d > ck->M || c < 0) {
 			add_violation(ck, -1, 0, "personnel",
 			              "personnel row %zu: needs a month in 1..%d and a known "
 			              "contributor",
@@ -858,22 +853,22 @@ static void check_personnel(checker *ck, const json_t *root)
 	free(seen);
 }
 
-static int stage_has_plan(const json_t *stage)
+static int stage_has_plan(const sf_json *stage)
 {
 	const char *s = json_str(stage, "status");
 	return s && (strcmp(s, "optimal") == 0 || strcmp(s, "feasible") == 0);
 }
 
-static void check_objectives(checker *ck, const json_t *root, int foc)
+static void check_objectives(checker *ck, const sf_json *root, int foc)
 {
 	sf_check_report *r = ck->r;
-	const json_t *st1 = json_object_get(root, "stage1"), *st2 = json_object_get(root, "stage2");
-	const json_t *cost = json_object_get(root, "cost"), *fv;
+	const sf_json *st1 = sf_json_get(root, "stage1"), *st2 = sf_json_get(root, "stage2");
+	const sf_json *cost = sf_json_get(root, "cost"), *fv;
 	char a[32], b[32], c[32], e[32], f[32];
 	double d;
 
 	if (stage_has_plan(st1)) {
-		if (json_num(json_object_get(st1, "objective"), &r->z1_reported))
+		if (json_num(sf_json_get(st1, "objective"), &r->z1_reported))
 			add_violation(ck, -1, 0, "z1", "stage1 has a plan but no objective");
 		else if (!close_enough(r->z1_reported, r->z1))
 			add_violation(ck, -1, 0, "z1",
@@ -882,10 +877,10 @@ static void check_objectives(checker *ck, const json_t *root, int foc)
 			              fmt_num(a, sizeof(a), r->z1_reported),
 			              fmt_num(b, sizeof(b), r->z1));
 	} else {
-		json_num(json_object_get(st1, "objective"), &r->z1_reported);
+		json_num(sf_json_get(st1, "objective"), &r->z1_reported);
 	}
 	if (stage_has_plan(st2)) {
-		if (json_num(json_object_get(st2, "objective"), &r->z2_reported))
+		if (json_num(sf_json_get(st2, "objective"), &r->z2_reported))
 			add_violation(ck, -1, 0, "z2", "stage2 has a plan but no objective");
 		else if (!close_enough(r->z2_reported, r->z2))
 			add_violation(ck, -1, 0, "z2",
@@ -897,18 +892,18 @@ static void check_objectives(checker *ck, const json_t *root, int foc)
 			              fmt_num(e, sizeof(e), ck->cost_soft),
 			              fmt_num(f, sizeof(f), ck->cost_deploy));
 	}
-	if (json_is_object(cost)) {
+	if (sf_json_is_object(cost)) {
 		static const char *const keys[] = {"units", "soft_veto", "deploy", "total"};
 		double want[4] = {ck->cost_units, ck->cost_soft, ck->cost_deploy, r->z2};
 		for (size_t k = 0; k < SF_ARRAY_LEN(keys); k++)
-			if (json_object_get(cost, keys[k]))
+			if (sf_json_get(cost, keys[k]))
 				compare_field(ck, 0, "cost", cost, keys[k], want[k], "cost");
 	}
 
-	fv = json_object_get(root, "foc_month");
+	fv = sf_json_get(root, "foc_month");
 	if (!fv) {
 		add_violation(ck, -1, 0, "foc", "the plan has no foc_month");
-	} else if (json_is_null(fv)) {
+	} else if (sf_json_is_null(fv)) {
 		if (foc != 0)
 			add_violation(
 			        ck, -1, foc, "foc",
@@ -952,9 +947,9 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
                         sf_check_report *r, sf_error *err)
 {
 	checker ck;
-	json_t *root = NULL;
-	const json_t *rows, *row, *scen, *months;
-	json_error_t je;
+	sf_json *root = NULL;
+	const sf_json *rows, *row, *scen, *months;
+	sf_json_parse_error je;
 	sf_status st;
 	size_t i;
 	int foc = 0;
@@ -974,18 +969,19 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 		                     "--format json`");
 		goto out;
 	}
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		int line, column;
-		sf__json_error_position(text, len, je.line, je.column, (size_t)je.position, &line,
-		                        &column);
-		st = sf_error_set_at(err, SF_ERR_INPUT, name, line, column, NULL,
+	st = sf_json_parse(text, len, SF_JSON_REJECT_DUPLICATES, &root, &je);
+	if (st == SF_ERR_NOMEM) {
+		sf_error_set(err, st, "out of memory reading '%s'", name);
+		goto out;
+	}
+	if (st != SF_OK) {
+		st = sf_error_set_at(err, SF_ERR_INPUT, name, je.line, je.column, NULL,
 		                     "invalid JSON: %s", je.text);
 		goto out;
 	}
-	rows = json_object_get(root, "assignments");
-	if (!json_is_object(root) || !json_is_array(rows) ||
-	    !json_is_object(json_object_get(root, "stage1"))) {
+	rows = sf_json_get(root, "assignments");
+	if (!sf_json_is_object(root) || !sf_json_is_array(rows) ||
+	    !sf_json_is_object(sf_json_get(root, "stage1"))) {
 		st = sf_error_set_at(err, SF_ERR_INPUT, name, 1, 1, NULL,
 		                     "'%s' is not a plan: it needs an object with `stage1` and "
 		                     "`assignments`",
@@ -993,23 +989,21 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 		goto out;
 	}
 
-	scen = json_object_get(root, "scenario");
-	if (json_is_object(scen) && json_is_number(json_object_get(scen, "months")) &&
-	    json_number_value(json_object_get(scen, "months")) != sc->months)
-		add_violation(
-		        &ck, -1, 0, "scenario",
-		        "the plan has %s months, the scenario %d: not a plan of this "
-		        "scenario",
-		        fmt_num(nb, sizeof(nb), json_number_value(json_object_get(scen, "months"))),
-		        sc->months);
-	months = json_object_get(root, "months");
-	if (json_is_array(months) && json_array_size(months) != (size_t)sc->months)
+	scen = sf_json_get(root, "scenario");
+	if (sf_json_is_object(scen) && sf_json_is_number(sf_json_get(scen, "months")) &&
+	    sf_json_number(sf_json_get(scen, "months")) != sc->months)
+		add_violation(&ck, -1, 0, "scenario",
+		              "the plan has %s months, the scenario %d: not a plan of this "
+		              "scenario",
+		              fmt_num(nb, sizeof(nb), sf_json_number(sf_json_get(scen, "months"))),
+		              sc->months);
+	months = sf_json_get(root, "months");
+	if (sf_json_is_array(months) && sf_json_size(months) != (size_t)sc->months)
 		add_violation(&ck, -1, 0, "scenario",
 		              "the plan lists %zu months, the scenario has %d",
-		              json_array_size(months), sc->months);
+		              sf_json_size(months), sc->months);
 
-	json_array_foreach(rows, i, row)
-	{
+	for (i = 0; (row = sf_json_at(rows, i)) != NULL; i++) {
 		int m;
 		size_t p = 0, l = 0, t = 0;
 		double units = 0;
@@ -1018,14 +1012,14 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 		check_allowed(&ck, (long)i, m, p, l, t);
 		add_row(&ck, (long)i, m, p, l, t, units);
 	}
-	r->nrows = json_array_size(rows);
+	r->nrows = sf_json_size(rows);
 
 	check_monthly(&ck);
 	r->z1 = compute_coverage(&ck, &foc);
 	r->foc_month = foc;
 	ck.cost_deploy = compute_deploy(&ck);
 	r->z2 = ck.cost_units + ck.cost_soft + ck.cost_deploy;
-	check_coverage_rows(&ck, json_object_get(root, "coverage"));
+	check_coverage_rows(&ck, sf_json_get(root, "coverage"));
 	check_objectives(&ck, root, foc);
 	check_personnel(&ck, root);
 
@@ -1049,7 +1043,7 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 	}
 	st = SF_OK;
 out:
-	json_decref(root);
+	sf_json_free(root);
 	checker_release(&ck);
 	return st;
 }

@@ -23,9 +23,8 @@
  * or, when neither is given, on the latest datum in the store: the latest
  * incident for the threat, the last aid figure of the source for escorts.
  *
- * This file also writes the "Inputs from the register" section of the plan
- * and its JSON array (sf__register_inputs_text, sf__register_inputs_json),
- * so the planner's output code needs one call each.
+ * What was taken is written into every plan's output by output/plan.c
+ * (the "Inputs from the register" section, `register_inputs` in JSON).
  */
 
 #include <errno.h>
@@ -35,9 +34,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <jansson.h>
-
-#include "register/feedback.h"
 #include "stabforce/register.h"
 
 static int last_incident_cb(void *ctx, const sf_agg_row *row)
@@ -351,113 +347,4 @@ sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_erro
 	rc = sf_scenario_apply_register(sc, st, db, err);
 	sf_store_close(st);
 	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Output                                                               */
-
-static json_t *num(double v)
-{
-	/* The plan's other numbers print as integers when they are whole. */
-	if (isfinite(v) && v == floor(v) && fabs(v) < 9e15)
-		return json_integer((json_int_t)v);
-	return json_real(isfinite(v) ? v : 0);
-}
-
-json_t *sf__register_inputs_json(const sf_scenario *sc)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	if (!a)
-		return NULL;
-	for (i = 0; i < sc->nregister_inputs; i++) {
-		const sf_register_input *in = &sc->register_inputs[i];
-		json_t *o = json_object();
-		if (!o)
-			break;
-		if (in->kind == SF_INPUT_THREAT) {
-			json_object_set_new(o, "kind", json_string("threat"));
-			json_object_set_new(o, "sector", json_string(sc->sectors[in->index].id));
-		} else {
-			json_object_set_new(o, "kind", json_string("aid_escorts"));
-			json_object_set_new(o, "task", json_string(sc->tasks[in->index].id));
-		}
-		json_object_set_new(o, "value", num(in->value));
-		json_object_set_new(o, "defaulted", json_boolean(in->defaulted));
-		json_object_set_new(o, "window_from",
-		                    in->window_from[0] ? json_string(in->window_from)
-		                                       : json_null());
-		json_object_set_new(o, "window_to",
-		                    in->window_to[0] ? json_string(in->window_to) : json_null());
-		json_object_set_new(o, "window_days", json_integer(in->window_days));
-		if (in->kind == SF_INPUT_THREAT) {
-			json_object_set_new(o, "incidents", json_integer(in->incidents));
-			json_object_set_new(o, "population", num(in->population));
-			json_object_set_new(o, "rate_per_100k", num(in->rate_per_100k));
-			json_object_set_new(o, "all_sector_rate", num(in->all_sector_rate));
-		} else {
-			json_object_set_new(o, "source", json_string(in->source));
-			json_object_set_new(o, "trucks_per_day", num(in->trucks_per_day));
-			json_object_set_new(o, "days_with_data", json_integer(in->days_with_data));
-			json_object_set_new(o, "trucks_per_escort", num(in->trucks_per_escort));
-		}
-		json_array_append_new(a, o);
-	}
-	return a;
-}
-
-sf_status sf__register_inputs_text(const sf_scenario *sc, sf_buf *out, int md)
-{
-	sf_table *t = NULL;
-	size_t i;
-	int bad = 0;
-
-	if (sc->nregister_inputs == 0)
-		return SF_OK;
-	t = sf_table_new();
-	if (!t)
-		return SF_ERR_NOMEM;
-	bad |= sf_table_add_column(t, "input", SF_ALIGN_LEFT) != SF_OK;
-	bad |= sf_table_add_column(t, "for", SF_ALIGN_LEFT) != SF_OK;
-	bad |= sf_table_add_column(t, "value", SF_ALIGN_RIGHT) != SF_OK;
-	bad |= sf_table_add_column(t, "window", SF_ALIGN_LEFT) != SF_OK;
-	bad |= sf_table_add_column(t, "from the register", SF_ALIGN_LEFT) != SF_OK;
-	for (i = 0; i < sc->nregister_inputs && !bad; i++) {
-		const sf_register_input *in = &sc->register_inputs[i];
-		char window[40], basis[200];
-		if (in->window_from[0])
-			sf_snprintf(window, sizeof(window), "%s..%s", in->window_from,
-			            in->window_to);
-		else
-			sf_snprintf(window, sizeof(window), "-");
-		if (in->defaulted)
-			sf_snprintf(basis, sizeof(basis), "no data: the scenario's default");
-		else if (in->kind == SF_INPUT_THREAT)
-			sf_snprintf(basis, sizeof(basis),
-			            "%ld incidents, %.2f per 100k people (all sectors %.2f)",
-			            in->incidents, in->rate_per_100k, in->all_sector_rate);
-		else
-			sf_snprintf(basis, sizeof(basis),
-			            "%.1f trucks/day over %ld days (%s) / %g per escort",
-			            in->trucks_per_day, in->days_with_data,
-			            in->source[0] ? in->source : "-", in->trucks_per_escort);
-		bad |= sf_table_begin_row(t) != SF_OK;
-		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT ? "threat"
-		                                                        : "requirement") != SF_OK;
-		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT
-		                                    ? sc->sectors[in->index].id
-		                                    : sc->tasks[in->index].id) != SF_OK;
-		bad |= sf_table_add_cellf(t, "%.3f", in->value) != SF_OK;
-		bad |= sf_table_add_cell(t, window) != SF_OK;
-		bad |= sf_table_add_cell(t, basis) != SF_OK;
-	}
-	if (!bad)
-		bad |= sf_buf_addf(out, "\n%sInputs from the register (%s)\n\n", md ? "### " : "",
-		                   sc->reg.db ? sc->reg.db : "stabforce.db") != SF_OK;
-	if (!bad)
-		bad |= (md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out)) !=
-		       SF_OK;
-	sf_table_free(t);
-	return bad ? SF_ERR_NOMEM : SF_OK;
 }

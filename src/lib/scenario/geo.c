@@ -36,7 +36,6 @@
 #include <string.h>
 
 #include <geos_c.h>
-#include <jansson.h>
 
 #include "scenario/geo.h"
 
@@ -242,18 +241,18 @@ static void load_error(load_ctx *lc, textpos at, const char *keypath, const char
  * A linear ring from a JSON array of positions; NULL (with a diagnostic)
  * when malformed.
  */
-static GEOSGeometry *read_ring(load_ctx *lc, textpos at, const char *keypath, json_t *ring)
+static GEOSGeometry *read_ring(load_ctx *lc, textpos at, const char *keypath, const sf_json *ring)
 {
 	GEOSContextHandle_t ctx = lc->g->ctx;
 	GEOSCoordSequence *seq;
 	GEOSGeometry *lr;
 	size_t n, i;
 
-	if (!json_is_array(ring)) {
+	if (!sf_json_is_array(ring)) {
 		load_error(lc, at, keypath, "expected a ring (an array of [lon, lat] positions)");
 		return NULL;
 	}
-	n = json_array_size(ring);
+	n = sf_json_size(ring);
 	if (n < 4) {
 		load_error(lc, at, keypath, "a ring needs at least 4 positions, found %zu", n);
 		return NULL;
@@ -263,17 +262,17 @@ static GEOSGeometry *read_ring(load_ctx *lc, textpos at, const char *keypath, js
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		json_t *pt = json_array_get(ring, i);
+		const sf_json *pt = sf_json_at(ring, i);
 		double lon, lat;
-		if (!json_is_array(pt) || json_array_size(pt) < 2 ||
-		    !json_is_number(json_array_get(pt, 0)) ||
-		    !json_is_number(json_array_get(pt, 1))) {
+		if (!sf_json_is_array(pt) || sf_json_size(pt) < 2 ||
+		    !sf_json_is_number(sf_json_at(pt, 0)) ||
+		    !sf_json_is_number(sf_json_at(pt, 1))) {
 			load_error(lc, at, keypath,
 			           "position %zu: expected [lon, lat] with two numbers", i);
 			return NULL;
 		}
-		lon = json_number_value(json_array_get(pt, 0));
-		lat = json_number_value(json_array_get(pt, 1));
+		lon = sf_json_number(sf_json_at(pt, 0));
+		lat = sf_json_number(sf_json_at(pt, 1));
 		if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) {
 			load_error(lc, at, keypath,
 			           "position %zu: [%g, %g] is not a WGS 84 longitude, latitude", i,
@@ -282,11 +281,9 @@ static GEOSGeometry *read_ring(load_ctx *lc, textpos at, const char *keypath, js
 		}
 	}
 	{
-		json_t *a = json_array_get(ring, 0), *b = json_array_get(ring, n - 1);
-		if (json_number_value(json_array_get(a, 0)) !=
-		            json_number_value(json_array_get(b, 0)) ||
-		    json_number_value(json_array_get(a, 1)) !=
-		            json_number_value(json_array_get(b, 1))) {
+		const sf_json *a = sf_json_at(ring, 0), *b = sf_json_at(ring, n - 1);
+		if (sf_json_number(sf_json_at(a, 0)) != sf_json_number(sf_json_at(b, 0)) ||
+		    sf_json_number(sf_json_at(a, 1)) != sf_json_number(sf_json_at(b, 1))) {
 			load_error(lc, at, keypath,
 			           "ring is not closed: the last position must repeat the first");
 			return NULL;
@@ -298,10 +295,9 @@ static GEOSGeometry *read_ring(load_ctx *lc, textpos at, const char *keypath, js
 		return NULL;
 	}
 	for (i = 0; i < n; i++) {
-		json_t *pt = json_array_get(ring, i);
-		GEOSCoordSeq_setXY_r(ctx, seq, (unsigned)i,
-		                     json_number_value(json_array_get(pt, 0)),
-		                     json_number_value(json_array_get(pt, 1)));
+		const sf_json *pt = sf_json_at(ring, i);
+		GEOSCoordSeq_setXY_r(ctx, seq, (unsigned)i, sf_json_number(sf_json_at(pt, 0)),
+		                     sf_json_number(sf_json_at(pt, 1)));
 	}
 	lr = GEOSGeom_createLinearRing_r(ctx, seq); /* takes seq */
 	if (!lr)
@@ -310,22 +306,23 @@ static GEOSGeometry *read_ring(load_ctx *lc, textpos at, const char *keypath, js
 }
 
 /* A polygon from GeoJSON Polygon coordinates (an array of rings). */
-static GEOSGeometry *read_polygon(load_ctx *lc, textpos at, const char *keypath, json_t *coords)
+static GEOSGeometry *read_polygon(load_ctx *lc, textpos at, const char *keypath,
+                                  const sf_json *coords)
 {
 	GEOSContextHandle_t ctx = lc->g->ctx;
 	GEOSGeometry *shell = NULL, **holes = NULL, *poly = NULL;
 	size_t nrings, nholes = 0, i;
 	char sub[SF_ERROR_PATH_MAX];
 
-	if (!json_is_array(coords)) {
+	if (!sf_json_is_array(coords)) {
 		load_error(lc, at, keypath, "expected an array of rings");
 		return NULL;
 	}
-	nrings = json_array_size(coords);
+	nrings = sf_json_size(coords);
 	if (nrings == 0)
 		return GEOSGeom_createEmptyPolygon_r(ctx);
 	sf_snprintf(sub, sizeof(sub), "%s[0]", keypath);
-	shell = read_ring(lc, at, sub, json_array_get(coords, 0));
+	shell = read_ring(lc, at, sub, sf_json_at(coords, 0));
 	if (!shell)
 		goto out;
 	if (nrings > 1) {
@@ -337,7 +334,7 @@ static GEOSGeometry *read_polygon(load_ctx *lc, textpos at, const char *keypath,
 	}
 	for (i = 1; i < nrings; i++) {
 		sf_snprintf(sub, sizeof(sub), "%s[%zu]", keypath, i);
-		holes[nholes] = read_ring(lc, at, sub, json_array_get(coords, i));
+		holes[nholes] = read_ring(lc, at, sub, sf_json_at(coords, i));
 		if (!holes[nholes])
 			goto out;
 		nholes++;
@@ -359,30 +356,31 @@ out:
 }
 
 /* A Polygon or MultiPolygon from a GeoJSON geometry object. */
-static GEOSGeometry *read_geometry(load_ctx *lc, textpos at, const char *keypath, json_t *geom)
+static GEOSGeometry *read_geometry(load_ctx *lc, textpos at, const char *keypath,
+                                   const sf_json *geom)
 {
 	GEOSContextHandle_t ctx = lc->g->ctx;
 	const char *type;
-	json_t *coords;
+	const sf_json *coords;
 	char sub[SF_ERROR_PATH_MAX];
 
-	if (!json_is_object(geom)) {
+	if (!sf_json_is_object(geom)) {
 		load_error(lc, at, keypath, "expected a geometry object");
 		return NULL;
 	}
-	type = json_string_value(json_object_get(geom, "type"));
-	coords = json_object_get(geom, "coordinates");
+	type = sf_json_string(sf_json_get(geom, "type"));
+	coords = sf_json_get(geom, "coordinates");
 	sf_snprintf(sub, sizeof(sub), "%s.coordinates", keypath);
 	if (type && strcmp(type, "Polygon") == 0)
 		return read_polygon(lc, at, sub, coords);
 	if (type && strcmp(type, "MultiPolygon") == 0) {
 		GEOSGeometry **parts, *multi = NULL;
 		size_t n, i, made = 0;
-		if (!json_is_array(coords)) {
+		if (!sf_json_is_array(coords)) {
 			load_error(lc, at, sub, "expected an array of polygons");
 			return NULL;
 		}
-		n = json_array_size(coords);
+		n = sf_json_size(coords);
 		if (n == 0)
 			return GEOSGeom_createEmptyCollection_r(ctx, GEOS_MULTIPOLYGON);
 		parts = calloc(n, sizeof(*parts));
@@ -393,7 +391,7 @@ static GEOSGeometry *read_geometry(load_ctx *lc, textpos at, const char *keypath
 		for (i = 0; i < n; i++) {
 			char psub[SF_ERROR_PATH_MAX];
 			sf_snprintf(psub, sizeof(psub), "%s[%zu]", sub, i);
-			parts[i] = read_polygon(lc, at, psub, json_array_get(coords, i));
+			parts[i] = read_polygon(lc, at, psub, sf_json_at(coords, i));
 			if (!parts[i])
 				break;
 			made++;
@@ -499,8 +497,9 @@ sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const
 {
 	sf__geo *g = NULL;
 	size_t n = 0, i, j;
-	json_t *root = NULL, *features;
-	json_error_t jerr;
+	sf_json *root = NULL;
+	const sf_json *features;
+	sf_json_parse_error jerr;
 	textpos *pos = NULL;
 	load_ctx lc;
 	sf_status rc = SF_OK;
@@ -517,13 +516,12 @@ sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const
 		rc = SF_ERR_SCENARIO;
 		goto out;
 	}
-	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		int line, column;
-		sf__json_error_position(text, len, jerr.line, jerr.column, (size_t)jerr.position,
-		                        &line, &column);
-		sf_diags_add(diags, SF_DIAG_ERROR, path, line, column, NULL, "invalid JSON: %s",
-		             jerr.text);
+	rc = sf_json_parse(text, len, SF_JSON_REJECT_DUPLICATES, &root, &jerr);
+	if (rc == SF_ERR_NOMEM)
+		goto out;
+	if (rc != SF_OK) {
+		sf_diags_add(diags, SF_DIAG_ERROR, path, jerr.line, jerr.column, NULL,
+		             "invalid JSON: %s", jerr.text);
 		rc = SF_ERR_SCENARIO;
 		goto out;
 	}
@@ -541,15 +539,15 @@ sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const
 	GEOSContext_setNoticeMessageHandler_r(g->ctx, geos_notice_handler, g);
 	lc.g = g;
 
-	type = json_string_value(json_object_get(root, "type"));
-	features = json_object_get(root, "features");
-	if (!json_is_object(root) || !type || strcmp(type, "FeatureCollection") != 0 ||
-	    !json_is_array(features)) {
+	type = sf_json_string(sf_json_get(root, "type"));
+	features = sf_json_get(root, "features");
+	if (!sf_json_is_object(root) || !type || strcmp(type, "FeatureCollection") != 0 ||
+	    !sf_json_is_array(features)) {
 		load_error(&lc, (textpos){1, 1}, NULL,
 		           "expected a GeoJSON FeatureCollection with a 'features' array");
 		goto out;
 	}
-	n = json_array_size(features);
+	n = sf_json_size(features);
 	if (n == 0) {
 		load_error(&lc, (textpos){1, 1}, "features", "expected at least one feature");
 		goto out;
@@ -563,24 +561,23 @@ sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const
 	scan_feature_positions(text, len, pos, n);
 
 	for (i = 0; i < n && !lc.nomem; i++) {
-		json_t *feat = json_array_get(features, i), *props, *idv;
+		const sf_json *feat = sf_json_at(features, i), *props, *idv;
 		geo_feature *f = &g->features[g->count];
 		char kp[SF_ERROR_PATH_MAX], idbuf[64];
 		const char *id = NULL;
 		int before = lc.nerrors;
 
 		sf_snprintf(kp, sizeof(kp), "features[%zu]", i);
-		if (!json_is_object(feat)) {
+		if (!sf_json_is_object(feat)) {
 			load_error(&lc, pos[i], kp, "expected a Feature object");
 			continue;
 		}
-		props = json_object_get(feat, "properties");
-		idv = json_is_object(props) ? json_object_get(props, id_property) : NULL;
-		if (json_is_string(idv) && json_string_length(idv) > 0) {
-			id = json_string_value(idv);
-		} else if (json_is_integer(idv)) {
-			sf_snprintf(idbuf, sizeof(idbuf), "%" JSON_INTEGER_FORMAT,
-			            json_integer_value(idv));
+		props = sf_json_get(feat, "properties");
+		idv = sf_json_is_object(props) ? sf_json_get(props, id_property) : NULL;
+		if (sf_json_is_string(idv) && sf_json_string_length(idv) > 0) {
+			id = sf_json_string(idv);
+		} else if (sf_json_is_integer(idv)) {
+			sf_snprintf(idbuf, sizeof(idbuf), "%lld", sf_json_integer(idv));
 			id = idbuf;
 		} else {
 			sf_snprintf(kp, sizeof(kp), "features[%zu].properties.%s", i, id_property);
@@ -605,7 +602,7 @@ sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const
 			}
 		}
 		sf_snprintf(kp, sizeof(kp), "features[%zu].geometry", i);
-		f->geom = read_geometry(&lc, pos[i], kp, json_object_get(feat, "geometry"));
+		f->geom = read_geometry(&lc, pos[i], kp, sf_json_get(feat, "geometry"));
 		if (f->geom) {
 			char *reason;
 			if (GEOSisEmpty_r(g->ctx, f->geom) == 1) {
@@ -644,7 +641,7 @@ out:
 	else
 		sf__geo_free(g);
 	free(pos);
-	json_decref(root);
+	sf_json_free(root);
 	return rc;
 }
 
