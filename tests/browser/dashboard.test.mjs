@@ -1,0 +1,122 @@
+// dashboard.test.mjs - the dashboard in a real browser: Debian's Chromium
+// driven by playwright-core, against a `stabforce serve` this test starts
+// on 127.0.0.1 (tests/browser/lib.mjs).
+//
+//   node --test tests/browser/      ($STABFORCE, $SRCDIR from meson)
+//
+// - every page loads with no console error, no failed request and no
+//   request leaving 127.0.0.1, under the server's Content-Security-Policy;
+// - the figures a page shows are the API's (the plan's cost, peak
+//   personnel, FOC, proven status; the build-up table; the heat map);
+// - charts have an accessible name and a table view reached by keyboard;
+// - a viewer's token reads what an editor computed, and cannot start a job.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startServer, launch, watchedPage, apiGet, apiRunJob } from "./lib.mjs";
+
+const fmtInt = (v) => new Intl.NumberFormat("en", { maximumFractionDigits: 0 }).format(Math.round(v));
+
+let server;
+let browser;
+let plan;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+  plan = await apiRunJob(server, "plan", { scenario: "gaza" });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) await server.stop();
+});
+
+// Every page, with the selector that shows it has finished loading.
+const PAGES = [
+  { path: "/", ready: ".cards" },
+  { path: "/plan?scenario=gaza", ready: "#heat" },
+];
+
+async function open(path, ready, tok = server.viewer) {
+  const w = await watchedPage(browser, server, tok);
+  const res = await w.page.goto(server.base + path);
+  assert.equal(res.status(), 200, `${path}: HTTP ${res.status()}`);
+  await w.page.waitForSelector(ready, { timeout: 120000 });
+  return { ...w, res };
+}
+
+test("every page loads cleanly, from 127.0.0.1 only, under a strict CSP", async () => {
+  for (const p of PAGES) {
+    const { page, context, problems, res } = await open(p.path, p.ready);
+    const csp = res.headers()["content-security-policy"] || "";
+    assert.match(csp, /script-src 'self'/, `${p.path}: no strict CSP`);
+    assert.doesNotMatch(csp, /unsafe/, `${p.path}: CSP allows unsafe-*`);
+    await page.waitForTimeout(200);
+    assert.deepEqual(problems, [], `${p.path}: ${problems.join("; ")}`);
+    await context.close();
+  }
+});
+
+test("the plan page shows the API's figures", async () => {
+  const { page, context, problems } = await open("/plan?scenario=gaza", "#heat");
+  let peak = plan.personnel_total[0];
+  for (const p of plan.personnel_total) if (p.in_sectors > peak.in_sectors) peak = p;
+  assert.match(await page.textContent("#fig-cost"), new RegExp("^" + fmtInt(plan.cost.total)));
+  assert.match(await page.textContent("#fig-peak"), new RegExp("^" + fmtInt(peak.in_sectors) + " in " + peak.label));
+  assert.match(await page.textContent("#fig-foc"), new RegExp("^" + (plan.foc_label || "never")));
+  const total = plan.coverage.reduce((a, c) => a + c.shortfall, 0);
+  assert.match(await page.textContent("#fig-short"), new RegExp("^" + fmtInt(total) + " "));
+  const proven = plan.stage1.status === "optimal" && plan.stage2.status === "optimal";
+  assert.match(await page.textContent("#proven"), proven ? /^Proven optimal/ : /^Not proven optimal/);
+  // The heat map: one row per task (every task has a requirement in Gaza),
+  // one cell per month, each cell's percentage from the coverage rows.
+  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  const rows = await page.$$eval("#heat tbody tr", (trs) => trs.map((tr) =>
+    [tr.querySelector("th").textContent, ...[...tr.querySelectorAll("td")].map((td) => td.textContent)]));
+  assert.equal(rows.length, sc.tasks.length);
+  const t0 = sc.tasks[0];
+  for (let m = 1; m <= plan.months.length; m++) {
+    const cs = plan.coverage.filter((c) => c.task === t0.id && c.month === m);
+    const req = cs.reduce((a, c) => a + c.required, 0);
+    const short = cs.reduce((a, c) => a + c.shortfall, 0);
+    const want = req > 1e-9 ? String(Math.round(100 * (1 - short / req))) : "";
+    assert.equal(rows[0][m], want, `${t0.name}, month ${m}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("charts have an accessible name and a table view reached by keyboard", async () => {
+  const { page, context } = await open("/plan?scenario=gaza", "#heat");
+  const label = await page.getAttribute("#buildup-chart", "aria-label");
+  assert.ok(label && label.length > 20, "the build-up chart has no accessible name");
+  assert.ok(await page.$("#buildup-chart canvas"), "the build-up chart was not drawn");
+  // Tab to the chart's "Show table" button and press Enter.
+  let found = false;
+  for (let i = 0; i < 40 && !found; i++) {
+    await page.keyboard.press("Tab");
+    found = await page.evaluate(() => document.activeElement?.classList.contains("view"));
+  }
+  assert.ok(found, "the chart's table button is not reachable with Tab");
+  await page.keyboard.press("Enter");
+  assert.equal(await page.getAttribute("button.view", "aria-pressed"), "true");
+  const first = await page.$$eval("figure.chart .table-wrap table tbody tr:first-child > *",
+    (cells) => cells.map((c) => c.textContent));
+  assert.equal(first[0], plan.months[0]);
+  const total = plan.personnel_total[0].in_sectors;
+  assert.ok(first.includes(fmtInt(total)), `month 1 total ${total} not in ${first}`);
+  assert.ok(await page.isHidden("#buildup-chart"), "the chart is still shown with the table");
+  await context.close();
+});
+
+test("a viewer cannot start a job; the page says an editor must", async () => {
+  // A scenario nobody has planned: the viewer's page tries and is refused.
+  const { page, context, problems } = await open("/plan?scenario=minimal", "#status.bad");
+  assert.match(await page.textContent("#status"), /editor/);
+  // The refused POST is the only failure: a 403 is an answer, not an error
+  // the console reports beyond the resource line.
+  assert.ok(problems.every((p) => /403|Forbidden/.test(p)), problems.join("; "));
+  const jobs = await apiGet(server, "/api/v1/jobs");
+  assert.ok(!jobs.jobs.some((j) => j.scenario === "minimal"), "the viewer's job was queued");
+  await context.close();
+});

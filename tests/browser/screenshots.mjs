@@ -1,0 +1,31 @@
+// screenshots.mjs - the pictures of docs/dashboard.md: every page of the
+// dashboard on the Gaza example, as a planner sees it, into docs/screenshots/.
+//
+//   node tests/browser/screenshots.mjs [PAGE...]      (after make)
+import { join } from "node:path";
+import { SRCDIR, startServer, launch, watchedPage, apiRunJob } from "./lib.mjs";
+
+const PAGES = {
+  plan: { path: "/plan?scenario=gaza", ready: "#heat" },
+};
+
+const want = process.argv.slice(2);
+const server = await startServer();
+const browser = await launch();
+try {
+  await apiRunJob(server, "plan", { scenario: "gaza" });
+  for (const [name, p] of Object.entries(PAGES)) {
+    if (want.length && !want.includes(name)) continue;
+    const { page, context, problems } = await watchedPage(browser, server, server.editor);
+    await page.goto(server.base + p.path);
+    await page.waitForSelector(p.ready, { timeout: 120000 });
+    await page.waitForTimeout(300);
+    const file = join(SRCDIR, "docs/screenshots", name + ".png");
+    await page.screenshot({ path: file, fullPage: true });
+    console.log(`${file}${problems.length ? "  PROBLEMS: " + problems.join("; ") : ""}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+}
