@@ -314,6 +314,8 @@ typedef struct sf_sector_map sf_sector_map;
 /* From a GeoJSON FeatureCollection whose features carry id_property. */
 sf_status sf_sector_map_open(const char *geojson_path, const char *id_property, sf_sector_map **out,
                              sf_error *err);
+/* A map with no polygons: it locates by the override table alone. */
+sf_status sf_sector_map_new(sf_sector_map **out, sf_error *err);
 /* From a scenario's GeoJSON (sc->geojson_path, sc->id_property). */
 sf_status sf_sector_map_from_scenario(const sf_scenario *sc, sf_sector_map **out, sf_error *err);
 void sf_sector_map_free(sf_sector_map *m);

@@ -91,6 +91,17 @@ expect 2 "deep.json:1:[0-9]+: invalid JSON" "$SF" check-plan "$S" "$T/deep.json"
 head -c 3000 /bin/sh >"$T/binary.json"
 expect 2 "binary.json:1:1: invalid JSON" "$SF" check-plan "$S" "$T/binary.json"
 expect 4 "cannot read '$T/none.json'" "$SF" check-plan "$S" "$T/none.json"
+# a row whose units are a string or absurd says what they are
+# first_row_units VALUE: the plan with the first assignment row's units replaced
+first_row_units() {
+	awk -v v="$1" '/"assignments"/ { a = 1 } a && !done && /"units":/ { sub(/"units": *[0-9.e+]+/, "\"units\": " v); done = 1 } { print }' "$T/plan.json"
+}
+first_row_units '"4"' >"$T/units-string.json"
+expect 1 "" "$SF" check-plan "$S" "$T/units-string.json"
+grep -q 'units is the string' "$T/out" || fail "check-plan: units as a string not named"
+first_row_units 1e308 >"$T/units-huge.json"
+expect 1 "" "$SF" check-plan "$S" "$T/units-huge.json"
+grep -q 'units is 1e+308, not a whole number in 1..1000000000' "$T/out" || fail "check-plan: units 1e308: $(head -3 "$T/out")"
 
 # ------------------------------------------------------------ incident CSV
 H='event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,actor1,country,admin1,location,latitude,longitude,geo_precision,source,notes,fatalities,timestamp'

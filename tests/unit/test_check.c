@@ -336,7 +336,7 @@ static void test_bad_rows(void **state)
 	assert_int_equal(run(p, &r), SF_ERR_CHECK);
 	expect(&r, "row", 0, -1, "unknown pledge 'Z-9'");
 	expect(&r, "row", 1, -1, "month is not a whole number in 1..2");
-	expect(&r, "row", 2, -1, "units 1.5 is not a whole number >= 1");
+	expect(&r, "row", 2, -1, "units is 1.5, not a whole number in 1..1000000000");
 	expect(&r, "row", 3, -1, "unknown location 'east'");
 	expect(&r, "row", 4, -1, "pledge C-1 belongs to contributor C, not A");
 	sf_check_report_release(&r);
@@ -346,7 +346,7 @@ static void test_bad_rows(void **state)
 	json_object_set_new(row(p, 1), "label", json_string("2026-02"));
 	sf_check_report_init(&r);
 	assert_int_equal(run(p, &r), SF_ERR_CHECK);
-	expect(&r, "row", 0, -1, "units 0 is not a whole number >= 1");
+	expect(&r, "row", 0, -1, "units is 0, not a whole number in 1..1000000000");
 	expect(&r, "row", 1, -1, "label 2026-02 does not match month 1 (2026-01)");
 	sf_check_report_release(&r);
 }

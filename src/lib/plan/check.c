@@ -44,6 +44,9 @@
 
 enum { MAX_VIOLATIONS = 1000 };
 
+/* The most units a row may hold: a pledge's count is at most this (schema.c). */
+#define SF_CHECK_MAX_UNITS 1e9
+
 /* ---------------------------------------------------------------- */
 /* Id lookup: a sorted array of (id, index), searched by bsearch.     */
 
@@ -200,6 +203,36 @@ static int json_whole(const sf_json *v, double *out)
 		}
 	}
 	return -1;
+}
+
+/* What a JSON value is, for messages: "missing", "the string \"4\"", "2.5". */
+static const char *json_describe(const sf_json *v, char *buf, size_t n)
+{
+	char num[32];
+
+	switch (sf_json_typeof(v)) {
+	case SF_JSON_ABSENT:
+		sf_snprintf(buf, n, "missing");
+		break;
+	case SF_JSON_STRING:
+		sf_snprintf(buf, n, "the string \"%.24s\"%s", sf_json_string(v),
+		            sf_json_string_length(v) > 24 ? "..." : "");
+		break;
+	case SF_JSON_INTEGER:
+	case SF_JSON_REAL:
+		sf_snprintf(buf, n, "%s", fmt_num(num, sizeof(num), sf_json_number(v)));
+		break;
+	case SF_JSON_TRUE:
+	case SF_JSON_FALSE:
+		sf_snprintf(buf, n, "%s", sf_json_typeof(v) == SF_JSON_TRUE ? "true" : "false");
+		break;
+	case SF_JSON_NULL:
+		sf_snprintf(buf, n, "null");
+		break;
+	default:
+		sf_snprintf(buf, n, "%s", sf_json_is_array(v) ? "an array" : "an object");
+	}
+	return buf;
 }
 
 static int json_num(const sf_json *v, double *out)
@@ -457,12 +490,11 @@ static int read_row(checker *ck, long i, const sf_json *row, int *month, size_t 
 		*t = (size_t)k;
 	}
 	const sf_json *u = sf_json_get(row, "units");
-	if (json_whole(u, &d) || d < 1) {
-		char nb[32] = "missing";
-		if (sf_json_is_number(u))
-			fmt_num(nb, sizeof(nb), sf_json_number(u));
+	if (json_whole(u, &d) || d < 1 || d > SF_CHECK_MAX_UNITS) {
+		char nb[64];
 		add_violation(ck, i, *month, "row",
-		              "assignment row %ld: units %s is not a whole number >= 1", i, nb);
+		              "assignment row %ld: units is %s, not a whole number in 1..%.0f", i,
+		              json_describe(u, nb, sizeof(nb)), SF_CHECK_MAX_UNITS);
 		ok = 0;
 	} else {
 		*units = d;

@@ -23,7 +23,7 @@
 
 typedef struct override {
 	char *location;
-	size_t sector; /* index into the polygons, or into extra ids */
+	size_t sector; /* the order it was added in: the last for a location wins */
 	char *sector_id;
 } override;
 
@@ -69,6 +69,12 @@ sf_status sf_sector_map_open(const char *geojson_path, const char *id_property, 
 	m->has_bbox = sf__geo_bbox(m->geo, &m->minlon, &m->minlat, &m->maxlon, &m->maxlat);
 	*out = m;
 	return SF_OK;
+}
+
+sf_status sf_sector_map_new(sf_sector_map **out, sf_error *err)
+{
+	*out = calloc(1, sizeof **out);
+	return *out ? SF_OK : sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 }
 
 sf_status sf_sector_map_from_scenario(const sf_scenario *sc, sf_sector_map **out, sf_error *err)
@@ -121,16 +127,6 @@ sf_status sf_sector_map_add_override(sf_sector_map *m, const char *location, con
 		return sf_error_set(err, SF_ERR_INPUT,
 		                    "override for '%s': no sector '%s' in the sector map", location,
 		                    sector);
-	for (size_t i = 0; i < m->nov; i++) {
-		if (strcasecmp(m->ov[i].location, location) == 0) {
-			char *s = sf__strdup_trim(sector);
-			if (!s)
-				return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-			free(m->ov[i].sector_id);
-			m->ov[i].sector_id = s;
-			return SF_OK;
-		}
-	}
 	if (m->nov == m->capov) {
 		size_t ncap = m->capov ? m->capov * 2 : 16;
 		override *n = sf__reallocarray(m->ov, ncap, sizeof *n);
@@ -147,6 +143,7 @@ sf_status sf_sector_map_add_override(sf_sector_map *m, const char *location, con
 		free(o->sector_id);
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	}
+	o->sector = m->nov; /* a repeated location is resolved when sorting */
 	m->nov++;
 	m->sorted = 0;
 	return SF_OK;
@@ -223,6 +220,32 @@ static int ov_cmp(const void *a, const void *b)
 	return strcasecmp(((const override *)a)->location, ((const override *)b)->location);
 }
 
+/* By location, then the order added: so that the last one can be kept. */
+static int ov_cmp_order(const void *pa, const void *pb)
+{
+	const override *a = pa, *b = pb;
+	int c = strcasecmp(a->location, b->location);
+	return c ? c : (a->sector > b->sector) - (a->sector < b->sector);
+}
+
+/* Sort the overrides and keep, of each location, the one added last. */
+static void ov_sort(sf_sector_map *m)
+{
+	size_t i, k = 0;
+
+	qsort(m->ov, m->nov, sizeof *m->ov, ov_cmp_order);
+	for (i = 0; i < m->nov; i++) {
+		if (i + 1 < m->nov && strcasecmp(m->ov[i].location, m->ov[i + 1].location) == 0) {
+			free(m->ov[i].location);
+			free(m->ov[i].sector_id);
+			continue;
+		}
+		m->ov[k++] = m->ov[i];
+	}
+	m->nov = k;
+	m->sorted = 1;
+}
+
 const char *sf_sector_map_locate(sf_sector_map *m, const char *location, double lon, double lat,
                                  double max_km, sf_sector_method *method, double *dist_km)
 {
@@ -231,10 +254,8 @@ const char *sf_sector_map_locate(sf_sector_map *m, const char *location, double 
 	if (!m)
 		return NULL;
 	if (m->nov && location && *location) {
-		if (!m->sorted) {
-			qsort(m->ov, m->nov, sizeof *m->ov, ov_cmp);
-			m->sorted = 1;
-		}
+		if (!m->sorted)
+			ov_sort(m);
 		override key = {(char *)location, 0, NULL};
 		const override *o = bsearch(&key, m->ov, m->nov, sizeof *m->ov, ov_cmp);
 		if (o) {
