@@ -58,7 +58,13 @@ typedef struct sf_plan_options {
 	int stage1_only;       /* 1: skip stage 2 (risk analysis); rows are stage 1's */
 	int monolithic;        /* 1: stage 1 as one MILP over all months (bench peer) */
 	int no_warm_start;     /* 1: stage 2 started cold (bench peer) */
-	int progress;          /* 1: progress lines on stderr */
+	/*
+	 * Format 2: least change from this plan (`plan --baseline`, what-if,
+	 * compare; docs/model.md). Matched to the scenario by pledge, location
+	 * and task ids; NULL: none. Not owned.
+	 */
+	const struct sf_plan *baseline;
+	int progress; /* 1: progress lines on stderr */
 } sf_plan_options;
 
 void sf_plan_options_init(sf_plan_options *o);
@@ -103,16 +109,41 @@ typedef struct sf_plan {
 	/* Personnel at mission, per month, [month-1]. */
 	double *personnel_at_mission;
 
-	/* Cost of the rows (Z2 parts), money. */
-	double cost_units;  /* sum monthly_cost * units */
-	double cost_deploy; /* sum deploy_cost * arrivals */
+	/* Cost of the rows (Z2 parts), money; format 2: planned months only. */
+	double cost_units;  /* sum monthly_cost * units (format 2: * presence) */
+	double cost_deploy; /* sum deploy_cost * arrivals (format 2: planned arrivals) */
 	double cost_soft;   /* sum soft-veto penalty * person-months */
-	double cost_total;  /* the three added: Z2 */
+	double cost_total;  /* Z2: these three, plus cost_moves and cost_changes */
 
 	/* Binding constraints (slack <= 1e-6 * max(1, rhs)). */
 	unsigned char *ceiling_binds; /* [month-1] */
 	unsigned char *share_binds;   /* [contributor * M + month-1] */
-	unsigned char *cap_binds;     /* [contributor * M + month-1] */
+	unsigned char *cap_binds;     /* [contributor * M + month-1]; format 2: on presence */
+
+	/*
+	 * Time as force generation lives it (docs/model.md, "Format 2"), per
+	 * pledge and month, [pledge * M + month-1]. Months before a0 are
+	 * recorded (`deployed:`), the others planned. In a format-1 plan a0 is
+	 * 1, presence is the units assigned, and arrivals and departures are
+	 * its increases and decreases.
+	 */
+	int a0;          /* first planned month */
+	int *presence;   /* units present, idle ones included */
+	int *assigned;   /* units on some task (presence - assigned: idle) */
+	int *arrivals;   /* units arriving (recorded ones included) */
+	int *departures; /* units leaving: presence[m-1] + arrivals - presence[m] */
+	int *reliefs;    /* min(arrivals, departures): reliefs in place */
+	int *moves;      /* units changing location (the reserve counts as one), m >= a0 */
+	int *retasks;    /* units changing task inside their location, m >= a0 */
+	/* Reception, per month [month-1]: personnel arriving in the sectors
+	 * (pledges that can enter one) and the scenario's capacity (HUGE_VAL:
+	 * no limit). */
+	double *reception_used;
+	double *reception_cap;
+	double cost_moves;   /* format 2: move_cost and retask_cost of the moves, m >= a0 */
+	double cost_changes; /* least change: change_cost of the units differing from the baseline
+	                      */
+	int changed_units;   /* least change: unit-months differing from the baseline */
 
 	double seconds; /* total wall time */
 } sf_plan;
@@ -133,6 +164,17 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
  */
 sf_status sf_plan_from_rows(const sf_scenario *sc, const sf_assignment *rows, size_t nrows,
                             sf_plan **out, sf_error *err);
+
+/*
+ * The same with the presence and arrivals of every pledge and month
+ * ([pledge * M + month-1], recorded months included), which a format-2
+ * plan needs: idle units are in no row. NULL presence (format 1, or a
+ * format-2 plan saved without it) takes the units assigned as present and
+ * their increases as arrivals.
+ */
+sf_status sf_plan_from_parts(const sf_scenario *sc, const sf_assignment *rows, size_t nrows,
+                             const int *presence, const int *arrivals, sf_plan **out,
+                             sf_error *err);
 
 void sf_plan_free(sf_plan *p);
 

@@ -48,9 +48,13 @@ for ex in minimal gaza; do
 	grep '^ *#' "$T/$ex/in.yaml" >"$T/$ex/c1" || true
 	grep '^ *#' "$T/$ex/out.yaml" >"$T/$ex/c2" || true
 	cmp -s "$T/$ex/c1" "$T/$ex/c2" || fail "$ex: comment lines differ"
-	# Planning the upgraded file works.
+	# Planning the upgraded file works (the small example: Gaza's stage 2
+	# takes half a minute, tests/cli/gaza.sh plans the real one).
+	[ "$ex" = minimal ] || continue
 	"$STABFORCE" plan --format json "$T/$ex/out.yaml" >"$T/$ex/plan.json" 2>"$T/$ex/perr" ||
 		{ cat "$T/$ex/perr" >&2; fail "$ex: the upgraded file does not plan"; }
+	"$STABFORCE" check-plan "$T/$ex/out.yaml" "$T/$ex/plan.json" >"$T/$ex/cerr" 2>&1 ||
+		{ cat "$T/$ex/cerr" >&2; fail "$ex: check-plan rejects the upgraded file's plan"; }
 done
 
 # 2. Flow-style pledges, a pledge whose count line carries a comment.

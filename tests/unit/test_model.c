@@ -145,7 +145,7 @@ static void test_build_worked(void **state)
 	(void)state;
 	sf_scenario *sc = fx_worked();
 	sf__model *md = NULL;
-	sf__model_spec s1 = {1, 0, 0, 0, NULL, 0};
+	sf__model_spec s1 = {.stage = 1};
 	char name[64];
 
 	assert_int_equal(sf__model_build(sc, &s1, &md, NULL), SF_OK);
@@ -170,7 +170,7 @@ static void test_build_worked(void **state)
 	sf__model_free(md);
 
 	/* Stage 2: arrivals for each (pledge, location) with x, the Z1 row. */
-	sf__model_spec s2 = {2, 0, 0, 60, NULL, 0};
+	sf__model_spec s2 = {.stage = 2, .z1_star = 60};
 	assert_int_equal(sf__model_build(sc, &s2, &md, NULL), SF_OK);
 	assert_int_equal(count_kind(md, 0, SF__COL_A), 8);
 	assert_int_equal(count_kind(md, 1, SF__ROW_Z1), 1);
@@ -191,7 +191,7 @@ static void test_build_worked(void **state)
 	sf__model_free(md);
 
 	/* One month only. */
-	sf__model_spec s1m = {1, 2, 2, 0, NULL, 0};
+	sf__model_spec s1m = {.stage = 1, .m_first = 2, .m_last = 2};
 	assert_int_equal(sf__model_build(sc, &s1m, &md, NULL), SF_OK);
 	assert_int_equal(count_kind(md, 0, SF__COL_X), 5);
 	sf__model_free(md);
@@ -553,7 +553,7 @@ static void test_valid_inequalities(void **state)
 			sc->max_share = 0.5 + 0.1 * virnd(0, 4);
 		}
 
-		sf__model_spec spec = {1, 1, 1, 0, NULL, 1};
+		sf__model_spec spec = {.stage = 1, .m_first = 1, .m_last = 1, .strengthen = 1};
 		sf__model *md = NULL;
 		sf_error err;
 		sf_error_clear(&err);

@@ -190,6 +190,60 @@ static void by_contributor(sf_json_writer *w, const char *key, const sf_scenario
 	sf_json_end(w);
 }
 
+/*
+ * Format 2 (docs/output.md): the first planned month, the unit-months
+ * changed from a baseline, and per pledge and month the presence, idle
+ * units, arrivals, departures, reliefs, moves and changes of task (rows
+ * where something is present, arrives or leaves; `recorded` before a0),
+ * and reception use against capacity. A format-1 plan has none of these.
+ */
+static void json_format2(sf_json_writer *w, const sf_plan *p)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months;
+	char lb[16];
+
+	sf_json_int(w, "format", 2);
+	sf_json_int(w, "a0", p->a0);
+	sf_json_str(w, "a0_label", label(sc, p->a0, lb, sizeof(lb)));
+	sf_json_int(w, "changed_units", p->changed_units);
+	sf_json_array(w, "presence");
+	for (int m = 1; m <= sc->months; m++)
+		for (size_t pi = 0; pi < sc->npledges; pi++) {
+			const sf_pledge *pl = &sc->pledges[pi];
+			size_t k = pi * M + (size_t)(m - 1);
+			if (!p->presence[k] && !p->arrivals[k] && !p->departures[k])
+				continue;
+			sf_json_object(w, NULL);
+			sf_json_int(w, "month", m);
+			sf_json_str(w, "label", label(sc, m, lb, sizeof(lb)));
+			sf_json_bool(w, "recorded", m < p->a0);
+			sf_json_str(w, "pledge", pl->id);
+			sf_json_str(w, "contributor", sc->contributors[pl->contributor].id);
+			sf_json_str(w, "unit", sc->unit_types[pl->unit].id);
+			sf_json_int(w, "present", p->presence[k]);
+			sf_json_int(w, "idle", p->presence[k] - p->assigned[k]);
+			sf_json_int(w, "arrivals", p->arrivals[k]);
+			sf_json_int(w, "departures", p->departures[k]);
+			sf_json_int(w, "reliefs", p->reliefs[k]);
+			sf_json_int(w, "moves", p->moves[k]);
+			sf_json_int(w, "retasks", p->retasks[k]);
+			sf_json_end(w);
+		}
+	sf_json_end(w);
+	sf_json_array(w, "reception");
+	for (int m = 1; m <= sc->months; m++) {
+		sf_json_object(w, NULL);
+		sf_json_int(w, "month", m);
+		sf_json_str(w, "label", label(sc, m, lb, sizeof(lb)));
+		sf_json_bool(w, "recorded", m < p->a0);
+		sf_json_num(w, "arriving", p->reception_used[m - 1]);
+		sf_json_num(w, "capacity", p->reception_cap[m - 1]); /* not finite: null */
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+}
+
 static const char *loc_or_mission(const sf_scenario *sc, size_t l)
 {
 	return l == SF_MISSION(sc) ? "mission" : sc->sectors[l].id;
@@ -321,6 +375,10 @@ void sf__plan_json(sf_json_writer *w, const char *key, const sf_plan *p)
 	sf_json_num(w, "units", p->cost_units);
 	sf_json_num(w, "deploy", p->cost_deploy);
 	sf_json_num(w, "soft_veto", p->cost_soft);
+	if (sc->format >= 2) {
+		sf_json_num(w, "moves", p->cost_moves);
+		sf_json_num(w, "changes", p->cost_changes);
+	}
 	sf_json_num(w, "total", p->cost_total);
 	sf_json_end(w);
 	json_assignments(w, p);
@@ -337,6 +395,8 @@ void sf__plan_json(sf_json_writer *w, const char *key, const sf_plan *p)
 	sf_json_end(w);
 	/* the inputs taken from the registers (feedback.c), [] when none */
 	register_inputs_json(w, "register_inputs", sc);
+	if (sc->format >= 2)
+		json_format2(w, p);
 	sf_json_end(w);
 	free(mission_by_c);
 }

@@ -101,7 +101,17 @@ typedef struct checker {
 	double *at_mission;   /* [m-1] */
 	double *c_in;         /* [c*M + m-1] in-sector personnel of contributor c */
 	double *c_all;        /* [c*M + m-1] personnel of c at all locations */
+	double *cell;         /* [((p*nloc + l)*nt + t)*M + m-1] units of the valid rows */
 	double cost_units, cost_soft, cost_deploy;
+
+	/* Format 2 (a0 = 1 and none of these in format 1). */
+	int a0;         /* first planned month */
+	double *pres;   /* [p*M + m-1] present, as the plan says */
+	double *arr;    /* [p*M + m-1] arrivals, as the plan says */
+	double *h_cell; /* recorded units, cell indexing, months < a0 */
+	double *h_pres; /* [p*M + m-1] recorded presence, months < a0 */
+	double *h_arr;  /* [p*M + m-1] recorded arrivals, months <= a0 */
+	double cost_moves, cost_changes;
 } checker;
 
 static char *fmt_num(char *buf, size_t n, double x)
@@ -365,6 +375,12 @@ static void checker_release(checker *ck)
 	free(ck->at_mission);
 	free(ck->c_in);
 	free(ck->c_all);
+	free(ck->cell);
+	free(ck->pres);
+	free(ck->arr);
+	free(ck->h_cell);
+	free(ck->h_pres);
+	free(ck->h_arr);
 }
 
 static double *zeros(size_t a, size_t b, size_t c)
@@ -419,8 +435,20 @@ static sf_status checker_init(checker *ck, const sf_scenario *sc, sf_check_repor
 		return SF_ERR_NOMEM;
 	ncell *= M;
 	ck->first_row = sf__mallocarray(ncell ? ncell : 1, sizeof(long));
-	if (!ck->first_row)
+	ck->cell = calloc(ncell ? ncell : 1, sizeof(double));
+	if (!ck->first_row || !ck->cell)
 		return SF_ERR_NOMEM;
+	ck->a0 = 1;
+	if (sc->format >= 2) {
+		ck->a0 = sc->a0;
+		ck->pres = zeros(np, M, 1);
+		ck->arr = zeros(np, M, 1);
+		ck->h_pres = zeros(np, M, 1);
+		ck->h_arr = zeros(np, M, 1);
+		ck->h_cell = calloc(ncell ? ncell : 1, sizeof(double));
+		if (!ck->pres || !ck->arr || !ck->h_pres || !ck->h_arr || !ck->h_cell)
+			return SF_ERR_NOMEM;
+	}
 	for (size_t i = 0; i < ncell; i++)
 		ck->first_row[i] = -1;
 	return SF_OK;
@@ -598,15 +626,17 @@ static void add_row(checker *ck, long i, int m, size_t p, size_t l, size_t t, do
 	} else {
 		ck->first_row[cell] = i;
 	}
+	ck->cell[cell] += units;
 	ck->pledge_units[p * M + mi] += units;
 	ck->units_at[(p * ck->nloc + l) * M + mi] += units;
 	ck->provided[(t * ck->nloc + l) * M + mi] += u->capability[t] * units;
 	ck->c_all[c * M + mi] += persons;
-	ck->cost_units += u->monthly_cost * units;
+	if (sc->format < 2)
+		ck->cost_units += u->monthly_cost * units;
 	if (l < ck->ns) {
 		ck->in_sectors[mi] += persons;
 		ck->c_in[c * M + mi] += persons;
-		for (size_t v = 0; v < sc->nvetoes; v++) {
+		for (size_t v = 0; v < sc->nvetoes && m >= ck->a0; v++) {
 			const sf_veto *ve = &sc->vetoes[v];
 			if (ve->kind == SF_VETO_SOFT && veto_covers(ck, ve, c, l))
 				ck->cost_soft += ve->penalty * persons;
@@ -625,7 +655,7 @@ static void check_monthly(checker *ck)
 	size_t M = (size_t)ck->M;
 	char mt[48], a[32], b[32], c2[32], d[32];
 
-	for (int m = 1; m <= ck->M; m++) {
+	for (int m = ck->a0; m <= ck->M; m++) {
 		size_t mi = (size_t)(m - 1);
 		month_text(ck, m, mt, sizeof(mt));
 		for (size_t p = 0; p < sc->npledges; p++) {
@@ -646,7 +676,7 @@ static void check_monthly(checker *ck)
 		for (size_t c = 0; c < sc->ncontributors; c++) {
 			const sf_contributor *co = &sc->contributors[c];
 			double all = ck->c_all[c * M + mi], in = ck->c_in[c * M + mi];
-			if (co->has_cap && exceeds(all, co->cap))
+			if (sc->format < 2 && co->has_cap && exceeds(all, co->cap))
 				add_violation(ck, -1, m, "national_cap",
 				              "%s: contributor %s has %s personnel deployed, above "
 				              "its cap %s",
@@ -695,7 +725,8 @@ static double compute_coverage(checker *ck, int *foc)
 				double g;
 				ck->required[k] = requirement(ck, t, l, m);
 				g = shortfall_at(ck, k);
-				z1 += sc->tasks[t].weight * g;
+				if (m >= ck->a0)
+					z1 += sc->tasks[t].weight * g;
 				if (g > 1e-6 * fmax(1, ck->required[k]) && m > last_short)
 					last_short = m;
 			}
@@ -925,8 +956,10 @@ static void check_objectives(checker *ck, const sf_json *root, int foc)
 			              fmt_num(f, sizeof(f), ck->cost_deploy));
 	}
 	if (sf_json_is_object(cost)) {
-		static const char *const keys[] = {"units", "soft_veto", "deploy", "total"};
-		double want[4] = {ck->cost_units, ck->cost_soft, ck->cost_deploy, r->z2};
+		static const char *const keys[] = {"units", "soft_veto", "deploy", "moves",
+		                                   "total"};
+		double want[5] = {ck->cost_units, ck->cost_soft, ck->cost_deploy, ck->cost_moves,
+		                  r->z2};
 		for (size_t k = 0; k < SF_ARRAY_LEN(keys); k++)
 			if (sf_json_get(cost, keys[k]))
 				compare_field(ck, 0, "cost", cost, keys[k], want[k], "cost");
@@ -955,6 +988,402 @@ static void check_objectives(checker *ck, const sf_json *root, int foc)
 			              "foc_month is %s but the rows reach FOC in %s",
 			              fmt_num(a, sizeof(a), d), month_text(ck, foc, b, sizeof(b)));
 	}
+}
+
+/* ---------------------------------------------------------------- */
+/* Format 2: presence, arrivals, departures, stays, tours, reception, */
+/* history, caps on presence, and the costs of the planned months.    */
+/* Every rule is recomputed here from the scenario (docs/model.md,    */
+/* "Format 2"), none taken from the reader's helpers or the planner.  */
+
+/* Days since 1970-01-01 of a civil date (proleptic Gregorian). */
+static long civil_days(long y, long m, long d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+/* The month index (1 = mandate.start) of a day number. */
+static long day_month(const checker *ck, long z)
+{
+	long era, doe, yoe, y, doy, mp, m;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	y = yoe + era * 400;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y += m <= 2;
+	return (y - ck->sc->start_year) * 12 + (m - ck->sc->start_month) + 1;
+}
+
+/* e_p = max(from, a0, month(as_of + lead_days)); M + 1 when after the plan. */
+static int earliest(const checker *ck, size_t p)
+{
+	const sf_pledge *pl = &ck->sc->pledges[p];
+	const char *a = ck->sc->as_of;
+	long e = pl->from > ck->a0 ? pl->from : ck->a0, y, mo, d, r;
+
+	if (a && sscanf(a, "%4ld-%2ld-%2ld", &y, &mo, &d) == 3) {
+		r = day_month(ck, civil_days(y, mo, d) + pl->lead_days);
+		if (r > ck->M)
+			return ck->M + 1;
+		if (r > e)
+			e = r;
+	}
+	return (int)e;
+}
+
+static int min_stay(const checker *ck, size_t p)
+{
+	const sf_pledge *pl = &ck->sc->pledges[p];
+	int k = pl->min_stay_months > 0 ? pl->min_stay_months
+	                                : ck->sc->unit_types[pl->unit].min_stay_months;
+	return k > 0 ? k : 1;
+}
+
+/* Capacity of month m: the last reception step from <= m, 0 before the first. */
+static double reception_cap(const checker *ck, int m)
+{
+	double cap = 0;
+	for (size_t i = 0; i < ck->sc->nreception; i++)
+		if (ck->sc->reception[i].from <= m)
+			cap = ck->sc->reception[i].personnel;
+	return cap;
+}
+
+/* 1 when pledge p may serve a sector task in some sector (its arrivals use reception). */
+static int enters_sectors(const checker *ck, size_t p)
+{
+	const sf_scenario *sc = ck->sc;
+	const sf_pledge *pl = &sc->pledges[p];
+	int task = 0;
+
+	for (size_t t = 0; t < sc->ntasks; t++)
+		if (sc->tasks[t].scope == SF_SCOPE_SECTOR && (!pl->task_ok || pl->task_ok[t]) &&
+		    sc->unit_types[pl->unit].capability[t] > 0)
+			task = 1;
+	if (!task)
+		return 0;
+	for (size_t l = 0; l < ck->ns; l++) {
+		int vetoed = 0;
+		if (pl->loc_ok && !pl->loc_ok[l])
+			continue;
+		for (size_t v = 0; v < sc->nvetoes; v++)
+			if (sc->vetoes[v].kind == SF_VETO_HARD &&
+			    veto_covers(ck, &sc->vetoes[v], pl->contributor, l))
+				vetoed = 1;
+		if (!vetoed)
+			return 1;
+	}
+	return 0;
+}
+
+static size_t cell_index(const checker *ck, size_t p, size_t l, size_t t, int m)
+{
+	return ((p * ck->nloc + l) * ck->sc->ntasks + t) * (size_t)ck->M + (size_t)(m - 1);
+}
+
+/* What `deployed:` records, months < a0 (arrivals up to a0). */
+static void build_recorded(checker *ck)
+{
+	const sf_scenario *sc = ck->sc;
+	size_t M = (size_t)ck->M;
+
+	for (size_t d = 0; d < sc->ndeployed; d++) {
+		const sf_deployment *dp = &sc->deployed[d];
+		if (dp->since < 1 || dp->since > ck->a0)
+			continue;
+		ck->h_arr[dp->pledge * M + (size_t)(dp->since - 1)] += dp->units;
+		for (int m = dp->since; m < ck->a0; m++) {
+			ck->h_pres[dp->pledge * M + (size_t)(m - 1)] += dp->units;
+			ck->h_cell[cell_index(ck, dp->pledge, dp->location, dp->task, m)] +=
+			        dp->units;
+		}
+	}
+}
+
+/* Read the plan's `presence` rows into pres[] and arr[]; departures are checked against them. */
+static void read_presence(checker *ck, const sf_json *root, double *dep)
+{
+	const sf_json *arr = sf_json_get(root, "presence"), *row;
+	size_t M = (size_t)ck->M, i;
+	char mt[48];
+
+	if (!sf_json_is_array(arr)) {
+		add_violation(ck, -1, 0, "presence",
+		              "a format-2 plan needs a `presence` array (units present, arrivals, "
+		              "departures per pledge and month)");
+		return;
+	}
+	for (i = 0; (row = sf_json_at(arr, i)) != NULL; i++) {
+		double d, n, a, de;
+		const char *ps = json_str(row, "pledge");
+		long p = ps ? id_index_find(&ck->pledges, ps) : -1;
+		if (json_whole(sf_json_get(row, "month"), &d) || d < 1 || d > ck->M || p < 0 ||
+		    json_whole(sf_json_get(row, "present"), &n) ||
+		    json_whole(sf_json_get(row, "arrivals"), &a) ||
+		    json_whole(sf_json_get(row, "departures"), &de) || n < 0 || a < 0 ||
+		    de < 0) {
+			add_violation(
+			        ck, -1, 0, "presence",
+			        "presence row %zu: needs a month in 1..%d, a known pledge and "
+			        "whole numbers present, arrivals, departures >= 0",
+			        i, ck->M);
+			continue;
+		}
+		size_t k = (size_t)p * M + (size_t)(d - 1);
+		if (ck->pres[k] != 0 || ck->arr[k] != 0 || dep[k] != 0) {
+			add_violation(ck, -1, (int)d, "presence",
+			              "%s: pledge %s is listed twice in presence",
+			              month_text(ck, (int)d, mt, sizeof(mt)), ps);
+			continue;
+		}
+		ck->pres[k] = n;
+		ck->arr[k] = a;
+		dep[k] = de;
+	}
+}
+
+/* The recorded months equal what `deployed:` records. */
+static void check_history(checker *ck, size_t p, int m)
+{
+	const sf_scenario *sc = ck->sc;
+	size_t M = (size_t)ck->M, k = p * M + (size_t)(m - 1);
+	char mt[48], a[32], b[32];
+
+	month_text(ck, m, mt, sizeof(mt));
+	for (size_t l = 0; l < ck->nloc; l++)
+		for (size_t t = 0; t < sc->ntasks; t++) {
+			size_t c = cell_index(ck, p, l, t, m);
+			if (ck->cell[c] != ck->h_cell[c])
+				add_violation(
+				        ck, -1, m, "history",
+				        "%s is recorded: pledge %s has %s units at %s on task %s, "
+				        "the deployments say %s",
+				        mt, sc->pledges[p].id, fmt_num(a, sizeof(a), ck->cell[c]),
+				        loc_id(ck, l), sc->tasks[t].id,
+				        fmt_num(b, sizeof(b), ck->h_cell[c]));
+		}
+	if (ck->pres[k] != ck->h_pres[k] || ck->arr[k] != ck->h_arr[k])
+		add_violation(ck, -1, m, "history",
+		              "%s is recorded: pledge %s has %s present and %s arriving, the "
+		              "deployments say %s and %s",
+		              mt, sc->pledges[p].id, fmt_num(a, sizeof(a), ck->pres[k]),
+		              fmt_num(b, sizeof(b), ck->arr[k]),
+		              fmt_num(a, sizeof(a), ck->h_pres[k]),
+		              fmt_num(b, sizeof(b), ck->h_arr[k]));
+}
+
+/* Arrivals of p in the months m - k + 1..m (all of them, recorded ones included). */
+static double window_arrivals(const checker *ck, size_t p, int m, int k)
+{
+	double sum = 0;
+	for (int w = m - k + 1; w <= m; w++)
+		if (w >= 1)
+			sum += ck->arr[p * (size_t)ck->M + (size_t)(w - 1)];
+	return sum;
+}
+
+/* Flow, presence bounds, notice, stay and tour of pledge p in month m. */
+static void check_pledge_month(checker *ck, size_t p, int m, const double *dep, int e)
+{
+	const sf_scenario *sc = ck->sc;
+	const sf_pledge *pl = &sc->pledges[p];
+	size_t M = (size_t)ck->M, k = p * M + (size_t)(m - 1);
+	double prev = m > 1 ? ck->pres[k - 1] : 0, n = ck->pres[k];
+	double planned_arr = ck->arr[k] - (m == ck->a0 ? ck->h_arr[k] : 0);
+	int alive = pl->active && sc->contributors[pl->contributor].active;
+	char mt[48], a[32], b[32], c[32];
+
+	month_text(ck, m, mt, sizeof(mt));
+	if (n != prev + ck->arr[k] - dep[k])
+		add_violation(
+		        ck, -1, m, "flow",
+		        "%s: pledge %s: %s present is not %s (the month before) + %s arriving "
+		        "- %s leaving",
+		        mt, pl->id, fmt_num(a, sizeof(a), n), fmt_num(b, sizeof(b), prev),
+		        fmt_num(c, sizeof(c), ck->arr[k]), fmt_num(a, sizeof(a), dep[k]));
+	if (ck->pledge_units[k] > n)
+		add_violation(ck, -1, m, "presence",
+		              "%s: pledge %s has %s units on tasks but only %s present", mt, pl->id,
+		              fmt_num(a, sizeof(a), ck->pledge_units[k]), fmt_num(b, sizeof(b), n));
+	if (m < ck->a0)
+		return;
+	if (n > pl->count || (n > 0 && (m > pl->to || !alive)))
+		add_violation(ck, -1, m, "presence",
+		              "%s: pledge %s has %s units present; it offers %d in months %d..%d%s",
+		              mt, pl->id, fmt_num(a, sizeof(a), n), pl->count, pl->from, pl->to,
+		              alive ? "" : " and is not active");
+	if (planned_arr < 0)
+		add_violation(ck, -1, m, "history",
+		              "%s: pledge %s: %s arriving, fewer than the %s recorded", mt, pl->id,
+		              fmt_num(a, sizeof(a), ck->arr[k]),
+		              fmt_num(b, sizeof(b), ck->h_arr[k]));
+	if (planned_arr > 0 && m < e)
+		add_violation(
+		        ck, -1, m, "notice",
+		        "%s: pledge %s: %s units arrive before month %d, the first its notice "
+		        "of %d days from as_of allows",
+		        mt, pl->id, fmt_num(a, sizeof(a), planned_arr), e, pl->lead_days);
+	if (m <= pl->to) {
+		int ks = min_stay(ck, p);
+		double must = window_arrivals(ck, p, m, ks);
+		if (exceeds(must, n))
+			add_violation(
+			        ck, -1, m, "stay",
+			        "%s: pledge %s: %s units arrived in the last %d months (minimum "
+			        "stay) but only %s are present",
+			        mt, pl->id, fmt_num(a, sizeof(a), must), ks,
+			        fmt_num(b, sizeof(b), n));
+	}
+	if (pl->tour_months > 0) {
+		double within = window_arrivals(ck, p, m, pl->tour_months);
+		if (exceeds(n, within))
+			add_violation(
+			        ck, -1, m, "tour",
+			        "%s: pledge %s: %s present but only %s arrived in the last %d "
+			        "months (tour length)",
+			        mt, pl->id, fmt_num(a, sizeof(a), n), fmt_num(b, sizeof(b), within),
+			        pl->tour_months);
+	}
+}
+
+/*
+ * Moves and changes of task of pledge p in month m (m >= 2), as docs/model.md
+ * counts them: changes = max(0, cell increases + reserve increase - A),
+ * moves = max(0, location increases + reserve increase - A).
+ */
+static void count_moves(const checker *ck, size_t p, int m, double *moves, double *retasks)
+{
+	const sf_scenario *sc = ck->sc;
+	size_t M = (size_t)ck->M, k = p * M + (size_t)(m - 1);
+	double cells = 0, locs = 0, now = 0, before = 0, A = ck->arr[k], res;
+
+	for (size_t l = 0; l < ck->nloc; l++) {
+		double yn = 0, yp = 0;
+		for (size_t t = 0; t < sc->ntasks; t++) {
+			double xn = ck->cell[cell_index(ck, p, l, t, m)];
+			double xp = ck->cell[cell_index(ck, p, l, t, m - 1)];
+			cells += fmax(0, xn - xp);
+			yn += xn;
+			yp += xp;
+		}
+		locs += fmax(0, yn - yp);
+		now += yn;
+		before += yp;
+	}
+	res = fmax(0, (ck->pres[k] - now) - (ck->pres[k - 1] - before));
+	*moves = fmax(0, locs + res - A);
+	*retasks = fmax(0, cells + res - A) - *moves;
+}
+
+/* Every format-2 rule, and the costs of the planned months. */
+static void check_f2(checker *ck, const sf_json *root)
+{
+	const sf_scenario *sc = ck->sc;
+	size_t M = (size_t)ck->M, np = sc->npledges;
+	double *dep = zeros(np, M, 1), *c_pres = zeros(sc->ncontributors, M, 1);
+	const sf_json *cost = sf_json_get(root, "cost"), *row;
+	char mt[48], a[32], b[32];
+	size_t i;
+
+	if (!dep || !c_pres) {
+		ck->oom = SF_ERR_NOMEM;
+		goto out;
+	}
+	build_recorded(ck);
+	read_presence(ck, root, dep);
+	for (size_t p = 0; p < np; p++) {
+		const sf_pledge *pl = &sc->pledges[p];
+		const sf_unit_type *u = &sc->unit_types[pl->unit];
+		int e = earliest(ck, p);
+		double planned = 0, recorded = 0;
+		for (int m = 1; m <= ck->M; m++) {
+			size_t k = p * M + (size_t)(m - 1);
+			if (m < ck->a0)
+				check_history(ck, p, m);
+			check_pledge_month(ck, p, m, dep, e);
+			c_pres[pl->contributor * M + (size_t)(m - 1)] += u->personnel * ck->pres[k];
+			recorded += m <= ck->a0 ? ck->h_arr[k] : 0;
+			if (m < ck->a0)
+				continue;
+			planned += ck->arr[k] - (m == ck->a0 ? ck->h_arr[k] : 0);
+			ck->cost_units += u->monthly_cost * ck->pres[k];
+			ck->cost_deploy +=
+			        u->deploy_cost * (ck->arr[k] - (m == ck->a0 ? ck->h_arr[k] : 0));
+			if (m >= 2) {
+				double mv, rt;
+				count_moves(ck, p, m, &mv, &rt);
+				ck->cost_moves += u->move_cost * mv + u->retask_cost * rt;
+			}
+		}
+		if (pl->tours > 0 &&
+		    exceeds(planned, fmax(0, (double)pl->tours * pl->count - recorded)))
+			add_violation(
+			        ck, -1, 0, "tours",
+			        "pledge %s: %s arrivals planned and %s recorded, more than %d "
+			        "tours of its %d units",
+			        pl->id, fmt_num(a, sizeof(a), planned),
+			        fmt_num(b, sizeof(b), recorded), pl->tours, pl->count);
+	}
+	for (int m = ck->a0; m <= ck->M; m++) {
+		size_t mi = (size_t)(m - 1);
+		month_text(ck, m, mt, sizeof(mt));
+		if (sc->nreception > 0) {
+			double in = 0, rec = 0, cap = reception_cap(ck, m);
+			for (size_t p = 0; p < np; p++)
+				if (enters_sectors(ck, p)) {
+					double P = sc->unit_types[sc->pledges[p].unit].personnel;
+					in += P * ck->arr[p * M + mi];
+					rec += m == ck->a0 ? P * ck->h_arr[p * M + mi] : 0;
+				}
+			if (exceeds(in, fmax(cap, rec)))
+				add_violation(ck, -1, m, "reception",
+				              "%s: %s personnel arrive in the sectors, above the "
+				              "reception capacity %s",
+				              mt, fmt_num(a, sizeof(a), in),
+				              fmt_num(b, sizeof(b), cap));
+		}
+		for (size_t c = 0; c < sc->ncontributors; c++) {
+			const sf_contributor *co = &sc->contributors[c];
+			if (co->has_cap && exceeds(c_pres[c * M + mi], co->cap))
+				add_violation(
+				        ck, -1, m, "national_cap",
+				        "%s: contributor %s has %s personnel present, above its "
+				        "cap %s",
+				        mt, co->id, fmt_num(a, sizeof(a), c_pres[c * M + mi]),
+				        fmt_num(b, sizeof(b), co->cap));
+		}
+	}
+	/* The reported moves and changes of task per pledge and month. */
+	for (i = 0; (row = sf_json_at(sf_json_get(root, "presence"), i)) != NULL; i++) {
+		double d, mv, rt;
+		const char *ps = json_str(row, "pledge");
+		long p = ps ? id_index_find(&ck->pledges, ps) : -1;
+		if (json_whole(sf_json_get(row, "month"), &d) || d < 2 || d > ck->M || p < 0 ||
+		    d < ck->a0 || !sf_json_get(row, "moves"))
+			continue;
+		count_moves(ck, (size_t)p, (int)d, &mv, &rt);
+		sf_snprintf(mt, sizeof(mt), "%s of %s", "moves", ps);
+		compare_field(ck, (int)d, "moves", row, "moves", mv, mt);
+		compare_field(ck, (int)d, "moves", row, "retasks", rt, mt);
+	}
+	/* Least change is charged against a baseline this check does not see. */
+	if (sf_json_is_object(cost) && json_num(sf_json_get(cost, "changes"), &ck->cost_changes))
+		ck->cost_changes = 0;
+out:
+	free(dep);
+	free(c_pres);
 }
 
 /* ---------------------------------------------------------------- */
@@ -1041,7 +1470,8 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 		double units = 0;
 		if (read_row(&ck, (long)i, row, &m, &p, &l, &t, &units))
 			continue;
-		check_allowed(&ck, (long)i, m, p, l, t);
+		if (m >= ck.a0) /* recorded months: check_history */
+			check_allowed(&ck, (long)i, m, p, l, t);
 		add_row(&ck, (long)i, m, p, l, t, units);
 	}
 	r->nrows = sf_json_size(rows);
@@ -1049,8 +1479,11 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 	check_monthly(&ck);
 	r->z1 = compute_coverage(&ck, &foc);
 	r->foc_month = foc;
-	ck.cost_deploy = compute_deploy(&ck);
-	r->z2 = ck.cost_units + ck.cost_soft + ck.cost_deploy;
+	if (sc->format >= 2)
+		check_f2(&ck, root);
+	else
+		ck.cost_deploy = compute_deploy(&ck);
+	r->z2 = ck.cost_units + ck.cost_soft + ck.cost_deploy + ck.cost_moves + ck.cost_changes;
 	check_coverage_rows(&ck, sf_json_get(root, "coverage"));
 	check_objectives(&ck, root, foc);
 	check_personnel(&ck, root);

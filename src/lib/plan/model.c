@@ -131,6 +131,29 @@ double sf__soft_penalty(const sf_scenario *sc, size_t p, size_t l)
 	return sum;
 }
 
+/* Units of pledge p recorded on the ground (`deployed:`, every since <= a0). */
+static int f2_deployed_units(const sf_scenario *sc, size_t p)
+{
+	int n = 0;
+
+	for (size_t d = 0; d < sc->ndeployed; d++)
+		if (sc->deployed[d].pledge == p)
+			n += sc->deployed[d].units;
+	return n;
+}
+
+/*
+ * Format 2: 1 when a unit of pledge p can be present in month m (the
+ * model's months are a0..M): from a0 on when some are deployed (they need
+ * no notice), from the earliest month e_p otherwise; never after `to`.
+ */
+static int f2_can_be_present(const sf_scenario *sc, size_t p, int m)
+{
+	if (m < sc->a0 || m > sc->pledges[p].to)
+		return 0;
+	return m >= sf_pledge_earliest(sc, p) || f2_deployed_units(sc, p) > 0;
+}
+
 int sf__x_exists(const sf_scenario *sc, size_t p, size_t l, size_t t, int m)
 {
 	const sf_pledge *pl = &sc->pledges[p];
@@ -151,6 +174,8 @@ int sf__x_exists(const sf_scenario *sc, size_t p, size_t l, size_t t, int m)
 	if (l < sc->nsectors && m < sc->sectors[l].opens)
 		return 0;
 	if (hard_vetoed(sc, p, l))
+		return 0;
+	if (sc->format >= 2 && !f2_can_be_present(sc, p, m))
 		return 0;
 	return 1;
 }
@@ -266,6 +291,15 @@ static int add_nz(sf__model *md, int j, double v)
 	return 0;
 }
 
+/* Drop the last row and its coefficients. */
+static void drop_last_row(sf__model *md)
+{
+	if (md->nrows > 0) {
+		md->nnz = md->rstart[md->nrows - 1];
+		md->nrows--;
+	}
+}
+
 /* Drop the last row if it got no coefficients (an empty row is trivially true). */
 static void drop_empty_row(sf__model *md)
 {
@@ -289,6 +323,8 @@ void sf__model_free(sf__model *md)
 	free(md->rind);
 	free(md->rval);
 	free(md->xcol);
+	free(md->ncol);
+	free(md->acol);
 	free(md);
 }
 
@@ -540,6 +576,10 @@ typedef struct builder {
 	int m_first, m_last; /* the months built, 1-based inclusive */
 	int *zcol;           /* [u][l][t] aggregate column of the current month, -1 */
 	int *ycol;           /* [M] in-sector personnel column of each month, -1 */
+	sf__history hist;    /* format 2: what is recorded (zeroed in format 1) */
+	int *tmp_inl;        /* format 2, stage 2: [nloc + 1] location increase columns */
+	int *tmp_inc;        /* [nloc * ntasks] cell increase columns */
+	int *tmp_cells;      /* [nloc] task cells per location */
 } builder;
 
 /* Evaluate a step that returns < 0 out of memory; pass the failure up. */
@@ -574,8 +614,10 @@ static int add_x_columns(builder *b)
 			const sf_unit_type *u = &sc->unit_types[pl->unit];
 			for (size_t l = 0; l < nl; l++) {
 				double cost = 0;
+				/* Stage 2: the unit's month (format 2: on presence, not here)
+				 * and the soft vetoes covering it. */
 				if (b->spec->stage == 2)
-					cost = u->monthly_cost +
+					cost = (sc->format >= 2 ? 0 : u->monthly_cost) +
 					       sf__soft_penalty(sc, p, l) * (double)u->personnel;
 				for (size_t t = 0; t < nt; t++) {
 					int j;
@@ -843,6 +885,573 @@ static int add_z1(builder *b)
 	return 0;
 }
 
+/* ------------------------------------------------------------------ */
+/* Format 2 (docs/model.md, "Format 2")                                */
+
+sf_status sf__history_build(const sf_scenario *sc, sf__history *h, sf_error *err)
+{
+	const size_t np = sc->npledges, nl = SF_NLOC(sc), nt = sc->ntasks, M = (size_t)sc->months;
+
+	memset(h, 0, sizeof(*h));
+	h->units = calloc(np * nl * nt * M + 1, sizeof(int));
+	h->presence = calloc(np * M + 1, sizeof(int));
+	h->arrivals = calloc(np * M + 1, sizeof(int));
+	h->n0 = calloc(np + 1, sizeof(int));
+	if (!h->units || !h->presence || !h->arrivals || !h->n0) {
+		sf__history_release(h);
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory reading the deployments");
+	}
+	for (size_t d = 0; d < sc->ndeployed; d++) {
+		const sf_deployment *dp = &sc->deployed[d];
+		if (dp->pledge >= np || dp->since < 1 || dp->since > sc->a0)
+			continue; /* the reader guarantees it; never index out */
+		h->n0[dp->pledge] += dp->units;
+		h->arrivals[dp->pledge * M + (size_t)(dp->since - 1)] += dp->units;
+		for (int m = dp->since; m < sc->a0; m++) {
+			h->presence[dp->pledge * M + (size_t)(m - 1)] += dp->units;
+			h->units[((dp->pledge * nl + dp->location) * nt + dp->task) * M +
+			         (size_t)(m - 1)] += dp->units;
+		}
+	}
+	return SF_OK;
+}
+
+void sf__history_release(sf__history *h)
+{
+	free(h->units);
+	free(h->presence);
+	free(h->arrivals);
+	free(h->n0);
+	memset(h, 0, sizeof(*h));
+}
+
+int sf__f2_months_linked(const sf_scenario *sc)
+{
+	if (sc->format < 2)
+		return 0;
+	for (size_t p = 0; p < sc->npledges; p++) {
+		const sf_pledge *pl = &sc->pledges[p];
+		if (!pl->active || !sc->contributors[pl->contributor].active)
+			continue;
+		if (pl->tour_months > 0 || pl->tours > 0)
+			return 1;
+		if (sc->nreception > 0 && sf_pledge_enters_sectors(sc, p))
+			return 1;
+		if (sf_pledge_min_stay(sc, p) > 1 && sc->contributors[pl->contributor].has_cap)
+			return 1;
+	}
+	return 0;
+}
+
+/* The presence (or arrival) column of pledge p in month m, or -1. */
+static int f2_col(const sf__model *md, const int *cols, size_t p, int m)
+{
+	if (cols == NULL || m < md->m_first || m > md->m_last)
+		return -1;
+	return cols[p * (size_t)md->months + (size_t)(m - 1)];
+}
+
+/* Recorded units of (p, l, t) in month m (history), 0 from a0 on. */
+static int hist_units(const builder *b, size_t p, size_t l, size_t t, int m)
+{
+	const sf_scenario *sc = b->sc;
+
+	if (m < 1 || m >= sc->a0)
+		return 0;
+	return b->hist.units[((p * SF_NLOC(sc) + l) * sc->ntasks + t) * (size_t)sc->months +
+	                     (size_t)(m - 1)];
+}
+
+/* Recorded arrivals of pledge p in month m (m <= a0), 0 after. */
+static int hist_arrivals(const builder *b, size_t p, int m)
+{
+	if (m < 1 || m > b->sc->a0)
+		return 0;
+	return b->hist.arrivals[p * (size_t)b->sc->months + (size_t)(m - 1)];
+}
+
+/*
+ * Presence n[p][m] (integer 0..N_p) and arrivals a[p][m] (integer, at most
+ * N_p: a unit that arrives is present that month) of every pledge: n
+ * where a unit can be present, a from the earliest month e_p on (no
+ * arrival without notice). Stage 2 costs presence (the unit's monthly
+ * cost, idle or not) and arrivals (its deployment cost; the recorded
+ * units are on the ground already). A month alone (stage 1 split by
+ * month) has no arrival columns and bounds presence by what that month
+ * allows: every unit from e_p on, the deployed ones before.
+ */
+static int add_presence_columns(builder *b)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t M = (size_t)sc->months;
+
+	md->ncol = sf__mallocarray(sc->npledges * M + 1, sizeof(int));
+	md->acol = sf__mallocarray(sc->npledges * M + 1, sizeof(int));
+	if (!md->ncol || !md->acol)
+		return -1;
+	for (size_t i = 0; i < sc->npledges * M; i++)
+		md->ncol[i] = md->acol[i] = -1;
+	for (size_t p = 0; p < sc->npledges; p++) {
+		const sf_pledge *pl = &sc->pledges[p];
+		const sf_unit_type *u = &sc->unit_types[pl->unit];
+		int e = sf_pledge_earliest(sc, p), j;
+		if (!pl->active || !sc->contributors[pl->contributor].active)
+			continue;
+		for (int m = b->m_first; m <= b->m_last; m++) {
+			double ub = pl->count;
+			if (!f2_can_be_present(sc, p, m))
+				continue;
+			if (b->spec->month_alone && m < e)
+				ub = b->hist.n0[p] < pl->count ? b->hist.n0[p] : pl->count;
+			TRY(j = add_col(md, SF__COL_N, m, (int)p, -1, -1, 0, ub,
+			                b->spec->stage == 2 ? u->monthly_cost : 0, 1));
+			md->ncol[p * M + (size_t)(m - 1)] = j;
+			if (b->spec->month_alone || m < e)
+				continue;
+			TRY(j = add_col(md, SF__COL_ARR, m, (int)p, -1, -1, 0, (double)pl->count,
+			                b->spec->stage == 2 ? u->deploy_cost : 0, 1));
+			md->acol[p * M + (size_t)(m - 1)] = j;
+		}
+	}
+	return 0;
+}
+
+/* Assignment: sum_{l,t} x[p][l][t][m] - n[p][m] <= 0 (a present unit may be idle). */
+static int add_assignment(builder *b, int m)
+{
+	sf__model *md = b->md;
+
+	for (size_t p = 0; p < b->sc->npledges; p++) {
+		int n = f2_col(md, md->ncol, p, m);
+		if (n < 0)
+			continue;
+		TRY(begin_row(md, SF__ROW_ASSIGN, m, (int)p, -1, -1, 'L', 0));
+		TRY(add_pledge_terms(md, p, md->nloc, m, 1.0));
+		if (md->rstart[md->nrows - 1] == md->nnz) {
+			drop_empty_row(md);
+			continue;
+		}
+		TRY(add_nz(md, n, -1.0));
+	}
+	return 0;
+}
+
+/* National cap on presence: sum_{p of c} P_u(p) n[p][m] <= cap_c (idle units count). */
+static int add_presence_cap(builder *b, size_t c, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+
+	if (!sc->contributors[c].has_cap)
+		return 0;
+	TRY(begin_row(md, SF__ROW_PCAP, m, (int)c, -1, -1, 'L', sc->contributors[c].cap));
+	for (size_t p = 0; p < sc->npledges; p++) {
+		int n = f2_col(md, md->ncol, p, m);
+		if (sc->pledges[p].contributor == c && n >= 0)
+			TRY(add_nz(md, n, sc->unit_types[sc->pledges[p].unit].personnel));
+	}
+	drop_empty_row(md);
+	return 0;
+}
+
+/*
+ * The presence of pledge p before month m as (column, constant): the
+ * column n[p][m-1] when the model has it, else the recorded presence of
+ * m - 1 (history, m = a0) or 0 (the pledge was not there).
+ */
+static int prev_presence(const builder *b, size_t p, int m, int *col)
+{
+	*col = f2_col(b->md, b->md->ncol, p, m - 1);
+	if (*col >= 0 || m != b->sc->a0 || m < 2)
+		return 0;
+	return b->hist.presence[p * (size_t)b->sc->months + (size_t)(m - 2)];
+}
+
+/*
+ * Flow: n[m] = n[m-1] + a[m] - d[m] with departures d >= 0 free, written
+ * n[m] - n[m-1] - a[m] <= (recorded presence and arrivals): the slack is
+ * d. A pledge is gone after its last month (`to`), so no row there.
+ */
+static int add_flow(builder *b, int m)
+{
+	sf__model *md = b->md;
+
+	if (b->spec->month_alone)
+		return 0;
+	for (size_t p = 0; p < b->sc->npledges; p++) {
+		int n = f2_col(md, md->ncol, p, m), a = f2_col(md, md->acol, p, m), prev;
+		double rhs;
+		if (n < 0)
+			continue;
+		rhs = prev_presence(b, p, m, &prev) + hist_arrivals(b, p, m);
+		TRY(begin_row(md, SF__ROW_FLOW, m, (int)p, -1, -1, 'L', rhs));
+		TRY(add_nz(md, n, 1.0));
+		if (prev >= 0)
+			TRY(add_nz(md, prev, -1.0));
+		if (a >= 0)
+			TRY(add_nz(md, a, -1.0));
+	}
+	return 0;
+}
+
+/*
+ * Add -sum a[p][m'] over the window m - k + 1..m to the row begun last;
+ * returns the recorded arrivals of the window (for the right-hand side).
+ */
+static int add_window_arrivals(builder *b, size_t p, int m, int k, double *recorded)
+{
+	*recorded = 0;
+	for (int w = m - k + 1; w <= m; w++) {
+		int a = f2_col(b->md, b->md->acol, p, w);
+		*recorded += hist_arrivals(b, p, w);
+		if (a >= 0)
+			TRY(add_nz(b->md, a, -1.0));
+	}
+	return 0;
+}
+
+/*
+ * Minimum stay: n[p][m] >= arrivals of the last k months (recorded ones
+ * counted at their `since`), k the pledge's minimum stay; rows only up to
+ * `to`, so a stay is clipped there. With k = 1 it says an arriving unit
+ * is present in its month, without which a paper arrival could renew a
+ * tour.
+ */
+static int add_min_stay(builder *b, int m)
+{
+	sf__model *md = b->md;
+
+	if (b->spec->month_alone)
+		return 0;
+	for (size_t p = 0; p < b->sc->npledges; p++) {
+		int n = f2_col(md, md->ncol, p, m), k = sf_pledge_min_stay(b->sc, p);
+		double recorded;
+		if (n < 0)
+			continue;
+		TRY(begin_row(md, SF__ROW_STAY, m, (int)p, -1, -1, 'G', 0));
+		TRY(add_nz(md, n, 1.0));
+		TRY(add_window_arrivals(b, p, m, k, &recorded));
+		md->rhs[md->nrows - 1] = recorded;
+		if (md->rstart[md->nrows - 1] + 1 == md->nnz && recorded == 0)
+			drop_last_row(md); /* n >= 0 alone: a bound */
+	}
+	return 0;
+}
+
+/* Tour length: n[p][m] <= arrivals of the last K months, K = tour_months. */
+static int add_tour_length(builder *b, int m)
+{
+	sf__model *md = b->md;
+
+	if (b->spec->month_alone)
+		return 0;
+	for (size_t p = 0; p < b->sc->npledges; p++) {
+		int n = f2_col(md, md->ncol, p, m), K = b->sc->pledges[p].tour_months;
+		double recorded;
+		if (n < 0 || K <= 0)
+			continue;
+		TRY(begin_row(md, SF__ROW_TOUR, m, (int)p, -1, -1, 'L', 0));
+		TRY(add_nz(md, n, 1.0));
+		TRY(add_window_arrivals(b, p, m, K, &recorded));
+		md->rhs[md->nrows - 1] = recorded;
+	}
+	return 0;
+}
+
+/* Tours: sum_m a[p][m] <= tours_p N_p - recorded arrivals (at least 0). */
+static int add_tours(builder *b)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+
+	if (b->spec->month_alone)
+		return 0;
+	for (size_t p = 0; p < sc->npledges; p++) {
+		const sf_pledge *pl = &sc->pledges[p];
+		double rhs;
+		if (pl->tours <= 0)
+			continue;
+		rhs = (double)pl->tours * pl->count;
+		for (int m = 1; m <= sc->a0; m++)
+			rhs -= hist_arrivals(b, p, m);
+		TRY(begin_row(md, SF__ROW_TOURS, 0, (int)p, -1, -1, 'L', rhs > 0 ? rhs : 0));
+		for (int m = b->m_first; m <= b->m_last; m++) {
+			int a = f2_col(md, md->acol, p, m);
+			if (a >= 0)
+				TRY(add_nz(md, a, 1.0));
+		}
+		drop_empty_row(md);
+	}
+	return 0;
+}
+
+/*
+ * Reception: sum P_u(p) a[p][m] <= Rcap(m) over the pledges that can enter
+ * a sector; in a0 the recorded arrivals of the month use their share
+ * first (a capacity they exceed leaves no room, never a negative one).
+ */
+static int add_reception(builder *b, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	double cap = sf_scenario_reception(sc, m);
+
+	if (b->spec->month_alone || sc->nreception == 0)
+		return 0;
+	for (size_t p = 0; p < sc->npledges; p++)
+		if (sf_pledge_enters_sectors(sc, p))
+			cap -= (double)sc->unit_types[sc->pledges[p].unit].personnel *
+			       hist_arrivals(b, p, m);
+	TRY(begin_row(md, SF__ROW_RECEPT, m, -1, -1, -1, 'L', cap > 0 ? cap : 0));
+	for (size_t p = 0; p < sc->npledges; p++) {
+		int a = f2_col(md, md->acol, p, m);
+		if (a >= 0 && sf_pledge_enters_sectors(sc, p))
+			TRY(add_nz(md, a, sc->unit_types[sc->pledges[p].unit].personnel));
+	}
+	drop_empty_row(md);
+	return 0;
+}
+
+/*
+ * The units of (p, l, t) before month m as (column, constant): x[m-1]
+ * when the model has it, the recorded units of m - 1 in a0.
+ */
+static int prev_units(const builder *b, size_t p, size_t l, size_t t, int m, int *col)
+{
+	*col = m - 1 >= b->m_first ? sf__model_xcol(b->md, p, l, t, m - 1) : -1;
+	return m == b->sc->a0 ? hist_units(b, p, l, t, m - 1) : 0;
+}
+
+/*
+ * Increase rows: col >= (units of the cells in month m) - (the same in
+ * m - 1), over the tasks t0..t1-1 at location l (one task: a cell; all:
+ * the location). Returns the column, 0 when the cells are empty both
+ * months (no row), -1 out of memory.
+ */
+static int add_increase(builder *b, size_t p, size_t l, size_t t0, size_t t1, int m,
+                        sf__col_kind kind, int *col)
+{
+	sf__model *md = b->md;
+	double prev_const = 0;
+	int any = 0;
+
+	*col = -1;
+	for (size_t t = t0; t < t1; t++) {
+		int pc, c = sf__model_xcol(md, p, l, t, m);
+		int k = prev_units(b, p, l, t, m, &pc);
+		any |= c >= 0 || pc >= 0 || k > 0;
+	}
+	if (!any)
+		return 0;
+	TRY(*col = add_col(md, kind, m, (int)p, (int)l, kind == SF__COL_INC ? (int)t0 : -1, 0,
+	                   HUGE_VAL, 0, 0));
+	TRY(begin_row(md, kind == SF__COL_INC ? SF__ROW_INC : SF__ROW_INL, m, (int)p, (int)l,
+	              kind == SF__COL_INC ? (int)t0 : -1, 'G', 0));
+	TRY(add_nz(md, *col, 1.0));
+	for (size_t t = t0; t < t1; t++) {
+		int pc, c = sf__model_xcol(md, p, l, t, m);
+		prev_const += prev_units(b, p, l, t, m, &pc);
+		if (c >= 0)
+			TRY(add_nz(md, c, -1.0));
+		if (pc >= 0)
+			TRY(add_nz(md, pc, 1.0));
+	}
+	md->rhs[md->nrows - 1] = -prev_const;
+	return 0;
+}
+
+/* The reserve increase of pledge p in m: col >= (n - sum x)[m] - (n - sum x)[m-1]. */
+static int add_reserve_increase(builder *b, size_t p, int m, int *col)
+{
+	sf__model *md = b->md;
+	const size_t nl = md->nloc, nt = md->ntasks;
+	int n = f2_col(md, md->ncol, p, m), pn;
+	double k = prev_presence(b, p, m, &pn);
+
+	TRY(*col = add_col(md, SF__COL_INL, m, (int)p, (int)nl, -1, 0, HUGE_VAL, 0, 0));
+	TRY(begin_row(md, SF__ROW_INL, m, (int)p, (int)nl, -1, 'G', 0));
+	TRY(add_nz(md, *col, 1.0));
+	TRY(add_nz(md, n, -1.0));
+	TRY(add_pledge_terms(md, p, nl, m, 1.0));
+	if (pn >= 0)
+		TRY(add_nz(md, pn, 1.0));
+	for (size_t l = 0; l < nl; l++)
+		for (size_t t = 0; t < nt; t++) {
+			int pc;
+			k -= prev_units(b, p, l, t, m, &pc);
+			if (pc >= 0)
+				TRY(add_nz(md, pc, -1.0));
+		}
+	md->rhs[md->nrows - 1] = -k;
+	return 0;
+}
+
+/*
+ * Moves and changes of task (stage 2). For pledge p in month m, with
+ * `inc(c)` the increase of cell c from m - 1 to m (reserve, the present
+ * units without a task, counting as a location of its own) and A its
+ * arrivals (recorded ones included): the units that changed location are
+ * at least sum_l inc(l) - A, those that changed cell at least sum_cells
+ * inc(cell) - A (arrivals go where the increases are, departures leave
+ * from the decreases). Cost: move_cost per location change, retask_cost
+ * per change of task in place, written as retask_cost * changes +
+ * (move_cost - retask_cost) * moves (retask_cost <= move_cost, the
+ * reader's rule). A location with one task has its cell increase equal
+ * to its location increase, so it needs no cell rows.
+ */
+static int add_moves(builder *b, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t nl = md->nloc, nt = md->ntasks;
+	int *inl = b->tmp_inl, *inc = b->tmp_inc;
+
+	if (b->spec->stage != 2)
+		return 0;
+	for (size_t p = 0; p < sc->npledges; p++) {
+		const sf_unit_type *u = &sc->unit_types[sc->pledges[p].unit];
+		int n = f2_col(md, md->ncol, p, m), a = f2_col(md, md->acol, p, m);
+		int res, mv, chg, multi = 0;
+		double arrived = hist_arrivals(b, p, m);
+		if (n < 0)
+			continue;
+		/* Cells per location, this month or the last. */
+		for (size_t l = 0; l < nl; l++) {
+			b->tmp_cells[l] = 0;
+			for (size_t t = 0; t < nt; t++) {
+				int pc, c = sf__model_xcol(md, p, l, t, m);
+				int k = prev_units(b, p, l, t, m, &pc);
+				b->tmp_cells[l] += c >= 0 || pc >= 0 || k > 0;
+			}
+			multi |= b->tmp_cells[l] > 1;
+		}
+		TRY(add_reserve_increase(b, p, m, &res));
+		for (size_t l = 0; l < nl; l++) {
+			TRY(add_increase(b, p, l, 0, nt, m, SF__COL_INL, &inl[l]));
+			for (size_t t = 0; t < nt; t++) {
+				inc[l * nt + t] = -1;
+				if (multi && b->tmp_cells[l] > 1)
+					TRY(add_increase(b, p, l, t, t + 1, m, SF__COL_INC,
+					                 &inc[l * nt + t]));
+			}
+		}
+		TRY(mv = add_col(md, SF__COL_MOVE, m, (int)p, -1, -1, 0, HUGE_VAL,
+		                 multi ? u->move_cost - u->retask_cost : u->move_cost, 0));
+		TRY(begin_row(md, SF__ROW_MOVE, m, (int)p, -1, -1, 'G', -arrived));
+		TRY(add_nz(md, mv, 1.0));
+		TRY(add_nz(md, res, -1.0));
+		for (size_t l = 0; l < nl; l++)
+			if (inl[l] >= 0)
+				TRY(add_nz(md, inl[l], -1.0));
+		if (a >= 0)
+			TRY(add_nz(md, a, 1.0));
+		if (!multi)
+			continue;
+		TRY(chg = add_col(md, SF__COL_CHG, m, (int)p, -1, -1, 0, HUGE_VAL, u->retask_cost,
+		                  0));
+		TRY(begin_row(md, SF__ROW_CHG, m, (int)p, -1, -1, 'G', -arrived));
+		TRY(add_nz(md, chg, 1.0));
+		TRY(add_nz(md, res, -1.0));
+		for (size_t l = 0; l < nl; l++) {
+			if (b->tmp_cells[l] <= 1) {
+				if (inl[l] >= 0)
+					TRY(add_nz(md, inl[l], -1.0));
+				continue;
+			}
+			for (size_t t = 0; t < nt; t++)
+				if (inc[l * nt + t] >= 0)
+					TRY(add_nz(md, inc[l * nt + t], -1.0));
+		}
+		if (a >= 0)
+			TRY(add_nz(md, a, 1.0));
+	}
+	return 0;
+}
+
+/*
+ * Least change from a baseline (stage 2, spec->base_units): for pledge p
+ * in month m, the units whose state differs from the baseline's, a state
+ * being a cell (l, t), the reserve or absence, are half the sum of
+ * |x - xb| over the cells, |r - rb| (reserve r = n - sum x) and |n - nb|:
+ * each DEV column is one absolute value, charged change_cost / 2. A cell
+ * with no x column contributes a constant and is left out.
+ */
+static int add_dev(builder *b, size_t p, int m, size_t l, size_t t, double base, int sign_n,
+                   int with_x, double cost)
+{
+	sf__model *md = b->md;
+	int d, n = f2_col(md, md->ncol, p, m), j = -1;
+
+	if (with_x) {
+		j = sf__model_xcol(md, p, l, t, m);
+		if (j < 0)
+			return 0;
+	} else if (n < 0) {
+		return 0;
+	}
+	TRY(d = add_col(md, SF__COL_DEV, m, (int)p, (int)l, (int)t, 0, HUGE_VAL, cost / 2, 0));
+	for (int side = 0; side < 2; side++) {
+		double s = side == 0 ? 1.0 : -1.0; /* d - s (value) >= -s base */
+		TRY(begin_row(md, side == 0 ? SF__ROW_DEVP : SF__ROW_DEVN, m, (int)p, (int)l,
+		              (int)t, 'G', -s * base));
+		TRY(add_nz(md, d, 1.0));
+		if (with_x) {
+			TRY(add_nz(md, j, -s));
+		} else {
+			TRY(add_nz(md, n, -s));
+			if (sign_n) /* reserve: n - sum x */
+				TRY(add_pledge_terms(md, p, md->nloc, m, s));
+		}
+	}
+	return 0;
+}
+
+static int add_change(builder *b, int m)
+{
+	const sf_scenario *sc = b->sc;
+	sf__model *md = b->md;
+	const size_t nl = md->nloc, nt = md->ntasks, M = (size_t)sc->months;
+
+	if (b->spec->stage != 2 || b->spec->base_units == NULL)
+		return 0;
+	for (size_t p = 0; p < sc->npledges; p++) {
+		double cost = sc->unit_types[sc->pledges[p].unit].change_cost, assigned = 0, nb;
+		nb = b->spec->base_presence ? b->spec->base_presence[p * M + (size_t)(m - 1)] : 0;
+		for (size_t l = 0; l < nl; l++)
+			for (size_t t = 0; t < nt; t++) {
+				double xb = b->spec->base_units[((p * nl + l) * nt + t) * M +
+				                                (size_t)(m - 1)];
+				assigned += xb;
+				TRY(add_dev(b, p, m, l, t, xb, 0, 1, cost));
+			}
+		TRY(add_dev(b, p, m, nl, 0, nb - assigned, 1, 0, cost));
+		TRY(add_dev(b, p, m, nl + 1, 0, nb, 0, 0, cost));
+	}
+	return 0;
+}
+
+/* Every format-2 family of month m, in the model's row order. */
+static int add_month_f2(builder *b, int m)
+{
+	TRY(add_aggregation(b, m));
+	TRY(add_coverage(b, m));
+	TRY(add_assignment(b, m));
+	TRY(add_in_sector(b, m));
+	TRY(add_ceiling(b, m));
+	for (size_t c = 0; c < b->sc->ncontributors; c++) {
+		TRY(add_presence_cap(b, c, m));
+		TRY(add_share(b, c, m));
+	}
+	TRY(add_flow(b, m));
+	TRY(add_min_stay(b, m));
+	TRY(add_tour_length(b, m));
+	TRY(add_reception(b, m));
+	TRY(add_moves(b, m));
+	TRY(add_change(b, m));
+	return add_month_z1(b, m);
+}
+
 /* Every family's columns and rows of month m, in the model's row order. */
 static int add_month(builder *b, int m)
 {
@@ -888,7 +1497,8 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
                           sf_error *err)
 {
 	sf_status rc = SF_OK;
-	builder b = {sc, spec, NULL, spec->m_first, spec->m_last, NULL, NULL};
+	builder b = {sc,   spec, NULL, spec->m_first, spec->m_last, NULL,
+	             NULL, {0},  NULL, NULL,          NULL};
 
 	*out = NULL;
 	if (b.m_first == 0 && b.m_last == 0) {
@@ -900,14 +1510,35 @@ sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf_
 		return sf_error_set(err, SF_ERR_INTERNAL, "bad model spec (months %d..%d of %d)",
 		                    b.m_first, b.m_last, sc->months);
 
+	if (sc->format >= 2 && b.m_first < sc->a0)
+		return sf_error_set(err, SF_ERR_INTERNAL,
+		                    "bad model spec: month %d is history (a0 = %d)", b.m_first,
+		                    sc->a0);
+
 	b.md = model_new(sc, spec->stage, b.m_first, b.m_last);
 	b.ycol = sf__mallocarray((size_t)sc->months + 1, sizeof(int));
 	b.zcol = sf__mallocarray(sc->nunit_types * SF_NLOC(sc) * sc->ntasks + 1, sizeof(int));
 	if (b.md == NULL || b.ycol == NULL || b.zcol == NULL || add_x_columns(&b) < 0)
 		goto nomem;
-	for (int m = b.m_first; m <= b.m_last; m++)
-		if (add_month(&b, m) < 0)
+	if (sc->format >= 2) {
+		rc = sf__history_build(sc, &b.hist, err);
+		if (rc != SF_OK)
+			goto out;
+		b.tmp_inl = sf__mallocarray(SF_NLOC(sc) + 1, sizeof(int));
+		b.tmp_inc = sf__mallocarray(SF_NLOC(sc) * sc->ntasks + 1, sizeof(int));
+		b.tmp_cells = sf__mallocarray(SF_NLOC(sc) + 1, sizeof(int));
+		if (!b.tmp_inl || !b.tmp_inc || !b.tmp_cells || add_presence_columns(&b) < 0)
 			goto nomem;
+		for (int m = b.m_first; m <= b.m_last; m++)
+			if (add_month_f2(&b, m) < 0)
+				goto nomem;
+		if (add_tours(&b) < 0)
+			goto nomem;
+	} else {
+		for (int m = b.m_first; m <= b.m_last; m++)
+			if (add_month(&b, m) < 0)
+				goto nomem;
+	}
 	if (spec->stage == 2 && add_z1(&b) < 0)
 		goto nomem;
 	*out = b.md;
@@ -918,272 +1549,10 @@ nomem:
 out:
 	free(b.ycol);
 	free(b.zcol);
+	free(b.tmp_inl);
+	free(b.tmp_inc);
+	free(b.tmp_cells);
+	sf__history_release(&b.hist);
 	sf__model_free(b.md);
 	return rc;
-}
-
-/* ------------------------------------------------------------------ */
-/* Names and export                                                    */
-
-void sf__model_col_name(const sf__model *md, int j, char *buf, size_t n)
-{
-	const sf__tag *t = &md->col[j];
-
-	switch (t->kind) {
-	case SF__COL_X:
-		sf_snprintf(buf, n, "x_%d_%d_%d_%d", t->a, t->b, t->c, t->month);
-		break;
-	case SF__COL_G:
-		sf_snprintf(buf, n, "g_%d_%d_%d", t->c, t->b, t->month);
-		break;
-	case SF__COL_A:
-		sf_snprintf(buf, n, "a_%d_%d_%d", t->a, t->b, t->month);
-		break;
-	case SF__COL_Z:
-		sf_snprintf(buf, n, "z_%d_%d_%d_%d", t->a, t->b, t->c, t->month);
-		break;
-	case SF__COL_LAMBDA:
-		sf_snprintf(buf, n, "lambda_%d_%d_%d", t->a, t->b, t->month);
-		break;
-	default:
-		sf_snprintf(buf, n, "y_%d", t->month);
-		break;
-	}
-}
-
-void sf__model_row_name(const sf__model *md, int i, char *buf, size_t n)
-{
-	const sf__tag *t = &md->row[i];
-
-	switch (t->kind) {
-	case SF__ROW_PLEDGE:
-		sf_snprintf(buf, n, "pledge_%d_%d", t->a, t->month);
-		break;
-	case SF__ROW_COVER:
-		sf_snprintf(buf, n, "cover_%d_%d_%d", t->c, t->b, t->month);
-		break;
-	case SF__ROW_INSEC:
-		sf_snprintf(buf, n, "insec_%d", t->month);
-		break;
-	case SF__ROW_CEILING:
-		sf_snprintf(buf, n, "ceiling_%d", t->month);
-		break;
-	case SF__ROW_CAP:
-		sf_snprintf(buf, n, "cap_%d_%d", t->a, t->month);
-		break;
-	case SF__ROW_SHARE:
-		sf_snprintf(buf, n, "share_%d_%d", t->a, t->month);
-		break;
-	case SF__ROW_ARRIVE:
-		sf_snprintf(buf, n, "arrive_%d_%d_%d", t->a, t->b, t->month);
-		break;
-	case SF__ROW_Z1:
-		sf_snprintf(buf, n, "z1");
-		break;
-	case SF__ROW_AGG:
-		sf_snprintf(buf, n, "agg_%d_%d_%d_%d", t->a, t->b, t->c, t->month);
-		break;
-	case SF__ROW_CAPCVX:
-		sf_snprintf(buf, n, "capcvx_%d_%d", t->a, t->month);
-		break;
-	case SF__ROW_CAPHULL:
-		sf_snprintf(buf, n, "caphull_%d_%d_%d", t->a, t->b, t->month);
-		break;
-	case SF__ROW_ROUND:
-		sf_snprintf(buf, n, "round_%d_%d_%d", t->c, t->b, t->month);
-		break;
-	default:
-		sf_snprintf(buf, n, "z1m_%d", t->month);
-		break;
-	}
-}
-
-/* A number as LP/MPS text: shortest exact round trip. */
-static void fmt_num(char *buf, size_t n, double v)
-{
-	sf_snprintf(buf, n, "%.17g", v);
-	/* Prefer the short form when it reads back exactly. */
-	char s[64];
-	sf_snprintf(s, sizeof(s), "%.15g", v);
-	if (strtod(s, NULL) == v)
-		sf_strlcpy(buf, s, n);
-}
-
-static sf_status write_lp(const sf__model *md, FILE *f)
-{
-	char name[64], num[64];
-	int k;
-
-	fprintf(f, "\\ stabforce model, stage %d, months %d..%d\n", md->stage, md->m_first,
-	        md->m_last);
-	fprintf(f, "Minimize\n obj:");
-	k = 0;
-	for (int j = 0; j < md->ncols; j++) {
-		if (md->obj[j] == 0)
-			continue;
-		sf__model_col_name(md, j, name, sizeof(name));
-		fmt_num(num, sizeof(num), fabs(md->obj[j]));
-		fprintf(f, " %s %s %s", md->obj[j] < 0 ? "-" : "+", num, name);
-		if (++k % 4 == 0)
-			fprintf(f, "\n  ");
-	}
-	if (k == 0 && md->ncols > 0) {
-		sf__model_col_name(md, 0, name, sizeof(name));
-		fprintf(f, " 0 %s", name);
-	}
-	fprintf(f, "\nSubject To\n");
-	for (int i = 0; i < md->nrows; i++) {
-		sf__model_row_name(md, i, name, sizeof(name));
-		fprintf(f, " %s:", name);
-		k = 0;
-		for (int e = md->rstart[i]; e < md->rstart[i + 1]; e++) {
-			char cn[64];
-			sf__model_col_name(md, md->rind[e], cn, sizeof(cn));
-			fmt_num(num, sizeof(num), fabs(md->rval[e]));
-			fprintf(f, " %s %s %s", md->rval[e] < 0 ? "-" : "+", num, cn);
-			if (++k % 4 == 0)
-				fprintf(f, "\n  ");
-		}
-		fmt_num(num, sizeof(num), md->rhs[i]);
-		fprintf(f, " %s %s\n",
-		        md->sense[i] == 'L'   ? "<="
-		        : md->sense[i] == 'G' ? ">="
-		                              : "=",
-		        num);
-	}
-	fprintf(f, "Bounds\n");
-	for (int j = 0; j < md->ncols; j++) {
-		sf__model_col_name(md, j, name, sizeof(name));
-		fmt_num(num, sizeof(num), md->lb[j]);
-		if (isfinite(md->ub[j])) {
-			char ub[64];
-			fmt_num(ub, sizeof(ub), md->ub[j]);
-			fprintf(f, " %s <= %s <= %s\n", num, name, ub);
-		} else {
-			fprintf(f, " %s >= %s\n", name, num);
-		}
-	}
-	k = 0;
-	for (int j = 0; j < md->ncols; j++) {
-		if (!md->is_int[j])
-			continue;
-		if (k == 0)
-			fprintf(f, "General\n");
-		sf__model_col_name(md, j, name, sizeof(name));
-		fprintf(f, " %s", name);
-		if (++k % 8 == 0)
-			fprintf(f, "\n");
-	}
-	if (k > 0)
-		fprintf(f, "\n");
-	fprintf(f, "End\n");
-	return SF_OK;
-}
-
-static sf_status write_mps(const sf__model *md, FILE *f, sf_error *err)
-{
-	char name[64], rn[64], num[64];
-	int *cstart = NULL, *cfill = NULL, *crow = NULL;
-	double *cval = NULL;
-	sf_status rc = SF_OK;
-	int inint = 0;
-
-	/* Column-major copy of the matrix. */
-	cstart = calloc((size_t)md->ncols + 1, sizeof(int));
-	cfill = calloc((size_t)md->ncols + 1, sizeof(int));
-	crow = sf__mallocarray((size_t)md->nnz + 1, sizeof(int));
-	cval = sf__mallocarray((size_t)md->nnz + 1, sizeof(double));
-	if (cstart == NULL || cfill == NULL || crow == NULL || cval == NULL) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the model");
-		goto out;
-	}
-	for (int e = 0; e < md->nnz; e++)
-		cstart[md->rind[e] + 1]++;
-	for (int j = 0; j < md->ncols; j++)
-		cstart[j + 1] += cstart[j];
-	for (int i = 0; i < md->nrows; i++)
-		for (int e = md->rstart[i]; e < md->rstart[i + 1]; e++) {
-			int j = md->rind[e], pos = cstart[j] + cfill[j]++;
-			crow[pos] = i;
-			cval[pos] = md->rval[e];
-		}
-
-	fprintf(f, "NAME          STABFORCE\nROWS\n N  obj\n");
-	for (int i = 0; i < md->nrows; i++) {
-		sf__model_row_name(md, i, name, sizeof(name));
-		fprintf(f, " %c  %s\n", md->sense[i], name);
-	}
-	fprintf(f, "COLUMNS\n");
-	for (int j = 0; j < md->ncols; j++) {
-		if (md->is_int[j] && !inint) {
-			fprintf(f,
-			        "    MARKER                 'MARKER'                 'INTORG'\n");
-			inint = 1;
-		} else if (!md->is_int[j] && inint) {
-			fprintf(f,
-			        "    MARKER                 'MARKER'                 'INTEND'\n");
-			inint = 0;
-		}
-		sf__model_col_name(md, j, name, sizeof(name));
-		if (md->obj[j] != 0) {
-			fmt_num(num, sizeof(num), md->obj[j]);
-			fprintf(f, "    %-22s %-22s %s\n", name, "obj", num);
-		} else if (cstart[j] == cstart[j + 1]) {
-			fprintf(f, "    %-22s %-22s 0\n", name, "obj");
-		}
-		for (int e = cstart[j]; e < cstart[j + 1]; e++) {
-			sf__model_row_name(md, crow[e], rn, sizeof(rn));
-			fmt_num(num, sizeof(num), cval[e]);
-			fprintf(f, "    %-22s %-22s %s\n", name, rn, num);
-		}
-	}
-	if (inint)
-		fprintf(f, "    MARKER                 'MARKER'                 'INTEND'\n");
-	fprintf(f, "RHS\n");
-	for (int i = 0; i < md->nrows; i++) {
-		if (md->rhs[i] == 0)
-			continue;
-		sf__model_row_name(md, i, name, sizeof(name));
-		fmt_num(num, sizeof(num), md->rhs[i]);
-		fprintf(f, "    %-22s %-22s %s\n", "rhs", name, num);
-	}
-	fprintf(f, "BOUNDS\n");
-	for (int j = 0; j < md->ncols; j++) {
-		sf__model_col_name(md, j, name, sizeof(name));
-		if (md->lb[j] != 0) {
-			fmt_num(num, sizeof(num), md->lb[j]);
-			fprintf(f, " LO bnd       %-22s %s\n", name, num);
-		}
-		if (isfinite(md->ub[j])) {
-			fmt_num(num, sizeof(num), md->ub[j]);
-			fprintf(f, " UP bnd       %-22s %s\n", name, num);
-		} else if (md->is_int[j]) {
-			/* MPS readers give integer columns without bounds an upper bound of 1. */
-			fprintf(f, " PL bnd       %s\n", name);
-		}
-	}
-	fprintf(f, "ENDATA\n");
-out:
-	free(cstart);
-	free(cfill);
-	free(crow);
-	free(cval);
-	return rc;
-}
-
-sf_status sf__model_write(const sf__model *md, int mps, const char *path, sf_error *err)
-{
-	sf_outfile *o;
-	FILE *f;
-	sf_status rc = sf_outfile_open(path, &o, err);
-
-	if (rc != SF_OK)
-		return rc;
-	f = sf_outfile_stream(o);
-	rc = mps ? write_mps(md, f, err) : write_lp(md, f);
-	if (rc != SF_OK) {
-		sf_outfile_abort(o);
-		return rc;
-	}
-	return sf_outfile_commit(o, err); /* a short write is found here */
 }

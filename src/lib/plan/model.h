@@ -25,12 +25,21 @@
 #include "stabforce/scenario.h"
 
 typedef enum sf__col_kind {
-	SF__COL_X = 0,     /* units of pledge a at location b on task c in month */
-	SF__COL_G = 1,     /* shortfall of task c at location b in month */
-	SF__COL_A = 2,     /* arrivals of pledge a at location b in month (stage 2) */
-	SF__COL_Y = 3,     /* personnel inside sectors in month (the share rows' total) */
-	SF__COL_Z = 4,     /* units of type a at location b on task c in month (all pledges) */
-	SF__COL_LAMBDA = 5 /* weight of pattern b of contributor a's cap hull (stage 1) */
+	SF__COL_X = 0,      /* units of pledge a at location b on task c in month */
+	SF__COL_G = 1,      /* shortfall of task c at location b in month */
+	SF__COL_A = 2,      /* arrivals of pledge a at location b in month (stage 2) */
+	SF__COL_Y = 3,      /* personnel inside sectors in month (the share rows' total) */
+	SF__COL_Z = 4,      /* units of type a at location b on task c in month (all pledges) */
+	SF__COL_LAMBDA = 5, /* weight of pattern b of contributor a's cap hull (stage 1) */
+	/* Format 2 (docs/model.md, "Format 2"): */
+	SF__COL_N = 6,     /* units of pledge a present in month */
+	SF__COL_ARR = 7,   /* units of pledge a arriving in month */
+	SF__COL_INL = 8,   /* stage 2: pledge a's increase at location b (nloc: reserve) */
+	SF__COL_INC = 9,   /* stage 2: pledge a's increase at location b on task c */
+	SF__COL_MOVE = 10, /* stage 2: units of pledge a changing location in month */
+	SF__COL_CHG = 11,  /* stage 2: units of pledge a changing location or task in month */
+	SF__COL_DEV = 12   /* stage 2: |x - baseline| of pledge a at (b, c); b = nloc: reserve,
+	                    * b = nloc + 1: presence */
 } sf__col_kind;
 
 typedef enum sf__row_kind {
@@ -46,7 +55,21 @@ typedef enum sf__row_kind {
 	SF__ROW_AGG = 9,      /* z[u][l][t][m] = sum of x over the pledges of type u */
 	SF__ROW_CAPCVX = 10,  /* cap hull: sum of contributor a's pattern weights <= 1 */
 	SF__ROW_CAPHULL = 11, /* cap hull: units of pledge b <= its units in the patterns */
-	SF__ROW_ROUND = 12    /* coverage rounding: g >= phi (R' - coverage), task c, loc b */
+	SF__ROW_ROUND = 12,   /* coverage rounding: g >= phi (R' - coverage), task c, loc b */
+	/* Format 2: */
+	SF__ROW_ASSIGN = 13, /* sum_{l,t} x - n <= 0: pledge a */
+	SF__ROW_PCAP = 14,   /* national cap on presence: contributor a */
+	SF__ROW_FLOW = 15,   /* n[m] - n[m-1] - arrivals <= 0 (departures are the slack): a */
+	SF__ROW_STAY = 16,   /* minimum stay: n - arrivals of the last k months >= 0: a */
+	SF__ROW_TOUR = 17,   /* tour length: n - arrivals of the last K months <= 0: a */
+	SF__ROW_TOURS = 18,  /* tours: sum arrivals <= tours N - recorded: a */
+	SF__ROW_RECEPT = 19, /* reception: sum P arrivals <= capacity */
+	SF__ROW_INL = 20,    /* stage 2: increase at location b of pledge a (b = nloc: reserve) */
+	SF__ROW_INC = 21,    /* stage 2: increase at (b, c) of pledge a */
+	SF__ROW_MOVE = 22,   /* stage 2: moves >= location increases - arrivals: a */
+	SF__ROW_CHG = 23,    /* stage 2: changes >= cell increases - arrivals: a */
+	SF__ROW_DEVP = 24,   /* stage 2: dev >= value - baseline: a, b, c as the DEV column */
+	SF__ROW_DEVN = 25    /* stage 2: dev >= baseline - value */
 } sf__row_kind;
 
 typedef struct sf__tag {
@@ -76,6 +99,9 @@ typedef struct sf__model {
 
 	/* x lookup: xcol[((p * nloc + l) * ntasks + t) * M + (m-1)], -1 when absent. */
 	int *xcol;
+	/* Format 2: presence and arrival columns, [p * M + (m-1)], -1 when absent
+	 * (NULL in a format-1 model). */
+	int *ncol, *acol;
 	size_t npledges, nloc, ntasks;
 	int months; /* M of the scenario */
 
@@ -89,6 +115,18 @@ typedef struct sf__model_spec {
 	const double
 	        *z1_month; /* stage 2, optional [M]: per-month optima for the valid inequalities */
 	int strengthen;    /* stage 1: add valid inequalities (caps' hulls, coverage rounding) */
+	/*
+	 * Format 2, stage 1 split by month (plan.c decides, sf__f2_months_linked):
+	 * the month alone, without the rows that link months (flow, stays,
+	 * tours, reception); presence bounded by what can be there that month.
+	 */
+	int month_alone;
+	/*
+	 * Format 2, stage 2: least change from a baseline plan (NULL: none):
+	 * units [p][l][t][m] as in a units array, presence [p * M + (m-1)].
+	 */
+	const int *base_units;
+	const int *base_presence;
 } sf__model_spec;
 
 sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf__model **out,
@@ -117,5 +155,29 @@ int sf__x_exists(const sf_scenario *sc, size_t p, size_t l, size_t t, int m);
 double sf__soft_penalty(const sf_scenario *sc, size_t p, size_t l);
 /* Z1 tolerance of stage 2: max(1e-6 |z|, 1e-6). */
 double sf__z1_tolerance(double z1);
+
+/* ---- format 2 (docs/model.md, "Format 2") ---- */
+
+/*
+ * What is recorded (`deployed:`), as the model and the plan read it:
+ * units [((p * nloc + l) * ntasks + t) * M + (m-1)] for every month m <
+ * a0 (the history), presence [p * M + (m-1)] (m < a0) and arrivals
+ * [p * M + (m-1)] for m <= a0 (a deployment counts as arrived in its
+ * `since`, a0 included). n0[p]: the units of p on the ground at a0.
+ */
+typedef struct sf__history {
+	int *units, *presence, *arrivals, *n0;
+} sf__history;
+
+sf_status sf__history_build(const sf_scenario *sc, sf__history *h, sf_error *err);
+void sf__history_release(sf__history *h);
+
+/*
+ * 1 when stage 1 links months (docs/model.md): some pledge has a tour
+ * length or a number of tours, reception limits its arrivals, or a
+ * minimum stay holds presence under a cap. Then stage 1 is solved over
+ * all months at once; otherwise month by month (the same optimum).
+ */
+int sf__f2_months_linked(const sf_scenario *sc);
 
 #endif

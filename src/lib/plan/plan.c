@@ -41,6 +41,7 @@
 #include <unistd.h>
 
 #include "plan/model.h"
+#include "plan/plan_f2.h"
 #include "plan/solver.h"
 #include "plan/stage.h"
 
@@ -416,6 +417,8 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 	deadline = o.time_limit_s > 0 ? t0 + o.time_limit_s : HUGE_VAL;
 	if (sc->months < 1)
 		return sf_error_set(err, SF_ERR_SCENARIO, "the scenario has no months");
+	if (sc->format >= 2)
+		return sf__plan_solve_f2(sc, &o, out, err);
 
 	units = calloc(nunits + 1, sizeof(int));
 	s1.z1m = calloc((size_t)sc->months + 1, sizeof(double));
@@ -572,7 +575,7 @@ sf_status sf_model_export(const sf_scenario *sc, int stage, sf_model_format fmt,
 {
 	sf_status rc;
 	sf__model *md = NULL;
-	sf__model_spec spec = {1, 0, 0, 0, NULL, 0};
+	sf__model_spec spec = {.stage = 1};
 
 	if (stage != 1 && stage != 2)
 		return sf_error_set(err, SF_ERR_USAGE, "stage must be 1 or 2, not %d", stage);

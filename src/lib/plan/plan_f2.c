@@ -1,0 +1,769 @@
+#include "base/internal.h"
+
+/*
+ * plan_f2.c - the two stages for a format-2 scenario (docs/model.md,
+ * "Format 2").
+ *
+ * The model covers the months a0..M; the months before a0 are history,
+ * fixed to what `deployed:` records, and enter the model only as
+ * constants (the presence, units and arrivals of the month before a0, the
+ * recorded arrivals inside the stay and tour windows).
+ *
+ * Stage 1 is the weighted shortfall of the planned months. Stays, tours,
+ * reception and caps on presence link the months (sf__f2_months_linked);
+ * then stage 1 is one MILP over a0..M, solved to proven optimality (or to
+ * its proven gap under a time limit). Where nothing links them, each month
+ * is solved alone, with presence bounded by what that month allows, and
+ * Z1* is the sum: the same optimum, since no row of the one MILP then ties
+ * two months together in a way the shortfall can feel (tests/unit/
+ * test_plan_f2.c checks both ways on seeded random scenarios).
+ *
+ * Stage 2 minimises the cost of the planned months: presence (idle units
+ * cost), deployments, soft-veto penalties, moves and changes of task,
+ * and, with a baseline, every unit-month that differs from it; with Z1 at
+ * its stage-1 optimum. It starts from the stage-1 plan: the one MILP's
+ * solution, or, after a split, the months' units with presence and
+ * arrivals built greedily (a unit kept while it must stay or is needed,
+ * arrivals when more are needed, none before notice), which satisfies
+ * every row of the one MILP when nothing links the months.
+ *
+ * The result (sf_plan_from_parts) has the recorded months' rows, presence
+ * and arrivals, then the planned ones; its Z2 is recomputed from them.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plan/plan_f2.h"
+#include "plan/stage.h"
+
+typedef struct f2 {
+	const sf_scenario *sc;
+	const sf_plan_options *o;
+	double t0, deadline;
+	sf__history hist;
+	size_t np, nl, nt, M;
+	int *units;    /* [p][l][t][m] planned units (months >= a0) */
+	int *pres;     /* [p * M + m-1] planned presence */
+	int *arr;      /* [p * M + m-1] planned arrivals (recorded ones not included) */
+	double *z1m;   /* [M] month shortfalls of stage 1 */
+	int *base_u;   /* least change: the baseline's units, mapped; NULL none */
+	int *base_n;   /* [p * M + m-1] its presence */
+	int split;     /* stage 1 was solved month by month */
+	int s1_proven; /* every stage-1 solve proven */
+	sf_stage_result s1, s2;
+} f2;
+
+static size_t ux(const f2 *s, size_t p, size_t l, size_t t, int m)
+{
+	return ((p * s->nl + l) * s->nt + t) * s->M + (size_t)(m - 1);
+}
+
+/* Recorded arrivals of p in month m (m <= a0). */
+static int h_arr(const f2 *s, size_t p, int m)
+{
+	return m >= 1 && m <= s->sc->a0 ? s->hist.arrivals[p * s->M + (size_t)(m - 1)] : 0;
+}
+
+/* Units of (p, l, t) in month m: planned from a0, recorded before. */
+static int units_at(const f2 *s, size_t p, size_t l, size_t t, int m)
+{
+	if (m < 1)
+		return 0;
+	if (m < s->sc->a0)
+		return s->hist.units[ux(s, p, l, t, m)];
+	return s->units[ux(s, p, l, t, m)];
+}
+
+/* Presence of p in month m: planned from a0, recorded before. */
+static int pres_at(const f2 *s, size_t p, int m)
+{
+	if (m < 1)
+		return 0;
+	if (m < s->sc->a0)
+		return s->hist.presence[p * s->M + (size_t)(m - 1)];
+	return s->pres[p * s->M + (size_t)(m - 1)];
+}
+
+/* All arrivals of p in month m (planned and recorded). */
+static int arr_at(const f2 *s, size_t p, int m)
+{
+	int a = h_arr(s, p, m);
+	if (m >= s->sc->a0 && m >= 1)
+		a += s->arr[p * s->M + (size_t)(m - 1)];
+	return a;
+}
+
+static int assigned_at(const f2 *s, size_t p, int m)
+{
+	int n = 0;
+	for (size_t l = 0; l < s->nl; l++)
+		for (size_t t = 0; t < s->nt; t++)
+			n += units_at(s, p, l, t, m);
+	return n;
+}
+
+/* Presence and arrivals of a solution vector (the N and ARR columns). */
+static void take_presence(f2 *s, const sf__model *md, const double *x)
+{
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		long v = lround(x[j]);
+		size_t k = (size_t)t->a * s->M + (size_t)(t->month - 1);
+		if (t->kind == SF__COL_N)
+			s->pres[k] = v > 0 ? (int)v : 0;
+		else if (t->kind == SF__COL_ARR)
+			s->arr[k] = v > 0 ? (int)v : 0;
+	}
+}
+
+/*
+ * Presence and arrivals for the units of a split stage 1: every pledge
+ * keeps its units while they must stay (the arrivals of the last k months,
+ * recorded ones at their since) or are assigned, gets arrivals when it
+ * needs more, and keeps everyone before its notice allows an arrival.
+ */
+static void greedy_presence(f2 *s)
+{
+	const sf_scenario *sc = s->sc;
+
+	memset(s->pres, 0, s->np * s->M * sizeof(int));
+	memset(s->arr, 0, s->np * s->M * sizeof(int));
+	for (size_t p = 0; p < s->np; p++) {
+		const sf_pledge *pl = &sc->pledges[p];
+		int e = sf_pledge_earliest(sc, p), k = sf_pledge_min_stay(sc, p);
+		if (!pl->active || !sc->contributors[pl->contributor].active)
+			continue;
+		for (int m = sc->a0; m <= pl->to; m++) {
+			size_t i = p * s->M + (size_t)(m - 1);
+			int carry = pres_at(s, p, m - 1) + h_arr(s, p, m), need, stay = 0;
+			for (int w = m - k + 1; w <= m; w++)
+				stay += w < m ? arr_at(s, p, w) : h_arr(s, p, w);
+			need = assigned_at(s, p, m) > stay ? assigned_at(s, p, m) : stay;
+			if (m < e) {
+				s->pres[i] = carry;
+			} else if (need <= carry) {
+				s->pres[i] = need;
+			} else {
+				s->arr[i] = need - carry;
+				s->pres[i] = need;
+			}
+		}
+	}
+}
+
+/* The weighted shortfall of the planned months (exact, from the units). */
+static double planned_z1(f2 *s)
+{
+	double z = 0;
+	for (int m = s->sc->a0; m <= s->sc->months; m++) {
+		s->z1m[m - 1] = sf__units_z1_month(s->sc, s->units, m);
+		z += s->z1m[m - 1];
+	}
+	return z;
+}
+
+/* The stage-1 start under a time limit: nobody sent but who must stay. */
+static void stage1_start(const f2 *s, const sf__model *md, double *x)
+{
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		x[j] = 0;
+		if (t->kind == SF__COL_G) {
+			x[j] = sf__requirement(s->sc, (size_t)t->c, (size_t)t->b, t->month);
+		} else if (t->kind == SF__COL_N) {
+			int k = sf_pledge_min_stay(s->sc, (size_t)t->a);
+			for (int w = t->month - k + 1; w <= t->month; w++)
+				x[j] += h_arr(s, (size_t)t->a, w);
+		}
+	}
+}
+
+static sf_status no_plan_error(const f2 *s, const char *where, sf_error *err)
+{
+	if (s->o->time_limit_s > 0)
+		return sf_error_set(err, SF_ERR_SOLVER,
+		                    "time limit of %g s reached before any plan was found in %s",
+		                    s->o->time_limit_s, where);
+	return sf_error_set(err, SF_ERR_SOLVER,
+	                    "solver '%s' stopped before any plan was found in %s",
+	                    sf__solver_name(s->o->solver), where);
+}
+
+/* Map a solver status of stage 1 to an error (SF_OK for a plan). */
+static sf_status stage1_status(f2 *s, const sf__solve_result *res, const char *where, sf_error *err)
+{
+	switch (res->status) {
+	case SF__SOLVE_OPTIMAL:
+		return SF_OK;
+	case SF__SOLVE_STOPPED:
+		s->s1_proven = 0;
+		return SF_OK;
+	case SF__SOLVE_NO_SOLUTION:
+		return no_plan_error(s, where, err);
+	case SF__SOLVE_INFEASIBLE:
+		return sf_error_set(err, SF_ERR_INFEASIBLE,
+		                    "%s has no feasible plan: the recorded deployments, stays, "
+		                    "tours, reception or caps contradict each other",
+		                    where);
+	case SF__SOLVE_FAILED:
+		break;
+	}
+	return sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in %s",
+	                    sf__solver_name(s->o->solver), where);
+}
+
+/* Stage 1 as one MILP over a0..M. */
+static sf_status stage1_whole(f2 *s, sf_error *err)
+{
+	const sf_scenario *sc = s->sc;
+	sf__model_spec spec = {.stage = 1,
+	                       .m_first = sc->a0,
+	                       .m_last = sc->months,
+	                       .strengthen = !s->o->monolithic};
+	sf__solve_params prm = {0, 0, s->o->threads, NULL, 0};
+	sf__solve_result res;
+	sf__model *md = NULL;
+	double *x = NULL;
+	sf_status rc;
+
+	rc = sf__model_build(sc, &spec, &md, err);
+	if (rc != SF_OK)
+		return rc;
+	x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	if (x == NULL) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+		goto out;
+	}
+	if (s->o->time_limit_s > 0) {
+		double left = sf__remaining(s->deadline);
+		if (left <= 0) {
+			rc = no_plan_error(s, "stage 1", err);
+			goto out;
+		}
+		prm.time_limit_s = s->o->stage1_only ? left : left * 2 / 3;
+		stage1_start(s, md, x);
+		prm.start = x;
+	}
+	if (s->o->progress)
+		fprintf(stderr, "stage 1: all months at once (%d columns, %d rows)\n", md->ncols,
+		        md->nrows);
+	rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
+	if (rc != SF_OK)
+		goto out;
+	rc = stage1_status(s, &res, "stage 1", err);
+	if (rc != SF_OK)
+		goto out;
+	sf__take_units(md, x, s->units);
+	take_presence(s, md, x);
+	s->s1.objective = planned_z1(s);
+	s->s1.bound = res.status == SF__SOLVE_OPTIMAL ? s->s1.objective : res.bound;
+out:
+	free(x);
+	sf__model_free(md);
+	return rc;
+}
+
+/* Stage 1 month by month (nothing links the months). */
+static sf_status stage1_split(f2 *s, sf_error *err)
+{
+	const sf_scenario *sc = s->sc;
+	sf_status rc = SF_OK;
+	int nmonths = sc->months - sc->a0 + 1, nsolved = 0;
+	sf__model **models = calloc((size_t)nmonths + 1, sizeof(*models));
+	double **xs = calloc((size_t)nmonths + 1, sizeof(*xs)), bound = 0;
+	sf__solve_result *results = calloc((size_t)nmonths + 1, sizeof(*results));
+
+	if (!models || !xs || !results) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+		goto out;
+	}
+	for (int m = sc->a0; m <= sc->months; m++) {
+		sf__model_spec spec = {
+		        .stage = 1, .m_first = m, .m_last = m, .strengthen = 1, .month_alone = 1};
+		sf__solve_params prm = {0, 0, s->o->threads, NULL, 0};
+		sf__solve_result res;
+		sf__model *md = NULL;
+		double *x;
+		char where[64];
+		int hit = -1;
+
+		sf_snprintf(where, sizeof(where), "stage 1, month %d", m);
+		rc = sf__model_build(sc, &spec, &md, err);
+		if (rc != SF_OK)
+			goto out;
+		x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+		if (x == NULL) {
+			sf__model_free(md);
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+			goto out;
+		}
+		for (int k = 0; k < nsolved && hit < 0; k++)
+			if (sf__same_model(models[k], md))
+				hit = k;
+		if (hit >= 0) {
+			memcpy(x, xs[hit], (size_t)md->ncols * sizeof(double));
+			res = results[hit];
+		} else {
+			if (s->o->time_limit_s > 0) {
+				double left = sf__remaining(s->deadline);
+				double part =
+				        left - (s->o->stage1_only ? 0 : s->o->time_limit_s / 3);
+				int shares = sc->months - m + 1;
+				if (left <= 0) {
+					sf__model_free(md);
+					free(x);
+					rc = no_plan_error(s, where, err);
+					goto out;
+				}
+				prm.time_limit_s = part > 0 ? (shares == 1 ? part : part / 2)
+				                            : left / (shares + 1);
+				stage1_start(s, md, x);
+				prm.start = x;
+			}
+			rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
+			if (rc == SF_OK)
+				rc = stage1_status(s, &res, where, err);
+			if (rc != SF_OK) {
+				sf__model_free(md);
+				free(x);
+				goto out;
+			}
+		}
+		sf__take_units(md, x, s->units);
+		bound += res.status == SF__SOLVE_OPTIMAL ? sf__units_z1_month(sc, s->units, m)
+		                                         : res.bound;
+		if (hit < 0) {
+			free(md->xcol);
+			md->xcol = NULL;
+			models[nsolved] = md;
+			xs[nsolved] = x;
+			results[nsolved] = res;
+			nsolved++;
+		} else {
+			sf__model_free(md);
+			free(x);
+		}
+	}
+	greedy_presence(s);
+	s->s1.objective = planned_z1(s);
+	s->s1.bound = bound < s->s1.objective ? bound : s->s1.objective;
+out:
+	for (int k = 0; k < nsolved; k++) {
+		sf__model_free(models[k]);
+		free(xs[k]);
+	}
+	free(models);
+	free(xs);
+	free(results);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Least change: the baseline mapped onto this scenario                */
+
+static sf_status map_baseline(f2 *s, const sf_plan *b, sf_error *err)
+{
+	const sf_scenario *sc = s->sc, *bs = b->scenario;
+	char label[16];
+	int *month_map;
+
+	s->base_u = calloc(s->np * s->nl * s->nt * s->M + 1, sizeof(int));
+	s->base_n = calloc(s->np * s->M + 1, sizeof(int));
+	month_map = calloc((size_t)bs->months + 1, sizeof(int));
+	if (!s->base_u || !s->base_n || !month_map) {
+		free(month_map);
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory reading the baseline");
+	}
+	/* Months match by calendar month, pledges, locations and tasks by id. */
+	for (int m = 1; m <= bs->months; m++) {
+		int k;
+		sf_scenario_month_label(bs, m, label, sizeof(label));
+		month_map[m] = sf_scenario_parse_month(sc, label, &k) == 0 ? k : 0;
+	}
+	for (size_t i = 0; i < b->nrows; i++) {
+		const sf_assignment *r = &b->rows[i];
+		long p = sf_scenario_find_pledge(sc, bs->pledges[r->pledge].id);
+		long l = sf_scenario_find_location(sc, sf_scenario_location_id(bs, r->location));
+		long t = sf_scenario_find_task(sc, bs->tasks[r->task].id);
+		int m = month_map[r->month];
+		if (p < 0 || l < 0 || t < 0 || m < 1)
+			continue;
+		s->base_u[ux(s, (size_t)p, (size_t)l, (size_t)t, m)] += r->units;
+	}
+	for (size_t bp = 0; bp < bs->npledges; bp++) {
+		long p = sf_scenario_find_pledge(sc, bs->pledges[bp].id);
+		if (p < 0)
+			continue;
+		for (int m = 1; m <= bs->months; m++) {
+			int n = b->presence ? b->presence[bp * (size_t)bs->months + (size_t)(m - 1)]
+			                    : 0;
+			if (month_map[m] >= 1)
+				s->base_n[(size_t)p * s->M + (size_t)(month_map[m] - 1)] = n;
+		}
+	}
+	if (!b->presence) /* a plan without presence: the units assigned are present */
+		for (size_t p = 0; p < s->np; p++)
+			for (int m = 1; m <= sc->months; m++) {
+				int n = 0;
+				for (size_t l = 0; l < s->nl; l++)
+					for (size_t t = 0; t < s->nt; t++)
+						n += s->base_u[ux(s, p, l, t, m)];
+				s->base_n[p * s->M + (size_t)(m - 1)] = n;
+			}
+	free(month_map);
+	return SF_OK;
+}
+
+/*
+ * The unit-months of the planned months that differ from the baseline:
+ * per pledge and month, half the sum of |difference| over the cells, the
+ * reserve and the presence (docs/model.md). Also their change_cost.
+ */
+static int changed_units(const f2 *s, double *cost)
+{
+	long total = 0;
+	*cost = 0;
+	for (size_t p = 0; p < s->np; p++)
+		for (int m = s->sc->a0; m <= s->sc->months; m++) {
+			long d = 0, x = 0, xb = 0;
+			int n = pres_at(s, p, m), nb = s->base_n[p * s->M + (size_t)(m - 1)];
+			for (size_t l = 0; l < s->nl; l++)
+				for (size_t t = 0; t < s->nt; t++) {
+					int a = s->units[ux(s, p, l, t, m)],
+					    b = s->base_u[ux(s, p, l, t, m)];
+					d += labs((long)a - b);
+					x += a;
+					xb += b;
+				}
+			d += labs((n - x) - (nb - xb)) + labs((long)n - nb);
+			total += d / 2;
+			*cost += s->sc->unit_types[s->sc->pledges[p].unit].change_cost *
+			         (double)(d / 2);
+		}
+	return (int)total;
+}
+
+/* ------------------------------------------------------------------ */
+/* Stage 2                                                             */
+
+/* Increase of the units at location l (all its tasks; l = nloc: reserve) from m - 1 to m. */
+static long loc_increase(const f2 *s, size_t p, size_t l, int m)
+{
+	long now = 0, prev = 0;
+	if (l == s->nl) {
+		now = pres_at(s, p, m) - assigned_at(s, p, m);
+		prev = pres_at(s, p, m - 1) - assigned_at(s, p, m - 1);
+	} else {
+		for (size_t t = 0; t < s->nt; t++) {
+			now += units_at(s, p, l, t, m);
+			prev += units_at(s, p, l, t, m - 1);
+		}
+	}
+	return now > prev ? now - prev : 0;
+}
+
+/* The stage-2 column vector of the plan held in s (a MIP start). */
+static void stage2_start(const f2 *s, const sf__model *md, double *x)
+{
+	const sf_scenario *sc = s->sc;
+
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		size_t p = t->a >= 0 ? (size_t)t->a : 0, l = t->b >= 0 ? (size_t)t->b : 0;
+		int m = t->month;
+		double v = 0;
+		switch (t->kind) {
+		case SF__COL_X:
+			v = units_at(s, p, l, (size_t)t->c, m);
+			break;
+		case SF__COL_N:
+			v = pres_at(s, p, m);
+			break;
+		case SF__COL_ARR:
+			v = s->arr[p * s->M + (size_t)(m - 1)];
+			break;
+		case SF__COL_G: {
+			double prov = 0;
+			for (size_t q = 0; q < s->np; q++)
+				prov += sc->unit_types[sc->pledges[q].unit].capability[t->c] *
+				        units_at(s, q, l, (size_t)t->c, m);
+			v = sf__requirement(sc, (size_t)t->c, l, m) - prov;
+			v = v > 0 ? v : 0;
+			break;
+		}
+		case SF__COL_Z:
+			for (size_t q = 0; q < s->np; q++)
+				if (sc->pledges[q].unit == (size_t)t->a)
+					v += units_at(s, q, l, (size_t)t->c, m);
+			break;
+		case SF__COL_Y:
+			for (size_t q = 0; q < s->np; q++)
+				for (size_t ls = 0; ls < sc->nsectors; ls++)
+					for (size_t tk = 0; tk < s->nt; tk++)
+						v += (double)sc->unit_types[sc->pledges[q].unit]
+						             .personnel *
+						     units_at(s, q, ls, tk, m);
+			break;
+		case SF__COL_INL:
+			v = (double)loc_increase(s, p, l, m);
+			break;
+		case SF__COL_INC: {
+			long d = (long)units_at(s, p, l, (size_t)t->c, m) -
+			         units_at(s, p, l, (size_t)t->c, m - 1);
+			v = d > 0 ? (double)d : 0;
+			break;
+		}
+		case SF__COL_MOVE:
+		case SF__COL_CHG: {
+			long inc = loc_increase(s, p, s->nl, m);
+			for (size_t ll = 0; ll < s->nl; ll++) {
+				if (t->kind == SF__COL_MOVE) {
+					inc += loc_increase(s, p, ll, m);
+					continue;
+				}
+				for (size_t tk = 0; tk < s->nt; tk++) {
+					long d = (long)units_at(s, p, ll, tk, m) -
+					         units_at(s, p, ll, tk, m - 1);
+					inc += d > 0 ? d : 0;
+				}
+			}
+			inc -= arr_at(s, p, m);
+			v = inc > 0 ? (double)inc : 0;
+			break;
+		}
+		case SF__COL_DEV: {
+			size_t k = p * s->M + (size_t)(m - 1);
+			long val, base;
+			if (l < s->nl) {
+				val = units_at(s, p, l, (size_t)t->c, m);
+				base = s->base_u[ux(s, p, l, (size_t)t->c, m)];
+			} else if (l == s->nl) {
+				long xb = 0;
+				for (size_t ll = 0; ll < s->nl; ll++)
+					for (size_t tk = 0; tk < s->nt; tk++)
+						xb += s->base_u[ux(s, p, ll, tk, m)];
+				val = pres_at(s, p, m) - assigned_at(s, p, m);
+				base = s->base_n[k] - xb;
+			} else {
+				val = pres_at(s, p, m);
+				base = s->base_n[k];
+			}
+			v = (double)labs(val - base);
+			break;
+		}
+		default:
+			break;
+		}
+		x[j] = v;
+	}
+}
+
+static sf_status stage2(f2 *s, sf_error *err)
+{
+	const sf_scenario *sc = s->sc;
+	sf__model_spec spec = {.stage = 2,
+	                       .m_first = sc->a0,
+	                       .m_last = sc->months,
+	                       .z1_star = s->s1.objective,
+	                       .z1_month = s->split && s->s1_proven ? s->z1m : NULL,
+	                       .base_units = s->base_u,
+	                       .base_presence = s->base_n};
+	sf__solve_params prm = {0, s->o->gap, s->o->threads, NULL, 1};
+	sf__solve_result res;
+	sf__model *md = NULL;
+	double *x = NULL, *start = NULL, t2 = sf__now();
+	sf_status rc;
+
+	rc = sf__model_build(sc, &spec, &md, err);
+	if (rc != SF_OK)
+		return rc;
+	x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	if (!x || !start) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+		goto out;
+	}
+	stage2_start(s, md, start);
+	if (!s->o->no_warm_start)
+		prm.start = start;
+	if (s->o->progress)
+		fprintf(stderr, "stage 2: started (%d columns, %d rows, %d non-zeros)\n", md->ncols,
+		        md->nrows, md->nnz);
+	res.status = SF__SOLVE_NO_SOLUTION;
+	res.bound = 0;
+	if (s->o->time_limit_s > 0) {
+		prm.time_limit_s = sf__remaining(s->deadline);
+		if (prm.time_limit_s > 0)
+			rc = sf__solve_bounded(s->o->solver, md, &prm, s->deadline, &res, x, err);
+	} else {
+		rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
+	}
+	if (rc != SF_OK)
+		goto out;
+	if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
+		memset(s->units, 0, s->np * s->nl * s->nt * s->M * sizeof(int));
+		memset(s->pres, 0, s->np * s->M * sizeof(int));
+		memset(s->arr, 0, s->np * s->M * sizeof(int));
+		sf__take_units(md, x, s->units);
+		take_presence(s, md, x);
+		s->s2.status =
+		        res.status == SF__SOLVE_OPTIMAL ? SF_SOLVE_OPTIMAL : SF_SOLVE_FEASIBLE;
+		s->s2.bound = res.bound;
+		s->s2.gap = res.gap;
+	} else if (s->o->no_warm_start && res.status == SF__SOLVE_FAILED) {
+		rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in stage 2",
+		                  sf__solver_name(s->o->solver));
+		goto out;
+	} else if (s->o->no_warm_start) {
+		rc = no_plan_error(s, "stage 2", err);
+		goto out;
+	} else {
+		/* No plan of its own: the start stands, with what the solver proved. */
+		double z2 = 0;
+		for (int j = 0; j < md->ncols; j++)
+			z2 += md->obj[j] * start[j];
+		s->s2.status = SF_SOLVE_FEASIBLE;
+		s->s2.bound =
+		        isfinite(res.bound) && res.bound > 0 && res.bound <= z2 ? res.bound : 0;
+		s->s2.gap = 1;
+		if (s->o->progress)
+			fprintf(stderr,
+			        "stage 2: no solution of its own; keeping the stage-1 plan\n");
+	}
+out:
+	s->s2.seconds = sf__now() - t2;
+	free(x);
+	free(start);
+	sf__model_free(md);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The plan                                                            */
+
+/* Rows, presence and arrivals of every month (recorded, then planned) into a plan. */
+static sf_status assemble(f2 *s, sf_plan **out, sf_error *err)
+{
+	const sf_scenario *sc = s->sc;
+	int *all = calloc(s->np * s->nl * s->nt * s->M + 1, sizeof(int));
+	int *pres = calloc(s->np * s->M + 1, sizeof(int));
+	int *arr = calloc(s->np * s->M + 1, sizeof(int));
+	sf_assignment *rows = NULL;
+	size_t nrows = 0;
+	sf_status rc;
+
+	if (!all || !pres || !arr) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory building the plan");
+		goto out;
+	}
+	for (size_t p = 0; p < s->np; p++)
+		for (int m = 1; m <= sc->months; m++) {
+			pres[p * s->M + (size_t)(m - 1)] = pres_at(s, p, m);
+			arr[p * s->M + (size_t)(m - 1)] = arr_at(s, p, m);
+			for (size_t l = 0; l < s->nl; l++)
+				for (size_t t = 0; t < s->nt; t++)
+					all[ux(s, p, l, t, m)] = units_at(s, p, l, t, m);
+		}
+	rc = sf__units_to_rows(sc, all, &rows, &nrows, err);
+	if (rc == SF_OK)
+		rc = sf_plan_from_parts(sc, rows, nrows, pres, arr, out, err);
+out:
+	free(all);
+	free(pres);
+	free(arr);
+	free(rows);
+	return rc;
+}
+
+sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_plan **out,
+                            sf_error *err)
+{
+	sf_status rc;
+	sf_plan *plan = NULL;
+	f2 s;
+
+	*out = NULL;
+	memset(&s, 0, sizeof(s));
+	s.sc = sc;
+	s.o = o;
+	s.t0 = sf__now();
+	s.deadline = o->time_limit_s > 0 ? s.t0 + o->time_limit_s : HUGE_VAL;
+	s.np = sc->npledges;
+	s.nl = SF_NLOC(sc);
+	s.nt = sc->ntasks;
+	s.M = (size_t)sc->months;
+	s.s1_proven = 1;
+	s.s2.status = SF_SOLVE_NOT_RUN;
+	rc = sf__history_build(sc, &s.hist, err);
+	if (rc != SF_OK)
+		return rc;
+	s.units = calloc(s.np * s.nl * s.nt * s.M + 1, sizeof(int));
+	s.pres = calloc(s.np * s.M + 1, sizeof(int));
+	s.arr = calloc(s.np * s.M + 1, sizeof(int));
+	s.z1m = calloc(s.M + 1, sizeof(double));
+	if (!s.units || !s.pres || !s.arr || !s.z1m) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+		goto out;
+	}
+	if (o->baseline && (rc = map_baseline(&s, o->baseline, err)) != SF_OK)
+		goto out;
+
+	/* Stage 1. */
+	s.split = !o->monolithic && !sf__f2_months_linked(sc);
+	rc = s.split ? stage1_split(&s, err) : stage1_whole(&s, err);
+	if (rc != SF_OK)
+		goto out;
+	s.s1.status = s.s1_proven ? SF_SOLVE_OPTIMAL : SF_SOLVE_FEASIBLE;
+	if (s.s1_proven)
+		s.s1.bound = s.s1.objective;
+	s.s1.gap = s.s1_proven ? 0 : sf__rel_gap(s.s1.objective, s.s1.bound);
+	s.s1.seconds = sf__now() - s.t0;
+	if (o->progress)
+		fprintf(stderr, "stage 1: %s, z1 %g (%.1f s, %s)\n",
+		        sf_solve_status_str(s.s1.status), s.s1.objective, s.s1.seconds,
+		        s.split ? "month by month" : "all months at once");
+
+	/* Stage 2. */
+	if (!o->stage1_only) {
+		rc = stage2(&s, err);
+		if (rc != SF_OK)
+			goto out;
+	}
+
+	rc = assemble(&s, &plan, err);
+	if (rc != SF_OK)
+		goto out;
+	if (s.base_u) {
+		plan->changed_units = changed_units(&s, &plan->cost_changes);
+		plan->cost_total += plan->cost_changes;
+	}
+	plan->solver = o->solver;
+	plan->stage1 = s.s1;
+	if (s.s2.status == SF_SOLVE_OPTIMAL || s.s2.status == SF_SOLVE_FEASIBLE) {
+		/* Z2 of the integer plan, as recomputed from the rows. */
+		int proven = s.s2.status == SF_SOLVE_OPTIMAL && s.s2.gap == 0;
+		s.s2.objective = plan->cost_total;
+		if (s.s2.bound > s.s2.objective || proven)
+			s.s2.bound = s.s2.objective;
+		s.s2.gap = sf__rel_gap(s.s2.objective, s.s2.bound);
+	}
+	plan->stage2 = s.s2;
+	plan->seconds = sf__now() - s.t0;
+	if (o->progress && !o->stage1_only)
+		fprintf(stderr, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)\n",
+		        sf_solve_status_str(s.s2.status), s.s2.objective, s.s2.gap, s.s2.seconds);
+	*out = plan;
+	plan = NULL;
+out:
+	sf_plan_free(plan);
+	sf__history_release(&s.hist);
+	free(s.units);
+	free(s.pres);
+	free(s.arr);
+	free(s.z1m);
+	free(s.base_u);
+	free(s.base_n);
+	return rc;
+}
