@@ -1132,8 +1132,7 @@ static void read_presence(checker *ck, const sf_json *root, double *dep)
 		if (json_whole(sf_json_get(row, "month"), &d) || d < 1 || d > ck->M || p < 0 ||
 		    json_whole(sf_json_get(row, "present"), &n) ||
 		    json_whole(sf_json_get(row, "arrivals"), &a) ||
-		    json_whole(sf_json_get(row, "departures"), &de) || n < 0 || a < 0 ||
-		    de < 0) {
+		    json_whole(sf_json_get(row, "departures"), &de) || n < 0 || a < 0 || de < 0) {
 			add_violation(
 			        ck, -1, 0, "presence",
 			        "presence row %zu: needs a month in 1..%d, a known pledge and "
