@@ -3,9 +3,9 @@
  *
  * Storage goes through sf_store, an opaque handle used only through the
  * sf_store_* functions below; each backend fills in a table of operations
- * behind them (src/lib/register/store.h). SQLite is the one backend today
- * (sf_store_open_sqlite); a PostgreSQL backend fills in the same table and
- * every caller keeps working. Everything above the store (CSV import,
+ * behind them (src/lib/register/store.h): SQLite (sf_store_open_sqlite)
+ * and PostgreSQL (sf_store_open_pg), chosen by sf_store_open from the
+ * location. Everything above the store (CSV import,
  * sector assignment, duplicates, reports, aid report, threat feedback) is
  * written once, against the operations.
  *
@@ -114,6 +114,7 @@ typedef struct sf_incident {
 	sf_incident_status status;
 	const char *source_system; /* who reported it: "ACLED", a UN system, ... */
 	long batch;                /* import batch that last wrote it */
+	long version;              /* 1 when first stored, +1 at every change (read only) */
 } sf_incident;
 
 /*
@@ -273,6 +274,16 @@ sf_status sf_store_incident_aggregate(sf_store *st, const sf_incident_filter *f,
 sf_status sf_store_incident_set_status(sf_store *st, const char *event_id,
                                        sf_incident_status status, const char *note, const char *who,
                                        int *found, sf_error *err);
+/*
+ * The same, only if the incident's version is still if_version (0: any
+ * version), the check and the change in one transaction: two reviewers who
+ * read version 3 cannot both change it. A stale if_version is
+ * SF_ERR_CONFLICT (nothing changed; the message names the stored version).
+ * *version (may be NULL) gets the new version.
+ */
+sf_status sf_store_incident_review(sf_store *st, const char *event_id, sf_incident_status status,
+                                   const char *note, const char *who, long if_version,
+                                   long *version, int *found, sf_error *err);
 /* Record a duplicates decision for the pair (a, b): "duplicate" or "distinct". */
 sf_status sf_store_dupe_decide(sf_store *st, const char *a, const char *b, const char *decision,
                                const char *note, const char *who, sf_error *err);
@@ -284,6 +295,23 @@ sf_status sf_store_edits(sf_store *st, const char *event_id, sf_edit_cb cb, void
                          sf_error *err);
 /* Number of incidents (all statuses). */
 sf_status sf_store_incident_count(sf_store *st, long *n, sf_error *err);
+
+/* What an import did, counted as if its rows had been upserted one by one. */
+typedef struct sf_upsert_counts {
+	long inserted, updated, unchanged;
+} sf_upsert_counts;
+
+/*
+ * Bulk upsert, inside the caller's transaction (sf_store_begin): begin,
+ * add every row, end. The result is what upserting the rows one by one in
+ * the order added gives (a later row of the same event wins only with a
+ * newer timestamp), and *counts says so. A backend may hold the rows until
+ * end (PostgreSQL streams them with COPY and upserts them with one
+ * statement); line (the input line) names a row in messages.
+ */
+sf_status sf_store_bulk_begin(sf_store *st, sf_error *err);
+sf_status sf_store_bulk_add(sf_store *st, const sf_incident *inc, long line, sf_error *err);
+sf_status sf_store_bulk_end(sf_store *st, sf_upsert_counts *counts, sf_error *err);
 
 /* Insert or replace the row with the same (day, crossing, category, stage, source). */
 sf_status sf_store_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
@@ -299,8 +327,17 @@ sf_status sf_store_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb,
 sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err);
 
 /*
- * Open a store by location: a file path (SQLite), "sqlite:PATH", or
- * "postgresql://..." (not built in yet: SF_ERR_USAGE).
+ * Open (creating and migrating the schema on first use) a PostgreSQL store:
+ * conninfo is a libpq URI or key=value string; what it leaves out comes
+ * from the PG* environment variables (PGHOST, PGUSER, PGPASSWORD, ...).
+ * A server that cannot be reached is SF_ERR_UNAVAILABLE. A hot standby
+ * opens read-only: writes are SF_ERR_UNAVAILABLE.
+ */
+sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err);
+
+/*
+ * Open a store by location: a file path (SQLite), "sqlite:PATH", or a
+ * PostgreSQL URI "postgresql://..." / "postgres://..." (docs/deploy.md).
  */
 sf_status sf_store_open(const char *location, sf_store **out, sf_error *err);
 void sf_store_close(sf_store *st);

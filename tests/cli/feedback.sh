@@ -14,12 +14,16 @@
 # The threat is recomputed here with awk from the incident counts
 # (threat = clamp((n_s / pop_s) / (sum n / sum pop), 0.5, 2.0)); the
 # escorts by hand from the aid file written below.
+# The stores are SQLite files, or PostgreSQL databases when run under
+# tests/pg/with-pg.sh (tests/cli/store.sh).
 # Needs: $STABFORCE, $SRCDIR, $BUILDDIR; argument: the jget probe.
 set -u
 JGET=${1:?usage: feedback.sh JGET}
 fail=0
 T=$(mktemp -d /tmp/sf-feedback.XXXXXX)
 trap 'rm -rf "$T"' EXIT INT TERM
+. "$SRCDIR/tests/cli/store.sh"
+R=$(store_uri r)
 SF="$STABFORCE"
 GEN="$BUILDDIR/bench/gen_acled"
 SCEN="$SRCDIR/tests/cases/feedback/scenario.yaml"
@@ -28,28 +32,36 @@ no() { echo "FAIL: $*"; fail=1; }
 close() { "$JGET" --close "$1" "$2" || no "$3: got $1, expected $2"; }
 
 # ------------------------------------------------------- no store yet
-"$SF" plan "$SCEN" --db "$T/r.db" >"$T/out" 2>"$T/err"
+"$SF" plan "$SCEN" --db "$R" >"$T/out" 2>"$T/err"
 rc=$?
-[ "$rc" = 2 ] || no "plan without a store: exit $rc, expected 2"
-grep -q "the register '$T/r.db' does not exist" "$T/err" || no "no store: message: $(cat "$T/err")"
-grep -q "stabforce incidents import" "$T/err" || no "no store: does not say what to import"
-[ ! -e "$T/r.db" ] || no "plan created the store"
+if [ "$(store_backend)" = sqlite ]; then
+	[ "$rc" = 2 ] || no "plan without a store: exit $rc, expected 2"
+	grep -q "the register '$R' does not exist" "$T/err" || no "no store: message: $(cat "$T/err")"
+	grep -q "stabforce incidents import" "$T/err" || no "no store: does not say what to import"
+	[ ! -e "$R" ] || no "plan created the store"
+else
+	# no such database: the server says so, and nothing is created
+	[ "$rc" = 4 ] || no "plan without a database: exit $rc, expected 4"
+	grep -q 'database "r" does not exist' "$T/err" || no "no database: message: $(cat "$T/err")"
+	grep -qF "$R" "$T/err" || no "no database: the message does not name the store"
+fi
 [ ! -s "$T/out" ] || no "plan without a store printed a plan"
 # an analysis loads the same way
-"$SF" critical -j 1 "$SCEN" --db "$T/r.db" >/dev/null 2>"$T/err"
+"$SF" critical -j 1 "$SCEN" --db "$R" >/dev/null 2>"$T/err"
 rc=$?
-[ "$rc" = 2 ] || no "critical without a store: exit $rc, expected 2"
+[ "$rc" != 0 ] || no "critical without a store: exit 0"
+R=$(store r)
 
 # ------------------------------------------------------------ import
 "$GEN" --rows 600 --seed 11 >"$T/a.csv" 2>/dev/null || no "generator failed"
-out=$("$SF" incidents import "$T/a.csv" --scenario "$SCEN" --db "$T/r.db" --no-progress 2>/dev/null)
+out=$("$SF" incidents import "$T/a.csv" --scenario "$SCEN" --db "$R" --no-progress 2>/dev/null)
 ov=$(printf '%s\n' "$out" | sed -n 's/.*override \([0-9][0-9]*\).*/\1/p')
 [ -n "$ov" ] && [ "$ov" -gt 0 ] || no "location_overrides not used by import: $out"
-"$SF" incidents list --db "$T/r.db" --location "Coast of Rafah" --format csv >"$T/coast.csv"
+"$SF" incidents list --db "$R" --location "Coast of Rafah" --format csv >"$T/coast.csv"
 grep -q ',rafah,override,' "$T/coast.csv" || no "Coast of Rafah not in rafah by override"
 
 # incidents but no aid figure yet: the escort task cannot be computed
-"$SF" plan "$SCEN" --db "$T/r.db" >/dev/null 2>"$T/err"
+"$SF" plan "$SCEN" --db "$R" >/dev/null 2>"$T/err"
 rc=$?
 [ "$rc" = 2 ] || no "plan without aid figures: exit $rc, expected 2"
 grep -q "tasks\[1\].requirement.from_aid: the aid register .* holds no truck figure" "$T/err" ||
@@ -59,16 +71,16 @@ grep -q "tasks\[1\].requirement.from_aid: the aid register .* holds no truck fig
 # figures on 03-04 (300) and 03-09 (400), mean 350 trucks a day over the
 # 2 days with a figure, / 50 per escort = 7 escorts.
 printf 'date,trucks\n2025-03-01,100\n2025-03-02,200\n2025-03-04,300\n2025-03-09,400\n' >"$T/aid.csv"
-"$SF" aid import "$T/aid.csv" --source UN --db "$T/r.db" >/dev/null || no "aid import"
+"$SF" aid import "$T/aid.csv" --source UN --db "$R" >/dev/null || no "aid import"
 
 # -------------------------------------------------------------- plan
-"$SF" plan "$SCEN" --db "$T/r.db" --format json -o "$T/plan.json" 2>"$T/err" ||
+"$SF" plan "$SCEN" --db "$R" --format json -o "$T/plan.json" 2>"$T/err" ||
 	no "plan exits $?: $(cat "$T/err")"
 [ -s "$T/err" ] && no "plan printed on stderr: $(cat "$T/err")"
 P="$T/plan.json"
 
 # the threat, recomputed from the counts of `incidents threat`
-"$SF" incidents threat --scenario "$SCEN" --db "$T/r.db" --format csv >"$T/threat.csv" ||
+"$SF" incidents threat --scenario "$SCEN" --db "$R" --format csv >"$T/threat.csv" ||
 	no "incidents threat"
 awk -F, 'NR > 1 { n[NR] = $2; p[NR] = $3; s[NR] = $1; N += $2; POP += $3; k = NR }
 	END { all = N / POP * 100000
@@ -81,7 +93,7 @@ awk -F, 'NR > 1 { n[NR] = $2; p[NR] = $3; s[NR] = $1; N += $2; POP += $3; k = NR
 [ "$(wc -l <"$T/expect.txt")" = 5 ] || no "threat csv: $(cat "$T/threat.csv")"
 [ "$("$JGET" "$P" register_inputs.0.window_days)" = 28 ] || no "window_days"
 # the window ends on the latest incident
-last=$("$SF" incidents list --db "$T/r.db" | tail -n 2 | head -n 1 | awk '{ print $2 }')
+last=$("$SF" incidents list --db "$R" | tail -n 2 | head -n 1 | awk '{ print $2 }')
 [ "$("$JGET" "$P" register_inputs.0.window_to)" = "$last" ] ||
 	no "window_to $("$JGET" "$P" register_inputs.0.window_to), latest incident $last"
 from=$("$JGET" "$P" register_inputs.0.window_from)
@@ -99,7 +111,7 @@ while read -r sector n pop threat all; do
 		close "$("$JGET" "$P" register_inputs.$i.all_sector_rate)" "$all" "all-sector rate"
 		r=$(awk -v p="$pop" -v t="$threat" 'BEGIN { printf "%.17g", p / 100000 * t }')
 		# the count, straight from the incident list
-		c=$("$SF" incidents list --db "$T/r.db" --sector "$sector" --from "$from" --to "$last" | tail -n 1)
+		c=$("$SF" incidents list --db "$R" --sector "$sector" --from "$from" --to "$last" | tail -n 1)
 		[ "$c" = "$n incidents" ] || no "$sector: list says '$c', threat counted $n"
 		i=$((i + 1))
 	fi
@@ -121,32 +133,34 @@ close "$("$JGET" "$P" coverage.5.required)" 7 "requirement of convoy_escort"
 "$JGET" "$P" register_inputs.5 >/dev/null 2>&1 && no "more than 5 register inputs"
 
 # text and markdown name them
-"$SF" plan "$SCEN" --db "$T/r.db" >"$T/plan.txt" || no "plan text"
-grep -q "^Inputs from the register ($T/r.db)" "$T/plan.txt" || no "text: no 'Inputs from the register'"
+"$SF" plan "$SCEN" --db "$R" >"$T/plan.txt" || no "plan text"
+grep -qF "Inputs from the register ($R)" "$T/plan.txt" || no "text: no 'Inputs from the register'"
 grep -q '^requirement  *convoy_escort  *7\.000 .*350\.0 trucks/day over 2 days (UN) / 50 per escort' "$T/plan.txt" ||
 	no "text: escort row"
 grep -q '^threat  *rafah ' "$T/plan.txt" || no "text: rafah threat row"
-"$SF" plan "$SCEN" --db "$T/r.db" --format md | grep -q '^### Inputs from the register' || no "md: no section"
+"$SF" plan "$SCEN" --db "$R" --format md | grep -q '^### Inputs from the register' || no "md: no section"
 
 # --------------------------------------------------------- check-plan
-"$SF" check-plan --db "$T/r.db" "$SCEN" "$P" >"$T/check.txt" || no "check-plan exits $?: $(cat "$T/check.txt")"
+"$SF" check-plan --db "$R" "$SCEN" "$P" >"$T/check.txt" || no "check-plan exits $?: $(cat "$T/check.txt")"
 grep -q ': ok: ' "$T/check.txt" || no "check-plan: $(cat "$T/check.txt")"
 # check-plan reads the register again: a new figure changes the requirement
 # (mean (400 + 1000) / 2 = 700 a day, 14 escorts) and the plan no longer fits
 printf 'date,trucks\n2025-03-10,1000\n' >"$T/aid2.csv"
-cp "$T/r.db" "$T/r2.db"
-"$SF" aid import "$T/aid2.csv" --source UN --db "$T/r2.db" >/dev/null || no "aid import 2"
-"$SF" check-plan --db "$T/r2.db" "$SCEN" "$P" >"$T/check2.txt" 2>&1
+store_copy r r2
+"$SF" aid import "$T/aid2.csv" --source UN --db "$(store_uri r2)" >/dev/null || no "aid import 2"
+"$SF" check-plan --db "$(store_uri r2)" "$SCEN" "$P" >"$T/check2.txt" 2>&1
 rc=$?
 [ "$rc" = 1 ] || no "check-plan against a changed register: exit $rc, expected 1"
 
 # an analysis plans the same scenario
-"$SF" critical -j 1 --format json -o "$T/crit.json" --db "$T/r.db" "$SCEN" 2>"$T/err" ||
+"$SF" critical -j 1 --format json -o "$T/crit.json" --db "$R" "$SCEN" 2>"$T/err" ||
 	no "critical exits $?: $(cat "$T/err")"
 
 # ------------------------------------------------ no data, and defaults
 # as_of before every incident and figure: nothing in the windows
-sed -e 's/^  db: feedback.db .*/  db: r.db\n  as_of: 2020-01-01/' "$SCEN" |
+# (the store by name; a PostgreSQL URI quoted, its & escaped for sed)
+[ "$(store_backend)" = sqlite ] && oldb=r.db || oldb=$(printf '"%s"' "$R" | sed 's/&/\\&/g')
+sed -e "s|^  db: feedback.db .*|  db: $oldb\n  as_of: 2020-01-01|" "$SCEN" |
 	sed -e "s|geojson: ../../../examples|geojson: $SRCDIR/examples|" >"$T/old.yaml"
 "$SF" plan "$T/old.yaml" >/dev/null 2>"$T/err"
 rc=$?

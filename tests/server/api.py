@@ -4,7 +4,9 @@ body, the OpenAPI document against the real answers, access control, jobs
 (done, cached, cancelled, queue full), then hostile requests, ending with
 the server still answering and nothing written.
 
-usage: api.py   (env: STABFORCE, SRCDIR; a temp dir holds the store)
+usage: api.py   (env: STABFORCE, SRCDIR; a temp dir holds the store, or,
+under tests/pg/with-pg.sh (SF_PG_HOST set), the store is a PostgreSQL
+database on that throwaway cluster)
 
 The server runs on 127.0.0.1 on a free port and is always stopped.
 """
@@ -24,6 +26,16 @@ import jsonschema
 EXE = os.environ["STABFORCE"]
 SRC = os.environ["SRCDIR"]
 failures = []
+PG_HOST = os.environ.get("SF_PG_HOST")
+
+
+def store_loc(tmp, db):
+    """The --db of store `db`: a file in tmp, or a database (made once) under with-pg.sh."""
+    if not PG_HOST:
+        return os.path.join(tmp, db)
+    name = db.split(".")[0]
+    subprocess.run(["createdb", "-h", PG_HOST, "-U", "postgres", name], capture_output=True)
+    return "postgresql:///%s?host=%s&user=postgres" % (name, PG_HOST)
 
 
 def check(cond, what):
@@ -41,7 +53,7 @@ class Server:
         self.log = open(os.path.join(tmp, "server.log"), "ab")
         self.p = subprocess.Popen(
             [EXE, "serve", "--listen", "127.0.0.1:0", "--port-file", self.port_file,
-             "--db", os.path.join(tmp, db), "--scenarios", os.path.join(tmp, "scenarios")] + list(args),
+             "--db", store_loc(tmp, db), "--scenarios", os.path.join(tmp, "scenarios")] + list(args),
             stdout=self.log, stderr=self.log)
         for _ in range(200):
             if os.path.exists(self.port_file):
@@ -85,7 +97,7 @@ class Server:
 
 def token(tmp, role, name, db="s.db"):
     out = subprocess.run([EXE, "token", "create", "--role", role, "--name", name, "--db",
-                          os.path.join(tmp, db)], capture_output=True, text=True, check=True)
+                          store_loc(tmp, db)], capture_output=True, text=True, check=True)
     lines = out.stdout.splitlines()
     assert len(lines) == 1 and len(lines[0]) == 64, out.stdout
     return lines[0]
@@ -128,11 +140,14 @@ def wait_job(s, jid, tok, timeout=120):
 
 
 def store_counts(db):
+    qs = ("SELECT count(*) FROM jobs", "SELECT count(*) FROM edits", "SELECT count(*) FROM incidents",
+          "SELECT count(*) FROM batches", "SELECT count(*) FROM aid")
+    if db.startswith("postgresql:"):
+        return tuple(int(subprocess.run(["psql", "-X", "-At", "-d", db, "-c", q], capture_output=True,
+                                        text=True, check=True).stdout) for q in qs)
     import sqlite3
     c = sqlite3.connect(db)
-    r = tuple(c.execute(q).fetchone()[0] for q in (
-        "SELECT count(*) FROM jobs", "SELECT count(*) FROM edits", "SELECT count(*) FROM incidents",
-        "SELECT count(*) FROM batches", "SELECT count(*) FROM aid"))
+    r = tuple(c.execute(q).fetchone()[0] for q in qs)
     c.close()
     return r
 
@@ -221,7 +236,7 @@ def main():
         check(done["status"] == "done" and done["progress"] == 1 and done["submitted_by"] == "alice",
               "the plan job is done: %s" % done.get("message"))
         conforms(spec, "/api/v1/jobs/{id}", "get", 200, done)
-        cli = json.loads(subprocess.run([EXE, "plan", "--format", "json", "--db", os.path.join(tmp, "s.db"),
+        cli = json.loads(subprocess.run([EXE, "plan", "--format", "json", "--db", store_loc(tmp, "s.db"),
                                          os.path.join(sc, "minimal", "scenario.yaml")],
                                         capture_output=True, text=True, check=True).stdout)
         for k in ("stage1", "stage2", "shortfall"):
@@ -318,7 +333,7 @@ def main():
 
         # hostile requests
         s = Server(tmp, "--max-body", "4096", "--timeout", "2")
-        before = store_counts(os.path.join(tmp, "s.db"))
+        before = store_counts(store_loc(tmp, "s.db"))
         st, h, doc = s.req("POST", "/api/v1/plans", "x" * 10000, token=editor)
         check(st == 413 and doc["error"]["code"] == "too_large", "413 for a large body")
         conforms(spec, "/api/v1/plans", "post", 413, doc)
@@ -375,7 +390,7 @@ def main():
             so.close()
         st, h, doc = s.req("GET", "/health")
         check(st == 200, "the server still answers after the hostile requests")
-        check(store_counts(os.path.join(tmp, "s.db")) == before, "nothing was written by the hostile requests")
+        check(store_counts(store_loc(tmp, "s.db")) == before, "nothing was written by the hostile requests")
         s.stop()
         s = None
     finally:

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "base/internal.h"
+#include "store_fixture.h"
 
 static char tmpdir[256];
 
@@ -91,15 +92,16 @@ static sf_scenario *load(void)
 	return sc;
 }
 
+/* A new store (a SQLite file, or a database under tests/pg/with-pg.sh). */
 static sf_store *open_store(const char *name)
 {
-	char path[512];
 	sf_store *st = NULL;
 	sf_error err;
 
 	sf_error_clear(&err);
-	sf_snprintf(path, sizeof path, "%s/%s", tmpdir, name);
-	assert_int_equal(sf_store_open(path, &st, &err), SF_OK);
+	const char *loc = fx_store_location(tmpdir, name);
+	assert_non_null(loc);
+	assert_int_equal(sf_store_open(loc, &st, &err), SF_OK);
 	return st;
 }
 
@@ -199,7 +201,7 @@ static void test_keys_and_clone(void **state)
 static void test_apply(void **state)
 {
 	sf_scenario *sc = load(), *cl = NULL;
-	sf_store *st = open_store("apply.db");
+	sf_store *st = open_store("apply");
 	sf_error err;
 	(void)state;
 
@@ -255,7 +257,7 @@ static void test_apply(void **state)
 static void test_missing_data(void **state)
 {
 	sf_scenario *sc = load();
-	sf_store *st = open_store("empty.db");
+	sf_store *st = open_store("empty");
 	sf_error err;
 	char path[512];
 	struct stat sb;

@@ -1,10 +1,12 @@
 /*
- * test_register.c - the incident and aid registers over the SQLite store:
+ * test_register.c - the incident and aid registers over a store: SQLite
+ * files, or, run under tests/pg/with-pg.sh (SF_PG_HOST set), databases on
+ * that throwaway PostgreSQL cluster (the same tests, the same numbers):
  * import (quirks, normalization, rejects, upsert by timestamp, the schema
  * migration, one transaction), sector assignment (inside, nearest,
  * override, none), deletions, review and the edit log, possible duplicates,
  * reports against numbers worked out by hand, aid import and report, and
- * the threat and escort feedback.
+ * the threat and escort feedback, row versions and stale review edits.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,18 +21,21 @@
 
 #include "base/internal.h"
 #include "base/dates.h"
+#include "store_fixture.h"
 
 static char tmpdir[256];
 static int dbn;
 
 static sf_store *new_store(void)
 {
-	char path[512];
+	char name[32];
 	sf_store *st = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	sf_snprintf(path, sizeof path, "%s/t%d.db", tmpdir, dbn++);
-	assert_int_equal(sf_store_open(path, &st, &err), SF_OK);
+	sf_snprintf(name, sizeof name, "t%d", dbn++);
+	const char *loc = fx_store_location(tmpdir, name);
+	assert_non_null(loc);
+	assert_int_equal(sf_store_open(loc, &st, &err), SF_OK);
 	return st;
 }
 
@@ -786,17 +791,147 @@ static void test_reopen_migrated(void **state)
 	sf_store *st = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	sf_snprintf(path, sizeof path, "%s/reopen.db", tmpdir);
+	const char *loc = fx_store_location(tmpdir, "reopen");
+	assert_non_null(loc);
+	sf_strlcpy(path, loc, sizeof path);
 	assert_int_equal(sf_store_open(path, &st, &err), SF_OK);
 	put(st, "X1", "2025-01-01", "", "Battles", "x", "A", "", 0, 31.5, 34.4, "s", "ACLED");
 	sf_store_close(st);
 	assert_int_equal(sf_store_open(path, &st, &err), SF_OK);
 	assert_int_equal(count(st), 1);
 	sf_store_close(st);
-	assert_int_equal(sf_store_open("postgresql://localhost/x", &st, &err), SF_ERR_USAGE);
+	/* No server there: unavailable (the server answers 503), the password not shown. */
+	assert_int_equal(sf_store_open("postgresql://u:secret@127.0.0.1:1/x", &st, &err),
+	                 SF_ERR_UNAVAILABLE);
 	assert_null(st);
+	assert_non_null(strstr(err.message, "cannot be reached"));
+	assert_non_null(strstr(err.message, "u:***@127.0.0.1"));
+	assert_null(strstr(err.message, "secret"));
 	sf_error_clear(&err);
 	assert_int_equal(sf_store_open("/nonexistent-dir/x.db", &st, &err), SF_ERR_STORE);
+}
+
+static int version_cb(void *ctx, const sf_incident *inc)
+{
+	sf_buf_addf(ctx, "%s:v%ld:%s:%s;", inc->col[SF_COL_EVENT_ID_CNTY], inc->version,
+	            inc->col[SF_COL_EVENT_DATE], sf_incident_status_str(inc->status));
+	return 0;
+}
+
+static void versions(sf_store *st, sf_buf *b)
+{
+	sf_incident_filter f;
+	sf_incident_filter_init(&f);
+	f.include_retracted = 1;
+	sf_buf_reset(b);
+	assert_int_equal(sf_store_incident_query(st, &f, SF_ORDER_DATE, version_cb, b, NULL),
+	                 SF_OK);
+}
+
+static int log_count_cb(void *ctx, const sf_edit_entry *e)
+{
+	(void)e;
+	(*(int *)ctx)++;
+	return 0;
+}
+
+/*
+ * Row versions: 1 when stored, +1 per change (an update by a newer
+ * timestamp, each one when a file repeats an event, a review); a review
+ * that names a stale version changes nothing and is SF_ERR_CONFLICT. An
+ * update that moves an event to another month keeps its review status
+ * and its place in the reports.
+ */
+static void test_versions(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_import_summary s;
+	sf_error err;
+	sf_buf b, text;
+	int found = 0, nlog = 0;
+	long v = 0;
+	sf_buf_init(&b, 0);
+	sf_buf_init(&text, 0);
+	sf_error_clear(&err);
+
+	sf_buf_adds(&text, HDR);
+	sf_buf_adds(&text, "V1,2025-01-31,Battles,31.5,34.4,1,100,1,a\n");
+	sf_buf_adds(&text, "V2,2025-01-10,Battles,31.5,34.4,1,100,1,a\n");
+	/* V3, new, five times: 5 (insert), 5 (equal), 7 (update), 6 (older), 8 (update). */
+	sf_buf_adds(&text, "V3,2025-01-10,Battles,31.5,34.4,1,5,1,a\n");
+	sf_buf_adds(&text, "V3,2025-01-11,Battles,31.5,34.4,2,5,1,b\n");
+	sf_buf_adds(&text, "V3,2025-01-12,Battles,31.5,34.4,3,7,1,c\n");
+	sf_buf_adds(&text, "V3,2025-01-13,Battles,31.5,34.4,4,6,1,d\n");
+	sf_buf_adds(&text, "V3,2025-01-14,Battles,31.5,34.4,5,8,1,e\n");
+	assert_int_equal(import_text(st, sf_buf_str(&text), NULL, &s, NULL, &err), SF_OK);
+	assert_int_equal(s.inserted, 3);
+	assert_int_equal(s.updated, 2);
+	assert_int_equal(s.unchanged, 2);
+	versions(st, &b);
+	assert_string_equal(sf_buf_str(&b), "V2:v1:2025-01-10:reported;V3:v3:2025-01-14:reported;"
+	                                    "V1:v1:2025-01-31:reported;");
+
+	/* Two reviewers read version 1; the first wins, the second is told. */
+	assert_int_equal(sf_store_incident_review(st, "V1", SF_ISTATUS_VERIFIED, "first", "ana", 1,
+	                                          &v, &found, &err),
+	                 SF_OK);
+	assert_int_equal(found, 1);
+	assert_int_equal(v, 2);
+	assert_int_equal(sf_store_incident_review(st, "V1", SF_ISTATUS_DISPUTED, "second", "bo", 1,
+	                                          &v, &found, &err),
+	                 SF_ERR_CONFLICT);
+	assert_non_null(strstr(err.message, "is at version 2, not 1"));
+	sf_error_clear(&err);
+	assert_int_equal(sf_store_edits(st, "V1", log_count_cb, &nlog, &err), SF_OK);
+	assert_int_equal(nlog, 1);
+	/* Version 0: whatever the version. A missing incident is not found, not a conflict. */
+	assert_int_equal(sf_store_incident_review(st, "V2", SF_ISTATUS_CORROBORATED, "x", "bo", 0,
+	                                          &v, &found, &err),
+	                 SF_OK);
+	assert_int_equal(v, 2);
+	assert_int_equal(sf_store_incident_review(st, "NOPE", SF_ISTATUS_CORROBORATED, "x", "bo", 3,
+	                                          &v, &found, &err),
+	                 SF_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(sf_store_incident_review(st, "V2", SF_ISTATUS_CORROBORATED, "x", "bo", -1,
+	                                          &v, &found, &err),
+	                 SF_ERR_USAGE);
+	sf_error_clear(&err);
+
+	/* A newer V1 moves to February, keeps "verified", and counts in February. */
+	sf_buf_reset(&text);
+	sf_buf_adds(&text, HDR);
+	sf_buf_adds(&text, "V1,2025-02-01,Battles,31.5,34.4,4,200,1,moved\n");
+	assert_int_equal(import_text(st, sf_buf_str(&text), NULL, &s, NULL, &err), SF_OK);
+	assert_int_equal(s.updated, 1);
+	versions(st, &b);
+	assert_string_equal(sf_buf_str(&b), "V2:v2:2025-01-10:corroborated;"
+	                                    "V3:v3:2025-01-14:reported;"
+	                                    "V1:v3:2025-02-01:verified;");
+	sf_report_options o;
+	sf_report r;
+	sf_report_options_init(&o);
+	o.period = SF_PERIOD_TOTAL;
+	sf_incident_filter f;
+	sf_incident_filter_init(&f);
+	sf_date_parse("2025-02-01", &f.from_day);
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	assert_int_equal(r.nrows, 1);
+	assert_int_equal(r.rows[0].count, 1);
+	assert_int_equal(r.rows[0].fatalities, 4);
+	sf_report_release(&r);
+	f.from_day = SF_DAY_NONE;
+	sf_date_parse("2025-01-31", &f.to_day);
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	assert_int_equal(r.rows[0].count, 2);
+	assert_int_equal(r.rows[0].fatalities, 1 + 5);
+	sf_report_release(&r);
+	assert_int_equal(count(st), 3);
+
+	sf_buf_release(&b);
+	sf_buf_release(&text);
+	sf_store_close(st);
 }
 
 int main(void)
@@ -814,6 +949,7 @@ int main(void)
 	        cmocka_unit_test(test_aid),
 	        cmocka_unit_test(test_threat),
 	        cmocka_unit_test(test_reopen_migrated),
+	        cmocka_unit_test(test_versions),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];

@@ -77,6 +77,7 @@ static void incident_members(sf_json_writer *w, const sf_incident *inc)
 	sf_json_str(w, "status", sf_incident_status_str(inc->status));
 	sf_json_str(w, "source_system", inc->source_system ? inc->source_system : "");
 	sf_json_int(w, "batch", inc->batch);
+	sf_json_int(w, "version", inc->version);
 }
 
 sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *err)

@@ -330,6 +330,7 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 	int in_tx = 0, r;
 	const char *name;
 	uint64_t next_progress = 1 << 20;
+	sf_upsert_counts counts;
 	double t0 = sf__now();
 
 	if (!opts) {
@@ -356,11 +357,13 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 	rc = sf_store_batch_begin(st, "incidents", name, default_who(opts->who), &sum->batch, err);
 	if (rc != SF_OK)
 		goto out;
+	rc = sf_store_bulk_begin(st, err);
+	if (rc != SF_OK)
+		goto out;
 
 	while ((r = sf__csv_next(&im.csv)) == 1) {
 		sf_incident inc;
 		char reason[160];
-		sf_upsert_result res;
 
 		if (opts->progress && im.csv.bytes >= next_progress) {
 			opts->progress(opts->progress_ctx, im.csv.bytes);
@@ -387,7 +390,7 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 		inc.status = SF_ISTATUS_REPORTED;
 		inc.source_system = opts->source_system ? opts->source_system : "ACLED";
 		inc.batch = sum->batch;
-		rc = sf_store_incident_upsert(st, &inc, &res, err);
+		rc = sf_store_bulk_add(st, &inc, im.csv.rec_line, err);
 		if (rc != SF_OK) {
 			if (err && !err->line) {
 				sf_strlcpy(err->file, name, sizeof err->file);
@@ -396,12 +399,6 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 			goto out;
 		}
 		sum->by_method[inc.sector_method]++;
-		if (res == SF_UPSERT_INSERTED)
-			sum->inserted++;
-		else if (res == SF_UPSERT_UPDATED)
-			sum->updated++;
-		else
-			sum->unchanged++;
 	}
 	if (r < 0) {
 		rc = sf__csv_read_error(&im.csv, name, "an incident CSV", err);
@@ -409,6 +406,12 @@ sf_status sf_incidents_import(sf_store *st, FILE *in, const sf_import_options *o
 	}
 	if (opts->progress)
 		opts->progress(opts->progress_ctx, im.csv.bytes);
+	rc = sf_store_bulk_end(st, &counts, err);
+	if (rc != SF_OK)
+		goto out;
+	sum->inserted = counts.inserted;
+	sum->updated = counts.updated;
+	sum->unchanged = counts.unchanged;
 	{
 		sf_buf line;
 		sf_buf_init(&line, 0);

@@ -1,6 +1,7 @@
 /*
  * store.c - the backend-neutral side of sf_store: opening a store by its
- * location (a path, `sqlite:PATH`, or a PostgreSQL URI) and closing it.
+ * location (a path, `sqlite:PATH`, or a PostgreSQL URI) and closing it,
+ * and the row-by-row bulk path of a backend without its own.
  *
  * A backend fills in sf_store_ops and is reached only through this file's
  * choice of backend; callers never name a backend.
@@ -17,9 +18,7 @@ sf_status sf_store_open(const char *location, sf_store **out, sf_error *err)
 	*out = NULL;
 	if (strncmp(location, "postgresql://", 13) == 0 ||
 	    strncmp(location, "postgres://", 11) == 0)
-		return sf_error_set(err, SF_ERR_USAGE,
-		                    "store '%s': the PostgreSQL backend is not built in yet",
-		                    location);
+		return sf_store_open_pg(location, out, err);
 	if (strncmp(location, "sqlite:", 7) == 0)
 		location += 7;
 	return sf_store_open_sqlite(location, out, err);
@@ -50,6 +49,7 @@ sf_status sf_store_commit(sf_store *st, sf_error *err)
 
 void sf_store_rollback(sf_store *st)
 {
+	st->bulk_open = 0;
 	st->ops->rollback(st);
 }
 
@@ -93,7 +93,69 @@ sf_status sf_store_incident_set_status(sf_store *st, const char *event_id,
                                        sf_incident_status status, const char *note, const char *who,
                                        int *found, sf_error *err)
 {
-	return st->ops->incident_set_status(st, event_id, status, note, who, found, err);
+	long version;
+	return st->ops->incident_set_status(st, event_id, status, note, who, 0, &version, found,
+	                                    err);
+}
+
+sf_status sf_store_incident_review(sf_store *st, const char *event_id, sf_incident_status status,
+                                   const char *note, const char *who, long if_version,
+                                   long *version, int *found, sf_error *err)
+{
+	long v = 0;
+	if (if_version < 0)
+		return sf_error_set(err, SF_ERR_USAGE, "version %ld: expected a positive number",
+		                    if_version);
+	sf_status rc = st->ops->incident_set_status(st, event_id, status, note, who, if_version, &v,
+	                                            found, err);
+	if (version)
+		*version = v;
+	return rc;
+}
+
+/*
+ * The bulk path: the backend's own when it has one, else row by row
+ * through incident_upsert, counting what each row did.
+ */
+sf_status sf_store_bulk_begin(sf_store *st, sf_error *err)
+{
+	if (st->bulk_open)
+		return sf_error_set(err, SF_ERR_USAGE, "store: a bulk upsert is already open");
+	memset(&st->bulk, 0, sizeof st->bulk);
+	sf_status rc = st->ops->bulk_begin ? st->ops->bulk_begin(st, err) : SF_OK;
+	if (rc == SF_OK)
+		st->bulk_open = 1;
+	return rc;
+}
+
+sf_status sf_store_bulk_add(sf_store *st, const sf_incident *inc, long line, sf_error *err)
+{
+	sf_upsert_result res;
+	if (!st->bulk_open)
+		return sf_error_set(err, SF_ERR_USAGE, "store: no bulk upsert open");
+	if (st->ops->bulk_add)
+		return st->ops->bulk_add(st, inc, line, err);
+	sf_status rc = st->ops->incident_upsert(st, inc, &res, err);
+	if (rc != SF_OK)
+		return rc;
+	if (res == SF_UPSERT_INSERTED)
+		st->bulk.inserted++;
+	else if (res == SF_UPSERT_UPDATED)
+		st->bulk.updated++;
+	else
+		st->bulk.unchanged++;
+	return SF_OK;
+}
+
+sf_status sf_store_bulk_end(sf_store *st, sf_upsert_counts *counts, sf_error *err)
+{
+	if (!st->bulk_open)
+		return sf_error_set(err, SF_ERR_USAGE, "store: no bulk upsert open");
+	st->bulk_open = 0;
+	if (st->ops->bulk_end)
+		return st->ops->bulk_end(st, counts, err);
+	*counts = st->bulk;
+	return SF_OK;
 }
 
 sf_status sf_store_dupe_decide(sf_store *st, const char *a, const char *b, const char *decision,

@@ -2,8 +2,8 @@
  * store.h - what a store backend implements (internal).
  *
  * sf_store is opaque to every caller: the public sf_store_* functions
- * (register.h) dispatch through this table, and a backend (store_sqlite.c;
- * a PostgreSQL adapter later) fills it in with designated initialisers.
+ * (register.h) dispatch through this table, and a backend (store_sqlite.c,
+ * store_pg.c) fills it in with designated initialisers.
  * Only store.c and the backends include this header.
  */
 #ifndef STABFORCE_STORE_H
@@ -34,6 +34,13 @@ typedef struct sf_store_ops {
 	/* Insert, or replace when inc->timestamp is newer (keeping status). */
 	sf_status (*incident_upsert)(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
 	                             sf_error *err);
+	/*
+	 * Bulk upsert (register.h, sf_store_bulk_begin). Optional: a backend
+	 * that leaves these NULL gets incident_upsert called per row by store.c.
+	 */
+	sf_status (*bulk_begin)(sf_store *st, sf_error *err);
+	sf_status (*bulk_add)(sf_store *st, const sf_incident *inc, long line, sf_error *err);
+	sf_status (*bulk_end)(sf_store *st, sf_upsert_counts *counts, sf_error *err);
 	/* Remove one; *found 0 when there was none. Logged. */
 	sf_status (*incident_delete)(sf_store *st, const char *event_id, const char *who,
 	                             int *found, sf_error *err);
@@ -43,10 +50,15 @@ typedef struct sf_store_ops {
 	/* Counts and fatalities per day and key, filtered, ordered by day then key. */
 	sf_status (*incident_aggregate)(sf_store *st, const sf_incident_filter *f, sf_dim dim,
 	                                sf_agg_cb cb, void *ctx, sf_error *err);
-	/* Change the review status; logged with note and who. *found as above. */
+	/*
+	 * Change the review status when the stored version is if_version (0:
+	 * any), else SF_ERR_CONFLICT; logged with note and who; *version the
+	 * new version. *found as above.
+	 */
 	sf_status (*incident_set_status)(sf_store *st, const char *event_id,
 	                                 sf_incident_status status, const char *note,
-	                                 const char *who, int *found, sf_error *err);
+	                                 const char *who, long if_version, long *version,
+	                                 int *found, sf_error *err);
 	/* Record a duplicates decision for the pair (a, b): "duplicate" or "distinct". */
 	sf_status (*dupe_decide)(sf_store *st, const char *a, const char *b, const char *decision,
 	                         const char *note, const char *who, sf_error *err);
@@ -97,7 +109,9 @@ typedef struct sf_store_ops {
 
 struct sf_store {
 	const sf_store_ops *ops;
-	void *impl; /* the backend's state */
+	void *impl;            /* the backend's state */
+	sf_upsert_counts bulk; /* store.c's row-by-row bulk path: the counts so far */
+	int bulk_open;         /* between sf_store_bulk_begin and _end */
 };
 
 #endif

@@ -121,8 +121,14 @@ static const char *const migration2[] = {
         NULL,
 };
 
+/* Version 2 -> 3: the row version a review edit must match (If-Match). */
+static const char *const migration3[] = {
+        "ALTER TABLE incidents ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
+        NULL,
+};
+
 /* migrations[i] takes the schema from version i to i + 1. */
-static const char *const *const migrations[] = {migration1, migration2};
+static const char *const *const migrations[] = {migration1, migration2, migration3};
 
 enum { SCHEMA_VERSION = (int)SF_ARRAY_LEN(migrations) };
 
@@ -354,7 +360,7 @@ static int load_old(sq *s, const char *id, int *rc)
 
 /* The roll-up fields of a stored incident, copied out of the old statement. */
 typedef struct oldrow {
-	long day, fat;
+	long day, fat, version;
 	char sector[256], type[256], sub[256], status[32], a1[512], a2[512];
 } oldrow;
 
@@ -369,6 +375,7 @@ static void copy_old(sq *s, oldrow *o)
 	o->fat = (long)sqlite3_column_int64(q, 6);
 	sf_strlcpy(o->a1, col_text(q, 7), sizeof o->a1);
 	sf_strlcpy(o->a2, col_text(q, 8), sizeof o->a2);
+	o->version = (long)sqlite3_column_int64(q, 9);
 }
 
 /* Look up a stored incident: *found, and its roll-up fields in *o when found. */
@@ -743,7 +750,7 @@ static sf_status op_query(sf_store *st, const sf_incident_filter *f, sf_incident
 	if (rc == SF_OK)
 		rc = sf_buf_adds(&sql,
 		                 "day, sector, sector_method, sector_km, status, source_system,"
-		                 " coalesce(batch, 0) FROM incidents");
+		                 " coalesce(batch, 0), version FROM incidents");
 	if (rc == SF_OK)
 		rc = where(f, &sql, &b, 1, 1);
 	if (rc == SF_OK)
@@ -783,6 +790,7 @@ static sf_status op_query(sf_store *st, const sf_incident_filter *f, sf_incident
 		inc.status = stv < 0 ? SF_ISTATUS_REPORTED : (sf_incident_status)stv;
 		inc.source_system = col_text(q, 36);
 		inc.batch = (long)sqlite3_column_int64(q, 37);
+		inc.version = (long)sqlite3_column_int64(q, 38);
 		if (cb(ctx, &inc))
 			break;
 	}
@@ -863,21 +871,43 @@ out:
 	return rc;
 }
 
+/*
+ * The version check and the change in one savepoint: a writer holds
+ * SQLite's one write lock from the read of the version to the commit, so
+ * no other change can come between (BEGIN IMMEDIATE outside a caller's
+ * transaction).
+ */
 static sf_status op_set_status(sf_store *st, const char *event_id, sf_incident_status status,
-                               const char *note, const char *who, int *found, sf_error *err)
+                               const char *note, const char *who, long if_version, long *version,
+                               int *found, sf_error *err)
 {
 	sq *s = SQ(st);
 	sqlite3_stmt *q = NULL;
 	oldrow o;
 	const char *to = sf_incident_status_str(status);
+	int own = !s->in_tx;
 
-	sf_status rc = find_old(s, event_id, &o, found, err);
-	if (rc != SF_OK || !*found)
-		return rc;
-	rc = exec(s, "SAVEPOINT review", err);
+	*found = 0;
+	sf_status rc = own ? exec(s, "BEGIN IMMEDIATE", err) : SF_OK;
 	if (rc != SF_OK)
 		return rc;
-	rc = prepare(s, "UPDATE incidents SET status = ?2 WHERE event_id_cnty = ?1", &q, err);
+	rc = find_old(s, event_id, &o, found, err);
+	if (rc != SF_OK || !*found)
+		goto done;
+	if (if_version > 0 && o.version != if_version) {
+		rc = sf_error_set(err, SF_ERR_CONFLICT,
+		                  "incident '%s' is at version %ld, not %ld: someone changed it "
+		                  "since; read it again",
+		                  event_id, o.version, if_version);
+		goto done;
+	}
+	rc = exec(s, "SAVEPOINT review", err);
+	if (rc != SF_OK)
+		goto done;
+	rc = prepare(s,
+	             "UPDATE incidents SET status = ?2, version = version + 1"
+	             " WHERE event_id_cnty = ?1",
+	             &q, err);
 	if (rc == SF_OK) {
 		sqlite3_bind_text(q, 1, event_id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(q, 2, to, -1, SQLITE_STATIC);
@@ -892,9 +922,19 @@ static sf_status op_set_status(sf_store *st, const char *event_id, sf_incident_s
 		rc = log_edit(s, event_id, NULL, "status", o.status, to, note, who, err);
 	if (rc == SF_OK)
 		rc = flush_unless_tx(s, err);
-	if (rc == SF_OK)
-		return exec(s, "RELEASE review", err);
-	sqlite3_exec(s->db, "ROLLBACK TO review; RELEASE review", NULL, NULL, NULL);
+	if (rc == SF_OK) {
+		rc = exec(s, "RELEASE review", err);
+		*version = o.version + 1;
+	} else {
+		sqlite3_exec(s->db, "ROLLBACK TO review; RELEASE review", NULL, NULL, NULL);
+	}
+done:
+	if (own && rc == SF_OK)
+		rc = exec(s, "COMMIT", err);
+	if (own && rc != SF_OK) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		dmap_clear(&s->deltas);
+	}
 	return rc;
 }
 
@@ -1678,15 +1718,15 @@ sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err)
 	for (int i = 1; i < SF_ACLED_NCOLS; i++)
 		len += (size_t)sf_snprintf(sql + len, sizeof sql - len, "%s = ?%d, ",
 		                           sf_acled_column_name(i), i + 1);
-	sf_snprintf(
-	        sql + len, sizeof sql - len,
-	        "day = ?32, sector = ?33, sector_method = ?34, sector_km = ?35,"
-	        " source_system = ?37, batch = ?38 WHERE event_id_cnty = ?1 AND ?36 IS NOT NULL");
+	sf_snprintf(sql + len, sizeof sql - len,
+	            "day = ?32, sector = ?33, sector_method = ?34, sector_km = ?35,"
+	            " source_system = ?37, batch = ?38, version = version + 1"
+	            " WHERE event_id_cnty = ?1 AND ?36 IS NOT NULL");
 	if ((rc = prepare(s, sql, &s->upd, err)) != SF_OK ||
 	    (rc = prepare(s,
 	                  "SELECT timestamp, day, sector, event_type, coalesce(sub_event_type, ''),"
-	                  " status, fatalities, coalesce(actor1, ''), coalesce(actor2, '')"
-	                  " FROM incidents WHERE event_id_cnty = ?1",
+	                  " status, fatalities, coalesce(actor1, ''), coalesce(actor2, ''),"
+	                  " version FROM incidents WHERE event_id_cnty = ?1",
 	                  &s->old, err)) != SF_OK ||
 	    (rc = prepare(s,
 	                  "INSERT INTO incident_rollup VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"

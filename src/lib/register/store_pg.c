@@ -1,0 +1,2160 @@
+/*
+ * store_pg.c - the PostgreSQL backend of sf_store (the one file that
+ * includes <libpq-fe.h>).
+ *
+ * The same operations as store_sqlite.c, with the same results (the whole
+ * register test suite runs against both), built from PostgreSQL's own
+ * machinery so that several servers, importers and reviewers can share one
+ * database.
+ *
+ * Schema and migrations. Versions are rows of sf_migrations; migrations[i]
+ * takes the schema from version i to i + 1. Opening a store reads the
+ * version (no lock, no write: a hot standby opens too) and, only when it is
+ * behind, migrates inside one transaction holding a transaction-scoped
+ * advisory lock, re-reading the version under the lock: two servers that
+ * start at once migrate once, the second waits and finds nothing to do.
+ * Text columns that are compared or sorted use COLLATE "C", the byte order
+ * SQLite uses, whatever the database's locale.
+ *
+ * Incidents are partitioned by month of event date (native RANGE
+ * partitioning on the day number), so reports and lists over a date range
+ * read only their months. A partitioned table's unique keys must contain
+ * the partition key, and ACLED does revise event dates, so the event id's
+ * uniqueness lives in incident_keys (event id, day, timestamp): every
+ * writer of an incident first locks its key row, in event id order, and a
+ * row whose date changes moves between partitions under that lock.
+ * Partitions are made when an import first needs their month: CREATE TABLE
+ * ... (LIKE incidents) then ATTACH PARTITION, which takes only a SHARE
+ * UPDATE EXCLUSIVE lock on the parent (readers and writers go on; two
+ * attaches queue), inside the importing transaction.
+ *
+ * Reports read the same two roll-ups as SQLite's (incident_rollup,
+ * actor_rollup). A transaction collects its roll-up deltas in a temporary
+ * table (sf_rdelta) and adds them at commit, grouped and in key order, so
+ * that concurrent writers lock roll-up rows in one order, after every
+ * incident lock: no deadlock between importers and reviewers.
+ *
+ * Imports (sf_store_bulk_*): rows stream into a temporary staging table
+ * with COPY FROM STDIN as the CSV is parsed (client parsing and server
+ * ingest overlap), then set-based statements in the import's transaction:
+ * mark all but the winning row of an event that the file repeats (the
+ * newest timestamp, the first of equals), then one INSERT ... SELECT ...
+ * ON CONFLICT (event_id_cnty) DO UPDATE ... WHERE stored.timestamp <
+ * excluded.timestamp on incident_keys whose RETURNING names the events to
+ * write and the day and timestamp each replaced (PostgreSQL 15 cannot
+ * return old values, so the update keeps them in replaced_day and
+ * replaced_ts), then the replaced rows are deleted and the new ones
+ * inserted, keeping review status and adding to the version. The counts
+ * are those of upserting the rows one by one, as SQLite does.
+ *
+ * Versions: every change of an incident adds one to its version; a review
+ * edit may require the version it read (If-Match) and fails with
+ * SF_ERR_CONFLICT otherwise, the check made under the key's row lock.
+ *
+ * Connections: libpq's URI or key=value string, PG* environment variables
+ * for what it leaves out. Statements are unnamed (PQexecParams) and
+ * temporary tables live within one transaction, so the store also works
+ * through PgBouncer in transaction pooling mode. Long reads go through a
+ * cursor in batches, so memory stays flat and a callback may run other
+ * operations on the same store. A server that cannot be reached, one that
+ * shuts down, and a hot standby asked to write are SF_ERR_UNAVAILABLE.
+ */
+#include "base/internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "register/store.h"
+
+/* ---------------------------------------------------------------- */
+/* Schema                                                             */
+
+#define TXT " text COLLATE \"C\""
+#define NOW_ISO "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* The incident columns after the key, as in SQLite, typed for PostgreSQL. */
+#define INCIDENT_COLS_DDL                                                                          \
+	"event_id_cnty" TXT " NOT NULL, event_date" TXT " NOT NULL, year" TXT                      \
+	", time_precision" TXT ", disorder_type" TXT ", event_type" TXT                            \
+	" NOT NULL, sub_event_type" TXT ", actor1" TXT ", assoc_actor_1" TXT ", inter1" TXT        \
+	", actor2" TXT ", assoc_actor_2" TXT ", inter2" TXT ", interaction" TXT                    \
+	", civilian_targeting" TXT ", iso" TXT ", region" TXT ", country" TXT ", admin1" TXT       \
+	", admin2" TXT ", admin3" TXT ", location" TXT                                             \
+	", latitude double precision, longitude double precision, geo_precision" TXT               \
+	", source" TXT ", source_scale" TXT ", notes" TXT                                          \
+	", fatalities bigint NOT NULL DEFAULT 0, tags" TXT                                         \
+	", timestamp bigint NOT NULL DEFAULT 0, day integer NOT NULL, sector" TXT                  \
+	" NOT NULL DEFAULT '', sector_method" TXT " NOT NULL DEFAULT 'none',"                      \
+	" sector_km double precision NOT NULL DEFAULT 0, status" TXT                               \
+	" NOT NULL DEFAULT 'reported', source_system" TXT " NOT NULL DEFAULT 'ACLED',"             \
+	" batch bigint"
+
+/* Version 0 -> 1. */
+static const char *const migration1[] = {
+        "CREATE TABLE batches(id bigserial PRIMARY KEY, kind text NOT NULL, file text,"
+        " who text, started text NOT NULL DEFAULT " NOW_ISO ", summary text)",
+        /* The event id's uniqueness across partitions, and the lock writers take. */
+        "CREATE TABLE incident_keys(event_id_cnty" TXT " PRIMARY KEY, day integer NOT NULL,"
+        " timestamp bigint NOT NULL, replaced_day integer, replaced_ts bigint)",
+        "CREATE TABLE incidents(" INCIDENT_COLS_DDL ", version bigint NOT NULL DEFAULT 1,"
+        " PRIMARY KEY(day, event_id_cnty)) PARTITION BY RANGE (day)",
+        "CREATE TABLE incident_rollup(day integer NOT NULL, sector" TXT " NOT NULL,"
+        " event_type" TXT " NOT NULL, sub_event_type" TXT " NOT NULL, status" TXT " NOT NULL,"
+        " n bigint NOT NULL, fatalities bigint NOT NULL,"
+        " PRIMARY KEY(day, sector, event_type, sub_event_type, status))",
+        "CREATE TABLE actor_rollup(day integer NOT NULL, actor" TXT " NOT NULL,"
+        " sector" TXT " NOT NULL, status" TXT " NOT NULL, n bigint NOT NULL,"
+        " fatalities bigint NOT NULL, PRIMARY KEY(day, actor, sector, status))",
+        "CREATE TABLE edits(id bigserial PRIMARY KEY, event_id" TXT " NOT NULL,"
+        " other_id" TXT " NOT NULL DEFAULT '', what text NOT NULL, old text NOT NULL DEFAULT '',"
+        " new text NOT NULL DEFAULT '', note text NOT NULL DEFAULT '',"
+        " who text NOT NULL DEFAULT '', at text NOT NULL DEFAULT " NOW_ISO ")",
+        "CREATE INDEX edits_event ON edits(event_id)",
+        "CREATE INDEX edits_other ON edits(other_id) WHERE other_id <> ''",
+        "CREATE TABLE dupe_decisions(a" TXT " NOT NULL, b" TXT " NOT NULL,"
+        " decision text NOT NULL CHECK(decision IN ('duplicate','distinct')),"
+        " PRIMARY KEY(a, b))",
+        "CREATE TABLE aid(day integer NOT NULL, crossing" TXT " NOT NULL,"
+        " category" TXT " NOT NULL,"
+        " stage" TXT " NOT NULL CHECK(stage IN ('entered','offloaded','collected','intercepted')),"
+        " source" TXT " NOT NULL, trucks bigint NOT NULL CHECK(trucks >= 0),"
+        " tonnes double precision, batch bigint REFERENCES batches(id),"
+        " PRIMARY KEY(day, crossing, category, stage, source))",
+        NULL,
+};
+
+/*
+ * Version 1 -> 2: what `stabforce serve` keeps (service.h), as in SQLite's
+ * schema 2: jobs, tokens (hashes only), and the data version, which every
+ * transaction that changes the registers moves at its commit.
+ */
+static const char *const migration2[] = {
+        "CREATE TABLE meta(k text PRIMARY KEY, v bigint NOT NULL)",
+        "INSERT INTO meta VALUES('data_version', 0)",
+        "CREATE TABLE jobs(id bigserial PRIMARY KEY, kind text NOT NULL, scenario text NOT NULL,"
+        " request text NOT NULL, key text NOT NULL DEFAULT '',"
+        " status text NOT NULL CHECK(status IN"
+        " ('queued','running','done','failed','cancelled')),"
+        " progress double precision NOT NULL DEFAULT 0, message text NOT NULL DEFAULT '',"
+        " result text NOT NULL DEFAULT '', who text NOT NULL DEFAULT '',"
+        " worker text NOT NULL DEFAULT '', created bigint NOT NULL,"
+        " started bigint NOT NULL DEFAULT 0, finished bigint NOT NULL DEFAULT 0,"
+        " lease_until bigint NOT NULL DEFAULT 0)",
+        "CREATE INDEX jobs_status ON jobs(status, id)",
+        "CREATE INDEX jobs_key ON jobs(key) WHERE key <> ''",
+        "CREATE TABLE tokens(name text PRIMARY KEY,"
+        " role text NOT NULL CHECK(role IN ('viewer','editor','admin')),"
+        " hash text NOT NULL UNIQUE, created text NOT NULL DEFAULT " NOW_ISO ","
+        " revoked integer NOT NULL DEFAULT 0)",
+        NULL,
+};
+
+/* migrations[i] takes the schema from version i to i + 1. */
+static const char *const *const migrations[] = {migration1, migration2};
+
+enum {
+	SCHEMA_VERSION = (int)SF_ARRAY_LEN(migrations),
+	FETCH_ROWS = 2000,          /* rows per cursor FETCH */
+	CHUNK_BYTES = 16 << 20,     /* COPY data per chunk of an import */
+	COPY_PIECE = 256 * 1024,    /* bytes per PQputCopyData */
+	MIN_SERVER = 120000,        /* PostgreSQL 12: ATTACH PARTITION without blocking */
+	MAX_MONTHS = 12 * 10000 + 1 /* months a day number can fall in (years 0-9999) */
+};
+
+/* The advisory locks of migrations and of many-row writers (arbitrary constants). */
+static const char *const MIGRATION_LOCK = "7310302462125339494";
+static const char *const BATCH_LOCK = "7310302462125339495";
+
+/* ---------------------------------------------------------------- */
+/* State                                                              */
+
+typedef struct pg {
+	PGconn *conn;
+	char where[256];    /* the location without its password, for messages */
+	int in_tx;          /* a transaction is open (the caller's or our own) */
+	int has_rdelta;     /* the transaction's sf_rdelta table exists */
+	int read_only;      /* a hot standby */
+	int ncursor;        /* cursors opened, for unique names */
+	int has_batch_lock; /* the transaction holds BATCH_LOCK */
+	int dirty;          /* the transaction changed the registers: move the data version */
+	/* An open bulk upsert: */
+	int bulk;        /* between bulk_begin and bulk_end */
+	int inflight;    /* a chunk's statements are running on the server */
+	long staged;     /* rows added */
+	long chunk_rows; /* rows in copy */
+	int chunk_dups;  /* copy may repeat an event id (ids seen: ids) */
+	uint64_t *ids;   /* hashes of copy's event ids, open addressing, 0 empty */
+	size_t capids;
+	sf_upsert_counts counts; /* of the chunks done */
+	sf_buf copy;             /* the next chunk, as COPY text */
+	long *months;            /* first days of the months of its rows, sorted */
+	size_t nmonths, capmonths;
+} pg;
+
+static pg *PG(sf_store *st)
+{
+	return (pg *)st->impl;
+}
+
+/*
+ * An error from the server or the connection. Unreachable, shutting down
+ * and read-only (a standby) are SF_ERR_UNAVAILABLE; everything else
+ * SF_ERR_STORE. r may be NULL (the connection's own message).
+ */
+static sf_status pg_fail(pg *p, const PGresult *r, const char *what, sf_error *err)
+{
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	char conn_msg[SF_ERROR_MESSAGE_MAX];
+	sf_status code = SF_ERR_STORE;
+
+	if (!msg || !*msg) {
+		sf_strlcpy(conn_msg, PQerrorMessage(p->conn), sizeof conn_msg);
+		size_t n = strlen(conn_msg);
+		while (n && (conn_msg[n - 1] == '\n' || conn_msg[n - 1] == ' '))
+			conn_msg[--n] = '\0';
+		msg = n ? conn_msg : "failed";
+	}
+	/*
+	 * A connection the server refused (no such database, authentication) is
+	 * the caller's to fix, not a wait: libpq gives no SQLSTATE for it, so
+	 * the server's FATAL message tells, unless it says it is starting,
+	 * stopping, recovering or full.
+	 */
+	if (!r && PQstatus(p->conn) != CONNECTION_OK && strstr(msg, "FATAL:") &&
+	    !strstr(msg, "starting up") && !strstr(msg, "shutting down") &&
+	    !strstr(msg, "recovery") && !strstr(msg, "too many"))
+		return sf_error_set(err, SF_ERR_STORE, "store %s: %s: %s", p->where, what, msg);
+	if (PQstatus(p->conn) != CONNECTION_OK ||
+	    (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)))
+		return sf_error_set(err, SF_ERR_UNAVAILABLE,
+		                    "store %s: %s: %s (the server cannot be reached: try again "
+		                    "when it is back)",
+		                    p->where, what, msg);
+	if (state && strcmp(state, "25006") == 0)
+		return sf_error_set(err, SF_ERR_UNAVAILABLE,
+		                    "store %s: %s: the server is a read-only standby: write "
+		                    "through the primary",
+		                    p->where, what);
+	if (state && (strcmp(state, "40P01") == 0 || strcmp(state, "40001") == 0))
+		return sf_error_set(err, code, "store %s: %s: %s (a concurrent change: try again)",
+		                    p->where, what, msg);
+	return sf_error_set(err, code, "store %s: %s: %s", p->where, what, msg);
+}
+
+/* Run sql with text parameters; *out the result when wanted (else cleared). */
+static sf_status run(pg *p, const char *sql, int n, const char *const *params, PGresult **out,
+                     const char *what, sf_error *err)
+{
+	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+		sf_status rc = pg_fail(p, r, what, err);
+		PQclear(r);
+		if (out)
+			*out = NULL;
+		return rc;
+	}
+	if (out)
+		*out = r;
+	else
+		PQclear(r);
+	return SF_OK;
+}
+
+/* Run one or more statements without parameters. */
+static sf_status exec(pg *p, const char *sql, const char *what, sf_error *err)
+{
+	PGresult *r = PQexec(p->conn, sql);
+	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	sf_status rc = SF_OK;
+	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+		rc = pg_fail(p, r, what, err);
+	PQclear(r);
+	return rc;
+}
+
+/* A single number from the first row (0 when there is no row or it is NULL). */
+static sf_status run_long(pg *p, const char *sql, int n, const char *const *params, long *v,
+                          const char *what, sf_error *err)
+{
+	PGresult *r = NULL;
+	sf_status rc = run(p, sql, n, params, &r, what, err);
+	*v = 0;
+	if (rc == SF_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) &&
+	    sf_parse_long(PQgetvalue(r, 0, 0), v) != 0)
+		rc = sf_error_set(err, SF_ERR_STORE, "store %s: %s: not a number '%s'", p->where,
+		                  what, PQgetvalue(r, 0, 0));
+	PQclear(r);
+	return rc;
+}
+
+static long num(const PGresult *r, int row, int col)
+{
+	long v = 0;
+	if (!PQgetisnull(r, row, col))
+		sf_parse_long(PQgetvalue(r, row, col), &v);
+	return v;
+}
+
+static double dnum(const PGresult *r, int row, int col)
+{
+	return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+}
+
+/* ---------------------------------------------------------------- */
+/* Transactions and roll-up deltas                                    */
+
+/*
+ * Enter a transaction: the caller's when one is open (*own 0), else our
+ * own (*own 1), ended by tx_leave.
+ */
+static sf_status tx_enter(pg *p, int *own, sf_error *err)
+{
+	*own = 0;
+	if (p->in_tx)
+		return SF_OK;
+	sf_status rc = exec(p, "BEGIN", "begin", err);
+	if (rc == SF_OK) {
+		p->in_tx = 1;
+		*own = 1;
+	}
+	return rc;
+}
+
+static sf_status flush_rdelta(pg *p, sf_error *err);
+
+static void tx_abort(pg *p)
+{
+	PGresult *r = PQexec(p->conn, "ROLLBACK");
+	PQclear(r);
+	p->in_tx = 0;
+	p->has_rdelta = 0;
+	p->has_batch_lock = 0;
+	p->dirty = 0;
+}
+
+/*
+ * Commit: the roll-up deltas, then the data version (the last lock taken, a
+ * moment before the commit), then COMMIT.
+ */
+static sf_status tx_commit(pg *p, sf_error *err)
+{
+	sf_status rc = flush_rdelta(p, err);
+	if (rc == SF_OK && p->dirty)
+		rc = exec(p, "UPDATE meta SET v = v + 1 WHERE k = 'data_version'",
+		          "move the data version", err);
+	if (rc == SF_OK)
+		rc = exec(p, "COMMIT", "commit", err);
+	if (rc != SF_OK)
+		tx_abort(p);
+	p->in_tx = 0;
+	p->has_rdelta = 0;
+	p->has_batch_lock = 0;
+	p->dirty = 0;
+	return rc;
+}
+
+/* Leave what tx_enter entered: commit our own on success, roll it back on failure. */
+static sf_status tx_leave(pg *p, int own, sf_status rc, sf_error *err)
+{
+	if (!own)
+		return rc;
+	if (rc == SF_OK)
+		return tx_commit(p, err);
+	tx_abort(p);
+	return rc;
+}
+
+static sf_status need_rdelta(pg *p, sf_error *err)
+{
+	if (p->has_rdelta)
+		return SF_OK;
+	sf_status rc = exec(p,
+	                    "CREATE TEMP TABLE IF NOT EXISTS sf_rdelta(kind \"char\" NOT NULL,"
+	                    " day integer NOT NULL, f1" TXT " NOT NULL, f2" TXT " NOT NULL,"
+	                    " f3" TXT " NOT NULL, f4" TXT " NOT NULL, n bigint NOT NULL,"
+	                    " fat bigint NOT NULL) ON COMMIT DROP",
+	                    "roll-up deltas", err);
+	if (rc == SF_OK)
+		p->has_rdelta = 1;
+	return rc;
+}
+
+/*
+ * The roll-up deltas of a set of incident rows: a query ending in a CTE or
+ * table named x with columns day, sector, event_type, sub, status, fat,
+ * actor1, actor2 and sign (+1, -1) appends this. Kind 'I' rows go to
+ * incident_rollup, 'A' rows to actor_rollup (actor1, and actor2 when it
+ * differs; empty actors count for nobody), as store_sqlite.c counts them.
+ */
+#define DELTAS_FROM_X                                                                              \
+	" INSERT INTO sf_rdelta(kind, day, f1, f2, f3, f4, n, fat)"                                \
+	" SELECT 'I', day, sector, event_type, sub, status, sum(sign), sum(sign * fat) FROM x"     \
+	" GROUP BY day, sector, event_type, sub, status"                                           \
+	" UNION ALL SELECT 'A', day, a, sector, status, '', sum(sign), sum(sign * fat)"            \
+	" FROM x CROSS JOIN LATERAL (VALUES (actor1),"                                             \
+	" (CASE WHEN actor2 <> actor1 THEN actor2 END)) v(a)"                                      \
+	" WHERE a <> '' GROUP BY day, a, sector, status"
+
+/* The deltas of one incident row given by value, with sign +1 or -1. */
+static sf_status add_deltas(pg *p, long day, const char *sector, const char *type, const char *sub,
+                            const char *status, const char *a1, const char *a2, long fat, int sign,
+                            sf_error *err)
+{
+	char dbuf[24], fbuf[24], sbuf[8];
+	sf_snprintf(dbuf, sizeof dbuf, "%ld", day);
+	sf_snprintf(fbuf, sizeof fbuf, "%ld", fat);
+	sf_snprintf(sbuf, sizeof sbuf, "%d", sign);
+	const char *params[] = {dbuf, sector, type, sub, status, fbuf, a1, a2, sbuf};
+	sf_status rc = need_rdelta(p, err);
+	if (rc != SF_OK)
+		return rc;
+	return run(p,
+	           "WITH x AS (SELECT $1::integer AS day, $2::text AS sector,"
+	           " $3::text AS event_type, $4::text AS sub, $5::text AS status,"
+	           " $6::bigint AS fat, $7::text AS actor1, $8::text AS actor2,"
+	           " $9::bigint AS sign)" DELTAS_FROM_X,
+	           9, params, NULL, "roll-up deltas", err);
+}
+
+/*
+ * Add the transaction's deltas to the roll-ups, grouped, in key order (so
+ * that concurrent commits lock roll-up rows in one order), and drop the
+ * rows that reach zero.
+ */
+static sf_status flush_rdelta(pg *p, sf_error *err)
+{
+	if (!p->has_rdelta)
+		return SF_OK;
+	sf_status rc = exec(
+	        p,
+	        "INSERT INTO incident_rollup AS r(day, sector, event_type, sub_event_type, status,"
+	        " n, fatalities) SELECT day, f1, f2, f3, f4, sum(n), sum(fat) FROM sf_rdelta"
+	        " WHERE kind = 'I' GROUP BY day, f1, f2, f3, f4"
+	        " HAVING sum(n) <> 0 OR sum(fat) <> 0 ORDER BY day, f1, f2, f3, f4"
+	        " ON CONFLICT (day, sector, event_type, sub_event_type, status) DO UPDATE"
+	        " SET n = r.n + excluded.n, fatalities = r.fatalities + excluded.fatalities",
+	        "update roll-up", err);
+	if (rc == SF_OK)
+		rc = exec(
+		        p,
+		        "INSERT INTO actor_rollup AS r(day, actor, sector, status, n, fatalities)"
+		        " SELECT day, f1, f2, f3, sum(n), sum(fat) FROM sf_rdelta WHERE kind = 'A'"
+		        " GROUP BY day, f1, f2, f3 HAVING sum(n) <> 0 OR sum(fat) <> 0"
+		        " ORDER BY day, f1, f2, f3"
+		        " ON CONFLICT (day, actor, sector, status) DO UPDATE"
+		        " SET n = r.n + excluded.n, fatalities = r.fatalities + "
+		        "excluded.fatalities",
+		        "update roll-up", err);
+	if (rc == SF_OK)
+		rc = exec(p,
+		          "DELETE FROM incident_rollup r USING (SELECT DISTINCT day, f1, f2, f3, f4"
+		          " FROM sf_rdelta WHERE kind = 'I' AND n < 0) d WHERE r.day = d.day"
+		          " AND r.sector = d.f1 AND r.event_type = d.f2 AND r.sub_event_type = d.f3"
+		          " AND r.status = d.f4 AND r.n <= 0",
+		          "update roll-up", err);
+	if (rc == SF_OK)
+		rc = exec(
+		        p,
+		        "DELETE FROM actor_rollup r USING (SELECT DISTINCT day, f1, f2, f3"
+		        " FROM sf_rdelta WHERE kind = 'A' AND n < 0) d WHERE r.day = d.day"
+		        " AND r.actor = d.f1 AND r.sector = d.f2 AND r.status = d.f3 AND r.n <= 0",
+		        "update roll-up", err);
+	if (rc == SF_OK)
+		rc = exec(p, "DROP TABLE sf_rdelta", "update roll-up", err);
+	if (rc == SF_OK)
+		p->has_rdelta = 0;
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Reading rows                                                       */
+
+/* Called per row of a result; nonzero stops. */
+typedef int (*row_fn)(void *ctx, const PGresult *r, int row);
+
+/*
+ * Run a query through a cursor, FETCH_ROWS at a time, calling fn per row:
+ * memory stays flat however many rows there are, and fn may use the store
+ * (the connection is free between fetches).
+ */
+static sf_status each_row(pg *p, const char *sql, int n, const char *const *params, row_fn fn,
+                          void *ctx, const char *what, sf_error *err)
+{
+	char name[32], fetch[64], close_sql[48];
+	sf_buf decl;
+	int own = 0, stop = 0;
+	sf_status rc = tx_enter(p, &own, err);
+	if (rc != SF_OK)
+		return rc;
+	sf_snprintf(name, sizeof name, "sf_c%d", ++p->ncursor);
+	sf_snprintf(fetch, sizeof fetch, "FETCH %d FROM %s", FETCH_ROWS, name);
+	sf_snprintf(close_sql, sizeof close_sql, "CLOSE %s", name);
+	sf_buf_init(&decl, 0);
+	if (sf_buf_addf(&decl, "DECLARE %s NO SCROLL CURSOR FOR %s", name, sql) != SF_OK) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "store: query too long");
+		goto out;
+	}
+	rc = run(p, sf_buf_str(&decl), n, params, NULL, what, err);
+	while (rc == SF_OK && !stop) {
+		PGresult *r = NULL;
+		rc = run(p, fetch, 0, NULL, &r, what, err);
+		if (rc != SF_OK)
+			break;
+		int rows = PQntuples(r);
+		for (int i = 0; i < rows && !stop; i++)
+			stop = fn(ctx, r, i);
+		PQclear(r);
+		if (rows < FETCH_ROWS)
+			break;
+	}
+	if (rc == SF_OK)
+		rc = exec(p, close_sql, what, err);
+out:
+	sf_buf_release(&decl);
+	return tx_leave(p, own, rc, err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Operations: transactions, batches                                  */
+
+static void op_close(sf_store *st)
+{
+	pg *p = PG(st);
+	if (!p)
+		return;
+	if (p->conn)
+		PQfinish(p->conn);
+	sf_buf_release(&p->copy);
+	free(p->months);
+	free(p->ids);
+	free(p);
+	st->impl = NULL;
+}
+
+static sf_status op_begin(sf_store *st, sf_error *err)
+{
+	pg *p = PG(st);
+	if (p->in_tx)
+		return sf_error_set(err, SF_ERR_USAGE, "store: a transaction is already open");
+	sf_status rc = exec(p, "BEGIN", "begin", err);
+	if (rc == SF_OK)
+		p->in_tx = 1;
+	return rc;
+}
+
+static sf_status op_commit(sf_store *st, sf_error *err)
+{
+	pg *p = PG(st);
+	if (!p->in_tx)
+		return sf_error_set(err, SF_ERR_USAGE, "store: no transaction to commit");
+	return tx_commit(p, err);
+}
+
+static void bulk_abandon(pg *p);
+
+static void op_rollback(sf_store *st)
+{
+	pg *p = PG(st);
+	bulk_abandon(p);
+	if (p->in_tx)
+		tx_abort(p);
+}
+
+static sf_status op_batch_begin(sf_store *st, const char *kind, const char *file, const char *who,
+                                long *batch, sf_error *err)
+{
+	pg *p = PG(st);
+	const char *params[] = {kind, file ? file : "", who ? who : ""};
+	int own = 0;
+	sf_status rc = tx_enter(p, &own, err);
+	if (rc == SF_OK)
+		rc = run_long(
+		        p, "INSERT INTO batches(kind, file, who) VALUES($1, $2, $3) RETURNING id",
+		        3, params, batch, "new batch", err);
+	p->dirty = 1;
+	return tx_leave(p, own, rc, err);
+}
+
+static sf_status op_batch_end(sf_store *st, long batch, const char *summary, sf_error *err)
+{
+	pg *p = PG(st);
+	char id[24];
+	int own = 0;
+	sf_snprintf(id, sizeof id, "%ld", batch);
+	const char *params[] = {id, summary};
+	sf_status rc = tx_enter(p, &own, err);
+	if (rc == SF_OK)
+		rc = run(p, "UPDATE batches SET summary = $2 WHERE id = $1", 2, params, NULL,
+		         "batch summary", err);
+	p->dirty = 1;
+	return tx_leave(p, own, rc, err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Partitions                                                         */
+
+/* The first day of the month of `day` (days since 1970-01-01). */
+static long month_start(long day)
+{
+	char d[16];
+	long first = day;
+	sf_date_format(day, d, sizeof d);
+	if (strlen(d) == 10) {
+		d[8] = '0';
+		d[9] = '1';
+		if (sf_date_parse(d, &first) != 0)
+			first = day;
+	}
+	return first;
+}
+
+/* Remember the month of a staged row (months stay sorted, without repeats). */
+static int note_month(pg *p, long day)
+{
+	long m = month_start(day);
+	size_t lo = 0, hi = p->nmonths;
+	if (p->nmonths && p->months[p->nmonths - 1] == m)
+		return 0;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (p->months[mid] < m)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < p->nmonths && p->months[lo] == m)
+		return 0;
+	if (p->nmonths == p->capmonths) {
+		size_t ncap = p->capmonths ? p->capmonths * 2 : 64;
+		long *nm = realloc(p->months, ncap * sizeof *nm);
+		if (!nm)
+			return -1;
+		p->months = nm;
+		p->capmonths = ncap;
+	}
+	memmove(p->months + lo + 1, p->months + lo, (p->nmonths - lo) * sizeof *p->months);
+	p->months[lo] = m;
+	p->nmonths++;
+	return 0;
+}
+
+/* "incidents_2025_05" for the month starting on `first`. */
+static void partition_name(long first, char *buf, size_t n)
+{
+	char d[16];
+	sf_date_format(first, d, sizeof d);
+	if (strlen(d) == 10 && d[4] == '-')
+		sf_snprintf(buf, n, "incidents_%.4s_%.2s", d, d + 5);
+	else
+		sf_snprintf(buf, n, "incidents_d%ld", first);
+}
+
+/*
+ * Make the partitions of the noted months that do not exist yet. The
+ * check needs no lock; making one takes the parent's SHARE UPDATE
+ * EXCLUSIVE lock (queueing other attaches, not readers or writers) and
+ * checks again under it.
+ */
+static sf_status ensure_partitions(pg *p, sf_error *err)
+{
+	sf_buf names, sql;
+	PGresult *r = NULL;
+	sf_status rc = SF_OK;
+	char name[48];
+
+	if (!p->nmonths)
+		return SF_OK;
+	sf_buf_init(&names, 0);
+	sf_buf_init(&sql, 0);
+	for (size_t i = 0; i < p->nmonths && rc == SF_OK; i++) {
+		partition_name(p->months[i], name, sizeof name);
+		rc = sf_buf_addf(&names, "%s%s", i ? "," : "{", name);
+	}
+	rc = rc ? rc : sf_buf_adds(&names, "}");
+	if (rc != SF_OK) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	const char *param[] = {sf_buf_str(&names)};
+	static const char *const missing_sql =
+	        "SELECT n FROM unnest($1::text[]) n WHERE NOT EXISTS (SELECT 1 FROM pg_inherits i"
+	        " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'incidents'::regclass"
+	        " AND c.relname = n)";
+	rc = run(p, missing_sql, 1, param, &r, "list partitions", err);
+	if (rc != SF_OK || PQntuples(r) == 0)
+		goto out;
+	PQclear(r);
+	r = NULL;
+	rc = exec(p, "LOCK TABLE incidents IN SHARE UPDATE EXCLUSIVE MODE", "lock incidents", err);
+	if (rc == SF_OK)
+		rc = run(p, missing_sql, 1, param, &r, "list partitions", err);
+	for (size_t i = 0; rc == SF_OK && i < p->nmonths; i++) {
+		partition_name(p->months[i], name, sizeof name);
+		int found = 0;
+		for (int k = 0; k < PQntuples(r) && !found; k++)
+			found = strcmp(PQgetvalue(r, k, 0), name) == 0;
+		if (!found)
+			continue;
+		long next = month_start(p->months[i] + 31);
+		sf_buf_reset(&sql);
+		if (sf_buf_addf(
+		            &sql,
+		            "CREATE TABLE %s (LIKE incidents INCLUDING DEFAULTS INCLUDING "
+		            "CONSTRAINTS); ALTER TABLE incidents ATTACH PARTITION %s FOR VALUES "
+		            "FROM (%ld) TO (%ld)",
+		            name, name, p->months[i], next) != SF_OK) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			break;
+		}
+		rc = exec(p, sf_buf_str(&sql), "make a month's partition", err);
+	}
+out:
+	PQclear(r);
+	sf_buf_release(&names);
+	sf_buf_release(&sql);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Bulk upsert                                                        */
+
+/* The staged columns, in COPY order (the incident's own, then the row's input line). */
+#define STAGE_COLS                                                                                 \
+	"event_id_cnty, event_date, year, time_precision, disorder_type, event_type,"              \
+	" sub_event_type, actor1, assoc_actor_1, inter1, actor2, assoc_actor_2, inter2,"           \
+	" interaction, civilian_targeting, iso, region, country, admin1, admin2, admin3,"          \
+	" location, latitude, longitude, geo_precision, source, source_scale, notes,"              \
+	" fatalities, tags, timestamp, day, sector, sector_method, sector_km, status,"             \
+	" source_system, batch"
+
+/*
+ * Take the store's batch lock (once per transaction): writers of many rows
+ * in one transaction (imports, deletions lists, aid files) run one at a
+ * time, so they cannot deadlock on each other's rows whatever order their
+ * files are in. Single writes (a review, one upsert) do not take it; they
+ * lock one key, and roll-ups only at commit.
+ */
+static sf_status batch_lock(pg *p, sf_error *err)
+{
+	if (p->has_batch_lock)
+		return SF_OK;
+	const char *key[] = {BATCH_LOCK};
+	sf_status rc = run(p, "SELECT pg_advisory_xact_lock($1::bigint)", 1, key, NULL,
+	                   "wait for other imports", err);
+	if (rc == SF_OK)
+		p->has_batch_lock = 1;
+	return rc;
+}
+
+/* The temporary tables of an import, for its transaction. */
+static const char *const bulk_tables_sql =
+        "CREATE TEMP TABLE sf_stage(" INCIDENT_COLS_DDL ", seq bigint NOT NULL,"
+        " loser boolean NOT NULL DEFAULT false) ON COMMIT DROP;"
+        " CREATE TEMP TABLE sf_dup(event_id_cnty" TXT ") ON COMMIT DROP;"
+        " CREATE TEMP TABLE sf_chg(event_id_cnty" TXT ", prev_day integer, prev_ts bigint)"
+        " ON COMMIT DROP;"
+        " CREATE TEMP TABLE sf_gone(event_id_cnty" TXT ", day integer, sector" TXT ","
+        " event_type" TXT ", sub" TXT ", status" TXT ", fat bigint, actor1" TXT ","
+        " actor2" TXT ", version bigint) ON COMMIT DROP;"
+        " CREATE TEMP TABLE sf_dupn(event_id_cnty" TXT ", nupd bigint) ON COMMIT DROP;"
+        " SET LOCAL work_mem = '64MB';"
+        /* The scratch tables have no statistics: the planner's guesses at their
+         * sizes reach JIT compilation's threshold, which then costs more than
+         * the statements (seconds on a loaded machine). */
+        " SET LOCAL jit = off";
+
+/*
+ * What the server does with one staged chunk, sent as one string (one
+ * round trip; the client parses the next chunk meanwhile). In order:
+ *   1. the events the chunk repeats, and all but the winner of each marked
+ *      (the newest timestamp, the first of equals);
+ *   2. the upsert of the keys: which events change, and what each
+ *      replaced;
+ *   3. per repeated event that changes, how many of its rows were updates
+ *      had they been upserted one by one (a row updates when it is newer
+ *      than the stored row and every earlier row; the first row of a new
+ *      event is its insert);
+ *   4. the replaced rows leave their partitions (what they were is kept
+ *      for the roll-ups and the version);
+ *   5. the new rows go in, keeping the review status, and the roll-up
+ *      deltas of both are added to the transaction's;
+ *   6. the chunk's counts: events inserted, events replaced once, and the
+ *      updates of repeated events;
+ *   7. the staging tables are emptied for the next chunk.
+ * Steps 1 and 3 only run when the client saw the chunk repeat an event id
+ * (most chunks do not).
+ */
+#define CHUNK_DEDUPE                                                                               \
+	"INSERT INTO sf_dup SELECT event_id_cnty FROM sf_stage GROUP BY 1 HAVING count(*) > 1;"    \
+	" UPDATE sf_stage s SET loser = true FROM (SELECT seq, row_number() OVER"                  \
+	" (PARTITION BY event_id_cnty ORDER BY timestamp DESC, seq) AS rn FROM sf_stage"           \
+	" WHERE event_id_cnty IN (SELECT event_id_cnty FROM sf_dup)) w"                            \
+	" WHERE s.seq = w.seq AND w.rn > 1;"
+
+#define CHUNK_KEYS                                                                                 \
+	" WITH k AS (INSERT INTO incident_keys AS stored(event_id_cnty, day, timestamp)"           \
+	" SELECT event_id_cnty, day, timestamp FROM sf_stage WHERE NOT loser"                      \
+	" ON CONFLICT (event_id_cnty) DO UPDATE SET day = excluded.day,"                           \
+	" timestamp = excluded.timestamp, replaced_day = stored.day,"                              \
+	" replaced_ts = stored.timestamp WHERE stored.timestamp < excluded.timestamp"              \
+	" RETURNING event_id_cnty, replaced_day, replaced_ts)"                                     \
+	" INSERT INTO sf_chg SELECT * FROM k;"
+
+#define CHUNK_DUP_UPDATES                                                                          \
+	" INSERT INTO sf_dupn SELECT event_id_cnty, count(*) FILTER (WHERE timestamp >"            \
+	" greatest(prev_ts, prior)) FROM (SELECT s.event_id_cnty, s.timestamp, c.prev_ts,"         \
+	" max(s.timestamp) OVER (PARTITION BY s.event_id_cnty ORDER BY s.seq ROWS BETWEEN"         \
+	" UNBOUNDED PRECEDING AND 1 PRECEDING) AS prior FROM sf_stage s"                           \
+	" JOIN sf_chg c USING (event_id_cnty) JOIN sf_dup USING (event_id_cnty)) x"                \
+	" GROUP BY 1;"
+
+#define CHUNK_REPLACE                                                                              \
+	" WITH g AS (DELETE FROM incidents i USING sf_chg c WHERE c.prev_day IS NOT NULL"          \
+	" AND i.day = c.prev_day AND i.event_id_cnty = c.event_id_cnty"                            \
+	" RETURNING i.event_id_cnty, i.day, i.sector, i.event_type,"                               \
+	" coalesce(i.sub_event_type, '') AS sub, i.status, i.fatalities AS fat,"                   \
+	" coalesce(i.actor1, '') AS actor1, coalesce(i.actor2, '') AS actor2, i.version)"          \
+	" INSERT INTO sf_gone SELECT * FROM g;"
+
+#define CHUNK_INSERT                                                                               \
+	" WITH n AS (INSERT INTO incidents(" STAGE_COLS ", version)"                               \
+	" SELECT s.event_id_cnty, s.event_date, s.year, s.time_precision, s.disorder_type,"        \
+	" s.event_type, s.sub_event_type, s.actor1, s.assoc_actor_1, s.inter1, s.actor2,"          \
+	" s.assoc_actor_2, s.inter2, s.interaction, s.civilian_targeting, s.iso, s.region,"        \
+	" s.country, s.admin1, s.admin2, s.admin3, s.location, s.latitude, s.longitude,"           \
+	" s.geo_precision, s.source, s.source_scale, s.notes, s.fatalities, s.tags,"               \
+	" s.timestamp, s.day, s.sector, s.sector_method, s.sector_km,"                             \
+	" coalesce(g.status, s.status), s.source_system, s.batch,"                                 \
+	" CASE WHEN g.version IS NULL THEN 1 + coalesce(d.nupd, 0)"                                \
+	" ELSE g.version + coalesce(d.nupd, 1) END"                                                \
+	" FROM sf_stage s JOIN sf_chg c USING (event_id_cnty)"                                     \
+	" LEFT JOIN sf_gone g USING (event_id_cnty) LEFT JOIN sf_dupn d USING (event_id_cnty)"     \
+	" WHERE NOT s.loser"                                                                       \
+	" RETURNING day, sector, event_type, coalesce(sub_event_type, '') AS sub, status,"         \
+	" fatalities AS fat, coalesce(actor1, '') AS actor1, coalesce(actor2, '') AS actor2),"     \
+	" x AS (SELECT *, 1 AS sign FROM n UNION ALL SELECT day, sector, event_type, sub,"         \
+	" status, fat, actor1, actor2, -1 FROM sf_gone)" DELTAS_FROM_X ";"
+
+#define CHUNK_COUNTS                                                                               \
+	" SELECT (SELECT count(*) FROM sf_chg WHERE prev_day IS NULL),"                            \
+	" (SELECT count(*) FROM sf_chg c WHERE prev_day IS NOT NULL AND NOT EXISTS"                \
+	" (SELECT 1 FROM sf_dupn d WHERE d.event_id_cnty = c.event_id_cnty)),"                     \
+	" (SELECT coalesce(sum(nupd), 0) FROM sf_dupn);"
+
+#define CHUNK_EMPTY " TRUNCATE sf_stage, sf_dup, sf_chg, sf_gone, sf_dupn"
+
+/* The chunk's statements when its rows repeat an event, and when they do not. */
+static const char *const chunk_dups_sql = CHUNK_DEDUPE CHUNK_KEYS CHUNK_DUP_UPDATES CHUNK_REPLACE
+        CHUNK_INSERT CHUNK_COUNTS CHUNK_EMPTY;
+static const char *const chunk_sql = CHUNK_KEYS CHUNK_REPLACE CHUNK_INSERT CHUNK_COUNTS CHUNK_EMPTY;
+
+/*
+ * Collect the results of the chunk in flight (block when wait, else only
+ * if they are all there): its counts add to p->counts.
+ */
+static sf_status chunk_collect(pg *p, int wait, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	if (!p->inflight)
+		return SF_OK;
+	if (!wait) {
+		if (!PQconsumeInput(p->conn))
+			return pg_fail(p, NULL, "import", err);
+		if (PQisBusy(p->conn))
+			return SF_OK;
+	}
+	PGresult *r;
+	while ((r = PQgetResult(p->conn)) != NULL) {
+		ExecStatusType s = PQresultStatus(r);
+		if (rc == SF_OK && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
+			rc = pg_fail(p, r, "import", err);
+		if (rc == SF_OK && s == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQnfields(r) == 3) {
+			p->counts.inserted += num(r, 0, 0);
+			p->counts.updated += num(r, 0, 1) + num(r, 0, 2);
+		}
+		PQclear(r);
+	}
+	p->inflight = 0;
+	return rc;
+}
+
+/* Send the buffered rows with COPY and start the chunk's statements (not waiting for them). */
+static sf_status chunk_send(pg *p, sf_error *err)
+{
+	sf_status rc = chunk_collect(p, 1, err);
+	if (rc != SF_OK || p->chunk_rows == 0)
+		return rc;
+	rc = ensure_partitions(p, err);
+	if (rc != SF_OK)
+		return rc;
+	PGresult *r = PQexec(p->conn, "COPY sf_stage(" STAGE_COLS ", seq) FROM STDIN");
+	if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+		rc = pg_fail(p, r, "import: start COPY", err);
+		PQclear(r);
+		return rc;
+	}
+	PQclear(r);
+	/* In pieces: libpq would otherwise copy the whole chunk into its own buffer. */
+	for (size_t off = 0; off < p->copy.len && rc == SF_OK; off += COPY_PIECE) {
+		size_t n = p->copy.len - off < COPY_PIECE ? p->copy.len - off : COPY_PIECE;
+		if (PQputCopyData(p->conn, p->copy.data + off, (int)n) != 1)
+			rc = pg_fail(p, NULL, "import: send rows", err);
+	}
+	if (PQputCopyEnd(p->conn, rc == SF_OK ? NULL : "send failed") != 1 && rc == SF_OK)
+		rc = pg_fail(p, NULL, "import: end COPY", err);
+	while ((r = PQgetResult(p->conn)) != NULL) {
+		if (rc == SF_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+			rc = pg_fail(p, r, "import: rows", err);
+		PQclear(r);
+	}
+	sf_buf_reset(&p->copy);
+	p->chunk_rows = 0;
+	p->nmonths = 0;
+	if (rc == SF_OK && !PQsendQuery(p->conn, p->chunk_dups ? chunk_dups_sql : chunk_sql))
+		rc = pg_fail(p, NULL, "import", err);
+	p->chunk_dups = 0;
+	if (p->ids)
+		memset(p->ids, 0, p->capids * sizeof *p->ids);
+	if (rc == SF_OK)
+		p->inflight = 1;
+	return rc;
+}
+
+/* Open a bulk upsert; lock: take the batch lock (not for a single row). */
+static sf_status bulk_start(pg *p, int lock, sf_error *err)
+{
+	if (!p->in_tx)
+		return sf_error_set(err, SF_ERR_USAGE, "store: a bulk upsert needs a transaction");
+	memset(&p->counts, 0, sizeof p->counts);
+	p->staged = p->chunk_rows = 0;
+	p->chunk_dups = 0;
+	if (p->ids)
+		memset(p->ids, 0, p->capids * sizeof *p->ids);
+	p->nmonths = 0;
+	sf_buf_reset(&p->copy);
+	sf_status rc = lock ? batch_lock(p, err) : SF_OK;
+	if (rc == SF_OK)
+		rc = need_rdelta(p, err);
+	if (rc == SF_OK)
+		rc = exec(p, bulk_tables_sql, "import: staging tables", err);
+	if (rc == SF_OK)
+		p->bulk = 1;
+	return rc;
+}
+
+static sf_status op_bulk_begin(sf_store *st, sf_error *err)
+{
+	return bulk_start(PG(st), 1, err);
+}
+
+/*
+ * Note a row's event id in the chunk's set; a repeat (or a hash collision,
+ * which only costs the dedupe statements) flags the chunk. -1 out of memory.
+ */
+static int note_id(pg *p, const char *id)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *c = (const unsigned char *)id; *c; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	h |= 1;
+	if ((size_t)p->chunk_rows * 2 >= p->capids) {
+		size_t ncap = p->capids ? p->capids * 2 : 65536;
+		uint64_t *nv = calloc(ncap, sizeof *nv);
+		if (!nv)
+			return -1;
+		for (size_t i = 0; i < p->capids; i++) {
+			if (!p->ids[i])
+				continue;
+			size_t j = p->ids[i] & (ncap - 1);
+			while (nv[j])
+				j = (j + 1) & (ncap - 1);
+			nv[j] = p->ids[i];
+		}
+		free(p->ids);
+		p->ids = nv;
+		p->capids = ncap;
+	}
+	size_t j = h & (p->capids - 1);
+	while (p->ids[j] && p->ids[j] != h)
+		j = (j + 1) & (p->capids - 1);
+	if (p->ids[j])
+		p->chunk_dups = 1;
+	p->ids[j] = h;
+	return 0;
+}
+
+/* One text field of a COPY row, escaped (backslash, tab, newline, return). */
+static int copy_text(sf_buf *b, const char *s)
+{
+	const char *run_start = s;
+	int bad = 0;
+	for (; *s; s++) {
+		const char *esc = *s == '\\'   ? "\\\\"
+		                  : *s == '\t' ? "\\t"
+		                  : *s == '\n' ? "\\n"
+		                  : *s == '\r' ? "\\r"
+		                               : NULL;
+		if (!esc)
+			continue;
+		bad |= sf_buf_add(b, run_start, (size_t)(s - run_start)) != SF_OK;
+		bad |= sf_buf_adds(b, esc) != SF_OK;
+		run_start = s + 1;
+	}
+	bad |= sf_buf_add(b, run_start, (size_t)(s - run_start)) != SF_OK;
+	return bad;
+}
+
+static sf_status op_bulk_add(sf_store *st, const sf_incident *inc, long line, sf_error *err)
+{
+	pg *p = PG(st);
+	sf_buf *b = &p->copy;
+	int bad = 0;
+	if (!p->bulk)
+		return sf_error_set(err, SF_ERR_USAGE, "store: no bulk upsert open");
+	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
+		if (i == SF_COL_LATITUDE)
+			bad |= sf_buf_addf(b, "%.17g", inc->latitude) != SF_OK;
+		else if (i == SF_COL_LONGITUDE)
+			bad |= sf_buf_addf(b, "%.17g", inc->longitude) != SF_OK;
+		else if (i == SF_COL_FATALITIES)
+			bad |= sf_buf_addf(b, "%ld", inc->fatalities) != SF_OK;
+		else if (i == SF_COL_TIMESTAMP)
+			bad |= sf_buf_addf(b, "%lld", inc->timestamp) != SF_OK;
+		else
+			bad |= copy_text(b, inc->col[i]);
+		bad |= sf_buf_addc(b, '\t') != SF_OK;
+	}
+	bad |= sf_buf_addf(b, "%ld\t", inc->day) != SF_OK;
+	bad |= copy_text(b, inc->sector ? inc->sector : "");
+	bad |= sf_buf_addf(b, "\t%s\t%.17g\t%s\t", sf_sector_method_str(inc->sector_method),
+	                   inc->sector_km, sf_incident_status_str(inc->status)) != SF_OK;
+	bad |= copy_text(b, inc->source_system ? inc->source_system : "ACLED");
+	if (inc->batch > 0)
+		bad |= sf_buf_addf(b, "\t%ld", inc->batch) != SF_OK;
+	else
+		bad |= sf_buf_adds(b, "\t\\N") != SF_OK;
+	bad |= sf_buf_addf(b, "\t%ld\n", line > 0 ? line : p->staged + 1) != SF_OK;
+	if (bad || note_month(p, inc->day) < 0 || note_id(p, inc->col[SF_COL_EVENT_ID_CNTY]) < 0)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	p->staged++;
+	p->chunk_rows++;
+	if (b->len >= CHUNK_BYTES)
+		return chunk_send(p, err);
+	/* Now and then, take the chunk in flight's results if they are in. */
+	if (p->inflight && p->chunk_rows % 256 == 0)
+		return chunk_collect(p, 0, err);
+	return SF_OK;
+}
+
+static sf_status op_bulk_end(sf_store *st, sf_upsert_counts *counts, sf_error *err)
+{
+	pg *p = PG(st);
+	memset(counts, 0, sizeof *counts);
+	if (!p->bulk)
+		return sf_error_set(err, SF_ERR_USAGE, "store: no bulk upsert open");
+	p->bulk = 0;
+	sf_status rc = chunk_send(p, err);
+	if (rc == SF_OK)
+		rc = chunk_collect(p, 1, err);
+	if (rc == SF_OK)
+		rc = exec(p, "DROP TABLE sf_stage, sf_dup, sf_chg, sf_gone, sf_dupn", "import",
+		          err);
+	if (rc != SF_OK)
+		return rc;
+	counts->inserted = p->counts.inserted;
+	counts->updated = p->counts.updated;
+	counts->unchanged = p->staged - counts->inserted - counts->updated;
+	return SF_OK;
+}
+
+/* Abandon an open bulk upsert (its transaction is rolled back next). */
+static void bulk_abandon(pg *p)
+{
+	if (p->inflight) {
+		PGresult *r;
+		while ((r = PQgetResult(p->conn)) != NULL)
+			PQclear(r);
+		p->inflight = 0;
+	}
+	p->bulk = 0;
+	p->chunk_rows = 0;
+	p->chunk_dups = 0;
+	if (p->ids)
+		memset(p->ids, 0, p->capids * sizeof *p->ids);
+	sf_buf_reset(&p->copy);
+}
+
+/* One upsert outside an import: a bulk upsert of one row, in its own transaction if needed. */
+static sf_status op_upsert(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
+                           sf_error *err)
+{
+	pg *p = PG(st);
+	sf_upsert_counts c;
+	int own = 0;
+	sf_status rc = tx_enter(p, &own, err);
+	if (rc != SF_OK)
+		return rc;
+	rc = bulk_start(p, !own, err);
+	if (rc == SF_OK)
+		rc = op_bulk_add(st, inc, 1, err);
+	if (rc == SF_OK)
+		rc = op_bulk_end(st, &c, err);
+	else
+		bulk_abandon(p);
+	if (rc == SF_OK)
+		*res = c.inserted  ? SF_UPSERT_INSERTED
+		       : c.updated ? SF_UPSERT_UPDATED
+		                   : SF_UPSERT_UNCHANGED;
+	return tx_leave(p, own, rc, err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Single-incident writes                                             */
+
+static sf_status log_edit(pg *p, const char *event_id, const char *other, const char *what,
+                          const char *from, const char *to, const char *note, const char *who,
+                          sf_error *err)
+{
+	const char *params[] = {event_id,     other ? other : "", what,          from ? from : "",
+	                        to ? to : "", note ? note : "",   who ? who : ""};
+	p->dirty = 1;
+	return run(p,
+	           "INSERT INTO edits(event_id, other_id, what, old, new, note, who)"
+	           " VALUES($1, $2, $3, $4, $5, $6, $7)",
+	           7, params, NULL, "edit log", err);
+}
+
+/* The stored incident's roll-up fields and version, its key row locked. */
+typedef struct oldrow {
+	long day, fat, version;
+	char sector[256], type[256], sub[256], status[32], a1[512], a2[512];
+} oldrow;
+
+static sf_status lock_old(pg *p, const char *id, oldrow *o, int *found, sf_error *err)
+{
+	PGresult *r = NULL;
+	const char *params[] = {id};
+	*found = 0;
+	sf_status rc =
+	        run(p,
+	            "SELECT i.day, i.sector, i.event_type, coalesce(i.sub_event_type, ''),"
+	            " i.status, i.fatalities, coalesce(i.actor1, ''),"
+	            " coalesce(i.actor2, ''), i.version FROM incident_keys k"
+	            " JOIN incidents i ON i.day = k.day AND i.event_id_cnty = k.event_id_cnty"
+	            " WHERE k.event_id_cnty = $1 FOR UPDATE OF k",
+	            1, params, &r, "look up incident", err);
+	if (rc != SF_OK)
+		return rc;
+	if (PQntuples(r) == 1) {
+		*found = 1;
+		o->day = num(r, 0, 0);
+		sf_strlcpy(o->sector, PQgetvalue(r, 0, 1), sizeof o->sector);
+		sf_strlcpy(o->type, PQgetvalue(r, 0, 2), sizeof o->type);
+		sf_strlcpy(o->sub, PQgetvalue(r, 0, 3), sizeof o->sub);
+		sf_strlcpy(o->status, PQgetvalue(r, 0, 4), sizeof o->status);
+		o->fat = num(r, 0, 5);
+		sf_strlcpy(o->a1, PQgetvalue(r, 0, 6), sizeof o->a1);
+		sf_strlcpy(o->a2, PQgetvalue(r, 0, 7), sizeof o->a2);
+		o->version = num(r, 0, 8);
+	}
+	PQclear(r);
+	return SF_OK;
+}
+
+static sf_status old_deltas(pg *p, const oldrow *o, const char *status, int sign, sf_error *err)
+{
+	return add_deltas(p, o->day, o->sector, o->type, o->sub, status ? status : o->status, o->a1,
+	                  o->a2, o->fat, sign, err);
+}
+
+static sf_status op_delete(sf_store *st, const char *event_id, const char *who, int *found,
+                           sf_error *err)
+{
+	pg *p = PG(st);
+	oldrow o;
+	char day[24];
+	int own = 0;
+	sf_status rc = tx_enter(p, &own, err);
+	if (rc == SF_OK && !own)
+		rc = batch_lock(p, err);
+	if (rc == SF_OK)
+		rc = lock_old(p, event_id, &o, found, err);
+	if (rc == SF_OK && *found) {
+		sf_snprintf(day, sizeof day, "%ld", o.day);
+		const char *params[] = {event_id, day};
+		rc = run(p, "DELETE FROM incidents WHERE day = $2 AND event_id_cnty = $1", 2,
+		         params, NULL, "delete incident", err);
+		if (rc == SF_OK)
+			rc = run(p, "DELETE FROM incident_keys WHERE event_id_cnty = $1", 1, params,
+			         NULL, "delete incident", err);
+		if (rc == SF_OK)
+			rc = old_deltas(p, &o, NULL, -1, err);
+		if (rc == SF_OK)
+			rc = log_edit(p, event_id, NULL, "delete", o.status, "deleted",
+			              "deletions list", who, err);
+	}
+	return tx_leave(p, own, rc, err);
+}
+
+static sf_status op_set_status(sf_store *st, const char *event_id, sf_incident_status status,
+                               const char *note, const char *who, long if_version, long *version,
+                               int *found, sf_error *err)
+{
+	pg *p = PG(st);
+	oldrow o;
+	char day[24];
+	const char *to = sf_incident_status_str(status);
+	int own = 0;
+	sf_status rc = tx_enter(p, &own, err);
+	if (rc == SF_OK)
+		rc = lock_old(p, event_id, &o, found, err);
+	if (rc == SF_OK && *found && if_version > 0 && o.version != if_version)
+		rc = sf_error_set(err, SF_ERR_CONFLICT,
+		                  "incident '%s' is at version %ld, not %ld: someone changed it "
+		                  "since; read it again",
+		                  event_id, o.version, if_version);
+	if (rc == SF_OK && *found) {
+		sf_snprintf(day, sizeof day, "%ld", o.day);
+		const char *params[] = {event_id, day, to};
+		rc = run(p,
+		         "UPDATE incidents SET status = $3, version = version + 1"
+		         " WHERE day = $2 AND event_id_cnty = $1",
+		         3, params, NULL, "update status", err);
+		if (rc == SF_OK)
+			rc = old_deltas(p, &o, NULL, -1, err);
+		if (rc == SF_OK)
+			rc = old_deltas(p, &o, to, +1, err);
+		if (rc == SF_OK)
+			rc = log_edit(p, event_id, NULL, "status", o.status, to, note, who, err);
+		if (rc == SF_OK)
+			*version = o.version + 1;
+	}
+	return tx_leave(p, own, rc, err);
+}
+
+static sf_status op_dupe_decide(sf_store *st, const char *a, const char *b, const char *decision,
+                                const char *note, const char *who, sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	char old[16] = "";
+	const char *lo = strcmp(a, b) < 0 ? a : b, *hi = strcmp(a, b) < 0 ? b : a;
+	const char *params[] = {lo, hi, decision};
+	int own = 0;
+	sf_status rc = tx_enter(p, &own, err);
+	/* The pair's lock: two first decisions on one pair are logged one after the other. */
+	if (rc == SF_OK)
+		rc = run(p, "SELECT pg_advisory_xact_lock(hashtextextended($1 || ' ' || $2, 0))", 2,
+		         params, NULL, "lock duplicates pair", err);
+	if (rc == SF_OK)
+		rc = run(p, "SELECT decision FROM dupe_decisions WHERE a = $1 AND b = $2", 2,
+		         params, &r, "read duplicates decision", err);
+	if (rc == SF_OK && PQntuples(r) == 1)
+		sf_strlcpy(old, PQgetvalue(r, 0, 0), sizeof old);
+	PQclear(r);
+	if (rc == SF_OK)
+		rc = run(p,
+		         "INSERT INTO dupe_decisions VALUES($1, $2, $3) ON CONFLICT (a, b)"
+		         " DO UPDATE SET decision = excluded.decision",
+		         3, params, NULL, "record duplicates decision", err);
+	if (rc == SF_OK)
+		rc = log_edit(p, lo, hi, decision, old, decision, note, who, err);
+	return tx_leave(p, own, rc, err);
+}
+
+static sf_status op_dupe_decision(sf_store *st, const char *a, const char *b, char *buf, size_t n,
+                                  sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	const char *lo = strcmp(a, b) < 0 ? a : b, *hi = strcmp(a, b) < 0 ? b : a;
+	const char *params[] = {lo, hi};
+	sf_status rc = run(p, "SELECT decision FROM dupe_decisions WHERE a = $1 AND b = $2", 2,
+	                   params, &r, "read duplicates decision", err);
+	sf_strlcpy(buf, rc == SF_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "", n);
+	PQclear(r);
+	return rc;
+}
+
+/* ---------------------------------------------------------------- */
+/* Queries                                                            */
+
+/* Bound parameters gathered while a WHERE clause is built ($1, $2, ...). */
+typedef struct binds {
+	int n;
+	const char *v[32];
+	char num[32][24];
+} binds;
+
+static void add_text(binds *b, const char *t)
+{
+	b->v[b->n++] = t;
+}
+
+static void add_num(binds *b, long v)
+{
+	sf_snprintf(b->num[b->n], sizeof b->num[b->n], "%ld", v);
+	b->v[b->n] = b->num[b->n];
+	b->n++;
+}
+
+/* Append " AND <test> $N", N the parameter added last. */
+static sf_status cond(sf_buf *w, const binds *b, const char *test)
+{
+	return sf_buf_addf(w, " AND %s $%d", test, b->n);
+}
+
+/*
+ * The WHERE clause of a filter, as store_sqlite.c builds it: has_sub when
+ * the table has sub_event_type, full for the incidents table itself (the
+ * roll-ups lack event id, location and actors). Text parameters point
+ * into f.
+ */
+static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has_sub, int full)
+{
+	sf_status rc = sf_buf_adds(w, " WHERE true");
+	if (f->from_day != SF_DAY_NONE) {
+		add_num(b, f->from_day);
+		rc = rc ? rc : cond(w, b, "day >=");
+	}
+	if (f->to_day != SF_DAY_NONE) {
+		add_num(b, f->to_day);
+		rc = rc ? rc : cond(w, b, "day <=");
+	}
+	if (f->sector) {
+		add_text(b, strcmp(f->sector, "-") == 0 ? "" : f->sector);
+		rc = rc ? rc : cond(w, b, "sector =");
+	}
+	if (f->event_type) {
+		add_text(b, f->event_type);
+		rc = rc ? rc : cond(w, b, "event_type =");
+	}
+	if (f->sub_event_type && has_sub) {
+		add_text(b, f->sub_event_type);
+		rc = rc ? rc : cond(w, b, "sub_event_type =");
+	}
+	if (f->status >= 0) {
+		add_text(b, sf_incident_status_str((sf_incident_status)f->status));
+		rc = rc ? rc : cond(w, b, "status =");
+	} else if (!f->include_retracted) {
+		rc = rc ? rc : sf_buf_adds(w, " AND status <> 'retracted'");
+	}
+	if (full) {
+		if (f->event_id) {
+			add_text(b, f->event_id);
+			rc = rc ? rc : cond(w, b, "event_id_cnty =");
+		}
+		if (f->location) {
+			add_text(b, f->location);
+			rc = rc ? rc : cond(w, b, "location =");
+		}
+		if (f->actor) {
+			add_text(b, f->actor);
+			rc = rc ? rc
+			        : sf_buf_addf(w, " AND (actor1 = $%d OR actor2 = $%d)", b->n, b->n);
+		}
+	}
+	return rc;
+}
+
+static sf_sector_method method_parse(const char *m)
+{
+	return strcmp(m, "inside") == 0     ? SF_SECTOR_INSIDE
+	       : strcmp(m, "nearest") == 0  ? SF_SECTOR_NEAREST
+	       : strcmp(m, "override") == 0 ? SF_SECTOR_OVERRIDE
+	                                    : SF_SECTOR_NONE;
+}
+
+typedef struct query_ctx {
+	sf_incident_cb cb;
+	void *ctx;
+} query_ctx;
+
+static int query_row(void *ctx, const PGresult *r, int row)
+{
+	query_ctx *q = ctx;
+	sf_incident inc;
+	memset(&inc, 0, sizeof inc);
+	for (int i = 0; i < SF_ACLED_NCOLS; i++)
+		inc.col[i] = PQgetvalue(r, row, i);
+	inc.latitude = dnum(r, row, SF_COL_LATITUDE);
+	inc.longitude = dnum(r, row, SF_COL_LONGITUDE);
+	inc.fatalities = num(r, row, SF_COL_FATALITIES);
+	inc.timestamp = strtoll(PQgetvalue(r, row, SF_COL_TIMESTAMP), NULL, 10);
+	inc.day = num(r, row, 31);
+	inc.sector = PQgetvalue(r, row, 32);
+	inc.sector_method = method_parse(PQgetvalue(r, row, 33));
+	inc.sector_km = dnum(r, row, 34);
+	int stv = sf_incident_status_parse(PQgetvalue(r, row, 35));
+	inc.status = stv < 0 ? SF_ISTATUS_REPORTED : (sf_incident_status)stv;
+	inc.source_system = PQgetvalue(r, row, 36);
+	inc.batch = num(r, row, 37);
+	inc.version = num(r, row, 38);
+	return q->cb(q->ctx, &inc);
+}
+
+static sf_status op_query(sf_store *st, const sf_incident_filter *f, sf_incident_order order,
+                          sf_incident_cb cb, void *ctx, sf_error *err)
+{
+	pg *p = PG(st);
+	sf_buf sql;
+	binds b = {0};
+	query_ctx q = {cb, ctx};
+	sf_status rc;
+
+	sf_buf_init(&sql, 0);
+	rc = sf_buf_adds(&sql, "SELECT ");
+	for (int i = 0; i < SF_ACLED_NCOLS && rc == SF_OK; i++)
+		rc = sf_buf_addf(&sql, "%s, ", sf_acled_column_name(i));
+	if (rc == SF_OK)
+		rc = sf_buf_adds(&sql,
+		                 "day, sector, sector_method, sector_km, status, source_system,"
+		                 " coalesce(batch, 0), version FROM incidents");
+	if (rc == SF_OK)
+		rc = where(f, &sql, &b, 1, 1);
+	if (rc == SF_OK)
+		rc = sf_buf_adds(&sql, order == SF_ORDER_TYPE_DATE
+		                               ? " ORDER BY event_type, day, event_id_cnty"
+		                               : " ORDER BY day, event_id_cnty");
+	if (rc == SF_OK && f->limit > 0)
+		rc = sf_buf_addf(&sql, " LIMIT %ld", f->limit);
+	if (rc != SF_OK)
+		rc = sf_error_set(err, SF_ERR_NOMEM, "store: query too long");
+	else
+		rc = each_row(p, sf_buf_str(&sql), b.n, b.v, query_row, &q, "query incidents", err);
+	sf_buf_release(&sql);
+	return rc;
+}
+
+typedef struct agg_ctx {
+	sf_agg_cb cb;
+	void *ctx;
+} agg_ctx;
+
+static int agg_row(void *ctx, const PGresult *r, int row)
+{
+	agg_ctx *a = ctx;
+	sf_agg_row out;
+	out.day = num(r, row, 0);
+	out.key = PQgetvalue(r, row, 1);
+	out.count = num(r, row, 2);
+	out.fatalities = num(r, row, 3);
+	return a->cb(a->ctx, &out);
+}
+
+/* The same queries as store_sqlite.c's op_aggregate, over the same roll-ups. */
+static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim dim, sf_agg_cb cb,
+                              void *ctx, sf_error *err)
+{
+	pg *p = PG(st);
+	sf_buf sql;
+	binds b = {0};
+	agg_ctx a = {cb, ctx};
+	sf_status rc;
+	static const char *const keycol[] = {"''::text", "sector", "event_type", "sub_event_type",
+	                                     "actor"};
+	int generic = f->event_id || f->location || f->actor ||
+	              (dim == SF_DIM_ACTOR && (f->sub_event_type || f->event_type));
+
+	sf_buf_init(&sql, 0);
+	if (generic) {
+		if (dim == SF_DIM_ACTOR) {
+			rc = sf_buf_adds(&sql, "SELECT day, a, count(*), sum(fatalities) FROM ("
+			                       "SELECT day, actor1 AS a, fatalities, event_id_cnty"
+			                       " FROM incidents");
+			rc = rc ? rc : where(f, &sql, &b, 1, 1);
+			rc = rc ? rc
+			        : sf_buf_adds(&sql, " UNION SELECT day, actor2, fatalities,"
+			                            " event_id_cnty FROM incidents");
+			rc = rc ? rc : where(f, &sql, &b, 1, 1);
+			rc = rc ? rc
+			        : sf_buf_adds(&sql,
+			                      ") u WHERE a <> '' GROUP BY 1, 2 ORDER BY 1, 2");
+		} else {
+			rc = sf_buf_addf(&sql,
+			                 "SELECT day, %s, count(*), sum(fatalities) FROM incidents",
+			                 dim == SF_DIM_NONE ? "''::text" : keycol[dim]);
+			rc = rc ? rc : where(f, &sql, &b, 1, 1);
+			rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 ORDER BY 1, 2");
+		}
+	} else if (dim == SF_DIM_ACTOR) {
+		rc = sf_buf_adds(&sql,
+		                 "SELECT day, actor, sum(n), sum(fatalities) FROM actor_rollup");
+		rc = rc ? rc : where(f, &sql, &b, 0, 0);
+		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
+	} else {
+		rc = sf_buf_addf(&sql,
+		                 "SELECT day, %s, sum(n), sum(fatalities) FROM incident_rollup",
+		                 keycol[dim]);
+		rc = rc ? rc : where(f, &sql, &b, 1, 0);
+		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
+	}
+	if (rc != SF_OK)
+		rc = sf_error_set(err, SF_ERR_NOMEM, "store: query too long");
+	else
+		rc = each_row(p, sf_buf_str(&sql), b.n, b.v, agg_row, &a, "aggregate incidents",
+		              err);
+	sf_buf_release(&sql);
+	return rc;
+}
+
+typedef struct edit_ctx {
+	sf_edit_cb cb;
+	void *ctx;
+} edit_ctx;
+
+static int edit_row(void *ctx, const PGresult *r, int row)
+{
+	edit_ctx *c = ctx;
+	sf_edit_entry e = {num(r, row, 0),        PQgetvalue(r, row, 1), PQgetvalue(r, row, 2),
+	                   PQgetvalue(r, row, 3), PQgetvalue(r, row, 4), PQgetvalue(r, row, 5),
+	                   PQgetvalue(r, row, 6), PQgetvalue(r, row, 7), PQgetvalue(r, row, 8)};
+	return c->cb(c->ctx, &e);
+}
+
+static sf_status op_edits(sf_store *st, const char *event_id, sf_edit_cb cb, void *ctx,
+                          sf_error *err)
+{
+	edit_ctx c = {cb, ctx};
+	const char *params[] = {event_id};
+	static const char *const cols = "id, event_id, other_id, what, old, new, note, who, at";
+	char sql[256];
+	if (event_id)
+		sf_snprintf(sql, sizeof sql,
+		            "SELECT %s FROM edits WHERE event_id = $1 OR other_id = $1 ORDER BY id",
+		            cols);
+	else
+		sf_snprintf(sql, sizeof sql, "SELECT %s FROM edits ORDER BY id", cols);
+	return each_row(PG(st), sql, event_id ? 1 : 0, params, edit_row, &c, "read edit log", err);
+}
+
+static sf_status op_count(sf_store *st, long *n, sf_error *err)
+{
+	return run_long(PG(st), "SELECT count(*) FROM incident_keys", 0, NULL, n, "count incidents",
+	                err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Aid                                                                */
+
+static sf_status op_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
+                               sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	char day[24], trucks[24], tonnes[40];
+	sf_snprintf(day, sizeof day, "%ld", row->day);
+	sf_snprintf(trucks, sizeof trucks, "%ld", row->trucks);
+	sf_snprintf(tonnes, sizeof tonnes, "%.17g", row->tonnes);
+	const char *params[] = {day,
+	                        row->crossing,
+	                        row->category,
+	                        sf_aid_stage_str(row->stage),
+	                        row->source,
+	                        trucks,
+	                        isnan(row->tonnes) ? NULL : tonnes};
+	/* One statement: inserted, updated when a figure differs, else untouched. */
+	sf_status rc = p->in_tx ? batch_lock(p, err) : SF_OK;
+	if (rc == SF_OK)
+		rc = run(p,
+		         "INSERT INTO aid AS a VALUES($1, $2, $3, $4, $5, $6, $7, NULL)"
+		         " ON CONFLICT (day, crossing, category, stage, source) DO UPDATE"
+		         " SET trucks = excluded.trucks, tonnes = excluded.tonnes, batch = NULL"
+		         " WHERE a.trucks IS DISTINCT FROM excluded.trucks"
+		         " OR a.tonnes IS DISTINCT FROM excluded.tonnes"
+		         " RETURNING (xmax = 0)",
+		         7, params, &r, "write aid row", err);
+	if (rc == SF_OK)
+		*res = PQntuples(r) == 0                       ? SF_UPSERT_UNCHANGED
+		       : strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? SF_UPSERT_INSERTED
+		                                               : SF_UPSERT_UPDATED;
+	PQclear(r);
+	return rc;
+}
+
+typedef struct aid_ctx {
+	sf_aid_cb cb;
+	void *ctx;
+} aid_ctx;
+
+static int aid_row(void *ctx, const PGresult *r, int row)
+{
+	aid_ctx *c = ctx;
+	sf_aid_row out;
+	out.day = num(r, row, 0);
+	out.crossing = PQgetvalue(r, row, 1);
+	out.trucks = num(r, row, 2);
+	out.tonnes = dnum(r, row, 3);
+	out.category = PQgetvalue(r, row, 4);
+	int sg = sf_aid_stage_parse(PQgetvalue(r, row, 5));
+	out.stage = sg < 0 ? SF_AID_ENTERED : (sf_aid_stage)sg;
+	out.source = PQgetvalue(r, row, 6);
+	return c->cb(c->ctx, &out);
+}
+
+static sf_status op_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb, void *ctx,
+                              sf_error *err)
+{
+	char from[24], to[24];
+	aid_ctx c = {cb, ctx};
+	sf_snprintf(from, sizeof from, "%ld", f->from_day);
+	sf_snprintf(to, sizeof to, "%ld", f->to_day);
+	const char *params[] = {f->from_day != SF_DAY_NONE ? from : NULL,
+	                        f->to_day != SF_DAY_NONE ? to : NULL, f->crossing, f->source,
+	                        f->stage >= 0 ? sf_aid_stage_str((sf_aid_stage)f->stage) : NULL};
+	return each_row(
+	        PG(st),
+	        "SELECT day, crossing, trucks, tonnes, category, stage, source FROM aid"
+	        " WHERE ($1::integer IS NULL OR day >= $1) AND ($2::integer IS NULL OR"
+	        " day <= $2) AND ($3::text IS NULL OR crossing = $3)"
+	        " AND ($4::text IS NULL OR source = $4) AND ($5::text IS NULL OR stage = $5)"
+	        " ORDER BY day, crossing, category, stage, source",
+	        5, params, aid_row, &c, "read aid rows", err);
+}
+
+/* ---------------------------------------------------------------- */
+/* Jobs, tokens, data version (service.h)                             */
+
+/*
+ * The job queue. Workers on any host claim the oldest queued job with
+ * FOR UPDATE SKIP LOCKED (two claims never take one row, and neither waits
+ * for the other), hold it under a lease they renew, and are woken by
+ * NOTIFY when a job is queued (sf_store_job_wait). A submit holds an
+ * advisory lock so that two submits of one cache key, or two at the
+ * queue's limit, are decided one after the other.
+ */
+#define JOB_COLS                                                                                   \
+	"id, kind, scenario, request, key, status, progress, message, %s, who, worker, created,"   \
+	" started, finished, lease_until"
+
+static const char *const JOBS_LOCK = "7310302462125339496";
+
+static long long unix_now(void)
+{
+	return (long long)time(NULL);
+}
+
+static void row_job(const PGresult *r, int row, sf_job *j)
+{
+	int stv = sf_job_status_parse(PQgetvalue(r, row, 5));
+	j->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
+	j->kind = PQgetvalue(r, row, 1);
+	j->scenario = PQgetvalue(r, row, 2);
+	j->request = PQgetvalue(r, row, 3);
+	j->key = PQgetvalue(r, row, 4);
+	j->status = stv < 0 ? SF_JOB_FAILED : (sf_job_status)stv;
+	j->progress = dnum(r, row, 6);
+	j->message = PQgetvalue(r, row, 7);
+	j->result = PQgetvalue(r, row, 8);
+	j->who = PQgetvalue(r, row, 9);
+	j->worker = PQgetvalue(r, row, 10);
+	j->created = strtoll(PQgetvalue(r, row, 11), NULL, 10);
+	j->started = strtoll(PQgetvalue(r, row, 12), NULL, 10);
+	j->finished = strtoll(PQgetvalue(r, row, 13), NULL, 10);
+	j->lease_until = strtoll(PQgetvalue(r, row, 14), NULL, 10);
+}
+
+/* Rows a command changed. */
+static long changed(const PGresult *r)
+{
+	long n = 0;
+	sf_parse_long(PQcmdTuples((PGresult *)r), &n);
+	return n;
+}
+
+/* Run a command and give the number of rows it changed. */
+static sf_status run_changed(pg *p, const char *sql, int n, const char *const *params, long *rows,
+                             const char *what, sf_error *err)
+{
+	PGresult *r = NULL;
+	sf_status rc = run(p, sql, n, params, &r, what, err);
+	*rows = rc == SF_OK ? changed(r) : 0;
+	PQclear(r);
+	return rc;
+}
+
+static sf_status op_job_submit(sf_store *st, const sf_job *job, long max_queued, long long *id,
+                               int *reused, sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	char created[24], subject[48], what[160];
+	long queued = 0;
+	int own = 0;
+	const char *lock[] = {JOBS_LOCK};
+	sf_status rc = tx_enter(p, &own, err);
+
+	*id = 0;
+	*reused = 0;
+	if (rc == SF_OK)
+		rc = run(p, "SELECT pg_advisory_xact_lock($1::bigint)", 1, lock, NULL,
+		         "queue a job", err);
+	if (rc == SF_OK && job->key && job->key[0]) {
+		const char *k[] = {job->key};
+		rc = run(p,
+		         "SELECT id FROM jobs WHERE key = $1 AND status IN ('done', 'queued',"
+		         " 'running') ORDER BY status = 'done' DESC, id DESC LIMIT 1",
+		         1, k, &r, "queue a job", err);
+		if (rc == SF_OK && PQntuples(r) == 1) {
+			*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+			*reused = 1;
+		}
+		PQclear(r);
+		r = NULL;
+		if (*reused)
+			return tx_leave(p, own, rc, err);
+	}
+	if (rc == SF_OK)
+		rc = run_long(p, "SELECT count(*) FROM jobs WHERE status = 'queued'", 0, NULL,
+		              &queued, "queue a job", err);
+	if (rc != SF_OK || queued >= max_queued)
+		return tx_leave(p, own, rc, err);
+	sf_snprintf(created, sizeof created, "%lld", unix_now());
+	const char *params[] = {job->kind,
+	                        job->scenario,
+	                        job->request,
+	                        job->key ? job->key : "",
+	                        job->who ? job->who : "",
+	                        created};
+	rc = run(p,
+	         "INSERT INTO jobs(kind, scenario, request, key, status, who, created)"
+	         " VALUES($1, $2, $3, $4, 'queued', $5, $6) RETURNING id",
+	         6, params, &r, "queue a job", err);
+	if (rc == SF_OK)
+		*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+	PQclear(r);
+	sf_snprintf(subject, sizeof subject, "job:%lld", *id);
+	sf_snprintf(what, sizeof what, "%s %s", job->kind, job->scenario);
+	if (rc == SF_OK)
+		rc = log_edit(p, subject, NULL, "job", "", what, "", job->who, err);
+	/* Wakes the listening workers when (if) this commits. */
+	if (rc == SF_OK)
+		rc = exec(p, "NOTIFY sf_jobs", "queue a job", err);
+	return tx_leave(p, own, rc, err);
+}
+
+typedef struct job_ctx {
+	sf_job_cb cb;
+	void *ctx;
+} job_ctx;
+
+static int job_row(void *ctx, const PGresult *r, int row)
+{
+	job_ctx *c = ctx;
+	sf_job j;
+	row_job(r, row, &j);
+	return c->cb(c->ctx, &j);
+}
+
+static sf_status op_job_get(sf_store *st, long long id, sf_job_cb cb, void *ctx, int *found,
+                            sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	char sql[256], ids[24];
+	const char *params[] = {ids};
+	sf_snprintf(ids, sizeof ids, "%lld", id);
+	sf_snprintf(sql, sizeof sql, "SELECT " JOB_COLS " FROM jobs WHERE id = $1", "result");
+	sf_status rc = run(p, sql, 1, params, &r, "read a job", err);
+	*found = rc == SF_OK && PQntuples(r) == 1;
+	if (*found) {
+		sf_job j;
+		row_job(r, 0, &j);
+		cb(ctx, &j);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static sf_status op_job_list(sf_store *st, int status, long limit, sf_job_cb cb, void *ctx,
+                             sf_error *err)
+{
+	job_ctx c = {cb, ctx};
+	char sql[320], lim[24];
+	sf_snprintf(lim, sizeof lim, "%ld", limit);
+	const char *params[] = {status >= 0 ? sf_job_status_str((sf_job_status)status) : NULL,
+	                        limit > 0 ? lim : NULL};
+	sf_snprintf(sql, sizeof sql,
+	            "SELECT " JOB_COLS " FROM jobs WHERE $1::text IS NULL OR status = $1"
+	            " ORDER BY id DESC LIMIT $2::bigint",
+	            "''");
+	return each_row(PG(st), sql, 2, params, job_row, &c, "list jobs", err);
+}
+
+static sf_status op_job_claim(sf_store *st, const char *worker, long lease_s, long long *id,
+                              sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	char now[24], until[24];
+	long long t = unix_now();
+	sf_snprintf(now, sizeof now, "%lld", t);
+	sf_snprintf(until, sizeof until, "%lld", t + lease_s);
+	const char *params[] = {worker, now, until};
+	sf_status rc = run(p,
+	                   "UPDATE jobs SET status = 'running', worker = $1, started = $2,"
+	                   " lease_until = $3, progress = 0, message = ''"
+	                   " WHERE id = (SELECT id FROM jobs WHERE status = 'queued'"
+	                   " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id",
+	                   3, params, &r, "claim a job", err);
+	*id = rc == SF_OK && PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
+	PQclear(r);
+	return rc;
+}
+
+static sf_status op_job_heartbeat(sf_store *st, long long id, const char *worker, double progress,
+                                  const char *message, long lease_s, int *cancelled, sf_error *err)
+{
+	char ids[24], prog[40], until[24];
+	long n = 0;
+	sf_snprintf(ids, sizeof ids, "%lld", id);
+	sf_snprintf(prog, sizeof prog, "%.17g", progress);
+	sf_snprintf(until, sizeof until, "%lld", unix_now() + lease_s);
+	const char *params[] = {ids, worker, prog, message ? message : "", until};
+	sf_status rc = run_changed(PG(st),
+	                           "UPDATE jobs SET progress = $3, message = $4, lease_until = $5"
+	                           " WHERE id = $1 AND worker = $2 AND status = 'running'",
+	                           5, params, &n, "job heartbeat", err);
+	*cancelled = rc == SF_OK && n == 0;
+	return rc;
+}
+
+static sf_status op_job_finish(sf_store *st, long long id, const char *worker, sf_job_status status,
+                               const char *message, const char *result, int *applied, sf_error *err)
+{
+	char ids[24], now[24];
+	long n = 0;
+	sf_snprintf(ids, sizeof ids, "%lld", id);
+	sf_snprintf(now, sizeof now, "%lld", unix_now());
+	const char *params[] = {ids,
+	                        worker,
+	                        sf_job_status_str(status),
+	                        message ? message : "",
+	                        result ? result : "",
+	                        now};
+	sf_status rc = run_changed(PG(st),
+	                           "UPDATE jobs SET status = $3, message = $4, result = $5,"
+	                           " progress = CASE WHEN $3 = 'done' THEN 1 ELSE progress END,"
+	                           " finished = $6, lease_until = 0"
+	                           " WHERE id = $1 AND worker = $2 AND status = 'running'",
+	                           6, params, &n, "finish a job", err);
+	*applied = rc == SF_OK && n > 0;
+	return rc;
+}
+
+static sf_status op_job_cancel(sf_store *st, long long id, const char *who, int *before,
+                               sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	char ids[24], now[24], subject[48], was[16] = "";
+	int own = 0;
+	sf_snprintf(ids, sizeof ids, "%lld", id);
+	sf_snprintf(now, sizeof now, "%lld", unix_now());
+	const char *params[] = {ids, now};
+	sf_status rc = tx_enter(p, &own, err);
+	*before = -1;
+	if (rc == SF_OK)
+		rc = run(p, "SELECT status FROM jobs WHERE id = $1 FOR UPDATE", 1, params, &r,
+		         "read a job", err);
+	if (rc == SF_OK && PQntuples(r) == 1)
+		sf_strlcpy(was, PQgetvalue(r, 0, 0), sizeof was);
+	PQclear(r);
+	if (rc == SF_OK && was[0]) {
+		*before = sf_job_status_parse(was);
+		if (*before == SF_JOB_QUEUED || *before == SF_JOB_RUNNING) {
+			rc = run(p,
+			         "UPDATE jobs SET status = 'cancelled', finished = $2, lease_until "
+			         "= 0,"
+			         " message = 'cancelled' WHERE id = $1",
+			         2, params, NULL, "cancel a job", err);
+			sf_snprintf(subject, sizeof subject, "job:%lld", id);
+			if (rc == SF_OK)
+				rc = log_edit(p, subject, NULL, "cancel", was, "cancelled", "", who,
+				              err);
+		}
+	}
+	return tx_leave(p, own, rc, err);
+}
+
+static sf_status op_job_expire(sf_store *st, long long now, const char *reason, long *n,
+                               sf_error *err)
+{
+	char t[24];
+	sf_snprintf(t, sizeof t, "%lld", now);
+	const char *params[] = {t, reason};
+	return run_changed(PG(st),
+	                   "UPDATE jobs SET status = 'failed', message = $2, finished = $1,"
+	                   " lease_until = 0 WHERE status = 'running' AND lease_until < $1",
+	                   2, params, n, "expire job leases", err);
+}
+
+static sf_status op_job_abandon(sf_store *st, long long id, const char *worker, const char *reason,
+                                int *applied, sf_error *err)
+{
+	return op_job_finish(st, id, worker, SF_JOB_FAILED, reason, "", applied, err);
+}
+
+static sf_status op_job_counts(sf_store *st, long counts[5], sf_error *err)
+{
+	PGresult *r = NULL;
+	for (int i = 0; i < 5; i++)
+		counts[i] = 0;
+	sf_status rc = run(PG(st), "SELECT status, count(*) FROM jobs GROUP BY status", 0, NULL, &r,
+	                   "count jobs", err);
+	for (int i = 0; rc == SF_OK && i < PQntuples(r); i++) {
+		int k = sf_job_status_parse(PQgetvalue(r, i, 0));
+		if (k >= 0)
+			counts[k] = num(r, i, 1);
+	}
+	PQclear(r);
+	return rc;
+}
+
+static sf_status op_token_add(sf_store *st, const char *name, sf_role role, const char *hash,
+                              sf_error *err)
+{
+	pg *p = PG(st);
+	const char *params[] = {name, sf_role_str(role), hash};
+	PGresult *r =
+	        PQexecParams(p->conn, "INSERT INTO tokens(name, role, hash) VALUES($1, $2, $3)", 3,
+	                     NULL, params, NULL, NULL, 0);
+	sf_status rc = SF_OK;
+	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (state && strcmp(state, "23505") == 0)
+		rc = sf_error_set(err, SF_ERR_USAGE,
+		                  "a token named '%s' exists: choose another name, or revoke it",
+		                  name);
+	else if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+		rc = pg_fail(p, r, "add a token", err);
+	PQclear(r);
+	return rc;
+}
+
+typedef struct token_ctx {
+	sf_token_cb cb;
+	void *ctx;
+} token_ctx;
+
+static int token_row(void *ctx, const PGresult *r, int row)
+{
+	token_ctx *c = ctx;
+	int role = sf_role_parse(PQgetvalue(r, row, 1));
+	sf_token_info t = {PQgetvalue(r, row, 0), role < 0 ? SF_ROLE_VIEWER : (sf_role)role,
+	                   PQgetvalue(r, row, 2), PQgetvalue(r, row, 3), (int)num(r, row, 4)};
+	return c->cb(c->ctx, &t);
+}
+
+static sf_status op_token_list(sf_store *st, sf_token_cb cb, void *ctx, sf_error *err)
+{
+	token_ctx c = {cb, ctx};
+	return each_row(PG(st),
+	                "SELECT name, role, hash, created, revoked FROM tokens ORDER BY name", 0,
+	                NULL, token_row, &c, "list tokens", err);
+}
+
+static sf_status op_token_revoke(sf_store *st, const char *name, int *found, sf_error *err)
+{
+	long n = 0;
+	const char *params[] = {name};
+	sf_status rc = run_changed(PG(st), "UPDATE tokens SET revoked = 1 WHERE name = $1", 1,
+	                           params, &n, "revoke a token", err);
+	*found = n > 0;
+	return rc;
+}
+
+static sf_status op_data_version(sf_store *st, long long *version, sf_error *err)
+{
+	long v = 0;
+	sf_status rc = run_long(PG(st), "SELECT v FROM meta WHERE k = 'data_version'", 0, NULL, &v,
+	                        "read the data version", err);
+	*version = v;
+	return rc;
+}
+
+static const sf_store_ops pg_ops = {
+        .name = "postgresql",
+        .close = op_close,
+        .begin = op_begin,
+        .commit = op_commit,
+        .rollback = op_rollback,
+        .batch_begin = op_batch_begin,
+        .batch_end = op_batch_end,
+        .incident_upsert = op_upsert,
+        .bulk_begin = op_bulk_begin,
+        .bulk_add = op_bulk_add,
+        .bulk_end = op_bulk_end,
+        .incident_delete = op_delete,
+        .incident_query = op_query,
+        .incident_aggregate = op_aggregate,
+        .incident_set_status = op_set_status,
+        .dupe_decide = op_dupe_decide,
+        .dupe_decision = op_dupe_decision,
+        .edits = op_edits,
+        .incident_count = op_count,
+        .aid_upsert = op_aid_upsert,
+        .aid_query = op_aid_query,
+        .job_submit = op_job_submit,
+        .job_get = op_job_get,
+        .job_list = op_job_list,
+        .job_claim = op_job_claim,
+        .job_heartbeat = op_job_heartbeat,
+        .job_finish = op_job_finish,
+        .job_cancel = op_job_cancel,
+        .job_expire = op_job_expire,
+        .job_abandon = op_job_abandon,
+        .job_counts = op_job_counts,
+        .token_add = op_token_add,
+        .token_list = op_token_list,
+        .token_revoke = op_token_revoke,
+        .data_version = op_data_version,
+};
+
+/* ---------------------------------------------------------------- */
+/* Open                                                               */
+
+/*
+ * The location for messages: "postgresql://user:SECRET@host/db" loses its
+ * password, and so does a password=... parameter.
+ */
+static void redact(const char *loc, char *out, size_t n)
+{
+	sf_buf b;
+	sf_buf_init(&b, 1024);
+	const char *s = strstr(loc, "://");
+	const char *p = loc;
+	if (s) {
+		const char *auth = s + 3, *end = auth + strcspn(auth, "/?");
+		const char *at = memchr(auth, '@', (size_t)(end - auth));
+		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+		if (colon) {
+			sf_buf_add(&b, loc, (size_t)(colon - loc));
+			sf_buf_adds(&b, ":***");
+			p = at;
+		}
+	}
+	for (;;) {
+		const char *pw = strstr(p, "password=");
+		if (!pw) {
+			sf_buf_adds(&b, p);
+			break;
+		}
+		sf_buf_add(&b, p, (size_t)(pw - p) + 9);
+		sf_buf_adds(&b, "***");
+		p = pw + 9 + strcspn(pw + 9, "& ");
+	}
+	sf_strlcpy(out, sf_buf_str(&b), n);
+	sf_buf_release(&b);
+}
+
+/* Bring the schema to SCHEMA_VERSION: once, under the advisory lock, if it is behind. */
+static sf_status migrate(pg *p, sf_error *err)
+{
+	long version = 0, exists = 0;
+	const char *lock[] = {MIGRATION_LOCK};
+	sf_status rc = run_long(
+	        p, "SELECT count(*) FROM pg_class WHERE oid = to_regclass('sf_migrations')", 0,
+	        NULL, &exists, "read schema version", err);
+	if (rc == SF_OK && exists)
+		rc = run_long(p, "SELECT max(version) FROM sf_migrations", 0, NULL, &version,
+		              "read schema version", err);
+	if (rc != SF_OK)
+		return rc;
+	if (version == SCHEMA_VERSION)
+		return SF_OK;
+	if (version > SCHEMA_VERSION)
+		return sf_error_set(err, SF_ERR_STORE,
+		                    "store %s has schema version %ld, newer than this stabforce "
+		                    "(%d): upgrade stabforce",
+		                    p->where, version, SCHEMA_VERSION);
+	if (p->read_only)
+		return sf_error_set(err, SF_ERR_UNAVAILABLE,
+		                    "store %s is a standby at schema version %ld, this stabforce "
+		                    "needs %d: open the primary once to migrate it",
+		                    p->where, version, SCHEMA_VERSION);
+	rc = exec(p, "BEGIN", "migrate", err);
+	if (rc != SF_OK)
+		return rc;
+	p->in_tx = 1;
+	rc = run(p, "SELECT pg_advisory_xact_lock($1::bigint)", 1, lock, NULL, "migrate", err);
+	if (rc == SF_OK)
+		rc = exec(p,
+		          "CREATE TABLE IF NOT EXISTS sf_migrations(version integer PRIMARY KEY,"
+		          " applied text NOT NULL DEFAULT " NOW_ISO ")",
+		          "migrate", err);
+	if (rc == SF_OK)
+		rc = run_long(p, "SELECT coalesce(max(version), 0) FROM sf_migrations", 0, NULL,
+		              &version, "migrate", err);
+	for (; rc == SF_OK && version < SCHEMA_VERSION; version++) {
+		char v[16];
+		const char *params[] = {v};
+		for (const char *const *m = migrations[version]; *m && rc == SF_OK; m++)
+			rc = exec(p, *m, "migrate", err);
+		sf_snprintf(v, sizeof v, "%ld", version + 1);
+		if (rc == SF_OK)
+			rc = run(p, "INSERT INTO sf_migrations(version) VALUES($1)", 1, params,
+			         NULL, "migrate", err);
+	}
+	return tx_leave(p, 1, rc, err);
+}
+
+sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err)
+{
+	static const char *const keys[] = {"dbname", "fallback_application_name", "client_encoding",
+	                                   NULL};
+	const char *vals[] = {conninfo, "stabforce", "UTF8", NULL};
+	sf_store *st = NULL;
+	pg *p = NULL;
+	sf_status rc;
+	long standby = 0;
+
+	*out = NULL;
+	st = calloc(1, sizeof *st);
+	p = calloc(1, sizeof *p);
+	if (!st || !p) {
+		free(st);
+		free(p);
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	}
+	st->ops = &pg_ops;
+	st->impl = p;
+	sf_buf_init(&p->copy, 0);
+	redact(conninfo, p->where, sizeof p->where);
+	p->conn = PQconnectdbParams(keys, vals, 1);
+	if (!p->conn) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto fail;
+	}
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		rc = pg_fail(p, NULL, "connect", err);
+		goto fail;
+	}
+	if (PQserverVersion(p->conn) < MIN_SERVER) {
+		rc = sf_error_set(err, SF_ERR_STORE,
+		                  "store %s: PostgreSQL %d is too old: stabforce needs 12 or later",
+		                  p->where, PQserverVersion(p->conn) / 10000);
+		goto fail;
+	}
+	rc = run_long(p, "SELECT pg_is_in_recovery()::integer", 0, NULL, &standby, "connect", err);
+	if (rc != SF_OK)
+		goto fail;
+	p->read_only = standby != 0;
+	/* Room for an import's staging tables in memory (before any temporary table). */
+	rc = exec(p, "SET temp_buffers = '128MB'", "connect", err);
+	if (rc == SF_OK)
+		rc = migrate(p, err);
+	if (rc != SF_OK)
+		goto fail;
+	*out = st;
+	return SF_OK;
+fail:
+	op_close(st);
+	free(st);
+	return rc;
+}
