@@ -35,8 +35,17 @@ expect 4 "cannot write '$T/keep/old.lp': File too large" "$small_disk" "$SF" exp
 expect 4 "cannot write '$T/keep/old.mps'" "$small_disk" "$SF" export --mps "$T/keep/old.mps" "$SCEN"
 [ -e "$T/keep/old.mps" ] && fail "a failed export left old.mps"
 expect 4 "cannot write '$T/none/m.lp': No such file or directory" "$SF" export --lp "$T/none/m.lp" "$SCEN"
-expect 4 "cannot write '/dev/full'" "$SF" export --lp /dev/full "$SCEN"
-expect 0 "" "$SF" export --mps /dev/null "$SCEN"
+# Devices are written in place, never replaced. The test's own device
+# nodes, not /dev/null and /dev/full: a writer that wrongly renamed over
+# its target would otherwise replace the machine's /dev/null (it did once,
+# as root). Skipped where device nodes cannot be made (not root, nodev).
+if mknod -m 666 "$T/full" c 1 7 2>/dev/null && mknod -m 666 "$T/null" c 1 3 2>/dev/null; then
+	expect 4 "cannot write '$T/full'" "$SF" export --lp "$T/full" "$SCEN"
+	expect 0 "" "$SF" export --mps "$T/null" "$SCEN"
+	[ -c "$T/null" ] && [ -c "$T/full" ] || fail "export replaced a device node"
+else
+	echo "writes.sh: device nodes cannot be made here: device cases skipped"
+fi
 no_temporaries "$T"
 
 # ------------------------------------------------------------ plan
