@@ -53,9 +53,14 @@ fi
 for s in '^# International Stabilization Force for Gaza.*: force plan briefing$' \
 	'^- Plan run: 2026-06-10, stabforce ' '^- Facts as of: 2026-06-05' \
 	'^## How to read this briefing$' '^## Force plan$' '^### Force build-up' \
-	'SOURCES.md'; do
+	'SOURCES.md' '^- \*\*Warning: the facts are 5 days older than this run\*\* (as of 2026-06-05, run 2026-06-10)'; do
 	grep -q "$s" "$T/out.md" || fail "markdown has no '$s'"
 done
+# Facts as fresh as the run: no warning.
+"$STABFORCE" report -q --plan-only --date 2026-06-05 "$SCEN" >"$T/fresh.md" 2>"$T/err" ||
+	fail "report dated as_of exited $?: $(cat "$T/err")"
+grep -q 'Warning: the facts are' "$T/fresh.md" && fail "a warning for facts as old as the run"
+
 grep -q '^## Price of each veto' "$T/out.md" && fail "--plan-only ran the analyses"
 
 # The plan's own figures, to check the briefing's against.

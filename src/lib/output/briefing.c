@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/dates.h"
 #include "base/spawn.h"
 #include "output/markdown.h"
 #include "output/svg.h"
@@ -232,6 +233,41 @@ static sf_status analyses_md(sf_briefing *b, sf_error *err)
 	return SF_OK;
 }
 
+/*
+ * What the facts' date means for this briefing: a warning when they are
+ * older than the run (anything reported since is not in the plan), and
+ * in format 2 which months are recorded and which planned.
+ */
+static sf_status freshness_md(sf_briefing *b)
+{
+	const sf_scenario *sc = b->sc;
+	sf_status rc = SF_OK;
+	long as_of, run;
+	char l1[16], l2[16], l3[16], l4[16];
+
+	if (sc->as_of && sf__date_parse(sc->as_of, &as_of) == 0 &&
+	    sf__date_parse(b->run_date, &run) == 0 && run > as_of)
+		rc |= sf_buf_addf(
+		        &b->head,
+		        "- **Warning: the facts are %ld day%s older than this run** (as of "
+		        "%s, run %s): nothing reported since is in this plan; update the "
+		        "scenario and its `as_of` before acting on it\n",
+		        run - as_of, run - as_of == 1 ? "" : "s", sc->as_of, b->run_date);
+	if (sc->format >= 2 && sc->a0 > 1)
+		rc |= sf_buf_addf(
+		        &b->head,
+		        "- Months %s .. %s are recorded (what `deployed:` says was on the "
+		        "ground); %s .. %s are planned\n",
+		        sf_scenario_month_label(sc, 1, l1, sizeof(l1)),
+		        sf_scenario_month_label(sc, sc->a0 - 1, l2, sizeof(l2)),
+		        sf_scenario_month_label(sc, sc->a0, l3, sizeof(l3)),
+		        sf_scenario_month_label(sc, sc->months, l4, sizeof(l4)));
+	else if (sc->format >= 2)
+		rc |= sf_buf_adds(&b->head, "- Every month is planned (nothing is recorded before "
+		                            "the month of as_of)\n");
+	return rc;
+}
+
 static sf_status head_md(sf_briefing *b)
 {
 	const sf_scenario *sc = b->sc;
@@ -250,6 +286,7 @@ static sf_status head_md(sf_briefing *b)
 	rc |= sf_buf_addf(&b->head, "- Facts as of: %s (later reports are not included)\n",
 	                  sc->as_of ? sc->as_of : "not stated");
 	rc |= sf_buf_addf(&b->head, "- Plan run: %s, %s\n", b->run_date, b->version);
+	rc |= freshness_md(b);
 	if (access(sources, R_OK) == 0)
 		rc |= sf_buf_addf(
 		        &b->head,

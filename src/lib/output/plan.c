@@ -553,6 +553,128 @@ static const char *stage_line(const sf_stage_result *r, const char *what, char *
 	return buf;
 }
 
+/* "2026-06 x2, 2027-06" into b: the months where v[m] > 0, with counts above 1. */
+static sf_status month_counts(const sf_scenario *sc, const int *v, sf_buf *b)
+{
+	char lb[16];
+	sf_status rc = SF_OK;
+
+	for (int m = 1; m <= sc->months && rc == SF_OK; m++) {
+		if (v[m - 1] <= 0)
+			continue;
+		rc = sf_buf_addf(b, "%s%s", b->len ? ", " : "", label(sc, m, lb, sizeof(lb)));
+		if (rc == SF_OK && v[m - 1] > 1)
+			rc = sf_buf_addf(b, " x%d", v[m - 1]);
+	}
+	if (rc == SF_OK && b->len == 0)
+		rc = sf_buf_adds(b, "-");
+	return rc;
+}
+
+/*
+ * Format 2 (docs/output.md): presence, arrivals, departures, reliefs, idle
+ * units, moves and reception by month, recorded months marked; then, per
+ * pledge, the months it is present and when its units arrive and leave.
+ */
+static sf_status write_format2(const sf_plan *p, sf_buf *out, int md, sf_error *err)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months, np = sc->npledges;
+	sf_table *t = sf_table_new();
+	unsigned char *flags = calloc(M + 1, 1);
+	sf_buf tmp;
+	char lb[16], b1[64], b2[64];
+
+	sf_buf_init(&tmp, 0);
+	if (t == NULL || flags == NULL)
+		goto nomem;
+	{
+		static const char *const cols[] = {
+		        "month",   "",     "present", "arriving", "leaving",
+		        "reliefs", "idle", "moves",   "retasks",  "reception used / capacity"};
+		for (size_t i = 0; i < SF_ARRAY_LEN(cols); i++)
+			if (sf_table_add_column(t, cols[i], i < 2 ? SF_ALIGN_LEFT : SF_ALIGN_RIGHT))
+				goto nomem;
+	}
+	for (int m = 1; m <= sc->months; m++) {
+		long sum[7] = {0};
+		for (size_t pi = 0; pi < np; pi++) {
+			size_t k = pi * M + (size_t)(m - 1);
+			sum[0] += p->presence[k];
+			sum[1] += p->arrivals[k];
+			sum[2] += p->departures[k];
+			sum[3] += p->reliefs[k];
+			sum[4] += p->presence[k] - p->assigned[k];
+			sum[5] += p->moves[k];
+			sum[6] += p->retasks[k];
+		}
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, label(sc, m, lb, sizeof(lb))) ||
+		    sf_table_add_cell(t, m < p->a0 ? "recorded" : "planned"))
+			goto nomem;
+		for (int i = 0; i < 7; i++)
+			if (sf_table_add_cellf(t, "%ld", sum[i]))
+				goto nomem;
+		if (isfinite(p->reception_cap[m - 1])
+		            ? sf_table_add_cellf(t, "%s / %s",
+		                                 money(p->reception_used[m - 1], b1, sizeof(b1)),
+		                                 money(p->reception_cap[m - 1], b2, sizeof(b2)))
+		            : sf_table_add_cellf(t, "%s / -",
+		                                 money(p->reception_used[m - 1], b1, sizeof(b1))))
+			goto nomem;
+	}
+	if (section(out, md,
+	            "Presence, arrivals and departures by month (units; reception in personnel)",
+	            t))
+		goto nomem;
+	sf_table_free(t);
+
+	t = sf_table_new();
+	if (t == NULL || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "present", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "arrivals", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "departures", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "reliefs", SF_ALIGN_LEFT))
+		goto nomem;
+	for (size_t pi = 0; pi < np; pi++) {
+		const sf_pledge *pl = &sc->pledges[pi];
+		const int *pres = &p->presence[pi * M];
+		int any = 0;
+		for (size_t mi = 0; mi < M; mi++)
+			any |= flags[mi] = pres[mi] > 0;
+		if (!any)
+			continue;
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, pl->id) ||
+		    sf_table_add_cell(t, sc->contributors[pl->contributor].id) ||
+		    sf_table_add_cell(t, sc->unit_types[pl->unit].id))
+			goto nomem;
+		sf_buf_reset(&tmp);
+		if (month_ranges(sc, flags, &tmp) || sf_table_add_cell(t, sf_buf_str(&tmp)))
+			goto nomem;
+		for (int which = 0; which < 3; which++) {
+			const int *v = which == 0   ? &p->arrivals[pi * M]
+			               : which == 1 ? &p->departures[pi * M]
+			                            : &p->reliefs[pi * M];
+			sf_buf_reset(&tmp);
+			if (month_counts(sc, v, &tmp) || sf_table_add_cell(t, sf_buf_str(&tmp)))
+				goto nomem;
+		}
+	}
+	if (section(out, md, "Presence by pledge (units leave at the start of a departure month)",
+	            t))
+		goto nomem;
+	sf_table_free(t);
+	free(flags);
+	sf_buf_release(&tmp);
+	return SF_OK;
+nomem:
+	sf_table_free(t);
+	free(flags);
+	sf_buf_release(&tmp);
+	return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
+}
+
 static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *err)
 {
 	const sf_scenario *sc = p->scenario;
@@ -571,8 +693,8 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 
 	/* Header. */
 	{
-		const char *kv[8][2];
-		char mandate[96], s1[160], s2[160], foc[64];
+		const char *kv[9][2];
+		char mandate[96], s1[160], s2[160], foc[64], planned[192];
 		size_t n = 0;
 		sf_snprintf(mandate, sizeof(mandate), "%s .. %s (%d months)",
 		            label(sc, 1, l1, sizeof(l1)), label(sc, sc->months, l2, sizeof(l2)),
@@ -598,6 +720,21 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		kv[n++][1] = s2;
 		kv[n][0] = "Full operational capability";
 		kv[n++][1] = foc;
+		if (sc->format >= 2) {
+			if (p->a0 > 1)
+				sf_snprintf(planned, sizeof(planned),
+				            "%s .. %s (%s .. %s recorded, from deployed:)",
+				            label(sc, p->a0, l1, sizeof(l1)),
+				            label(sc, sc->months, l2, sizeof(l2)),
+				            label(sc, 1, b1, sizeof(b1)),
+				            label(sc, p->a0 - 1, b2, sizeof(b2)));
+			else
+				sf_snprintf(planned, sizeof(planned), "%s .. %s (nothing recorded)",
+				            label(sc, 1, l1, sizeof(l1)),
+				            label(sc, sc->months, l2, sizeof(l2)));
+			kv[n][0] = "Planned months";
+			kv[n++][1] = planned;
+		}
 		if (md) {
 			if (sf_buf_adds(out, "## Force plan\n\n") != SF_OK)
 				goto nomem;
@@ -738,17 +875,28 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	    sf_table_add_column(t, "money", SF_ALIGN_RIGHT))
 		goto nomem;
 	{
-		const char *names[] = {"units (monthly cost)", "deployments (arrivals)",
-		                       "soft-veto penalties", "total"};
-		double vals[] = {p->cost_units, p->cost_deploy, p->cost_soft, p->cost_total};
-		for (size_t i = 0; i < 4; i++)
+		const char *names[] = {"units (monthly cost)",
+		                       "deployments (arrivals)",
+		                       "soft-veto penalties",
+		                       "moves and changes of task",
+		                       "least change from the baseline",
+		                       "total"};
+		double vals[] = {p->cost_units, p->cost_deploy,  p->cost_soft,
+		                 p->cost_moves, p->cost_changes, p->cost_total};
+		for (size_t i = 0; i < 6; i++) {
+			if (sc->format < 2 && (i == 3 || i == 4))
+				continue; /* format 1 has neither */
 			if (sf_table_begin_row(t) || sf_table_add_cell(t, names[i]) ||
 			    sf_table_add_cell(t, money(vals[i], b1, sizeof(b1))))
 				goto nomem;
+		}
 	}
 	if (section(out, md, "Cost", t))
 		goto nomem;
 	sf_table_free(t);
+	t = NULL;
+	if (sc->format >= 2 && (rc = write_format2(p, out, md, err)) != SF_OK)
+		goto out;
 
 	/* Binding constraints. */
 	t = sf_table_new();
