@@ -7,8 +7,8 @@
  * first failure (out of memory) is kept, every later call does nothing,
  * and finish reports it, so a caller checks one return value and a key is
  * never dropped silently. Every writer of the library (plans, analyses,
- * registers, check-plan, validate) and the server's own answers go
- * through it, so they share one number policy and one escaping:
+ * registers, check-plan, validate, the server's answers) goes through it,
+ * so they share one number policy and one escaping:
  *
  *   - numbers: not finite -> null; whole and below 2^53 in magnitude ->
  *     an integer ("12", never "12.0"; -0 -> 0); otherwise a real with 15
@@ -57,6 +57,8 @@ extern "C" {
 /* ------------------------------------------------------------------ */
 /* Writing                                                              */
 
+struct sf_json;
+
 enum { SF_JSON_MAX_DEPTH = 32 };
 
 typedef enum sf_json_style {
@@ -95,6 +97,15 @@ void sf_json_num(sf_json_writer *w, const char *key, double v);
 void sf_json_int(sf_json_writer *w, const char *key, long long v);
 void sf_json_bool(sf_json_writer *w, const char *key, int v);
 void sf_json_null(sf_json_writer *w, const char *key);
+/* A copy of a parsed value (sf_json_parse); v NULL gives null. */
+void sf_json_value(sf_json_writer *w, const char *key, const struct sf_json *v);
+/*
+ * n bytes of text holding one JSON value (a document kept in the store),
+ * parsed and written as a value of this document: the one writer decides
+ * its layout too. Text that is not JSON makes the writer fail with
+ * SF_ERR_INPUT (sticky, as out of memory is).
+ */
+void sf_json_embed(sf_json_writer *w, const char *key, const char *text, size_t n);
 
 /*
  * Append the document to out in the given style and release it. Returns
@@ -165,6 +176,9 @@ size_t sf_json_string_length(const sf_json *v);
 double sf_json_number(const sf_json *v);
 /* An integer's exact value; 0 when v is not an integer. */
 long long sf_json_integer(const sf_json *v);
+
+/* 1 when s[0..n) is valid UTF-8 (the writer's own rule) with no NUL byte. */
+int sf_utf8_valid(const char *s, size_t n);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,11 @@
  * Every submit and cancel is written to the store's edit log with who asked.
  * Tokens are stored only as the SHA-256 of the secret, in hex.
  *
+ * The requests themselves (service/jobs.c): a job's request is checked
+ * and normalized, keyed by the hash of its inputs, and turned into the
+ * command line a worker runs; scenarios are named by their place in one
+ * directory, never by a path a client gives.
+ *
  * Memory: jobs and tokens passed to callbacks are borrowed for the call.
  */
 #ifndef STABFORCE_SERVICE_H
@@ -32,7 +37,6 @@
 
 #include "buf.h"
 #include "error.h"
-#include "jsonw.h"
 #include "register.h"
 #include "scenario.h"
 
@@ -169,27 +173,110 @@ sf_status sf_store_token_revoke(sf_store *st, const char *name, int *found, sf_e
 sf_status sf_store_data_version(sf_store *st, long long *version, sf_error *err);
 
 /* ---------------------------------------------------------------- */
+/* The scenarios directory and job requests (service/jobs.c)          */
+
+/* Names, sorted, each owned by the list. */
+typedef struct sf_name_list {
+	char **v;
+	size_t n;
+} sf_name_list;
+
+void sf_name_list_release(sf_name_list *l);
+
+/*
+ * The path of scenario NAME in dir: dir/NAME/scenario.yaml, else
+ * dir/NAME.yaml (dir NULL: relative to the working directory). A name
+ * holds only letters, digits, '.', '_' and '-', starts with neither '.'
+ * nor '-' and has no "..": anything else is SF_ERR_USAGE; no such file is
+ * SF_ERR_IO.
+ */
+sf_status sf_scenario_dir_path(const char *dir, const char *name, char *path, size_t n,
+                               sf_error *err);
+/* The scenarios in dir: folders holding scenario.yaml and NAME.yaml files, by name. */
+sf_status sf_scenario_dir_list(const char *dir, sf_name_list *out, sf_error *err);
+
+enum { SF_JOB_KIND_MAX = 16 };
+
+/* A checked job request: what the worker will run. */
+typedef struct sf_job_request {
+	char kind[SF_JOB_KIND_MAX]; /* plan, price, shopping, risk, whatif, compare */
+	char scenario[128];         /* name in the scenarios directory */
+	char other[128];            /* compare: the second scenario */
+	sf_buf normalized;          /* the request as stored (JSON, fixed key order) */
+	char key[SF_SHA256_HEX];    /* cache key, "" when the result depends on the registers */
+} sf_job_request;
+
+/*
+ * Check the JSON body of a request for `kind` against the scenarios in dir
+ * and fill r (release with sf_job_request_release). An unknown kind or
+ * option, a value out of range: SF_ERR_USAGE; body not JSON: SF_ERR_INPUT
+ * with line and column; no such scenario: SF_ERR_IO; a scenario that does
+ * not load: SF_ERR_SCENARIO with its first diagnostic.
+ */
+sf_status sf_job_request_parse(const char *dir, const char *kind, const char *body, size_t len,
+                               sf_job_request *r, sf_error *err);
+void sf_job_request_release(sf_job_request *r);
+/* The cache key of a stored request, computed again from the files now. */
+sf_status sf_job_key(const char *dir, const char *kind, const char *request, char *key,
+                     sf_error *err);
+/*
+ * The command that runs a stored request: *argv (exe first, then the
+ * command, --format=json, --db=db, the options, the scenario paths;
+ * NULL-terminated; each string and the array freed by the caller with
+ * free()). dir NULL gives scenario paths relative to the working
+ * directory, so that the result names no path of the server's.
+ */
+sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const char *kind,
+                      const char *request, char ***argv, sf_error *err);
+/* SF_OK when the command's output is one JSON object (what a job's result must be). */
+sf_status sf_job_result_check(const char *text, size_t len, sf_error *err);
+
+/* ---------------------------------------------------------------- */
 /* Output (output/service.c)                                          */
 
 /* A job as the API shows it; with_result: include "result" (null until done). */
 sf_status sf_job_write_json(const sf_job *j, int with_result, sf_buf *out, sf_error *err);
-/* The same without the result, as one element of a list being written. */
-void sf_job_write_item(sf_jw *w, const sf_job *j);
+/* {"jobs": [...]}: sf_store_job_list() as the API lists it (no results). */
+sf_status sf_jobs_write_list(sf_store *st, int status, long limit, sf_buf *out, sf_error *err);
 /* {"error": {"status", "code", "message", "file", "line", "column", "path"}} and a newline. */
 sf_status sf_error_write_json(int http_status, const char *code, const sf_error *e, sf_buf *out);
+/* {"status": "ok", "version", "store", "uptime_s"}: what /health says. */
+sf_status sf_health_write_json(const char *store_backend, double uptime_s, sf_buf *out,
+                               sf_error *err);
 /*
- * A scenario as the API lists it (name: its name in the scenarios
+ * {"scenarios": [...]}: each scenario of dir as sf_scenario_write_json
+ * gives it without `full`, or {name, valid: false, error} for one that
+ * does not load.
+ */
+sf_status sf_scenarios_write_list(const char *dir, sf_buf *out, sf_error *err);
+/*
+ * A scenario as the API shows it (name: its name in the scenarios
  * directory): title, mandate and counts; full adds sectors, tasks, unit
  * types, contributors, pledges, stakeholders and vetoes.
  */
-void sf_scenario_write_summary(sf_jw *w, const sf_scenario *sc, const char *name, int full);
+sf_status sf_scenario_write_json(const sf_scenario *sc, const char *name, int full, sf_buf *out,
+                                 sf_error *err);
+/* The scenario's sector map, its GeoJSON file as it is; SF_ERR_IO when it has none. */
+sf_status sf_scenario_write_sectors(const sf_scenario *sc, const char *name, sf_buf *out,
+                                    sf_error *err);
+/* What the server counts, for /metrics. */
+enum { SF_METRICS_BUCKETS = 12 };
+
+typedef struct sf_server_metrics {
+	long requests[6];                          /* by status class 1xx..5xx; [0] unused */
+	const double *bucket_s;                    /* SF_METRICS_BUCKETS upper bounds, seconds */
+	long long buckets[SF_METRICS_BUCKETS + 1]; /* answers per latency bucket, the last +Inf */
+	double latency_s;                          /* the sum of every answer's time */
+	long cache_hits, cache_misses, rate_limited, auth_failed, jobs_submitted;
+	int workers_alive;
+	double uptime_s;
+} sf_server_metrics;
+
 /*
- * What `stabforce validate --format json` says: {file, valid, errors,
- * warnings, counts (null when invalid), diagnostics: [{level, file, line,
- * column, path, message}]}.
+ * The Prometheus text exposition (version 0.0.4) of m, with the jobs per
+ * status and the incidents from st (left out when st cannot say).
  */
-sf_status sf_validation_write_json(const char *file, const sf_scenario *sc, const sf_diags *d,
-                                   sf_buf *out, sf_error *err);
+sf_status sf_metrics_write(const sf_server_metrics *m, sf_store *st, sf_buf *out, sf_error *err);
 
 #ifdef __cplusplus
 }

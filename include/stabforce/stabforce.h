@@ -16,7 +16,6 @@
 #include "error.h"
 #include "format.h"
 #include "json.h"
-#include "jsonw.h"
 #include "plan.h"
 #include "process.h"
 #include "register.h"

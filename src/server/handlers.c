@@ -1,12 +1,12 @@
 /*
  * handlers.c - one thin function per endpoint of docs/api.md.
  *
- * Each reads its parameters, calls the library, and writes the library's
- * JSON (or CSV, GeoJSON) into the response; errors go through sv_fail
+ * Each reads its parameters, calls the library, and puts what a library
+ * writer wrote (JSON, CSV, GeoJSON, the Prometheus text) in the response:
+ * no document is built here; errors go through sv_fail
  * (a status and a code chosen here) or sv_fail_err (the library's status
  * through the one status-to-HTTP table).
  */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -16,17 +16,11 @@
 
 #include "server_int.h"
 
-extern const char sv_openapi_json[];
-extern const unsigned long sv_openapi_json_len;
+extern const char sv_openapi_doc[];
+extern const unsigned long sv_openapi_doc_len;
 
 /* ---------------------------------------------------------------- */
 /* Helpers                                                            */
-
-static int is_name_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-' || c == '.';
-}
 
 /* A job id from the path, or 0 after answering 404. */
 static long long path_id(sv_ctx *cx)
@@ -40,14 +34,20 @@ static long long path_id(sv_ctx *cx)
 	return v;
 }
 
-static void finish_json(sv_ctx *cx, sf_jw *w)
+/* A library writer's status: nothing more to do, or the error answered. */
+static void written(sv_ctx *cx, sf_status rc, const sf_error *err)
 {
-	sf_error err;
-	sf_error_clear(&err);
-	if (sf_jw_finish(w, &err) != SF_OK)
-		sv_fail_err(cx, &err);
+	if (rc != SF_OK)
+		sv_fail_err(cx, err);
+}
+
+/* A scenario that cannot be found is 404; one that does not load says why. */
+static void scenario_failed(sv_ctx *cx, const sf_error *err)
+{
+	if (err->code == SF_ERR_IO || err->code == SF_ERR_USAGE)
+		sv_fail(cx, 404, "not_found", "%s", err->message);
 	else
-		sf_buf_addc(&cx->rs->body, '\n');
+		sv_fail_err(cx, err);
 }
 
 /* ---------------------------------------------------------------- */
@@ -55,92 +55,40 @@ static void finish_json(sv_ctx *cx, sf_jw *w)
 
 void sv_h_health(sv_ctx *cx)
 {
-	sf_jw w;
-	sf_jw_init(&w, &cx->rs->body);
-	sf_jw_object(&w);
-	sf_jw_kstr(&w, "status", "ok");
-	sf_jw_kstr(&w, "version", STABFORCE_VERSION);
-	sf_jw_kstr(&w, "store", sf_store_backend(cx->st));
-	sf_jw_knum(&w, "uptime_s", (double)(long long)sv_uptime(cx->app));
-	sf_jw_object_end(&w);
-	finish_json(cx, &w);
+	sf_error err;
+	sf_error_clear(&err);
+	written(cx,
+	        sf_health_write_json(sf_store_backend(cx->st), sv_uptime(cx->app), &cx->rs->body,
+	                             &err),
+	        &err);
 }
 
 void sv_h_metrics(sv_ctx *cx)
 {
+	sf_error err;
+	sf_error_clear(&err);
 	cx->rs->type = "text/plain; version=0.0.4; charset=utf-8";
-	sv_metrics_write(cx->app, cx->st, &cx->rs->body);
+	written(cx, sv_metrics_write(cx->app, cx->st, &cx->rs->body, &err), &err);
 }
 
 void sv_h_openapi(sv_ctx *cx)
 {
-	cx->rs->data = sv_openapi_json;
-	cx->rs->data_len = sv_openapi_json_len;
+	cx->rs->data = sv_openapi_doc;
+	cx->rs->data_len = sv_openapi_doc_len;
 }
 
 /* ---------------------------------------------------------------- */
 /* Scenarios                                                          */
 
-typedef struct name_list {
-	char **v;
-	size_t n, cap;
-} name_list;
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names in dir: folders holding scenario.yaml, and NAME.yaml files. */
-static int list_names(const char *dir, name_list *l)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	if (!d)
-		return -1;
-	while ((e = readdir(d))) {
-		char name[256], path[PATH_MAX];
-		struct stat sb;
-		size_t len = strlen(e->d_name);
-		int ok = 1;
-		for (size_t i = 0; i < len; i++)
-			ok &= is_name_char(e->d_name[i]);
-		if (!ok || e->d_name[0] == '.' || len >= sizeof name)
-			continue;
-		sf_strlcpy(name, e->d_name, sizeof name);
-		if (len > 5 && strcmp(name + len - 5, ".yaml") == 0) {
-			name[len - 5] = '\0';
-			sf_snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		} else {
-			sf_snprintf(path, sizeof path, "%s/%s/scenario.yaml", dir, e->d_name);
-		}
-		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
-			continue;
-		if (l->n == l->cap) {
-			size_t cap = l->cap ? 2 * l->cap : 16;
-			char **v = realloc(l->v, cap * sizeof *v);
-			if (!v)
-				break;
-			l->v = v;
-			l->cap = cap;
-		}
-		if (!(l->v[l->n] = strdup(name)))
-			break;
-		l->n++;
-	}
-	closedir(d);
-	qsort(l->v, l->n, sizeof *l->v, cmp_str);
-	return 0;
-}
-
-/* Load scenario `name`; geometry 0 skips reading its GeoJSON (listing, summaries). */
+/* Load scenario `name`; geometry 0 skips reading its GeoJSON. */
 static sf_status load_named(sv_ctx *cx, const char *name, int geometry, sf_scenario **sc,
                             sf_error *err)
 {
 	char path[PATH_MAX];
 	sf_diags d;
 	sf_load_options lo = {!geometry};
-	sf_status rc = sv_scenario_path(sv_scenarios_dir(cx->app), name, path, sizeof path, err);
+	sf_status rc =
+	        sf_scenario_dir_path(sv_scenarios_dir(cx->app), name, path, sizeof path, err);
 	if (rc != SF_OK)
 		return rc;
 	sf_diags_init(&d);
@@ -158,83 +106,39 @@ static sf_status load_named(sv_ctx *cx, const char *name, int geometry, sf_scena
 
 void sv_h_scenarios(sv_ctx *cx)
 {
-	name_list l = {0};
-	sf_jw w;
-	if (list_names(sv_scenarios_dir(cx->app), &l) != 0) {
-		sv_fail(cx, 500, "io_error", "cannot list the scenarios directory: %s",
-		        strerror(errno));
-		return;
-	}
-	sf_jw_init(&w, &cx->rs->body);
-	sf_jw_object(&w);
-	sf_jw_key(&w, "scenarios");
-	sf_jw_array(&w);
-	for (size_t i = 0; i < l.n; i++) {
-		sf_scenario *sc = NULL;
-		sf_error err;
-		sf_error_clear(&err);
-		if (load_named(cx, l.v[i], 0, &sc, &err) == SF_OK) {
-			sf_scenario_write_summary(&w, sc, l.v[i], 0);
-		} else {
-			sf_jw_object(&w);
-			sf_jw_kstr(&w, "name", l.v[i]);
-			sf_jw_kbool(&w, "valid", 0);
-			sf_jw_kstr(&w, "error", err.message);
-			sf_jw_object_end(&w);
-		}
-		sf_scenario_free(sc);
-		free(l.v[i]);
-	}
-	free(l.v);
-	sf_jw_array_end(&w);
-	sf_jw_object_end(&w);
-	finish_json(cx, &w);
+	sf_error err;
+	sf_error_clear(&err);
+	written(cx, sf_scenarios_write_list(sv_scenarios_dir(cx->app), &cx->rs->body, &err), &err);
 }
 
 void sv_h_scenario(sv_ctx *cx)
 {
 	sf_scenario *sc = NULL;
 	sf_error err;
-	sf_jw w;
 	sf_error_clear(&err);
 	if (load_named(cx, cx->param[0], 0, &sc, &err) != SF_OK) {
-		if (err.code == SF_ERR_IO || err.code == SF_ERR_USAGE)
-			sv_fail(cx, 404, "not_found", "%s", err.message);
-		else
-			sv_fail_err(cx, &err);
+		scenario_failed(cx, &err);
 		return;
 	}
-	sf_jw_init(&w, &cx->rs->body);
-	sf_scenario_write_summary(&w, sc, cx->param[0], 1);
+	written(cx, sf_scenario_write_json(sc, cx->param[0], 1, &cx->rs->body, &err), &err);
 	sf_scenario_free(sc);
-	finish_json(cx, &w);
 }
 
 void sv_h_scenario_sectors(sv_ctx *cx)
 {
 	sf_scenario *sc = NULL;
 	sf_error err;
-	char buf[65536];
-	size_t n;
 	sf_error_clear(&err);
 	if (load_named(cx, cx->param[0], 1, &sc, &err) != SF_OK) {
-		if (err.code == SF_ERR_IO || err.code == SF_ERR_USAGE)
-			sv_fail(cx, 404, "not_found", "%s", err.message);
-		else
-			sv_fail_err(cx, &err);
+		scenario_failed(cx, &err);
 		return;
 	}
-	FILE *f = sc->geojson_path ? fopen(sc->geojson_path, "rb") : NULL;
-	if (!f) {
-		sv_fail(cx, 404, "not_found", "scenario '%s' has no sector map", cx->param[0]);
-		sf_scenario_free(sc);
-		return;
+	if (sf_scenario_write_sectors(sc, cx->param[0], &cx->rs->body, &err) != SF_OK) {
+		scenario_failed(cx, &err);
+	} else {
+		cx->rs->type = "application/geo+json";
 	}
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		sf_buf_add(&cx->rs->body, buf, n);
-	fclose(f);
 	sf_scenario_free(sc);
-	cx->rs->type = "application/geo+json";
 }
 
 void sv_h_scenario_validate(sv_ctx *cx)
@@ -266,11 +170,11 @@ void sv_h_scenario_validate(sv_ctx *cx)
 		if (strcmp(d.items[i].file, name) == 0)
 			sf_strlcpy(d.items[i].file, as ? as : "upload.yaml",
 			           sizeof d.items[i].file);
-	if (sf_validation_write_json(as ? as : "upload.yaml", sc, &d, &cx->rs->body, &err) != SF_OK)
+	if (sf_validation_write(as ? as : "upload.yaml", sc, &d, SF_FORMAT_JSON, &cx->rs->body,
+	                        NULL, &err) != SF_OK)
 		sv_fail_err(cx, &err);
 	else if (!sc)
 		cx->rs->status = 422;
-	sf_buf_addc(&cx->rs->body, '\n');
 	sf_scenario_free(sc);
 	sf_diags_release(&d);
 }
@@ -285,8 +189,6 @@ static int write_job(void *ctx, const sf_job *j)
 	sf_error_clear(&err);
 	if (sf_job_write_json(j, 1, &cx->rs->body, &err) != SF_OK)
 		sv_fail_err(cx, &err);
-	else
-		sf_buf_addc(&cx->rs->body, '\n');
 	/* A finished job never changes again. */
 	if (j->status == SF_JOB_DONE || j->status == SF_JOB_FAILED || j->status == SF_JOB_CANCELLED)
 		cx->cacheable = 2;
@@ -297,7 +199,7 @@ static int write_job(void *ctx, const sf_job *j)
 
 void sv_h_job_submit(sv_ctx *cx)
 {
-	sv_job_request r;
+	sf_job_request r;
 	sf_error err;
 	sf_job j;
 	long long id = 0;
@@ -305,7 +207,7 @@ void sv_h_job_submit(sv_ctx *cx)
 	const char *kind = cx->param[0] ? cx->param[0] : "plan";
 
 	sf_error_clear(&err);
-	if (sv_job_request_parse(sv_scenarios_dir(cx->app), kind, cx->rq->body, cx->rq->body_len,
+	if (sf_job_request_parse(sv_scenarios_dir(cx->app), kind, cx->rq->body, cx->rq->body_len,
 	                         &r, &err) != SF_OK) {
 		if (err.code == SF_ERR_IO)
 			sv_fail(cx, 404, "not_found", "%s", err.message);
@@ -341,18 +243,7 @@ void sv_h_job_submit(sv_ctx *cx)
 	cx->rs->status = 202;
 	sv_resp_header(cx->rs, "Location", "/api/v1/jobs/%lld", id);
 out:
-	sv_job_request_release(&r);
-}
-
-typedef struct list_ctx {
-	sf_jw *w;
-} list_ctx;
-
-static int list_job(void *ctx, const sf_job *j)
-{
-	list_ctx *l = ctx;
-	sf_job_write_item(l->w, j);
-	return 0;
+	sf_job_request_release(&r);
 }
 
 void sv_h_jobs(sv_ctx *cx)
@@ -361,8 +252,6 @@ void sv_h_jobs(sv_ctx *cx)
 	long limit = 100;
 	int status = -1;
 	sf_error err;
-	sf_jw w;
-	list_ctx l = {&w};
 	if (st && (status = sf_job_status_parse(st)) < 0) {
 		sv_fail(cx, 400, "bad_request",
 		        "status '%.40s' is not one of queued, running, done, failed, cancelled",
@@ -374,17 +263,7 @@ void sv_h_jobs(sv_ctx *cx)
 		return;
 	}
 	sf_error_clear(&err);
-	sf_jw_init(&w, &cx->rs->body);
-	sf_jw_object(&w);
-	sf_jw_key(&w, "jobs");
-	sf_jw_array(&w);
-	if (sf_store_job_list(cx->st, status, limit, list_job, &l, &err) != SF_OK) {
-		sv_fail_err(cx, &err);
-		return;
-	}
-	sf_jw_array_end(&w);
-	sf_jw_object_end(&w);
-	finish_json(cx, &w);
+	written(cx, sf_jobs_write_list(cx->st, status, limit, &cx->rs->body, &err), &err);
 }
 
 void sv_h_job(sv_ctx *cx)

@@ -56,9 +56,10 @@ typedef struct sv_http_options {
 	unsigned timeout_s;
 	unsigned max_connections;
 	unsigned max_per_ip;
-	size_t max_body;    /* bytes; larger bodies get 413 */
-	size_t max_header;  /* bytes of request line + headers per connection */
-	const char *server; /* the Server header */
+	size_t max_body;      /* bytes; larger bodies get 413 */
+	const char *body_413; /* that answer's body (the caller's, kept while serving) */
+	size_t max_header;    /* bytes of request line + headers per connection */
+	const char *server;   /* the Server header */
 } sv_http_options;
 
 typedef struct sv_http sv_http;

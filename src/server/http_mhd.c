@@ -130,10 +130,8 @@ static enum MHD_Result refuse_large(sv_http *s, struct MHD_Connection *c)
 	memset(&rs, 0, sizeof rs);
 	sf_buf_init(&rs.body, 0);
 	rs.status = 413;
-	sf_buf_addf(&rs.body,
-	            "{\"error\":{\"status\":413,\"code\":\"too_large\",\"message\":\"the request "
-	            "body is larger than %zu bytes\"}}\n",
-	            s->o.max_body);
+	rs.data = s->o.body_413;
+	rs.data_len = strlen(s->o.body_413);
 	sv_resp_header(&rs, "Connection", "close");
 	ret = send_resp(c, &rs);
 	sf_buf_release(&rs.body);

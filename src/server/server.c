@@ -37,7 +37,7 @@ enum {
 	CACHE_SLOTS = 1024,
 	CACHE_MAX_BODY = 8 * 1024 * 1024,
 	RATE_SLOTS = 4096,
-	NBUCKETS = 12,
+	NBUCKETS = SF_METRICS_BUCKETS,
 };
 
 /* Latency buckets of /metrics, seconds. */
@@ -85,6 +85,7 @@ struct sv_app {
 	cache_entry *cache;
 
 	sv_pool *pool;
+	sf_buf body_413; /* the answer to a body over --max-body, written once */
 
 	atomic_long requests[6]; /* by status class: 1xx..5xx, [0] unused */
 	atomic_long buckets[NBUCKETS + 1];
@@ -591,72 +592,24 @@ out:
 /* ---------------------------------------------------------------- */
 /* Metrics                                                            */
 
-void sv_metrics_write(sv_app *a, sf_store *st, sf_buf *out)
+sf_status sv_metrics_write(sv_app *a, sf_store *st, sf_buf *out, sf_error *err)
 {
-	long counts[5] = {0};
-	long n = 0;
-	sf_error err;
-	long long total = 0, cum = 0;
-	sf_error_clear(&err);
-	sf_buf_adds(out,
-	            "# HELP stabforce_requests_total HTTP requests answered, by status class.\n"
-	            "# TYPE stabforce_requests_total counter\n");
+	sf_server_metrics m;
+	memset(&m, 0, sizeof m);
 	for (int c = 1; c <= 5; c++)
-		sf_buf_addf(out, "stabforce_requests_total{class=\"%dxx\"} %ld\n", c,
-		            atomic_load(&a->requests[c]));
-	sf_buf_adds(out, "# HELP stabforce_request_seconds Time to answer a request.\n"
-	                 "# TYPE stabforce_request_seconds histogram\n");
-	for (int b = 0; b <= NBUCKETS; b++) {
-		cum += atomic_load(&a->buckets[b]);
-		if (b < NBUCKETS)
-			sf_buf_addf(out, "stabforce_request_seconds_bucket{le=\"%g\"} %lld\n",
-			            bucket_s[b], cum);
-	}
-	total = cum;
-	sf_buf_addf(out, "stabforce_request_seconds_bucket{le=\"+Inf\"} %lld\n", total);
-	sf_buf_addf(out, "stabforce_request_seconds_sum %.6f\n",
-	            (double)atomic_load(&a->latency_us) / 1e6);
-	sf_buf_addf(out, "stabforce_request_seconds_count %lld\n", total);
-	sf_buf_addf(out,
-	            "# HELP stabforce_cache_hits_total Answers served from the answer cache.\n"
-	            "# TYPE stabforce_cache_hits_total counter\n"
-	            "stabforce_cache_hits_total %ld\n"
-	            "# HELP stabforce_cache_misses_total Answers computed and then cached.\n"
-	            "# TYPE stabforce_cache_misses_total counter\n"
-	            "stabforce_cache_misses_total %ld\n"
-	            "# HELP stabforce_rate_limited_total Requests refused with 429.\n"
-	            "# TYPE stabforce_rate_limited_total counter\n"
-	            "stabforce_rate_limited_total %ld\n"
-	            "# HELP stabforce_auth_failures_total Requests refused with 401.\n"
-	            "# TYPE stabforce_auth_failures_total counter\n"
-	            "stabforce_auth_failures_total %ld\n"
-	            "# HELP stabforce_jobs_submitted_total Jobs accepted by this server.\n"
-	            "# TYPE stabforce_jobs_submitted_total counter\n"
-	            "stabforce_jobs_submitted_total %ld\n",
-	            atomic_load(&a->cache_hits), atomic_load(&a->cache_misses),
-	            atomic_load(&a->rate_limited), atomic_load(&a->auth_failed),
-	            atomic_load(&a->jobs_submitted));
-	if (sf_store_job_counts(st, counts, &err) == SF_OK) {
-		sf_buf_adds(out, "# HELP stabforce_jobs Jobs in the store, by status.\n"
-		                 "# TYPE stabforce_jobs gauge\n");
-		for (int s = 0; s < 5; s++)
-			sf_buf_addf(out, "stabforce_jobs{status=\"%s\"} %ld\n",
-			            sf_job_status_str((sf_job_status)s), counts[s]);
-	}
-	sf_buf_addf(out,
-	            "# HELP stabforce_workers_alive Worker processes running.\n"
-	            "# TYPE stabforce_workers_alive gauge\nstabforce_workers_alive %d\n",
-	            a->pool ? sv_pool_alive(a->pool) : 0);
-	if (sf_store_incident_count(st, &n, &err) == SF_OK)
-		sf_buf_addf(
-		        out,
-		        "# HELP stabforce_store_incidents Incidents in the register.\n"
-		        "# TYPE stabforce_store_incidents gauge\nstabforce_store_incidents %ld\n",
-		        n);
-	sf_buf_addf(out,
-	            "# HELP stabforce_uptime_seconds Seconds since the server started.\n"
-	            "# TYPE stabforce_uptime_seconds gauge\nstabforce_uptime_seconds %.0f\n",
-	            sv_uptime(a));
+		m.requests[c] = atomic_load(&a->requests[c]);
+	m.bucket_s = bucket_s;
+	for (int b = 0; b <= NBUCKETS; b++)
+		m.buckets[b] = atomic_load(&a->buckets[b]);
+	m.latency_s = (double)atomic_load(&a->latency_us) / 1e6;
+	m.cache_hits = atomic_load(&a->cache_hits);
+	m.cache_misses = atomic_load(&a->cache_misses);
+	m.rate_limited = atomic_load(&a->rate_limited);
+	m.auth_failed = atomic_load(&a->auth_failed);
+	m.jobs_submitted = atomic_load(&a->jobs_submitted);
+	m.workers_alive = a->pool ? sv_pool_alive(a->pool) : 0;
+	m.uptime_s = sv_uptime(a);
+	return sf_metrics_write(&m, st, out, err);
 }
 
 /* ---------------------------------------------------------------- */
@@ -710,6 +663,7 @@ static void app_release(sv_app *a)
 		}
 	free(a->cache);
 	free(a->rate);
+	sf_buf_release(&a->body_413);
 	pthread_mutex_destroy(&a->pool_mu);
 	pthread_mutex_destroy(&a->tok_mu);
 	pthread_mutex_destroy(&a->rate_mu);
@@ -736,6 +690,7 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 	pthread_mutex_init(&a->rate_mu, NULL);
 	pthread_mutex_init(&a->cache_mu, NULL);
 	a->tokens_at = -1e9;
+	sf_buf_init(&a->body_413, 4096);
 	a->cap_free = (size_t)(o->threads > 0 ? o->threads : 1) + 2;
 	a->free_stores = calloc(a->cap_free, sizeof *a->free_stores);
 	a->cache = calloc(CACHE_SLOTS, sizeof *a->cache);
@@ -769,6 +724,17 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 	ho.max_connections = o->max_connections;
 	ho.max_per_ip = o->max_per_ip;
 	ho.max_body = o->max_body;
+	{
+		sf_error e413;
+		sf_error_clear(&e413);
+		sf_snprintf(e413.message, sizeof e413.message,
+		            "the request body is larger than %zu bytes", o->max_body);
+		if (sf_error_write_json(413, "too_large", &e413, &a->body_413) != SF_OK) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+		ho.body_413 = sf_buf_str(&a->body_413);
+	}
 	ho.max_header = 64 * 1024;
 	if ((rc = sv_http_start(&ho, handle, a, &http, err)) != SF_OK)
 		goto out;

@@ -3,9 +3,8 @@
  *
  * server.c: the application state, the route table, access control, rate
  * limits, the answer cache and the metrics; handlers.c: one thin function
- * per endpoint; jobs.c: job requests (validation, cache key, the command a
- * worker runs) and the workers the server keeps; worker.c: `stabforce
- * worker`.
+ * per endpoint; jobs.c: the workers the server keeps; worker.c: `stabforce
+ * worker`. Every document the server sends is written by the library.
  */
 #ifndef STABFORCE_SERVER_INT_H
 #define STABFORCE_SERVER_INT_H
@@ -49,7 +48,7 @@ const char *sv_scenarios_dir(const sv_app *a);
 /* Count a job submitted, for /metrics. */
 void sv_metrics_job(sv_app *a);
 /* Write the Prometheus text of the server's counters into out. */
-void sv_metrics_write(sv_app *a, sf_store *st, sf_buf *out);
+sf_status sv_metrics_write(sv_app *a, sf_store *st, sf_buf *out, sf_error *err);
 /* Seconds since the server started. */
 double sv_uptime(const sv_app *a);
 
@@ -80,37 +79,6 @@ void sv_h_aid_report(sv_ctx *cx);
 void sv_h_aid_import(sv_ctx *cx);
 
 /* ---- jobs.c ---- */
-
-/* Parse JSON (duplicate keys refused); errors name `name` with line and column. */
-sf_status sv_json_parse(const char *text, size_t len, const char *name, sf_json **out,
-                        sf_error *err);
-
-enum { SV_KIND_MAX = 16 };
-
-/* A checked job request: what the worker will run. */
-typedef struct sv_job_request {
-	char kind[SV_KIND_MAX];  /* plan, price, shopping, risk, whatif, compare */
-	char scenario[128];      /* name in the scenarios directory */
-	char other[128];         /* compare: the second scenario */
-	sf_buf normalized;       /* the request as stored (JSON, fixed key order) */
-	char key[SF_SHA256_HEX]; /* cache key, "" when the result depends on the registers */
-} sv_job_request;
-
-/* The path of scenario NAME in dir (dir/NAME/scenario.yaml or dir/NAME.yaml). */
-sf_status sv_scenario_path(const char *dir, const char *name, char *path, size_t n, sf_error *err);
-/* Check a request body for `kind` and fill r (release with sv_job_request_release). */
-sf_status sv_job_request_parse(const char *dir, const char *kind, const char *body, size_t len,
-                               sv_job_request *r, sf_error *err);
-void sv_job_request_release(sv_job_request *r);
-/* The cache key of a stored request, computed again from the files now. */
-sf_status sv_job_key(const char *dir, const char *kind, const char *request, char *key,
-                     sf_error *err);
-/*
- * The command that runs a stored request: argv (exe first, NULL-terminated)
- * in `storage` (freed by the caller with free()).
- */
-sf_status sv_job_argv(const char *exe, const char *dir, const char *db, const char *kind,
-                      const char *request, char ***argv, sf_error *err);
 
 /* The workers the server keeps running (a thread watches and replaces them). */
 typedef struct sv_pool sv_pool;

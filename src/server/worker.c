@@ -60,7 +60,7 @@ static int should_stop(const sf_worker_options *o)
 }
 
 typedef struct job_copy {
-	char kind[SV_KIND_MAX];
+	char kind[SF_JOB_KIND_MAX];
 	char *request;
 	char key[SF_SHA256_HEX];
 } job_copy;
@@ -131,7 +131,7 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 		goto finish;
 	}
 	/* The inputs must be the ones the key was made from. */
-	if (sv_job_key(o->scenarios, jc.kind, jc.request, key, &err) != SF_OK) {
+	if (sf_job_key(o->scenarios, jc.kind, jc.request, key, &err) != SF_OK) {
 		sf_snprintf(msg, sizeof msg, "%s", err.message);
 		goto finish;
 	}
@@ -141,7 +141,7 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 		        "the scenario's files changed after the job was queued: submit it again");
 		goto finish;
 	}
-	if (sv_job_argv(o->exe, o->scenarios, o->db, jc.kind, jc.request, &argv, &err) != SF_OK) {
+	if (sf_job_argv(o->exe, NULL, o->db, jc.kind, jc.request, &argv, &err) != SF_OK) {
 		sf_snprintf(msg, sizeof msg, "%s", err.message);
 		goto finish;
 	}
@@ -218,15 +218,12 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 		last_line(&errb, line, sizeof line);
 		sf_snprintf(msg, sizeof msg, "%s", line[0] ? line : "the command failed");
 	} else {
-		sf_json *doc = NULL;
 		sf_error_clear(&err);
-		if (sv_json_parse(sf_buf_str(&out), out.len, "result", &doc, &err) != SF_OK) {
-			sf_snprintf(msg, sizeof msg, "the %s command wrote no valid JSON: %s",
+		if (sf_job_result_check(sf_buf_str(&out), out.len, &err) != SF_OK)
+			sf_snprintf(msg, sizeof msg, "the %s command wrote no valid result: %s",
 			            jc.kind, err.message);
-		} else {
+		else
 			final = SF_JOB_DONE;
-		}
-		sf_json_free(doc);
 	}
 finish:
 	sf_error_clear(&err);
@@ -250,13 +247,51 @@ done:
 	sf_buf_release(&errb);
 }
 
-sf_status sf_worker_run(const sf_worker_options *o, sf_error *err)
+/* path made absolute against the working directory (into buf), or path itself when it is. */
+static const char *absolute(const char *path, const char *prefix, char *buf, size_t n)
+{
+	char cwd[PATH_MAX];
+	if (path[0] == '/' || !getcwd(cwd, sizeof cwd))
+		return path;
+	sf_snprintf(buf, n, "%s%s/%s", prefix, cwd, path);
+	return buf;
+}
+
+/*
+ * The worker runs each command in the scenarios directory with the
+ * scenario's path inside it, so that a result names no path of this
+ * machine's; the store and the program are named absolutely for that.
+ */
+static sf_status settle(const sf_worker_options *o, sf_worker_options *lo, char *dir, char *db,
+                        char *exe, size_t n, sf_error *err)
+{
+	*lo = *o;
+	if (!realpath(o->scenarios, dir))
+		return sf_error_set(err, SF_ERR_USAGE, "--scenarios '%s': %s", o->scenarios,
+		                    strerror(errno));
+	lo->scenarios = dir;
+	if (strstr(o->db, "://") == NULL && strncmp(o->db, "postgres", 8) != 0)
+		lo->db = strncmp(o->db, "sqlite:", 7) == 0 ? absolute(o->db + 7, "sqlite:", db, n)
+		                                           : absolute(o->db, "", db, n);
+	if (strchr(o->exe, '/'))
+		lo->exe = absolute(o->exe, "", exe, n);
+	if (chdir(dir) != 0)
+		return sf_error_set(err, SF_ERR_IO, "cannot enter '%s': %s", dir, strerror(errno));
+	return SF_OK;
+}
+
+sf_status sf_worker_run(const sf_worker_options *opts, sf_error *err)
 {
 	sf_store *st = NULL;
 	char host[128], worker[160];
+	char dir[PATH_MAX], db[PATH_MAX + 16], exe[PATH_MAX];
+	sf_worker_options lo;
+	const sf_worker_options *o = &lo;
 	struct sigaction sa;
 	sf_status rc;
 
+	if ((rc = settle(opts, &lo, dir, db, exe, sizeof db, err)) != SF_OK)
+		return rc;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);

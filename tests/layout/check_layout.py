@@ -46,7 +46,8 @@ LAYERS = {
     "plan": {"base", "scenario"},
     "register": {"base", "scenario"},
     "analysis": {"base", "scenario", "plan"},
-    "output": {"base", "scenario", "plan", "register", "analysis"},
+    "service": {"base", "scenario", "register"},
+    "output": {"base", "scenario", "plan", "register", "analysis", "service"},
 }
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)

@@ -208,6 +208,42 @@ static void test_full_buffer(void **state)
 	sf_buf_release(&b);
 }
 
+/* A stored document goes in as a value, laid out by the one writer; text that is not JSON fails. */
+static void test_embed(void **state)
+{
+	(void)state;
+	sf_buf b;
+	sf_error err;
+	sf_json_writer w;
+	sf_json *v = NULL;
+	sf_buf_init(&b, 0);
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_embed(&w, "doc", "{\"a\":[1, 2.5],  \"b\":null}", 25);
+	assert_int_equal(sf_json_parse("[true]", 6, 0, &v, NULL), SF_OK);
+	sf_json_value(&w, "copy", v);
+	sf_json_free(v);
+	sf_json_end(&w);
+	sf_error_clear(&err);
+	assert_int_equal(sf_json_writer_finish(&w, SF_JSON_COMPACT, &b, &err), SF_OK);
+	assert_string_equal(b.data, "{\"doc\":{\"a\":[1,2.5],\"b\":null},\"copy\":[true]}");
+
+	sf_buf_reset(&b);
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_embed(&w, "doc", "{\"a\":", 5);
+	sf_json_int(&w, "after", 1);
+	sf_json_end(&w);
+	assert_int_equal(sf_json_writer_finish(&w, SF_JSON_COMPACT, &b, &err), SF_ERR_INPUT);
+	assert_int_equal(b.len, 0);
+	sf_buf_release(&b);
+
+	assert_true(sf_utf8_valid("caf\xc3\xa9", 5));
+	assert_false(sf_utf8_valid("caf\xc3", 4));
+	assert_false(sf_utf8_valid("a\0b", 3));
+	assert_false(sf_utf8_valid("\xed\xa0\x80", 3)); /* a surrogate */
+}
+
 static void test_read(void **state)
 {
 	(void)state;
@@ -275,6 +311,7 @@ int main(void)
 	        cmocka_unit_test(test_nul_byte),
 	        cmocka_unit_test(test_out_of_memory_is_sticky),
 	        cmocka_unit_test(test_full_buffer),
+	        cmocka_unit_test(test_embed),
 	        cmocka_unit_test(test_read),
 	        cmocka_unit_test(test_parse_errors),
 	        cmocka_unit_test(test_formats),

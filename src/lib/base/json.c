@@ -112,6 +112,15 @@ static const char *utf8_clean(const char *s, size_t n, size_t *out_n, char **cop
 	return c;
 }
 
+int sf_utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+	while (i < n && u[i] != 0 && (k = utf8_seq(u + i, n - i)) > 0)
+		i += k;
+	return i == n;
+}
+
 /* ------------------------------------------------------------------ */
 /* Writing                                                              */
 
@@ -248,6 +257,27 @@ void sf_json_null(sf_json_writer *w, const char *key)
 		attach(w, key, json_null());
 }
 
+void sf_json_value(sf_json_writer *w, const char *key, const sf_json *v)
+{
+	if (w->status == SF_OK)
+		attach(w, key, v ? json_deep_copy((const json_t *)v) : json_null());
+}
+
+void sf_json_embed(sf_json_writer *w, const char *key, const char *text, size_t n)
+{
+	json_error_t je;
+	json_t *v;
+	if (w->status != SF_OK)
+		return;
+	v = json_loadb(text, n, JSON_DECODE_ANY, &je);
+	if (!v) {
+		w->status = json_error_code(&je) == json_error_out_of_memory ? SF_ERR_NOMEM
+		                                                             : SF_ERR_INPUT;
+		return;
+	}
+	attach(w, key, v);
+}
+
 typedef struct dump_ctx {
 	sf_buf *out;
 	sf_status rc;
@@ -271,8 +301,10 @@ sf_status sf_json_writer_finish(sf_json_writer *w, sf_json_style style, sf_buf *
 
 	assert((w->status != SF_OK || w->depth == 0) && "finish with an object or array open");
 	if (rc != SF_OK) {
-		sf_error_set(err, rc, "%s building JSON",
-		             rc == SF_ERR_NOMEM ? "out of memory" : sf_status_str(rc));
+		sf_error_set(err, rc, "%s",
+		             rc == SF_ERR_NOMEM   ? "out of memory building JSON"
+		             : rc == SF_ERR_INPUT ? "a stored JSON document is not valid JSON"
+		                                  : sf_status_str(rc));
 		goto out;
 	}
 	assert(w->root && "finish of an empty document");
