@@ -71,6 +71,9 @@ expect 2 "empty.geojson:1:1: error: the sector map is empty" "$SF" validate "$T/
 head -c 200 "$T/sectors.geojson" >"$T/cut.geojson"
 edit cut-map.yaml 's|geojson: sectors.geojson|geojson: cut.geojson|'
 expect 2 "cut.geojson:[0-9]+:[0-9]+: error: invalid JSON" "$SF" validate "$T/cut-map.yaml"
+tr '\n' '\000' <"$T/sectors.geojson" >"$T/nul.geojson"
+edit nul-map.yaml 's|geojson: sectors.geojson|geojson: nul.geojson|'
+expect 2 "nul.geojson:1:[0-9]+: error: invalid JSON: a NUL byte" "$SF" validate "$T/nul-map.yaml"
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "["; print "" }' >"$T/deep.geojson"
 edit deep-map.yaml 's|geojson: sectors.geojson|geojson: deep.geojson|'
 expect 2 "deep.geojson:1:[0-9]+: error: invalid JSON" "$SF" validate "$T/deep-map.yaml"
@@ -89,8 +92,10 @@ expect 2 "'/dev/zero' is too large: more than 512 MiB, the limit for a plan" "$S
 awk 'BEGIN { for (i = 0; i < 100000; i++) printf "{\"a\":"; print "" }' >"$T/deep.json"
 expect 2 "deep.json:1:[0-9]+: invalid JSON" "$SF" check-plan "$S" "$T/deep.json"
 head -c 3000 /bin/sh >"$T/binary.json"
-expect 2 "binary.json:1:1: invalid JSON" "$SF" check-plan "$S" "$T/binary.json"
+expect 2 "binary.json:1:[0-9]+: invalid JSON" "$SF" check-plan "$S" "$T/binary.json"
 expect 4 "cannot read '$T/none.json'" "$SF" check-plan "$S" "$T/none.json"
+printf '{"stage1": {},\n "assignments": [1\000, 2]}' >"$T/nul.json"
+expect 2 "nul.json:2:19: invalid JSON: a NUL byte" "$SF" check-plan "$S" "$T/nul.json"
 # a row whose units are a string or absurd says what they are
 # first_row_units VALUE: the plan with the first assignment row's units replaced
 first_row_units() {

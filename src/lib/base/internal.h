@@ -68,6 +68,9 @@ void sf__text_position(const char *text, size_t len, size_t offset, int *line, i
 void sf__json_error_position(const char *text, size_t len, int jline, int jcolumn, size_t jposition,
                              int *line, int *column);
 
+/* 1 when the len bytes of text are all spaces, tabs and line ends (or none). */
+int sf__blank_text(const char *text, size_t len);
+
 /* Strip blanks and tabs at both ends of s, in place; returns the start. */
 char *sf__trim(char *s);
 /* A malloc'd copy of s without blanks and tabs at both ends (nor a final

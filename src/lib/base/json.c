@@ -332,8 +332,21 @@ sf_status sf_json_parse(const char *text, size_t len, unsigned flags, sf_json **
 {
 	json_error_t je;
 	size_t jflags = (flags & SF_JSON_REJECT_DUPLICATES) ? JSON_REJECT_DUPLICATES : 0;
-	json_t *root = json_loadb(text, len, jflags, &je);
+	const char *nul = memchr(text, '\0', len);
+	json_t *root;
 
+	/* A raw NUL byte is never JSON (a string writes it \u0000), but Jansson
+	 * skips one between tokens: refuse it here, where it is. */
+	if (nul) {
+		*out = NULL;
+		if (pe) {
+			pe->position = (size_t)(nul - text);
+			sf__text_position(text, len, pe->position, &pe->line, &pe->column);
+			sf_strlcpy(pe->text, "a NUL byte (JSON text has none)", sizeof pe->text);
+		}
+		return SF_ERR_INPUT;
+	}
+	root = json_loadb(text, len, jflags, &je);
 	*out = (sf_json *)root;
 	if (root)
 		return SF_OK;

@@ -168,3 +168,11 @@ void sf__json_error_position(const char *text, size_t len, int jline, int jcolum
 	}
 	sf__text_position(text, len, jposition, line, column);
 }
+
+int sf__blank_text(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
+			return 0;
+	return 1;
+}

@@ -1423,7 +1423,7 @@ sf_status sf_check_plan(const sf_scenario *sc, const char *text, size_t len, con
 		sf_error_set(err, st, "out of memory checking '%s'", name);
 		goto out;
 	}
-	if (len == 0 || strspn(text, " \t\r\n") == len) {
+	if (sf__blank_text(text, len)) {
 		st = sf_error_set_at(err, SF_ERR_INPUT, name, 1, 1, NULL,
 		                     "the plan is empty: expected the JSON of `stabforce plan "
 		                     "--format json`");

@@ -152,8 +152,11 @@ static void scan_value(scanner *s, int depth)
 			scan_value(s, depth + 1);
 		}
 	} else {
-		while (s->p < s->end && !strchr(",]}: \t\r\n", *s->p))
+		/* a scalar: at least one byte, so that a byte the JSON parser let
+		 * through and this scanner does not know cannot stop it */
+		do
 			scan_advance(s);
+		while (s->p < s->end && !memchr(",]}: \t\r\n", *s->p, 8));
 	}
 }
 
@@ -510,7 +513,7 @@ sf_status sf__geo_load_mem(const char *text, size_t len, const char *path, const
 	lc.path = path;
 	lc.diags = diags;
 
-	if (len == 0 || strspn(text, " \t\r\n") == len) {
+	if (sf__blank_text(text, len)) {
 		sf_diags_add(diags, SF_DIAG_ERROR, path, 1, 1, NULL,
 		             "the sector map is empty: expected a GeoJSON FeatureCollection");
 		rc = SF_ERR_SCENARIO;
