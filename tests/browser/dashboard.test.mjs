@@ -14,16 +14,23 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launch, watchedPage, apiGet, apiRunJob } from "./lib.mjs";
 
+const fmt1 = (v) => new Intl.NumberFormat("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
+const signed1 = (v) => (v > 0 ? "+" : "") + fmt1(v);
 const fmtInt = (v) => new Intl.NumberFormat("en", { maximumFractionDigits: 0 }).format(Math.round(v));
 
 let server;
 let browser;
 let plan;
+let price;
+let shopping;
 
 before(async () => {
   server = await startServer();
   browser = await launch();
-  plan = await apiRunJob(server, "plan", { scenario: "gaza" });
+  [plan, price, shopping] = await Promise.all([
+    apiRunJob(server, "plan", { scenario: "gaza" }),
+    apiRunJob(server, "price", { scenario: "gaza" }),
+    apiRunJob(server, "shopping", { scenario: "gaza" })]);
 });
 
 after(async () => {
@@ -35,6 +42,8 @@ after(async () => {
 const PAGES = [
   { path: "/", ready: ".cards" },
   { path: "/plan?scenario=gaza", ready: "#heat" },
+  { path: "/politics?scenario=gaza", ready: "body[data-ready]" },
+  { path: "/whatif?scenario=gaza", ready: "#whatif:not([hidden])" },
 ];
 
 async function open(path, ready, tok = server.viewer) {
@@ -118,5 +127,52 @@ test("a viewer cannot start a job; the page says an editor must", async () => {
   assert.ok(problems.every((p) => /403|Forbidden/.test(p)), problems.join("; "));
   const jobs = await apiGet(server, "/api/v1/jobs");
   assert.ok(!jobs.jobs.some((j) => j.scenario === "minimal"), "the viewer's job was queued");
+  await context.close();
+});
+
+test("the politics page shows the API's prices and shopping list", async () => {
+  const { page, context, problems } = await open("/politics?scenario=gaza", "body[data-ready]");
+  const tables = await page.$$eval("table.price", (ts) => ts.map((t) =>
+    [...t.querySelectorAll("tbody tr")].map((tr) => [...tr.children].map((c) => c.textContent.trim()))));
+  assert.equal(tables.length, 4, "veto, caveat, critical and shopping tables");
+  const [vetoRows, caveatRows, criticalRows, shopRows] = tables;
+  assert.equal(vetoRows.length, price.vetoes.cases.length);
+  assert.equal(caveatRows.length, price.caveats.cases.length);
+  assert.equal(criticalRows.length, price.critical.cases.length);
+  price.critical.cases.forEach((c, i) => {
+    assert.equal(criticalRows[i][0], c.detail);
+    assert.equal(criticalRows[i][1], signed1(c.delta.z1), `${c.detail}: d shortfall`);
+  });
+  price.vetoes.cases.forEach((c, i) => assert.equal(vetoRows[i][3], signed1(c.delta.z1)));
+  assert.equal(shopRows.length, shopping.lines.length);
+  shopping.lines.forEach((l, i) => {
+    assert.equal(shopRows[i][1], fmtInt(l.count));
+    assert.equal(shopRows[i][6], signed1(l.z1_removed));
+  });
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("the what-if form runs a job to completion and shows it beside the base plan", async () => {
+  const { page, context, problems } = await open("/whatif?scenario=gaza", "#whatif:not([hidden])", server.editor);
+  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  const v = sc.vetoes[0];
+  await page.selectOption("#veto", `${v.stakeholder}:${v.contributor}`);
+  await page.click("fieldset:has(#veto) button");
+  await page.selectOption("#drop", "KAZ");
+  await page.click("fieldset:has(#drop) button");
+  assert.equal(await page.$$eval("#edits li", (li) => li.length), 2);
+  await page.click("#run");
+  await page.waitForSelector("#outcome table.compare", { timeout: 300000 });
+  assert.match(await page.textContent("#job"), /^Done/);
+  // The same request through the API is the same (cached) job's result.
+  const res = await apiRunJob(server, "whatif",
+    { scenario: "gaza", edits: [{ lift_veto: `${v.stakeholder}:${v.contributor}` }, { drop: "KAZ" }] });
+  const rows = await page.$$eval("#outcome table.compare tbody tr", (trs) =>
+    trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
+  const fmt2 = (x) => new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
+  assert.deepEqual(rows[0].slice(1, 3), [fmt2(res.comparison.a.z1), fmt2(res.comparison.b.z1)]);
+  assert.deepEqual(rows[3].slice(1, 3), [fmtInt(res.comparison.a.cost), fmtInt(res.comparison.b.cost)]);
+  assert.deepEqual(problems, []);
   await context.close();
 });

@@ -7,17 +7,28 @@ import { SRCDIR, startServer, launch, watchedPage, apiRunJob } from "./lib.mjs";
 
 const PAGES = {
   plan: { path: "/plan?scenario=gaza", ready: "#heat" },
+  politics: { path: "/politics?scenario=gaza", ready: "body[data-ready]" },
+  whatif: {
+    path: "/whatif?scenario=gaza", ready: "#outcome table",
+    act: async (page) => {
+      await page.waitForSelector("#veto");
+      await page.click("fieldset:has(#veto) button");
+      await page.click("#run");
+    },
+  },
 };
 
 const want = process.argv.slice(2);
 const server = await startServer();
 const browser = await launch();
 try {
-  await apiRunJob(server, "plan", { scenario: "gaza" });
+  await Promise.all([apiRunJob(server, "plan", { scenario: "gaza" }),
+    apiRunJob(server, "price", { scenario: "gaza" }), apiRunJob(server, "shopping", { scenario: "gaza" })]);
   for (const [name, p] of Object.entries(PAGES)) {
     if (want.length && !want.includes(name)) continue;
     const { page, context, problems } = await watchedPage(browser, server, server.editor);
     await page.goto(server.base + p.path);
+    if (p.act) await p.act(page);
     await page.waitForSelector(p.ready, { timeout: 120000 });
     await page.waitForTimeout(300);
     const file = join(SRCDIR, "docs/screenshots", name + ".png");
