@@ -144,6 +144,10 @@ typedef struct sf_plan {
 	double cost_changes; /* least change: change_cost of the units differing from the baseline
 	                      */
 	int changed_units;   /* least change: unit-months differing from the baseline */
+	/* Format 2, no wandering: the moves and changes of task proven minimal
+	 * for the plan's presence (SF_SOLVE_OPTIMAL), or not proven (FEASIBLE),
+	 * or not run (NOT_RUN: format 1, or stage 1 only). */
+	sf_solve_status moves_status;
 
 	double seconds; /* total wall time */
 } sf_plan;

@@ -2,7 +2,8 @@
 # gaza.sh - the flagship example end to end: examples/gaza/scenario.yaml
 # validates with no error, plans with stage 1 proven optimal, the plan
 # respects the veto and the caveats that make this scenario what it is,
-# check-plan accepts it, and scripts/demo (what `make demo` runs) writes
+# and format 2's notice, deployments, tours and reception, moves no unit
+# for nothing, check-plan accepts it, and scripts/demo (what `make demo` runs) writes
 # plan.json, plan.csv and a report.md with every section a briefing needs.
 #
 #   sh gaza.sh JGET [full]
@@ -40,9 +41,37 @@ fi
 stage1=$("$JGET" "$T/plan.json" stage1.status) || fail "plan.json has no stage1.status"
 [ "$stage1" = optimal ] || fail "stage 1 is '$stage1', not proven optimal"
 
-# 3. check-plan accepts the plan.
+# 3. check-plan accepts the plan (format 2: presence, notice, stays, tours,
+# reception, and no unit wandering).
 "$STABFORCE" check-plan "$SCEN" "$T/plan.json" >"$T/check.out" 2>&1 ||
 	{ cat "$T/check.out" >&2; fail "check-plan rejected the Gaza plan"; }
+
+# 3b. Format 2: the example is format 2, what is on the ground by as_of is
+# in the plan from the first month, no unit arrives before its notice
+# allows (nothing but the reported Egyptian units in 2026-06), reception is
+# never exceeded, the moves are proven minimal (no wandering), and Morocco's
+# engineers serve their one six-month tour.
+[ "$("$JGET" "$T/plan.json" format)" = 2 ] || fail "the Gaza example is not format 2"
+[ "$("$JGET" "$T/plan.json" moves_status)" = optimal ] ||
+	fail "the Gaza plan's moves are not proven minimal"
+"$JGET" "$T/plan.json" --expect 'sum presence present pledge=EGY-2 month=1 = 1' ||
+	fail "Egypt's reported battalion is not in the plan from 2026-06"
+"$JGET" "$T/plan.json" --expect 'units month=1 pledge=EGY-1 location=mission task=police_train = 4' ||
+	fail "Egypt's training teams are not where they are reported"
+for p in MAR-1 MAR-3 KAZ-1 ALB-1 XKX-1 JOR-1 ITA-1 KAZ-2 MAR-2; do
+	"$JGET" "$T/plan.json" --expect "sum presence arrivals pledge=$p month=1 = 0" ||
+		fail "$p arrives in 2026-06 although it needs notice"
+done
+"$JGET" "$T/plan.json" --expect 'sum presence arrivals pledge=MAR-4 = 2' ||
+	fail "Morocco's engineers do not serve one tour"
+m=1
+while [ "$m" -le 19 ]; do
+	used=$("$JGET" "$T/plan.json" "reception.$((m - 1)).arriving")
+	cap=$("$JGET" "$T/plan.json" "reception.$((m - 1)).capacity")
+	awk -v u="$used" -v c="$cap" 'BEGIN { exit !(u <= c + 1e-6) }' ||
+		fail "month $m: $used personnel arrive, reception $cap"
+	m=$((m + 1))
+done
 
 # 4. The demo writes its three files into the directory it is given.
 if [ "$FULL" = full ]; then analyses=1; else analyses=0; fi
@@ -91,6 +120,10 @@ for section in 'build-up' 'coverage|shortfall' 'full operational capability' 'co
 	grep -Eiq "^#+ .*($section)" "$rep" || fail "report.md has no '$section' section"
 done
 grep -q 'Stage 1 (weighted shortfall).*optimal' "$rep" || fail "report.md does not give stage 1 as optimal"
+grep -q 'Presence, arrivals and departures by month' "$rep" ||
+	fail "report.md has no presence, arrivals and departures"
+grep -q 'Presence by pledge' "$rep" || fail "report.md has no presence by pledge"
+grep -q 'Planned months' "$rep" || fail "report.md does not say which months are planned"
 
 if [ "$FULL" = full ]; then
 	has() { "$STABFORCE" "$1" --help >/dev/null 2>&1; }

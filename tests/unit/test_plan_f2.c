@@ -11,6 +11,9 @@
  *     to 1e-6 and the same Z2* to 1e-6 relative; every plan passes
  *     check-plan (written as JSON, read back by the independent checker);
  *     both the split and the linked stage 1 are exercised;
+ *   - a unit that leaves the one sector needing it for a month is
+ *     `wandering`; the planner's own plan of it is not, and its moves are
+ *     proven minimal;
  *   - a valid plan's JSON edited to break one rule at a time (an arrival
  *     before notice, a stay cut short, a unit kept past its tour, an
  *     extra tour, an arrival over reception, a unit on a task it is not
@@ -436,11 +439,57 @@ static void test_check_rejects(void **state)
 	sf_scenario_free(sc);
 }
 
+/* A unit that leaves the one sector needing it for a month: wandering. */
+static void test_check_wandering(void **state)
+{
+	static const char yaml[] =
+	        "format: 2\n"
+	        "as_of: 2025-12-01\n"
+	        "mandate: {start: 2026-01, months: 3, troop_ceiling: 10000}\n"
+	        "sectors:\n  geojson: none.geojson\n  list: [{id: north}, {id: south}]\n"
+	        "tasks:\n  - {id: poc, weight: 10, requirement: {by_sector: {north: 1}}}\n"
+	        "unit_types:\n  - {id: coy, personnel: 100, monthly_cost: 10, move_cost: 3, "
+	        "capabilities: {poc: 1}}\n"
+	        "contributors:\n  - id: A\n    pledges: [{id: A-1, unit: coy, count: 1, "
+	        "lead_days: 0}]\n";
+	static const char plan[] =
+	        "{\"stage1\": {\"status\": \"not_run\"}, \"stage2\": {\"status\": "
+	        "\"not_run\"}, \"assignments\": ["
+	        "{\"month\": 1, \"pledge\": \"A-1\", \"location\": \"north\", \"task\": "
+	        "\"poc\", \"units\": 1},"
+	        "{\"month\": 2, \"pledge\": \"A-1\", \"location\": \"south\", \"task\": "
+	        "\"poc\", \"units\": 1},"
+	        "{\"month\": 3, \"pledge\": \"A-1\", \"location\": \"north\", \"task\": "
+	        "\"poc\", \"units\": 1}], \"presence\": ["
+	        "{\"pledge\": \"A-1\", \"month\": 1, \"present\": 1, \"arrivals\": 1, "
+	        "\"departures\": 0},"
+	        "{\"pledge\": \"A-1\", \"month\": 2, \"present\": 1, \"arrivals\": 0, "
+	        "\"departures\": 0},"
+	        "{\"pledge\": \"A-1\", \"month\": 3, \"present\": 1, \"arrivals\": 0, "
+	        "\"departures\": 0}]}";
+	sf_scenario *sc = load(yaml);
+	json_error_t je;
+	json_t *root = json_loads(plan, 0, &je);
+	sf_plan *p;
+	(void)state;
+
+	assert_non_null(root);
+	expect_violation(sc, root, "wandering");
+	json_decref(root);
+	/* The planner's own plan of it does not wander. */
+	p = solve(sc, SF_SOLVER_CBC, 0);
+	free(checked_json(sc, p, "cbc"));
+	assert_int_equal(p->moves_status, SF_SOLVE_OPTIMAL);
+	sf_plan_free(p);
+	sf_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_random_agree),
 	        cmocka_unit_test(test_check_rejects),
+	        cmocka_unit_test(test_check_wandering),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

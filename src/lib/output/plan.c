@@ -207,6 +207,7 @@ static void json_format2(sf_json_writer *w, const sf_plan *p)
 	sf_json_int(w, "a0", p->a0);
 	sf_json_str(w, "a0_label", label(sc, p->a0, lb, sizeof(lb)));
 	sf_json_int(w, "changed_units", p->changed_units);
+	sf_json_str(w, "moves_status", sf_solve_status_str(p->moves_status));
 	sf_json_array(w, "presence");
 	for (int m = 1; m <= sc->months; m++)
 		for (size_t pi = 0; pi < sc->npledges; pi++) {
@@ -693,7 +694,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 
 	/* Header. */
 	{
-		const char *kv[9][2];
+		const char *kv[10][2];
 		char mandate[96], s1[160], s2[160], foc[64], planned[192];
 		size_t n = 0;
 		sf_snprintf(mandate, sizeof(mandate), "%s .. %s (%d months)",
@@ -734,6 +735,13 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 				            label(sc, sc->months, l2, sizeof(l2)));
 			kv[n][0] = "Planned months";
 			kv[n++][1] = planned;
+			kv[n][0] = "Moves";
+			kv[n++][1] = p->moves_status == SF_SOLVE_OPTIMAL
+			                     ? "proven minimal for the units present (no wandering)"
+			             : p->moves_status == SF_SOLVE_FEASIBLE
+			                     ? "not proven minimal (time ran out): a unit may move "
+			                       "for nothing"
+			                     : "not planned";
 		}
 		if (md) {
 			if (sf_buf_adds(out, "## Force plan\n\n") != SF_OK)

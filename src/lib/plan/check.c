@@ -1286,6 +1286,125 @@ static void count_moves(const checker *ck, size_t p, int m, double *moves, doubl
 	*retasks = fmax(0, cells + res - A) - *moves;
 }
 
+/* Soft-veto penalty per person at location l for contributor c. */
+static double soft_penalty(const checker *ck, size_t c, size_t l)
+{
+	double sum = 0;
+	for (size_t v = 0; v < ck->sc->nvetoes; v++) {
+		const sf_veto *ve = &ck->sc->vetoes[v];
+		if (ve->kind == SF_VETO_SOFT && veto_covers(ck, ve, c, l))
+			sum += ve->penalty;
+	}
+	return sum;
+}
+
+/* The moves' cost of pledge p in month m (m >= 2), 0 outside the plan. */
+static double move_cost_at(const checker *ck, size_t p, int m)
+{
+	const sf_unit_type *u = &ck->sc->unit_types[ck->sc->pledges[p].unit];
+	double mv, rt;
+
+	if (m < 2 || m > ck->M || m < ck->a0)
+		return 0;
+	count_moves(ck, p, m, &mv, &rt);
+	return u->move_cost * mv + u->retask_cost * rt;
+}
+
+/*
+ * No wandering (docs/model.md): a pledge whose units change location or
+ * task in month m, with the same units present and none arriving or
+ * leaving, could keep them where they were in m - 1. When that keeps
+ * every limit, does not raise the weighted shortfall and costs less
+ * (moves in m and m + 1, soft vetoes in m), the move was for nothing:
+ * a `wandering` violation. One pledge and one month at a time: a check of
+ * the plan as it stands, not a search for a better one.
+ */
+static void check_wandering(checker *ck)
+{
+	const sf_scenario *sc = ck->sc;
+	const size_t M = (size_t)ck->M, nl = ck->nloc, nt = sc->ntasks;
+	double *saved = malloc(nl * nt * sizeof(double) + 1);
+	char mt[48], a[32];
+
+	if (saved == NULL) {
+		ck->oom = SF_ERR_NOMEM;
+		return;
+	}
+	for (size_t p = 0; p < sc->npledges; p++) {
+		const sf_pledge *pl = &sc->pledges[p];
+		const sf_unit_type *u = &sc->unit_types[pl->unit];
+		size_t c = pl->contributor;
+		for (int m = ck->a0 > 2 ? ck->a0 : 2; m <= ck->M; m++) {
+			size_t k = p * M + (size_t)(m - 1);
+			double before, after, dz1 = 0, din = 0, dmine = 0, mv, rt;
+			count_moves(ck, p, m, &mv, &rt);
+			if (mv + rt <= 0 || ck->arr[k] != 0 || ck->pres[k] != ck->pres[k - 1] ||
+			    ck->pledge_units[k] != ck->pledge_units[k - 1])
+				continue;
+			before = move_cost_at(ck, p, m) + move_cost_at(ck, p, m + 1);
+			/* Keep month m - 1's cells in m: the changes of coverage,
+			 * shortfall, in-sector personnel and penalties. */
+			for (size_t l = 0; l < nl; l++)
+				for (size_t t = 0; t < nt; t++) {
+					size_t cm = cell_index(ck, p, l, t, m);
+					double d = ck->cell[cm - 1] - ck->cell[cm];
+					saved[l * nt + t] = ck->cell[cm];
+					if (d == 0)
+						continue;
+					size_t kc = cov_index(ck, t, l, m);
+					double prov = ck->provided[kc] + u->capability[t] * d;
+					dz1 += sc->tasks[t].weight *
+					       (fmax(0, ck->required[kc] - prov) -
+					        shortfall_at(ck, kc));
+					if (l < ck->ns) {
+						din += d * u->personnel;
+						dmine += d * u->personnel;
+					}
+				}
+			after = 0;
+			for (size_t l = 0; l < nl; l++)
+				for (size_t t = 0; t < nt; t++) {
+					size_t cm = cell_index(ck, p, l, t, m);
+					double d = ck->cell[cm - 1] - ck->cell[cm];
+					after += d * u->personnel * soft_penalty(ck, c, l);
+					ck->cell[cm] = ck->cell[cm - 1];
+				}
+			after += move_cost_at(ck, p, m) + move_cost_at(ck, p, m + 1);
+			for (size_t l = 0; l < nl; l++)
+				for (size_t t = 0; t < nt; t++)
+					ck->cell[cell_index(ck, p, l, t, m)] = saved[l * nt + t];
+			/* The alternative must keep the ceiling and the share cap. */
+			{
+				size_t mi = (size_t)(m - 1);
+				double total = ck->in_sectors[mi] + din,
+				       mine = ck->c_in[c * M + mi] + dmine;
+				if (exceeds(total, sc->troop_ceiling))
+					continue;
+				if (sc->has_max_share) {
+					int breaks =
+					        mine > 0 && exceeds(mine, sc->max_share * total);
+					for (size_t o = 0; o < sc->ncontributors && !breaks; o++)
+						if (o != c && ck->c_in[o * M + mi] > 0 &&
+						    exceeds(ck->c_in[o * M + mi],
+						            sc->max_share * total))
+							breaks = 1;
+					if (breaks)
+						continue;
+				}
+			}
+			if (dz1 <= 1e-6 && after < before - fmax(1e-6, 1e-9 * before))
+				add_violation(
+				        ck, -1, m, "wandering",
+				        "%s: pledge %s changes location or task without lowering "
+				        "the weighted shortfall: kept where it was in the month "
+				        "before it would cost %s less",
+				        month_text(ck, m, mt, sizeof(mt)), pl->id,
+				        fmt_num(a, sizeof(a), before - after));
+		}
+	}
+	free(saved);
+}
+
 /* Every format-2 rule, and the costs of the planned months. */
 static void check_f2(checker *ck, const sf_json *root)
 {
@@ -1377,6 +1496,7 @@ static void check_f2(checker *ck, const sf_json *root)
 		compare_field(ck, (int)d, "moves", row, "moves", mv, mt);
 		compare_field(ck, (int)d, "moves", row, "retasks", rt, mt);
 	}
+	check_wandering(ck);
 	/* Least change is charged against a baseline this check does not see. */
 	if (sf_json_is_object(cost) && json_num(sf_json_get(cost, "changes"), &ck->cost_changes))
 		ck->cost_changes = 0;

@@ -44,14 +44,15 @@ typedef struct f2 {
 	double t0, deadline;
 	sf__history hist;
 	size_t np, nl, nt, M;
-	int *units;    /* [p][l][t][m] planned units (months >= a0) */
-	int *pres;     /* [p * M + m-1] planned presence */
-	int *arr;      /* [p * M + m-1] planned arrivals (recorded ones not included) */
-	double *z1m;   /* [M] month shortfalls of stage 1 */
-	int *base_u;   /* least change: the baseline's units, mapped; NULL none */
-	int *base_n;   /* [p * M + m-1] its presence */
-	int split;     /* stage 1 was solved month by month */
-	int s1_proven; /* every stage-1 solve proven */
+	int *units;  /* [p][l][t][m] planned units (months >= a0) */
+	int *pres;   /* [p * M + m-1] planned presence */
+	int *arr;    /* [p * M + m-1] planned arrivals (recorded ones not included) */
+	double *z1m; /* [M] month shortfalls of stage 1 */
+	int *base_u; /* least change: the baseline's units, mapped; NULL none */
+	int *base_n; /* [p * M + m-1] its presence */
+	int split;   /* stage 1 was solved month by month */
+	sf_solve_status moves_status; /* the no-wandering solve (polish) */
+	int s1_proven;                /* every stage-1 solve proven */
 	sf_stage_result s1, s2;
 } f2;
 
@@ -560,6 +561,66 @@ static void stage2_start(const f2 *s, const sf__model *md, double *x)
 	}
 }
 
+/*
+ * No wandering (docs/model.md, "Stage 2"): with every pledge's presence and
+ * arrivals held where stage 2 put them, the assignment is solved again to
+ * proven optimality for the rest of the cost (moves, changes of task,
+ * soft vetoes, least change) at the same Z1, started from the stage-2
+ * plan x. Held presence makes this much smaller than stage 2, and its
+ * proof means that no unit of the plan moves or changes task unless every
+ * way of keeping it in place with the same units present costs more or
+ * leaves more shortfall. The result replaces s's plan when it is no
+ * dearer; s->moves_status says whether it was proven.
+ */
+static sf_status polish(f2 *s, sf__model *md, double *x, sf_error *err)
+{
+	sf__solve_params prm = {0, 0, s->o->threads, NULL, 1};
+	sf__solve_result res;
+	double *y = sf__mallocarray((size_t)md->ncols + 1, sizeof(double)), before = 0,
+	       t0 = sf__now();
+	sf_status rc = SF_OK;
+
+	if (y == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+	for (int j = 0; j < md->ncols; j++) {
+		sf__col_kind k = (sf__col_kind)md->col[j].kind;
+		if (k == SF__COL_N || k == SF__COL_ARR) {
+			md->lb[j] = md->ub[j] = (double)lround(x[j]);
+			md->obj[j] = 0; /* a constant now */
+		}
+		before += md->obj[j] * x[j];
+	}
+	prm.start = x;
+	res.status = SF__SOLVE_NO_SOLUTION;
+	if (s->o->time_limit_s > 0) {
+		prm.time_limit_s = sf__remaining(s->deadline);
+		if (prm.time_limit_s > 0)
+			rc = sf__solve_bounded(s->o->solver, md, &prm, s->deadline, &res, y, err);
+	} else {
+		rc = sf__solve(s->o->solver, md, &prm, &res, y, err);
+	}
+	if (rc != SF_OK)
+		goto out;
+	s->moves_status = SF_SOLVE_FEASIBLE;
+	if ((res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) &&
+	    res.objective <= before + 1e-9 * fmax(1, fabs(before))) {
+		memset(s->units, 0, s->np * s->nl * s->nt * s->M * sizeof(int));
+		sf__take_units(md, y, s->units);
+		if (res.status == SF__SOLVE_OPTIMAL)
+			s->moves_status = SF_SOLVE_OPTIMAL;
+	}
+	if (s->o->progress)
+		fprintf(stderr, "no wandering: %s, moves and the rest %.6g -> %.6g (%.1f s)\n",
+		        sf_solve_status_str(s->moves_status), before,
+		        res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED
+		                ? res.objective
+		                : before,
+		        sf__now() - t0);
+out:
+	free(y);
+	return rc;
+}
+
 static sf_status stage2(f2 *s, sf_error *err)
 {
 	const sf_scenario *sc = s->sc;
@@ -631,7 +692,9 @@ static sf_status stage2(f2 *s, sf_error *err)
 		if (s->o->progress)
 			fprintf(stderr,
 			        "stage 2: no solution of its own; keeping the stage-1 plan\n");
+		memcpy(x, start, (size_t)md->ncols * sizeof(double));
 	}
+	rc = polish(s, md, x, err);
 out:
 	s->s2.seconds = sf__now() - t2;
 	free(x);
@@ -696,6 +759,7 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 	s.M = (size_t)sc->months;
 	s.s1_proven = 1;
 	s.s2.status = SF_SOLVE_NOT_RUN;
+	s.moves_status = SF_SOLVE_NOT_RUN;
 	rc = sf__history_build(sc, &s.hist, err);
 	if (rc != SF_OK)
 		return rc;
@@ -750,6 +814,7 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 		s.s2.gap = sf__rel_gap(s.s2.objective, s.s2.bound);
 	}
 	plan->stage2 = s.s2;
+	plan->moves_status = s.moves_status;
 	plan->seconds = sf__now() - s.t0;
 	if (o->progress && !o->stage1_only)
 		fprintf(stderr, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)\n",
