@@ -4,8 +4,9 @@
  *
  * Each case is a scenario (usually a clone with one edit) planned with
  * sf_plan_solve, both stages unless the options say otherwise. Workers
- * (base/proc.c) send back only what a plan is made of (stage results and
- * assignment rows); the parent rebuilds each plan with sf_plan_from_rows
+ * (base/proc.c) send back only what a plan is made of (stage results,
+ * assignment rows, and in format 2 presence and arrivals); the parent
+ * rebuilds each plan with sf_plan_from_parts
  * against the case's own scenario, so every derived figure (coverage, FOC,
  * personnel, cost) comes from the planner's code, not from a second
  * implementation here. Cases are handed out heaviest first when the caller
@@ -44,12 +45,21 @@ typedef struct many_ctx {
 	const sf_plan_options *per_case; /* may be NULL */
 } many_ctx;
 
-/* Wire form of a solved plan: the header, then nrows sf_assignment. */
+/*
+ * Wire form of a solved plan: the header, then nrows sf_assignment, then,
+ * for a format-2 plan (npres = pledges x months), the presence and the
+ * arrivals of every pledge and month (npres ints each): idle units and
+ * reliefs are in no row.
+ */
 typedef struct wire_plan {
 	sf_stage_result stage1, stage2;
 	int solver;
 	double seconds;
 	uint64_t nrows;
+	uint64_t npres;         /* 0: format 1 */
+	int moves_status;       /* sf_solve_status of the no-wandering solve */
+	int changed_units;      /* least change: unit-months differing from the baseline */
+	double cost_changes;    /* and their cost */
 } wire_plan;
 
 static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
@@ -68,9 +78,19 @@ static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	w.solver = (int)p->solver;
 	w.seconds = p->seconds;
 	w.nrows = p->nrows;
+	if (c->scs[job]->format >= 2) {
+		w.npres = c->scs[job]->npledges * (uint64_t)c->scs[job]->months;
+		w.moves_status = (int)p->moves_status;
+		w.changed_units = p->changed_units;
+		w.cost_changes = p->cost_changes;
+	}
 	rc = sf_buf_add(out, &w, sizeof w);
 	if (rc == SF_OK && p->nrows)
 		rc = sf_buf_add(out, p->rows, p->nrows * sizeof *p->rows);
+	if (rc == SF_OK && w.npres)
+		rc = sf_buf_add(out, p->presence, (size_t)w.npres * sizeof(int));
+	if (rc == SF_OK && w.npres)
+		rc = sf_buf_add(out, p->arrivals, (size_t)w.npres * sizeof(int));
 	sf_plan_free(p);
 	if (rc != SF_OK)
 		return sf_error_set(err, rc, "out of memory sending a plan");
@@ -161,7 +181,10 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 			goto out;
 		}
 		memcpy(&w, res[i].data, sizeof w);
-		if (res[i].len != sizeof w + w.nrows * sizeof(sf_assignment)) {
+		if (w.npres != (scs[i]->format >= 2 ? scs[i]->npledges * (uint64_t)scs[i]->months
+		                                     : 0) ||
+		    res[i].len != sizeof w + w.nrows * sizeof(sf_assignment) +
+		                          2 * w.npres * sizeof(int)) {
 			rc = sf_error_set(err, SF_ERR_WORKER,
 			                  "case %zu: malformed record from a worker", i);
 			goto out;
@@ -175,7 +198,26 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 			}
 			memcpy(rows, res[i].data + sizeof w, (size_t)w.nrows * sizeof *rows);
 		}
-		rc = sf_plan_from_rows(scs[i], rows, (size_t)w.nrows, &plans[i], err);
+		{
+			int *pres = NULL, *arr = NULL;
+			if (w.npres) {
+				const char *at = res[i].data + sizeof w + w.nrows * sizeof(sf_assignment);
+				pres = sf__mallocarray((size_t)w.npres, sizeof(int));
+				arr = sf__mallocarray((size_t)w.npres, sizeof(int));
+				if (pres && arr) {
+					memcpy(pres, at, (size_t)w.npres * sizeof(int));
+					memcpy(arr, at + w.npres * sizeof(int),
+					       (size_t)w.npres * sizeof(int));
+				}
+			}
+			if (w.npres && (!pres || !arr))
+				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			else
+				rc = sf_plan_from_parts(scs[i], rows, (size_t)w.nrows, pres, arr,
+				                        &plans[i], err);
+			free(pres);
+			free(arr);
+		}
 		free(rows);
 		if (rc != SF_OK)
 			goto out;
@@ -183,6 +225,10 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 		plans[i]->stage2 = w.stage2;
 		plans[i]->solver = (sf_solver_kind)w.solver;
 		plans[i]->seconds = w.seconds;
+		plans[i]->moves_status = (sf_solve_status)w.moves_status;
+		plans[i]->changed_units = w.changed_units;
+		plans[i]->cost_changes = w.cost_changes;
+		plans[i]->cost_total += w.cost_changes;
 	}
 out:
 	if (rc != SF_OK)

@@ -257,6 +257,7 @@ sf_status sf_plan_from_parts(const sf_scenario *sc, const sf_assignment *rows, s
 	p->scenario = sc;
 	p->solver = SF_SOLVER_CBC;
 	p->stage1.status = p->stage2.status = SF_SOLVE_NOT_RUN;
+	p->moves_status = SF_SOLVE_NOT_RUN;
 	p->rows = sf__mallocarray(nrows + 1, sizeof(*p->rows));
 	p->required = calloc(ncov + 1, sizeof(double));
 	p->provided = calloc(ncov + 1, sizeof(double));
