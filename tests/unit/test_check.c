@@ -180,8 +180,11 @@ static sf_scenario scen = {
 static const char good_plan[] =
         "{\"scenario\": {\"name\": \"check test\", \"months\": 2},"
         " \"solver\": \"cbc\","
-        " \"stage1\": {\"status\": \"optimal\", \"objective\": 1},"
-        " \"stage2\": {\"status\": \"optimal\", \"objective\": 440},"
+        " \"stage1\": {\"status\": \"optimal\", \"objective\": 1, \"bound\": 1, \"gap\": 0},"
+        " \"stage2\": {\"status\": \"optimal\", \"objective\": 440, \"bound\": 436, "
+        "\"gap\": 0.009090909091},"
+        " \"z1\": 1,"
+        " \"binding\": {\"ceiling_months\": [], \"share_cap\": [], \"national_cap\": []},"
         " \"months\": [\"2026-01\", \"2026-02\"],"
         " \"foc_month\": 2, \"foc_label\": \"2026-02\","
         " \"cost\": {\"units\": 55, \"deploy\": 85, \"soft_veto\": 300, \"total\": 440},"
@@ -494,6 +497,115 @@ static void test_reported_figures(void **state)
 	sf_check_report_release(&r);
 }
 
+/* Set key of the object at path ("" the plan, "stage1", "binding") to v. */
+static json_t *with(json_t *p, const char *obj, const char *key, json_t *v)
+{
+	json_object_set_new(obj[0] ? json_object_get(p, obj) : p, key, v);
+	return p;
+}
+
+/*
+ * Every figure the plan reports at the top level is checked against the
+ * rows, whatever the stage statuses say (issue 10 item 6): z1, foc_label,
+ * the binding block, each stage's bound and gap.
+ */
+static void test_top_level_fields(void **state)
+{
+	sf_check_report r;
+	json_t *p;
+	(void)state;
+
+	/* z1 0 and a stage 1 "not run": never skipped */
+	p = with(good(), "", "z1", json_integer(0));
+	json_object_set_new(p, "stage1",
+	                    json_pack("{s:s, s:i}", "status", "not_run", "objective", 0));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	expect(&r, "stage1", -1, 0, "stage1.status is the string \"not_run\"");
+	expect(&r, "z1", -1, 0,
+	       "stage1.objective is 0 but the rows give a weighted shortfall Z1 = 1");
+	expect(&r, "z1", -1, 0, "z1 is 0 but the rows give a weighted shortfall Z1 = 1");
+	sf_check_report_release(&r);
+
+	/* the top-level z1 alone wrong */
+	sf_check_report_init(&r);
+	assert_int_equal(run(with(good(), "", "z1", json_real(0.5)), &r), SF_ERR_CHECK);
+	expect(&r, "z1", -1, 0, "z1 is 0.5 but the rows give a weighted shortfall Z1 = 1");
+	assert_int_equal(r.count, 1);
+	sf_check_report_release(&r);
+
+	/* foc_label */
+	sf_check_report_init(&r);
+	assert_int_equal(run(with(good(), "", "foc_label", json_string("2026-01")), &r),
+	                 SF_ERR_CHECK);
+	expect(&r, "foc", -1, 2,
+	       "foc_label is the string \"2026-01\" but the rows reach FOC in 2026-02");
+	assert_int_equal(r.count, 1);
+	sf_check_report_release(&r);
+
+	/* binding: a month listed that has slack, a binding month left out */
+	p = with(good(), "binding", "ceiling_months", json_pack("[i]", 1));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	expect(&r, "binding", -1, 1,
+	       "binding.ceiling_months lists month 1 (2026-01), but the rows leave slack");
+	assert_int_equal(r.count, 1);
+	sf_check_report_release(&r);
+	scen.troop_ceiling = 300; /* month 2 has 300 in sectors: binding */
+	sf_check_report_init(&r);
+	assert_int_equal(run(good(), &r), SF_ERR_CHECK);
+	scen.troop_ceiling = 1000;
+	expect(&r, "binding", -1, 2,
+	       "binding.ceiling_months leaves out month 2 (2026-02), but the rows make it bind");
+	assert_int_equal(r.count, 1);
+	sf_check_report_release(&r);
+	contributors[0].cap = 100; /* A has 100 in both months: its cap binds */
+	p = with(good(), "binding", "national_cap",
+	         json_pack("[{s:s, s:[i]}]", "contributor", "A", "months", 1));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	contributors[0].cap = 150;
+	expect(&r, "binding", -1, 2,
+	       "binding.national_cap of A leaves out month 2 (2026-02), but the rows make it bind");
+	assert_int_equal(r.count, 1);
+	sf_check_report_release(&r);
+	scen.max_share = 2.0 / 3; /* B has 200 of 300 in month 2 */
+	p = with(good(), "binding", "share_cap",
+	         json_pack("[{s:s, s:[i]}]", "contributor", "B", "months", 2));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_OK);
+	scen.max_share = 0.7;
+	sf_check_report_release(&r);
+
+	/* gap and bound */
+	p = with(good(), "stage1", "gap", json_real(0.5));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	expect(&r, "gap", -1, 0, "stage1.gap is 0.5 but objective 1 and bound 1 give 0");
+	expect(&r, "gap", -1, 0, "stage1 is optimal (proven) but its gap is 0.5, not 0");
+	sf_check_report_release(&r);
+	p = with(good(), "stage2", "bound", json_integer(441));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	expect(&r, "bound", -1, 0, "stage2.bound 441 is above its objective 440");
+	expect(&r, "bound", -1, 0, "stage2.bound 441 is above what the rows give (440)");
+	sf_check_report_release(&r);
+	/* a stage 1 stopped by a limit: a gap, but the rows may not beat the bound */
+	p = good();
+	json_object_set_new(p, "stage1",
+	                    json_pack("{s:s, s:f, s:f, s:f}", "status", "feasible", "objective",
+	                              1.0, "bound", 1.5, "gap", 0.5));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	expect(&r, "bound", -1, 0, "stage1.bound 1.5 is above what the rows give (1)");
+	sf_check_report_release(&r);
+	p = with(good(), "stage2", "gap", json_string("small"));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	expect(&r, "gap", -1, 0, "stage2.gap is the string \"small\", not a number >= 0");
+	sf_check_report_release(&r);
+}
+
 static void test_personnel(void **state)
 {
 	sf_check_report r;
@@ -573,6 +685,7 @@ int main(void)
 	        cmocka_unit_test(test_pledge_size_and_cap),
 	        cmocka_unit_test(test_ceiling_and_share),
 	        cmocka_unit_test(test_reported_figures),
+	        cmocka_unit_test(test_top_level_fields),
 	        cmocka_unit_test(test_personnel),
 	        cmocka_unit_test(test_text_report),
 	        cmocka_unit_test(test_not_a_plan),

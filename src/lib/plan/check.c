@@ -21,7 +21,9 @@
  *      (month, pledge, location, task) appears twice;
  *   3. per month: pledge size, troop ceiling, national caps, share cap;
  *   4. coverage rows of the plan against the recomputed ones, Z1 against
- *      stage1.objective, FOC against foc_month;
+ *      stage1.objective and z1 whatever the stage's status, each stage's
+ *      bound and gap, FOC against foc_month and foc_label, the binding
+ *      block against the months the rows leave no slack in;
  *   5. Z2 against stage2.objective (when stage 2 ran), the cost block, the
  *      personnel and personnel_total rows.
  *
@@ -46,6 +48,8 @@ enum { MAX_VIOLATIONS = 1000 };
 
 /* The most units a row may hold: a pledge's count is at most this (schema.c). */
 #define SF_CHECK_MAX_UNITS 1e9
+/* The gap of a stage proven optimal: 0, written as a double. */
+#define SF_CHECK_PROVEN_GAP 1e-12
 
 /* ---------------------------------------------------------------- */
 /* Id lookup: a sorted array of (id, index), searched by bsearch.     */
@@ -922,6 +926,190 @@ static int stage_has_plan(const sf_json *stage)
 	return s && (strcmp(s, "optimal") == 0 || strcmp(s, "feasible") == 0);
 }
 
+/*
+ * Whether a constraint with this slack binds (slack small enough, as
+ * docs/output.md says), 2 when it is violated (reported elsewhere: its
+ * month is not compared).
+ */
+static int binds(double slack, double rhs)
+{
+	double tol = 1e-6 * (fabs(rhs) > 1 ? fabs(rhs) : 1);
+	return slack < -tol ? 2 : slack <= tol;
+}
+
+/* months[m-1] = 1 for each month listed in the array v; 0 when v is a list of months. */
+static int read_months(const checker *ck, const sf_json *v, unsigned char *months)
+{
+	double d;
+
+	memset(months, 0, (size_t)ck->M);
+	if (!sf_json_is_array(v))
+		return -1;
+	for (size_t i = 0; i < sf_json_size(v); i++) {
+		if (json_whole(sf_json_at(v, i), &d) || d < 1 || d > ck->M)
+			return -1;
+		months[(size_t)d - 1] = 1;
+	}
+	return 0;
+}
+
+/* Compare a reported list of binding months with the recomputed one. */
+static void compare_months(checker *ck, const char *what, const char *who,
+                           const unsigned char *said, const unsigned char *is)
+{
+	char mt[48];
+
+	for (int m = ck->a0; m <= ck->M; m++) {
+		if (said[m - 1] == is[m - 1] || is[m - 1] == 2)
+			continue;
+		month_text(ck, m, mt, sizeof(mt));
+		add_violation(ck, -1, m, "binding", "binding.%s%s%s %s %s, but the rows %s", what,
+		              who ? " of " : "", who ? who : "",
+		              said[m - 1] ? "lists" : "leaves out", mt,
+		              is[m - 1] ? "make it bind" : "leave slack");
+	}
+}
+
+/*
+ * The binding block: the months where the troop ceiling, each
+ * contributor's share cap and national cap bind, recomputed from the
+ * personnel of the rows (format 2: a national cap counts presence).
+ */
+static void check_binding(checker *ck, const sf_json *bd)
+{
+	const sf_scenario *sc = ck->sc;
+	const size_t M = (size_t)ck->M;
+	static const char *const keys[] = {"share_cap", "national_cap"};
+	unsigned char *said = calloc(M + 1, 1), *is = calloc(M + 1, 1);
+	char a[32];
+
+	if (!said || !is) {
+		ck->oom = SF_ERR_NOMEM;
+		goto out;
+	}
+	if (!sf_json_is_object(bd)) {
+		add_violation(ck, -1, 0, "binding", "binding is %s, not an object",
+		              json_describe(bd, a, sizeof(a)));
+		goto out;
+	}
+	if (read_months(ck, sf_json_get(bd, "ceiling_months"), said) != 0) {
+		add_violation(ck, -1, 0, "binding",
+		              "binding.ceiling_months is not a list of months");
+	} else {
+		for (size_t mi = 0; mi < M; mi++)
+			is[mi] = isfinite(sc->troop_ceiling)
+			                 ? (unsigned char)binds(sc->troop_ceiling -
+			                                                ck->in_sectors[mi],
+			                                        sc->troop_ceiling)
+			                 : 0;
+		compare_months(ck, "ceiling_months", NULL, said, is);
+	}
+	for (size_t k = 0; k < 2; k++) {
+		const sf_json *list = sf_json_get(bd, keys[k]);
+		size_t c;
+		if (!sf_json_is_array(list)) {
+			add_violation(ck, -1, 0, "binding", "binding.%s is not a list", keys[k]);
+			continue;
+		}
+		for (c = 0; c < sc->ncontributors; c++) {
+			const sf_contributor *co = &sc->contributors[c];
+			memset(said, 0, M);
+			for (size_t i = 0; i < sf_json_size(list); i++) {
+				const sf_json *e = sf_json_at(list, i);
+				const char *id = json_str(e, "contributor");
+				if (id && strcmp(id, co->id) == 0 &&
+				    read_months(ck, sf_json_get(e, "months"), said) != 0)
+					add_violation(
+					        ck, -1, 0, "binding",
+					        "binding.%s of %s: months is not a list of months",
+					        keys[k], co->id);
+			}
+			for (size_t mi = 0; mi < M; mi++) {
+				double in = ck->c_in[c * M + mi], all = ck->c_all[c * M + mi];
+				if (k == 0) {
+					double tot = ck->in_sectors[mi];
+					is[mi] = sc->has_max_share && in > 0
+					                 ? (unsigned char)binds(
+					                           sc->max_share * tot - in,
+					                           sc->max_share * tot)
+					                 : 0;
+				} else {
+					if (sc->format >= 2 && ck->pres) {
+						all = 0;
+						for (size_t p = 0; p < sc->npledges; p++)
+							if (sc->pledges[p].contributor == c)
+								all += ck->pres[p * M + mi] *
+								       sc->unit_types[sc->pledges[p]
+								                              .unit]
+								               .personnel;
+					}
+					is[mi] = co->has_cap && co->active
+					                 ? (unsigned char)binds(co->cap - all,
+					                                        co->cap)
+					                 : 0;
+				}
+			}
+			compare_months(ck, keys[k], co->id, said, is);
+		}
+	}
+out:
+	free(said);
+	free(is);
+}
+
+/* |objective - bound| / max(|objective|, 1e-9): docs/model.md, written here again. */
+static double own_gap(double objective, double bound)
+{
+	double den = fabs(objective) > 1e-9 ? fabs(objective) : 1e-9;
+	return isfinite(objective - bound) ? fabs(objective - bound) / den : 1;
+}
+
+/*
+ * A stage's bound and gap: numbers; the bound is a proven lower bound, so
+ * neither the reported objective nor the rows' own value may be below it;
+ * the gap is what objective and bound give; a stage 1 said optimal is
+ * proven (gap 0, bound = objective). `value` is the recomputed objective.
+ */
+static void check_bound(checker *ck, const char *name, const sf_json *st, double value,
+                        int proven_when_optimal)
+{
+	const sf_json *bv = sf_json_get(st, "bound"), *gv = sf_json_get(st, "gap");
+	const char *status = json_str(st, "status");
+	double obj, bound, gap;
+	char a[32], b[32], c[32], e[32];
+
+	if (json_num(sf_json_get(st, "objective"), &obj) || (!bv && !gv))
+		return; /* reported by the caller; a plan without them claims nothing */
+	if (json_num(bv, &bound)) {
+		add_violation(ck, -1, 0, "bound", "%s.bound is %s, not a number", name,
+		              json_describe(bv, a, sizeof(a)));
+		return;
+	}
+	if (json_num(gv, &gap) || !(gap >= 0)) {
+		add_violation(ck, -1, 0, "gap", "%s.gap is %s, not a number >= 0", name,
+		              json_describe(gv, a, sizeof(a)));
+		return;
+	}
+	if (exceeds(bound, obj))
+		add_violation(ck, -1, 0, "bound",
+		              "%s.bound %s is above its objective %s: a lower bound cannot be",
+		              name, fmt_num(a, sizeof(a), bound), fmt_num(b, sizeof(b), obj));
+	if (exceeds(bound, value))
+		add_violation(ck, -1, 0, "bound",
+		              "%s.bound %s is above what the rows give (%s): the plan would beat a "
+		              "proven bound",
+		              name, fmt_num(a, sizeof(a), bound), fmt_num(b, sizeof(b), value));
+	if (!close_enough(gap, own_gap(obj, bound)))
+		add_violation(
+		        ck, -1, 0, "gap", "%s.gap is %s but objective %s and bound %s give %s",
+		        name, fmt_num(a, sizeof(a), gap), fmt_num(b, sizeof(b), obj),
+		        fmt_num(c, sizeof(c), bound), fmt_num(e, sizeof(e), own_gap(obj, bound)));
+	if (proven_when_optimal && status && strcmp(status, "optimal") == 0 &&
+	    !(gap <= SF_CHECK_PROVEN_GAP))
+		add_violation(ck, -1, 0, "gap", "%s is optimal (proven) but its gap is %s, not 0",
+		              name, fmt_num(a, sizeof(a), gap));
+}
+
 static void check_objectives(checker *ck, const sf_json *root, int foc)
 {
 	sf_check_report *r = ck->r;
@@ -930,19 +1118,32 @@ static void check_objectives(checker *ck, const sf_json *root, int foc)
 	char a[32], b[32], c[32], e[32], f[32];
 	double d;
 
-	if (stage_has_plan(st1)) {
-		if (json_num(sf_json_get(st1, "objective"), &r->z1_reported))
-			add_violation(ck, -1, 0, "z1", "stage1 has a plan but no objective");
-		else if (!close_enough(r->z1_reported, r->z1))
-			add_violation(ck, -1, 0, "z1",
-			              "stage1.objective is %s but the rows give a weighted "
-			              "shortfall Z1 = %s",
-			              fmt_num(a, sizeof(a), r->z1_reported),
-			              fmt_num(b, sizeof(b), r->z1));
-	} else {
-		json_num(sf_json_get(st1, "objective"), &r->z1_reported);
-	}
+	/* Z1 is checked whatever the status says: a plan file holds a plan. */
+	if (!stage_has_plan(st1))
+		add_violation(ck, -1, 0, "stage1",
+		              "stage1.status is %s: a plan file holds a stage-1 plan, optimal or "
+		              "feasible",
+		              json_describe(sf_json_get(st1, "status"), a, sizeof(a)));
+	if (json_num(sf_json_get(st1, "objective"), &r->z1_reported))
+		add_violation(ck, -1, 0, "z1", "stage1 has no objective");
+	else if (!close_enough(r->z1_reported, r->z1))
+		add_violation(ck, -1, 0, "z1",
+		              "stage1.objective is %s but the rows give a weighted shortfall Z1 = "
+		              "%s",
+		              fmt_num(a, sizeof(a), r->z1_reported), fmt_num(b, sizeof(b), r->z1));
+	fv = sf_json_get(root, "z1");
+	if (!fv)
+		; /* an older plan: stage1.objective says it */
+	else if (json_num(fv, &d))
+		add_violation(ck, -1, 0, "z1", "z1 is %s, not a number",
+		              json_describe(fv, a, sizeof(a)));
+	else if (!close_enough(d, r->z1))
+		add_violation(ck, -1, 0, "z1",
+		              "z1 is %s but the rows give a weighted shortfall Z1 = %s",
+		              fmt_num(a, sizeof(a), d), fmt_num(b, sizeof(b), r->z1));
+	check_bound(ck, "stage1", st1, r->z1, 1);
 	if (stage_has_plan(st2)) {
+		check_bound(ck, "stage2", st2, r->z2, 0);
 		if (json_num(sf_json_get(st2, "objective"), &r->z2_reported))
 			add_violation(ck, -1, 0, "z2", "stage2 has a plan but no objective");
 		else if (!close_enough(r->z2_reported, r->z2))
@@ -988,6 +1189,21 @@ static void check_objectives(checker *ck, const sf_json *root, int foc)
 			              "foc_month is %s but the rows reach FOC in %s",
 			              fmt_num(a, sizeof(a), d), month_text(ck, foc, b, sizeof(b)));
 	}
+	fv = sf_json_get(root, "foc_label");
+	if (!fv)
+		; /* not written: nothing to compare */
+	else if (foc == 0 && !sf_json_is_null(fv))
+		add_violation(ck, -1, 0, "foc", "foc_label is %s but FOC is never reached (null)",
+		              json_describe(fv, a, sizeof(a)));
+	else if (foc != 0) {
+		month_label(ck, foc, b, sizeof(b));
+		if (!sf_json_is_string(fv) || strcmp(sf_json_string(fv), b) != 0)
+			add_violation(ck, -1, foc, "foc",
+			              "foc_label is %s but the rows reach FOC in %s",
+			              json_describe(fv, a, sizeof(a)), b);
+	}
+	if (sf_json_get(root, "binding"))
+		check_binding(ck, sf_json_get(root, "binding"));
 }
 
 /* ---------------------------------------------------------------- */
