@@ -250,7 +250,9 @@ sf_status sf_whatif_scenario(const sf_scenario *base, const sf_edit *edits, size
 
 /*
  * Plan a and b (both stages), in two workers when opts->jobs allows.
- * *pa and *pb refer to a and b.
+ * *pa and *pb refer to a and b. When b is format 2, b is planned after a,
+ * with least change from a's plan (docs/model.md): a what-if or the second
+ * file of a comparison moves only what the difference requires.
  */
 sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_analysis_options *opts,
                        sf_plan **pa, sf_plan **pb, sf_error *err);
@@ -276,6 +278,21 @@ typedef struct sf_compare_assign {
 	int first_b, last_b;
 } sf_compare_assign;
 
+/*
+ * A pledge whose units differ between the two plans (per month, the units
+ * in another state: another location or task, the reserve, or absent; the
+ * least-change count of docs/model.md), and why.
+ */
+typedef struct sf_compare_moved {
+	const char *pledge, *contributor, *unit;
+	int unit_months;     /* unit-months in another state */
+	int first, last;     /* first and last month that differ (b's months) */
+	char from[160];      /* the pledge's units in a in the first such month */
+	char to[160];        /* and in b */
+	const char *cause;   /* why: an edit, or a difference of the files */
+	char cause_buf[160]; /* storage for cause when it is made up */
+} sf_compare_moved;
+
 typedef struct sf_comparison {
 	const sf_plan *a, *b; /* not owned */
 	sf_outcome oa, ob;
@@ -285,6 +302,8 @@ typedef struct sf_comparison {
 	size_t ncontrib;
 	sf_compare_assign *assign; /* every (pledge, location, task) whose unit-months differ */
 	size_t nassign;
+	sf_compare_moved *moved; /* every pledge whose units differ, in b's pledge order */
+	size_t nmoved;
 } sf_comparison;
 
 /* Compare two plans; tasks, locations, contributors and pledges are matched by id. */
@@ -300,6 +319,16 @@ sf_status sf_comparison_write(const sf_comparison *c, const char *name_a, const 
  * the plan (as `plan` prints it) then the comparison; json: {"edits",
  * "plan", "comparison"}; csv: the comparison.
  */
+/*
+ * Why each pledge of cmp->moved moved, for a what-if of base with edits:
+ * the edit that names the pledge or its contributor; otherwise, with one
+ * edit, that edit; with several, the first edit after which the pledge
+ * differs from the baseline when the edits are applied one by one (each
+ * prefix planned with least change from the baseline, in workers).
+ */
+sf_status sf_whatif_explain(sf_comparison *cmp, const sf_scenario *base, const sf_edit *edits,
+                            size_t nedits, const sf_analysis_options *opts, sf_error *err);
+
 sf_status sf_whatif_write(const sf_comparison *cmp, const sf_edit *edits, size_t nedits,
                           sf_format fmt, sf_buf *out, sf_error *err);
 

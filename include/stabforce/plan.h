@@ -180,6 +180,17 @@ sf_status sf_plan_from_parts(const sf_scenario *sc, const sf_assignment *rows, s
                              const int *presence, const int *arrivals, sf_plan **out,
                              sf_error *err);
 
+/*
+ * A saved plan (the JSON of `plan --format json`) read back onto sc, the
+ * baseline of least change (`plan --baseline`): rows and presence matched
+ * by pledge, location and task id and by calendar month; rows naming what
+ * sc does not have are left out, and *skipped (may be NULL) counts them.
+ * Every figure is recomputed from the rows against sc. SF_ERR_INPUT (with
+ * a position) when the text is not JSON or not a plan.
+ */
+sf_status sf_plan_read_json(const sf_scenario *sc, const char *text, size_t len, const char *name,
+                            sf_plan **out, size_t *skipped, sf_error *err);
+
 void sf_plan_free(sf_plan *p);
 
 /* Output, documented in docs/output.md. */

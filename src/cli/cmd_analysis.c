@@ -753,7 +753,8 @@ int sf_cmd_whatif(int argc, char **argv)
 		goto out;
 	if (sf_whatif_scenario(sc, w.edits, w.n, &ed, &err) != SF_OK ||
 	    sf_plan_pair(sc, ed, &c.ao, &pa, &pb, &err) != SF_OK ||
-	    sf_plan_compare(pa, pb, &cmp, &err) != SF_OK) {
+	    sf_plan_compare(pa, pb, &cmp, &err) != SF_OK ||
+	    sf_whatif_explain(cmp, sc, w.edits, w.n, &c.ao, &err) != SF_OK) {
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}

@@ -40,6 +40,40 @@ static sf_status render(const sf_plan *plan, int fmt, sf_buf *out, sf_error *err
 	}
 }
 
+/*
+ * --baseline: a saved plan read onto the scenario (least change, format 2
+ * only); what it names that the scenario does not have is left out, with
+ * a note on stderr. Returns the exit status (0 on success).
+ */
+static int read_baseline(const sf_scenario *sc, const char *path, sf_plan **out)
+{
+	sf_error err;
+	size_t len = 0, skipped = 0;
+	char *text = NULL;
+	int rc = 0;
+
+	sf_error_clear(&err);
+	if (sc->format < 2) {
+		fprintf(stderr,
+		        "stabforce %s: --baseline needs a format-2 scenario (least change is "
+		        "format 2; stabforce upgrade writes one)\n",
+		        CMD);
+		return 2;
+	}
+	rc = sf_cli_read_file(CMD, path, SF_MAX_PLAN_BYTES, "a plan", &text, &len);
+	if (rc != 0)
+		return rc;
+	if (sf_plan_read_json(sc, text, len, path, out, &skipped, &err) != SF_OK)
+		rc = sf_cli_error(CMD, &err);
+	else if (skipped)
+		fprintf(stderr,
+		        "stabforce %s: %s: %zu row%s name a pledge, location, task or month "
+		        "this scenario does not have: left out of the baseline\n",
+		        CMD, path, skipped, skipped == 1 ? "" : "s");
+	free(text);
+	return rc;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: stabforce plan [OPTIONS] SCENARIO.yaml\n"
@@ -63,6 +97,8 @@ static void usage(FILE *f)
 	           "                        its proven gap\n"
 	           "  -g, --gap REL         stage-2 relative gap (default 0.01)\n"
 	           "  -j, --threads N       solver threads (default 1, deterministic)\n"
+	           "      --baseline PLAN   format 2: least change from PLAN (a plan's JSON);\n"
+	           "                        a unit-month that differs costs change_cost\n"
 	           "  -q, --quiet           no progress lines on stderr\n"
 	           "      --db STORE        the register to take inputs from (threat:\n"
 	           "                        from_register, from_aid) instead of the\n"
@@ -75,7 +111,15 @@ static void usage(FILE *f)
 
 int sf_cmd_plan(int argc, char **argv)
 {
-	enum { OPT_MONOLITHIC = 256, OPT_COLD = 257, OPT_DB = 258, OPT_JSON, OPT_CSV, OPT_MD };
+	enum {
+		OPT_MONOLITHIC = 256,
+		OPT_COLD = 257,
+		OPT_DB = 258,
+		OPT_JSON,
+		OPT_CSV,
+		OPT_MD,
+		OPT_BASELINE
+	};
 	static const struct option longopts[] = {
 	        {"format", required_argument, NULL, 'f'},
 	        {"output", required_argument, NULL, 'o'},
@@ -91,11 +135,13 @@ int sf_cmd_plan(int argc, char **argv)
 	        {"json", required_argument, NULL, OPT_JSON},
 	        {"csv", required_argument, NULL, OPT_CSV},
 	        {"md", required_argument, NULL, OPT_MD},
+	        {"baseline", required_argument, NULL, OPT_BASELINE},
 	        {NULL, 0, NULL, 0},
 	};
 	sf_plan_options o;
 	int fmt = SF_FORMAT_TEXT, quiet = 0, c, rc = 0;
-	const char *output = NULL, *db = NULL;
+	const char *output = NULL, *db = NULL, *baseline_path = NULL;
+	sf_plan *baseline = NULL;
 	/* --json, --csv, --md: extra[i] is the file for extra_fmt[i]. */
 	static const int extra_fmt[3] = {SF_FORMAT_JSON, SF_FORMAT_CSV, SF_FORMAT_MD};
 	const char *extra[3] = {NULL, NULL, NULL};
@@ -177,6 +223,9 @@ int sf_cmd_plan(int argc, char **argv)
 		case OPT_DB:
 			db = optarg;
 			break;
+		case OPT_BASELINE:
+			baseline_path = optarg;
+			break;
 		case OPT_JSON:
 		case OPT_CSV:
 		case OPT_MD:
@@ -209,6 +258,12 @@ int sf_cmd_plan(int argc, char **argv)
 	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], db, &sc);
 	if (rc != 0)
 		goto out;
+	if (baseline_path) {
+		rc = read_baseline(sc, baseline_path, &baseline);
+		if (rc != 0)
+			goto out;
+		o.baseline = baseline;
+	}
 	st = sf_plan_solve(sc, &o, &plan, &err);
 	if (st != SF_OK) {
 		rc = sf_cli_error(CMD, &err);
@@ -233,6 +288,7 @@ out:
 	for (size_t i = 0; i < 4; i++)
 		sf_buf_release(&bufs[i]);
 	sf_plan_free(plan);
+	sf_plan_free(baseline);
 	sf_scenario_free(sc);
 	return rc;
 }

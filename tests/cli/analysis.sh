@@ -11,6 +11,7 @@
 #  3. risk with every confidence 1 equals the plain plan.
 #  4. shopping on a known gap asks for exactly the missing units.
 #  5. whatif and compare agree with separately planned files; bad edits
+#     ... (5b) format 2: least change, and why each unit moved
 #     are refused with exit status 2.
 #  6. --json/--csv/--md FILE write the same bytes as --format of that
 #     format prints, alongside the --format output on stdout.
@@ -41,6 +42,14 @@ plan_json() { # FILE OUT
 }
 
 # expect FILE PATH VALUE: numbers within 1e-6, anything else exactly
+expect_str() {
+	got=$("$JGET" "$1" "$2" 2>/dev/null) || {
+		fail "$(basename "$1"): $2 is absent (expected $3)"
+		return
+	}
+	[ "$got" = "$3" ] || fail "$(basename "$1"): $2 = $got, expected $3"
+}
+
 expect() {
 	got=$("$JGET" "$1" "$2" 2>/dev/null) || {
 		fail "$(basename "$1"): $2 is absent (expected $3)"
@@ -255,6 +264,49 @@ for bad in "--lift-veto ISR:ZZZ" "--lift-veto ISR:AAA" "--add AAA:inf_coy:0:1" \
 done
 "$STABFORCE" whatif -q --lift-veto ISR:ZZZ "$P" 2>&1 | grep -q "unknown contributor 'ZZZ'" ||
 	fail "whatif: no clear message for an unknown contributor"
+
+# ---- 5b. format 2: least change, and why each unit moved ----------------------
+# North needs a company (weight 10), south two (weight 5). A-1 serves
+# north, B-1 south. Dropping A moves B-1 to north (the heavier need); the
+# ceiling edit alone moves nobody, so with both edits B-1's move is
+# charged to --drop A: found by planning the edits one by one. Adding a
+# pledge for C moves only C's new units.
+mkdir -p "$T/f2"
+cp "$SRCDIR/tests/cases/plan/common/two-sectors.geojson" "$T/f2/"
+cat >"$T/f2/s.yaml" <<'EOF'
+format: 2
+as_of: 2025-12-01
+mandate: {start: 2026-01, months: 2, troop_ceiling: 10000}
+sectors:
+  geojson: two-sectors.geojson
+  list: [{id: north}, {id: south}]
+tasks:
+  - {id: poc, weight: 10, requirement: {by_sector: {north: 1}}}
+  - {id: guard, weight: 5, requirement: {by_sector: {south: 2}}}
+unit_types:
+  - {id: coy, personnel: 100, monthly_cost: 10, deploy_cost: 50, capabilities: {poc: 1, guard: 1}}
+contributors:
+  - {id: A, pledges: [{id: A-1, unit: coy, count: 1, lead_days: 0, locations: [north]}]}
+  - {id: B, pledges: [{id: B-1, unit: coy, count: 1, lead_days: 0}]}
+  - {id: C, pledges: []}
+EOF
+"$STABFORCE" whatif -q --ceiling 9000 --drop A --format json "$T/f2/s.yaml" >"$T/f2/w.json" \
+	2>"$T/err" || fail "whatif (format 2): $(cat "$T/err")"
+expect "$T/f2/w.json" comparison.moved.0.pledge A-1
+expect_str "$T/f2/w.json" comparison.moved.0.why "--drop A"
+expect "$T/f2/w.json" comparison.moved.1.pledge B-1
+expect "$T/f2/w.json" comparison.moved.1.from "south/guard x1"
+expect "$T/f2/w.json" comparison.moved.1.to "north/poc x1"
+expect_str "$T/f2/w.json" comparison.moved.1.why "--drop A"
+"$JGET" "$T/f2/w.json" comparison.moved.2 >/dev/null 2>&1 && fail "whatif: a third pledge moved"
+"$STABFORCE" whatif -q --add C:coy:1:1 --format json "$T/f2/s.yaml" >"$T/f2/w2.json" 2>"$T/err" ||
+	fail "whatif (format 2): $(cat "$T/err")"
+expect "$T/f2/w2.json" comparison.moved.0.contributor C
+expect_str "$T/f2/w2.json" comparison.moved.0.why "--add C:coy:1:1"
+"$JGET" "$T/f2/w2.json" comparison.moved.1 >/dev/null 2>&1 &&
+	fail "whatif: adding C moved another contributor's units"
+"$STABFORCE" whatif -q --ceiling 9000 --drop A "$T/f2/s.yaml" >"$T/f2/w.txt" 2>/dev/null
+grep -q '^What moved, and why' "$T/f2/w.txt" || fail "whatif text: no 'What moved, and why'"
 
 # ---- 6. extra outputs from one run -------------------------------------------
 "$STABFORCE" vetoes -q --md "$T/x.md" "$P" >"$T/x.txt" 2>"$T/err" || fail "vetoes --md: $(cat "$T/err")"

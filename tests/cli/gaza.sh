@@ -73,6 +73,18 @@ while [ "$m" -le 19 ]; do
 	m=$((m + 1))
 done
 
+# 3c. No wandering in a what-if: adding Italian formed police units (an
+# edit that touches one contributor) moves no other contributor's units;
+# the what-if is planned with least change from the plan above.
+"$STABFORCE" whatif -q --add ITA:fpu:2:2026-09 --format json "$SCEN" >"$T/whatif.json" \
+	2>"$T/whatif.err" || { cat "$T/whatif.err" >&2; fail "whatif failed"; }
+i=0
+while c=$("$JGET" "$T/whatif.json" "comparison.moved.$i.contributor" 2>/dev/null); do
+	[ "$c" = ITA ] || fail "adding Italian units moved $c's $("$JGET" "$T/whatif.json" "comparison.moved.$i.pledge")"
+	i=$((i + 1))
+done
+[ "$i" -ge 1 ] || fail "the added Italian units are not in the what-if plan"
+
 # 4. The demo writes its three files into the directory it is given.
 if [ "$FULL" = full ]; then analyses=1; else analyses=0; fi
 DEMO_ANALYSES=$analyses DEMO_RISK_SAMPLES=20 \

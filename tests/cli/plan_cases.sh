@@ -7,7 +7,9 @@
 # it again with GLPK, verify that plan too, and require the two stage-1
 # optima to agree within 1e-6 relative. A format-2 case is also planned
 # with both stages proven (--gap 0), split by month where the planner
-# splits and as one MILP (--monolithic): the same Z1 and Z2. Last, check-plan itself must
+# splits and as one MILP (--monolithic): the same Z1 and Z2. A case with a
+# before.yaml is planned with least change from that scenario's plan
+# (--baseline). Last, check-plan itself must
 # reject a hand-made plan that breaks a hard veto (exit 1) and a file
 # that is not a plan (exit 2).
 #
@@ -34,8 +36,18 @@ run_case() {
 	sc=$dir/scenario.yaml
 	n=$((n + 1))
 	before=$failed
+	# A case with a before.yaml is planned with least change from its plan.
+	base=
+	if [ -f "$dir/before.yaml" ]; then
+		if ! "$STABFORCE" plan "$dir/before.yaml" --format json >"$T/$name.base.json" 2>"$T/err"; then
+			fail "$name: plan of before.yaml failed: $(cat "$T/err")"
+			return
+		fi
+		base="--baseline $T/$name.base.json"
+	fi
 
-	if ! "$STABFORCE" plan "$sc" --format json >"$T/$name.cbc.json" 2>"$T/err"; then
+	# shellcheck disable=SC2086
+	if ! "$STABFORCE" plan "$sc" $base --format json >"$T/$name.cbc.json" 2>"$T/err"; then
 		fail "$name: plan (cbc) failed: $(cat "$T/err")"
 		return
 	fi
@@ -49,7 +61,8 @@ run_case() {
 			fail "$name: $(cat "$T/err")"
 	done <"$dir/expected.txt"
 
-	if ! "$STABFORCE" plan "$sc" --format json --solver glpk >"$T/$name.glpk.json" 2>"$T/err"; then
+	# shellcheck disable=SC2086
+	if ! "$STABFORCE" plan "$sc" $base --format json --solver glpk >"$T/$name.glpk.json" 2>"$T/err"; then
 		fail "$name: plan (glpk) failed: $(cat "$T/err")"
 		return
 	fi
@@ -67,7 +80,7 @@ run_case() {
 	if grep -q '^format: 2' "$sc"; then
 		for how in "--gap 0" "--gap 0 --monolithic"; do
 			# shellcheck disable=SC2086
-			if ! "$STABFORCE" plan "$sc" --format json $how >"$T/$name.m.json" 2>"$T/err"; then
+			if ! "$STABFORCE" plan "$sc" $base --format json $how >"$T/$name.m.json" 2>"$T/err"; then
 				fail "$name: plan $how failed: $(cat "$T/err")"
 				return
 			fi

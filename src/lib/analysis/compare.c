@@ -34,6 +34,7 @@ void sf_comparison_free(sf_comparison *c)
 	free(c->cov);
 	free(c->contrib);
 	free(c->assign);
+	free(c->moved);
 	free(c);
 }
 
@@ -109,6 +110,187 @@ static agg *aggregate(const sf_plan *p, size_t *n)
 	}
 	*n = k;
 	return v;
+}
+
+/* ------------------------------------------------------------------ */
+/* What moved: per pledge, the units in another state                  */
+
+/* Units of pledge p of plan x in month m at (l, t), into u[l * nt + t]; returns the total. */
+static int pledge_cells(const sf_plan *x, size_t p, int m, int *u)
+{
+	const sf_scenario *sc = x->scenario;
+	int total = 0;
+
+	memset(u, 0, SF_NLOC(sc) * sc->ntasks * sizeof(int));
+	for (size_t i = 0; i < x->nrows; i++) {
+		const sf_assignment *r = &x->rows[i];
+		if (r->pledge != p || r->month != m)
+			continue;
+		u[r->location * sc->ntasks + r->task] += r->units;
+		total += r->units;
+	}
+	return total;
+}
+
+/* "rafah/poc x2, reserve x1", or "absent", into buf. */
+static void cells_text(const sf_scenario *sc, const int *u, int reserve, char *buf, size_t n)
+{
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (size_t l = 0; l < SF_NLOC(sc) && len + 1 < n; l++)
+		for (size_t t = 0; t < sc->ntasks && len + 1 < n; t++) {
+			int k = u[l * sc->ntasks + t];
+			if (k > 0)
+				len += (size_t)sf_snprintf(
+				        buf + len, n - len, "%s%s/%s x%d", len ? ", " : "",
+				        sf_scenario_location_id(sc, l), sc->tasks[t].id, k);
+		}
+	if (reserve > 0 && len + 1 < n)
+		len += (size_t)sf_snprintf(buf + len, n - len, "%sreserve x%d", len ? ", " : "",
+		                           reserve);
+	if (len == 0)
+		sf_strlcpy(buf, "absent", n);
+}
+
+/* 1 when pledge pa of sa and pb of sb say different things (count, unit, months, caveats...). */
+static int pledge_differs(const sf_scenario *sa, size_t pa, const sf_scenario *sb, size_t pb)
+{
+	const sf_pledge *x = &sa->pledges[pa], *y = &sb->pledges[pb];
+	char l1[16], l2[16];
+
+	if (x->count != y->count || x->active != y->active ||
+	    sa->contributors[x->contributor].active != sb->contributors[y->contributor].active ||
+	    strcmp(sa->unit_types[x->unit].id, sb->unit_types[y->unit].id) != 0 ||
+	    x->lead_days != y->lead_days || x->tour_months != y->tour_months ||
+	    x->tours != y->tours || sf_pledge_min_stay(sa, pa) != sf_pledge_min_stay(sb, pb) ||
+	    strcmp(sf_scenario_month_label(sa, x->from, l1, sizeof l1),
+	           sf_scenario_month_label(sb, y->from, l2, sizeof l2)) != 0 ||
+	    strcmp(sf_scenario_month_label(sa, x->to, l1, sizeof l1),
+	           sf_scenario_month_label(sb, y->to, l2, sizeof l2)) != 0)
+		return 1;
+	for (size_t t = 0; t < sa->ntasks; t++) {
+		long tb = sf_scenario_find_task(sb, sa->tasks[t].id);
+		if (tb >= 0 && x->task_ok[t] != y->task_ok[tb])
+			return 1;
+	}
+	for (size_t l = 0; l < SF_NLOC(sa); l++) {
+		long lb = sf_scenario_find_location(sb, sf_scenario_location_id(sa, l));
+		if (lb >= 0 && x->loc_ok[l] != y->loc_ok[lb])
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The pledges of b (and those only in a) whose units are in another state
+ * in some month of b (matched to a's month by calendar): half the sum of
+ * the differences over cells (matched by id), reserve and absence.
+ */
+static sf_status compute_moved(sf_comparison *c, sf_error *err)
+{
+	const sf_plan *a = c->a, *b = c->b;
+	const sf_scenario *sa = a->scenario, *sb = b->scenario;
+	const size_t nlb = SF_NLOC(sb), ntb = sb->ntasks;
+	int *ub = calloc(nlb * ntb + 1, sizeof(int)), *ua = calloc(nlb * ntb + 1, sizeof(int));
+	int *amap = calloc(SF_NLOC(sa) * sa->ntasks + 1, sizeof(int));
+	int *uraw = calloc(SF_NLOC(sa) * sa->ntasks + 1, sizeof(int));
+	sf_status rc = SF_OK;
+
+	c->moved = calloc(sb->npledges + sa->npledges + 1, sizeof *c->moved);
+	if (!ub || !ua || !amap || !uraw || !c->moved) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* a's cells in b's indexing, -1 where b has no such location or task. */
+	for (size_t l = 0; l < SF_NLOC(sa); l++)
+		for (size_t t = 0; t < sa->ntasks; t++) {
+			long lb = sf_scenario_find_location(sb, sf_scenario_location_id(sa, l));
+			long tb = sf_scenario_find_task(sb, sa->tasks[t].id);
+			amap[l * sa->ntasks + t] =
+			        lb >= 0 && tb >= 0 ? (int)((size_t)lb * ntb + (size_t)tb) : -1;
+		}
+	for (int side = 0; side < 2; side++) {
+		const sf_scenario *sp = side ? sa : sb;
+		for (size_t ip = 0; ip < sp->npledges; ip++) {
+			const char *id = sp->pledges[ip].id;
+			long pb = side ? sf_scenario_find_pledge(sb, id) : (long)ip;
+			long pa = side ? (long)ip : sf_scenario_find_pledge(sa, id);
+			sf_compare_moved *mv = &c->moved[c->nmoved];
+			int total = 0;
+			if (side && pb >= 0)
+				continue; /* listed from b */
+			for (int m = 1; m <= sb->months; m++) {
+				char label[16];
+				int ma = 0, na = 0, nb = 0, xa = 0, xb = 0, other = 0;
+				long d = 0;
+				sf_scenario_month_label(sb, m, label, sizeof label);
+				if (sf_scenario_parse_month(sa, label, &ma) != 0)
+					ma = 0;
+				memset(ua, 0, nlb * ntb * sizeof(int));
+				memset(ub, 0, nlb * ntb * sizeof(int));
+				if (pb >= 0) {
+					xb = pledge_cells(b, (size_t)pb, m, ub);
+					nb = b->presence[(size_t)pb * (size_t)sb->months +
+					                 (size_t)(m - 1)];
+				}
+				if (pa >= 0 && ma >= 1) {
+					xa = pledge_cells(a, (size_t)pa, ma, uraw);
+					na = a->presence[(size_t)pa * (size_t)sa->months +
+					                 (size_t)(ma - 1)];
+					for (size_t k = 0; k < SF_NLOC(sa) * sa->ntasks; k++) {
+						if (!uraw[k])
+							continue;
+						if (amap[k] >= 0)
+							ua[amap[k]] += uraw[k];
+						else
+							other += uraw[k];
+					}
+				}
+				for (size_t k = 0; k < nlb * ntb; k++)
+					d += labs((long)ua[k] - ub[k]);
+				d += other + labs((long)(na - xa) - (nb - xb)) +
+				     labs((long)na - nb);
+				if (d == 0)
+					continue;
+				total += (int)(d / 2);
+				if (!mv->first) {
+					mv->first = m;
+					cells_text(sb, ua, na - xa, mv->from, sizeof mv->from);
+					if (other > 0)
+						sf_strlcpy(mv->from + strlen(mv->from),
+						           " (and where b has no such cell)",
+						           sizeof mv->from - strlen(mv->from));
+					cells_text(sb, ub, nb - xb, mv->to, sizeof mv->to);
+				}
+				mv->last = m;
+			}
+			if (total == 0) {
+				memset(mv, 0, sizeof *mv);
+				continue;
+			}
+			mv->pledge = id;
+			mv->contributor = sp->contributors[sp->pledges[ip].contributor].id;
+			mv->unit = sp->unit_types[sp->pledges[ip].unit].id;
+			mv->unit_months = total;
+			/* The default reason; a what-if names its edit instead. */
+			if (pa < 0)
+				mv->cause = "new in the second plan's scenario";
+			else if (pb < 0)
+				mv->cause = "not in the second plan's scenario";
+			else if (pledge_differs(sa, (size_t)pa, sb, (size_t)pb))
+				mv->cause = "its pledge differs between the two scenarios";
+			else
+				mv->cause = "forced by the other differences";
+			c->nmoved++;
+		}
+	}
+out:
+	free(ub);
+	free(ua);
+	free(amap);
+	free(uraw);
+	return rc;
 }
 
 sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **out, sf_error *err)
@@ -219,6 +401,9 @@ sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **ou
 		r->first_b = y->first;
 		r->last_b = y->last;
 	}
+	rc = compute_moved(c, err);
+	if (rc != SF_OK)
+		goto out;
 	*out = c;
 	c = NULL;
 out:
@@ -388,6 +573,42 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 		sf_table_free(t);
 		t = NULL;
 	}
+	if (rc != SF_OK)
+		return sf_error_set(err, rc, "out of memory");
+
+	/* what moved, and why */
+	if (!c->nmoved) {
+		rc = sf_buf_adds(out, "\nMoved: no unit is in another place, task or state.\n");
+	} else {
+		if (!(t = sf_table_new()) || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "unit-months", SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, "months", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "from", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "to", SF_ALIGN_LEFT) ||
+		    sf_table_add_column(t, "why", SF_ALIGN_LEFT))
+			goto oom;
+		for (size_t i = 0; i < c->nmoved; i++) {
+			const sf_compare_moved *r = &c->moved[i];
+			if (sf_table_begin_row(t) || sf_table_add_cell(t, r->pledge) ||
+			    sf_table_add_cell(t, r->unit) ||
+			    sf_table_add_cellf(t, "%d", r->unit_months) ||
+			    sf_table_add_cell(t,
+			                      months_text(sb, r->first, r->last, m1, sizeof m1)) ||
+			    sf_table_add_cell(t, r->from) || sf_table_add_cell(t, r->to) ||
+			    sf_table_add_cell(t, r->cause ? r->cause : ""))
+				goto oom;
+		}
+		if (sf_buf_addc(out, '\n') != SF_OK)
+			goto oom;
+		rc = sf__table_section(
+		        t,
+		        "What moved, and why (per pledge: units in another location, "
+		        "task or state; from and to in the first such month)",
+		        fmt, out, err);
+		sf_table_free(t);
+		t = NULL;
+	}
 	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
 oom:
 	sf_table_free(t);
@@ -461,6 +682,22 @@ void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison
 		sf_json_str(w, "task", r->task);
 		use_json(w, "a", r->um_a, r->first_a, r->last_a);
 		use_json(w, "b", r->um_b, r->first_b, r->last_b);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_array(w, "moved");
+	for (size_t i = 0; i < c->nmoved; i++) {
+		const sf_compare_moved *r = &c->moved[i];
+		sf_json_object(w, NULL);
+		sf_json_str(w, "pledge", r->pledge);
+		sf_json_str(w, "contributor", r->contributor);
+		sf_json_str(w, "unit", r->unit);
+		sf_json_int(w, "unit_months", r->unit_months);
+		sf__json_month(w, "first_month", r->first);
+		sf__json_month(w, "last_month", r->last);
+		sf_json_str(w, "from", r->from);
+		sf_json_str(w, "to", r->to);
+		sf_json_str(w, "why", r->cause);
 		sf_json_end(w);
 	}
 	sf_json_end(w);

@@ -56,10 +56,10 @@ typedef struct wire_plan {
 	int solver;
 	double seconds;
 	uint64_t nrows;
-	uint64_t npres;         /* 0: format 1 */
-	int moves_status;       /* sf_solve_status of the no-wandering solve */
-	int changed_units;      /* least change: unit-months differing from the baseline */
-	double cost_changes;    /* and their cost */
+	uint64_t npres;      /* 0: format 1 */
+	int moves_status;    /* sf_solve_status of the no-wandering solve */
+	int changed_units;   /* least change: unit-months differing from the baseline */
+	double cost_changes; /* and their cost */
 } wire_plan;
 
 static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
@@ -182,7 +182,7 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 		}
 		memcpy(&w, res[i].data, sizeof w);
 		if (w.npres != (scs[i]->format >= 2 ? scs[i]->npledges * (uint64_t)scs[i]->months
-		                                     : 0) ||
+		                                    : 0) ||
 		    res[i].len != sizeof w + w.nrows * sizeof(sf_assignment) +
 		                          2 * w.npres * sizeof(int)) {
 			rc = sf_error_set(err, SF_ERR_WORKER,
@@ -201,7 +201,8 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 		{
 			int *pres = NULL, *arr = NULL;
 			if (w.npres) {
-				const char *at = res[i].data + sizeof w + w.nrows * sizeof(sf_assignment);
+				const char *at =
+				        res[i].data + sizeof w + w.nrows * sizeof(sf_assignment);
 				pres = sf__mallocarray((size_t)w.npres, sizeof(int));
 				arr = sf__mallocarray((size_t)w.npres, sizeof(int));
 				if (pres && arr) {
@@ -254,6 +255,25 @@ sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_anal
 	else
 		sf_analysis_options_init(&o);
 	*pa = *pb = NULL;
+	if (b->format >= 2) {
+		/*
+		 * Least change (docs/model.md): b is planned from a's plan, so one
+		 * after the other; a worker inherits the baseline when it forks.
+		 */
+		sf_plan_options second = o.plan;
+		sf_status rc = sf__plan_many(scs, names, 1, &o, NULL, NULL, plans, err);
+		if (rc != SF_OK)
+			return rc;
+		second.baseline = plans[0];
+		rc = sf__plan_many(scs + 1, names + 1, 1, &o, &second, NULL, plans + 1, err);
+		if (rc != SF_OK) {
+			sf_plan_free(plans[0]);
+			return rc;
+		}
+		*pa = plans[0];
+		*pb = plans[1];
+		return SF_OK;
+	}
 	sf_status rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
 	if (rc != SF_OK)
 		return rc;

@@ -16,6 +16,7 @@
  */
 #include "base/internal.h"
 
+#include "analysis/analysis_int.h"
 #include "stabforce/analysis.h"
 
 #include <stdlib.h>
@@ -361,4 +362,126 @@ sf_status sf_whatif_scenario(const sf_scenario *base, const sf_edit *edits, size
 	}
 	*out = sc;
 	return SF_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Why each unit moved                                                  */
+
+/*
+ * The pledge or contributor an edit names ("" for none): the part of its
+ * argument before the first ':' (after it for a veto, which names the
+ * stakeholder first).
+ */
+static void edit_subject(const sf_edit *e, char *buf, size_t n)
+{
+	const char *a = e->arg ? e->arg : "", *colon;
+
+	buf[0] = '\0';
+	switch (e->kind) {
+	case SF_EDIT_LIFT_VETO:
+	case SF_EDIT_ADD_VETO:
+		colon = strchr(a, ':');
+		if (colon)
+			sf_strlcpy(buf, colon + 1, n);
+		break;
+	case SF_EDIT_DROP:
+	case SF_EDIT_ADD_PLEDGE:
+	case SF_EDIT_SET_PLEDGE:
+	case SF_EDIT_LIFT_CAVEAT:
+		sf_strlcpy(buf, a, n);
+		colon = strchr(buf, ':');
+		if (colon)
+			buf[colon - buf] = '\0';
+		break;
+	case SF_EDIT_CEILING:
+		break;
+	}
+}
+
+static void set_cause(sf_compare_moved *mv, const sf_edit *e)
+{
+	sf_snprintf(mv->cause_buf, sizeof mv->cause_buf, "--%s %s", sf_edit_kind_str(e->kind),
+	            e->arg ? e->arg : "");
+	mv->cause = mv->cause_buf;
+}
+
+/* 1 when pledge id has units in another state in cmp's moved list. */
+static int moved_in(const sf_comparison *cmp, const char *id)
+{
+	for (size_t i = 0; i < cmp->nmoved; i++)
+		if (strcmp(cmp->moved[i].pledge, id) == 0)
+			return 1;
+	return 0;
+}
+
+sf_status sf_whatif_explain(sf_comparison *cmp, const sf_scenario *base, const sf_edit *edits,
+                            size_t nedits, const sf_analysis_options *opts, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	size_t nindirect = 0, nprefix = nedits > 1 ? nedits - 1 : 0;
+	sf_scenario **scs = NULL;
+	sf_plan **plans = NULL;
+	sf_plan_options *po = NULL;
+	sf_analysis_options o;
+	char subject[ARGMAX];
+
+	if (nedits == 0)
+		return SF_OK;
+	/* The edit that names the pledge or its contributor; one edit explains all. */
+	for (size_t i = 0; i < cmp->nmoved; i++) {
+		sf_compare_moved *mv = &cmp->moved[i];
+		mv->cause = NULL;
+		for (size_t e = 0; e < nedits && !mv->cause; e++) {
+			edit_subject(&edits[e], subject, sizeof subject);
+			if (subject[0] && (strcmp(subject, mv->pledge) == 0 ||
+			                   strcmp(subject, mv->contributor) == 0))
+				set_cause(mv, &edits[e]);
+		}
+		if (!mv->cause && nedits == 1)
+			set_cause(mv, &edits[0]);
+		nindirect += mv->cause == NULL;
+	}
+	if (nindirect == 0)
+		return SF_OK;
+	/* Several edits: plan the edits one by one (each prefix with least change). */
+	if (opts)
+		o = *opts;
+	else
+		sf_analysis_options_init(&o);
+	scs = calloc(nprefix, sizeof *scs);
+	plans = calloc(nprefix, sizeof *plans);
+	po = calloc(nprefix, sizeof *po);
+	if (!scs || !plans || !po) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t i = 0; i < nprefix && rc == SF_OK; i++) {
+		rc = sf_whatif_scenario(base, edits, i + 1, &scs[i], err);
+		po[i] = o.plan;
+		po[i].baseline = cmp->a;
+	}
+	if (rc == SF_OK)
+		rc = sf__plan_many((const sf_scenario *const *)scs, NULL, nprefix, &o, po, NULL,
+		                   plans, err);
+	for (size_t i = 0; i < nprefix && rc == SF_OK; i++) {
+		sf_comparison *step = NULL;
+		rc = sf_plan_compare(cmp->a, plans[i], &step, err);
+		for (size_t k = 0; rc == SF_OK && k < cmp->nmoved; k++)
+			if (!cmp->moved[k].cause && moved_in(step, cmp->moved[k].pledge))
+				set_cause(&cmp->moved[k], &edits[i]);
+		sf_comparison_free(step);
+	}
+	for (size_t k = 0; rc == SF_OK && k < cmp->nmoved; k++)
+		if (!cmp->moved[k].cause)
+			set_cause(&cmp->moved[k], &edits[nedits - 1]);
+out:
+	for (size_t i = 0; scs && i < nprefix; i++) {
+		if (plans)
+			sf_plan_free(plans[i]);
+		sf_scenario_free(scs[i]);
+	}
+	free(scs);
+	free(plans);
+	free(po);
+	return rc;
 }
