@@ -7,6 +7,7 @@ import { SRCDIR, startServer, launch, watchedPage, apiRunJob } from "./lib.mjs";
 
 const PAGES = {
   plan: { path: "/plan?scenario=gaza", ready: "#heat" },
+  map: { path: "/map?scenario=gaza", ready: "body[data-ready]" },
   politics: { path: "/politics?scenario=gaza", ready: "body[data-ready]" },
   whatif: {
     path: "/whatif?scenario=gaza", ready: "#outcome table",

@@ -1,0 +1,124 @@
+// map.js - the Map page: the scenario's sector map (GET
+// /api/v1/scenarios/NAME/sectors, its own GeoJSON: no tile server, no
+// network) drawn with Leaflet on a plain background, each sector shaded on
+// the neutral scale by the share of its requirement the newest plan leaves
+// uncovered, weighted by task priority, over the mandate or in one month.
+// A click (or Enter on a row of the table beside it) shows the sector's
+// shortfall by task. The table is the map's table view.
+import {
+  api, el, fail, fmtNum, fmtPct, initPage, result, say, seq, shortShare, table,
+} from "/js/app.js";
+
+const status = document.querySelector("#status");
+const controls = document.querySelector("#map-controls");
+const monthSel = document.querySelector("#month");
+const side = document.querySelector("#sector-table");
+
+function sectorId(feature, idProperty) {
+  const p = feature.properties || {};
+  return String(p[idProperty] ?? p.id ?? feature.id ?? "");
+}
+
+(async () => {
+  let scenario;
+  let info;
+  try {
+    ({ scenario, info } = await initPage());
+    if (!scenario) {
+      say(status, "This server has no valid scenario.", "warn");
+      return;
+    }
+    document.querySelector("#title").textContent = "Map: " + (info ? info.title : scenario);
+    const enc = encodeURIComponent(scenario);
+    const [sc, geo, plan] = await Promise.all([
+      api("/api/v1/scenarios/" + enc), api(`/api/v1/scenarios/${enc}/sectors`),
+      result("plan", { scenario }, status)]);
+    draw(sc, geo, plan);
+  } catch (e) {
+    fail(status, e);
+  }
+})();
+
+function draw(sc, geo, plan) {
+  const weight = new Map(sc.tasks.map((t) => [t.id, t.weight]));
+  const names = new Map(sc.sectors.map((s) => [s.id, s.name]));
+  const ids = new Set(sc.sectors.map((s) => s.id));
+  // The GeoJSON's id property: the one whose values are the sector ids.
+  const keys = Object.keys((geo.features[0] || {}).properties || {});
+  const idProperty = keys.find((k) => geo.features.every((f) => ids.has(String(f.properties[k])))) || "id";
+
+  monthSel.append(el("option", { value: "0", text: "the whole mandate" }));
+  plan.months.forEach((m, i) => monthSel.append(el("option", { value: String(i + 1), text: m })));
+  controls.hidden = false;
+
+  const map = L.map("map", { zoomSnap: 0.25, attributionControl: true, keyboard: true });
+  map.attributionControl.setPrefix("");
+  map.attributionControl.addAttribution(`Sectors: the scenario's map (${sc.name})`);
+
+  const share = (id, m) => shortShare(plan.coverage,
+    (c) => c.location === id && (m === 0 || c.month === m), (t) => weight.get(t));
+  const byTask = (id, m) => sc.tasks.map((t) => {
+    const cs = plan.coverage.filter((c) => c.location === id && c.task === t.id && (m === 0 || c.month === m));
+    return { task: t.name, req: cs.reduce((a, c) => a + c.required, 0), short: cs.reduce((a, c) => a + c.shortfall, 0) };
+  }).filter((r) => r.req > 1e-9);
+
+  const popup = (id, m) => {
+    const s = share(id, m);
+    const box = el("div", {}, el("strong", { text: names.get(id) || id }),
+      el("p", { text: s < 0 ? "Nothing required" : `${fmtPct(s)} of the weighted requirement not covered` +
+        (m ? ` in ${plan.months[m - 1]}` : " over the mandate") }));
+    const rows = byTask(id, m).filter((r) => r.short > 1e-6);
+    if (rows.length) {
+      box.append(table("", [
+        { label: "task", key: "task" },
+        { label: "short", num: true, get: (r) => fmtNum(r.short, 1) },
+        { label: "of required", num: true, get: (r) => fmtPct(r.short / r.req) },
+      ], rows));
+    }
+    return box;
+  };
+
+  const layer = L.geoJSON(geo, {
+    style: () => ({ color: "#1d1f2b", weight: 1.2, fillOpacity: 0.85 }),
+    onEachFeature: (f, lyr) => {
+      const id = sectorId(f, idProperty);
+      lyr.bindTooltip(names.get(id) || id, { permanent: true, direction: "center", className: "sector-label" });
+      lyr.on("click", () => lyr.bindPopup(popup(id, Number(monthSel.value))).openPopup());
+    },
+  }).addTo(map);
+  map.fitBounds(layer.getBounds(), { padding: [12, 12] });
+
+  const legend = L.control({ position: "bottomleft" });
+  legend.onAdd = () => el("div", { class: "legend-box" },
+    el("div", { text: "Share of the requirement not covered" }),
+    el("div", { class: "scale" }, "0%", el("span", { class: "ramp" }), "100%"));
+  legend.addTo(map);
+
+  const restyle = () => {
+    const m = Number(monthSel.value);
+    layer.eachLayer((lyr) => {
+      const s = share(sectorId(lyr.feature, idProperty), m);
+      lyr.setStyle({ fillColor: s < 0 ? "#ffffff" : seq(s) });
+    });
+    const rows = sc.sectors.map((s) => ({ id: s.id, name: s.name, share: share(s.id, m) }));
+    const tab = table(`Sectors: share of the weighted requirement not covered, ${m ? plan.months[m - 1] : "over the mandate"}`, [
+      { label: "sector", key: "name" },
+      { label: "not covered", num: true, get: (r) => (r.share < 0 ? "nothing required" : fmtPct(r.share)) },
+    ], rows, { rowHeaders: true });
+    // Each row opens the sector's popup: a keyboard route to the map's details.
+    tab.querySelectorAll("tbody tr").forEach((tr, i) => {
+      tr.tabIndex = 0;
+      tr.setAttribute("aria-label", `${rows[i].name}: show on the map`);
+      const openIt = () => layer.eachLayer((lyr) => {
+        if (sectorId(lyr.feature, idProperty) === rows[i].id) lyr.bindPopup(popup(rows[i].id, m)).openPopup();
+      });
+      tr.addEventListener("click", openIt);
+      tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); openIt(); } });
+    });
+    side.replaceChildren(tab);
+  };
+  monthSel.addEventListener("change", restyle);
+  restyle();
+  say(status, status.textContent, "muted");
+  document.body.dataset.ready = "1";
+}
