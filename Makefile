@@ -1,7 +1,8 @@
 # stabforce: a thin front end to meson + ninja.
 #
 #   make          build build/stabforce
-#   make demo     install what is missing, build, plan the Gaza example
+#   make demo     install what is missing, build, plan the Gaza example, write
+#                 the briefing, then serve the dashboard on it (Ctrl-C stops)
 #   make check    install what is missing, build, run every test, then again
 #                 under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make format   apply clang-format;  make format-check  check it
@@ -33,6 +34,7 @@ bootstrap:
 demo: bootstrap
 	@$(MAKE) --no-print-directory all
 	@scripts/demo $(BUILD)/stabforce
+	@scripts/serve-demo $(BUILD)/stabforce
 
 check: bootstrap
 	@$(MAKE) --no-print-directory format-check
