@@ -17,7 +17,9 @@
  *            reason; a job no longer running under that holder (cancelled,
  *            or failed because its lease ran out) is left as it is;
  *   cancel   `queued` or `running` becomes `cancelled`;
- *   expire   `running` rows whose lease has passed become `failed`.
+ *   expire   `running` rows whose lease has passed are queued again, for
+ *            another worker (the worker, or its machine, went away), or
+ *            become `failed` after SF_JOB_ATTEMPTS claims.
  *
  * Every submit and cancel is written to the store's edit log with who asked.
  * Tokens are stored only as the SHA-256 of the secret, in hex.
@@ -62,6 +64,9 @@ int sf_equal_ct(const void *a, const void *b, size_t n);
 
 /* ---------------------------------------------------------------- */
 /* Jobs                                                               */
+
+/* Claims of a job before an expired lease fails it rather than queueing it again. */
+enum { SF_JOB_ATTEMPTS = 3 };
 
 typedef enum sf_job_status {
 	SF_JOB_QUEUED = 0,
@@ -121,7 +126,11 @@ sf_status sf_store_job_finish(sf_store *st, long long id, const char *worker, sf
 /* Cancel a queued or running job; *before its status then (-1 when there is no such job). */
 sf_status sf_store_job_cancel(sf_store *st, long long id, const char *who, int *before,
                               sf_error *err);
-/* Running jobs whose lease ended before `now` become failed with `reason`; *n counts them. */
+/*
+ * Running jobs whose lease ended before `now` are queued again (the next
+ * claim starts them afresh), or fail with `reason` once they were claimed
+ * SF_JOB_ATTEMPTS times; *n counts both.
+ */
 sf_status sf_store_job_expire(sf_store *st, long long now, const char *reason, long *n,
                               sf_error *err);
 /* Fail one running job held by `worker` (it is known to be gone); *applied as for finish. */
@@ -129,6 +138,13 @@ sf_status sf_store_job_abandon(sf_store *st, long long id, const char *worker, c
                                int *applied, sf_error *err);
 /* Jobs per status: counts[SF_JOB_QUEUED .. SF_JOB_CANCELLED]. */
 sf_status sf_store_job_counts(sf_store *st, long counts[5], sf_error *err);
+/*
+ * Wait, at most max_ms, for a job to be queued: an idle worker's pause
+ * between claims. PostgreSQL returns as soon as a job is queued anywhere
+ * (LISTEN/NOTIFY); SQLite, which cannot be told, sleeps 200 ms (or
+ * max_ms if less). Either may return early; the caller claims again.
+ */
+sf_status sf_store_job_wait(sf_store *st, long max_ms, sf_error *err);
 
 /* ---------------------------------------------------------------- */
 /* Tokens                                                             */

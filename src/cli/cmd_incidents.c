@@ -388,7 +388,8 @@ enum {
 	OPT_MAX,
 	OPT_WEIGHT,
 	OPT_SCENARIO,
-	OPT_POP
+	OPT_POP,
+	OPT_IF_VERSION
 };
 
 #define FILTER_OPTIONS                                                                             \
@@ -789,14 +790,17 @@ static int cmd_dupes(int argc, char **argv)
 
 static int cmd_review(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"status", required_argument, NULL, OPT_STATUS},
-	                                     {"note", required_argument, NULL, OPT_NOTE},
-	                                     {"who", required_argument, NULL, OPT_WHO},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        {"db", required_argument, NULL, 'd'},
+	        {"status", required_argument, NULL, OPT_STATUS},
+	        {"note", required_argument, NULL, OPT_NOTE},
+	        {"who", required_argument, NULL, OPT_WHO},
+	        {"if-version", required_argument, NULL, OPT_IF_VERSION},
+	        {"help", no_argument, NULL, 'h'},
+	        {NULL, 0, NULL, 0}};
 	const char *db = "stabforce.db", *note = NULL, *who = NULL;
 	int c, status = -1;
+	long if_version = 0, version = 0;
 	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -819,10 +823,20 @@ static int cmd_review(int argc, char **argv)
 		case OPT_WHO:
 			who = optarg;
 			break;
+		case OPT_IF_VERSION:
+			if (sf_parse_long(optarg, &if_version) != 0 || if_version < 1) {
+				fprintf(stderr,
+				        "stabforce %s: --if-version: expected a version (1, 2, "
+				        "...), "
+				        "got '%s'\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
 		case 'h':
 			printf("usage: stabforce incidents review EVENT_ID --status STATUS --note "
 			       "TEXT\n"
-			       "         [--who NAME] [--db stabforce.db]\n"
+			       "         [--who NAME] [--if-version N] [--db stabforce.db]\n"
 			       "\n"
 			       "Set the review status (reported, corroborated, verified, "
 			       "disputed,\n"
@@ -830,7 +844,13 @@ static int cmd_review(int argc, char **argv)
 			       "old\n"
 			       "and the new status, and the note (required). Retracted incidents "
 			       "are\n"
-			       "left out of lists and reports unless asked for.\n");
+			       "left out of lists and reports unless asked for.\n"
+			       "\n"
+			       "--if-version N changes it only if the incident is still at version "
+			       "N (the\n"
+			       "\"version\" of `incidents list --id EVENT_ID --format json`): "
+			       "when someone\n"
+			       "changed it since, nothing is written and the exit status is 5.\n");
 			return 0;
 		default:
 			return 2;
@@ -849,15 +869,16 @@ static int cmd_review(int argc, char **argv)
 	sf_error err;
 	int found = 0;
 	sf_error_clear(&err);
-	if (sf_store_incident_set_status(st, argv[optind], (sf_incident_status)status, note,
-	                                 who_or_user(who), &found, &err) != SF_OK) {
+	if (sf_store_incident_review(st, argv[optind], (sf_incident_status)status, note,
+	                             who_or_user(who), if_version, &version, &found,
+	                             &err) != SF_OK) {
 		ex = sf_cli_error(CMD, &err);
 	} else if (!found) {
 		fprintf(stderr, "stabforce %s: no incident '%s'\n", CMD, argv[optind]);
 		ex = 2;
 	} else {
-		printf("%s: %s\n", argv[optind],
-		       sf_incident_status_str((sf_incident_status)status));
+		printf("%s: %s (version %ld)\n", argv[optind],
+		       sf_incident_status_str((sf_incident_status)status), version);
 	}
 	sf_store_close(st);
 	return ex;

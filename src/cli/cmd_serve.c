@@ -61,7 +61,8 @@ static void serve_usage(FILE *f)
 	           "      --db PATH            the store (default stabforce.db)\n"
 	           "      --scenarios DIR      scenarios: DIR/NAME/scenario.yaml or DIR/NAME.yaml\n"
 	           "                           (default examples)\n"
-	           "  -j, --jobs N             jobs run at once, 1..64 (default 1)\n"
+	           "  -j, --jobs N             jobs run at once, 0..64 (default 1; 0: none\n"
+	           "                           here, `stabforce worker`s elsewhere run them)\n"
 	           "      --threads N          HTTP threads, 1..64 (default 4)\n"
 	           "      --queue N            most queued jobs before 503 (default 64)\n"
 	           "      --public-read        reads need no token (writes still do)\n"
@@ -93,6 +94,7 @@ enum {
 	OPT_PARENT,
 	OPT_ROLE,
 	OPT_NAME,
+	OPT_LEASE,
 };
 
 int sf_cmd_serve(int argc, char **argv)
@@ -137,7 +139,7 @@ int sf_cmd_serve(int argc, char **argv)
 			o.scenarios = optarg;
 			break;
 		case 'j':
-			if (number_opt("serve", "--jobs", optarg, 1, 64, &v))
+			if (number_opt("serve", "--jobs", optarg, 0, 64, &v))
 				return 2;
 			o.jobs = (int)v;
 			break;
@@ -225,6 +227,7 @@ int sf_cmd_worker(int argc, char **argv)
 	        {"scenarios", required_argument, NULL, OPT_SCENARIOS},
 	        {"once", no_argument, NULL, OPT_ONCE},
 	        {"parent", required_argument, NULL, OPT_PARENT},
+	        {"lease", required_argument, NULL, OPT_LEASE},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
 	};
@@ -252,15 +255,28 @@ int sf_cmd_worker(int argc, char **argv)
 				return 2;
 			o.parent = v;
 			break;
+		case OPT_LEASE:
+			if (number_opt("worker", "--lease", optarg, 2, 3600, &v))
+				return 2;
+			o.lease_s = v;
+			break;
 		case 'h':
 			printf("usage: stabforce worker [--db stabforce.db] [--scenarios examples] "
-			       "[--once]\n\n"
+			       "[--once]\n"
+			       "                        [--lease SECONDS]\n\n"
 			       "Claim queued jobs from the store and run them, one at a time, "
 			       "until\n"
 			       "stopped (--once: until none is queued). 'stabforce serve' starts "
 			       "its\n"
-			       "own; start more by hand to run jobs of a shared store "
-			       "elsewhere.\n");
+			       "own; start more by hand, on any machine that reaches the store\n"
+			       "(--db postgresql://...), to run the jobs of a shared store. The "
+			       "worker\n"
+			       "renews its hold on a job every second; a job whose worker stops\n"
+			       "renewing for --lease seconds (default 30) is queued again for "
+			       "another\n"
+			       "worker (at most 3 times). The scenarios directory must hold the "
+			       "same\n"
+			       "files as the server's.\n");
 			return 0;
 		default:
 			return 2;

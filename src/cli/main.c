@@ -2,10 +2,20 @@
  * main.c - `stabforce VERB [options]`: dispatch to the command's file.
  *
  * Each verb lives in its own cmd_*.c with its own options and --help; this
- * file only knows the list, the global --help and --version.
+ * file only knows the list, the global --help and --version, and one rule
+ * of the job workers: a command started by `stabforce worker` (which sets
+ * STABFORCE_DIE_WITH to its pid) dies with that worker, even when the
+ * worker is killed with SIGKILL, so no solve runs on for a worker that is
+ * gone (the job is queued again for another).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <signal.h>
+#include <sys/prctl.h>
+#endif
 
 #include "cli.h"
 
@@ -48,8 +58,25 @@ static void usage(FILE *f)
 	        "\n'stabforce COMMAND --help' for a command's options; man stabforce for all.\n");
 }
 
+/* STABFORCE_DIE_WITH=PID: die when the process PID (our parent) dies. */
+static void die_with_parent(void)
+{
+	const char *v = getenv("STABFORCE_DIE_WITH");
+	long pid;
+	if (!v || sf_parse_long(v, &pid) != 0)
+		return;
+#ifdef __linux__
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+#endif
+	/* The parent may have died before the line above: then we are orphaned already. */
+	if ((long)getppid() != pid)
+		_exit(1);
+	unsetenv("STABFORCE_DIE_WITH");
+}
+
 int main(int argc, char **argv)
 {
+	die_with_parent();
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

@@ -196,7 +196,8 @@ sf_status sv_pool_start(const sf_server_options *o, const char *scenarios, sv_po
 	p->o = *o;
 	sf_strlcpy(p->scenarios, scenarios, sizeof p->scenarios);
 	host_name(p->host, sizeof p->host);
-	p->n = o->jobs < 1 ? 1 : o->jobs > MAX_WORKERS ? MAX_WORKERS : o->jobs;
+	/* 0: no worker here (remote `stabforce worker`s); the pool still expires leases. */
+	p->n = o->jobs < 0 ? 0 : o->jobs > MAX_WORKERS ? MAX_WORKERS : o->jobs;
 	for (int i = 0; i < p->n; i++)
 		p->slots[i].started = -1e9;
 	if (pthread_create(&p->thread, NULL, pool_main, p) != 0) {

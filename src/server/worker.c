@@ -12,6 +12,12 @@
  * `done` with its JSON, or `failed` with the command's last error line or
  * the signal that ended it.
  *
+ * An idle worker waits for the store to say a job was queued
+ * (sf_store_job_wait: PostgreSQL's LISTEN/NOTIFY; SQLite polls). A worker
+ * started by hand (no --parent: on another machine, say) also expires the
+ * leases of jobs whose worker went away, so that they are queued again
+ * even when no server runs on a machine that sees it.
+ *
  * A worker started by the server dies with it: SIGTERM arrives when the
  * server goes (PR_SET_PDEATHSIG), even after kill -9; the handler kills
  * the running command's group and the main loop records the job as failed
@@ -306,12 +312,27 @@ sf_status sf_worker_run(const sf_worker_options *opts, sf_error *err)
 		sf_strlcpy(host, "localhost", sizeof host);
 	host[sizeof host - 1] = '\0';
 	sf_snprintf(worker, sizeof worker, "%s:%ld", host, (long)getpid());
+	/* The commands this worker starts die with it (src/cli/main.c). */
+	char self[24];
+	sf_snprintf(self, sizeof self, "%ld", (long)getpid());
+	setenv("STABFORCE_DIE_WITH", self, 1);
 	if ((rc = sf_store_open(o->db, &st, err)) != SF_OK)
 		return rc;
+	double last_expire = 0;
 	while (!should_stop(o)) {
 		long long id = 0;
 		sf_error e;
 		sf_error_clear(&e);
+		if (o->parent == 0 && mono() - last_expire >= 2) {
+			long n = 0;
+			sf_store_job_expire(
+			        st, (long long)time(NULL),
+			        "its worker stopped renewing its lease (the worker or its "
+			        "machine went away)",
+			        &n, &e);
+			sf_error_clear(&e);
+			last_expire = mono();
+		}
 		if (sf_store_job_claim(st, worker, o->lease_s, &id, &e) != SF_OK) {
 			fprintf(stderr, "stabforce worker: %s\n", e.message);
 			id = 0;
@@ -322,8 +343,13 @@ sf_status sf_worker_run(const sf_worker_options *opts, sf_error *err)
 		}
 		if (o->once)
 			break;
-		struct timespec ts = {0, 200 * 1000 * 1000};
-		nanosleep(&ts, NULL);
+		sf_error_clear(&e);
+		if (sf_store_job_wait(st, 1000, &e) != SF_OK) {
+			/* The store is away: say so, and try again in a second. */
+			fprintf(stderr, "stabforce worker: %s\n", e.message);
+			struct timespec ts = {1, 0};
+			nanosleep(&ts, NULL);
+		}
 	}
 	sf_store_close(st);
 	return SF_OK;

@@ -33,6 +33,13 @@ if [ -z "$bindir" ] || [ ! -x "$bindir/initdb" ]; then
 	exit 1
 fi
 
+# initdb's helper shells write to /dev/null as the server's user.
+if [ ! -c /dev/null ]; then
+	echo "with-pg.sh: /dev/null is not the null device (a program replaced it with a file):" \
+		"restore it (as root: rm /dev/null; mknod -m 666 /dev/null c 1 3)" >&2
+	exit 1
+fi
+
 runas=""
 owner=""
 if [ "$(id -u)" -eq 0 ]; then

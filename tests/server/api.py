@@ -320,7 +320,9 @@ def main():
         time.sleep(2.5)
         st, h, doc = s.req("GET", "/api/v1/jobs/%d" % d1["id"], token=viewer)
         check(doc["status"] == "cancelled", "a cancelled running job stays cancelled")
-        ps = subprocess.run(["pgrep", "-f", "risk --format=json"], capture_output=True, text=True).stdout.split()
+        # (this test's own: other tests may run risk jobs at the same time)
+        ps = subprocess.run(["pgrep", "-f", "risk --format=json.*" + tmp], capture_output=True,
+                            text=True).stdout.split()
         check(not ps, "the cancelled job's processes are gone: %s" % ps)
         s.stop()
 

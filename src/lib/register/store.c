@@ -252,6 +252,11 @@ sf_status sf_store_job_counts(sf_store *st, long counts[5], sf_error *err)
 	return st->ops->job_counts(st, counts, err);
 }
 
+sf_status sf_store_job_wait(sf_store *st, long max_ms, sf_error *err)
+{
+	return st->ops->job_wait(st, max_ms < 0 ? 0 : max_ms, err);
+}
+
 sf_status sf_store_token_add(sf_store *st, const char *name, sf_role role, const char *hash,
                              sf_error *err)
 {

@@ -100,6 +100,7 @@ typedef struct sf_store_ops {
 	sf_status (*job_abandon)(sf_store *st, long long id, const char *worker, const char *reason,
 	                         int *applied, sf_error *err);
 	sf_status (*job_counts)(sf_store *st, long counts[5], sf_error *err);
+	sf_status (*job_wait)(sf_store *st, long max_ms, sf_error *err);
 	sf_status (*token_add)(sf_store *st, const char *name, sf_role role, const char *hash,
 	                       sf_error *err);
 	sf_status (*token_list)(sf_store *st, sf_token_cb cb, void *ctx, sf_error *err);

@@ -61,7 +61,9 @@
  */
 #include "base/internal.h"
 
+#include <errno.h>
 #include <math.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -143,7 +145,7 @@ static const char *const migration2[] = {
         " result text NOT NULL DEFAULT '', who text NOT NULL DEFAULT '',"
         " worker text NOT NULL DEFAULT '', created bigint NOT NULL,"
         " started bigint NOT NULL DEFAULT 0, finished bigint NOT NULL DEFAULT 0,"
-        " lease_until bigint NOT NULL DEFAULT 0)",
+        " lease_until bigint NOT NULL DEFAULT 0, attempts integer NOT NULL DEFAULT 0)",
         "CREATE INDEX jobs_status ON jobs(status, id)",
         "CREATE INDEX jobs_key ON jobs(key) WHERE key <> ''",
         "CREATE TABLE tokens(name text PRIMARY KEY,"
@@ -181,6 +183,7 @@ typedef struct pg {
 	int ncursor;        /* cursors opened, for unique names */
 	int has_batch_lock; /* the transaction holds BATCH_LOCK */
 	int dirty;          /* the transaction changed the registers: move the data version */
+	int listening;      /* LISTEN sf_jobs was sent on this connection */
 	/* An open bulk upsert: */
 	int bulk;        /* between bulk_begin and bulk_end */
 	int inflight;    /* a chunk's statements are running on the server */
@@ -246,10 +249,30 @@ static sf_status pg_fail(pg *p, const PGresult *r, const char *what, sf_error *e
 	return sf_error_set(err, code, "store %s: %s: %s", p->where, what, msg);
 }
 
+/*
+ * A connection that broke (the server restarted, a standby was promoted,
+ * the network went away) is made again before the next statement, when no
+ * transaction was open on it: a long-running server or worker outlives a
+ * database restart. Inside a transaction the failure is the caller's (the
+ * transaction is gone).
+ */
+static void reconnect(pg *p)
+{
+	if (PQstatus(p->conn) != CONNECTION_BAD || p->in_tx)
+		return;
+	PQreset(p->conn);
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		return;
+	PGresult *r = PQexec(p->conn, p->listening ? "SET temp_buffers = '128MB'; LISTEN sf_jobs"
+	                                           : "SET temp_buffers = '128MB'");
+	PQclear(r);
+}
+
 /* Run sql with text parameters; *out the result when wanted (else cleared). */
 static sf_status run(pg *p, const char *sql, int n, const char *const *params, PGresult **out,
                      const char *what, sf_error *err)
 {
+	reconnect(p);
 	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
@@ -269,6 +292,7 @@ static sf_status run(pg *p, const char *sql, int n, const char *const *params, P
 /* Run one or more statements without parameters. */
 static sf_status exec(pg *p, const char *sql, const char *what, sf_error *err)
 {
+	reconnect(p);
 	PGresult *r = PQexec(p->conn, sql);
 	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
 	sf_status rc = SF_OK;
@@ -1136,19 +1160,32 @@ typedef struct oldrow {
 	char sector[256], type[256], sub[256], status[32], a1[512], a2[512];
 } oldrow;
 
+/*
+ * Lock the incident's key row, then read the incident: two statements, so
+ * that the read's snapshot (READ COMMITTED: taken when it starts) comes
+ * after the lock was granted and sees what the previous holder committed.
+ * (One statement joining the two and locking the key would, after waiting
+ * for the lock, still read the incident as it was before: a stale version
+ * would pass the check.)
+ */
 static sf_status lock_old(pg *p, const char *id, oldrow *o, int *found, sf_error *err)
 {
 	PGresult *r = NULL;
 	const char *params[] = {id};
+	long locked = 0;
 	*found = 0;
-	sf_status rc =
-	        run(p,
-	            "SELECT i.day, i.sector, i.event_type, coalesce(i.sub_event_type, ''),"
-	            " i.status, i.fatalities, coalesce(i.actor1, ''),"
-	            " coalesce(i.actor2, ''), i.version FROM incident_keys k"
-	            " JOIN incidents i ON i.day = k.day AND i.event_id_cnty = k.event_id_cnty"
-	            " WHERE k.event_id_cnty = $1 FOR UPDATE OF k",
-	            1, params, &r, "look up incident", err);
+	sf_status rc = run_long(p,
+	                        "SELECT count(*) FROM (SELECT 1 FROM incident_keys"
+	                        " WHERE event_id_cnty = $1 FOR UPDATE) k",
+	                        1, params, &locked, "lock incident", err);
+	if (rc != SF_OK || !locked)
+		return rc;
+	rc = run(p,
+	         "SELECT i.day, i.sector, i.event_type, coalesce(i.sub_event_type, ''), i.status,"
+	         " i.fatalities, coalesce(i.actor1, ''), coalesce(i.actor2, ''), i.version"
+	         " FROM incident_keys k JOIN incidents i ON i.day = k.day"
+	         " AND i.event_id_cnty = k.event_id_cnty WHERE k.event_id_cnty = $1",
+	         1, params, &r, "look up incident", err);
 	if (rc != SF_OK)
 		return rc;
 	if (PQntuples(r) == 1) {
@@ -1799,7 +1836,7 @@ static sf_status op_job_claim(sf_store *st, const char *worker, long lease_s, lo
 	const char *params[] = {worker, now, until};
 	sf_status rc = run(p,
 	                   "UPDATE jobs SET status = 'running', worker = $1, started = $2,"
-	                   " lease_until = $3, progress = 0, message = ''"
+	                   " lease_until = $3, progress = 0, message = '', attempts = attempts + 1"
 	                   " WHERE id = (SELECT id FROM jobs WHERE status = 'queued'"
 	                   " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id",
 	                   3, params, &r, "claim a job", err);
@@ -1886,13 +1923,30 @@ static sf_status op_job_cancel(sf_store *st, long long id, const char *who, int 
 static sf_status op_job_expire(sf_store *st, long long now, const char *reason, long *n,
                                sf_error *err)
 {
-	char t[24];
+	pg *p = PG(st);
+	char t[24], tries[16];
+	int own = 0;
 	sf_snprintf(t, sizeof t, "%lld", now);
-	const char *params[] = {t, reason};
-	return run_changed(PG(st),
-	                   "UPDATE jobs SET status = 'failed', message = $2, finished = $1,"
-	                   " lease_until = 0 WHERE status = 'running' AND lease_until < $1",
-	                   2, params, n, "expire job leases", err);
+	sf_snprintf(tries, sizeof tries, "%d", SF_JOB_ATTEMPTS);
+	const char *params[] = {t, reason, tries};
+	sf_status rc = tx_enter(p, &own, err);
+	if (rc == SF_OK)
+		rc = run_changed(
+		        p,
+		        "UPDATE jobs SET status = CASE WHEN attempts < $3::integer THEN 'queued' "
+		        "ELSE 'failed' END,"
+		        " message = CASE WHEN attempts < $3::integer THEN 'queued again: ' || $2"
+		        " ELSE $2 END,"
+		        " worker = CASE WHEN attempts < $3::integer THEN '' ELSE worker END,"
+		        " started = CASE WHEN attempts < $3::integer THEN 0 ELSE started END,"
+		        " finished = CASE WHEN attempts < $3::integer THEN 0 ELSE $1 END,"
+		        " progress = 0, lease_until = 0"
+		        " WHERE status = 'running' AND lease_until < $1",
+		        3, params, n, "expire job leases", err);
+	/* The jobs queued again wake the waiting workers at commit. */
+	if (rc == SF_OK && *n > 0)
+		rc = exec(p, "NOTIFY sf_jobs", "expire job leases", err);
+	return tx_leave(p, own, rc, err);
 }
 
 static sf_status op_job_abandon(sf_store *st, long long id, const char *worker, const char *reason,
@@ -1978,6 +2032,52 @@ static sf_status op_data_version(sf_store *st, long long *version, sf_error *err
 	return rc;
 }
 
+/* Drop the notifications that came; 1 when there was one. */
+static int drain_notifies(pg *p)
+{
+	PGnotify *n;
+	int got = 0;
+	while ((n = PQnotifies(p->conn)) != NULL) {
+		PQfreemem(n);
+		got = 1;
+	}
+	return got;
+}
+
+/*
+ * An idle worker's wait: LISTEN sf_jobs once, then sleep on the
+ * connection's socket until a NOTIFY (a job queued, or queued again) or
+ * max_ms. Through a pooler that cannot pass notifications on, the wait
+ * simply lasts max_ms.
+ */
+static sf_status op_job_wait(sf_store *st, long max_ms, sf_error *err)
+{
+	pg *p = PG(st);
+	sf_status rc = SF_OK;
+	reconnect(p);
+	if (!p->listening) {
+		rc = exec(p, "LISTEN sf_jobs", "wait for jobs", err);
+		if (rc != SF_OK)
+			return rc;
+		p->listening = 1;
+	}
+	if (!PQconsumeInput(p->conn))
+		return pg_fail(p, NULL, "wait for jobs", err);
+	if (drain_notifies(p))
+		return SF_OK;
+	struct pollfd pf = {PQsocket(p->conn), POLLIN, 0};
+	int r = poll(&pf, 1, (int)(max_ms > 60000 ? 60000 : max_ms));
+	if (r < 0 && errno != EINTR)
+		return sf_error_set(err, SF_ERR_IO, "store %s: wait for jobs: %s", p->where,
+		                    strerror(errno));
+	if (r > 0) {
+		if (!PQconsumeInput(p->conn))
+			return pg_fail(p, NULL, "wait for jobs", err);
+		drain_notifies(p);
+	}
+	return SF_OK;
+}
+
 static const sf_store_ops pg_ops = {
         .name = "postgresql",
         .close = op_close,
@@ -2010,6 +2110,7 @@ static const sf_store_ops pg_ops = {
         .job_expire = op_job_expire,
         .job_abandon = op_job_abandon,
         .job_counts = op_job_counts,
+        .job_wait = op_job_wait,
         .token_add = op_token_add,
         .token_list = op_token_list,
         .token_revoke = op_token_revoke,
@@ -2106,9 +2207,10 @@ static sf_status migrate(pg *p, sf_error *err)
 
 sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err)
 {
-	static const char *const keys[] = {"dbname", "fallback_application_name", "client_encoding",
-	                                   NULL};
-	const char *vals[] = {conninfo, "stabforce", "UTF8", NULL};
+	/* connect_timeout first: the location's own value, if any, comes later and wins. */
+	static const char *const keys[] = {"connect_timeout", "dbname", "fallback_application_name",
+	                                   "client_encoding", NULL};
+	const char *vals[] = {"10", conninfo, "stabforce", "UTF8", NULL};
 	sf_store *st = NULL;
 	pg *p = NULL;
 	sf_status rc;

@@ -121,9 +121,14 @@ static const char *const migration2[] = {
         NULL,
 };
 
-/* Version 2 -> 3: the row version a review edit must match (If-Match). */
+/*
+ * Version 2 -> 3: the row version a review edit must match (If-Match); how
+ * many times a job was claimed (an expired lease queues it again, a few
+ * times).
+ */
 static const char *const migration3[] = {
         "ALTER TABLE incidents ADD COLUMN version INTEGER NOT NULL DEFAULT 1;",
+        "ALTER TABLE jobs ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;",
         NULL,
 };
 
@@ -1338,7 +1343,8 @@ static sf_status op_job_claim(sf_store *st, const char *worker, long lease_s, lo
 	 * workers can never take the same row (PostgreSQL: FOR UPDATE SKIP LOCKED). */
 	sf_status rc = prepare(s,
 	                       "UPDATE jobs SET status = 'running', worker = ?1, started = ?2,"
-	                       " lease_until = ?3, progress = 0, message = ''"
+	                       " lease_until = ?3, progress = 0, message = '',"
+	                       " attempts = attempts + 1"
 	                       " WHERE id = (SELECT id FROM jobs WHERE status = 'queued'"
 	                       " ORDER BY id LIMIT 1) RETURNING id",
 	                       &q, err);
@@ -1454,15 +1460,23 @@ static sf_status op_job_expire(sf_store *st, long long now, const char *reason, 
 {
 	sq *s = SQ(st);
 	sqlite3_stmt *q = NULL;
-	sf_status rc = prepare(s,
-	                       "UPDATE jobs SET status = 'failed', message = ?2, finished = ?1,"
-	                       " lease_until = 0 WHERE status = 'running' AND lease_until < ?1",
-	                       &q, err);
+	sf_status rc = prepare(
+	        s,
+	        "UPDATE jobs SET status = CASE WHEN attempts < ?3 THEN 'queued' ELSE 'failed' END,"
+	        " message = CASE WHEN attempts < ?3 THEN 'queued again: ' || ?2"
+	        " ELSE ?2 END,"
+	        " worker = CASE WHEN attempts < ?3 THEN '' ELSE worker END,"
+	        " started = CASE WHEN attempts < ?3 THEN 0 ELSE started END,"
+	        " finished = CASE WHEN attempts < ?3 THEN 0 ELSE ?1 END,"
+	        " progress = 0, lease_until = 0"
+	        " WHERE status = 'running' AND lease_until < ?1",
+	        &q, err);
 	*n = 0;
 	if (rc != SF_OK)
 		return rc;
 	sqlite3_bind_int64(q, 1, now);
 	sqlite3_bind_text(q, 2, reason, -1, SQLITE_STATIC);
+	sqlite3_bind_int(q, 3, SF_JOB_ATTEMPTS);
 	rc = run_done(s, q, "expire job leases", err);
 	if (rc == SF_OK)
 		*n = (long)sqlite3_changes(s->db);
@@ -1581,6 +1595,17 @@ static sf_status op_data_version(sf_store *st, long long *version, sf_error *err
 	return rc;
 }
 
+/* SQLite cannot be told that a job was queued: the idle worker polls. */
+static sf_status op_job_wait(sf_store *st, long max_ms, sf_error *err)
+{
+	(void)st;
+	(void)err;
+	long ms = max_ms < 200 ? max_ms : 200;
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	nanosleep(&ts, NULL);
+	return SF_OK;
+}
+
 static const sf_store_ops sqlite_ops = {
         .name = "sqlite",
         .close = op_close,
@@ -1610,6 +1635,7 @@ static const sf_store_ops sqlite_ops = {
         .job_expire = op_job_expire,
         .job_abandon = op_job_abandon,
         .job_counts = op_job_counts,
+        .job_wait = op_job_wait,
         .token_add = op_token_add,
         .token_list = op_token_list,
         .token_revoke = op_token_revoke,
