@@ -341,6 +341,12 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err);
  */
 sf_status sf_store_open(const char *location, sf_store **out, sf_error *err);
 void sf_store_close(sf_store *st);
+/*
+ * A store's location fit to print: the password of a PostgreSQL URI
+ * ("postgresql://user:SECRET@host/db") or of a password=... parameter
+ * becomes ***. Writes at most n bytes (NUL-terminated) into out.
+ */
+void sf_store_location_safe(const char *location, char *out, size_t n);
 
 /* ---------------------------------------------------------------- */
 /* Sectors for incidents                                              */

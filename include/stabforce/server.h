@@ -19,6 +19,7 @@ extern "C" {
 typedef struct sf_server_options {
 	const char *listen;    /* "HOST:PORT", "[::1]:PORT"; port 0 = any free port */
 	const char *db;        /* the store's location */
+	const char *db_read;   /* reads (GET) from here, a hot standby of db; NULL = db */
 	const char *scenarios; /* the scenarios directory */
 	const char *exe;       /* this program, to start workers with */
 	int jobs;              /* workers at once (>= 1) */

@@ -58,7 +58,11 @@ static void serve_usage(FILE *f)
 	           "token ('stabforce token create'), sent as 'Authorization: Bearer TOKEN'.\n\n"
 	           "  -l, --listen HOST:PORT   address to listen on (default 127.0.0.1:8080;\n"
 	           "                           port 0 picks a free one)\n"
-	           "      --db PATH            the store (default stabforce.db)\n"
+	           "      --db PATH            the store (default stabforce.db; or a PostgreSQL\n"
+	           "                           URI postgresql://...)\n"
+	           "      --db-read URI        answer reads (GET) from this hot standby of --db;\n"
+	           "                           they go on while the primary is down (writes\n"
+	           "                           are then 503)\n"
 	           "      --scenarios DIR      scenarios: DIR/NAME/scenario.yaml or DIR/NAME.yaml\n"
 	           "                           (default examples)\n"
 	           "  -j, --jobs N             jobs run at once, 0..64 (default 1; 0: none\n"
@@ -95,6 +99,7 @@ enum {
 	OPT_ROLE,
 	OPT_NAME,
 	OPT_LEASE,
+	OPT_DB_READ,
 };
 
 int sf_cmd_serve(int argc, char **argv)
@@ -102,6 +107,7 @@ int sf_cmd_serve(int argc, char **argv)
 	static const struct option longopts[] = {
 	        {"listen", required_argument, NULL, 'l'},
 	        {"db", required_argument, NULL, OPT_DB},
+	        {"db-read", required_argument, NULL, OPT_DB_READ},
 	        {"scenarios", required_argument, NULL, OPT_SCENARIOS},
 	        {"jobs", required_argument, NULL, 'j'},
 	        {"threads", required_argument, NULL, OPT_THREADS},
@@ -134,6 +140,9 @@ int sf_cmd_serve(int argc, char **argv)
 			break;
 		case OPT_DB:
 			o.db = optarg;
+			break;
+		case OPT_DB_READ:
+			o.db_read = optarg;
 			break;
 		case OPT_SCENARIOS:
 			o.scenarios = optarg;

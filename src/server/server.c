@@ -72,6 +72,8 @@ struct sv_app {
 	pthread_mutex_t pool_mu;
 	sf_store **free_stores;
 	size_t nfree, cap_free;
+	sf_store **free_read; /* handles on o.db_read, when given (same cap) */
+	size_t nfree_read;
 
 	pthread_mutex_t tok_mu;
 	token_entry *tokens;
@@ -179,25 +181,36 @@ void sv_fail_err(sv_ctx *cx, const sf_error *err)
 /* ---------------------------------------------------------------- */
 /* Store pool                                                         */
 
-static sf_store *store_take(sv_app *a, sf_error *err)
+/*
+ * Two pools when --db-read names a hot standby: GET requests read there
+ * (and keep working while the primary is down), everything else goes to
+ * the primary (a write while it is down is 503: the store is
+ * unavailable). A handle whose connection broke reconnects on its next
+ * statement (store_pg.c), so the pools need no health checks.
+ */
+static sf_store *store_take(sv_app *a, int read, sf_error *err)
 {
 	sf_store *st = NULL;
+	sf_store **v = read ? a->free_read : a->free_stores;
+	size_t *n = read ? &a->nfree_read : &a->nfree;
 	pthread_mutex_lock(&a->pool_mu);
-	if (a->nfree > 0)
-		st = a->free_stores[--a->nfree];
+	if (*n > 0)
+		st = v[--*n];
 	pthread_mutex_unlock(&a->pool_mu);
 	if (!st)
-		sf_store_open(a->o.db, &st, err);
+		sf_store_open(read ? a->o.db_read : a->o.db, &st, err);
 	return st;
 }
 
-static void store_give(sv_app *a, sf_store *st)
+static void store_give(sv_app *a, int read, sf_store *st)
 {
 	if (!st)
 		return;
+	sf_store **v = read ? a->free_read : a->free_stores;
+	size_t *n = read ? &a->nfree_read : &a->nfree;
 	pthread_mutex_lock(&a->pool_mu);
-	if (a->nfree < a->cap_free) {
-		a->free_stores[a->nfree++] = st;
+	if (*n < a->cap_free) {
+		v[(*n)++] = st;
 		st = NULL;
 	}
 	pthread_mutex_unlock(&a->pool_mu);
@@ -466,7 +479,7 @@ static void handle(void *appv, const sv_req *rq, sv_resp *rs)
 	sf_error err;
 	char params[512];
 	const route *r = NULL;
-	int path_known = 0;
+	int path_known = 0, read_pool = 0;
 	sf_buf key;
 
 	memset(&cx, 0, sizeof cx);
@@ -514,7 +527,9 @@ static void handle(void *appv, const sv_req *rq, sv_resp *rs)
 		goto out;
 	}
 
-	cx.st = store_take(a, &err);
+	read_pool =
+	        a->o.db_read && (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0);
+	cx.st = store_take(a, read_pool, &err);
 	if (!cx.st) {
 		sv_fail_err(&cx, &err);
 		goto out;
@@ -584,7 +599,7 @@ static void handle(void *appv, const sv_req *rq, sv_resp *rs)
 	}
 out:
 	if (cx.st)
-		store_give(a, cx.st);
+		store_give(a, read_pool, cx.st);
 	sf_buf_release(&key);
 	count_request(a, rs->status, t0);
 }
@@ -655,6 +670,9 @@ static void app_release(sv_app *a)
 	for (size_t i = 0; i < a->nfree; i++)
 		sf_store_close(a->free_stores[i]);
 	free(a->free_stores);
+	for (size_t i = 0; i < a->nfree_read; i++)
+		sf_store_close(a->free_read[i]);
+	free(a->free_read);
 	free(a->tokens);
 	if (a->cache)
 		for (size_t i = 0; i < CACHE_SLOTS; i++) {
@@ -693,9 +711,10 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 	sf_buf_init(&a->body_413, 4096);
 	a->cap_free = (size_t)(o->threads > 0 ? o->threads : 1) + 2;
 	a->free_stores = calloc(a->cap_free, sizeof *a->free_stores);
+	a->free_read = calloc(a->cap_free, sizeof *a->free_read);
 	a->cache = calloc(CACHE_SLOTS, sizeof *a->cache);
 	a->rate = calloc(RATE_SLOTS, sizeof *a->rate);
-	if (!a->free_stores || !a->cache || !a->rate) {
+	if (!a->free_stores || !a->free_read || !a->cache || !a->rate) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -711,8 +730,15 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 		goto out;
 	if ((rc = sv_pool_recover(st, &recovered, err)) != SF_OK)
 		goto out;
-	store_give(a, st);
+	store_give(a, 0, st);
 	st = NULL;
+	/* The read store too: a standby at another schema version is refused now. */
+	if (o->db_read) {
+		if ((rc = sf_store_open(o->db_read, &st, err)) != SF_OK)
+			goto out;
+		store_give(a, 1, st);
+		st = NULL;
+	}
 
 	if ((rc = sv_pool_start(o, a->scenarios, &a->pool, err)) != SF_OK)
 		goto out;
@@ -742,12 +768,15 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 	if (o->port_file && (rc = write_port_file(o->port_file, port, err)) != SF_OK)
 		goto out;
 	if (!o->quiet) {
+		char db_safe[256], read_safe[256];
+		sf_store_location_safe(o->db, db_safe, sizeof db_safe);
+		sf_store_location_safe(o->db_read ? o->db_read : "", read_safe, sizeof read_safe);
 		fprintf(stderr,
 		        "stabforce serve: the dashboard is at http://%s%s%s:%d/ and the API at "
-		        "/api/v1 (store %s, %d worker%s%s); Ctrl-C stops\n",
+		        "/api/v1 (store %s%s%s, %d worker%s%s); Ctrl-C stops\n",
 		        strchr(host, ':') ? "[" : "", host, strchr(host, ':') ? "]" : "", port,
-		        o->db, o->jobs, o->jobs == 1 ? "" : "s",
-		        o->public_read ? ", public reads" : "");
+		        db_safe, o->db_read ? ", reads from " : "", o->db_read ? read_safe : "",
+		        o->jobs, o->jobs == 1 ? "" : "s", o->public_read ? ", public reads" : "");
 		if (recovered > 0)
 			fprintf(stderr,
 			        "stabforce serve: %ld job%s left running by a stopped server "

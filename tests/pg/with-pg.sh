@@ -12,6 +12,7 @@
 #   SF_PG_HOST   the socket directory
 #   SF_PG_URI    postgresql:///postgres?host=DIR&user=postgres
 #   SF_PG_BIN    the server's binaries (initdb, pg_ctl, pg_basebackup, ...)
+#   SF_PG_DATA   the cluster's data directory (to stop or restart it)
 #   SF_PG_RUNAS  the command prefix that runs a server binary as that user
 #                ("runuser -u postgres --", or empty when not root)
 #
@@ -78,8 +79,9 @@ started=1
 SF_PG_HOST=$T
 SF_PG_URI="postgresql:///postgres?host=$T&user=postgres"
 SF_PG_BIN=$bindir
+SF_PG_DATA=$T/data
 SF_PG_RUNAS=$runas
-export SF_PG_HOST SF_PG_URI SF_PG_BIN SF_PG_RUNAS
+export SF_PG_HOST SF_PG_URI SF_PG_BIN SF_PG_DATA SF_PG_RUNAS
 "$@"
 rc=$?
 if [ $rc -ne 0 ] && [ -s "$T/server.log" ]; then

@@ -2120,40 +2120,6 @@ static const sf_store_ops pg_ops = {
 /* ---------------------------------------------------------------- */
 /* Open                                                               */
 
-/*
- * The location for messages: "postgresql://user:SECRET@host/db" loses its
- * password, and so does a password=... parameter.
- */
-static void redact(const char *loc, char *out, size_t n)
-{
-	sf_buf b;
-	sf_buf_init(&b, 1024);
-	const char *s = strstr(loc, "://");
-	const char *p = loc;
-	if (s) {
-		const char *auth = s + 3, *end = auth + strcspn(auth, "/?");
-		const char *at = memchr(auth, '@', (size_t)(end - auth));
-		const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
-		if (colon) {
-			sf_buf_add(&b, loc, (size_t)(colon - loc));
-			sf_buf_adds(&b, ":***");
-			p = at;
-		}
-	}
-	for (;;) {
-		const char *pw = strstr(p, "password=");
-		if (!pw) {
-			sf_buf_adds(&b, p);
-			break;
-		}
-		sf_buf_add(&b, p, (size_t)(pw - p) + 9);
-		sf_buf_adds(&b, "***");
-		p = pw + 9 + strcspn(pw + 9, "& ");
-	}
-	sf_strlcpy(out, sf_buf_str(&b), n);
-	sf_buf_release(&b);
-}
-
 /* Bring the schema to SCHEMA_VERSION: once, under the advisory lock, if it is behind. */
 static sf_status migrate(pg *p, sf_error *err)
 {
@@ -2227,7 +2193,7 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err)
 	st->ops = &pg_ops;
 	st->impl = p;
 	sf_buf_init(&p->copy, 0);
-	redact(conninfo, p->where, sizeof p->where);
+	sf_store_location_safe(conninfo, p->where, sizeof p->where);
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
