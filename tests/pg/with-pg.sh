@@ -20,6 +20,9 @@
 # whatever CMD did, also on SIGINT/SIGTERM. Exits with CMD's status.
 # The server binaries come from Debian's postgresql package (installed by
 # scripts/bootstrap); PG_BINDIR overrides where they are looked for.
+# For benchmarks (bench/pg_*.sh): SF_PG_FSYNC=on keeps fsync on (a test
+# cluster runs with it off), and SF_PG_OPTS adds server settings
+# ("-c shared_buffers=512MB ...").
 set -u
 
 bindir=${PG_BINDIR:-}
@@ -68,8 +71,10 @@ if ! $runas "$bindir/initdb" -D "$T/data" -A trust -U postgres -N -E UTF8 --loca
 	exit 1
 fi
 # fsync off: a throwaway cluster; nothing here must survive a power cut.
+fsync=${SF_PG_FSYNC:-off}
 if ! $runas "$bindir/pg_ctl" -D "$T/data" -l "$T/server.log" -w -t 60 \
-	-o "-c listen_addresses= -k $T -c fsync=off -c max_connections=60" start >/dev/null; then
+	-o "-c listen_addresses= -k $T -c fsync=$fsync -c max_connections=60 ${SF_PG_OPTS:-}" \
+	start >/dev/null; then
 	echo "with-pg.sh: the server did not start:" >&2
 	cat "$T/server.log" >&2
 	exit 1

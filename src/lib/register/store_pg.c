@@ -544,6 +544,23 @@ out:
 	return tx_leave(p, own, rc, err);
 }
 
+/*
+ * The same for a result known to be small (a report's roll-up rows, one
+ * page of a list): one statement, all rows at once, no cursor round trips.
+ * fn may still use the store: the result is complete before it is called.
+ */
+static sf_status each_row_small(pg *p, const char *sql, int n, const char *const *params, row_fn fn,
+                                void *ctx, const char *what, sf_error *err)
+{
+	PGresult *r = NULL;
+	sf_status rc = run(p, sql, n, params, &r, what, err);
+	for (int i = 0; rc == SF_OK && i < PQntuples(r); i++)
+		if (fn(ctx, r, i))
+			break;
+	PQclear(r);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- */
 /* Operations: transactions, batches                                  */
 
@@ -1463,6 +1480,9 @@ static sf_status op_query(sf_store *st, const sf_incident_filter *f, sf_incident
 		rc = sf_buf_addf(&sql, " LIMIT %ld", f->limit);
 	if (rc != SF_OK)
 		rc = sf_error_set(err, SF_ERR_NOMEM, "store: query too long");
+	else if (f->limit > 0 && f->limit <= FETCH_ROWS)
+		rc = each_row_small(p, sf_buf_str(&sql), b.n, b.v, query_row, &q, "query incidents",
+		                    err);
 	else
 		rc = each_row(p, sf_buf_str(&sql), b.n, b.v, query_row, &q, "query incidents", err);
 	sf_buf_release(&sql);
@@ -1535,8 +1555,8 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 	if (rc != SF_OK)
 		rc = sf_error_set(err, SF_ERR_NOMEM, "store: query too long");
 	else
-		rc = each_row(p, sf_buf_str(&sql), b.n, b.v, agg_row, &a, "aggregate incidents",
-		              err);
+		rc = each_row_small(p, sf_buf_str(&sql), b.n, b.v, agg_row, &a,
+		                    "aggregate incidents", err);
 	sf_buf_release(&sql);
 	return rc;
 }
@@ -1645,7 +1665,7 @@ static sf_status op_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb
 	const char *params[] = {f->from_day != SF_DAY_NONE ? from : NULL,
 	                        f->to_day != SF_DAY_NONE ? to : NULL, f->crossing, f->source,
 	                        f->stage >= 0 ? sf_aid_stage_str((sf_aid_stage)f->stage) : NULL};
-	return each_row(
+	return each_row_small(
 	        PG(st),
 	        "SELECT day, crossing, trucks, tonnes, category, stage, source FROM aid"
 	        " WHERE ($1::integer IS NULL OR day >= $1) AND ($2::integer IS NULL OR"
@@ -1821,6 +1841,8 @@ static sf_status op_job_list(sf_store *st, int status, long limit, sf_job_cb cb,
 	            "SELECT " JOB_COLS " FROM jobs WHERE $1::text IS NULL OR status = $1"
 	            " ORDER BY id DESC LIMIT $2::bigint",
 	            "''");
+	if (limit > 0 && limit <= FETCH_ROWS)
+		return each_row_small(PG(st), sql, 2, params, job_row, &c, "list jobs", err);
 	return each_row(PG(st), sql, 2, params, job_row, &c, "list jobs", err);
 }
 
@@ -2008,9 +2030,9 @@ static int token_row(void *ctx, const PGresult *r, int row)
 static sf_status op_token_list(sf_store *st, sf_token_cb cb, void *ctx, sf_error *err)
 {
 	token_ctx c = {cb, ctx};
-	return each_row(PG(st),
-	                "SELECT name, role, hash, created, revoked FROM tokens ORDER BY name", 0,
-	                NULL, token_row, &c, "list tokens", err);
+	return each_row_small(PG(st),
+	                      "SELECT name, role, hash, created, revoked FROM tokens ORDER BY name",
+	                      0, NULL, token_row, &c, "list tokens", err);
 }
 
 static sf_status op_token_revoke(sf_store *st, const char *name, int *found, sf_error *err)
