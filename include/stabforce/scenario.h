@@ -394,6 +394,56 @@ double sf_scenario_reception(const sf_scenario *sc, int m);
 /* 1 when pledge p may serve in some sector (its arrivals pass through reception). */
 int sf_pledge_enters_sectors(const sf_scenario *sc, size_t p);
 
+/* ------------------------------------------------------------------ */
+/* Bounds on the numbers of the format (docs/scenario-format.md, "Bounds") */
+
+/*
+ * Each real of the format is bounded so that whatever `validate` accepts,
+ * the planner solves or reports cleanly: CLP asserts on an objective
+ * coefficient of 1e25 or a bound of 1e100, and far below those CBC already
+ * mistakes a feasible month for an infeasible one (a weight of 1e15) or
+ * never finishes (a threat of 1e20). The bounds are far above any real
+ * force and keep every coefficient of the model within the range the
+ * solvers handle: requirements at most 1e6, capabilities and weights within
+ * 1e-3..1e3 and 1e-3..1e6, objective coefficients at most 1e15.
+ */
+#define SF_MAX_UNITS 1000000      /* units in a pledge, personnel of a unit */
+#define SF_MAX_AMOUNT 1e12        /* attributes, caps, ceiling, reception (persons, people) */
+#define SF_MAX_MONEY 1e12         /* a cost per unit per month, per arrival, per move */
+#define SF_MAX_PENALTY 1e9        /* a soft veto's cost per person-month */
+#define SF_MIN_WEIGHT 1e-3        /* a task's weight is at least this ... */
+#define SF_MAX_WEIGHT 1e6         /* ... and at most this */
+#define SF_MIN_CAPABILITY 1e-3    /* a capability is 0 or at least this ... */
+#define SF_MAX_CAPABILITY 1e3     /* ... and at most this, per unit */
+#define SF_MAX_FACTOR 1e3         /* a multiplier: threat, a ramp level (1 = as is) */
+#define SF_MAX_REQUIREMENT 1e6    /* capability units a task needs in one place and month */
+#define SF_MAX_COST_PER_UNIT 1e15 /* a unit-month's cost with every soft-veto penalty */
+#define SF_MIN_YEAR 1900          /* the years of a date or month (YYYY-MM, as_of) */
+#define SF_MAX_YEAR 2999
+
+/*
+ * The checks across numbers that no single bound gives: every requirement
+ * R[t][l][m] (attribute / every x threat x ramp, a value, a by_sector
+ * figure, or what the registers gave) at most SF_MAX_REQUIREMENT, and the
+ * cost of a unit-month at each location (monthly cost plus the penalties of
+ * the soft vetoes covering it, per person) at most SF_MAX_COST_PER_UNIT.
+ * `validate` reports these at their place in the file; the planner and
+ * the what-if edits call this on the scenario they are about to solve, so
+ * an edit or a register figure cannot slip past. Returns SF_OK, or
+ * SF_ERR_SCENARIO with the first problem in err (file, line, column of the
+ * object at fault, when known).
+ */
+sf_status sf_scenario_check_numbers(const sf_scenario *sc, sf_error *err);
+
+/* The largest requirement of task t in location l (sector index, or nsectors for mission). */
+double sf_scenario_requirement_peak(const sf_scenario *sc, size_t t, size_t l);
+/*
+ * The cost of one unit-month of pledge p in location l: its unit's monthly
+ * cost plus, per person, every active soft veto covering its contributor
+ * there (none at mission).
+ */
+double sf_scenario_unit_month_cost(const sf_scenario *sc, size_t p, size_t l);
+
 /*
  * Append a pledge (what-if): no caveats, confidence 1, active; the id is
  * generated ("<contributor>-w<n>") when id is NULL. *index gets its index.

@@ -132,10 +132,10 @@ static sf_status parse_month(const sf_scenario *sc, const sf_edit *e, const char
 static sf_status parse_count(const sf_edit *e, const char *text, int *count, sf_error *err)
 {
 	long v;
-	if (sf_parse_long(text, &v) != 0 || v < 1 || v > 1000000)
+	if (sf_parse_long(text, &v) != 0 || v < 1 || v > SF_MAX_UNITS)
 		return sf_error_set(err, SF_ERR_USAGE,
-		                    "--%s '%s': count '%s' is not a whole number >= 1",
-		                    sf_edit_kind_str(e->kind), e->arg, text);
+		                    "--%s '%s': count '%s' is not a whole number in 1..%d",
+		                    sf_edit_kind_str(e->kind), e->arg, text, SF_MAX_UNITS);
 	*count = (int)v;
 	return SF_OK;
 }
@@ -168,11 +168,14 @@ static sf_status lift_veto(sf_scenario *sc, const sf_edit *e, int add, sf_error 
 		if (k == 4) {
 			if (kind != SF_VETO_SOFT)
 				return bad_form(e, "a penalty only for a soft veto", err);
-			if (sf_parse_double(parts[3], &penalty) != 0 || !(penalty >= 0))
-				return sf_error_set(err, SF_ERR_USAGE,
-				                    "--%s '%s': penalty '%s' is not a number >= 0 "
-				                    "(money per person-month)",
-				                    sf_edit_kind_str(e->kind), e->arg, parts[3]);
+			if (sf_parse_double(parts[3], &penalty) != 0 || !(penalty >= 0) ||
+			    penalty > SF_MAX_PENALTY)
+				return sf_error_set(
+				        err, SF_ERR_USAGE,
+				        "--%s '%s': penalty '%s' is not a number in 0..%g "
+				        "(money per person-month)",
+				        sf_edit_kind_str(e->kind), e->arg, parts[3],
+				        SF_MAX_PENALTY);
 		}
 		size_t index;
 		return sf_scenario_add_veto(sc, s, c, kind, penalty, &index, err);
@@ -197,6 +200,10 @@ static sf_status drop(sf_scenario *sc, const sf_edit *e, sf_error *err)
 	sf_status rc = find_id(sc, ID_CONTRIB, e->arg, e, &c, err);
 	if (rc != SF_OK)
 		return rc;
+	if (!sc->contributors[c].active)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "--%s '%s': contributor '%s' is already dropped (given twice?)",
+		                    sf_edit_kind_str(e->kind), e->arg, e->arg);
 	sc->contributors[c].active = 0;
 	for (size_t p = 0; p < sc->npledges; p++)
 		if (sc->pledges[p].contributor == c)
@@ -252,6 +259,11 @@ static sf_status set_pledge(sf_scenario *sc, const sf_edit *e, sf_error *err)
 			return bad_form(e, "KEY=VALUE with KEY count, from or to", err);
 		*eq = 0;
 		const char *val = eq + 1;
+		for (int j = 0; j < i; j++)
+			if (!strcmp(parts[i], parts[j]))
+				return sf_error_set(err, SF_ERR_USAGE,
+				                    "--%s '%s': '%s' is given twice",
+				                    sf_edit_kind_str(e->kind), e->arg, parts[i]);
 		if (!strcmp(parts[i], "count"))
 			rc = parse_count(e, val, &count, err);
 		else if (!strcmp(parts[i], "from"))
@@ -280,10 +292,10 @@ static sf_status set_pledge(sf_scenario *sc, const sf_edit *e, sf_error *err)
 static sf_status ceiling(sf_scenario *sc, const sf_edit *e, sf_error *err)
 {
 	double v;
-	if (sf_parse_double(e->arg, &v) != 0 || !(v >= 0) || v > 1e9)
+	if (sf_parse_double(e->arg, &v) != 0 || !(v >= 0) || v > SF_MAX_AMOUNT)
 		return sf_error_set(err, SF_ERR_USAGE,
-		                    "--%s '%s': expected a number of personnel >= 0",
-		                    sf_edit_kind_str(e->kind), e->arg);
+		                    "--%s '%s': expected a number of personnel in 0..%g",
+		                    sf_edit_kind_str(e->kind), e->arg, SF_MAX_AMOUNT);
 	sc->troop_ceiling = v;
 	return SF_OK;
 }
@@ -359,6 +371,15 @@ sf_status sf_whatif_scenario(const sf_scenario *base, const sf_edit *edits, size
 			sf_scenario_free(sc);
 			return rc;
 		}
+	}
+	/* the edits' numbers within the format's bounds, as a file's must be */
+	rc = sf_scenario_check_numbers(sc, err);
+	if (rc != SF_OK) {
+		if (err)
+			sf_strlcpy(err->message + strlen(err->message), " (after the edits)",
+			           sizeof err->message - strlen(err->message));
+		sf_scenario_free(sc);
+		return rc;
 	}
 	*out = sc;
 	return SF_OK;

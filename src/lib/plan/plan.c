@@ -417,6 +417,11 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 	deadline = o.time_limit_s > 0 ? t0 + o.time_limit_s : HUGE_VAL;
 	if (sc->months < 1)
 		return sf_error_set(err, SF_ERR_SCENARIO, "the scenario has no months");
+	/* Nothing the solvers cannot take (a register figure or an edit may
+	 * have moved a number since validate saw the file). */
+	rc = sf_scenario_check_numbers(sc, err);
+	if (rc != SF_OK)
+		return rc;
 	if (sc->format >= 2)
 		return sf__plan_solve_f2(sc, &o, out, err);
 

@@ -43,6 +43,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "scenario/bounds.h"
 #include "scenario/geo.h"
 #include "scenario/tree.h"
 
@@ -431,6 +432,8 @@ static int parse_year_month(const char *s, int *year, int *month)
 	}
 	*year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
 	*month = (s[5] - '0') * 10 + (s[6] - '0');
+	if (*year < SF_MIN_YEAR || *year > SF_MAX_YEAR)
+		return -1; /* 0000-01 is a typo, not a mandate */
 	return *month >= 1 && *month <= 12 ? 0 : -1;
 }
 
@@ -824,8 +827,9 @@ static void walk_mandate(walk *w, const sf__ynode *n)
 		missing(w, n, "mandate", "start", "month 1 of the plan, YYYY-MM");
 	} else if (v[1]->kind != SF__YSCALAR ||
 	           parse_year_month(v[1]->value, &sc->start_year, &sc->start_month) != 0) {
-		err_at(w, v[1], "mandate.start", "expected a month YYYY-MM, found %s",
-		       describe(v[1], d, sizeof(d)));
+		err_at(w, v[1], "mandate.start",
+		       "expected a month YYYY-MM (years %d..%d), found %s", SF_MIN_YEAR,
+		       SF_MAX_YEAR, describe(v[1], d, sizeof(d)));
 	} else {
 		start_ok = 1;
 	}
@@ -839,8 +843,8 @@ static void walk_mandate(walk *w, const sf__ynode *n)
 		missing(w, n, "mandate", "troop_ceiling",
 		        "the most personnel inside sectors in any month, > 0");
 	else
-		get_number_range(w, v[3], "mandate.troop_ceiling", "troop_ceiling", 0, 1, HUGE_VAL,
-		                 &sc->troop_ceiling);
+		get_number_range(w, v[3], "mandate.troop_ceiling", "troop_ceiling", 0, 1,
+		                 SF_MAX_AMOUNT, &sc->troop_ceiling);
 	if (v[4] && get_number_range(w, v[4], "mandate.max_share", "max_share", 0, 1, 1,
 	                             &sc->max_share) == 0)
 		sc->has_max_share = 1;
@@ -903,11 +907,11 @@ static void walk_register(walk *w, const sf__ynode *n)
 	    get_int(w, tv[0], "register.threat.window_days", "window_days", 1, 3660, &days) == 0)
 		r->threat_window_days = (int)days;
 	if (tv[1])
-		min_ok = get_number_range(w, tv[1], "register.threat.min", "min", 0, 1, HUGE_VAL,
-		                          &r->threat_min) == 0;
+		min_ok = get_number_range(w, tv[1], "register.threat.min", "min", 0, 1,
+		                          SF_MAX_FACTOR, &r->threat_min) == 0;
 	if (tv[2])
-		max_ok = get_number_range(w, tv[2], "register.threat.max", "max", 0, 1, HUGE_VAL,
-		                          &r->threat_max) == 0;
+		max_ok = get_number_range(w, tv[2], "register.threat.max", "max", 0, 1,
+		                          SF_MAX_FACTOR, &r->threat_max) == 0;
 	if (min_ok && max_ok && r->threat_max < r->threat_min)
 		err_at(w, tv[2] ? tv[2] : tv[1],
 		       tv[2] ? "register.threat.max" : "register.threat.min",
@@ -922,7 +926,7 @@ static void walk_register(walk *w, const sf__ynode *n)
 			r->population_attr = attr;
 	}
 	if (tv[5] && get_number_range(w, tv[5], "register.threat.default", "default", 0, 1,
-	                              HUGE_VAL, &r->threat_default) == 0)
+	                              SF_MAX_FACTOR, &r->threat_default) == 0)
 		r->threat_has_default = 1;
 }
 
@@ -1000,7 +1004,8 @@ static void walk_sector(walk *w, size_t i, const sf__ynode *n, const char *path,
 		}
 		/* A bad value is still recorded (as 0) so that a `per` needing it
 		 * does not report it missing as well. */
-		if (get_number_range(w, val, ap, key->value, 0, is_threat, HUGE_VAL, &x) != 0)
+		if (get_number_range(w, val, ap, key->value, 0, is_threat,
+		                     is_threat ? SF_MAX_FACTOR : SF_MAX_AMOUNT, &x) != 0)
 			x = is_threat ? 1 : 0;
 		s->attrs[k].name = sf__arena_strdup(w->a, key->value);
 		if (!s->attrs[k].name) {
@@ -1152,14 +1157,15 @@ static void walk_from_aid(walk *w, size_t ti, sf_task *t, const sf__ynode *n, co
 		return;
 	if (v[0])
 		get_number_range(w, v[0], pkey(p, sizeof(p), path, "trucks_per_escort"),
-		                 "trucks_per_escort", 0, 1, HUGE_VAL, &t->aid_trucks_per_escort);
+		                 "trucks_per_escort", 0, 1, SF_MAX_AMOUNT,
+		                 &t->aid_trucks_per_escort);
 	if (v[1] && get_int(w, v[1], pkey(p, sizeof(p), path, "window_days"), "window_days", 1,
 	                    3660, &days) == 0)
 		t->aid_window_days = (int)days;
 	if (v[2])
 		get_string(w, v[2], pkey(p, sizeof(p), path, "source"), &t->aid_source);
 	if (v[3] && get_number_range(w, v[3], pkey(p, sizeof(p), path, "default"), "default", 0, 0,
-	                             HUGE_VAL, &t->aid_default) == 0)
+	                             SF_MAX_REQUIREMENT, &t->aid_default) == 0)
 		t->aid_has_default = 1;
 }
 
@@ -1210,13 +1216,13 @@ static void walk_requirement(walk *w, size_t ti, sf_task *t, const sf__ynode *n,
 			        "how much of the attribute one capability unit covers, > 0");
 		else
 			get_number_range(w, v[1], pkey(p, sizeof(p), path, "every"), "every", 0, 1,
-			                 HUGE_VAL, &t->req_every);
+			                 SF_MAX_AMOUNT, &t->req_every);
 		return;
 	}
 	if (v[2]) {
 		t->req_kind = SF_REQ_VALUE;
 		get_number_range(w, v[2], pkey(p, sizeof(p), path, "value"), "value", 0, 0,
-		                 HUGE_VAL, &t->req_value);
+		                 SF_MAX_REQUIREMENT, &t->req_value);
 		return;
 	}
 	t->req_kind = SF_REQ_BY_SECTOR;
@@ -1238,7 +1244,8 @@ static void walk_requirement(walk *w, size_t ti, sf_task *t, const sf__ynode *n,
 			continue;
 		pkey(kp, sizeof(kp), p, key->value);
 		s = resolve(w, &w->sectors, key, kp, 0);
-		if (get_number_range(w, val, kp, key->value, 0, 0, HUGE_VAL, &x) == 0 && s >= 0)
+		if (get_number_range(w, val, kp, key->value, 0, 0, SF_MAX_REQUIREMENT, &x) == 0 &&
+		    s >= 0)
 			t->req_by_sector[s] = x;
 	}
 }
@@ -1287,7 +1294,7 @@ static void walk_ramp(walk *w, sf_task *t, const sf__ynode *n, const char *path)
 			        "the multiplier from that month on, >= 0");
 		else
 			get_number_range(w, v[1], pkey(p, sizeof(p), sp, "level"), "level", 0, 0,
-			                 HUGE_VAL, &st->level);
+			                 SF_MAX_FACTOR, &st->level);
 	}
 }
 
@@ -1330,8 +1337,8 @@ static void walk_task(walk *w, size_t i, const sf__ynode *n, const char *path,
 		missing(w, n, path, "weight",
 		        "the priority of one capability unit missing for one month, > 0");
 	else
-		get_number_range(w, v[3], pkey(p, sizeof(p), path, "weight"), "weight", 0, 1,
-		                 HUGE_VAL, &t->weight);
+		get_number_range(w, v[3], pkey(p, sizeof(p), path, "weight"), "weight",
+		                 SF_MIN_WEIGHT, 0, SF_MAX_WEIGHT, &t->weight);
 	if (!v[4])
 		missing(w, n, path, "requirement",
 		        "{per: attribute, every: number}, {value: number} or {by_sector: {...}}");
@@ -1415,11 +1422,11 @@ static void walk_unit_f2_costs(walk *w, sf_unit_type *u, const sf__ynode *const 
 	u->move_cost = fmax(SF_MOVE_COST_SHARE * u->monthly_cost, SF_MIN_MOVE_COST);
 	u->retask_cost = fmax(SF_RETASK_COST_SHARE * u->monthly_cost, SF_MIN_MOVE_COST);
 	if (v[1] && get_number_range(w, v[1], pkey(p, sizeof(p), path, "move_cost"), "move_cost", 0,
-	                             1, HUGE_VAL, &u->move_cost) != 0)
+	                             1, SF_MAX_MONEY, &u->move_cost) != 0)
 		move_ok = 0;
 	if (v[2]) {
 		if (get_number_range(w, v[2], pkey(p, sizeof(p), path, "retask_cost"),
-		                     "retask_cost", 0, 1, HUGE_VAL, &u->retask_cost) == 0 &&
+		                     "retask_cost", 0, 1, SF_MAX_MONEY, &u->retask_cost) == 0 &&
 		    move_ok && u->retask_cost > u->move_cost)
 			err_at(w, v[2], p,
 			       "'retask_cost' (%g) must not exceed 'move_cost' (%g): a unit that "
@@ -1431,7 +1438,7 @@ static void walk_unit_f2_costs(walk *w, sf_unit_type *u, const sf__ynode *const 
 	u->change_cost = u->move_cost;
 	if (v[3])
 		get_number_range(w, v[3], pkey(p, sizeof(p), path, "change_cost"), "change_cost", 0,
-		                 1, HUGE_VAL, &u->change_cost);
+		                 1, SF_MAX_MONEY, &u->change_cost);
 }
 
 static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
@@ -1477,18 +1484,18 @@ static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
 		u->name = u->id;
 	if (!v[2])
 		missing(w, n, path, "personnel", "persons per unit, an integer > 0");
-	else if (get_int(w, v[2], pkey(p, sizeof(p), path, "personnel"), "personnel", 1, SF_MAX_INT,
-	                 &personnel) == 0)
+	else if (get_int(w, v[2], pkey(p, sizeof(p), path, "personnel"), "personnel", 1,
+	                 SF_MAX_UNITS, &personnel) == 0)
 		u->personnel = (int)personnel;
 	if (!v[3])
 		missing(w, n, path, "monthly_cost", "money per unit per month, >= 0");
 	else
 		get_number_range(w, v[3], pkey(p, sizeof(p), path, "monthly_cost"), "monthly_cost",
-		                 0, 0, HUGE_VAL, &u->monthly_cost);
+		                 0, 0, SF_MAX_MONEY, &u->monthly_cost);
 	u->deploy_cost = u->monthly_cost;
 	if (v[4])
 		get_number_range(w, v[4], pkey(p, sizeof(p), path, "deploy_cost"), "deploy_cost", 0,
-		                 0, HUGE_VAL, &u->deploy_cost);
+		                 0, SF_MAX_MONEY, &u->deploy_cost);
 	walk_unit_f2_costs(w, u, v + 6, path);
 	if (!v[5]) {
 		missing(w, n, path, "capabilities",
@@ -1507,7 +1514,17 @@ static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
 			continue;
 		pkey(kp, sizeof(kp), p, key->value);
 		t = resolve(w, &w->tasks, key, kp, 0);
-		if (get_number_range(w, val, kp, key->value, 0, 0, HUGE_VAL, &x) == 0 && t >= 0)
+		if (get_number_range(w, val, kp, key->value, 0, 0, SF_MAX_CAPABILITY, &x) != 0)
+			continue;
+		if (x > 0 && x < SF_MIN_CAPABILITY) {
+			err_at(w, val, kp,
+			       "'%s' must be 0 or at least %g, found %g (a capability this small "
+			       "is "
+			       "none: write 0)",
+			       key->value, SF_MIN_CAPABILITY, x);
+			continue;
+		}
+		if (t >= 0)
 			u->capability[t] = x;
 	}
 }
@@ -1700,8 +1717,8 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 	}
 	if (!v[2])
 		missing(w, n, path, "count", "the number of units, an integer >= 1");
-	else if (get_int(w, v[2], pkey(p, sizeof(p), path, "count"), "count", 1, SF_MAX_INT, &x) ==
-	         0)
+	else if (get_int(w, v[2], pkey(p, sizeof(p), path, "count"), "count", 1, SF_MAX_UNITS,
+	                 &x) == 0)
 		pl->count = (int)x;
 	if (v[3] && get_month(w, v[3], pkey(p, sizeof(p), path, "from"), &pl->from) != 0)
 		pl->from = 1;
@@ -1780,7 +1797,7 @@ static void walk_contributors(walk *w, const sf__ynode *n)
 		if (!c->name)
 			c->name = c->id;
 		if (v[2] && get_number_range(w, v[2], pkey(p, sizeof(p), cp, "cap"), "cap", 0, 1,
-		                             HUGE_VAL, &c->cap) == 0)
+		                             SF_MAX_AMOUNT, &c->cap) == 0)
 			c->has_cap = 1;
 		if (v[3] && !is_null(v[3]) &&
 		    check_seq(w, v[3], pkey(p, sizeof(p), cp, "pledges"), "pledges") == 0) {
@@ -1866,8 +1883,12 @@ static void walk_veto(walk *w, size_t si, const sf__ynode *n, const char *path, 
 			       describe(v[1], d, sizeof(d)));
 		}
 	}
-	if (v[2] && get_number_range(w, v[2], pkey(p, sizeof(p), path, "penalty"), "penalty", 0, 0,
-	                             HUGE_VAL, &vt->penalty) == 0) {
+	int penalty_ok = 1;
+	if (v[2] &&
+	    !(penalty_ok = get_number_range(w, v[2], pkey(p, sizeof(p), path, "penalty"), "penalty",
+	                                    0, 0, SF_MAX_PENALTY, &vt->penalty) == 0))
+		; /* reported: no warning about a missing penalty as well */
+	else if (v[2]) {
 		if (kind_ok && vt->kind == SF_VETO_HARD && vt->penalty > 0) {
 			err_at(w, v[2], p,
 			       "a hard veto takes no penalty (it forbids the troops outright); use "
@@ -1876,7 +1897,7 @@ static void walk_veto(walk *w, size_t si, const sf__ynode *n, const char *path, 
 		if (vt->kind == SF_VETO_HARD)
 			vt->penalty = 0;
 	}
-	if (kind_ok && vt->kind == SF_VETO_SOFT && (!v[2] || vt->penalty == 0))
+	if (kind_ok && penalty_ok && vt->kind == SF_VETO_SOFT && (!v[2] || vt->penalty == 0))
 		warn_at(w, v[2] ? v[2] : n, v[2] ? p : path,
 		        "a soft veto without a penalty changes nothing");
 	if (v[3]) {
@@ -2174,7 +2195,7 @@ static void walk_reception(walk *w, const sf__ynode *n)
 			        "the most personnel arriving in the sectors per month, >= 0");
 		else
 			get_number_range(w, v[1], pkey(p, sizeof(p), sp, "personnel"), "personnel",
-			                 0, 0, HUGE_VAL, &st->personnel);
+			                 0, 0, SF_MAX_AMOUNT, &st->personnel);
 		if (i == 0 && v[0] && w->months_ok && !w->as_of_bad && st->from > sc->a0)
 			warn_at(w, v[0], pkey(p, sizeof(p), sp, "from"),
 			        "no personnel may arrive in the sectors from %s (%s) until %s, "
@@ -2273,7 +2294,7 @@ static void walk_deployed(walk *w, const sf__ynode *n)
 			t = resolve(w, &w->tasks, v[2], pkey(p, sizeof(p), sp, "task"), 0);
 		if (!v[3])
 			missing(w, e, sp, "units", "how many units, an integer >= 1");
-		else if (get_int(w, v[3], pkey(p, sizeof(p), sp, "units"), "units", 1, SF_MAX_INT,
+		else if (get_int(w, v[3], pkey(p, sizeof(p), sp, "units"), "units", 1, SF_MAX_UNITS,
 		                 &k) == 0)
 			dp.units = (int)k;
 		if (v[4] && get_month(w, v[4], pkey(p, sizeof(p), sp, "since"), &dp.since) != 0)
@@ -2441,6 +2462,15 @@ static sf_status check_geometry(walk *w)
 /* ------------------------------------------------------------------ */
 /* Entry                                                                */
 
+/* The checks across numbers (bounds.c), each at its object's place. */
+static int report_number(void *ctx, sf_srcpos pos, const char *path, const char *msg)
+{
+	walk *w = ctx;
+
+	err_pos(w, w->file, pos.line, pos.column, path, "%s", msg);
+	return 0;
+}
+
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -2562,6 +2592,8 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 	check_cross(&w);
 	if (sc->format >= 2)
 		check_cross_f2(&w);
+	if (w.nerrors == 0) /* the products need every object resolved */
+		sf__check_numbers(sc, report_number, &w);
 	if (!opts->skip_geometry) {
 		rc = check_geometry(&w);
 		if (rc != SF_OK)
