@@ -171,7 +171,8 @@ typedef struct sf_agg_row {
 	long day;
 	const char *key; /* value of the dimension, "" for SF_DIM_NONE or none */
 	long count;
-	long fatalities;
+	long fatalities;         /* reported fatalities, summed */
+	long fatalities_unknown; /* incidents whose fatalities were not reported */
 } sf_agg_row;
 
 typedef int (*sf_agg_cb)(void *ctx, const sf_agg_row *row);
@@ -465,20 +466,65 @@ typedef struct sf_report_options {
 	sf_dim dim;       /* by sector, type, sub-type, actor, or none */
 	long as_of;       /* last day of "this week"; SF_DAY_NONE = the latest incident */
 	long split_day;   /* before/after date (a ceasefire); SF_DAY_NONE = none */
+	/*
+	 * Change levels (docs/register.md, "Change levels"): below these
+	 * counts a change is "limited change (low baseline)" and no percentage
+	 * is given. ACLED's thresholds by default: a baseline mean of at most
+	 * 2 incidents a week and at most 5 this week.
+	 */
+	double low_mean; /* incidents per week, default 2 */
+	long low_week;   /* incidents this week, default 5 */
+	/*
+	 * The days the register's data covers (an ACLED export's query
+	 * range): outside them a period has no data, inside no incident is a
+	 * 0. SF_DAY_NONE: the first, and the last, incident in the store.
+	 */
+	long covered_from, covered_to;
 } sf_report_options;
 
 void sf_report_options_init(sf_report_options *o);
 
+/*
+ * ACLED's change levels (Trendfinder, "Country Change Level map"): this
+ * week against a baseline mean, in percent: more than +25 a large
+ * increase, above +10 to +25 a moderate increase, -25 to +10 limited
+ * change, below -25 a large decrease. NO_DATA: the register does not cover
+ * the baseline (or this week).
+ */
+typedef enum sf_change_level {
+	SF_CHANGE_NO_DATA = 0,
+	SF_CHANGE_LARGE_DECREASE = 1,
+	SF_CHANGE_LIMITED = 2,
+	SF_CHANGE_MODERATE_INCREASE = 3,
+	SF_CHANGE_LARGE_INCREASE = 4
+} sf_change_level;
+
+/* "no data", "large decrease", "limited change", "moderate increase", "large increase". */
+const char *sf_change_level_str(sf_change_level l);
+
+/* One baseline of the change levels: the mean of the `weeks` 7-day windows before this week. */
+typedef struct sf_change {
+	int weeks;             /* windows of the baseline the register covers (0: no data) */
+	double mean;           /* incidents per week over them; NAN when weeks == 0 */
+	double pct;            /* (this week - mean) / mean * 100; NAN when not shown: no
+	                          data, a mean of 0, or a low baseline */
+	sf_change_level level; /* ACLED's level */
+	int low_baseline;      /* 1: mean <= low_mean and this week <= low_week: "limited
+	                          change" whatever the percentage */
+} sf_change;
+
 /* One row of a report table. */
 typedef struct sf_report_row {
-	char period[24]; /* "2025-10-13" (week: its Monday), "total", "before", "after" */
-	char *key;       /* owned */
-	long count;
-	long fatalities;
-	double per_day; /* incidents per day in the period (before/after) */
-	/* trend: this week (7 days to as_of) against the mean of the 4 weeks before */
-	double prev4_mean;
-	double change_pct; /* NAN when the previous mean is 0 */
+	char period[24];         /* "2025-10-13" (week: its Monday), "total", "before", "after" */
+	char *key;               /* owned */
+	long count;              /* incidents; meaningless when no_data */
+	long fatalities;         /* reported fatalities (incidents that give a figure) */
+	long fatalities_unknown; /* incidents whose fatalities were not reported */
+	int no_data;             /* 1: the register covers no day of the period: no figure, not 0 */
+	long days;               /* days of the period the register covers */
+	double per_day;          /* incidents per day in the period (before/after) */
+	/* trend: this week (7 days to as_of) against the 4 and the 52 weeks before */
+	sf_change w4, w52;
 } sf_report_row;
 
 typedef struct sf_report {
@@ -487,14 +533,24 @@ typedef struct sf_report {
 	int kind; /* 0 periods, 1 trend, 2 before/after */
 	long as_of, from_day, to_day;
 	long days_before, days_after; /* before/after: period lengths in days */
+	/* The days the register covers (sf_report_options; SF_DAY_NONE when
+	 * nothing is). Outside them a period has no data; inside, no incident
+	 * is a 0. */
+	long covered_from, covered_to;
 } sf_report;
 
 void sf_report_release(sf_report *r);
 
-/* Counts and fatalities per period and key. */
+/*
+ * Counts and fatalities per period and key. Day and week tables are
+ * zero-filled: every key found gets a row for every period from the
+ * filter's from (else the register's first day) to its to (else the
+ * register's last day); a period the register does not cover at all is
+ * no_data.
+ */
 sf_status sf_incidents_report(sf_store *st, const sf_incident_filter *f, const sf_report_options *o,
                               sf_report *out, sf_error *err);
-/* This week against the average of the previous 4, per key. */
+/* This week against the means of the previous 4 and 52 weeks, per key, with change levels. */
 sf_status sf_incidents_trend(sf_store *st, const sf_incident_filter *f, const sf_report_options *o,
                              sf_report *out, sf_error *err);
 /* Before and after o->split_day, per key. */

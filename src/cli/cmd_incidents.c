@@ -389,7 +389,11 @@ enum {
 	OPT_WEIGHT,
 	OPT_SCENARIO,
 	OPT_POP,
-	OPT_IF_VERSION
+	OPT_IF_VERSION,
+	OPT_LOW_MEAN,
+	OPT_LOW_WEEK,
+	OPT_COVERED_FROM,
+	OPT_COVERED_TO
 };
 
 #define FILTER_OPTIONS                                                                             \
@@ -529,13 +533,18 @@ static int cmd_list(int argc, char **argv)
 
 static int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {FILTER_OPTIONS,
-	                                     {"by", required_argument, NULL, OPT_BY},
-	                                     {"ceasefire", required_argument, NULL, OPT_CEASEFIRE},
-	                                     {"split", required_argument, NULL, OPT_CEASEFIRE},
-	                                     {"as-of", required_argument, NULL, OPT_ASOF},
-	                                     {"table", required_argument, NULL, OPT_TABLE},
-	                                     {NULL, 0, NULL, 0}};
+	static const struct option opts[] = {
+	        FILTER_OPTIONS,
+	        {"by", required_argument, NULL, OPT_BY},
+	        {"ceasefire", required_argument, NULL, OPT_CEASEFIRE},
+	        {"split", required_argument, NULL, OPT_CEASEFIRE},
+	        {"as-of", required_argument, NULL, OPT_ASOF},
+	        {"table", required_argument, NULL, OPT_TABLE},
+	        {"low-mean", required_argument, NULL, OPT_LOW_MEAN},
+	        {"low-week", required_argument, NULL, OPT_LOW_WEEK},
+	        {"covered-from", required_argument, NULL, OPT_COVERED_FROM},
+	        {"covered-to", required_argument, NULL, OPT_COVERED_TO},
+	        {NULL, 0, NULL, 0}};
 	const char *db = "stabforce.db", *table = NULL;
 	sf_incident_filter f;
 	sf_report_options ro;
@@ -585,24 +594,60 @@ static int cmd_report(int argc, char **argv)
 		case OPT_TABLE:
 			table = optarg;
 			break;
+		case OPT_LOW_MEAN:
+			if (sf_parse_double(optarg, &ro.low_mean) != 0 || !(ro.low_mean >= 0)) {
+				fprintf(stderr,
+				        "stabforce %s: --low-mean: expected incidents per week >= "
+				        "0, found '%s'\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
+		case OPT_LOW_WEEK:
+			if (sf_parse_long(optarg, &ro.low_week) != 0 || ro.low_week < 0) {
+				fprintf(stderr,
+				        "stabforce %s: --low-week: expected incidents >= 0, found "
+				        "'%s'\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
+		case OPT_COVERED_FROM:
+			if (sf_cli_parse_day(CMD, "--covered-from", optarg, &ro.covered_from) < 0)
+				return 2;
+			break;
+		case OPT_COVERED_TO:
+			if (sf_cli_parse_day(CMD, "--covered-to", optarg, &ro.covered_to) < 0)
+				return 2;
+			break;
 		case 'h':
 			printf("usage: stabforce incidents report [--by day|week|total] "
 			       "[--by sector|type|sub-type|actor]\n"
 			       "         [--ceasefire DATE] [--as-of DATE] [--table "
 			       "periods|trend|split|all]\n"
+			       "         [--low-mean N] [--low-week N] [--covered-from DATE] "
+			       "[--covered-to DATE]\n"
 			       "         [FILTERS] [--format text|csv|json|md] [--db "
 			       "stabforce.db]\n"
 			       "\n"
 			       "Three tables: incidents and fatalities per period (Monday weeks "
 			       "by\n"
-			       "default) and key; the trend, this week (the 7 days to --as-of, "
-			       "default\n"
-			       "the latest incident) against the mean of the 4 weeks before, with "
-			       "the\n"
-			       "change in percent; and, with --ceasefire, before and after that "
-			       "date\n"
-			       "with incidents per day. An actor counts once as actor1 or actor2.\n"
-			       "csv writes one table: --table periods (default), trend or split.\n"
+			       "default) and key, every key in every period (0 where none); "
+			       "change\n"
+			       "levels, this week (the 7 days to --as-of, default the latest\n"
+			       "incident) against the mean incidents per week of the 4 and of the\n"
+			       "52 weeks before, with ACLED's levels (large increase above +25%%,\n"
+			       "moderate +10..+25%%, limited change -25..+10%%, large decrease\n"
+			       "below -25%%) and no percentage for a low baseline (a mean of at\n"
+			       "most --low-mean, default 2, and at most --low-week, default 5, "
+			       "this\n"
+			       "week); and, with --ceasefire, before and after that date with\n"
+			       "incidents per day. An actor counts once as actor1 or actor2.\n"
+			       "The register covers its first to its last incident unless\n"
+			       "--covered-from/--covered-to say otherwise: outside, a period has "
+			       "no\n"
+			       "data (not 0). csv writes one table: --table periods (default),\n"
+			       "trend or split.\n"
 			       "\n" FILTER_HELP);
 			return 0;
 		default:

@@ -87,7 +87,7 @@ expect "newer: unchanged" "$(field unchanged "$out")" 900
 expect "newer: inserted" "$(field inserted "$out")" 0
 f1=$("$SF" incidents report --db "$U" --by total --table periods --format csv | sed -n '2p')
 # each bumped row gained one fatality
-expect "fatalities after update" "$(echo "$f1" | cut -d, -f3)" $(($(echo "$f0" | cut -d, -f3) + 100))
+expect "fatalities after update" "$(echo "$f1" | cut -d, -f4)" $(($(echo "$f0" | cut -d, -f4) + 100))
 out=$("$SF" incidents import "$T/u2.csv" --db "$U" --no-progress 2>/dev/null)
 expect "older: updated" "$(field updated "$out")" 0
 expect "older: unchanged" "$(field unchanged "$out")" 1000
@@ -115,10 +115,17 @@ n=$("$SF" incidents list --db "$R" --sector rafah --type "Explosions/Remote viol
 
 # reports
 "$SF" incidents report --db "$R" --by week --by sector --ceasefire 2025-01-01 >"$T/rep.txt" || no "report"
-grep -q 'against the mean of the 4 weeks before' "$T/rep.txt" || no "report: no trend"
+grep -q 'against the mean incidents per week of the 4 and the 52 weeks before' "$T/rep.txt" || no "report: no trend"
 grep -q '^before' "$T/rep.txt" && grep -q '^after' "$T/rep.txt" || no "report: no before/after"
 "$SF" incidents report --db "$R" --by actor --by total --format json | grep -q '"actor":' || no "report by actor json"
 "$SF" incidents report --db "$R" --format csv >/dev/null 2>&1 || no "report csv default table"
+# zero-filled: every sector in every week; before the register, no data (null), not 0
+awk -F, 'NR > 1 { w[$1] = 1; k[$2] = 1; n++ } END { for (i in w) nw++; for (j in k) nk++;
+	exit !(n == nw * nk && nk > 1) }' "$T/rep1.csv" || no "weekly report by sector is not zero-filled"
+"$SF" incidents report --db "$R" --by day --from 1990-01-01 --to 1990-01-03 --table periods --format json >"$T/nodata.json"
+expect "days before the register: no data" "$(grep -c '"incidents": null' "$T/nodata.json")" 3
+"$SF" incidents report --db "$R" --by day --from 1990-01-01 --to 1990-01-03 --table periods | grep -q '^1990-01-02 .*no data' ||
+	no "report text: no data"
 "$SF" incidents report --db "$R" --by bogus >/dev/null 2>&1
 expect "report --by bogus exit" $? 2
 

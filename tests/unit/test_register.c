@@ -501,18 +501,35 @@ static void fill_reports(sf_store *st)
 	                 SF_OK);
 }
 
+static void change_str(const sf_change *c, sf_buf *b)
+{
+	if (isnan(c->mean))
+		sf_buf_addf(b, " -/%d", c->weeks);
+	else
+		sf_buf_addf(b, " %.2f/%d", c->mean, c->weeks);
+	if (isnan(c->pct))
+		sf_buf_adds(b, " -");
+	else
+		sf_buf_addf(b, " %+.1f", c->pct);
+	sf_buf_addf(b, " %s%s", sf_change_level_str(c->level), c->low_baseline ? " (low)" : "");
+}
+
 static void report_str(const sf_report *r, sf_buf *b)
 {
 	sf_buf_reset(b);
 	for (size_t i = 0; i < r->nrows; i++) {
 		const sf_report_row *w = &r->rows[i];
-		sf_buf_addf(b, "%s %s %ld %ld", w->period, w->key, w->count, w->fatalities);
+		if (w->no_data)
+			sf_buf_addf(b, "%s %s %ld nodata", w->period, w->key, w->days);
+		else if (r->kind == 2)
+			sf_buf_addf(b, "%s %s %ld %ld", w->period, w->key, w->count, w->fatalities);
+		else
+			sf_buf_addf(b, "%s %s %ld %ld %ld", w->period, w->key, w->days, w->count,
+			            w->fatalities);
 		if (r->kind == 1) {
-			sf_buf_addf(b, " %.2f ", w->prev4_mean);
-			if (isnan(w->change_pct))
-				sf_buf_adds(b, "n/a");
-			else
-				sf_buf_addf(b, "%+.1f", w->change_pct);
+			change_str(&w->w4, b);
+			sf_buf_adds(b, " |");
+			change_str(&w->w52, b);
 		}
 		if (r->kind == 2)
 			sf_buf_addf(b, " %.3f", w->per_day);
@@ -535,45 +552,88 @@ static void test_reports(void **state)
 	sf_error_clear(&err);
 	fill_reports(st);
 
+	/* Weeks by sector, zero-filled over what the register covers
+	 * (2025-09-08, R1, to 2025-10-14, R8 and the retracted R9): every
+	 * sector in every week, the last week covered 2 days. */
 	sf_report_options_init(&o);
 	o.dim = SF_DIM_SECTOR;
 	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
+	assert_string_equal(sf__date_format(r.covered_from, d, sizeof d), "2025-09-08");
+	assert_string_equal(sf__date_format(r.covered_to, d, sizeof d), "2025-10-14");
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "2025-09-08 rafah 2 7;2025-09-15 gaza 1 0;"
-	                                    "2025-09-22 gaza 1 1;2025-09-29 khan_younis 1 3;"
-	                                    "2025-10-06 gaza 1 4;2025-10-13 gaza 1 1;"
-	                                    "2025-10-13 rafah 1 0;");
+	assert_string_equal(sf_buf_str(&b), "2025-09-08 gaza 7 0 0;2025-09-08 khan_younis 7 0 0;"
+	                                    "2025-09-08 rafah 7 2 7;"
+	                                    "2025-09-15 gaza 7 1 0;2025-09-15 khan_younis 7 0 0;"
+	                                    "2025-09-15 rafah 7 0 0;"
+	                                    "2025-09-22 gaza 7 1 1;2025-09-22 khan_younis 7 0 0;"
+	                                    "2025-09-22 rafah 7 0 0;"
+	                                    "2025-09-29 gaza 7 0 0;2025-09-29 khan_younis 7 1 3;"
+	                                    "2025-09-29 rafah 7 0 0;"
+	                                    "2025-10-06 gaza 7 1 4;2025-10-06 khan_younis 7 0 0;"
+	                                    "2025-10-06 rafah 7 0 0;"
+	                                    "2025-10-13 gaza 2 1 1;2025-10-13 khan_younis 2 0 0;"
+	                                    "2025-10-13 rafah 2 1 0;");
 	sf_report_release(&r);
 
-	/* Per day, gaza only, all types; then the retracted one included. */
+	/* Per day, gaza only, all types: days without an incident are 0 ... */
 	sf_incident_filter_init(&f);
 	f.sector = "gaza";
+	assert_int_equal(sf__date_parse("2025-09-15", &f.from_day), 0);
+	assert_int_equal(sf__date_parse("2025-09-24", &f.to_day), 0);
 	o.dim = SF_DIM_NONE;
 	o.period = SF_PERIOD_DAY;
 	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "2025-09-16  1 0;2025-09-23  1 1;2025-10-07  1 4;"
-	                                    "2025-10-14  1 1;");
+	assert_string_equal(sf_buf_str(&b), "2025-09-15  1 0 0;2025-09-16  1 1 0;2025-09-17  1 0 0;"
+	                                    "2025-09-18  1 0 0;2025-09-19  1 0 0;2025-09-20  1 0 0;"
+	                                    "2025-09-21  1 0 0;2025-09-22  1 0 0;2025-09-23  1 1 1;"
+	                                    "2025-09-24  1 0 0;");
 	sf_report_release(&r);
+	/* ... days after what the register covers have no data, not 0 ... */
+	assert_int_equal(sf__date_parse("2025-10-13", &f.from_day), 0);
+	assert_int_equal(sf__date_parse("2025-10-16", &f.to_day), 0);
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-10-13  1 0 0;2025-10-14  1 1 1;"
+	                                    "2025-10-15  0 nodata;2025-10-16  0 nodata;");
+	sf_report_release(&r);
+	/* ... unless the register is said to cover them. */
+	assert_int_equal(sf__date_parse("2025-10-16", &o.covered_to), 0);
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-10-13  1 0 0;2025-10-14  1 1 1;"
+	                                    "2025-10-15  1 0 0;2025-10-16  1 0 0;");
+	sf_report_release(&r);
+	o.covered_to = SF_DAY_NONE;
+	/* Weekly, a key with no incident at all in the range: one row per week, 0. */
+	f.sector = "north_gaza";
+	o.period = SF_PERIOD_WEEK;
+	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-10-13  2 0 0;");
+	sf_report_release(&r);
+	/* In total, the retracted one included. */
+	sf_incident_filter_init(&f);
+	f.sector = "gaza";
 	f.include_retracted = 1;
 	o.period = SF_PERIOD_TOTAL;
 	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "total  5 8;");
+	assert_string_equal(sf_buf_str(&b), "total  37 5 8;");
 	sf_report_release(&r);
 
 	/* By actor (actor1 or actor2), in total; by sub-type from a date. */
 	o.dim = SF_DIM_ACTOR;
 	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "total A 6 15;total B 4 3;total C 2 4;");
+	assert_string_equal(sf_buf_str(&b), "total A 37 6 15;total B 37 4 3;total C 37 2 4;");
 	sf_report_release(&r);
 	sf_incident_filter_init(&f);
 	assert_int_equal(sf__date_parse("2025-09-23", &f.from_day), 0);
 	o.dim = SF_DIM_SUB_EVENT_TYPE;
 	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "total Air strike 2 5;total Armed clash 3 4;");
+	assert_string_equal(sf_buf_str(&b), "total Air strike 22 2 5;total Armed clash 22 3 4;");
 	sf_report_release(&r);
 	/* A filter the roll-ups cannot answer (actor) scans the incidents. */
 	sf_incident_filter_init(&f);
@@ -582,25 +642,56 @@ static void test_reports(void **state)
 	assert_int_equal(sf_incidents_report(st, &f, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
 	assert_string_equal(sf_buf_str(&b),
-	                    "total gaza 3 5;total khan_younis 1 3;total rafah 2 7;");
+	                    "total gaza 37 3 5;total khan_younis 37 1 3;total rafah 37 2 7;");
 	sf_report_release(&r);
 
-	/* Trend: this week 2025-10-08..14 against 2025-09-10..10-07. */
+	/* Change levels: this week 2025-10-08..14 against the windows before
+	 * it that the register covers in full: 10-01..07, 09-24..30,
+	 * 09-17..23, 09-10..16 (09-03..09 starts before 09-08). Every mean is
+	 * at most 2 and every week at most 5: ACLED's low baseline, limited
+	 * change, no percentage. */
 	sf_report_options_init(&o);
 	o.dim = SF_DIM_SECTOR;
 	assert_int_equal(sf_incidents_trend(st, NULL, &o, &r, &err), SF_OK);
 	assert_string_equal(sf__date_format(r.as_of, d, sizeof d), "2025-10-14");
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "2025-10-08 gaza 1 1 0.75 +33.3;"
-	                                    "2025-10-08 khan_younis 0 0 0.25 -100.0;"
-	                                    "2025-10-08 rafah 1 0 0.25 +300.0;");
+	assert_string_equal(
+	        sf_buf_str(&b),
+	        "2025-10-08 gaza 7 1 1 0.75/4 - limited change (low) | 0.75/4 - limited change "
+	        "(low);"
+	        "2025-10-08 khan_younis 7 0 0 0.25/4 - limited change (low) | 0.25/4 - limited "
+	        "change (low);"
+	        "2025-10-08 rafah 7 1 0 0.25/4 - limited change (low) | 0.25/4 - limited change "
+	        "(low);");
 	sf_report_release(&r);
-	/* As of an earlier day: week 09-24..09-30 against 08-27..09-23. */
+	/* Without the low-baseline rule: the percentages and their levels. */
+	o.low_mean = -1;
+	o.low_week = -1;
+	assert_int_equal(sf_incidents_trend(st, NULL, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b),
+	                    "2025-10-08 gaza 7 1 1 0.75/4 +33.3 large increase | 0.75/4 +33.3 "
+	                    "large increase;"
+	                    "2025-10-08 khan_younis 7 0 0 0.25/4 -100.0 large decrease | 0.25/4 "
+	                    "-100.0 large decrease;"
+	                    "2025-10-08 rafah 7 1 0 0.25/4 +300.0 large increase | 0.25/4 +300.0 "
+	                    "large increase;");
+	sf_report_release(&r);
+	/* As of an earlier day: week 09-24..09-30 against 09-17..23 and
+	 * 09-10..16, the only two windows covered in full. */
 	assert_int_equal(sf__date_parse("2025-09-30", &o.as_of), 0);
 	o.dim = SF_DIM_NONE;
 	assert_int_equal(sf_incidents_trend(st, NULL, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "2025-09-24  1 3 1.00 +0.0;");
+	assert_string_equal(sf_buf_str(&b), "2025-09-24  7 1 3 1.50/2 -33.3 large decrease | "
+	                                    "1.50/2 -33.3 large decrease;");
+	sf_report_release(&r);
+	/* This week before the register begins: no data. */
+	sf_report_options_init(&o);
+	assert_int_equal(sf__date_parse("2025-09-10", &o.as_of), 0);
+	assert_int_equal(sf_incidents_trend(st, NULL, &o, &r, &err), SF_OK);
+	report_str(&r, &b);
+	assert_string_equal(sf_buf_str(&b), "2025-09-04  7 nodata -/0 - no data | -/0 - no data;");
 	sf_report_release(&r);
 
 	/* Before/after the ceasefire of 2025-10-10, by event type. */
@@ -638,14 +729,65 @@ static void test_reports(void **state)
 	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
 	assert_string_equal(sf_buf_str(&b),
-	                    "total gaza 3 5;total khan_younis 1 3;total rafah 4 17;");
+	                    "total gaza 37 3 5;total khan_younis 37 1 3;total rafah 37 4 17;");
 	sf_report_release(&r);
 	o.dim = SF_DIM_ACTOR;
 	assert_int_equal(sf_incidents_report(st, NULL, &o, &r, &err), SF_OK);
 	report_str(&r, &b);
-	assert_string_equal(sf_buf_str(&b), "total A 6 24;total B 3 2;total C 2 4;");
+	assert_string_equal(sf_buf_str(&b), "total A 37 6 24;total B 37 3 2;total C 37 2 4;");
 	sf_report_release(&r);
 
+	sf_buf_release(&b);
+	sf_store_close(st);
+}
+
+/* ACLED's bands: a baseline of 5 incidents a week (not a low baseline). */
+static void test_change_levels(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_error err;
+	sf_buf b;
+	sf_report r;
+	sf_report_options o;
+	char id[16], day[16];
+	long d0;
+	sf_buf_init(&b, 0);
+	sf_error_clear(&err);
+	assert_int_equal(sf__date_parse("2024-12-26", &d0), 0);
+	/* The 4 weeks before 2025-01-29 (as of), from 2024-12-26: 5 incidents
+	 * each; this week (01-23..01-29) gets 3 to 7 as the cases below add
+	 * them; the register is said to be complete to 01-29. */
+	int n = 0;
+	for (int w = 0; w < 4; w++)
+		for (int k = 0; k < 5; k++) {
+			sf_snprintf(id, sizeof id, "C%d", n++);
+			sf__date_format(d0 + 7 * w + k, day, sizeof day);
+			put(st, id, day, "gaza", "Battles", "Armed clash", "A", "B", 0, 31.5, 34.45,
+			    "s", "ACLED");
+		}
+	sf_report_options_init(&o);
+	assert_int_equal(sf__date_parse("2025-01-29", &o.as_of), 0);
+	o.covered_to = o.as_of;
+	static const char *const want[] = {
+	        "2025-01-23  7 3 0 5.00/4 -40.0 large decrease",
+	        "2025-01-23  7 4 0 5.00/4 -20.0 limited change",
+	        "2025-01-23  7 5 0 5.00/4 +0.0 limited change",
+	        "2025-01-23  7 6 0 5.00/4 +20.0 moderate increase",
+	        "2025-01-23  7 7 0 5.00/4 +40.0 large increase",
+	};
+	for (int k = 0; k < 7; k++) {
+		sf_snprintf(id, sizeof id, "T%d", k);
+		sf__date_format(d0 + 28 + k, day, sizeof day);
+		put(st, id, day, "gaza", "Battles", "Armed clash", "A", "B", 0, 31.5, 34.45, "s",
+		    "ACLED");
+		if (k < 2)
+			continue;
+		assert_int_equal(sf_incidents_trend(st, NULL, &o, &r, &err), SF_OK);
+		report_str(&r, &b);
+		assert_int_equal(strncmp(sf_buf_str(&b), want[k - 2], strlen(want[k - 2])), 0);
+		sf_report_release(&r);
+	}
 	sf_buf_release(&b);
 	sf_store_close(st);
 }
@@ -940,15 +1082,11 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_import_quirks),
-	        cmocka_unit_test(test_rejects),
-	        cmocka_unit_test(test_upsert),
-	        cmocka_unit_test(test_review_log),
-	        cmocka_unit_test(test_dupes),
-	        cmocka_unit_test(test_reports),
-	        cmocka_unit_test(test_aid),
-	        cmocka_unit_test(test_threat),
-	        cmocka_unit_test(test_reopen_migrated),
+	        cmocka_unit_test(test_import_quirks), cmocka_unit_test(test_rejects),
+	        cmocka_unit_test(test_upsert),        cmocka_unit_test(test_review_log),
+	        cmocka_unit_test(test_dupes),         cmocka_unit_test(test_reports),
+	        cmocka_unit_test(test_change_levels), cmocka_unit_test(test_aid),
+	        cmocka_unit_test(test_threat),        cmocka_unit_test(test_reopen_migrated),
 	        cmocka_unit_test(test_versions),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -244,8 +244,18 @@ static const char *period_str(sf_period p)
 	return p == SF_PERIOD_DAY ? "day" : p == SF_PERIOD_WEEK ? "week" : "total";
 }
 
+/* Any row with incidents whose fatalities were not reported: the column is shown then. */
+static int any_unknown(const sf_report *r)
+{
+	for (size_t i = 0; i < r->nrows; i++)
+		if (r->rows[i].fatalities_unknown > 0)
+			return 1;
+	return 0;
+}
+
 static sf_table *periods_table(const sf_report *r, sf_dim dim, sf_period per)
 {
+	int unk = any_unknown(r);
 	sf_table *t = sf_table_new();
 	sf_table_add_column(t,
 	                    per == SF_PERIOD_DAY    ? "day"
@@ -254,38 +264,79 @@ static sf_table *periods_table(const sf_report *r, sf_dim dim, sf_period per)
 	                    SF_ALIGN_LEFT);
 	if (dim != SF_DIM_NONE)
 		sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
+	sf_table_add_column(t, "days_covered", SF_ALIGN_RIGHT);
 	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
 	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
+	if (unk)
+		sf_table_add_column(t, "fatalities_not_reported", SF_ALIGN_RIGHT);
 	for (size_t i = 0; i < r->nrows; i++) {
+		const sf_report_row *w = &r->rows[i];
 		sf_table_begin_row(t);
-		sf_table_add_cell(t, r->rows[i].period);
+		sf_table_add_cell(t, w->period);
 		if (dim != SF_DIM_NONE)
-			sf_table_add_cell(t, key_text(r->rows[i].key, dim));
-		sf_table_add_cellf(t, "%ld", r->rows[i].count);
-		sf_table_add_cellf(t, "%ld", r->rows[i].fatalities);
+			sf_table_add_cell(t, key_text(w->key, dim));
+		sf_table_add_cellf(t, "%ld", w->days);
+		if (w->no_data) {
+			sf_table_add_cell(t, "no data");
+			sf_table_add_cell(t, "no data");
+			if (unk)
+				sf_table_add_cell(t, "no data");
+			continue;
+		}
+		sf_table_add_cellf(t, "%ld", w->count);
+		sf_table_add_cellf(t, "%ld", w->fatalities);
+		if (unk)
+			sf_table_add_cellf(t, "%ld", w->fatalities_unknown);
 	}
 	return t;
 }
 
+/* A change's level as a person reads it. */
+static void level_text(const sf_change *c, char *buf, size_t n)
+{
+	sf_snprintf(buf, n, "%s%s", sf_change_level_str(c->level),
+	            c->low_baseline ? " (low baseline)" : "");
+}
+
+static void change_cells(sf_table *t, const sf_change *c)
+{
+	char lv[48];
+	if (isnan(c->mean))
+		sf_table_add_cell(t, "no data");
+	else
+		sf_table_add_cellf(t, "%.2f", c->mean);
+	sf_table_add_cellf(t, "%d", c->weeks);
+	if (isnan(c->pct))
+		sf_table_add_cell(t, "-");
+	else
+		sf_table_add_cellf(t, "%+.1f", c->pct);
+	level_text(c, lv, sizeof lv);
+	sf_table_add_cell(t, lv);
+}
+
 static sf_table *trend_table(const sf_report *r, sf_dim dim)
 {
+	static const char *const cols[] = {
+	        ">this_week", ">fatalities", ">mean_4w",   ">weeks_4w",       ">change_4w_pct",
+	        "level_4w",   ">mean_52w",   ">weeks_52w", ">change_52w_pct", "level_52w"};
 	sf_table *t = sf_table_new();
 	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
-	sf_table_add_column(t, "this_week", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "prev4_mean", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "change_pct", SF_ALIGN_RIGHT);
+	for (size_t i = 0; i < SF_ARRAY_LEN(cols); i++)
+		sf_table_add_column(t, cols[i] + (cols[i][0] == '>'),
+		                    cols[i][0] == '>' ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
 	for (size_t i = 0; i < r->nrows; i++) {
 		const sf_report_row *w = &r->rows[i];
 		sf_table_begin_row(t);
 		sf_table_add_cell(t, key_text(w->key, dim));
-		sf_table_add_cellf(t, "%ld", w->count);
-		sf_table_add_cellf(t, "%ld", w->fatalities);
-		sf_table_add_cellf(t, "%.2f", w->prev4_mean);
-		if (isnan(w->change_pct))
-			sf_table_add_cell(t, "n/a");
-		else
-			sf_table_add_cellf(t, "%+.1f", w->change_pct);
+		if (w->no_data) {
+			sf_table_add_cell(t, "no data");
+			sf_table_add_cell(t, "no data");
+		} else {
+			sf_table_add_cellf(t, "%ld", w->count);
+			sf_table_add_cellf(t, "%ld", w->fatalities);
+		}
+		change_cells(t, &w->w4);
+		change_cells(t, &w->w52);
 	}
 	return t;
 }
@@ -298,7 +349,7 @@ static sf_table *split_table(const sf_report *r, sf_dim dim)
 	sf_table_add_column(t, "days", SF_ALIGN_RIGHT);
 	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
 	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "per_day", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, "incidents_per_day", SF_ALIGN_RIGHT);
 	for (size_t i = 0; i < r->nrows; i++) {
 		const sf_report_row *w = &r->rows[i];
 		sf_table_begin_row(t);
@@ -314,7 +365,18 @@ static sf_table *split_table(const sf_report *r, sf_dim dim)
 	return t;
 }
 
-/* The rows of a report as a JSON array under key. */
+static void json_change(sf_json_writer *w, const char *key, const sf_change *c)
+{
+	sf_json_object(w, key);
+	sf_json_int(w, "weeks", c->weeks);
+	sf_json_num(w, "mean_per_week", sf__round_to(c->mean, 4));
+	sf_json_num(w, "change_pct", sf__round_to(c->pct, 2));
+	sf_json_str(w, "level", sf_change_level_str(c->level));
+	sf_json_bool(w, "low_baseline", c->low_baseline);
+	sf_json_end(w);
+}
+
+/* The rows of a report as a JSON array under key; no data is null, never 0. */
 static void json_rows(sf_json_writer *w, const char *key, const sf_report *r, sf_dim dim)
 {
 	sf_json_array(w, key);
@@ -324,14 +386,23 @@ static void json_rows(sf_json_writer *w, const char *key, const sf_report *r, sf
 		sf_json_str(w, "period", row->period);
 		if (dim != SF_DIM_NONE)
 			sf_json_str(w, sf_dim_str(dim), row->key);
-		sf_json_int(w, "incidents", row->count);
-		sf_json_int(w, "fatalities", row->fatalities);
+		if (r->kind != 2)
+			sf_json_int(w, "days_covered", row->days);
+		if (row->no_data) {
+			sf_json_null(w, "incidents");
+			sf_json_null(w, "fatalities");
+			sf_json_null(w, "fatalities_not_reported");
+		} else {
+			sf_json_int(w, "incidents", row->count);
+			sf_json_int(w, "fatalities", row->fatalities);
+			sf_json_int(w, "fatalities_not_reported", row->fatalities_unknown);
+		}
 		if (r->kind == 1) {
-			sf_json_num(w, "prev4_mean", sf__round_to(row->prev4_mean, 4));
-			sf_json_num(w, "change_pct", sf__round_to(row->change_pct, 2));
+			json_change(w, "vs_4_weeks", &row->w4);
+			json_change(w, "vs_52_weeks", &row->w52);
 		}
 		if (r->kind == 2)
-			sf_json_num(w, "per_day", sf__round_to(row->per_day, 4));
+			sf_json_num(w, "incidents_per_day", sf__round_to(row->per_day, 4));
 		sf_json_end(w);
 	}
 	sf_json_end(w);
@@ -342,16 +413,32 @@ static sf_status report_json(const sf_report_options *o, const sf_report *rp, co
 {
 	sf_json_writer w;
 	char d1[16], d2[16];
+	const sf_report *any = rp ? rp : rt ? rt : rs;
 	sf_json_writer_init(&w);
 	sf_json_object(&w, NULL);
 	sf_json_str(&w, "by", sf_dim_str(o->dim));
 	sf_json_str(&w, "period", period_str(o->period));
+	sf_json_object(&w, "covered");
+	sf_json_str(&w, "from",
+	            any && any->covered_from != SF_DAY_NONE
+	                    ? sf_date_format(any->covered_from, d1, sizeof d1)
+	                    : NULL);
+	sf_json_str(&w, "to",
+	            any && any->covered_to != SF_DAY_NONE
+	                    ? sf_date_format(any->covered_to, d2, sizeof d2)
+	                    : NULL);
+	sf_json_end(&w);
+	sf_json_str(&w, "units",
+	            "incidents: events; fatalities: people killed as reported; "
+	            "means: incidents per week; change: percent");
 	if (rp)
 		json_rows(&w, "periods", rp, o->dim);
 	if (rt && rt->as_of) {
 		sf_json_object(&w, "trend");
 		sf_json_str(&w, "from", sf_date_format(rt->from_day, d1, sizeof d1));
 		sf_json_str(&w, "as_of", sf_date_format(rt->as_of, d2, sizeof d2));
+		sf_json_num(&w, "low_baseline_mean", o->low_mean);
+		sf_json_int(&w, "low_baseline_week", o->low_week);
 		json_rows(&w, "rows", rt, o->dim);
 		sf_json_end(&w);
 	}
@@ -385,9 +472,21 @@ static sf_status report_tables(const sf_report_options *o, const sf_report *rp, 
                                const sf_report *rs, sf_format fmt, sf_buf *out)
 {
 	sf_status rc = SF_OK;
-	char h[160], d1[16], d2[16];
-	if (rp) {
-		sf_snprintf(h, sizeof h, "incidents and fatalities %s%s%s",
+	char h[320], d1[16], d2[16];
+	const sf_report *any = rp ? rp : rt ? rt : rs;
+	if (fmt != SF_FORMAT_CSV && any) {
+		if (any->covered_from != SF_DAY_NONE)
+			rc = sf_buf_addf(out,
+			                 "The register covers %s to %s: outside it a period has "
+			                 "no data (not 0); inside, no incident is 0.\n\n",
+			                 sf_date_format(any->covered_from, d1, sizeof d1),
+			                 sf_date_format(any->covered_to, d2, sizeof d2));
+		else
+			rc = sf_buf_adds(out, "The register holds no incident: no data.\n\n");
+	}
+	if (rp && rc == SF_OK) {
+		sf_snprintf(h, sizeof h,
+		            "incidents (events) and fatalities (people, as reported) %s%s%s",
 		            o->period == SF_PERIOD_DAY    ? "by day"
 		            : o->period == SF_PERIOD_WEEK ? "by week (Monday to Sunday)"
 		                                          : "in total",
@@ -399,7 +498,10 @@ static sf_status report_tables(const sf_report_options *o, const sf_report *rp, 
 		sf_date_format(rt->from_day, d1, sizeof d1);
 		sf_date_format(rt->as_of, d2, sizeof d2);
 		sf_snprintf(h, sizeof h,
-		            "this week (%s to %s) against the mean of the 4 weeks before", d1, d2);
+		            "change levels: this week (%s to %s, incidents) against the mean "
+		            "incidents per week of the 4 and the 52 weeks before (ACLED's levels; "
+		            "low baseline: mean <= %g and this week <= %ld, no percentage)",
+		            d1, d2, o->low_mean, o->low_week);
 		rc = section(out, fmt, trend_table(rt, o->dim), rp ? "\n" : "", h);
 	}
 	if (rs && rc == SF_OK) {

@@ -1502,6 +1502,7 @@ static int agg_row(void *ctx, const PGresult *r, int row)
 	out.key = PQgetvalue(r, row, 1);
 	out.count = num(r, row, 2);
 	out.fatalities = num(r, row, 3);
+	out.fatalities_unknown = 0;
 	return a->cb(a->ctx, &out);
 }
 

@@ -867,6 +867,7 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 		row.key = col_text(q, 1);
 		row.count = (long)sqlite3_column_int64(q, 2);
 		row.fatalities = (long)sqlite3_column_int64(q, 3);
+		row.fatalities_unknown = 0;
 		if (cb(ctx, &row))
 			break;
 	}
