@@ -51,6 +51,7 @@ void sf_analysis_options_init(sf_analysis_options *o);
 
 typedef struct sf_outcome {
 	sf_solve_status stage1, stage2;
+	double gap1, gap2;      /* the gaps the two stages proved (sf_stage_proven) */
 	double z1;              /* weighted shortfall */
 	double cost;            /* Z2: units + arrivals + soft-veto penalties, money */
 	int foc_month;          /* full operational capability, 1..M; 0 = never */
@@ -58,6 +59,14 @@ typedef struct sf_outcome {
 	double *task_shortfall; /* [ntasks] capability-unit-months short, all locations and months
 	                         */
 } sf_outcome;
+
+/*
+ * Whether the outcome's figures rest on proven optima: the weighted
+ * shortfall, FOC and task shortfall on stage 1; the cost and personnel on
+ * both stages.
+ */
+int sf_outcome_z1_proven(const sf_outcome *o);
+int sf_outcome_cost_proven(const sf_outcome *o);
 
 /* Fill o from a plan (o->task_shortfall malloc'd); sf_outcome_release frees it. */
 sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err);
@@ -186,8 +195,14 @@ typedef struct sf_risk {
 	uint64_t seed;
 	double plain_z1; /* stage 1 of the scenario with every pledge as given */
 	int plain_foc;
-	double *z1; /* [samples] weighted shortfall per sample */
-	int *foc;   /* [samples] FOC month per sample, 0 = never */
+	sf_solve_status plain_stage1; /* its status, and the gap it proved */
+	double plain_gap1;
+	double *z1;              /* [samples] weighted shortfall per sample */
+	int *foc;                /* [samples] FOC month per sample, 0 = never */
+	sf_solve_status *stage1; /* [samples] each sample's stage-1 status ... */
+	double *gap1;            /* [samples] ... and gap */
+	size_t not_proven;       /* samples whose stage 1 is not a proven optimum (a limit):
+	                            their shortfall is the best found, at least the optimum */
 	double z1_mean, z1_p10, z1_p50, z1_p90, z1_min, z1_max;
 	double *p_foc_by; /* [M]: P(FOC month <= m), index m-1 */
 	double p_foc_never;

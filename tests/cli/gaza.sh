@@ -98,7 +98,7 @@ done
 
 # plan.csv: the header of docs/output.md, then assignment rows.
 hdr=$(head -n 1 "$T/out/plan.csv" | tr -d '\r')
-[ "$hdr" = "month,label,pledge,contributor,unit,location,task,units" ] ||
+[ "$hdr" = "month,label,pledge,contributor,unit,location,task,units,stage1,stage1_gap,stage2,stage2_gap" ] ||
 	fail "plan.csv header is '$hdr'"
 [ "$(wc -l <"$T/out/plan.csv")" -gt 1 ] || fail "plan.csv has no assignment rows"
 

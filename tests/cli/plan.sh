@@ -56,7 +56,7 @@ z1=$("$JGET" "$T/plan.json" stage1.objective)
 
 # CSV and markdown.
 "$STABFORCE" plan "$SCEN" -f csv >"$T/plan.csv" || fail "plan --format csv"
-[ "$(head -n 1 "$T/plan.csv")" = "month,label,pledge,contributor,unit,location,task,units" ] ||
+[ "$(head -n 1 "$T/plan.csv")" = "month,label,pledge,contributor,unit,location,task,units,stage1,stage1_gap,stage2,stage2_gap" ] ||
 	fail "csv header is '$(head -n 1 "$T/plan.csv")'"
 rows=$("$JGET" "$T/plan.json" assignments | tr -cd '{' | wc -c)
 [ "$(($(wc -l <"$T/plan.csv") - 1))" -eq "$rows" ] || fail "csv rows differ from json assignments"

@@ -368,8 +368,11 @@ static void test_yaml(void **state)
 	sf_buf_reset(&b);
 	assert_int_equal(sf_plan_write_csv(p, &b, NULL), SF_OK);
 	assert_true(strncmp(sf_buf_str(&b),
-	                    "month,label,pledge,contributor,unit,location,task,units\n", 56) == 0);
-	assert_non_null(strstr(sf_buf_str(&b), "2,2026-02,X-1,X,inf,south,poc,1\n"));
+	                    "month,label,pledge,contributor,unit,location,task,units,stage1,"
+	                    "stage1_gap,stage2,stage2_gap\n",
+	                    91) == 0);
+	assert_non_null(
+	        strstr(sf_buf_str(&b), "2,2026-02,X-1,X,inf,south,poc,1,optimal,0,optimal,0\n"));
 
 	sf_buf_reset(&b);
 	assert_int_equal(sf_plan_write_text(p, &b, NULL), SF_OK);

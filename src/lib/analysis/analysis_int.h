@@ -55,6 +55,19 @@ void sf__json_outcome_members(sf_json_writer *w, const sf_scenario *sc, const sf
 void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison *c, const char *na,
                          const char *nb);
 
+/*
+ * The outcome's proof in words, for a baseline line or a heading: "proven
+ * optimal", or which stage is not proven and why. Returns buf.
+ */
+const char *sf__outcome_proof(const sf_outcome *o, char *buf, size_t n);
+/* The same in a table cell: "proven", "limit", "cost within gap", ... */
+const char *sf__outcome_proof_short(const sf_outcome *o);
+/*
+ * The legend of the "*" that text and markdown put next to a figure that
+ * does not rest on a proven optimum; nothing when no figure has one.
+ */
+sf_status sf__unproven_legend(int any, sf_format fmt, sf_buf *out);
+
 /* Write a table as text (heading line, then the table) or markdown (### heading). */
 sf_status sf__table_section(const sf_table *t, const char *heading, sf_format fmt, sf_buf *out,
                             sf_error *err);

@@ -428,15 +428,17 @@ static const char *months_text(const sf_scenario *sc, int first, int last, char 
 	return buf;
 }
 
-static sf_status add_pair(sf_table *t, double a, double b, int dec)
+/* a, b and the change; "*" after a value (ua, ub) that is not a proven optimum. */
+static sf_status add_pair(sf_table *t, double a, double b, int dec, int ua, int ub)
 {
-	sf_status rc = sf_table_add_cellf(t, "%.*f", dec, sf__r6(a));
+	const char *ma = ua ? "*" : "", *mb = ub ? "*" : "", *md = ua || ub ? "*" : "";
+	sf_status rc = sf_table_add_cellf(t, "%.*f%s", dec, sf__r6(a), ma);
 	if (rc == SF_OK)
-		rc = sf_table_add_cellf(t, "%.*f", dec, sf__r6(b));
+		rc = sf_table_add_cellf(t, "%.*f%s", dec, sf__r6(b), mb);
 	if (rc == SF_OK) {
 		double d = sf__r6(b - a);
-		rc = fabs(d) < 0.5 * pow(10, -dec) ? sf_table_add_cell(t, "0")
-		                                   : sf_table_add_cellf(t, "%+.*f", dec, d);
+		rc = fabs(d) < 0.5 * pow(10, -dec) ? sf_table_add_cellf(t, "0%s", md)
+		                                   : sf_table_add_cellf(t, "%+.*f%s", dec, d, md);
 	}
 	return rc;
 }
@@ -448,6 +450,11 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	sf_table *t = sf_table_new();
 	sf_status rc = SF_OK;
 	char f1[16], f2[16], m1[40], m2[40];
+	/* which figures rest on proven optima, in a and in b */
+	int za = !sf_outcome_z1_proven(&c->oa), zb = !sf_outcome_z1_proven(&c->ob);
+	int ca = !sf_outcome_cost_proven(&c->oa), cb = !sf_outcome_cost_proven(&c->ob);
+	const char *zmark = za || zb ? " (*)" : "";
+	char head[256];
 	if (!t)
 		goto oom;
 	if ((rc = sf_table_add_column(t, "figure", SF_ALIGN_LEFT)) != SF_OK ||
@@ -464,29 +471,36 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	        {"in-sector personnel (person-months)", c->oa.personnel_pm, c->ob.personnel_pm}};
 	for (size_t i = 0; i < SF_ARRAY_LEN(nums); i++) {
 		if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, nums[i].name) != SF_OK ||
-		    add_pair(t, nums[i].a, nums[i].b, i == 0 ? 2 : 0) != SF_OK)
+		    add_pair(t, nums[i].a, nums[i].b, i == 0 ? 2 : 0, i == 0 ? za : ca,
+		             i == 0 ? zb : cb) != SF_OK)
 			goto oom;
 	}
 	int fa = c->oa.foc_month ? c->oa.foc_month : sa->months + 1;
 	int fb = c->ob.foc_month ? c->ob.foc_month : sb->months + 1;
 	if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, "FOC") != SF_OK ||
-	    sf_table_add_cell(t, sf__month_or_never(sa, c->oa.foc_month, f1, sizeof f1)) != SF_OK ||
-	    sf_table_add_cell(t, sf__month_or_never(sb, c->ob.foc_month, f2, sizeof f2)) != SF_OK ||
-	    (fb != fa ? sf_table_add_cellf(t, "%+d months", fb - fa) : sf_table_add_cell(t, "0")) !=
-	            SF_OK)
+	    sf_table_add_cellf(t, "%s%s", sf__month_or_never(sa, c->oa.foc_month, f1, sizeof f1),
+	                       za ? "*" : "") != SF_OK ||
+	    sf_table_add_cellf(t, "%s%s", sf__month_or_never(sb, c->ob.foc_month, f2, sizeof f2),
+	                       zb ? "*" : "") != SF_OK ||
+	    (fb != fa ? sf_table_add_cellf(t, "%+d months%s", fb - fa, za || zb ? "*" : "")
+	              : sf_table_add_cellf(t, "0%s", za || zb ? "*" : "")) != SF_OK)
 		goto oom;
 	if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, "status (stage 1/2)") != SF_OK ||
-	    sf_table_add_cellf(t, "%s/%s", sf_solve_status_str(c->oa.stage1),
-	                       sf_solve_status_str(c->oa.stage2)) != SF_OK ||
-	    sf_table_add_cellf(t, "%s/%s", sf_solve_status_str(c->ob.stage1),
-	                       sf_solve_status_str(c->ob.stage2)) != SF_OK ||
+	    sf_table_add_cellf(t, "%s/%s (%s)", sf_solve_status_str(c->oa.stage1),
+	                       sf_solve_status_str(c->oa.stage2),
+	                       sf__outcome_proof_short(&c->oa)) != SF_OK ||
+	    sf_table_add_cellf(t, "%s/%s (%s)", sf_solve_status_str(c->ob.stage1),
+	                       sf_solve_status_str(c->ob.stage2),
+	                       sf__outcome_proof_short(&c->ob)) != SF_OK ||
 	    sf_table_add_cell(t, "") != SF_OK)
 		goto oom;
 	rc = sf__table_section(t, "Comparison", fmt, out, err);
 	sf_table_free(t);
 	t = NULL;
+	if (rc == SF_OK)
+		rc = sf__unproven_legend(za || zb || ca || cb, fmt, out);
 	if (rc != SF_OK)
-		return rc;
+		return sf_error_set(err, rc, "out of memory writing the comparison");
 
 	/* shortfall */
 	if (!c->ncov) {
@@ -501,12 +515,13 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 		for (size_t i = 0; i < c->ncov; i++)
 			if (sf_table_begin_row(t) || sf_table_add_cell(t, c->cov[i].task) ||
 			    sf_table_add_cell(t, c->cov[i].location) ||
-			    add_pair(t, c->cov[i].short_a, c->cov[i].short_b, 2))
+			    add_pair(t, c->cov[i].short_a, c->cov[i].short_b, 2, za, zb))
 				goto oom;
-		rc = sf__table_section(
-		        t,
-		        "Shortfall by task and location where it differs (capability-unit-months)",
-		        fmt, out, err);
+		sf_snprintf(head, sizeof head,
+		            "Shortfall by task and location where it differs "
+		            "(capability-unit-months)%s",
+		            zmark);
+		rc = sf__table_section(t, head, fmt, out, err);
 		sf_table_free(t);
 		t = NULL;
 	}
@@ -525,11 +540,12 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 		for (size_t i = 0; i < c->ncontrib; i++)
 			if (sf_table_begin_row(t) ||
 			    sf_table_add_cell(t, c->contrib[i].contributor) ||
-			    add_pair(t, c->contrib[i].pm_a, c->contrib[i].pm_b, 0))
+			    add_pair(t, c->contrib[i].pm_a, c->contrib[i].pm_b, 0, ca, cb))
 				goto oom;
-		rc = sf__table_section(t,
-		                       "In-sector person-months by contributor where they differ",
-		                       fmt, out, err);
+		sf_snprintf(head, sizeof head,
+		            "In-sector person-months by contributor where they differ%s",
+		            ca || cb ? " (*)" : "");
+		rc = sf__table_section(t, head, fmt, out, err);
 		sf_table_free(t);
 		t = NULL;
 	}
@@ -566,10 +582,11 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 			            : sf_table_add_cell(t, "0")))
 				goto oom;
 		}
-		rc = sf__table_section(t,
-		                       "Assignments that changed (unit-months per pledge, location "
-		                       "and task)",
-		                       fmt, out, err);
+		sf_snprintf(
+		        head, sizeof head,
+		        "Assignments that changed (unit-months per pledge, location and task)%s",
+		        ca || cb ? " (*)" : "");
+		rc = sf__table_section(t, head, fmt, out, err);
 		sf_table_free(t);
 		t = NULL;
 	}
@@ -737,6 +754,25 @@ static sf_status compare_csv(const sf_comparison *c, sf_buf *out, sf_error *err)
 		    sf_table_add_cellf(t, "%.15g", sf__r6(nums[i].b)) ||
 		    sf_table_add_cellf(t, "%.15g", sf__r6(nums[i].b - nums[i].a)))
 			goto oom;
+	/* what the figures rest on: each side's stage statuses and gaps */
+	struct {
+		const char *name, *a, *b;
+	} st[] = {{"stage1", sf_solve_status_str(c->oa.stage1), sf_solve_status_str(c->ob.stage1)},
+	          {"stage2", sf_solve_status_str(c->oa.stage2), sf_solve_status_str(c->ob.stage2)},
+	          {"proven", sf_outcome_cost_proven(&c->oa) ? "true" : "false",
+	           sf_outcome_cost_proven(&c->ob) ? "true" : "false"}};
+	for (size_t i = 0; i < SF_ARRAY_LEN(st); i++) {
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, "status") ||
+		    sf_table_add_cell(t, st[i].name) || sf_table_add_cell(t, st[i].a) ||
+		    sf_table_add_cell(t, st[i].b) || sf_table_add_cell(t, ""))
+			goto oom;
+		if (i < 2 && (sf_table_begin_row(t) || sf_table_add_cell(t, "status") ||
+		              sf_table_add_cellf(t, "%s_gap", st[i].name) ||
+		              sf_table_add_cellf(t, "%.6g", i ? c->oa.gap2 : c->oa.gap1) ||
+		              sf_table_add_cellf(t, "%.6g", i ? c->ob.gap2 : c->ob.gap1) ||
+		              sf_table_add_cell(t, "")))
+			goto oom;
+	}
 	for (size_t i = 0; i < c->ncov; i++) {
 		sf_snprintf(key, sizeof key, "%s/%s", c->cov[i].task, c->cov[i].location);
 		if (sf_table_begin_row(t) || sf_table_add_cell(t, "shortfall") ||

@@ -285,6 +285,16 @@ sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_anal
 /* ------------------------------------------------------------------ */
 /* Outcomes                                                             */
 
+int sf_outcome_z1_proven(const sf_outcome *o)
+{
+	return sf_stage_proven(o->stage1, o->gap1);
+}
+
+int sf_outcome_cost_proven(const sf_outcome *o)
+{
+	return sf_outcome_z1_proven(o) && sf_stage_proven(o->stage2, o->gap2);
+}
+
 sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err)
 {
 	const sf_scenario *sc = p->scenario;
@@ -294,6 +304,8 @@ sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	o->stage1 = p->stage1.status;
 	o->stage2 = p->stage2.status;
+	o->gap1 = p->stage1.gap;
+	o->gap2 = p->stage2.gap;
 	o->z1 = p->z1;
 	o->cost = p->cost_total;
 	o->foc_month = p->foc_month;

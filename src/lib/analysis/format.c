@@ -70,6 +70,9 @@ void sf__json_outcome_members(sf_json_writer *w, const sf_scenario *sc, const sf
 {
 	sf_json_str(w, "stage1", sf_solve_status_str(o->stage1));
 	sf_json_str(w, "stage2", sf_solve_status_str(o->stage2));
+	sf_json_num(w, "stage1_gap", o->gap1);
+	sf_json_num(w, "stage2_gap", o->gap2);
+	sf_json_bool(w, "proven", sf_outcome_cost_proven(o));
 	sf__json_r6(w, "z1", o->z1);
 	sf__json_r6(w, "cost", o->cost);
 	sf__json_month(w, "foc_month", o->foc_month);
@@ -109,4 +112,45 @@ sf_status sf__table_section(const sf_table *t, const char *heading, sf_format fm
 	if (rc != SF_OK)
 		return sf_error_set(err, rc, "out of memory writing a table");
 	return SF_OK;
+}
+
+const char *sf__outcome_proof(const sf_outcome *o, char *buf, size_t n)
+{
+	char a[96], b[96];
+	if (sf_outcome_cost_proven(o)) {
+		sf_strlcpy(buf, "proven optimal", n);
+		return buf;
+	}
+	if (!sf_outcome_z1_proven(o))
+		sf_snprintf(buf, n, "NOT PROVEN: stage 1 %s, stage 2 %s",
+		            sf_stage_proof_str(o->stage1, o->gap1, a, sizeof a),
+		            sf_stage_proof_str(o->stage2, o->gap2, b, sizeof b));
+	else
+		sf_snprintf(buf, n, "shortfall proven optimal; cost NOT PROVEN: %s",
+		            sf_stage_proof_str(o->stage2, o->gap2, b, sizeof b));
+	return buf;
+}
+
+const char *sf__outcome_proof_short(const sf_outcome *o)
+{
+	if (sf_outcome_cost_proven(o))
+		return "proven";
+	if (!sf_outcome_z1_proven(o))
+		return o->stage1 == SF_SOLVE_FEASIBLE ? "limit" : "no plan";
+	return o->stage2 == SF_SOLVE_OPTIMAL    ? "cost within gap"
+	       : o->stage2 == SF_SOLVE_FEASIBLE ? "cost: limit"
+	                                        : "cost: no plan";
+}
+
+sf_status sf__unproven_legend(int any, sf_format fmt, sf_buf *out)
+{
+	if (!any)
+		return SF_OK;
+	return sf_buf_adds(out, fmt == SF_FORMAT_MD
+	                                ? "\\* not a proven optimum: a solve (of the case or of "
+	                                  "the baseline) stopped at a limit or at the gap asked "
+	                                  "for; see the status.\n\n"
+	                                : "* not a proven optimum: a solve (of the case or of the "
+	                                  "baseline) stopped at a limit or at the gap asked for; "
+	                                  "see the status.\n\n");
 }

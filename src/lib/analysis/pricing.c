@@ -527,13 +527,17 @@ sf_status sf_pricing_run(const sf_scenario *sc, sf_pricing_kind kind,
 /* ------------------------------------------------------------------ */
 /* Pricing: output                                                      */
 
-/* A signed delta with `dec` decimals; "0" when it rounds to zero. */
-static sf_status cell_delta(sf_table *t, double x, int dec)
+/*
+ * A signed delta with `dec` decimals; "0" when it rounds to zero; a "*"
+ * after it when it does not rest on proven optima (unproven).
+ */
+static sf_status cell_delta(sf_table *t, double x, int dec, int unproven)
 {
 	double lim = 0.5 * pow(10, -dec);
+	const char *mark = unproven ? "*" : "";
 	if (fabs(x) < lim)
-		return sf_table_add_cell(t, "0");
-	return sf_table_add_cellf(t, "%+.*f", dec, x);
+		return sf_table_add_cellf(t, "0%s", mark);
+	return sf_table_add_cellf(t, "%+.*f%s", dec, x, mark);
 }
 
 static const char *pricing_name(sf_pricing_kind k)
@@ -549,20 +553,27 @@ static const char *pricing_name(sf_pricing_kind k)
 	return "?";
 }
 
+/* The baseline's figures, each with "*" when not proven, and the status of its solve. */
 static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_format fmt,
                                sf_buf *out)
 {
-	char foc[16];
-	return sf_buf_addf(
-	        out,
-	        "%sBaseline%s: weighted shortfall %.2f, FOC %s, in-sector personnel %.0f "
-	        "person-months, cost %.0f\n\n",
-	        fmt == SF_FORMAT_MD ? "**" : "", fmt == SF_FORMAT_MD ? "**" : "", b->z1,
-	        sf__month_or_never(sc, b->foc_month, foc, sizeof foc), b->personnel_pm, b->cost);
+	char foc[16], proof[256];
+	const char *m1 = sf_outcome_z1_proven(b) ? "" : "*";
+	const char *m2 = sf_outcome_cost_proven(b) ? "" : "*";
+	return sf_buf_addf(out,
+	                   "%sBaseline%s: weighted shortfall %.2f%s, FOC %s%s, in-sector "
+	                   "personnel %.0f%s person-months, cost %.0f%s; status: %s\n\n",
+	                   fmt == SF_FORMAT_MD ? "**" : "", fmt == SF_FORMAT_MD ? "**" : "", b->z1,
+	                   m1, sf__month_or_never(sc, b->foc_month, foc, sizeof foc), m1,
+	                   b->personnel_pm, m2, b->cost, m2,
+	                   sf__outcome_proof(b, proof, sizeof proof));
 }
 
-/* One table of the rows for which want(kind) holds. */
-static sf_status price_table(const sf_pricing *p, int soft, sf_table **out)
+/*
+ * One table: the soft-veto rows (soft) or the others. *any_unproven is set
+ * when a figure got the "*" of a value that does not rest on proven optima.
+ */
+static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int *any_unproven)
 {
 	const sf_scenario *sc = p->scenario;
 	sf_table *t = sf_table_new();
@@ -598,31 +609,43 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out)
 		sf_snprintf(h, sizeof h, "d %s", sc->tasks[k].id);
 		rc = sf_table_add_column(t, h, SF_ALIGN_RIGHT);
 	}
+	if (rc == SF_OK)
+		rc = sf_table_add_column(t, "status", SF_ALIGN_LEFT);
+	int base_z1 = sf_outcome_z1_proven(&p->baseline);
+	int base_cost = sf_outcome_cost_proven(&p->baseline);
 	for (size_t i = 0; rc == SF_OK && i < p->nrows; i++) {
 		const sf_price *r = &p->rows[i];
 		if ((r->kind == SF_CASE_HARDEN_VETO) != (soft != 0))
 			continue;
+		int u1 = !(base_z1 && sf_outcome_z1_proven(&r->outcome));
+		int u2 = !(base_cost && sf_outcome_cost_proven(&r->outcome));
+		if (u1 || u2 || (soft && !base_cost))
+			*any_unproven = 1;
 		rc = sf_table_begin_row(t);
 		if (rc == SF_OK)
 			rc = sf_table_add_cell(t, r->label);
 		if (rc == SF_OK)
 			rc = sf_table_add_cell(t, r->detail);
 		if (rc == SF_OK && soft)
-			rc = sf_table_add_cellf(t, "%.0f", r->used_pm);
+			rc = sf_table_add_cellf(t, "%.0f%s", r->used_pm, base_cost ? "" : "*");
 		if (rc == SF_OK)
-			rc = cell_delta(t, r->d_z1, 2);
+			rc = cell_delta(t, r->d_z1, 2, u1);
 		if (rc == SF_OK)
-			rc = sf_table_add_cell(
-			        t, sf__month_or_never(sc, r->outcome.foc_month, foc, sizeof foc));
+			rc = sf_table_add_cellf(
+			        t, "%s%s",
+			        sf__month_or_never(sc, r->outcome.foc_month, foc, sizeof foc),
+			        sf_outcome_z1_proven(&r->outcome) ? "" : "*");
 		if (rc == SF_OK)
-			rc = r->d_foc ? sf_table_add_cellf(t, "%+d", r->d_foc)
-			              : sf_table_add_cell(t, "0");
+			rc = r->d_foc ? sf_table_add_cellf(t, "%+d%s", r->d_foc, u1 ? "*" : "")
+			              : sf_table_add_cellf(t, "0%s", u1 ? "*" : "");
 		if (rc == SF_OK)
-			rc = cell_delta(t, r->d_personnel_pm, 0);
+			rc = cell_delta(t, r->d_personnel_pm, 0, u2);
 		if (rc == SF_OK)
-			rc = cell_delta(t, r->d_cost, 0);
+			rc = cell_delta(t, r->d_cost, 0, u2);
 		for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
-			rc = cell_delta(t, r->d_task[k], 2);
+			rc = cell_delta(t, r->d_task[k], 2, u1);
+		if (rc == SF_OK)
+			rc = sf_table_add_cell(t, sf__outcome_proof_short(&r->outcome));
 	}
 	if (rc != SF_OK) {
 		sf_table_free(t);
@@ -668,6 +691,16 @@ static sf_status csv_row(sf_table *t, const sf_scenario *sc, const sf_price *r, 
 		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->used_pm) : 0.0);
 	for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
 		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_task[k]) : 0.0);
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, sf_solve_status_str(o->stage1));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.6g", o->gap1);
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, sf_solve_status_str(o->stage2));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.6g", o->gap2);
+	if (rc == SF_OK)
+		rc = sf_table_add_cell(t, sf_outcome_cost_proven(o) ? "true" : "false");
 	return rc;
 }
 
@@ -694,6 +727,10 @@ static sf_status pricing_csv(const sf_pricing *const *ps, size_t np, sf_buf *out
 		sf_snprintf(h, sizeof h, "d_%s", sc->tasks[k].id);
 		rc = sf_table_add_column(t, h, SF_ALIGN_LEFT);
 	}
+	static const char *const status_cols[] = {"stage1", "stage1_gap", "stage2", "stage2_gap",
+	                                          "proven"};
+	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(status_cols); i++)
+		rc = sf_table_add_column(t, status_cols[i], SF_ALIGN_LEFT);
 	if (rc == SF_OK)
 		rc = csv_row(t, sc, NULL, &ps[0]->baseline);
 	for (size_t k = 0; k < np; k++)
@@ -796,12 +833,15 @@ static sf_status pricing_text(const sf_pricing *p, sf_format fmt, int with_basel
 				rc = sf_buf_adds(out, none);
 			continue;
 		}
-		rc = price_table(p, soft, &t);
+		int any = 0;
+		rc = price_table(p, soft, &t, &any);
 		if (rc != SF_OK)
 			break;
 		rc = sf__table_section(t, heading, fmt, out, err);
 		sf_table_free(t);
 		t = NULL;
+		if (rc == SF_OK)
+			rc = sf__unproven_legend(any, fmt, out);
 	}
 	if (rc != SF_OK)
 		return sf_error_set(err, rc, "out of memory writing a table");

@@ -81,10 +81,15 @@ typedef struct risk_ctx {
 	sf_plan_options popts;
 } risk_ctx;
 
-/* Record: double z1, int32 foc, ntasks*M short flags, npledges materialised flags. */
+/*
+ * Record: double z1, int32 foc, int32 stage-1 status, double stage-1 gap,
+ * then ntasks*M short flags and npledges materialised flags.
+ */
+enum { REC_HEAD = 2 * sizeof(double) + 2 * sizeof(int32_t) };
+
 static size_t record_len(const sf_scenario *sc)
 {
-	return sizeof(double) + sizeof(int32_t) + sc->ntasks * (size_t)sc->months + sc->npledges;
+	return REC_HEAD + sc->ntasks * (size_t)sc->months + sc->npledges;
 }
 
 static sf_status risk_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
@@ -123,11 +128,13 @@ static sf_status risk_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	rc = sf_plan_solve(sc, &c->popts, &p, err);
 	if (rc != SF_OK)
 		goto out;
-	double z1 = p->z1;
-	int32_t foc = p->foc_month;
+	double z1 = p->z1, gap = p->stage1.gap;
+	int32_t foc = p->foc_month, st = (int32_t)p->stage1.status;
 	memcpy(rec, &z1, sizeof z1);
 	memcpy(rec + sizeof z1, &foc, sizeof foc);
-	unsigned char *flags = rec + sizeof z1 + sizeof foc;
+	memcpy(rec + sizeof z1 + sizeof foc, &st, sizeof st);
+	memcpy(rec + sizeof z1 + sizeof foc + sizeof st, &gap, sizeof gap);
+	unsigned char *flags = rec + REC_HEAD;
 	for (size_t t = 0; t < sc->ntasks; t++)
 		for (size_t l = 0; l < SF_NLOC(sc); l++)
 			for (int m = 1; m <= sc->months; m++)
@@ -162,6 +169,8 @@ void sf_risk_free(sf_risk *r)
 		return;
 	free(r->z1);
 	free(r->foc);
+	free(r->stage1);
+	free(r->gap1);
 	free(r->p_foc_by);
 	free(r->p_short);
 	free(r->contributors);
@@ -270,13 +279,15 @@ sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
 	r->jobs = sf__analysis_jobs(&o);
 	r->z1 = calloc(samples, sizeof *r->z1);
 	r->foc = calloc(samples, sizeof *r->foc);
+	r->stage1 = calloc(samples, sizeof *r->stage1);
+	r->gap1 = calloc(samples, sizeof *r->gap1);
 	r->p_foc_by = calloc(M, sizeof *r->p_foc_by);
 	r->p_short = calloc(sc->ntasks * M + 1, sizeof *r->p_short);
 	r->contributors = calloc(sc->ncontributors + 1, sizeof *r->contributors);
 	sorted = calloc(samples, sizeof *sorted);
 	anyshort = calloc(samples, 1);
-	if (!r->z1 || !r->foc || !r->p_foc_by || !r->p_short || !r->contributors || !sorted ||
-	    !anyshort) {
+	if (!r->z1 || !r->foc || !r->stage1 || !r->gap1 || !r->p_foc_by || !r->p_short ||
+	    !r->contributors || !sorted || !anyshort) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 		goto out;
 	}
@@ -310,26 +321,34 @@ sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
 	}
 	/* job 0: the plain plan */
 	{
-		int32_t foc;
+		int32_t foc, st;
 		memcpy(&r->plain_z1, res[0].data, sizeof(double));
 		memcpy(&foc, res[0].data + sizeof(double), sizeof foc);
+		memcpy(&st, res[0].data + sizeof(double) + sizeof foc, sizeof st);
+		memcpy(&r->plain_gap1, res[0].data + sizeof(double) + 2 * sizeof foc,
+		       sizeof(double));
 		r->plain_foc = foc;
+		r->plain_stage1 = (sf_solve_status)st;
 	}
 	size_t nfocnever = 0, nany = 0;
 	double zsum = 0;
 	for (size_t i = 0; i < samples; i++) {
 		const unsigned char *rec = (const unsigned char *)res[i + 1].data;
-		int32_t foc;
+		int32_t foc, st;
 		memcpy(&r->z1[i], rec, sizeof(double));
 		memcpy(&foc, rec + sizeof(double), sizeof foc);
+		memcpy(&st, rec + sizeof(double) + sizeof foc, sizeof st);
+		memcpy(&r->gap1[i], rec + sizeof(double) + 2 * sizeof foc, sizeof(double));
 		r->foc[i] = foc;
+		r->stage1[i] = (sf_solve_status)st;
+		r->not_proven += !sf_stage_proven(r->stage1[i], r->gap1[i]);
 		zsum += r->z1[i];
 		if (foc == 0)
 			nfocnever++;
 		else
 			for (size_t m = (size_t)foc; m <= M; m++)
 				r->p_foc_by[m - 1] += 1;
-		const unsigned char *flags = rec + sizeof(double) + sizeof foc;
+		const unsigned char *flags = rec + REC_HEAD;
 		for (size_t k = 0; k < sc->ntasks * M; k++)
 			if (flags[k]) {
 				r->p_short[k] += 1;
@@ -365,9 +384,8 @@ sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
 		double zabs = 0, zpres = 0, qabs = 0, qpres = 0;
 		rc_->contributor = c;
 		for (size_t i = 0; i < samples; i++) {
-			const unsigned char *mat = (const unsigned char *)res[i + 1].data +
-			                           sizeof(double) + sizeof(int32_t) +
-			                           sc->ntasks * M;
+			const unsigned char *mat =
+			        (const unsigned char *)res[i + 1].data + REC_HEAD + sc->ntasks * M;
 			int absent = 1; /* until one of its pledges materialises */
 			for (size_t p = 0; p < sc->npledges; p++)
 				if (sc->pledges[p].contributor == c && sc->pledges[p].active &&
@@ -442,6 +460,11 @@ static sf_status risk_month_table(const sf_risk *r, int csv, sf_table **out)
 		sf_snprintf(h, sizeof h, csv ? "p_short_%s" : "P(%s short)", sc->tasks[k].id);
 		rc = sf_table_add_column(t, h, SF_ALIGN_RIGHT);
 	}
+	/* csv: how many samples the row rests on, and how many of them are not proven */
+	if (rc == SF_OK && csv)
+		rc = sf_table_add_column(t, "samples", SF_ALIGN_RIGHT);
+	if (rc == SF_OK && csv)
+		rc = sf_table_add_column(t, "samples_not_proven", SF_ALIGN_RIGHT);
 	for (int m = 1; rc == SF_OK && m <= sc->months; m++) {
 		rc = sf_table_begin_row(t);
 		if (rc == SF_OK && csv)
@@ -455,6 +478,10 @@ static sf_status risk_month_table(const sf_risk *r, int csv, sf_table **out)
 			rc = sf_table_add_cellf(
 			        t, csv ? "%.15g" : "%.3f",
 			        sf__r6(r->p_short[k * (size_t)sc->months + (size_t)(m - 1)]));
+		if (rc == SF_OK && csv)
+			rc = sf_table_add_cellf(t, "%zu", r->samples);
+		if (rc == SF_OK && csv)
+			rc = sf_table_add_cellf(t, "%zu", r->not_proven);
 	}
 	if (rc != SF_OK) {
 		sf_table_free(t);
@@ -533,7 +560,11 @@ static sf_status risk_json(const sf_risk *r, sf_buf *out, sf_error *err)
 	sf_json_object(&w, "plain");
 	sf__json_r6(&w, "z1", r->plain_z1);
 	sf__json_month(&w, "foc_month", r->plain_foc);
+	sf_json_str(&w, "stage1", sf_solve_status_str(r->plain_stage1));
+	sf_json_num(&w, "stage1_gap", r->plain_gap1);
+	sf_json_bool(&w, "proven", sf_stage_proven(r->plain_stage1, r->plain_gap1));
 	sf_json_end(&w);
+	sf_json_int(&w, "samples_not_proven", (long long)r->not_proven);
 	sf_json_object(&w, "z1");
 	sf__json_r6(&w, "mean", r->z1_mean);
 	sf__json_r6(&w, "p10", r->z1_p10);
@@ -584,6 +615,14 @@ static sf_status risk_json(const sf_risk *r, sf_buf *out, sf_error *err)
 	for (size_t i = 0; i < r->samples; i++)
 		sf__json_month(&w, NULL, r->foc[i]);
 	sf_json_end(&w);
+	sf_json_array(&w, "stage1");
+	for (size_t i = 0; i < r->samples; i++)
+		sf_json_str(&w, NULL, sf_solve_status_str(r->stage1[i]));
+	sf_json_end(&w);
+	sf_json_array(&w, "stage1_gap");
+	for (size_t i = 0; i < r->samples; i++)
+		sf_json_num(&w, NULL, r->gap1[i]);
+	sf_json_end(&w);
 	sf_json_end(&w);
 	sf_json_end(&w);
 	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
@@ -607,13 +646,29 @@ sf_status sf_risk_write(const sf_risk *r, sf_format fmt, sf_buf *out, sf_error *
 	const char *b = fmt == SF_FORMAT_MD ? "**" : "";
 	rc = sf_buf_adds(out, fmt == SF_FORMAT_MD ? "## Risk: how likely the force is complete\n\n"
 	                                          : "");
+	const char *pm = sf_stage_proven(r->plain_stage1, r->plain_gap1) ? "" : "*";
+	const char *sm = r->not_proven ? " (*)" : "";
+	char why[96];
 	if (rc == SF_OK)
 		rc = sf_buf_addf(
 		        out,
 		        "%sRisk%s: %zu samples, seed %llu. With every pledge as given: weighted "
-		        "shortfall %.2f, FOC %s.\n\n",
-		        b, b, r->samples, (unsigned long long)r->seed, r->plain_z1,
-		        sf__month_or_never(sc, r->plain_foc, foc, sizeof foc));
+		        "shortfall %.2f%s, FOC %s%s (%s).\n",
+		        b, b, r->samples, (unsigned long long)r->seed, r->plain_z1, pm,
+		        sf__month_or_never(sc, r->plain_foc, foc, sizeof foc), pm,
+		        sf_stage_proof_str(r->plain_stage1, r->plain_gap1, why, sizeof why));
+	if (rc == SF_OK && r->not_proven)
+		rc = sf_buf_addf(
+		        out,
+		        "Status: %zu of %zu samples NOT PROVEN optimal (stage 1 stopped by "
+		        "a limit): their shortfall is the best found, which may be more "
+		        "than the optimum, so every figure below may overstate the risk "
+		        "(*).\n",
+		        r->not_proven, r->samples);
+	else if (rc == SF_OK)
+		rc = sf_buf_addf(out, "Status: every sample proven optimal.\n");
+	if (rc == SF_OK)
+		rc = sf_buf_addc(out, '\n');
 	if (rc != SF_OK)
 		goto oom;
 	t = sf_table_new();
@@ -634,28 +689,34 @@ sf_status sf_risk_write(const sf_risk *r, sf_format fmt, sf_buf *out, sf_error *
 		rc = sf_table_add_cellf(t, "%.3f", r->p_any_short);
 	if (rc != SF_OK)
 		goto oom;
-	rc = sf__table_section(t, "Weighted shortfall over the samples", fmt, out, err);
+	char head[256];
+	sf_snprintf(head, sizeof head, "Weighted shortfall over the samples%s", sm);
+	rc = sf__table_section(t, head, fmt, out, err);
 	sf_table_free(t);
 	t = NULL;
 	if (rc != SF_OK)
 		return rc;
 	if (risk_month_table(r, 0, &t) != SF_OK)
 		goto oom;
-	rc = sf__table_section(t,
-	                       "Probability of full operational capability by each month, and of "
-	                       "each task being short in it",
-	                       fmt, out, err);
+	sf_snprintf(head, sizeof head,
+	            "Probability of full operational capability by each month, and of each task "
+	            "being short in it%s",
+	            sm);
+	rc = sf__table_section(t, head, fmt, out, err);
 	sf_table_free(t);
 	t = NULL;
 	if (rc != SF_OK)
 		return rc;
 	if (risk_contrib_table(r, &t) != SF_OK)
 		goto oom;
-	rc = sf__table_section(t,
-	                       "Contributors whose absence (none of their pledges materialising) "
-	                       "leaves the force short most",
-	                       fmt, out, err);
+	sf_snprintf(head, sizeof head,
+	            "Contributors whose absence (none of their pledges materialising) leaves the "
+	            "force short most%s",
+	            sm);
+	rc = sf__table_section(t, head, fmt, out, err);
 	sf_table_free(t);
+	if (rc == SF_OK && (rc = sf__unproven_legend(*pm || r->not_proven, fmt, out)) != SF_OK)
+		return sf_error_set(err, rc, "out of memory writing the risk report");
 	return rc;
 oom:
 	sf_table_free(t);

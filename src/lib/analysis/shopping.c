@@ -409,6 +409,8 @@ static void mask_list(const sf_scenario *sc, const unsigned char *mask, int locs
 
 static sf_status lines_table(const sf_shopping *s, int csv, sf_table **out)
 {
+	/* a line's shortfall removed rests on both solves' stage 1 */
+	int unproven = !(sf_outcome_z1_proven(&s->real) && sf_outcome_z1_proven(&s->with_requests));
 	const sf_scenario *sc = s->scenario;
 	sf_table *t = sf_table_new();
 	sf_status rc = SF_OK;
@@ -420,9 +422,9 @@ static sf_status lines_table(const sf_shopping *s, int csv, sf_table **out)
 	static const char *const text_cols[] = {"unit type", "name",  "count",
 	                                        "personnel", "from",  "to",
 	                                        "sectors",   "tasks", "shortfall removed"};
-	static const char *const csv_cols[] = {"unit",      "name",       "count",     "personnel",
-	                                       "from",      "from_label", "to",        "to_label",
-	                                       "locations", "tasks",      "z1_removed"};
+	static const char *const csv_cols[] = {"unit",      "name",       "count",      "personnel",
+	                                       "from",      "from_label", "to",         "to_label",
+	                                       "locations", "tasks",      "z1_removed", "proven"};
 	const char *const *cols = csv ? csv_cols : text_cols;
 	size_t ncols = csv ? SF_ARRAY_LEN(csv_cols) : SF_ARRAY_LEN(text_cols);
 	for (size_t i = 0; rc == SF_OK && i < ncols; i++) {
@@ -460,8 +462,13 @@ static sf_status lines_table(const sf_shopping *s, int csv, sf_table **out)
 		mask_list(sc, q->tasks, 0, csv ? ";" : ",", &b);
 		if (rc == SF_OK)
 			rc = sf_table_add_cell(t, sf_buf_str(&b));
-		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, csv ? "%.15g" : "%.2f", sf__r6(q->z1_removed));
+		if (rc == SF_OK && csv)
+			rc = sf_table_add_cellf(t, "%.15g", sf__r6(q->z1_removed));
+		else if (rc == SF_OK)
+			rc = sf_table_add_cellf(t, "%.2f%s", sf__r6(q->z1_removed),
+			                        unproven ? "*" : "");
+		if (rc == SF_OK && csv)
+			rc = sf_table_add_cell(t, unproven ? "false" : "true");
 	}
 	sf_buf_release(&b);
 	if (rc != SF_OK) {
@@ -531,16 +538,24 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf
 		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing CSV");
 	}
 	const char *b = fmt == SF_FORMAT_MD ? "**" : "";
+	const char *m1 = sf_outcome_z1_proven(&s->real) ? "" : "*";
+	const char *m2 = sf_outcome_z1_proven(&s->with_requests) ? "" : "*";
+	const char *m3 = *m1 || *m2 ? "*" : "";
+	char p1[256], p2[256];
 	rc = sf_buf_adds(out, fmt == SF_FORMAT_MD ? "## Shopping list\n\n" : "");
 	if (rc == SF_OK)
-		rc = sf_buf_addf(
-		        out,
-		        "%sShopping list%s: with the pledges as they are, weighted shortfall %.2f "
-		        "and FOC %s; with the units below, %.2f and FOC %s (%.2f removed).\n",
-		        b, b, s->real.z1, sf__month_or_never(sc, s->real.foc_month, f1, sizeof f1),
-		        s->with_requests.z1,
-		        sf__month_or_never(sc, s->with_requests.foc_month, f2, sizeof f2),
-		        s->z1_removed);
+		rc = sf_buf_addf(out,
+		                 "%sShopping list%s: with the pledges as they are, weighted "
+		                 "shortfall %.2f%s "
+		                 "and FOC %s%s; with the units below, %.2f%s and FOC %s%s (%.2f%s "
+		                 "removed).\n"
+		                 "Status: as they are, %s; with the units below, %s.\n",
+		                 b, b, s->real.z1, m1,
+		                 sf__month_or_never(sc, s->real.foc_month, f1, sizeof f1), m1,
+		                 s->with_requests.z1, m2,
+		                 sf__month_or_never(sc, s->with_requests.foc_month, f2, sizeof f2),
+		                 m2, s->z1_removed, m3, sf__outcome_proof(&s->real, p1, sizeof p1),
+		                 sf__outcome_proof(&s->with_requests, p2, sizeof p2));
 	if (rc == SF_OK && s->with_requests.z1 > 1e-6)
 		rc = sf_buf_adds(out, "What remains short cannot be met by any unit: the troop "
 		                      "ceiling or a sector's opening month limits it.\n");
@@ -554,10 +569,16 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf
 		sf_table_free(t);
 		rc = sf_buf_adds(out, "Nothing to ask for: the pledges cover every requirement "
 		                      "they can.\n");
+		if (rc == SF_OK && *m3)
+			rc = sf_buf_addc(out, '\n');
+		if (rc == SF_OK)
+			rc = sf__unproven_legend(*m3 != 0, fmt, out);
 		return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
 	}
 	rc = sf__table_section(t, "Units to request (one line per unit type and period)", fmt, out,
 	                       err);
 	sf_table_free(t);
+	if (rc == SF_OK && (rc = sf__unproven_legend(*m3 != 0, fmt, out)) != SF_OK)
+		sf_error_set(err, rc, "out of memory");
 	return rc;
 }

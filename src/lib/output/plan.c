@@ -160,6 +160,7 @@ static void stage_json(sf_json_writer *w, const char *key, const sf_stage_result
 	sf_json_num(w, "objective", has ? r->objective : NAN);
 	sf_json_num(w, "bound", has ? r->bound : NAN);
 	sf_json_num(w, "gap", has ? r->gap : NAN);
+	sf_json_bool(w, "proven", sf_stage_proven(r->status, r->gap));
 	sf_json_num(w, "seconds", round(r->seconds * 1000) / 1000);
 	sf_json_end(w);
 }
@@ -419,14 +420,19 @@ sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err)
 	sf_table *t = sf_table_new();
 	sf_status rc = SF_OK;
 	char lb[16];
-	static const char *cols[] = {"month", "label",    "pledge", "contributor",
-	                             "unit",  "location", "task",   "units"};
+	/* Each row says which solves it rests on (docs/output.md): stage statuses and gaps. */
+	static const char *cols[] = {"month",  "label",      "pledge", "contributor",
+	                             "unit",   "location",   "task",   "units",
+	                             "stage1", "stage1_gap", "stage2", "stage2_gap"};
+	char g1[32], g2[32];
 
 	if (t == NULL)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
 	for (size_t i = 0; i < SF_ARRAY_LEN(cols); i++)
 		if (sf_table_add_column(t, cols[i], SF_ALIGN_LEFT) != SF_OK)
 			goto nomem;
+	sf_snprintf(g1, sizeof g1, "%.6g", p->stage1.gap);
+	sf_snprintf(g2, sizeof g2, "%.6g", p->stage2.gap);
 	for (size_t i = 0; i < p->nrows; i++) {
 		const sf_assignment *r = &p->rows[i];
 		const sf_pledge *pl = &sc->pledges[r->pledge];
@@ -437,7 +443,11 @@ sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err)
 		    sf_table_add_cell(t, sc->unit_types[pl->unit].id) ||
 		    sf_table_add_cell(t, loc_id(sc, r->location)) ||
 		    sf_table_add_cell(t, sc->tasks[r->task].id) ||
-		    sf_table_add_cellf(t, "%d", r->units))
+		    sf_table_add_cellf(t, "%d", r->units) ||
+		    sf_table_add_cell(t, sf_solve_status_str(p->stage1.status)) ||
+		    sf_table_add_cell(t, g1) ||
+		    sf_table_add_cell(t, sf_solve_status_str(p->stage2.status)) ||
+		    sf_table_add_cell(t, g2))
 			goto nomem;
 	}
 	if (sf_table_write_csv(t, out) != SF_OK)
@@ -532,10 +542,19 @@ static sf_status section(sf_buf *out, int md, const char *heading, const sf_tabl
 	return md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out);
 }
 
+/* "NOT PROVEN optimal (...)" for a stage whose figures are not a proven optimum. */
+static const char *not_proven(const sf_stage_result *r, char *buf, size_t n)
+{
+	char why[96];
+	sf_snprintf(buf, n, "NOT PROVEN optimal: %s",
+	            sf_stage_proof_str(r->status, r->gap, why, sizeof(why)));
+	return buf;
+}
+
 static const char *stage_line(const sf_stage_result *r, const char *what, char *buf, size_t n,
                               int money_obj)
 {
-	char ob[64];
+	char ob[64], ob2[128], pr[160];
 
 	if (r->status == SF_SOLVE_NOT_RUN) {
 		sf_snprintf(buf, n, "not run");
@@ -549,8 +568,13 @@ static const char *stage_line(const sf_stage_result *r, const char *what, char *
 		money(r->objective, ob, sizeof(ob));
 	else
 		sf_snprintf(ob, sizeof(ob), "%.10g", r->objective);
-	sf_snprintf(buf, n, "%s, %s %s, gap %.2f%%, %.2f s", sf_solve_status_str(r->status), what,
-	            ob, r->gap * 100, r->seconds);
+	/* the mark next to the figure; the time stays last */
+	if (sf_stage_proven(r->status, r->gap))
+		pr[0] = '\0';
+	else
+		sf_snprintf(pr, sizeof(pr), " (%s)", not_proven(r, ob2, sizeof(ob2)));
+	sf_snprintf(buf, n, "%s, %s %s, gap %.2f%%%s, %.2f s", sf_solve_status_str(r->status), what,
+	            ob, r->gap * 100, pr, r->seconds);
 	return buf;
 }
 
@@ -680,6 +704,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 {
 	const sf_scenario *sc = p->scenario;
 	const size_t M = (size_t)sc->months, nl = SF_NLOC(sc), nc = sc->ncontributors;
+	const int stage1_ok = sf_stage_proven(p->stage1.status, p->stage1.gap);
 	sf_table *t = NULL;
 	sf_buf tmp;
 	unsigned char *flags = NULL, *used = NULL;
@@ -695,7 +720,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	/* Header. */
 	{
 		const char *kv[10][2];
-		char mandate[96], s1[160], s2[160], foc[64], planned[192];
+		char mandate[96], s1[256], s2[256], foc[192], planned[192];
 		size_t n = 0;
 		sf_snprintf(mandate, sizeof(mandate), "%s .. %s (%d months)",
 		            label(sc, 1, l1, sizeof(l1)), label(sc, sc->months, l2, sizeof(l2)),
@@ -707,6 +732,12 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 			            label(sc, p->foc_month, l1, sizeof(l1)), p->foc_month);
 		else
 			sf_snprintf(foc, sizeof(foc), "never");
+		if (!sf_stage_proven(p->stage1.status, p->stage1.gap)) {
+			char pr[128];
+			size_t k = strlen(foc);
+			sf_snprintf(foc + k, sizeof(foc) - k, " (%s)",
+			            not_proven(&p->stage1, pr, sizeof(pr)));
+		}
 		kv[n][0] = "Scenario";
 		kv[n++][1] = sc->name ? sc->name : "";
 		kv[n][0] = "Facts as of";
@@ -828,7 +859,10 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 			    sf_table_add_cell(t, sf_buf_str(&tmp)))
 				goto nomem;
 		}
-	if (section(out, md, "Coverage: shortfall by task and location (capability-unit-months)",
+	if (section(out, md,
+	            stage1_ok ? "Coverage: shortfall by task and location (capability-unit-months)"
+	                      : "Coverage: shortfall by task and location (capability-unit-months; "
+	                        "NOT PROVEN optimal, see stage 1)",
 	            t))
 		goto nomem;
 	sf_table_free(t);
@@ -853,8 +887,10 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		    sf_table_add_cellf(t, "%d", nshort))
 			goto nomem;
 	}
-	if (md ? sf_buf_adds(out, "\n### Full operational capability\n\n")
-	       : sf_buf_adds(out, "\nFull operational capability\n\n"))
+	if (sf_buf_addf(out,
+	                md ? "\n### Full operational capability%s\n\n"
+	                   : "\nFull operational capability%s\n\n",
+	                stage1_ok ? "" : " (NOT PROVEN optimal, see stage 1)"))
 		goto nomem;
 	if (p->foc_month == 1)
 		rc = sf_buf_addf(out, "%sReached from the first month, %s.\n", md ? "" : "  ",
@@ -899,7 +935,11 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 				goto nomem;
 		}
 	}
-	if (section(out, md, "Cost", t))
+	if (section(out, md,
+	            sf_stage_proven(p->stage2.status, p->stage2.gap) && stage1_ok
+	                    ? "Cost"
+	                    : "Cost (NOT PROVEN optimal, see stages 1 and 2)",
+	            t))
 		goto nomem;
 	sf_table_free(t);
 	t = NULL;

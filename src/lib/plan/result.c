@@ -33,6 +33,33 @@ const char *sf_solve_status_str(sf_solve_status s)
 	return "error";
 }
 
+int sf_stage_proven(sf_solve_status status, double gap)
+{
+	return status == SF_SOLVE_OPTIMAL && !(gap > SF_GAP_PROVEN);
+}
+
+const char *sf_stage_proof_str(sf_solve_status status, double gap, char *buf, size_t n)
+{
+	switch (status) {
+	case SF_SOLVE_OPTIMAL:
+		if (sf_stage_proven(status, gap))
+			sf_strlcpy(buf, "proven optimal", n);
+		else
+			sf_snprintf(buf, n, "within %.3g%% of the optimum", gap * 100);
+		break;
+	case SF_SOLVE_FEASIBLE:
+		sf_snprintf(buf, n, "stopped by a limit at gap %.3g%%", gap * 100);
+		break;
+	case SF_SOLVE_NOT_RUN:
+		sf_strlcpy(buf, "not run", n);
+		break;
+	default:
+		sf_strlcpy(buf, "no plan", n);
+		break;
+	}
+	return buf;
+}
+
 void sf_plan_options_init(sf_plan_options *o)
 {
 	memset(o, 0, sizeof(*o));
