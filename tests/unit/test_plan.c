@@ -30,6 +30,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "plan/stage.h"
 #include "plan_fixture.h"
 
 static sf_plan *solve(const sf_scenario *sc, sf_solver_kind solver, int monolithic, int cold)
@@ -294,6 +295,31 @@ static void test_random_agree(void **state)
 	}
 }
 
+/*
+ * An unproven stage 1 reports the Z1 of the plan stage 2 delivered (found
+ * by the family benchmark: g24's stage 2 lowered Z1 below where stage 1
+ * stopped, and check-plan refused the plan); a proven one is unchanged.
+ */
+static void test_stage1_from_plan(void **state)
+{
+	(void)state;
+	sf_stage_result s1 = {SF_SOLVE_FEASIBLE, 2973.746778, 2973.238357, 0, 1.0};
+
+	s1.gap = (s1.objective - s1.bound) / s1.objective;
+	sf__stage1_from_plan(&s1, 2973.726778);
+	assert_true(s1.status == SF_SOLVE_FEASIBLE);
+	assert_true(s1.objective == 2973.726778);
+	assert_true(s1.bound == 2973.238357);
+	assert_true(fabs(s1.gap - (2973.726778 - 2973.238357) / 2973.726778) < 1e-15);
+	/* A plan below the bound: the bound is the plan's Z1, gap 0. */
+	sf__stage1_from_plan(&s1, 2973.0);
+	assert_true(s1.objective == 2973.0 && s1.bound == 2973.0 && s1.gap == 0);
+
+	sf_stage_result opt = {SF_SOLVE_OPTIMAL, 60, 60, 0, 1.0};
+	sf__stage1_from_plan(&opt, 60.00001);
+	assert_true(opt.objective == 60 && opt.bound == 60 && opt.gap == 0);
+}
+
 static const char yaml_scenario[] =
         "format: 1\n"
         "name: worked example\n"
@@ -393,7 +419,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_worked),    cmocka_unit_test(test_foc),
 	        cmocka_unit_test(test_from_rows), cmocka_unit_test(test_random_agree),
-	        cmocka_unit_test(test_yaml),
+	        cmocka_unit_test(test_yaml),      cmocka_unit_test(test_stage1_from_plan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

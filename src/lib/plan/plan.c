@@ -548,6 +548,7 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 		goto out;
 	plan->solver = o.solver;
 	plan->stage1 = s1.res;
+	sf__stage1_from_plan(&plan->stage1, plan->z1);
 	if (s2.status == SF_SOLVE_OPTIMAL || s2.status == SF_SOLVE_FEASIBLE) {
 		/* Z2 of the integer plan, as recomputed from the rows. */
 		double proven_gap = s2.gap;

@@ -805,6 +805,7 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 	}
 	plan->solver = o->solver;
 	plan->stage1 = s.s1;
+	sf__stage1_from_plan(&plan->stage1, plan->z1);
 	if (s.s2.status == SF_SOLVE_OPTIMAL || s.s2.status == SF_SOLVE_FEASIBLE) {
 		/* Z2 of the integer plan, as recomputed from the rows. */
 		int proven = s.s2.status == SF_SOLVE_OPTIMAL && s.s2.gap == 0;

@@ -37,4 +37,10 @@ double sf__remaining(double deadline);
 /* 1 when two models are the same MILP (every array and tag but the month). */
 int sf__same_model(const sf__model *a, const sf__model *b);
 
+/*
+ * An unproven stage 1 (SF_SOLVE_FEASIBLE) takes the Z1 of the plan that
+ * stage 2 delivered, and the gap to its bound; a proven one is unchanged.
+ */
+void sf__stage1_from_plan(sf_stage_result *s1, double plan_z1);
+
 #endif
