@@ -141,6 +141,10 @@ typedef struct sf_incident_filter {
 	int status;                 /* sf_incident_status, -1 = any */
 	int include_retracted;      /* 0: retracted incidents are left out (unless status asks) */
 	long limit;                 /* most rows, 0 = all */
+	/* Keyset pagination (date order only): the rows after (after_day,
+	 * after_id) in (day, event id) order; after_id NULL = from the first. */
+	long after_day;
+	const char *after_id;
 } sf_incident_filter;
 
 void sf_incident_filter_init(sf_incident_filter *f);
@@ -697,6 +701,34 @@ sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_erro
  */
 sf_status sf_incidents_write_list(sf_store *st, const sf_incident_filter *f, sf_format fmt,
                                   sf_buf *out, sf_flush_fn flush, void *flush_ctx, sf_error *err);
+
+/*
+ * One incident (any status) as a JSON document, the members of a list's
+ * element; *found 0 (nothing written) when there is none. *version (may
+ * be NULL) gets its version, for If-Match.
+ */
+sf_status sf_incident_write_doc(sf_store *st, const char *event_id, sf_buf *out, int *found,
+                                long *version, sf_error *err);
+/*
+ * What an import did, as JSON: {import: what ("incidents" or "aid"),
+ * batch, read, inserted, updated, unchanged, rejected, sector (incidents:
+ * rows per method), seconds, rejects: the rejected rows as CSV text}.
+ */
+sf_status sf_import_write_json(const char *what, const sf_import_summary *s, const char *rejects,
+                               size_t rejects_len, sf_buf *out, sf_error *err);
+
+/*
+ * One page of the list for the API: at most f->limit rows (>= 1) of the
+ * incidents matching f, after its keyset (after_day, after_id), in csv,
+ * json or geojson as sf_incidents_write_list writes them. When more rows
+ * follow, the next page's cursor ("DATE,EVENT_ID" of the last row, its
+ * id percent-encoded for a URL's query) is appended to next; on the last
+ * page next is left as it is.
+ */
+sf_status sf_incidents_write_page(sf_store *st, const sf_incident_filter *f, sf_format fmt,
+                                  sf_buf *out, sf_buf *next, sf_error *err);
+/* A cursor of a page (decoded) into f's after_day and after_id (pointing into cursor). */
+sf_status sf_incident_cursor_parse(const char *cursor, sf_incident_filter *f, sf_error *err);
 
 /* The tables of `incidents report` (bits). */
 enum {

@@ -248,6 +248,29 @@ sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const ch
 sf_status sf_job_result_check(const char *text, size_t len, sf_error *err);
 
 /* ---------------------------------------------------------------- */
+/* Register edits through the API (service/edits.c)                   */
+
+/* {"status": "verified", "note": "...", "version": 3}: note and version optional. */
+typedef struct sf_review_request {
+	int status;     /* sf_incident_status */
+	char note[512]; /* "" when none */
+	long version;   /* the version the reviewer read; 0 = not given */
+} sf_review_request;
+
+/* Check a review body: SF_ERR_INPUT (not JSON, with line and column) or SF_ERR_USAGE. */
+sf_status sf_review_request_parse(const char *body, size_t len, sf_review_request *r,
+                                  sf_error *err);
+
+/* {"a": ID, "b": ID, "decision": "duplicate"|"distinct", "note": "..."}: note optional. */
+typedef struct sf_dupe_request {
+	char a[128], b[128];
+	char decision[16];
+	char note[512];
+} sf_dupe_request;
+
+sf_status sf_dupe_request_parse(const char *body, size_t len, sf_dupe_request *r, sf_error *err);
+
+/* ---------------------------------------------------------------- */
 /* Output (output/service.c)                                          */
 
 /* A job as the API shows it; with_result: include "result" (null until done). */

@@ -384,6 +384,17 @@ static const route routes[] = {
         {"GET", "/api/v1/jobs/*", NEED_READ, sv_h_job},
         {"GET", "/api/v1/jobs/*/result", NEED_READ, sv_h_job_result},
         {"DELETE", "/api/v1/jobs/*", NEED_EDIT, sv_h_job_cancel},
+        {"GET", "/api/v1/incidents", NEED_READ, sv_h_incidents},
+        {"GET", "/api/v1/incidents/report", NEED_READ, sv_h_incidents_report},
+        {"GET", "/api/v1/incidents/duplicates", NEED_READ, sv_h_duplicates},
+        {"POST", "/api/v1/incidents/duplicates", NEED_EDIT, sv_h_duplicate_decide},
+        {"GET", "/api/v1/edits", NEED_READ, sv_h_edits},
+        {"POST", "/api/v1/incidents/import", NEED_EDIT, sv_h_incidents_import},
+        {"GET", "/api/v1/incidents/*", NEED_READ, sv_h_incident},
+        {"POST", "/api/v1/incidents/*/review", NEED_EDIT, sv_h_incident_review},
+        {"GET", "/api/v1/aid", NEED_READ, sv_h_aid},
+        {"GET", "/api/v1/aid/report", NEED_READ, sv_h_aid_report},
+        {"POST", "/api/v1/aid/import", NEED_EDIT, sv_h_aid_import},
 };
 
 /*

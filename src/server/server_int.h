@@ -3,7 +3,8 @@
  *
  * server.c: the application state, the route table, access control, rate
  * limits, the answer cache and the metrics; handlers.c: one thin function
- * per endpoint; jobs.c: the workers the server keeps; worker.c: `stabforce
+ * per endpoint, registers.c those of the registers; jobs.c: the workers
+ * the server keeps; worker.c: `stabforce
  * worker`. Every document the server sends is written by the library.
  */
 #ifndef STABFORCE_SERVER_INT_H
@@ -66,6 +67,8 @@ void sv_h_jobs(sv_ctx *cx);
 void sv_h_job(sv_ctx *cx);
 void sv_h_job_result(sv_ctx *cx);
 void sv_h_job_cancel(sv_ctx *cx);
+/* ---- registers.c ---- */
+
 void sv_h_incidents(sv_ctx *cx);
 void sv_h_incident(sv_ctx *cx);
 void sv_h_incidents_report(sv_ctx *cx);

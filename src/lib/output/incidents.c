@@ -111,6 +111,71 @@ sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_erro
 	return sf_json_writer_finish(&w, SF_JSON_COMPACT, out, err);
 }
 
+typedef struct one_ctx {
+	sf_json_writer *w;
+	int found;
+	long version;
+} one_ctx;
+
+static int one_cb(void *ctx, const sf_incident *inc)
+{
+	one_ctx *o = ctx;
+	sf_json_object(o->w, NULL);
+	incident_members(o->w, inc);
+	sf_json_end(o->w);
+	o->found = 1;
+	o->version = inc->version;
+	return 1;
+}
+
+sf_status sf_incident_write_doc(sf_store *st, const char *event_id, sf_buf *out, int *found,
+                                long *version, sf_error *err)
+{
+	sf_incident_filter f;
+	sf_json_writer w;
+	one_ctx o = {&w, 0, 0};
+	sf_status rc;
+
+	sf_incident_filter_init(&f);
+	f.event_id = event_id;
+	f.include_retracted = 1;
+	sf_json_writer_init(&w);
+	rc = sf_store_incident_query(st, &f, SF_ORDER_DATE, one_cb, &o, err);
+	*found = o.found;
+	if (version)
+		*version = o.version;
+	if (rc != SF_OK || !o.found) {
+		sf_json_writer_release(&w);
+		return rc;
+	}
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+}
+
+sf_status sf_import_write_json(const char *what, const sf_import_summary *s, const char *rejects,
+                               size_t rejects_len, sf_buf *out, sf_error *err)
+{
+	sf_json_writer w;
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "import", what);
+	sf_json_int(&w, "batch", s->batch);
+	sf_json_int(&w, "read", s->read);
+	sf_json_int(&w, "inserted", s->inserted);
+	sf_json_int(&w, "updated", s->updated);
+	sf_json_int(&w, "unchanged", s->unchanged);
+	sf_json_int(&w, "rejected", s->rejected);
+	if (!strcmp(what, "incidents")) {
+		sf_json_object(&w, "sector");
+		for (int m = SF_SECTOR_NONE; m <= SF_SECTOR_OVERRIDE; m++)
+			sf_json_int(&w, sf_sector_method_str((sf_sector_method)m), s->by_method[m]);
+		sf_json_end(&w);
+	}
+	sf_json_num(&w, "seconds", sf__round_to(s->seconds, 3));
+	sf_json_strn(&w, "rejects", rejects ? rejects : "", rejects ? rejects_len : 0);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+}
+
 /* ---------------------------------------------------------------- */
 /* list                                                               */
 
@@ -123,6 +188,10 @@ typedef struct list_ctx {
 	sf_table *t;
 	sf_stream s;
 	sf_status rc; /* the first failure; stops the query */
+	long page;    /* a page: rows to write, 0 = every row */
+	int more;     /* a page: a row past it exists */
+	long last_day;
+	sf_buf last_id; /* a page: the last row written */
 } list_ctx;
 
 static int list_cb(void *ctx, const sf_incident *inc)
@@ -130,6 +199,15 @@ static int list_cb(void *ctx, const sf_incident *inc)
 	list_ctx *l = ctx;
 	sf_status rc = SF_OK;
 	sf_buf *b = l->s.out;
+	if (l->page > 0) {
+		if (l->n == l->page) {
+			l->more = 1;
+			return 1;
+		}
+		l->last_day = inc->day;
+		sf_buf_reset(&l->last_id);
+		rc = sf_buf_adds(&l->last_id, inc->col[SF_COL_EVENT_ID_CNTY]);
+	}
 	switch (l->fmt) {
 	case SF_FORMAT_CSV:
 		rc = sf_incident_write_csv(inc, b, l->s.err);
@@ -168,13 +246,12 @@ static int list_cb(void *ctx, const sf_incident *inc)
 	return 0;
 }
 
-sf_status sf_incidents_write_list(sf_store *st, const sf_incident_filter *f, sf_format fmt,
-                                  sf_buf *out, sf_flush_fn flush, void *flush_ctx, sf_error *err)
+static sf_status write_list(sf_store *st, const sf_incident_filter *f, sf_format fmt, sf_buf *out,
+                            sf_flush_fn flush, void *flush_ctx, list_ctx *lp, sf_error *err)
 {
-	list_ctx l;
+	list_ctx l = *lp;
 	sf_status rc = SF_OK;
 
-	memset(&l, 0, sizeof l);
 	l.fmt = fmt;
 	sf__stream_init(&l.s, out, flush, flush_ctx, err);
 	switch (fmt) {
@@ -208,7 +285,76 @@ sf_status sf_incidents_write_list(sf_store *st, const sf_incident_filter *f, sf_
 	if (rc == SF_OK)
 		rc = sf__stream_end(&l.s);
 	sf_table_free(l.t);
-	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the list");
+	*lp = l;
+	if (rc != SF_OK && err->code == SF_OK)
+		sf_error_set(err, rc, "out of memory writing the list");
+	return rc;
+}
+
+sf_status sf_incidents_write_list(sf_store *st, const sf_incident_filter *f, sf_format fmt,
+                                  sf_buf *out, sf_flush_fn flush, void *flush_ctx, sf_error *err)
+{
+	list_ctx l;
+	memset(&l, 0, sizeof l);
+	return write_list(st, f, fmt, out, flush, flush_ctx, &l, err);
+}
+
+/* Characters a cursor keeps as they are in a URL's query (RFC 3986 unreserved, and ','). */
+static int cursor_plain(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '-' || c == '_' || c == '.' || c == '~' || c == ',';
+}
+
+sf_status sf_incidents_write_page(sf_store *st, const sf_incident_filter *f, sf_format fmt,
+                                  sf_buf *out, sf_buf *next, sf_error *err)
+{
+	sf_incident_filter q = *f;
+	list_ctx l;
+	sf_status rc;
+	char date[16];
+
+	if (fmt != SF_FORMAT_CSV && fmt != SF_FORMAT_JSON && fmt != SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "a page of incidents is csv, json or geojson");
+	if (f->limit < 1)
+		return sf_error_set(err, SF_ERR_USAGE, "a page needs a limit of at least 1");
+	memset(&l, 0, sizeof l);
+	l.page = f->limit;
+	sf_buf_init(&l.last_id, 0);
+	q.limit = f->limit + 1; /* one more row tells whether there is a next page */
+	rc = write_list(st, &q, fmt, out, NULL, NULL, &l, err);
+	if (rc == SF_OK && l.more) {
+		rc = sf_buf_adds(next, sf_date_format(l.last_day, date, sizeof date));
+		rc = rc ? rc : sf_buf_addc(next, ',');
+		for (const char *c = sf_buf_str(&l.last_id); rc == SF_OK && *c; c++)
+			rc = cursor_plain((unsigned char)*c)
+			             ? sf_buf_addc(next, *c)
+			             : sf_buf_addf(next, "%%%02X", (unsigned char)*c);
+		if (rc != SF_OK)
+			sf_error_set(err, rc, "out of memory");
+	}
+	sf_buf_release(&l.last_id);
+	return rc;
+}
+
+sf_status sf_incident_cursor_parse(const char *cursor, sf_incident_filter *f, sf_error *err)
+{
+	const char *comma = strchr(cursor, ',');
+	char date[16];
+	size_t n = comma ? (size_t)(comma - cursor) : 0;
+	if (!comma || n >= sizeof date || !comma[1])
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "cursor '%.80s' is not DATE,EVENT_ID: pass back the one a page "
+		                    "gave (X-Next-After)",
+		                    cursor);
+	memcpy(date, cursor, n);
+	date[n] = '\0';
+	if (sf_date_parse(date, &f->after_day) != 0)
+		return sf_error_set(err, SF_ERR_USAGE, "cursor '%.80s': '%s' is not a date", cursor,
+		                    date);
+	f->after_id = comma + 1;
+	return SF_OK;
 }
 
 /* ---------------------------------------------------------------- */

@@ -607,6 +607,10 @@ static void op_rollback(sf_store *st)
 		tx_abort(p);
 }
 
+static sf_status log_edit(pg *p, const char *event_id, const char *other, const char *what,
+                          const char *from, const char *to, const char *note, const char *who,
+                          sf_error *err);
+
 static sf_status op_batch_begin(sf_store *st, const char *kind, const char *file, const char *who,
                                 long *batch, sf_error *err)
 {
@@ -618,6 +622,12 @@ static sf_status op_batch_begin(sf_store *st, const char *kind, const char *file
 		rc = run_long(
 		        p, "INSERT INTO batches(kind, file, who) VALUES($1, $2, $3) RETURNING id",
 		        3, params, batch, "new batch", err);
+	/* Every write is in the edit log with who made it: an import as its batch. */
+	if (rc == SF_OK) {
+		char subject[48];
+		sf_snprintf(subject, sizeof subject, "batch:%ld", *batch);
+		rc = log_edit(p, subject, NULL, "import", "", kind, file, who, err);
+	}
 	p->dirty = 1;
 	return tx_leave(p, own, rc, err);
 }
@@ -1412,6 +1422,14 @@ static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has
 			add_text(b, f->actor);
 			rc = rc ? rc
 			        : sf_buf_addf(w, " AND (actor1 = $%d OR actor2 = $%d)", b->n, b->n);
+		}
+		if (f->after_id) {
+			/* The keyset of the (day, id) order: rows after the last one shown. */
+			add_num(b, f->after_day);
+			add_text(b, f->after_id);
+			rc = rc ? rc
+			        : sf_buf_addf(w, " AND (day, event_id_cnty) > ($%d, $%d)", b->n - 1,
+			                      b->n);
 		}
 	}
 	return rc;

@@ -464,6 +464,10 @@ static void op_rollback(sf_store *st)
 	dmap_clear(&s->deltas);
 }
 
+static sf_status log_edit(sq *s, const char *event_id, const char *other, const char *what,
+                          const char *from, const char *to, const char *note, const char *who,
+                          sf_error *err);
+
 static sf_status op_batch_begin(sf_store *st, const char *kind, const char *file, const char *who,
                                 long *batch, sf_error *err)
 {
@@ -480,6 +484,12 @@ static sf_status op_batch_begin(sf_store *st, const char *kind, const char *file
 	sqlite3_finalize(q);
 	if (rc == SF_OK)
 		*batch = (long)sqlite3_last_insert_rowid(s->db);
+	/* Every write is in the edit log with who made it: an import as its batch. */
+	if (rc == SF_OK) {
+		char subject[48];
+		sf_snprintf(subject, sizeof subject, "batch:%ld", *batch);
+		rc = log_edit(s, subject, NULL, "import", "", kind, file, who, err);
+	}
 	return rc;
 }
 
@@ -734,6 +744,12 @@ static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has
 			rc = rc ? rc : sf_buf_adds(w, " AND (actor1 = ? OR actor2 = ?)");
 			add_text(b, f->actor);
 			add_text(b, f->actor);
+		}
+		if (f->after_id) {
+			/* The keyset of the (day, id) index: one seek, then the page. */
+			rc = rc ? rc : sf_buf_adds(w, " AND (day, event_id_cnty) > (?, ?)");
+			add_num(b, f->after_day);
+			add_text(b, f->after_id);
 		}
 	}
 	return rc;
