@@ -308,8 +308,15 @@ def main():
         # queue full (no worker can keep up: a queue of 1 and a job that does not fit)
         s = Server(tmp, "--queue", "1", "--jobs", "1")
         st, h, d1 = s.req("POST", "/api/v1/analyses/risk", {"scenario": "minimal", "samples": 100000, "seed": 1}, token=editor)
-        time.sleep(0.5)
+        check(st == 202, "the first job is queued")
+        # Wait until the worker has taken it (a loaded machine may take a
+        # while): then the queue of 1 is empty again and holds exactly d2.
+        for _ in range(600):
+            if s.req("GET", "/api/v1/jobs/%d" % d1["id"], token=viewer)[2]["status"] != "queued":
+                break
+            time.sleep(0.1)
         st2, h2, d2 = s.req("POST", "/api/v1/analyses/risk", {"scenario": "minimal", "samples": 99999, "seed": 2}, token=editor)
+        check(st2 == 202, "the second job waits in the queue")
         st3, h3, d3 = s.req("POST", "/api/v1/analyses/risk", {"scenario": "minimal", "samples": 99998, "seed": 3}, token=editor)
         check(st3 == 503 and d3["error"]["code"] == "queue_full" and "Retry-After" in h3, "503 with Retry-After when the queue is full")
         conforms(spec, "/api/v1/analyses/{kind}", "post", 503, d3)
