@@ -64,7 +64,12 @@ typedef struct sf_plan_options {
 	 * and task ids; NULL: none. Not owned.
 	 */
 	const struct sf_plan *baseline;
-	int progress; /* 1: progress lines on stderr */
+	/* Progress, may be NULL: called with one line of text (no newline)
+	 * after stage-1 months (at most every 2 s) and at each step of stage
+	 * 2. The library writes nothing to stdout or stderr itself. */
+	void (*progress)(void *ctx, const char *line);
+	void *progress_ctx;
+	int solver_log; /* 1: the solver's own log on stdout (benchmarking) */
 } sf_plan_options;
 
 void sf_plan_options_init(sf_plan_options *o);

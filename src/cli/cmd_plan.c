@@ -109,6 +109,13 @@ static void usage(FILE *f)
 	           "or no plan, 4 I/O error\n");
 }
 
+/* The planner's progress: one line on stderr. */
+static void progress_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
 int sf_cmd_plan(int argc, char **argv)
 {
 	enum {
@@ -253,7 +260,11 @@ int sf_cmd_plan(int argc, char **argv)
 		        CMD);
 		return 2;
 	}
-	o.progress = !quiet && isatty(STDERR_FILENO);
+	if (!quiet && isatty(STDERR_FILENO))
+		o.progress = progress_line;
+	/* STABFORCE_SOLVER_LOG=1 shows the solver's own log on stdout (benchmarking). */
+	o.solver_log =
+	        getenv("STABFORCE_SOLVER_LOG") && strcmp(getenv("STABFORCE_SOLVER_LOG"), "1") == 0;
 
 	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], db, &sc);
 	if (rc != 0)

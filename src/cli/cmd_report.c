@@ -63,6 +63,13 @@ static void progress(void *ctx, size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
+/* The planner's progress lines, on stderr. */
+static void plan_progress(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
 /* A --date value: YYYY-MM-DD with digits where they belong. */
 static int date_ok(const char *s)
 {
@@ -232,7 +239,7 @@ int sf_cmd_report(int argc, char **argv)
 	if (!md && !html && !pdf)
 		md = "-";
 	if (!quiet && isatty(STDERR_FILENO)) {
-		o.analysis.plan.progress = 1;
+		o.analysis.plan.progress = plan_progress;
 		o.analysis.progress = progress;
 	}
 

@@ -252,7 +252,7 @@ static sf__model *hand_model(int branching)
 static void solve_both(sf__model *md, double want)
 {
 	for (int k = 0; k < 2; k++) {
-		sf__solve_params prm = {0, 0, 1, NULL, 0};
+		sf__solve_params prm = {.threads = 1};
 		sf__solve_result res;
 		double x[3];
 		assert_int_equal(
@@ -280,7 +280,7 @@ static void test_adapters(void **state)
 	/* A MIP start is accepted and the optimum is unchanged. */
 	for (int k = 0; k < 2; k++) {
 		double start[3] = {0, 0, 1}, x[3];
-		sf__solve_params prm = {0, 0, 1, start, 0};
+		sf__solve_params prm = {.threads = 1, .start = start};
 		sf__solve_result res;
 		assert_int_equal(
 		        sf__solve(k ? SF_SOLVER_GLPK : SF_SOLVER_CBC, md, &prm, &res, x, NULL),
@@ -294,7 +294,7 @@ static void test_adapters(void **state)
 	md->sense[3] = 'G';
 	md->rhs[3] = 30;
 	for (int k = 0; k < 2; k++) {
-		sf__solve_params prm = {0, 0, 1, NULL, 0};
+		sf__solve_params prm = {.threads = 1};
 		sf__solve_result res;
 		double x[3];
 		assert_int_equal(

@@ -67,7 +67,7 @@ static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	many_ctx *c = vctx;
 	sf_plan *p = NULL;
 	sf_plan_options po = c->per_case ? c->per_case[job] : c->popts;
-	po.progress = 0; /* workers must not write progress lines over each other */
+	po.progress = NULL; /* workers must not write progress lines over each other */
 	sf_status rc = sf_plan_solve(c->scs[job], &po, &p, err);
 	if (rc != SF_OK)
 		return rc;

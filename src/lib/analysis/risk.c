@@ -265,7 +265,7 @@ sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
 	ctx.seed = seed;
 	ctx.popts = o.plan;
 	ctx.popts.stage1_only = 1;
-	ctx.popts.progress = 0;
+	ctx.popts.progress = NULL;
 
 	r = calloc(1, sizeof *r);
 	res = calloc(n, sizeof *res);

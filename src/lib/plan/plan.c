@@ -29,16 +29,10 @@
  */
 #include "base/internal.h"
 
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "plan/model.h"
 #include "plan/plan_f2.h"
@@ -112,6 +106,129 @@ typedef struct solved_month {
 	sf__solve_result res;
 } solved_month;
 
+/*
+ * The plan that sends nobody (x = 0, shortfall = requirement), as a
+ * column vector of a stage-1 model: feasible in every stage-1 model,
+ * since shortfall is always allowed. It is a time-limited month's plan
+ * when its solve gives none.
+ */
+static void zero_plan(const sf_scenario *sc, const sf__model *md, double *x)
+{
+	for (int j = 0; j < md->ncols; j++)
+		x[j] = md->col[j].kind == SF__COL_G
+		               ? sf__requirement(sc, (size_t)md->col[j].c, (size_t)md->col[j].b,
+		                                 md->col[j].month)
+		               : 0;
+}
+
+/*
+ * The time of stage-1 block b of nblocks under a time limit. Stage 1 may
+ * use two thirds of the budget (all of it with stage1_only); stage 2 keeps
+ * the rest and what stage 1 leaves. Of what remains of stage 1's part, a
+ * month may take half (the last month all): most months prove in a second
+ * and leave their time to the next, and a hard month gets the time its
+ * proof needs while the months after it keep the other half. If stage 1's
+ * part is spent, a month gets a fair share of what is left (it stops with
+ * its best plan and its gap). <= 0 when no time is left.
+ */
+static double month_budget(const sf_plan_options *o, double deadline, int b, int nblocks)
+{
+	double left = sf__remaining(deadline);
+	double part = left - (o->stage1_only ? 0 : o->time_limit_s / 3);
+	int shares = nblocks - b + (o->stage1_only ? 0 : 1);
+
+	if (left <= 0)
+		return 0;
+	if (part > 0)
+		return nblocks - b == 1 ? part : part / 2;
+	return left / shares;
+}
+
+/*
+ * Solve one stage-1 block without a time limit, in this process: a block
+ * with no plan is an error (it cannot happen with a correct solver: the
+ * plan that sends nobody is feasible).
+ */
+static sf_status solve_block(const sf_plan_options *o, const sf__model *md, const char *where,
+                             sf__solve_result *res, double *x, sf_error *err)
+{
+	sf__solve_params prm = {.threads = o->threads > 0 ? o->threads : 1, .log = o->solver_log};
+	sf_status rc = sf__solve(o->solver, md, &prm, res, x, err);
+
+	if (rc != SF_OK)
+		return rc;
+	switch (res->status) {
+	case SF__SOLVE_OPTIMAL:
+	case SF__SOLVE_STOPPED:
+		return SF_OK;
+	case SF__SOLVE_NO_SOLUTION:
+		return sf_error_set(err, SF_ERR_SOLVER,
+		                    "solver '%s' stopped before any plan was found in %s",
+		                    sf__solver_name(o->solver), where);
+	case SF__SOLVE_INFEASIBLE:
+		return sf_error_set(err, SF_ERR_INFEASIBLE, "%s has no feasible plan", where);
+	case SF__SOLVE_FAILED:
+		break;
+	}
+	return sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in %s",
+	                    sf__solver_name(o->solver), where);
+}
+
+/*
+ * Solve one stage-1 block under the time limit, in a child process with a
+ * hard deadline (stage.c). Whatever the child gives short of a plan (no
+ * time left, killed at the deadline, a crash, or "infeasible" from CBC's
+ * interrupted preprocessing) the block keeps the plan that sends nobody,
+ * as a stopped solve whose bound is what the solver proved, or 0: never
+ * an error, and never shown as proven.
+ *
+ * CBC gets no MIP start. Started from the plan that sends nobody, CBC
+ * 2.10.8 crashed (CglPreProcess::postProcess) in many months that its
+ * limit stopped with a solution, which then cost the month its plan;
+ * without a start no month crashed in the same runs, and a month stopped
+ * before CBC's own first plan keeps CBC's bound, so the gaps were
+ * smaller (docs/benchmarks.md). GLPK, whose primal heuristics are weak
+ * and which does not crash so, keeps that start.
+ */
+static sf_status solve_block_limited(const sf_scenario *sc, const sf_plan_options *o,
+                                     double deadline, const sf__model *md, int b, int nblocks,
+                                     const char *where, sf__solve_result *res, double *x,
+                                     sf_error *err)
+{
+	double budget = month_budget(o, deadline, b, nblocks), zero = 0;
+	sf__solve_params prm = {.time_limit_s = budget,
+	                        .threads = o->threads > 0 ? o->threads : 1,
+	                        .log = o->solver_log};
+	sf_status rc;
+
+	if (o->solver == SF_SOLVER_GLPK) {
+		zero_plan(sc, md, x);
+		prm.start = x;
+	}
+	memset(res, 0, sizeof(*res));
+	res->status = SF__SOLVE_NO_SOLUTION;
+	sf_strlcpy(res->note, "no time left", sizeof res->note);
+	if (budget > 0) {
+		rc = sf__solve_bounded(o->solver, md, &prm, sf__now() + budget, res, x, err);
+		if (rc != SF_OK)
+			return rc;
+	}
+	if (res->status == SF__SOLVE_OPTIMAL || res->status == SF__SOLVE_STOPPED)
+		return SF_OK;
+	zero_plan(sc, md, x);
+	for (int j = 0; j < md->ncols; j++)
+		zero += md->obj[j] * x[j];
+	sf__progress(o, "%s: %s; keeping the plan that sends nobody", where,
+	             res->note[0] ? res->note : sf__solve_status_name(res->status));
+	if (!(res->status == SF__SOLVE_NO_SOLUTION && isfinite(res->bound) && res->bound > 0 &&
+	      res->bound <= zero))
+		res->bound = 0;
+	res->status = SF__SOLVE_STOPPED;
+	res->objective = zero;
+	res->gap = sf__rel_gap(zero, res->bound);
+	return SF_OK;
+}
+
 static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, double deadline,
                               int *units, stage1_out *s1, sf_error *err)
 {
@@ -119,7 +236,7 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 	sf__model *md = NULL;
 	double *x = NULL, t0 = sf__now(), last_print = t0;
 	const int M = sc->months;
-	int nblocks = o->monolithic ? 1 : M, any_stopped = 0, nsolved = 0;
+	int nblocks = o->monolithic ? 1 : M, any_stopped = 0, nsolved = 0, out_of_time = 0;
 	double obj = 0, bound = 0;
 	solved_month *solved = calloc((size_t)nblocks, sizeof(*solved));
 
@@ -132,7 +249,6 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		                       .m_first = o->monolithic ? 1 : b + 1,
 		                       .m_last = o->monolithic ? M : b + 1,
 		                       .strengthen = !o->monolithic};
-		sf__solve_params prm = {0, 0, o->threads > 0 ? o->threads : 1, NULL, 0};
 		sf__solve_result res;
 		char where[64];
 		int hit = -1;
@@ -141,6 +257,21 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 			sf_snprintf(where, sizeof(where), "stage 1");
 		else
 			sf_snprintf(where, sizeof(where), "stage 1, month %d", b + 1);
+		if (o->time_limit_s > 0 && month_budget(o, deadline, b, nblocks) <= 0) {
+			/* No time left: the plan that sends nobody, without building the model. */
+			if (!out_of_time)
+				sf__progress(o,
+				             "%s: no time left; the months from here send nobody",
+				             where);
+			out_of_time = 1;
+			any_stopped = 1;
+			s1->months_proven = 0;
+			for (int m = spec.m_first; m <= spec.m_last; m++) {
+				s1->z1m[m - 1] = sf__units_z1_month(sc, units, m);
+				obj += s1->z1m[m - 1];
+			}
+			continue;
+		}
 		rc = sf__model_build(sc, &spec, &md, err);
 		if (rc != SF_OK)
 			goto out;
@@ -156,80 +287,17 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		if (hit >= 0) {
 			memcpy(x, solved[hit].x, (size_t)md->ncols * sizeof(double));
 			res = solved[hit].res;
+		} else if (o->time_limit_s > 0) {
+			rc = solve_block_limited(sc, o, deadline, md, b, nblocks, where, &res, x,
+			                         err);
 		} else {
-			if (o->time_limit_s > 0) {
-				/*
-				 * Stage 1 may use two thirds of the budget (all of it
-				 * with stage1_only); stage 2 keeps the rest and what
-				 * stage 1 leaves. Of what remains of stage 1's part, a
-				 * month may take half (the last month all): most months
-				 * prove in a second and leave their time to the next,
-				 * and a hard month gets the time its proof needs while
-				 * the months after it keep the other half. If stage 1's
-				 * part is spent, a month gets a fair share of what is
-				 * left (it stops with its best plan and its gap).
-				 */
-				double left = sf__remaining(deadline);
-				double part = left - (o->stage1_only ? 0 : o->time_limit_s / 3);
-				int shares = nblocks - b + (o->stage1_only ? 0 : 1);
-				if (part > 0)
-					prm.time_limit_s = nblocks - b == 1 ? part : part / 2;
-				else
-					prm.time_limit_s = left / shares;
-				if (left <= 0) {
-					rc = sf_error_set(
-					        err, SF_ERR_SOLVER,
-					        "time limit of %g s reached before any plan "
-					        "was found in %s",
-					        o->time_limit_s, where);
-					goto out;
-				}
-			}
-			/*
-			 * Under a time limit every month starts from the plan that
-			 * sends nobody (x = 0, shortfall = requirement), feasible
-			 * in stage 1 whatever the scenario: a month stopped early
-			 * then still has a plan, with its gap, instead of none.
-			 */
-			if (o->time_limit_s > 0) {
-				for (int j = 0; j < md->ncols; j++)
-					x[j] = md->col[j].kind == SF__COL_G
-					               ? sf__requirement(sc, (size_t)md->col[j].c,
-					                                 (size_t)md->col[j].b,
-					                                 md->col[j].month)
-					               : 0;
-				prm.start = x;
-			}
-			rc = sf__solve(o->solver, md, &prm, &res, x, err);
-			if (rc != SF_OK)
-				goto out;
+			rc = solve_block(o, md, where, &res, x, err);
 		}
-		switch (res.status) {
-		case SF__SOLVE_OPTIMAL:
-			break;
-		case SF__SOLVE_STOPPED:
+		if (rc != SF_OK)
+			goto out;
+		if (res.status == SF__SOLVE_STOPPED) {
 			any_stopped = 1;
 			s1->months_proven = 0;
-			break;
-		case SF__SOLVE_NO_SOLUTION:
-			if (o->time_limit_s > 0)
-				rc = sf_error_set(err, SF_ERR_SOLVER,
-				                  "time limit of %g s reached before any plan was "
-				                  "found in %s",
-				                  o->time_limit_s, where);
-			else
-				rc = sf_error_set(
-				        err, SF_ERR_SOLVER,
-				        "solver '%s' stopped before any plan was found in %s",
-				        sf__solver_name(o->solver), where);
-			goto out;
-		case SF__SOLVE_INFEASIBLE:
-			rc = sf_error_set(err, SF_ERR_INFEASIBLE, "%s has no feasible plan", where);
-			goto out;
-		case SF__SOLVE_FAILED:
-			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in %s",
-			                  sf__solver_name(o->solver), where);
-			goto out;
 		}
 		sf__take_units(md, x, units);
 		/*
@@ -242,18 +310,16 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 			obj += s1->z1m[m - 1];
 		}
 		bound += res.bound;
-		if (o->progress) {
-			double now = sf__now();
-			if (o->monolithic)
-				fprintf(stderr, "stage 1: %s, z1 %g (%.1f s)\n",
-				        res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
-				        res.objective, now - t0);
-			else if (now - last_print >= 2 || b + 1 == M) {
-				fprintf(stderr, "stage 1: month %d/%d %s (%.1f s)\n", b + 1, M,
-				        res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
-				        now - t0);
-				last_print = now;
-			}
+		double now = sf__now();
+		if (o->monolithic)
+			sf__progress(o, "stage 1: %s, z1 %g (%.1f s)",
+			             res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
+			             res.objective, now - t0);
+		else if (now - last_print >= 2 || b + 1 == M) {
+			sf__progress(o, "stage 1: month %d/%d %s (%.1f s)", b + 1, M,
+			             res.status == SF__SOLVE_OPTIMAL ? "optimal" : "stopped",
+			             now - t0);
+			last_print = now;
 		}
 		if (hit < 0) {
 			/* Keep what sf__same_model() compares; the dense x index is large. */
@@ -315,6 +381,9 @@ static size_t unit_index(const sf__model *md, int j)
  * a month gets half of a fair share of what remains, and a month with no
  * time left keeps its stage-1 plan.
  */
+/* A rolling-start month with less time than this is not solved (it keeps its stage-1 plan). */
+#define ROLLING_MIN_S 0.01
+
 static sf_status rolling_start(const sf_scenario *sc, const sf_plan_options *o, double deadline,
                                const double *z1m, int *units, sf_error *err)
 {
@@ -324,11 +393,21 @@ static sf_status rolling_start(const sf_scenario *sc, const sf_plan_options *o, 
 	for (int m = 1; m <= M; m++) {
 		sf__model_spec spec = {
 		        .stage = 2, .m_first = m, .m_last = m, .z1_star = z1m[m - 1]};
-		sf__solve_params prm = {0, o->gap, o->threads > 0 ? o->threads : 1, NULL, 1};
+		sf__solve_params prm = {.gap = o->gap,
+		                        .threads = o->threads > 0 ? o->threads : 1,
+		                        .no_diving = 1,
+		                        .log = o->solver_log};
 		sf__solve_result res;
 		sf__model *md = NULL;
 		double *x = NULL;
 		int *old = NULL;
+		double month_end = HUGE_VAL;
+		if (o->time_limit_s > 0) {
+			prm.time_limit_s = sf__remaining(deadline) / (2.0 * (M - m + 2));
+			if (prm.time_limit_s <= ROLLING_MIN_S)
+				break; /* no time left: the months keep their stage-1 plans */
+			month_end = sf__now() + prm.time_limit_s;
+		}
 		rc = sf__model_build(sc, &spec, &md, err);
 		if (rc != SF_OK)
 			return rc;
@@ -359,12 +438,7 @@ static sf_status rolling_start(const sf_scenario *sc, const sf_plan_options *o, 
 		}
 		start_vector(sc, md, units, x);
 		prm.start = x;
-		if (o->time_limit_s > 0) {
-			prm.time_limit_s = sf__remaining(deadline) / (2.0 * (M - m + 2));
-			if (prm.time_limit_s <= 0.01)
-				goto next;
-		}
-		rc = sf__solve_bounded(o->solver, md, &prm, deadline, &res, x, err);
+		rc = sf__solve_bounded(o->solver, md, &prm, month_end, &res, x, err);
 		if (rc != SF_OK)
 			goto next;
 		if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
@@ -388,15 +462,129 @@ next:
 	return SF_OK;
 }
 
+/*
+ * What stage 2 does without a solution of its own: the plan in `units`
+ * (the stage-1 plan, improved by the rolling start) stands, as a feasible
+ * stage 2 whose bound is what the solver proved (costs are never
+ * negative, so at least 0). Without a warm start there is no such plan
+ * and it is an error.
+ */
+static sf_status keep_start(const sf_plan_options *o, const sf__solve_result *res, double z2,
+                            sf_stage_result *s2, sf_error *err)
+{
+	if (o->no_warm_start && res->status == SF__SOLVE_FAILED)
+		return sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in stage 2",
+		                    sf__solver_name(o->solver));
+	if (o->no_warm_start && o->time_limit_s > 0)
+		return sf_error_set(
+		        err, SF_ERR_SOLVER,
+		        "time limit of %g s reached before any plan was found in stage 2",
+		        o->time_limit_s);
+	if (o->no_warm_start)
+		return sf_error_set(err, SF_ERR_SOLVER,
+		                    "solver '%s' stopped before any plan was found in stage 2",
+		                    sf__solver_name(o->solver));
+	s2->status = SF_SOLVE_FEASIBLE;
+	s2->objective = z2;
+	s2->bound = (res->status == SF__SOLVE_NO_SOLUTION && isfinite(res->bound) &&
+	             res->bound > 0 && res->bound <= z2)
+	                    ? res->bound
+	                    : 0;
+	s2->gap = z2 > 0 ? sf__rel_gap(z2, s2->bound) : 1;
+	sf__progress(o, "stage 2: %s; keeping the stage-1 plan",
+	             res->note[0] ? res->note : sf__solve_status_name(res->status));
+	return SF_OK;
+}
+
+/*
+ * Stage 2 over all months, started (unless o->no_warm_start) from the
+ * stage-1 plan improved month by month (rolling_start). On return units
+ * holds the plan, stage 2's or the start kept, and s2 its result (the
+ * objective is recomputed from the rows by the caller).
+ */
+static sf_status solve_stage2(const sf_scenario *sc, const sf_plan_options *o, double deadline,
+                              const stage1_out *s1, int *units, sf_stage_result *s2, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	double t2 = sf__now(), z2 = 0;
+	const size_t nunits = sc->npledges * SF_NLOC(sc) * sc->ntasks * (size_t)sc->months;
+	sf__model_spec spec = {.stage = 2,
+	                       .z1_star = s1->res.objective,
+	                       .z1_month = s1->res.status == SF_SOLVE_OPTIMAL ? s1->z1m : NULL};
+	sf__solve_params prm = {
+	        .gap = o->gap, .threads = o->threads, .no_diving = 1, .log = o->solver_log};
+	sf__solve_result res = {.status = SF__SOLVE_NO_SOLUTION, .note = "no time left"};
+	sf__model *md = NULL;
+	double *x = NULL, *start = NULL;
+
+	if (!o->no_warm_start && !(o->time_limit_s > 0 && sf__remaining(deadline) <= 0)) {
+		sf__progress(
+		        o, "stage 2: planning the months for cost, one after another, for a start");
+		rc = rolling_start(sc, o, deadline, s1->z1m, units, err);
+		if (rc != SF_OK)
+			return rc;
+	}
+	if (o->time_limit_s > 0 && sf__remaining(deadline) <= 0) {
+		/* No time left to build the model: the start stands (its cost comes from the rows).
+		 */
+		rc = keep_start(o, &res, 0, s2, err);
+		s2->seconds = sf__now() - t2;
+		return rc;
+	}
+	rc = sf__model_build(sc, &spec, &md, err);
+	if (rc != SF_OK)
+		return rc;
+	x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	if (x == NULL || start == NULL) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+		goto out;
+	}
+	start_vector(sc, md, units, start);
+	for (int j = 0; j < md->ncols; j++)
+		z2 += md->obj[j] * start[j];
+	if (!o->no_warm_start)
+		prm.start = start;
+	sf__progress(o, "stage 2: started (%d columns, %d rows, %d non-zeros)", md->ncols,
+	             md->nrows, md->nnz);
+	if (o->time_limit_s > 0) {
+		prm.time_limit_s = sf__remaining(deadline);
+		if (prm.time_limit_s > 0)
+			rc = sf__solve_bounded(o->solver, md, &prm, deadline, &res, x, err);
+	} else {
+		rc = sf__solve(o->solver, md, &prm, &res, x, err);
+	}
+	if (rc != SF_OK)
+		goto out;
+	if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
+		memset(units, 0, nunits * sizeof(int));
+		sf__take_units(md, x, units);
+		s2->status = res.status == SF__SOLVE_OPTIMAL ? SF_SOLVE_OPTIMAL : SF_SOLVE_FEASIBLE;
+		s2->objective = res.objective;
+		s2->bound = res.bound;
+		s2->gap = res.gap;
+	} else {
+		rc = keep_start(o, &res, z2, s2, err);
+		if (rc != SF_OK)
+			goto out;
+	}
+	s2->seconds = sf__now() - t2;
+	sf__progress(o, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)", sf_solve_status_str(s2->status),
+	             s2->objective, s2->gap, s2->seconds);
+out:
+	sf__model_free(md);
+	free(x);
+	free(start);
+	return rc;
+}
+
 sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_plan **out,
                         sf_error *err)
 {
 	sf_status rc = SF_OK;
 	sf_plan_options o;
 	sf_plan *plan = NULL;
-	sf__model *md = NULL;
-	int *units = NULL, *units2 = NULL;
-	double *x = NULL, *start = NULL;
+	int *units = NULL;
 	sf_assignment *rows = NULL;
 	size_t nrows = 0;
 	stage1_out s1;
@@ -437,107 +625,9 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 		goto out;
 
 	if (!o.stage1_only) {
-		double t2 = sf__now();
-		sf__model_spec spec = {.stage = 2,
-		                       .z1_star = s1.res.objective,
-		                       .z1_month =
-		                               s1.res.status == SF_SOLVE_OPTIMAL ? s1.z1m : NULL};
-		sf__solve_params prm = {0, o.gap, o.threads, NULL, 1};
-		sf__solve_result res;
-
-		if (!o.no_warm_start) {
-			if (o.progress)
-				fprintf(stderr, "stage 2: planning the months for cost, one after "
-				                "another, for a start\n");
-			rc = rolling_start(sc, &o, deadline, s1.z1m, units, err);
-			if (rc != SF_OK)
-				goto out;
-		}
-		rc = sf__model_build(sc, &spec, &md, err);
+		rc = solve_stage2(sc, &o, deadline, &s1, units, &s2, err);
 		if (rc != SF_OK)
 			goto out;
-		x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
-		start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
-		if (x == NULL || start == NULL) {
-			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
-			goto out;
-		}
-		start_vector(sc, md, units, start);
-		if (!o.no_warm_start)
-			prm.start = start;
-		if (o.progress)
-			fprintf(stderr, "stage 2: started (%d columns, %d rows, %d non-zeros)\n",
-			        md->ncols, md->nrows, md->nnz);
-		if (o.time_limit_s > 0)
-			prm.time_limit_s = sf__remaining(deadline);
-		if (o.time_limit_s > 0 && prm.time_limit_s <= 0) {
-			res.status = SF__SOLVE_NO_SOLUTION;
-			res.bound = 0;
-		} else {
-			if (o.time_limit_s > 0)
-				rc = sf__solve_bounded(o.solver, md, &prm, deadline, &res, x, err);
-			else
-				rc = sf__solve(o.solver, md, &prm, &res, x, err);
-			if (rc != SF_OK)
-				goto out;
-		}
-		s2.seconds = sf__now() - t2;
-		if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
-			units2 = calloc(nunits + 1, sizeof(int));
-			if (units2 == NULL) {
-				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
-				goto out;
-			}
-			sf__take_units(md, x, units2);
-			free(units);
-			units = units2;
-			units2 = NULL;
-			s2.status = res.status == SF__SOLVE_OPTIMAL ? SF_SOLVE_OPTIMAL
-			                                            : SF_SOLVE_FEASIBLE;
-			s2.objective = res.objective;
-			s2.bound = res.bound;
-			s2.gap = res.gap;
-		} else if (o.no_warm_start && res.status == SF__SOLVE_NO_SOLUTION) {
-			if (o.time_limit_s > 0)
-				rc = sf_error_set(err, SF_ERR_SOLVER,
-				                  "time limit of %g s reached before any plan was "
-				                  "found in stage 2",
-				                  o.time_limit_s);
-			else
-				rc = sf_error_set(
-				        err, SF_ERR_SOLVER,
-				        "solver '%s' stopped before any plan was found in "
-				        "stage 2",
-				        sf__solver_name(o.solver));
-			goto out;
-		} else if (o.no_warm_start && res.status == SF__SOLVE_FAILED) {
-			rc = sf_error_set(err, SF_ERR_SOLVER, "solver '%s' failed in stage 2",
-			                  sf__solver_name(o.solver));
-			goto out;
-		} else {
-			/*
-			 * No stage-2 solution although the stage-1 plan is one (time
-			 * ran out, or the solver failed): that plan stands, with its
-			 * cost, as a feasible stage 2 whose bound is what the solver
-			 * proved (costs are never negative, so at least 0).
-			 */
-			double z2 = 0;
-			for (int j = 0; j < md->ncols; j++)
-				z2 += md->obj[j] * start[j];
-			s2.status = SF_SOLVE_FEASIBLE;
-			s2.objective = z2;
-			s2.bound = (res.status == SF__SOLVE_NO_SOLUTION && isfinite(res.bound) &&
-			            res.bound > 0 && res.bound <= z2)
-			                   ? res.bound
-			                   : 0;
-			s2.gap = sf__rel_gap(z2, s2.bound);
-			if (o.progress)
-				fprintf(stderr, "stage 2: no solution of its own; keeping the "
-				                "stage-1 plan\n");
-		}
-		if (o.progress)
-			fprintf(stderr, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)\n",
-			        sf_solve_status_str(s2.status), s2.objective, s2.gap, s2.seconds);
 	}
 
 	rc = sf__units_to_rows(sc, units, &rows, &nrows, err);
@@ -563,11 +653,7 @@ sf_status sf_plan_solve(const sf_scenario *sc, const sf_plan_options *opts, sf_p
 	plan = NULL;
 out:
 	sf_plan_free(plan);
-	sf__model_free(md);
 	free(units);
-	free(units2);
-	free(x);
-	free(start);
 	free(rows);
 	free(s1.z1m);
 	return rc;

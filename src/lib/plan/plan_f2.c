@@ -223,7 +223,7 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	                       .m_first = sc->a0,
 	                       .m_last = sc->months,
 	                       .strengthen = !s->o->monolithic};
-	sf__solve_params prm = {0, 0, s->o->threads, NULL, 0};
+	sf__solve_params prm = {.threads = s->o->threads, .log = s->o->solver_log};
 	sf__solve_result res;
 	sf__model *md = NULL;
 	double *x = NULL;
@@ -247,9 +247,8 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 		stage1_start(s, md, x);
 		prm.start = x;
 	}
-	if (s->o->progress)
-		fprintf(stderr, "stage 1: all months at once (%d columns, %d rows)\n", md->ncols,
-		        md->nrows);
+	sf__progress(s->o, "stage 1: all months at once (%d columns, %d rows)", md->ncols,
+	             md->nrows);
 	rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
 	if (rc != SF_OK)
 		goto out;
@@ -283,7 +282,7 @@ static sf_status stage1_split(f2 *s, sf_error *err)
 	for (int m = sc->a0; m <= sc->months; m++) {
 		sf__model_spec spec = {
 		        .stage = 1, .m_first = m, .m_last = m, .strengthen = 1, .month_alone = 1};
-		sf__solve_params prm = {0, 0, s->o->threads, NULL, 0};
+		sf__solve_params prm = {.threads = s->o->threads, .log = s->o->solver_log};
 		sf__solve_result res;
 		sf__model *md = NULL;
 		double *x;
@@ -574,7 +573,7 @@ static void stage2_start(const f2 *s, const sf__model *md, double *x)
  */
 static sf_status polish(f2 *s, sf__model *md, double *x, sf_error *err)
 {
-	sf__solve_params prm = {0, 0, s->o->threads, NULL, 1};
+	sf__solve_params prm = {.threads = s->o->threads, .no_diving = 1, .log = s->o->solver_log};
 	sf__solve_result res;
 	double *y = sf__mallocarray((size_t)md->ncols + 1, sizeof(double)), before = 0,
 	       t0 = sf__now();
@@ -609,13 +608,12 @@ static sf_status polish(f2 *s, sf__model *md, double *x, sf_error *err)
 		if (res.status == SF__SOLVE_OPTIMAL)
 			s->moves_status = SF_SOLVE_OPTIMAL;
 	}
-	if (s->o->progress)
-		fprintf(stderr, "no wandering: %s, moves and the rest %.6g -> %.6g (%.1f s)\n",
-		        sf_solve_status_str(s->moves_status), before,
-		        res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED
-		                ? res.objective
-		                : before,
-		        sf__now() - t0);
+	sf__progress(s->o, "no wandering: %s, moves and the rest %.6g -> %.6g (%.1f s)",
+	             sf_solve_status_str(s->moves_status), before,
+	             res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED
+	                     ? res.objective
+	                     : before,
+	             sf__now() - t0);
 out:
 	free(y);
 	return rc;
@@ -631,7 +629,10 @@ static sf_status stage2(f2 *s, sf_error *err)
 	                       .z1_month = s->split && s->s1_proven ? s->z1m : NULL,
 	                       .base_units = s->base_u,
 	                       .base_presence = s->base_n};
-	sf__solve_params prm = {0, s->o->gap, s->o->threads, NULL, 1};
+	sf__solve_params prm = {.gap = s->o->gap,
+	                        .threads = s->o->threads,
+	                        .no_diving = 1,
+	                        .log = s->o->solver_log};
 	sf__solve_result res;
 	sf__model *md = NULL;
 	double *x = NULL, *start = NULL, t2 = sf__now();
@@ -649,9 +650,8 @@ static sf_status stage2(f2 *s, sf_error *err)
 	stage2_start(s, md, start);
 	if (!s->o->no_warm_start)
 		prm.start = start;
-	if (s->o->progress)
-		fprintf(stderr, "stage 2: started (%d columns, %d rows, %d non-zeros)\n", md->ncols,
-		        md->nrows, md->nnz);
+	sf__progress(s->o, "stage 2: started (%d columns, %d rows, %d non-zeros)", md->ncols,
+	             md->nrows, md->nnz);
 	res.status = SF__SOLVE_NO_SOLUTION;
 	res.bound = 0;
 	if (s->o->time_limit_s > 0) {
@@ -689,9 +689,7 @@ static sf_status stage2(f2 *s, sf_error *err)
 		s->s2.bound =
 		        isfinite(res.bound) && res.bound > 0 && res.bound <= z2 ? res.bound : 0;
 		s->s2.gap = 1;
-		if (s->o->progress)
-			fprintf(stderr,
-			        "stage 2: no solution of its own; keeping the stage-1 plan\n");
+		sf__progress(s->o, "stage 2: no solution of its own; keeping the stage-1 plan");
 		memcpy(x, start, (size_t)md->ncols * sizeof(double));
 	}
 	rc = polish(s, md, x, err);
@@ -784,10 +782,9 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 		s.s1.bound = s.s1.objective;
 	s.s1.gap = s.s1_proven ? 0 : sf__rel_gap(s.s1.objective, s.s1.bound);
 	s.s1.seconds = sf__now() - s.t0;
-	if (o->progress)
-		fprintf(stderr, "stage 1: %s, z1 %g (%.1f s, %s)\n",
-		        sf_solve_status_str(s.s1.status), s.s1.objective, s.s1.seconds,
-		        s.split ? "month by month" : "all months at once");
+	sf__progress(o, "stage 1: %s, z1 %g (%.1f s, %s)", sf_solve_status_str(s.s1.status),
+	             s.s1.objective, s.s1.seconds,
+	             s.split ? "month by month" : "all months at once");
 
 	/* Stage 2. */
 	if (!o->stage1_only) {
@@ -817,9 +814,10 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 	plan->stage2 = s.s2;
 	plan->moves_status = s.moves_status;
 	plan->seconds = sf__now() - s.t0;
-	if (o->progress && !o->stage1_only)
-		fprintf(stderr, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)\n",
-		        sf_solve_status_str(s.s2.status), s.s2.objective, s.s2.gap, s.s2.seconds);
+	if (!o->stage1_only)
+		sf__progress(o, "stage 2: %s, z2 %.6g, gap %.4g (%.1f s)",
+		             sf_solve_status_str(s.s2.status), s.s2.objective, s.s2.gap,
+		             s.s2.seconds);
 	*out = plan;
 	plan = NULL;
 out:

@@ -33,6 +33,7 @@ typedef struct sf__solve_params {
 	int threads;         /* >= 1 */
 	const double *start; /* optional [ncols] MIP start, NULL = none */
 	int no_diving;       /* CBC: coefficient diving off (stage 2, docs/model.md) */
+	int log;             /* 1: the solver's own log on stdout */
 } sf__solve_params;
 
 typedef struct sf__solve_result {
@@ -40,6 +41,7 @@ typedef struct sf__solve_result {
 	double objective; /* of the best solution (when one exists) */
 	double bound;     /* best proven lower bound */
 	double gap;       /* |objective - bound| / max(|objective|, 1e-9); 0 when proven */
+	char note[160];   /* why there is no solution, when a child process says (stage.c) */
 } sf__solve_result;
 
 /*

@@ -113,9 +113,7 @@ sf_status sf__solve_cbc(const sf__model *md, const sf__solve_params *prm, sf__so
 		Cbc_addCol(cm, "fixed_dummy", 0, 0, 0, 1, 0, NULL, NULL);
 	Cbc_setObjSense(cm, 1);
 
-	/* STABFORCE_SOLVER_LOG=1 shows CBC's own log on stdout (benchmarking). */
-	const char *log = getenv("STABFORCE_SOLVER_LOG");
-	Cbc_setParameter(cm, "logLevel", log != NULL && strcmp(log, "1") == 0 ? "1" : "0");
+	Cbc_setParameter(cm, "logLevel", prm->log ? "1" : "0");
 	Cbc_setParameter(cm, "timeMode", "elapsed");
 	if (prm->time_limit_s > 0) {
 		double t = prm->time_limit_s < 0.01 ? 0.01 : prm->time_limit_s;

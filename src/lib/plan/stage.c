@@ -7,17 +7,13 @@
  * deadline (a forked child), and the test that two month models are the
  * same MILP. plan.c (format 1) and plan_f2.c (format 2) use them.
  */
-#include <errno.h>
 #include <math.h>
-#include <poll.h>
-#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "base/proc.h"
 #include "plan/stage.h"
 
 const char *sf__solver_name(sf_solver_kind k)
@@ -26,6 +22,36 @@ const char *sf__solver_name(sf_solver_kind k)
 }
 
 /* Units of a solution vector into the dense [p][l][t][m] array. */
+void sf__progress(const sf_plan_options *o, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+
+	if (o->progress == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	o->progress(o->progress_ctx, line);
+}
+
+const char *sf__solve_status_name(sf__solve_status s)
+{
+	switch (s) {
+	case SF__SOLVE_OPTIMAL:
+		return "proven optimal";
+	case SF__SOLVE_STOPPED:
+		return "stopped with a plan";
+	case SF__SOLVE_INFEASIBLE:
+		return "the solver says infeasible";
+	case SF__SOLVE_NO_SOLUTION:
+		return "stopped before any plan";
+	case SF__SOLVE_FAILED:
+		break;
+	}
+	return "the solver failed";
+}
+
 void sf__take_units(const sf__model *md, const double *x, int *units)
 {
 	for (int j = 0; j < md->ncols; j++) {
@@ -84,90 +110,80 @@ double sf__units_z1_month(const sf_scenario *sc, const int *units, int m)
 	return z;
 }
 
+/* What a solve in a child needs, and sends back: the result, then x. */
+typedef struct bounded_solve {
+	sf_solver_kind kind;
+	const sf__model *md;
+	const sf__solve_params *prm;
+} bounded_solve;
+
+static sf_status bounded_solve_fn(void *vctx, sf_buf *out, sf_error *err)
+{
+	const bounded_solve *b = vctx;
+	sf__solve_result res;
+	double *x = sf__mallocarray((size_t)b->md->ncols + 1, sizeof(double));
+	sf_status rc;
+
+	if (x == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+	rc = sf__solve(b->kind, b->md, b->prm, &res, x, err);
+	if (rc == SF_OK)
+		rc = sf_buf_add(out, &res, sizeof res);
+	if (rc == SF_OK)
+		rc = sf_buf_add(out, x, (size_t)b->md->ncols * sizeof(double));
+	free(x);
+	return rc;
+}
+
+double sf__kill_time(double deadline, const sf__solve_params *prm)
+{
+	return deadline + SF__KILL_GRACE_S +
+	       SF__KILL_GRACE_SHARE * (prm->time_limit_s > 0 ? prm->time_limit_s : 0);
+}
+
 /*
  * Solve with a hard wall-clock deadline. CBC checks its time limit only
  * between phases: on a large model its root LP and preprocessing alone can
- * run minutes past it. So the solve runs in a forked child that sends back
- * its result and solution through a pipe; at deadline + grace the child is
- * killed and the caller gets SF__SOLVE_NO_SOLUTION (it then keeps the plan
- * it had). The solver's own limit is still set, so the child normally ends
- * in time with its best solution. Used for stage 2 when a time limit is
- * given; without one the solve runs in-process.
+ * run minutes past it, and CBC 2.10.8 can crash (CglPreProcess::postProcess)
+ * when its limit interrupts a search that has a solution. So the solve runs
+ * in a child (base/proc.c) that sends back its result and solution; at
+ * sf__kill_time(deadline) the child is killed and the caller gets
+ * SF__SOLVE_NO_SOLUTION; a child that dies (a crash) or fails gives
+ * SF__SOLVE_FAILED, with what happened in res->note. The caller then keeps
+ * the plan it had. The solver's own limit is still set, so the child
+ * normally ends in time with its best solution.
  */
 sf_status sf__solve_bounded(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
                             double deadline, sf__solve_result *res, double *x, sf_error *err)
 {
-	int fds[2];
-	pid_t pid;
-	size_t want = sizeof(*res) + (size_t)md->ncols * sizeof(double), got = 0;
-	char *buf = malloc(want);
-	int status;
+	bounded_solve b = {kind, md, prm};
+	size_t want = sizeof(*res) + (size_t)md->ncols * sizeof(double);
+	sf__call_outcome how;
+	sf_error cerr;
+	sf_buf out;
+	sf_status rc;
 
-	if (buf == NULL)
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
-	if (pipe(fds) != 0) {
-		free(buf);
-		return sf__solve(kind, md, prm, res, x, err);
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		free(buf);
-		return sf__solve(kind, md, prm, res, x, err);
-	}
-	if (pid == 0) {
-		/* Child: solve, write result + solution, leave without atexit handlers. */
-		close(fds[0]);
-		if (sf__solve(kind, md, prm, res, x, NULL) != SF_OK)
-			res->status = SF__SOLVE_FAILED;
-		memcpy(buf, res, sizeof(*res));
-		memcpy(buf + sizeof(*res), x, (size_t)md->ncols * sizeof(double));
-		for (size_t off = 0; off < want;) {
-			ssize_t n = write(fds[1], buf + off, want - off);
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0)
-				_exit(1);
-			off += (size_t)n;
-		}
-		_exit(0);
-	}
-	close(fds[1]);
-	double hard = deadline + 1.0 + 0.05 * (prm->time_limit_s > 0 ? prm->time_limit_s : 0);
-	while (got < want) {
-		double left = hard - sf__now();
-		if (left <= 0)
-			break;
-		struct pollfd pfd = {fds[0], POLLIN, 0};
-		int pr = poll(&pfd, 1, left > 1000 ? 1000000 : (int)(left * 1000) + 1);
-		if (pr < 0 && errno == EINTR)
-			continue;
-		if (pr <= 0)
-			continue;
-		ssize_t n = read(fds[0], buf + got, want - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		got += (size_t)n;
-	}
-	close(fds[0]);
-	if (got < want)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (got == want) {
-		memcpy(res, buf, sizeof(*res));
-		memcpy(x, buf + sizeof(*res), (size_t)md->ncols * sizeof(double));
-	} else {
-		memset(res, 0, sizeof(*res));
+	sf_error_clear(&cerr);
+	sf_buf_init(&out, 0);
+	memset(res, 0, sizeof(*res));
+	rc = sf__proc_call(bounded_solve_fn, &b, sf__kill_time(deadline, prm), &out, &how, &cerr);
+	if (rc == SF_ERR_IO) /* no child could be started: solve here */
+		rc = sf__solve(kind, md, prm, res, x, err);
+	else if (rc != SF_OK)
+		sf_error_set(err, rc, "%s", cerr.message);
+	else if (how == SF__CALL_DONE && out.len == want) {
+		memcpy(res, out.data, sizeof(*res));
+		memcpy(x, out.data + sizeof(*res), (size_t)md->ncols * sizeof(double));
+	} else if (how == SF__CALL_TIMEOUT) {
 		res->status = SF__SOLVE_NO_SOLUTION;
-		res->bound = 0;
+		sf_snprintf(res->note, sizeof res->note, "stopped at the deadline");
+	} else {
+		res->status = SF__SOLVE_FAILED;
+		sf_snprintf(res->note, sizeof res->note, "%s",
+		            how == SF__CALL_DONE ? "a malformed result" : cerr.message);
 	}
-	free(buf);
-	return SF_OK;
+	sf_buf_release(&out);
+	return rc;
 }
 
 double sf__remaining(double deadline)

@@ -14,6 +14,13 @@
 /* "cbc" or "glpk", for messages. */
 const char *sf__solver_name(sf_solver_kind k);
 
+/* Report progress: one line (no newline), formatted, to o->progress when set. */
+void sf__progress(const sf_plan_options *o, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* What a solver status means, for messages ("stopped before any plan"). */
+const char *sf__solve_status_name(sf__solve_status s);
+
 /* The X columns of a solution vector, rounded, into a units array. */
 void sf__take_units(const sf__model *md, const double *x, int *units);
 
@@ -25,8 +32,24 @@ sf_status sf__units_to_rows(const sf_scenario *sc, const int *units, sf_assignme
 double sf__units_z1_month(const sf_scenario *sc, const int *units, int m);
 
 /*
- * Solve in a forked child that sends back its result, killed at deadline +
- * grace; a killed or failed child gives SF__SOLVE_NO_SOLUTION (see stage.c).
+ * A time-limited solve may overrun its limit by this much before it is
+ * killed: SF__KILL_GRACE_S plus SF__KILL_GRACE_SHARE of the solve's own
+ * limit. CBC checks its limit only between phases and usually stops within
+ * a fraction of a second of it; a kill loses the solve's best plan, so the
+ * grace is not zero. It is also the most by which a time-limited command
+ * can overrun its --time-limit in any one solve (docs/model.md).
+ */
+#define SF__KILL_GRACE_S 0.2
+#define SF__KILL_GRACE_SHARE 0.05
+
+/* When a solve whose limit ends at deadline is killed. */
+double sf__kill_time(double deadline, const sf__solve_params *prm);
+
+/*
+ * Solve in a child process (base/proc.c) that sends back its result,
+ * killed at sf__kill_time(deadline, prm): a killed child gives
+ * SF__SOLVE_NO_SOLUTION, one that crashed or failed SF__SOLVE_FAILED, with
+ * the cause in res->note (see stage.c). An error only when out of memory.
  */
 sf_status sf__solve_bounded(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
                             double deadline, sf__solve_result *res, double *x, sf_error *err);
