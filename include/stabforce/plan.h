@@ -2,22 +2,28 @@
  * plan.h - the planner: a scenario to an exact, two-stage force plan.
  *
  * sf_plan_solve() builds the model of docs/model.md and solves it:
- *   stage 1 minimises the weighted shortfall Z1; no stage-1 constraint links
- *           two months, so it is solved month by month (each proven optimal),
- *           Z1* being the sum;
+ *   stage 1 minimises the weighted shortfall Z1; in format 1 no stage-1
+ *           constraint links two months, so it is solved month by month,
+ *           Z1* being the sum (format 2's tours and notice link the months:
+ *           docs/model.md, "Format 2");
  *   stage 2 minimises cost Z2 (units, soft-veto penalties, arrivals) with
- *           Z1 <= Z1* + tolerance, over all months at once, started from the
- *           stage-1 solutions (which together are feasible for it), to the
- *           relative gap asked for.
+ *           Z1 <= Z1* + tolerance, over all months at once, to the relative
+ *           gap asked for, started from the rolling start: the months
+ *           planned for cost one after another, each keeping its stage-1
+ *           shortfall (feasible for stage 2, so stage 2 always has a plan).
  * The result is a sf_plan: both stages' status, objective, gap and time, the
  * assignment rows, and everything derived from them (coverage, FOC,
  * build-up, cost, binding constraints).
  *
  * Status: a stage reports SF_SOLVE_OPTIMAL only when the solver proved
  * optimality (stage 2: within the requested gap, which it reports); a time
- * limit that stops a stage after a plan exists yields SF_SOLVE_FEASIBLE
- * with the proven gap. A limit hit before any plan exists, or a solver
- * failure, is SF_ERR_SOLVER; a model with no feasible plan SF_ERR_INFEASIBLE.
+ * limit that stops a stage yields SF_SOLVE_FEASIBLE with the proven gap.
+ * A time limit never makes the plan fail: a stage-1 month the limit stops
+ * before it has a plan keeps the plan that sends nobody (always feasible,
+ * since shortfall is allowed), and stage 2 keeps its start. A solver
+ * failure without a time limit is SF_ERR_SOLVER; a model with no feasible
+ * plan SF_ERR_INFEASIBLE. The library writes nothing to stdout or stderr:
+ * progress goes to the options' callback.
  *
  * Memory: a plan holds a pointer to its scenario (not owned: keep the
  * scenario alive while the plan is used) and owns everything else;

@@ -20,9 +20,13 @@
  * for (default 1%).
  *
  * The time limit is one wall-clock budget for the whole plan: each month
- * of stage 1 gets what remains, stage 2 gets the rest. A stage stopped with
- * a plan reports SF_SOLVE_FEASIBLE and its proven gap; a stage stopped
- * before any plan exists is an SF_ERR_SOLVER naming the stage and month.
+ * of stage 1 gets a share of what remains (month_budget), stage 2 the
+ * rest. Under a limit every solve runs in a child process with a hard
+ * deadline (stage.c, sf__solve_limited): CBC can overrun its limit and can
+ * crash when the limit stops it. A month whose solve gives no plan (no
+ * time, killed, crashed, or "infeasible" from interrupted preprocessing)
+ * keeps the plan that sends nobody, feasible in every model; a stage
+ * stopped so reports SF_SOLVE_FEASIBLE and its gap, never an error.
  *
  * The helpers both formats' stages use are in stage.c; the derived figures
  * of a plan (sf_plan_from_rows) in result.c.
@@ -195,37 +199,27 @@ static sf_status solve_block_limited(const sf_scenario *sc, const sf_plan_option
                                      const char *where, sf__solve_result *res, double *x,
                                      sf_error *err)
 {
-	double budget = month_budget(o, deadline, b, nblocks), zero = 0;
-	sf__solve_params prm = {.time_limit_s = budget,
-	                        .threads = o->threads > 0 ? o->threads : 1,
-	                        .log = o->solver_log};
+	sf__solve_params prm = {.threads = o->threads > 0 ? o->threads : 1, .log = o->solver_log};
+	double *zero = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	int fell_back;
 	sf_status rc;
 
-	if (o->solver == SF_SOLVER_GLPK) {
-		zero_plan(sc, md, x);
-		prm.start = x;
-	}
-	memset(res, 0, sizeof(*res));
-	res->status = SF__SOLVE_NO_SOLUTION;
-	sf_strlcpy(res->note, "no time left", sizeof res->note);
-	if (budget > 0) {
-		rc = sf__solve_bounded(o->solver, md, &prm, sf__now() + budget, res, x, err);
-		if (rc != SF_OK)
-			return rc;
-	}
-	if (res->status == SF__SOLVE_OPTIMAL || res->status == SF__SOLVE_STOPPED)
-		return SF_OK;
-	zero_plan(sc, md, x);
-	for (int j = 0; j < md->ncols; j++)
-		zero += md->obj[j] * x[j];
-	sf__progress(o, "%s: %s; keeping the plan that sends nobody", where,
-	             res->note[0] ? res->note : sf__solve_status_name(res->status));
-	if (!(res->status == SF__SOLVE_NO_SOLUTION && isfinite(res->bound) && res->bound > 0 &&
-	      res->bound <= zero))
-		res->bound = 0;
-	res->status = SF__SOLVE_STOPPED;
-	res->objective = zero;
-	res->gap = sf__rel_gap(zero, res->bound);
+	if (zero == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+	zero_plan(sc, md, zero);
+	if (o->solver == SF_SOLVER_GLPK)
+		prm.start = zero;
+	rc = sf__solve_limited(o->solver, md, &prm, month_budget(o, deadline, b, nblocks), zero,
+	                       res, x, &fell_back, err);
+	free(zero);
+	if (rc != SF_OK)
+		return rc;
+	if (fell_back)
+		sf__progress(o, "%s: %s; keeping the plan that sends nobody", where, res->note);
+	else if (res->status != SF__SOLVE_OPTIMAL && res->status != SF__SOLVE_STOPPED)
+		return sf_error_set(err, SF_ERR_INTERNAL,
+		                    "%s: the plan that sends nobody does not satisfy the model",
+		                    where);
 	return SF_OK;
 }
 

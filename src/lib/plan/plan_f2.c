@@ -192,6 +192,35 @@ static sf_status no_plan_error(const f2 *s, const char *where, sf_error *err)
 	                    sf__solver_name(s->o->solver), where);
 }
 
+/*
+ * Solve a stage-1 model under the time limit in a child (stage.c): with
+ * `budget` seconds, falling back, when that gives no plan, to the stage-1
+ * start (nobody sent but who must stay), if it satisfies the model. A
+ * stage-1 solve never crashes the command (CBC 2.10.8 can, when its limit
+ * stops it) and a budget spent is no error. CBC gets no MIP start (it
+ * crashed more often with one, docs/benchmarks.md); GLPK gets the start.
+ */
+static sf_status solve_limited(f2 *s, const sf__model *md, const sf__solve_params *prm,
+                               double budget, const char *where, sf__solve_result *res, double *x,
+                               sf_error *err)
+{
+	sf__solve_params p = *prm;
+	double *start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	int fell_back;
+	sf_status rc;
+
+	if (start == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+	stage1_start(s, md, start);
+	if (s->o->solver == SF_SOLVER_GLPK)
+		p.start = start;
+	rc = sf__solve_limited(s->o->solver, md, &p, budget, start, res, x, &fell_back, err);
+	free(start);
+	if (rc == SF_OK && fell_back)
+		sf__progress(s->o, "%s: %s; keeping its start (nobody new sent)", where, res->note);
+	return rc;
+}
+
 /* Map a solver status of stage 1 to an error (SF_OK for a plan). */
 static sf_status stage1_status(f2 *s, const sf__solve_result *res, const char *where, sf_error *err)
 {
@@ -237,19 +266,18 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
 		goto out;
 	}
-	if (s->o->time_limit_s > 0) {
-		double left = sf__remaining(s->deadline);
-		if (left <= 0) {
-			rc = no_plan_error(s, "stage 1", err);
-			goto out;
-		}
-		prm.time_limit_s = s->o->stage1_only ? left : left * 2 / 3;
-		stage1_start(s, md, x);
-		prm.start = x;
-	}
 	sf__progress(s->o, "stage 1: all months at once (%d columns, %d rows)", md->ncols,
 	             md->nrows);
-	rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
+	if (s->o->time_limit_s > 0) {
+		double left = sf__remaining(s->deadline);
+		rc = solve_limited(s, md, &prm,
+		                   left <= 0           ? 0
+		                   : s->o->stage1_only ? left
+		                                       : left * 2 / 3,
+		                   "stage 1", &res, x, err);
+	} else {
+		rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
+	}
 	if (rc != SF_OK)
 		goto out;
 	rc = stage1_status(s, &res, "stage 1", err);
@@ -311,18 +339,13 @@ static sf_status stage1_split(f2 *s, sf_error *err)
 				double part =
 				        left - (s->o->stage1_only ? 0 : s->o->time_limit_s / 3);
 				int shares = sc->months - m + 1;
-				if (left <= 0) {
-					sf__model_free(md);
-					free(x);
-					rc = no_plan_error(s, where, err);
-					goto out;
-				}
-				prm.time_limit_s = part > 0 ? (shares == 1 ? part : part / 2)
-				                            : left / (shares + 1);
-				stage1_start(s, md, x);
-				prm.start = x;
+				double budget = left <= 0  ? 0
+				                : part > 0 ? (shares == 1 ? part : part / 2)
+				                           : left / (shares + 1);
+				rc = solve_limited(s, md, &prm, budget, where, &res, x, err);
+			} else {
+				rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
 			}
-			rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
 			if (rc == SF_OK)
 				rc = stage1_status(s, &res, where, err);
 			if (rc != SF_OK) {

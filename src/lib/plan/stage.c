@@ -21,7 +21,6 @@ const char *sf__solver_name(sf_solver_kind k)
 	return k == SF_SOLVER_GLPK ? "glpk" : "cbc";
 }
 
-/* Units of a solution vector into the dense [p][l][t][m] array. */
 void sf__progress(const sf_plan_options *o, const char *fmt, ...)
 {
 	char line[256];
@@ -184,6 +183,64 @@ sf_status sf__solve_bounded(sf_solver_kind kind, const sf__model *md, const sf__
 	}
 	sf_buf_release(&out);
 	return rc;
+}
+
+/* Slack allowed when checking a fallback plan against its model. */
+#define SF__FEASIBILITY_TOL 1e-6
+
+int sf__model_satisfied(const sf__model *md, const double *x)
+{
+	for (int j = 0; j < md->ncols; j++) {
+		if (x[j] < md->lb[j] - SF__FEASIBILITY_TOL ||
+		    x[j] > md->ub[j] + SF__FEASIBILITY_TOL)
+			return 0;
+		if (md->is_int[j] && fabs(x[j] - round(x[j])) > SF__FEASIBILITY_TOL)
+			return 0;
+	}
+	for (int i = 0; i < md->nrows; i++) {
+		double a = 0, r = md->rhs[i], tol = SF__FEASIBILITY_TOL * fmax(1, fabs(r));
+		for (int e = md->rstart[i]; e < md->rstart[i + 1]; e++)
+			a += md->rval[e] * x[md->rind[e]];
+		if ((md->sense[i] == 'L' && a > r + tol) || (md->sense[i] == 'G' && a < r - tol) ||
+		    (md->sense[i] == 'E' && fabs(a - r) > tol))
+			return 0;
+	}
+	return 1;
+}
+
+sf_status sf__solve_limited(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
+                            double budget, const double *fallback, sf__solve_result *res, double *x,
+                            int *fell_back, sf_error *err)
+{
+	sf__solve_params p = *prm;
+	double obj = 0;
+
+	*fell_back = 0;
+	memset(res, 0, sizeof(*res));
+	res->status = SF__SOLVE_NO_SOLUTION;
+	sf_strlcpy(res->note, "no time left", sizeof res->note);
+	if (budget > 0) {
+		p.time_limit_s = budget;
+		sf_status rc = sf__solve_bounded(kind, md, &p, sf__now() + budget, res, x, err);
+		if (rc != SF_OK)
+			return rc;
+	}
+	if (res->status == SF__SOLVE_OPTIMAL || res->status == SF__SOLVE_STOPPED ||
+	    !sf__model_satisfied(md, fallback))
+		return SF_OK;
+	if (res->note[0] == 0)
+		sf_strlcpy(res->note, sf__solve_status_name(res->status), sizeof res->note);
+	memcpy(x, fallback, (size_t)md->ncols * sizeof(double));
+	for (int j = 0; j < md->ncols; j++)
+		obj += md->obj[j] * x[j];
+	if (!(res->status == SF__SOLVE_NO_SOLUTION && isfinite(res->bound) && res->bound > 0 &&
+	      res->bound <= obj))
+		res->bound = 0;
+	res->status = SF__SOLVE_STOPPED;
+	res->objective = obj;
+	res->gap = sf__rel_gap(obj, res->bound);
+	*fell_back = 1;
+	return SF_OK;
 }
 
 double sf__remaining(double deadline)

@@ -54,6 +54,28 @@ double sf__kill_time(double deadline, const sf__solve_params *prm);
 sf_status sf__solve_bounded(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
                             double deadline, sf__solve_result *res, double *x, sf_error *err);
 
+/*
+ * 1 when x satisfies every bound, integrality and row of md (within
+ * SF__FEASIBILITY_TOL, relative to the row's right-hand side when it is
+ * larger than 1): the check that a fallback plan is one.
+ */
+int sf__model_satisfied(const sf__model *md, const double *x);
+
+/*
+ * A time-limited solve that ends with a plan whenever `fallback` is one.
+ * md is solved in a child (sf__solve_bounded) for `budget` seconds (none
+ * when budget <= 0). If that gives no plan (no budget, killed at the
+ * deadline, a crash, or "infeasible" from CBC's interrupted
+ * preprocessing) and fallback satisfies md, x becomes fallback and res a
+ * stopped solve whose bound is what the solver proved, or 0 (objectives
+ * are never negative), and *fell_back is 1; res->note keeps why. If the
+ * fallback does not satisfy md, res keeps the solve's status for the
+ * caller to report. An error only when out of memory.
+ */
+sf_status sf__solve_limited(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
+                            double budget, const double *fallback, sf__solve_result *res, double *x,
+                            int *fell_back, sf_error *err);
+
 /* Seconds left until deadline (sf__now() clock). */
 double sf__remaining(double deadline);
 
