@@ -6,10 +6,13 @@
  * off, the analyses: the price of each veto, caveat and contributor, the
  * shopping list, risk) and written in any of three forms that say the same:
  *   - markdown: a header, how to read it, the plan's tables, the
- *     analyses' tables, each section with a paragraph saying what it is;
+ *     analyses' tables, each section with a paragraph saying what it is,
+ *     then, with a register (o->store), incidents per week by sector and
+ *     aid per day against the commitment;
  *   - HTML: one self-contained page (no script, no file or address outside
  *     it) with the key figures, the build-up chart, the coverage heat maps
- *     and the sector map drawn as SVG, then the markdown's sections;
+ *     and the sector map drawn as SVG, then the markdown's sections (the
+ *     register's each with its chart);
  *   - PDF: that page printed by headless Chromium (A4), for e-mail.
  * docs/output.md ("Briefing") says what each section holds.
  *
@@ -25,6 +28,7 @@
 #include "analysis.h"
 #include "buf.h"
 #include "error.h"
+#include "register.h"
 #include "scenario.h"
 
 #ifdef __cplusplus
@@ -43,6 +47,13 @@ typedef struct sf_briefing_options {
 	 * STABFORCE_CHROMIUM, when set, comes first). */
 	const char *chromium;
 	double pdf_timeout_seconds; /* default 120 */
+	/* The register (borrowed, NULL: none): the briefing then adds its
+	 * sections, incidents per week by sector against the mean of the 4
+	 * weeks before, and aid trucks per day against the commitment, one
+	 * section per source of aid figures, each with its chart. */
+	sf_store *store;
+	int register_weeks;    /* weeks those sections cover, default 12 */
+	double aid_commitment; /* trucks per day, default 600 (the October 2025 ceasefire's) */
 } sf_briefing_options;
 
 void sf_briefing_options_init(sf_briefing_options *o);

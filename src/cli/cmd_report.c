@@ -5,7 +5,9 @@
  * scenario, run the analyses unless --plan-only, and write the briefing as
  * markdown (--md, or stdout when no file is named), a self-contained HTML
  * page with the charts and the sector map (--html) and that page printed
- * to PDF by headless Chromium (--pdf). Every file is written atomically;
+ * to PDF by headless Chromium (--pdf). With --db, the register's sections
+ * (incidents per week by sector, aid per day against --commitment) close
+ * the briefing. Every file is written atomically;
  * the PDF first, so that a Chromium failure leaves no file changed.
  *
  * Exit status: 0 written, 2 invalid scenario or usage, 3 the solver failed
@@ -42,7 +44,11 @@ static void usage(FILE *f)
 	           "  -j, --jobs N          worker processes for the analyses (default: cores)\n"
 	           "  -s, --solver NAME     cbc (default) or glpk\n"
 	           "  -t, --time-limit SEC  wall-clock limit for each plan (default none)\n"
-	           "      --db STORE        the register to take inputs from (as plan --db)\n"
+	           "      --db STORE        the register: its inputs to the plan (as plan --db)\n"
+	           "                        and its sections: incidents per week by sector,\n"
+	           "                        aid trucks per day against the commitment\n"
+	           "      --commitment N    aid trucks per day committed (default 600)\n"
+	           "      --weeks N         weeks the register's sections cover (default 12)\n"
 	           "      --date YYYY-MM-DD the date printed as the run's (default today, UTC)\n"
 	           "      --chromium PATH   the browser for --pdf (default: $STABFORCE_CHROMIUM,\n"
 	           "                        then chromium, chromium-browser, google-chrome)\n"
@@ -95,7 +101,9 @@ int sf_cmd_report(int argc, char **argv)
 		OPT_DB,
 		OPT_DATE,
 		OPT_CHROMIUM,
-		OPT_PDF_TIMEOUT
+		OPT_PDF_TIMEOUT,
+		OPT_COMMITMENT,
+		OPT_WEEKS
 	};
 	static const struct option longopts[] = {
 	        {"md", required_argument, NULL, OPT_MD},
@@ -111,6 +119,8 @@ int sf_cmd_report(int argc, char **argv)
 	        {"date", required_argument, NULL, OPT_DATE},
 	        {"chromium", required_argument, NULL, OPT_CHROMIUM},
 	        {"pdf-timeout", required_argument, NULL, OPT_PDF_TIMEOUT},
+	        {"commitment", required_argument, NULL, OPT_COMMITMENT},
+	        {"weeks", required_argument, NULL, OPT_WEEKS},
 	        {"quiet", no_argument, NULL, 'q'},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
@@ -121,6 +131,7 @@ int sf_cmd_report(int argc, char **argv)
 	long n;
 	sf_scenario *sc = NULL;
 	sf_briefing *b = NULL;
+	sf_store *st = NULL;
 	sf_error err;
 	sf_buf bufs[2];
 	const char *paths[2];
@@ -216,6 +227,25 @@ int sf_cmd_report(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case OPT_COMMITMENT:
+			if (sf_parse_double(optarg, &o.aid_commitment) != 0 ||
+			    !(o.aid_commitment >= 0) || o.aid_commitment > 1e9) {
+				fprintf(stderr,
+				        "stabforce %s: --commitment '%s' is not a number of trucks "
+				        "per day (0 or more)\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
+		case OPT_WEEKS:
+			if (sf_parse_long(optarg, &n) != 0 || n < 1 || n > 520) {
+				fprintf(stderr,
+				        "stabforce %s: --weeks '%s' is not a number 1..520\n", CMD,
+				        optarg);
+				return 2;
+			}
+			o.register_weeks = (int)n;
+			break;
 		case 'q':
 			quiet = 1;
 			break;
@@ -246,6 +276,12 @@ int sf_cmd_report(int argc, char **argv)
 	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], db, &sc);
 	if (rc != 0)
 		goto out;
+	if (db != NULL) {
+		rc = sf_cli_open_store(CMD, db, &st);
+		if (rc != 0)
+			goto out;
+		o.store = st;
+	}
 	if (!quiet)
 		fprintf(stderr, "stabforce %s: planning %s%s\n", CMD, argv[optind],
 		        o.analyses ? " and running the analyses" : "");
@@ -281,6 +317,7 @@ out:
 	sf_buf_release(&bufs[0]);
 	sf_buf_release(&bufs[1]);
 	sf_briefing_free(b);
+	sf_store_close(st);
 	sf_scenario_free(sc);
 	return rc;
 }

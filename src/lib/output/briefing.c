@@ -12,7 +12,9 @@
  * figures (with the solver's proven status), the build-up chart, the
  * coverage heat maps and the sector map (output/svg.c). So the HTML can
  * never say something the markdown does not; the pictures draw the same
- * plan the tables list.
+ * plan the tables list. With a register, its sections come last in both
+ * forms (output/briefing_register.c), each chart above the tables that
+ * hold its figures.
  *
  * The PDF is the HTML printed by headless Chromium (the one program the
  * library starts for it, through base/spawn.c): the page is written to a
@@ -37,6 +39,7 @@
 
 #include "base/dates.h"
 #include "base/spawn.h"
+#include "output/briefing_register.h"
 #include "output/markdown.h"
 #include "output/svg.h"
 #include "scenario/geo.h"
@@ -45,6 +48,9 @@
 
 #define DEFAULT_RISK_SAMPLES 200
 #define DEFAULT_PDF_TIMEOUT_S 120.0
+#define DEFAULT_REGISTER_WEEKS 12
+/* Trucks a day: the commitment of the October 2025 ceasefire (design, register.md). */
+#define DEFAULT_AID_COMMITMENT 600.0
 /* A briefing PDF is a few hundred kilobytes; this is far above. */
 #define PDF_MAX_BYTES ((size_t)256 << 20)
 /* Below this a capability shortfall is rounding, not a shortfall. */
@@ -61,6 +67,7 @@ struct sf_briefing {
 	sf_buf head;        /* markdown */
 	sf_buf intro;
 	sf_buf body;
+	sf__breg *reg; /* the register's sections, NULL without a register */
 };
 
 void sf_briefing_options_init(sf_briefing_options *o)
@@ -71,6 +78,8 @@ void sf_briefing_options_init(sf_briefing_options *o)
 	o->risk_samples = DEFAULT_RISK_SAMPLES;
 	o->risk_seed = 1;
 	o->pdf_timeout_seconds = DEFAULT_PDF_TIMEOUT_S;
+	o->register_weeks = DEFAULT_REGISTER_WEEKS;
+	o->aid_commitment = DEFAULT_AID_COMMITMENT;
 }
 
 void sf_briefing_free(sf_briefing *b)
@@ -82,6 +91,7 @@ void sf_briefing_free(sf_briefing *b)
 	sf_buf_release(&b->head);
 	sf_buf_release(&b->intro);
 	sf_buf_release(&b->body);
+	sf__breg_free(b->reg);
 	free(b);
 }
 
@@ -356,6 +366,12 @@ sf_status sf_briefing_build(const sf_scenario *sc, const sf_briefing_options *o,
 		if (rc != SF_OK)
 			goto fail;
 	}
+	if (b->o.store != NULL) {
+		rc = sf__breg_build(b->o.store, sc, b->o.register_weeks, b->o.aid_commitment,
+		                    &b->reg, err);
+		if (rc != SF_OK)
+			goto fail;
+	}
 	*out = b;
 	return SF_OK;
 fail:
@@ -370,7 +386,7 @@ sf_status sf_briefing_write_markdown(const sf_briefing *b, sf_buf *out, sf_error
 	    sf_buf_add(out, b->intro.data, b->intro.len) != SF_OK ||
 	    sf_buf_adds(out, "\n") != SF_OK || sf_buf_add(out, b->body.data, b->body.len) != SF_OK)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the briefing");
-	return SF_OK;
+	return b->reg != NULL ? sf__breg_markdown(b->reg, out, err) : SF_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -384,6 +400,7 @@ static const char page_css[] =
         "h2{font-size:13pt;margin:1.3rem 0 .4rem;border-bottom:1px solid #d9d9e3;"
         "padding-bottom:.15rem;break-after:avoid}"
         "h3{font-size:10.5pt;margin:.9rem 0 .3rem;break-after:avoid}"
+        "h4{font-size:9.5pt;margin:.7rem 0 .2rem;break-after:avoid}"
         "header ul{list-style:none;padding:0;margin:0 0 .6rem;color:#5b5e70}"
         "code{font-size:9pt}"
         "table{border-collapse:collapse;font-size:8pt;margin:.3rem 0 .7rem;break-inside:auto}"
@@ -589,6 +606,8 @@ sf_status sf_briefing_write_html(const sf_briefing *b, sf_buf *out, sf_error *er
 		return err->code ? err->code
 		                 : sf_error_set(err, rc, "out of memory writing the briefing");
 	if (sf__markdown_to_html(b->body.data, b->body.len, out, err) != SF_OK)
+		return err->code;
+	if (b->reg != NULL && sf__breg_html(b->reg, out, err) != SF_OK)
 		return err->code;
 	if (sf_buf_adds(out, "</body>\n</html>\n") != SF_OK)
 		goto oom;

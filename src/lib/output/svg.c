@@ -138,8 +138,12 @@ double sf__short_share(const sf_plan *p, size_t t, size_t s, int m)
 	return req > REQ_EPS ? shortfall / req : -1;
 }
 
-/* A round step for an axis from 0 to max with about n ticks. */
-static double nice_step(double max, int n)
+sf_status sf__svg_esc(sf_buf *b, const char *s)
+{
+	return esc(b, s);
+}
+
+double sf__svg_nice_step(double max, int n)
 {
 	double raw = max / n, mag, f;
 	if (!(raw > 0))
@@ -147,6 +151,12 @@ static double nice_step(double max, int n)
 	mag = pow(10, floor(log10(raw)));
 	f = raw / mag;
 	return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10) * mag;
+}
+
+/* A round step for an axis from 0 to max with about n ticks. */
+static double nice_step(double max, int n)
+{
+	return sf__svg_nice_step(max, n);
 }
 
 /* "12,345" */

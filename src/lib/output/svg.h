@@ -7,7 +7,9 @@
  * that follow them in the briefing. Colour: one neutral sequential scale
  * for quantities (sf__seq_colour) and, for the contributors of the
  * build-up, a fixed categorical palette in scenario order that stands for
- * no party (sf__palette).
+ * no party (sf__palette). The register's charts (incidents per week by
+ * sector, aid per day against the commitment) are in output/svg_register.c
+ * and use the neutral scale and greys only.
  */
 #ifndef STABFORCE_SVG_H
 #define STABFORCE_SVG_H
@@ -18,6 +20,7 @@
 #include "stabforce/buf.h"
 #include "stabforce/error.h"
 #include "stabforce/plan.h"
+#include "stabforce/register.h"
 
 /* Colour i of the categorical palette ("#rrggbb"), cycling. */
 const char *sf__palette(size_t i);
@@ -42,5 +45,33 @@ sf_status sf__svg_heat_sectors(const sf_plan *p, sf_buf *out, sf_error *err);
  * the mandate and labelled (a polygon with no sector of the scenario is
  * drawn white). */
 sf_status sf__svg_map(const sf_plan *p, const sf__geo *g, sf_buf *out, sf_error *err);
+
+/* s escaped for XML text and attributes. */
+sf_status sf__svg_esc(sf_buf *b, const char *s);
+/* A round step for an axis from 0 to max with about n ticks. */
+double sf__svg_nice_step(double max, int n);
+
+/* The register's pictures (output/svg_register.c). */
+
+/* Weeks before the first shown that the trailing mean needs. */
+#define SF__LEAD_WEEKS 4
+
+/* Incidents per week (Monday to Sunday) for each of nrows rows (sectors):
+ * counts[r * (SF__LEAD_WEEKS + nweeks) + k], k = 0 the week
+ * SF__LEAD_WEEKS weeks before first_monday. */
+typedef struct sf__week_grid {
+	size_t nrows;
+	const char *const *labels; /* nrows names */
+	int nweeks;                /* weeks shown */
+	long first_monday;         /* day number of the first week shown */
+	const long *counts;
+} sf__week_grid;
+
+/* One panel per row on a shared scale: a bar per week, and over it a
+ * dash at the mean of the 4 weeks before that one. */
+sf_status sf__svg_incident_weeks(const sf__week_grid *g, sf_buf *out, sf_error *err);
+/* Trucks per day at r->stage (a bar per day with a figure), the 7-day
+ * mean as a line, the commitment as a dashed line. */
+sf_status sf__svg_aid_days(const sf_aid_report *r, sf_buf *out, sf_error *err);
 
 #endif
