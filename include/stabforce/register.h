@@ -326,25 +326,40 @@ sf_status sf_store_aid_query(sf_store *st, const sf_aid_filter *f, sf_aid_cb cb,
                              sf_error *err);
 
 /*
- * Open (creating and migrating the schema on first use) a SQLite store.
- * *out is NULL unless SF_OK.
+ * What a store is opened for. SF_STORE_WRITE creates a store that does
+ * not exist yet and migrates one whose schema is behind. SF_STORE_READ is
+ * for commands that only read: it never creates a store (one that does
+ * not exist, or has no schema yet, is SF_ERR_USAGE with a message saying
+ * how to create it) and takes no write lock, so it reads while an import
+ * writes (SQLite: a read-only connection, also on read-only media;
+ * PostgreSQL: also a hot standby). A store whose schema is behind is
+ * still migrated once, which needs write access.
  */
-sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err);
+typedef enum sf_store_mode { SF_STORE_WRITE = 0, SF_STORE_READ = 1 } sf_store_mode;
+
+/* Open a SQLite store (the file path; ":memory:" is a new empty store). *out is NULL unless SF_OK.
+ */
+sf_status sf_store_open_sqlite(const char *path, sf_store_mode mode, sf_store **out, sf_error *err);
 
 /*
- * Open (creating and migrating the schema on first use) a PostgreSQL store:
- * conninfo is a libpq URI or key=value string; what it leaves out comes
- * from the PG* environment variables (PGHOST, PGUSER, PGPASSWORD, ...).
- * A server that cannot be reached is SF_ERR_UNAVAILABLE. A hot standby
- * opens read-only: writes are SF_ERR_UNAVAILABLE.
+ * Open a PostgreSQL store: conninfo is a libpq URI or key=value string;
+ * what it leaves out comes from the PG* environment variables (PGHOST,
+ * PGUSER, PGPASSWORD, ...). A server that cannot be reached is
+ * SF_ERR_UNAVAILABLE. A hot standby opens read-only: writes are
+ * SF_ERR_UNAVAILABLE.
  */
-sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err);
+sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **out, sf_error *err);
 
 /*
  * Open a store by location: a file path (SQLite), "sqlite:PATH", or a
  * PostgreSQL URI "postgresql://..." / "postgres://..." (docs/deploy.md).
+ * sf_store_open is for writing (SF_STORE_WRITE), sf_store_open_read for
+ * reading only (SF_STORE_READ).
  */
+sf_status sf_store_open_mode(const char *location, sf_store_mode mode, sf_store **out,
+                             sf_error *err);
 sf_status sf_store_open(const char *location, sf_store **out, sf_error *err);
+sf_status sf_store_open_read(const char *location, sf_store **out, sf_error *err);
 void sf_store_close(sf_store *st);
 /*
  * A store's location fit to print: the password of a PostgreSQL URI

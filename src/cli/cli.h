@@ -101,8 +101,12 @@ typedef struct sf_cli_subcommand {
 int sf_cli_dispatch(const char *cmd, int argc, char **argv, const sf_cli_subcommand *subs,
                     size_t nsubs, void (*usage)(FILE *));
 
-/* Open the store at db (--db); returns the exit status (0 on success). */
-int sf_cli_open_store(const char *cmd, const char *db, sf_store **st);
+/*
+ * Open the store at db (--db): SF_STORE_READ for a command that only reads
+ * (it never creates the store nor takes its write lock). Returns the exit
+ * status (0 on success).
+ */
+int sf_cli_open_store(const char *cmd, const char *db, sf_store_mode mode, sf_store **st);
 
 /* Parse a YYYY-MM-DD value of option opt; -1 with a message on stderr. */
 int sf_cli_parse_day(const char *cmd, const char *opt, const char *s, long *day);

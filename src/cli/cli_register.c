@@ -35,11 +35,11 @@ int sf_cli_dispatch(const char *cmd, int argc, char **argv, const sf_cli_subcomm
 	return 2;
 }
 
-int sf_cli_open_store(const char *cmd, const char *db, sf_store **st)
+int sf_cli_open_store(const char *cmd, const char *db, sf_store_mode mode, sf_store **st)
 {
 	sf_error err;
 	sf_error_clear(&err);
-	if (sf_store_open(db, st, &err) != SF_OK)
+	if (sf_store_open_mode(db, mode, st, &err) != SF_OK)
 		return sf_cli_error(cmd, &err);
 	return 0;
 }

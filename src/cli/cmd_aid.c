@@ -120,7 +120,7 @@ static int cmd_import(int argc, char **argv)
 		return sf_cli_error(CMD, &err);
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_WRITE, &st);
 	if (!ex) {
 		sf_import_summary sum;
 		o.rejects = rej ? sf_outfile_stream(rej) : NULL;
@@ -244,7 +244,7 @@ static int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -330,7 +330,7 @@ static int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -403,7 +403,7 @@ static int cmd_escorts(int argc, char **argv)
 		}
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
 		return ex;
 	sf_error err;

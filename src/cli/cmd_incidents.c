@@ -243,7 +243,7 @@ static int cmd_import(int argc, char **argv)
 		ex = sf_cli_error(CMD, &err);
 		goto out;
 	}
-	if ((ex = sf_cli_open_store(CMD, db, &st)) != 0)
+	if ((ex = sf_cli_open_store(CMD, db, SF_STORE_WRITE, &st)) != 0)
 		goto out;
 	struct stat sb;
 	if (!noprog && isatty(2) && fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode) &&
@@ -339,7 +339,7 @@ static int cmd_delete(int argc, char **argv)
 		return 4;
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_WRITE, &st);
 	if (!ex) {
 		sf_error err;
 		long del, miss;
@@ -513,7 +513,7 @@ static int cmd_list(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -683,7 +683,7 @@ static int cmd_report(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -797,7 +797,7 @@ static int cmd_dupes(int argc, char **argv)
 			        CMD);
 			return 2;
 		}
-		int ex = sf_cli_open_store(CMD, db, &st);
+		int ex = sf_cli_open_store(CMD, db, SF_STORE_WRITE, &st);
 		if (ex)
 			return ex;
 		const char *other = argv[optind];
@@ -818,7 +818,7 @@ static int cmd_dupes(int argc, char **argv)
 		        argv[optind]);
 		return 2;
 	}
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
 		return ex;
 	sf_buf b;
@@ -908,7 +908,7 @@ static int cmd_review(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_WRITE, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -965,7 +965,7 @@ static int cmd_log(int argc, char **argv)
 		return 2;
 	}
 	sf_store *st = NULL;
-	int ex = sf_cli_open_store(CMD, db, &st);
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
 		return ex;
 	sf_error err;
@@ -1065,7 +1065,7 @@ static int cmd_threat(int argc, char **argv)
 	if (ex)
 		return ex;
 	sf_store *st = NULL;
-	if ((ex = sf_cli_open_store(CMD, db, &st)) != 0) {
+	if ((ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st)) != 0) {
 		sf_scenario_free(sc);
 		return ex;
 	}

@@ -386,7 +386,8 @@ int sf_cmd_token(int argc, char **argv)
 		fprintf(stderr, "stabforce token: revoke needs the token's name\n");
 		return 2;
 	}
-	if ((rc = sf_cli_open_store("token", db, &st)) != 0)
+	if ((rc = sf_cli_open_store(
+	             "token", db, strcmp(verb, "list") ? SF_STORE_WRITE : SF_STORE_READ, &st)) != 0)
 		return rc;
 	sf_error_clear(&err);
 	if (!strcmp(verb, "create")) {

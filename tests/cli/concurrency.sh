@@ -2,8 +2,9 @@
 # concurrency.sh - many writers on one store at once, nothing lost (issue
 # 13): the same checks on SQLite and, under tests/pg/with-pg.sh, on
 # PostgreSQL (tests/cli/store.sh).
-#   1. six processes open a new store at the same moment: each succeeds and
-#      the schema is migrated exactly once;
+#   1. six processes open a new store at the same moment (each imports a
+#      file with no rows: a read would refuse a store that does not exist):
+#      each succeeds and the schema is migrated exactly once;
 #   2. two reviewers who read the same version of an incident review it at
 #      once: one succeeds, the other exits 5 (version conflict), and the
 #      edit log holds the one review;
@@ -34,10 +35,12 @@ version() {
 
 # ---------------------------------------------------- 1. opened at once
 D=$(store c)
+"$GEN" --rows 600 --seed 5 --plain --dup-every 0 >"$T/base.csv" 2>/dev/null
+head -n 1 "$T/base.csv" >"$T/none.csv"
 i=0
 pids=""
 while [ $i -lt 6 ]; do
-	"$SF" incidents list --db "$D" --limit 1 >"$T/open.$i.out" 2>&1 &
+	"$SF" incidents import "$T/none.csv" --db "$D" --no-progress >"$T/open.$i.out" 2>&1 &
 	pids="$pids $!"
 	i=$((i + 1))
 done
@@ -51,7 +54,6 @@ else
 fi
 
 # ------------------------------------------------ base: 600 incidents
-"$GEN" --rows 600 --seed 5 --plain --dup-every 0 >"$T/base.csv" 2>/dev/null
 out=$("$SF" incidents import "$T/base.csv" --db "$D" --no-progress) || no "base import"
 expect "base inserted" "$(field inserted "$out")" 600
 ids=$(store_sql c 'SELECT event_id_cnty FROM incidents ORDER BY event_id_cnty')

@@ -341,7 +341,7 @@ sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_erro
 		        "FILE --scenario %s --db %s) or name the store with register.db "
 		        "or --db",
 		        db, sc->path ? sc->path : "", sc->path ? sc->path : "S.yaml", db);
-	rc = sf_store_open(db, &st, err);
+	rc = sf_store_open_read(db, &st, err);
 	if (rc != SF_OK)
 		return rc;
 	rc = sf_scenario_apply_register(sc, st, db, err);

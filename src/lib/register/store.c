@@ -13,15 +13,26 @@
 
 #include "register/store.h"
 
-sf_status sf_store_open(const char *location, sf_store **out, sf_error *err)
+sf_status sf_store_open_mode(const char *location, sf_store_mode mode, sf_store **out,
+                             sf_error *err)
 {
 	*out = NULL;
 	if (strncmp(location, "postgresql://", 13) == 0 ||
 	    strncmp(location, "postgres://", 11) == 0)
-		return sf_store_open_pg(location, out, err);
+		return sf_store_open_pg(location, mode, out, err);
 	if (strncmp(location, "sqlite:", 7) == 0)
 		location += 7;
-	return sf_store_open_sqlite(location, out, err);
+	return sf_store_open_sqlite(location, mode, out, err);
+}
+
+sf_status sf_store_open(const char *location, sf_store **out, sf_error *err)
+{
+	return sf_store_open_mode(location, SF_STORE_WRITE, out, err);
+}
+
+sf_status sf_store_open_read(const char *location, sf_store **out, sf_error *err)
+{
+	return sf_store_open_mode(location, SF_STORE_READ, out, err);
 }
 
 void sf_store_close(sf_store *st)

@@ -2161,8 +2161,12 @@ static const sf_store_ops pg_ops = {
 /* ---------------------------------------------------------------- */
 /* Open                                                               */
 
-/* Bring the schema to SCHEMA_VERSION: once, under the advisory lock, if it is behind. */
-static sf_status migrate(pg *p, sf_error *err)
+/*
+ * Bring the schema to SCHEMA_VERSION: once, under the advisory lock, if it
+ * is behind. For reading (SF_STORE_READ) a database without the schema is
+ * not made a store: that is the caller's mistake, said so.
+ */
+static sf_status migrate(pg *p, sf_store_mode mode, sf_error *err)
 {
 	long version = 0, exists = 0;
 	const char *lock[] = {MIGRATION_LOCK};
@@ -2176,6 +2180,12 @@ static sf_status migrate(pg *p, sf_error *err)
 		return rc;
 	if (version == SCHEMA_VERSION)
 		return SF_OK;
+	if (version == 0 && mode == SF_STORE_READ)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "store %s is not a stabforce store yet (the database has no "
+		                    "stabforce schema): create it by importing into it (stabforce "
+		                    "incidents import FILE --db URI)",
+		                    p->where);
 	if (version > SCHEMA_VERSION)
 		return sf_error_set(err, SF_ERR_STORE,
 		                    "store %s has schema version %ld, newer than this stabforce "
@@ -2212,7 +2222,7 @@ static sf_status migrate(pg *p, sf_error *err)
 	return tx_leave(p, 1, rc, err);
 }
 
-sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err)
+sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **out, sf_error *err)
 {
 	/* connect_timeout first: the location's own value, if any, comes later and wins. */
 	static const char *const keys[] = {"connect_timeout", "dbname", "fallback_application_name",
@@ -2257,7 +2267,7 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store **out, sf_error *err)
 	/* Room for an import's staging tables in memory (before any temporary table). */
 	rc = exec(p, "SET temp_buffers = '128MB'", "connect", err);
 	if (rc == SF_OK)
-		rc = migrate(p, err);
+		rc = migrate(p, mode, err);
 	if (rc != SF_OK)
 		goto fail;
 	*out = st;

@@ -6,6 +6,12 @@
  * PRAGMA user_version; migrations[i] takes a store from version i to i+1,
  * each in its own transaction, so opening a store of any older version
  * brings it up to date and a new file is created by running them all.
+ * Opening reads the version without a lock and takes the write lock only
+ * to migrate. A store opened to read (SF_STORE_READ) is never created: the
+ * file is opened read-only, so a report runs while an import holds the
+ * write lock (WAL readers see the last commit) and a store on read-only
+ * media can be read (immutable, when SQLite cannot make its -shm file and
+ * the -wal file holds nothing).
  *
  * Incidents live in a WITHOUT ROWID table keyed by event_id_cnty: one
  * b-tree, so an import writes each row once (no separate unique index).
@@ -32,9 +38,11 @@
  */
 #include "base/internal.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <sqlite3.h>
@@ -175,6 +183,7 @@ typedef struct sq {
 	sqlite3_stmt *log;     /* one edit-log entry */
 	sqlite3_stmt *version; /* the data version, prepared on first use */
 	int in_tx;
+	char *path; /* the file, for messages */
 } sq;
 
 static sq *SQ(sf_store *st)
@@ -184,14 +193,16 @@ static sq *SQ(sf_store *st)
 
 static sf_status db_error(sq *s, sf_error *err, const char *what)
 {
-	return sf_error_set(err, SF_ERR_STORE, "store: %s: %s", what, sqlite3_errmsg(s->db));
+	return sf_error_set(err, SF_ERR_STORE, "store '%s': %s: %s", s->path, what,
+	                    sqlite3_errmsg(s->db));
 }
 
 static sf_status exec(sq *s, const char *sql, sf_error *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		sf_status rc = sf_error_set(err, SF_ERR_STORE, "store: %s", msg ? msg : "failed");
+		sf_status rc = sf_error_set(err, SF_ERR_STORE, "store '%s': %s", s->path,
+		                            msg ? msg : "failed");
 		sqlite3_free(msg);
 		return rc;
 	}
@@ -431,6 +442,7 @@ static void op_close(sf_store *st)
 	if (s->in_tx)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	sqlite3_close(s->db);
+	free(s->path);
 	free(s);
 	st->impl = NULL;
 }
@@ -582,7 +594,8 @@ static sf_status upsert(sq *s, const sf_incident *inc, sf_upsert_result *res, sf
 		sqlite3_reset(s->old);
 		if (r != SQLITE_DONE)
 			return db_error(s, err, "look up incident");
-		return sf_error_set(err, SF_ERR_STORE, "store: incident '%s' refused", id);
+		return sf_error_set(err, SF_ERR_STORE, "store '%s': incident '%s' refused", s->path,
+		                    id);
 	}
 	if (inc->timestamp <= sqlite3_column_int64(s->old, 0)) {
 		sqlite3_reset(s->old);
@@ -691,7 +704,7 @@ static sf_status prepare_bound(sq *s, sf_status built_rc, const sf_buf *sql, con
                                const char *what, sqlite3_stmt **q, sf_error *err)
 {
 	if (built_rc != SF_OK)
-		return sf_error_set(err, built_rc, "store: query too long");
+		return sf_error_set(err, built_rc, "store '%s': query too long", s->path);
 	if (sqlite3_prepare_v2(s->db, sf_buf_str(sql), -1, q, NULL) != SQLITE_OK)
 		return db_error(s, err, what);
 	bind_all(*q, b);
@@ -1662,25 +1675,56 @@ static const sf_store_ops sqlite_ops = {
 /* ---------------------------------------------------------------- */
 /* Open                                                               */
 
-static sf_status migrate(sq *s, const char *path, sf_error *err)
+/*
+ * The schema version (PRAGMA user_version) into *version. Returns the
+ * SQLite result code (SQLITE_OK or the failure: reading is the first time a
+ * read-only WAL store touches its -shm file).
+ */
+static int schema_version(sq *s, int *version)
 {
 	sqlite3_stmt *q = NULL;
+	int rc = sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(q);
+		if (rc == SQLITE_ROW) {
+			*version = sqlite3_column_int(q, 0);
+			rc = SQLITE_OK;
+		}
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
+static sf_status too_new(sq *s, int version, sf_error *err)
+{
+	return sf_error_set(err, SF_ERR_STORE,
+	                    "store '%s' has schema version %d, newer than this stabforce "
+	                    "(%d): upgrade stabforce",
+	                    s->path, version, SCHEMA_VERSION);
+}
+
+/*
+ * Bring the schema to SCHEMA_VERSION. A store already there is left alone
+ * without a lock; one behind is migrated under BEGIN IMMEDIATE, re-reading
+ * the version under the lock (so processes opening a new store at once
+ * migrate it once).
+ */
+static sf_status migrate(sq *s, sf_error *err)
+{
 	int version = 0;
-	sf_status rc = exec(s, "BEGIN IMMEDIATE", err);
-	if (rc != SF_OK)
+	sf_status rc;
+	if (schema_version(s, &version) != SQLITE_OK)
+		return db_error(s, err, "read schema version");
+	if (version == SCHEMA_VERSION)
+		return SF_OK;
+	if ((rc = exec(s, "BEGIN IMMEDIATE", err)) != SF_OK)
 		return rc;
-	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &q, NULL) != SQLITE_OK) {
+	if (schema_version(s, &version) != SQLITE_OK) {
 		rc = db_error(s, err, "read schema version");
 		goto fail;
 	}
-	if (sqlite3_step(q) == SQLITE_ROW)
-		version = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
 	if (version > SCHEMA_VERSION) {
-		rc = sf_error_set(err, SF_ERR_STORE,
-		                  "store '%s' has schema version %d, newer than this stabforce "
-		                  "(%d): upgrade stabforce",
-		                  path, version, SCHEMA_VERSION);
+		rc = too_new(s, version, err);
 		goto fail;
 	}
 	for (; version < SCHEMA_VERSION; version++) {
@@ -1701,7 +1745,129 @@ fail:
 	return rc;
 }
 
-sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err)
+/* Open for writing: create the file if need be, WAL, migrate. */
+static sf_status open_write(sq *s, sf_error *err)
+{
+	sf_status rc;
+	/* One connection is used by one thread at a time: no per-call mutex. */
+	if (sqlite3_open_v2(s->path, &s->db,
+	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	                    NULL) != SQLITE_OK)
+		return sf_error_set(err, SF_ERR_STORE, "cannot open store '%s': %s", s->path,
+		                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	sqlite3_busy_timeout(s->db, 10000);
+	rc = exec(s,
+	          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	          " PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;"
+	          " PRAGMA wal_autocheckpoint = 10000",
+	          err);
+	return rc == SF_OK ? migrate(s, err) : rc;
+}
+
+/*
+ * The file as a URI that opens it immutable: '%', '?' and '#' escaped, an
+ * absolute path after "file://" (an empty authority).
+ */
+static char *immutable_uri(const char *path)
+{
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	int ok = sf_buf_adds(&b, path[0] == '/' ? "file://" : "file:") == SF_OK;
+	for (const char *c = path; ok && *c; c++) {
+		if (*c == '%' || *c == '?' || *c == '#')
+			ok = sf_buf_addf(&b, "%%%02X", (unsigned)(unsigned char)*c) == SF_OK;
+		else
+			ok = sf_buf_addc(&b, *c) == SF_OK;
+	}
+	ok = ok && sf_buf_adds(&b, "?immutable=1") == SF_OK;
+	char *uri = ok ? sf_buf_detach(&b) : NULL;
+	sf_buf_release(&b);
+	return uri;
+}
+
+/*
+ * Open an existing store read-only: no file is created, no lock beyond a
+ * WAL reader's is taken, so a read runs while an import writes. A WAL
+ * store on read-only media whose -shm file cannot be made is opened
+ * immutable when its -wal file is missing or empty (nothing committed
+ * there to miss).
+ * *version gets the schema version.
+ */
+static sf_status open_read(sq *s, int *version, sf_error *err)
+{
+	struct stat sb;
+	int rc;
+	if (stat(s->path, &sb) != 0 && errno != ENOENT)
+		return sf_error_set(err, SF_ERR_STORE, "cannot read store '%s': %s", s->path,
+		                    strerror(errno));
+	if (stat(s->path, &sb) != 0)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "store '%s' does not exist: create it by importing into it "
+		                    "(stabforce incidents import FILE --db %s, or stabforce aid "
+		                    "import FILE --db %s)",
+		                    s->path, s->path, s->path);
+	/* A reader can find the WAL index busy for a moment (a writer's checkpoint): wait. */
+	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc == SQLITE_OK && (rc = sqlite3_busy_timeout(s->db, 10000)) == SQLITE_OK)
+		rc = schema_version(s, version);
+	if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
+		char wal[4096];
+		sf_snprintf(wal, sizeof wal, "%s-wal", s->path);
+		if ((stat(wal, &sb) != 0 && errno == ENOENT) ||
+		    (stat(wal, &sb) == 0 && !sb.st_size)) {
+			char *uri = immutable_uri(s->path);
+			if (!uri)
+				return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			sqlite3_close(s->db);
+			s->db = NULL;
+			rc = sqlite3_open_v2(
+			        uri, &s->db,
+			        SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, NULL);
+			free(uri);
+			if (rc == SQLITE_OK)
+				rc = schema_version(s, version);
+		}
+	}
+	if (rc != SQLITE_OK)
+		return sf_error_set(err, SF_ERR_STORE, "cannot read store '%s': %s", s->path,
+		                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
+	return exec(s, "PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768", err);
+}
+
+/* The connection for mode: read-only when it can be, else migrated. */
+static sf_status open_db(sq *s, sf_store_mode mode, sf_error *err)
+{
+	int version = 0;
+	sf_status rc;
+	/* An in-memory store starts empty: there is nothing to read-only open. */
+	if (mode == SF_STORE_WRITE || !s->path[0] || strcmp(s->path, ":memory:") == 0)
+		return open_write(s, err);
+	if ((rc = open_read(s, &version, err)) != SF_OK)
+		return rc;
+	if (version == SCHEMA_VERSION)
+		return SF_OK;
+	if (version > SCHEMA_VERSION)
+		return too_new(s, version, err);
+	if (version == 0)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "store '%s' is not a stabforce store yet (it has no schema): "
+		                    "create it by importing into it (stabforce incidents import "
+		                    "FILE --db %s)",
+		                    s->path, s->path);
+	/* Behind: reading needs the current schema, and migrating needs to write. */
+	sf_error inner;
+	sf_error_clear(&inner);
+	sqlite3_close(s->db);
+	s->db = NULL;
+	if ((rc = open_write(s, &inner)) != SF_OK)
+		return sf_error_set(err, rc,
+		                    "store '%s' has schema version %d, this stabforce reads %d and "
+		                    "cannot upgrade it: %s",
+		                    s->path, version, SCHEMA_VERSION, inner.message);
+	return SF_OK;
+}
+
+sf_status sf_store_open_sqlite(const char *path, sf_store_mode mode, sf_store **out, sf_error *err)
 {
 	sf_store *st = NULL;
 	sq *s = NULL;
@@ -1712,7 +1878,7 @@ sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err)
 	*out = NULL;
 	st = calloc(1, sizeof *st);
 	s = calloc(1, sizeof *s);
-	if (!st || !s) {
+	if (!st || !s || !(s->path = strdup(path))) {
 		free(st);
 		free(s);
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
@@ -1722,23 +1888,7 @@ sf_status sf_store_open_sqlite(const char *path, sf_store **out, sf_error *err)
 	/* Global, and only possible before SQLite starts: no memory accounting
 	 * (a mutex on every allocation). Harmless when too late. */
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
-	/* One connection is used by one thread at a time: no per-call mutex. */
-	if (sqlite3_open_v2(path, &s->db,
-	                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-	                    NULL) != SQLITE_OK) {
-		rc = sf_error_set(err, SF_ERR_STORE, "cannot open store '%s': %s", path,
-		                  s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		goto fail;
-	}
-	sqlite3_busy_timeout(s->db, 10000);
-	rc = exec(s,
-	          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-	          " PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;"
-	          " PRAGMA wal_autocheckpoint = 10000",
-	          err);
-	if (rc != SF_OK)
-		goto fail;
-	rc = migrate(s, path, err);
+	rc = open_db(s, mode, err);
 	if (rc != SF_OK)
 		goto fail;
 
