@@ -17,7 +17,9 @@
 #      is exit 4 naming it, an empty file exit 2;
 #   4. SQLite only: a store one schema version behind is migrated by a
 #      read that can write, and on read-only media the read says it
-#      cannot upgrade it (exit 4, naming the file).
+#      cannot upgrade it (exit 4, naming the file);
+#   5. an aid store without a single figure reports "no data" (json: null)
+#      for the means, not 0.
 # Usage: store_access.sh. Needs: $STABFORCE, $BUILDDIR, $SRCDIR; sqlite3.
 set -u
 fail=0
@@ -161,6 +163,17 @@ if [ "$(store_backend)" = sqlite ]; then
 	cmp -s "$T/ro.expected" "$T/old.got" || no "the migrated store reads differently"
 	expect "schema after a read of an old store" "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" 3
 fi
+
+# ----------------------------------------- 5. an aid store with no figures
+A=$(store aidless)
+head -n 1 "$SRCDIR/examples/gaza/aid-trucks-daily-2023-10-07_2024-01-30.csv" >"$T/aid0.csv"
+"$SF" aid import "$T/aid0.csv" --db "$A" >/dev/null || no "aid import of a file without rows"
+"$SF" aid report --db "$A" --commitment 600 >"$T/aid.txt" || no "aid report on an empty store"
+for m in "mean per day" "mean as % of commitment" "last 7-day mean"; do
+	grep -q "^$m  *no data\$" "$T/aid.txt" || no "empty aid store: '$m' is not 'no data': $(cat "$T/aid.txt")"
+done
+"$SF" aid report --db "$A" --format json >"$T/aid.json" || no "aid report json on an empty store"
+grep -q '"mean_per_day": null' "$T/aid.json" || no "empty aid store: mean_per_day is not null"
 
 [ $fail -eq 0 ] && echo "store_access: all checks passed"
 exit $fail

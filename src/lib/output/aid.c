@@ -139,6 +139,9 @@ sf_status sf_aid_write_list(sf_store *st, const sf_aid_filter *f, sf_format fmt,
 /* ---------------------------------------------------------------- */
 /* report                                                             */
 
+/* What a figure without any datum behind it shows, rather than 0. */
+static const char NO_DATA[] = "no data";
+
 static double crossing_mean(const sf_aid_crossing_total *c)
 {
 	return c->days ? (double)c->trucks / (double)c->days : 0;
@@ -159,7 +162,10 @@ static sf_status report_json(const sf_aid_report *r, double commitment, sf_aid_s
 	            r->ndays ? sf_date_format(r->days[r->ndays - 1].day, d, sizeof d) : NULL);
 	sf_json_int(&w, "days_with_data", r->days_with_data);
 	sf_json_int(&w, "trucks", r->total);
-	sf_json_num(&w, "mean_per_day", sf__round_to(r->mean, 2));
+	if (r->days_with_data)
+		sf_json_num(&w, "mean_per_day", sf__round_to(r->mean, 2));
+	else
+		sf_json_null(&w, "mean_per_day");
 	sf_json_int(&w, "days_below", r->days_below);
 	sf_json_array(&w, "crossings");
 	for (size_t i = 0; i < r->ncrossings; i++) {
@@ -214,17 +220,23 @@ static sf_table *summary_table(const sf_aid_report *r, double commitment)
 	sf_table_add_cellf(t, "%ld", r->total);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "mean per day");
-	sf_table_add_cellf(t, "%.1f", r->mean);
+	if (r->days_with_data)
+		sf_table_add_cellf(t, "%.1f", r->mean);
+	else
+		sf_table_add_cell(t, NO_DATA);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "mean as % of commitment");
-	sf_table_add_cellf(t, "%.1f", commitment > 0 ? r->mean / commitment * 100 : 0);
+	if (r->days_with_data && commitment > 0)
+		sf_table_add_cellf(t, "%.1f", r->mean / commitment * 100);
+	else
+		sf_table_add_cell(t, r->days_with_data ? "" : NO_DATA);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "days below commitment");
 	sf_table_add_cellf(t, "%ld", r->days_below);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "last 7-day mean");
 	fmt_num(num, sizeof num, r->ndays ? r->days[r->ndays - 1].rolling7 : NAN);
-	sf_table_add_cell(t, num);
+	sf_table_add_cell(t, r->days_with_data ? num : NO_DATA);
 	return t;
 }
 
@@ -263,7 +275,7 @@ static sf_table *daily_table(const sf_aid_report *r)
 		}
 		fmt_num(num, sizeof num, d->rolling7);
 		sf_table_add_cell(t, num);
-		sf_table_add_cell(t, !d->has_data ? "no data" : d->below ? "yes" : "no");
+		sf_table_add_cell(t, !d->has_data ? NO_DATA : d->below ? "yes" : "no");
 	}
 	return t;
 }
