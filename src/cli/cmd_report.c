@@ -277,7 +277,7 @@ int sf_cmd_report(int argc, char **argv)
 	if (rc != 0)
 		goto out;
 	if (db != NULL) {
-		rc = sf_cli_open_store(CMD, db, &st);
+		rc = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 		if (rc != 0)
 			goto out;
 		o.store = st;

@@ -134,7 +134,10 @@ for c in open(sys.argv[1]).read().split():
         sys.exit(1)
 EOF
 
-# An empty register says so, and draws nothing.
+# An empty register says so, and draws nothing (a store that does not
+# exist is an error: the store is made by an import of no rows).
+head -n 1 "$SRCDIR/examples/gaza/aid-trucks-daily-2023-10-07_2024-01-30.csv" |
+	"$STABFORCE" aid import - --db "$T/empty.db" >/dev/null 2>&1 || fail "an empty store"
 "$STABFORCE" report -q --plan-only --date 2026-06-10 "$SRCDIR/examples/minimal/scenario.yaml" \
 	--db "$T/empty.db" --html "$T/e.html" --md "$T/e.md" 2>"$T/err" ||
 	fail "report on an empty register exited $?: $(cat "$T/err")"
