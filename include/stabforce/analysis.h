@@ -39,6 +39,9 @@ extern "C" {
 typedef struct sf_analysis_options {
 	sf_plan_options plan; /* passed to every solve (solver, time limit, gap) */
 	int jobs;             /* worker processes; <= 0: the number of online cores */
+	/* Shopping, format 2: the notice of requested units in days (their first
+	 * month is that of as_of + notice); < 0: the scenario's RDL notice. */
+	int request_notice_days;
 	/* Called in the calling process after each solve; may be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
@@ -164,6 +167,10 @@ typedef struct sf_shopping {
 	double z1_removed;           /* real.z1 - with_requests.z1 */
 	sf_request *lines;           /* by unit type (file order), then from, then count */
 	size_t nlines;
+	/* Format 2 (0 in format 1): the notice requests were given, in days, and
+	 * the first month a requested unit can be there. */
+	int notice_days;
+	int first_month;
 	int jobs;
 	double seconds;
 } sf_shopping;

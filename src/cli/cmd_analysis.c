@@ -47,7 +47,8 @@ enum {
 	OPT_JSON_OUT,
 	OPT_CSV_OUT,
 	OPT_MD_OUT,
-	OPT_ONLY
+	OPT_ONLY,
+	OPT_NOTICE
 };
 
 /* The extra outputs, in the order of common.also. */
@@ -494,11 +495,30 @@ static void usage_shopping(FILE *f)
 	usage_pricing(f, "shopping",
 	              "What to ask contributors for. Every unit type gets an unlimited virtual\n"
 	              "pledge (no caveats, no vetoes, exempt from the share cap, under the\n"
-	              "ceiling) costing more than any real plan, so real units are used first;\n"
-	              "the virtual units the plan still uses are the list: unit type, how many,\n"
-	              "from and to which month, in which sectors and tasks, and how much\n"
-	              "weighted shortfall each line removes. Stage 2 is solved to a gap of at\n"
-	              "most 1e-7 so that the number of units asked for is minimal.");
+	              "ceiling) whose units cost more than the real ones, so real units are\n"
+	              "used first; the virtual units the plan still uses are the list: unit\n"
+	              "type, how many, from and to which month, in which sectors and tasks,\n"
+	              "and how much weighted shortfall each line removes (docs/shopping.md\n"
+	              "says how to read it). Format 2: requests come with notice, stay their\n"
+	              "minimum, pass through reception, and larger units are asked for\n"
+	              "before many small ones.\n"
+	              "  --notice DAYS     format 2: days of notice of a requested unit (default:\n"
+	              "                    the scenario's readiness rdl, 60 unless it says)");
+}
+
+static int shopping_own(common *c, int opt, const char *arg, void *ctx)
+{
+	long v;
+	(void)ctx;
+	if (opt != OPT_NOTICE)
+		return -1;
+	if (sf_parse_long(arg, &v) != 0 || v < 0 || v > 3650) {
+		fprintf(stderr, "stabforce %s: notice '%s' is not a number of days 0..3650\n",
+		        c->cmd, arg);
+		return 2;
+	}
+	c->ao.request_notice_days = (int)v;
+	return 0;
 }
 
 int sf_cmd_shopping(int argc, char **argv)
@@ -506,7 +526,9 @@ int sf_cmd_shopping(int argc, char **argv)
 	common c;
 	memset(&c, 0, sizeof c);
 	c.cmd = "shopping";
-	int rc = parse_common(&c, argc, argv, NULL, NULL, NULL, usage_shopping);
+	static const struct option extra[] = {{"notice", required_argument, NULL, OPT_NOTICE},
+	                                      {NULL, 0, NULL, 0}};
+	int rc = parse_common(&c, argc, argv, extra, shopping_own, NULL, usage_shopping);
 	if (rc >= 0)
 		return rc;
 	if (optind + 1 != argc) {

@@ -9,7 +9,8 @@
 #     planned with `stabforce plan`. Plus the hand-worked figures.
 #  2. -j 1 and -j 2 give byte-identical output (every command, json and text).
 #  3. risk with every confidence 1 equals the plain plan.
-#  4. shopping on a known gap asks for exactly the missing units.
+#  4. shopping on a known gap asks for exactly the missing units; in format
+#     2 with notice, minimum stays and battalions before platoons.
 #  5. whatif and compare agree with separately planned files; bad edits
 #     ... (5b) format 2: least change, and why each unit moved
 #     are refused with exit status 2.
@@ -236,6 +237,47 @@ expect "$T/shop.json" lines.1.from 3
 expect "$T/shop.json" lines.1.to 4
 expect "$T/shop.json" lines.1.z1_removed 10
 "$JGET" "$T/shop.json" lines.2 >/dev/null 2>&1 && fail "shopping: more than two lines"
+
+# 4b. format 2 (tests/cases/analysis/shopping-f2 works it out): requests
+# come with the rdl's 60 days of notice (from month 3), stay their minimum
+# (the battalion 3 months though north needs it for 2), one battalion
+# rather than 20 platoons; --notice 0 lets them come in month 1.
+F2S=$CASES/shopping-f2/scenario.yaml
+for solver in cbc glpk; do
+	"$STABFORCE" shopping -q -s $solver --format json "$F2S" >"$T/shop2.json" 2>"$T/err" ||
+		fail "shopping (format 2, $solver): $(cat "$T/err")"
+	expect "$T/shop2.json" real.z1 18.4
+	expect "$T/shop2.json" with_requests.z1 8.8
+	expect "$T/shop2.json" z1_removed 9.6
+	expect "$T/shop2.json" notice_days 60
+	expect "$T/shop2.json" first_month 3
+	expect "$T/shop2.json" lines.0.unit bn
+	expect "$T/shop2.json" lines.0.count 1
+	expect "$T/shop2.json" lines.0.from 3
+	expect "$T/shop2.json" lines.0.to 5
+	expect "$T/shop2.json" lines.0.locations '["north"]'
+	expect "$T/shop2.json" lines.0.z1_removed 8
+	expect "$T/shop2.json" lines.1.unit pl
+	expect "$T/shop2.json" lines.1.count 2
+	expect "$T/shop2.json" lines.1.from 3
+	expect "$T/shop2.json" lines.1.to 6
+	expect "$T/shop2.json" lines.1.locations '["south"]'
+	expect "$T/shop2.json" lines.1.z1_removed 1.6
+	"$JGET" "$T/shop2.json" lines.2 >/dev/null 2>&1 &&
+		fail "shopping (format 2, $solver): more than two lines"
+done
+"$STABFORCE" shopping -q --notice 0 --format json "$F2S" >"$T/shop2.json" 2>"$T/err" ||
+	fail "shopping --notice 0: $(cat "$T/err")"
+expect "$T/shop2.json" with_requests.z1 0
+expect "$T/shop2.json" first_month 1
+expect "$T/shop2.json" lines.0.from 1
+expect "$T/shop2.json" lines.0.to 4
+expect "$T/shop2.json" lines.0.z1_removed 16
+expect "$T/shop2.json" lines.1.from 1
+expect "$T/shop2.json" lines.1.to 6
+expect "$T/shop2.json" lines.1.z1_removed 2.4
+"$STABFORCE" shopping -q --notice 3651 "$F2S" >/dev/null 2>"$T/err" && fail "shopping --notice 3651 accepted"
+grep -q "notice '3651' is not a number of days" "$T/err" || fail "shopping --notice: $(cat "$T/err")"
 
 # ---- 5. whatif, compare -------------------------------------------------------
 "$STABFORCE" whatif -q --lift-veto ISR:CCC --format json "$P" >"$T/whatif.json" 2>"$T/err" ||

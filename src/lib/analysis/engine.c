@@ -28,6 +28,7 @@ void sf_analysis_options_init(sf_analysis_options *o)
 	memset(o, 0, sizeof *o);
 	sf_plan_options_init(&o->plan);
 	o->jobs = 0;
+	o->request_notice_days = -1;
 }
 
 int sf__analysis_jobs(const sf_analysis_options *opts)

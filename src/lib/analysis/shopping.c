@@ -41,7 +41,17 @@
  * task's weight; that is shared among the unit types there in proportion
  * to their capability, and among a type's lines active that month in
  * proportion to their counts. The line figures are then scaled so that
- * they add up to the exact total, Z1(real) - Z1(with requests).
+ * they add up to the exact total, Z1(real) - Z1(with requests). The gap a
+ * request fills is the smaller of what the real units leave short in the
+ * plan with requests and in the plan as it is (real units are free in the
+ * request model, so where a request is present anyway they may be away).
+ *
+ * Format 2 (docs/model.md, docs/shopping.md): requests come with a stated
+ * notice (default the scenario's rdl) and stay their unit type's minimum;
+ * a requested unit costs its personnel-months plus, once on arrival, a
+ * month of the largest type's personnel, so larger units come first; the
+ * lines are the requested units' arrivals and departures matched first in,
+ * first out, one line per unit type, arrival and departure month.
  */
 #include "base/internal.h"
 
@@ -53,20 +63,26 @@
 #include <string.h>
 
 #define REQ_PREFIX "request:"
+/* Format 2: what a requested unit pays to move or change task in the request
+ * model, against a personnel-month cost of at least 1: a tie-breaker. */
+#define SHOP_MOVE_TOKEN 0.01
 
 /* Add virtual unit types, contributors and pledges to sc. real_prices: cost them as the real type.
  */
-sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, size_t *first_unit,
+sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, size_t *first_unit,
                            size_t *first_pledge, sf_error *err);
-sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, size_t *first_unit,
+sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, size_t *first_unit,
                            size_t *first_pledge, sf_error *err)
 {
 	size_t nu = sc->nunit_types, nc = sc->ncontributors;
-	double pmin = 0;
+	double pmin = 0, pmax = 0;
 	int k = 1;
-	for (size_t u = 0; u < nu; u++)
+	for (size_t u = 0; u < nu; u++) {
 		if (pmin == 0 || sc->unit_types[u].personnel < pmin)
 			pmin = sc->unit_types[u].personnel;
+		if (sc->unit_types[u].personnel > pmax)
+			pmax = sc->unit_types[u].personnel;
+	}
 	if (pmin <= 0)
 		pmin = 1;
 	if (!real_prices)
@@ -91,7 +107,26 @@ sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, size_t *first_unit,
 		v->id = sf__arena_strdup(sc->arena, id);
 		if (!v->id)
 			goto nomem;
-		if (!real_prices) {
+		if (!real_prices && sc->format >= 2) {
+			/*
+			 * Format 2: a requested unit costs its personnel-months
+			 * plus, once on arrival, one month of the largest type's
+			 * personnel: each unit asked for is one more unit to
+			 * generate, so whole companies and battalions come before
+			 * many platoons, and a requested unit is not relieved or
+			 * asked for twice without need. Real units and their
+			 * arrivals cost nothing; every unit, real or requested,
+			 * moves or changes task for a token (SHOP_MOVE_TOKEN), so
+			 * that none wanders and the shortfall each line removes
+			 * does not depend on an arbitrary choice among equal plans.
+			 */
+			v->monthly_cost = ut[u].personnel / pmin;
+			v->deploy_cost = pmax / pmin;
+			v->move_cost = v->retask_cost = v->change_cost = SHOP_MOVE_TOKEN;
+			ut[u].monthly_cost = 0;
+			ut[u].deploy_cost = 0;
+			ut[u].move_cost = ut[u].retask_cost = ut[u].change_cost = SHOP_MOVE_TOKEN;
+		} else if (!real_prices) {
 			v->monthly_cost = ut[u].personnel / pmin + 1;
 			v->deploy_cost = 0;
 			ut[u].monthly_cost = 0;
@@ -144,6 +179,10 @@ sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, size_t *first_unit,
 			                                      1, sc->months, id, &idx, err);
 			if (rc != SF_OK)
 				return rc;
+			/* Format 2: a request comes with the stated notice (and stays
+			 * its unit type's minimum, as any unit). */
+			sc->pledges[idx].lead_days = notice_days > 0 ? notice_days : 0;
+			sc->pledges[idx].has_notice = 1;
 		}
 	}
 	return SF_OK;
@@ -194,35 +233,14 @@ static int push_line(sf_shopping *s, size_t *cap, size_t unit, int count, int fr
 	return 0;
 }
 
-/* Build the lines and their attribution from the plan with requests (on the virtual clone). */
-static sf_status build_lines(sf_shopping *s, const sf_plan *pv, size_t first_unit,
-                             size_t first_pledge, sf_error *err)
+/*
+ * Format 1: level k of a type's units in use n(m) is asked for from the
+ * first to the last month with n(m) >= k; levels with the same period are
+ * one line. 0 or -1 on OOM.
+ */
+static int lines_f1(sf_shopping *s, size_t *cap, const int *n, size_t nu, size_t M)
 {
-	const sf_scenario *sc = s->scenario;  /* the real scenario: ids, weights */
-	const sf_scenario *vs = pv->scenario; /* the clone: pledges, units */
-	size_t M = (size_t)sc->months, nu = first_unit, nloc = SF_NLOC(sc), nt = sc->ntasks;
-	sf_status rc = SF_OK;
-	size_t cap = 0;
-	int *n = calloc(nu * M + 1, sizeof *n);
-	double *vcap = calloc(nt * nloc * M + 1, sizeof *vcap); /* virtual capability per cell */
-	double *vcap_u = calloc(nu * nt * nloc * M + 1, sizeof *vcap_u); /* ... per unit type */
-	double *raw = NULL;
-	if (!n || !vcap || !vcap_u) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	for (size_t r = 0; r < pv->nrows; r++) {
-		const sf_assignment *a = &pv->rows[r];
-		if (a->pledge < first_pledge)
-			continue;
-		size_t u = vs->pledges[a->pledge].unit - first_unit;
-		size_t m = (size_t)(a->month - 1);
-		double c = vs->unit_types[first_unit + u].capability[a->task] * a->units;
-		n[u * M + m] += a->units;
-		vcap[(a->task * nloc + a->location) * M + m] += c;
-		vcap_u[((u * nt + a->task) * nloc + a->location) * M + m] += c;
-	}
-	/* one interval per level (its first to its last month), merged into lines */
+	size_t nloc = SF_NLOC(s->scenario), nt = s->scenario->ntasks;
 	for (size_t u = 0; u < nu; u++) {
 		int top = 0;
 		for (size_t m = 0; m < M; m++)
@@ -241,34 +259,104 @@ static sf_status build_lines(sf_shopping *s, const sf_plan *pv, size_t first_uni
 			for (i = first_line; i < s->nlines; i++)
 				if (s->lines[i].from == from && s->lines[i].to == to)
 					break;
-			if (i < s->nlines) {
+			if (i < s->nlines)
 				s->lines[i].count++;
-			} else if (push_line(s, &cap, u, 1, from, to, nloc, nt) != 0) {
-				rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-				goto out;
+			else if (push_line(s, cap, u, 1, from, to, nloc, nt) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Add count units of type u present from..to to the lines (merged by period). */
+static int add_units(sf_shopping *s, size_t *cap, size_t first_line, size_t u, int count, int from,
+                     int to)
+{
+	for (size_t i = first_line; i < s->nlines; i++)
+		if (s->lines[i].from == from && s->lines[i].to == to) {
+			s->lines[i].count += count;
+			return 0;
+		}
+	return push_line(s, cap, u, count, from, to, SF_NLOC(s->scenario), s->scenario->ntasks);
+}
+
+/*
+ * Format 2: the plan says when requested units arrive and leave. Per type
+ * (all request contributors together), units leave in the order they
+ * arrived; each unit is then present from its arrival to the month before
+ * its departure (or to the end), and units of one type with the same
+ * period are one line. First in, first out never ends a unit's stay
+ * before its minimum: if it did, every unit that came before had left,
+ * and the units present would be fewer than those arrived within the
+ * minimum stay, which the model forbids. 0 or -1 on OOM.
+ */
+static int lines_f2(sf_shopping *s, size_t *cap, const sf_plan *pv, size_t first_unit,
+                    size_t first_pledge)
+{
+	const sf_scenario *vs = pv->scenario;
+	size_t M = (size_t)vs->months;
+	int *arr = calloc(M + 1, sizeof *arr), *dep = calloc(M + 2, sizeof *dep);
+	int *queue = calloc(M + 1, sizeof *queue); /* units still present, by arrival month */
+	int rc = -1;
+	if (!arr || !dep || !queue)
+		goto out;
+	for (size_t u = 0; u < first_unit; u++) {
+		size_t first_line = s->nlines;
+		memset(arr, 0, (M + 1) * sizeof *arr);
+		memset(dep, 0, (M + 2) * sizeof *dep);
+		memset(queue, 0, (M + 1) * sizeof *queue);
+		for (size_t p = first_pledge; p < vs->npledges; p++) {
+			if (vs->pledges[p].unit != first_unit + u)
+				continue;
+			for (size_t m = 0; m < M; m++) {
+				arr[m + 1] += pv->arrivals[p * M + m];
+				dep[m + 1] += pv->departures[p * M + m];
 			}
 		}
-	}
-	/* sectors and tasks of each line: where its type serves in its months */
-	for (size_t i = 0; i < s->nlines; i++) {
-		sf_request *q = &s->lines[i];
-		q->personnel = (double)q->count * sc->unit_types[q->unit].personnel;
-		for (size_t r = 0; r < pv->nrows; r++) {
-			const sf_assignment *a = &pv->rows[r];
-			if (a->pledge < first_pledge || a->month < q->from || a->month > q->to ||
-			    vs->pledges[a->pledge].unit - first_unit != q->unit)
-				continue;
-			q->locations[a->location] = 1;
-			q->tasks[a->task] = 1;
+		for (size_t m = 1; m <= M + 1; m++) {
+			/* dep[m] units leave before month m: the oldest first */
+			for (size_t a = 1; dep[m] > 0 && a < m; a++) {
+				int k = queue[a] < dep[m] ? queue[a] : dep[m];
+				if (k > 0 &&
+				    add_units(s, cap, first_line, u, k, (int)a, (int)m - 1) != 0)
+					goto out;
+				queue[a] -= k;
+				dep[m] -= k;
+			}
+			if (m <= M)
+				queue[m] += arr[m];
 		}
+		for (size_t a = 1; a <= M; a++) /* present to the end */
+			if (queue[a] > 0 &&
+			    add_units(s, cap, first_line, u, queue[a], (int)a, (int)M) != 0)
+				goto out;
 	}
-	/* attribution */
-	raw = calloc(s->nlines + 1, sizeof *raw);
-	if (!raw) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-		goto out;
-	}
+	rc = 0;
+out:
+	free(arr);
+	free(dep);
+	free(queue);
+	return rc;
+}
+
+/*
+ * The raw shortfall each line removes (into raw[], zeroed here), and their
+ * sum. In each task, location and month the requested units cover
+ * min(their capability, the gap) times the task's weight, the gap being
+ * what the real units leave short there in the plan with requests and, if
+ * p0 is given, also in the plan of the pledges as they are (the smaller of
+ * the two): real units cost nothing in the request model, so where a
+ * request is present anyway (its minimum stay) the plan may as well keep a
+ * real unit away; what the request then covers was not short in the plan
+ * as it is, and is not credited to it.
+ */
+static double attribute(const sf_shopping *s, const sf_plan *pv, const sf_plan *p0,
+                        const double *vcap, const double *vcap_u, size_t nu, double *raw)
+{
+	const sf_scenario *sc = s->scenario;
+	size_t M = (size_t)sc->months, nloc = SF_NLOC(sc), nt = sc->ntasks;
 	double total_raw = 0;
+	memset(raw, 0, (s->nlines + 1) * sizeof *raw);
 	for (size_t t = 0; t < nt; t++)
 		for (size_t l = 0; l < nloc; l++)
 			for (size_t m = 0; m < M; m++) {
@@ -278,6 +366,8 @@ static sf_status build_lines(sf_shopping *s, const sf_plan *pv, size_t first_uni
 					continue;
 				size_t ci = SF_COV(sc, t, l, (int)m + 1);
 				double R = pv->required[ci], real = pv->provided[ci] - vc;
+				if (p0 && p0->provided[ci] > real)
+					real = p0->provided[ci];
 				double gap = R - real > 0 ? R - real : 0;
 				double covered = sc->tasks[t].weight * (vc < gap ? vc : gap);
 				if (!(covered > 0))
@@ -306,6 +396,68 @@ static sf_status build_lines(sf_shopping *s, const sf_plan *pv, size_t first_uni
 			}
 	for (size_t i = 0; i < s->nlines; i++)
 		total_raw += raw[i];
+	return total_raw;
+}
+
+/* Build the lines and their attribution from the plan with requests (on the virtual clone). */
+static sf_status build_lines(sf_shopping *s, const sf_plan *pv, const sf_plan *p0,
+                             size_t first_unit, size_t first_pledge, sf_error *err)
+{
+	const sf_scenario *sc = s->scenario;  /* the real scenario: ids, weights */
+	const sf_scenario *vs = pv->scenario; /* the clone: pledges, units */
+	size_t M = (size_t)sc->months, nu = first_unit, nloc = SF_NLOC(sc), nt = sc->ntasks;
+	sf_status rc = SF_OK;
+	size_t cap = 0;
+	int *n = calloc(nu * M + 1, sizeof *n);
+	double *vcap = calloc(nt * nloc * M + 1, sizeof *vcap); /* virtual capability per cell */
+	double *vcap_u = calloc(nu * nt * nloc * M + 1, sizeof *vcap_u); /* ... per unit type */
+	double *raw = NULL;
+	if (!n || !vcap || !vcap_u) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	for (size_t r = 0; r < pv->nrows; r++) {
+		const sf_assignment *a = &pv->rows[r];
+		if (a->pledge < first_pledge)
+			continue;
+		size_t u = vs->pledges[a->pledge].unit - first_unit;
+		size_t m = (size_t)(a->month - 1);
+		double c = vs->unit_types[first_unit + u].capability[a->task] * a->units;
+		n[u * M + m] += a->units;
+		vcap[(a->task * nloc + a->location) * M + m] += c;
+		vcap_u[((u * nt + a->task) * nloc + a->location) * M + m] += c;
+	}
+	if (vs->format >= 2) {
+		if (lines_f2(s, &cap, pv, first_unit, first_pledge) != 0) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+			goto out;
+		}
+	} else if (lines_f1(s, &cap, n, nu, M) != 0) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	/* sectors and tasks of each line: where its type serves in its months */
+	for (size_t i = 0; i < s->nlines; i++) {
+		sf_request *q = &s->lines[i];
+		q->personnel = (double)q->count * sc->unit_types[q->unit].personnel;
+		for (size_t r = 0; r < pv->nrows; r++) {
+			const sf_assignment *a = &pv->rows[r];
+			if (a->pledge < first_pledge || a->month < q->from || a->month > q->to ||
+			    vs->pledges[a->pledge].unit - first_unit != q->unit)
+				continue;
+			q->locations[a->location] = 1;
+			q->tasks[a->task] = 1;
+		}
+	}
+	/* attribution */
+	raw = calloc(s->nlines + 1, sizeof *raw);
+	if (!raw) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	double total_raw = attribute(s, pv, p0, vcap, vcap_u, nu, raw);
+	if (!(total_raw > 0))
+		total_raw = attribute(s, pv, NULL, vcap, vcap_u, nu, raw);
 	for (size_t i = 0; i < s->nlines; i++)
 		s->lines[i].z1_removed = total_raw > 0 ? raw[i] * s->z1_removed / total_raw : 0;
 out:
@@ -338,6 +490,7 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 	size_t fu = 0, fp = 0, fu2 = 0, fp2 = 0;
 	sf_analysis_options o;
 	double t0 = sf__now();
+	int notice;
 
 	*out = NULL;
 	if (opts)
@@ -346,10 +499,12 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 		sf_analysis_options_init(&o);
 	o.plan.stage1_only = 0;
 
+	notice = o.request_notice_days >= 0 ? o.request_notice_days
+	                                    : sc->readiness_days[SF_READINESS_RDL];
 	if ((rc = sf_scenario_clone(sc, &virt, err)) != SF_OK ||
-	    (rc = sf__shop_virtual(virt, 0, &fu, &fp, err)) != SF_OK ||
+	    (rc = sf__shop_virtual(virt, 0, notice, &fu, &fp, err)) != SF_OK ||
 	    (rc = sf_scenario_clone(sc, &priced, err)) != SF_OK ||
-	    (rc = sf__shop_virtual(priced, 1, &fu2, &fp2, err)) != SF_OK)
+	    (rc = sf__shop_virtual(priced, 1, notice, &fu2, &fp2, err)) != SF_OK)
 		goto out;
 	const sf_scenario *scs[2] = {sc, virt};
 	const char *names[2] = {"pledges as they are", "pledges and requested units"};
@@ -357,7 +512,9 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 	if (rc != SF_OK)
 		goto out;
 	/* the plan with requests, costed at real prices */
-	rc = sf_plan_from_rows(priced, plans[1]->rows, plans[1]->nrows, &pv, err);
+	rc = sf_plan_from_parts(priced, plans[1]->rows, plans[1]->nrows,
+	                        sc->format >= 2 ? plans[1]->presence : NULL,
+	                        sc->format >= 2 ? plans[1]->arrivals : NULL, &pv, err);
 	if (rc != SF_OK)
 		goto out;
 	pv->stage1 = plans[1]->stage1;
@@ -371,13 +528,17 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 	}
 	s->scenario = sc;
 	s->jobs = sf__analysis_jobs(&o);
+	if (sc->format >= 2) {
+		s->notice_days = notice;
+		s->first_month = fp < virt->npledges ? sf_pledge_earliest(virt, fp) : sc->a0;
+	}
 	if ((rc = sf_outcome_from_plan(plans[0], &s->real, err)) != SF_OK ||
 	    (rc = sf_outcome_from_plan(pv, &s->with_requests, err)) != SF_OK)
 		goto out;
 	s->z1_removed = s->real.z1 - s->with_requests.z1;
 	if (s->z1_removed < 0)
 		s->z1_removed = 0;
-	rc = build_lines(s, pv, fu, fp, err);
+	rc = build_lines(s, pv, plans[0], fu, fp, err);
 	if (rc != SF_OK)
 		goto out;
 	qsort(s->lines, s->nlines, sizeof *s->lines, cmp_line);
@@ -491,6 +652,11 @@ static sf_status shopping_json(const sf_shopping *s, sf_buf *out, sf_error *err)
 	sf__json_outcome(&w, "real", sc, &s->real);
 	sf__json_outcome(&w, "with_requests", sc, &s->with_requests);
 	sf__json_r6(&w, "z1_removed", s->z1_removed);
+	if (sc->format >= 2) {
+		sf_json_int(&w, "notice_days", s->notice_days);
+		sf_json_int(&w, "first_month", s->first_month);
+		sf__json_month_label(&w, "first_label", sc, s->first_month);
+	}
 	sf_json_array(&w, "lines");
 	for (size_t i = 0; i < s->nlines; i++) {
 		const sf_request *q = &s->lines[i];
@@ -556,9 +722,24 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf
 		                 sf__month_or_never(sc, s->with_requests.foc_month, f2, sizeof f2),
 		                 m2, s->z1_removed, m3, sf__outcome_proof(&s->real, p1, sizeof p1),
 		                 sf__outcome_proof(&s->with_requests, p2, sizeof p2));
+	if (rc == SF_OK && sc->format >= 2)
+		rc = sf_buf_addf(
+		        out,
+		        "Requested units come with %d days of notice from as_of (%s), so from %s "
+		        "at the earliest; each stays at least its unit type's minimum stay; larger "
+		        "units are asked for before many small ones.\n",
+		        s->notice_days, sc->as_of ? sc->as_of : "not given",
+		        sf_scenario_month_label(sc, s->first_month > 0 ? s->first_month : 1, f1,
+		                                sizeof f1));
 	if (rc == SF_OK && s->with_requests.z1 > 1e-6)
-		rc = sf_buf_adds(out, "What remains short cannot be met by any unit: the troop "
-		                      "ceiling or a sector's opening month limits it.\n");
+		rc = sf_buf_adds(out,
+		                 sc->format >= 2
+		                         ? "What remains short cannot be met by any unit: the "
+		                           "troop ceiling, a sector's opening month, the notice "
+		                           "of a request or reception limits it.\n"
+		                         : "What remains short cannot be met by any unit: the "
+		                           "troop ceiling or a sector's opening month limits "
+		                           "it.\n");
 	if (rc == SF_OK)
 		rc = sf_buf_addc(out, '\n');
 	if (rc != SF_OK) {

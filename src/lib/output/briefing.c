@@ -122,7 +122,11 @@ static const char intro_critical[] =
 static const char intro_shopping[] =
         "Requested units of each type, with no caveats and not under any veto, added where "
         "the pledges fall short; each line is a capability to request at a force-generation "
-        "conference, with the shortfall it removes.";
+        "conference, with the shortfall it removes. In format 2 a requested unit arrives no "
+        "earlier than the facts' date plus the notice stated below and stays at least its "
+        "unit type's minimum stay, so a line may last longer than the shortfall it fills; "
+        "larger units are asked for before many small ones. docs/shopping.md says how to "
+        "read the list.";
 
 /* Append md to out, moving its first "**Baseline**" line (when baseline
  * is set) to after every level-2 heading, and putting after the heading
