@@ -6,8 +6,9 @@
 # against the plan JSON (with jget, see jget.c for the syntax), then plan
 # it again with GLPK, verify that plan too, and require the two stage-1
 # optima to agree within 1e-6 relative. A format-2 case is also planned
-# with both stages proven (--gap 0), split by month where the planner
-# splits and as one MILP (--monolithic): the same Z1 and Z2. A case with a
+# with both stages proven (--gap 0), by CBC and by GLPK, each split by
+# month where the planner splits and as one MILP (--monolithic): the same
+# Z1 and Z2. A case with a
 # before.yaml is planned with least change from that scenario's plan
 # (--baseline). Last, check-plan itself must
 # reject a hand-made plan that breaks a hard veto (exit 1) and a file
@@ -76,9 +77,11 @@ run_case() {
 
 	# Format 2: the monolithic stage 1 (one MILP over every month) agrees
 	# with whatever the planner did (split by month where nothing links
-	# the months), and both stages proven (--gap 0) agree on Z2 too.
+	# the months), and both stages proven (--gap 0) agree on Z2 too, with
+	# CBC and with GLPK.
 	if grep -q '^format: 2' "$sc"; then
-		for how in "--gap 0" "--gap 0 --monolithic"; do
+		for how in "--gap 0" "--gap 0 --monolithic" "--gap 0 --solver glpk" \
+			"--gap 0 --solver glpk --monolithic"; do
 			# shellcheck disable=SC2086
 			if ! "$STABFORCE" plan "$sc" $base --format json $how >"$T/$name.m.json" 2>"$T/err"; then
 				fail "$name: plan $how failed: $(cat "$T/err")"
