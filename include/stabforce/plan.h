@@ -229,6 +229,23 @@ void sf_plan_free(sf_plan *p);
 sf_status sf_plan_write_text(const sf_plan *p, sf_buf *out, sf_error *err);
 sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err);
 sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err);
+/*
+ * The plan's CSV tables (`plan --format csv --table NAME`): the assignment
+ * rows (the default, what sf_plan_write_csv writes); format 2 also has
+ * presence (per pledge and month: present, idle, arrivals, departures,
+ * reliefs, moves, changes of task) and reception (per month: personnel
+ * arriving in the sectors against the capacity). SF_ERR_USAGE for
+ * presence or reception of a format-1 plan.
+ */
+typedef enum sf_plan_table {
+	SF_PLAN_TABLE_ASSIGNMENTS = 0,
+	SF_PLAN_TABLE_PRESENCE = 1,
+	SF_PLAN_TABLE_RECEPTION = 2
+} sf_plan_table;
+/* "assignments", "presence", "reception" to the table; -1 for anything else. */
+int sf_plan_table_parse(const char *name, sf_plan_table *out);
+sf_status sf_plan_write_csv_table(const sf_plan *p, sf_plan_table table, sf_buf *out,
+                                  sf_error *err);
 /* The text summary's sections as markdown tables (reports; `plan --format md`). */
 sf_status sf_plan_write_markdown(const sf_plan *p, sf_buf *out, sf_error *err);
 /* One of the four by format (text, json, csv, md); SF_ERR_USAGE for geojson. */

@@ -25,14 +25,15 @@
 
 static const char *const CMD = "plan";
 
-/* The plan in one of the formats, appended to out. */
-static sf_status render(const sf_plan *plan, int fmt, sf_buf *out, sf_error *err)
+/* The plan in one of the formats (CSV: the table asked for), appended to out. */
+static sf_status render(const sf_plan *plan, int fmt, sf_plan_table table, sf_buf *out,
+                        sf_error *err)
 {
 	switch (fmt) {
 	case SF_FORMAT_JSON:
 		return sf_plan_write_json(plan, out, err);
 	case SF_FORMAT_CSV:
-		return sf_plan_write_csv(plan, out, err);
+		return sf_plan_write_csv_table(plan, table, out, err);
 	case SF_FORMAT_MD:
 		return sf_plan_write_markdown(plan, out, err);
 	default:
@@ -89,6 +90,10 @@ static void usage(FILE *f)
 	           "  -o, --output FILE     write there (atomically) instead of stdout\n"
 	           "      --json FILE       also write the plan's JSON to FILE\n"
 	           "      --csv FILE        also write the assignment rows (CSV) to FILE\n"
+	           "      --table NAME      the CSV's table: assignments (default); format 2\n"
+	           "                        also presence (per pledge and month: present,\n"
+	           "                        idle, arrivals, departures, reliefs) or reception\n"
+	           "                        (per month: personnel arriving, capacity)\n"
 	           "      --md FILE         also write the markdown summary to FILE; each\n"
 	           "                        from the same solve, atomically\n"
 	           "  -s, --solver NAME     cbc (default) or glpk\n"
@@ -125,7 +130,8 @@ int sf_cmd_plan(int argc, char **argv)
 		OPT_JSON,
 		OPT_CSV,
 		OPT_MD,
-		OPT_BASELINE
+		OPT_BASELINE,
+		OPT_TABLE
 	};
 	static const struct option longopts[] = {
 	        {"format", required_argument, NULL, 'f'},
@@ -143,12 +149,14 @@ int sf_cmd_plan(int argc, char **argv)
 	        {"csv", required_argument, NULL, OPT_CSV},
 	        {"md", required_argument, NULL, OPT_MD},
 	        {"baseline", required_argument, NULL, OPT_BASELINE},
+	        {"table", required_argument, NULL, OPT_TABLE},
 	        {NULL, 0, NULL, 0},
 	};
 	sf_plan_options o;
 	int fmt = SF_FORMAT_TEXT, quiet = 0, c, rc = 0;
 	const char *output = NULL, *db = NULL, *baseline_path = NULL;
 	sf_plan *baseline = NULL;
+	sf_plan_table table = SF_PLAN_TABLE_ASSIGNMENTS;
 	/* --json, --csv, --md: extra[i] is the file for extra_fmt[i]. */
 	static const int extra_fmt[3] = {SF_FORMAT_JSON, SF_FORMAT_CSV, SF_FORMAT_MD};
 	const char *extra[3] = {NULL, NULL, NULL};
@@ -233,6 +241,16 @@ int sf_cmd_plan(int argc, char **argv)
 		case OPT_BASELINE:
 			baseline_path = optarg;
 			break;
+		case OPT_TABLE:
+			if (sf_plan_table_parse(optarg, &table) != 0) {
+				fprintf(stderr,
+				        "stabforce %s: unknown table '%s' (assignments, presence "
+				        "or "
+				        "reception)\n",
+				        CMD, optarg);
+				return 2;
+			}
+			break;
 		case OPT_JSON:
 		case OPT_CSV:
 		case OPT_MD:
@@ -269,6 +287,14 @@ int sf_cmd_plan(int argc, char **argv)
 	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], db, &sc);
 	if (rc != 0)
 		goto out;
+	if (table != SF_PLAN_TABLE_ASSIGNMENTS && sc->format < 2) {
+		fprintf(stderr,
+		        "stabforce %s: --table presence and reception need a format-2 scenario "
+		        "(stabforce upgrade writes one)\n",
+		        CMD);
+		rc = 2;
+		goto out;
+	}
 	if (baseline_path) {
 		rc = read_baseline(sc, baseline_path, &baseline);
 		if (rc != 0)
@@ -281,13 +307,13 @@ int sf_cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	/* Every output is rendered first, then all are written or none. */
-	st = render(plan, fmt, &bufs[0], &err);
+	st = render(plan, fmt, table, &bufs[0], &err);
 	paths[0] = output;
 	nout = 1;
 	for (size_t i = 0; i < 3 && st == SF_OK; i++) {
 		if (!extra[i])
 			continue;
-		st = render(plan, extra_fmt[i], &bufs[nout], &err);
+		st = render(plan, extra_fmt[i], table, &bufs[nout], &err);
 		paths[nout++] = extra[i];
 	}
 	if (st != SF_OK) {

@@ -134,5 +134,33 @@ grep -q '^Force build-up' "$T/x.txt" || fail "plan with --json etc. prints no te
 "$STABFORCE" plan "$SCEN" -q --md - >/dev/null 2>&1
 [ $? -eq 2 ] || fail "plan --md - is not refused with exit 2"
 
+# Format 2's CSV tables (docs/output.md): --table presence holds the JSON's
+# presence rows (idle units included: case 21 keeps one idle for two
+# months), --table reception one row per month against the capacity
+# (case 15: 200 a month); format 1 has neither (exit 2).
+F2=$SRCDIR/tests/cases/plan
+"$STABFORCE" plan "$F2/21-f2-idle/scenario.yaml" -q -f csv --table presence >"$T/p.csv" ||
+	fail "plan --table presence"
+[ "$(head -n 1 "$T/p.csv")" = \
+	"month,label,recorded,pledge,contributor,unit,present,idle,arrivals,departures,reliefs,moves,retasks,stage1,stage1_gap,stage2,stage2_gap" ] ||
+	fail "presence csv header is '$(head -n 1 "$T/p.csv")'"
+grep -qx '2,2026-02,false,A-1,A,coy_a,1,1,0,0,0,1,0,optimal,0,optimal,0' "$T/p.csv" ||
+	fail "presence csv: A-1 is not idle in 2026-02: $(cat "$T/p.csv")"
+grep -qx '3,2026-03,false,A-1,A,coy_a,1,1,0,0,0,0,0,optimal,0,optimal,0' "$T/p.csv" ||
+	fail "presence csv: A-1 is not idle in 2026-03"
+[ "$(($(wc -l <"$T/p.csv") - 1))" -eq 5 ] || fail "presence csv: not 5 rows: $(cat "$T/p.csv")"
+"$STABFORCE" plan "$F2/21-f2-idle/scenario.yaml" -q >"$T/p.txt" || fail "plan (case 21)"
+grep -q 'A-1 .* 2026-02\.\.2026-03 *$' "$T/p.txt" || fail "plan text: no idle months for A-1"
+"$STABFORCE" plan "$F2/15-f2-reception/scenario.yaml" -q --csv "$T/r.csv" --table reception \
+	>/dev/null || fail "plan --csv FILE --table reception"
+[ "$(head -n 1 "$T/r.csv")" = "month,label,recorded,arriving,capacity,stage1,stage1_gap,stage2,stage2_gap" ] ||
+	fail "reception csv header is '$(head -n 1 "$T/r.csv")'"
+grep -qx '1,2026-01,false,200,200,optimal,0,optimal,0' "$T/r.csv" || fail "reception csv: month 1: $(cat "$T/r.csv")"
+"$STABFORCE" plan "$SCEN" -q -f csv --table presence >/dev/null 2>"$T/err"
+[ $? -eq 2 ] || fail "plan --table presence on a format-1 scenario is not refused with exit 2"
+grep -q "format-2 scenario" "$T/err" || fail "plan --table presence (format 1): $(cat "$T/err")"
+"$STABFORCE" plan "$SCEN" -q -f csv --table presense >/dev/null 2>&1
+[ $? -eq 2 ] || fail "plan --table presense is not refused with exit 2"
+
 [ $failed -eq 0 ] || exit 1
 echo "ok"

@@ -459,6 +459,127 @@ nomem:
 	return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
 }
 
+int sf_plan_table_parse(const char *name, sf_plan_table *out)
+{
+	static const char *const names[] = {"assignments", "presence", "reception"};
+	for (size_t i = 0; i < SF_ARRAY_LEN(names); i++)
+		if (strcmp(name, names[i]) == 0) {
+			*out = (sf_plan_table)i;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * Format 2's machine tables, the JSON's `presence` and `reception` as CSV
+ * (docs/output.md): the same rows (presence: a pledge and month where
+ * something is present, arrives or leaves), the same numbers; an
+ * unlimited reception capacity is an empty field.
+ */
+/* The four status columns every plan CSV row ends with (see sf_plan_write_csv). */
+static const char *const STATUS_COLS[] = {"stage1", "stage1_gap", "stage2", "stage2_gap"};
+
+static sf_status status_columns(sf_table *t)
+{
+	for (size_t i = 0; i < SF_ARRAY_LEN(STATUS_COLS); i++)
+		if (sf_table_add_column(t, STATUS_COLS[i], SF_ALIGN_LEFT) != SF_OK)
+			return SF_ERR_NOMEM;
+	return SF_OK;
+}
+
+static sf_status status_cells(const sf_plan *p, sf_table *t)
+{
+	if (sf_table_add_cell(t, sf_solve_status_str(p->stage1.status)) ||
+	    sf_table_add_cellf(t, "%.6g", p->stage1.gap) ||
+	    sf_table_add_cell(t, sf_solve_status_str(p->stage2.status)) ||
+	    sf_table_add_cellf(t, "%.6g", p->stage2.gap))
+		return SF_ERR_NOMEM;
+	return SF_OK;
+}
+
+static sf_status csv_presence(const sf_plan *p, sf_table *t)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months;
+	char lb[16];
+	static const char *const cols[] = {
+	        "month", "label",    "recorded",   "pledge",  "contributor", "unit",   "present",
+	        "idle",  "arrivals", "departures", "reliefs", "moves",       "retasks"};
+	for (size_t i = 0; i < SF_ARRAY_LEN(cols); i++)
+		if (sf_table_add_column(t, cols[i], SF_ALIGN_LEFT) != SF_OK)
+			return SF_ERR_NOMEM;
+	if (status_columns(t) != SF_OK)
+		return SF_ERR_NOMEM;
+	for (int m = 1; m <= sc->months; m++)
+		for (size_t pi = 0; pi < sc->npledges; pi++) {
+			const sf_pledge *pl = &sc->pledges[pi];
+			size_t k = pi * M + (size_t)(m - 1);
+			if (!p->presence[k] && !p->arrivals[k] && !p->departures[k])
+				continue;
+			if (sf_table_begin_row(t) || sf_table_add_cellf(t, "%d", m) ||
+			    sf_table_add_cell(t, label(sc, m, lb, sizeof(lb))) ||
+			    sf_table_add_cell(t, m < p->a0 ? "true" : "false") ||
+			    sf_table_add_cell(t, pl->id) ||
+			    sf_table_add_cell(t, sc->contributors[pl->contributor].id) ||
+			    sf_table_add_cell(t, sc->unit_types[pl->unit].id) ||
+			    sf_table_add_cellf(t, "%d", p->presence[k]) ||
+			    sf_table_add_cellf(t, "%d", p->presence[k] - p->assigned[k]) ||
+			    sf_table_add_cellf(t, "%d", p->arrivals[k]) ||
+			    sf_table_add_cellf(t, "%d", p->departures[k]) ||
+			    sf_table_add_cellf(t, "%d", p->reliefs[k]) ||
+			    sf_table_add_cellf(t, "%d", p->moves[k]) ||
+			    sf_table_add_cellf(t, "%d", p->retasks[k]) || status_cells(p, t))
+				return SF_ERR_NOMEM;
+		}
+	return SF_OK;
+}
+
+static sf_status csv_reception(const sf_plan *p, sf_table *t)
+{
+	const sf_scenario *sc = p->scenario;
+	char lb[16];
+	static const char *const cols[] = {"month", "label", "recorded", "arriving", "capacity"};
+	for (size_t i = 0; i < SF_ARRAY_LEN(cols); i++)
+		if (sf_table_add_column(t, cols[i], SF_ALIGN_LEFT) != SF_OK)
+			return SF_ERR_NOMEM;
+	if (status_columns(t) != SF_OK)
+		return SF_ERR_NOMEM;
+	for (int m = 1; m <= sc->months; m++) {
+		double cap = p->reception_cap[m - 1];
+		if (sf_table_begin_row(t) || sf_table_add_cellf(t, "%d", m) ||
+		    sf_table_add_cell(t, label(sc, m, lb, sizeof(lb))) ||
+		    sf_table_add_cell(t, m < p->a0 ? "true" : "false") ||
+		    sf_table_add_cellf(t, "%.15g", p->reception_used[m - 1]) ||
+		    (isfinite(cap) ? sf_table_add_cellf(t, "%.15g", cap)
+		                   : sf_table_add_cell(t, "")) ||
+		    status_cells(p, t))
+			return SF_ERR_NOMEM;
+	}
+	return SF_OK;
+}
+
+sf_status sf_plan_write_csv_table(const sf_plan *p, sf_plan_table table, sf_buf *out, sf_error *err)
+{
+	sf_table *t;
+	sf_status rc;
+	if (table == SF_PLAN_TABLE_ASSIGNMENTS)
+		return sf_plan_write_csv(p, out, err);
+	if (p->scenario->format < 2 || p->presence == NULL)
+		return sf_error_set(
+		        err, SF_ERR_USAGE,
+		        "the %s table is format 2's (presence, arrivals and reception); "
+		        "this scenario is format 1 (stabforce upgrade writes format 2)",
+		        table == SF_PLAN_TABLE_PRESENCE ? "presence" : "reception");
+	t = sf_table_new();
+	if (t == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
+	rc = table == SF_PLAN_TABLE_PRESENCE ? csv_presence(p, t) : csv_reception(p, t);
+	if (rc == SF_OK)
+		rc = sf_table_write_csv(t, out);
+	sf_table_free(t);
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the plan");
+}
+
 /* ------------------------------------------------------------------ */
 /* Text and markdown                                                   */
 
@@ -596,6 +717,30 @@ static sf_status month_counts(const sf_scenario *sc, const int *v, sf_buf *b)
 	return rc;
 }
 
+/* Months with v > 0, runs of one count merged: "2026-06..2026-09 x2, 2027-01". */
+static sf_status count_ranges(const sf_scenario *sc, const int *v, sf_buf *b)
+{
+	char l1[16], l2[16];
+	sf_status rc = SF_OK;
+
+	for (int m = 1; m <= sc->months && rc == SF_OK; m++) {
+		int e = m;
+		if (v[m - 1] <= 0)
+			continue;
+		while (e < sc->months && v[e] == v[m - 1])
+			e++;
+		rc = sf_buf_addf(b, "%s%s", b->len ? ", " : "", label(sc, m, l1, sizeof(l1)));
+		if (rc == SF_OK && e > m)
+			rc = sf_buf_addf(b, "..%s", label(sc, e, l2, sizeof(l2)));
+		if (rc == SF_OK && v[m - 1] > 1)
+			rc = sf_buf_addf(b, " x%d", v[m - 1]);
+		m = e;
+	}
+	if (rc == SF_OK && b->len == 0)
+		rc = sf_buf_adds(b, "-");
+	return rc;
+}
+
 /*
  * Format 2 (docs/output.md): presence, arrivals, departures, reliefs, idle
  * units, moves and reception by month, recorded months marked; then, per
@@ -607,11 +752,12 @@ static sf_status write_format2(const sf_plan *p, sf_buf *out, int md, sf_error *
 	const size_t M = (size_t)sc->months, np = sc->npledges;
 	sf_table *t = sf_table_new();
 	unsigned char *flags = calloc(M + 1, 1);
+	int *idle = calloc(M + 1, sizeof(*idle));
 	sf_buf tmp;
 	char lb[16], b1[64], b2[64];
 
 	sf_buf_init(&tmp, 0);
-	if (t == NULL || flags == NULL)
+	if (t == NULL || flags == NULL || idle == NULL)
 		goto nomem;
 	{
 		static const char *const cols[] = {
@@ -660,7 +806,8 @@ static sf_status write_format2(const sf_plan *p, sf_buf *out, int md, sf_error *
 	    sf_table_add_column(t, "present", SF_ALIGN_LEFT) ||
 	    sf_table_add_column(t, "arrivals", SF_ALIGN_LEFT) ||
 	    sf_table_add_column(t, "departures", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "reliefs", SF_ALIGN_LEFT))
+	    sf_table_add_column(t, "reliefs", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "idle", SF_ALIGN_LEFT))
 		goto nomem;
 	for (size_t pi = 0; pi < np; pi++) {
 		const sf_pledge *pl = &sc->pledges[pi];
@@ -677,25 +824,33 @@ static sf_status write_format2(const sf_plan *p, sf_buf *out, int md, sf_error *
 		sf_buf_reset(&tmp);
 		if (month_ranges(sc, flags, &tmp) || sf_table_add_cell(t, sf_buf_str(&tmp)))
 			goto nomem;
-		for (int which = 0; which < 3; which++) {
+		for (size_t mi = 0; mi < M; mi++)
+			idle[mi] = pres[mi] - p->assigned[pi * M + mi];
+		for (int which = 0; which < 4; which++) {
 			const int *v = which == 0   ? &p->arrivals[pi * M]
 			               : which == 1 ? &p->departures[pi * M]
-			                            : &p->reliefs[pi * M];
+			               : which == 2 ? &p->reliefs[pi * M]
+			                            : idle;
 			sf_buf_reset(&tmp);
-			if (month_counts(sc, v, &tmp) || sf_table_add_cell(t, sf_buf_str(&tmp)))
+			if ((which == 3 ? count_ranges(sc, v, &tmp) : month_counts(sc, v, &tmp)) ||
+			    sf_table_add_cell(t, sf_buf_str(&tmp)))
 				goto nomem;
 		}
 	}
-	if (section(out, md, "Presence by pledge (units leave at the start of a departure month)",
+	if (section(out, md,
+	            "Presence by pledge (units leave at the start of a departure month; idle: "
+	            "present without a task)",
 	            t))
 		goto nomem;
 	sf_table_free(t);
 	free(flags);
+	free(idle);
 	sf_buf_release(&tmp);
 	return SF_OK;
 nomem:
 	sf_table_free(t);
 	free(flags);
+	free(idle);
 	sf_buf_release(&tmp);
 	return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
 }
