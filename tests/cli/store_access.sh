@@ -105,7 +105,13 @@ expect "incidents after the import" "$(count)" $((base + 300))
 # -------------------------------------------- 3. read-only (SQLite only)
 if [ "$(store_backend)" = sqlite ]; then
 	as_user=""
-	[ "$(id -u)" -eq 0 ] && as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+	RO="$SF"
+	if [ "$(id -u)" -eq 0 ]; then
+		as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+		# the build directory may sit where nobody cannot reach (/root/...)
+		RO="$T/stabforce"
+		cp "$SF" "$RO" && chmod 755 "$RO" || no "copy the binary for nobody"
+	fi
 	mkdir "$T/ro"
 	"$SF" incidents import "$T/base.csv" --db "$T/ro/s.db" --no-progress >/dev/null || no "ro import"
 	cp "$T/ro/s.db" "$T/copy.db"
@@ -121,15 +127,15 @@ if [ "$(store_backend)" = sqlite ]; then
 			[ -e "$T/ro/s.db-shm" ] && chmod 555 "$T/ro" || no "$case: setup" ;;
 		no-shm) chmod 755 "$T/ro" && rm "$T/ro/s.db-shm" && chmod 555 "$T/ro" || no "$case: setup" ;;
 		esac
-		$as_user "$SF" incidents report --db "$T/ro/s.db" --format csv >"$T/ro.got" 2>"$T/err" ||
+		$as_user "$RO" incidents report --db "$T/ro/s.db" --format csv >"$T/ro.got" 2>"$T/err" ||
 			no "$case: a store on read-only media is not read: $(cat "$T/err")"
 		cmp -s "$T/ro.expected" "$T/ro.got" || no "$case: the read-only store reads differently"
 	done
-	$as_user "$SF" incidents import "$T/base.csv" --db "$T/ro/s.db" --no-progress >/dev/null 2>"$T/err"
+	$as_user "$RO" incidents import "$T/base.csv" --db "$T/ro/s.db" --no-progress >/dev/null 2>"$T/err"
 	expect "import into a read-only store: exit" "$?" 4
 	grep -q "store '$T/ro/s.db'" "$T/err" || no "import into a read-only store: message: $(cat "$T/err")"
 	chmod 700 "$T/ro"
-	$as_user "$SF" incidents report --db "$T/ro/s.db" >/dev/null 2>"$T/err"
+	$as_user "$RO" incidents report --db "$T/ro/s.db" >/dev/null 2>"$T/err"
 	expect "a store the user cannot reach: exit" "$?" 4
 	grep -q "cannot read store '$T/ro/s.db'" "$T/err" || no "unreachable store: message: $(cat "$T/err")"
 	chmod 755 "$T/ro"
@@ -153,7 +159,7 @@ if [ "$(store_backend)" = sqlite ]; then
 	cp "$T/old.db" "$T/old/s.db"
 	chmod 444 "$T/old/s.db"
 	chmod 555 "$T/old"
-	$as_user "$SF" incidents report --db "$T/old/s.db" >/dev/null 2>"$T/err"
+	$as_user "$RO" incidents report --db "$T/old/s.db" >/dev/null 2>"$T/err"
 	expect "an old store on read-only media: exit" "$?" 4
 	grep -q "store '$T/old/s.db' has schema version 2, this stabforce reads 3 and cannot upgrade it" \
 		"$T/err" || no "old read-only store: message: $(cat "$T/err")"
