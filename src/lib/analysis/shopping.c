@@ -731,7 +731,7 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf
 		        s->notice_days, sc->as_of ? sc->as_of : "not given",
 		        sf_scenario_month_label(sc, s->first_month > 0 ? s->first_month : 1, f1,
 		                                sizeof f1));
-	if (rc == SF_OK && s->with_requests.z1 > 1e-6)
+	if (rc == SF_OK && s->with_requests.z1 > 1e-6 && sf_outcome_z1_proven(&s->with_requests))
 		rc = sf_buf_adds(out,
 		                 sc->format >= 2
 		                         ? "What remains short cannot be met by any unit: the "
@@ -748,8 +748,14 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf
 	}
 	if (s->nlines == 0) {
 		sf_table_free(t);
-		rc = sf_buf_adds(out, "Nothing to ask for: the pledges cover every requirement "
-		                      "they can.\n");
+		rc = sf_buf_adds(out,
+		                 sf_outcome_z1_proven(&s->with_requests)
+		                         ? "Nothing to ask for: the pledges cover every "
+		                           "requirement they can.\n"
+		                         : "No list: the plan with requested units stopped at "
+		                           "a limit before it found a plan using any of them, so "
+		                           "this says nothing about what to ask for. Run it "
+		                           "without --time-limit, or with a longer one.\n");
 		if (rc == SF_OK && *m3)
 			rc = sf_buf_addc(out, '\n');
 		if (rc == SF_OK)
