@@ -244,6 +244,19 @@ sf_status sf_job_key(const char *dir, const char *kind, const char *request, cha
  */
 sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const char *kind,
                       const char *request, char ***argv, sf_error *err);
+/*
+ * Progress from a command to the worker that runs it: with
+ * STABFORCE_PROGRESS=lines in its environment (the worker sets it), a
+ * command writes one line "stabforce-progress DONE TOTAL" on stderr each
+ * time it finishes a step of a known number (the analyses: one per plan
+ * of the many they solve). sf_progress_line appends such a line;
+ * sf_progress_parse reads one (n bytes, no newline) into *fraction
+ * (0..1) and returns 1, or returns 0 for any other line (the command's
+ * own words, kept as the job's message).
+ */
+#define SF_PROGRESS_ENV "STABFORCE_PROGRESS"
+sf_status sf_progress_line(size_t done, size_t total, sf_buf *out);
+int sf_progress_parse(const char *line, size_t n, double *fraction);
 /* SF_OK when the command's output is one JSON object (what a job's result must be). */
 sf_status sf_job_result_check(const char *text, size_t len, sf_error *err);
 

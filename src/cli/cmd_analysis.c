@@ -94,6 +94,19 @@ static void progress_bar(void *ctx, size_t done, size_t total)
 	fflush(stderr);
 }
 
+/* The same for a worker that runs this command as a job (SF_PROGRESS_ENV). */
+static void progress_lines(void *ctx, size_t done, size_t total)
+{
+	sf_buf b;
+	(void)ctx;
+	sf_buf_init(&b, 256);
+	if (sf_progress_line(done, total, &b) == SF_OK) {
+		fputs(sf_buf_str(&b), stderr);
+		fflush(stderr);
+	}
+	sf_buf_release(&b);
+}
+
 /*
  * Parse the common options and the command's own (extra, handled by
  * `own`, which returns 0, or 2 for a bad value). Returns -1 to go on, or
@@ -227,7 +240,10 @@ static int parse_common(common *c, int argc, char **argv, const struct option *e
 				return 2;
 			}
 		}
-	if (!c->quiet && isatty(STDERR_FILENO)) {
+	const char *lines = getenv(SF_PROGRESS_ENV);
+	if (lines && strcmp(lines, "lines") == 0) {
+		c->ao.progress = progress_lines;
+	} else if (!c->quiet && isatty(STDERR_FILENO)) {
 		c->ao.progress = progress_bar;
 		c->ao.progress_ctx = (void *)c->cmd;
 	}

@@ -112,6 +112,53 @@ static int pipe_cloexec(int p[2])
 	return 0;
 }
 
+/*
+ * The command's standard error, line by line: progress lines (service.h)
+ * set the job's progress; every other line is the command's own words,
+ * kept (the latest as the job's message, all for the reason of a failure).
+ */
+typedef struct err_parse {
+	sf_buf *errb;    /* the command's words */
+	char line[1024]; /* the line being read */
+	size_t n;
+	double progress; /* 0..1 */
+	char said[300];  /* the latest of its words */
+} err_parse;
+
+static void stderr_line(err_parse *e)
+{
+	double f;
+	size_t n = e->n;
+	while (n > 0 && (e->line[n - 1] == '\r' || e->line[n - 1] == ' '))
+		n--;
+	if (sf_progress_parse(e->line, n, &f)) {
+		if (f > e->progress)
+			e->progress = f;
+	} else if (n > 0) {
+		if (sf_buf_add(e->errb, e->line, n) != SF_OK ||
+		    sf_buf_addc(e->errb, '\n') != SF_OK) {
+			sf_buf_reset(e->errb); /* keep the latest words only */
+			sf_buf_add(e->errb, e->line, n);
+			sf_buf_addc(e->errb, '\n');
+		}
+		sf_snprintf(e->said, sizeof e->said, "%.*s", (int)n, e->line);
+	}
+	e->n = 0;
+}
+
+static void stderr_take(err_parse *e, const char *buf, size_t k)
+{
+	for (size_t i = 0; i < k; i++) {
+		if (buf[i] == '\n') {
+			stderr_line(e);
+		} else {
+			if (e->n == sizeof e->line - 1) /* a very long line: in pieces */
+				stderr_line(e);
+			e->line[e->n++] = buf[i];
+		}
+	}
+}
+
 /* Run one claimed job to its end (or cancellation) and record the outcome. */
 static void run_job(const sf_worker_options *o, sf_store *st, const char *worker, long long id)
 {
@@ -120,6 +167,7 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 	char **argv = NULL;
 	int out_p[2] = {-1, -1}, err_p[2] = {-1, -1};
 	sf_buf out, errb;
+	err_parse ep;
 	sf_error err;
 	int found = 0, applied = 0, cancelled = 0, status = 0;
 	long pid = 0;
@@ -128,6 +176,8 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 	memset(&jc, 0, sizeof jc);
 	sf_buf_init(&out, SF_BUF_DEFAULT_CAP);
 	sf_buf_init(&errb, 1 << 20);
+	memset(&ep, 0, sizeof ep);
+	ep.errb = &errb;
 	sf_error_clear(&err);
 	msg[0] = '\0';
 	if (sf_store_job_get(st, id, copy_job, &jc, &found, &err) != SF_OK || !found ||
@@ -179,12 +229,10 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 			if (pf[i].fd < 0 || !(pf[i].revents & (POLLIN | POLLHUP | POLLERR)))
 				continue;
 			ssize_t k = read(pf[i].fd, buf, sizeof buf);
-			if (k > 0) {
-				sf_buf *b = i == 0 ? &out : &errb;
-				if (sf_buf_add(b, buf, (size_t)k) != SF_OK && i == 1) {
-					sf_buf_reset(b); /* keep the latest error text only */
-					sf_buf_add(b, buf, (size_t)k);
-				}
+			if (k > 0 && i == 0) {
+				sf_buf_add(&out, buf, (size_t)k);
+			} else if (k > 0) {
+				stderr_take(&ep, buf, (size_t)k);
 			} else if (k == 0 || (errno != EINTR && errno != EAGAIN)) {
 				close(i == 0 ? out_p[0] : err_p[0]);
 				if (i == 0)
@@ -195,18 +243,21 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 			}
 		}
 		if (mono() - beat >= HEARTBEAT_S && !cancelled) {
-			char m[64];
+			char m[400];
 			beat = mono();
-			sf_snprintf(m, sizeof m, "running for %.0f s", beat - t0);
+			sf_snprintf(m, sizeof m, "running for %.0f s%s%s", beat - t0,
+			            ep.said[0] ? ": " : "", ep.said);
 			sf_error_clear(&err);
-			if (sf_store_job_heartbeat(st, id, worker, 0, m, o->lease_s, &cancelled,
-			                           &err) == SF_OK &&
+			if (sf_store_job_heartbeat(st, id, worker, ep.progress, m, o->lease_s,
+			                           &cancelled, &err) == SF_OK &&
 			    cancelled)
 				kill(-(pid_t)pid, SIGKILL);
 		}
 		if (stop_flag)
 			kill(-(pid_t)pid, SIGKILL);
 	}
+	if (ep.n)
+		stderr_line(&ep);
 	while (waitpid((pid_t)pid, &status, 0) < 0 && errno == EINTR)
 		;
 	runner_pid = 0;
@@ -298,6 +349,9 @@ sf_status sf_worker_run(const sf_worker_options *opts, sf_error *err)
 
 	if ((rc = settle(opts, &lo, dir, db, exe, sizeof db, err)) != SF_OK)
 		return rc;
+	/* The commands it runs report their progress as lines (service.h). */
+	if (setenv(SF_PROGRESS_ENV, "lines", 1) != 0)
+		return sf_error_set(err, SF_ERR_NOMEM, "setenv: %s", strerror(errno));
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;
 	sigemptyset(&sa.sa_mask);

@@ -320,6 +320,15 @@ def main():
         st3, h3, d3 = s.req("POST", "/api/v1/analyses/risk", {"scenario": "minimal", "samples": 99998, "seed": 3}, token=editor)
         check(st3 == 503 and d3["error"]["code"] == "queue_full" and "Retry-After" in h3, "503 with Retry-After when the queue is full")
         conforms(spec, "/api/v1/analyses/{kind}", "post", 503, d3)
+        # the running one reports how far it is (one step per plan of the samples)
+        prog = 0
+        for _ in range(150):
+            j = s.req("GET", "/api/v1/jobs/%d" % d1["id"], token=viewer)[2]
+            prog = j["progress"]
+            if j["status"] == "running" and 0 < prog < 1:
+                break
+            time.sleep(0.2)
+        check(0 < prog < 1, "a running job's progress moves: %s" % prog)
         # cancel the queued one and the running one
         for d in (d2, d1):
             st, h, doc = s.req("DELETE", "/api/v1/jobs/%d" % d["id"], token=editor)

@@ -600,3 +600,29 @@ sf_status sf_job_result_check(const char *text, size_t len, sf_error *err)
 	sf_json_free(doc);
 	return rc;
 }
+
+#define PROGRESS_TAG "stabforce-progress "
+
+sf_status sf_progress_line(size_t done, size_t total, sf_buf *out)
+{
+	return sf_buf_addf(out, PROGRESS_TAG "%zu %zu\n", done, total);
+}
+
+int sf_progress_parse(const char *line, size_t n, double *fraction)
+{
+	char text[64], *sp;
+	long done, total;
+	size_t tag = strlen(PROGRESS_TAG);
+	if (n <= tag || n - tag >= sizeof text || memcmp(line, PROGRESS_TAG, tag) != 0)
+		return 0;
+	memcpy(text, line + tag, n - tag);
+	text[n - tag] = '\0';
+	if (!(sp = strchr(text, ' ')))
+		return 0;
+	*sp = '\0';
+	if (sf_parse_long(text, &done) != 0 || sf_parse_long(sp + 1, &total) != 0 || done < 0 ||
+	    total <= 0 || done > total)
+		return 0;
+	*fraction = (double)done / (double)total;
+	return 1;
+}
