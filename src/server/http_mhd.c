@@ -108,9 +108,16 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, sv_resp *rs)
 	if (rs->data)
 		r = MHD_create_response_from_buffer(rs->data_len, (void *)(uintptr_t)rs->data,
 		                                    MHD_RESPMEM_PERSISTENT);
-	else
-		r = MHD_create_response_from_buffer(
-		        rs->body.len, rs->body.data ? rs->body.data : "", MHD_RESPMEM_MUST_COPY);
+	else {
+		/* The body's memory goes to the response as it is: no copy of a large answer. */
+		size_t n = rs->body.len;
+		char *d = n ? sf_buf_detach(&rs->body) : NULL;
+		r = d ? MHD_create_response_from_buffer(n, d, MHD_RESPMEM_MUST_FREE)
+		      : MHD_create_response_from_buffer(0, (void *)(uintptr_t) "",
+		                                        MHD_RESPMEM_PERSISTENT);
+		if (!r)
+			free(d);
+	}
 	if (!r)
 		return MHD_NO;
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,

@@ -181,7 +181,9 @@ void sv_h_incidents(sv_ctx *cx)
 	if (sf_incidents_write_page(cx->st, &f, fmt, &cx->rs->body, &next, &err) != SF_OK) {
 		sv_fail_err(cx, &err);
 	} else {
-		cx->cacheable = 1;
+		/* A first page is asked for again and again; a page after a cursor
+		 * is one seek, and keeping each would fill the cache with pages. */
+		cx->cacheable = after == NULL;
 		if (next.len)
 			sv_resp_header(cx->rs, "X-Next-After", "%s", sf_buf_str(&next));
 	}

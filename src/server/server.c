@@ -18,7 +18,8 @@
  * path and query until the store's data version moves (any import, review,
  * decision or job submitted), and answers of finished jobs for good: the
  * summary endpoints then cost a lookup, not a report over a million
- * incidents. Store handles are SQLite connections opened NOMUTEX: each is
+ * incidents. The cache holds at most CACHE_BUDGET bytes of answers. Store
+ * handles are SQLite connections opened NOMUTEX: each is
  * used by one thread at a time, taken from and returned to the pool.
  */
 #include <errno.h>
@@ -36,6 +37,7 @@ enum {
 	TOKEN_RELOAD_MS = 2000,
 	CACHE_SLOTS = 1024,
 	CACHE_MAX_BODY = 8 * 1024 * 1024,
+	CACHE_BUDGET = 64 * 1024 * 1024, /* bytes of answers kept, all slots together */
 	RATE_SLOTS = 4096,
 	NBUCKETS = SF_METRICS_BUCKETS,
 };
@@ -85,6 +87,7 @@ struct sv_app {
 
 	pthread_mutex_t cache_mu;
 	cache_entry *cache;
+	size_t cache_bytes; /* the bodies kept, under CACHE_BUDGET */
 
 	sv_pool *pool;
 	sf_buf body_413; /* the answer to a body over --max-body, written once */
@@ -348,8 +351,19 @@ static void cache_put(sv_app *a, const char *key, long long version, const sv_re
 	b[rs->body.len] = '\0';
 	cache_entry *e = &a->cache[hash_str(key) % CACHE_SLOTS];
 	pthread_mutex_lock(&a->cache_mu);
+	a->cache_bytes -= e->body ? e->len : 0;
 	free(e->key);
 	free(e->body);
+	e->key = NULL;
+	e->body = NULL;
+	if (a->cache_bytes + rs->body.len > CACHE_BUDGET) {
+		/* Full: the slot stays empty rather than the memory growing. */
+		pthread_mutex_unlock(&a->cache_mu);
+		free(k);
+		free(b);
+		return;
+	}
+	a->cache_bytes += rs->body.len;
 	e->key = k;
 	e->body = b;
 	e->len = rs->body.len;
