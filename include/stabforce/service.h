@@ -208,6 +208,13 @@ void sf_name_list_release(sf_name_list *l);
  */
 sf_status sf_scenario_dir_path(const char *dir, const char *name, char *path, size_t n,
                                sf_error *err);
+/*
+ * Load scenario NAME of dir (geometry 0: without reading its GeoJSON);
+ * a scenario that does not load gives its first diagnostic in err, with
+ * NAME as the file.
+ */
+sf_status sf_scenario_dir_load(const char *dir, const char *name, int geometry, sf_scenario **sc,
+                               sf_error *err);
 /* The scenarios in dir: folders holding scenario.yaml and NAME.yaml files, by name. */
 sf_status sf_scenario_dir_list(const char *dir, sf_name_list *out, sf_error *err);
 

@@ -80,28 +80,11 @@ void sv_h_openapi(sv_ctx *cx)
 /* ---------------------------------------------------------------- */
 /* Scenarios                                                          */
 
-/* Load scenario `name`; geometry 0 skips reading its GeoJSON. */
+/* Load scenario `name` of the scenarios directory; geometry 0 skips its GeoJSON. */
 static sf_status load_named(sv_ctx *cx, const char *name, int geometry, sf_scenario **sc,
                             sf_error *err)
 {
-	char path[PATH_MAX];
-	sf_diags d;
-	sf_load_options lo = {!geometry};
-	sf_status rc =
-	        sf_scenario_dir_path(sv_scenarios_dir(cx->app), name, path, sizeof path, err);
-	if (rc != SF_OK)
-		return rc;
-	sf_diags_init(&d);
-	rc = sf_scenario_load(path, &lo, sc, &d);
-	if (rc != SF_OK) {
-		if (d.count)
-			sf_error_set_at(err, rc, name, d.items[0].line, d.items[0].column,
-			                d.items[0].path, "%s", d.items[0].message);
-		else
-			sf_error_set(err, rc, "scenario '%s' cannot be read", name);
-	}
-	sf_diags_release(&d);
-	return rc;
+	return sf_scenario_dir_load(sv_scenarios_dir(cx->app), name, geometry, sc, err);
 }
 
 void sv_h_scenarios(sv_ctx *cx)

@@ -432,24 +432,13 @@ void sv_h_incidents_import(sv_ctx *cx)
 	if (arg_num(cx, "max_km", 0, 1000, &o.max_distance_km))
 		return;
 	/* Sectors come from a scenario's map, named as in GET /api/v1/scenarios. */
-	if (name) {
-		char path[PATH_MAX];
-		sf_diags d;
-		sf_diags_init(&d);
-		if (sf_scenario_dir_path(sv_scenarios_dir(cx->app), name, path, sizeof path,
-		                         &err) != SF_OK ||
-		    (sf_scenario_load(path, NULL, &sc, &d) != SF_OK &&
-		     sf_error_set(&err, SF_ERR_SCENARIO, "scenario '%s' does not load: %s", name,
-		                  d.count ? d.items[0].message : "unreadable")) ||
-		    sf_sector_map_from_scenario(sc, &map, &err) != SF_OK) {
-			sf_diags_release(&d);
-			if (err.code == SF_ERR_IO)
-				sv_fail(cx, 404, "not_found", "%s", err.message);
-			else
-				sv_fail_err(cx, &err);
-			goto out;
-		}
-		sf_diags_release(&d);
+	if (name && (sf_scenario_dir_load(sv_scenarios_dir(cx->app), name, 1, &sc, &err) != SF_OK ||
+	             sf_sector_map_from_scenario(sc, &map, &err) != SF_OK)) {
+		if (err.code == SF_ERR_IO || err.code == SF_ERR_USAGE)
+			sv_fail(cx, 404, "not_found", "%s", err.message);
+		else
+			sv_fail_err(cx, &err);
+		goto out;
 	}
 	if (upload_open(cx, &u))
 		goto out_u;

@@ -262,28 +262,6 @@ sf_status sf_scenario_write_sectors(const sf_scenario *sc, const char *name, sf_
 	return rc;
 }
 
-/* Load scenario `name` of dir without its geometry; the first diagnostic into err. */
-static sf_status load_named(const char *dir, const char *name, sf_scenario **sc, sf_error *err)
-{
-	char path[4096];
-	sf_diags d;
-	sf_load_options lo = {1};
-	sf_status rc = sf_scenario_dir_path(dir, name, path, sizeof path, err);
-	if (rc != SF_OK)
-		return rc;
-	sf_diags_init(&d);
-	rc = sf_scenario_load(path, &lo, sc, &d);
-	if (rc != SF_OK) {
-		if (d.count)
-			sf_error_set_at(err, rc, name, d.items[0].line, d.items[0].column,
-			                d.items[0].path, "%s", d.items[0].message);
-		else
-			sf_error_set(err, rc, "scenario '%s' cannot be read", name);
-	}
-	sf_diags_release(&d);
-	return rc;
-}
-
 sf_status sf_scenarios_write_list(const char *dir, sf_buf *out, sf_error *err)
 {
 	sf_name_list l;
@@ -298,7 +276,7 @@ sf_status sf_scenarios_write_list(const char *dir, sf_buf *out, sf_error *err)
 		sf_scenario *sc = NULL;
 		sf_error e;
 		sf_error_clear(&e);
-		if (load_named(dir, l.v[i], &sc, &e) == SF_OK) {
+		if (sf_scenario_dir_load(dir, l.v[i], 0, &sc, &e) == SF_OK) {
 			scenario_summary(&w, sc, l.v[i], 0);
 		} else {
 			sf_json_object(&w, NULL);

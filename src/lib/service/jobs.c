@@ -76,6 +76,29 @@ sf_status sf_scenario_dir_path(const char *dir, const char *name, char *path, si
 	                    name);
 }
 
+sf_status sf_scenario_dir_load(const char *dir, const char *name, int geometry, sf_scenario **sc,
+                               sf_error *err)
+{
+	char path[PATH_MAX];
+	sf_diags d;
+	sf_load_options lo = {!geometry};
+	sf_status rc = sf_scenario_dir_path(dir, name, path, sizeof path, err);
+	*sc = NULL;
+	if (rc != SF_OK)
+		return rc;
+	sf_diags_init(&d);
+	rc = sf_scenario_load(path, &lo, sc, &d);
+	if (rc != SF_OK) {
+		if (d.count)
+			sf_error_set_at(err, rc, name, d.items[0].line, d.items[0].column,
+			                d.items[0].path, "%s", d.items[0].message);
+		else
+			sf_error_set(err, rc, "scenario '%s' cannot be read", name);
+	}
+	sf_diags_release(&d);
+	return rc;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
