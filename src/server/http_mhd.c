@@ -6,7 +6,11 @@
  * MHD_OPTION_THREAD_POOL_SIZE); libmicrohttpd enforces the connection
  * timeout, the total and per-IP connection limits, and the memory of one
  * connection (request line and headers must fit: a larger request gets 431
- * or 414 from the library, never a crash).
+ * or 414 from the library, never a crash). A connection over the per-IP
+ * limit is closed at once; one over the total waits in the listen backlog
+ * until another closes (libmicrohttpd stops accepting; the total is shared
+ * among the pool's threads). MHD_OPTION_STRICT_FOR_CLIENT: an HTTP/1.1
+ * request without Host gets 400, as RFC 9112 asks.
  *
  * The access handler follows libmicrohttpd's two-call pattern. The first
  * call only sees the headers: it refuses a declared body over the limit
@@ -259,7 +263,8 @@ sf_status sv_http_start(const sv_http_options *o, sv_handler h, void *app, sv_ht
 	        o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_ip,
 	        MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->max_header, MHD_OPTION_NOTIFY_COMPLETED,
 	        on_completed, s, MHD_OPTION_EXTERNAL_LOGGER, on_log, s,
-	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_END);
+	        MHD_OPTION_LISTEN_BACKLOG_SIZE, (unsigned)1024, MHD_OPTION_STRICT_FOR_CLIENT,
+	        (int)1, MHD_OPTION_END);
 	if (!s->d) {
 		free(s);
 		return sf_error_set(err, SF_ERR_IO,
