@@ -345,6 +345,14 @@ def main():
                 break
             time.sleep(0.25)
         check(not ps, "the cancelled job's processes are gone: %s" % ps)
+        # every job and every cancel in the edit log, under the token's name
+        st, h, log = s.req("GET", "/api/v1/edits", token=viewer)
+        conforms(spec, "/api/v1/edits", "get", 200, log)
+        for d in (d1, d2):
+            mine = [(e["what"], e["who"]) for e in log if e["event_id"] == "job:%d" % d["id"]]
+            check(mine == [("job", "alice"), ("cancel", "alice")],
+                  "job %d submitted and cancelled in the edit log: %s" % (d["id"], mine))
+        check(not any(e["event_id"] == "job:%s" % d3.get("id") for e in log), "a refused job is not logged")
         s.stop()
 
         # rate limit, public reads, CORS
