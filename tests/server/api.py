@@ -262,6 +262,16 @@ def main():
         st, h, doc = s.req("POST", "/api/v1/plans", {"scenario": "minimal", "time_limit": 30}, token=editor)
         check(st == 202 and doc["id"] != jid, "other options: a new job")
         wait_job(s, doc["id"], viewer)
+        # the key hashes the files, not their names: a changed scenario or
+        # sector file (a comment, a space) is a new job
+        seen = {jid, doc["id"]}
+        for f, extra in (("scenario.yaml", "\n# changed\n"), ("sectors.geojson", "\n")):
+            with open(os.path.join(sc, "minimal", f), "a") as fh:
+                fh.write(extra)
+            st, h, doc = s.req("POST", "/api/v1/plans", {"scenario": "minimal"}, token=editor)
+            check(st == 202 and doc["id"] not in seen, "a changed %s: a new job" % f)
+            seen.add(doc.get("id"))
+            wait_job(s, doc["id"], viewer)
         st, h, doc = s.req("DELETE", "/api/v1/jobs/%d" % jid, token=editor)
         check(st == 409 and doc["error"]["code"] == "finished", "a finished job cannot be cancelled")
         conforms(spec, "/api/v1/jobs/{id}", "delete", 409, doc)
