@@ -2,11 +2,13 @@
 """bench/family.py - the planner benchmark on FAMILIES of scenarios.
 
     bench/family.py [--build DIR] [--family gaza|un|all] [--only NAME,...]
-                    [--variants V,...] [--limit-gaza S] [--limit-un S]
-                    [--keep DIR] [--list]
+                    [--formats 1,2] [--variants V,...] [--limit-gaza S]
+                    [--limit-un S] [--keep DIR] [--docs FILE] [--list]
 
 Generates every scenario of the family with bench/sf-gen-scenario (seeds
 and knobs fixed in FAMILY below, so every machine plans the same files),
+each in format 1 and in format 2 (the same scenario plus notice, stays,
+tours and reception, varied by F2_KNOBS),
 plans each with every variant, checks each plan with `stabforce
 check-plan`, and prints one markdown table with every scenario, then the
 median and the worst of each variant (docs/benchmarks.md, "Families").
@@ -31,10 +33,14 @@ both stages proven to a 1% gap in under 10 s on every scenario, median
 under 2 s; UN-sized, stage 1 proven in under 60 s and stage 2 to 1% in
 under 120 s.
 
+--docs FILE writes the tables, the command and the machine into FILE
+between the lines "<!-- family:begin -->" and "<!-- family:end -->".
 One command reproduces every figure of docs/benchmarks.md, "Families":
-    bench/family.py --build build
+    bench/family.py --build build --docs docs/benchmarks.md
 """
 import argparse
+import datetime
+import io
 import json
 import os
 import resource
@@ -110,6 +116,21 @@ FAMILY = [
         "--late", "0.5", "--deploy", "2"]),
 ]
 
+# The format-2 features of each scenario's format-2 twin (scenario k takes
+# F2_KNOBS[k % 5]): the generator's defaults (half the pledges give notice,
+# half the unit types have a minimum stay of 2-6 months, 30% of pledges a
+# tour limit, reception at a quarter of the troop ceiling a month); notice
+# everywhere and a tight reception; long stays and many tours; format 2
+# with none of them (only the costs of moves); tours everywhere with the
+# tightest reception.
+F2_KNOBS = [
+    [],
+    ["--notice", "1", "--reception", "0.15"],
+    ["--stays", "1", "--tours", "0.6"],
+    ["--notice", "0", "--stays", "0", "--tours", "0", "--reception", "0"],
+    ["--tours", "1", "--reception", "0.1"],
+]
+
 VARIANTS = {
     "stabforce": [],
     "monolithic": ["--monolithic", "--cold-stage2"],
@@ -182,7 +203,9 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated scenario names")
     ap.add_argument("--variants", default="stabforce,monolithic,glpk")
     ap.add_argument("--limit-gaza", type=float, default=30)
-    ap.add_argument("--limit-un", type=float, default=240)
+    ap.add_argument("--limit-un", type=float, default=180)
+    ap.add_argument("--formats", default="1,2", help="1, 2 or 1,2")
+    ap.add_argument("--docs", default="", help="write the tables into this markdown file")
     ap.add_argument("--keep", default="", help="keep scenarios and plans in this directory")
     ap.add_argument("--list", action="store_true", help="print the family and exit")
     a = ap.parse_args()
@@ -195,8 +218,19 @@ def main():
             sys.exit("bench/family.py: unknown variant '%s' (one of %s)"
                      % (v, ", ".join(VARIANTS)))
     only = set(x for x in a.only.split(",") if x)
-    family = [f for f in FAMILY
-              if (a.family == "all" or f[1] == a.family) and (not only or f[0] in only)]
+    formats = [int(x) for x in a.formats.split(",") if x]
+    if not formats or any(x not in (1, 2) for x in formats):
+        sys.exit("bench/family.py: --formats takes 1, 2 or 1,2")
+    family = []
+    for k, (name, size, seed, knobs) in enumerate(FAMILY):
+        if not (a.family == "all" or size == a.family) or (only and name not in only):
+            continue
+        for fm in formats:
+            if fm == 1:
+                family.append((name, size, seed, knobs))
+            else:
+                family.append((name + "-f2", size, seed,
+                               knobs + ["--format", "2"] + F2_KNOBS[k % len(F2_KNOBS)]))
     if a.list:
         for name, size, seed, knobs in family:
             print("%-26s %-4s sf-gen-scenario --seed %d %s" % (name, size, seed, " ".join(knobs)))
@@ -207,10 +241,12 @@ def main():
     work = a.keep or tempfile.mkdtemp(prefix="sf-bench-family.")
     os.makedirs(work, exist_ok=True)
     results = []
+    tee = Tee(sys.stdout)
+    started = datetime.datetime.now(datetime.timezone.utc)
     try:
         print("| scenario | variant | cpu s | wall s | stage 1 | s1 s | s1 gap | stage 2 | s2 s "
-              "| s2 gap | Z2 | check |")
-        print("|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|---|")
+              "| s2 gap | Z2 | check |", file=tee)
+        print("|---|---|---:|---:|---|---:|---:|---|---:|---:|---:|---|", file=tee)
         for name, size, seed, knobs in family:
             d = os.path.join(work, name)
             subprocess.run([gen, "--seed", str(seed)] + knobs + ["--out", d], check=True,
@@ -224,22 +260,61 @@ def main():
                 cpu, wall, rc, plan = run_plan(sf, scen, v, limit, out)
                 chk = check_plan(sf, scen, out) if plan else "no plan (exit %s)" % rc
                 r = dict(name=name, size=size, variant=v, cpu=cpu, wall=wall, plan=plan,
-                         check=chk)
+                         check=chk, format=2 if "--format" in knobs else 1)
                 results.append(r)
                 s1, t1, g1 = stage(plan, "stage1")
                 s2, t2, g2 = stage(plan, "stage2")
                 z2 = plan["stage2"].get("objective") if plan else None
                 print("| %s | %s | %.2f | %.2f | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                     name, v, cpu, wall, s1 or "", fmt(t1), fmt(g1), s2 or "", fmt(t2),
-                    fmt(g2), fmt(z2, "%.0f"), chk), flush=True)
-        summary(results, variants)
+                    fmt(g2), fmt(z2, "%.0f"), chk), file=tee, flush=True)
+        summary(results, variants, tee)
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
-    print()
+    print(file=tee)
     print("Machine: %s; %d CPUs; load average at the end: %s" % (
-        cpu_model(), os.cpu_count() or 0, " ".join(open("/proc/loadavg").read().split()[:3])))
+        cpu_model(), os.cpu_count() or 0, " ".join(open("/proc/loadavg").read().split()[:3])),
+        file=tee)
+    if a.docs:
+        write_docs(a.docs, started, tee.text())
     return 0
+
+
+class Tee:
+    """Print to a stream and keep a copy for --docs."""
+
+    def __init__(self, stream):
+        self.stream, self.copy = stream, io.StringIO()
+
+    def write(self, s):
+        self.stream.write(s)
+        self.copy.write(s)
+
+    def flush(self):
+        self.stream.flush()
+
+    def text(self):
+        return self.copy.getvalue()
+
+
+BEGIN, END = "<!-- family:begin -->", "<!-- family:end -->"
+
+
+def write_docs(path, started, text):
+    """Replace what lies between BEGIN and END in PATH with this run."""
+    with open(path) as f:
+        doc = f.read()
+    i, j = doc.find(BEGIN), doc.find(END)
+    if i < 0 or j < i:
+        sys.exit("bench/family.py: %s has no '%s' ... '%s' lines" % (path, BEGIN, END))
+    body = ("%s\n\nRun of %s UTC: `bench/family.py %s`\n\n%s\n" % (
+        BEGIN, started.strftime("%Y-%m-%d %H:%M"), " ".join(sys.argv[1:]), text.strip()))
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(doc[:i] + body + doc[j:])
+    os.replace(tmp, path)
+    print("bench/family.py: wrote the tables into %s" % path)
 
 
 def cpu_model():
@@ -252,36 +327,36 @@ def cpu_model():
     return "?"
 
 
-def summary(results, variants):
-    print()
-    print("| size | variant | runs | median cpu s | worst cpu s (scenario) | stage 1 not proven "
+def summary(results, variants, tee):
+    print(file=tee)
+    print("| size | format | variant | runs | median cpu s | worst cpu s (scenario) | stage 1 not proven "
           "| stage 2 gap > 1% or no plan | worst s2 gap (scenario) | check failed "
-          "| targets met |")
-    print("|---|---|---:|---:|---|---:|---:|---|---:|---|")
-    for size in ("gaza", "un"):
-        for v in variants:
-            rs = [r for r in results if r["size"] == size and r["variant"] == v]
-            if not rs:
-                continue
-            cpus = [r["cpu"] for r in rs]
-            worst = max(rs, key=lambda r: r["cpu"])
-            unproven = sum(1 for r in rs if stage(r["plan"], "stage1")[0] != "optimal")
-            bad2 = [r for r in rs if r["plan"] is None or stage(r["plan"], "stage2")[2] is None
-                    or stage(r["plan"], "stage2")[2] > TARGET_GAP + 1e-12]
-            gaps = [(stage(r["plan"], "stage2")[2], r["name"]) for r in rs
-                    if r["plan"] is not None and stage(r["plan"], "stage2")[2] is not None]
-            wg = max(gaps) if gaps else (None, "")
-            failed = sum(1 for r in rs if r["check"] != "ok")
-            targets = ""
-            if v == "stabforce":
-                n = sum(1 for r in rs if met(size, r))
-                targets = "%d of %d" % (n, len(rs))
-                if size == "gaza":
-                    targets += ", median %s 2 s" % ("under" if statistics.median(cpus) < 2
-                                                    else "NOT under")
-            print("| %s | %s | %d | %.2f | %.2f (%s) | %d | %d | %s (%s) | %d | %s |" % (
-                size, v, len(rs), statistics.median(cpus), worst["cpu"], worst["name"],
-                unproven, len(bad2), fmt(wg[0]), wg[1], failed, targets))
+          "| targets met |", file=tee)
+    print("|---|---:|---|---:|---:|---|---:|---:|---|---:|---|", file=tee)
+    for size, fm, v in [(s, f, v) for s in ("gaza", "un") for f in (1, 2) for v in variants]:
+        rs = [r for r in results
+              if r["size"] == size and r["format"] == fm and r["variant"] == v]
+        if not rs:
+            continue
+        cpus = [r["cpu"] for r in rs]
+        worst = max(rs, key=lambda r: r["cpu"])
+        unproven = sum(1 for r in rs if stage(r["plan"], "stage1")[0] != "optimal")
+        bad2 = [r for r in rs if r["plan"] is None or stage(r["plan"], "stage2")[2] is None
+                or stage(r["plan"], "stage2")[2] > TARGET_GAP + 1e-12]
+        gaps = [(stage(r["plan"], "stage2")[2], r["name"]) for r in rs
+                if r["plan"] is not None and stage(r["plan"], "stage2")[2] is not None]
+        wg = max(gaps) if gaps else (None, "")
+        failed = sum(1 for r in rs if r["check"] != "ok")
+        targets = ""
+        if v == "stabforce":
+            n = sum(1 for r in rs if met(size, r))
+            targets = "%d of %d" % (n, len(rs))
+            if size == "gaza":
+                targets += ", median %s 2 s" % ("under" if statistics.median(cpus) < 2
+                                                else "NOT under")
+        print("| %s | %d | %s | %d | %.2f | %.2f (%s) | %d | %d | %s (%s) | %d | %s |" % (
+            size, fm, v, len(rs), statistics.median(cpus), worst["cpu"], worst["name"],
+            unproven, len(bad2), fmt(wg[0]), wg[1], failed, targets), file=tee)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,11 @@
  *                   [--caveats FRACTION] [--late FRACTION] [--stagger N]
  *                   [--ramps FRACTION] [--delays FRACTION]
  *                   [--units uniform|mixed] [--skew S] [--deploy F]
+ *                   [--format 1|2] [--notice F] [--stays F] [--tours F]
+ *                   [--reception F]
  *                   --out DIR
  *
- * Writes DIR/scenario.yaml (format 1, docs/scenario-format.md) and
+ * Writes DIR/scenario.yaml (format 1 or 2, docs/scenario-format.md) and
  * DIR/sectors.geojson (the sectors as a grid of rectangles). The same
  * arguments always give the same files (fixed 64-bit LCGs, no libc
  * randomness), so benchmark runs on different machines plan the same
@@ -35,6 +37,9 @@
  * the first version of this generator: everything that version drew comes
  * from the first random stream in the same order, and the new features
  * draw from a second stream, so old seeds still plan the same scenarios.
+ * The format-2 features (--format 2: notice, minimum stays, tours,
+ * reception) draw from a third stream, so the format-2 file of a seed is
+ * its format-1 file plus those features.
  *
  * Nothing in the output is real: ids are C001, U01, S01, T01.
  */
@@ -50,6 +55,8 @@
 static unsigned long long rng = 88172645463325252ULL;
 /* The second stream: the knobs added for the families. */
 static unsigned long long rng2 = 0x2545F4914F6CDD1DULL;
+/* The third stream: the format-2 features. */
+static unsigned long long rng3 = 0x9FB21C651E98DF25ULL;
 
 static double rnd(void)
 {
@@ -75,6 +82,18 @@ static int irnd2(int lo, int hi)
 	return v > hi ? hi : v;
 }
 
+static double rnd3(void)
+{
+	rng3 = rng3 * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (double)(rng3 >> 11) / 9007199254740992.0;
+}
+
+static int irnd3(int lo, int hi)
+{
+	int v = lo + (int)(rnd3() * (hi - lo + 1));
+	return v > hi ? hi : v;
+}
+
 enum { UNITS_UNIFORM, UNITS_MIXED };
 
 typedef struct gen {
@@ -92,6 +111,11 @@ typedef struct gen {
 	int units;                    /* UNITS_UNIFORM or UNITS_MIXED */
 	double skew;                  /* contributor of a pledge ~ 1 / rank^skew */
 	double deploy;                /* > 0: deploy_cost = deploy * monthly_cost */
+	int format;                   /* 1 or 2 */
+	double notice;                /* format 2: share of pledges giving notice */
+	double stays;                 /* format 2: share of unit types with a minimum stay */
+	double tours;                 /* format 2: share of pledges with tour limits */
+	double reception;             /* format 2: monthly reception / troop ceiling, 0 none */
 	int seed;
 	const char *out;
 } gen;
@@ -107,6 +131,7 @@ typedef struct draw {
 	double *supply; /* [t] capability of every pledge together */
 	double *pop, *threat;
 	int *opens;
+	int *stay; /* [u] format 2: min_stay_months, 1 = none */
 	double total_pop, total_pers;
 } draw;
 
@@ -140,6 +165,8 @@ static void usage(FILE *f)
 	           "                       [--caveats FRACTION] [--late FRACTION] [--stagger N]\n"
 	           "                       [--ramps FRACTION] [--delays FRACTION]\n"
 	           "                       [--units uniform|mixed] [--skew S] [--deploy F]\n"
+	           "                       [--format 1|2] [--notice F] [--stays F]\n"
+	           "                       [--tours F] [--reception F]\n"
 	           "                       --out DIR\n"
 	           "\n"
 	           "Write a synthetic scenario (DIR/scenario.yaml, DIR/sectors.geojson).\n"
@@ -163,7 +190,17 @@ static void usage(FILE *f)
 	           "                     battalions, capabilities in hundredths [uniform]\n"
 	           "  --skew S           a pledge's contributor is drawn with weight\n"
 	           "                     1/rank^S: a few large contributors [0: uniform]\n"
-	           "  --deploy F         deploy_cost = F months of monthly_cost [1]\n");
+	           "  --deploy F         deploy_cost = F months of monthly_cost [1]\n"
+	           "\n"
+	           "Format 2 (--format 2; the other knobs are ignored in format 1):\n"
+	           "  --notice F         share of pledges giving notice: half lead_days\n"
+	           "                     0..180, half a readiness level [0.5]\n"
+	           "  --stays F          share of unit types with min_stay_months 2..6\n"
+	           "                     (a pledge may shorten it) [0.5]\n"
+	           "  --tours F          share of pledges with tour_months (6..12, at\n"
+	           "                     least the stay) and, for half, tours 1..2 [0.3]\n"
+	           "  --reception F      reception: F times the troop ceiling a month,\n"
+	           "                     1.5 F from a third of the mandate on [0.25; 0: none]\n");
 }
 
 /* A contributor for pledge p >= C: uniform (one draw), or skewed by rank. */
@@ -225,9 +262,10 @@ static int draw_scenario(const gen *g, draw *d)
 	d->pop = calloc((size_t)S, sizeof(double));
 	d->threat = calloc((size_t)S, sizeof(double));
 	d->opens = calloc((size_t)S, sizeof(int));
-	if (!d->task_mission || !d->weight || !d->cap || !d->pers || !d->cost || !d->p_contrib ||
-	    !d->p_unit || !d->p_count || !d->p_from || !d->p_to || !d->p_delay || !d->supply ||
-	    !d->pop || !d->threat || !d->opens)
+	d->stay = calloc((size_t)U, sizeof(int));
+	if (!d->stay || !d->task_mission || !d->weight || !d->cap || !d->pers || !d->cost ||
+	    !d->p_contrib || !d->p_unit || !d->p_count || !d->p_from || !d->p_to || !d->p_delay ||
+	    !d->supply || !d->pop || !d->threat || !d->opens)
 		return -1;
 
 	/* Tasks: every seventh one mission-wide (HQ, training abroad). */
@@ -282,6 +320,8 @@ static int draw_scenario(const gen *g, draw *d)
 		d->total_pop += d->pop[s] * d->threat[s];
 	for (int p = 0; p < P; p++)
 		d->total_pers += (double)d->p_count[p] * d->pers[d->p_unit[p]];
+	for (int u = 0; u < U; u++)
+		d->stay[u] = g->format == 2 && rnd3() < g->stays ? irnd3(2, 6) : 1;
 	return 0;
 }
 
@@ -302,6 +342,7 @@ static void free_draw(draw *d)
 	free(d->pop);
 	free(d->threat);
 	free(d->opens);
+	free(d->stay);
 }
 
 /* sectors.geojson: a grid of 0.05-degree rectangles near 34.3E 31.3N. */
@@ -385,6 +426,33 @@ static void write_caveat(const gen *g, FILE *f)
 	}
 }
 
+/*
+ * A pledge's format-2 keys: notice (lead_days or a readiness level), a
+ * shorter stay than its unit type's, a tour limit (never below the stay)
+ * and, for half of those, a number of tours.
+ */
+static void write_f2_pledge(const gen *g, const draw *d, int p, FILE *f)
+{
+	static const char *const level[] = {"rdl", "level3", "level2", "level1"};
+	int stay = d->stay[d->p_unit[p]];
+
+	if (rnd3() < g->notice) {
+		if (rnd3() < 0.5)
+			fprintf(f, ", lead_days: %d", irnd3(0, 180));
+		else
+			fprintf(f, ", readiness: %s", level[irnd3(0, 3)]);
+	}
+	if (stay > 1 && rnd3() < 0.2) {
+		stay = irnd3(1, stay - 1);
+		fprintf(f, ", min_stay_months: %d", stay);
+	}
+	if (rnd3() < g->tours) {
+		fprintf(f, ", tour_months: %d", irnd3(stay > 6 ? stay : 6, 12));
+		if (rnd3() < 0.5)
+			fprintf(f, ", tours: %d", irnd3(1, 2));
+	}
+}
+
 static void write_contributors(const gen *g, const draw *d, FILE *f)
 {
 	const int C = g->contributors, P = g->pledges;
@@ -410,6 +478,8 @@ static void write_contributors(const gen *g, const draw *d, FILE *f)
 			fprintf(f, ", confidence: %.2f", 0.5 + 0.5 * rnd());
 			if (d->p_delay[p] > 0)
 				fprintf(f, ", delay_months: %d", d->p_delay[p]);
+			if (g->format == 2)
+				write_f2_pledge(g, d, p, f);
 			fprintf(f, "}\n");
 		}
 	}
@@ -485,12 +555,20 @@ static int write_scenario(const gen *g, const draw *d, int argc, char **argv)
 			fprintf(f, "\n");
 	}
 	fprintf(f,
-	        "format: 1\nname: synthetic %dc-%dp-%du-%ds-%dt-%dm seed %d\nas_of: 2026-01-01\n",
-	        C, P, U, S, T, M, g->seed);
+	        "format: %d\nname: synthetic %dc-%dp-%du-%ds-%dt-%dm seed %d\nas_of: 2026-01-01\n",
+	        g->format, C, P, U, S, T, M, g->seed);
 	fprintf(f, "mandate:\n  authority: none (synthetic)\n  start: 2026-01\n  months: %d\n", M);
 	fprintf(f, "  troop_ceiling: %.0f\n", ceil(g->ceiling * d->total_pers / 50) * 50);
 	if (g->share > 0)
 		fprintf(f, "  max_share: %g\n", g->share);
+	if (g->format == 2 && g->reception > 0) {
+		double ceiling = ceil(g->ceiling * d->total_pers / 50) * 50;
+		fprintf(f, "reception:\n  - {from: 1, personnel: %.0f}\n",
+		        ceil(g->reception * ceiling / 50) * 50);
+		if (M >= 3)
+			fprintf(f, "  - {from: %d, personnel: %.0f}\n", 1 + M / 3,
+			        ceil(1.5 * g->reception * ceiling / 50) * 50);
+	}
 	fprintf(f, "sectors:\n  geojson: sectors.geojson\n  id_property: id\n  list:\n");
 	for (int s = 0; s < S; s++)
 		fprintf(f,
@@ -504,6 +582,8 @@ static int write_scenario(const gen *g, const draw *d, int argc, char **argv)
 		        d->cost[u]);
 		if (g->deploy > 0)
 			fprintf(f, "deploy_cost: %.0f, ", round(g->deploy * d->cost[u]));
+		if (d->stay[u] > 1)
+			fprintf(f, "min_stay_months: %d, ", d->stay[u]);
 		fprintf(f, "capabilities: {");
 		for (int t = 0; t < T; t++)
 			if (d->cap[u * T + t] > 0) {
@@ -548,6 +628,11 @@ int main(int argc, char **argv)
 		O_UNITS,
 		O_SKEW,
 		O_DEPLOY,
+		O_FORMAT,
+		O_NOTICE,
+		O_STAYS,
+		O_TOURS,
+		O_RECEPTION,
 		O_OUT
 	};
 	static const struct option longopts[] = {
@@ -573,6 +658,11 @@ int main(int argc, char **argv)
 	        {"units", required_argument, NULL, O_UNITS},
 	        {"skew", required_argument, NULL, O_SKEW},
 	        {"deploy", required_argument, NULL, O_DEPLOY},
+	        {"format", required_argument, NULL, O_FORMAT},
+	        {"notice", required_argument, NULL, O_NOTICE},
+	        {"stays", required_argument, NULL, O_STAYS},
+	        {"tours", required_argument, NULL, O_TOURS},
+	        {"reception", required_argument, NULL, O_RECEPTION},
 	        {"out", required_argument, NULL, O_OUT},
 	        {"help", no_argument, NULL, 'h'},
 	        {NULL, 0, NULL, 0},
@@ -598,6 +688,11 @@ int main(int argc, char **argv)
 	         .units = UNITS_UNIFORM,
 	         .skew = 0,
 	         .deploy = 0,
+	         .format = 1,
+	         .notice = 0.5,
+	         .stays = 0.5,
+	         .tours = 0.3,
+	         .reception = 0.25,
 	         .seed = 1,
 	         .out = NULL};
 	draw d;
@@ -677,6 +772,21 @@ int main(int argc, char **argv)
 		case O_DEPLOY:
 			bad = parse_num(optarg, 0, 100, &g.deploy);
 			break;
+		case O_FORMAT:
+			bad = parse_int(optarg, 1, 2, &g.format);
+			break;
+		case O_NOTICE:
+			bad = parse_num(optarg, 0, 1, &g.notice);
+			break;
+		case O_STAYS:
+			bad = parse_num(optarg, 0, 1, &g.stays);
+			break;
+		case O_TOURS:
+			bad = parse_num(optarg, 0, 1, &g.tours);
+			break;
+		case O_RECEPTION:
+			bad = parse_num(optarg, 0, 100, &g.reception);
+			break;
 		case O_OUT:
 			g.out = optarg;
 			break;
@@ -698,6 +808,7 @@ int main(int argc, char **argv)
 	}
 	rng = 88172645463325252ULL ^ ((unsigned long long)g.seed * 0x9E3779B97F4A7C15ULL);
 	rng2 ^= (unsigned long long)g.seed * 0xD1B54A32D192ED03ULL;
+	rng3 ^= (unsigned long long)g.seed * 0xC2B2AE3D27D4EB4FULL;
 	for (int i = 0; i < 10; i++) {
 		rnd();
 		rnd2();
