@@ -29,6 +29,7 @@
 #include "plan/model.h"
 #include "plan_fixture.h"
 #include "plan/solver.h"
+#include "plan/stage.h"
 
 static void test_ramp(void **state)
 {
@@ -303,6 +304,86 @@ static void test_adapters(void **state)
 		assert_int_equal(res.status, SF__SOLVE_INFEASIBLE);
 	}
 	sf__model_free(md);
+}
+
+/*
+ * Stage 2's two searches: under a time limit, CBC and a start, GLPK runs
+ * first from the same start (each search in a forked child); without a
+ * start, under GLPK or without a limit, one search. Each gives the optimum
+ * of the hand model.
+ */
+static void test_stage2_searches(void **state)
+{
+	(void)state;
+	sf__model *md = hand_model(1);
+	double start[3] = {0, 0, 1};
+
+	for (int k = 0; k < 8; k++) {
+		sf_solver_kind kind = k & 1 ? SF_SOLVER_GLPK : SF_SOLVER_CBC;
+		double deadline = k & 4 ? HUGE_VAL : sf__now() + 60;
+		sf__solve_params prm = {.threads = 1, .gap = 0, .start = k & 2 ? NULL : start};
+		sf__solve_result res;
+		sf__stage2_info info;
+		double x[3];
+
+		if (k < 4)
+			prm.time_limit_s = 60;
+		assert_int_equal(
+		        sf__solve_stage2(kind, md, &prm, deadline, NULL, &res, x, &info, NULL),
+		        SF_OK);
+		assert_int_equal(res.status, SF__SOLVE_OPTIMAL);
+		assert_true(fabs(res.objective + 12) < 1e-9);
+		assert_true(fabs(x[2] - 4) < 1e-6);
+		assert_int_equal(info.glpk_ran, k == 0);
+		/* GLPK proves this one: its plan is stage 2's, CBC does not run. */
+		assert_int_equal(info.from_glpk, k == 0);
+	}
+	sf__model_free(md);
+}
+
+/* Two searches of one model: the better plan against the better bound. */
+static void test_stage2_combine(void **state)
+{
+	(void)state;
+	sf__solve_result
+	        g = {.status = SF__SOLVE_STOPPED, .objective = 100, .bound = 90, .gap = 0.1},
+	        c = {.status = SF__SOLVE_STOPPED, .objective = 103, .bound = 99.5, .gap = 0.03}, r;
+
+	/* GLPK's plan is better, CBC's bound is: gap 0.5%, within 1%. */
+	assert_int_equal(sf__stage2_combine(&g, &c, 0.01, &r), 1);
+	assert_int_equal(r.status, SF__SOLVE_OPTIMAL);
+	assert_true(r.objective == 100 && r.bound == 99.5);
+	assert_true(fabs(r.gap - 0.005) < 1e-12);
+	/* Not within 0.1%: stopped, with that gap. */
+	assert_int_equal(sf__stage2_combine(&g, &c, 0.001, &r), 1);
+	assert_int_equal(r.status, SF__SOLVE_STOPPED);
+	assert_true(fabs(r.gap - 0.005) < 1e-12);
+	/* CBC's plan better: CBC's, against GLPK's bound when that is higher. */
+	c.objective = 95;
+	c.bound = 80;
+	assert_int_equal(sf__stage2_combine(&g, &c, 0.01, &r), 0);
+	assert_true(r.objective == 95 && r.bound == 90);
+	assert_int_equal(r.status, SF__SOLVE_STOPPED);
+	/* A bound above the plan (tolerances) is clipped to it: gap 0. */
+	c.bound = 96;
+	g.bound = 97;
+	assert_int_equal(sf__stage2_combine(&g, &c, 0.01, &r), 0);
+	assert_true(r.bound == 95 && r.gap == 0 && r.status == SF__SOLVE_OPTIMAL);
+	/* CBC found nothing in its time: GLPK's plan, GLPK's bound. */
+	c.status = SF__SOLVE_NO_SOLUTION;
+	c.bound = -HUGE_VAL;
+	g.bound = 90;
+	assert_int_equal(sf__stage2_combine(&g, &c, 0.01, &r), 1);
+	assert_true(r.objective == 100 && r.bound == 90 && r.status == SF__SOLVE_STOPPED);
+	/* Neither has a plan: no solution, with the better bound. */
+	g.status = SF__SOLVE_NO_SOLUTION;
+	c.bound = 70;
+	assert_int_equal(sf__stage2_combine(&g, &c, 0.01, &r), 0);
+	assert_true(r.status == SF__SOLVE_NO_SOLUTION && r.bound == 90);
+	/* CBC failed, GLPK found nothing: GLPK's status stands. */
+	c.status = SF__SOLVE_FAILED;
+	assert_int_equal(sf__stage2_combine(&g, &c, 0.01, &r), 0);
+	assert_true(r.status == SF__SOLVE_NO_SOLUTION && r.bound == 90);
 }
 
 /* Run a command and read the first number after `key` in its output. */
@@ -599,6 +680,8 @@ int main(void)
 	        cmocka_unit_test(test_x_exists),
 	        cmocka_unit_test(test_build_worked),
 	        cmocka_unit_test(test_adapters),
+	        cmocka_unit_test(test_stage2_searches),
+	        cmocka_unit_test(test_stage2_combine),
 	        cmocka_unit_test(test_export_roundtrip),
 	        cmocka_unit_test(test_valid_inequalities),
 	};

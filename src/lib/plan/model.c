@@ -307,6 +307,18 @@ static void drop_empty_row(sf__model *md)
 		md->nrows--;
 }
 
+sf_status sf__model_add_row(sf__model *md, sf__row_kind kind, int month, char sense, double rhs,
+                            int n, const int *idx, const double *val, sf_error *err)
+{
+	if (begin_row(md, kind, month, -1, -1, -1, sense, rhs) != 0)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");
+	for (int k = 0; k < n; k++)
+		if (add_nz(md, idx[k], val[k]) != 0)
+			return sf_error_set(err, SF_ERR_NOMEM, "out of memory building the model");
+	drop_empty_row(md);
+	return SF_OK;
+}
+
 void sf__model_free(sf__model *md)
 {
 	if (md == NULL)

@@ -69,7 +69,8 @@ typedef enum sf__row_kind {
 	SF__ROW_MOVE = 22,   /* stage 2: moves >= location increases - arrivals: a */
 	SF__ROW_CHG = 23,    /* stage 2: changes >= cell increases - arrivals: a */
 	SF__ROW_DEVP = 24,   /* stage 2: dev >= value - baseline: a, b, c as the DEV column */
-	SF__ROW_DEVN = 25    /* stage 2: dev >= baseline - value */
+	SF__ROW_DEVN = 25,   /* stage 2: dev >= baseline - value */
+	SF__ROW_COSTM = 26   /* stage 2: month's unit and penalty cost >= its proven minimum */
 } sf__row_kind;
 
 typedef struct sf__tag {
@@ -132,6 +133,14 @@ typedef struct sf__model_spec {
 sf_status sf__model_build(const sf_scenario *sc, const sf__model_spec *spec, sf__model **out,
                           sf_error *err);
 void sf__model_free(sf__model *md);
+
+/*
+ * Append the row sum_k val[k] col[idx[k]] (sense) rhs, tagged kind and
+ * month: rows the planner derives after the build (stage 2's month cost
+ * bounds). A row with no coefficient is not added.
+ */
+sf_status sf__model_add_row(sf__model *md, sf__row_kind kind, int month, char sense, double rhs,
+                            int n, const int *idx, const double *val, sf_error *err);
 
 /* The x column of (p, l, t, m), or -1. */
 int sf__model_xcol(const sf__model *md, size_t p, size_t l, size_t t, int m);

@@ -145,6 +145,9 @@ void sf__model_row_name(const sf__model *md, int i, char *buf, size_t n)
 	case SF__ROW_DEVN:
 		sf_snprintf(buf, n, "devn_%d_%d_%d_%d", t->a, t->b, t->c, t->month);
 		break;
+	case SF__ROW_COSTM:
+		sf_snprintf(buf, n, "costm_%d", t->month);
+		break;
 	case SF__ROW_ROUND:
 		sf_snprintf(buf, n, "round_%d_%d_%d", t->c, t->b, t->month);
 		break;

@@ -34,6 +34,7 @@ typedef struct sf__solve_params {
 	const double *start; /* optional [ncols] MIP start, NULL = none */
 	int no_diving;       /* CBC: coefficient diving off (stage 2, docs/model.md) */
 	int log;             /* 1: the solver's own log on stdout */
+	int root_only;       /* GLPK: stop after the root node (cuts included), for its bound */
 } sf__solve_params;
 
 typedef struct sf__solve_result {

@@ -31,7 +31,8 @@
 typedef struct cb_state {
 	const double *start; /* 1-based copy of the MIP start, or NULL */
 	int offered;
-	double bound; /* best bound seen, -HUGE_VAL if none */
+	int root_only; /* stop when the root needs branching (prm->root_only) */
+	double bound;  /* best bound seen, -HUGE_VAL if none */
 } cb_state;
 
 static void callback(glp_tree *tree, void *info)
@@ -52,6 +53,9 @@ static void callback(glp_tree *tree, void *info)
 	best = glp_ios_best_node(tree);
 	if (best != 0)
 		cs->bound = glp_ios_node_bound(tree, best);
+	/* The root is done (cuts included) and needs branching: its bound stands. */
+	if (cs->root_only && glp_ios_reason(tree) == GLP_IBRANCH)
+		glp_ios_terminate(tree);
 }
 
 static void error_hook(void *info)
@@ -92,6 +96,7 @@ static void run(glpk_job *jb)
 
 	memset(&cs, 0, sizeof(cs));
 	cs.bound = -HUGE_VAL;
+	cs.root_only = prm->root_only;
 	glp_term_out(GLP_OFF);
 	lp = glp_create_prob();
 	glp_set_obj_dir(lp, GLP_MIN);
@@ -192,7 +197,7 @@ static void run(glpk_job *jb)
 		}
 	} else if (st == GLP_NOFEAS) {
 		res->status = SF__SOLVE_INFEASIBLE;
-	} else if (ret == GLP_ETMLIM) {
+	} else if (ret == GLP_ETMLIM || ret == GLP_ESTOP) {
 		res->status = SF__SOLVE_NO_SOLUTION;
 		res->bound = cs.bound;
 	} else {

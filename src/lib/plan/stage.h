@@ -76,6 +76,37 @@ sf_status sf__solve_limited(sf_solver_kind kind, const sf__model *md, const sf__
                             double budget, const double *fallback, sf__solve_result *res, double *x,
                             int *fell_back, sf_error *err);
 
+/* What stage 2's searches did (sf__solve_stage2). */
+typedef struct sf__stage2_info {
+	int glpk_ran;                 /* the GLPK search from the start ran */
+	sf__solve_status glpk_status; /* its status, when it ran */
+	double glpk_gap;              /* its gap (1 without a plan) */
+	double glpk_seconds;          /* its wall time */
+	int from_glpk;                /* the plan returned is GLPK's */
+} sf__stage2_info;
+
+/*
+ * Stage 2's solve: under a time limit (a finite deadline), CBC and a
+ * start, a GLPK search from the same start first (a share of the time
+ * left), then, unless it proved the gap, CBC from the better plan; the
+ * best plan against the best bound (stage.c). Otherwise one search. With a
+ * finite deadline each search runs in a forked child (sf__solve_bounded).
+ * o (may be NULL): where the progress line about the GLPK search goes.
+ */
+sf_status sf__solve_stage2(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
+                           double deadline, const sf_plan_options *o, sf__solve_result *res,
+                           double *x, sf__stage2_info *info, sf_error *err);
+
+/*
+ * The result of two searches of the same model, g (GLPK) and c (CBC): the
+ * plan with the lower objective, its bound the higher of the two proven
+ * bounds, its gap recomputed, optimal when that gap is within gap; no plan
+ * from either: c's status (g's when c failed) with the higher bound.
+ * Returns 1 when the plan is g's.
+ */
+int sf__stage2_combine(const sf__solve_result *g, const sf__solve_result *c, double gap,
+                       sf__solve_result *res);
+
 /* Seconds left until deadline (sf__now() clock). */
 double sf__remaining(double deadline);
 
