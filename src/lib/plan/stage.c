@@ -308,7 +308,7 @@ void sf__stage1_from_plan(sf_stage_result *s1, double plan_z1)
  * search has no bound then but its node count, and on the format-2 Gaza
  * example it ran for minutes.
  */
-#define STAGE2_GLPK_SHARE 0.3
+#define STAGE2_GLPK_SHARE 0.5
 
 static int has_plan(const sf__solve_result *r)
 {
