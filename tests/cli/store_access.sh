@@ -19,7 +19,8 @@
 #      read that can write, and on read-only media the read says it
 #      cannot upgrade it (exit 4, naming the file);
 #   5. an aid store without a single figure reports "no data" (json: null)
-#      for the means, not 0.
+#      for the means, not 0; its incidents report says no data, not a week
+#      of 1970-01-01.
 # Usage: store_access.sh. Needs: $STABFORCE, $BUILDDIR, $SRCDIR; sqlite3.
 set -u
 fail=0
@@ -179,6 +180,10 @@ for m in "mean per day" "mean as % of commitment" "last 7-day mean"; do
 	grep -q "^$m  *no data\$" "$T/aid.txt" || no "empty aid store: '$m' is not 'no data': $(cat "$T/aid.txt")"
 done
 "$SF" aid report --db "$A" --format json >"$T/aid.json" || no "aid report json on an empty store"
+# the same store holds no incident: its report says so, and names no week of 1970
+"$SF" incidents report --db "$A" >"$T/inc.txt" || no "incidents report on an empty store"
+grep -q "no data" "$T/inc.txt" || no "empty store: the incidents report does not say no data"
+grep -q "1970" "$T/inc.txt" && no "empty store: the incidents report dates a week in 1970: $(cat "$T/inc.txt")"
 grep -q '"mean_per_day": null' "$T/aid.json" || no "empty aid store: mean_per_day is not null"
 
 [ $fail -eq 0 ] && echo "store_access: all checks passed"

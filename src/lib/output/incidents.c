@@ -640,7 +640,11 @@ static sf_status report_tables(const sf_report_options *o, const sf_report *rp, 
 		            o->dim != SF_DIM_NONE ? dim_title(o->dim) : "");
 		rc = section(out, fmt, periods_table(rp, o->dim, o->period), "", h);
 	}
-	if (rt && rc == SF_OK) {
+	if (rt && rc == SF_OK && rt->covered_from == SF_DAY_NONE) {
+		/* No incident at all: no week to date, nothing to compare (not 1970). */
+		sf_snprintf(h, sizeof h, "change levels: no data (the register holds no incident)");
+		rc = section(out, fmt, trend_table(rt, o->dim), rp ? "\n" : "", h);
+	} else if (rt && rc == SF_OK) {
 		sf_date_format(rt->from_day, d1, sizeof d1);
 		sf_date_format(rt->as_of, d2, sizeof d2);
 		sf_snprintf(h, sizeof h,
