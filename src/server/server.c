@@ -757,6 +757,15 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 		goto out;
 	store_give(a, 0, st);
 	st = NULL;
+	/* The whole pool now, not as requests first need it: the server's
+	 * descriptors are then steady from the start (bench/soak.sh compares
+	 * them), and no early request pays for an open. */
+	while (a->nfree < a->cap_free) {
+		if ((rc = sf_store_open(o->db, &st, err)) != SF_OK)
+			goto out;
+		store_give(a, 0, st);
+		st = NULL;
+	}
 	/* The read store too: a standby at another schema version is refused now. */
 	if (o->db_read) {
 		if ((rc = sf_store_open(o->db_read, &st, err)) != SF_OK)
