@@ -351,6 +351,12 @@ sf_status sf_store_open_sqlite(const char *path, sf_store_mode mode, sf_store **
 sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **out, sf_error *err);
 
 /*
+ * The store used when none is named: the register commands', serve's,
+ * worker's and token's --db, and a scenario's register without a db.
+ */
+#define SF_STORE_DEFAULT "stabforce.db"
+
+/*
  * Open a store by location: a file path (SQLite), "sqlite:PATH", or a
  * PostgreSQL URI "postgresql://..." / "postgres://..." (docs/deploy.md).
  * sf_store_open is for writing (SF_STORE_WRITE), sf_store_open_read for

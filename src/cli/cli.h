@@ -1,8 +1,9 @@
 /*
  * cli.h - what the stabforce command's files share. main.c dispatches
  * `stabforce VERB ...` to sf_cmd_VERB(argc, argv) with argv[0] == VERB.
- * Each command parses its own options (getopt_long), prints --help, and
- * returns a process exit status (sf_status_exit_code for library errors).
+ * Each command describes its options in one table (options.h: the parser,
+ * --help and the man page all come from it), and returns a process exit
+ * status (sf_status_exit_code for library errors).
  *
  * The command uses only the public API (include/stabforce/).
  */
@@ -94,9 +95,10 @@ typedef struct sf_cli_subcommand {
 } sf_cli_subcommand;
 
 /*
- * Run the subcommand named by argv[1] with argv shifted by one (getopt
- * reset); print usage on stdout for --help, -h or help (status 0), on
- * stderr with status 2 when there is no subcommand or an unknown one.
+ * Run the subcommand named by argv[1] with argv shifted by one; print usage
+ * on stdout for --help, -h or help (status 0), on stderr with status 2 when
+ * there is no subcommand or an unknown one. --list-options lists the
+ * subcommands, one "+NAME" a line (tests/cli/options.py).
  */
 int sf_cli_dispatch(const char *cmd, int argc, char **argv, const sf_cli_subcommand *subs,
                     size_t nsubs, void (*usage)(FILE *));

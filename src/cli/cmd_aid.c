@@ -8,9 +8,8 @@
  *                 rolling mean, days below commitment, per crossing
  *   escorts       escorts a convoy task needs from the trucks per day
  *
- * --db PATH as for incidents (default stabforce.db).
+ * --db STORE as for incidents (default stabforce.db).
  */
-#include <getopt.h>
 #include <math.h>
 #include <errno.h>
 #include <stdio.h>
@@ -18,24 +17,43 @@
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "aid";
 
 #define N_ELEMS(a) (sizeof(a) / sizeof((a)[0]))
 
-enum {
-	OPT_SOURCE = 1000,
-	OPT_CROSSING,
-	OPT_COMMIT,
-	OPT_STAGE,
-	OPT_FROM,
-	OPT_TO,
-	OPT_REJECTS,
-	OPT_WINDOW,
-	OPT_PER,
-	OPT_ASOF,
-	OPT_DAILY
-};
+/* --stage: an sf_aid_stage into an int. */
+static int opt_stage(const sf_opt *o, const char *arg, const char *cmd)
+{
+	int st = sf_aid_stage_parse(arg);
+	if (st < 0) {
+		fprintf(stderr,
+		        "stabforce %s: --stage: unknown '%s' (entered, offloaded, collected, "
+		        "intercepted)\n",
+		        cmd, arg);
+		return 2;
+	}
+	*(int *)o->target = st;
+	return 0;
+}
+
+/* --crossing: a name or an alias, stored as the canonical name. */
+static int opt_crossing(const sf_opt *o, const char *arg, const char *cmd)
+{
+	const char *cn = sf_aid_crossing_canonical(arg);
+	(void)cmd;
+	*(const char **)o->target = cn ? cn : arg;
+	return 0;
+}
+
+/* The filters of list and report, on f. */
+#define AID_FILTERS(f)                                                                             \
+	SF_OPT_TEXT(0, "source", "NAME", &(f)->source, "this source's figures only"),              \
+	        SF_OPT_CB(0, "crossing", "NAME", &(f)->crossing,                                   \
+	                  "this crossing only (or an alias)", opt_crossing, NULL, 0),              \
+	        SF_OPT_DATE(0, "from", &(f)->from_day, "from this date (inclusive)"),              \
+	        SF_OPT_DATE(0, "to", &(f)->to_day, "to this date (inclusive)")
 
 static void usage(FILE *f)
 {
@@ -49,62 +67,42 @@ static void usage(FILE *f)
 	           "  report        daily totals against the commitment, rolling mean, crossings\n"
 	           "  escorts       convoy escorts needed for the trucks per day\n"
 	           "\n"
-	           "common options: --db PATH (default stabforce.db), --help\n");
+	           "common options: --db STORE (default " SF_CLI_DEFAULT_DB "), --help\n");
 }
 
 static int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"source", required_argument, NULL, OPT_SOURCE},
-	                                     {"crossing", required_argument, NULL, OPT_CROSSING},
-	                                     {"rejects", required_argument, NULL, OPT_REJECTS},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *rejects = NULL;
+	const char *db = SF_CLI_DEFAULT_DB, *rejects = NULL;
 	sf_aid_import_options o;
-	int c;
+	int first = 0, r;
 	sf_aid_import_options_init(&o);
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case OPT_SOURCE:
-			o.source = optarg;
-			break;
-		case OPT_CROSSING:
-			o.default_crossing = optarg;
-			break;
-		case OPT_REJECTS:
-			rejects = optarg;
-			break;
-		case 'h':
-			printf("usage: stabforce aid import FILE.csv [--source NAME] [--crossing "
-			       "NAME]\n"
-			       "         [--rejects BAD.csv] [--db stabforce.db]\n"
-			       "\n"
-			       "Columns by header name: date, crossing, trucks (or "
-			       "trucks_entered),\n"
-			       "tonnes, category, stage, source. Only date and trucks are "
-			       "required;\n"
-			       "the defaults are crossing --crossing (else \"all\"), stage "
-			       "\"entered\",\n"
-			       "category \"unspecified\", source --source (else \"unspecified\").\n"
-			       "Crossing aliases are resolved (Karem Abu Salem = kerem_shalom). A "
-			       "row\n"
-			       "replaces the figure with the same day, crossing, category, stage "
-			       "and\n"
-			       "source, so importing a file twice changes nothing.\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
+	const sf_opt opts[] = {
+	        SF_OPT_TEXT(0, "source", "NAME", &o.source, "the source of rows without one"),
+	        SF_OPT_TEXT(0, "crossing", "NAME", &o.default_crossing,
+	                    "the crossing of rows without one"),
+	        SF_OPT_FILE_OUT(0, "rejects", "BAD.csv", &rejects,
+	                        "the bad rows, with line number and reason\n"
+	                        "(kept only if the import is)"),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "aid import", "[OPTIONS] FILE.csv",
+	        "Columns by header name: date, crossing, trucks (or trucks_entered),\n"
+	        "tonnes, category, stage, source. Only date and trucks are required;\n"
+	        "the defaults are crossing --crossing (else \"all\"), stage \"entered\",\n"
+	        "category \"unspecified\", source --source (else \"unspecified\").\n"
+	        "Crossing aliases are resolved (Karem Abu Salem = kerem_shalom). A row\n"
+	        "replaces the figure with the same day, crossing, category, stage and\n"
+	        "source, so importing a file twice changes nothing.",
+	        opts, NULL};
+	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return r;
+	if (first + 1 != argc) {
 		fprintf(stderr, "stabforce %s import: expected one FILE\n", CMD);
 		return 2;
 	}
-	const char *path = argv[optind];
+	const char *path = argv[first];
 	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!in) {
 		fprintf(stderr, "stabforce %s: cannot open '%s': %s\n", CMD, path, strerror(errno));
@@ -155,92 +153,37 @@ static int cmd_import(int argc, char **argv)
 
 static int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"commitment", required_argument, NULL, OPT_COMMIT},
-	                                     {"stage", required_argument, NULL, OPT_STAGE},
-	                                     {"source", required_argument, NULL, OPT_SOURCE},
-	                                     {"crossing", required_argument, NULL, OPT_CROSSING},
-	                                     {"from", required_argument, NULL, OPT_FROM},
-	                                     {"to", required_argument, NULL, OPT_TO},
-	                                     {"daily", no_argument, NULL, OPT_DAILY},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db";
+	const char *db = SF_CLI_DEFAULT_DB;
 	double commitment = 600;
-	int stage = SF_AID_ENTERED, c, fmt = SF_FORMAT_TEXT, daily = 0;
+	int stage = SF_AID_ENTERED, fmt = SF_FORMAT_TEXT, daily = 0, first = 0, r;
 	sf_aid_filter f;
 	sf_aid_filter_init(&f);
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case OPT_COMMIT:
-			if (sf_parse_double(optarg, &commitment) != 0 || commitment < 0) {
-				fprintf(stderr, "stabforce %s: --commitment: bad number '%s'\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_STAGE:
-			stage = sf_aid_stage_parse(optarg);
-			if (stage < 0) {
-				fprintf(stderr,
-				        "stabforce %s: --stage: unknown '%s' (entered, offloaded, "
-				        "collected, intercepted)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_SOURCE:
-			f.source = optarg;
-			break;
-		case OPT_CROSSING: {
-			const char *cn = sf_aid_crossing_canonical(optarg);
-			f.crossing = cn ? cn : optarg;
-			break;
-		}
-		case OPT_FROM:
-			if (sf_cli_parse_day(CMD, "--from", optarg, &f.from_day) < 0)
-				return 2;
-			break;
-		case OPT_TO:
-			if (sf_cli_parse_day(CMD, "--to", optarg, &f.to_day) < 0)
-				return 2;
-			break;
-		case OPT_DAILY:
-			daily = 1;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case 'h':
-			printf("usage: stabforce aid report [--commitment 600] [--stage entered]\n"
-			       "         [--source NAME] [--crossing NAME] [--from DATE] [--to "
-			       "DATE]\n"
-			       "         [--daily] [--format text|csv|json|md] [--db "
-			       "stabforce.db]\n"
-			       "\n"
-			       "Summary: days with figures, trucks, mean per day, days below the\n"
-			       "commitment (trucks per day at --stage), and per crossing; --daily "
-			       "adds\n"
-			       "(csv: gives only) the daily table: trucks per stage, the 7-day "
-			       "rolling\n"
-			       "mean of the days with figures, and whether the day was below. "
-			       "Sources\n"
-			       "count differently and are never added: with several, choose "
-			       "--source.\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind != argc) {
+	const sf_opt opts[] = {
+	        SF_OPT_NONNEG(0, "commitment", "TRUCKS", &commitment,
+	                      "trucks per day committed (default 600)"),
+	        SF_OPT_CB(0, "stage", "STAGE", &stage,
+	                  "the stage held to it: entered (default),\n"
+	                  "offloaded, collected or intercepted",
+	                  opt_stage, NULL, 0),
+	        SF_OPT_BOOL(0, "daily", &daily, "the daily table too (csv: only it)"),
+	        AID_FILTERS(&f),
+	        SF_OPT_FORMAT_TABLE(&fmt),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "aid report", "[OPTIONS]",
+	        "Summary: days with figures, trucks, mean per day, days below the\n"
+	        "commitment (trucks per day at --stage), and per crossing; --daily adds\n"
+	        "(csv: gives only) the daily table: trucks per stage, the 7-day rolling\n"
+	        "mean of the days with figures, and whether the day was below. Sources\n"
+	        "count differently and are never added: with several, choose --source.",
+	        opts, NULL};
+	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return r;
+	if (first != argc) {
 		fprintf(stderr, "stabforce %s report: unexpected argument '%s'\n", CMD,
-		        argv[optind]);
+		        argv[first]);
 		return 2;
 	}
 	sf_store *st = NULL;
@@ -261,72 +204,29 @@ static int cmd_report(int argc, char **argv)
 
 static int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"stage", required_argument, NULL, OPT_STAGE},
-	                                     {"source", required_argument, NULL, OPT_SOURCE},
-	                                     {"crossing", required_argument, NULL, OPT_CROSSING},
-	                                     {"from", required_argument, NULL, OPT_FROM},
-	                                     {"to", required_argument, NULL, OPT_TO},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db";
-	int c, fmt = SF_FORMAT_TEXT;
+	const char *db = SF_CLI_DEFAULT_DB;
+	int fmt = SF_FORMAT_TEXT, first = 0, r;
 	sf_aid_filter f;
 	sf_aid_filter_init(&f);
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case OPT_STAGE:
-			f.stage = sf_aid_stage_parse(optarg);
-			if (f.stage < 0) {
-				fprintf(stderr,
-				        "stabforce %s: --stage: unknown '%s' (entered, offloaded, "
-				        "collected, intercepted)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_SOURCE:
-			f.source = optarg;
-			break;
-		case OPT_CROSSING: {
-			const char *cn = sf_aid_crossing_canonical(optarg);
-			f.crossing = cn ? cn : optarg;
-			break;
-		}
-		case OPT_FROM:
-			if (sf_cli_parse_day(CMD, "--from", optarg, &f.from_day) < 0)
-				return 2;
-			break;
-		case OPT_TO:
-			if (sf_cli_parse_day(CMD, "--to", optarg, &f.to_day) < 0)
-				return 2;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case 'h':
-			printf("usage: stabforce aid list [--stage STAGE] [--source NAME] "
-			       "[--crossing "
-			       "NAME]\n"
-			       "         [--from DATE] [--to DATE] [--format text|csv|json|md] "
-			       "[--db stabforce.db]\n"
-			       "\n"
-			       "The rows of the aid register, by date and crossing, as imported "
-			       "(crossing\n"
-			       "aliases resolved). csv has the columns 'aid import' reads.\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "stabforce %s list: unexpected argument '%s'\n", CMD, argv[optind]);
+	const sf_opt opts[] = {
+	        SF_OPT_CB(0, "stage", "STAGE", &f.stage,
+	                  "this stage only: entered, offloaded, collected\n"
+	                  "or intercepted",
+	                  opt_stage, NULL, 0),
+	        AID_FILTERS(&f),
+	        SF_OPT_FORMAT_TABLE(&fmt),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "aid list", "[OPTIONS]",
+	        "The rows of the aid register, by date and crossing, as imported (crossing\n"
+	        "aliases resolved). csv has the columns 'aid import' reads.",
+	        opts, NULL};
+	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return r;
+	if (first != argc) {
+		fprintf(stderr, "stabforce %s list: unexpected argument '%s'\n", CMD, argv[first]);
 		return 2;
 	}
 	sf_store *st = NULL;
@@ -347,61 +247,33 @@ static int cmd_list(int argc, char **argv)
 
 static int cmd_escorts(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"db", required_argument, NULL, 'd'},
-	        {"source", required_argument, NULL, OPT_SOURCE},
-	        {"window-days", required_argument, NULL, OPT_WINDOW},
-	        {"trucks-per-escort", required_argument, NULL, OPT_PER},
-	        {"as-of", required_argument, NULL, OPT_ASOF},
-	        {"format", required_argument, NULL, 'f'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *source = NULL;
-	double per = 50, w = 7;
+	const char *db = SF_CLI_DEFAULT_DB, *source = NULL;
+	double per = 50;
+	int w = 7, fmt = SF_FORMAT_TEXT, first = 0, r;
 	long as_of = SF_DAY_NONE;
-	int c, fmt = SF_FORMAT_TEXT;
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case 'd':
-			db = optarg;
-			break;
-		case OPT_SOURCE:
-			source = optarg;
-			break;
-		case OPT_WINDOW:
-			if (sf_parse_double(optarg, &w) != 0 || w < 1)
-				return 2;
-			break;
-		case OPT_PER:
-			if (sf_parse_double(optarg, &per) != 0 || !(per > 0))
-				return 2;
-			break;
-		case OPT_ASOF:
-			if (sf_cli_parse_day(CMD, "--as-of", optarg, &as_of) < 0)
-				return 2;
-			break;
-		case 'h':
-			printf("usage: stabforce aid escorts [--trucks-per-escort 50] "
-			       "[--window-days 7]\n"
-			       "         [--source NAME] [--as-of DATE] [--format text|json] [--db "
-			       "stabforce.db]\n"
-			       "\n"
-			       "Escorts = mean trucks entered per day (days with figures in the "
-			       "window\n"
-			       "ending --as-of, default the last figure) / --trucks-per-escort. "
-			       "This is\n"
-			       "the value a convoy-escort task takes from the register\n"
-			       "(docs/scenario-format.md, \"requirement from aid volume\").\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
+	const sf_opt opts[] = {
+	        SF_OPT_DBL(0, "trucks-per-escort", "N", &per,
+	                   "trucks one escort covers (default 50)", SF_OPT_MIN_OPEN, 0, 1e300, NULL,
+	                   "is not a number > 0"),
+	        SF_OPT_NUM(0, "window-days", "N", &w, "the trailing window (default 7)", 1, 3650,
+	                   "--window-days"),
+	        SF_OPT_TEXT(0, "source", "NAME", &source, "this source's figures only"),
+	        SF_OPT_DATE(0, "as-of", &as_of,
+	                    "the window's last day (default: the last\n"
+	                    "figure)"),
+	        SF_OPT_FORMAT(&fmt, "text (default) or json", SF_OPT_FMT_TEXT_JSON),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "aid escorts", "[OPTIONS]",
+	        "Escorts = mean trucks entered per day (days with figures in the window\n"
+	        "ending --as-of, default the last figure) / --trucks-per-escort. This is\n"
+	        "the value a convoy-escort task takes from the register\n"
+	        "(docs/scenario-format.md, \"requirement from aid volume\").",
+	        opts, NULL};
+	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return r;
 	sf_store *st = NULL;
 	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
@@ -410,8 +282,7 @@ static int cmd_escorts(int argc, char **argv)
 	sf_buf b;
 	sf_error_clear(&err);
 	sf_buf_init(&b, 0);
-	sf_status rc =
-	        sf_aid_write_escorts(st, source, as_of, (int)w, per, (sf_format)fmt, &b, &err);
+	sf_status rc = sf_aid_write_escorts(st, source, as_of, w, per, (sf_format)fmt, &b, &err);
 	ex = sf_cli_finish(CMD, rc, &b, &err);
 	sf_buf_release(&b);
 	sf_store_close(st);

@@ -14,13 +14,13 @@
  * Exit status: 0 done, 2 invalid scenario or usage, 3 a solve failed, 4
  * I/O or a worker died.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 
 typedef struct common {
 	const char *cmd;
@@ -29,55 +29,15 @@ typedef struct common {
 	const char *also[3]; /* --json, --csv, --md FILE: extra outputs, NULL when not asked */
 	int quiet;
 	sf_analysis_options ao;
-	int gap_set;
 	const char *db; /* --db: the register for the scenario's inputs */
+	int first;      /* argv index of the first operand */
 } common;
 
-enum {
-	OPT_SAMPLES = 300,
-	OPT_SEED,
-	OPT_LIFT_VETO,
-	OPT_ADD_VETO,
-	OPT_DROP,
-	OPT_ADD,
-	OPT_SET,
-	OPT_CEILING,
-	OPT_LIFT_CAVEAT,
-	OPT_DB,
-	OPT_JSON_OUT,
-	OPT_CSV_OUT,
-	OPT_MD_OUT,
-	OPT_ONLY,
-	OPT_NOTICE
-};
+/* The formats of the extra outputs, in the order of common.also. */
+static const int ALSO_FMT[3] = {SF_FORMAT_JSON, SF_FORMAT_CSV, SF_FORMAT_MD};
 
-/* The extra outputs, in the order of common.also. */
-static const struct {
-	const char *opt;
-	int fmt;
-} ALSO[3] = {{"json", SF_FORMAT_JSON}, {"csv", SF_FORMAT_CSV}, {"md", SF_FORMAT_MD}};
-
-static const char COMMON_HELP[] =
-        "common options:\n"
-        "  -f, --format FMT      text (default), json, csv or md (docs/output.md)\n"
-        "  -o, --output FILE     write there (atomically) instead of stdout\n"
-        "      --json FILE       also write the JSON to FILE (atomically)\n"
-        "      --csv FILE        also write the CSV to FILE (atomically)\n"
-        "      --md FILE         also write the Markdown to FILE (atomically); each\n"
-        "                        is in addition to what --format prints, written from\n"
-        "                        the same run (nothing is solved twice)\n"
-        "  -j, --jobs N          worker processes solving in parallel (default: the\n"
-        "                        number of cores); results do not depend on N\n"
-        "  -s, --solver NAME     cbc (default) or glpk\n"
-        "  -t, --time-limit SEC  wall-clock limit for each plan solved (default none)\n"
-        "  -g, --gap REL         stage-2 relative gap of each plan (default 0.01)\n"
-        "  -q, --quiet           no progress bar on stderr\n"
-        "      --db STORE        the register the scenario's inputs come from\n"
-        "                        (threat: from_register, from_aid), as for plan\n"
-        "  -h, --help            this help\n"
-        "\n"
-        "exit status: 0 done, 2 invalid scenario or usage, 3 a solve failed,\n"
-        "4 I/O error or a worker process died\n";
+static const char TAIL[] = "exit status: 0 done, 2 invalid scenario or usage, 3 a solve failed,\n"
+                           "4 I/O error or a worker process died";
 
 static void progress_bar(void *ctx, size_t done, size_t total)
 {
@@ -108,138 +68,56 @@ static void progress_lines(void *ctx, size_t done, size_t total)
 }
 
 /*
- * Parse the common options and the command's own (extra, handled by
- * `own`, which returns 0, or 2 for a bad value). Returns -1 to go on, or
- * an exit status (0 after --help).
+ * Parse the command's own options (own, may be NULL) and the common ones,
+ * then expect nargs operands (what: the message when not). Returns -1 to
+ * go on (operands from c->first), or an exit status (0 after --help).
  */
-static int parse_common(common *c, int argc, char **argv, const struct option *extra,
-                        int (*own)(common *c, int opt, const char *arg, void *ctx), void *ctx,
-                        void (*usage)(FILE *f))
+static int parse_common(common *c, int argc, char **argv, const sf_opt *own, const char *usage,
+                        const char *about, int nargs, const char *what)
 {
-	struct option longopts[32];
-	static const struct option base[] = {
-	        {"format", required_argument, NULL, 'f'},
-	        {"output", required_argument, NULL, 'o'},
-	        {"jobs", required_argument, NULL, 'j'},
-	        {"solver", required_argument, NULL, 's'},
-	        {"time-limit", required_argument, NULL, 't'},
-	        {"gap", required_argument, NULL, 'g'},
-	        {"quiet", no_argument, NULL, 'q'},
-	        {"help", no_argument, NULL, 'h'},
-	        {"db", required_argument, NULL, OPT_DB},
-	        {"json", required_argument, NULL, OPT_JSON_OUT},
-	        {"csv", required_argument, NULL, OPT_CSV_OUT},
-	        {"md", required_argument, NULL, OPT_MD_OUT},
+	const sf_opt common_opts[] = {
+	        SF_OPT_GROUP("common options:"),
+	        SF_OPT_FORMAT(&c->fmt, "text (default), json, csv or md (docs/output.md)",
+	                      SF_OPT_FMT_TABLE),
+	        SF_OPT_OUTPUT_FILE(&c->output),
+	        SF_OPT_ALSO("json", &c->also[0], "also write the JSON to FILE (atomically)"),
+	        SF_OPT_ALSO("csv", &c->also[1], "also write the CSV to FILE (atomically)"),
+	        SF_OPT_ALSO("md", &c->also[2],
+	                    "also write the Markdown to FILE (atomically); each\n"
+	                    "is in addition to what --format prints, written from\n"
+	                    "the same run (nothing is solved twice)"),
+	        SF_OPT_JOBS(&c->ao.jobs, "worker processes solving in parallel (default: the\n"
+	                                 "number of cores); results do not depend on N"),
+	        SF_OPT_SOLVER(&c->ao.plan.solver),
+	        SF_OPT_TIME_LIMIT(&c->ao.plan.time_limit_s,
+	                          "wall-clock limit for each plan solved (default none)"),
+	        SF_OPT_GAP(&c->ao.plan.gap, "stage-2 relative gap of each plan (default 0.01)"),
+	        SF_OPT_QUIET(&c->quiet, "no progress bar on stderr"),
+	        SF_OPT_DB(&c->db, "the register the scenario's inputs come from\n"
+	                          "(threat: from_register, from_aid), as for plan"),
 	};
+	enum { NCOMMON = sizeof common_opts / sizeof common_opts[0] };
+	sf_opt opts[NCOMMON + 16];
 	size_t n = 0;
-	for (size_t i = 0; i < sizeof base / sizeof base[0]; i++)
-		longopts[n++] = base[i];
-	for (size_t i = 0; extra && extra[i].name && n < 31; i++)
-		longopts[n++] = extra[i];
-	memset(&longopts[n], 0, sizeof longopts[n]);
+	int rc;
+
+	for (size_t i = 0; own && own[i].kind != SF_OPTK_END && n < 16; i++)
+		opts[n++] = own[i];
+	for (size_t i = 0; i < NCOMMON; i++)
+		opts[n++] = common_opts[i];
+	opts[n] = (sf_opt)SF_OPT_END();
+	const sf_cli_spec spec = {c->cmd, usage, about, opts, TAIL};
 
 	c->fmt = SF_FORMAT_TEXT;
 	sf_analysis_options_init(&c->ao);
-	optind = 1;
-	int ch;
-	while ((ch = getopt_long(argc, argv, "f:o:j:s:t:g:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'f':
-			c->fmt = sf_cli_parse_format(c->cmd, optarg, 0);
-			if (c->fmt < 0)
-				return 2;
-			if (c->fmt == SF_FORMAT_GEOJSON) {
-				fprintf(stderr,
-				        "stabforce %s: format 'geojson' is not available here\n",
-				        c->cmd);
-				return 2;
-			}
-			break;
-		case 'o':
-			c->output = optarg;
-			break;
-		case 'j': {
-			long v;
-			if (sf_parse_long(optarg, &v) != 0 || v < 1 || v > 256) {
-				fprintf(stderr, "stabforce %s: jobs '%s' is not a number 1..256\n",
-				        c->cmd, optarg);
-				return 2;
-			}
-			c->ao.jobs = (int)v;
-			break;
-		}
-		case 's':
-			if (!strcmp(optarg, "cbc")) {
-				c->ao.plan.solver = SF_SOLVER_CBC;
-			} else if (!strcmp(optarg, "glpk")) {
-				c->ao.plan.solver = SF_SOLVER_GLPK;
-			} else {
-				fprintf(stderr, "stabforce %s: unknown solver '%s' (cbc or glpk)\n",
-				        c->cmd, optarg);
-				return 2;
-			}
-			break;
-		case 't':
-			if (sf_parse_double(optarg, &c->ao.plan.time_limit_s) != 0 ||
-			    !(c->ao.plan.time_limit_s > 0)) {
-				fprintf(stderr,
-				        "stabforce %s: time limit '%s' is not a positive number of "
-				        "seconds\n",
-				        c->cmd, optarg);
-				return 2;
-			}
-			break;
-		case 'g':
-			if (sf_parse_double(optarg, &c->ao.plan.gap) != 0 ||
-			    !(c->ao.plan.gap >= 0) || c->ao.plan.gap >= 1) {
-				fprintf(stderr,
-				        "stabforce %s: gap '%s' is not a number in [0, 1)\n",
-				        c->cmd, optarg);
-				return 2;
-			}
-			c->gap_set = 1;
-			break;
-		case 'q':
-			c->quiet = 1;
-			break;
-		case OPT_DB:
-			c->db = optarg;
-			break;
-		case OPT_JSON_OUT:
-		case OPT_CSV_OUT:
-		case OPT_MD_OUT:
-			if (!optarg[0] || !strcmp(optarg, "-")) {
-				fprintf(stderr,
-				        "stabforce %s: --%s needs a file name (stdout is for "
-				        "--format)\n",
-				        c->cmd, ALSO[ch - OPT_JSON_OUT].opt);
-				return 2;
-			}
-			c->also[ch - OPT_JSON_OUT] = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case '?':
-			usage(stderr);
-			return 2;
-		default:
-			if (own && own(c, ch, optarg, ctx) == 0)
-				break;
-			if (!own)
-				usage(stderr);
-			return 2;
-		}
+	rc = sf_opt_parse(&spec, argc, argv, &c->first);
+	if (rc >= 0)
+		return rc;
+	if (c->first + nargs != argc) {
+		fprintf(stderr, "stabforce %s: expected %s\n", c->cmd, what);
+		sf_opt_usage(&spec, stderr);
+		return 2;
 	}
-	for (size_t i = 0; i < 3; i++)
-		for (size_t k = 0; c->also[i] && k <= 3; k++) {
-			const char *o = k < 3 ? c->also[k] : c->output;
-			if (k != i && o && !strcmp(o, c->also[i])) {
-				fprintf(stderr, "stabforce %s: '%s' is given as two outputs\n",
-				        c->cmd, o);
-				return 2;
-			}
-		}
 	const char *lines = getenv(SF_PROGRESS_ENV);
 	if (lines && strcmp(lines, "lines") == 0) {
 		c->ao.progress = progress_lines;
@@ -283,7 +161,7 @@ static int emit(const common *c, writer_fn write, const void *res)
 
 	sf_error_clear(&err);
 	for (i = 0; i < 4; i++) {
-		int fmt = i == 0 ? c->fmt : ALSO[i - 1].fmt;
+		int fmt = i == 0 ? c->fmt : ALSO_FMT[i - 1];
 		const char *path = i == 0 ? c->output : c->also[i - 1];
 		if (i > 0 && !path)
 			continue;
@@ -319,55 +197,37 @@ static sf_status write_risk(const void *res, sf_format rf, sf_buf *out, sf_error
 /* ------------------------------------------------------------------ */
 /* vetoes, caveats, critical                                            */
 
-static void usage_pricing(FILE *f, const char *cmd, const char *what)
-{
-	fprintf(f, "usage: stabforce %s [OPTIONS] SCENARIO.yaml\n\n%s\n\n%s", cmd, what,
-	        COMMON_HELP);
-}
+static const char SCENARIO[] = "[OPTIONS] SCENARIO.yaml";
 
-static void usage_vetoes(FILE *f)
-{
-	usage_pricing(f, "vetoes",
-	              "The price of every veto. Each hard veto is lifted alone and the plan\n"
-	              "solved again: the change in weighted shortfall, in shortfall per task\n"
-	              "(capability-unit-months), in FOC month, in in-sector personnel\n"
-	              "(person-months) and in cost, sorted by impact. Each soft veto: the\n"
-	              "person-months the plan places under it, and the price of making it hard.");
-}
+static const char ABOUT_VETOES[] =
+        "The price of every veto. Each hard veto is lifted alone and the plan\n"
+        "solved again: the change in weighted shortfall, in shortfall per task\n"
+        "(capability-unit-months), in FOC month, in in-sector personnel\n"
+        "(person-months) and in cost, sorted by impact. Each soft veto: the\n"
+        "person-months the plan places under it, and the price of making it hard.";
 
-static void usage_caveats(FILE *f)
-{
-	usage_pricing(f, "caveats",
-	              "The price of every caveat: each task restriction and each location\n"
-	              "restriction of each pledge lifted alone, the same figures as 'vetoes'.");
-}
+static const char ABOUT_CAVEATS[] =
+        "The price of every caveat: each task restriction and each location\n"
+        "restriction of each pledge lifted alone, the same figures as 'vetoes'.";
 
-static void usage_critical(FILE *f)
-{
-	usage_pricing(f, "critical",
-	              "Criticality: each contributor removed (with all its pledges) in turn,\n"
-	              "the same figures as 'vetoes'; the critical contributors come first.");
-}
+static const char ABOUT_CRITICAL[] =
+        "Criticality: each contributor removed (with all its pledges) in turn,\n"
+        "the same figures as 'vetoes'; the critical contributors come first.";
 
 static int run_pricing(int argc, char **argv, const char *cmd, sf_pricing_kind kind,
-                       void (*usage)(FILE *f))
+                       const char *about)
 {
 	common c;
 	memset(&c, 0, sizeof c);
 	c.cmd = cmd;
-	int rc = parse_common(&c, argc, argv, NULL, NULL, NULL, usage);
+	int rc = parse_common(&c, argc, argv, NULL, SCENARIO, about, 1, "one scenario file");
 	if (rc >= 0)
 		return rc;
-	if (optind + 1 != argc) {
-		fprintf(stderr, "stabforce %s: expected one scenario file\n", cmd);
-		usage(stderr);
-		return 2;
-	}
 	sf_scenario *sc = NULL;
 	sf_pricing *p = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first], c.db, &sc);
 	if (rc)
 		goto out;
 	if (sf_pricing_run(sc, kind, &c.ao, &p, &err) != SF_OK) {
@@ -383,50 +243,40 @@ out:
 
 int sf_cmd_vetoes(int argc, char **argv)
 {
-	return run_pricing(argc, argv, "vetoes", SF_PRICING_VETOES, usage_vetoes);
+	return run_pricing(argc, argv, "vetoes", SF_PRICING_VETOES, ABOUT_VETOES);
 }
 
 int sf_cmd_caveats(int argc, char **argv)
 {
-	return run_pricing(argc, argv, "caveats", SF_PRICING_CAVEATS, usage_caveats);
+	return run_pricing(argc, argv, "caveats", SF_PRICING_CAVEATS, ABOUT_CAVEATS);
 }
 
 int sf_cmd_critical(int argc, char **argv)
 {
-	return run_pricing(argc, argv, "critical", SF_PRICING_CONTRIBUTORS, usage_critical);
+	return run_pricing(argc, argv, "critical", SF_PRICING_CONTRIBUTORS, ABOUT_CRITICAL);
 }
 
 /* ------------------------------------------------------------------ */
 /* price: vetoes, caveats and critical in one run                       */
 
-static void usage_price(FILE *f)
-{
-	fprintf(f,
-	        "usage: stabforce price [OPTIONS] SCENARIO.yaml\n\n"
-	        "'vetoes', 'caveats' and 'critical' in one run: the baseline is solved\n"
-	        "once, and every case of the three goes to one pool of workers, the\n"
-	        "largest models first, so that the workers stay busy to the end. Each\n"
-	        "table is exactly what its own command prints. json: an object with one\n"
-	        "member per analysis, each that command's document; csv: one table, the\n"
-	        "baseline row once, then every case (the kind column tells them apart).\n\n"
-	        "      --only LIST       some of vetoes,caveats,critical (comma-separated,\n"
-	        "                        always printed in that order; default all three)\n\n%s",
-	        COMMON_HELP);
-}
+static const char ABOUT_PRICE[] =
+        "'vetoes', 'caveats' and 'critical' in one run: the baseline is solved\n"
+        "once, and every case of the three goes to one pool of workers, the\n"
+        "largest models first, so that the workers stay busy to the end. Each\n"
+        "table is exactly what its own command prints. json: an object with one\n"
+        "member per analysis, each that command's document; csv: one table, the\n"
+        "baseline row once, then every case (the kind column tells them apart).";
 
 typedef struct price_args {
 	sf_pricing_kind kinds[3];
 	size_t nkinds;
 } price_args;
 
-static int price_own(common *c, int opt, const char *arg, void *ctx)
+/* --only LIST: some of vetoes,caveats,critical. */
+static int price_only(const sf_opt *o, const char *arg, const char *cmd)
 {
 	static const char *const name[3] = {"vetoes", "caveats", "critical"};
-	price_args *pa = ctx;
-	if (opt != OPT_ONLY) {
-		usage_price(stderr);
-		return 2;
-	}
+	price_args *pa = o->ctx;
 	int want[3] = {0, 0, 0};
 	const char *p = arg;
 	while (*p) {
@@ -438,7 +288,7 @@ static int price_own(common *c, int opt, const char *arg, void *ctx)
 			fprintf(stderr,
 			        "stabforce %s: --only: '%.*s' is not one of vetoes, caveats, "
 			        "critical\n",
-			        c->cmd, (int)len, p);
+			        cmd, (int)len, p);
 			return 2;
 		}
 		want[k] = 1;
@@ -449,7 +299,7 @@ static int price_own(common *c, int opt, const char *arg, void *ctx)
 		if (want[k])
 			pa->kinds[pa->nkinds++] = (sf_pricing_kind)k;
 	if (pa->nkinds == 0) {
-		fprintf(stderr, "stabforce %s: --only needs at least one analysis\n", c->cmd);
+		fprintf(stderr, "stabforce %s: --only needs at least one analysis\n", cmd);
 		return 2;
 	}
 	return 0;
@@ -468,26 +318,26 @@ static sf_status write_price(const void *res, sf_format rf, sf_buf *out, sf_erro
 
 int sf_cmd_price(int argc, char **argv)
 {
-	static const struct option extra[] = {{"only", required_argument, NULL, OPT_ONLY},
-	                                      {NULL, 0, NULL, 0}};
 	common c;
 	price_args pa = {{SF_PRICING_VETOES, SF_PRICING_CAVEATS, SF_PRICING_CONTRIBUTORS}, 3};
 	price_result res;
+	const sf_opt own[] = {
+	        SF_OPT_CB(0, "only", "LIST", NULL,
+	                  "some of vetoes,caveats,critical (comma-separated,\n"
+	                  "always printed in that order; default all three)",
+	                  price_only, &pa, 0),
+	        SF_OPT_END(),
+	};
 	memset(&c, 0, sizeof c);
 	memset(&res, 0, sizeof res);
 	c.cmd = "price";
-	int rc = parse_common(&c, argc, argv, extra, price_own, &pa, usage_price);
+	int rc = parse_common(&c, argc, argv, own, SCENARIO, ABOUT_PRICE, 1, "one scenario file");
 	if (rc >= 0)
 		return rc;
-	if (optind + 1 != argc) {
-		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
-		usage_price(stderr);
-		return 2;
-	}
 	sf_scenario *sc = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first], c.db, &sc);
 	if (rc)
 		goto out;
 	if (sf_pricing_run_many(sc, pa.kinds, pa.nkinds, &c.ao, res.p, &err) != SF_OK) {
@@ -506,57 +356,44 @@ out:
 /* ------------------------------------------------------------------ */
 /* shopping                                                             */
 
-static void usage_shopping(FILE *f)
-{
-	usage_pricing(f, "shopping",
-	              "What to ask contributors for. Every unit type gets an unlimited virtual\n"
-	              "pledge (no caveats, no vetoes, exempt from the share cap, under the\n"
-	              "ceiling) whose units cost more than the real ones, so real units are\n"
-	              "used first; the virtual units the plan still uses are the list: unit\n"
-	              "type, how many, from and to which month, in which sectors and tasks,\n"
-	              "and how much weighted shortfall each line removes (docs/shopping.md\n"
-	              "says how to read it). Format 2: requests come with notice, stay their\n"
-	              "minimum, pass through reception, and larger units are asked for\n"
-	              "before many small ones.\n"
-	              "  --notice DAYS     format 2: days of notice of a requested unit (default:\n"
-	              "                    the scenario's readiness rdl, 60 unless it says)");
-}
-
-static int shopping_own(common *c, int opt, const char *arg, void *ctx)
-{
-	long v;
-	(void)ctx;
-	if (opt != OPT_NOTICE)
-		return -1;
-	if (sf_parse_long(arg, &v) != 0 || v < 0 || v > 3650) {
-		fprintf(stderr, "stabforce %s: notice '%s' is not a number of days 0..3650\n",
-		        c->cmd, arg);
-		return 2;
-	}
-	c->ao.request_notice_days = (int)v;
-	return 0;
-}
+static const char ABOUT_SHOPPING[] =
+        "What to ask contributors for. Every unit type gets an unlimited virtual\n"
+        "pledge (no caveats, no vetoes, exempt from the share cap, under the\n"
+        "ceiling) whose units cost more than the real ones, so real units are\n"
+        "used first; the virtual units the plan still uses are the list: unit\n"
+        "type, how many, from and to which month, in which sectors and tasks,\n"
+        "and how much weighted shortfall each line removes (docs/shopping.md\n"
+        "says how to read it). Format 2: requests come with notice, stay their\n"
+        "minimum, pass through reception, and larger units are asked for\n"
+        "before many small ones.";
 
 int sf_cmd_shopping(int argc, char **argv)
 {
 	common c;
 	memset(&c, 0, sizeof c);
 	c.cmd = "shopping";
-	static const struct option extra[] = {{"notice", required_argument, NULL, OPT_NOTICE},
-	                                      {NULL, 0, NULL, 0}};
-	int rc = parse_common(&c, argc, argv, extra, shopping_own, NULL, usage_shopping);
+	const sf_opt own[] = {
+	        {.long_name = "notice",
+	         .kind = SF_OPTK_INT,
+	         .argname = "DAYS",
+	         .target = &c.ao.request_notice_days,
+	         .help = "format 2: days of notice of a requested unit (default:\n"
+	                 "the scenario's readiness rdl, 60 unless it says)",
+	         .min = 0,
+	         .max = 3650,
+	         .what = "notice",
+	         .expect = "is not a number of days 0..3650"},
+	        SF_OPT_END(),
+	};
+	int rc =
+	        parse_common(&c, argc, argv, own, SCENARIO, ABOUT_SHOPPING, 1, "one scenario file");
 	if (rc >= 0)
 		return rc;
-	if (optind + 1 != argc) {
-		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
-		usage_shopping(stderr);
-		return 2;
-	}
 	sf_scenario *sc = NULL;
 	sf_shopping *s = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first], c.db, &sc);
 	if (rc)
 		goto out;
 	if (sf_shopping_run(sc, &c.ao, &s, &err) != SF_OK) {
@@ -575,85 +412,42 @@ out:
 
 typedef struct risk_args {
 	long samples;
-	unsigned long long seed;
+	uint64_t seed;
 } risk_args;
 
-static void usage_risk(FILE *f)
-{
-	fprintf(f,
-	        "usage: stabforce risk [OPTIONS] SCENARIO.yaml\n\n"
-	        "Monte Carlo over pledge confidence and delay: in each sample every pledge\n"
-	        "materialises with its confidence and starts 0..delay_months late\n"
-	        "(uniformly); stage 1 is solved. Reports the distribution of the weighted\n"
-	        "shortfall (mean, p10, p50, p90), the probability of FOC by each month, the\n"
-	        "probability each task is short in each month, and the contributors whose\n"
-	        "absence (none of their pledges materialising; a late pledge is present)\n"
-	        "costs the most shortfall. Sample i draws from its own stream seeded from\n"
-	        "(seed, i): the same seed gives the same numbers whatever -j is.\n\n"
-	        "      --samples N       number of samples (default 1000)\n"
-	        "      --seed S          random seed, an integer >= 0 (default 1)\n\n%s",
-	        COMMON_HELP);
-}
-
-static int risk_own(common *c, int opt, const char *arg, void *ctx)
-{
-	risk_args *ra = ctx;
-	if (opt == OPT_SAMPLES) {
-		long v;
-		if (sf_parse_long(arg, &v) != 0 || v < 1 || v > 10000000) {
-			fprintf(stderr, "stabforce %s: samples '%s' is not a number 1..10000000\n",
-			        c->cmd, arg);
-			return 2;
-		}
-		ra->samples = v;
-		return 0;
-	}
-	if (opt == OPT_SEED) {
-		char *end = NULL;
-		if (!arg[0] || arg[0] == '-') {
-			fprintf(stderr, "stabforce %s: seed '%s' is not an integer >= 0\n", c->cmd,
-			        arg);
-			return 2;
-		}
-		ra->seed = strtoull(arg, &end, 10);
-		if (!end || *end) {
-			fprintf(stderr, "stabforce %s: seed '%s' is not an integer >= 0\n", c->cmd,
-			        arg);
-			return 2;
-		}
-		return 0;
-	}
-	usage_risk(stderr);
-	return 2;
-}
+static const char ABOUT_RISK[] =
+        "Monte Carlo over pledge confidence and delay: in each sample every pledge\n"
+        "materialises with its confidence and starts 0..delay_months late\n"
+        "(uniformly); stage 1 is solved. Reports the distribution of the weighted\n"
+        "shortfall (mean, p10, p50, p90), the probability of FOC by each month, the\n"
+        "probability each task is short in each month, and the contributors whose\n"
+        "absence (none of their pledges materialising; a late pledge is present)\n"
+        "costs the most shortfall. Sample i draws from its own stream seeded from\n"
+        "(seed, i): the same seed gives the same numbers whatever -j is.";
 
 int sf_cmd_risk(int argc, char **argv)
 {
-	static const struct option extra[] = {
-	        {"samples", required_argument, NULL, OPT_SAMPLES},
-	        {"seed", required_argument, NULL, OPT_SEED},
-	        {NULL, 0, NULL, 0},
-	};
 	common c;
 	risk_args ra = {1000, 1};
+	const sf_opt own[] = {
+	        SF_OPT_LNUM(0, "samples", "N", &ra.samples, "number of samples (default 1000)", 1,
+	                    10000000, "samples"),
+	        SF_OPT_SEED(&ra.seed, "random seed, an integer >= 0 (default 1)"),
+	        SF_OPT_END(),
+	};
 	memset(&c, 0, sizeof c);
 	c.cmd = "risk";
-	int rc = parse_common(&c, argc, argv, extra, risk_own, &ra, usage_risk);
+	int rc = parse_common(&c, argc, argv, own, SCENARIO, ABOUT_RISK, 1, "one scenario file");
 	if (rc >= 0)
 		return rc;
-	if (optind + 1 != argc) {
-		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
-		usage_risk(stderr);
-		return 2;
-	}
 	sf_scenario *sc = NULL;
 	sf_risk *r = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first], c.db, &sc);
 	if (rc)
 		goto out;
-	if (sf_risk_run(sc, (size_t)ra.samples, (uint64_t)ra.seed, &c.ao, &r, &err) != SF_OK) {
+	if (sf_risk_run(sc, (size_t)ra.samples, ra.seed, &c.ao, &r, &err) != SF_OK) {
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}
@@ -692,91 +486,55 @@ typedef struct whatif_args {
 	size_t n;
 } whatif_args;
 
-static void usage_whatif(FILE *f)
-{
-	fprintf(f,
-	        "usage: stabforce whatif [OPTIONS] EDIT... SCENARIO.yaml\n\n"
-	        "Apply edits to the scenario in memory, plan it, and compare with the plan of\n"
-	        "the scenario as it is (both solved in parallel). Edits, applied in order,\n"
-	        "each may be repeated:\n"
-	        "  --lift-veto STAKEHOLDER:CONTRIBUTOR    lift every such veto\n"
-	        "  --add-veto STAKEHOLDER:CONTRIBUTOR[:hard|soft[:PENALTY]]  a veto in all "
-	        "sectors\n"
-	        "  --drop CONTRIBUTOR                     remove a contributor and its pledges\n"
-	        "  --add CONTRIBUTOR:UNIT:COUNT:FROM[:TO] add a pledge (months 1..M or YYYY-MM)\n"
-	        "  --set PLEDGE:count=N,from=M,to=M       change a pledge (any of the three)\n"
-	        "  --ceiling PERSONNEL                    change the troop ceiling\n"
-	        "  --lift-caveat PLEDGE[:tasks|locations] lift a pledge's caveats\n\n"
-	        "text and md print the edited plan (as 'plan' does) then the comparison;\n"
-	        "json gives {\"edits\", \"plan\", \"comparison\"}; csv the comparison.\n\n%s",
-	        COMMON_HELP);
-}
+static const char ABOUT_WHATIF[] =
+        "Apply edits to the scenario in memory, plan it, and compare with the plan of\n"
+        "the scenario as it is (both solved in parallel). text and md print the\n"
+        "edited plan (as 'plan' does) then the comparison; json gives {\"edits\",\n"
+        "\"plan\", \"comparison\"}; csv the comparison.";
 
-static int whatif_own(common *c, int opt, const char *arg, void *ctx)
+/* An edit option: appended to the whatif_args in ctx, in the order given. */
+static int whatif_edit(const sf_opt *o, const char *arg, const char *cmd)
 {
-	whatif_args *w = ctx;
-	sf_edit_kind k;
-	switch (opt) {
-	case OPT_LIFT_VETO:
-		k = SF_EDIT_LIFT_VETO;
-		break;
-	case OPT_ADD_VETO:
-		k = SF_EDIT_ADD_VETO;
-		break;
-	case OPT_DROP:
-		k = SF_EDIT_DROP;
-		break;
-	case OPT_ADD:
-		k = SF_EDIT_ADD_PLEDGE;
-		break;
-	case OPT_SET:
-		k = SF_EDIT_SET_PLEDGE;
-		break;
-	case OPT_CEILING:
-		k = SF_EDIT_CEILING;
-		break;
-	case OPT_LIFT_CAVEAT:
-		k = SF_EDIT_LIFT_CAVEAT;
-		break;
-	default:
-		usage_whatif(stderr);
-		return 2;
-	}
+	whatif_args *w = o->ctx;
 	if (w->n == sizeof w->edits / sizeof w->edits[0]) {
-		fprintf(stderr, "stabforce %s: too many edits (at most 64)\n", c->cmd);
+		fprintf(stderr, "stabforce %s: too many edits (at most 64)\n", cmd);
 		return 2;
 	}
-	w->edits[w->n].kind = k;
+	w->edits[w->n].kind = (sf_edit_kind)o->value;
 	w->edits[w->n].arg = arg;
 	w->n++;
 	return 0;
 }
 
+#define EDIT(l, a, h, k) SF_OPT_CB(0, l, a, NULL, h, whatif_edit, &w, k)
+
 int sf_cmd_whatif(int argc, char **argv)
 {
-	static const struct option extra[] = {
-	        {"lift-veto", required_argument, NULL, OPT_LIFT_VETO},
-	        {"add-veto", required_argument, NULL, OPT_ADD_VETO},
-	        {"drop", required_argument, NULL, OPT_DROP},
-	        {"add", required_argument, NULL, OPT_ADD},
-	        {"set", required_argument, NULL, OPT_SET},
-	        {"ceiling", required_argument, NULL, OPT_CEILING},
-	        {"lift-caveat", required_argument, NULL, OPT_LIFT_CAVEAT},
-	        {NULL, 0, NULL, 0},
-	};
 	common c;
 	whatif_args w;
+	const sf_opt own[] = {
+	        SF_OPT_GROUP("edits (applied in order; each may be repeated):"),
+	        EDIT("lift-veto", "STAKEHOLDER:CONTRIBUTOR", "lift every such veto",
+	             SF_EDIT_LIFT_VETO),
+	        EDIT("add-veto", "STAKEHOLDER:CONTRIBUTOR[:hard|soft[:PENALTY]]",
+	             "a veto in all sectors", SF_EDIT_ADD_VETO),
+	        EDIT("drop", "CONTRIBUTOR", "remove a contributor and its pledges", SF_EDIT_DROP),
+	        EDIT("add", "CONTRIBUTOR:UNIT:COUNT:FROM[:TO]",
+	             "add a pledge (months 1..M or YYYY-MM)", SF_EDIT_ADD_PLEDGE),
+	        EDIT("set", "PLEDGE:count=N,from=M,to=M", "change a pledge (any of the three)",
+	             SF_EDIT_SET_PLEDGE),
+	        EDIT("ceiling", "PERSONNEL", "change the troop ceiling", SF_EDIT_CEILING),
+	        EDIT("lift-caveat", "PLEDGE[:tasks|locations]", "lift a pledge's caveats",
+	             SF_EDIT_LIFT_CAVEAT),
+	        SF_OPT_END(),
+	};
 	memset(&c, 0, sizeof c);
 	memset(&w, 0, sizeof w);
 	c.cmd = "whatif";
-	int rc = parse_common(&c, argc, argv, extra, whatif_own, &w, usage_whatif);
+	int rc = parse_common(&c, argc, argv, own, "[OPTIONS] EDIT... SCENARIO.yaml", ABOUT_WHATIF,
+	                      1, "one scenario file");
 	if (rc >= 0)
 		return rc;
-	if (optind + 1 != argc) {
-		fprintf(stderr, "stabforce %s: expected one scenario file\n", c.cmd);
-		usage_whatif(stderr);
-		return 2;
-	}
 	if (w.n == 0)
 		fprintf(stderr,
 		        "stabforce %s: no edits given: comparing the scenario with itself\n",
@@ -786,7 +544,7 @@ int sf_cmd_whatif(int argc, char **argv)
 	sf_comparison *cmp = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &sc);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first], c.db, &sc);
 	if (rc)
 		goto out;
 	if (sf_whatif_scenario(sc, w.edits, w.n, &ed, &err) != SF_OK ||
@@ -807,38 +565,29 @@ out:
 	return rc;
 }
 
-static void usage_compare(FILE *f)
-{
-	fprintf(f,
-	        "usage: stabforce compare [OPTIONS] A.yaml B.yaml\n\n"
-	        "Plan two scenarios (in parallel) and put the plans side by side: weighted\n"
-	        "shortfall, FOC, cost, in-sector personnel, then what changed: shortfall\n"
-	        "per task and location, person-months per contributor, and assignments\n"
-	        "(unit-months per pledge, location and task). Everything is matched by id.\n\n%s",
-	        COMMON_HELP);
-}
+static const char ABOUT_COMPARE[] =
+        "Plan two scenarios (in parallel) and put the plans side by side: weighted\n"
+        "shortfall, FOC, cost, in-sector personnel, then what changed: shortfall\n"
+        "per task and location, person-months per contributor, and assignments\n"
+        "(unit-months per pledge, location and task). Everything is matched by id.";
 
 int sf_cmd_compare(int argc, char **argv)
 {
 	common c;
 	memset(&c, 0, sizeof c);
 	c.cmd = "compare";
-	int rc = parse_common(&c, argc, argv, NULL, NULL, NULL, usage_compare);
+	int rc = parse_common(&c, argc, argv, NULL, "[OPTIONS] A.yaml B.yaml", ABOUT_COMPARE, 2,
+	                      "two scenario files");
 	if (rc >= 0)
 		return rc;
-	if (optind + 2 != argc) {
-		fprintf(stderr, "stabforce %s: expected two scenario files\n", c.cmd);
-		usage_compare(stderr);
-		return 2;
-	}
 	sf_scenario *a = NULL, *b = NULL;
 	sf_plan *pa = NULL, *pb = NULL;
 	sf_comparison *cmp = NULL;
 	sf_error err;
 	sf_error_clear(&err);
-	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind], c.db, &a);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first], c.db, &a);
 	if (!rc)
-		rc = sf_cli_load_scenario_for_planning(c.cmd, argv[optind + 1], c.db, &b);
+		rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first + 1], c.db, &b);
 	if (rc)
 		goto out;
 	if (sf_plan_pair(a, b, &c.ao, &pa, &pb, &err) != SF_OK ||
@@ -846,7 +595,7 @@ int sf_cmd_compare(int argc, char **argv)
 		rc = sf_cli_error(c.cmd, &err);
 		goto out;
 	}
-	plan_cmp pc = {cmp, argv[optind], argv[optind + 1], NULL, 0};
+	plan_cmp pc = {cmp, argv[c.first], argv[c.first + 1], NULL, 0};
 	rc = emit(&c, write_comparison, &pc);
 out:
 	sf_comparison_free(cmp);

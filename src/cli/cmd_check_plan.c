@@ -11,47 +11,18 @@
  * --format json writes the report as one object (docs/output.md). Both
  * are written by the library (sf_check_report_write).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "check-plan";
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: stabforce check-plan [--format text|json] [--db STORE] SCENARIO.yaml "
-	           "PLAN.json\n"
-	           "\n"
-	           "Verify a plan against its scenario independently of the planner: every\n"
-	           "assignment row is allowed (availability, capability, scope, caveats,\n"
-	           "hard vetoes, sector opening), pledge sizes, the troop ceiling, national\n"
-	           "caps and the share cap hold in every month, and the coverage rows, Z1,\n"
-	           "Z2, the cost, personnel and FOC month the plan reports are recomputed\n"
-	           "from the rows and compared (tolerance 1e-6 relative + 1e-6).\n"
-	           "A scenario that takes inputs from the register is checked with them\n"
-	           "taken from the store again: it must hold the same data as at plan time.\n"
-	           "\n"
-	           "options:\n"
-	           "  -f, --format FMT  text (default) or json\n"
-	           "      --db STORE    the register the scenario's inputs come from\n"
-	           "                    (threat: from_register, from_aid), as for plan\n"
-	           "  -h, --help        this help\n"
-	           "\n"
-	           "exit status: 0 the plan is sound, 1 violations found, 2 invalid input\n");
-}
-
 int sf_cmd_check_plan(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"format", required_argument, NULL, 'f'},
-	        {"help", no_argument, NULL, 'h'},
-	        {"db", required_argument, NULL, 'd'},
-	        {NULL, 0, NULL, 0},
-	};
-	int fmt = SF_FORMAT_TEXT, c, rc;
+	int fmt = SF_FORMAT_TEXT, first = 0, rc;
 	const char *db = NULL;
 	sf_scenario *sc = NULL;
 	char *text = NULL;
@@ -60,39 +31,34 @@ int sf_cmd_check_plan(int argc, char **argv)
 	sf_error err;
 	sf_status st;
 	sf_buf b;
+	const sf_opt opts[] = {
+	        SF_OPT_FORMAT(&fmt, "text (default) or json", SF_OPT_FMT_TEXT_JSON),
+	        SF_OPT_DB(&db, "the register the scenario's inputs come from\n"
+	                       "(threat: from_register, from_aid), as for plan"),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        CMD, "[OPTIONS] SCENARIO.yaml PLAN.json",
+	        "Verify a plan against its scenario independently of the planner: every\n"
+	        "assignment row is allowed (availability, capability, scope, caveats,\n"
+	        "hard vetoes, sector opening), pledge sizes, the troop ceiling, national\n"
+	        "caps and the share cap hold in every month, and the coverage rows, Z1,\n"
+	        "Z2, the cost, personnel and FOC month the plan reports are recomputed\n"
+	        "from the rows and compared (tolerance 1e-6 relative + 1e-6).\n"
+	        "A scenario that takes inputs from the register is checked with them\n"
+	        "taken from the store again: it must hold the same data as at plan time.",
+	        opts, "exit status: 0 the plan is sound, 1 violations found, 2 invalid input"};
 
+	if ((rc = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc;
+	if (argc - first != 2) {
+		sf_opt_usage(&spec, stderr);
+		return 2;
+	}
 	sf_buf_init(&b, 0);
 	sf_check_report_init(&r);
 	sf_error_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt != SF_FORMAT_TEXT && fmt != SF_FORMAT_JSON) {
-				if (fmt >= 0)
-					fprintf(stderr,
-					        "stabforce %s: --format must be text or json\n",
-					        CMD);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind != 2) {
-		usage(stderr);
-		return 2;
-	}
-	const char *scenario_path = argv[optind], *plan_path = argv[optind + 1];
+	const char *scenario_path = argv[first], *plan_path = argv[first + 1];
 
 	/* The scenario's inputs from the registers are applied as for plan, so
 	 * the requirements are recomputed from the same numbers. */

@@ -10,81 +10,56 @@
  * Exit status: 0 written, 2 invalid scenario or usage, 3 solver failure
  * (stage 2 only), 4 I/O.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "export";
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: stabforce export [--stage 1|2] (--lp FILE | --mps FILE) SCENARIO.yaml\n"
-	           "\n"
-	           "Write the planning model for another solver (cbc, glpsol, HiGHS, ...):\n"
-	           "stage 1 minimises the weighted shortfall over all months; stage 2\n"
-	           "minimises cost with the shortfall held at the stage-1 optimum (which\n"
-	           "is computed first). Names: x_P_L_T_M units of pledge P at location L\n"
-	           "on task T in month M (indices 0-based in file order, location\n"
-	           "nsectors = mission), g_T_L_M shortfall, a_P_L_M arrivals, y_M\n"
-	           "in-sector personnel; see docs/model.md.\n"
-	           "\n"
-	           "options:\n"
-	           "      --lp FILE     write CPLEX LP format\n"
-	           "      --mps FILE    write MPS format\n"
-	           "      --stage N     1 (default) or 2\n"
-	           "  -h, --help        this help\n"
-	           "\n"
-	           "exit status: 0 written, 2 invalid scenario or usage, 3 solver failure,\n"
-	           "4 I/O error\n");
-}
-
 int sf_cmd_export(int argc, char **argv)
 {
-	enum { OPT_LP = 256, OPT_MPS = 257, OPT_STAGE = 258 };
-	static const struct option longopts[] = {
-	        {"lp", required_argument, NULL, OPT_LP},
-	        {"mps", required_argument, NULL, OPT_MPS},
-	        {"stage", required_argument, NULL, OPT_STAGE},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	const char *lp = NULL, *mps = NULL;
 	long stage = 1;
 	sf_scenario *sc = NULL;
 	sf_error err;
-	int c, rc = 0;
+	int first = 0, rc = 0;
+	const sf_opt opts[] = {
+	        SF_OPT_FILE_OUT(0, "lp", "FILE", &lp, "write CPLEX LP format"),
+	        SF_OPT_FILE_OUT(0, "mps", "FILE", &mps, "write MPS format"),
+	        {.long_name = "stage",
+	         .kind = SF_OPTK_LONG,
+	         .argname = "N",
+	         .target = &stage,
+	         .help = "1 (default) or 2",
+	         .min = 1,
+	         .max = 2,
+	         .what = "stage",
+	         .expect = "is not 1 or 2"},
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        CMD, "[--stage 1|2] (--lp FILE | --mps FILE) SCENARIO.yaml",
+	        "Write the planning model for another solver (cbc, glpsol, HiGHS, ...):\n"
+	        "stage 1 minimises the weighted shortfall over all months; stage 2\n"
+	        "minimises cost with the shortfall held at the stage-1 optimum (which\n"
+	        "is computed first). Names: x_P_L_T_M units of pledge P at location L\n"
+	        "on task T in month M (indices 0-based in file order, location\n"
+	        "nsectors = mission), g_T_L_M shortfall, a_P_L_M arrivals, y_M\n"
+	        "in-sector personnel; see docs/model.md.",
+	        opts,
+	        "exit status: 0 written, 2 invalid scenario or usage, 3 solver failure,\n"
+	        "4 I/O error"};
 
 	sf_error_clear(&err);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_LP:
-			lp = optarg;
-			break;
-		case OPT_MPS:
-			mps = optarg;
-			break;
-		case OPT_STAGE:
-			if (sf_parse_long(optarg, &stage) != 0 || (stage != 1 && stage != 2)) {
-				fprintf(stderr, "stabforce %s: stage '%s' is not 1 or 2\n", CMD,
-				        optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
+	if ((rc = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc;
+	rc = 0;
+	if (first + 1 != argc) {
 		fprintf(stderr, "stabforce %s: expected one scenario file\n", CMD);
-		usage(stderr);
+		sf_opt_usage(&spec, stderr);
 		return 2;
 	}
 	if ((lp == NULL) == (mps == NULL)) {
@@ -92,7 +67,7 @@ int sf_cmd_export(int argc, char **argv)
 		return 2;
 	}
 	/* Through the planner's loader, so register inputs are what plan uses. */
-	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], NULL, &sc);
+	rc = sf_cli_load_scenario_for_planning(CMD, argv[first], NULL, &sc);
 	if (rc != 0)
 		goto out;
 	if (sf_model_export(sc, (int)stage, lp != NULL ? SF_MODEL_LP : SF_MODEL_MPS,

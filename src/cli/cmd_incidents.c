@@ -10,11 +10,10 @@
  *   log [ID]       the edit log
  *   threat         per-sector threat multipliers from the register
  *
- * Every subcommand takes --db PATH (default stabforce.db in the current
+ * Every subcommand takes --db STORE (default stabforce.db in the current
  * directory; created and migrated on first use) and --help. Lists stream to
  * stdout in 64 KiB chunks so a million incidents never sit in memory.
  */
-#include <getopt.h>
 #include <math.h>
 #include <errno.h>
 #include <stdio.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "incidents";
 
@@ -45,7 +45,7 @@ static void usage(FILE *f)
 	           "  log [ID]      the edit log\n"
 	           "  threat        per-sector threat multipliers for the plan\n"
 	           "\n"
-	           "common options: --db PATH (default stabforce.db), --help\n"
+	           "common options: --db STORE (default " SF_CLI_DEFAULT_DB "), --help\n"
 	           "'stabforce incidents SUBCOMMAND --help' for the options of each.\n");
 }
 
@@ -82,15 +82,6 @@ static int incident_exists(sf_store *st, const char *id, sf_error *err, int *ex)
 	return n > 0;
 }
 
-static int parse_num(const char *opt, const char *s, double *v)
-{
-	if (sf_parse_double(s, v) != 0) {
-		fprintf(stderr, "stabforce %s: %s: bad number '%s'\n", CMD, opt, s);
-		return -1;
-	}
-	return 0;
-}
-
 /* ---------------------------------------------------------------- */
 /* import                                                             */
 
@@ -116,86 +107,49 @@ static void progress_cb(void *ctx, uint64_t bytes)
 
 static int cmd_import(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"scenario", required_argument, NULL, 's'},
-	                                     {"sectors", required_argument, NULL, 'g'},
-	                                     {"id-property", required_argument, NULL, 'i'},
-	                                     {"overrides", required_argument, NULL, 'o'},
-	                                     {"max-distance-km", required_argument, NULL, 'k'},
-	                                     {"rejects", required_argument, NULL, 'r'},
-	                                     {"source-system", required_argument, NULL, 'S'},
-	                                     {"who", required_argument, NULL, 'w'},
-	                                     {"no-progress", no_argument, NULL, 'P'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *scen = NULL, *geo = NULL, *idprop = "id", *ovr = NULL,
+	const char *db = SF_CLI_DEFAULT_DB, *scen = NULL, *geo = NULL, *idprop = "id", *ovr = NULL,
 	           *rejects = NULL;
 	sf_import_options io;
 	sf_import_options_init(&io);
-	int c, noprog = 0, ex = 0;
-	double km;
+	int noprog = 0, ex = 0, first = 0;
+	const sf_opt opts[] = {
+	        SF_OPT_STR('s', "scenario", "S.yaml", &scen, "sectors from the scenario's map"),
+	        SF_OPT_STR(0, "sectors", "G.geojson", &geo, "sectors from a GeoJSON file instead"),
+	        SF_OPT_STR(0, "id-property", "NAME", &idprop,
+	                   "the sector id's property in --sectors (default id)"),
+	        SF_OPT_STR(0, "overrides", "LOC.csv", &ovr,
+	                   "location,sector rows that win over the map"),
+	        SF_OPT_NONNEG(0, "max-distance-km", "KM", &io.max_distance_km,
+	                      "a point outside every sector goes to the nearest\n"
+	                      "within KM (default 5)"),
+	        SF_OPT_FILE_OUT('r', "rejects", "BAD.csv", &rejects,
+	                        "the bad rows, with line number and reason\n"
+	                        "(kept only if the import is)"),
+	        SF_OPT_STR(0, "source-system", "NAME", &io.source_system,
+	                   "the source system recorded (default ACLED)"),
+	        SF_OPT_TEXT(0, "who", "NAME", &io.who, "who imports, for the edit log"),
+	        SF_OPT_BOOL(0, "no-progress", &noprog, "no progress bar on stderr"),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents import", "[OPTIONS] FILE.csv",
+	        "Import an ACLED CSV export in one transaction: a newer timestamp\n"
+	        "replaces the stored event, older or equal changes nothing. Bad rows go\n"
+	        "to --rejects with their line number and reason; the rest commit.\n"
+	        "Sectors: the polygon containing the point, else the nearest within\n"
+	        "--max-distance-km, with location-name overrides (CSV location,sector)\n"
+	        "winning over both. FILE '-' reads standard input.",
+	        opts, NULL};
 
-	while ((c = getopt_long(argc, argv, "d:s:r:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 's':
-			scen = optarg;
-			break;
-		case 'g':
-			geo = optarg;
-			break;
-		case 'i':
-			idprop = optarg;
-			break;
-		case 'o':
-			ovr = optarg;
-			break;
-		case 'k':
-			if (parse_num("--max-distance-km", optarg, &km) < 0 || km < 0)
-				return 2;
-			io.max_distance_km = km;
-			break;
-		case 'r':
-			rejects = optarg;
-			break;
-		case 'S':
-			io.source_system = optarg;
-			break;
-		case 'w':
-			io.who = optarg;
-			break;
-		case 'P':
-			noprog = 1;
-			break;
-		case 'h':
-			printf("usage: stabforce incidents import FILE.csv [--scenario S.yaml | "
-			       "--sectors "
-			       "G.geojson]\n"
-			       "         [--overrides LOC.csv] [--max-distance-km 5] [--rejects "
-			       "BAD.csv]\n"
-			       "         [--source-system ACLED] [--db stabforce.db]\n"
-			       "\n"
-			       "Import an ACLED CSV export in one transaction: a newer timestamp\n"
-			       "replaces the stored event, older or equal changes nothing. Bad "
-			       "rows go\n"
-			       "to --rejects with their line number and reason; the rest commit.\n"
-			       "Sectors: the polygon containing the point, else the nearest "
-			       "within\n"
-			       "--max-distance-km, with location-name overrides (CSV "
-			       "location,sector)\n"
-			       "winning over both. FILE '-' reads standard input.\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
+	if ((ex = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return ex;
+	ex = 0;
+	if (first + 1 != argc) {
 		fprintf(stderr, "stabforce %s import: expected one FILE (see --help)\n", CMD);
 		return 2;
 	}
-	const char *path = argv[optind];
+	const char *path = argv[first];
 	sf_scenario *sc = NULL;
 	sf_sector_map *map = NULL;
 	sf_store *st = NULL;
@@ -297,39 +251,23 @@ out:
 
 static int cmd_delete(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"ids", required_argument, NULL, 'i'},
-	                                     {"who", required_argument, NULL, 'w'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *ids = NULL, *who = NULL;
-	int c;
-	while ((c = getopt_long(argc, argv, "d:i:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'i':
-			ids = optarg;
-			break;
-		case 'w':
-			who = optarg;
-			break;
-		case 'h':
-			printf("usage: stabforce incidents delete --ids DELETED.csv [--db "
-			       "stabforce.db]\n"
-			       "\n"
-			       "Delete the events listed in a CSV file with an event_id_cnty "
-			       "column\n"
-			       "(ACLED's deletions export) or one id per line, in one "
-			       "transaction.\n"
-			       "Each deletion is written to the edit log.\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (!ids || optind != argc) {
+	const char *db = SF_CLI_DEFAULT_DB, *ids = NULL, *who = NULL;
+	int first = 0, rc;
+	const sf_opt opts[] = {
+	        SF_OPT_STR('i', "ids", "FILE", &ids, "the deletions list (required)"),
+	        SF_OPT_TEXT(0, "who", "NAME", &who, "who deletes, for the edit log"),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents delete", "--ids DELETED.csv [OPTIONS]",
+	        "Delete the events listed in a CSV file with an event_id_cnty column\n"
+	        "(ACLED's deletions export) or one id per line, in one transaction.\n"
+	        "Each deletion is written to the edit log.",
+	        opts, NULL};
+	if ((rc = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc;
+	if (!ids || first != argc) {
 		fprintf(stderr, "stabforce %s delete: expected --ids FILE (see --help)\n", CMD);
 		return 2;
 	}
@@ -360,156 +298,66 @@ static int cmd_delete(int argc, char **argv)
 /* ---------------------------------------------------------------- */
 /* Filters shared by list, report, dupes                              */
 
-enum {
-	OPT_FROM = 1000,
-	OPT_TO,
-	OPT_SECTOR,
-	OPT_TYPE,
-	OPT_SUBTYPE,
-	OPT_ACTOR,
-	OPT_LOCATION,
-	OPT_STATUS,
-	OPT_ID,
-	OPT_RETRACTED,
-	OPT_LIMIT,
-	OPT_BY,
-	OPT_CEASEFIRE,
-	OPT_ASOF,
-	OPT_TABLE,
-	OPT_MARK,
-	OPT_AS,
-	OPT_NOTE,
-	OPT_WHO,
-	OPT_ALL,
-	OPT_MAXDAYS,
-	OPT_MAXKM,
-	OPT_WINDOW,
-	OPT_MIN,
-	OPT_MAX,
-	OPT_WEIGHT,
-	OPT_SCENARIO,
-	OPT_POP,
-	OPT_IF_VERSION,
-	OPT_LOW_MEAN,
-	OPT_LOW_WEEK,
-	OPT_COVERED_FROM,
-	OPT_COVERED_TO
-};
-
-#define FILTER_OPTIONS                                                                             \
-	{"from", required_argument, NULL, OPT_FROM}, {"to", required_argument, NULL, OPT_TO},      \
-	        {"sector", required_argument, NULL, OPT_SECTOR},                                   \
-	        {"type", required_argument, NULL, OPT_TYPE},                                       \
-	        {"sub-type", required_argument, NULL, OPT_SUBTYPE},                                \
-	        {"actor", required_argument, NULL, OPT_ACTOR},                                     \
-	        {"location", required_argument, NULL, OPT_LOCATION},                               \
-	        {"status", required_argument, NULL, OPT_STATUS},                                   \
-	        {"id", required_argument, NULL, OPT_ID},                                           \
-	        {"include-retracted", no_argument, NULL, OPT_RETRACTED},                           \
-	        {"db", required_argument, NULL, 'd'}, {"help", no_argument, NULL, 'h'},            \
-	{                                                                                          \
-		"format", required_argument, NULL, 'f'                                             \
-	}
-
-#define FILTER_HELP                                                                                \
-	"filters: --from DATE --to DATE (inclusive), --sector ID ('-' = no sector),\n"             \
-	"  --type EVENT_TYPE, --sub-type SUB_EVENT_TYPE, --actor NAME (actor1 or actor2),\n"       \
-	"  --location NAME, --status STATUS, --id EVENT_ID, --include-retracted\n"                 \
-	"  (retracted incidents are left out unless asked for)\n"
-
-/* 1 when handled, 0 when not a filter option, -1 on a bad value. */
-static int filter_opt(int c, sf_incident_filter *f)
+/* --status: an sf_incident_status into an int. */
+static int opt_status(const sf_opt *o, const char *arg, const char *cmd)
 {
-	switch (c) {
-	case OPT_FROM:
-		return sf_cli_parse_day(CMD, "--from", optarg, &f->from_day) < 0 ? -1 : 1;
-	case OPT_TO:
-		return sf_cli_parse_day(CMD, "--to", optarg, &f->to_day) < 0 ? -1 : 1;
-	case OPT_SECTOR:
-		f->sector = optarg;
-		return 1;
-	case OPT_TYPE:
-		f->event_type = optarg;
-		return 1;
-	case OPT_SUBTYPE:
-		f->sub_event_type = optarg;
-		return 1;
-	case OPT_ACTOR:
-		f->actor = optarg;
-		return 1;
-	case OPT_LOCATION:
-		f->location = optarg;
-		return 1;
-	case OPT_ID:
-		f->event_id = optarg;
-		return 1;
-	case OPT_RETRACTED:
-		f->include_retracted = 1;
-		return 1;
-	case OPT_STATUS:
-		f->status = sf_incident_status_parse(optarg);
-		if (f->status < 0) {
-			fprintf(stderr,
-			        "stabforce %s: unknown status '%s' (reported, corroborated, "
-			        "verified, disputed, retracted)\n",
-			        CMD, optarg);
-			return -1;
-		}
-		return 1;
-	default:
-		return 0;
+	int st = sf_incident_status_parse(arg);
+	if (st < 0) {
+		fprintf(stderr,
+		        "stabforce %s: unknown status '%s' (reported, corroborated, verified, "
+		        "disputed, retracted)\n",
+		        cmd, arg);
+		return 2;
 	}
+	*(int *)o->target = st;
+	return 0;
 }
+
+#define STATUS_OPT(t, h) SF_OPT_CB(0, "status", "STATUS", t, h, opt_status, NULL, 0)
+
+/* The filters of list, report and dupes, on f: one table for the three. */
+#define FILTER_OPTIONS(f)                                                                          \
+	SF_OPT_GROUP("filters (retracted incidents are left out unless asked for):"),              \
+	        SF_OPT_DATE(0, "from", &(f)->from_day, "from this date (inclusive)"),              \
+	        SF_OPT_DATE(0, "to", &(f)->to_day, "to this date (inclusive)"),                    \
+	        SF_OPT_TEXT(0, "sector", "ID", &(f)->sector, "in this sector ('-': in none)"),     \
+	        SF_OPT_TEXT(0, "type", "EVENT_TYPE", &(f)->event_type, "of this event type"),      \
+	        SF_OPT_TEXT(0, "sub-type", "SUB_EVENT_TYPE", &(f)->sub_event_type,                 \
+	                    "of this sub-event type"),                                             \
+	        SF_OPT_TEXT(0, "actor", "NAME", &(f)->actor, "with this actor1 or actor2"),        \
+	        SF_OPT_TEXT(0, "location", "NAME", &(f)->location, "at this location"),            \
+	        STATUS_OPT(&(f)->status, "with this review status"),                               \
+	        SF_OPT_TEXT(0, "id", "EVENT_ID", &(f)->event_id, "this incident only"),            \
+	        SF_OPT_BOOL(0, "include-retracted", &(f)->include_retracted,                       \
+	                    "retracted incidents too")
 
 /* ---------------------------------------------------------------- */
 /* list                                                               */
 
 static int cmd_list(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        FILTER_OPTIONS, {"limit", required_argument, NULL, OPT_LIMIT}, {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db";
+	const char *db = SF_CLI_DEFAULT_DB;
 	sf_incident_filter f;
-	int c, fmt = SF_FORMAT_TEXT, r;
+	int fmt = SF_FORMAT_TEXT, first = 0, r;
 	sf_incident_filter_init(&f);
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		if ((r = filter_opt(c, &f)) < 0)
-			return 2;
-		if (r)
-			continue;
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 1);
-			if (fmt < 0)
-				return 2;
-			break;
-		case OPT_LIMIT:
-			if (sf_parse_long(optarg, &f.limit) != 0 || f.limit < 0) {
-				fprintf(stderr, "stabforce %s: --limit: bad number '%s'\n", CMD,
-				        optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			printf("usage: stabforce incidents list [FILTERS] [--limit N]\n"
-			       "         [--format text|csv|json|geojson|md] [--db stabforce.db]\n"
-			       "\n"
-			       "Every matching incident, by date, unless --limit is given. csv "
-			       "writes\n"
-			       "ACLED's 31 columns in ACLED's order, then sector, sector_method,\n"
-			       "sector_km, status, source_system, batch: it re-imports into ACLED "
-			       "tools.\n"
-			       "\n" FILTER_HELP);
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, "stabforce %s list: unexpected argument '%s'\n", CMD, argv[optind]);
+	const sf_opt opts[] = {
+	        FILTER_OPTIONS(&f),
+	        SF_OPT_GROUP("options:"),
+	        SF_OPT_LMIN(0, "limit", "N", &f.limit, "at most N incidents (default 0: all)", 0),
+	        SF_OPT_FORMAT(&fmt, "text (default), csv, json, geojson or md", SF_OPT_FMT_GEOJSON),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents list", "[FILTERS] [OPTIONS]",
+	        "Every matching incident, by date, unless --limit is given. csv writes\n"
+	        "ACLED's 31 columns in ACLED's order, then sector, sector_method,\n"
+	        "sector_km, status, source_system, batch: it re-imports into ACLED tools.",
+	        opts, NULL};
+	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return r;
+	if (first != argc) {
+		fprintf(stderr, "stabforce %s list: unexpected argument '%s'\n", CMD, argv[first]);
 		return 2;
 	}
 	sf_store *st = NULL;
@@ -531,132 +379,95 @@ static int cmd_list(int argc, char **argv)
 /* ---------------------------------------------------------------- */
 /* report                                                             */
 
+/* --by day|week|total (the period) or sector|type|sub-type|actor (the key). */
+static int opt_by(const sf_opt *o, const char *arg, const char *cmd)
+{
+	sf_report_options *ro = o->target;
+	int r;
+	if (strcmp(arg, "day") == 0)
+		ro->period = SF_PERIOD_DAY;
+	else if (strcmp(arg, "week") == 0)
+		ro->period = SF_PERIOD_WEEK;
+	else if (strcmp(arg, "total") == 0)
+		ro->period = SF_PERIOD_TOTAL;
+	else if ((r = sf_dim_parse(arg)) >= 0)
+		ro->dim = (sf_dim)r;
+	else {
+		fprintf(stderr,
+		        "stabforce %s: --by: unknown '%s' (day, week, total, sector, type, "
+		        "sub-type, actor)\n",
+		        cmd, arg);
+		return 2;
+	}
+	return 0;
+}
+
 static int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        FILTER_OPTIONS,
-	        {"by", required_argument, NULL, OPT_BY},
-	        {"ceasefire", required_argument, NULL, OPT_CEASEFIRE},
-	        {"split", required_argument, NULL, OPT_CEASEFIRE},
-	        {"as-of", required_argument, NULL, OPT_ASOF},
-	        {"table", required_argument, NULL, OPT_TABLE},
-	        {"low-mean", required_argument, NULL, OPT_LOW_MEAN},
-	        {"low-week", required_argument, NULL, OPT_LOW_WEEK},
-	        {"covered-from", required_argument, NULL, OPT_COVERED_FROM},
-	        {"covered-to", required_argument, NULL, OPT_COVERED_TO},
-	        {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *table = NULL;
+	const char *db = SF_CLI_DEFAULT_DB, *table = NULL;
 	sf_incident_filter f;
 	sf_report_options ro;
-	int c, fmt = SF_FORMAT_TEXT, r;
+	int fmt = SF_FORMAT_TEXT, first = 0, rc0;
 	sf_incident_filter_init(&f);
 	sf_report_options_init(&ro);
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		if ((r = filter_opt(c, &f)) < 0)
-			return 2;
-		if (r)
-			continue;
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case OPT_BY:
-			if (strcmp(optarg, "day") == 0)
-				ro.period = SF_PERIOD_DAY;
-			else if (strcmp(optarg, "week") == 0)
-				ro.period = SF_PERIOD_WEEK;
-			else if (strcmp(optarg, "total") == 0)
-				ro.period = SF_PERIOD_TOTAL;
-			else if ((r = sf_dim_parse(optarg)) >= 0)
-				ro.dim = (sf_dim)r;
-			else {
-				fprintf(stderr,
-				        "stabforce %s: --by: unknown '%s' (day, week, total, "
-				        "sector, "
-				        "type, sub-type, actor)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_CEASEFIRE:
-			if (sf_cli_parse_day(CMD, "--ceasefire", optarg, &ro.split_day) < 0)
-				return 2;
-			break;
-		case OPT_ASOF:
-			if (sf_cli_parse_day(CMD, "--as-of", optarg, &ro.as_of) < 0)
-				return 2;
-			break;
-		case OPT_TABLE:
-			table = optarg;
-			break;
-		case OPT_LOW_MEAN:
-			if (sf_parse_double(optarg, &ro.low_mean) != 0 || !(ro.low_mean >= 0)) {
-				fprintf(stderr,
-				        "stabforce %s: --low-mean: expected incidents per week >= "
-				        "0, found '%s'\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_LOW_WEEK:
-			if (sf_parse_long(optarg, &ro.low_week) != 0 || ro.low_week < 0) {
-				fprintf(stderr,
-				        "stabforce %s: --low-week: expected incidents >= 0, found "
-				        "'%s'\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_COVERED_FROM:
-			if (sf_cli_parse_day(CMD, "--covered-from", optarg, &ro.covered_from) < 0)
-				return 2;
-			break;
-		case OPT_COVERED_TO:
-			if (sf_cli_parse_day(CMD, "--covered-to", optarg, &ro.covered_to) < 0)
-				return 2;
-			break;
-		case 'h':
-			printf("usage: stabforce incidents report [--by day|week|total] "
-			       "[--by sector|type|sub-type|actor]\n"
-			       "         [--ceasefire DATE] [--as-of DATE] [--table "
-			       "periods|trend|split|all]\n"
-			       "         [--low-mean N] [--low-week N] [--covered-from DATE] "
-			       "[--covered-to DATE]\n"
-			       "         [FILTERS] [--format text|csv|json|md] [--db "
-			       "stabforce.db]\n"
-			       "\n"
-			       "Three tables: incidents and fatalities per period (Monday weeks "
-			       "by\n"
-			       "default) and key, every key in every period (0 where none); "
-			       "change\n"
-			       "levels, this week (the 7 days to --as-of, default the latest\n"
-			       "incident) against the mean incidents per week of the 4 and of the\n"
-			       "52 weeks before, with ACLED's levels (large increase above +25%%,\n"
-			       "moderate +10..+25%%, limited change -25..+10%%, large decrease\n"
-			       "below -25%%) and no percentage for a low baseline (a mean of at\n"
-			       "most --low-mean, default 2, and at most --low-week, default 5, "
-			       "this\n"
-			       "week); and, with --ceasefire, before and after that date with\n"
-			       "incidents per day. An actor counts once as actor1 or actor2.\n"
-			       "The register covers its first to its last incident unless\n"
-			       "--covered-from/--covered-to say otherwise: outside, a period has "
-			       "no\n"
-			       "data (not 0). csv writes one table: --table periods (default),\n"
-			       "trend or split.\n"
-			       "\n" FILTER_HELP);
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind != argc) {
+	const sf_opt opts[] = {
+	        FILTER_OPTIONS(&f),
+	        SF_OPT_GROUP("options:"),
+	        SF_OPT_CB(0, "by", "KEY", &ro,
+	                  "day, week (default) or total; and/or sector, type,\n"
+	                  "sub-type or actor (may be given twice)",
+	                  opt_by, NULL, 0),
+	        SF_OPT_DATE(0, "ceasefire", &ro.split_day, "also before and after this date"),
+	        {.long_name = "split",
+	         .kind = SF_OPTK_CALLBACK,
+	         .argname = "YYYY-MM-DD",
+	         .target = &ro.split_day,
+	         .fn = sf_opt_day,
+	         .flags = SF_OPT_HIDDEN},
+	        SF_OPT_DATE(0, "as-of", &ro.as_of,
+	                    "the last day of \"this week\" (default: the latest\n"
+	                    "incident)"),
+	        SF_OPT_STR(0, "table", "NAME", &table,
+	                   "periods, trend, split or all (default all; csv:\n"
+	                   "periods)"),
+	        SF_OPT_NONNEG(0, "low-mean", "N", &ro.low_mean,
+	                      "a baseline of at most N incidents a week is low\n"
+	                      "(default 2)"),
+	        SF_OPT_LMIN(0, "low-week", "N", &ro.low_week,
+	                    "... with at most N this week: no percentage\n"
+	                    "(default 5)",
+	                    0),
+	        SF_OPT_DATE(0, "covered-from", &ro.covered_from,
+	                    "the register covers from this day (default: its\n"
+	                    "first incident)"),
+	        SF_OPT_DATE(0, "covered-to", &ro.covered_to,
+	                    "... to this day (default: its last incident)"),
+	        SF_OPT_FORMAT_TABLE(&fmt),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents report", "[FILTERS] [OPTIONS]",
+	        "Three tables: incidents and fatalities per period (Monday weeks by\n"
+	        "default) and key, every key in every period (0 where none); change\n"
+	        "levels, this week (the 7 days to --as-of, default the latest\n"
+	        "incident) against the mean incidents per week of the 4 and of the\n"
+	        "52 weeks before, with ACLED's levels (large increase above +25%,\n"
+	        "moderate +10..+25%, limited change -25..+10%, large decrease\n"
+	        "below -25%) and no percentage for a low baseline (a mean of at\n"
+	        "most --low-mean, default 2, and at most --low-week, default 5, this\n"
+	        "week); and, with --ceasefire, before and after that date with\n"
+	        "incidents per day. An actor counts once as actor1 or actor2.\n"
+	        "The register covers its first to its last incident unless\n"
+	        "--covered-from/--covered-to say otherwise: outside, a period has no\n"
+	        "data (not 0). csv writes one table: --table periods (default),\n"
+	        "trend or split.",
+	        opts, NULL};
+	if ((rc0 = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc0;
+	if (first != argc) {
 		fprintf(stderr, "stabforce %s report: unexpected argument '%s'\n", CMD,
-		        argv[optind]);
+		        argv[first]);
 		return 2;
 	}
 	if (!table)
@@ -702,94 +513,46 @@ static int cmd_report(int argc, char **argv)
 
 static int cmd_dupes(int argc, char **argv)
 {
-	static const struct option opts[] = {FILTER_OPTIONS,
-	                                     {"mark", required_argument, NULL, OPT_MARK},
-	                                     {"as", required_argument, NULL, OPT_AS},
-	                                     {"note", required_argument, NULL, OPT_NOTE},
-	                                     {"who", required_argument, NULL, OPT_WHO},
-	                                     {"all", no_argument, NULL, OPT_ALL},
-	                                     {"limit", required_argument, NULL, OPT_LIMIT},
-	                                     {"max-days", required_argument, NULL, OPT_MAXDAYS},
-	                                     {"max-km", required_argument, NULL, OPT_MAXKM},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *mark = NULL, *as = NULL, *note = "", *who = NULL;
+	const char *db = SF_CLI_DEFAULT_DB, *mark = NULL, *as = NULL, *note = "", *who = NULL;
 	sf_incident_filter f;
 	sf_dupe_options o;
-	int c, fmt = SF_FORMAT_TEXT, r;
-	double v;
+	int fmt = SF_FORMAT_TEXT, first = 0, rc0;
 	sf_incident_filter_init(&f);
 	sf_dupe_options_init(&o);
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		if ((r = filter_opt(c, &f)) < 0)
-			return 2;
-		if (r)
-			continue;
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case OPT_MARK:
-			mark = optarg;
-			break;
-		case OPT_AS:
-			as = optarg;
-			break;
-		case OPT_NOTE:
-			note = optarg;
-			break;
-		case OPT_WHO:
-			who = optarg;
-			break;
-		case OPT_ALL:
-			o.include_decided = 1;
-			break;
-		case OPT_LIMIT:
-			if (sf_parse_long(optarg, &o.limit) != 0 || o.limit < 0)
-				return 2;
-			break;
-		case OPT_MAXDAYS:
-			if (parse_num("--max-days", optarg, &v) < 0 || v < 0)
-				return 2;
-			o.max_days = (int)v;
-			break;
-		case OPT_MAXKM:
-			if (parse_num("--max-km", optarg, &v) < 0 || v < 0)
-				return 2;
-			o.max_km = v;
-			break;
-		case 'h':
-			printf("usage: stabforce incidents dupes [FILTERS] [--all] [--limit N]\n"
-			       "         [--max-days 1] [--max-km 2] [--format text|csv|json|md]\n"
-			       "       stabforce incidents dupes --mark ID --as duplicate|distinct "
-			       "ID2 "
-			       "[--note TEXT]\n"
-			       "\n"
-			       "Possible duplicates: same event type, dates at most --max-days "
-			       "apart,\n"
-			       "within --max-km, and a different source system or reporter "
-			       "(source).\n"
-			       "They are listed, never merged; pairs already decided are left out\n"
-			       "unless --all. --mark A --as duplicate|distinct B records a "
-			       "decision in\n"
-			       "the edit log; to keep a duplicate out of the counts, retract it "
-			       "with\n"
-			       "'incidents review ID --status retracted'.\n"
-			       "\n" FILTER_HELP);
-			return 0;
-		default:
-			return 2;
-		}
-	}
+	const sf_opt opts[] = {
+	        FILTER_OPTIONS(&f),
+	        SF_OPT_GROUP("options:"),
+	        SF_OPT_BOOL(0, "all", &o.include_decided, "pairs already decided too"),
+	        SF_OPT_LMIN(0, "limit", "N", &o.limit, "at most N pairs (default 0: all)", 0),
+	        SF_OPT_NUM(0, "max-days", "N", &o.max_days,
+	                   "dates at most N days apart (default 1)", 0, 36500, "--max-days"),
+	        SF_OPT_NONNEG(0, "max-km", "KM", &o.max_km, "at most KM apart (default 2)"),
+	        SF_OPT_STR(0, "mark", "ID", &mark, "record a decision on the pair ID, OTHER_ID"),
+	        SF_OPT_STR(0, "as", "DECISION", &as, "with --mark: duplicate or distinct"),
+	        SF_OPT_TEXT(0, "note", "TEXT", &note, "with --mark: the note in the edit log"),
+	        SF_OPT_TEXT(0, "who", "NAME", &who, "with --mark: who decides (default $USER)"),
+	        SF_OPT_FORMAT_TABLE(&fmt),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents dupes",
+	        "[FILTERS] [OPTIONS]\n"
+	        "       stabforce incidents dupes --mark ID --as duplicate|distinct OTHER_ID",
+	        "Possible duplicates: same event type, dates at most --max-days apart,\n"
+	        "within --max-km, and a different source system or reporter (source).\n"
+	        "They are listed, never merged; pairs already decided are left out\n"
+	        "unless --all. --mark A --as duplicate|distinct B records a decision in\n"
+	        "the edit log; to keep a duplicate out of the counts, retract it with\n"
+	        "'incidents review ID --status retracted'.",
+	        opts, NULL};
+	if ((rc0 = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc0;
 	sf_store *st = NULL;
 	sf_error err;
 	sf_error_clear(&err);
 	if (mark || as) {
-		if (!mark || !as || optind + 1 != argc ||
+		if (!mark || !as || first + 1 != argc ||
 		    (strcmp(as, "duplicate") != 0 && strcmp(as, "distinct") != 0)) {
 			fprintf(stderr,
 			        "stabforce %s dupes: expected --mark ID --as "
@@ -800,7 +563,7 @@ static int cmd_dupes(int argc, char **argv)
 		int ex = sf_cli_open_store(CMD, db, SF_STORE_WRITE, &st);
 		if (ex)
 			return ex;
-		const char *other = argv[optind];
+		const char *other = argv[first];
 		for (int k = 0; k < 2 && !ex; k++) {
 			if (!incident_exists(st, k ? other : mark, &err, &ex))
 				ex = ex ? ex : 2;
@@ -813,9 +576,8 @@ static int cmd_dupes(int argc, char **argv)
 		sf_store_close(st);
 		return ex;
 	}
-	if (optind != argc) {
-		fprintf(stderr, "stabforce %s dupes: unexpected argument '%s'\n", CMD,
-		        argv[optind]);
+	if (first != argc) {
+		fprintf(stderr, "stabforce %s dupes: unexpected argument '%s'\n", CMD, argv[first]);
 		return 2;
 	}
 	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
@@ -835,73 +597,41 @@ static int cmd_dupes(int argc, char **argv)
 
 static int cmd_review(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"db", required_argument, NULL, 'd'},
-	        {"status", required_argument, NULL, OPT_STATUS},
-	        {"note", required_argument, NULL, OPT_NOTE},
-	        {"who", required_argument, NULL, OPT_WHO},
-	        {"if-version", required_argument, NULL, OPT_IF_VERSION},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *note = NULL, *who = NULL;
-	int c, status = -1;
+	const char *db = SF_CLI_DEFAULT_DB, *note = NULL, *who = NULL;
+	int status = -1, first = 0, rc;
 	long if_version = 0, version = 0;
-	while ((c = getopt_long(argc, argv, "d:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case OPT_STATUS:
-			status = sf_incident_status_parse(optarg);
-			if (status < 0) {
-				fprintf(stderr,
-				        "stabforce %s: unknown status '%s' (reported, "
-				        "corroborated, "
-				        "verified, disputed, retracted)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_NOTE:
-			note = optarg;
-			break;
-		case OPT_WHO:
-			who = optarg;
-			break;
-		case OPT_IF_VERSION:
-			if (sf_parse_long(optarg, &if_version) != 0 || if_version < 1) {
-				fprintf(stderr,
-				        "stabforce %s: --if-version: expected a version (1, 2, "
-				        "...), "
-				        "got '%s'\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case 'h':
-			printf("usage: stabforce incidents review EVENT_ID --status STATUS --note "
-			       "TEXT\n"
-			       "         [--who NAME] [--if-version N] [--db stabforce.db]\n"
-			       "\n"
-			       "Set the review status (reported, corroborated, verified, "
-			       "disputed,\n"
-			       "retracted). The change is kept in the edit log with who, when, the "
-			       "old\n"
-			       "and the new status, and the note (required). Retracted incidents "
-			       "are\n"
-			       "left out of lists and reports unless asked for.\n"
-			       "\n"
-			       "--if-version N changes it only if the incident is still at version "
-			       "N (the\n"
-			       "\"version\" of `incidents list --id EVENT_ID --format json`): "
-			       "when someone\n"
-			       "changed it since, nothing is written and the exit status is 5.\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind + 1 != argc || status < 0 || !note || !*note) {
+	const sf_opt opts[] = {
+	        STATUS_OPT(&status, "reported, corroborated, verified, disputed or\n"
+	                            "retracted (required)"),
+	        SF_OPT_TEXT(0, "note", "TEXT", &note, "why (required)"),
+	        SF_OPT_TEXT(0, "who", "NAME", &who, "who reviews (default $USER)"),
+	        {.long_name = "if-version",
+	         .kind = SF_OPTK_LONG,
+	         .argname = "N",
+	         .target = &if_version,
+	         .help = "only if the incident is still at version N, else\n"
+	                 "exit status 5",
+	         .min = 1,
+	         .max = 9e18,
+	         .what = "--if-version",
+	         .expect = "is not a version (1, 2, ...)"},
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents review", "EVENT_ID --status STATUS --note TEXT [OPTIONS]",
+	        "Set the review status (reported, corroborated, verified, disputed,\n"
+	        "retracted). The change is kept in the edit log with who, when, the old\n"
+	        "and the new status, and the note (required). Retracted incidents are\n"
+	        "left out of lists and reports unless asked for.\n"
+	        "\n"
+	        "--if-version N changes it only if the incident is still at version N (the\n"
+	        "\"version\" of `incidents list --id EVENT_ID --format json`): when someone\n"
+	        "changed it since, nothing is written and the exit status is 5.",
+	        opts, NULL};
+	if ((rc = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc;
+	if (first + 1 != argc || status < 0 || !note || !*note) {
 		fprintf(stderr,
 		        "stabforce %s review: expected EVENT_ID --status STATUS --note TEXT\n",
 		        CMD);
@@ -914,15 +644,15 @@ static int cmd_review(int argc, char **argv)
 	sf_error err;
 	int found = 0;
 	sf_error_clear(&err);
-	if (sf_store_incident_review(st, argv[optind], (sf_incident_status)status, note,
+	if (sf_store_incident_review(st, argv[first], (sf_incident_status)status, note,
 	                             who_or_user(who), if_version, &version, &found,
 	                             &err) != SF_OK) {
 		ex = sf_cli_error(CMD, &err);
 	} else if (!found) {
-		fprintf(stderr, "stabforce %s: no incident '%s'\n", CMD, argv[optind]);
+		fprintf(stderr, "stabforce %s: no incident '%s'\n", CMD, argv[first]);
 		ex = 2;
 	} else {
-		printf("%s: %s (version %ld)\n", argv[optind],
+		printf("%s: %s (version %ld)\n", argv[first],
 		       sf_incident_status_str((sf_incident_status)status), version);
 	}
 	sf_store_close(st);
@@ -931,36 +661,21 @@ static int cmd_review(int argc, char **argv)
 
 static int cmd_log(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db";
-	int c, fmt = SF_FORMAT_TEXT;
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case 'h':
-			printf("usage: stabforce incidents log [EVENT_ID] [--format "
-			       "text|csv|json|md] "
-			       "[--db stabforce.db]\n"
-			       "\n"
-			       "The edit log, oldest first: status changes, duplicates decisions "
-			       "and\n"
-			       "deletions, with who, when, from and to, and the note.\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (optind + 1 < argc) {
+	const char *db = SF_CLI_DEFAULT_DB;
+	int fmt = SF_FORMAT_TEXT, first = 0, r;
+	const sf_opt opts[] = {
+	        SF_OPT_FORMAT_TABLE(&fmt),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents log", "[EVENT_ID] [OPTIONS]",
+	        "The edit log, oldest first: status changes, duplicates decisions and\n"
+	        "deletions, with who, when, from and to, and the note.",
+	        opts, NULL};
+	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return r;
+	if (first + 1 < argc) {
 		fprintf(stderr, "stabforce %s log: at most one EVENT_ID\n", CMD);
 		return 2;
 	}
@@ -972,8 +687,8 @@ static int cmd_log(int argc, char **argv)
 	sf_error_clear(&err);
 	sf_buf b;
 	sf_buf_init(&b, 0);
-	sf_status rc = sf_incidents_write_log(st, optind < argc ? argv[optind] : NULL,
-	                                      (sf_format)fmt, &b, &err);
+	sf_status rc = sf_incidents_write_log(st, first < argc ? argv[first] : NULL, (sf_format)fmt,
+	                                      &b, &err);
 	ex = sf_cli_finish(CMD, rc, &b, &err);
 	sf_buf_release(&b);
 	sf_store_close(st);
@@ -985,78 +700,41 @@ static int cmd_log(int argc, char **argv)
 
 static int cmd_threat(int argc, char **argv)
 {
-	static const struct option opts[] = {{"db", required_argument, NULL, 'd'},
-	                                     {"scenario", required_argument, NULL, OPT_SCENARIO},
-	                                     {"window-days", required_argument, NULL, OPT_WINDOW},
-	                                     {"min", required_argument, NULL, OPT_MIN},
-	                                     {"max", required_argument, NULL, OPT_MAX},
-	                                     {"weight", required_argument, NULL, OPT_WEIGHT},
-	                                     {"as-of", required_argument, NULL, OPT_ASOF},
-	                                     {"population-attr", required_argument, NULL, OPT_POP},
-	                                     {"format", required_argument, NULL, 'f'},
-	                                     {"help", no_argument, NULL, 'h'},
-	                                     {NULL, 0, NULL, 0}};
-	const char *db = "stabforce.db", *scen = NULL;
+	const char *db = SF_CLI_DEFAULT_DB, *scen = NULL;
 	sf_threat_options o;
-	int c, fmt = SF_FORMAT_TEXT;
-	double v;
+	int fmt = SF_FORMAT_TEXT, first = 0, r;
 	sf_threat_options_init(&o);
-	while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			db = optarg;
-			break;
-		case OPT_SCENARIO:
-			scen = optarg;
-			break;
-		case OPT_WINDOW:
-			if (parse_num("--window-days", optarg, &v) < 0 || v < 1 || v > 3650)
-				return 2;
-			o.window_days = (int)v;
-			break;
-		case OPT_MIN:
-			if (parse_num("--min", optarg, &o.min) < 0)
-				return 2;
-			break;
-		case OPT_MAX:
-			if (parse_num("--max", optarg, &o.max) < 0)
-				return 2;
-			break;
-		case OPT_WEIGHT:
-			if (parse_num("--weight", optarg, &o.weight) < 0)
-				return 2;
-			break;
-		case OPT_ASOF:
-			if (sf_cli_parse_day(CMD, "--as-of", optarg, &o.as_of) < 0)
-				return 2;
-			break;
-		case OPT_POP:
-			o.population_attr = optarg;
-			break;
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case 'h':
-			printf("usage: stabforce incidents threat --scenario S.yaml [--window-days "
-			       "28]\n"
-			       "         [--min 0.5] [--max 2.0] [--weight 1] [--as-of DATE]\n"
-			       "         [--population-attr population] [--format "
-			       "text|csv|json|md]\n"
-			       "\n"
-			       "Per-sector threat multipliers from the register: incidents per "
-			       "100,000\n"
-			       "people in the trailing window, against the all-sector rate:\n"
-			       "  threat = clamp((rate_sector / rate_all) ^ weight, min, max)\n"
-			       "(1 when there is no incident or no population). See\n"
-			       "docs/scenario-format.md, \"threat from the register\".\n");
-			return 0;
-		default:
-			return 2;
-		}
-	}
-	if (!scen || optind != argc) {
+	const sf_opt opts[] = {
+	        SF_OPT_STR(0, "scenario", "S.yaml", &scen, "the scenario whose sectors (required)"),
+	        SF_OPT_NUM(0, "window-days", "N", &o.window_days,
+	                   "the trailing window (default 28)", 1, 3650, "--window-days"),
+	        SF_OPT_DBL(0, "min", "X", &o.min, "the lowest multiplier (default 0.5)", 0, -1e300,
+	                   1e300, NULL, "is not a number"),
+	        SF_OPT_DBL(0, "max", "X", &o.max, "the highest multiplier (default 2.0)", 0, -1e300,
+	                   1e300, NULL, "is not a number"),
+	        SF_OPT_DBL(0, "weight", "X", &o.weight, "the exponent (default 1)", 0, -1e300,
+	                   1e300, NULL, "is not a number"),
+	        SF_OPT_DATE(0, "as-of", &o.as_of,
+	                    "the window's last day (default: the latest\n"
+	                    "incident)"),
+	        SF_OPT_STR(0, "population-attr", "NAME", &o.population_attr,
+	                   "the sectors' population property (default\n"
+	                   "population)"),
+	        SF_OPT_FORMAT_TABLE(&fmt),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents threat", "--scenario S.yaml [OPTIONS]",
+	        "Per-sector threat multipliers from the register: incidents per 100,000\n"
+	        "people in the trailing window, against the all-sector rate:\n"
+	        "  threat = clamp((rate_sector / rate_all) ^ weight, min, max)\n"
+	        "(1 when there is no incident or no population). See\n"
+	        "docs/scenario-format.md, \"threat from the register\".",
+	        opts, NULL};
+	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return r;
+	if (!scen || first != argc) {
 		fprintf(stderr, "stabforce %s threat: expected --scenario FILE\n", CMD);
 		return 2;
 	}

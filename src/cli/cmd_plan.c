@@ -15,13 +15,13 @@
  * --monolithic and --cold-stage2 are hidden: they switch to the benchmark
  * peers (stage 1 as one MILP; stage 2 without the MIP start).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "plan";
 
@@ -75,43 +75,27 @@ static int read_baseline(const sf_scenario *sc, const char *path, sf_plan **out)
 	return rc;
 }
 
-static void usage(FILE *f)
+static const char ABOUT[] =
+        "Compute the optimal force plan: stage 1 minimises the weighted shortfall\n"
+        "(month by month, each month proven optimal), stage 2 the cost with the\n"
+        "shortfall held at its optimum. Reports both stages' status and gap,\n"
+        "the assignments, coverage, build-up, FOC month, cost and binding\n"
+        "constraints (docs/model.md, docs/output.md).";
+
+static const char TAIL[] =
+        "exit status: 0 plan produced, 2 invalid scenario or usage, 3 solver failure\n"
+        "or no plan, 4 I/O error";
+
+/* --table: the CSV's table (sf_plan_table). */
+static int opt_table(const sf_opt *o, const char *arg, const char *cmd)
 {
-	fprintf(f, "usage: stabforce plan [OPTIONS] SCENARIO.yaml\n"
-	           "\n"
-	           "Compute the optimal force plan: stage 1 minimises the weighted shortfall\n"
-	           "(month by month, each month proven optimal), stage 2 the cost with the\n"
-	           "shortfall held at its optimum. Reports both stages' status and gap,\n"
-	           "the assignments, coverage, build-up, FOC month, cost and binding\n"
-	           "constraints (docs/model.md, docs/output.md).\n"
-	           "\n"
-	           "options:\n"
-	           "  -f, --format FMT      text (default), json, csv (assignment rows) or md\n"
-	           "  -o, --output FILE     write there (atomically) instead of stdout\n"
-	           "      --json FILE       also write the plan's JSON to FILE\n"
-	           "      --csv FILE        also write the assignment rows (CSV) to FILE\n"
-	           "      --table NAME      the CSV's table: assignments (default); format 2\n"
-	           "                        also presence (per pledge and month: present,\n"
-	           "                        idle, arrivals, departures, reliefs) or reception\n"
-	           "                        (per month: personnel arriving, capacity)\n"
-	           "      --md FILE         also write the markdown summary to FILE; each\n"
-	           "                        from the same solve, atomically\n"
-	           "  -s, --solver NAME     cbc (default) or glpk\n"
-	           "  -t, --time-limit SEC  wall-clock limit for the whole plan (default none);\n"
-	           "                        a stage stopped with a plan reports 'feasible' and\n"
-	           "                        its proven gap\n"
-	           "  -g, --gap REL         stage-2 relative gap (default 0.01)\n"
-	           "  -j, --threads N       solver threads (default 1, deterministic)\n"
-	           "      --baseline PLAN   format 2: least change from PLAN (a plan's JSON);\n"
-	           "                        a unit-month that differs costs change_cost\n"
-	           "  -q, --quiet           no progress lines on stderr\n"
-	           "      --db STORE        the register to take inputs from (threat:\n"
-	           "                        from_register, from_aid) instead of the\n"
-	           "                        scenario's register.db\n"
-	           "  -h, --help            this help\n"
-	           "\n"
-	           "exit status: 0 plan produced, 2 invalid scenario or usage, 3 solver failure\n"
-	           "or no plan, 4 I/O error\n");
+	if (sf_plan_table_parse(arg, o->target) != 0) {
+		fprintf(stderr,
+		        "stabforce %s: unknown table '%s' (assignments, presence or reception)\n",
+		        cmd, arg);
+		return 2;
+	}
+	return 0;
 }
 
 /* The planner's progress: one line on stderr. */
@@ -123,37 +107,8 @@ static void progress_line(void *ctx, const char *line)
 
 int sf_cmd_plan(int argc, char **argv)
 {
-	enum {
-		OPT_MONOLITHIC = 256,
-		OPT_COLD = 257,
-		OPT_DB = 258,
-		OPT_JSON,
-		OPT_CSV,
-		OPT_MD,
-		OPT_BASELINE,
-		OPT_TABLE
-	};
-	static const struct option longopts[] = {
-	        {"format", required_argument, NULL, 'f'},
-	        {"output", required_argument, NULL, 'o'},
-	        {"solver", required_argument, NULL, 's'},
-	        {"time-limit", required_argument, NULL, 't'},
-	        {"gap", required_argument, NULL, 'g'},
-	        {"threads", required_argument, NULL, 'j'},
-	        {"quiet", no_argument, NULL, 'q'},
-	        {"help", no_argument, NULL, 'h'},
-	        {"monolithic", no_argument, NULL, OPT_MONOLITHIC},
-	        {"cold-stage2", no_argument, NULL, OPT_COLD},
-	        {"db", required_argument, NULL, OPT_DB},
-	        {"json", required_argument, NULL, OPT_JSON},
-	        {"csv", required_argument, NULL, OPT_CSV},
-	        {"md", required_argument, NULL, OPT_MD},
-	        {"baseline", required_argument, NULL, OPT_BASELINE},
-	        {"table", required_argument, NULL, OPT_TABLE},
-	        {NULL, 0, NULL, 0},
-	};
 	sf_plan_options o;
-	int fmt = SF_FORMAT_TEXT, quiet = 0, c, rc = 0;
+	int fmt = SF_FORMAT_TEXT, quiet = 0, first = 0, rc = 0;
 	const char *output = NULL, *db = NULL, *baseline_path = NULL;
 	sf_plan *baseline = NULL;
 	sf_plan_table table = SF_PLAN_TABLE_ASSIGNMENTS;
@@ -172,119 +127,66 @@ int sf_cmd_plan(int argc, char **argv)
 	sf_error_clear(&err);
 	for (size_t i = 0; i < 4; i++)
 		sf_buf_init(&bufs[i], 0);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:o:s:t:g:j:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt < 0)
-				return 2;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 's':
-			if (strcmp(optarg, "cbc") == 0) {
-				o.solver = SF_SOLVER_CBC;
-			} else if (strcmp(optarg, "glpk") == 0) {
-				o.solver = SF_SOLVER_GLPK;
-			} else {
-				fprintf(stderr, "stabforce %s: unknown solver '%s' (cbc or glpk)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case 't':
-			if (sf_parse_double(optarg, &o.time_limit_s) != 0 ||
-			    !(o.time_limit_s > 0)) {
-				fprintf(stderr,
-				        "stabforce %s: time limit '%s' is not a positive number of "
-				        "seconds\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case 'g':
-			if (sf_parse_double(optarg, &o.gap) != 0 || !(o.gap >= 0) || o.gap >= 1) {
-				fprintf(stderr,
-				        "stabforce %s: gap '%s' is not a number in [0, 1)\n", CMD,
-				        optarg);
-				return 2;
-			}
-			break;
-		case 'j': {
-			long n;
-			if (sf_parse_long(optarg, &n) != 0 || n < 1 || n > 64) {
-				fprintf(stderr,
-				        "stabforce %s: threads '%s' is not a number 1..64\n", CMD,
-				        optarg);
-				return 2;
-			}
-			o.threads = (int)n;
-			break;
-		}
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case OPT_MONOLITHIC:
-			o.monolithic = 1;
-			break;
-		case OPT_COLD:
-			o.no_warm_start = 1;
-			break;
-		case OPT_DB:
-			db = optarg;
-			break;
-		case OPT_BASELINE:
-			baseline_path = optarg;
-			break;
-		case OPT_TABLE:
-			if (sf_plan_table_parse(optarg, &table) != 0) {
-				fprintf(stderr,
-				        "stabforce %s: unknown table '%s' (assignments, presence "
-				        "or "
-				        "reception)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_JSON:
-		case OPT_CSV:
-		case OPT_MD:
-			if (strcmp(optarg, "-") == 0) {
-				fprintf(stderr,
-				        "stabforce %s: --json, --csv and --md take a file, not '-' "
-				        "(stdout is --format's)\n",
-				        CMD);
-				return 2;
-			}
-			extra[c - OPT_JSON] = optarg;
-			break;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
+
+	const sf_opt opts[] = {
+	        SF_OPT_FORMAT(&fmt, "text (default), json, csv (assignment rows) or md",
+	                      SF_OPT_FMT_TABLE),
+	        SF_OPT_OUTPUT_FILE(&output),
+	        SF_OPT_ALSO("json", &extra[0], "also write the plan's JSON to FILE"),
+	        SF_OPT_ALSO("csv", &extra[1], "also write the assignment rows (CSV) to FILE"),
+	        SF_OPT_CB(0, "table", "NAME", &table,
+	                  "the CSV's table: assignments (default); format 2\n"
+	                  "also presence (per pledge and month: present,\n"
+	                  "idle, arrivals, departures, reliefs) or reception\n"
+	                  "(per month: personnel arriving, capacity)",
+	                  opt_table, NULL, 0),
+	        SF_OPT_ALSO("md", &extra[2],
+	                    "also write the markdown summary to FILE; each\n"
+	                    "from the same solve, atomically"),
+	        SF_OPT_SOLVER(&o.solver),
+	        SF_OPT_TIME_LIMIT(&o.time_limit_s,
+	                          "wall-clock limit for the whole plan (default none);\n"
+	                          "a stage stopped with a plan reports 'feasible' and\n"
+	                          "its proven gap"),
+	        SF_OPT_GAP(&o.gap, "stage-2 relative gap (default 0.01)"),
+	        SF_OPT_NUM('j', "threads", "N", &o.threads,
+	                   "solver threads (default 1, deterministic)", 1, 64, "threads"),
+	        SF_OPT_STR(0, "baseline", "PLAN", &baseline_path,
+	                   "format 2: least change from PLAN (a plan's JSON);\n"
+	                   "a unit-month that differs costs change_cost"),
+	        SF_OPT_QUIET(&quiet, "no progress lines on stderr"),
+	        SF_OPT_DB(&db, "the register to take inputs from (threat:\n"
+	                       "from_register, from_aid) instead of the\n"
+	                       "scenario's register.db"),
+	        /* the benchmark peers: stage 1 as one MILP; stage 2 without the MIP start */
+	        {.long_name = "monolithic",
+	         .kind = SF_OPTK_FLAG,
+	         .target = &o.monolithic,
+	         .flags = SF_OPT_HIDDEN},
+	        {.long_name = "cold-stage2",
+	         .kind = SF_OPTK_FLAG,
+	         .target = &o.no_warm_start,
+	         .flags = SF_OPT_HIDDEN},
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {"plan", "[OPTIONS] SCENARIO.yaml", ABOUT, opts, TAIL};
+
+	rc = sf_opt_parse(&spec, argc, argv, &first);
+	if (rc >= 0)
+		return rc;
+	if (first + 1 != argc) {
 		fprintf(stderr, "stabforce %s: expected one scenario file\n", CMD);
-		usage(stderr);
+		sf_opt_usage(&spec, stderr);
 		return 2;
 	}
-	if (fmt == SF_FORMAT_GEOJSON) {
-		fprintf(stderr, "stabforce %s: format 'geojson' is not available for a plan\n",
-		        CMD);
-		return 2;
-	}
+	rc = 0;
 	if (!quiet && isatty(STDERR_FILENO))
 		o.progress = progress_line;
 	/* STABFORCE_SOLVER_LOG=1 shows the solver's own log on stdout (benchmarking). */
 	o.solver_log =
 	        getenv("STABFORCE_SOLVER_LOG") && strcmp(getenv("STABFORCE_SOLVER_LOG"), "1") == 0;
 
-	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], db, &sc);
+	rc = sf_cli_load_scenario_for_planning(CMD, argv[first], db, &sc);
 	if (rc != 0)
 		goto out;
 	if (table != SF_PLAN_TABLE_ASSIGNMENTS && sc->format < 2) {

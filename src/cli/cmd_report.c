@@ -13,53 +13,15 @@
  * Exit status: 0 written, 2 invalid scenario or usage, 3 the solver failed
  * or found no plan, 4 I/O (Chromium missing or failing included).
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "report";
-
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: stabforce report [OPTIONS] SCENARIO.yaml\n"
-	           "\n"
-	           "Write the briefing on a scenario: how to read it, the key figures with the\n"
-	           "plan's proven status, the force build-up, coverage and shortfall, the\n"
-	           "price of each veto, caveat and contributor, the shopping list and risk\n"
-	           "(docs/output.md, \"Briefing\"). The HTML and PDF add the build-up chart,\n"
-	           "the coverage heat maps and the sector map.\n"
-	           "\n"
-	           "options:\n"
-	           "      --md FILE         the markdown to FILE (default: to stdout when\n"
-	           "                        neither --html nor --pdf is given)\n"
-	           "      --html FILE       one self-contained HTML page to FILE\n"
-	           "      --pdf FILE        that page printed to PDF (A4) by headless Chromium\n"
-	           "      --plan-only       leave the analyses out (one solve, seconds)\n"
-	           "      --risk-samples N  samples of the risk analysis (default 200; 0: none)\n"
-	           "      --seed N          seed of the risk samples (default 1)\n"
-	           "  -j, --jobs N          worker processes for the analyses (default: cores)\n"
-	           "  -s, --solver NAME     cbc (default) or glpk\n"
-	           "  -t, --time-limit SEC  wall-clock limit for each plan (default none)\n"
-	           "      --db STORE        the register: its inputs to the plan (as plan --db)\n"
-	           "                        and its sections: incidents per week by sector,\n"
-	           "                        aid trucks per day against the commitment\n"
-	           "      --commitment N    aid trucks per day committed (default 600)\n"
-	           "      --weeks N         weeks the register's sections cover (default 12)\n"
-	           "      --date YYYY-MM-DD the date printed as the run's (default today, UTC)\n"
-	           "      --chromium PATH   the browser for --pdf (default: $STABFORCE_CHROMIUM,\n"
-	           "                        then chromium, chromium-browser, google-chrome)\n"
-	           "      --pdf-timeout SEC Chromium's time to print (default 120); then it is\n"
-	           "                        stopped, with every process it started\n"
-	           "  -q, --quiet           no progress lines on stderr\n"
-	           "  -h, --help            this help\n"
-	           "\n"
-	           "exit status: 0 written, 2 invalid scenario or usage, 3 solver failure or no\n"
-	           "plan, 4 I/O error (no Chromium for --pdf included)\n");
-}
 
 static void progress(void *ctx, size_t done, size_t total)
 {
@@ -89,46 +51,23 @@ static int date_ok(const char *s)
 	return 1;
 }
 
+/* --date: YYYY-MM-DD, kept as given. */
+static int opt_date(const sf_opt *o, const char *arg, const char *cmd)
+{
+	if (!date_ok(arg)) {
+		fprintf(stderr, "stabforce %s: --date '%s' is not YYYY-MM-DD\n", cmd, arg);
+		return 2;
+	}
+	*(const char **)o->target = arg;
+	return 0;
+}
+
 int sf_cmd_report(int argc, char **argv)
 {
-	enum {
-		OPT_MD = 256,
-		OPT_HTML,
-		OPT_PDF,
-		OPT_PLAN_ONLY,
-		OPT_RISK,
-		OPT_SEED,
-		OPT_DB,
-		OPT_DATE,
-		OPT_CHROMIUM,
-		OPT_PDF_TIMEOUT,
-		OPT_COMMITMENT,
-		OPT_WEEKS
-	};
-	static const struct option longopts[] = {
-	        {"md", required_argument, NULL, OPT_MD},
-	        {"html", required_argument, NULL, OPT_HTML},
-	        {"pdf", required_argument, NULL, OPT_PDF},
-	        {"plan-only", no_argument, NULL, OPT_PLAN_ONLY},
-	        {"risk-samples", required_argument, NULL, OPT_RISK},
-	        {"seed", required_argument, NULL, OPT_SEED},
-	        {"jobs", required_argument, NULL, 'j'},
-	        {"solver", required_argument, NULL, 's'},
-	        {"time-limit", required_argument, NULL, 't'},
-	        {"db", required_argument, NULL, OPT_DB},
-	        {"date", required_argument, NULL, OPT_DATE},
-	        {"chromium", required_argument, NULL, OPT_CHROMIUM},
-	        {"pdf-timeout", required_argument, NULL, OPT_PDF_TIMEOUT},
-	        {"commitment", required_argument, NULL, OPT_COMMITMENT},
-	        {"weeks", required_argument, NULL, OPT_WEEKS},
-	        {"quiet", no_argument, NULL, 'q'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	sf_briefing_options o;
 	const char *md = NULL, *html = NULL, *pdf = NULL, *db = NULL;
-	int quiet = 0, c, rc = 0;
-	long n;
+	int quiet = 0, plan_only = 0, first = 0, rc = 0;
+	long samples;
 	sf_scenario *sc = NULL;
 	sf_briefing *b = NULL;
 	sf_store *st = NULL;
@@ -138,134 +77,80 @@ int sf_cmd_report(int argc, char **argv)
 	size_t nout = 0;
 
 	sf_briefing_options_init(&o);
+	samples = (long)o.risk_samples;
+	const sf_opt opts[] = {
+	        SF_OPT_FILE_OUT(0, "md", "FILE", &md,
+	                        "the markdown to FILE (default: to stdout when\n"
+	                        "neither --html nor --pdf is given)"),
+	        {.long_name = "html",
+	         .kind = SF_OPTK_STRING,
+	         .argname = "FILE",
+	         .target = &html,
+	         .help = "one self-contained HTML page to FILE",
+	         .flags = SF_OPT_OUTPUT | SF_OPT_NO_STDOUT},
+	        {.long_name = "pdf",
+	         .kind = SF_OPTK_STRING,
+	         .argname = "FILE",
+	         .target = &pdf,
+	         .help = "that page printed to PDF (A4) by headless Chromium",
+	         .flags = SF_OPT_OUTPUT | SF_OPT_NO_STDOUT},
+	        SF_OPT_BOOL(0, "plan-only", &plan_only,
+	                    "leave the analyses out (one solve, seconds)"),
+	        SF_OPT_LNUM(0, "risk-samples", "N", &samples,
+	                    "samples of the risk analysis (default 200; 0: none)", 0, 1000000,
+	                    "--risk-samples"),
+	        SF_OPT_SEED(&o.risk_seed, "seed of the risk samples (default 1)"),
+	        SF_OPT_JOBS(&o.analysis.jobs, "worker processes for the analyses (default: cores)"),
+	        SF_OPT_SOLVER(&o.analysis.plan.solver),
+	        SF_OPT_TIME_LIMIT(&o.analysis.plan.time_limit_s,
+	                          "wall-clock limit for each plan (default none)"),
+	        SF_OPT_DB(&db, "the register: its inputs to the plan (as plan --db)\n"
+	                       "and its sections: incidents per week by sector,\n"
+	                       "aid trucks per day against the commitment"),
+	        SF_OPT_DBL(0, "commitment", "N", &o.aid_commitment,
+	                   "aid trucks per day committed (default 600)", 0, 0, 1e9, "--commitment",
+	                   "is not a number of trucks per day (0 or more)"),
+	        SF_OPT_NUM(0, "weeks", "N", &o.register_weeks,
+	                   "weeks the register's sections cover (default 12)", 1, 520, "--weeks"),
+	        SF_OPT_CB(0, "date", "YYYY-MM-DD", &o.run_date,
+	                  "the date printed as the run's (default today, UTC)", opt_date, NULL, 0),
+	        SF_OPT_STR(0, "chromium", "PATH", &o.chromium,
+	                   "the browser for --pdf (default: $STABFORCE_CHROMIUM,\n"
+	                   "then chromium, chromium-browser, google-chrome)"),
+	        SF_OPT_DBL(0, "pdf-timeout", "SEC", &o.pdf_timeout_seconds,
+	                   "Chromium's time to print (default 120); then it is\n"
+	                   "stopped, with every process it started",
+	                   SF_OPT_MIN_OPEN, 0, 1e300, "--pdf-timeout",
+	                   "is not a positive number of seconds"),
+	        SF_OPT_QUIET(&quiet, "no progress lines on stderr"),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        CMD, "[OPTIONS] SCENARIO.yaml",
+	        "Write the briefing on a scenario: how to read it, the key figures with the\n"
+	        "plan's proven status, the force build-up, coverage and shortfall, the\n"
+	        "price of each veto, caveat and contributor, the shopping list and risk\n"
+	        "(docs/output.md, \"Briefing\"). The HTML and PDF add the build-up chart,\n"
+	        "the coverage heat maps and the sector map.",
+	        opts,
+	        "exit status: 0 written, 2 invalid scenario or usage, 3 solver failure or no\n"
+	        "plan, 4 I/O error (no Chromium for --pdf included)"};
+
 	sf_error_clear(&err);
 	sf_buf_init(&bufs[0], 0);
 	sf_buf_init(&bufs[1], 0);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "j:s:t:qh", longopts, NULL)) != -1) {
-		switch (c) {
-		case OPT_MD:
-			md = optarg;
-			break;
-		case OPT_HTML:
-			html = optarg;
-			break;
-		case OPT_PDF:
-			pdf = optarg;
-			break;
-		case OPT_PLAN_ONLY:
-			o.analyses = 0;
-			break;
-		case OPT_RISK:
-			if (sf_parse_long(optarg, &n) != 0 || n < 0 || n > 1000000) {
-				fprintf(stderr,
-				        "stabforce %s: --risk-samples '%s' is not 0..1000000\n",
-				        CMD, optarg);
-				return 2;
-			}
-			o.risk_samples = (size_t)n;
-			break;
-		case OPT_SEED:
-			if (sf_parse_long(optarg, &n) != 0 || n < 0) {
-				fprintf(stderr, "stabforce %s: --seed '%s' is not a number >= 0\n",
-				        CMD, optarg);
-				return 2;
-			}
-			o.risk_seed = (uint64_t)n;
-			break;
-		case 'j':
-			if (sf_parse_long(optarg, &n) != 0 || n < 1 || n > 256) {
-				fprintf(stderr, "stabforce %s: jobs '%s' is not a number 1..256\n",
-				        CMD, optarg);
-				return 2;
-			}
-			o.analysis.jobs = (int)n;
-			break;
-		case 's':
-			if (strcmp(optarg, "cbc") == 0) {
-				o.analysis.plan.solver = SF_SOLVER_CBC;
-			} else if (strcmp(optarg, "glpk") == 0) {
-				o.analysis.plan.solver = SF_SOLVER_GLPK;
-			} else {
-				fprintf(stderr, "stabforce %s: unknown solver '%s' (cbc or glpk)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case 't':
-			if (sf_parse_double(optarg, &o.analysis.plan.time_limit_s) != 0 ||
-			    !(o.analysis.plan.time_limit_s > 0)) {
-				fprintf(stderr,
-				        "stabforce %s: time limit '%s' is not a positive number of "
-				        "seconds\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_DB:
-			db = optarg;
-			break;
-		case OPT_DATE:
-			if (!date_ok(optarg)) {
-				fprintf(stderr, "stabforce %s: --date '%s' is not YYYY-MM-DD\n",
-				        CMD, optarg);
-				return 2;
-			}
-			o.run_date = optarg;
-			break;
-		case OPT_CHROMIUM:
-			o.chromium = optarg;
-			break;
-		case OPT_PDF_TIMEOUT:
-			if (sf_parse_double(optarg, &o.pdf_timeout_seconds) != 0 ||
-			    !(o.pdf_timeout_seconds > 0)) {
-				fprintf(stderr,
-				        "stabforce %s: --pdf-timeout '%s' is not a positive number "
-				        "of "
-				        "seconds\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_COMMITMENT:
-			if (sf_parse_double(optarg, &o.aid_commitment) != 0 ||
-			    !(o.aid_commitment >= 0) || o.aid_commitment > 1e9) {
-				fprintf(stderr,
-				        "stabforce %s: --commitment '%s' is not a number of trucks "
-				        "per day (0 or more)\n",
-				        CMD, optarg);
-				return 2;
-			}
-			break;
-		case OPT_WEEKS:
-			if (sf_parse_long(optarg, &n) != 0 || n < 1 || n > 520) {
-				fprintf(stderr,
-				        "stabforce %s: --weeks '%s' is not a number 1..520\n", CMD,
-				        optarg);
-				return 2;
-			}
-			o.register_weeks = (int)n;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind + 1 != argc) {
+	if ((rc = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		goto out;
+	rc = 0;
+	if (first + 1 != argc) {
 		fprintf(stderr, "stabforce %s: expected one scenario file\n", CMD);
-		usage(stderr);
-		return 2;
+		sf_opt_usage(&spec, stderr);
+		rc = 2;
+		goto out;
 	}
-	if ((html && strcmp(html, "-") == 0) || (pdf && strcmp(pdf, "-") == 0)) {
-		fprintf(stderr, "stabforce %s: --html and --pdf take a file, not '-'\n", CMD);
-		return 2;
-	}
+	o.risk_samples = (size_t)samples;
+	if (plan_only)
+		o.analyses = 0;
 	if (!md && !html && !pdf)
 		md = "-";
 	if (!quiet && isatty(STDERR_FILENO)) {
@@ -273,7 +158,7 @@ int sf_cmd_report(int argc, char **argv)
 		o.analysis.progress = progress;
 	}
 
-	rc = sf_cli_load_scenario_for_planning(CMD, argv[optind], db, &sc);
+	rc = sf_cli_load_scenario_for_planning(CMD, argv[first], db, &sc);
 	if (rc != 0)
 		goto out;
 	if (db != NULL) {
@@ -283,7 +168,7 @@ int sf_cmd_report(int argc, char **argv)
 		o.store = st;
 	}
 	if (!quiet)
-		fprintf(stderr, "stabforce %s: planning %s%s\n", CMD, argv[optind],
+		fprintf(stderr, "stabforce %s: planning %s%s\n", CMD, argv[first],
 		        o.analyses ? " and running the analyses" : "");
 	if (sf_briefing_build(sc, &o, &b, &err) != SF_OK) {
 		rc = sf_cli_error(CMD, &err);

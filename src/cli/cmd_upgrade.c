@@ -10,41 +10,17 @@
  * Exit status: 0 written, 2 invalid scenario, not format 1, or usage,
  * 4 I/O.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "upgrade";
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: stabforce upgrade [-o FILE] SCENARIO.yaml\n"
-	           "\n"
-	           "Write the format-2 equivalent of a format-1 scenario: 'format: 2' and,\n"
-	           "on every pledge, 'lead_days: 0' (format 1 gave no notice: set it from\n"
-	           "the pledge's source). Comments, key order and layout are kept.\n"
-	           "Warnings say what format 2 reads differently (months before as_of\n"
-	           "become history). See docs/scenario-format.md.\n"
-	           "\n"
-	           "options:\n"
-	           "  -o, --output FILE  write to FILE (atomically; may be the input) instead\n"
-	           "                     of standard output\n"
-	           "  -h, --help         this help\n"
-	           "\n"
-	           "exit status: 0 written, 2 invalid scenario, not format 1, or usage,\n"
-	           "4 I/O error\n");
-}
-
 int sf_cmd_upgrade(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-	        {"output", required_argument, NULL, 'o'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
 	const char *output = NULL, *path;
 	char *data = NULL, line[2048];
 	size_t len = 0;
@@ -52,27 +28,31 @@ int sf_cmd_upgrade(int argc, char **argv)
 	sf_diags d;
 	sf_error err;
 	sf_status st;
-	int c, rc;
+	int first = 0, rc;
+	const sf_opt opts[] = {
+	        SF_OPT_FILE_OUT('o', "output", "FILE", &output,
+	                        "write to FILE (atomically; may be the input) instead\n"
+	                        "of standard output"),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        CMD, "[-o FILE] SCENARIO.yaml",
+	        "Write the format-2 equivalent of a format-1 scenario: 'format: 2' and,\n"
+	        "on every pledge, 'lead_days: 0' (format 1 gave no notice: set it from\n"
+	        "the pledge's source). Comments, key order and layout are kept.\n"
+	        "Warnings say what format 2 reads differently (months before as_of\n"
+	        "become history). See docs/scenario-format.md.",
+	        opts,
+	        "exit status: 0 written, 2 invalid scenario, not format 1, or usage,\n"
+	        "4 I/O error"};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind != 1) {
-		usage(stderr);
+	if ((rc = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc;
+	if (argc - first != 1) {
+		sf_opt_usage(&spec, stderr);
 		return 2;
 	}
-	path = argv[optind];
+	path = argv[first];
 	rc = sf_cli_read_file(CMD, path, SF_MAX_SCENARIO_BYTES, "a scenario", &data, &len);
 	if (rc)
 		return rc;

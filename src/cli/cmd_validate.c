@@ -14,71 +14,42 @@
  * library (sf_validation_write). Exit status 0 valid, 2 invalid, 4 when
  * the file cannot be read.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "options.h"
 
 static const char *const CMD = "validate";
 
-static void usage(FILE *f)
-{
-	fprintf(f, "usage: stabforce validate [--format text|json] SCENARIO.yaml\n"
-	           "\n"
-	           "Check a scenario file (format 1 or 2) and the sector GeoJSON it names,\n"
-	           "say which format it is, and list every error and warning as\n"
-	           "FILE:LINE:COL: error: KEY.PATH: MESSAGE.\n"
-	           "\n"
-	           "options:\n"
-	           "  -f, --format FMT  text (default) or json\n"
-	           "  -h, --help        this help\n"
-	           "\n"
-	           "exit status: 0 valid (warnings allowed), 2 invalid, 4 unreadable\n");
-}
-
 int sf_cmd_validate(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	        {"format", required_argument, NULL, 'f'},
-	        {"help", no_argument, NULL, 'h'},
-	        {NULL, 0, NULL, 0},
-	};
-	int fmt = SF_FORMAT_TEXT, c, rc;
+	int fmt = SF_FORMAT_TEXT, first = 0, rc;
 	sf_scenario *sc = NULL;
 	sf_diags d;
 	sf_status st;
 	const char *path;
 	sf_buf b, diag;
 	sf_error err;
+	const sf_opt opts[] = {
+	        SF_OPT_FORMAT(&fmt, "text (default) or json", SF_OPT_FMT_TEXT_JSON),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        CMD, "[OPTIONS] SCENARIO.yaml",
+	        "Check a scenario file (format 1 or 2) and the sector GeoJSON it names,\n"
+	        "say which format it is, and list every error and warning as\n"
+	        "FILE:LINE:COL: error: KEY.PATH: MESSAGE.",
+	        opts, "exit status: 0 valid (warnings allowed), 2 invalid, 4 unreadable"};
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "f:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'f':
-			fmt = sf_cli_parse_format(CMD, optarg, 0);
-			if (fmt != SF_FORMAT_TEXT && fmt != SF_FORMAT_JSON) {
-				if (fmt >= 0)
-					fprintf(stderr,
-					        "stabforce %s: --format must be text or json\n",
-					        CMD);
-				return 2;
-			}
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (argc - optind != 1) {
-		usage(stderr);
+	if ((rc = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return rc;
+	if (argc - first != 1) {
+		sf_opt_usage(&spec, stderr);
 		return 2;
 	}
-	path = argv[optind];
+	path = argv[first];
 
 	sf_buf_init(&b, 0);
 	sf_buf_init(&diag, 0);

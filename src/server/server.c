@@ -109,7 +109,7 @@ void sf_server_options_init(sf_server_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->listen = "127.0.0.1:8080";
-	o->db = "stabforce.db";
+	o->db = SF_STORE_DEFAULT;
 	o->scenarios = "examples";
 	o->jobs = 1;
 	o->threads = 4;

@@ -54,7 +54,7 @@ static void on_term(int sig)
 void sf_worker_options_init(sf_worker_options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->db = "stabforce.db";
+	o->db = SF_STORE_DEFAULT;
 	o->scenarios = "examples";
 	o->lease_s = 30;
 }

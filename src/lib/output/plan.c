@@ -106,7 +106,7 @@ static sf_status register_inputs_text(const sf_scenario *sc, sf_buf *out, int md
 	}
 	if (!bad)
 		bad |= sf_buf_addf(out, "\n%sInputs from the register (%s)\n\n", md ? "### " : "",
-		                   sc->reg.db ? sc->reg.db : "stabforce.db") != SF_OK;
+		                   sc->reg.db ? sc->reg.db : SF_STORE_DEFAULT) != SF_OK;
 	if (!bad)
 		bad |= (md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out)) !=
 		       SF_OK;

@@ -288,7 +288,7 @@ sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *
 	if (!sc->reg.used)
 		return SF_OK;
 	if (!where)
-		where = sc->reg.db ? sc->reg.db : "stabforce.db";
+		where = sc->reg.db ? sc->reg.db : SF_STORE_DEFAULT;
 	if (!sc->reg.db || strcmp(sc->reg.db, where) != 0) {
 		/* Record the store actually read (--db overrides the file). */
 		sc->reg.db = sf__arena_strdup(sc->arena, where);
@@ -328,7 +328,7 @@ sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_erro
 	if (!sc->reg.used)
 		return SF_OK;
 	if (!db)
-		db = sc->reg.db ? sc->reg.db : "stabforce.db";
+		db = sc->reg.db ? sc->reg.db : SF_STORE_DEFAULT;
 	/* Opening a SQLite store creates it: a store that is not there is the
 	 * user's mistake (a wrong path, or nothing imported yet), not an empty
 	 * register. */
