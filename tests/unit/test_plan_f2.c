@@ -12,8 +12,9 @@
  *     check-plan (written as JSON, read back by the independent checker);
  *     both the split and the linked stage 1 are exercised;
  *   - a unit that leaves the one sector needing it for a month is
- *     `wandering`; the planner's own plan of it is not, and its moves are
- *     proven minimal;
+ *     `wandering`, unless the plan says its moves are not proven
+ *     (`moves_status: feasible`); the planner's own plan of it is not, and
+ *     its moves are proven minimal;
  *   - a valid plan's JSON edited to break one rule at a time (an arrival
  *     before notice, a stay cut short, a unit kept past its tour, an
  *     extra tour, an arrival over reception, a unit on a task it is not
@@ -329,6 +330,25 @@ static void expect_violation(const sf_scenario *sc, json_t *root, const char *wa
 	free(text);
 }
 
+/* The violations of the check of root that are `what`. */
+static size_t count_violations(const sf_scenario *sc, json_t *root, const char *what)
+{
+	char *text = json_dumps(root, 0);
+	sf_check_report r;
+	sf_error err;
+	size_t n = 0;
+
+	assert_non_null(text);
+	sf_check_report_init(&r);
+	sf_error_clear(&err);
+	(void)sf_check_plan(sc, text, strlen(text), "edited", &r, &err);
+	for (size_t i = 0; i < r.count; i++)
+		n += strcmp(r.items[i].what, what) == 0;
+	sf_check_report_release(&r);
+	free(text);
+	return n;
+}
+
 static void test_check_rejects(void **state)
 {
 	sf_scenario *sc = load(check_yaml);
@@ -475,6 +495,12 @@ static void test_check_wandering(void **state)
 
 	assert_non_null(root);
 	expect_violation(sc, root, "wandering");
+	/* A plan that says its moves are proven minimal is held to it... */
+	assert_int_equal(json_object_set_new(root, "moves_status", json_string("optimal")), 0);
+	assert_int_equal(count_violations(sc, root, "wandering"), 1);
+	/* ...one whose time limit stopped the polish says so, and is not. */
+	assert_int_equal(json_object_set_new(root, "moves_status", json_string("feasible")), 0);
+	assert_int_equal(count_violations(sc, root, "wandering"), 0);
 	json_decref(root);
 	/* The planner's own plan of it does not wander. */
 	p = solve(sc, SF_SOLVER_CBC, 0);
