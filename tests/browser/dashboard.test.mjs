@@ -9,7 +9,10 @@
 // - the figures a page shows are the API's (the plan's cost, peak
 //   personnel, FOC, proven status; the build-up table; the heat map);
 // - charts have an accessible name and a table view reached by keyboard;
-// - a viewer's token reads what an editor computed, and cannot start a job.
+// - a viewer's token reads what an editor computed, and cannot start a job;
+// - the Monitor page's incident and aid figures are the API's reports';
+// - an editor reviews an incident with the version read (If-Match), a stale
+//   version is refused with a 409 the page explains, and a viewer cannot.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launch, watchedPage, apiGet, apiRunJob } from "./lib.mjs";
@@ -47,6 +50,8 @@ const PAGES = [
   { path: "/map?scenario=gaza", ready: "body[data-ready]" },
   { path: "/politics?scenario=minimal", ready: "body[data-ready]" },
   { path: "/whatif?scenario=gaza", ready: "#whatif:not([hidden])" },
+  { path: "/monitor?scenario=gaza", ready: "body[data-ready]" },
+  { path: "/review?scenario=gaza", ready: "body[data-ready]" },
 ];
 
 async function open(path, ready, tok = server.viewer) {
@@ -156,13 +161,15 @@ test("the politics page shows the API's prices and shopping list", async () => {
   await context.close();
 });
 
+// On the small example: a what-if on Gaza (format 2) solves two plans of
+// minutes each, which says nothing more about the page.
 test("the what-if form runs a job to completion and shows it beside the base plan", async () => {
-  const { page, context, problems } = await open("/whatif?scenario=gaza", "#whatif:not([hidden])", server.editor);
-  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  const { page, context, problems } = await open("/whatif?scenario=minimal", "#whatif:not([hidden])", server.editor);
+  const sc = await apiGet(server, "/api/v1/scenarios/minimal");
   const v = sc.vetoes[0];
   await page.selectOption("#veto", `${v.stakeholder}:${v.contributor}`);
   await page.click("fieldset:has(#veto) button");
-  await page.selectOption("#drop", "KAZ");
+  await page.selectOption("#drop", "CHARLIE");
   await page.click("fieldset:has(#drop) button");
   assert.equal(await page.$$eval("#edits li", (li) => li.length), 2);
   await page.click("#run");
@@ -170,7 +177,7 @@ test("the what-if form runs a job to completion and shows it beside the base pla
   assert.match(await page.textContent("#job"), /^Done/);
   // The same request through the API is the same (cached) job's result.
   const res = await apiRunJob(server, "whatif",
-    { scenario: "gaza", edits: [{ lift_veto: `${v.stakeholder}:${v.contributor}` }, { drop: "KAZ" }] });
+    { scenario: "minimal", edits: [{ lift_veto: `${v.stakeholder}:${v.contributor}` }, { drop: "CHARLIE" }] });
   const rows = await page.$$eval("#outcome table.compare tbody tr", (trs) =>
     trs.map((tr) => [...tr.children].map((c) => c.textContent.trim())));
   const fmt2 = (x) => new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(x);
@@ -213,5 +220,107 @@ test("the map draws every sector of the API's GeoJSON, shaded by the plan's shor
   await page.waitForSelector(".leaflet-popup-content", { timeout: 5000 });
   assert.match(await page.textContent(".leaflet-popup-content"), new RegExp(sc.sectors[0].name));
   assert.deepEqual(problems, []);
+  await context.close();
+});
+
+const cells = (page, sel) => page.$$eval(sel, (rows) => rows.map((r) =>
+  [...r.children].map((c) => c.textContent)));
+
+test("the monitor page shows the API's incident trend and aid report", async () => {
+  const { page, context, problems } = await open("/monitor?scenario=gaza", "body[data-ready]");
+  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  const name = (id) => (id === "" ? "no sector" : sc.sectors.find((s) => s.id === id)?.name || id);
+  // The trend table: every sector's incidents this week and its 4-week mean.
+  const trend = (await apiGet(server, "/api/v1/incidents/report?by=sector&table=trend")).trend;
+  const rows = await cells(page, "table.inc-trend tbody tr");
+  assert.equal(rows.length, trend.rows.length);
+  for (const r of trend.rows) {
+    const row = rows.find((c) => c[0] === name(r.sector));
+    assert.ok(row, `no trend row for ${r.sector}`);
+    assert.equal(row[1], fmtInt(r.incidents), `${r.sector}: this week`);
+    assert.equal(row[3], r.vs_4_weeks.mean_per_week.toFixed(2), `${r.sector}: 4-week mean`);
+  }
+  // The weekly table view, reached with the keyboard: the API's weekly counts.
+  await page.focus("#incidents button.view");
+  await page.keyboard.press("Enter");
+  const weeks = await cells(page, "table.inc-weeks tbody tr");
+  const asOf = trend.as_of;
+  const per = (await apiGet(server, "/api/v1/incidents/report?by=sector&period=week&table=periods&to=" + asOf)).periods;
+  const last = weeks.filter((c) => c[0] === weeks.at(-1)[0]);
+  assert.ok(last.length >= sc.sectors.length, "a sector is missing from the last week");
+  for (const c of last) {
+    const want = per.find((p) => p.period === c[0] && name(p.sector) === c[1]);
+    assert.equal(c[2], want ? fmtInt(want.incidents) : "no data", `${c[1]} week ${c[0]}`);
+  }
+  assert.equal(weeks.length / last.length, 12, "12 weeks shown by default");
+  assert.ok(await page.getAttribute("#inc-rafah", "aria-label"), "a sector chart has no name");
+  // Aid: the report of the one source at its stage, the last 90 days.
+  const src = "UN sitreps (LSHTM/JHU)";
+  const full = await apiGet(server, "/api/v1/aid/report?" + new URLSearchParams({ source: src, stage: "entered", commitment: "600" }));
+  const from = new Date(Date.parse(full.to + "T00:00:00Z") - 89 * 86400000).toISOString().slice(0, 10);
+  const aid = await apiGet(server, "/api/v1/aid/report?" + new URLSearchParams({ source: src, stage: "entered", commitment: "600", from }));
+  assert.equal(await page.textContent("#aid-trucks"), fmtInt(aid.trucks));
+  assert.equal(await page.textContent("#aid-days-data"), fmtInt(aid.days_with_data));
+  assert.equal(await page.textContent("#aid-below"), fmtInt(aid.days_below));
+  assert.equal(await page.textContent("#aid-mean"), fmt1(aid.mean_per_day));
+  const days = await cells(page, "table.aid-days tbody tr");
+  assert.equal(days.length, aid.days.length);
+  assert.deepEqual(days.at(-1).slice(0, 2), [aid.days.at(-1).date, fmtInt(aid.days.at(-1).entered)]);
+  assert.ok(await page.getAttribute("#aid-chart", "aria-label"), "the aid chart has no name");
+  // Another commitment: the page asks the API again.
+  await page.fill("#aid-commitment", "100");
+  await page.click("#aid-controls button[type=submit]");
+  const aid100 = await apiGet(server, "/api/v1/aid/report?" + new URLSearchParams({ source: src, stage: "entered", commitment: "100", from }));
+  await page.waitForFunction((v) => document.querySelector("#aid-below")?.textContent === v, fmtInt(aid100.days_below));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+test("an editor reviews an incident against its version; a stale one is a clear 409; a viewer cannot", async () => {
+  const first = (await apiGet(server, "/api/v1/incidents?status=reported&limit=1"))[0];
+  const id = first.event_id_cnty;
+  const get = () => apiGet(server, "/api/v1/incidents/" + id);
+  // A viewer: the page explains, and nothing changes.
+  {
+    const { page, context } = await open("/review?scenario=gaza", "body[data-ready]");
+    await page.click(`button[data-id="${id}"]`);
+    await page.waitForSelector("#review:not([hidden])");
+    await page.selectOption("#r-status", "corroborated");
+    await page.click("#review-form button[type=submit]");
+    await page.waitForSelector("#r-result.bad");
+    assert.match(await page.textContent("#r-result"), /editor's token/);
+    assert.equal((await get()).version, first.version, "a viewer changed the incident");
+    await context.close();
+  }
+  // An editor, with the keyboard: the review is recorded with the version read.
+  const { page, context, problems } = await open("/review?scenario=gaza", "body[data-ready]", server.editor);
+  await page.focus(`button[data-id="${id}"]`);
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#review:not([hidden])");
+  await page.selectOption("#r-status", "corroborated");
+  await page.fill("#r-note", "two outlets");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("#r-result.ok");
+  const after = await get();
+  assert.equal(after.status, "corroborated");
+  assert.equal(after.version, first.version + 1);
+  assert.match(await page.textContent("#r-result"), new RegExp(`version ${after.version}`));
+  assert.match(await page.textContent("table.incident-log"), /two outlets/);
+  assert.match(await page.textContent("table.edit-log"), /planner/);
+  // Someone else reviews it meanwhile: this page's version is stale.
+  const res = await fetch(`${server.base}/api/v1/incidents/${id}/review`, {
+    method: "POST", body: JSON.stringify({ status: "verified", note: "elsewhere" }),
+    headers: { Authorization: "Bearer " + server.editor, "Content-Type": "application/json",
+      "If-Match": `"${after.version}"` } });
+  assert.equal(res.status, 200);
+  await page.selectOption("#r-status", "disputed");
+  await page.click("#review-form button[type=submit]");
+  await page.waitForSelector("#r-result.bad");
+  assert.match(await page.textContent("#r-result"), /changed since you read it/);
+  assert.equal((await get()).status, "verified", "a stale review changed the incident");
+  await page.click("#r-reload");
+  await page.waitForFunction(() => (document.querySelector("#incident-kv")?.textContent || "")
+    .includes("verified"));
+  assert.deepEqual(problems.filter((p) => !/409|Conflict/.test(p)), []);
   await context.close();
 });

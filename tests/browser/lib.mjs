@@ -3,7 +3,8 @@
 // a viewer token), and Debian's Chromium driven by playwright-core.
 //
 // The server is `$STABFORCE serve --listen 127.0.0.1:0` on a store in a
-// temporary directory, scenarios from examples/; its port comes from
+// temporary directory holding the Gaza example's incidents and aid figures,
+// scenarios from examples/; its port comes from
 // --port-file. stop() ends it (SIGTERM, then SIGKILL) and removes the
 // directory. The browser is /usr/bin/chromium (or $CHROMIUM) with the
 // flags a machine without network needs; no browser is downloaded.
@@ -27,6 +28,17 @@ export async function startServer(extra = []) {
     ["token", "create", "--role", role, "--name", name, "--db", db]).toString().trim();
   const editor = token("editor", "planner");
   const viewer = token("viewer", "observer");
+  // The registers the Monitor, Review and Map pages read: the Gaza
+  // example's synthetic incidents (placed by its sector map) and its aid
+  // series, imported as a user would.
+  // Run from the source tree, so that the batches' file names are the
+  // repository's (examples/gaza/...), not this machine's.
+  const run = { stdio: "ignore", cwd: SRCDIR };
+  execFileSync(STABFORCE, ["incidents", "import", "examples/gaza/incidents-synthetic.csv",
+    "--scenario", "examples/gaza/scenario.yaml", "--db", db], run);
+  execFileSync(STABFORCE, ["aid", "import",
+    "examples/gaza/aid-trucks-daily-2023-10-07_2024-01-30.csv",
+    "--source", "UN sitreps (LSHTM/JHU)", "--db", db], run);
   const portFile = join(dir, "port");
   const proc = spawn(STABFORCE, ["serve", "--listen", "127.0.0.1:0", "--port-file", portFile,
     "--db", db, "--scenarios", join(SRCDIR, "examples"), "--jobs", "2", "-q", ...extra],

@@ -5,16 +5,26 @@
 import { join } from "node:path";
 import { SRCDIR, startServer, launch, watchedPage, apiRunJob } from "./lib.mjs";
 
+const GAZA = { scenario: "gaza" };
 const PAGES = {
-  plan: { path: "/plan?scenario=gaza", ready: "#heat" },
-  map: { path: "/map?scenario=gaza", ready: "body[data-ready]" },
-  politics: { path: "/politics?scenario=gaza", ready: "body[data-ready]" },
+  plan: { path: "/plan?scenario=gaza", ready: "#heat", jobs: [["plan", GAZA]] },
+  map: { path: "/map?scenario=gaza", ready: "body[data-ready]", jobs: [["plan", GAZA]] },
+  politics: { path: "/politics?scenario=gaza", ready: "body[data-ready]",
+    jobs: [["price", GAZA], ["shopping", GAZA]] },
   whatif: {
-    path: "/whatif?scenario=gaza", ready: "#outcome table",
+    path: "/whatif?scenario=gaza", ready: "#outcome table", jobs: [["plan", GAZA]],
     act: async (page) => {
       await page.waitForSelector("#veto");
       await page.click("fieldset:has(#veto) button");
       await page.click("#run");
+    },
+  },
+  monitor: { path: "/monitor?scenario=gaza", ready: "body[data-ready]", jobs: [] },
+  review: {
+    path: "/review?scenario=gaza", ready: "#review:not([hidden])", jobs: [],
+    act: async (page) => {
+      await page.waitForSelector("body[data-ready]");
+      await page.click("table.queue tbody tr:first-child button");
     },
   },
 };
@@ -23,8 +33,13 @@ const want = process.argv.slice(2);
 const server = await startServer();
 const browser = await launch();
 try {
-  await Promise.all([apiRunJob(server, "plan", { scenario: "gaza" }),
-    apiRunJob(server, "price", { scenario: "gaza" }), apiRunJob(server, "shopping", { scenario: "gaza" })]);
+  // The jobs the pages asked for need, each once.
+  const jobs = new Map();
+  for (const [name, p] of Object.entries(PAGES)) {
+    if (want.length && !want.includes(name)) continue;
+    for (const [kind, req] of p.jobs) jobs.set(kind + JSON.stringify(req), [kind, req]);
+  }
+  await Promise.all([...jobs.values()].map(([kind, req]) => apiRunJob(server, kind, req)));
   for (const [name, p] of Object.entries(PAGES)) {
     if (want.length && !want.includes(name)) continue;
     const { page, context, problems } = await watchedPage(browser, server, server.editor);

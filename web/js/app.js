@@ -25,7 +25,13 @@ export function token() {
 
 // fetch JSON from the API; throws ApiError with the server's message.
 export async function api(path, opts = {}) {
-  const headers = { Accept: "application/json" };
+  return (await apiFull(path, opts)).data;
+}
+
+// The same, resolving to {data, headers} (the answer's headers: ETag,
+// X-Next-After); opts.headers are sent as well (If-Match).
+export async function apiFull(path, opts = {}) {
+  const headers = { Accept: "application/json", ...(opts.headers || {}) };
   const t = token();
   if (t) headers.Authorization = "Bearer " + t;
   let body;
@@ -49,7 +55,7 @@ export async function api(path, opts = {}) {
     throw new ApiError(res.status, err.code || "http_" + res.status,
       err.message || `${path}: HTTP ${res.status}`);
   }
-  return data;
+  return { data, headers: res.headers };
 }
 
 // ---- jobs -------------------------------------------------------------
