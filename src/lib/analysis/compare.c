@@ -11,6 +11,7 @@
  * assignments in unit-months (with the first and last month used).
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include "analysis/analysis_int.h"
 
@@ -18,11 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DIFF_EPS 1e-9
-
 static int differs(double a, double b)
 {
-	return fabs(a - b) > DIFF_EPS * (1 + fabs(a) + fabs(b));
+	return fabs(a - b) > SF_TOL_ROUNDING * (1 + fabs(a) + fabs(b));
 }
 
 void sf_comparison_free(sf_comparison *c)

@@ -29,14 +29,13 @@
  * a group.
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include "analysis/analysis_int.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define SHORT_EPS 1e-6
 
 static uint64_t splitmix64(uint64_t *s)
 {
@@ -138,7 +137,7 @@ static sf_status risk_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	for (size_t t = 0; t < sc->ntasks; t++)
 		for (size_t l = 0; l < SF_NLOC(sc); l++)
 			for (int m = 1; m <= sc->months; m++)
-				if (p->shortfall[SF_COV(sc, t, l, m)] > SHORT_EPS)
+				if (p->shortfall[SF_COV(sc, t, l, m)] > SF_TOL_SHORTFALL)
 					flags[t * (size_t)sc->months + (size_t)(m - 1)] = 1;
 	memcpy(flags + sc->ntasks * (size_t)sc->months, mat, sc->npledges);
 	rc = sf_buf_add(out, rec, record_len(sc));

@@ -54,6 +54,7 @@
  * first out, one line per unit type, arrival and departure month.
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include "analysis/analysis_int.h"
 #include "plan/model.h"
@@ -89,7 +90,7 @@ sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, si
 		for (size_t v = 0; v < sc->nvetoes; v++)
 			sc->vetoes[v].penalty = 0;
 	if (sc->has_max_share && sc->max_share > 0)
-		k = (int)ceil(1.0 / sc->max_share - 1e-9);
+		k = (int)ceil(1.0 / sc->max_share - SF_TOL_ROUNDING);
 	if (k < 1)
 		k = 1;
 
@@ -162,7 +163,8 @@ sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, si
 				if (!(K[t] > 0))
 					continue;
 				for (size_t l = 0; l < SF_NLOC(sc); l++)
-					need += ceil(sf__requirement(sc, t, l, m) / K[t] - 1e-9);
+					need += ceil(sf__requirement(sc, t, l, m) / K[t] -
+					             SF_TOL_ROUNDING);
 			}
 			if (need > most)
 				most = need;
@@ -731,7 +733,8 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf
 		        s->notice_days, sc->as_of ? sc->as_of : "not given",
 		        sf_scenario_month_label(sc, s->first_month > 0 ? s->first_month : 1, f1,
 		                                sizeof f1));
-	if (rc == SF_OK && s->with_requests.z1 > 1e-6 && sf_outcome_z1_proven(&s->with_requests))
+	if (rc == SF_OK && s->with_requests.z1 > SF_TOL_SHORTFALL &&
+	    sf_outcome_z1_proven(&s->with_requests))
 		rc = sf_buf_adds(out,
 		                 sc->format >= 2
 		                         ? "What remains short cannot be met by any unit: the "

@@ -21,6 +21,7 @@
  *     contributor, with months as ranges).
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -28,8 +29,6 @@
 #include <string.h>
 
 #include "output/output.h"
-
-#define SHORT_EPS 1e-6
 
 /* "YYYY-MM" of month m (1-based) of the plan. */
 static const char *label(const sf_scenario *sc, int m, char *buf, size_t n)
@@ -998,7 +997,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 				size_t k = SF_COV(sc, tk, l, m);
 				sum += p->shortfall[k];
 				req += p->required[k];
-				flags[m - 1] = p->shortfall[k] > SHORT_EPS;
+				flags[m - 1] = p->shortfall[k] > SF_TOL_SHORTFALL;
 				any |= flags[m - 1];
 			}
 			if (!any)
@@ -1035,7 +1034,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 			for (size_t l = 0; l < nl; l++) {
 				double sh = p->shortfall[SF_COV(sc, tk, l, m)];
 				z += sc->tasks[tk].weight * sh;
-				nshort += sh > SHORT_EPS;
+				nshort += sh > SF_TOL_SHORTFALL;
 			}
 		if (sf_table_begin_row(t) || sf_table_add_cell(t, label(sc, m, l1, sizeof(l1))) ||
 		    sf_table_add_cell(t, qty(z, b1, sizeof(b1))) ||

@@ -16,6 +16,7 @@
  * the distortion is invisible, and no projection library is needed.
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -47,7 +48,6 @@
 #define MAP_PAD 16.0
 
 /* Below this, a requirement counts as none (capability units). */
-#define REQ_EPS 1e-9
 /* Above this share of dark fill, cell text is written in white. */
 #define DARK_TEXT_AT 0.55
 
@@ -135,7 +135,7 @@ double sf__short_share(const sf_plan *p, size_t t, size_t s, int m)
 			}
 		}
 	}
-	return req > REQ_EPS ? shortfall / req : -1;
+	return req > SF_TOL_ROUNDING ? shortfall / req : -1;
 }
 
 sf_status sf__svg_esc(sf_buf *b, const char *s)

@@ -37,6 +37,7 @@
  * SF_ERR_INPUT; everything else is a violation in the report.
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -153,12 +154,12 @@ static const char *loc_id(const checker *ck, size_t l)
 
 static int exceeds(double lhs, double rhs)
 {
-	return lhs > rhs + fmax(1e-6, 1e-6 * fabs(rhs));
+	return lhs > rhs + sf__tol_rel(SF_TOL_FEASIBILITY, rhs);
 }
 
 static int close_enough(double a, double b)
 {
-	return fabs(a - b) <= 1e-6 * fmax(fabs(a), fabs(b)) + 1e-6;
+	return fabs(a - b) <= SF_TOL_FEASIBILITY * fmax(fabs(a), fabs(b)) + SF_TOL_FEASIBILITY;
 }
 
 static void add_violation(checker *ck, long row, int month, const char *what, const char *fmt, ...)
@@ -731,7 +732,8 @@ static double compute_coverage(checker *ck, int *foc)
 				g = shortfall_at(ck, k);
 				if (m >= ck->a0)
 					z1 += sc->tasks[t].weight * g;
-				if (g > 1e-6 * fmax(1, ck->required[k]) && m > last_short)
+				if (g > sf__tol_rel(SF_TOL_SHORTFALL, ck->required[k]) &&
+				    m > last_short)
 					last_short = m;
 			}
 		}
@@ -933,7 +935,7 @@ static int stage_has_plan(const sf_json *stage)
  */
 static int binds(double slack, double rhs)
 {
-	double tol = 1e-6 * (fabs(rhs) > 1 ? fabs(rhs) : 1);
+	double tol = sf__tol_rel(SF_TOL_FEASIBILITY, rhs);
 	return slack < -tol ? 2 : slack <= tol;
 }
 
@@ -1057,10 +1059,10 @@ out:
 	free(is);
 }
 
-/* |objective - bound| / max(|objective|, 1e-9): docs/model.md, written here again. */
+/* |objective - bound| / max(|objective|, SF_GAP_DEN_MIN): docs/model.md, written here again. */
 static double own_gap(double objective, double bound)
 {
-	double den = fabs(objective) > 1e-9 ? fabs(objective) : 1e-9;
+	double den = fmax(fabs(objective), SF_GAP_DEN_MIN);
 	return isfinite(objective - bound) ? fabs(objective - bound) / den : 1;
 }
 
@@ -1608,7 +1610,8 @@ static void check_wandering(checker *ck)
 						continue;
 				}
 			}
-			if (dz1 <= 1e-6 && after < before - fmax(1e-6, 1e-9 * before))
+			if (dz1 <= SF_TOL_SHORTFALL &&
+			    after < before - fmax(SF_TOL_FEASIBILITY, SF_TOL_ROUNDING * before))
 				add_violation(
 				        ck, -1, m, "wandering",
 				        "%s: pledge %s changes location or task without lowering "

@@ -32,6 +32,7 @@
  * tolerance are defined once here and used by plan.c as well.
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include <errno.h>
 #include <math.h>
@@ -182,8 +183,7 @@ int sf__x_exists(const sf_scenario *sc, size_t p, size_t l, size_t t, int m)
 
 double sf__z1_tolerance(double z1)
 {
-	double t = 1e-6 * fabs(z1);
-	return t > 1e-6 ? t : 1e-6;
+	return sf__tol_rel(SF_TOL_Z1, z1);
 }
 
 /* ------------------------------------------------------------------ */
@@ -390,7 +390,7 @@ static void cap_enum_rec(cap_enum *e, int i, double used)
 	if (i == e->n) {
 		/* Maximal: no pledge can take one more unit. */
 		for (int k = 0; k < e->n; k++)
-			if (e->v[k] < e->U[k] && used + e->P[k] <= e->cap + 1e-9)
+			if (e->v[k] < e->U[k] && used + e->P[k] <= e->cap + SF_TOL_ROUNDING)
 				return;
 		if (e->npat == CAP_HULL_MAX_PATTERNS) {
 			e->overflow = 1;
@@ -401,7 +401,7 @@ static void cap_enum_rec(cap_enum *e, int i, double used)
 		return;
 	}
 	for (int x = e->U[i]; x >= 0; x--) {
-		if (used + x * e->P[i] > e->cap + 1e-9)
+		if (used + x * e->P[i] > e->cap + SF_TOL_ROUNDING)
 			continue;
 		e->v[i] = x;
 		cap_enum_rec(e, i + 1, used + x * e->P[i]);
@@ -438,7 +438,7 @@ static int add_cap_hull(sf__model *md, const sf_scenario *sc, size_t c, const si
 		P[n] = sc->unit_types[sc->pledges[p].unit].personnel;
 		U[n] = sc->pledges[p].count;
 		if (P[n] > 0 && cap / P[n] < U[n])
-			U[n] = cap < 0 ? 0 : (int)floor(cap / P[n] + 1e-9);
+			U[n] = cap < 0 ? 0 : (int)floor(cap / P[n] + SF_TOL_ROUNDING);
 		n++;
 	}
 	cap_enum e = {n, P, U, cap, v, pat, 0, 0, 0};
@@ -504,7 +504,7 @@ static long capability_denominator(double K)
 {
 	for (long D = 1; D <= ROUND_MAX_DEN; D++) {
 		double v = K * (double)D;
-		if (fabs(v - round(v)) <= 1e-9 * (fabs(v) > 1 ? fabs(v) : 1))
+		if (fabs(v - round(v)) <= sf__tol_rel(SF_TOL_ROUNDING, v))
 			return D;
 	}
 	return 0;
@@ -559,12 +559,13 @@ static int add_round_row(sf__model *md, const sf_scenario *sc, const int *zcol, 
 	double st = cover_step(sc, zcol + l * nt + t, nl * nt, t);
 	if (!(st > 0))
 		return 0;
-	double q = floor(R / st + 1e-9), phi = R / st - q;
-	if (!(phi > 1e-6 && phi < 1 - 1e-6))
+	double q = floor(R / st + SF_TOL_ROUNDING), phi = R / st - q;
+	/* A fractional part within the solvers' tolerance of 0 or 1 gives no cut. */
+	if (!(phi > SF_TOL_FEASIBILITY && phi < 1 - SF_TOL_FEASIBILITY))
 		return 0;
 	double rhs = phi * st * (q + 1);
 	if (begin_row(md, SF__ROW_ROUND, m, -1, (int)l, (int)t, 'G',
-	              rhs - 1e-9 * (rhs > 1 ? rhs : 1)) < 0)
+	              rhs - sf__tol_rel(SF_TOL_ROUNDING, rhs)) < 0)
 		return -1;
 	for (size_t u = 0; u < sc->nunit_types; u++) {
 		int j = zcol[(u * nl + l) * nt + t];

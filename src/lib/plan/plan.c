@@ -32,6 +32,7 @@
  * of a plan (sf_plan_from_rows) in result.c.
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -441,7 +442,7 @@ static sf_status rolling_start(const sf_scenario *sc, const sf_plan_options *o, 
 					old[j] = units[unit_index(md, j)];
 			sf__take_units(md, x, units);
 			if (sf__units_z1_month(sc, units, m) >
-			    z1m[m - 1] + 1e-9 * (fabs(z1m[m - 1]) > 1 ? fabs(z1m[m - 1]) : 1))
+			    z1m[m - 1] + sf__tol_rel(SF_TOL_ROUNDING, z1m[m - 1]))
 				for (int j = 0; j < md->ncols; j++)
 					if (md->col[j].kind == SF__COL_X)
 						units[unit_index(md, j)] = old[j];

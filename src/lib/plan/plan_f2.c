@@ -1,4 +1,5 @@
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 /*
  * plan_f2.c - the two stages for a format-2 scenario (docs/model.md,
@@ -625,7 +626,7 @@ static sf_status polish(f2 *s, sf__model *md, double *x, sf_error *err)
 		goto out;
 	s->moves_status = SF_SOLVE_FEASIBLE;
 	if ((res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) &&
-	    res.objective <= before + 1e-9 * fmax(1, fabs(before))) {
+	    res.objective <= before + sf__tol_rel(SF_TOL_ROUNDING, before)) {
 		memset(s->units, 0, s->np * s->nl * s->nt * s->M * sizeof(int));
 		sf__take_units(md, y, s->units);
 		if (res.status == SF__SOLVE_OPTIMAL)

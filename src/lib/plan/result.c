@@ -1,4 +1,5 @@
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 /*
  * result.c - a plan as the library hands it out: the status names, the
@@ -13,8 +14,6 @@
 #include <string.h>
 
 #include "plan/model.h"
-
-#define SHORT_EPS 1e-6 /* a shortfall above this counts (FOC) */
 
 const char *sf_solve_status_str(sf_solve_status s)
 {
@@ -116,7 +115,7 @@ static int cmp_rows(const void *a, const void *b)
 /* Slack small enough to call a constraint binding. */
 static int binds(double slack, double rhs)
 {
-	return slack <= 1e-6 * (fabs(rhs) > 1 ? fabs(rhs) : 1);
+	return slack <= sf__tol_rel(SF_TOL_FEASIBILITY, rhs);
 }
 
 /* A units array [((p * nloc + l) * ntasks + t) * M + m-1] of the plan's rows. */
@@ -384,7 +383,7 @@ sf_status sf_plan_from_parts(const sf_scenario *sc, const sf_assignment *rows, s
 					p->shortfall[k] = s > 0 ? s : 0;
 					if (m >= p->a0)
 						p->z1 += sc->tasks[t].weight * p->shortfall[k];
-					if (p->shortfall[k] > SHORT_EPS && m > last_short)
+					if (p->shortfall[k] > SF_TOL_SHORTFALL && m > last_short)
 						last_short = m;
 				}
 		p->foc_month = last_short < sc->months ? last_short + 1 : 0;

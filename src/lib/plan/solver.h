@@ -16,6 +16,7 @@
 
 #include <math.h>
 
+#include "base/tolerance.h"
 #include "plan/model.h"
 #include "stabforce/plan.h"
 
@@ -41,8 +42,8 @@ typedef struct sf__solve_result {
 	sf__solve_status status;
 	double objective; /* of the best solution (when one exists) */
 	double bound;     /* best proven lower bound */
-	double gap;       /* |objective - bound| / max(|objective|, 1e-9); 0 when proven */
-	char note[160];   /* why there is no solution, when a child process says (stage.c) */
+	double gap;     /* |objective - bound| / max(|objective|, SF_GAP_DEN_MIN); 0 when proven */
+	char note[160]; /* why there is no solution, when a child process says (stage.c) */
 } sf__solve_result;
 
 /*
@@ -61,7 +62,7 @@ sf_status sf__solve(sf_solver_kind kind, const sf__model *md, const sf__solve_pa
 
 /*
  * The relative gap as reported everywhere: |objective - bound| over
- * max(|objective|, 1e-9), 1 when either is not finite. Inline, so that the
+ * max(|objective|, SF_GAP_DEN_MIN), 1 when either is not finite. Inline, so that the
  * backends depend on the dispatch (solver.c) and never the other way.
  */
 static inline double sf__rel_gap(double objective, double bound)
@@ -70,7 +71,7 @@ static inline double sf__rel_gap(double objective, double bound)
 
 	if (!isfinite(d))
 		return 1.0;
-	return d / (den > 1e-9 ? den : 1e-9);
+	return d / (den > SF_GAP_DEN_MIN ? den : SF_GAP_DEN_MIN);
 }
 
 #endif

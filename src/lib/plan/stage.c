@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "base/proc.h"
+#include "base/tolerance.h"
 #include "plan/stage.h"
 
 const char *sf__solver_name(sf_solver_kind k)
@@ -185,20 +186,16 @@ sf_status sf__solve_bounded(sf_solver_kind kind, const sf__model *md, const sf__
 	return rc;
 }
 
-/* Slack allowed when checking a fallback plan against its model. */
-#define SF__FEASIBILITY_TOL 1e-6
-
 int sf__model_satisfied(const sf__model *md, const double *x)
 {
 	for (int j = 0; j < md->ncols; j++) {
-		if (x[j] < md->lb[j] - SF__FEASIBILITY_TOL ||
-		    x[j] > md->ub[j] + SF__FEASIBILITY_TOL)
+		if (x[j] < md->lb[j] - SF_TOL_FEASIBILITY || x[j] > md->ub[j] + SF_TOL_FEASIBILITY)
 			return 0;
-		if (md->is_int[j] && fabs(x[j] - round(x[j])) > SF__FEASIBILITY_TOL)
+		if (md->is_int[j] && fabs(x[j] - round(x[j])) > SF_TOL_FEASIBILITY)
 			return 0;
 	}
 	for (int i = 0; i < md->nrows; i++) {
-		double a = 0, r = md->rhs[i], tol = SF__FEASIBILITY_TOL * fmax(1, fabs(r));
+		double a = 0, r = md->rhs[i], tol = SF_TOL_FEASIBILITY * fmax(1, fabs(r));
 		for (int e = md->rstart[i]; e < md->rstart[i + 1]; e++)
 			a += md->rval[e] * x[md->rind[e]];
 		if ((md->sense[i] == 'L' && a > r + tol) || (md->sense[i] == 'G' && a < r - tol) ||

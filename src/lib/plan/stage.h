@@ -56,7 +56,7 @@ sf_status sf__solve_bounded(sf_solver_kind kind, const sf__model *md, const sf__
 
 /*
  * 1 when x satisfies every bound, integrality and row of md (within
- * SF__FEASIBILITY_TOL, relative to the row's right-hand side when it is
+ * SF_TOL_FEASIBILITY, relative to the row's right-hand side when it is
  * larger than 1): the check that a fallback plan is one.
  */
 int sf__model_satisfied(const sf__model *md, const double *x);

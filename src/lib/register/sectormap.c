@@ -10,6 +10,7 @@
  * of incidents from far away cheap.
  */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include <errno.h>
 #include <math.h>
@@ -267,7 +268,7 @@ const char *sf_sector_map_locate(sf_sector_map *m, const char *location, double 
 		return NULL;
 	if (m->has_bbox) {
 		/* Farther than max_km from the box of every polygon: no sector, no GEOS. */
-		double mlat = (max_km > 0 ? max_km : 0) / 110.5 + 1e-9;
+		double mlat = (max_km > 0 ? max_km : 0) / 110.5 + SF_TOL_ROUNDING;
 		double c = cos(lat * M_PI / 180);
 		double mlon = c > 0.01 ? mlat / c : 360;
 		if (lon < m->minlon - mlon || lon > m->maxlon + mlon || lat < m->minlat - mlat ||
