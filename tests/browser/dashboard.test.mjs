@@ -191,7 +191,7 @@ test("the map draws every sector of the API's GeoJSON, shaded by the plan's shor
   const { page, context, problems } = await open("/map?scenario=gaza", "body[data-ready]");
   const sc = await apiGet(server, "/api/v1/scenarios/gaza");
   const geo = await apiGet(server, "/api/v1/scenarios/gaza/sectors");
-  const paths = await page.$$eval("#map path.leaflet-interactive", (ps) => ps.map((p) => p.getAttribute("fill")));
+  const paths = await page.$$eval("#map path.sector", (ps) => ps.map((p) => p.getAttribute("fill")));
   assert.equal(paths.length, geo.features.length);
   const weight = new Map(sc.tasks.map((t) => [t.id, t.weight]));
   const rows = await page.$$eval("#sector-table tbody tr", (trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent)));
@@ -322,5 +322,41 @@ test("an editor reviews an incident against its version; a stale one is a clear 
   await page.waitForFunction(() => (document.querySelector("#incident-kv")?.textContent || "")
     .includes("verified"));
   assert.deepEqual(problems.filter((p) => !/409|Conflict/.test(p)), []);
+  await context.close();
+});
+
+test("the map's incident layer shows the API's incidents, filtered, each with its source and review status", async () => {
+  const { page, context, problems } = await open("/map?scenario=gaza", "body[data-incidents]");
+  const asOf = (await apiGet(server, "/api/v1/incidents/report?table=trend")).trend.as_of;
+  const from = new Date(Date.parse(asOf + "T00:00:00Z") - 27 * 86400000).toISOString().slice(0, 10);
+  const count = async (params) => (await apiGet(server, "/api/v1/incidents?" +
+    new URLSearchParams({ format: "geojson", limit: "2000", from, to: asOf, ...params }))).features.length;
+  const all = await count({});
+  assert.ok(all > 0, "no incident in the 4 weeks to the latest");
+  assert.equal(await page.$$eval("#map path.incident", (ps) => ps.length), all);
+  // Filter by type and review status: the API's count again.
+  const type = await page.$eval("#inc-type option:nth-child(2)", (o) => o.value);
+  await page.selectOption("#inc-type", type);
+  await page.selectOption("#inc-status", "reported");
+  await page.click("#inc-filters button[type=submit]");
+  const some = await count({ type, status: "reported" });
+  assert.ok(some < all, "the filter kept every incident");
+  await page.waitForFunction((n) => document.body.dataset.incidents === String(n), some);
+  assert.equal(await page.$$eval("#map path.incident", (ps) => ps.length), some);
+  assert.equal(await page.$$eval("#inc-table tbody tr", (rs) => rs.length), some);
+  // Enter on a row opens the incident on the map: its source and review status.
+  const first = (await apiGet(server, "/api/v1/incidents?" + new URLSearchParams({ limit: "1", from, to: asOf, type, status: "reported" })))[0];
+  await page.focus("#inc-table tbody tr");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".incident-popup", { timeout: 5000 });
+  const text = await page.textContent(".incident-popup");
+  assert.ok(text.includes(first.event_id_cnty), `the popup is not ${first.event_id_cnty}: ${text}`);
+  assert.ok(text.includes(`${first.source} (${first.source_system})`), "the popup has no source");
+  assert.ok(text.includes(`reported (version ${first.version})`), "the popup has no review status");
+  // A click on a point opens one too.
+  await page.keyboard.press("Escape");
+  await page.click("#map path.incident", { force: true });
+  await page.waitForSelector(".incident-popup", { timeout: 5000 });
+  assert.deepEqual(problems, []);
   await context.close();
 });

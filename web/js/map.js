@@ -5,9 +5,22 @@
 // uncovered, weighted by task priority, over the mandate or in one month.
 // A click (or Enter on a row of the table beside it) shows the sector's
 // shortfall by task. The table is the map's table view.
+//
+// The incident layer: GET /api/v1/incidents?format=geojson with the
+// filters chosen (dates, event type, review status; by default the 4 weeks
+// to the latest incident), one dark point per incident (no colour of its
+// own for any party or source), at most MAX_POINTS (the note says when
+// more match). A click on a point, or Enter on its row of the table under
+// the map, opens what the register says of it: who reported it, its
+// review status and version, where it was placed and how. Event types
+// come from the API's report by type.
 import {
-  api, el, fail, fmtNum, fmtPct, initPage, result, say, seq, shortShare, table,
+  api, apiFull, el, fail, fmtInt, fmtNum, fmtPct, initPage, result, say, seq, shortShare, table,
 } from "/js/app.js";
+
+const MAX_POINTS = 2000;
+const TABLE_ROWS = 200;
+const DAY_MS = 86400000;
 
 const status = document.querySelector("#status");
 const controls = document.querySelector("#map-controls");
@@ -79,7 +92,7 @@ function draw(sc, geo, plan) {
   };
 
   const layer = L.geoJSON(geo, {
-    style: () => ({ color: "#1d1f2b", weight: 1.2, fillOpacity: 0.85 }),
+    style: () => ({ color: "#1d1f2b", weight: 1.2, fillOpacity: 0.85, className: "sector" }),
     onEachFeature: (f, lyr) => {
       const id = sectorId(f, idProperty);
       lyr.bindTooltip(names.get(id) || id, { permanent: true, direction: "center", className: "sector-label" });
@@ -119,6 +132,86 @@ function draw(sc, geo, plan) {
   };
   monthSel.addEventListener("change", restyle);
   restyle();
+  incidents(map, names).catch((e) => fail(document.querySelector("#inc-note"), e));
   say(status, status.textContent, "muted");
   document.body.dataset.ready = "1";
+}
+
+// ---- the incident layer ------------------------------------------------------
+
+function incidentPopup(p, names) {
+  const kv = (k, v) => [el("dt", { text: k }), el("dd", { text: v ?? "" })];
+  return el("div", { class: "incident-popup" }, el("strong", { text: `${p.event_id_cnty}, ${p.event_date}` }),
+    el("dl", { class: "kv" },
+      ...kv("Type", `${p.event_type}: ${p.sub_event_type}`),
+      ...kv("Location", p.location),
+      ...kv("Sector", p.sector ? `${names.get(p.sector) || p.sector} (${p.sector_method})` : "no sector"),
+      ...kv("Reported by", `${p.source} (${p.source_system})`),
+      ...kv("Review status", `${p.status} (version ${p.version})`),
+      ...kv("Fatalities", fmtInt(p.fatalities))));
+}
+
+async function incidents(map, names) {
+  const note = document.querySelector("#inc-note");
+  const form = document.querySelector("#inc-filters");
+  const trend = await api("/api/v1/incidents/report?table=trend");
+  if (!trend.trend || !trend.trend.as_of) {
+    say(note, "The incident register holds no incident.", "muted");
+    return;
+  }
+  const types = await api("/api/v1/incidents/report?by=type&period=total");
+  const typeSel = document.querySelector("#inc-type");
+  for (const r of types.periods || []) {
+    if (r.event_type && r.incidents > 0) typeSel.append(el("option", { value: r.event_type, text: r.event_type }));
+  }
+  const asOf = trend.trend.as_of;
+  document.querySelector("#inc-to").value = asOf;
+  document.querySelector("#inc-from").value =
+    new Date(Date.parse(asOf + "T00:00:00Z") - 27 * DAY_MS).toISOString().slice(0, 10);
+  form.hidden = false;
+  const group = L.layerGroup().addTo(map);
+  const show = async () => {
+    const params = new URLSearchParams({ format: "geojson", limit: String(MAX_POINTS) });
+    for (const [k, id] of [["from", "#inc-from"], ["to", "#inc-to"], ["type", "#inc-type"], ["status", "#inc-status"]]) {
+      const v = document.querySelector(id).value;
+      if (v) params.set(k, v);
+    }
+    const { data, headers } = await apiFull("/api/v1/incidents?" + params);
+    const feats = (data && data.features) || [];
+    group.clearLayers();
+    const markers = new Map();
+    for (const f of feats) {
+      const [lon, lat] = f.geometry.coordinates;
+      const m = L.circleMarker([lat, lon], { radius: 5, color: "#ffffff", weight: 1,
+        fillColor: "#1d1f2b", fillOpacity: 0.8, className: "incident" });
+      m.bindPopup(() => incidentPopup(f.properties, names));
+      m.addTo(group);
+      markers.set(f.properties.event_id_cnty, m);
+    }
+    const more = headers.get("X-Next-After");
+    say(note, `${fmtInt(feats.length)} incidents on the map` +
+      (more ? ` (the first ${fmtInt(MAX_POINTS)} that match: narrow the dates to see the rest)` : "") +
+      ". Each point is one incident as reported; the table lists them with their source and review status.", "muted");
+    const rows = feats.slice(0, TABLE_ROWS).map((f) => f.properties);
+    const tab = table(`Incidents on the map` + (feats.length > TABLE_ROWS ? `, the first ${TABLE_ROWS}` : ""), [
+      { label: "event", key: "event_id_cnty" }, { label: "date", key: "event_date" },
+      { label: "type", key: "event_type" }, { label: "location", key: "location" },
+      { label: "reported by", get: (r) => `${r.source} (${r.source_system})` },
+      { label: "review status", key: "status" },
+    ], rows, { rowHeaders: true, class: "incidents" });
+    tab.querySelectorAll("tbody tr").forEach((tr, i) => {
+      tr.tabIndex = 0;
+      tr.setAttribute("aria-label", `${rows[i].event_id_cnty}: show on the map`);
+      const openIt = () => markers.get(rows[i].event_id_cnty).openPopup();
+      tr.addEventListener("click", openIt);
+      tr.addEventListener("keydown", (ev) => { if (ev.key === "Enter" || ev.key === " ") { ev.preventDefault(); openIt(); } });
+    });
+    document.querySelector("#inc-table").replaceChildren(tab);
+    document.body.dataset.incidents = String(feats.length);
+  };
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    show().catch((err) => fail(note, err));
+  });
+  await show();
 }
