@@ -42,9 +42,10 @@ typedef struct sf_briefing_options {
 	uint64_t risk_seed;           /* default 1 */
 	const char *run_date; /* "YYYY-MM-DD" printed as the run's date; NULL: today (UTC) */
 	const char *version;  /* printed with the run's date; NULL: "stabforce VERSION" */
-	/* The Chromium program for the PDF: NULL looks for chromium,
-	 * chromium-browser, google-chrome in PATH (the environment variable
-	 * STABFORCE_CHROMIUM, when set, comes first). */
+	/* The Chromium program for the PDF (a path, or a name looked up in
+	 * PATH), and only that one; NULL looks for chromium, chromium-browser,
+	 * google-chrome in PATH. (The CLI sets it from --chromium or
+	 * STABFORCE_CHROMIUM: the library reads no environment variable.) */
 	const char *chromium;
 	double pdf_timeout_seconds; /* default 120 */
 	/* The register (borrowed, NULL: none): the briefing then adds its

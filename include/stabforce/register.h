@@ -414,7 +414,7 @@ typedef struct sf_import_options {
 	double max_distance_km;    /* nearest-sector distance, default 5 */
 	FILE *rejects;             /* bad rows written here as CSV, may be NULL */
 	const char *source_system; /* default "ACLED" */
-	const char *who;           /* recorded with the batch, default $USER */
+	const char *who;           /* recorded with the batch; NULL: "unknown" */
 	const char *file_name;     /* for the batch record and messages */
 	/* Progress: called every ~1 MB read with bytes read so far. */
 	void (*progress)(void *ctx, uint64_t bytes);

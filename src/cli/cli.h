@@ -58,6 +58,10 @@ int sf_cli_load_scenario_for_planning(const char *cmd, const char *path, const c
 /* Print an error as "stabforce CMD: file:line:col: message" on stderr; returns its exit status. */
 int sf_cli_error(const char *cmd, const sf_error *err);
 
+/* Who a change is recorded as: who when given, else $USER, else "unknown"
+ * (the library reads no environment variable: the CLI passes this). */
+const char *sf_cli_who(const char *who);
+
 /* Write the buffer to stdout (path NULL or "-") or, atomically (temp file + rename), to path. */
 int sf_cli_write_output(const char *cmd, const char *path, const sf_buf *b);
 

@@ -175,3 +175,9 @@ int sf_cli_read_file(const char *cmd, const char *path, size_t max_bytes, const 
 		*len = n;
 	return 0;
 }
+
+const char *sf_cli_who(const char *who)
+{
+	const char *u = getenv("USER");
+	return who && *who ? who : u && *u ? u : "unknown";
+}

@@ -123,6 +123,7 @@ static int cmd_import(int argc, char **argv)
 		sf_import_summary sum;
 		o.rejects = rej ? sf_outfile_stream(rej) : NULL;
 		o.file_name = path;
+		o.who = sf_cli_who(NULL);
 		if (sf_aid_import(st, in, &o, &sum, &err) != SF_OK) {
 			ex = sf_cli_error(CMD, &err);
 		} else {

@@ -52,12 +52,6 @@ static void usage(FILE *f)
 /* ---------------------------------------------------------------- */
 /* Shared helpers                                                     */
 
-static const char *who_or_user(const char *who)
-{
-	const char *u = getenv("USER");
-	return who && *who ? who : u && *u ? u : "unknown";
-}
-
 static int count_cb(void *ctx, const sf_incident *inc)
 {
 	(void)inc;
@@ -209,6 +203,7 @@ static int cmd_import(int argc, char **argv)
 	io.sectors = map;
 	io.rejects = rej ? sf_outfile_stream(rej) : NULL;
 	io.file_name = path;
+	io.who = sf_cli_who(io.who);
 	sf_status rc = sf_incidents_import(st, in, &io, &sum, &err);
 	if (prog.shown)
 		fprintf(stderr, "\n");
@@ -282,7 +277,7 @@ static int cmd_delete(int argc, char **argv)
 		sf_error err;
 		long del, miss;
 		sf_error_clear(&err);
-		if (sf_incidents_delete_file(st, in, who, &del, &miss, &err) != SF_OK) {
+		if (sf_incidents_delete_file(st, in, sf_cli_who(who), &del, &miss, &err) != SF_OK) {
 			if (!err.file[0])
 				sf_strlcpy(err.file, ids, sizeof err.file);
 			ex = sf_cli_error(CMD, &err);
@@ -568,8 +563,8 @@ static int cmd_dupes(int argc, char **argv)
 			if (!incident_exists(st, k ? other : mark, &err, &ex))
 				ex = ex ? ex : 2;
 		}
-		if (!ex && sf_store_dupe_decide(st, mark, other, as, note, who_or_user(who),
-		                                &err) != SF_OK)
+		if (!ex &&
+		    sf_store_dupe_decide(st, mark, other, as, note, sf_cli_who(who), &err) != SF_OK)
 			ex = sf_cli_error(CMD, &err);
 		if (!ex)
 			printf("%s %s: marked %s\n", mark, other, as);
@@ -645,7 +640,7 @@ static int cmd_review(int argc, char **argv)
 	int found = 0;
 	sf_error_clear(&err);
 	if (sf_store_incident_review(st, argv[first], (sf_incident_status)status, note,
-	                             who_or_user(who), if_version, &version, &found,
+	                             sf_cli_who(who), if_version, &version, &found,
 	                             &err) != SF_OK) {
 		ex = sf_cli_error(CMD, &err);
 	} else if (!found) {

@@ -153,6 +153,9 @@ int sf_cmd_report(int argc, char **argv)
 		o.analyses = 0;
 	if (!md && !html && !pdf)
 		md = "-";
+	/* --chromium, else $STABFORCE_CHROMIUM, else the library looks in PATH. */
+	if (o.chromium == NULL && getenv("STABFORCE_CHROMIUM") && *getenv("STABFORCE_CHROMIUM"))
+		o.chromium = getenv("STABFORCE_CHROMIUM");
 	if (!quiet && isatty(STDERR_FILENO)) {
 		o.analysis.plan.progress = plan_progress;
 		o.analysis.progress = progress;

@@ -14,6 +14,13 @@ usage: check_layout.py SRCDIR LIBSTABFORCE.a
 4. src/cli and src/server include only the public headers
    (include/stabforce/) and their own headers.
 5. Library folders include only folders below them in LAYERS.
+6. The library touches no process-global state (issue 9): no getenv,
+   setenv, putenv, fflush(NULL), sqlite3_config, signal or sigaction in
+   src/lib (the CLI reads the environment and passes options down; what
+   a signal does is the command's choice), and it writes nothing on
+   stderr (progress and messages go to a callback or a writer the caller
+   passes); stdout only where a caller named it as an output ("-",
+   PROCESS_GLOBAL_ALLOWED). Comments and strings are not code.
 
 Exit 0 when every rule holds, 1 with one line per violation otherwise.
 """
@@ -49,6 +56,26 @@ LAYERS = {
     "service": {"base", "scenario", "register"},
     "output": {"base", "scenario", "plan", "register", "analysis", "service"},
 }
+
+# What the library may not call or touch (rule 6), and the one place each
+# exception is justified.
+PROCESS_GLOBAL_RE = re.compile(
+    r'(?<![\w.>])(?:(getenv|secure_getenv|setenv|unsetenv|putenv|clearenv|sqlite3_config|'
+    r'signal|sigaction)\s*\(|(stderr|stdout)\b)|\bfflush\s*\(\s*(?:NULL|0)\s*\)')
+PROCESS_GLOBAL_ALLOWED = {
+    # an output file "-": the caller named standard output as the writer
+    ("src/lib/base/file.c", "stdout"),
+    # PATH lookup of the program to run, as execvp does (sf__spawn_which)
+    ("src/lib/base/spawn.c", "getenv"),
+}
+COMMENT_OR_STRING_RE = re.compile(
+    r'/\*.*?\*/|//[^\n]*|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
+
+
+def code_only(text):
+    """text with comments and string literals blanked (line numbers kept)."""
+    return COMMENT_OR_STRING_RE.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
+
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
 
@@ -167,6 +194,17 @@ def main():
             dep = name.split("/")[0]
             if dep != folder and dep not in LAYERS[folder]:
                 bad.append(f'{f}: includes "{name}": {folder}/ may not depend on {dep}/')
+
+    for f in libfiles:
+        with open(os.path.join(root, f), encoding="utf-8", errors="replace") as fh:
+            code = code_only(fh.read())
+        for m in PROCESS_GLOBAL_RE.finditer(code):
+            what = m.group(1) or m.group(2) or "fflush(NULL)"
+            if (f, what) in PROCESS_GLOBAL_ALLOWED:
+                continue
+            line = code.count("\n", 0, m.start()) + 1
+            bad.append(f"{f}:{line}: {what}: the library touches no process-global "
+                       "state (the CLI reads the environment and passes options down)")
 
     for line in bad:
         print(line)

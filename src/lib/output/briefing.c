@@ -26,6 +26,7 @@
  */
 #define _XOPEN_SOURCE 700 /* nftw() */
 #include "base/internal.h"
+#include "base/tolerance.h"
 
 #include <errno.h>
 #include <ftw.h>
@@ -54,7 +55,6 @@
 /* A briefing PDF is a few hundred kilobytes; this is far above. */
 #define PDF_MAX_BYTES ((size_t)256 << 20)
 /* Below this a capability shortfall is rounding, not a shortfall. */
-#define SHORT_EPS 1e-6
 
 struct sf_briefing {
 	const sf_scenario *sc;
@@ -492,7 +492,7 @@ static sf_status key_figures(const sf_briefing *b, sf_buf *out)
 			for (int m = 1; m <= sc->months; m++)
 				s += p->shortfall[SF_COV(sc, t, l, m)];
 		total_short += s;
-		short_tasks += s > SHORT_EPS;
+		short_tasks += s > SF_TOL_SHORTFALL;
 	}
 	for (int m = 1; m <= sc->months; m++) {
 		if (p->personnel_in_sectors[m - 1] > peak) {
@@ -639,8 +639,7 @@ static void rm_tree(const char *dir)
 
 static const char *find_chromium(const sf_briefing *b, char *buf, size_t n)
 {
-	const char *names[] = {b->o.chromium, getenv("STABFORCE_CHROMIUM"), "chromium",
-	                       "chromium-browser", "google-chrome"};
+	const char *names[] = {b->o.chromium, "chromium", "chromium-browser", "google-chrome"};
 	if (b->o.chromium != NULL)
 		return sf__spawn_which(names, 1, buf, n);
 	return sf__spawn_which(names + 1, SF_ARRAY_LEN(names) - 1, buf, n);
@@ -661,9 +660,17 @@ sf_status sf_briefing_write_pdf(const sf_briefing *b, const char *path, sf_error
 	sf_buf_init(&html, 0);
 	sf_buf_init(&output, 0);
 	if (find_chromium(b, prog, sizeof(prog)) == NULL) {
-		rc = sf_error_set(err, SF_ERR_IO,
-		                  "no Chromium to print the PDF with: install the chromium package "
-		                  "(scripts/bootstrap does) or set STABFORCE_CHROMIUM to its path");
+		if (b->o.chromium != NULL)
+			rc = sf_error_set(err, SF_ERR_IO,
+			                  "no Chromium to print the PDF with: '%s' is not an "
+			                  "executable program",
+			                  b->o.chromium);
+		else
+			rc = sf_error_set(
+			        err, SF_ERR_IO,
+			        "no Chromium to print the PDF with: install the chromium "
+			        "package (scripts/bootstrap does) or set STABFORCE_CHROMIUM "
+			        "to its path");
 		goto out;
 	}
 	rc = sf_briefing_write_html(b, &html, err);

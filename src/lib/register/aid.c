@@ -161,20 +161,23 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 		goto out;
 	}
 	if (o->rejects) {
-		sf_buf_adds(&rej, "line,reason");
-		for (size_t i = 0; i < c.nfields; i++) {
-			sf_buf_addc(&rej, ',');
-			sf__csv_quote(&rej, sf__csv_field(&c, i));
+		int bad = sf_buf_adds(&rej, "line,reason") != SF_OK;
+		for (size_t i = 0; i < c.nfields; i++)
+			bad |= sf_buf_addc(&rej, ',') != SF_OK ||
+			       sf__csv_quote(&rej, sf__csv_field(&c, i)) != 0;
+		bad |= sf_buf_addc(&rej, '\n') != SF_OK;
+		if (bad || fwrite(rej.data, 1, rej.len, o->rejects) != rej.len) {
+			rc = sf_error_set(err, bad ? SF_ERR_NOMEM : SF_ERR_IO,
+			                  "cannot write the rejects file%s",
+			                  bad ? ": out of memory" : "");
+			goto out;
 		}
-		sf_buf_addc(&rej, '\n');
-		fwrite(rej.data, 1, rej.len, o->rejects);
 	}
 	rc = sf_store_begin(st, err);
 	if (rc != SF_OK)
 		goto out;
 	in_tx = 1;
-	rc = sf_store_batch_begin(st, "aid", name, o->who ? o->who : getenv("USER"), &sum->batch,
-	                          err);
+	rc = sf_store_batch_begin(st, "aid", name, o->who ? o->who : "unknown", &sum->batch, err);
 	if (rc != SF_OK)
 		goto out;
 	while ((r = sf__csv_next(&c)) == 1) {

@@ -48,12 +48,10 @@ void sf_import_options_init(sf_import_options *o)
 	o->max_distance_km = 5;
 }
 
+/* Who is recorded when the caller names nobody (the CLI passes $USER). */
 static const char *default_who(const char *who)
 {
-	if (who && *who)
-		return who;
-	const char *u = getenv("USER");
-	return u && *u ? u : "unknown";
+	return who && *who ? who : "unknown";
 }
 
 /* ---------------------------------------------------------------- */
@@ -295,12 +293,14 @@ static sf_status read_header(importer *im, const char *name, FILE *rejects, sf_e
 	}
 	if (rejects) {
 		sf_buf_reset(&im->rej);
-		sf_buf_adds(&im->rej, "line,reason");
-		for (size_t i = 0; i < im->nheader; i++) {
-			sf_buf_addc(&im->rej, ',');
-			sf__csv_quote(&im->rej, im->header[i]);
-		}
-		sf_buf_addc(&im->rej, '\n');
+		int bad = sf_buf_adds(&im->rej, "line,reason") != SF_OK;
+		for (size_t i = 0; i < im->nheader; i++)
+			bad |= sf_buf_addc(&im->rej, ',') != SF_OK ||
+			       sf__csv_quote(&im->rej, im->header[i]) != 0;
+		bad |= sf_buf_addc(&im->rej, '\n') != SF_OK;
+		if (bad)
+			return sf_error_set(err, SF_ERR_NOMEM,
+			                    "cannot write the rejects file: out of memory");
 		if (fwrite(im->rej.data, 1, im->rej.len, rejects) != im->rej.len)
 			return sf_error_set(err, SF_ERR_IO, "cannot write the rejects file");
 	}

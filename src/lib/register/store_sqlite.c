@@ -1885,9 +1885,6 @@ sf_status sf_store_open_sqlite(const char *path, sf_store_mode mode, sf_store **
 	}
 	st->ops = &sqlite_ops;
 	st->impl = s;
-	/* Global, and only possible before SQLite starts: no memory accounting
-	 * (a mutex on every allocation). Harmless when too late. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 	rc = open_db(s, mode, err);
 	if (rc != SF_OK)
 		goto fail;
