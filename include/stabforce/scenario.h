@@ -62,6 +62,24 @@ typedef enum sf_readiness {
 /* "rdl", "level3", "level2", "level1" ("" for SF_READINESS_NONE). */
 const char *sf_readiness_str(sf_readiness r);
 
+/*
+ * What a pledge rests on, from its `status` list in the file (the latest
+ * report before as_of; docs/scenario-format.md): flags, 0 = a plain report.
+ * Analyses mark the rows that rest on such pledges; the planner ignores it.
+ */
+enum {
+	SF_PLEDGE_ASSUMED = 1u << 0,       /* "assumed": its count or existence is an assumption */
+	SF_PLEDGE_SINGLE_SOURCE = 1u << 1, /* "single_source": one report, unconfirmed */
+	SF_PLEDGE_CONTESTED = 1u << 2,     /* "contested": reports disagree or it is disputed */
+	SF_PLEDGE_ON_HOLD = 1u << 3        /* "on_hold": reported suspended */
+};
+#define SF_PLEDGE_NSTATUS 4
+
+/* The file's word for flag i (0 <= i < SF_PLEDGE_NSTATUS): "assumed", ... */
+const char *sf_pledge_status_word(int i);
+/* flags as text, "single source, on hold" ("" for 0), into buf of n bytes. */
+const char *sf_pledge_status_str(unsigned flags, char *buf, size_t n);
+
 /* Where a node was in the scenario file, for messages about it later. */
 typedef struct sf_srcpos {
 	int line;   /* 1-based, 0 when the object was made in memory */
@@ -145,6 +163,7 @@ typedef struct sf_pledge {
 	int has_task_caveat;    /* the file restricted tasks (allow or deny) */
 	int has_loc_caveat;     /* the file restricted locations */
 	char *source;           /* free text, may be NULL */
+	unsigned status;        /* SF_PLEDGE_* flags from `status`, 0 = a plain report */
 	int active;             /* 1; 0 = left out (what-if, risk samples) */
 	sf_srcpos pos;
 	/* Format 2 (0 everywhere in format 1). */
@@ -365,6 +384,9 @@ long sf_scenario_find_stakeholder(const sf_scenario *sc, const char *id);
 long sf_scenario_find_location(const sf_scenario *sc, const char *id);
 /* A location index to its id ("mission" for SF_MISSION). */
 const char *sf_scenario_location_id(const sf_scenario *sc, size_t loc);
+
+/* The SF_PLEDGE_* flags of every pledge of contributor c, or'ed. */
+unsigned sf_contributor_status(const sf_scenario *sc, size_t c);
 
 /* A sector attribute by name; returns 0 and sets *value, or -1 if absent. */
 int sf_sector_attr(const sf_sector *s, const char *name, double *value);

@@ -144,6 +144,18 @@ expect "$T/critical.json" cases.0.case BBB
 expect "$T/critical.json" cases.0.delta.z1 40
 expect "$T/critical.json" cases.1.case AAA
 expect "$T/critical.json" cases.1.delta.z1 20
+# rows resting on a single-source or on-hold pledge say so (BBB's pledge
+# has status [on_hold, single_source]; AAA's is a plain report)
+expect_str "$T/critical.json" cases.0.rests_on.0 single_source
+expect_str "$T/critical.json" cases.0.rests_on.1 on_hold
+"$JGET" "$T/critical.json" cases.1.rests_on.0 >/dev/null 2>&1 &&
+	fail "critical: AAA rests on nothing, but rests_on is not empty"
+"$STABFORCE" critical -q -j 2 "$P" >"$T/critical.txt" 2>"$T/err" || fail "critical text: $(cat "$T/err")"
+grep -Eq '^BBB +BBB +single source, on hold ' "$T/critical.txt" ||
+	fail "critical text: BBB's row does not say 'single source, on hold': $(cat "$T/critical.txt")"
+"$STABFORCE" critical -q -j 2 --format csv "$P" >"$T/critical.csv" 2>"$T/err" || fail "critical csv"
+grep -q '^drop_contributor,BBB,.*,single_source;on_hold,optimal,' "$T/critical.csv" ||
+	fail "critical csv: BBB's row has no rests_on: $(cat "$T/critical.csv")"
 
 # ---- 1. price: the three in one run ----------------------------------------
 # One analysis alone is byte for byte what its own command prints.
@@ -206,6 +218,11 @@ for k in plain.z1 z1.mean z1.p10 z1.p50 z1.p90 z1.min z1.max; do
 	expect "$T/risk1.json" "$k" 20
 done
 expect "$T/risk1.json" p_foc_never 1
+i=0
+while [ "$("$JGET" "$T/risk1.json" contributors.$i.contributor 2>/dev/null)" != BBB ] && [ $i -lt 9 ]; do
+	i=$((i + 1))
+done
+expect_str "$T/risk1.json" contributors.$i.rests_on.0 single_source
 expect "$T/risk1.json" months.1.p_short.poc 1
 # uncertain pledges: FOC never needs BBB (0.5) and CCC (0.8) both absent
 "$STABFORCE" risk -q --samples 400 --seed 11 --format json "$U" >"$T/risk2.json" 2>"$T/err" ||

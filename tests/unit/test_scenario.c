@@ -420,6 +420,14 @@ static const err_case cases[] = {
         {"format: 1\n", "format: 1\n---\nformat: 1\n", 2, 1, "", "expected one YAML document"},
         {"name: Test\n", "name: *nothing\n", 2, 7, "", "unknown alias '*nothing'"},
         {"name: Test\n", "name: !custom Test\n", 2, 7, "", "unsupported YAML tag '!custom'"},
+        /* a pledge's status */
+        {"        source: \"a statement\"\n",
+         "        source: \"a statement\"\n        status: [single_source, rumoured]\n", 52, 33,
+         "contributors[0].pledges[1].status[1]",
+         "expected 'assumed', 'single_source', 'contested' or 'on_hold', found 'rumoured'"},
+        {"        source: \"a statement\"\n",
+         "        source: \"a statement\"\n        status: {on_hold: yes}\n", 52, 17,
+         "contributors[0].pledges[1].status", "expected 'assumed', 'single_source'"},
 };
 
 /* Each case's edit of base must fail with its first error as the case says. */
@@ -460,6 +468,47 @@ static void run_error_cases(const char *base, const err_case *cases_, size_t n)
 		sf_diags_release(&d);
 	}
 	assert_int_equal(failures, 0);
+}
+
+/*
+ * A pledge's status: one word or a list, kept as flags, written in words,
+ * or'ed per contributor, and copied by a clone.
+ */
+static void test_pledge_status(void **state)
+{
+	sf_scenario *sc = NULL, *c = NULL;
+	sf_diags d;
+	sf_error err;
+	char buf[64];
+	(void)state;
+
+	char *text = edit_in(BASE, "        source: \"a statement\"\n",
+	                     "        source: \"a statement\"\n"
+	                     "        status: [on_hold, single_source]\n");
+	char *text2 = edit_in(text, "      - {unit: inf, count: 2}\n",
+	                      "      - {unit: inf, count: 2, status: assumed}\n");
+	sf_diags_init(&d);
+	sf_error_clear(&err);
+	assert_int_equal(load_text(text2, &sc, &d), SF_OK);
+	assert_int_equal(sc->pledges[0].status, 0);
+	assert_int_equal(sc->pledges[1].status, SF_PLEDGE_ON_HOLD | SF_PLEDGE_SINGLE_SOURCE);
+	assert_int_equal(sc->pledges[2].status, SF_PLEDGE_ASSUMED);
+	assert_string_equal(sf_pledge_status_str(sc->pledges[1].status, buf, sizeof buf),
+	                    "single source, on hold");
+	assert_string_equal(sf_pledge_status_str(0, buf, sizeof buf), "");
+	assert_string_equal(sf_pledge_status_str(0xf, buf, sizeof buf),
+	                    "assumed, single source, contested, on hold");
+	assert_int_equal(sf_contributor_status(sc, 0), SF_PLEDGE_ON_HOLD | SF_PLEDGE_SINGLE_SOURCE);
+	assert_int_equal(sf_contributor_status(sc, 1), SF_PLEDGE_ASSUMED);
+	assert_string_equal(sf_pledge_status_word(1), "single_source");
+	assert_string_equal(sf_pledge_status_word(SF_PLEDGE_NSTATUS), "");
+	assert_int_equal(sf_scenario_clone(sc, &c, &err), SF_OK);
+	assert_int_equal(c->pledges[1].status, sc->pledges[1].status);
+	sf_scenario_free(c);
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+	free(text);
+	free(text2);
 }
 
 static void test_errors(void **state)
@@ -904,6 +953,7 @@ int main(void)
 	        cmocka_unit_test(test_format2_errors),
 	        cmocka_unit_test(test_format2_keys_in_format1),
 	        cmocka_unit_test(test_format2_warnings),
+	        cmocka_unit_test(test_pledge_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

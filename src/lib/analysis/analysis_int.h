@@ -45,6 +45,8 @@ const char *sf__month_or_never(const sf_scenario *sc, int m, char *buf, size_t n
 void sf__json_r6(sf_json_writer *w, const char *key, double x);
 void sf__json_month(sf_json_writer *w, const char *key, int m);
 void sf__json_month_label(sf_json_writer *w, const char *key, const sf_scenario *sc, int m);
+/* An array under key of the words (sf_pledge_status_word) of SF_PLEDGE_* flags. */
+void sf__json_pledge_status(sf_json_writer *w, const char *key, unsigned flags);
 void sf__json_scenario(sf_json_writer *w, const char *key, const sf_scenario *sc);
 void sf__json_outcome(sf_json_writer *w, const char *key, const sf_scenario *sc,
                       const sf_outcome *o);

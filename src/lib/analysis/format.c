@@ -154,3 +154,13 @@ sf_status sf__unproven_legend(int any, sf_format fmt, sf_buf *out)
 	                                  "baseline) stopped at a limit or at the gap asked for; "
 	                                  "see the status.\n\n");
 }
+
+void sf__json_pledge_status(sf_json_writer *w, const char *key, unsigned flags)
+{
+	sf_json_array(w, key);
+	for (int i = 0; i < SF_PLEDGE_NSTATUS; i++) {
+		if (flags & (1u << i))
+			sf_json_str(w, NULL, sf_pledge_status_word(i));
+	}
+	sf_json_end(w);
+}

@@ -570,6 +570,23 @@ static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_fo
 }
 
 /*
+ * What a row rests on (SF_PLEDGE_* flags): the vetoed or removed
+ * contributor's pledges, or the pledge whose caveat is lifted.
+ */
+static unsigned row_status(const sf_scenario *sc, const sf_price *r)
+{
+	switch (r->kind) {
+	case SF_CASE_LIFT_VETO:
+	case SF_CASE_HARDEN_VETO:
+		return sf_contributor_status(sc, sc->vetoes[r->index].contributor);
+	case SF_CASE_DROP_CONTRIBUTOR:
+		return sf_contributor_status(sc, r->index);
+	default:
+		return sc->pledges[r->index].status;
+	}
+}
+
+/*
  * One table: the soft-veto rows (soft) or the others. *any_unproven is set
  * when a figure got the "*" of a value that does not rest on proven optima.
  */
@@ -600,6 +617,8 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int 
 			rc = sf_table_add_column(t, "name", SF_ALIGN_LEFT);
 		break;
 	}
+	if (rc == SF_OK)
+		rc = sf_table_add_column(t, "rests on", SF_ALIGN_LEFT);
 	static const char *const cols[] = {"d shortfall", "FOC", "d FOC", "d personnel (pm)",
 	                                   "d cost"};
 	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
@@ -628,6 +647,11 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int 
 			rc = sf_table_add_cell(t, r->detail);
 		if (rc == SF_OK && soft)
 			rc = sf_table_add_cellf(t, "%.0f%s", r->used_pm, base_cost ? "" : "*");
+		if (rc == SF_OK) {
+			char st[64];
+			rc = sf_table_add_cell(
+			        t, sf_pledge_status_str(row_status(sc, r), st, sizeof st));
+		}
 		if (rc == SF_OK)
 			rc = cell_delta(t, r->d_z1, 2, u1);
 		if (rc == SF_OK)
@@ -691,6 +715,20 @@ static sf_status csv_row(sf_table *t, const sf_scenario *sc, const sf_price *r, 
 		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->used_pm) : 0.0);
 	for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
 		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_task[k]) : 0.0);
+	if (rc == SF_OK) {
+		/* the words of the file, ';'-separated: "single_source;on_hold" */
+		unsigned flags = r ? row_status(sc, r) : 0;
+		char st[64];
+		size_t used = 0;
+		st[0] = '\0';
+		for (int i = 0; i < SF_PLEDGE_NSTATUS; i++) {
+			if (flags & (1u << i))
+				used += (size_t)sf_snprintf(st + used, sizeof st - used, "%s%s",
+				                            used ? ";" : "",
+				                            sf_pledge_status_word(i));
+		}
+		rc = sf_table_add_cell(t, st);
+	}
 	if (rc == SF_OK)
 		rc = sf_table_add_cell(t, sf_solve_status_str(o->stage1));
 	if (rc == SF_OK)
@@ -727,6 +765,8 @@ static sf_status pricing_csv(const sf_pricing *const *ps, size_t np, sf_buf *out
 		sf_snprintf(h, sizeof h, "d_%s", sc->tasks[k].id);
 		rc = sf_table_add_column(t, h, SF_ALIGN_LEFT);
 	}
+	if (rc == SF_OK)
+		rc = sf_table_add_column(t, "rests_on", SF_ALIGN_LEFT);
 	static const char *const status_cols[] = {"stage1", "stage1_gap", "stage2", "stage2_gap",
 	                                          "proven"};
 	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(status_cols); i++)
@@ -772,6 +812,7 @@ static void pricing_json(sf_json_writer *w, const char *key, const sf_pricing *p
 		}
 		if (r->kind == SF_CASE_HARDEN_VETO)
 			sf__json_r6(w, "used_pm", r->used_pm);
+		sf__json_pledge_status(w, "rests_on", row_status(sc, r));
 		sf__json_outcome(w, "outcome", sc, &r->outcome);
 		sf_json_object(w, "delta");
 		sf__json_r6(w, "z1", r->d_z1);

@@ -497,12 +497,14 @@ static sf_status risk_contrib_table(const sf_risk *r, sf_table **out)
 	sf_status rc = SF_OK;
 	if (!t)
 		return SF_ERR_NOMEM;
-	static const char *const cols[] = {"contributor",        "absent (samples)",
-	                                   "P(short | absent)",  "P(short | present)",
-	                                   "shortfall | absent", "shortfall | present",
-	                                   "d shortfall",        "+/- (1 s.e.)"};
+	static const char *const cols[] = {
+	        "contributor",        "absent (samples)",   "P(short | absent)",
+	        "P(short | present)", "shortfall | absent", "shortfall | present",
+	        "d shortfall",        "+/- (1 s.e.)",       "rests on"};
 	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
-		rc = sf_table_add_column(t, cols[i], i ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
+		rc = sf_table_add_column(t, cols[i],
+		                         i && i + 1 < SF_ARRAY_LEN(cols) ? SF_ALIGN_RIGHT
+		                                                         : SF_ALIGN_LEFT);
 	for (size_t i = 0; rc == SF_OK && i < r->ncontributors; i++) {
 		const sf_risk_contributor *c = &r->contributors[i];
 		rc = sf_table_begin_row(t);
@@ -535,6 +537,12 @@ static sf_status risk_contrib_table(const sf_risk *r, sf_table **out)
 			rc = contrib_se_defined(c, r->samples)
 			             ? sf_table_add_cellf(t, "%.2f", sf__r6(c->d_z1_se))
 			             : sf_table_add_cell(t, "-");
+		if (rc == SF_OK) {
+			char st[64];
+			rc = sf_table_add_cell(
+			        t, sf_pledge_status_str(sf_contributor_status(sc, c->contributor),
+			                                st, sizeof st));
+		}
 	}
 	if (rc != SF_OK) {
 		sf_table_free(t);
@@ -594,6 +602,7 @@ static sf_status risk_json(const sf_risk *r, sf_buf *out, sf_error *err)
 		int pres = c->absent < r->samples;
 		sf_json_object(&w, NULL);
 		sf_json_str(&w, "contributor", sc->contributors[c->contributor].id);
+		sf__json_pledge_status(&w, "rests_on", sf_contributor_status(sc, c->contributor));
 		sf_json_int(&w, "absent", (long long)c->absent);
 		sf__json_r6(&w, "p_short_absent", c->absent ? c->p_short_absent : NAN);
 		sf__json_r6(&w, "p_short_present", pres ? c->p_short_present : NAN);

@@ -190,6 +190,13 @@ static void scenario_full(sf_json_writer *w, const sf_scenario *sc)
 		sf_json_int(w, "to", p->to);
 		sf_json_num(w, "confidence", p->confidence);
 		sf_json_bool(w, "caveats", p->has_task_caveat || p->has_loc_caveat);
+		sf_json_array(w, "status");
+		for (int k = 0; k < SF_PLEDGE_NSTATUS; k++) {
+			if (p->status & (1u << k))
+				sf_json_str(w, NULL, sf_pledge_status_word(k));
+		}
+		sf_json_end(w);
+		sf_json_str(w, "source", p->source);
 		sf_json_end(w);
 	}
 	sf_json_end(w);

@@ -178,6 +178,42 @@ long sf_scenario_find_stakeholder(const sf_scenario *sc, const char *id)
 	FIND_BY_ID(sc->stakeholders, sc->nstakeholders, id);
 }
 
+const char *sf_pledge_status_word(int i)
+{
+	static const char *const words[SF_PLEDGE_NSTATUS] = {"assumed", "single_source",
+	                                                     "contested", "on_hold"};
+	return i >= 0 && i < SF_PLEDGE_NSTATUS ? words[i] : "";
+}
+
+const char *sf_pledge_status_str(unsigned flags, char *buf, size_t n)
+{
+	static const char *const text[SF_PLEDGE_NSTATUS] = {"assumed", "single source", "contested",
+	                                                    "on hold"};
+	size_t used = 0;
+	if (n == 0)
+		return buf;
+	buf[0] = '\0';
+	for (int i = 0; i < SF_PLEDGE_NSTATUS; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		int w = sf_snprintf(buf + used, n - used, "%s%s", used ? ", " : "", text[i]);
+		if (w < 0 || (size_t)w >= n - used)
+			break; /* truncated: what fits is kept */
+		used += (size_t)w;
+	}
+	return buf;
+}
+
+unsigned sf_contributor_status(const sf_scenario *sc, size_t c)
+{
+	unsigned flags = 0;
+	for (size_t i = 0; i < sc->npledges; i++) {
+		if (sc->pledges[i].contributor == c)
+			flags |= sc->pledges[i].status;
+	}
+	return flags;
+}
+
 long sf_scenario_find_location(const sf_scenario *sc, const char *id)
 {
 	if (id && strcmp(id, "mission") == 0)

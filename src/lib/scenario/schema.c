@@ -1609,6 +1609,42 @@ static void walk_caveat(walk *w, const sf__ynode *n, const char *path, const idt
 }
 
 /*
+ * A pledge's `status`: one word or a list of words (sf_pledge_status_word),
+ * each what the pledge rests on per the latest report before as_of.
+ */
+static void walk_pledge_status(walk *w, const sf__ynode *n, const char *path, unsigned *flags)
+{
+	char ip[SF_ERROR_PATH_MAX], d[64];
+	const sf__ynode *one[1] = {n};
+	const sf__ynode *const *items = one;
+	size_t count = 1;
+
+	if (n->kind == SF__YSEQ) {
+		items = (const sf__ynode *const *)n->kids;
+		count = n->nkids;
+	}
+	for (size_t i = 0; i < count; i++) {
+		const sf__ynode *it = items[i];
+		const char *ipath = n->kind == SF__YSEQ ? pidx(ip, sizeof(ip), path, i) : path;
+		int k = -1;
+		if (it->kind == SF__YSCALAR && !is_null(it)) {
+			for (int j = 0; j < SF_PLEDGE_NSTATUS; j++) {
+				if (strcmp(it->value, sf_pledge_status_word(j)) == 0)
+					k = j;
+			}
+		}
+		if (k < 0) {
+			err_at(w, it, ipath,
+			       "expected 'assumed', 'single_source', 'contested' or 'on_hold', "
+			       "found %s",
+			       describe(it, d, sizeof(d)));
+			continue;
+		}
+		*flags |= 1u << k;
+	}
+}
+
+/*
  * A pledge's format-2 keys, v = {lead_days, readiness, tour_months, tours,
  * min_stay_months}. The readiness table (top level) is read before the
  * contributors, so a level resolves to its days here.
@@ -1669,11 +1705,11 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
                         const char *path, const sf__ynode **idnode)
 {
 	static const char *const keys[] = {"id", "unit", "count", "from", "to", "confidence",
-	                                   "delay_months", "tasks", "locations", "source",
+	                                   "delay_months", "tasks", "locations", "source", "status",
 	                                   /* format 2: */
 	                                   "lead_days", "readiness", "tour_months", "tours",
 	                                   "min_stay_months"};
-	const sf__ynode *v[15];
+	const sf__ynode *v[16];
 	char p[SF_ERROR_PATH_MAX], gen[SF_ID_MAX + 32];
 	sf_scenario *sc = w->sc;
 	sf_pledge *pl = &sc->pledges[pi];
@@ -1697,7 +1733,7 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 	memset(pl->task_ok, 1, nt);
 	memset(pl->loc_ok, 1, nl);
 	*idnode = n;
-	if (get_fields_f2(w, n, path, "a pledge", keys, 15, 10, v) != 0)
+	if (get_fields_f2(w, n, path, "a pledge", keys, 16, 11, v) != 0)
 		return;
 	if (v[0]) {
 		*idnode = v[0];
@@ -1745,7 +1781,9 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 	}
 	if (v[9])
 		get_string(w, v[9], pkey(p, sizeof(p), path, "source"), &pl->source);
-	walk_pledge_f2(w, pl, v + 10, path);
+	if (v[10])
+		walk_pledge_status(w, v[10], pkey(p, sizeof(p), path, "status"), &pl->status);
+	walk_pledge_f2(w, pl, v + 11, path);
 }
 
 static void walk_contributors(walk *w, const sf__ynode *n)
