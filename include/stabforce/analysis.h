@@ -59,6 +59,7 @@ typedef struct sf_outcome {
 	double cost;            /* Z2: units + arrivals + soft-veto penalties, money */
 	int foc_month;          /* full operational capability, 1..M; 0 = never */
 	double personnel_pm;    /* in-sector personnel summed over the months, person-months */
+	double mission_pm;      /* personnel at `mission` (outside the sectors), person-months */
 	double *task_shortfall; /* [ntasks] capability-unit-months short, all locations and months
 	                         */
 } sf_outcome;
@@ -106,6 +107,7 @@ typedef struct sf_price {
 	double d_z1;           /* outcome - baseline: weighted shortfall */
 	double d_cost;         /* money */
 	double d_personnel_pm; /* person-months in sectors */
+	double d_mission_pm;   /* person-months at mission */
 	int d_foc;             /* FOC month change, never counted as M+1 (+ = later) */
 	double *d_task;        /* [ntasks] capability-unit-months */
 } sf_price;

@@ -100,6 +100,17 @@ same_as_separate() {
 
 plan_json "$P" "$T/base.json"
 expect "$T/base.json" stage1.objective 20
+# idle pledges, worked by hand: BBB uses 2 of its 3 companies, CCC's 2 are
+# vetoed everywhere, EEE's 1 has no task at mission; AAA's 1 is used
+expect_str "$T/base.json" idle_pledges.0.pledge BBB-1
+expect "$T/base.json" idle_pledges.0.unused 1
+expect "$T/base.json" idle_pledges.0.unused_personnel 150
+expect_str "$T/base.json" idle_pledges.1.pledge CCC-1
+expect "$T/base.json" idle_pledges.1.max_used 0
+expect_str "$T/base.json" idle_pledges.2.pledge EEE-1
+"$JGET" "$T/base.json" idle_pledges.3.pledge >/dev/null 2>&1 && fail "plan: AAA-1 listed as idle"
+"$STABFORCE" plan -q "$P" 2>/dev/null | grep -Eq '^EEE-1 +EEE +inf_coy +1 +0 +1 +150$' ||
+	fail "plan text: EEE-1 not in the idle pledges"
 
 # ---- 1. vetoes ----------------------------------------------------------
 "$STABFORCE" vetoes -q -j 2 --format json "$P" >"$T/vetoes.json" 2>"$T/err" ||
@@ -154,8 +165,30 @@ expect_str "$T/critical.json" cases.0.rests_on.1 on_hold
 grep -Eq '^BBB +BBB +single source, on hold ' "$T/critical.txt" ||
 	fail "critical text: BBB's row does not say 'single source, on hold': $(cat "$T/critical.txt")"
 "$STABFORCE" critical -q -j 2 --format csv "$P" >"$T/critical.csv" 2>"$T/err" || fail "critical csv"
-grep -q '^drop_contributor,BBB,.*,single_source;on_hold,optimal,' "$T/critical.csv" ||
+grep -q '^drop_contributor,BBB,.*,single_source;on_hold,[^,]*,[^,]*,optimal,' "$T/critical.csv" ||
 	fail "critical csv: BBB's row has no rests_on: $(cat "$T/critical.csv")"
+
+# People at `mission` count: the politics case with a training task that
+# needs 1 team (25 persons) at mission, which only TTT provides. Removing
+# TTT changes no in-sector personnel, and 25 * 2 months = 50 person-months
+# at mission.
+sed -e 's/    requirement: {value: 0}/    requirement: {value: 1}/' \
+	-e 's/^unit_types:$/unit_types:\
+  - {id: team, personnel: 25, monthly_cost: 1, capabilities: {train: 1}}/' \
+	-e 's/^contributors:$/contributors:\
+  - {id: TTT, pledges: [{id: TTT-1, unit: team, count: 1, locations: [mission]}]}/' \
+	"$P" >"$T/v/mission.yaml"
+"$STABFORCE" critical -q -j 2 --format json "$T/v/mission.yaml" >"$T/mission.json" 2>"$T/err" ||
+	fail "critical (mission): $(cat "$T/err")"
+expect "$T/mission.json" baseline.mission_pm 50
+i=0
+while [ "$("$JGET" "$T/mission.json" cases.$i.case 2>/dev/null)" != TTT ] && [ $i -lt 9 ]; do
+	i=$((i + 1))
+done
+expect "$T/mission.json" cases.$i.delta.mission_pm -50
+expect "$T/mission.json" cases.$i.delta.personnel_pm 0
+"$STABFORCE" critical -q -j 2 "$T/v/mission.yaml" 2>/dev/null | grep -q 'd mission (pm)' ||
+	fail "critical text: no 'd mission (pm)' column"
 
 # ---- 1. price: the three in one run ----------------------------------------
 # One analysis alone is byte for byte what its own command prints.

@@ -43,7 +43,9 @@ function vetoes(sc, price) {
     { label: "d weighted shortfall", num: true, get: (c) => barCell(c.delta.z1, max, 1) },
     { label: "FOC", get: foc },
     { label: "d personnel (pm)", num: true, get: (c) => fmtSigned(c.delta.personnel_pm, 0) },
+    { label: "d at mission (pm)", num: true, get: (c) => fmtSigned(c.delta.mission_pm ?? 0, 0) },
     { label: "d cost", num: true, get: (c) => fmtSigned(c.delta.cost, 0) },
+    { label: "rests on", get: (c) => (c.rests_on || []).join(", ").replaceAll("_", " ") },
   ], cases, { class: "price", rowHeaders: true });
 }
 
@@ -59,7 +61,9 @@ function caveats(sc, price) {
     { label: "d weighted shortfall", num: true, get: (c) => barCell(c.delta.z1, max, 1) },
     { label: "FOC", get: foc },
     { label: "d personnel (pm)", num: true, get: (c) => fmtSigned(c.delta.personnel_pm, 0) },
+    { label: "d at mission (pm)", num: true, get: (c) => fmtSigned(c.delta.mission_pm ?? 0, 0) },
     { label: "d cost", num: true, get: (c) => fmtSigned(c.delta.cost, 0) },
+    { label: "rests on", get: (c) => (c.rests_on || []).join(", ").replaceAll("_", " ") },
   ], cases, { class: "price", rowHeaders: true });
 }
 
@@ -71,7 +75,9 @@ function critical(sc, price) {
     { label: "d weighted shortfall", num: true, get: (c) => barCell(c.delta.z1, max, 1) },
     { label: "FOC", get: foc },
     { label: "d personnel (pm)", num: true, get: (c) => fmtSigned(c.delta.personnel_pm, 0) },
+    { label: "d at mission (pm)", num: true, get: (c) => fmtSigned(c.delta.mission_pm ?? 0, 0) },
     { label: "d cost", num: true, get: (c) => fmtSigned(c.delta.cost, 0) },
+    { label: "rests on", get: (c) => (c.rests_on || []).join(", ").replaceAll("_", " ") },
   ], cases, { class: "price", rowHeaders: true });
 }
 

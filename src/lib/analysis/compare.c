@@ -464,10 +464,10 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	struct {
 		const char *name;
 		double a, b;
-	} nums[] = {
-	        {"weighted shortfall", c->oa.z1, c->ob.z1},
-	        {"cost", c->oa.cost, c->ob.cost},
-	        {"in-sector personnel (person-months)", c->oa.personnel_pm, c->ob.personnel_pm}};
+	} nums[] = {{"weighted shortfall", c->oa.z1, c->ob.z1},
+	            {"cost", c->oa.cost, c->ob.cost},
+	            {"in-sector personnel (person-months)", c->oa.personnel_pm, c->ob.personnel_pm},
+	            {"personnel at mission (person-months)", c->oa.mission_pm, c->ob.mission_pm}};
 	for (size_t i = 0; i < SF_ARRAY_LEN(nums); i++) {
 		if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, nums[i].name) != SF_OK ||
 		    add_pair(t, nums[i].a, nums[i].b, i == 0 ? 2 : 0, i == 0 ? za : ca,
@@ -664,6 +664,7 @@ void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison
 	sf__json_r6(w, "z1", c->ob.z1 - c->oa.z1);
 	sf__json_r6(w, "cost", c->ob.cost - c->oa.cost);
 	sf__json_r6(w, "personnel_pm", c->ob.personnel_pm - c->oa.personnel_pm);
+	sf__json_r6(w, "mission_pm", c->ob.mission_pm - c->oa.mission_pm);
 	sf_json_int(w, "foc_months", fb - fa);
 	sf_json_end(w);
 	sf_json_array(w, "coverage");
@@ -745,6 +746,7 @@ static sf_status compare_csv(const sf_comparison *c, sf_buf *out, sf_error *err)
 	} nums[] = {{"z1", c->oa.z1, c->ob.z1},
 	            {"cost", c->oa.cost, c->ob.cost},
 	            {"personnel_pm", c->oa.personnel_pm, c->ob.personnel_pm},
+	            {"mission_pm", c->oa.mission_pm, c->ob.mission_pm},
 	            {"foc_month", c->oa.foc_month, c->ob.foc_month}};
 	for (size_t i = 0; i < SF_ARRAY_LEN(nums); i++)
 		if (sf_table_begin_row(t) || sf_table_add_cell(t, "summary") ||

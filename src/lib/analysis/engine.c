@@ -310,8 +310,10 @@ sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err)
 	o->z1 = p->z1;
 	o->cost = p->cost_total;
 	o->foc_month = p->foc_month;
-	for (int m = 1; m <= sc->months; m++)
+	for (int m = 1; m <= sc->months; m++) {
 		o->personnel_pm += p->personnel_in_sectors[m - 1];
+		o->mission_pm += p->personnel_at_mission[m - 1];
+	}
 	for (size_t t = 0; t < sc->ntasks; t++)
 		for (size_t l = 0; l < SF_NLOC(sc); l++)
 			for (int m = 1; m <= sc->months; m++)

@@ -483,6 +483,7 @@ sf_status sf_pricing_run_many(const sf_scenario *sc, const sf_pricing_kind *kind
 			row->d_z1 = row->outcome.z1 - pr->baseline.z1;
 			row->d_cost = row->outcome.cost - pr->baseline.cost;
 			row->d_personnel_pm = row->outcome.personnel_pm - pr->baseline.personnel_pm;
+			row->d_mission_pm = row->outcome.mission_pm - pr->baseline.mission_pm;
 			row->d_foc = foc_key(sc, row->outcome.foc_month) -
 			             foc_key(sc, pr->baseline.foc_month);
 			for (size_t t = 0; t < sc->ntasks; t++)
@@ -562,10 +563,11 @@ static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_fo
 	const char *m2 = sf_outcome_cost_proven(b) ? "" : "*";
 	return sf_buf_addf(out,
 	                   "%sBaseline%s: weighted shortfall %.2f%s, FOC %s%s, in-sector "
-	                   "personnel %.0f%s person-months, cost %.0f%s; status: %s\n\n",
+	                   "personnel %.0f%s person-months, at mission %.0f%s person-months, "
+	                   "cost %.0f%s; status: %s\n\n",
 	                   fmt == SF_FORMAT_MD ? "**" : "", fmt == SF_FORMAT_MD ? "**" : "", b->z1,
 	                   m1, sf__month_or_never(sc, b->foc_month, foc, sizeof foc), m1,
-	                   b->personnel_pm, m2, b->cost, m2,
+	                   b->personnel_pm, m2, b->mission_pm, m2, b->cost, m2,
 	                   sf__outcome_proof(b, proof, sizeof proof));
 }
 
@@ -619,8 +621,8 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int 
 	}
 	if (rc == SF_OK)
 		rc = sf_table_add_column(t, "rests on", SF_ALIGN_LEFT);
-	static const char *const cols[] = {"d shortfall", "FOC", "d FOC", "d personnel (pm)",
-	                                   "d cost"};
+	static const char *const cols[] = {"d shortfall",    "FOC",   "d FOC", "d personnel (pm)",
+	                                   "d mission (pm)", "d cost"};
 	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
 		rc = sf_table_add_column(t, cols[i], i == 1 ? SF_ALIGN_LEFT : SF_ALIGN_RIGHT);
 	for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++) {
@@ -664,6 +666,8 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int 
 			              : sf_table_add_cellf(t, "0%s", u1 ? "*" : "");
 		if (rc == SF_OK)
 			rc = cell_delta(t, r->d_personnel_pm, 0, u2);
+		if (rc == SF_OK)
+			rc = cell_delta(t, r->d_mission_pm, 0, u2);
 		if (rc == SF_OK)
 			rc = cell_delta(t, r->d_cost, 0, u2);
 		for (size_t k = 0; rc == SF_OK && k < sc->ntasks; k++)
@@ -730,6 +734,10 @@ static sf_status csv_row(sf_table *t, const sf_scenario *sc, const sf_price *r, 
 		rc = sf_table_add_cell(t, st);
 	}
 	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", sf__r6(o->mission_pm));
+	if (rc == SF_OK)
+		rc = sf_table_add_cellf(t, "%.15g", r ? sf__r6(r->d_mission_pm) : 0.0);
+	if (rc == SF_OK)
 		rc = sf_table_add_cell(t, sf_solve_status_str(o->stage1));
 	if (rc == SF_OK)
 		rc = sf_table_add_cellf(t, "%.6g", o->gap1);
@@ -767,6 +775,10 @@ static sf_status pricing_csv(const sf_pricing *const *ps, size_t np, sf_buf *out
 	}
 	if (rc == SF_OK)
 		rc = sf_table_add_column(t, "rests_on", SF_ALIGN_LEFT);
+	if (rc == SF_OK)
+		rc = sf_table_add_column(t, "mission_pm", SF_ALIGN_LEFT);
+	if (rc == SF_OK)
+		rc = sf_table_add_column(t, "d_mission_pm", SF_ALIGN_LEFT);
 	static const char *const status_cols[] = {"stage1", "stage1_gap", "stage2", "stage2_gap",
 	                                          "proven"};
 	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(status_cols); i++)
@@ -818,6 +830,7 @@ static void pricing_json(sf_json_writer *w, const char *key, const sf_pricing *p
 		sf__json_r6(w, "z1", r->d_z1);
 		sf_json_int(w, "foc_months", r->d_foc);
 		sf__json_r6(w, "personnel_pm", r->d_personnel_pm);
+		sf__json_r6(w, "mission_pm", r->d_mission_pm);
 		sf__json_r6(w, "cost", r->d_cost);
 		sf_json_object(w, "task_shortfall");
 		for (size_t k = 0; k < sc->ntasks; k++)

@@ -297,6 +297,54 @@ static void json_coverage(sf_json_writer *w, const sf_plan *p)
 	sf_json_end(w);
 }
 
+/*
+ * The most units of each pledge the plan uses in any one month, into
+ * max_used[npledges] (calloc'd by the caller). A pledge is idle where this
+ * is below its count: units offered that no month needs (issue 14; "Idle
+ * pledges" in docs/output.md).
+ */
+static void pledge_max_used(const sf_plan *p, int *max_used)
+{
+	const sf_scenario *sc = p->scenario;
+	size_t i = 0;
+	while (i < p->nrows) {
+		size_t pl = p->rows[i].pledge;
+		int m = p->rows[i].month, units = 0;
+		for (; i < p->nrows && p->rows[i].pledge == pl && p->rows[i].month == m; i++)
+			units += p->rows[i].units;
+		if (pl < sc->npledges && units > max_used[pl])
+			max_used[pl] = units;
+	}
+}
+
+static void json_idle_pledges(sf_json_writer *w, const sf_plan *p)
+{
+	const sf_scenario *sc = p->scenario;
+	int *max_used = calloc(sc->npledges ? sc->npledges : 1, sizeof *max_used);
+	sf_json_array(w, "idle_pledges");
+	if (max_used) {
+		pledge_max_used(p, max_used);
+		for (size_t i = 0; i < sc->npledges; i++) {
+			const sf_pledge *pl = &sc->pledges[i];
+			if (!pl->active || max_used[i] >= pl->count)
+				continue;
+			sf_json_object(w, NULL);
+			sf_json_str(w, "pledge", pl->id);
+			sf_json_str(w, "contributor", sc->contributors[pl->contributor].id);
+			sf_json_str(w, "unit", sc->unit_types[pl->unit].id);
+			sf_json_int(w, "offered", pl->count);
+			sf_json_int(w, "max_used", max_used[i]);
+			sf_json_int(w, "unused", pl->count - max_used[i]);
+			sf_json_int(w, "unused_personnel",
+			            (long long)(pl->count - max_used[i]) *
+			                    sc->unit_types[pl->unit].personnel);
+			sf_json_end(w);
+		}
+	}
+	sf_json_end(w);
+	free(max_used);
+}
+
 static void json_personnel(sf_json_writer *w, const sf_plan *p, const double *mission_by_c)
 {
 	const sf_scenario *sc = p->scenario;
@@ -385,6 +433,7 @@ void sf__plan_json(sf_json_writer *w, const char *key, const sf_plan *p)
 	json_assignments(w, p);
 	json_coverage(w, p);
 	json_personnel(w, p, mission_by_c);
+	json_idle_pledges(w, p);
 	sf_json_object(w, "binding");
 	sf_json_array(w, "ceiling_months");
 	for (int m = 1; m <= sc->months; m++)
@@ -1099,6 +1148,55 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	t = NULL;
 	if (sc->format >= 2 && (rc = write_format2(p, out, md, err)) != SF_OK)
 		goto out;
+
+	/* Idle pledges: units offered that no month uses. */
+	t = sf_table_new();
+	int *max_used = calloc(sc->npledges ? sc->npledges : 1, sizeof *max_used);
+	if (t == NULL || max_used == NULL || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "offered", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "most used in a month", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "never used (units)", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "(personnel)", SF_ALIGN_RIGHT)) {
+		free(max_used);
+		goto nomem;
+	}
+	pledge_max_used(p, max_used);
+	size_t nidle = 0;
+	for (size_t i = 0; i < sc->npledges; i++) {
+		const sf_pledge *pl = &sc->pledges[i];
+		if (!pl->active || max_used[i] >= pl->count)
+			continue;
+		nidle++;
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, pl->id) ||
+		    sf_table_add_cell(t, sc->contributors[pl->contributor].id) ||
+		    sf_table_add_cell(t, sc->unit_types[pl->unit].id) ||
+		    sf_table_add_cellf(t, "%d", pl->count) ||
+		    sf_table_add_cellf(t, "%d", max_used[i]) ||
+		    sf_table_add_cellf(t, "%d", pl->count - max_used[i]) ||
+		    sf_table_add_cellf(t, "%lld",
+		                       (long long)(pl->count - max_used[i]) *
+		                               sc->unit_types[pl->unit].personnel)) {
+			free(max_used);
+			goto nomem;
+		}
+	}
+	free(max_used);
+	if (nidle) {
+		if (section(out, md,
+		            "Idle pledges (units offered that no month of the plan uses; "
+		            "vetoed pledges included)",
+		            t))
+			goto nomem;
+	} else if (sf_buf_addf(out, md ? "\n### Idle pledges\n\nNone: every unit offered is used "
+	                                 "in some month.\n"
+	                               : "\nIdle pledges: none, every unit offered is used in some "
+	                                 "month.\n")) {
+		goto nomem;
+	}
+	sf_table_free(t);
+	t = NULL;
 
 	/* Binding constraints. */
 	t = sf_table_new();
