@@ -656,21 +656,40 @@ sf_status sf_aid_escort_requirement(sf_store *st, const char *source, long as_of
 /* ---------------------------------------------------------------- */
 /* Feedback into the plan                                             */
 
+/* How much one incident of an ACLED event type counts in the threat. */
+typedef struct sf_threat_weight {
+	const char *event_type; /* ACLED's event_type, exact */
+	double weight;          /* >= 0; 0 = not counted */
+} sf_threat_weight;
+
+/*
+ * The documented default weights (docs/register.md): 1 for ACLED's
+ * political-violence types (Battles, Explosions/Remote violence, Violence
+ * against civilians, Riots); Protests and Strategic developments are not
+ * listed, so they count 0. *n gets the count.
+ */
+const sf_threat_weight *sf_threat_default_weights(size_t *n);
+
 typedef struct sf_threat_options {
-	long as_of;                  /* end of the window; SF_DAY_NONE = the latest incident */
-	int window_days;             /* trailing window, default 28 */
-	double min, max;             /* bounds of the multiplier, default 0.5 and 2.0 */
-	double weight;               /* exponent alpha, default 1 */
-	const char *population_attr; /* sector attribute holding people, default "population" */
+	long as_of;                     /* end of the window; SF_DAY_NONE = the latest incident */
+	int window_days;                /* trailing window, default 28 */
+	double min, max;                /* bounds of the multiplier, default 0.5 and 2.0 */
+	double weight;                  /* exponent alpha, default 1 */
+	const char *population_attr;    /* sector attribute holding people, default "population" */
+	const sf_threat_weight *events; /* event types counted and their weights; types not
+	                                   listed count 0. NULL = sf_threat_default_weights */
+	size_t nevents;
 } sf_threat_options;
 
 void sf_threat_options_init(sf_threat_options *o);
 
 typedef struct sf_threat {
-	long incidents; /* in the window */
-	double population;
-	double rate;       /* incidents per 100,000 people in the window */
+	long incidents;    /* in the window, of the event types with a weight > 0 */
+	double score;      /* the incidents weighted by event type */
+	double population; /* 0 when the sector has none: no data */
+	double rate;       /* score per 100,000 people in the window; NAN when no population */
 	double multiplier; /* clamp((rate / all_rate)^weight, min, max); 1 when no data */
+	int no_data;       /* 1: no population, or no counted incident anywhere */
 } sf_threat;
 
 /*

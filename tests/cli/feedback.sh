@@ -110,9 +110,16 @@ while read -r sector n pop threat all; do
 		close "$("$JGET" "$P" register_inputs.$i.value)" "$threat" "threat of $sector"
 		close "$("$JGET" "$P" register_inputs.$i.all_sector_rate)" "$all" "all-sector rate"
 		r=$(awk -v p="$pop" -v t="$threat" 'BEGIN { printf "%.17g", p / 100000 * t }')
-		# the count, straight from the incident list
-		c=$("$SF" incidents list --db "$R" --sector "$sector" --from "$from" --to "$last" | tail -n 1)
-		[ "$c" = "$n incidents" ] || no "$sector: list says '$c', threat counted $n"
+		# the count, straight from the incident list: the event types the
+		# threat counts by default (docs/register.md), not protests or
+		# strategic developments
+		c=0
+		for et in "Battles" "Explosions/Remote violence" "Violence against civilians" "Riots"; do
+			k=$("$SF" incidents list --db "$R" --sector "$sector" --type "$et" \
+				--from "$from" --to "$last" | tail -n 1 | awk '{ print $1 }')
+			c=$((c + k))
+		done
+		[ "$c" = "$n" ] || no "$sector: the list has $c incidents of the counted types, threat counted $n"
 		i=$((i + 1))
 	fi
 	got=$("$JGET" "$P" "coverage.$(awk -v s="$sector" 'BEGIN { split("rafah khan_younis deir_al_balah gaza north_gaza", a, " "); for (k in a) if (a[k] == s) print k - 1 }')".required)

@@ -901,6 +901,13 @@ static void test_threat(void **state)
 	/* Outside the 28-day window ending 2025-10-10. */
 	put(st, "OLD", "2025-08-01", "north_gaza", "Battles", "x", "A", "", 0, 31.55, 34.5, "s",
 	    "ACLED");
+	/* Inside it, but protests and strategic developments count 0 by default. */
+	put(st, "P1", "2025-10-05", "north_gaza", "Protests", "x", "A", "", 0, 31.55, 34.5, "s",
+	    "ACLED");
+	put(st, "P2", "2025-10-06", "north_gaza", "Protests", "x", "A", "", 0, 31.55, 34.5, "s",
+	    "ACLED");
+	put(st, "S1", "2025-10-06", "north_gaza", "Strategic developments", "x", "A", "", 0, 31.55,
+	    34.5, "s", "ACLED");
 	sf_threat *t = calloc(sc->nsectors, sizeof *t);
 	double all;
 	sf_error err;
@@ -915,12 +922,46 @@ static void test_threat(void **state)
 	assert_true(fabs(t[ra].multiplier - 2.0) < 1e-12); /* 4.0 clamped */
 	assert_true(fabs(t[ga].multiplier - 10.0 * 2254061 / (20.0 * 847712)) < 1e-9);
 	assert_true(fabs(t[no].multiplier - 0.5) < 1e-12); /* 0 clamped */
+	assert_int_equal(t[no].no_data, 0);
+	assert_true(fabs(t[ra].score - 10) < 1e-12);
 	sf_threat_options o;
 	sf_threat_options_init(&o);
 	o.max = 5;
 	o.weight = 0.5;
 	assert_int_equal(sf_register_threat(st, sc, &o, t, &all, &err), SF_OK);
 	assert_true(fabs(t[ra].multiplier - 2.0) < 1e-4); /* sqrt(4.00004) */
+
+	/* Protests weighted 0.5, Battles 2: north_gaza scores 2 * 0.5 = 1, the
+	   others 20 each; all = 41 / 2254061 per 100k. */
+	static const sf_threat_weight w[] = {{"Battles", 2}, {"Protests", 0.5}};
+	sf_threat_options_init(&o);
+	o.events = w;
+	o.nevents = SF_ARRAY_LEN(w);
+	assert_int_equal(sf_register_threat(st, sc, &o, t, &all, &err), SF_OK);
+	assert_int_equal(t[no].incidents, 2);
+	assert_true(fabs(t[no].score - 1.0) < 1e-12);
+	assert_true(fabs(t[ra].score - 20.0) < 1e-12);
+	assert_true(fabs(all - 41.0 / 2254061 * 1e5) < 1e-9);
+	assert_true(fabs(t[ga].multiplier - (20.0 / 847712) / (41.0 / 2254061)) < 1e-9);
+	assert_true(fabs(t[no].multiplier - 0.5) < 1e-12); /* 0.149 clamped */
+	/* Every weight 0: nothing counted, no data anywhere, multipliers 1. */
+	static const sf_threat_weight none[] = {{"Battles", 0}};
+	o.events = none;
+	o.nevents = 1;
+	assert_int_equal(sf_register_threat(st, sc, &o, t, &all, &err), SF_OK);
+	assert_true(all == 0);
+	assert_int_equal(t[ra].no_data, 1);
+	assert_true(t[ra].multiplier == 1);
+	/* A negative weight is refused. */
+	static const sf_threat_weight bad[] = {{"Battles", -1}};
+	o.events = bad;
+	assert_int_equal(sf_register_threat(st, sc, &o, t, &all, &err), SF_ERR_USAGE);
+	/* A population attribute a sector lacks: that sector has no data. */
+	sf_threat_options_init(&o);
+	o.population_attr = "displaced";
+	assert_int_equal(sf_register_threat(st, sc, &o, t, &all, &err), SF_OK);
+	assert_int_equal(t[ra].no_data, 1);
+	assert_true(isnan(t[ra].rate));
 	free(t);
 	sf_store_close(st);
 	sf_scenario_free(sc);

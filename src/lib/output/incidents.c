@@ -873,9 +873,28 @@ sf_status sf_incidents_write_log(sf_store *st, const char *event_id, sf_format f
 /* ---------------------------------------------------------------- */
 /* threat                                                             */
 
+/* The event weights in effect: o's, or the defaults. */
+static const sf_threat_weight *threat_events(const sf_threat_options *o, size_t *n)
+{
+	if (o->events) {
+		*n = o->nevents;
+		return o->events;
+	}
+	return sf_threat_default_weights(n);
+}
+
+/*
+ * The threat table. Units: incidents counted in the window (of the event
+ * types with a weight), their weighted score, people (the population
+ * attribute named), score per 100,000 people in the window; the
+ * multipliers are ratios. A sector without a population has no data
+ * (null in JSON, "no data" in text), never 0.
+ */
 static sf_status threat_out(const sf_scenario *sc, const sf_threat_options *o, const sf_threat *th,
                             double all_rate, sf_format fmt, sf_buf *out, sf_error *err)
 {
+	size_t nev;
+	const sf_threat_weight *ev = threat_events(o, &nev);
 	if (fmt == SF_FORMAT_JSON) {
 		sf_json_writer w;
 		sf_json_writer_init(&w);
@@ -884,15 +903,37 @@ static sf_status threat_out(const sf_scenario *sc, const sf_threat_options *o, c
 		sf_json_num(&w, "min", o->min);
 		sf_json_num(&w, "max", o->max);
 		sf_json_num(&w, "weight", o->weight);
+		sf_json_str(&w, "population_attr", o->population_attr);
+		sf_json_object(&w, "event_weights");
+		for (size_t k = 0; k < nev; k++)
+			sf_json_num(&w, ev[k].event_type, ev[k].weight);
+		sf_json_end(&w);
+		sf_json_object(&w, "units");
+		sf_json_str(&w, "incidents",
+		            "incidents in the window, of the event types weighted");
+		sf_json_str(&w, "score", "incidents weighted by event type");
+		sf_json_str(&w, "population", "people");
+		sf_json_str(&w, "per_100k", "score per 100,000 people in the window");
+		sf_json_str(&w, "threat", "multiplier of the sector's requirements");
+		sf_json_end(&w);
 		sf_json_num(&w, "all_per_100k", sf__round_to(all_rate, 4));
 		sf_json_array(&w, "sectors");
 		for (size_t i = 0; i < sc->nsectors; i++) {
+			int pop = th[i].population > 0;
 			sf_json_object(&w, NULL);
 			sf_json_str(&w, "sector", sc->sectors[i].id);
 			sf_json_int(&w, "incidents", th[i].incidents);
-			sf_json_num(&w, "population", th[i].population);
-			sf_json_num(&w, "per_100k", sf__round_to(th[i].rate, 4));
+			sf_json_num(&w, "score", sf__round_to(th[i].score, 4));
+			if (pop)
+				sf_json_num(&w, "population", th[i].population);
+			else
+				sf_json_null(&w, "population");
+			if (pop)
+				sf_json_num(&w, "per_100k", sf__round_to(th[i].rate, 4));
+			else
+				sf_json_null(&w, "per_100k");
 			sf_json_num(&w, "threat", sf__round_to(th[i].multiplier, 4));
+			sf_json_bool(&w, "no_data", th[i].no_data);
 			sf_json_num(&w, "scenario_threat", sc->sectors[i].threat);
 			sf_json_end(&w);
 		}
@@ -900,25 +941,57 @@ static sf_status threat_out(const sf_scenario *sc, const sf_threat_options *o, c
 		sf_json_end(&w);
 		return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 	}
+	sf_status rc = SF_OK;
+	if (fmt == SF_FORMAT_TEXT || fmt == SF_FORMAT_MD) {
+		/* What is counted, before the table: the weights and the window. */
+		rc = sf_buf_addf(out, "Incidents of the last %d days, weighted by event type:",
+		                 o->window_days);
+		for (size_t k = 0; rc == SF_OK && k < nev; k++)
+			rc = sf_buf_addf(out, "%s %s %g", k ? "," : "", ev[k].event_type,
+			                 ev[k].weight);
+		if (rc == SF_OK)
+			rc = sf_buf_addf(out,
+			                 "%s; other types count 0. Population: sector attribute "
+			                 "'%s' (people).\n\n",
+			                 nev ? "" : " none", o->population_attr);
+		if (rc != SF_OK)
+			return sf_error_set(err, rc, "out of memory writing the table");
+	}
 	sf_table *t = sf_table_new();
+	if (!t)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the table");
+	int csv = fmt == SF_FORMAT_CSV;
 	sf_table_add_column(t, "sector", SF_ALIGN_LEFT);
-	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "population", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "per_100k", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "all_per_100k", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "threat", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "scenario_threat", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, csv ? "incidents" : "incidents (n)", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, csv ? "population" : "population (people)", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, csv ? "per_100k" : "per 100k people", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, csv ? "all_per_100k" : "all sectors per 100k", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, csv ? "threat" : "threat (x)", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, csv ? "scenario_threat" : "scenario threat (x)", SF_ALIGN_RIGHT);
+	sf_table_add_column(t, csv ? "score" : "weighted (n)", SF_ALIGN_RIGHT);
+	const char *nd = csv ? "" : "no data";
 	for (size_t i = 0; i < sc->nsectors; i++) {
+		int pop = th[i].population > 0;
 		sf_table_begin_row(t);
 		sf_table_add_cell(t, sc->sectors[i].id);
 		sf_table_add_cellf(t, "%ld", th[i].incidents);
-		sf_table_add_cellf(t, "%.0f", th[i].population);
-		sf_table_add_cellf(t, "%.2f", th[i].rate);
+		if (pop)
+			sf_table_add_cellf(t, "%.0f", th[i].population);
+		else
+			sf_table_add_cell(t, nd);
+		if (pop)
+			sf_table_add_cellf(t, "%.2f", th[i].rate);
+		else
+			sf_table_add_cell(t, nd);
 		sf_table_add_cellf(t, "%.2f", all_rate);
-		sf_table_add_cellf(t, "%.3f", th[i].multiplier);
+		if (th[i].no_data && !csv)
+			sf_table_add_cell(t, "no data"); /* 1 is used, by convention */
+		else
+			sf_table_add_cellf(t, "%.3f", th[i].multiplier);
 		sf_table_add_cellf(t, "%.3f", sc->sectors[i].threat);
+		sf_table_add_cellf(t, "%.2f", th[i].score);
 	}
-	sf_status rc = sf_table_write(t, fmt, out);
+	rc = sf_table_write(t, fmt, out);
 	sf_table_free(t);
 	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the table");
 }
