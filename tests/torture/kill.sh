@@ -71,15 +71,7 @@ ended() { # PID WHAT
 # None of the run's processes may be left a second after the kill.
 none_left() { # WHAT
 	ran=$((ran + 1))
-	i=0
-	while pgrep -f "$T/" >/dev/null 2>&1 && [ $i -lt 20 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	if pgrep -f "$T/" >/dev/null 2>&1; then
-		fail "$1: left behind: $(pgrep -af "$T/" | head -3)"
-		for pid in $(pgrep -f "$T/"); do kill -9 "$pid" 2>/dev/null; done
-	fi
+	no_process_left "$1"
 }
 
 # plan: the signal reaches the command while a solve child runs.

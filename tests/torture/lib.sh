@@ -32,6 +32,20 @@ keep_sum() {
 		find . -type d -exec stat -c '%A %n' {} \; | sort && find . -type f -exec cksum {} \; | sort)
 }
 
+# No process naming $T may outlive its command: give killed children a
+# second to go, then fail naming the ones left (and kill them).
+no_process_left() { # WHAT
+	i=0
+	while pgrep -f "$T/" >/dev/null 2>&1 && [ $i -lt 20 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	if pgrep -f "$T/" >/dev/null 2>&1; then
+		fail "$1 left processes behind: $(pgrep -af "$T/" | head -3)"
+		for pid in $(pgrep -f "$T/"); do kill -9 "$pid" 2>/dev/null; done
+	fi
+}
+
 expect() {
 	want=$1
 	pattern=$2
@@ -49,16 +63,7 @@ expect() {
 	elif [ -n "$pattern" ] && ! grep -Eq -- "$pattern" "$T/err"; then
 		fail "$* did not say /$pattern/ on stderr: $(head -c 600 "$T/err")"
 	fi
-	# leftover processes: give killed children a moment to go
-	i=0
-	while pgrep -f "$T/" >/dev/null 2>&1 && [ $i -lt 20 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	if pgrep -f "$T/" >/dev/null 2>&1; then
-		fail "$* left processes behind: $(pgrep -af "$T/" | head -3)"
-		for pid in $(pgrep -f "$T/"); do kill -9 "$pid" 2>/dev/null; done
-	fi
+	no_process_left "$*"
 	[ "$before" = "$(keep_sum)" ] || fail "$* changed files it must not touch"
 }
 

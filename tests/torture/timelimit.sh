@@ -109,20 +109,7 @@ expect_0_or_3() {
 	elif [ "$got" != 0 ]; then
 		fail "$* exited $got: $(head -c 600 "$T/err")"
 	fi
-	left_behind "$*"
-}
-
-# No process naming $T may outlive its command (give killed children a moment).
-left_behind() {
-	i=0
-	while pgrep -f "$T/" >/dev/null 2>&1 && [ $i -lt 20 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
-	if pgrep -f "$T/" >/dev/null 2>&1; then
-		fail "$1 left processes behind: $(pgrep -af "$T/" | head -3)"
-		for pid in $(pgrep -f "$T/"); do kill -9 "$pid" 2>/dev/null; done
-	fi
+	no_process_left "$*"
 }
 
 # The 3,000-contributor scenario of issue 10, at the limit it ran 28 s
