@@ -74,10 +74,14 @@ peak = max(r["in_sectors"] for r in p["personnel_total"])
 print("{:,}".format(round(p["cost"]["total"])))
 print("{:,}".format(round(peak)))
 print(p["foc_label"] or "never")
+# the status box: "Proven optimal." only with no gap left in stage 2
+g = p["stage2"]["gap"]
+print("Proven optimal." if g == 0 else "Proven optimal shortfall, cost within {:.2f}%.".format(100 * g))
 EOF
 cost=$(sed -n 1p "$T/expect")
 peak=$(sed -n 2p "$T/expect")
 foc=$(sed -n 3p "$T/expect")
+proven=$(sed -n 4p "$T/expect")
 
 # HTML and PDF from one run; both written.
 "$STABFORCE" report -q --plan-only --date 2026-06-10 "$SCEN" --html "$T/r.html" --pdf "$T/r.pdf" \
@@ -94,7 +98,7 @@ grep -Eq ' (src|href)=' "$T/r.html" && fail "the briefing HTML names another fil
 [ "$(grep -c '^<title>' "$T/r.html")" -eq 5 ] || fail "expected a <title> in the page and in each SVG"
 grep -q '<path fill="#[0-9a-f]*" stroke=' "$T/r.html" || fail "the map has no sector polygon"
 for s in "Cost of the plan</dt><dd>$cost<" "Peak personnel in sectors</dt><dd>$peak " \
-	"Full operational capability</dt><dd>$foc" 'Proven optimal' '<h2>Force plan</h2>' \
+	"Full operational capability</dt><dd>$foc" "<strong>$proven</strong>" '<h2>Force plan</h2>' \
 	'<table>'; do
 	grep -qF "$s" "$T/r.html" || fail "HTML has no '$s'"
 done

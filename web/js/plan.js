@@ -14,11 +14,19 @@ const content = document.querySelector("#content");
 function statusNote(plan) {
   const s1 = plan.stage1;
   const s2 = plan.stage2;
-  if (s1.status === "optimal" && s2.status === "optimal") {
+  if (s1.status === "optimal" && s2.status === "optimal" && s2.gap === 0) {
     return el("p", { class: "note ok", id: "proven" },
       el("strong", { text: "Proven optimal. " }),
-      `Both stages solved to optimality (stage 2 within a gap of ${fmtPct(s2.gap, 2)}): ` +
+      "Both stages solved to proven optimality: " +
       "no plan of these pledges has less shortfall, or the same shortfall for less.");
+  }
+  if (s1.status === "optimal" && s2.status === "optimal") {
+    // stage 2 stopped at the gap asked for: the cost is proven within it, not optimal
+    const g = fmtPct(s2.gap, 2);
+    return el("p", { class: "note ok", id: "proven" },
+      el("strong", { text: `Proven optimal shortfall, cost within ${g}. ` }),
+      `Stage 1 solved to proven optimality, stage 2 to a proven gap of ${g} (the gap asked for): ` +
+      `no plan of these pledges has less shortfall, and none with the same shortfall costs more than ${g} less.`);
   }
   return el("p", { class: "note warn", id: "proven" },
     el("strong", { text: "Not proven optimal. " }),
