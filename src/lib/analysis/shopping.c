@@ -543,7 +543,8 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 	rc = build_lines(s, pv, plans[0], fu, fp, err);
 	if (rc != SF_OK)
 		goto out;
-	qsort(s->lines, s->nlines, sizeof *s->lines, cmp_line);
+	if (s->nlines > 1) /* no lines: s->lines is NULL, which qsort must not get */
+		qsort(s->lines, s->nlines, sizeof *s->lines, cmp_line);
 	s->seconds = sf__now() - t0;
 	*out = s;
 	s = NULL;
