@@ -20,7 +20,12 @@
 #      cannot upgrade it (exit 4, naming the file);
 #   5. an aid store without a single figure reports "no data" (json: null)
 #      for the means, not 0; its incidents report says no data, not a week
-#      of 1970-01-01.
+#      of 1970-01-01;
+#   6. SQLite only: a writer that finds a new file (rollback journal) while
+#      another connection holds its write lock waits for the lock and then
+#      turns the file to WAL and migrates it, rather than failing at once
+#      with "database is locked" (two servers starting on a new store hit
+#      this: SQLite does not call the busy handler there).
 # Usage: store_access.sh. Needs: $STABFORCE, $BUILDDIR, $SRCDIR; sqlite3.
 set -u
 fail=0
@@ -185,6 +190,23 @@ done
 grep -q "no data" "$T/inc.txt" || no "empty store: the incidents report does not say no data"
 grep -q "1970" "$T/inc.txt" && no "empty store: the incidents report dates a week in 1970: $(cat "$T/inc.txt")"
 grep -q '"mean_per_day": null' "$T/aid.json" || no "empty aid store: mean_per_day is not null"
+
+# ------------------------- 6. a new file whose write lock another one holds
+if [ "$(store_backend)" = sqlite ]; then
+	L="$T/held.db"
+	# the shell takes the write lock, says so through a file, holds it 2 s
+	printf 'CREATE TABLE holder(x);\nBEGIN IMMEDIATE;\nINSERT INTO holder VALUES (1);\n.shell touch %s\n.shell sleep 2\nCOMMIT;\n' \
+		"$T/held" | sqlite3 "$L" &
+	holder=$!
+	i=0
+	while [ ! -e "$T/held" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+	[ -e "$T/held" ] || no "the sqlite3 shell did not take the lock"
+	"$SF" token create --role viewer --name waiter --db "$L" >/dev/null 2>"$T/err"
+	expect "a writer waiting for a new file's lock: exit ($(cat "$T/err"))" $? 0
+	wait $holder
+	expect "the waited-for file is in WAL mode" "$(sqlite3 "$L" 'PRAGMA journal_mode')" wal
+	"$SF" token list --db "$L" | grep -q waiter || no "the waiter's token is not in the store"
+fi
 
 [ $fail -eq 0 ] && echo "store_access: all checks passed"
 exit $fail

@@ -103,6 +103,11 @@ static const char *const migration1[] = {
  * not per row). The incident list's keyset order (day, id) gets its index.
  */
 #define BUMP_VERSION "UPDATE meta SET v = v + 1 WHERE k = 'data_version';"
+
+/* How long a connection waits for another's lock before "database is locked". */
+#define STORE_BUSY_MS 10000
+/* The pause between two tries to turn a new file to WAL (see set_wal). */
+#define WAL_RETRY_MS 20
 static const char *const migration2[] = {
         "CREATE TABLE meta(k TEXT PRIMARY KEY, v INTEGER NOT NULL) WITHOUT ROWID;",
         "INSERT INTO meta VALUES('data_version', 0);",
@@ -1745,6 +1750,26 @@ fail:
 	return rc;
 }
 
+/*
+ * Turn the file to WAL. A connection that finds a new (rollback-journal)
+ * file while another turns it to WAL, or holds its write lock, gets
+ * SQLITE_BUSY at once: it already holds a read lock, so SQLite does not
+ * call the busy handler (that could deadlock). Nothing is held between two
+ * tries, so retrying is safe; it gives up after the busy timeout like any
+ * other wait for a lock.
+ */
+static sf_status set_wal(sq *s, sf_error *err)
+{
+	for (int waited = 0;; waited += WAL_RETRY_MS) {
+		int rc = sqlite3_exec(s->db, "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			return SF_OK;
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= STORE_BUSY_MS)
+			return db_error(s, err, "turn on WAL");
+		sqlite3_sleep(WAL_RETRY_MS);
+	}
+}
+
 /* Open for writing: create the file if need be, WAL, migrate. */
 static sf_status open_write(sq *s, sf_error *err)
 {
@@ -1755,9 +1780,11 @@ static sf_status open_write(sq *s, sf_error *err)
 	                    NULL) != SQLITE_OK)
 		return sf_error_set(err, SF_ERR_STORE, "cannot open store '%s': %s", s->path,
 		                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
-	sqlite3_busy_timeout(s->db, 10000);
+	sqlite3_busy_timeout(s->db, STORE_BUSY_MS);
+	if ((rc = set_wal(s, err)) != SF_OK)
+		return rc;
 	rc = exec(s,
-	          "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
+	          "PRAGMA synchronous = NORMAL;"
 	          " PRAGMA foreign_keys = ON; PRAGMA cache_size = -32768;"
 	          " PRAGMA wal_autocheckpoint = 10000",
 	          err);
@@ -1808,7 +1835,7 @@ static sf_status open_read(sq *s, int *version, sf_error *err)
 		                    s->path, s->path, s->path);
 	/* A reader can find the WAL index busy for a moment (a writer's checkpoint): wait. */
 	rc = sqlite3_open_v2(s->path, &s->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc == SQLITE_OK && (rc = sqlite3_busy_timeout(s->db, 10000)) == SQLITE_OK)
+	if (rc == SQLITE_OK && (rc = sqlite3_busy_timeout(s->db, STORE_BUSY_MS)) == SQLITE_OK)
 		rc = schema_version(s, version);
 	if ((rc & 0xff) == SQLITE_READONLY || (rc & 0xff) == SQLITE_CANTOPEN) {
 		char wal[4096];
