@@ -53,8 +53,12 @@ typedef struct sf_briefing_options {
 	 * weeks before, and aid trucks per day against the commitment, one
 	 * section per source of aid figures, each with its chart. */
 	sf_store *store;
-	int register_weeks;    /* weeks those sections cover, default 12 */
-	double aid_commitment; /* trucks per day, default 600 (the October 2025 ceasefire's) */
+	int register_weeks; /* weeks those sections cover, default 12 */
+	/* Trucks per day, default 600 (the October 2025 ceasefire's), and the
+	 * days it was made for: from 2025-10-10 (the ceasefire took effect),
+	 * open-ended, by default. Other days are not compared with it. */
+	double aid_commitment;
+	long aid_commitment_from, aid_commitment_to; /* SF_DAY_NONE: open */
 } sf_briefing_options;
 
 void sf_briefing_options_init(sf_briefing_options *o);

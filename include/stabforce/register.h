@@ -583,6 +583,51 @@ sf_status sf_incidents_split(sf_store *st, const sf_incident_filter *f, const sf
                              sf_report *out, sf_error *err);
 
 /* ---------------------------------------------------------------- */
+/* Alerts (docs/register.md, "Alerts")                                */
+
+typedef struct sf_alert_rules {
+	long as_of; /* SF_DAY_NONE = the latest incident */
+	int days;   /* the incident rules look at the days days to as_of; default 1 */
+	/* a sector's 4-week change level at least this; SF_CHANGE_NO_DATA = off;
+	   default SF_CHANGE_LARGE_INCREASE */
+	sf_change_level change_level;
+	const char *const *event_types; /* every incident of these types; default none */
+	size_t nevent_types;
+	long fatalities; /* every incident with at least this many; 0 = off; default 10 */
+} sf_alert_rules;
+
+void sf_alert_rules_init(sf_alert_rules *r);
+
+typedef enum sf_alert_kind {
+	SF_ALERT_CHANGE = 0,     /* a sector's change level */
+	SF_ALERT_EVENT_TYPE = 1, /* an incident of a listed type */
+	SF_ALERT_FATALITIES = 2  /* an incident over the fatalities threshold */
+} sf_alert_kind;
+
+typedef struct sf_alert {
+	sf_alert_kind kind;
+	long day;                                         /* the incident's day; change: as_of */
+	char sector[64];                                  /* "" when none */
+	char event_id[64], event_type[64], location[128]; /* incident alerts */
+	long count;                                       /* change: incidents this week; else 1 */
+	long fatalities;                                  /* reported */
+	sf_change_level level;                            /* change */
+	double mean, pct; /* change: the 4-week mean a week and the change (NAN: none) */
+	int is_new;       /* change: the level the day before was below the rule's */
+} sf_alert;
+
+typedef struct sf_alerts {
+	sf_alert *items; /* change alerts by sector, then incident alerts by date */
+	size_t n, cap;
+	long as_of; /* SF_DAY_NONE for an empty register */
+	int days;
+} sf_alerts;
+
+void sf_alerts_release(sf_alerts *a);
+sf_status sf_incidents_alerts(sf_store *st, const sf_alert_rules *rules, sf_alerts *out,
+                              sf_error *err);
+
+/* ---------------------------------------------------------------- */
 /* Aid                                                                */
 
 typedef struct sf_aid_import_options {
@@ -608,11 +653,23 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 
 typedef struct sf_aid_day {
 	long day;
-	int has_data;    /* 0: no figure for this day (a gap in the series) */
-	long trucks[4];  /* per stage, summed over crossings and categories */
+	int has_data;              /* 0: no figure at the report stage this day (a gap) */
+	long trucks[4];            /* per stage, summed over crossings and categories */
+	unsigned char reported[4]; /* 1: a figure for that stage this day; else no data, not 0 */
 	double rolling7; /* mean of the report stage over the 7 days to this one (days with data) */
-	int below;       /* has data and the report stage is below the commitment */
+	int compared;    /* has data, and the commitment applies to this day */
+	int below;       /* compared, and the report stage is below the commitment */
 } sf_aid_day;
+
+/*
+ * A commitment of trucks per day at the report stage, and the days it was
+ * made for: days outside [from_day, to_day] are not compared with it (a
+ * 2025 commitment says nothing about 2023). SF_DAY_NONE = open.
+ */
+typedef struct sf_aid_commitment {
+	double trucks_per_day;
+	long from_day, to_day;
+} sf_aid_commitment;
 
 typedef struct sf_aid_crossing_total {
 	char crossing[64];
@@ -626,13 +683,17 @@ typedef struct sf_aid_report {
 	size_t ndays;
 	sf_aid_crossing_total *crossings;
 	size_t ncrossings;
-	double commitment;  /* trucks per day */
-	sf_aid_stage stage; /* the stage measured against the commitment */
-	char source[64];    /* the source reported on */
+	double commitment;                   /* trucks per day */
+	long commitment_from, commitment_to; /* the days it applies to; SF_DAY_NONE = open */
+	sf_aid_stage stage;                  /* the stage measured against the commitment */
+	char source[64];                     /* the source reported on */
 	long days_with_data;
-	long days_below;
-	long total;  /* trucks at the report stage */
-	double mean; /* per day with data */
+	long days_compared;              /* days with data the commitment applies to */
+	long days_below;                 /* of those, below it */
+	double compared_mean;            /* mean trucks per day over them; NAN when none */
+	unsigned char stage_reported[4]; /* 1: some figure for that stage in the report */
+	long total;                      /* trucks at the report stage */
+	double mean;                     /* per day with data */
 } sf_aid_report;
 
 void sf_aid_report_release(sf_aid_report *r);
@@ -641,8 +702,9 @@ void sf_aid_report_release(sf_aid_report *r);
  * count differently and are never added: when f->source is NULL and the
  * rows hold more than one source, SF_ERR_USAGE names them.
  */
-sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f, double commitment,
-                              sf_aid_stage stage, sf_aid_report *out, sf_error *err);
+sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f,
+                              const sf_aid_commitment *commitment, sf_aid_stage stage,
+                              sf_aid_report *out, sf_error *err);
 
 /*
  * Escorts a task needs from aid volume: the mean trucks per day at `stage`
@@ -796,6 +858,10 @@ sf_status sf_incidents_write_dupes(sf_store *st, const sf_incident_filter *f,
 sf_status sf_incidents_write_log(sf_store *st, const char *event_id, sf_format fmt, sf_buf *out,
                                  sf_error *err);
 
+/* `incidents alerts`: the alerts of the rules (NULL: defaults), in text, md or json. */
+sf_status sf_incidents_write_alerts(sf_store *st, const sf_alert_rules *rules, sf_format fmt,
+                                    sf_buf *out, sf_error *err);
+
 /* `incidents threat`: per-sector multipliers for sc, in text, csv, json or md. */
 sf_status sf_register_write_threat(sf_store *st, const sf_scenario *sc, const sf_threat_options *o,
                                    sf_format fmt, sf_buf *out, sf_error *err);
@@ -813,9 +879,13 @@ sf_status sf_aid_write_list(sf_store *st, const sf_aid_filter *f, sf_format fmt,
  * text and md (daily: the daily table too), json (everything) or csv (the
  * daily table).
  */
-sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f, double commitment,
-                              sf_aid_stage stage, int daily, sf_format fmt, sf_buf *out,
-                              sf_error *err);
+sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f,
+                              const sf_aid_commitment *commitment, sf_aid_stage stage, int daily,
+                              sf_format fmt, sf_buf *out, sf_error *err);
+
+/* The days c was made for, in words: "every day", "from 2025-10-10", "to D",
+ * "from D1 to D2" (buf, n >= 32); returns buf. */
+const char *sf_aid_commitment_span(const sf_aid_commitment *c, char *buf, size_t n);
 
 /* `aid escorts`: sf_aid_escort_requirement() in text (one line) or json. */
 sf_status sf_aid_write_escorts(sf_store *st, const char *source, long as_of, int window_days,

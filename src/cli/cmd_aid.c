@@ -155,13 +155,18 @@ static int cmd_import(int argc, char **argv)
 static int cmd_report(int argc, char **argv)
 {
 	const char *db = SF_CLI_DEFAULT_DB;
-	double commitment = 600;
+	sf_aid_commitment commitment = {600, SF_DAY_NONE, SF_DAY_NONE};
 	int stage = SF_AID_ENTERED, fmt = SF_FORMAT_TEXT, daily = 0, first = 0, r;
 	sf_aid_filter f;
 	sf_aid_filter_init(&f);
 	const sf_opt opts[] = {
-	        SF_OPT_NONNEG(0, "commitment", "TRUCKS", &commitment,
+	        SF_OPT_NONNEG(0, "commitment", "TRUCKS", &commitment.trucks_per_day,
 	                      "trucks per day committed (default 600)"),
+	        SF_OPT_DATE(0, "commitment-from", &commitment.from_day,
+	                    "the first day the commitment was made for\n"
+	                    "(default: every day)"),
+	        SF_OPT_DATE(0, "commitment-to", &commitment.to_day,
+	                    "the last day the commitment was made for"),
 	        SF_OPT_CB(0, "stage", "STAGE", &stage,
 	                  "the stage held to it: entered (default),\n"
 	                  "offloaded, collected or intercepted",
@@ -178,13 +183,24 @@ static int cmd_report(int argc, char **argv)
 	        "commitment (trucks per day at --stage), and per crossing; --daily adds\n"
 	        "(csv: gives only) the daily table: trucks per stage, the 7-day rolling\n"
 	        "mean of the days with figures, and whether the day was below. Sources\n"
-	        "count differently and are never added: with several, choose --source.",
+	        "count differently and are never added: with several, choose --source.\n"
+	        "A commitment applies only to the days it was made for\n"
+	        "(--commitment-from, --commitment-to): other days are not compared\n"
+	        "with it (n/a), and with none compared the counts are no data, not 0.\n"
+	        "A stage with no figure on a day is no data ('-', csv empty, json null).",
 	        opts, NULL};
 	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
 		return r;
 	if (first != argc) {
 		fprintf(stderr, "stabforce %s report: unexpected argument '%s'\n", CMD,
 		        argv[first]);
+		return 2;
+	}
+	if (commitment.from_day != SF_DAY_NONE && commitment.to_day != SF_DAY_NONE &&
+	    commitment.to_day < commitment.from_day) {
+		fprintf(stderr,
+		        "stabforce %s report: --commitment-to comes before --commitment-from\n",
+		        CMD);
 		return 2;
 	}
 	sf_store *st = NULL;
@@ -195,7 +211,7 @@ static int cmd_report(int argc, char **argv)
 	sf_buf b;
 	sf_error_clear(&err);
 	sf_buf_init(&b, 0);
-	sf_status rc = sf_aid_write_report(st, &f, commitment, (sf_aid_stage)stage, daily,
+	sf_status rc = sf_aid_write_report(st, &f, &commitment, (sf_aid_stage)stage, daily,
 	                                   (sf_format)fmt, &b, &err);
 	ex = sf_cli_finish(CMD, rc, &b, &err);
 	sf_buf_release(&b);

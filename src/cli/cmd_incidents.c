@@ -9,6 +9,7 @@
  *   review ID      change an incident's review status, with a note
  *   log [ID]       the edit log
  *   threat         per-sector threat multipliers from the register
+ *   alerts         what changed: sector change levels, watched types, fatalities
  *
  * Every subcommand takes --db STORE (default stabforce.db in the current
  * directory; created and migrated on first use) and --help. Lists stream to
@@ -44,6 +45,7 @@ static void usage(FILE *f)
 	           "  review ID     set an incident's review status, with a note\n"
 	           "  log [ID]      the edit log\n"
 	           "  threat        per-sector threat multipliers for the plan\n"
+	           "  alerts        what changed: change levels, watched types, fatalities\n"
 	           "\n"
 	           "common options: --db STORE (default " SF_CLI_DEFAULT_DB "), --help\n"
 	           "'stabforce incidents SUBCOMMAND --help' for the options of each.\n");
@@ -103,6 +105,7 @@ static int cmd_import(int argc, char **argv)
 {
 	const char *db = SF_CLI_DEFAULT_DB, *scen = NULL, *geo = NULL, *idprop = "id", *ovr = NULL,
 	           *rejects = NULL;
+	int alerts = 0;
 	sf_import_options io;
 	sf_import_options_init(&io);
 	int noprog = 0, ex = 0, first = 0;
@@ -123,6 +126,9 @@ static int cmd_import(int argc, char **argv)
 	                   "the source system recorded (default ACLED)"),
 	        SF_OPT_TEXT(0, "who", "NAME", &io.who, "who imports, for the edit log"),
 	        SF_OPT_BOOL(0, "no-progress", &noprog, "no progress bar on stderr"),
+	        SF_OPT_BOOL(0, "alerts", &alerts,
+	                    "print the alerts of 'incidents alerts' (its\n"
+	                    "default rules) after the import"),
 	        SF_OPT_DB_DEFAULT(&db),
 	        SF_OPT_END(),
 	};
@@ -230,6 +236,14 @@ static int cmd_import(int argc, char **argv)
 		rej = NULL;
 		if (wr != SF_OK)
 			ex = sf_cli_error(CMD, &err);
+	}
+	if (alerts && ex == 0) {
+		/* the default rules on the register as it is now */
+		sf_buf b;
+		sf_buf_init(&b, 0);
+		sf_status ar = sf_incidents_write_alerts(st, NULL, SF_FORMAT_TEXT, &b, &err);
+		ex = sf_cli_finish(CMD, ar, &b, &err);
+		sf_buf_release(&b);
 	}
 out:
 	sf_outfile_abort(rej);
@@ -755,12 +769,108 @@ static int cmd_threat(int argc, char **argv)
 }
 
 /* ---------------------------------------------------------------- */
+/* alerts                                                             */
+
+#define MAX_ALERT_TYPES 16
+
+/* --change large|moderate|off: the rule's least change level. */
+static int opt_change(const sf_opt *o, const char *arg, const char *cmd)
+{
+	sf_change_level *lv = o->target;
+	if (strcmp(arg, "off") == 0)
+		*lv = SF_CHANGE_NO_DATA;
+	else if (strcmp(arg, "large") == 0)
+		*lv = SF_CHANGE_LARGE_INCREASE;
+	else if (strcmp(arg, "moderate") == 0)
+		*lv = SF_CHANGE_MODERATE_INCREASE;
+	else {
+		fprintf(stderr, "stabforce %s: --change is large, moderate or off, not '%s'\n", cmd,
+		        arg);
+		return 2;
+	}
+	return 0;
+}
+
+/* --type EVENT_TYPE, repeated: appended to ctx (MAX_ALERT_TYPES), counted in target. */
+static int opt_type(const sf_opt *o, const char *arg, const char *cmd)
+{
+	size_t *n = o->target;
+	const char **types = o->ctx;
+	if (*n == MAX_ALERT_TYPES) {
+		fprintf(stderr, "stabforce %s: at most %d --type\n", cmd, MAX_ALERT_TYPES);
+		return 2;
+	}
+	types[(*n)++] = arg;
+	return 0;
+}
+
+static int cmd_alerts(int argc, char **argv)
+{
+	const char *db = SF_CLI_DEFAULT_DB;
+	const char *types[MAX_ALERT_TYPES];
+	sf_alert_rules r;
+	int fmt = SF_FORMAT_TEXT, first = 0, pr;
+	sf_alert_rules_init(&r);
+	const sf_opt opts[] = {
+	        SF_OPT_DATE(0, "as-of", &r.as_of,
+	                    "the last day looked at (default: the latest\nincident)"),
+	        SF_OPT_NUM(0, "days", "N", &r.days,
+	                   "the incident rules look at the N days to --as-of\n(default 1: since "
+	                   "yesterday)",
+	                   1, 3650, "--days"),
+	        SF_OPT_CB(0, "change", "LEVEL", &r.change_level,
+	                  "a sector's change level at least: large (default),\nmoderate or off",
+	                  opt_change, NULL, 0),
+	        SF_OPT_CB(0, "type", "EVENT_TYPE", &r.nevent_types,
+	                  "every incident of this ACLED event type\n(repeatable, at most 16)",
+	                  opt_type, types, 0),
+	        SF_OPT_LNUM(
+	                0, "fatalities", "N", &r.fatalities,
+	                "every incident with at least N reported\nfatalities (default 10; 0: off)",
+	                0, 1e9, "--fatalities"),
+	        SF_OPT_FORMAT(&fmt, "text (default), md or json", SF_OPT_FMT_NO_CSV),
+	        SF_OPT_DB_DEFAULT(&db),
+	        SF_OPT_END(),
+	};
+	const sf_cli_spec spec = {
+	        "incidents alerts", "[OPTIONS]",
+	        "What changed, as rules a monitor sets: a sector whose ACLED change level\n"
+	        "(this week against the 4 weeks before) is at least --change ('new' when\n"
+	        "it was lower the day before); every incident of a --type in the last\n"
+	        "--days days to --as-of; every incident in them with at least\n"
+	        "--fatalities reported fatalities. 'incidents import --alerts' prints the\n"
+	        "default alerts after importing. See docs/register.md, \"Alerts\".",
+	        opts, NULL};
+	if ((pr = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
+		return pr;
+	r.event_types = types;
+	if (first != argc) {
+		fprintf(stderr, "stabforce %s alerts: unexpected argument '%s'\n", CMD,
+		        argv[first]);
+		return 2;
+	}
+	sf_store *st = NULL;
+	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
+	if (ex)
+		return ex;
+	sf_error err;
+	sf_error_clear(&err);
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	sf_status rc = sf_incidents_write_alerts(st, &r, (sf_format)fmt, &b, &err);
+	ex = sf_cli_finish(CMD, rc, &b, &err);
+	sf_buf_release(&b);
+	sf_store_close(st);
+	return ex;
+}
+
+/* ---------------------------------------------------------------- */
 
 int sf_cmd_incidents(int argc, char **argv)
 {
-	static const sf_cli_subcommand subs[] = {{"import", cmd_import}, {"delete", cmd_delete},
-	                                         {"list", cmd_list},     {"report", cmd_report},
-	                                         {"dupes", cmd_dupes},   {"review", cmd_review},
-	                                         {"log", cmd_log},       {"threat", cmd_threat}};
+	static const sf_cli_subcommand subs[] = {
+	        {"import", cmd_import}, {"delete", cmd_delete}, {"list", cmd_list},
+	        {"report", cmd_report}, {"dupes", cmd_dupes},   {"review", cmd_review},
+	        {"log", cmd_log},       {"threat", cmd_threat}, {"alerts", cmd_alerts}};
 	return sf_cli_dispatch(CMD, argc, argv, subs, N_ELEMS(subs), usage);
 }

@@ -110,6 +110,11 @@ int sf_cmd_report(int argc, char **argv)
 	        SF_OPT_DBL(0, "commitment", "N", &o.aid_commitment,
 	                   "aid trucks per day committed (default 600)", 0, 0, 1e9, "--commitment",
 	                   "is not a number of trucks per day (0 or more)"),
+	        SF_OPT_DATE(0, "commitment-from", &o.aid_commitment_from,
+	                    "the first day the commitment was made for\n"
+	                    "(default 2025-10-10, the ceasefire's)"),
+	        SF_OPT_DATE(0, "commitment-to", &o.aid_commitment_to,
+	                    "the last day it was made for (default: open)"),
 	        SF_OPT_NUM(0, "weeks", "N", &o.register_weeks,
 	                   "weeks the register's sections cover (default 12)", 1, 520, "--weeks"),
 	        SF_OPT_CB(0, "date", "YYYY-MM-DD", &o.run_date,

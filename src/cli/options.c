@@ -280,6 +280,10 @@ int sf_opt_format(const sf_opt *o, const char *arg, const char *cmd)
 		fprintf(stderr, "stabforce %s: --format must be text or json\n", cmd);
 		return 2;
 	}
+	if (o->value == SF_OPT_FMT_NO_CSV && fmt == SF_FORMAT_CSV) {
+		fprintf(stderr, "stabforce %s: --format must be text, md or json\n", cmd);
+		return 2;
+	}
 	*(int *)o->target = fmt;
 	return 0;
 }

@@ -177,9 +177,14 @@ int sf_opt_day(const sf_opt *o, const char *arg, const char *cmd);
 /* The shared options: each defined here once. */
 
 /* The formats a --format accepts (its value). */
-enum { SF_OPT_FMT_TABLE = 0, SF_OPT_FMT_GEOJSON = 1, SF_OPT_FMT_TEXT_JSON = 2 };
+enum {
+	SF_OPT_FMT_TABLE = 0,
+	SF_OPT_FMT_GEOJSON = 1,
+	SF_OPT_FMT_TEXT_JSON = 2,
+	SF_OPT_FMT_NO_CSV = 3
+};
 /* -f, --format: into an int SF_FORMAT_*; which: text, json, csv, md (SF_OPT_FMT_TABLE),
- * also geojson, or text and json only. */
+ * also geojson, text and json only, or text, md and json (SF_OPT_FMT_NO_CSV). */
 #define SF_OPT_FORMAT(t, h, which) SF_OPT_CB('f', "format", "FMT", t, h, sf_opt_format, NULL, which)
 /* -f, --format of a register table: text, csv, json or md. */
 #define SF_OPT_FORMAT_TABLE(t) SF_OPT_FORMAT(t, "text (default), csv, json or md", SF_OPT_FMT_TABLE)

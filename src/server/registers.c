@@ -513,19 +513,21 @@ void sv_h_aid_report(sv_ctx *cx)
 	sf_aid_filter f;
 	sf_format fmt;
 	sf_error err;
-	double commitment = 600;
+	sf_aid_commitment commitment = {600, SF_DAY_NONE, SF_DAY_NONE};
 	long daily = 0;
 	int stage;
 
 	sf_error_clear(&err);
 	if (aid_filter(cx, &f) || arg_format(cx, "json csv md", &fmt) ||
-	    arg_num(cx, "commitment", 0, 1e6, &commitment) || arg_long(cx, "daily", 0, 1, &daily))
+	    arg_num(cx, "commitment", 0, 1e6, &commitment.trucks_per_day) ||
+	    arg_day(cx, "commitment_from", &commitment.from_day) ||
+	    arg_day(cx, "commitment_to", &commitment.to_day) || arg_long(cx, "daily", 0, 1, &daily))
 		return;
 	/* The stage filters rows in a list; in the report it is the stage measured. */
 	stage = f.stage >= 0 ? f.stage : SF_AID_ENTERED;
 	f.stage = -1;
 	answered(cx,
-	         sf_aid_write_report(cx->st, &f, commitment, (sf_aid_stage)stage, (int)daily, fmt,
+	         sf_aid_write_report(cx->st, &f, &commitment, (sf_aid_stage)stage, (int)daily, fmt,
 	                             &cx->rs->body, &err),
 	         &err);
 }

@@ -185,6 +185,24 @@ tj=$("$JGET" "$T/threat.json" sectors.$i.threat)
 awk -v a="$tj" -v b="$tr" 'BEGIN { d = a - b; exit !(d <= 0.0005 && d >= -0.0005) }' ||
 	no "threat json: rafah $tj, text $tr"
 
+# alerts: the same as the library's (test_register.c works them by hand);
+# here the command runs on the generated register, says its rules, and
+# import --alerts prints them after the summary
+"$SF" incidents alerts --db "$R" >"$T/alerts.txt" || no "alerts"
+grep -Eq '^[0-9]+ alerts? as of [0-9-]+ \(the last 1 day\)$' "$T/alerts.txt" ||
+	no "alerts: header: $(head -n 1 "$T/alerts.txt")"
+"$SF" incidents alerts --db "$R" --days 30 --fatalities 1 --change off --format json >"$T/alerts.json" ||
+	no "alerts json"
+[ "$("$JGET" "$T/alerts.json" rules.change_level)" = null ] || no "alerts json: change rule not off"
+[ "$("$JGET" "$T/alerts.json" alerts.0.kind)" = fatalities ] || no "alerts json: no fatalities alert in 30 days"
+"$SF" incidents alerts --db "$R" --change huge >/dev/null 2>&1
+[ $? = 2 ] || no "alerts --change huge accepted"
+"$SF" incidents alerts --db "$R" --format csv >/dev/null 2>&1
+[ $? = 2 ] || no "alerts --format csv accepted"
+out=$("$SF" incidents import "$T/a.csv" --scenario "$SCEN" --db "$R" --no-progress --alerts 2>/dev/null) ||
+	no "import --alerts"
+printf '%s\n' "$out" | grep -Eq ' alerts? as of ' || no "import --alerts printed no alerts: $out"
+
 # ------------------------------------------------------------------- aid
 AID="$SRCDIR/examples/gaza/aid-trucks-daily-2023-10-07_2024-01-30.csv"
 out=$("$SF" aid import "$AID" --source UN --db "$R")
@@ -195,6 +213,17 @@ expect "aid re-import unchanged" "$(field unchanged "$out")" 116
 grep -q 'days with figures *116' "$T/aid.txt" || no "aid report: days"
 grep -q 'trucks *10192' "$T/aid.txt" || no "aid report: total"
 grep -q 'days below commitment *116' "$T/aid.txt" || no "aid report: below"
+# a commitment applies only to the days it was made for: the 2023-24
+# series is not compared with one made from 2025-10-10 (no data, not 0)
+"$SF" aid report --commitment 600 --commitment-from 2025-10-10 --db "$R" >"$T/aid2.txt" ||
+	no "aid report --commitment-from"
+grep -q 'days compared with the commitment *0$' "$T/aid2.txt" || no "aid report: compared $(cat "$T/aid2.txt")"
+grep -q 'days below commitment *no data$' "$T/aid2.txt" || no "aid report: below is not no data"
+"$SF" aid report --commitment-from 2025-10-10 --db "$R" --format json >"$T/aid2.json" || no "aid json"
+[ "$("$JGET" "$T/aid2.json" days_below)" = null ] || no "aid json: days_below not null"
+[ "$("$JGET" "$T/aid2.json" days.0.collected)" = null ] || no "aid json: a stage never reported is not null"
+"$SF" aid report --commitment-from 2025-10-10 --commitment-to 2025-01-01 --db "$R" >/dev/null 2>&1
+[ $? = 2 ] || no "aid report: --commitment-to before --commitment-from accepted"
 n=$("$SF" aid report --commitment 600 --db "$R" --format csv | wc -l)
 expect "aid daily csv rows" "$n" 117
 # the list's csv imports back as it is
@@ -207,7 +236,7 @@ A2=$(store a2)
 expect "aid list json trucks" "$("$JGET" "$T/aid-list.json" 20.trucks)" \
 	"$(sed -n '22p' "$T/aid-list.csv" | cut -d, -f3)"
 "$SF" aid escorts --db "$R" --format json >"$T/esc.json" || no "aid escorts json"
-e=$("$SF" aid escorts --db "$R" | sed 's/.*escorts \([0-9.]*\)$/\1/')
+e=$("$SF" aid escorts --db "$R" | sed 's/.*escorts \([0-9.]*\) (capability units of the escort task, per day)$/\1/')
 "$JGET" --close "$("$JGET" "$T/esc.json" escorts)" "$e" || no "aid escorts json: $e"
 printf 'date,crossing,trucks,source\n2023-10-21,Karem Abu Salem,20,COGAT\n' >"$T/cogat.csv"
 "$SF" aid import "$T/cogat.csv" --db "$R" >/dev/null || no "aid import cogat"
@@ -217,7 +246,7 @@ expect "aid report, two sources, no --source: exit" $? 2
 	no "aid alias Karem Abu Salem"
 
 # ------------------------------------------------------------------ help
-for s in import delete list report dupes review log threat; do
+for s in import delete list report dupes review log threat alerts; do
 	"$SF" incidents $s --help | grep -q 'usage:' || no "incidents $s --help"
 done
 for s in import list report escorts; do

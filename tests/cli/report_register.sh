@@ -52,7 +52,8 @@ EOF
 
 for s in '## The register' '### Incidents per week by sector' \
 	"### Aid per day against the commitment: $SRC1" \
-	"### Aid per day against the commitment: $SRC2" 'a commitment of 500 trucks a day'; do
+	"### Aid per day against the commitment: $SRC2" 'a commitment of 500 trucks a day' \
+	'made for the days from 2025-10-10 (other days are not compared with it: 0 of'; do
 	grep -qF "$s" "$T/r.md" || fail "markdown has no '$s'"
 done
 
@@ -79,10 +80,12 @@ demote() { sed 's/^#/###/'; }
 		"$STABFORCE" incidents report --db "$T/reg.db" --by sector --table trend \
 			--to "$asof" --as-of "$asof" --format md
 } | demote >"$T/inc.md" || fail "incidents report md"
+# The briefing's commitment applies from 2025-10-10 (the ceasefire's) by
+# default: the 2023-24 figures are not compared with it.
 "$STABFORCE" aid report --db "$T/reg.db" --source "$SRC1" --from "$aidfrom" --commitment 500 \
-	--format md | demote >"$T/aid1.md" || fail "aid report md"
+	--commitment-from 2025-10-10 --format md | demote >"$T/aid1.md" || fail "aid report md"
 "$STABFORCE" aid report --db "$T/reg.db" --source "$SRC2" --stage collected --commitment 500 \
-	--format md | demote >"$T/aid2.md" || fail "aid report 2 md"
+	--commitment-from 2025-10-10 --format md | demote >"$T/aid2.md" || fail "aid report 2 md"
 for f in inc aid1 aid2; do
 	python3 - "$T/r.md" "$T/$f.md" <<'EOF' || fail "the briefing does not hold the library's $f tables"
 import sys
@@ -117,12 +120,29 @@ for src, path, stage in (("UN sitreps (LSHTM/JHU)", sys.argv[3], "entered"),
     rep = json.load(open(path))
     bars = dict(re.findall(r'<title>(\d{4}-\d\d-\d\d): (\d+) trucks ' + stage, chart.split("</svg>")[0]))
     gaps = set(re.findall(r'<title>(\d{4}-\d\d-\d\d): no figure</title>', chart.split("</svg>")[0]))
-    want = {d["date"]: str(d[stage]) for d in rep["days"] if stage in d}
-    nofig = {d["date"] for d in rep["days"] if stage not in d}
+    want = {d["date"]: str(d[stage]) for d in rep["days"] if d.get(stage) is not None}
+    nofig = {d["date"] for d in rep["days"] if d.get(stage) is None}
     if bars != want or gaps != nofig:
         print(stage, "bars", bars == want, "gaps", gaps, nofig); ok = False
 sys.exit(0 if ok else 1)
 EOF
+# No day of the window is one the commitment was made for: no line drawn.
+grep -q 'commitment 500</text>' "$T/r.html" && fail "a commitment line over days it was not made for"
+# A commitment from 2024-01-20: compared (and its line drawn) from that day.
+"$STABFORCE" report -q --plan-only --date 2026-06-10 --weeks 6 --commitment 500 \
+	--commitment-from 2024-01-20 "$SCEN" --db "$T/reg.db" --md "$T/r2.md" --html "$T/r2.html" \
+	2>"$T/err" || fail "report --commitment-from exited $?: $(cat "$T/err")"
+"$STABFORCE" aid report --db "$T/reg.db" --source "$SRC1" --from "$aidfrom" --commitment 500 \
+	--commitment-from 2024-01-20 --format md | demote >"$T/aid3.md" || fail "aid report 3 md"
+python3 - "$T/r2.md" "$T/aid3.md" <<'EOF' || fail "the briefing does not compare from --commitment-from"
+import sys
+sys.exit(0 if open(sys.argv[2]).read().strip() in open(sys.argv[1]).read() else 1)
+EOF
+grep -q 'days compared with the commitment *| *11 ' "$T/aid3.md" ||
+	fail "from 2024-01-20 to 2024-01-30: not 11 days compared: $(grep compared "$T/aid3.md")"
+[ "$(grep -c 'commitment 500</text>' "$T/r2.html")" -eq 1 ] ||
+	fail "the line of a commitment from 2024-01-20 is not drawn once"
+
 # Neutral colours only: greys and the sequential scale's violets.
 sed -n '/<h2>The register<\/h2>/,$p' "$T/r.html" | grep -o '#[0-9a-f]\{6\}' | sort -u >"$T/colours"
 python3 - "$T/colours" <<'EOF' || fail "a colour outside the neutral scale: $(tr '\n' ' ' <"$T/colours")"

@@ -181,7 +181,8 @@ A=$(store aidless)
 head -n 1 "$SRCDIR/examples/gaza/aid-trucks-daily-2023-10-07_2024-01-30.csv" >"$T/aid0.csv"
 "$SF" aid import "$T/aid0.csv" --db "$A" >/dev/null || no "aid import of a file without rows"
 "$SF" aid report --db "$A" --commitment 600 >"$T/aid.txt" || no "aid report on an empty store"
-for m in "mean per day" "mean as % of commitment" "last 7-day mean"; do
+for m in "mean per day (trucks)" "mean of those as % of commitment" "days below commitment" \
+	"last 7-day mean (trucks/day)"; do
 	grep -q "^$m  *no data\$" "$T/aid.txt" || no "empty aid store: '$m' is not 'no data': $(cat "$T/aid.txt")"
 done
 "$SF" aid report --db "$A" --format json >"$T/aid.json" || no "aid report json on an empty store"

@@ -792,6 +792,124 @@ static void test_change_levels(void **state)
 	sf_store_close(st);
 }
 
+/*
+ * Alerts, worked by hand: gaza has 5 incidents a week for the 4 weeks from
+ * 2024-12-26 and 7 in the week to 2025-01-29, a large increase (+40%) that
+ * was a moderate one (6, +20%) the day before, so new; rafah has an
+ * explosion with 12 fatalities on 01-29 and a riot with 20 on 01-27.
+ */
+static void test_alerts(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_error err;
+	sf_alerts a;
+	sf_alert_rules r;
+	char id[16], day[16];
+	long d0;
+	sf_error_clear(&err);
+	assert_int_equal(sf__date_parse("2024-12-26", &d0), 0);
+	/* an empty register: no alert, as_of none */
+	assert_int_equal(sf_incidents_alerts(st, NULL, &a, &err), SF_OK);
+	assert_int_equal(a.n, 0);
+	assert_true(a.as_of == SF_DAY_NONE);
+	sf_alerts_release(&a);
+	int n = 0;
+	for (int w = 0; w < 4; w++)
+		for (int k = 0; k < 5; k++) {
+			sf_snprintf(id, sizeof id, "C%d", n++);
+			sf__date_format(d0 + 7 * w + k, day, sizeof day);
+			put(st, id, day, "gaza", "Battles", "Armed clash", "A", "B", 0, 31.5, 34.45,
+			    "s", "ACLED");
+		}
+	for (int k = 0; k < 7; k++) {
+		sf_snprintf(id, sizeof id, "T%d", k);
+		sf__date_format(d0 + 28 + k, day, sizeof day);
+		put(st, id, day, "gaza", "Battles", "Armed clash", "A", "B", 0, 31.5, 34.45, "s",
+		    "ACLED");
+	}
+	put(st, "X1", "2025-01-29", "rafah", "Explosions/Remote violence", "Air/drone strike", "A",
+	    "", 12, 31.3, 34.25, "s", "ACLED");
+	put(st, "R1", "2025-01-27", "rafah", "Riots", "Mob violence", "A", "", 20, 31.3, 34.25, "s",
+	    "ACLED");
+
+	/* the defaults: change large, no watched type, fatalities 10, 1 day */
+	assert_int_equal(sf_incidents_alerts(st, NULL, &a, &err), SF_OK);
+	assert_int_equal(a.n, 2);
+	assert_int_equal(a.items[0].kind, SF_ALERT_CHANGE);
+	assert_string_equal(a.items[0].sector, "gaza");
+	assert_int_equal(a.items[0].level, SF_CHANGE_LARGE_INCREASE);
+	assert_int_equal(a.items[0].is_new, 1);
+	assert_int_equal(a.items[0].count, 7);
+	assert_true(fabs(a.items[0].mean - 5) < 1e-9);
+	assert_true(fabs(a.items[0].pct - 40) < 1e-9);
+	assert_int_equal(a.items[1].kind, SF_ALERT_FATALITIES);
+	assert_string_equal(a.items[1].event_id, "X1");
+	assert_int_equal(a.items[1].fatalities, 12);
+	sf_alerts_release(&a);
+
+	/* a watched type, three days, moderate increases too */
+	static const char *const types[] = {"Explosions/Remote violence"};
+	sf_alert_rules_init(&r);
+	r.event_types = types;
+	r.nevent_types = 1;
+	r.days = 3;
+	r.change_level = SF_CHANGE_MODERATE_INCREASE;
+	assert_int_equal(sf_incidents_alerts(st, &r, &a, &err), SF_OK);
+	assert_int_equal(a.n, 4);
+	assert_int_equal(a.items[0].kind, SF_ALERT_CHANGE);
+	assert_int_equal(a.items[0].is_new, 0); /* moderate the day before already */
+	assert_int_equal(a.items[1].kind, SF_ALERT_FATALITIES);
+	assert_string_equal(a.items[1].event_id, "R1");
+	assert_int_equal(a.items[2].kind, SF_ALERT_EVENT_TYPE);
+	assert_string_equal(a.items[2].event_id, "X1");
+	assert_int_equal(a.items[3].kind, SF_ALERT_FATALITIES);
+	sf_alerts_release(&a);
+
+	/* every rule off: nothing; a threshold of 30: nothing */
+	sf_alert_rules_init(&r);
+	r.change_level = SF_CHANGE_NO_DATA;
+	r.fatalities = 30;
+	assert_int_equal(sf_incidents_alerts(st, &r, &a, &err), SF_OK);
+	assert_int_equal(a.n, 0);
+	sf_alerts_release(&a);
+	/* "at least": X1's 12 fatalities meet a threshold of 12, not one of 13 */
+	r.fatalities = 12;
+	assert_int_equal(sf_incidents_alerts(st, &r, &a, &err), SF_OK);
+	assert_int_equal(a.n, 1);
+	assert_string_equal(a.items[0].event_id, "X1");
+	sf_alerts_release(&a);
+	r.fatalities = 13;
+	assert_int_equal(sf_incidents_alerts(st, &r, &a, &err), SF_OK);
+	assert_int_equal(a.n, 0);
+	sf_alerts_release(&a);
+	r.days = 0;
+	assert_int_equal(sf_incidents_alerts(st, &r, &a, &err), SF_ERR_USAGE);
+
+	/* as of the day before: gaza moderate (6, +20%), not large: no change alert */
+	sf_alert_rules_init(&r);
+	r.as_of = d0 + 33;
+	assert_int_equal(sf_incidents_alerts(st, &r, &a, &err), SF_OK);
+	assert_int_equal(a.n, 0);
+	sf_alerts_release(&a);
+
+	/* the writer: text says the level and the units, json the same */
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_incidents_write_alerts(st, NULL, SF_FORMAT_TEXT, &b, &err), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "2 alerts as of 2025-01-29"));
+	assert_non_null(strstr(sf_buf_str(&b), "gaza: large increase (new since the day before): "
+	                                       "7 incidents in the 7 days to 2025-01-29 against "
+	                                       "5.00 a week over the 4 weeks before (+40%)"));
+	sf_buf_reset(&b);
+	assert_int_equal(sf_incidents_write_alerts(st, NULL, SF_FORMAT_JSON, &b, &err), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "\"kind\": \"fatalities\""));
+	assert_int_equal(sf_incidents_write_alerts(st, NULL, SF_FORMAT_CSV, &b, &err),
+	                 SF_ERR_USAGE);
+	sf_buf_release(&b);
+	sf_store_close(st);
+}
+
 static sf_status aid_text(sf_store *st, const char *text, const char *source, sf_import_summary *s,
                           sf_error *err)
 {
@@ -834,7 +952,8 @@ static void test_aid(void **state)
 	assert_int_equal(s.inserted, 0);
 
 	sf_aid_filter_init(&f);
-	assert_int_equal(sf_aid_build_report(st, &f, 600, SF_AID_ENTERED, &r, &err), SF_OK);
+	sf_aid_commitment c600 = {600, SF_DAY_NONE, SF_DAY_NONE};
+	assert_int_equal(sf_aid_build_report(st, &f, &c600, SF_AID_ENTERED, &r, &err), SF_OK);
 	assert_int_equal(r.ndays, 4);
 	assert_int_equal(r.days_with_data, 3);
 	assert_int_equal(r.days_below, 2);
@@ -852,6 +971,32 @@ static void test_aid(void **state)
 	assert_int_equal(r.crossings[0].trucks, 850);
 	assert_int_equal(r.crossings[0].days, 2);
 	assert_string_equal(r.crossings[2].crossing, "rafah");
+	/* a stage with no figure that day is no data, not 0 */
+	assert_int_equal(r.days[0].reported[SF_AID_ENTERED], 1);
+	assert_int_equal(r.days[0].reported[SF_AID_COLLECTED], 0);
+	assert_int_equal(r.stage_reported[SF_AID_COLLECTED], 0);
+	assert_int_equal(r.stage_reported[SF_AID_OFFLOADED], 1);
+	assert_int_equal(r.days_compared, 3);
+	long day0 = r.days[0].day;
+	sf_aid_report_release(&r);
+
+	/* A commitment made from the third day on: the two days before it are
+	   not compared (days 0 and 1 had 180 and 700; day 3, below, is). */
+	sf_aid_commitment later = {600, day0 + 2, SF_DAY_NONE};
+	assert_int_equal(sf_aid_build_report(st, &f, &later, SF_AID_ENTERED, &r, &err), SF_OK);
+	assert_int_equal(r.days_with_data, 3);
+	assert_int_equal(r.days_compared, 1);
+	assert_int_equal(r.days_below, 1);
+	assert_int_equal(r.days[0].compared, 0);
+	assert_int_equal(r.days[0].below, 0);
+	assert_true(fabs(r.compared_mean - (890.0 - 180 - 700)) < 1e-9);
+	sf_aid_report_release(&r);
+	/* a commitment made after the data: nothing compared, no mean */
+	later.from_day = 1000000; /* a day far after the data */
+	assert_int_equal(sf_aid_build_report(st, &f, &later, SF_AID_ENTERED, &r, &err), SF_OK);
+	assert_int_equal(r.days_compared, 0);
+	assert_int_equal(r.days_below, 0);
+	assert_true(isnan(r.compared_mean));
 	sf_aid_report_release(&r);
 
 	double tpd, esc;
@@ -866,10 +1011,11 @@ static void test_aid(void **state)
 	                 SF_OK);
 	assert_int_equal(s.inserted, 2);
 	sf_error_clear(&err);
-	assert_int_equal(sf_aid_build_report(st, &f, 600, SF_AID_ENTERED, &r, &err), SF_ERR_USAGE);
+	assert_int_equal(sf_aid_build_report(st, &f, &c600, SF_AID_ENTERED, &r, &err),
+	                 SF_ERR_USAGE);
 	assert_non_null(strstr(err.message, "choose one with --source"));
 	f.source = "COGAT";
-	assert_int_equal(sf_aid_build_report(st, &f, 600, SF_AID_ENTERED, &r, &err), SF_OK);
+	assert_int_equal(sf_aid_build_report(st, &f, &c600, SF_AID_ENTERED, &r, &err), SF_OK);
 	assert_int_equal(r.total, 60);
 	assert_string_equal(r.crossings[0].crossing, "all");
 	assert_true(fabs(r.days[2].rolling7 - 30) < 1e-9);
@@ -1123,11 +1269,17 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_import_quirks), cmocka_unit_test(test_rejects),
-	        cmocka_unit_test(test_upsert),        cmocka_unit_test(test_review_log),
-	        cmocka_unit_test(test_dupes),         cmocka_unit_test(test_reports),
-	        cmocka_unit_test(test_change_levels), cmocka_unit_test(test_aid),
-	        cmocka_unit_test(test_threat),        cmocka_unit_test(test_reopen_migrated),
+	        cmocka_unit_test(test_import_quirks),
+	        cmocka_unit_test(test_rejects),
+	        cmocka_unit_test(test_upsert),
+	        cmocka_unit_test(test_review_log),
+	        cmocka_unit_test(test_dupes),
+	        cmocka_unit_test(test_reports),
+	        cmocka_unit_test(test_change_levels),
+	        cmocka_unit_test(test_alerts),
+	        cmocka_unit_test(test_aid),
+	        cmocka_unit_test(test_threat),
+	        cmocka_unit_test(test_reopen_migrated),
 	        cmocka_unit_test(test_versions),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -147,8 +147,17 @@ static double crossing_mean(const sf_aid_crossing_total *c)
 	return c->days ? (double)c->trucks / (double)c->days : 0;
 }
 
-static sf_status report_json(const sf_aid_report *r, double commitment, sf_aid_stage stage,
-                             sf_buf *out, sf_error *err)
+/* A date, or JSON null for SF_DAY_NONE. */
+static void json_day(sf_json_writer *w, const char *key, long day)
+{
+	char d[16];
+	if (day == SF_DAY_NONE)
+		sf_json_null(w, key);
+	else
+		sf_json_str(w, key, sf_date_format(day, d, sizeof d));
+}
+
+static sf_status report_json(const sf_aid_report *r, sf_aid_stage stage, sf_buf *out, sf_error *err)
 {
 	sf_json_writer w;
 	char d[16];
@@ -156,7 +165,9 @@ static sf_status report_json(const sf_aid_report *r, double commitment, sf_aid_s
 	sf_json_object(&w, NULL);
 	sf_json_str(&w, "source", r->source);
 	sf_json_str(&w, "stage", sf_aid_stage_str(stage));
-	sf_json_num(&w, "commitment", commitment);
+	sf_json_num(&w, "commitment", r->commitment);
+	json_day(&w, "commitment_from", r->commitment_from);
+	json_day(&w, "commitment_to", r->commitment_to);
 	sf_json_str(&w, "from", r->ndays ? sf_date_format(r->days[0].day, d, sizeof d) : NULL);
 	sf_json_str(&w, "to",
 	            r->ndays ? sf_date_format(r->days[r->ndays - 1].day, d, sizeof d) : NULL);
@@ -166,7 +177,18 @@ static sf_status report_json(const sf_aid_report *r, double commitment, sf_aid_s
 		sf_json_num(&w, "mean_per_day", sf__round_to(r->mean, 2));
 	else
 		sf_json_null(&w, "mean_per_day");
-	sf_json_int(&w, "days_below", r->days_below);
+	sf_json_int(&w, "days_compared", r->days_compared);
+	/* no day the commitment applies to: no figure, not 0 */
+	if (r->days_compared)
+		sf_json_int(&w, "days_below", r->days_below);
+	else
+		sf_json_null(&w, "days_below");
+	sf_json_num(&w, "compared_mean_per_day", sf__round_to(r->compared_mean, 2));
+	sf_json_object(&w, "units");
+	sf_json_str(&w, "trucks", "trucks at the report stage");
+	sf_json_str(&w, "mean_per_day", "trucks per day with a figure");
+	sf_json_str(&w, "commitment", "trucks per day");
+	sf_json_end(&w);
 	sf_json_array(&w, "crossings");
 	for (size_t i = 0; i < r->ncrossings; i++) {
 		sf_json_object(&w, NULL);
@@ -182,11 +204,18 @@ static sf_status report_json(const sf_aid_report *r, double commitment, sf_aid_s
 		const sf_aid_day *day = &r->days[i];
 		sf_json_object(&w, NULL);
 		sf_json_str(&w, "date", sf_date_format(day->day, d, sizeof d));
-		if (day->has_data) {
-			for (int s = 0; s < 4; s++)
-				sf_json_int(&w, sf_aid_stage_str((sf_aid_stage)s), day->trucks[s]);
-			sf_json_bool(&w, "below", day->below);
+		/* every stage: its trucks, or null where that stage has no figure */
+		for (int s = 0; s < 4; s++) {
+			const char *k = sf_aid_stage_str((sf_aid_stage)s);
+			if (day->reported[s])
+				sf_json_int(&w, k, day->trucks[s]);
+			else
+				sf_json_null(&w, k);
 		}
+		if (day->compared)
+			sf_json_bool(&w, "below", day->below);
+		else
+			sf_json_null(&w, "below");
 		sf_json_num(&w, "rolling7", sf__round_to(day->rolling7, 2));
 		sf_json_end(&w);
 	}
@@ -203,15 +232,39 @@ static void fmt_num(char *buf, size_t n, double v)
 		sf_snprintf(buf, n, "%.1f", v);
 }
 
-static sf_table *summary_table(const sf_aid_report *r, double commitment)
+const char *sf_aid_commitment_span(const sf_aid_commitment *c, char *buf, size_t n)
 {
-	char num[32];
+	char a[16], b[16];
+	if (c->from_day == SF_DAY_NONE && c->to_day == SF_DAY_NONE)
+		sf_snprintf(buf, n, "every day");
+	else if (c->to_day == SF_DAY_NONE)
+		sf_snprintf(buf, n, "from %s", sf_date_format(c->from_day, a, sizeof a));
+	else if (c->from_day == SF_DAY_NONE)
+		sf_snprintf(buf, n, "to %s", sf_date_format(c->to_day, b, sizeof b));
+	else
+		sf_snprintf(buf, n, "from %s to %s", sf_date_format(c->from_day, a, sizeof a),
+		            sf_date_format(c->to_day, b, sizeof b));
+	return buf;
+}
+
+static const char *applies(const sf_aid_report *r, char *buf, size_t n)
+{
+	const sf_aid_commitment c = {r->commitment, r->commitment_from, r->commitment_to};
+	return sf_aid_commitment_span(&c, buf, n);
+}
+
+static sf_table *summary_table(const sf_aid_report *r)
+{
+	char num[32], ap[48];
 	sf_table *t = sf_table_new();
 	sf_table_add_column(t, "measure", SF_ALIGN_LEFT);
 	sf_table_add_column(t, "value", SF_ALIGN_RIGHT);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "commitment (trucks/day)");
-	sf_table_add_cellf(t, "%g", commitment);
+	sf_table_add_cellf(t, "%g", r->commitment);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "commitment applies");
+	sf_table_add_cell(t, applies(r, ap, sizeof ap));
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "days with figures");
 	sf_table_add_cellf(t, "%ld", r->days_with_data);
@@ -219,22 +272,28 @@ static sf_table *summary_table(const sf_aid_report *r, double commitment)
 	sf_table_add_cell(t, "trucks");
 	sf_table_add_cellf(t, "%ld", r->total);
 	sf_table_begin_row(t);
-	sf_table_add_cell(t, "mean per day");
+	sf_table_add_cell(t, "mean per day (trucks)");
 	if (r->days_with_data)
 		sf_table_add_cellf(t, "%.1f", r->mean);
 	else
 		sf_table_add_cell(t, NO_DATA);
 	sf_table_begin_row(t);
-	sf_table_add_cell(t, "mean as % of commitment");
-	if (r->days_with_data && commitment > 0)
-		sf_table_add_cellf(t, "%.1f", r->mean / commitment * 100);
+	sf_table_add_cell(t, "days compared with the commitment");
+	sf_table_add_cellf(t, "%ld", r->days_compared);
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, "mean of those as % of commitment");
+	if (r->days_compared && r->commitment > 0)
+		sf_table_add_cellf(t, "%.1f", r->compared_mean / r->commitment * 100);
 	else
-		sf_table_add_cell(t, r->days_with_data ? "" : NO_DATA);
+		sf_table_add_cell(t, NO_DATA);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "days below commitment");
-	sf_table_add_cellf(t, "%ld", r->days_below);
+	if (r->days_compared)
+		sf_table_add_cellf(t, "%ld", r->days_below);
+	else
+		sf_table_add_cell(t, NO_DATA);
 	sf_table_begin_row(t);
-	sf_table_add_cell(t, "last 7-day mean");
+	sf_table_add_cell(t, "last 7-day mean (trucks/day)");
 	fmt_num(num, sizeof num, r->ndays ? r->days[r->ndays - 1].rolling7 : NAN);
 	sf_table_add_cell(t, r->days_with_data ? num : NO_DATA);
 	return t;
@@ -254,7 +313,12 @@ static sf_table *crossings_table(const sf_aid_report *r)
 	return t;
 }
 
-static sf_table *daily_table(const sf_aid_report *r)
+/*
+ * The daily table. A stage no figure was given for that day is empty (csv)
+ * or "-" (text), never 0; "below" is "n/a" on days the commitment was not
+ * made for, "no data" on days without a figure.
+ */
+static sf_table *daily_table(const sf_aid_report *r, int csv)
 {
 	char num[32], ds[16];
 	sf_table *t = sf_table_new();
@@ -268,14 +332,17 @@ static sf_table *daily_table(const sf_aid_report *r)
 		sf_table_begin_row(t);
 		sf_table_add_cell(t, sf_date_format(d->day, ds, sizeof ds));
 		for (int s = 0; s < 4; s++) {
-			if (d->has_data)
+			if (d->reported[s])
 				sf_table_add_cellf(t, "%ld", d->trucks[s]);
 			else
-				sf_table_add_cell(t, "");
+				sf_table_add_cell(t, csv ? "" : "-");
 		}
 		fmt_num(num, sizeof num, d->rolling7);
 		sf_table_add_cell(t, num);
-		sf_table_add_cell(t, !d->has_data ? NO_DATA : d->below ? "yes" : "no");
+		sf_table_add_cell(t, !d->has_data   ? NO_DATA
+		                     : !d->compared ? "n/a"
+		                     : d->below     ? "yes"
+		                                    : "no");
 	}
 	return t;
 }
@@ -292,8 +359,8 @@ static sf_status titled(sf_buf *out, sf_format fmt, const char *heading, sf_tabl
 	return rc;
 }
 
-static sf_status report_tables(const sf_aid_report *r, double commitment, sf_aid_stage stage,
-                               int daily, sf_format fmt, sf_buf *out)
+static sf_status report_tables(const sf_aid_report *r, sf_aid_stage stage, int daily, sf_format fmt,
+                               sf_buf *out)
 {
 	sf_status rc = SF_OK;
 	char d1[16] = "", d2[16] = "";
@@ -302,22 +369,22 @@ static sf_status report_tables(const sf_aid_report *r, double commitment, sf_aid
 		sf_date_format(r->days[r->ndays - 1].day, d2, sizeof d2);
 	}
 	if (fmt == SF_FORMAT_CSV)
-		return titled(out, fmt, NULL, daily_table(r));
+		return titled(out, fmt, NULL, daily_table(r, 1));
 	rc = sf_buf_addf(out, "%said flow, source %s, stage %s, %s to %s\n\n",
 	                 fmt == SF_FORMAT_MD ? "## " : "", r->source[0] ? r->source : "-",
 	                 sf_aid_stage_str(stage), d1[0] ? d1 : "-", d2[0] ? d2 : "-");
 	if (rc == SF_OK)
-		rc = titled(out, fmt, NULL, summary_table(r, commitment));
+		rc = titled(out, fmt, NULL, summary_table(r));
 	if (rc == SF_OK)
 		rc = titled(out, fmt, "per crossing", crossings_table(r));
 	if (rc == SF_OK && daily)
-		rc = titled(out, fmt, "daily", daily_table(r));
+		rc = titled(out, fmt, "daily", daily_table(r, 0));
 	return rc;
 }
 
-sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f, double commitment,
-                              sf_aid_stage stage, int daily, sf_format fmt, sf_buf *out,
-                              sf_error *err)
+sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f,
+                              const sf_aid_commitment *commitment, sf_aid_stage stage, int daily,
+                              sf_format fmt, sf_buf *out, sf_error *err)
 {
 	sf_aid_report r;
 	sf_status rc;
@@ -328,8 +395,8 @@ sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f, double commi
 	if (rc != SF_OK)
 		return rc;
 	if (fmt == SF_FORMAT_JSON)
-		rc = report_json(&r, commitment, stage, out, err);
-	else if ((rc = report_tables(&r, commitment, stage, daily, fmt, out)) != SF_OK)
+		rc = report_json(&r, stage, out, err);
+	else if ((rc = report_tables(&r, stage, daily, fmt, out)) != SF_OK)
 		sf_error_set(err, rc, "out of memory writing the report");
 	sf_aid_report_release(&r);
 	return rc;
@@ -365,7 +432,9 @@ sf_status sf_aid_write_escorts(sf_store *st, const char *source, long as_of, int
 		sf_json_end(&w);
 		return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 	}
-	rc = sf_buf_addf(out, "trucks per day %.1f, trucks per escort %g: escorts %.2f\n", tpd,
-	                 trucks_per_escort, esc);
+	rc = sf_buf_addf(out,
+	                 "trucks per day %.1f (mean of the days with a figure), trucks per escort "
+	                 "%g: escorts %.2f (capability units of the escort task, per day)\n",
+	                 tpd, trucks_per_escort, esc);
 	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
 }

@@ -52,6 +52,8 @@
 #define DEFAULT_REGISTER_WEEKS 12
 /* Trucks a day: the commitment of the October 2025 ceasefire (design, register.md). */
 #define DEFAULT_AID_COMMITMENT 600.0
+/* The day that ceasefire took effect: the commitment is not applied before. */
+#define DEFAULT_AID_COMMITMENT_FROM "2025-10-10"
 /* A briefing PDF is a few hundred kilobytes; this is far above. */
 #define PDF_MAX_BYTES ((size_t)256 << 20)
 /* Below this a capability shortfall is rounding, not a shortfall. */
@@ -80,6 +82,9 @@ void sf_briefing_options_init(sf_briefing_options *o)
 	o->pdf_timeout_seconds = DEFAULT_PDF_TIMEOUT_S;
 	o->register_weeks = DEFAULT_REGISTER_WEEKS;
 	o->aid_commitment = DEFAULT_AID_COMMITMENT;
+	if (sf_date_parse(DEFAULT_AID_COMMITMENT_FROM, &o->aid_commitment_from) != 0)
+		o->aid_commitment_from = SF_DAY_NONE;
+	o->aid_commitment_to = SF_DAY_NONE;
 }
 
 void sf_briefing_free(sf_briefing *b)
@@ -371,8 +376,9 @@ sf_status sf_briefing_build(const sf_scenario *sc, const sf_briefing_options *o,
 			goto fail;
 	}
 	if (b->o.store != NULL) {
-		rc = sf__breg_build(b->o.store, sc, b->o.register_weeks, b->o.aid_commitment,
-		                    &b->reg, err);
+		const sf_aid_commitment c = {b->o.aid_commitment, b->o.aid_commitment_from,
+		                             b->o.aid_commitment_to};
+		rc = sf__breg_build(b->o.store, sc, b->o.register_weeks, &c, &b->reg, err);
 		if (rc != SF_OK)
 			goto fail;
 	}

@@ -338,12 +338,12 @@ static sf_aid_stage first_stage(unsigned stages)
 }
 
 static sf_status aid_source_part(sf__breg *r, sf_store *st, const char *source, unsigned stages,
-                                 int weeks, double commitment, sf_error *err)
+                                 int weeks, const sf_aid_commitment *commitment, sf_error *err)
 {
 	sf_aid_stage stage = first_stage(stages);
 	sf_aid_filter f;
 	sf_aid_report *rep = &r->aid[r->naid];
-	char d1[16], d2[16];
+	char d1[16], d2[16], span[48];
 	sf_status rc;
 	reg_part *p;
 	sf_buf tmp;
@@ -377,17 +377,22 @@ static sf_status aid_source_part(sf__breg *r, sf_store *st, const char *source, 
 	rc |= md_text(&p->intro, source);
 	rc |= sf_buf_addf(&p->intro,
 	                  " reports them, from %s to its latest figure on %s (at most %d "
-	                  "weeks), against a commitment of %g trucks a day. Each source counts "
+	                  "weeks), against a commitment of %g trucks a day made for the days "
+	                  "%s (other days are not compared with it: %ld of %ld days with a "
+	                  "figure are). Each source counts "
 	                  "in its own way: sources are shown apart, never added. A day with no "
 	                  "figure is a gap, not a zero; the 7-day mean is over the days with a "
 	                  "figure.\n",
-	                  d1, d2, weeks, commitment);
+	                  d1, d2, weeks, commitment->trucks_per_day,
+	                  sf_aid_commitment_span(commitment, span, sizeof span), rep->days_compared,
+	                  rep->days_with_data);
 	sf_snprintf(p->caption, sizeof p->caption,
 	            "Aid trucks %s per day, %s to %s: a bar per day with a figure (darker: below "
 	            "the commitment; a day of 0 trucks is a thin line at the base), a grey "
 	            "column for a day with no figure, the 7-day mean as a line and the "
-	            "commitment of %g a day dashed. The tables follow.",
-	            sf_aid_stage_str(stage), d1, d2, commitment);
+	            "commitment of %g a day dashed over the days it was made for (%s). The "
+	            "tables follow.",
+	            sf_aid_stage_str(stage), d1, d2, commitment->trucks_per_day, span);
 	if (rc != SF_OK)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	sf_buf_init(&tmp, 0);
@@ -398,7 +403,8 @@ static sf_status aid_source_part(sf__breg *r, sf_store *st, const char *source, 
 	return rc;
 }
 
-static sf_status aid_parts(sf__breg *r, sf_store *st, int weeks, double commitment, sf_error *err)
+static sf_status aid_parts(sf__breg *r, sf_store *st, int weeks,
+                           const sf_aid_commitment *commitment, sf_error *err)
 {
 	source_set s;
 	sf_aid_filter f;
@@ -452,8 +458,8 @@ static const char register_intro[] =
         "says who reported what, never who is right. Incidents are placed in sectors by "
         "the scenario's map; aid figures are kept per source.\n";
 
-sf_status sf__breg_build(sf_store *st, const sf_scenario *sc, int weeks, double commitment,
-                         sf__breg **out, sf_error *err)
+sf_status sf__breg_build(sf_store *st, const sf_scenario *sc, int weeks,
+                         const sf_aid_commitment *commitment, sf__breg **out, sf_error *err)
 {
 	sf__breg *r;
 	reg_part *p;

@@ -873,6 +873,129 @@ sf_status sf_incidents_write_log(sf_store *st, const char *event_id, sf_format f
 /* ---------------------------------------------------------------- */
 /* threat                                                             */
 
+/* ---------------------------------------------------------------- */
+/* alerts                                                             */
+
+static const char *alert_kind_str(sf_alert_kind k)
+{
+	switch (k) {
+	case SF_ALERT_CHANGE:
+		return "change";
+	case SF_ALERT_EVENT_TYPE:
+		return "event_type";
+	case SF_ALERT_FATALITIES:
+		return "fatalities";
+	}
+	return "?";
+}
+
+/* One alert as a sentence, with its units. */
+static sf_status alert_line(const sf_alert *a, sf_buf *out, int md)
+{
+	char d[16], pct[48];
+	sf_date_format(a->day, d, sizeof d);
+	const char *bullet = md ? "- " : "";
+	if (a->kind == SF_ALERT_CHANGE) {
+		if (isnan(a->pct))
+			sf_snprintf(pct, sizeof pct, "no percentage");
+		else
+			sf_snprintf(pct, sizeof pct, "%+.0f%%", a->pct);
+		return sf_buf_addf(
+		        out,
+		        "%s%s  %s: %s%s: %ld incidents in the 7 days to %s against %.2f a "
+		        "week over the 4 weeks before (%s)\n",
+		        bullet, d, a->sector, sf_change_level_str(a->level),
+		        a->is_new ? " (new since the day before)" : "", a->count, d, a->mean, pct);
+	}
+	return sf_buf_addf(out, "%s%s  %s: %s %s, %s%s%s, %ld fatalities reported\n", bullet, d,
+	                   a->sector[0] ? a->sector : "no sector",
+	                   a->kind == SF_ALERT_FATALITIES ? "fatalities over the threshold in"
+	                                                  : "an incident of a watched type,",
+	                   a->event_id, a->event_type, a->location[0] ? " at " : "", a->location,
+	                   a->fatalities);
+}
+
+sf_status sf_incidents_write_alerts(sf_store *st, const sf_alert_rules *rules, sf_format fmt,
+                                    sf_buf *out, sf_error *err)
+{
+	sf_alert_rules dflt;
+	sf_alerts a;
+	char d[16];
+	sf_status rc;
+
+	if (fmt != SF_FORMAT_TEXT && fmt != SF_FORMAT_MD && fmt != SF_FORMAT_JSON)
+		return sf_error_set(err, SF_ERR_USAGE, "alerts are text, md or json");
+	if (!rules) {
+		sf_alert_rules_init(&dflt);
+		rules = &dflt;
+	}
+	rc = sf_incidents_alerts(st, rules, &a, err);
+	if (rc != SF_OK)
+		return rc;
+	if (fmt == SF_FORMAT_JSON) {
+		sf_json_writer w;
+		sf_json_writer_init(&w);
+		sf_json_object(&w, NULL);
+		if (a.as_of == SF_DAY_NONE)
+			sf_json_null(&w, "as_of");
+		else
+			sf_json_str(&w, "as_of", sf_date_format(a.as_of, d, sizeof d));
+		sf_json_int(&w, "days", a.days);
+		sf_json_object(&w, "rules");
+		if (rules->change_level == SF_CHANGE_NO_DATA)
+			sf_json_null(&w, "change_level");
+		else
+			sf_json_str(&w, "change_level", sf_change_level_str(rules->change_level));
+		sf_json_array(&w, "event_types");
+		for (size_t k = 0; k < rules->nevent_types; k++)
+			sf_json_str(&w, NULL, rules->event_types[k]);
+		sf_json_end(&w);
+		sf_json_int(&w, "fatalities", rules->fatalities);
+		sf_json_end(&w);
+		sf_json_array(&w, "alerts");
+		for (size_t i = 0; i < a.n; i++) {
+			const sf_alert *x = &a.items[i];
+			sf_json_object(&w, NULL);
+			sf_json_str(&w, "kind", alert_kind_str(x->kind));
+			sf_json_str(&w, "date", sf_date_format(x->day, d, sizeof d));
+			if (x->sector[0])
+				sf_json_str(&w, "sector", x->sector);
+			else
+				sf_json_null(&w, "sector");
+			if (x->kind == SF_ALERT_CHANGE) {
+				sf_json_str(&w, "level", sf_change_level_str(x->level));
+				sf_json_bool(&w, "new", x->is_new);
+				sf_json_int(&w, "incidents_this_week", x->count);
+				sf_json_num(&w, "mean_per_week_4", sf__round_to(x->mean, 4));
+				sf_json_num(&w, "pct", sf__round_to(x->pct, 2));
+			} else {
+				sf_json_str(&w, "event_id", x->event_id);
+				sf_json_str(&w, "event_type", x->event_type);
+				sf_json_str(&w, "location", x->location);
+			}
+			sf_json_int(&w, "fatalities", x->fatalities);
+			sf_json_end(&w);
+		}
+		sf_json_end(&w);
+		sf_json_end(&w);
+		rc = sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+		sf_alerts_release(&a);
+		return rc;
+	}
+	int md = fmt == SF_FORMAT_MD;
+	if (a.as_of == SF_DAY_NONE)
+		rc = sf_buf_adds(out, "No incident in the register: no alert.\n");
+	else
+		rc = sf_buf_addf(out, "%s%zu alert%s as of %s (the last %d day%s)\n%s",
+		                 md ? "## " : "", a.n, a.n == 1 ? "" : "s",
+		                 sf_date_format(a.as_of, d, sizeof d), a.days,
+		                 a.days == 1 ? "" : "s", md || a.n ? "\n" : "");
+	for (size_t i = 0; rc == SF_OK && i < a.n; i++)
+		rc = alert_line(&a.items[i], out, md);
+	sf_alerts_release(&a);
+	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the alerts");
+}
+
 /* The event weights in effect: o's, or the defaults. */
 static const sf_threat_weight *threat_events(const sf_threat_options *o, size_t *n)
 {

@@ -218,11 +218,30 @@ static sf_status aid_mean_line(const sf_aid_report *r, double slot, double ph, d
 	return rc;
 }
 
+/*
+ * The days of r the commitment was made for: [*i0, *i1). The line is drawn
+ * over those days only (a 2025 commitment says nothing about 2023).
+ */
+static int commitment_span(const sf_aid_report *r, size_t *i0, size_t *i1)
+{
+	*i0 = 0;
+	*i1 = r->ndays;
+	while (*i0 < r->ndays && r->commitment_from != SF_DAY_NONE &&
+	       r->days[*i0].day < r->commitment_from)
+		(*i0)++;
+	while (*i1 > *i0 && r->commitment_to != SF_DAY_NONE &&
+	       r->days[*i1 - 1].day > r->commitment_to)
+		(*i1)--;
+	return r->commitment > 0 && *i1 > *i0;
+}
+
 sf_status sf__svg_aid_days(const sf_aid_report *r, sf_buf *b, sf_error *err)
 {
 	const char *stage = sf_aid_stage_str(r->stage);
+	size_t c0, c1;
+	int drawn = commitment_span(r, &c0, &c1);
 	double pw = AD_W - AD_LEFT - AD_RIGHT, ph = AD_H - AD_TOP - AD_BOTTOM,
-	       slot = r->ndays ? pw / (double)r->ndays : pw, ymax = r->commitment, step;
+	       slot = r->ndays ? pw / (double)r->ndays : pw, ymax = drawn ? r->commitment : 0, step;
 	int every = r->ndays > AD_SHORT_DAYS ? AD_LABEL_EVERY_LONG : AD_LABEL_EVERY_SHORT;
 	char bar[8], below[8], ds[16];
 	sf_status rc = SF_OK;
@@ -288,7 +307,7 @@ sf_status sf__svg_aid_days(const sf_aid_report *r, sf_buf *b, sf_error *err)
 			                  x + slot / 2, AD_TOP + ph + 15, ds);
 	}
 	rc |= aid_mean_line(r, slot, ph, ymax, b);
-	if (r->commitment > 0) {
+	if (drawn) {
 		double y = AD_TOP + ph - r->commitment / ymax * ph;
 		rc |= sf_buf_addf(b,
 		                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
@@ -296,7 +315,8 @@ sf_status sf__svg_aid_days(const sf_aid_report *r, sf_buf *b, sf_error *err)
 		                  "\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>"
 		                  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"" INK "\">"
 		                  "commitment %g</text>\n",
-		                  AD_LEFT, y, AD_LEFT + pw, y, AD_LEFT + 4, y - 5, r->commitment);
+		                  AD_LEFT + (double)c0 * slot, y, AD_LEFT + (double)c1 * slot, y,
+		                  AD_LEFT + (double)c0 * slot + 4, y - 5, r->commitment);
 	}
 	rc |= sf_buf_addf(b,
 	                  "<text x=\"14\" y=\"%.1f\" font-size=\"11\" fill=\"" MUTED "\" "

@@ -331,8 +331,9 @@ static int aid_cb(void *ctx, const sf_aid_row *row)
 	}
 	sf_aid_report *r = c->r;
 	sf_aid_day *d = &r->days[row->day - c->first];
-	d->has_data = 1;
 	d->trucks[row->stage] += row->trucks;
+	d->reported[row->stage] = 1;
+	r->stage_reported[row->stage] = 1;
 	if (row->stage != c->stage)
 		return 0;
 	size_t i;
@@ -365,15 +366,19 @@ void sf_aid_report_release(sf_aid_report *r)
 	memset(r, 0, sizeof *r);
 }
 
-sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f, double commitment,
-                              sf_aid_stage stage, sf_aid_report *out, sf_error *err)
+sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f,
+                              const sf_aid_commitment *commitment, sf_aid_stage stage,
+                              sf_aid_report *out, sf_error *err)
 {
 	sf_aid_filter q;
 	aid_ctx c;
 	sf_status rc;
 
 	memset(out, 0, sizeof *out);
-	out->commitment = commitment;
+	out->commitment = commitment ? commitment->trucks_per_day : 0;
+	out->commitment_from = commitment ? commitment->from_day : SF_DAY_NONE;
+	out->commitment_to = commitment ? commitment->to_day : SF_DAY_NONE;
+	out->compared_mean = NAN;
 	out->stage = stage;
 	if (f)
 		q = *f;
@@ -410,17 +415,27 @@ sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f, double commi
 		sf_aid_report_release(out);
 		return rc;
 	}
-	double win = 0;
+	double win = 0, compared_sum = 0;
 	long nwin = 0;
 	for (size_t i = 0; i < out->ndays; i++) {
 		sf_aid_day *d = &out->days[i];
+		/* A day without a figure at the report stage is a gap, not 0. */
+		d->has_data = d->reported[stage];
 		if (d->has_data) {
 			win += (double)d->trucks[stage];
 			nwin++;
 			out->days_with_data++;
 			out->total += d->trucks[stage];
-			d->below = (double)d->trucks[stage] < commitment;
-			out->days_below += d->below;
+			d->compared =
+			        (out->commitment_from == SF_DAY_NONE ||
+			         d->day >= out->commitment_from) &&
+			        (out->commitment_to == SF_DAY_NONE || d->day <= out->commitment_to);
+			if (d->compared) {
+				d->below = (double)d->trucks[stage] < out->commitment;
+				out->days_below += d->below;
+				out->days_compared++;
+				compared_sum += (double)d->trucks[stage];
+			}
 		}
 		if (i >= 7 && out->days[i - 7].has_data) {
 			win -= (double)out->days[i - 7].trucks[stage];
@@ -429,6 +444,8 @@ sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f, double commi
 		d->rolling7 = nwin > 0 ? win / (double)nwin : NAN;
 	}
 	out->mean = out->days_with_data ? (double)out->total / (double)out->days_with_data : 0;
+	if (out->days_compared)
+		out->compared_mean = compared_sum / (double)out->days_compared;
 	return SF_OK;
 }
 
