@@ -3,7 +3,8 @@
 
     bench/family.py [--build DIR] [--family gaza|un|all] [--only NAME,...]
                     [--formats 1,2] [--variants V,...] [--limit-gaza S]
-                    [--limit-un S] [--keep DIR] [--docs FILE] [--list]
+                    [--limit-un S] [--keep DIR] [--docs FILE] [--solver-log]
+                    [--list]
 
 Generates every scenario of the family with bench/sf-gen-scenario (seeds
 and knobs fixed in FAMILY below, so every machine plans the same files),
@@ -32,6 +33,12 @@ The targets (issue 11) are checked on the stabforce variant: Gaza-sized,
 both stages proven to a 1% gap in under 10 s on every scenario, median
 under 2 s; UN-sized, stage 1 proven in under 60 s and stage 2 to 1% in
 under 120 s.
+
+--solver-log keeps each run's CBC log (solver-VARIANT.log next to the
+scenario; with --keep DIR it stays) and adds a table of where stage 1
+spends its time: for the largest stage-1 solve of each CBC run, the LP
+bound, the bound after the root cuts, the best plan and the bound when the
+search stopped, and its node count (docs/benchmarks.md, "Format-2 stage 1").
 
 --docs FILE writes the tables, the command and the machine into FILE
 between the lines "<!-- family:begin -->" and "<!-- family:end -->".
@@ -145,15 +152,23 @@ def cpu_children():
     return r.ru_utime + r.ru_stime
 
 
-def run_plan(sf, scenario, variant, limit, out_json):
-    """One bounded run: (cpu s, wall s, exit status, plan dict or None)."""
+def run_plan(sf, scenario, variant, limit, out_json, log=None):
+    """One bounded run: (cpu s, wall s, exit status, plan dict or None).
+
+    With log (a path) the solver's own log (STABFORCE_SOLVER_LOG=1, on the
+    planner's stdout) is written there."""
     cmd = [sf, "plan", scenario, "-q", "-f", "json", "-o", out_json,
            "--time-limit", str(limit)] + VARIANTS[variant]
+    env = dict(os.environ)
+    env.pop("STABFORCE_SOLVER_LOG", None)
+    if log:
+        env["STABFORCE_SOLVER_LOG"] = "1"
     c0, t0 = cpu_children(), time.monotonic()
     try:
         # A safety net only: the planner ends within its limit plus grace.
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                           timeout=2 * limit + 60)
+        with open(log or os.devnull, "w") as out:
+            p = subprocess.run(cmd, stdout=out, stderr=subprocess.PIPE, env=env,
+                               timeout=2 * limit + 60)
         rc = p.returncode
     except subprocess.TimeoutExpired:
         rc = "timeout"
@@ -163,6 +178,56 @@ def run_plan(sf, scenario, variant, limit, out_json):
         with open(out_json) as f:
             plan = json.load(f)
     return cpu, wall, rc, plan
+
+
+def cbc_stage1_search(log):
+    """The largest stage-1 CBC solve of a solver log, as a dict, or None.
+
+    Stage-1 solves are those run with ratioGap 0 and diving on (stage 2
+    runs with its gap, the no-wandering polish without diving). Read from
+    CBC's own lines: the LP bound ("Continuous objective value"), the
+    processed model's size, the bound after the root cuts, and the last
+    best solution and best possible bound with the node count."""
+    if not log or not os.path.exists(log):
+        return None
+    solves, cur = [], None
+    with open(log, errors="replace") as f:
+        for line in f:
+            if line.startswith("command line - Cbc_C_Interface"):
+                cur = dict(stage1="-ratioGap 0 " in line and "Diving" not in line,
+                           cols=0, lp=None, root=None, best=None, bound=None, nodes=0)
+                solves.append(cur)
+            elif cur is None:
+                continue
+            elif line.startswith("Continuous objective value is"):
+                cur["lp"] = float(line.split()[4])
+            elif line.startswith("Cgl0004I processed model has"):
+                cur["cols"] = int(line.split()[6])
+            elif line.startswith("Cbc0013I At root node"):
+                cur["root"] = float(line.split()[-4])
+            elif line.startswith("Cbc0001I Search completed"):
+                w = line.replace(",", " ").split()
+                cur["best"] = cur["bound"] = float(w[w.index("objective") + 1])
+                cur["nodes"] = int(w[w.index("nodes") - 1])
+            elif line.startswith("Cbc0010I After") or line.startswith("Cbc0005I Partial"):
+                w = line.replace(",", " ").replace("(", " ").replace(")", " ").split()
+                if line.startswith("Cbc0010I"):
+                    cur["nodes"] = int(w[2])
+                    best, bound = w[w.index("best") - 1], w[w.index("possible") + 1]
+                else:
+                    cur["nodes"] = int(w[w.index("nodes") - 1])
+                    best, bound = w[w.index("objective") + 1], w[w.index("possible") + 1]
+                cur["best"] = None if float(best) >= 1e49 else float(best)
+                cur["bound"] = float(bound)
+            elif line.startswith("Objective value:") and cur["best"] is None:
+                cur["best"] = float(line.split()[2])
+            elif line.startswith("Result - Optimal solution found") and cur["bound"] is None:
+                cur["optimal"] = True
+    for x in solves:
+        if x.pop("optimal", False) and x["bound"] is None:
+            x["bound"] = x["best"]
+    s1 = [x for x in solves if x["stage1"]]
+    return dict(max(s1, key=lambda x: x["cols"]), solves=len(s1)) if s1 else None
 
 
 def check_plan(sf, scenario, out_json):
@@ -208,6 +273,10 @@ def main():
     ap.add_argument("--docs", default="", help="write the tables into this markdown file")
     ap.add_argument("--keep", default="", help="keep scenarios and plans in this directory")
     ap.add_argument("--list", action="store_true", help="print the family and exit")
+    ap.add_argument("--solver-log", action="store_true",
+                    help="keep each run's solver log (solver-VARIANT.log) and print, per CBC "
+                         "run, the largest stage-1 solve: LP bound, root bound, best plan, "
+                         "final bound")
     a = ap.parse_args()
 
     sf = os.path.join(a.build, "stabforce")
@@ -257,10 +326,12 @@ def main():
                 out = os.path.join(d, "plan-%s.json" % v)
                 if os.path.exists(out):
                     os.unlink(out)
-                cpu, wall, rc, plan = run_plan(sf, scen, v, limit, out)
+                log = os.path.join(d, "solver-%s.log" % v) if a.solver_log else None
+                cpu, wall, rc, plan = run_plan(sf, scen, v, limit, out, log)
                 chk = check_plan(sf, scen, out) if plan else "no plan (exit %s)" % rc
                 r = dict(name=name, size=size, variant=v, cpu=cpu, wall=wall, plan=plan,
-                         check=chk, format=2 if "--format" in knobs else 1)
+                         check=chk, format=2 if "--format" in knobs else 1,
+                         search=cbc_stage1_search(log) if v != "glpk" else None)
                 results.append(r)
                 s1, t1, g1 = stage(plan, "stage1")
                 s2, t2, g2 = stage(plan, "stage2")
@@ -269,6 +340,8 @@ def main():
                     name, v, cpu, wall, s1 or "", fmt(t1), fmt(g1), s2 or "", fmt(t2),
                     fmt(g2), fmt(z2, "%.0f"), chk), file=tee, flush=True)
         summary(results, variants, tee)
+        if a.solver_log:
+            search_table(results, tee)
     finally:
         if not a.keep:
             shutil.rmtree(work, ignore_errors=True)
@@ -357,6 +430,25 @@ def summary(results, variants, tee):
         print("| %s | %d | %s | %d | %.2f | %.2f (%s) | %d | %d | %s (%s) | %d | %s |" % (
             size, fm, v, len(rs), statistics.median(cpus), worst["cpu"], worst["name"],
             unproven, len(bad2), fmt(wg[0]), wg[1], failed, targets), file=tee)
+
+
+def search_table(results, tee):
+    """Where stage 1 spends its time: the largest stage-1 CBC solve of each run."""
+    print(file=tee)
+    print("| scenario | variant | stage-1 solves | columns | LP bound | root bound | best plan "
+          "| final bound | nodes | gap |", file=tee)
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|", file=tee)
+    for r in results:
+        x = r["search"]
+        if x is None:
+            continue
+        gap = None
+        if x["best"] is not None and x["bound"] is not None and x["best"] != 0:
+            gap = (x["best"] - x["bound"]) / abs(x["best"])
+        print("| %s | %s | %d | %d | %s | %s | %s | %s | %d | %s |" % (
+            r["name"], r["variant"], x["solves"], x["cols"], fmt(x["lp"], "%.6g"),
+            fmt(x["root"], "%.6g"), fmt(x["best"], "%.6g"), fmt(x["bound"], "%.6g"),
+            x["nodes"], fmt(gap)), file=tee)
 
 
 if __name__ == "__main__":
