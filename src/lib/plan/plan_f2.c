@@ -13,10 +13,12 @@
  * Stage 1 is the weighted shortfall of the planned months. Stays, tours,
  * reception and caps on presence link the months (sf__f2_months_linked);
  * then stage 1 is one MILP over a0..M, solved to proven optimality (or to
- * its proven gap under a time limit). Where nothing links them, each month
- * is solved alone, with presence bounded by what that month allows, and
- * Z1* is the sum: the same optimum, since no row of the one MILP then ties
- * two months together in a way the shortfall can feel (tests/unit/
+ * its proven gap under a time limit, where a plan built month after month,
+ * sequential_start, is its start and the plan kept if the MILP's is
+ * worse). Where nothing links them, each month is solved alone, with
+ * presence bounded by what that month allows, and Z1* is the sum: the same
+ * optimum, since no row of the one MILP then ties two months together in a
+ * way the shortfall can feel (tests/unit/
  * test_plan_f2.c checks both ways on seeded random scenarios).
  *
  * Stage 2 minimises the cost of the planned months: presence (idle units
@@ -38,6 +40,11 @@
 
 #include "plan/plan_f2.h"
 #include "plan/stage.h"
+
+/* The share of stage 1's budget that the month-after-month plan may use. */
+#define SEQ_SHARE 0.25
+/* The relative gap each month of it stops at (a start, not the optimum). */
+#define SEQ_GAP 0.005
 
 typedef struct f2 {
 	const sf_scenario *sc;
@@ -202,8 +209,8 @@ static sf_status no_plan_error(const f2 *s, const char *where, sf_error *err)
  * crashed more often with one, docs/benchmarks.md); GLPK gets the start.
  */
 static sf_status solve_limited(f2 *s, const sf__model *md, const sf__solve_params *prm,
-                               double budget, const char *where, sf__solve_result *res, double *x,
-                               sf_error *err)
+                               double budget, const char *where, const double *given,
+                               sf__solve_result *res, double *x, sf_error *err)
 {
 	sf__solve_params p = *prm;
 	double *start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
@@ -212,13 +219,183 @@ static sf_status solve_limited(f2 *s, const sf__model *md, const sf__solve_param
 
 	if (start == NULL)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
-	stage1_start(s, md, start);
+	if (given != NULL)
+		memcpy(start, given, (size_t)md->ncols * sizeof(double));
+	else
+		stage1_start(s, md, start);
 	if (s->o->solver == SF_SOLVER_GLPK)
 		p.start = start;
 	rc = sf__solve_limited(s->o->solver, md, &p, budget, start, res, x, &fell_back, err);
 	free(start);
 	if (rc == SF_OK && fell_back)
-		sf__progress(s->o, "%s: %s; keeping its start (nobody new sent)", where, res->note);
+		sf__progress(s->o, "%s: %s; keeping its start (%s)", where, res->note,
+		             given != NULL ? "the plan built month after month"
+		                           : "nobody new sent");
+	return rc;
+}
+
+/*
+ * The model of months a0..m cut from the whole stage-1 model md: the rows
+ * of months up to m (and the tours rows), the integer columns of earlier
+ * months fixed to xs, every column of a later month fixed to 0. No row
+ * kept holds a later month's column but the tours rows, where 0 is what
+ * the later months have not used yet. NULL out of memory.
+ */
+static sf__model *months_upto(const sf__model *md, int m, const double *xs)
+{
+	sf__model *sub = calloc(1, sizeof(*sub));
+	size_t nc = (size_t)md->ncols;
+	int nr = 0, nnz = 0;
+
+	if (sub == NULL)
+		return NULL;
+	for (int i = 0; i < md->nrows; i++)
+		if (md->row[i].month <= m) {
+			nr++;
+			nnz += md->rstart[i + 1] - md->rstart[i];
+		}
+	*sub = *md;
+	sub->xcol = sub->ncol = sub->acol = NULL;
+	sub->obj = sf__mallocarray(nc + 1, sizeof(double));
+	sub->lb = sf__mallocarray(nc + 1, sizeof(double));
+	sub->ub = sf__mallocarray(nc + 1, sizeof(double));
+	sub->is_int = sf__mallocarray(nc + 1, 1);
+	sub->col = sf__mallocarray(nc + 1, sizeof(sf__tag));
+	sub->sense = sf__mallocarray((size_t)nr + 1, 1);
+	sub->rhs = sf__mallocarray((size_t)nr + 1, sizeof(double));
+	sub->row = sf__mallocarray((size_t)nr + 1, sizeof(sf__tag));
+	sub->rstart = sf__mallocarray((size_t)nr + 2, sizeof(int));
+	sub->rind = sf__mallocarray((size_t)nnz + 1, sizeof(int));
+	sub->rval = sf__mallocarray((size_t)nnz + 1, sizeof(double));
+	if (!sub->obj || !sub->lb || !sub->ub || !sub->is_int || !sub->col || !sub->sense ||
+	    !sub->rhs || !sub->row || !sub->rstart || !sub->rind || !sub->rval) {
+		sf__model_free(sub);
+		return NULL;
+	}
+	memcpy(sub->obj, md->obj, nc * sizeof(double));
+	memcpy(sub->lb, md->lb, nc * sizeof(double));
+	memcpy(sub->ub, md->ub, nc * sizeof(double));
+	memcpy(sub->is_int, md->is_int, nc);
+	memcpy(sub->col, md->col, nc * sizeof(sf__tag));
+	for (size_t j = 0; j < nc; j++) {
+		if (md->col[j].month > m) {
+			sub->lb[j] = sub->ub[j] = 0;
+		} else if (md->col[j].month < m && md->is_int[j]) {
+			sub->lb[j] = sub->ub[j] = (double)lround(xs[j]);
+		}
+	}
+	sub->nrows = nr;
+	sub->nnz = nnz;
+	sub->row_cap = (size_t)nr;
+	sub->nnz_cap = (size_t)nnz;
+	sub->col_cap = nc;
+	nr = nnz = 0;
+	for (int i = 0; i < md->nrows; i++) {
+		if (md->row[i].month > m)
+			continue;
+		sub->sense[nr] = md->sense[i];
+		sub->rhs[nr] = md->rhs[i];
+		sub->row[nr] = md->row[i];
+		sub->rstart[nr] = nnz;
+		for (int k = md->rstart[i]; k < md->rstart[i + 1]; k++, nnz++) {
+			sub->rind[nnz] = md->rind[k];
+			sub->rval[nnz] = md->rval[k];
+		}
+		nr++;
+	}
+	sub->rstart[nr] = nnz;
+	return sub;
+}
+
+/*
+ * Month m's fallback in the month-after-month plan: xs as planned so far,
+ * and in month m nobody new sent and nobody assigned, every shortfall at
+ * its requirement, presence what must stay (the arrivals of the last k
+ * months, planned or recorded), which the rows of month m allow when the
+ * months before satisfy theirs.
+ */
+static void month_fallback(const f2 *s, const sf__model *md, int m, const double *xs, double *fb)
+{
+	memcpy(fb, xs, (size_t)md->ncols * sizeof(double));
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		if (t->month != m)
+			continue;
+		fb[j] = 0;
+		if (t->kind == SF__COL_G) {
+			fb[j] = sf__requirement(s->sc, (size_t)t->c, (size_t)t->b, t->month);
+		} else if (t->kind == SF__COL_N) {
+			int k = sf_pledge_min_stay(s->sc, (size_t)t->a);
+			for (int w = m - k + 1; w <= m; w++) {
+				int a = w >= md->m_first && w < m
+				                ? md->acol[(size_t)t->a * s->M + (size_t)(w - 1)]
+				                : -1;
+				fb[j] += h_arr(s, (size_t)t->a, w) +
+				         (a >= 0 ? (double)lround(xs[a]) : 0);
+			}
+		}
+	}
+}
+
+static double objective_of(const sf__model *md, const double *x)
+{
+	double z = 0;
+	for (int j = 0; j < md->ncols; j++)
+		z += md->obj[j] * x[j];
+	return z;
+}
+
+/*
+ * A stage-1 plan of the linked months built month after month (under a
+ * time limit, before the one MILP): month m is solved with the months
+ * before it fixed as planned and the months after it not yet there, each
+ * with an equal share of what is left of `budget`, to a gap of SEQ_GAP
+ * (of the months so far); a month that finds no
+ * plan in its share keeps its fallback (month_fallback). The whole model
+ * checks the result: *ok is 1 when xs is a plan of md. It is the start
+ * the one MILP falls back to, and the plan kept when the MILP's own is
+ * worse: on the tour-limited members of the benchmark family CBC found
+ * no plan of the one MILP in its whole stage-1 budget (docs/benchmarks.md).
+ */
+static sf_status sequential_start(f2 *s, const sf__model *md, double budget, double *xs, int *ok,
+                                  sf_error *err)
+{
+	const sf_scenario *sc = s->sc;
+	sf__solve_params prm = {.gap = SEQ_GAP, .threads = s->o->threads, .log = s->o->solver_log};
+	double until = sf__now() + budget;
+	double *fb = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	double *x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	sf_status rc = SF_OK;
+
+	*ok = 0;
+	if (fb == NULL || x == NULL) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+		goto out;
+	}
+	memset(xs, 0, (size_t)md->ncols * sizeof(double));
+	for (int m = sc->a0; m <= sc->months; m++) {
+		sf__model *sub = months_upto(md, m, xs);
+		sf__solve_result res;
+		int fell_back;
+		if (sub == NULL) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+			goto out;
+		}
+		month_fallback(s, md, m, xs, fb);
+		rc = sf__solve_limited(s->o->solver, sub, &prm,
+		                       sf__remaining(until) / (sc->months - m + 1), fb, &res, x,
+		                       &fell_back, err);
+		sf__model_free(sub);
+		if (rc != SF_OK)
+			goto out;
+		if (res.status != SF__SOLVE_OPTIMAL && res.status != SF__SOLVE_STOPPED)
+			goto out; /* neither a plan nor the fallback: keep the old start */
+		memcpy(xs, x, (size_t)md->ncols * sizeof(double));
+	}
+	*ok = sf__model_satisfied(md, xs);
+out:
+	free(fb);
+	free(x);
 	return rc;
 }
 
@@ -256,7 +433,7 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	sf__solve_params prm = {.threads = s->o->threads, .log = s->o->solver_log};
 	sf__solve_result res;
 	sf__model *md = NULL;
-	double *x = NULL;
+	double *x = NULL, *seq = NULL;
 	sf_status rc;
 
 	rc = sf__model_build(sc, &spec, &md, err);
@@ -271,11 +448,33 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	             md->nrows);
 	if (s->o->time_limit_s > 0) {
 		double left = sf__remaining(s->deadline);
-		rc = solve_limited(s, md, &prm,
-		                   left <= 0           ? 0
-		                   : s->o->stage1_only ? left
-		                                       : left * 2 / 3,
-		                   "stage 1", &res, x, err);
+		double budget = left <= 0 ? 0 : s->o->stage1_only ? left : left * 2 / 3;
+		double t = sf__now(), zseq = 0;
+		int seq_ok = 0;
+		if (!s->o->monolithic && budget > 0) {
+			seq = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+			if (seq == NULL) {
+				rc = sf_error_set(err, SF_ERR_NOMEM,
+				                  "out of memory solving the model");
+				goto out;
+			}
+			rc = sequential_start(s, md, budget * SEQ_SHARE, seq, &seq_ok, err);
+			if (rc != SF_OK)
+				goto out;
+			if (seq_ok) {
+				zseq = objective_of(md, seq);
+				sf__progress(s->o, "stage 1: month after month, z1 %g (%.1f s)",
+				             zseq, sf__now() - t);
+			}
+			budget -= sf__now() - t;
+		}
+		rc = solve_limited(s, md, &prm, budget > 0 ? budget : 0, "stage 1",
+		                   seq_ok ? seq : NULL, &res, x, err);
+		if (rc == SF_OK && seq_ok && res.status == SF__SOLVE_STOPPED &&
+		    objective_of(md, x) > zseq) {
+			memcpy(x, seq, (size_t)md->ncols * sizeof(double));
+			res.objective = zseq;
+		}
 	} else {
 		rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
 	}
@@ -290,6 +489,7 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	s->s1.bound = res.status == SF__SOLVE_OPTIMAL ? s->s1.objective : res.bound;
 out:
 	free(x);
+	free(seq);
 	sf__model_free(md);
 	return rc;
 }
@@ -343,7 +543,7 @@ static sf_status stage1_split(f2 *s, sf_error *err)
 				double budget = left <= 0  ? 0
 				                : part > 0 ? (shares == 1 ? part : part / 2)
 				                           : left / (shares + 1);
-				rc = solve_limited(s, md, &prm, budget, where, &res, x, err);
+				rc = solve_limited(s, md, &prm, budget, where, NULL, &res, x, err);
 			} else {
 				rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
 			}
@@ -769,6 +969,46 @@ out:
 	free(pres);
 	free(arr);
 	free(rows);
+	return rc;
+}
+
+sf_status sf__f2_stage1_in_turn(const sf_scenario *sc, const sf_plan_options *o, double budget,
+                                double *z1, int *ok, sf_error *err)
+{
+	sf__model_spec spec = {
+	        .stage = 1, .m_first = sc->a0, .m_last = sc->months, .strengthen = 1};
+	sf__model *md = NULL;
+	double *xs = NULL;
+	sf_status rc;
+	f2 s;
+
+	*z1 = 0;
+	*ok = 0;
+	memset(&s, 0, sizeof(s));
+	s.sc = sc;
+	s.o = o;
+	s.np = sc->npledges;
+	s.nl = SF_NLOC(sc);
+	s.nt = sc->ntasks;
+	s.M = (size_t)sc->months;
+	rc = sf__history_build(sc, &s.hist, err);
+	if (rc != SF_OK)
+		return rc;
+	rc = sf__model_build(sc, &spec, &md, err);
+	if (rc != SF_OK)
+		goto out;
+	xs = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	if (xs == NULL) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+		goto out;
+	}
+	rc = sequential_start(&s, md, budget, xs, ok, err);
+	if (rc == SF_OK && *ok)
+		*z1 = objective_of(md, xs);
+out:
+	free(xs);
+	sf__model_free(md);
+	sf__history_release(&s.hist);
 	return rc;
 }
 

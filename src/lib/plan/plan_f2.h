@@ -11,4 +11,13 @@
 sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_plan **out,
                             sf_error *err);
 
+/*
+ * The month-after-month stage-1 plan of a format-2 scenario (the start of
+ * the one MILP over linked months under a time limit; plan_f2.c), with
+ * `budget` seconds: its Z1 in *z1, and *ok 1 when it is a plan of the
+ * whole stage-1 model (0: none was built). For the tests.
+ */
+sf_status sf__f2_stage1_in_turn(const sf_scenario *sc, const sf_plan_options *o, double budget,
+                                double *z1, int *ok, sf_error *err);
+
 #endif
