@@ -12,7 +12,10 @@
  *   - 30 seeded random scenarios: CBC and GLPK agree on Z1* to 1e-6
  *     relative, the monolithic stage 1 agrees with the month-by-month one,
  *     stage 2 keeps Z1 within its tolerance, the reported Z1 equals the
- *     rows' weighted shortfall;
+ *     rows' weighted shortfall, and the independent checker (check-plan)
+ *     passes every plan;
+ *   - the share cap with unit sizes mixed across one contributor's
+ *     pledges (Z1* = 8, worked by hand);
  *   - a scenario read from YAML (sf_scenario_load_mem) plans like the
  *     hand-built one;
  *   - JSON, CSV, text and markdown carry the figures.
@@ -48,6 +51,27 @@ static sf_plan *solve(const sf_scenario *sc, sf_solver_kind solver, int monolith
 	if (sf_plan_solve(sc, &o, &p, &err) != SF_OK)
 		fail_msg("plan failed: %s", err.message);
 	return p;
+}
+
+/* Fails the test when the independent checker (check-plan) finds anything in p. */
+static void check_plan_ok(const sf_scenario *sc, const sf_plan *p, const char *what,
+                          unsigned long seed)
+{
+	sf_buf b;
+	sf_error err;
+	sf_check_report r;
+
+	sf_buf_init(&b, 0);
+	sf_error_clear(&err);
+	assert_int_equal(sf_plan_write_json(p, &b, &err), SF_OK);
+	sf_check_report_init(&r);
+	if (sf_check_plan(sc, b.data, b.len, what, &r, &err) != SF_OK) {
+		for (size_t i = 0; i < r.count; i++)
+			print_error("%s: %s\n", r.items[i].what, r.items[i].message);
+		fail_msg("seed %lu: check-plan rejects the %s plan: %s", seed, what, err.message);
+	}
+	sf_check_report_release(&r);
+	sf_buf_release(&b);
 }
 
 static void test_worked(void **state)
@@ -296,12 +320,60 @@ static void test_random_agree(void **state)
 		if (fabs(cold->stage2.objective - z2) > 1e-4 * (fabs(z2) > 1 ? fabs(z2) : 1))
 			fail_msg("seed %lu: z2 %.12g, cold %.12g", seed, z2,
 			         cold->stage2.objective);
+		/*
+		 * The solvers agree on one model; the independent checker tells
+		 * whether that model is the scenario's (a share row that takes
+		 * the personnel of the wrong pledge passes the agreement above).
+		 */
+		check_plan_ok(sc, c, "cbc", seed);
+		check_plan_ok(sc, g, "glpk", seed);
+		check_plan_ok(sc, mono, "monolithic", seed);
+		check_plan_ok(sc, cold, "cold", seed);
 		sf_plan_free(cold);
 		sf_plan_free(c);
 		sf_plan_free(g);
 		sf_plan_free(mono);
 		fx_free(sc);
 	}
+}
+
+/*
+ * The share row counts each pledge's own unit size: A pledges 5 units of
+ * 10 persons (A-1, first) and 5 of 100 (A-2), B one unit of 100, all with
+ * poc 1, one month, one sector needing 10 poc, share cap 50%. Each of A
+ * and B may hold at most half the sector's persons, so with B in, A holds
+ * exactly B's 100: one large unit (5 small make 50, and 5 small + 1 large
+ * 150); with B out, A alone is 100%. B 1 + A 1 cover 2: Z1* = 8. Counting
+ * A-2 at A-1's size (10) would let all 10 of A in (Z1 = 0), above the cap.
+ */
+static void test_share_mixed_sizes(void **state)
+{
+	(void)state;
+	sf_scenario *sc = fx_new(1, 1, 100000);
+	size_t poc = fx_add_task(sc, "poc", SF_SCOPE_SECTOR, 1, 10);
+	size_t sml = fx_add_unit(sc, "sml", 10, 1);
+	size_t big = fx_add_unit(sc, "big", 100, 1);
+	fx_cap(sc, sml, poc, 1);
+	fx_cap(sc, big, poc, 1);
+	size_t A = fx_add_contributor(sc, "A");
+	size_t B = fx_add_contributor(sc, "B");
+	fx_add_pledge(sc, "A-1", A, sml, 5, 1, 1);
+	fx_add_pledge(sc, "A-2", A, big, 5, 1, 1);
+	fx_add_pledge(sc, "B-1", B, big, 1, 1, 1);
+	sc->has_max_share = 1;
+	sc->max_share = 0.5;
+	for (int k = 0; k < 4; k++) {
+		sf_plan *p = solve(sc, k & 1 ? SF_SOLVER_GLPK : SF_SOLVER_CBC, (k >> 1) & 1, 0);
+		if (fabs(p->stage1.objective - 8) > 1e-9 || fabs(p->z1 - 8) > 1e-9)
+			fail_msg("%s%s: Z1 %.9g, expected 8", k & 1 ? "glpk" : "cbc",
+			         k & 2 ? " monolithic" : "", p->stage1.objective);
+		/* A 100 in the sector (its large unit), B 100. */
+		assert_true(fabs(p->personnel_by_contributor[A] - 100) < 1e-9);
+		assert_true(fabs(p->personnel_by_contributor[B] - 100) < 1e-9);
+		check_plan_ok(sc, p, k & 1 ? "glpk" : "cbc", 0);
+		sf_plan_free(p);
+	}
+	fx_free(sc);
 }
 
 /*
@@ -426,9 +498,13 @@ static void test_yaml(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_worked),    cmocka_unit_test(test_foc),
-	        cmocka_unit_test(test_from_rows), cmocka_unit_test(test_random_agree),
-	        cmocka_unit_test(test_yaml),      cmocka_unit_test(test_stage1_from_plan),
+	        cmocka_unit_test(test_worked),
+	        cmocka_unit_test(test_foc),
+	        cmocka_unit_test(test_from_rows),
+	        cmocka_unit_test(test_random_agree),
+	        cmocka_unit_test(test_share_mixed_sizes),
+	        cmocka_unit_test(test_yaml),
+	        cmocka_unit_test(test_stage1_from_plan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
