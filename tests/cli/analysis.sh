@@ -76,6 +76,27 @@ case_index() {
 	return 1
 }
 
+# sum_rows FILE ARRAY FIELD [KEY VALUE]: the sum of FIELD over the rows of
+# ARRAY (those whose KEY is VALUE)
+sum_rows() {
+	j=0
+	s=0
+	while v=$("$JGET" "$1" "$2.$j.$3" 2>/dev/null); do
+		if [ $# -lt 5 ] || [ "$("$JGET" "$1" "$2.$j.$4")" = "$5" ]; then
+			s=$(awk "BEGIN { printf \"%.9f\", $s + $v }")
+		fi
+		j=$((j + 1))
+	done
+	echo "$s"
+}
+
+# foc_key PLAN.json: the FOC month, or months + 1 when it is never reached
+foc_key() {
+	f=$("$JGET" "$1" foc_month)
+	[ "$f" = null ] && f=$(($("$JGET" "$1" scenario.months) + 1))
+	echo "$f"
+}
+
 # same_as_separate ANALYSIS.json KIND CASE VARIANT.yaml BASE.json:
 # the case's outcome and deltas equal the separately planned variant.
 same_as_separate() {
@@ -96,6 +117,18 @@ same_as_separate() {
 	expect "$1" "cases.$idx.outcome.cost" "$c_var"
 	expect "$1" "cases.$idx.delta.cost" "$d_c"
 	expect "$1" "cases.$idx.outcome.foc_month" "$("$JGET" "$vj" foc_month)"
+	# in-sector person-months, months to FOC and each task's shortfall
+	p_var=$(sum_rows "$vj" personnel_total in_sectors)
+	p_base=$(sum_rows "$5" personnel_total in_sectors)
+	expect "$1" "cases.$idx.outcome.personnel_pm" "$p_var"
+	expect "$1" "cases.$idx.delta.personnel_pm" "$(awk "BEGIN { print $p_var - $p_base }")"
+	expect "$1" "cases.$idx.delta.foc_months" $(($(foc_key "$vj") - $(foc_key "$5")))
+	for task in poc train; do
+		s_var=$(sum_rows "$vj" coverage shortfall task "$task")
+		s_base=$(sum_rows "$5" coverage shortfall task "$task")
+		expect "$1" "cases.$idx.delta.task_shortfall.$task" \
+			"$(awk "BEGIN { print $s_var - $s_base }")"
+	done
 }
 
 plan_json "$P" "$T/base.json"
@@ -123,13 +156,22 @@ done
 sed '/soft:BBB/s/kind: soft, penalty: 1/kind: hard/' "$P" >"$T/v/hard-BBB.yaml"
 same_as_separate "$T/vetoes.json" harden_veto ISR:BBB "$T/v/hard-BBB.yaml" "$T/base.json"
 # hand-worked: lifting either hard veto closes the gap; hardening the soft one costs 40
+# (baseline: 3 companies in the sectors, 900 person-months, FOC never
+# (key 3), poc short 1 a month; lifting ISR:BBB: 4 companies, FOC month 1,
+# nothing short; hardening it: AAA's 1 alone, poc short 3 a month)
 i=$(case_index "$T/vetoes.json" lift_veto ISR:BBB) && {
 	expect "$T/vetoes.json" "cases.$i.delta.z1" -20
 	expect "$T/vetoes.json" "cases.$i.outcome.foc_month" 1
+	expect "$T/vetoes.json" "cases.$i.delta.personnel_pm" 300
+	expect "$T/vetoes.json" "cases.$i.delta.foc_months" -2
+	expect "$T/vetoes.json" "cases.$i.delta.task_shortfall.poc" -2
 }
 i=$(case_index "$T/vetoes.json" harden_veto ISR:BBB) && {
 	expect "$T/vetoes.json" "cases.$i.delta.z1" 40
 	expect "$T/vetoes.json" "cases.$i.used_pm" 600
+	expect "$T/vetoes.json" "cases.$i.delta.personnel_pm" -600
+	expect "$T/vetoes.json" "cases.$i.delta.foc_months" 0
+	expect "$T/vetoes.json" "cases.$i.delta.task_shortfall.poc" 4
 }
 # the hard vetoes come before the soft one
 expect "$T/vetoes.json" cases.2.kind harden_veto
@@ -342,6 +384,12 @@ expect "$T/whatif2.json" plan.stage1.objective 0
 "$STABFORCE" compare -q --format json "$P" "$T/v/noveto-CCC.yaml" >"$T/cmp.json" 2>"$T/err" ||
 	fail "compare: $(cat "$T/err")"
 expect "$T/cmp.json" change.z1 -20
+# lifting CCC's veto: 4 companies in the sectors instead of 3 (1200
+# person-months, not 900), FOC month 1 instead of never (key 3)
+expect "$T/cmp.json" change.personnel_pm 300
+expect "$T/cmp.json" change.foc_months -2
+expect "$T/whatif.json" comparison.change.personnel_pm 300
+expect "$T/whatif.json" comparison.change.foc_months -2
 expect "$T/cmp.json" a.z1 20
 expect "$T/cmp.json" b.z1 0
 "$STABFORCE" compare -q --format json "$P" "$P" >"$T/same.json" 2>/dev/null

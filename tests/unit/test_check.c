@@ -430,6 +430,25 @@ static void test_pledge_size_and_cap(void **state)
 	sf_check_report_release(&r);
 }
 
+/*
+ * A national cap counts people at mission too: A-1 keeps its 100 in north
+ * in month 1 and sends its second unit to mission, 200 in all against
+ * A's cap of 150 with only 100 in the sectors.
+ */
+static void test_cap_counts_mission(void **state)
+{
+	sf_check_report r;
+	json_t *p = good();
+	(void)state;
+
+	append_row(p, 1, "A-1", "mission", "train", 1);
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_ERR_CHECK);
+	expect(&r, "national_cap", -1, 1,
+	       "month 1 (2026-01): contributor A has 200 personnel deployed, above its cap 150");
+	sf_check_report_release(&r);
+}
+
 static void test_ceiling_and_share(void **state)
 {
 	sf_check_report r;
@@ -683,6 +702,7 @@ int main(void)
 	        cmocka_unit_test(test_duplicate),
 	        cmocka_unit_test(test_existence_rules),
 	        cmocka_unit_test(test_pledge_size_and_cap),
+	        cmocka_unit_test(test_cap_counts_mission),
 	        cmocka_unit_test(test_ceiling_and_share),
 	        cmocka_unit_test(test_reported_figures),
 	        cmocka_unit_test(test_top_level_fields),
