@@ -59,6 +59,10 @@ typedef struct sf_briefing_options {
 	 * open-ended, by default. Other days are not compared with it. */
 	double aid_commitment;
 	long aid_commitment_from, aid_commitment_to; /* SF_DAY_NONE: open */
+	/* A paragraph of plain text under the register's heading, before its
+	 * sections: where its figures come from (a sample, a feed), NULL or
+	 * "" = none. */
+	const char *register_note;
 } sf_briefing_options;
 
 void sf_briefing_options_init(sf_briefing_options *o);

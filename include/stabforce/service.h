@@ -219,6 +219,12 @@ sf_status sf_scenario_dir_load(const char *dir, const char *name, int geometry, 
 sf_status sf_scenario_dir_list(const char *dir, sf_name_list *out, sf_error *err);
 
 enum { SF_JOB_KIND_MAX = 16 };
+/*
+ * The time limit, in seconds, of each plan a job solves when its request
+ * names none (`stabforce serve --job-time-limit`, `stabforce worker
+ * --time-limit`): every job ends, proven or with the gap it reached.
+ */
+#define SF_JOB_TIME_LIMIT_DEFAULT 300.0
 
 /* A checked job request: what the worker will run. */
 typedef struct sf_job_request {
@@ -234,10 +240,12 @@ typedef struct sf_job_request {
  * and fill r (release with sf_job_request_release). An unknown kind or
  * option, a value out of range: SF_ERR_USAGE; body not JSON: SF_ERR_INPUT
  * with line and column; no such scenario: SF_ERR_IO; a scenario that does
- * not load: SF_ERR_SCENARIO with its first diagnostic.
+ * not load: SF_ERR_SCENARIO with its first diagnostic. A request with no
+ * "time_limit" is stored with time_limit_s (when > 0), so that the stored
+ * request, its cache key and the command all carry the limit it ran under.
  */
 sf_status sf_job_request_parse(const char *dir, const char *kind, const char *body, size_t len,
-                               sf_job_request *r, sf_error *err);
+                               double time_limit_s, sf_job_request *r, sf_error *err);
 void sf_job_request_release(sf_job_request *r);
 /* The cache key of a stored request, computed again from the files now. */
 sf_status sf_job_key(const char *dir, const char *kind, const char *request, char *key,
@@ -247,10 +255,12 @@ sf_status sf_job_key(const char *dir, const char *kind, const char *request, cha
  * command, --format=json, --db=db, the options, the scenario paths;
  * NULL-terminated; each string and the array freed by the caller with
  * free()). dir NULL gives scenario paths relative to the working
- * directory, so that the result names no path of the server's.
+ * directory, so that the result names no path of the server's. A stored
+ * request with no "time_limit" (one queued before limits were given) runs
+ * with --time-limit=time_limit_s when that is > 0.
  */
 sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const char *kind,
-                      const char *request, char ***argv, sf_error *err);
+                      const char *request, double time_limit_s, char ***argv, sf_error *err);
 /*
  * Progress from a command to the worker that runs it: with
  * STABFORCE_PROGRESS=lines in its environment (the worker sets it), a
@@ -264,8 +274,18 @@ sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const ch
 #define SF_PROGRESS_ENV "STABFORCE_PROGRESS"
 sf_status sf_progress_line(size_t done, size_t total, sf_buf *out);
 int sf_progress_parse(const char *line, size_t n, double *fraction);
-/* SF_OK when the command's output is one JSON object (what a job's result must be). */
-sf_status sf_job_result_check(const char *text, size_t len, sf_error *err);
+/*
+ * SF_OK when the command's output is one JSON object (what a job's result
+ * must be). summary (n bytes, may be NULL) then says in words how far it
+ * is proven, from every "proven" member of the document (each stage of a
+ * plan, each plan an analysis solved): all true gives "proven"; all true
+ * but some optimal within the gap asked for gives "proven within the gap
+ * asked for (largest gap G %)"; any whose solver status is not "optimal"
+ * gives "not proven: K of N proofs stopped at the time limit
+ * (largest gap G %)", G the largest "gap", "stage1_gap" or "stage2_gap"
+ * beside a false "proven".
+ */
+sf_status sf_job_result_check(const char *text, size_t len, char *summary, size_t n, sf_error *err);
 
 /* ---------------------------------------------------------------- */
 /* Register edits through the API (service/edits.c)                   */

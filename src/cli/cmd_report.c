@@ -115,6 +115,9 @@ int sf_cmd_report(int argc, char **argv)
 	                    "(default 2025-10-10, the ceasefire's)"),
 	        SF_OPT_DATE(0, "commitment-to", &o.aid_commitment_to,
 	                    "the last day it was made for (default: open)"),
+	        SF_OPT_STR(0, "register-note", "TEXT", &o.register_note,
+	                   "a paragraph under the register's heading: where\n"
+	                   "its figures come from (a sample, a feed)"),
 	        SF_OPT_NUM(0, "weeks", "N", &o.register_weeks,
 	                   "weeks the register's sections cover (default 12)", 1, 520, "--weeks"),
 	        SF_OPT_CB(0, "date", "YYYY-MM-DD", &o.run_date,

@@ -68,6 +68,11 @@ int sf_cmd_serve(int argc, char **argv)
 	                   "jobs run at once, 0..64 (default 1; 0: none\n"
 	                   "here, `stabforce worker`s elsewhere run them)",
 	                   0, 64, "--jobs"),
+	        SF_OPT_DBL(0, "job-time-limit", "SEC", &o.job_time_limit,
+	                   "wall-clock limit of each plan a job solves, when\n"
+	                   "the request gives no time_limit, 1..86400 (default\n"
+	                   "300): a job ends proven or with the gap it reached",
+	                   0, 1, 86400, "--job-time-limit", "is not a number of seconds 1..86400"),
 	        SF_OPT_NUM(0, "threads", "N", &o.threads, "HTTP threads, 1..64 (default 4)", 1, 64,
 	                   "--threads"),
 	        SF_OPT_LNUM(0, "queue", "N", &o.queue, "most queued jobs before 503 (default 64)",
@@ -151,6 +156,10 @@ int sf_cmd_worker(int argc, char **argv)
 	                    "a job not renewed this long is queued again\n"
 	                    "(default 30)",
 	                    2, 3600, "--lease"),
+	        SF_OPT_TIME_LIMIT(&o.time_limit,
+	                          "wall-clock limit of each plan a job solves, when\n"
+	                          "its request gives no time_limit (default 300;\n"
+	                          "serve passes its --job-time-limit)"),
 	        {.long_name = "parent",
 	         .kind = SF_OPTK_LONG,
 	         .argname = "PID",

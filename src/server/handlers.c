@@ -191,7 +191,7 @@ void sv_h_job_submit(sv_ctx *cx)
 
 	sf_error_clear(&err);
 	if (sf_job_request_parse(sv_scenarios_dir(cx->app), kind, cx->rq->body, cx->rq->body_len,
-	                         &r, &err) != SF_OK) {
+	                         sv_options(cx->app)->job_time_limit, &r, &err) != SF_OK) {
 		if (err.code == SF_ERR_IO)
 			sv_fail(cx, 404, "not_found", "%s", err.message);
 		else if (err.code == SF_ERR_USAGE && !strncmp(err.message, "no analysis", 11))

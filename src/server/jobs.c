@@ -53,19 +53,21 @@ static double mono(void)
 
 static sf_status spawn_worker(sv_pool *p, slot *s, sf_error *err)
 {
-	char parent[32];
+	char parent[32], limit[64];
 	char *argv[8];
 	char dbarg[PATH_MAX + 8], scarg[PATH_MAX + 16];
 	sf_spawn_options so;
 	sf_snprintf(parent, sizeof parent, "--parent=%ld", (long)getpid());
 	sf_snprintf(dbarg, sizeof dbarg, "--db=%s", p->o.db);
 	sf_snprintf(scarg, sizeof scarg, "--scenarios=%s", p->scenarios);
+	sf_snprintf(limit, sizeof limit, "--time-limit=%.17g", p->o.job_time_limit);
 	argv[0] = (char *)p->o.exe;
 	argv[1] = "worker";
 	argv[2] = dbarg;
 	argv[3] = scarg;
 	argv[4] = parent;
-	argv[5] = NULL;
+	argv[5] = limit;
+	argv[6] = NULL;
 	sf_spawn_options_init(&so);
 	sf_status rc = sf_spawn(p->o.exe, argv, &so, &s->pid, err);
 	s->started = mono();

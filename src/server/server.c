@@ -112,6 +112,7 @@ void sf_server_options_init(sf_server_options *o)
 	o->db = SF_STORE_DEFAULT;
 	o->scenarios = "examples";
 	o->jobs = 1;
+	o->job_time_limit = SF_JOB_TIME_LIMIT_DEFAULT;
 	o->threads = 4;
 	o->queue = 64;
 	o->rate_per_min = 6000;

@@ -57,6 +57,7 @@ void sf_worker_options_init(sf_worker_options *o)
 	o->db = SF_STORE_DEFAULT;
 	o->scenarios = "examples";
 	o->lease_s = 30;
+	o->time_limit = SF_JOB_TIME_LIMIT_DEFAULT;
 }
 
 static int should_stop(const sf_worker_options *o)
@@ -197,7 +198,8 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 		        "the scenario's files changed after the job was queued: submit it again");
 		goto finish;
 	}
-	if (sf_job_argv(o->exe, NULL, o->db, jc.kind, jc.request, &argv, &err) != SF_OK) {
+	if (sf_job_argv(o->exe, NULL, o->db, jc.kind, jc.request, o->time_limit, &argv, &err) !=
+	    SF_OK) {
 		sf_snprintf(msg, sizeof msg, "%s", err.message);
 		goto finish;
 	}
@@ -276,7 +278,7 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 		sf_snprintf(msg, sizeof msg, "%s", line[0] ? line : "the command failed");
 	} else {
 		sf_error_clear(&err);
-		if (sf_job_result_check(sf_buf_str(&out), out.len, &err) != SF_OK)
+		if (sf_job_result_check(sf_buf_str(&out), out.len, msg, sizeof msg, &err) != SF_OK)
 			sf_snprintf(msg, sizeof msg, "the %s command wrote no valid result: %s",
 			            jc.kind, err.message);
 		else
@@ -284,7 +286,7 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 	}
 finish:
 	sf_error_clear(&err);
-	if (sf_store_job_finish(st, id, worker, final, final == SF_JOB_DONE ? "" : msg,
+	if (sf_store_job_finish(st, id, worker, final, msg,
 	                        final == SF_JOB_DONE ? sf_buf_str(&out) : "", &applied,
 	                        &err) != SF_OK)
 		fprintf(stderr, "stabforce worker: job %lld: %s\n", id, err.message);

@@ -47,8 +47,17 @@ EOF
 "$STABFORCE" aid import "$T/aid2.csv" --db "$T/reg.db" >/dev/null 2>&1 || fail "aid import 2 exited $?"
 
 "$STABFORCE" report -q --plan-only --date 2026-06-10 --weeks 6 --commitment 500 "$SCEN" \
+	--register-note 'SAMPLE DATA: invented *figures* <b>here</b>.' \
 	--db "$T/reg.db" --md "$T/r.md" --html "$T/r.html" 2>"$T/err" ||
 	fail "report --db exited $?: $(cat "$T/err")"
+# --register-note: a paragraph of plain text under the register's heading,
+# before its sections, in the markdown (escaped) and the HTML (as text).
+awk '/^## The register/ {r = 1} r && /^SAMPLE DATA/ {print "note"} r && /^### / {exit}' "$T/r.md" |
+	grep -q note || fail "markdown: the note is not under the register's heading"
+grep -qF 'SAMPLE DATA: invented \*figures\* \<b\>here\</b\>.' "$T/r.md" ||
+	fail "markdown: the note is not escaped: $(grep 'SAMPLE DATA' "$T/r.md")"
+grep -qF '<p>SAMPLE DATA: invented *figures* &lt;b&gt;here&lt;/b&gt;.</p>' "$T/r.html" ||
+	fail "html: the note is not a paragraph of text: $(grep 'SAMPLE DATA' "$T/r.html")"
 
 for s in '## The register' '### Incidents per week by sector' \
 	"### Aid per day against the commitment: $SRC1" \

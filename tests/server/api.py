@@ -10,11 +10,9 @@ database on that throwaway cluster)
 
 The server runs on 127.0.0.1 on a free port and is always stopped.
 """
-import http.client
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -23,84 +21,7 @@ import time
 
 import jsonschema
 
-EXE = os.environ["STABFORCE"]
-SRC = os.environ["SRCDIR"]
-failures = []
-PG_HOST = os.environ.get("SF_PG_HOST")
-
-
-def store_loc(tmp, db):
-    """The --db of store `db`: a file in tmp, or a database (made once) under with-pg.sh."""
-    if not PG_HOST:
-        return os.path.join(tmp, db)
-    name = db.split(".")[0]
-    subprocess.run(["createdb", "-h", PG_HOST, "-U", "postgres", name], capture_output=True)
-    return "postgresql:///%s?host=%s&user=postgres" % (name, PG_HOST)
-
-
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-class Server:
-    def __init__(self, tmp, *args, db="s.db"):
-        self.tmp = tmp
-        self.port_file = os.path.join(tmp, "port")
-        if os.path.exists(self.port_file):
-            os.unlink(self.port_file)
-        self.log = open(os.path.join(tmp, "server.log"), "ab")
-        self.p = subprocess.Popen(
-            [EXE, "serve", "--listen", "127.0.0.1:0", "--port-file", self.port_file,
-             "--db", store_loc(tmp, db), "--scenarios", os.path.join(tmp, "scenarios")] + list(args),
-            stdout=self.log, stderr=self.log)
-        for _ in range(200):
-            if os.path.exists(self.port_file):
-                break
-            if self.p.poll() is not None:
-                raise SystemExit("server exited: see " + self.log.name)
-            time.sleep(0.05)
-        self.port = int(open(self.port_file).read())
-
-    def req(self, method, path, body=None, token=None, headers=None, raw=False):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        h = dict(headers or {})
-        if token:
-            h["Authorization"] = "Bearer " + token
-        if isinstance(body, (dict, list)):
-            body = json.dumps(body)
-        if isinstance(body, str):
-            body = body.encode("utf-8")
-        c.request(method, path, body=body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        if raw:
-            return r.status, dict(r.getheaders()), data
-        try:
-            doc = json.loads(data) if data else None
-        except ValueError:
-            doc = data
-        return r.status, dict(r.getheaders()), doc
-
-    def stop(self, sig=signal.SIGTERM):
-        if self.p.poll() is None:
-            self.p.send_signal(sig)
-            try:
-                self.p.wait(20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
-
-
-def token(tmp, role, name, db="s.db"):
-    out = subprocess.run([EXE, "token", "create", "--role", role, "--name", name, "--db",
-                          store_loc(tmp, db)], capture_output=True, text=True, check=True)
-    lines = out.stdout.splitlines()
-    assert len(lines) == 1 and len(lines[0]) == 64, out.stdout
-    return lines[0]
+from common import EXE, SRC, Server, check, failures, store_loc, token, wait_job
 
 
 def schema_of(spec, path, method, status):
@@ -136,16 +57,6 @@ def untimed(doc):
     if isinstance(doc, list):
         return [untimed(v) for v in doc]
     return doc
-
-
-def wait_job(s, jid, tok, timeout=120):
-    t0 = time.time()
-    while time.time() - t0 < timeout:
-        st, h, doc = s.req("GET", "/api/v1/jobs/%d" % jid, token=tok)
-        if doc["status"] in ("done", "failed", "cancelled"):
-            return doc
-        time.sleep(0.2)
-    raise SystemExit("job %d did not finish" % jid)
 
 
 def store_counts(db):
@@ -245,9 +156,15 @@ def main():
         check(done["status"] == "done" and done["progress"] == 1 and done["submitted_by"] == "alice",
               "the plan job is done: %s" % done.get("message"))
         conforms(spec, "/api/v1/jobs/{id}", "get", 200, done)
+        # A request without a time limit is stored with the server's default
+        # (--job-time-limit, 300 s): every job ends.
+        check(done["request"] == {"scenario": "minimal", "time_limit": 300},
+              "the job runs under the default time limit: %s" % done["request"])
+        check(done["message"].startswith("proven"), "the job says it is proven: %s" % done["message"])
         # The CLI in the scenarios directory says the same, timings aside,
         # and the result names no path of the server's.
         cli = json.loads(subprocess.run([EXE, "plan", "--format", "json", "--db", store_loc(tmp, "s.db"),
+                                         "--time-limit", "300",
                                          os.path.join("minimal", "scenario.yaml")], cwd=sc,
                                         capture_output=True, text=True, check=True).stdout)
         check(untimed(done["result"]) == untimed(cli), "the result is the CLI's document")

@@ -20,7 +20,6 @@ tests/pg/with-pg.sh, on PostgreSQL:
 usage: concurrency.py   (env: STABFORCE, SRCDIR, BUILDDIR; SF_PG_HOST for PostgreSQL)
 """
 import csv
-import http.client
 import io
 import os
 import shutil
@@ -31,60 +30,15 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from api import EXE, check, failures, store_loc  # noqa: E402
+from common import EXE, Server, check, failures, store_loc  # noqa: E402
 
 GEN = os.path.join(os.environ["BUILDDIR"], "bench", "gen_acled")
 
 
-class Srv:
+def Srv(tmp, name, db):
     """One server, started without waiting (so two start at once)."""
-
-    def __init__(self, tmp, name, db):
-        self.port_file = os.path.join(tmp, name + ".port")
-        self.log = open(os.path.join(tmp, name + ".log"), "ab")
-        self.p = subprocess.Popen(
-            [EXE, "serve", "--listen", "127.0.0.1:0", "--port-file", self.port_file, "--db", db,
-             "--scenarios", os.path.join(tmp, "scenarios"), "--jobs", "0", "--rate", "100000",
-             "-q"], stdout=self.log, stderr=self.log)
-        self.port = None
-
-    def wait(self):
-        for _ in range(600):
-            if os.path.exists(self.port_file) and os.path.getsize(self.port_file):
-                self.port = int(open(self.port_file).read())
-                return True
-            if self.p.poll() is not None:
-                return False
-            time.sleep(0.05)
-        return False
-
-    def req(self, method, path, body=None, token=None, headers=None):
-        import json
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-        h = dict(headers or {})
-        if token:
-            h["Authorization"] = "Bearer " + token
-        if isinstance(body, dict):
-            body = json.dumps(body)
-        c.request(method, path, body=body.encode() if isinstance(body, str) else body, headers=h)
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        try:
-            doc = json.loads(data) if data else None
-        except ValueError:
-            doc = data
-        return r.status, dict(r.getheaders()), doc
-
-    def stop(self):
-        if self.p.poll() is None:
-            self.p.terminate()
-            try:
-                self.p.wait(20)
-            except subprocess.TimeoutExpired:
-                self.p.kill()
-                self.p.wait()
-        self.log.close()
+    return Server(tmp, "--jobs", "0", "--rate", "100000", "-q", db=db, name=name, wait=False,
+                  timeout=120)
 
 
 def gen(*args):

@@ -30,13 +30,12 @@ import os
 import re
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import api  # noqa: E402  (the Server, token and store helpers)
-from api import Server, check, conforms, store_counts, store_loc, token  # noqa: E402
+from api import conforms, store_counts  # noqa: E402
+from common import Server, check, failures, one, prometheus, store_data_version, store_loc, token  # noqa: E402
 
 SRC = os.environ["SRCDIR"]
 WAIT = 120  # seconds a socket waits for the server: a bound, never a measure
@@ -133,39 +132,6 @@ def dropped(port, data):
     return out == b"" or status_of(out) == 408
 
 
-def prometheus(text):
-    """Parse the Prometheus text format (0.0.4): {name: [(labels, value)]},
-    {name: type}. Raises ValueError on a line that is not the format."""
-    samples, types = {}, {}
-    line_re = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"'
-                         r'(,[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*")*)?\})? (\S+)$')
-    for ln in text.splitlines():
-        if ln.startswith("# HELP "):
-            continue
-        if ln.startswith("# TYPE "):
-            _, _, name, kind = ln.split(" ", 3)
-            if kind not in ("counter", "gauge", "histogram", "summary", "untyped"):
-                raise ValueError("type " + ln)
-            types[name] = kind
-            continue
-        m = line_re.match(ln)
-        if not m:
-            raise ValueError("line %r" % ln)
-        name, labels, value = m.group(1), m.group(3) or "", m.group(5)
-        base = re.sub(r"_(bucket|sum|count)$", "", name)
-        if name not in types and base not in types:
-            raise ValueError("no TYPE before %s" % name)
-        samples.setdefault(name, []).append((labels, float(value)))
-    return samples, types
-
-
-def one(samples, name, labels=""):
-    for lb, v in samples.get(name, []):
-        if lb == labels:
-            return v
-    return None
-
-
 def main():
     tmp = tempfile.mkdtemp(prefix="stabforce-hostile-")
     s = None
@@ -260,6 +226,7 @@ def main():
         s = Server(tmp, "--timeout", "2", "--max-body", "1048576")
         p = s.port
         before = store_counts(db)
+        data_version = store_data_version(db)
         auth = b"Authorization: Bearer " + editor.encode() + b"\r\n"
         # malformed HTTP
         for what, data, want in (
@@ -385,6 +352,15 @@ def main():
         check(total >= 50 and one(samples, "stabforce_requests_total", 'class="4xx"') >= 20,
               "metrics: the requests are counted by class: %s" % samples.get("stabforce_requests_total"))
         check(one(samples, "stabforce_store_incidents") == before[2], "metrics: the store's incidents")
+        # the versions: the program's (as /health says) and the store's data
+        # version, which the hostile requests above did not move
+        health = s.req("GET", "/health")[2]
+        check(one(samples, "stabforce_build_info", 'version="%s"' % health["version"]) == 1,
+              "metrics: the version: %s" % samples.get("stabforce_build_info"))
+        check(types.get("stabforce_store_data_version") == "gauge"
+              and one(samples, "stabforce_store_data_version") == data_version,
+              "metrics: the store's data version %s: %s"
+              % (data_version, samples.get("stabforce_store_data_version")))
         st, h, text2 = s.req("GET", "/metrics", token=viewer, raw=True)
         s2, _ = prometheus(text2.decode("utf-8"))
         check(sum(v for _, v in s2.get("stabforce_requests_total", [])) > total, "metrics: the count moves")
@@ -394,7 +370,7 @@ def main():
         if s:
             s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    n = len(api.failures)
+    n = len(failures)
     print("%d failed" % n if n else "all passed")
     return 1 if n else 0
 

@@ -20,8 +20,8 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import api  # noqa: E402  (the server harness and checks)
-from api import EXE, SRC, Server, check, conforms, store_loc, token  # noqa: E402
+from api import conforms  # noqa: E402
+from common import EXE, SRC, Server, check, failures, metric, store_data_version, store_loc, token  # noqa: E402
 
 
 def cli(tmp, *args):
@@ -63,8 +63,14 @@ def main():
         check(st == 400, "an empty body: %d" % st)
         st, h, doc = s.req("POST", "/api/v1/incidents/import?scenario=nosuch", body, token=editor)
         check(st == 404, "an unknown scenario for sectors: %d" % st)
+        version0 = metric(s, "stabforce_store_data_version", viewer)
         st, h, doc = s.req("POST", "/api/v1/incidents/import?scenario=gaza&name=synthetic.csv",
                            body, token=editor)
+        version1 = metric(s, "stabforce_store_data_version", viewer)
+        check(version0 is not None and version1 > version0
+              and version1 == store_data_version(store_loc(tmp, "r.db")),
+              "metrics: the data version moves with the import, as the store's: %s -> %s"
+              % (version0, version1))
         check(st == 200 and doc["inserted"] == 400 and doc["rejected"] == 1
               and "BAD1" in doc["rejects"] and doc["sector"]["inside"] > 0,
               "the import: %d %s" % (st, doc if st != 200 else ""))
@@ -201,7 +207,7 @@ def main():
         if s:
             s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
-    n = len(api.failures)
+    n = len(failures)
     print("%d failed" % n if n else "all passed")
     return 1 if n else 0
 

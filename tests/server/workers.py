@@ -16,7 +16,6 @@ there the idle workers wake on NOTIFY)
 
 Every process the test starts is stopped, whatever happens.
 """
-import http.client
 import json
 import os
 import shutil
@@ -26,74 +25,16 @@ import sys
 import tempfile
 import time
 
-EXE = os.environ["STABFORCE"]
-SRC = os.environ["SRCDIR"]
-PG_HOST = os.environ.get("SF_PG_HOST")
+from common import EXE, SRC, Server, alive, check, children, failures, sql, store_loc, token
+
 JOBS = 5        # risk analyses in the batch
 SAMPLES = 40    # per job: a few seconds each
 LEASE = 3       # seconds: how soon a dead worker's job is queued again
-failures = []
 
 
-def check(cond, what):
-    if not cond:
-        failures.append(what)
-        print("FAIL:", what)
-
-
-def store(tmp):
-    if not PG_HOST:
-        return os.path.join(tmp, "w.db")
-    subprocess.run(["createdb", "-h", PG_HOST, "-U", "postgres", "w"], check=True)
-    return "postgresql:///w?host=%s&user=postgres" % PG_HOST
-
-
-def sql(db, q):
-    if db.startswith("postgresql:"):
-        out = subprocess.run(["psql", "-X", "-At", "-F", "|", "-d", db, "-c", q],
-                             capture_output=True, text=True, check=True).stdout
-        return [line.split("|") for line in out.splitlines()]
-    import sqlite3
-    c = sqlite3.connect(db)
-    rows = [[str(v) for v in r] for r in c.execute(q).fetchall()]
-    c.close()
-    return rows
-
-
-def req(port, method, path, body=None, token=None):
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    h = {"Authorization": "Bearer " + token} if token else {}
-    if body is not None:
-        body = json.dumps(body)
-        h["Content-Type"] = "application/json"
-    c.request(method, path, body=body, headers=h)
-    r = c.getresponse()
-    data = r.read()
-    c.close()
-    return r.status, json.loads(data) if data else None
-
-
-def children(pid):
-    """Processes whose parent is pid."""
-    out = []
-    for d in os.listdir("/proc"):
-        if d.isdigit():
-            try:
-                with open("/proc/%s/stat" % d) as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(d))
-            except (OSError, IndexError, ValueError):
-                pass
-    return out
-
-
-def alive(pid):
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    with open("/proc/%d/stat" % pid) as f:
-        return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+def req(s, method, path, body=None, token=None):
+    st, _, doc = s.req(method, path, body, token=token)
+    return st, doc
 
 
 def comparable(doc):
@@ -106,33 +47,23 @@ def comparable(doc):
 def main():
     tmp = tempfile.mkdtemp(prefix="stabforce-workers-")
     procs = []
+    server = None
     try:
         sc = os.path.join(tmp, "scenarios")
         os.mkdir(sc)
         shutil.copytree(os.path.join(SRC, "examples", "minimal"), os.path.join(sc, "minimal"))
-        db = store(tmp)
-        token = subprocess.run([EXE, "token", "create", "--role", "editor", "--name", "t",
-                                "--db", db], capture_output=True, text=True, check=True).stdout.strip()
+        db = store_loc(tmp, "w.db")
+        tok = token(tmp, "editor", "t", db="w.db")
         log = open(os.path.join(tmp, "log"), "ab")
-        port_file = os.path.join(tmp, "port")
-        server = subprocess.Popen([EXE, "serve", "--listen", "127.0.0.1:0", "--port-file", port_file,
-                                   "--db", db, "--scenarios", sc, "--jobs", "0", "--quiet"],
-                                  stdout=log, stderr=log)
-        procs.append(server)
+        server = Server(tmp, "--jobs", "0", "--quiet", db="w.db", scenarios=sc)
         workers = [subprocess.Popen([EXE, "worker", "--db", db, "--scenarios", sc, "--lease", str(LEASE)],
                                     stdout=log, stderr=log) for _ in range(2)]
         procs += workers
-        for _ in range(400):
-            if os.path.exists(port_file) and open(port_file).read().strip():
-                break
-            check(server.poll() is None, "the server runs")
-            time.sleep(0.05)
-        port = int(open(port_file).read())
 
         ids = []
         for seed in range(1, JOBS + 1):
-            st, doc = req(port, "POST", "/api/v1/analyses/risk",
-                          {"scenario": "minimal", "samples": SAMPLES, "seed": seed}, token)
+            st, doc = req(server, "POST", "/api/v1/analyses/risk",
+                          {"scenario": "minimal", "samples": SAMPLES, "seed": seed}, tok)
             check(st == 202, "job %d queued: %s %s" % (seed, st, doc))
             ids.append(doc["id"])
 
@@ -159,7 +90,7 @@ def main():
             for jid in ids:
                 if jid in done:
                     continue
-                st, doc = req(port, "GET", "/api/v1/jobs/%d" % jid, token=token)
+                st, doc = req(server, "GET", "/api/v1/jobs/%d" % jid, token=tok)
                 if st == 200 and doc["status"] in ("done", "failed", "cancelled"):
                     done[jid] = doc
             time.sleep(0.25)
@@ -176,9 +107,9 @@ def main():
                 continue
             cli = json.loads(subprocess.run(
                 [EXE, "risk", "--format", "json", "--samples", str(SAMPLES), "--seed", str(seed),
-                 os.path.join(sc, "minimal", "scenario.yaml")],
+                 "--time-limit", "%.17g" % doc["request"]["time_limit"], os.path.join(sc, "minimal", "scenario.yaml")],
                 capture_output=True, text=True, check=True).stdout)
-            st, res = req(port, "GET", "/api/v1/jobs/%d/result" % jid, token=token)
+            st, res = req(server, "GET", "/api/v1/jobs/%d/result" % jid, token=tok)
             check(st == 200 and comparable(res) == comparable(cli),
                   "job %d's result is the CLI's for seed %d" % (jid, seed))
 
@@ -197,6 +128,8 @@ def main():
         print("workers: %d jobs done (job %s taken over), the last %.1f s after the kill"
               % (len(done), held, max(d.get("finished", 0) for d in done.values()) - t_kill))
     finally:
+        if server:
+            server.stop()
         for p in procs:
             if p.poll() is None:
                 p.send_signal(signal.SIGTERM)

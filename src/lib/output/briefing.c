@@ -378,7 +378,8 @@ sf_status sf_briefing_build(const sf_scenario *sc, const sf_briefing_options *o,
 	if (b->o.store != NULL) {
 		const sf_aid_commitment c = {b->o.aid_commitment, b->o.aid_commitment_from,
 		                             b->o.aid_commitment_to};
-		rc = sf__breg_build(b->o.store, sc, b->o.register_weeks, &c, &b->reg, err);
+		rc = sf__breg_build(b->o.store, sc, b->o.register_weeks, &c, b->o.register_note,
+		                    &b->reg, err);
 		if (rc != SF_OK)
 			goto fail;
 	}

@@ -459,7 +459,8 @@ static const char register_intro[] =
         "the scenario's map; aid figures are kept per source.\n";
 
 sf_status sf__breg_build(sf_store *st, const sf_scenario *sc, int weeks,
-                         const sf_aid_commitment *commitment, sf__breg **out, sf_error *err)
+                         const sf_aid_commitment *commitment, const char *note, sf__breg **out,
+                         sf_error *err)
 {
 	sf__breg *r;
 	reg_part *p;
@@ -473,7 +474,10 @@ sf_status sf__breg_build(sf_store *st, const sf_scenario *sc, int weeks,
 	if (r == NULL)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	p = new_part(r);
-	if (p == NULL || sf_buf_adds(&p->intro, register_intro) != SF_OK) {
+	if (p == NULL || sf_buf_adds(&p->intro, register_intro) != SF_OK ||
+	    (note && note[0] &&
+	     (sf_buf_adds(&p->intro, "\n") != SF_OK || md_text(&p->intro, note) != SF_OK ||
+	      sf_buf_adds(&p->intro, "\n") != SF_OK))) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 		goto fail;
 	}

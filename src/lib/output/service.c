@@ -326,7 +326,7 @@ sf_status sf_metrics_write(const sf_server_metrics *m, sf_store *st, sf_buf *out
 	static const char *const status_class[6] = {"", "1xx", "2xx", "3xx", "4xx", "5xx"};
 	long counts[5] = {0};
 	long incidents = 0;
-	long long cum = 0;
+	long long cum = 0, version = 0;
 	sf_error e;
 	sf_status rc = SF_OK;
 
@@ -375,6 +375,16 @@ sf_status sf_metrics_write(const sf_server_metrics *m, sf_store *st, sf_buf *out
 		            "Incidents in the register.");
 		addf(&rc, out, "stabforce_store_incidents %ld\n", incidents);
 	}
+	sf_error_clear(&e);
+	if (st && sf_store_data_version(st, &version, &e) == SF_OK) {
+		metric_head(&rc, out, "stabforce_store_data_version", "gauge",
+		            "The store's data version: moves with every write to the registers "
+		            "or the jobs; the answer cache keeps answers until it does.");
+		addf(&rc, out, "stabforce_store_data_version %lld\n", version);
+	}
+	metric_head(&rc, out, "stabforce_build_info", "gauge",
+	            "The stabforce version answering (always 1).");
+	addf(&rc, out, "stabforce_build_info{version=\"%s\"} 1\n", STABFORCE_VERSION);
 	metric_head(&rc, out, "stabforce_uptime_seconds", "gauge",
 	            "Seconds since the server started.");
 	addf(&rc, out, "stabforce_uptime_seconds %.0f\n", m->uptime_s);

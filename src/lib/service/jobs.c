@@ -349,7 +349,7 @@ __attribute__((format(printf, 2, 3))) static sf_status bad(sf_error *err, const 
 }
 
 sf_status sf_job_request_parse(const char *dir, const char *kind, const char *body, size_t len,
-                               sf_job_request *r, sf_error *err)
+                               double time_limit_s, sf_job_request *r, sf_error *err)
 {
 	sf_json *doc = NULL;
 	sf_json_writer w;
@@ -411,6 +411,8 @@ sf_status sf_job_request_parse(const char *dir, const char *kind, const char *bo
 		const sf_json *v = sf_json_get(doc, opts[j].key);
 		double x;
 		long long i;
+		if (!v && !strcmp(opts[j].key, "time_limit") && time_limit_s > 0)
+			sf_json_num(&w, opts[j].key, time_limit_s);
 		if (!v)
 			continue;
 		if (opts[j].type == T_STRING) {
@@ -549,7 +551,7 @@ static int argv_add(argv_b *a, const char *x, const char *y)
 }
 
 sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const char *kind,
-                      const char *request, char ***argv, sf_error *err)
+                      const char *request, double time_limit_s, char ***argv, sf_error *err)
 {
 	argv_b a = {0};
 	sf_json *doc = NULL;
@@ -567,6 +569,10 @@ sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const ch
 	for (size_t j = 0; j < ARRAY_LEN(opts); j++) {
 		const sf_json *v = sf_json_get(doc, opts[j].key);
 		double x;
+		if (!v && !strcmp(opts[j].key, "time_limit") && time_limit_s > 0) {
+			sf_snprintf(num, sizeof num, "%.17g", time_limit_s);
+			oom |= argv_add(&a, opts[j].cli, num);
+		}
 		if (!v)
 			continue;
 		if (opts[j].type == T_STRING)
@@ -614,12 +620,77 @@ sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const ch
 	*argv = a.v;
 	return SF_OK;
 }
-sf_status sf_job_result_check(const char *text, size_t len, sf_error *err)
+typedef struct proof_count {
+	size_t proven, within, stopped; /* proven; optimal within the gap asked; not optimal */
+	double gap;                     /* the largest beside a false "proven", -1 = none */
+} proof_count;
+
+static void count_proof(const sf_json *v, proof_count *c, int depth)
+{
+	static const char *const gaps[] = {"gap", "stage1_gap", "stage2_gap"};
+	static const char *const stages[] = {"status", "stage1", "stage2"};
+	if (depth > 64)
+		return;
+	if (sf_json_typeof(v) == SF_JSON_ARRAY) {
+		for (size_t i = 0; i < sf_json_size(v); i++)
+			count_proof(sf_json_at(v, i), c, depth + 1);
+		return;
+	}
+	if (sf_json_typeof(v) != SF_JSON_OBJECT)
+		return;
+	sf_json_type p = sf_json_typeof(sf_json_get(v, "proven"));
+	if (p == SF_JSON_TRUE) {
+		c->proven++;
+	} else if (p == SF_JSON_FALSE) {
+		/* Its solver status ("status" of a plan's stage, "stage1" and
+		 * "stage2" of an analysis' plan): all "optimal" means it stopped
+		 * at the gap asked for, anything else at a limit (or no plan). */
+		int optimal = 1;
+		for (size_t i = 0; i < ARRAY_LEN(stages); i++) {
+			const char *st = sf_json_string(sf_json_get(v, stages[i]));
+			if (st && strcmp(st, "optimal") != 0)
+				optimal = 0;
+		}
+		if (optimal)
+			c->within++;
+		else
+			c->stopped++;
+		for (size_t i = 0; i < ARRAY_LEN(gaps); i++) {
+			double g;
+			if (json_num(sf_json_get(v, gaps[i]), &g) == 0 && g > c->gap)
+				c->gap = g;
+		}
+	}
+	for (size_t i = 0; i < sf_json_size(v); i++) {
+		const sf_json *m;
+		sf_json_member(v, i, &m);
+		count_proof(m, c, depth + 1);
+	}
+}
+
+sf_status sf_job_result_check(const char *text, size_t len, char *summary, size_t n, sf_error *err)
 {
 	sf_json *doc = NULL;
+	proof_count c = {0, 0, 0, -1};
+	char gap[64] = "";
 	sf_status rc = parse_named(text, len, "result", &doc, err);
 	if (rc == SF_OK && !sf_json_is_object(doc))
 		rc = sf_error_set(err, SF_ERR_INPUT, "result: not a JSON object");
+	if (rc == SF_OK && summary && n) {
+		size_t all;
+		count_proof(doc, &c, 0);
+		all = c.proven + c.within + c.stopped;
+		if (c.gap >= 0)
+			sf_snprintf(gap, sizeof gap, " (largest gap %.3g %%)", 100 * c.gap);
+		if (c.stopped)
+			sf_snprintf(summary, n,
+			            "not proven: %zu of %zu proofs stopped at the time limit%s",
+			            c.stopped, all, gap);
+		else if (c.within)
+			sf_snprintf(summary, n, "proven within the gap asked for%s", gap);
+		else
+			sf_snprintf(summary, n, "proven");
+	}
 	sf_json_free(doc);
 	return rc;
 }
