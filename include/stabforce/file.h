@@ -49,6 +49,7 @@ extern "C" {
 #define SF_MAX_INCIDENT_CSV_BYTES ((size_t)16 << 30) /* incident CSV, streamed: 16 GiB */
 #define SF_MAX_AID_CSV_BYTES ((size_t)1 << 30)       /* aid CSV, streamed: 1 GiB */
 #define SF_MAX_OVERRIDES_BYTES ((size_t)16 << 20)    /* location overrides CSV: 16 MiB */
+#define SF_MAX_CROSSINGS_BYTES ((size_t)16 << 20)    /* crossing names CSV: 16 MiB */
 #define SF_MAX_LIST_BYTES ((size_t)64 << 20)         /* a list of ids (--ids FILE) */
 
 /*

@@ -636,12 +636,42 @@ typedef struct sf_aid_import_options {
 	FILE *rejects;
 	const char *who;
 	const char *file_name;
+	/* The crossings and their names (sf_aid_crossings_load); NULL: no
+	 * table, every name is its own id. With a table a crossing not in it
+	 * fails the import with the row's file:line:column. */
+	const struct sf_aid_crossings *crossings;
 } sf_aid_import_options;
 
 void sf_aid_import_options_init(sf_aid_import_options *o);
 
-/* Crossing name or alias to its canonical id ("Karem Abu Salem" -> "kerem_shalom"). */
-const char *sf_aid_crossing_canonical(const char *name);
+/*
+ * Crossing names. The library knows no place's crossings: which crossings
+ * there are and the names each goes by in the sources come from a data
+ * file (the Gaza example's examples/gaza/crossings.csv), CSV with a header
+ * naming the columns `crossing` (the id) and `name` (one name or spelling
+ * of it); other columns (`source`) are read by people, not by the
+ * program. A crossing's id is also one of its names. Names compare with
+ * case, blanks, dashes and underscores ignored. "all", "all crossings"
+ * and "total" are the figure for every crossing, with or without a table.
+ */
+typedef struct sf_aid_crossings sf_aid_crossings;
+
+/* Read a crossings file (at most SF_MAX_OVERRIDES_BYTES); errors name
+ * the file, line and column. */
+sf_status sf_aid_crossings_load(const char *path, sf_aid_crossings **out, sf_error *err);
+void sf_aid_crossings_free(sf_aid_crossings *t);
+/* The file the table was read from. */
+const char *sf_aid_crossings_file(const sf_aid_crossings *t);
+
+/*
+ * The id of a crossing name: "all" for the names of every crossing; with
+ * a table (t not NULL), the id the table gives the name ("Karem Abu Salem"
+ * -> "kerem_shalom" with Gaza's), or NULL when the table does not know
+ * it; without one, the name itself lowercased with blanks, dashes and
+ * underscores as one underscore, written into buf (n bytes). The result
+ * is a constant, the table's, or buf.
+ */
+const char *sf_aid_crossing_id(const sf_aid_crossings *t, const char *name, char *buf, size_t n);
 
 /*
  * Import daily crossing figures: columns date, crossing, trucks (or

@@ -21,6 +21,7 @@ typedef struct sf_server_options {
 	const char *db;        /* the store's location */
 	const char *db_read;   /* reads (GET) from here, a hot standby of db; NULL = db */
 	const char *scenarios; /* the scenarios directory */
+	const char *crossings; /* crossing names for the aid register (CSV), NULL = none */
 	const char *exe;       /* this program, to start workers with */
 	int jobs;              /* workers at once (>= 1) */
 	double job_time_limit; /* seconds per plan a job solves, when its request names none */

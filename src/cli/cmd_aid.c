@@ -38,20 +38,54 @@ static int opt_stage(const sf_opt *o, const char *arg, const char *cmd)
 	return 0;
 }
 
-/* --crossing: a name or an alias, stored as the canonical name. */
-static int opt_crossing(const sf_opt *o, const char *arg, const char *cmd)
+/* The crossings file of --crossings into *t (NULL path: none). Returns an exit status. */
+static int load_crossings(const char *path, sf_aid_crossings **t)
 {
-	const char *cn = sf_aid_crossing_canonical(arg);
-	(void)cmd;
-	*(const char **)o->target = cn ? cn : arg;
+	sf_error err;
+
+	*t = NULL;
+	sf_error_clear(&err);
+	if (path && sf_aid_crossings_load(path, t, &err) != SF_OK)
+		return sf_cli_error(CMD, &err);
 	return 0;
 }
 
-/* The filters of list and report, on f. */
-#define AID_FILTERS(f)                                                                             \
+/*
+ * The filter's --crossing as the id the crossings file gives it (into buf),
+ * or, without the file, as the name lowercased with blanks as
+ * underscores. Returns an exit status.
+ */
+static int resolve_crossing(const char *path, sf_aid_filter *f, char *buf, size_t n)
+{
+	sf_aid_crossings *t = NULL;
+	int ex;
+
+	if (!f->crossing)
+		return 0;
+	if ((ex = load_crossings(path, &t)) != 0)
+		return ex;
+	const char *id = sf_aid_crossing_id(t, f->crossing, buf, n);
+	if (!id) {
+		fprintf(stderr,
+		        "stabforce %s: --crossing: '%s' is not a name in the crossings file '%s'\n",
+		        CMD, f->crossing, path);
+		ex = 2;
+	} else {
+		sf_strlcpy(buf, id, n);
+		f->crossing = buf;
+		ex = 0;
+	}
+	sf_aid_crossings_free(t);
+	return ex;
+}
+
+/* The filters of list and report, on f; the names of crossings from *c. */
+#define AID_FILTERS(f, c)                                                                          \
 	SF_OPT_TEXT(0, "source", "NAME", &(f)->source, "this source's figures only"),              \
-	        SF_OPT_CB(0, "crossing", "NAME", &(f)->crossing,                                   \
-	                  "this crossing only (or an alias)", opt_crossing, NULL, 0),              \
+	        SF_OPT_TEXT(0, "crossing", "NAME", &(f)->crossing,                                 \
+	                    "this crossing only (any of its names with\n"                          \
+	                    "--crossings)"),                                                       \
+	        SF_OPT_CROSSINGS(c),                                                               \
 	        SF_OPT_DATE(0, "from", &(f)->from_day, "from this date (inclusive)"),              \
 	        SF_OPT_DATE(0, "to", &(f)->to_day, "to this date (inclusive)")
 
@@ -72,7 +106,8 @@ static void usage(FILE *f)
 
 static int cmd_import(int argc, char **argv)
 {
-	const char *db = SF_CLI_DEFAULT_DB, *rejects = NULL;
+	const char *db = SF_CLI_DEFAULT_DB, *rejects = NULL, *crossings = NULL;
+	sf_aid_crossings *table = NULL;
 	sf_aid_import_options o;
 	int first = 0, r;
 	sf_aid_import_options_init(&o);
@@ -80,6 +115,7 @@ static int cmd_import(int argc, char **argv)
 	        SF_OPT_TEXT(0, "source", "NAME", &o.source, "the source of rows without one"),
 	        SF_OPT_TEXT(0, "crossing", "NAME", &o.default_crossing,
 	                    "the crossing of rows without one"),
+	        SF_OPT_CROSSINGS(&crossings),
 	        SF_OPT_FILE_OUT(0, "rejects", "BAD.csv", &rejects,
 	                        "the bad rows, with line number and reason\n"
 	                        "(kept only if the import is)"),
@@ -92,9 +128,12 @@ static int cmd_import(int argc, char **argv)
 	        "tonnes, category, stage, source. Only date and trucks are required;\n"
 	        "the defaults are crossing --crossing (else \"all\"), stage \"entered\",\n"
 	        "category \"unspecified\", source --source (else \"unspecified\").\n"
-	        "Crossing aliases are resolved (Karem Abu Salem = kerem_shalom). A row\n"
-	        "replaces the figure with the same day, crossing, category, stage and\n"
-	        "source, so importing a file twice changes nothing.",
+	        "With --crossings, a crossing is named by any of its names (Karem Abu\n"
+	        "Salem = kerem_shalom in examples/gaza/crossings.csv) and a name not in\n"
+	        "the file fails the import; without it a name is its own id (lowercase,\n"
+	        "blanks as underscores). A row replaces the figure with the same day,\n"
+	        "crossing, category, stage and source, so importing a file twice\n"
+	        "changes nothing.",
 	        opts, NULL};
 	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
 		return r;
@@ -103,9 +142,13 @@ static int cmd_import(int argc, char **argv)
 		return 2;
 	}
 	const char *path = argv[first];
+	if ((r = load_crossings(crossings, &table)) != 0)
+		return r;
+	o.crossings = table;
 	FILE *in = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	if (!in) {
 		fprintf(stderr, "stabforce %s: cannot open '%s': %s\n", CMD, path, strerror(errno));
+		sf_aid_crossings_free(table);
 		return 4;
 	}
 	/* The rejects file is kept only if the import is: all or nothing. */
@@ -115,6 +158,7 @@ static int cmd_import(int argc, char **argv)
 	if (rejects && sf_outfile_open(rejects, &rej, &err) != SF_OK) {
 		if (in != stdin)
 			fclose(in);
+		sf_aid_crossings_free(table);
 		return sf_cli_error(CMD, &err);
 	}
 	sf_store *st = NULL;
@@ -149,12 +193,14 @@ static int cmd_import(int argc, char **argv)
 	if (in != stdin)
 		fclose(in);
 	sf_store_close(st);
+	sf_aid_crossings_free(table);
 	return ex;
 }
 
 static int cmd_report(int argc, char **argv)
 {
-	const char *db = SF_CLI_DEFAULT_DB;
+	const char *db = SF_CLI_DEFAULT_DB, *crossings = NULL;
+	char id[128];
 	sf_aid_commitment commitment = {600, SF_DAY_NONE, SF_DAY_NONE};
 	int stage = SF_AID_ENTERED, fmt = SF_FORMAT_TEXT, daily = 0, first = 0, r;
 	sf_aid_filter f;
@@ -172,7 +218,7 @@ static int cmd_report(int argc, char **argv)
 	                  "offloaded, collected or intercepted",
 	                  opt_stage, NULL, 0),
 	        SF_OPT_BOOL(0, "daily", &daily, "the daily table too (csv: only it)"),
-	        AID_FILTERS(&f),
+	        AID_FILTERS(&f, &crossings),
 	        SF_OPT_FORMAT_TABLE(&fmt),
 	        SF_OPT_DB_DEFAULT(&db),
 	        SF_OPT_END(),
@@ -203,6 +249,8 @@ static int cmd_report(int argc, char **argv)
 		        CMD);
 		return 2;
 	}
+	if ((r = resolve_crossing(crossings, &f, id, sizeof id)) != 0)
+		return r;
 	sf_store *st = NULL;
 	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)
@@ -221,7 +269,8 @@ static int cmd_report(int argc, char **argv)
 
 static int cmd_list(int argc, char **argv)
 {
-	const char *db = SF_CLI_DEFAULT_DB;
+	const char *db = SF_CLI_DEFAULT_DB, *crossings = NULL;
+	char id[128];
 	int fmt = SF_FORMAT_TEXT, first = 0, r;
 	sf_aid_filter f;
 	sf_aid_filter_init(&f);
@@ -230,15 +279,15 @@ static int cmd_list(int argc, char **argv)
 	                  "this stage only: entered, offloaded, collected\n"
 	                  "or intercepted",
 	                  opt_stage, NULL, 0),
-	        AID_FILTERS(&f),
+	        AID_FILTERS(&f, &crossings),
 	        SF_OPT_FORMAT_TABLE(&fmt),
 	        SF_OPT_DB_DEFAULT(&db),
 	        SF_OPT_END(),
 	};
 	const sf_cli_spec spec = {
 	        "aid list", "[OPTIONS]",
-	        "The rows of the aid register, by date and crossing, as imported (crossing\n"
-	        "aliases resolved). csv has the columns 'aid import' reads.",
+	        "The rows of the aid register, by date and crossing, as imported (each\n"
+	        "crossing by its id). csv has the columns 'aid import' reads.",
 	        opts, NULL};
 	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
 		return r;
@@ -246,6 +295,8 @@ static int cmd_list(int argc, char **argv)
 		fprintf(stderr, "stabforce %s list: unexpected argument '%s'\n", CMD, argv[first]);
 		return 2;
 	}
+	if ((r = resolve_crossing(crossings, &f, id, sizeof id)) != 0)
+		return r;
 	sf_store *st = NULL;
 	int ex = sf_cli_open_store(CMD, db, SF_STORE_READ, &st);
 	if (ex)

@@ -64,6 +64,7 @@ int sf_cmd_serve(int argc, char **argv)
 	        SF_OPT_STR(0, "scenarios", "DIR", &o.scenarios,
 	                   "scenarios: DIR/NAME/scenario.yaml or DIR/NAME.yaml\n"
 	                   "(default examples)"),
+	        SF_OPT_CROSSINGS(&o.crossings),
 	        SF_OPT_NUM('j', "jobs", "N", &o.jobs,
 	                   "jobs run at once, 0..64 (default 1; 0: none\n"
 	                   "here, `stabforce worker`s elsewhere run them)",

@@ -218,6 +218,12 @@ enum {
 #define SF_OPT_DB_DEFAULT(t)                                                                       \
 	SF_OPT_DB(t, "the store: a SQLite file (default " SF_CLI_DEFAULT_DB ") or a\n"             \
 	             "postgresql:// URI (docs/deploy.md)")
+/* --crossings FILE: the crossings and their names (aid import, list, report; serve). */
+#define SF_OPT_CROSSINGS(t)                                                                        \
+	SF_OPT_STR(0, "crossings", "FILE", t,                                                      \
+	           "the crossings and the names each goes by:\n"                                   \
+	           "CSV with columns crossing,name, as\n"                                          \
+	           "examples/gaza/crossings.csv")
 /* --seed S: an integer >= 0, into a uint64_t. */
 #define SF_OPT_SEED(t, h) SF_OPT_CB(0, "seed", "S", t, h, sf_opt_seed, NULL, 0)
 

@@ -130,13 +130,18 @@ static int incident_filter(sv_ctx *cx, sf_incident_filter *f)
 	return 0;
 }
 
-static int aid_filter(sv_ctx *cx, sf_aid_filter *f)
+/* The filter's crossing as its id (buf, n bytes): by the server's crossings file, else itself. */
+static int aid_filter(sv_ctx *cx, sf_aid_filter *f, char *buf, size_t n)
 {
-	const char *st = arg_text(cx, "stage");
+	const char *st = arg_text(cx, "stage"), *cr = arg_text(cx, "crossing");
 	sf_aid_filter_init(f);
 	if (arg_day(cx, "from", &f->from_day) || arg_day(cx, "to", &f->to_day))
 		return -1;
-	f->crossing = arg_text(cx, "crossing");
+	if (cr && !(f->crossing = sf_aid_crossing_id(sv_crossings(cx->app), cr, buf, n))) {
+		sv_fail(cx, 400, "bad_request",
+		        "crossing '%.60s' is not a name in the server's crossings file", cr);
+		return -1;
+	}
 	f->source = arg_text(cx, "source");
 	if (st && (f->stage = sf_aid_stage_parse(st)) < 0) {
 		sv_fail(cx, 400, "bad_request",
@@ -482,6 +487,7 @@ void sv_h_aid_import(sv_ctx *cx)
 		o.source = arg_text(cx, "source");
 	if (arg_text(cx, "crossing"))
 		o.default_crossing = arg_text(cx, "crossing");
+	o.crossings = sv_crossings(cx->app);
 	sf_status rc = sf_aid_import(cx->st, u.in, &o, &sum, &err);
 	upload_close(&u);
 	if (rc == SF_OK)
@@ -500,10 +506,11 @@ out:
 void sv_h_aid(sv_ctx *cx)
 {
 	sf_aid_filter f;
+	char id[128];
 	sf_format fmt;
 	sf_error err;
 	sf_error_clear(&err);
-	if (aid_filter(cx, &f) || arg_format(cx, "json csv md", &fmt))
+	if (aid_filter(cx, &f, id, sizeof id) || arg_format(cx, "json csv md", &fmt))
 		return;
 	answered(cx, sf_aid_write_list(cx->st, &f, fmt, &cx->rs->body, NULL, NULL, &err), &err);
 }
@@ -511,6 +518,7 @@ void sv_h_aid(sv_ctx *cx)
 void sv_h_aid_report(sv_ctx *cx)
 {
 	sf_aid_filter f;
+	char id[128];
 	sf_format fmt;
 	sf_error err;
 	sf_aid_commitment commitment = {600, SF_DAY_NONE, SF_DAY_NONE};
@@ -518,7 +526,7 @@ void sv_h_aid_report(sv_ctx *cx)
 	int stage;
 
 	sf_error_clear(&err);
-	if (aid_filter(cx, &f) || arg_format(cx, "json csv md", &fmt) ||
+	if (aid_filter(cx, &f, id, sizeof id) || arg_format(cx, "json csv md", &fmt) ||
 	    arg_num(cx, "commitment", 0, 1e6, &commitment.trucks_per_day) ||
 	    arg_day(cx, "commitment_from", &commitment.from_day) ||
 	    arg_day(cx, "commitment_to", &commitment.to_day) || arg_long(cx, "daily", 0, 1, &daily))

@@ -69,6 +69,7 @@ typedef struct rate_entry {
 struct sv_app {
 	sf_server_options o;
 	char scenarios[PATH_MAX];
+	sf_aid_crossings *crossings; /* --crossings, read once; NULL = none */
 	double started;
 
 	pthread_mutex_t pool_mu;
@@ -130,6 +131,11 @@ const sf_server_options *sv_options(const sv_app *a)
 const char *sv_scenarios_dir(const sv_app *a)
 {
 	return a->scenarios;
+}
+
+const sf_aid_crossings *sv_crossings(const sv_app *a)
+{
+	return a->crossings;
 }
 
 double sv_uptime(const sv_app *a)
@@ -707,6 +713,7 @@ static void app_release(sv_app *a)
 		}
 	free(a->cache);
 	free(a->rate);
+	sf_aid_crossings_free(a->crossings);
 	sf_buf_release(&a->body_413);
 	pthread_mutex_destroy(&a->pool_mu);
 	pthread_mutex_destroy(&a->tok_mu);
@@ -749,6 +756,8 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 		                  strerror(errno));
 		goto out;
 	}
+	if (o->crossings && (rc = sf_aid_crossings_load(o->crossings, &a->crossings, err)) != SF_OK)
+		goto out;
 	if ((rc = split_listen(o->listen, host, sizeof host, &port, err)) != SF_OK)
 		goto out;
 	/* Open (and create or migrate) the store once before serving. */

@@ -46,6 +46,8 @@ void sv_fail_err(sv_ctx *cx, const sf_error *err);
 const sf_server_options *sv_options(const sv_app *a);
 /* The scenarios directory, resolved. */
 const char *sv_scenarios_dir(const sv_app *a);
+/* The crossing names of --crossings (read-only once serving), NULL = none. */
+const sf_aid_crossings *sv_crossings(const sv_app *a);
 /* Count a job submitted, for /metrics. */
 void sv_metrics_job(sv_app *a);
 /* Write the Prometheus text of the server's counters into out. */

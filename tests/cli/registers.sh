@@ -238,12 +238,36 @@ expect "aid list json trucks" "$("$JGET" "$T/aid-list.json" 20.trucks)" \
 "$SF" aid escorts --db "$R" --format json >"$T/esc.json" || no "aid escorts json"
 e=$("$SF" aid escorts --db "$R" | sed 's/.*escorts \([0-9.]*\) (capability units of the escort task, per day)$/\1/')
 "$JGET" --close "$("$JGET" "$T/esc.json" escorts)" "$e" || no "aid escorts json: $e"
+# crossing names come from the example's data, not from the program
+CROSSINGS="$SRCDIR/examples/gaza/crossings.csv"
 printf 'date,crossing,trucks,source\n2023-10-21,Karem Abu Salem,20,COGAT\n' >"$T/cogat.csv"
-"$SF" aid import "$T/cogat.csv" --db "$R" >/dev/null || no "aid import cogat"
+"$SF" aid import "$T/cogat.csv" --crossings "$CROSSINGS" --db "$R" >/dev/null ||
+	no "aid import cogat"
 "$SF" aid report --db "$R" >/dev/null 2>&1
 expect "aid report, two sources, no --source: exit" $? 2
 "$SF" aid report --db "$R" --source COGAT --format json | grep -q '"crossing": "kerem_shalom"' ||
 	no "aid alias Karem Abu Salem"
+"$SF" aid list --db "$R" --crossings "$CROSSINGS" --crossing "Kerem Abu-Salem" --format csv |
+	grep -q '^2023-10-21,kerem_shalom,20,' || no "aid list --crossing by another name"
+"$SF" aid list --db "$R" --crossings "$CROSSINGS" --crossing Atlantis 2>"$T/aid-err.txt"
+expect "aid list, a crossing not in the file: exit" $? 2
+grep -q "'Atlantis' is not a name in the crossings file" "$T/aid-err.txt" || no "aid list --crossing Atlantis: $(cat "$T/aid-err.txt")"
+# without the file a name is its own id
+A3=$(store a3)
+"$SF" aid import "$T/cogat.csv" --db "$A3" >/dev/null || no "aid import without --crossings"
+"$SF" aid list --db "$A3" --format csv | grep -q '^2023-10-21,karem_abu_salem,20,' ||
+	no "aid import without --crossings: the name is not its own id"
+# a crossing the file does not know fails the import, at its line and column
+printf 'date,crossing,trucks\n2023-10-22,Rafah,5\n2023-10-23,"Atlantis",7\n' >"$T/atl.csv"
+"$SF" aid import "$T/atl.csv" --crossings "$CROSSINGS" --db "$A3" >/dev/null 2>"$T/aid-err.txt"
+expect "aid import, unknown crossing: exit" $? 2
+grep -q "atl.csv:3:12: unknown crossing 'Atlantis'" "$T/aid-err.txt" ||
+	no "aid import, unknown crossing: $(cat "$T/aid-err.txt")"
+expect "aid import, unknown crossing: rows kept" \
+	"$("$SF" aid list --db "$A3" --format csv | grep -c '^2023-10-22')" 0
+"$SF" aid import "$T/cogat.csv" --crossings "$T/nope.csv" --db "$A3" >/dev/null 2>"$T/aid-err.txt"
+expect "aid import, missing crossings file: exit" $? 4
+grep -q "nope.csv" "$T/aid-err.txt" || no "aid import, missing crossings file: $(cat "$T/aid-err.txt")"
 
 # ------------------------------------------------------------------ help
 for s in import delete list report dupes review log threat alerts; do

@@ -21,10 +21,18 @@ usage: check_layout.py SRCDIR LIBSTABFORCE.a
    stderr (progress and messages go to a callback or a writer the caller
    passes); stdout only where a caller named it as an output ("-",
    PROCESS_GLOBAL_ALLOWED). Comments and strings are not code.
+7. The library holds no place's data (issue 9 item 5): no name or id of
+   a crossing that an example's crossings.csv lists (examples/*/
+   crossings.csv, columns crossing and name) in src/lib's code or string
+   literals. Names compare as the library compares them (case, blanks,
+   dashes and underscores ignored); names shorter than 4 letters ("KS")
+   are skipped, too short to tell from an identifier. Comments may cite
+   an example.
 
 Exit 0 when every rule holds, 1 with one line per violation otherwise.
 """
 import collections
+import csv
 import os
 import re
 import subprocess
@@ -75,6 +83,35 @@ COMMENT_OR_STRING_RE = re.compile(
 def code_only(text):
     """text with comments and string literals blanked (line numbers kept)."""
     return COMMENT_OR_STRING_RE.sub(lambda m: re.sub(r'[^\n]', ' ', m.group(0)), text)
+
+
+def comments_blanked(text):
+    """text with comments blanked, strings kept (line numbers kept)."""
+    return COMMENT_OR_STRING_RE.sub(
+        lambda m: re.sub(r'[^\n]', ' ', m.group(0)) if m.group(0)[0] == '/' else m.group(0),
+        text)
+
+
+def fold_name(text):
+    """Lowercase, runs of blanks, dashes and underscores as one space."""
+    return re.sub(r'[ \t_-]+', ' ', text.lower())
+
+
+def example_crossings(root):
+    """(folded name, where) of every crossing id and name the examples list."""
+    out = {}
+    examples = os.path.join(root, "examples")
+    for ex in sorted(os.listdir(examples)):
+        path = os.path.join(examples, ex, "crossings.csv")
+        if not os.path.exists(path):
+            continue
+        with open(path, encoding="utf-8", newline="") as fh:
+            for row in csv.DictReader(fh):
+                for key in ("crossing", "name"):
+                    name = fold_name((row.get(key) or "").strip())
+                    if len(name) >= 4:
+                        out.setdefault(name, f"examples/{ex}/crossings.csv")
+    return out
 
 
 INCLUDE_RE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]', re.M)
@@ -205,6 +242,18 @@ def main():
             line = code.count("\n", 0, m.start()) + 1
             bad.append(f"{f}:{line}: {what}: the library touches no process-global "
                        "state (the CLI reads the environment and passes options down)")
+
+    names = example_crossings(root)
+    if not names:
+        bad.append("no examples/*/crossings.csv found: rule 7 would check nothing")
+    for f in libfiles:
+        with open(os.path.join(root, f), encoding="utf-8", errors="replace") as fh:
+            text = fold_name(comments_blanked(fh.read()))
+        for name, where in names.items():
+            for m in re.finditer(r'(?<![a-z0-9])' + re.escape(name) + r'(?![a-z0-9])', text):
+                line = text.count("\n", 0, m.start()) + 1
+                bad.append(f"{f}:{line}: '{name}': a crossing of {where} in the library "
+                           "(a place's names belong in its data, passed in as a table)")
 
     for line in bad:
         print(line)

@@ -203,6 +203,28 @@ def main():
         check(len(log1) == 1 and log1[0]["to"] == "verified", "one incident's log")
         s.stop()
         s = None
+
+        # crossing names come from the data the server is given (--crossings),
+        # through the same table as the CLI's
+        s = Server(tmp, "--rate", "100000", "--crossings", os.path.join(sc, "gaza", "crossings.csv"),
+                   db="r.db")
+        st, h, doc = s.req("POST", "/api/v1/aid/import?source=COGAT",
+                           "date,crossing,trucks\n2023-10-21,Karem Abu Salem,20\n", token=editor)
+        check(st == 200 and doc["inserted"] == 1, "an aid import through --crossings: %d %s" % (st, doc))
+        st, h, doc = s.req("GET", "/api/v1/aid?source=COGAT&crossing=Kerem%20Abu-Salem", token=viewer)
+        check(st == 200 and [r["crossing"] for r in doc] == ["kerem_shalom"],
+              "another name of the crossing finds its row: %d %s" % (st, doc))
+        st, h, doc = s.req("POST", "/api/v1/aid/import?source=COGAT&name=atl.csv",
+                           "date,crossing,trucks\n2023-10-22,Rafah,5\n2023-10-23,\"Atlantis\",7\n",
+                           token=editor)
+        check(st == 422 and doc["error"]["code"] == "invalid_input"
+              and (doc["error"]["file"], doc["error"]["line"], doc["error"]["column"]) == ("atl.csv", 3, 12)
+              and "unknown crossing 'Atlantis'" in doc["error"]["message"],
+              "a crossing not in the file: 422 at its line and column: %d %s" % (st, doc))
+        check(s.req("GET", "/api/v1/aid?crossing=Atlantis", token=viewer)[0] == 400,
+              "a filter on a crossing not in the file")
+        s.stop()
+        s = None
     finally:
         if s:
             s.stop()

@@ -910,16 +910,117 @@ static void test_alerts(void **state)
 	sf_store_close(st);
 }
 
-static sf_status aid_text(sf_store *st, const char *text, const char *source, sf_import_summary *s,
-                          sf_error *err)
+static sf_status aid_text_with(sf_store *st, const char *text, const char *source,
+                               const sf_aid_crossings *t, sf_import_summary *s, sf_error *err)
 {
 	FILE *in = fmemopen((void *)text, strlen(text), "rb");
 	sf_aid_import_options o;
 	sf_aid_import_options_init(&o);
 	o.source = source;
+	o.crossings = t;
+	o.file_name = "aid.csv";
 	sf_status rc = sf_aid_import(st, in, &o, s, err);
 	fclose(in);
 	return rc;
+}
+
+static sf_status aid_text(sf_store *st, const char *text, const char *source, sf_import_summary *s,
+                          sf_error *err)
+{
+	return aid_text_with(st, text, source, NULL, s, err);
+}
+
+/* The Gaza example's crossings file. */
+static sf_aid_crossings *gaza_crossings(void)
+{
+	char path[1024];
+	const char *src = getenv("SRCDIR");
+	sf_aid_crossings *t = NULL;
+	sf_error err;
+	sf_error_clear(&err);
+	sf_snprintf(path, sizeof path, "%s/examples/gaza/crossings.csv", src ? src : "../..");
+	assert_int_equal(sf_aid_crossings_load(path, &t, &err), SF_OK);
+	return t;
+}
+
+/* A crossings file with text, loaded; the error in err. */
+static sf_status crossings_text(const char *text, sf_aid_crossings **t, sf_error *err)
+{
+	char path[] = "/tmp/sf-test-crossings-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+	sf_error_clear(err);
+	sf_status rc = sf_aid_crossings_load(path, t, err);
+	unlink(path);
+	return rc;
+}
+
+static void test_aid_crossings(void **state)
+{
+	(void)state;
+	sf_aid_crossings *t = gaza_crossings(), *u = NULL;
+	sf_store *st = new_store();
+	sf_import_summary s;
+	sf_error err;
+	char buf[64];
+
+	/* Through the example's file: any name of a crossing is its id. */
+	assert_string_equal(sf_aid_crossing_id(t, "Karem  Abu-Salem", buf, sizeof buf),
+	                    "kerem_shalom");
+	assert_string_equal(sf_aid_crossing_id(t, "kerem_shalom", buf, sizeof buf), "kerem_shalom");
+	assert_string_equal(sf_aid_crossing_id(t, "Al Karara", buf, sizeof buf), "kissufim");
+	assert_string_equal(sf_aid_crossing_id(t, "Total", buf, sizeof buf), "all");
+	assert_null(sf_aid_crossing_id(t, "Atlantis", buf, sizeof buf));
+	/* Without a table a name is its own id; no place's names are known. */
+	assert_string_equal(sf_aid_crossing_id(NULL, "Karem Abu-Salem", buf, sizeof buf),
+	                    "karem_abu_salem");
+	assert_string_equal(sf_aid_crossing_id(NULL, "All crossings", buf, sizeof buf), "all");
+
+	/* An unknown crossing fails the import at its file:line:column. */
+	sf_error_clear(&err);
+	assert_int_equal(aid_text_with(st,
+	                               "date,crossing,trucks\n"
+	                               "2025-10-10,Kerem Shalom,100\n"
+	                               "2025-10-11,\"Atlantis\",5\n",
+	                               "UN", t, &s, &err),
+	                 SF_ERR_INPUT);
+	assert_string_equal(err.file, "aid.csv");
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 12);
+	assert_non_null(strstr(err.message, "unknown crossing 'Atlantis'"));
+	assert_non_null(strstr(err.message, "crossings.csv"));
+	/* ... and nothing of it was kept. */
+	sf_aid_filter f;
+	sf_aid_report r;
+	sf_aid_commitment c600 = {600, SF_DAY_NONE, SF_DAY_NONE};
+	sf_aid_filter_init(&f);
+	sf_error_clear(&err);
+	assert_int_equal(sf_aid_build_report(st, &f, &c600, SF_AID_ENTERED, &r, &err), SF_OK);
+	assert_int_equal(r.days_with_data, 0);
+	sf_aid_report_release(&r);
+
+	/* The crossings file's own errors name its line and column. */
+	assert_int_equal(crossings_text("crossing,name\nrafah,Rafah\nerez,\n", &u, &err),
+	                 SF_ERR_INPUT);
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 6);
+	assert_non_null(strstr(err.message, "no name"));
+	assert_int_equal(crossings_text("id,alias\nrafah,Rafah\n", &u, &err), SF_ERR_INPUT);
+	assert_int_equal(err.line, 1);
+	assert_non_null(strstr(err.message, "'crossing' and 'name'"));
+	assert_int_equal(crossings_text("name,crossing\nRafah,rafah\nRAFAH,erez\n", &u, &err),
+	                 SF_ERR_INPUT);
+	assert_int_equal(err.line, 3);
+	assert_int_equal(err.column, 1);
+	assert_non_null(strstr(err.message, "two crossings"));
+	assert_null(u);
+	assert_int_equal(crossings_text("name,crossing\nRafah,rafah\n", &u, &err), SF_OK);
+	assert_string_equal(sf_aid_crossing_id(u, "rafah", buf, sizeof buf), "rafah");
+	sf_aid_crossings_free(u);
+	sf_aid_crossings_free(t);
+	sf_store_close(st);
 }
 
 static void test_aid(void **state)
@@ -940,14 +1041,14 @@ static void test_aid(void **state)
 	                          "2025-10-13,Rafah,xx,,food,entered,UN\n"
 	                          "2025-10-13,Rafah,1,,toys,entered,UN\n"
 	                          "2025-10-13,Rafah,1,,food,parked,UN\n";
+	sf_aid_crossings *t = gaza_crossings();
 	sf_error_clear(&err);
-	assert_string_equal(sf_aid_crossing_canonical("Karem  Abu-Salem"), "kerem_shalom");
-	assert_null(sf_aid_crossing_canonical("Atlantis"));
-	assert_int_equal(aid_text(st, AID, NULL, &s, &err), SF_OK);
+	assert_int_equal(aid_text_with(st, AID, NULL, t, &s, &err), SF_OK);
 	assert_int_equal(s.read, 9);
 	assert_int_equal(s.inserted, 6);
 	assert_int_equal(s.rejected, 3);
-	assert_int_equal(aid_text(st, AID, NULL, &s, &err), SF_OK);
+	assert_int_equal(aid_text_with(st, AID, NULL, t, &s, &err), SF_OK);
+	sf_aid_crossings_free(t);
 	assert_int_equal(s.unchanged, 6);
 	assert_int_equal(s.inserted, 0);
 
@@ -1269,17 +1370,12 @@ int main(void)
 	if (!mkdtemp(tmpdir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_import_quirks),
-	        cmocka_unit_test(test_rejects),
-	        cmocka_unit_test(test_upsert),
-	        cmocka_unit_test(test_review_log),
-	        cmocka_unit_test(test_dupes),
-	        cmocka_unit_test(test_reports),
-	        cmocka_unit_test(test_change_levels),
-	        cmocka_unit_test(test_alerts),
-	        cmocka_unit_test(test_aid),
-	        cmocka_unit_test(test_threat),
-	        cmocka_unit_test(test_reopen_migrated),
+	        cmocka_unit_test(test_import_quirks), cmocka_unit_test(test_rejects),
+	        cmocka_unit_test(test_upsert),        cmocka_unit_test(test_review_log),
+	        cmocka_unit_test(test_dupes),         cmocka_unit_test(test_reports),
+	        cmocka_unit_test(test_change_levels), cmocka_unit_test(test_alerts),
+	        cmocka_unit_test(test_aid),           cmocka_unit_test(test_aid_crossings),
+	        cmocka_unit_test(test_threat),        cmocka_unit_test(test_reopen_migrated),
 	        cmocka_unit_test(test_versions),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);

@@ -360,6 +360,29 @@ const char *sf__csv_raw(const sf__csv *c, size_t *len)
 	return c->rawseen == c->rawlen ? (c->raw ? c->raw : "") : NULL;
 }
 
+int sf__csv_field_column(const sf__csv *c, size_t i, long *line)
+{
+	size_t n, k, col = 1, field = 0;
+	const char *raw = sf__csv_raw(c, &n);
+	int quoted = 0;
+
+	*line = c->rec_line;
+	if (!raw || i >= c->nfields)
+		return 0;
+	/* The record again, counting only what separates fields and lines. */
+	for (k = 0; k < n && field < i; k++, col++) {
+		if (raw[k] == '"')
+			quoted = !quoted; /* "" inside a quoted field toggles twice */
+		else if (raw[k] == ',' && !quoted)
+			field++;
+		else if (raw[k] == '\n') {
+			(*line)++;
+			col = 0;
+		}
+	}
+	return field == i ? (int)col : 0;
+}
+
 int sf__csv_write_reject(const sf__csv *c, sf_buf *b, FILE *out, const char *reason)
 {
 	size_t n;

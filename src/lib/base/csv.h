@@ -87,6 +87,13 @@ size_t sf__csv_field_len(const sf__csv *c, size_t i);
  */
 const char *sf__csv_raw(const sf__csv *c, size_t *len);
 
+/*
+ * Where field i of the current record starts, for a message: its physical
+ * line (*line) and 1-based byte column on it. Needs keep_raw; returns 0
+ * (and *line = rec_line) when the record was not kept.
+ */
+int sf__csv_field_column(const sf__csv *c, size_t i, long *line);
+
 /* 1 when the record is a single empty field (a blank line). */
 int sf__csv_blank(const sf__csv *c);
 

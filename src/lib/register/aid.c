@@ -8,9 +8,12 @@
  * the UN 2720 mechanism, ...) count differently and are kept apart: the
  * report refuses to add them up.
  *
- * Crossing names go through an alias table to a canonical id
- * ("Karem Abu Salem" and "Kerem Shalom" are kerem_shalom); a name not in the
- * table becomes its own id, lowercased with blanks as underscores.
+ * Crossing names go through the caller's table, read from a data file (the
+ * Gaza example's crossings.csv says "Karem Abu Salem" and "Kerem Shalom"
+ * are kerem_shalom): the library knows no place's crossings. With a table
+ * a name it does not know fails the import at its file:line:column (a new
+ * spelling would otherwise split a crossing's figures in two); without
+ * one a name is its own id, lowercased with blanks as underscores.
  *
  * The minimal file shape, date,trucks_entered (the 116-day series shipped
  * in examples/gaza), is accepted with defaults: crossing "all", stage
@@ -42,36 +45,8 @@ void sf_aid_import_options_init(sf_aid_import_options *o)
 	memset(o, 0, sizeof *o);
 }
 
-/* Alias (compared case-insensitively, blanks and dashes ignored) to id. */
-static const struct {
-	const char *alias;
-	const char *id;
-} crossings[] = {
-        {"kerem shalom", "kerem_shalom"},
-        {"karem abu salem", "kerem_shalom"},
-        {"kerem abu salem", "kerem_shalom"},
-        {"karm abu salem", "kerem_shalom"},
-        {"kareem abu salem", "kerem_shalom"},
-        {"ks", "kerem_shalom"},
-        {"rafah", "rafah"},
-        {"rafah crossing", "rafah"},
-        {"zikim", "zikim"},
-        {"erez west", "zikim"},
-        {"erez", "erez"},
-        {"beit hanoun", "erez"},
-        {"beit hanun", "erez"},
-        {"kissufim", "kissufim"},
-        {"al karara", "kissufim"},
-        {"karara", "kissufim"},
-        {"gate 96", "gate_96"},
-        {"al awja", "nitzana"},
-        {"nitzana", "nitzana"},
-        {"allenby", "allenby"},
-        {"king hussein bridge", "allenby"},
-        {"all", "all"},
-        {"all crossings", "all"},
-        {"total", "all"},
-};
+/* The longest crossing name compared (bytes; longer ones are cut). */
+enum { CROSSING_NAME_MAX = 128 };
 
 /* Lowercase, blanks/dashes/underscores squeezed to one space. */
 static void fold(const char *s, char *buf, size_t n)
@@ -92,18 +67,219 @@ static void fold(const char *s, char *buf, size_t n)
 	buf[k] = '\0';
 }
 
-const char *sf_aid_crossing_canonical(const char *name)
+/* name folded, blanks as underscores: an id. */
+static void slug(const char *name, char *buf, size_t n)
 {
-	char f[128];
+	fold(name, buf, n);
+	for (char *p = buf; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+}
+
+/* The names of every crossing together, whatever the place (folded). */
+static const char *const all_names[] = {"all", "all crossings", "total"};
+
+struct sf_aid_crossings {
+	char *file; /* read from, for messages */
+	struct crossing_name {
+		char *name; /* folded */
+		char *id;   /* slug */
+	} * a;
+	size_t n, cap;
+};
+
+void sf_aid_crossings_free(sf_aid_crossings *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		free(t->a[i].name);
+		free(t->a[i].id);
+	}
+	free(t->a);
+	free(t->file);
+	free(t);
+}
+
+const char *sf_aid_crossings_file(const sf_aid_crossings *t)
+{
+	return t ? t->file : "";
+}
+
+/* One name of crossing id into t (the same name twice is kept once). */
+static sf_status crossings_add(sf_aid_crossings *t, const char *id, const char *name)
+{
+	char f[CROSSING_NAME_MAX], g[CROSSING_NAME_MAX];
+
 	fold(name, f, sizeof f);
-	for (size_t i = 0; i < SF_ARRAY_LEN(crossings); i++)
-		if (strcmp(f, crossings[i].alias) == 0)
-			return crossings[i].id;
-	return NULL;
+	slug(id, g, sizeof g);
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->a[i].name, f) == 0)
+			return strcmp(t->a[i].id, g) == 0 ? SF_OK : SF_ERR_INPUT;
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? 2 * t->cap : 16;
+		struct crossing_name *a = sf__reallocarray(t->a, cap, sizeof *a);
+		if (!a)
+			return SF_ERR_NOMEM;
+		t->a = a;
+		t->cap = cap;
+	}
+	t->a[t->n].name = strdup(f);
+	t->a[t->n].id = strdup(g);
+	if (!t->a[t->n].name || !t->a[t->n].id) {
+		free(t->a[t->n].name);
+		free(t->a[t->n].id);
+		return SF_ERR_NOMEM;
+	}
+	t->n++;
+	return SF_OK;
+}
+
+/* A located error on field i of the current record of a crossings file. */
+static sf_status crossings_error(const sf__csv *c, size_t i, const char *path, sf_error *err,
+                                 const char *what, const char *value)
+{
+	long line;
+	int col = sf__csv_field_column(c, i, &line);
+	return sf_error_set_at(err, SF_ERR_INPUT, path, (int)line, col, NULL, "%s%s%.60s%s", what,
+	                       value ? " '" : "", value ? value : "", value ? "'" : "");
+}
+
+/* The rows of a crossings file (header: crossing, name, ...) into t. */
+static sf_status crossings_read(sf_aid_crossings *t, FILE *f, const char *path, sf_error *err)
+{
+	sf__csv c;
+	sf_status rc = SF_OK;
+	long id_col = -1, name_col = -1;
+	int r;
+
+	if (sf__csv_init(&c, f) < 0)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	c.max_bytes = SF_MAX_CROSSINGS_BYTES;
+	c.keep_raw = 1;
+	while ((r = sf__csv_next(&c)) == 1) {
+		if (sf__csv_blank(&c))
+			continue;
+		if (c.error[0]) {
+			rc = crossings_error(&c, 0, path, err, c.error, NULL);
+			goto out;
+		}
+		if (id_col < 0) {
+			for (size_t i = 0; i < c.nfields; i++) {
+				const char *h = sf__trim((char *)sf__csv_field(&c, i));
+				if (strcasecmp(h, "crossing") == 0 && id_col < 0)
+					id_col = (long)i;
+				if (strcasecmp(h, "name") == 0 && name_col < 0)
+					name_col = (long)i;
+			}
+			if (id_col < 0 || name_col < 0) {
+				rc = crossings_error(&c, 0, path, err,
+				                     "a crossings file needs the columns "
+				                     "'crossing' and 'name' in its header",
+				                     NULL);
+				goto out;
+			}
+			continue;
+		}
+		size_t ic = (size_t)id_col, nc = (size_t)name_col;
+		const char *id = ic < c.nfields ? sf__trim((char *)sf__csv_field(&c, ic)) : "";
+		const char *nm = nc < c.nfields ? sf__trim((char *)sf__csv_field(&c, nc)) : "";
+		if (!*id || !*nm) {
+			rc = crossings_error(&c, !*id ? ic : nc, path, err,
+			                     !*id ? "no crossing id" : "no name", NULL);
+			goto out;
+		}
+		/* The id is a name of its crossing too. */
+		rc = crossings_add(t, id, id);
+		if (rc == SF_OK)
+			rc = crossings_add(t, id, nm);
+		if (rc == SF_ERR_NOMEM) {
+			rc = sf_error_set(err, rc, "out of memory");
+			goto out;
+		}
+		if (rc != SF_OK) {
+			rc = crossings_error(&c, nc, path, err,
+			                     "a name given to two crossings (names compare "
+			                     "without case, blanks and dashes):",
+			                     nm);
+			goto out;
+		}
+	}
+	if (r < 0)
+		rc = (sf_status)sf__csv_read_error(&c, path, "a crossings CSV", err);
+	else if (id_col < 0)
+		rc = sf_error_set_at(err, SF_ERR_INPUT, path, 1, 0, NULL,
+		                     "empty file: a crossings file needs a header");
+out:
+	sf__csv_release(&c);
+	return rc;
+}
+
+sf_status sf_aid_crossings_load(const char *path, sf_aid_crossings **out, sf_error *err)
+{
+	sf_aid_crossings *t = calloc(1, sizeof *t);
+	sf_status rc;
+	FILE *f = NULL;
+
+	*out = NULL;
+	if (!t || !(t->file = strdup(path))) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	f = fopen(path, "rb");
+	if (!f) {
+		rc = sf_error_set_at(err, SF_ERR_IO, path, 0, 0, NULL,
+		                     "cannot open the crossings file '%s': %s", path,
+		                     strerror(errno));
+		goto out;
+	}
+	rc = crossings_read(t, f, path, err);
+out:
+	if (f)
+		fclose(f);
+	if (rc != SF_OK)
+		sf_aid_crossings_free(t);
+	else
+		*out = t;
+	return rc;
+}
+
+const char *sf_aid_crossing_id(const sf_aid_crossings *t, const char *name, char *buf, size_t n)
+{
+	char f[CROSSING_NAME_MAX];
+
+	fold(name, f, sizeof f);
+	for (size_t i = 0; i < SF_ARRAY_LEN(all_names); i++)
+		if (strcmp(f, all_names[i]) == 0)
+			return "all";
+	if (t) {
+		for (size_t i = 0; i < t->n; i++)
+			if (strcmp(f, t->a[i].name) == 0)
+				return t->a[i].id;
+		return NULL;
+	}
+	slug(name, buf, n);
+	return buf;
 }
 
 static const char *const categories[] = {"food", "medical",    "shelter", "fuel",
                                          "wash", "commercial", "other",   "unspecified"};
+
+/* The error for a crossing name the table does not know: field i of c's record. */
+static sf_status unknown_crossing(const sf__csv *c, size_t i, const char *file, const char *cr,
+                                  const sf_aid_crossings *t, sf_error *err)
+{
+	char id[CROSSING_NAME_MAX];
+	long line;
+	int col = sf__csv_field_column(c, i, &line);
+
+	slug(cr, id, sizeof id);
+	return sf_error_set_at(err, SF_ERR_INPUT, file, (int)line, col, NULL,
+	                       "unknown crossing '%.60s': not a name in the crossings file "
+	                       "'%s' (add a row '%.60s,%.60s' there if it is a crossing or a "
+	                       "new name of one; nothing was imported)",
+	                       cr, sf_aid_crossings_file(t), id, cr);
+}
 
 enum { A_DATE, A_CROSSING, A_TRUCKS, A_TONNES, A_CATEGORY, A_STAGE, A_SOURCE, A_N };
 
@@ -119,7 +295,8 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 	size_t nheader = 0;
 	int r, in_tx = 0;
 	sf_status rc = SF_OK;
-	const char *name;
+	const char *name, *dflt_crossing;
+	char dflt_id[CROSSING_NAME_MAX];
 	double t0 = sf__now();
 
 	if (!o) {
@@ -132,7 +309,7 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 	if (sf__csv_init(&c, in) < 0)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	c.max_bytes = SF_MAX_AID_CSV_BYTES;
-	c.keep_raw = o->rejects != NULL;
+	c.keep_raw = o->rejects != NULL || o->crossings != NULL; /* columns in messages */
 	while ((r = sf__csv_next(&c)) == 1 && sf__csv_blank(&c))
 		;
 	if (r <= 0) {
@@ -177,12 +354,23 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 	if (rc != SF_OK)
 		goto out;
 	in_tx = 1;
+	dflt_crossing =
+	        sf_aid_crossing_id(o->crossings, o->default_crossing ? o->default_crossing : "all",
+	                           dflt_id, sizeof dflt_id);
+	if (!dflt_crossing) {
+		rc = sf_error_set(
+		        err, SF_ERR_USAGE,
+		        "the crossing '%.60s' for rows without one is not in the crossings "
+		        "file '%s'",
+		        o->default_crossing, sf_aid_crossings_file(o->crossings));
+		goto out;
+	}
 	rc = sf_store_batch_begin(st, "aid", name, o->who ? o->who : "unknown", &sum->batch, err);
 	if (rc != SF_OK)
 		goto out;
 	while ((r = sf__csv_next(&c)) == 1) {
 		char reason[160] = "";
-		char slug[128];
+		char id[CROSSING_NAME_MAX];
 		sf_aid_row row;
 		const char *v[A_N];
 
@@ -230,16 +418,14 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 					            "bad category '%.40s' (food, medical, shelter, "
 					            "fuel, wash, commercial, other)",
 					            cat);
-				const char *cr = *v[A_CROSSING]        ? v[A_CROSSING]
-				                 : o->default_crossing ? o->default_crossing
-				                                       : "all";
-				row.crossing = sf_aid_crossing_canonical(cr);
+				row.crossing = *v[A_CROSSING] ? sf_aid_crossing_id(o->crossings,
+				                                                   v[A_CROSSING],
+				                                                   id, sizeof id)
+				                              : dflt_crossing;
 				if (!row.crossing) {
-					fold(cr, slug, sizeof slug);
-					for (char *p = slug; *p; p++)
-						if (*p == ' ')
-							*p = '_';
-					row.crossing = slug;
+					rc = unknown_crossing(&c, (size_t)map[A_CROSSING], name,
+					                      v[A_CROSSING], o->crossings, err);
+					goto out;
 				}
 				row.source = *v[A_SOURCE] ? v[A_SOURCE]
 				             : o->source  ? o->source
