@@ -48,6 +48,11 @@ typedef struct sf_briefing_options {
 	 * STABFORCE_CHROMIUM: the library reads no environment variable.) */
 	const char *chromium;
 	double pdf_timeout_seconds; /* default 120 */
+	/* Where the PDF is printed: a fresh directory (mkdtemp) is made in
+	 * it for the page, the PDF and the browser's profile, and removed
+	 * with everything in it on every return. NULL: "/tmp". (The CLI
+	 * passes $TMPDIR, else /tmp: the library reads no environment.) */
+	const char *temp_dir;
 	/* The register (borrowed, NULL: none): the briefing then adds its
 	 * sections, incidents per week by sector against the mean of the 4
 	 * weeks before, and aid trucks per day against the commitment, one

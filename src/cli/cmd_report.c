@@ -164,6 +164,8 @@ int sf_cmd_report(int argc, char **argv)
 	/* --chromium, else $STABFORCE_CHROMIUM, else the library looks in PATH. */
 	if (o.chromium == NULL && getenv("STABFORCE_CHROMIUM") && *getenv("STABFORCE_CHROMIUM"))
 		o.chromium = getenv("STABFORCE_CHROMIUM");
+	/* Where the PDF is printed: $TMPDIR, else /tmp. */
+	o.temp_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
 	if (!quiet && isatty(STDERR_FILENO)) {
 		o.analysis.plan.progress = plan_progress;
 		o.analysis.progress = progress;

@@ -12,7 +12,9 @@
 #   - the PDF printed by Chromium has the same figures (pdftotext);
 #   - every Chromium failure is an error naming it, exit 4, with no file
 #     changed: not found, exit status, no PDF written, and a time-out that
-#     also ends every process the browser started (no orphan left).
+#     also ends every process the browser started (no orphan left);
+#   - the browser prints in a directory of its own in $TMPDIR, gone after
+#     a print and after a failed one; a missing $TMPDIR is named.
 # full: every analysis, with a heading and an intro paragraph each; each
 # solve stops at 30 s (what make demo does at 60 s), so the test bounds its
 # time on any machine; the figures are checked for structure, not value.
@@ -159,6 +161,35 @@ for pid in $(cat "$T/pids" 2>/dev/null); do
 	esac
 done
 [ -s "$T/pids" ] || fail "the hanging browser never ran"
+
+# The PDF is printed in a directory of its own (mkdtemp) in $TMPDIR, gone
+# afterwards whether the printing worked or not; a $TMPDIR that is not
+# there is an error naming it.
+mkdir "$T/tmpd"
+cat >"$T/print.sh" <<EOF
+#!/bin/sh
+echo "\$@" >"$T/args"
+for a; do
+	case \$a in --print-to-pdf=*) printf '%%PDF-1.4 fake\n' >"\${a#--print-to-pdf=}" ;; esac
+done
+exit \${FAKE_EXIT:-0}
+EOF
+chmod +x "$T/print.sh"
+TMPDIR=$T/tmpd "$STABFORCE" report -q --plan-only "$SCEN" --pdf "$T/fake.pdf" \
+	--chromium "$T/print.sh" >/dev/null 2>"$T/err" || fail "a fake print failed: $(cat "$T/err")"
+grep -q -- "--print-to-pdf=$T/tmpd/stabforce-pdf-" "$T/args" ||
+	fail "the browser did not print in \$TMPDIR: $(cat "$T/args")"
+head -c 8 "$T/fake.pdf" | grep -q '%PDF-1.4' || fail "the fake print's PDF was not copied"
+[ -z "$(ls -A "$T/tmpd")" ] || fail "a print left $(ls -A "$T/tmpd") in \$TMPDIR"
+FAKE_EXIT=3 TMPDIR=$T/tmpd "$STABFORCE" report -q --plan-only "$SCEN" --pdf "$T/fake.pdf" \
+	--chromium "$T/print.sh" >/dev/null 2>&1
+[ $? -eq 4 ] || fail "a failed fake print is not exit 4"
+[ -z "$(ls -A "$T/tmpd")" ] || fail "a failed print left $(ls -A "$T/tmpd") in \$TMPDIR"
+TMPDIR=$T/no-such-dir "$STABFORCE" report -q --plan-only "$SCEN" --pdf "$T/fake.pdf" \
+	--chromium "$T/print.sh" >/dev/null 2>"$T/err"
+[ $? -eq 4 ] || fail "a missing \$TMPDIR is not exit 4"
+grep -q "temporary directory '$T/no-such-dir'" "$T/err" ||
+	fail "a missing \$TMPDIR: '$(cat "$T/err")' does not name it"
 
 # STABFORCE_CHROMIUM is honoured.
 STABFORCE_CHROMIUM=$T/fail.sh "$STABFORCE" report -q --plan-only "$SCEN" --pdf "$T/keep.pdf" \

@@ -18,8 +18,10 @@
  *
  * The PDF is the HTML printed by headless Chromium (the one program the
  * library starts for it, through base/spawn.c): the page is written to a
- * private temporary directory with a throw-away browser profile, printed
- * there, and the PDF is then copied to its destination atomically. The
+ * private directory (mkdtemp) in the caller's temporary directory
+ * (options.temp_dir: the CLI's $TMPDIR) with a throw-away browser profile,
+ * printed there, and the PDF is then copied to its destination
+ * atomically; the directory goes, whatever happened, before return. The
  * page has no script and names no other file or address, so the browser
  * has nothing to fetch; it is also started with every background service
  * off, as a browser on a machine with no network must be.
@@ -30,6 +32,7 @@
 
 #include <errno.h>
 #include <ftw.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -643,7 +646,7 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 	(void)st;
 	(void)flag;
 	(void)ftw;
-	remove(path); /* best effort: a left-over file in /tmp is no error */
+	remove(path); /* best effort: a left-over temporary file is no error */
 	return 0;
 }
 
@@ -662,9 +665,9 @@ static const char *find_chromium(const sf_briefing *b, char *buf, size_t n)
 
 sf_status sf_briefing_write_pdf(const sf_briefing *b, const char *path, sf_error *err)
 {
-	char dir[] = "/tmp/stabforce-pdf-XXXXXX";
-	char prog[4096], html_path[sizeof(dir) + 32], pdf_path[sizeof(dir) + 32],
-	        profile[sizeof(dir) + 64], url[sizeof(dir) + 48], print_arg[sizeof(dir) + 64];
+	const char *tmp = b->o.temp_dir && *b->o.temp_dir ? b->o.temp_dir : "/tmp";
+	char dir[PATH_MAX], prog[4096], html_path[PATH_MAX + 32], pdf_path[PATH_MAX + 32],
+	        profile[PATH_MAX + 64], url[PATH_MAX + 48], print_arg[PATH_MAX + 64];
 	sf_buf html, output;
 	sf__spawn_result res;
 	char *pdf = NULL;
@@ -691,9 +694,16 @@ sf_status sf_briefing_write_pdf(const sf_briefing *b, const char *path, sf_error
 	rc = sf_briefing_write_html(b, &html, err);
 	if (rc != SF_OK)
 		goto out;
+	if ((size_t)sf_snprintf(dir, sizeof(dir), "%s/stabforce-pdf-XXXXXX", tmp) >= sizeof(dir)) {
+		rc = sf_error_set(err, SF_ERR_USAGE,
+		                  "the temporary directory '%.200s...' is too long a path", tmp);
+		goto out;
+	}
 	if (mkdtemp(dir) == NULL) {
-		rc = sf_error_set(err, SF_ERR_IO, "cannot make a temporary directory in /tmp: %s",
-		                  strerror(errno));
+		rc = sf_error_set(err, SF_ERR_IO,
+		                  "cannot make a directory to print the PDF in, in the temporary "
+		                  "directory '%s': %s",
+		                  tmp, strerror(errno));
 		goto out;
 	}
 	made_dir = 1;
