@@ -70,6 +70,15 @@ typedef struct sf_plan_options {
 	 * and task ids; NULL: none. Not owned.
 	 */
 	const struct sf_plan *baseline;
+	/*
+	 * Format 2: a plan whose units, presence and arrivals start stage 1
+	 * (a MIP start, CBC and GLPK), matched like the baseline; used when
+	 * stage 1 is one MILP and the plan satisfies it, else ignored (a
+	 * progress line says which). The shopping list gives the plan of the
+	 * pledges as they are to the model with requested units. It changes
+	 * how soon a proof comes, never the optimum. NULL: none. Not owned.
+	 */
+	const struct sf_plan *start;
 	/* Progress, may be NULL: called with one line of text (no newline)
 	 * after stage-1 months (at most every 2 s) and at each step of stage
 	 * 2. The library writes nothing to stdout or stderr itself. */

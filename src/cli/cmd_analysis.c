@@ -110,6 +110,9 @@ static int parse_common(common *c, int argc, char **argv, const sf_opt *own, con
 
 	c->fmt = SF_FORMAT_TEXT;
 	sf_analysis_options_init(&c->ao);
+	/* STABFORCE_SOLVER_LOG=1: the solver's own log on stdout, as for plan (benchmarking). */
+	c->ao.plan.solver_log =
+	        getenv("STABFORCE_SOLVER_LOG") && strcmp(getenv("STABFORCE_SOLVER_LOG"), "1") == 0;
 	rc = sf_opt_parse(&spec, argc, argv, &c->first);
 	if (rc >= 0)
 		return rc;

@@ -21,7 +21,11 @@
  *     before notice, a stay cut short, a unit kept past its tour, an
  *     extra tour, an arrival over reception, a unit on a task it is not
  *     present for, a recorded month changed, a flow that does not add
- *     up): check-plan names that rule.
+ *     up): check-plan names that rule;
+ *   - the shopping list's request model started from the plan of the
+ *     pledges as they are (sf_plan_options.start): the start is taken
+ *     (the planner says so) and both stages end where the cold solve
+ *     ends, and check-plan accepts the plan.
  */
 #include "base/internal.h"
 
@@ -36,6 +40,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "analysis/analysis_int.h"
 #include "plan/model.h"
 #include "plan/plan_f2.h"
 
@@ -539,12 +544,92 @@ static void test_check_wandering(void **state)
 	sf_scenario_free(sc);
 }
 
+/* ------------------------------------------------------------------ */
+/* A stage-1 start from another plan (the shopping list's request model) */
+
+static void note_start(void *ctx, const char *line)
+{
+	if (strstr(line, "started from the plan given"))
+		*(int *)ctx = 1;
+	if (strstr(line, "does not fit"))
+		*(int *)ctx = -1;
+}
+
+static void test_start_plan(void **state)
+{
+	int tried = 0;
+	(void)state;
+
+	for (unsigned long seed = 1; seed <= 30 && tried < 6; seed++) {
+		char *yaml = random_yaml(seed);
+		sf_scenario *sc = load(yaml), *virt = NULL;
+		size_t fu, fp;
+		sf_error err;
+
+		if (!sf__f2_months_linked(sc)) { /* the start is for stage 1 as one MILP */
+			sf_scenario_free(sc);
+			free(yaml);
+			continue;
+		}
+		tried++;
+		sf_error_clear(&err);
+		assert_int_equal(sf_scenario_clone(sc, &virt, &err), SF_OK);
+		assert_int_equal(sf__shop_virtual(virt, 0, 30, &fu, &fp, &err), SF_OK);
+		sf_plan *real = solve(sc, SF_SOLVER_CBC, 0);
+		for (int k = 0; k < 2; k++) {
+			sf_solver_kind kind = k ? SF_SOLVER_GLPK : SF_SOLVER_CBC;
+			sf_plan *cold = solve(virt, kind, 0), *warm = NULL;
+			sf_plan_options o;
+			int used = 0;
+
+			sf_plan_options_init(&o);
+			o.solver = kind;
+			o.gap = 0;
+			o.start = real;
+			o.progress = note_start;
+			o.progress_ctx = &used;
+			if (sf_plan_solve(virt, &o, &warm, &err) != SF_OK)
+				fail_msg("seed %lu: the started plan failed: %s", seed,
+				         err.message);
+			if (used != 1) {
+				print_error("%s", yaml);
+				fail_msg("seed %lu (%s): the plan as it is was not taken as the "
+				         "start",
+				         seed, k ? "glpk" : "cbc");
+			}
+			assert_int_equal(warm->stage1.status, SF_SOLVE_OPTIMAL);
+			assert_int_equal(warm->stage2.status, SF_SOLVE_OPTIMAL);
+			if (!close_rel(warm->stage1.objective, cold->stage1.objective, 1e-6) ||
+			    !close_rel(warm->stage2.objective, cold->stage2.objective, 1e-6)) {
+				print_error("%s", yaml);
+				fail_msg("seed %lu (%s): z1 %.12g / %.12g, z2 %.12g / %.12g with "
+				         "and "
+				         "without the start",
+				         seed, k ? "glpk" : "cbc", warm->stage1.objective,
+				         cold->stage1.objective, warm->stage2.objective,
+				         cold->stage2.objective);
+			}
+			/* the start can only help: the requests' plan is never worse in Z1 */
+			assert_true(warm->stage1.objective <= real->stage1.objective + 1e-6);
+			free(checked_json(virt, warm, "started"));
+			sf_plan_free(cold);
+			sf_plan_free(warm);
+		}
+		sf_plan_free(real);
+		sf_scenario_free(virt);
+		sf_scenario_free(sc);
+		free(yaml);
+	}
+	assert_true(tried >= 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_random_agree),
 	        cmocka_unit_test(test_check_rejects),
 	        cmocka_unit_test(test_check_wandering),
+	        cmocka_unit_test(test_start_plan),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,6 +71,16 @@ const char *sf__outcome_proof_short(const sf_outcome *o);
 sf_status sf__unproven_legend(int any, sf_format fmt, sf_buf *out);
 
 /* Write a table as text (heading line, then the table) or markdown (### heading). */
+/*
+ * The shopping list's request model (shopping.c): sc with virtual unit
+ * types, contributors and pledges added (requests with notice_days of
+ * notice); real_prices: cost them as the real types, else the request
+ * prices of docs/shopping.md. The first virtual type and pledge go to
+ * *first_unit and *first_pledge.
+ */
+sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, size_t *first_unit,
+                           size_t *first_pledge, sf_error *err);
+
 sf_status sf__table_section(const sf_table *t, const char *heading, sf_format fmt, sf_buf *out,
                             sf_error *err);
 

@@ -26,9 +26,10 @@
  *     count under the troop ceiling, like any unit in a sector.
  * The request model (both stages, the stage-2 gap as asked, default 1%)
  * is solved in one worker while the plan of the scenario as it is is
- * solved in another. The plan with requests is then re-costed at the real
- * prices (a second clone, identical but for the prices) for the report;
- * since real units were free in it, that cost is not minimised.
+ * solved in another; in format 2 the plan as it is comes first and starts
+ * the request model's stage 1 (sf_plan_options.start). The plan with requests is then re-costed at
+ * the real prices (a second clone, identical but for the prices) for the report; since real units
+ * were free in it, that cost is not minimised.
  *
  * Lines: for each unit type, let n(m) be the requested units in use in
  * month m. Level k (k = 1..max n) is asked for from the first to the last
@@ -68,10 +69,6 @@
  * model, against a personnel-month cost of at least 1: a tie-breaker. */
 #define SHOP_MOVE_TOKEN 0.01
 
-/* Add virtual unit types, contributors and pledges to sc. real_prices: cost them as the real type.
- */
-sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, size_t *first_unit,
-                           size_t *first_pledge, sf_error *err);
 sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, size_t *first_unit,
                            size_t *first_pledge, sf_error *err)
 {
@@ -510,7 +507,20 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 		goto out;
 	const sf_scenario *scs[2] = {sc, virt};
 	const char *names[2] = {"pledges as they are", "pledges and requested units"};
-	rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
+	if (sc->format >= 2) {
+		/*
+		 * The plan as it is first: it is a plan of the request model too
+		 * (no unit requested), and starts its stage 1 (docs/shopping.md).
+		 */
+		sf_plan_options second = o.plan;
+		rc = sf__plan_many(scs, names, 1, &o, NULL, NULL, plans, err);
+		if (rc != SF_OK)
+			goto out;
+		second.start = plans[0];
+		rc = sf__plan_many(scs + 1, names + 1, 1, &o, &second, NULL, plans + 1, err);
+	} else {
+		rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
+	}
 	if (rc != SF_OK)
 		goto out;
 	/* the plan with requests, costed at real prices */

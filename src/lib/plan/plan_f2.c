@@ -189,6 +189,79 @@ static void stage1_start(const f2 *s, const sf__model *md, double *x)
 	}
 }
 
+static sf_status map_plan(const f2 *s, const sf_plan *b, int *units, int *pres, int *arr,
+                          sf_error *err);
+static void stage2_start(const f2 *s, const sf__model *md, double *x);
+
+/*
+ * The cap hulls' pattern weights of the plan in x (its X columns set): for
+ * each contributor and month with a hull, weight 1 on the pattern that
+ * holds exactly its pledges' units (every integer point under the cap is
+ * a pattern, model.c add_cap_hull), read from the CAPHULL rows that
+ * follow the hull's CAPCVX row: pledge i's row is sum x - sum_k pat_k,i
+ * lambda_k <= 0.
+ */
+static void start_cap_hulls(const sf__model *md, double *x)
+{
+	for (int r = 0; r < md->nrows; r++) {
+		if (md->row[r].kind != SF__ROW_CAPCVX)
+			continue;
+		int h_end = r + 1;
+		while (h_end < md->nrows && md->row[h_end].kind == SF__ROW_CAPHULL)
+			h_end++;
+		for (int e = md->rstart[r]; e < md->rstart[r + 1]; e++) {
+			int lam = md->rind[e], match = 1;
+			for (int h = r + 1; h < h_end && match; h++) {
+				double units = 0, pat = 0;
+				for (int f = md->rstart[h]; f < md->rstart[h + 1]; f++) {
+					if (md->rind[f] == lam)
+						pat = -md->rval[f];
+					else if (md->col[md->rind[f]].kind == SF__COL_X)
+						units += md->rval[f] * x[md->rind[f]];
+				}
+				match = fabs(units - pat) <= SF_TOL_ROUNDING;
+			}
+			if (match) {
+				x[lam] = 1;
+				break;
+			}
+		}
+	}
+}
+
+/*
+ * The stage-1 start from o->start (docs/model.md, "Format 2"; the shopping
+ * list gives the plan of the pledges as they are to the model with
+ * requested units): that plan's units, presence and planned arrivals of
+ * the months a0..M, every other column derived from them (shortfall, type
+ * totals, in-sector personnel, cap-hull weights). 1 with the start in x
+ * when it satisfies every row and bound of md, 0 when it does not (a plan
+ * of other data), or an error status through rc.
+ */
+static int stage1_from_plan(f2 *s, const sf__model *md, double *x, sf_status *rc, sf_error *err)
+{
+	size_t nu = s->np * s->nl * s->nt * s->M, nn = s->np * s->M;
+	int ok;
+
+	*rc = map_plan(s, s->o->start, s->units, s->pres, s->arr, err);
+	if (*rc != SF_OK)
+		return 0;
+	for (size_t p = 0; p < s->np; p++) /* planned arrivals: recorded ones are constants */
+		for (int m = s->sc->a0; m <= s->sc->months; m++) {
+			int *a = &s->arr[p * s->M + (size_t)(m - 1)];
+			*a -= h_arr(s, p, m);
+			if (*a < 0)
+				*a = 0;
+		}
+	stage2_start(s, md, x);
+	start_cap_hulls(md, x);
+	ok = sf__model_satisfied(md, x);
+	memset(s->units, 0, nu * sizeof(int));
+	memset(s->pres, 0, nn * sizeof(int));
+	memset(s->arr, 0, nn * sizeof(int));
+	return ok;
+}
+
 static sf_status no_plan_error(const f2 *s, const char *where, sf_error *err)
 {
 	if (s->o->time_limit_s > 0)
@@ -202,11 +275,13 @@ static sf_status no_plan_error(const f2 *s, const char *where, sf_error *err)
 
 /*
  * Solve a stage-1 model under the time limit in a child (stage.c): with
- * `budget` seconds, falling back, when that gives no plan, to the stage-1
- * start (nobody sent but who must stay), if it satisfies the model. A
- * stage-1 solve never crashes the command (CBC 2.10.8 can, when its limit
- * stops it) and a budget spent is no error. CBC gets no MIP start (it
- * crashed more often with one, docs/benchmarks.md); GLPK gets the start.
+ * `budget` seconds, falling back, when that gives no plan, to `given` (the
+ * plan given in o->start or the one built month after month) or else the
+ * stage-1 start (nobody sent but who must stay), if it satisfies the
+ * model. A stage-1 solve never crashes the command (CBC 2.10.8 can, when
+ * its limit stops it) and a budget spent is no error. CBC gets no MIP
+ * start (it crashed more often with one, docs/benchmarks.md) unless a plan
+ * was given (prm->start: a crash then keeps that plan); GLPK gets the start.
  */
 static sf_status solve_limited(f2 *s, const sf__model *md, const sf__solve_params *prm,
                                double budget, const char *where, const double *given,
@@ -223,14 +298,15 @@ static sf_status solve_limited(f2 *s, const sf__model *md, const sf__solve_param
 		memcpy(start, given, (size_t)md->ncols * sizeof(double));
 	else
 		stage1_start(s, md, start);
-	if (s->o->solver == SF_SOLVER_GLPK)
-		p.start = start;
+	/* GLPK always gets the start; CBC only with a plan given (o->start, in prm->start) */
+	p.start = s->o->solver == SF_SOLVER_GLPK || prm->start != NULL ? start : NULL;
 	rc = sf__solve_limited(s->o->solver, md, &p, budget, start, res, x, &fell_back, err);
 	free(start);
 	if (rc == SF_OK && fell_back)
 		sf__progress(s->o, "%s: %s; keeping its start (%s)", where, res->note,
-		             given != NULL ? "the plan built month after month"
-		                           : "nobody new sent");
+		             given == NULL         ? "nobody new sent"
+		             : given == prm->start ? "the plan it was given"
+		                                   : "the plan built month after month");
 	return rc;
 }
 
@@ -433,7 +509,7 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	sf__solve_params prm = {.threads = s->o->threads, .log = s->o->solver_log};
 	sf__solve_result res;
 	sf__model *md = NULL;
-	double *x = NULL, *seq = NULL;
+	double *x = NULL, *seq = NULL, *x0 = NULL;
 	sf_status rc;
 
 	rc = sf__model_build(sc, &spec, &md, err);
@@ -446,6 +522,25 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	}
 	sf__progress(s->o, "stage 1: all months at once (%d columns, %d rows)", md->ncols,
 	             md->nrows);
+	if (s->o->start) {
+		x0 = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+		if (x0 == NULL) {
+			rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory solving the model");
+			goto out;
+		}
+		if (stage1_from_plan(s, md, x0, &rc, err)) {
+			double z = 0;
+			for (int j = 0; j < md->ncols; j++)
+				z += md->obj[j] * x0[j];
+			prm.start = x0;
+			sf__progress(s->o, "stage 1: started from the plan given, z1 %g", z);
+		} else if (rc != SF_OK) {
+			goto out;
+		} else {
+			sf__progress(s->o, "stage 1: the plan given as a start does not fit this "
+			                   "model; solving without it");
+		}
+	}
 	if (s->o->time_limit_s > 0) {
 		double left = sf__remaining(s->deadline);
 		double budget = left <= 0 ? 0 : s->o->stage1_only ? left : left * 2 / 3;
@@ -468,8 +563,11 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 			}
 			budget -= sf__now() - t;
 		}
-		rc = solve_limited(s, md, &prm, budget > 0 ? budget : 0, "stage 1",
-		                   seq_ok ? seq : NULL, &res, x, err);
+		const double *given = seq_ok ? seq : NULL;
+		if (prm.start != NULL && (!seq_ok || objective_of(md, prm.start) <= zseq))
+			given = prm.start; /* the plan given (o->start), when no worse */
+		rc = solve_limited(s, md, &prm, budget > 0 ? budget : 0, "stage 1", given, &res, x,
+		                   err);
 		if (rc == SF_OK && seq_ok && res.status == SF__SOLVE_STOPPED &&
 		    objective_of(md, x) > zseq) {
 			memcpy(x, seq, (size_t)md->ncols * sizeof(double));
@@ -490,6 +588,7 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 out:
 	free(x);
 	free(seq);
+	free(x0);
 	sf__model_free(md);
 	return rc;
 }
@@ -587,20 +686,22 @@ out:
 /* ------------------------------------------------------------------ */
 /* Least change: the baseline mapped onto this scenario                */
 
-static sf_status map_baseline(f2 *s, const sf_plan *b, sf_error *err)
+/*
+ * Map plan b (of sc or of a scenario sharing its ids: pledges, locations
+ * and tasks match by id, months by calendar month) into units [p][l][t][m]
+ * and presence [p * M + (m-1)], and, if arr is not NULL, its arrivals
+ * (recorded ones included) into arr [p * M + (m-1)]. What b does not know
+ * stays 0.
+ */
+static sf_status map_plan(const f2 *s, const sf_plan *b, int *units, int *pres, int *arr,
+                          sf_error *err)
 {
 	const sf_scenario *sc = s->sc, *bs = b->scenario;
 	char label[16];
-	int *month_map;
+	int *month_map = calloc((size_t)bs->months + 1, sizeof(int));
 
-	s->base_u = calloc(s->np * s->nl * s->nt * s->M + 1, sizeof(int));
-	s->base_n = calloc(s->np * s->M + 1, sizeof(int));
-	month_map = calloc((size_t)bs->months + 1, sizeof(int));
-	if (!s->base_u || !s->base_n || !month_map) {
-		free(month_map);
-		return sf_error_set(err, SF_ERR_NOMEM, "out of memory reading the baseline");
-	}
-	/* Months match by calendar month, pledges, locations and tasks by id. */
+	if (!month_map)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory reading a plan");
 	for (int m = 1; m <= bs->months; m++) {
 		int k;
 		sf_scenario_month_label(bs, m, label, sizeof(label));
@@ -614,17 +715,20 @@ static sf_status map_baseline(f2 *s, const sf_plan *b, sf_error *err)
 		int m = month_map[r->month];
 		if (p < 0 || l < 0 || t < 0 || m < 1)
 			continue;
-		s->base_u[ux(s, (size_t)p, (size_t)l, (size_t)t, m)] += r->units;
+		units[ux(s, (size_t)p, (size_t)l, (size_t)t, m)] += r->units;
 	}
 	for (size_t bp = 0; bp < bs->npledges; bp++) {
 		long p = sf_scenario_find_pledge(sc, bs->pledges[bp].id);
 		if (p < 0)
 			continue;
 		for (int m = 1; m <= bs->months; m++) {
-			int n = b->presence ? b->presence[bp * (size_t)bs->months + (size_t)(m - 1)]
-			                    : 0;
-			if (month_map[m] >= 1)
-				s->base_n[(size_t)p * s->M + (size_t)(month_map[m] - 1)] = n;
+			size_t k = bp * (size_t)bs->months + (size_t)(m - 1);
+			size_t to = (size_t)p * s->M + (size_t)(month_map[m] - 1);
+			if (month_map[m] < 1)
+				continue;
+			pres[to] = b->presence ? b->presence[k] : 0;
+			if (arr)
+				arr[to] = b->arrivals ? b->arrivals[k] : 0;
 		}
 	}
 	if (!b->presence) /* a plan without presence: the units assigned are present */
@@ -633,11 +737,20 @@ static sf_status map_baseline(f2 *s, const sf_plan *b, sf_error *err)
 				int n = 0;
 				for (size_t l = 0; l < s->nl; l++)
 					for (size_t t = 0; t < s->nt; t++)
-						n += s->base_u[ux(s, p, l, t, m)];
-				s->base_n[p * s->M + (size_t)(m - 1)] = n;
+						n += units[ux(s, p, l, t, m)];
+				pres[p * s->M + (size_t)(m - 1)] = n;
 			}
 	free(month_map);
 	return SF_OK;
+}
+
+static sf_status map_baseline(f2 *s, const sf_plan *b, sf_error *err)
+{
+	s->base_u = calloc(s->np * s->nl * s->nt * s->M + 1, sizeof(int));
+	s->base_n = calloc(s->np * s->M + 1, sizeof(int));
+	if (!s->base_u || !s->base_n)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory reading the baseline");
+	return map_plan(s, b, s->base_u, s->base_n, NULL, err);
 }
 
 /*
