@@ -56,6 +56,11 @@ typedef enum sf_solve_status {
 /* "optimal", "feasible", "infeasible", "error", "not_run". */
 const char *sf_solve_status_str(sf_solve_status s);
 
+/* "CBC" or "GLPK", and the version the linked library reports ("2.10.8";
+ * "" if it reports none): what the outputs say found the plan. */
+const char *sf_solver_display_name(sf_solver_kind kind);
+const char *sf_solver_version(sf_solver_kind kind);
+
 typedef struct sf_plan_options {
 	sf_solver_kind solver; /* default CBC */
 	double time_limit_s;   /* wall-clock limit for the whole plan, 0 = none */

@@ -525,6 +525,12 @@ static void test_yaml(void **state)
 	assert_true(json_number_value(
 	                    json_object_get(json_object_get(root, "stage1"), "objective")) == 60);
 	assert_true(json_is_null(json_object_get(root, "foc_month")));
+	/* which solver found the plan, with the version the library reports */
+	assert_string_equal(json_string_value(json_object_get(root, "solver")), "cbc");
+	const char *ver = json_string_value(json_object_get(root, "solver_version"));
+	assert_non_null(ver);
+	assert_true(ver[0] >= '0' && ver[0] <= '9' && strchr(ver, '.') != NULL);
+	assert_string_equal(ver, sf_solver_version(SF_SOLVER_CBC));
 	assert_int_equal(json_array_size(json_object_get(root, "assignments")), p->nrows);
 	/* coverage: 2 months x (poc in 2 sectors + train at mission) */
 	assert_int_equal(json_array_size(json_object_get(root, "coverage")), 6);
@@ -548,10 +554,38 @@ static void test_yaml(void **state)
 	assert_non_null(strstr(sf_buf_str(&b), "worked example"));
 	assert_non_null(strstr(sf_buf_str(&b), "Full operational capability"));
 	assert_non_null(strstr(sf_buf_str(&b), "share cap"));
+	{
+		char line[96];
+		sf_snprintf(line, sizeof line, "Solver                        CBC %s\n",
+		            sf_solver_version(SF_SOLVER_CBC));
+		assert_non_null(strstr(sf_buf_str(&b), line));
+	}
 	sf_buf_reset(&b);
 	assert_int_equal(sf_plan_write_markdown(p, &b, NULL), SF_OK);
 	assert_non_null(strstr(sf_buf_str(&b), "### Force build-up"));
 	assert_non_null(strstr(sf_buf_str(&b), "| 2026-02 | 100 | 100 | 200 | 250 | 10 |"));
+	sf_plan_free(p);
+
+	/* GLPK: named as such, with its own version, in both outputs */
+	p = solve(sc, SF_SOLVER_GLPK, 0, 0);
+	sf_buf_reset(&b);
+	assert_int_equal(sf_plan_write_json(p, &b, NULL), SF_OK);
+	root = json_loads(sf_buf_str(&b), 0, &je);
+	assert_non_null(root);
+	assert_string_equal(json_string_value(json_object_get(root, "solver")), "glpk");
+	assert_string_equal(json_string_value(json_object_get(root, "solver_version")),
+	                    sf_solver_version(SF_SOLVER_GLPK));
+	assert_true(sf_solver_version(SF_SOLVER_GLPK)[0] >= '0' &&
+	            sf_solver_version(SF_SOLVER_GLPK)[0] <= '9');
+	json_decref(root);
+	sf_buf_reset(&b);
+	assert_int_equal(sf_plan_write_text(p, &b, NULL), SF_OK);
+	{
+		char line[96];
+		sf_snprintf(line, sizeof line, "Solver                        GLPK %s\n",
+		            sf_solver_version(SF_SOLVER_GLPK));
+		assert_non_null(strstr(sf_buf_str(&b), line));
+	}
 	sf_buf_release(&b);
 	sf_plan_free(p);
 	sf_scenario_free(sc);

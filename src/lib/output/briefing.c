@@ -556,8 +556,9 @@ static sf_status key_figures(const sf_briefing *b, sf_buf *out)
 	                  grouped(p->cost_total, num));
 	rc |= sf_buf_addf(out, "<div><dt>Weighted shortfall (stage 1)</dt><dd>%.2f</dd></div>\n",
 	                  p->z1);
-	rc |= sf_buf_addf(out, "<div><dt>Solve time</dt><dd>%.1f s <small>%s</small></dd></div>\n",
-	                  p->seconds, p->solver == SF_SOLVER_GLPK ? "GLPK" : "CBC");
+	rc |= sf_buf_addf(
+	        out, "<div><dt>Solve time</dt><dd>%.1f s <small>%s %s</small></dd></div>\n",
+	        p->seconds, sf_solver_display_name(p->solver), sf_solver_version(p->solver));
 	rc |= sf_buf_adds(out, "</dl>\n");
 	return rc;
 }

@@ -407,6 +407,7 @@ void sf__plan_json(sf_json_writer *w, const char *key, const sf_plan *p)
 	sf_json_int(w, "months", sc->months);
 	sf_json_end(w);
 	sf_json_str(w, "solver", solver_name(p->solver));
+	sf_json_str(w, "solver_version", sf_solver_version(p->solver));
 	stage_json(w, "stage1", &p->stage1);
 	stage_json(w, "stage2", &p->stage2);
 	sf_json_num(w, "seconds", round(p->seconds * 1000) / 1000);
@@ -923,7 +924,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	/* Header. */
 	{
 		const char *kv[10][2];
-		char mandate[96], s1[256], s2[256], foc[192], planned[192];
+		char mandate[96], s1[256], s2[256], foc[192], planned[192], solver[64];
 		size_t n = 0;
 		sf_snprintf(mandate, sizeof(mandate), "%s .. %s (%d months)",
 		            label(sc, 1, l1, sizeof(l1)), label(sc, sc->months, l2, sizeof(l2)),
@@ -947,8 +948,11 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		kv[n++][1] = sc->as_of ? sc->as_of : "-";
 		kv[n][0] = "Mandate";
 		kv[n++][1] = mandate;
+		/* which solver found the plan, next to the stages' status */
+		sf_snprintf(solver, sizeof(solver), "%s %s", sf_solver_display_name(p->solver),
+		            sf_solver_version(p->solver));
 		kv[n][0] = "Solver";
-		kv[n++][1] = solver_name(p->solver);
+		kv[n++][1] = solver;
 		kv[n][0] = "Stage 1 (weighted shortfall)";
 		kv[n++][1] = s1;
 		kv[n][0] = "Stage 2 (cost)";

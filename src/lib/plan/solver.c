@@ -9,6 +9,17 @@
 
 #include "plan/solver.h"
 
+const char *sf_solver_version(sf_solver_kind kind)
+{
+	const char *v = kind == SF_SOLVER_GLPK ? sf__glpk_version() : sf__cbc_version();
+	return v ? v : "";
+}
+
+const char *sf_solver_display_name(sf_solver_kind kind)
+{
+	return kind == SF_SOLVER_GLPK ? "GLPK" : "CBC";
+}
+
 sf_status sf__solve(sf_solver_kind kind, const sf__model *md, const sf__solve_params *prm,
                     sf__solve_result *res, double *x, sf_error *err)
 {

@@ -46,6 +46,10 @@ typedef struct sf__solve_result {
 	char note[160]; /* why there is no solution, when a child process says (stage.c) */
 } sf__solve_result;
 
+/* The solver library's own version string ("2.10.8", "5.0"), from the library itself. */
+const char *sf__cbc_version(void);
+const char *sf__glpk_version(void);
+
 /*
  * Solve md. x (length md->ncols) receives the best solution when one
  * exists. Returns SF_OK whenever the solver ran (read res->status), an

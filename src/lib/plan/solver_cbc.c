@@ -42,6 +42,11 @@ static void solve_empty(const sf__model *md, sf__solve_result *res)
 	}
 }
 
+const char *sf__cbc_version(void)
+{
+	return Cbc_getVersion();
+}
+
 sf_status sf__solve_cbc(const sf__model *md, const sf__solve_params *prm, sf__solve_result *res,
                         double *x, sf_error *err)
 {

@@ -206,6 +206,11 @@ static void run(glpk_job *jb)
 	glp_delete_prob(lp);
 }
 
+const char *sf__glpk_version(void)
+{
+	return glp_version();
+}
+
 sf_status sf__solve_glpk(const sf__model *md, const sf__solve_params *prm, sf__solve_result *res,
                          double *x, sf_error *err)
 {
