@@ -576,8 +576,11 @@ static void test_start_plan(void **state)
 		assert_int_equal(sf_scenario_clone(sc, &virt, &err), SF_OK);
 		assert_int_equal(sf__shop_virtual(virt, 0, 30, &fu, &fp, &err), SF_OK);
 		sf_plan *real = solve(sc, SF_SOLVER_CBC, 0);
-		for (int k = 0; k < 2; k++) {
-			sf_solver_kind kind = k ? SF_SOLVER_GLPK : SF_SOLVER_CBC;
+		for (int k = 0; k < 3; k++) {
+			/* CBC, GLPK, and CBC through the time-limited path (a child
+			 * process, the month-after-month plan next to the start) with a
+			 * limit no small case reaches */
+			sf_solver_kind kind = k == 1 ? SF_SOLVER_GLPK : SF_SOLVER_CBC;
 			sf_plan *cold = solve(virt, kind, 0), *warm = NULL;
 			sf_plan_options o;
 			int used = 0;
@@ -585,6 +588,7 @@ static void test_start_plan(void **state)
 			sf_plan_options_init(&o);
 			o.solver = kind;
 			o.gap = 0;
+			o.time_limit_s = k == 2 ? 600 : 0;
 			o.start = real;
 			o.progress = note_start;
 			o.progress_ctx = &used;
@@ -595,7 +599,10 @@ static void test_start_plan(void **state)
 				print_error("%s", yaml);
 				fail_msg("seed %lu (%s): the plan as it is was not taken as the "
 				         "start",
-				         seed, k ? "glpk" : "cbc");
+				         seed,
+				         k == 1 ? "glpk"
+				         : k    ? "cbc, time limit"
+				                : "cbc");
 			}
 			assert_int_equal(warm->stage1.status, SF_SOLVE_OPTIMAL);
 			assert_int_equal(warm->stage2.status, SF_SOLVE_OPTIMAL);
@@ -605,9 +612,12 @@ static void test_start_plan(void **state)
 				fail_msg("seed %lu (%s): z1 %.12g / %.12g, z2 %.12g / %.12g with "
 				         "and "
 				         "without the start",
-				         seed, k ? "glpk" : "cbc", warm->stage1.objective,
-				         cold->stage1.objective, warm->stage2.objective,
-				         cold->stage2.objective);
+				         seed,
+				         k == 1 ? "glpk"
+				         : k    ? "cbc, time limit"
+				                : "cbc",
+				         warm->stage1.objective, cold->stage1.objective,
+				         warm->stage2.objective, cold->stage2.objective);
 			}
 			/* the start can only help: the requests' plan is never worse in Z1 */
 			assert_true(warm->stage1.objective <= real->stage1.objective + 1e-6);
