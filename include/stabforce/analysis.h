@@ -245,16 +245,80 @@ void sf_risk_draw(const sf_scenario *sc, uint64_t seed, size_t sample, unsigned 
                   int *from, unsigned char *materialised);
 
 /* ------------------------------------------------------------------ */
+/* Offers: what a contributing nation could offer                       */
+
+typedef enum sf_offer_rank {
+	SF_OFFER_RANK_PERSONNEL = 0, /* weighted shortfall removed per 1,000 personnel */
+	SF_OFFER_RANK_COST = 1       /* ... per million of cost */
+} sf_offer_rank;
+
+/* "personnel" or "cost". */
+const char *sf_offer_rank_str(sf_offer_rank r);
+
+typedef struct sf_offers_options {
+	const char *contributor; /* id: an existing contributor, or the new one's */
+	const char *new_name;    /* not NULL: a new contributor (id contributor) with this name */
+	double budget;           /* > 0: offers costing more (used in full) are left out */
+	int max_count;           /* counts 1..max_count of each unit type (default 3) */
+	int max_starts;          /* start months per unit type (default 3) */
+	sf_offer_rank rank;      /* default SF_OFFER_RANK_PERSONNEL */
+} sf_offers_options;
+
+void sf_offers_options_init(sf_offers_options *o);
+
+typedef struct sf_offer {
+	size_t unit;               /* unit type index */
+	int count, from, to;       /* units, months 1..M */
+	int caveats;               /* 1: with the caveats of sf_offers.caveat_pledge */
+	size_t order;              /* candidate order (the last tie-break) */
+	double personnel;          /* count * the unit type's personnel */
+	double cost;               /* count * (deploy_cost + monthly_cost * months): money */
+	sf_outcome outcome;        /* stage 1 of the scenario with the offer */
+	double z1_removed;         /* baseline.z1 - outcome.z1, >= 0 */
+	double per_1000_personnel; /* z1_removed per 1,000 personnel */
+	double per_million;        /* z1_removed per 1e6 of cost; NAN when cost is 0 */
+} sf_offer;
+
+typedef struct sf_offers {
+	const sf_scenario *scenario; /* offered to: the caller's, or `owned` for a new one */
+	sf_scenario *owned;          /* the clone with the new contributor, else NULL */
+	size_t contributor;          /* index in scenario */
+	int is_new;
+	long caveat_pledge; /* the pledge whose caveats the caveated offers carry; -1: none */
+	sf_offers_options opts;
+	sf_outcome baseline; /* stage 1 without an offer */
+	sf_offer *offers;    /* ranked, best first */
+	size_t noffers;
+	size_t over_budget; /* candidates left out by the budget */
+	size_t after_plan;  /* unit types left out: the notice ends after the plan */
+	int notice_days;    /* format 2: the offers' notice (0 in format 1) */
+	int jobs;
+	double seconds;
+} sf_offers;
+
+/*
+ * Plan the scenario without an offer and with each candidate offer of
+ * oo->contributor (docs/model.md, "Offers"), stage 1 in workers, and rank
+ * them. The notice of format 2 is opts->request_notice_days (< 0: the
+ * scenario's RDL notice).
+ */
+sf_status sf_offers_run(const sf_scenario *sc, const sf_offers_options *oo,
+                        const sf_analysis_options *opts, sf_offers **out, sf_error *err);
+void sf_offers_free(sf_offers *o);
+sf_status sf_offers_write(const sf_offers *o, sf_format fmt, sf_buf *out, sf_error *err);
+
+/* ------------------------------------------------------------------ */
 /* What-if editing                                                      */
 
 typedef enum sf_edit_kind {
-	SF_EDIT_LIFT_VETO = 0,  /* "STAKEHOLDER:CONTRIBUTOR": every such veto lifted */
-	SF_EDIT_ADD_VETO = 1,   /* "STAKEHOLDER:CONTRIBUTOR[:hard|soft[:PENALTY]]", all sectors */
-	SF_EDIT_DROP = 2,       /* "CONTRIBUTOR": removed with its pledges */
-	SF_EDIT_ADD_PLEDGE = 3, /* "CONTRIBUTOR:UNIT:COUNT:FROM[:TO]" (months 1..M or YYYY-MM) */
-	SF_EDIT_SET_PLEDGE = 4, /* "PLEDGE:count=N,from=M,to=M" (any of the three) */
-	SF_EDIT_CEILING = 5,    /* "PERSONNEL": the troop ceiling */
-	SF_EDIT_LIFT_CAVEAT = 6 /* "PLEDGE[:tasks|locations]": caveats lifted (both by default) */
+	SF_EDIT_LIFT_VETO = 0,   /* "STAKEHOLDER:CONTRIBUTOR": every such veto lifted */
+	SF_EDIT_ADD_VETO = 1,    /* "STAKEHOLDER:CONTRIBUTOR[:hard|soft[:PENALTY]]", all sectors */
+	SF_EDIT_DROP = 2,        /* "CONTRIBUTOR": removed with its pledges */
+	SF_EDIT_ADD_PLEDGE = 3,  /* "CONTRIBUTOR:UNIT:COUNT:FROM[:TO]" (months 1..M or YYYY-MM) */
+	SF_EDIT_SET_PLEDGE = 4,  /* "PLEDGE:count=N,from=M,to=M" (any of the three) */
+	SF_EDIT_CEILING = 5,     /* "PERSONNEL": the troop ceiling */
+	SF_EDIT_LIFT_CAVEAT = 6, /* "PLEDGE[:tasks|locations]": caveats lifted (both by default) */
+	SF_EDIT_NEW_CONTRIBUTOR = 7 /* "ID[:NAME]": a contributor not in the file, no pledge */
 } sf_edit_kind;
 
 typedef struct sf_edit {

@@ -472,6 +472,12 @@ double sf_scenario_unit_month_cost(const sf_scenario *sc, size_t p, size_t l);
  */
 sf_status sf_scenario_add_pledge(sf_scenario *sc, size_t contributor, size_t unit, int count,
                                  int from, int to, const char *id, size_t *index, sf_error *err);
+/*
+ * Append a contributor (what-if, offers): a nation not in the file, with
+ * no pledge, no cap and no veto on it. SF_ERR_USAGE when id is taken.
+ */
+sf_status sf_scenario_add_contributor(sf_scenario *sc, const char *id, const char *name,
+                                      size_t *index, sf_error *err);
 /* Append a veto covering all sectors (what-if). */
 sf_status sf_scenario_add_veto(sf_scenario *sc, size_t stakeholder, size_t contributor,
                                sf_veto_kind kind, double penalty, size_t *index, sf_error *err);

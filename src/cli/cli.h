@@ -24,6 +24,7 @@ int sf_cmd_caveats(int argc, char **argv);
 int sf_cmd_critical(int argc, char **argv);
 int sf_cmd_price(int argc, char **argv);
 int sf_cmd_shopping(int argc, char **argv);
+int sf_cmd_offers(int argc, char **argv);
 int sf_cmd_risk(int argc, char **argv);
 int sf_cmd_whatif(int argc, char **argv);
 int sf_cmd_compare(int argc, char **argv);

@@ -1,6 +1,6 @@
 /*
  * cmd_analysis.c - the analysis commands: vetoes, caveats, critical,
- * shopping, risk, whatif, compare.
+ * shopping, offers, risk, whatif, compare.
  *
  * All of them share one option set (format, output, solver, time limit,
  * gap, -j workers, quiet) parsed by parse_common(), run a library analysis
@@ -411,6 +411,106 @@ out:
 }
 
 /* ------------------------------------------------------------------ */
+/* offers                                                               */
+
+static const char ABOUT_OFFERS[] =
+        "What a contributing nation could offer. Every candidate offer (a unit\n"
+        "type, a count, a start month, with or without the nation's caveats) is\n"
+        "added to the scenario and planned exactly (stage 1, in the workers): the\n"
+        "weighted shortfall it removes, per 1,000 personnel and per million of\n"
+        "cost (the offer used in full), best first. --new plans for a nation not\n"
+        "in the scenario (no cap, no veto on it). docs/model.md, \"Offers\", says\n"
+        "which candidates are tried.";
+
+static sf_status write_offers(const void *res, sf_format rf, sf_buf *out, sf_error *err)
+{
+	return sf_offers_write(res, rf, out, err);
+}
+
+/* --rank personnel|cost. */
+static int opt_rank(const sf_opt *o, const char *arg, const char *cmd)
+{
+	sf_offer_rank *r = o->target;
+	if (strcmp(arg, "personnel") == 0)
+		*r = SF_OFFER_RANK_PERSONNEL;
+	else if (strcmp(arg, "cost") == 0)
+		*r = SF_OFFER_RANK_COST;
+	else {
+		fprintf(stderr, "stabforce %s: --rank is personnel or cost, not '%s'\n", cmd, arg);
+		return 2;
+	}
+	return 0;
+}
+
+int sf_cmd_offers(int argc, char **argv)
+{
+	common c;
+	sf_offers_options oo;
+	memset(&c, 0, sizeof c);
+	sf_offers_options_init(&oo);
+	c.cmd = "offers";
+	const sf_opt own[] = {
+	        SF_OPT_STR(0, "contributor", "ID", &oo.contributor,
+	                   "the nation offering (required): a contributor of\n"
+	                   "the scenario, or a new one's id with --new"),
+	        SF_OPT_STR(0, "new", "NAME", &oo.new_name,
+	                   "the nation is not in the scenario: add it by this\n"
+	                   "name (no pledge, no cap, no veto on it)"),
+	        SF_OPT_DBL(0, "budget", "MONEY", &oo.budget,
+	                   "leave out offers that cost more, used in full\n"
+	                   "(the scenario's money; default: no limit)",
+	                   SF_OPT_MIN_OPEN, 0, 1e15, "--budget", "is not an amount > 0"),
+	        SF_OPT_NUM(0, "max-count", "N", &oo.max_count,
+	                   "counts 1..N of each unit type (default 3)", 1, 1000, "--max-count"),
+	        SF_OPT_NUM(0, "starts", "N", &oo.max_starts,
+	                   "start months per unit type (default 3)", 1, 600, "--starts"),
+	        SF_OPT_CB(0, "rank", "BY", &oo.rank,
+	                  "personnel (default: shortfall removed per 1,000\n"
+	                  "personnel) or cost (per million of cost)",
+	                  opt_rank, NULL, 0),
+	        {.long_name = "notice",
+	         .kind = SF_OPTK_INT,
+	         .argname = "DAYS",
+	         .target = &c.ao.request_notice_days,
+	         .help = "format 2: days of notice of an offered unit (default:\n"
+	                 "the scenario's readiness rdl)",
+	         .min = 0,
+	         .max = 3650,
+	         .what = "notice",
+	         .expect = "is not a number of days 0..3650"},
+	        SF_OPT_END(),
+	};
+	int rc = parse_common(&c, argc, argv, own, "--contributor ID [OPTIONS] SCENARIO.yaml",
+	                      ABOUT_OFFERS, 1, "one scenario file");
+	if (rc >= 0)
+		return rc;
+	if (!oo.contributor || !*oo.contributor) {
+		fprintf(stderr, "stabforce %s: which nation? --contributor ID\n", c.cmd);
+		return 2;
+	}
+	if (oo.new_name && !*oo.new_name) {
+		fprintf(stderr, "stabforce %s: --new needs the nation's name\n", c.cmd);
+		return 2;
+	}
+	sf_scenario *sc = NULL;
+	sf_offers *r = NULL;
+	sf_error err;
+	sf_error_clear(&err);
+	rc = sf_cli_load_scenario_for_planning(c.cmd, argv[c.first], c.db, &sc);
+	if (rc)
+		goto out;
+	if (sf_offers_run(sc, &oo, &c.ao, &r, &err) != SF_OK) {
+		rc = sf_cli_error(c.cmd, &err);
+		goto out;
+	}
+	rc = emit(&c, write_offers, r);
+out:
+	sf_offers_free(r);
+	sf_scenario_free(sc);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
 /* risk                                                                 */
 
 typedef struct risk_args {
@@ -529,6 +629,10 @@ int sf_cmd_whatif(int argc, char **argv)
 	        EDIT("ceiling", "PERSONNEL", "change the troop ceiling", SF_EDIT_CEILING),
 	        EDIT("lift-caveat", "PLEDGE[:tasks|locations]", "lift a pledge's caveats",
 	             SF_EDIT_LIFT_CAVEAT),
+	        EDIT("new-contributor", "ID[:NAME]",
+	             "a nation not in the scenario, to --add pledges to\n"
+	             "(no cap, no veto on it)",
+	             SF_EDIT_NEW_CONTRIBUTOR),
 	        SF_OPT_END(),
 	};
 	memset(&c, 0, sizeof c);

@@ -36,6 +36,7 @@ static const struct command commands[] = {
         {"critical", sf_cmd_critical, "what losing each contributor costs"},
         {"price", sf_cmd_price, "vetoes, caveats and critical in one run"},
         {"shopping", sf_cmd_shopping, "what to ask contributors for"},
+        {"offers", sf_cmd_offers, "what a contributing nation could offer"},
         {"risk", sf_cmd_risk, "how likely the force is complete, pledges uncertain"},
         {"whatif", sf_cmd_whatif, "plan an edited scenario and compare"},
         {"compare", sf_cmd_compare, "two plans side by side"},

@@ -1,5 +1,5 @@
 #!/bin/sh
-# analysis.sh - vetoes, caveats, critical, shopping, risk, whatif, compare
+# analysis.sh - vetoes, caveats, critical, shopping, offers, risk, whatif, compare
 # on the hand-checked cases of tests/cases/analysis/.
 #
 #  1. The price of each veto, caveat and contributor equals the difference
@@ -11,6 +11,8 @@
 #  3. risk with every confidence 1 equals the plain plan.
 #  4. shopping on a known gap asks for exactly the missing units; in format
 #     2 with notice, minimum stays and battalions before platoons.
+#  4c. offers ranks a new nation's offers as tests/cases/analysis/offers
+#     works them out, each equal to the what-if of that pledge.
 #  5. whatif and compare agree with separately planned files; bad edits
 #     ... (5b) format 2: least change, and why each unit moved
 #     are refused with exit status 2.
@@ -272,7 +274,9 @@ grep -q "'foo' is not one of vetoes, caveats, critical" "$T/err" || fail "price 
 # ---- 2. -j 1 and -j 2 give the same bytes -----------------------------------
 U=$CASES/uncertain/scenario.yaml
 G=$CASES/gap/scenario.yaml
+O=$CASES/offers/scenario.yaml
 for args in "vetoes $P" "caveats $P" "critical $P" "price $P" "shopping $G" \
+	"offers --contributor AAA --max-count 1 $O" \
 	"risk --samples 60 --seed 7 $U" "whatif --lift-veto ISR:CCC $P"; do
 	fmts="text json csv"
 	# whatif's text and json include the plan, with its solve times
@@ -370,6 +374,44 @@ expect "$T/shop2.json" lines.1.to 6
 expect "$T/shop2.json" lines.1.z1_removed 2.4
 "$STABFORCE" shopping -q --notice 3651 "$F2S" >/dev/null 2>"$T/err" && fail "shopping --notice 3651 accepted"
 grep -q "notice '3651' is not a number of days" "$T/err" || fail "shopping --notice: $(cat "$T/err")"
+
+# ---- 4c. offers (tests/cases/analysis/offers works the figures out) ---------
+"$STABFORCE" offers -q --contributor NEW --new "New nation" --max-count 2 --format json "$O" \
+	>"$T/offers.json" 2>"$T/err" || fail "offers: $(cat "$T/err")"
+expect_str "$T/offers.json" contributor.new true
+expect "$T/offers.json" baseline.z1 44
+n=0
+for want in inf_coy:1:1:40:50 inf_coy:2:1:40:100 big_bn:1:1:40:250 eng_coy:1:3:4:60 \
+	eng_coy:1:1:4:100 big_bn:2:1:40:500 eng_coy:2:3:4:120 eng_coy:2:1:4:200; do
+	IFS=: read -r u c f z k <<EOF
+$want
+EOF
+	expect_str "$T/offers.json" offers.$n.unit "$u"
+	expect "$T/offers.json" offers.$n.count "$c"
+	expect "$T/offers.json" offers.$n.from "$f"
+	expect "$T/offers.json" offers.$n.z1_removed "$z"
+	expect "$T/offers.json" offers.$n.cost "$k"
+	n=$((n + 1))
+done
+"$JGET" "$T/offers.json" offers.8 >/dev/null 2>&1 && fail "offers: more than 8 offers"
+# an offer's shortfall removed is the what-if of that pledge by a new nation
+"$STABFORCE" whatif -q --new-contributor "NEW:New nation" --add NEW:eng_coy:1:3 --format json \
+	"$O" >"$T/wnew.json" 2>"$T/err" || fail "whatif --new-contributor: $(cat "$T/err")"
+expect "$T/wnew.json" comparison.change.z1 -4
+"$STABFORCE" offers -q --contributor NEW --new N --max-count 2 --budget 120 --rank cost \
+	--format csv "$O" >"$T/offers.csv" 2>"$T/err" || fail "offers --budget: $(cat "$T/err")"
+[ "$(cut -d, -f2-3,5 "$T/offers.csv" | tr '\n' ' ')" = \
+	"unit,count,from inf_coy,1,1 inf_coy,2,1 eng_coy,1,3 eng_coy,1,1 eng_coy,2,3 " ] ||
+	fail "offers --budget 120 --rank cost: $(cat "$T/offers.csv")"
+"$STABFORCE" offers -q "$O" >/dev/null 2>"$T/err" && fail "offers without --contributor accepted"
+grep -q "which nation? --contributor ID" "$T/err" || fail "offers, no --contributor: $(cat "$T/err")"
+"$STABFORCE" offers -q --contributor BGD "$O" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] || fail "offers for an unknown nation is not a usage error"
+grep -q "unknown contributor 'BGD' (a nation not in the scenario: --new" "$T/err" ||
+	fail "offers, unknown nation: $(cat "$T/err")"
+"$STABFORCE" whatif -q --add BGD:inf_coy:1:1 "$O" >/dev/null 2>"$T/err"
+[ $? -eq 2 ] || fail "whatif --add for an unknown nation is not a usage error"
+grep -q -- "--new-contributor ID\[:NAME\] before it" "$T/err" || fail "whatif --add BGD: $(cat "$T/err")"
 
 # ---- 5. whatif, compare -------------------------------------------------------
 "$STABFORCE" whatif -q --lift-veto ISR:CCC --format json "$P" >"$T/whatif.json" 2>"$T/err" ||

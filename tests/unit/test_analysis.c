@@ -4,7 +4,9 @@
  * risk draw (reproducible, confidence 1 always present), pricing through
  * the library (the worked figures), and comparing a plan with itself; and
  * on tests/cases/analysis/absence what risk calls a contributor's absence,
- * recomputed from the documented random stream.
+ * recomputed from the documented random stream; on
+ * tests/cases/analysis/offers the ranked offers of a new and an existing
+ * nation, worked by hand there, and what-if with a new nation.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -239,13 +241,127 @@ static void test_pricing(void **state)
 	sf_scenario_free(sc);
 }
 
+/* One offer's figures, as worked by hand in tests/cases/analysis/offers. */
+static void check_offer(const sf_offers *r, size_t i, const char *unit, int count, int from,
+                        double removed, double per_k, double cost)
+{
+	const sf_offer *x = &r->offers[i];
+	assert_string_equal(r->scenario->unit_types[x->unit].id, unit);
+	assert_int_equal(x->count, count);
+	assert_int_equal(x->from, from);
+	assert_int_equal(x->to, 4);
+	assert_true(fabs(x->z1_removed - removed) < 1e-6);
+	assert_true(fabs(x->per_1000_personnel - per_k) < 0.005);
+	assert_true(fabs(x->cost - cost) < 1e-9);
+	assert_true(fabs(x->per_million - removed * 1e6 / cost) < 1e-6);
+}
+
+static void test_offers(void **state)
+{
+	(void)state;
+	sf_scenario *sc = load("offers/scenario.yaml"), *ed = NULL;
+	sf_analysis_options o;
+	sf_offers_options oo;
+	sf_offers *r = NULL;
+	sf_error err;
+	sf_buf b;
+	sf_analysis_options_init(&o);
+	o.jobs = 2;
+	sf_error_clear(&err);
+
+	/* a new nation, counts 1..2, ranked per 1,000 personnel */
+	sf_offers_options_init(&oo);
+	oo.contributor = "NEW";
+	oo.new_name = "New nation";
+	oo.max_count = 2;
+	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_OK);
+	assert_true(fabs(r->baseline.z1 - 44) < 1e-6);
+	assert_int_equal(r->is_new, 1);
+	assert_int_equal(r->caveat_pledge, -1);
+	assert_int_equal(r->noffers, 8);
+	check_offer(r, 0, "inf_coy", 1, 1, 40, 266.67, 50);
+	check_offer(r, 1, "inf_coy", 2, 1, 40, 133.33, 100);
+	check_offer(r, 2, "big_bn", 1, 1, 40, 66.67, 250);
+	check_offer(r, 3, "eng_coy", 1, 3, 4, 40, 60);
+	check_offer(r, 4, "eng_coy", 1, 1, 4, 40, 100);
+	check_offer(r, 5, "big_bn", 2, 1, 40, 33.33, 500);
+	check_offer(r, 6, "eng_coy", 2, 3, 4, 20, 120);
+	check_offer(r, 7, "eng_coy", 2, 1, 4, 20, 200);
+	/* the caller's scenario is untouched; the offers' has the new nation */
+	assert_int_equal(sc->ncontributors, 1);
+	assert_int_equal(r->scenario->ncontributors, 2);
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_offers_write(r, SF_FORMAT_JSON, &b, &err), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "\"new\": true"));
+	assert_non_null(strstr(sf_buf_str(&b), "\"per_1000_personnel\": 266.666667"));
+	assert_non_null(strstr(sf_buf_str(&b), "\"budget\": null"));
+	sf_buf_reset(&b);
+	assert_int_equal(sf_offers_write(r, SF_FORMAT_TEXT, &b, &err), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "Offers for NEW (New nation; new:"));
+	sf_buf_release(&b);
+	sf_offers_free(r);
+
+	/* per million of cost, within a budget of 120 */
+	oo.rank = SF_OFFER_RANK_COST;
+	oo.budget = 120;
+	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_OK);
+	assert_int_equal(r->noffers, 5);
+	assert_int_equal(r->over_budget, 3);
+	check_offer(r, 0, "inf_coy", 1, 1, 40, 266.67, 50);
+	check_offer(r, 1, "inf_coy", 2, 1, 40, 133.33, 100);
+	check_offer(r, 2, "eng_coy", 1, 3, 4, 40, 60);
+	check_offer(r, 3, "eng_coy", 1, 1, 4, 40, 100);
+	check_offer(r, 4, "eng_coy", 2, 3, 4, 20, 120);
+	sf_offers_free(r);
+
+	/* AAA, one of each: with and without AAA-2's caveat (eng only) */
+	sf_offers_options_init(&oo);
+	oo.contributor = "AAA";
+	oo.max_count = 1;
+	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_OK);
+	assert_int_equal(r->is_new, 0);
+	assert_string_equal(sc->pledges[r->caveat_pledge].id, "AAA-2");
+	assert_int_equal(r->noffers, 8);
+	for (size_t i = 0; i < r->noffers; i++) {
+		const sf_offer *x = &r->offers[i];
+		const char *u = sc->unit_types[x->unit].id;
+		if (x->caveats && strcmp(u, "eng_coy") != 0)
+			assert_true(x->z1_removed == 0); /* eng only: serves nothing it can do */
+		else
+			assert_true(x->z1_removed > 3.999);
+	}
+	sf_offers_free(r);
+
+	/* refusals: an unknown nation without --new, --new for a known one */
+	oo.contributor = "BGD";
+	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_ERR_USAGE);
+	assert_non_null(strstr(err.message, "--new"));
+	oo.contributor = "AAA";
+	oo.new_name = "again";
+	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_ERR_USAGE);
+	assert_null(r);
+
+	/* whatif: a new nation, then a pledge of it; a pledge alone is refused */
+	sf_edit both[] = {{SF_EDIT_NEW_CONTRIBUTOR, "NEW:New nation"},
+	                  {SF_EDIT_ADD_PLEDGE, "NEW:inf_coy:1:1"}};
+	assert_int_equal(sf_whatif_scenario(sc, both, 2, &ed, &err), SF_OK);
+	assert_int_equal(ed->ncontributors, 2);
+	assert_string_equal(ed->contributors[1].name, "New nation");
+	assert_int_equal(ed->pledges[ed->npledges - 1].contributor, 1);
+	sf_scenario_free(ed);
+	assert_int_equal(sf_whatif_scenario(sc, both + 1, 1, &ed, &err), SF_ERR_USAGE);
+	assert_non_null(strstr(err.message, "--new-contributor"));
+	sf_edit dup[] = {{SF_EDIT_NEW_CONTRIBUTOR, "AAA"}};
+	assert_int_equal(sf_whatif_scenario(sc, dup, 1, &ed, &err), SF_ERR_USAGE);
+	sf_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_edits),
-	        cmocka_unit_test(test_risk_draw),
-	        cmocka_unit_test(test_risk_absence),
-	        cmocka_unit_test(test_pricing),
+	        cmocka_unit_test(test_edits),        cmocka_unit_test(test_risk_draw),
+	        cmocka_unit_test(test_risk_absence), cmocka_unit_test(test_pricing),
+	        cmocka_unit_test(test_offers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

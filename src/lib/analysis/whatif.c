@@ -39,6 +39,8 @@ const char *sf_edit_kind_str(sf_edit_kind k)
 		return "ceiling";
 	case SF_EDIT_LIFT_CAVEAT:
 		return "lift-caveat";
+	case SF_EDIT_NEW_CONTRIBUTOR:
+		return "new-contributor";
 	}
 	return "?";
 }
@@ -108,6 +110,10 @@ static sf_status find_id(const sf_scenario *sc, idkind kind, const char *id, con
 	else
 		rc = sf_error_set(err, SF_ERR_USAGE, "--%s '%s': unknown %s '%s'",
 		                  sf_edit_kind_str(e->kind), e->arg, what[kind], id);
+	if (kind == ID_CONTRIB && e->kind == SF_EDIT_ADD_PLEDGE && err)
+		sf_strlcpy(err->message + strlen(err->message),
+		           "; a nation not in the scenario: --new-contributor ID[:NAME] before it",
+		           sizeof err->message - strlen(err->message));
 	free(cand);
 	return rc;
 }
@@ -334,6 +340,26 @@ static sf_status lift_caveat(sf_scenario *sc, const sf_edit *e, sf_error *err)
 	return SF_OK;
 }
 
+/* "ID[:NAME]": a contributor not in the file (name: the id when not given). */
+static sf_status new_contributor(sf_scenario *sc, const sf_edit *e, sf_error *err)
+{
+	char copy[ARGMAX];
+	const char *colon = strchr(e->arg, ':');
+	if (sf_strlcpy(copy, e->arg, sizeof copy) >= sizeof copy || copy[0] == ':' || !copy[0])
+		return bad_form(e, "ID[:NAME]", err);
+	if (colon)
+		copy[colon - e->arg] = '\0';
+	const char *name = colon && colon[1] ? colon + 1 : copy;
+	sf_status rc = sf_scenario_add_contributor(sc, copy, name, NULL, err);
+	if (rc == SF_ERR_USAGE && err) {
+		char msg[sizeof err->message];
+		sf_strlcpy(msg, err->message, sizeof msg);
+		sf_error_set(err, SF_ERR_USAGE, "--%s '%s': %s", sf_edit_kind_str(e->kind), e->arg,
+		             msg);
+	}
+	return rc;
+}
+
 sf_status sf_scenario_edit(sf_scenario *sc, const sf_edit *e, sf_error *err)
 {
 	if (!sc || !e || !e->arg)
@@ -353,6 +379,8 @@ sf_status sf_scenario_edit(sf_scenario *sc, const sf_edit *e, sf_error *err)
 		return ceiling(sc, e, err);
 	case SF_EDIT_LIFT_CAVEAT:
 		return lift_caveat(sc, e, err);
+	case SF_EDIT_NEW_CONTRIBUTOR:
+		return new_contributor(sc, e, err);
 	}
 	return sf_error_set(err, SF_ERR_USAGE, "unknown edit kind %d", (int)e->kind);
 }
@@ -415,6 +443,7 @@ static void edit_subject(const sf_edit *e, char *buf, size_t n)
 			buf[colon - buf] = '\0';
 		break;
 	case SF_EDIT_CEILING:
+	case SF_EDIT_NEW_CONTRIBUTOR: /* moves nothing itself: the --add that follows does */
 		break;
 	}
 }

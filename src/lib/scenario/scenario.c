@@ -347,6 +347,46 @@ nomem:
 	return sf_error_set(err, SF_ERR_NOMEM, "out of memory adding a pledge");
 }
 
+/* The longest id of a contributor added by an edit (labels hold ids and more). */
+#define ADDED_ID_MAX 64
+
+sf_status sf_scenario_add_contributor(sf_scenario *sc, const char *id, const char *name,
+                                      size_t *index, sf_error *err)
+{
+	sf_contributor *arr, *c;
+
+	if (!id || !*id || !name)
+		return sf_error_set(err, SF_ERR_USAGE, "a new contributor needs an id and a name");
+	if (strlen(id) > ADDED_ID_MAX || strchr(id, ':'))
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "contributor id '%.40s' is longer than %d characters or has a "
+		                    "':'",
+		                    id, ADDED_ID_MAX);
+	if (sf_scenario_find_contributor(sc, id) >= 0)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "contributor '%s' is already in the scenario (a new one needs "
+		                    "a new id)",
+		                    id);
+	arr = sf__arena_calloc(sc->arena, sc->ncontributors + 1, sizeof(*arr));
+	if (!arr)
+		goto nomem;
+	if (sc->ncontributors)
+		memcpy(arr, sc->contributors, sc->ncontributors * sizeof(*arr));
+	c = &arr[sc->ncontributors];
+	c->id = sf__arena_strdup(sc->arena, id);
+	c->name = sf__arena_strdup(sc->arena, name);
+	if (!c->id || !c->name)
+		goto nomem;
+	c->active = 1;
+	sc->contributors = arr;
+	if (index)
+		*index = sc->ncontributors;
+	sc->ncontributors++;
+	return SF_OK;
+nomem:
+	return sf_error_set(err, SF_ERR_NOMEM, "out of memory adding a contributor");
+}
+
 sf_status sf_scenario_add_veto(sf_scenario *sc, size_t stakeholder, size_t contributor,
                                sf_veto_kind kind, double penalty, size_t *index, sf_error *err)
 {
