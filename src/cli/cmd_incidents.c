@@ -707,14 +707,80 @@ static int cmd_log(int argc, char **argv)
 /* ---------------------------------------------------------------- */
 /* threat                                                             */
 
+/* The event weights of one `incidents threat` run: the defaults, then each --event-weight. */
+#define MAX_EVENT_WEIGHTS 32
+#define EVENT_TYPE_MAX 64
+typedef struct event_weights {
+	sf_threat_weight ev[MAX_EVENT_WEIGHTS];
+	char type[MAX_EVENT_WEIGHTS][EVENT_TYPE_MAX];
+	size_t n;
+} event_weights;
+
+static void event_weights_init(event_weights *w)
+{
+	size_t nd = 0;
+	const sf_threat_weight *d = sf_threat_default_weights(&nd);
+	w->n = 0;
+	for (size_t i = 0; i < nd && i < MAX_EVENT_WEIGHTS; i++) {
+		sf_strlcpy(w->type[i], d[i].event_type, EVENT_TYPE_MAX);
+		w->ev[i].event_type = w->type[i];
+		w->ev[i].weight = d[i].weight;
+		w->n++;
+	}
+}
+
+/* --event-weight "TYPE=W": TYPE's weight set (added when not listed); W = 0 leaves it out. */
+static int opt_event_weight(const sf_opt *o, const char *arg, const char *cmd)
+{
+	event_weights *w = o->ctx;
+	const char *eq = strrchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : 0, i;
+	double v;
+	if (!eq || len == 0 || sf_parse_double(eq + 1, &v) != 0 || !(v >= 0) || v > 1e6) {
+		fprintf(stderr,
+		        "stabforce %s: --event-weight '%s': expected TYPE=W, W a number in "
+		        "0..1e6 (e.g. \"Protests=0.5\")\n",
+		        cmd, arg);
+		return 2;
+	}
+	if (len >= EVENT_TYPE_MAX) {
+		fprintf(stderr, "stabforce %s: --event-weight: event type longer than %d\n", cmd,
+		        EVENT_TYPE_MAX - 1);
+		return 2;
+	}
+	for (i = 0; i < w->n; i++)
+		if (strlen(w->type[i]) == len && strncmp(w->type[i], arg, len) == 0)
+			break;
+	if (i == w->n) {
+		if (w->n == MAX_EVENT_WEIGHTS) {
+			fprintf(stderr, "stabforce %s: at most %d event types\n", cmd,
+			        MAX_EVENT_WEIGHTS);
+			return 2;
+		}
+		memcpy(w->type[i], arg, len);
+		w->type[i][len] = '\0';
+		w->ev[i].event_type = w->type[i];
+		w->n++;
+	}
+	w->ev[i].weight = v;
+	return 0;
+}
+
 static int cmd_threat(int argc, char **argv)
 {
 	const char *db = SF_CLI_DEFAULT_DB, *scen = NULL;
 	sf_threat_options o;
+	event_weights ew;
 	int fmt = SF_FORMAT_TEXT, first = 0, r;
 	sf_threat_options_init(&o);
+	event_weights_init(&ew);
 	const sf_opt opts[] = {
 	        SF_OPT_STR(0, "scenario", "S.yaml", &scen, "the scenario whose sectors (required)"),
+	        SF_OPT_CB(0, "event-weight", "TYPE=W", NULL,
+	                  "how much one incident of ACLED event type TYPE\n"
+	                  "counts (repeatable; 0 leaves it out; defaults in\n"
+	                  "docs/register.md: 1 for the violence types)",
+	                  opt_event_weight, &ew, 0),
 	        SF_OPT_NUM(0, "window-days", "N", &o.window_days,
 	                   "the trailing window (default 28)", 1, 3650, "--window-days"),
 	        SF_OPT_DBL(0, "min", "X", &o.min, "the lowest multiplier (default 0.5)", 0, -1e300,
@@ -743,6 +809,8 @@ static int cmd_threat(int argc, char **argv)
 	        opts, NULL};
 	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
 		return r;
+	o.events = ew.ev;
+	o.nevents = ew.n;
 	if (!scen || first != argc) {
 		fprintf(stderr, "stabforce %s threat: expected --scenario FILE\n", CMD);
 		return 2;

@@ -185,6 +185,23 @@ tj=$("$JGET" "$T/threat.json" sectors.$i.threat)
 awk -v a="$tj" -v b="$tr" 'BEGIN { d = a - b; exit !(d <= 0.0005 && d >= -0.0005) }' ||
 	no "threat json: rafah $tj, text $tr"
 
+# --event-weight: from the defaults, one type changed or added, 0 leaves it out
+"$SF" incidents threat --scenario "$SCEN" --db "$R" --event-weight Protests=0.5 \
+	--event-weight Battles=0 --format json >"$T/threatw.json" || no "threat --event-weight"
+for kw in Protests:0.5 Battles:0 Riots:1; do
+	"$JGET" --close "$("$JGET" "$T/threatw.json" "event_weights.${kw%%:*}")" "${kw#*:}" ||
+		no "threat --event-weight: ${kw%%:*} is not ${kw#*:}"
+done
+# every counted type at 0: nothing is counted, every sector is no data
+"$SF" incidents threat --scenario "$SCEN" --db "$R" --event-weight Battles=0 \
+	--event-weight "Explosions/Remote violence=0" --event-weight "Violence against civilians=0" \
+	--event-weight Riots=0 --format json >"$T/threat0.json" || no "threat, every weight 0"
+[ "$("$JGET" "$T/threat0.json" sectors.$i.no_data)" = true ] || no "threat, every weight 0: not no data"
+for bad in Protests =1 Protests=-1 Protests=x; do
+	"$SF" incidents threat --scenario "$SCEN" --db "$R" --event-weight "$bad" >/dev/null 2>&1
+	[ $? = 2 ] || no "threat --event-weight '$bad' accepted"
+done
+
 # alerts: the same as the library's (test_register.c works them by hand);
 # here the command runs on the generated register, says its rules, and
 # import --alerts prints them after the summary
