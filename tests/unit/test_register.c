@@ -6,7 +6,9 @@
  * migration, one transaction), sector assignment (inside, nearest,
  * override, none), deletions, review and the edit log, possible duplicates,
  * reports against numbers worked out by hand, aid import and report, and
- * the threat and escort feedback, row versions and stale review edits.
+ * the threat and escort feedback, row versions and stale review edits,
+ * and the import against upserting its rows one by one (and, on
+ * PostgreSQL, against the same files in SQLite).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -1364,6 +1366,320 @@ static void test_versions(void **state)
 	sf_store_close(st);
 }
 
+/*
+ * The import's set-based path against upserting the rows one by one. A
+ * model in this test upserts each row in file order (a new event is
+ * stored at version 1; a row newer than the stored one replaces it,
+ * keeping its review status, version + 1; an equal or older row changes
+ * nothing); the store must report the model's counts and hold the
+ * model's incidents and roll-ups. Under tests/pg/with-pg.sh the same files
+ * also go into a SQLite store and the two must agree on everything,
+ * sectors, notes and per-day aggregates included. The second file is over
+ * 16 MiB (long notes; store_pg.c sends COPY chunks of 16 MiB), so events
+ * repeat within a chunk and across chunks, and its notes hold the
+ * characters COPY's text format escapes (backslash, tab, newline, return).
+ */
+enum { AG_IDS = 260, AG_BASE = 200, AG_BIG = 330, AG_NOTE = 56000 };
+
+typedef struct ag_model {
+	int exists;
+	long day, version;
+	long long ts;
+	long fat;
+	int type, actor1, actor2;
+	const char *status;
+} ag_model;
+
+static const char *const ag_types[][2] = {{"Battles", "Armed clash"},
+                                          {"Explosions/Remote violence", "Air/drone strike"},
+                                          {"Protests", "Peaceful protest"}};
+static const char *const ag_actors[] = {"Synthetic Force A", "Synthetic Militia B",
+                                        "Synthetic Group C", ""};
+static const double ag_points[][2] = {
+        {31.50, 34.45}, {31.29, 34.255}, {31.35, 34.30}, {31.13, 33.80}};
+
+static unsigned long ag_seed;
+static unsigned long ag_rand(unsigned long n)
+{
+	ag_seed = ag_seed * 6364136223846793005UL + 1442695040888963407UL;
+	return (ag_seed >> 33) % n;
+}
+
+/* One CSV row; the model upserts it; returns 0 inserted, 1 updated, 2 unchanged. */
+static int ag_row(sf_buf *text, ag_model *m, int id, long day, long long ts, long fat, int type,
+                  int a1, int a2, size_t note_len)
+{
+	char date[16];
+	sf_date_format(day, date, sizeof date);
+	const double *pt = ag_points[(unsigned)id % SF_ARRAY_LEN(ag_points)];
+	sf_buf_addf(text, "E%03d,%s,%s,%s,%s,%s,%.3f,%.3f,%ld,%lld,\"", id, date, ag_types[type][0],
+	            ag_types[type][1], ag_actors[a1], ag_actors[a2], pt[0], pt[1], fat, ts);
+	sf_buf_addf(text, "SYNTHETIC E%03d at %lld: a\\b\tc\nd\re \"\"q\"\" ", id, ts);
+	for (size_t k = 0; k < note_len; k++)
+		sf_buf_addc(text, (char)('a' + (k + (size_t)id) % 26));
+	sf_buf_adds(text, "\"\n");
+	ag_model *e = &m[id];
+	if (!e->exists) {
+		*e = (ag_model){1, day, 1, ts, fat, type, a1, a2, "reported"};
+		return 0;
+	}
+	if (ts <= e->ts)
+		return 2;
+	const char *status = e->status;
+	long version = e->version + 1;
+	*e = (ag_model){1, day, version, ts, fat, type, a1, a2, status};
+	return 1;
+}
+
+/* Incidents by id: "E007|date|ts|fat|v|status|a1|a2|sector|method|notes hash;" */
+typedef struct ag_dump {
+	sf_buf rows[AG_IDS];
+	int with_sector;
+} ag_dump;
+
+static int ag_dump_cb(void *ctx, const sf_incident *inc)
+{
+	ag_dump *d = ctx;
+	int id = atoi(inc->col[SF_COL_EVENT_ID_CNTY] + 1);
+	assert_true(id >= 0 && id < AG_IDS);
+	uint64_t h = 1469598103934665603ULL;
+	for (const unsigned char *c = (const unsigned char *)inc->col[SF_COL_NOTES]; *c; c++)
+		h = (h ^ *c) * 1099511628211ULL;
+	sf_buf_reset(&d->rows[id]);
+	sf_buf_addf(&d->rows[id], "E%03d|%s|%lld|%ld|v%ld|%s|%s|%s", id,
+	            inc->col[SF_COL_EVENT_DATE], inc->timestamp, inc->fatalities, inc->version,
+	            sf_incident_status_str(inc->status), inc->col[SF_COL_ACTOR1],
+	            inc->col[SF_COL_ACTOR2]);
+	if (d->with_sector)
+		sf_buf_addf(&d->rows[id], "|%s|%s|%016llx", inc->sector,
+		            sf_sector_method_str(inc->sector_method), (unsigned long long)h);
+	sf_buf_adds(&d->rows[id], ";");
+	return 0;
+}
+
+static void ag_dump_store(sf_store *st, int with_sector, sf_buf *out)
+{
+	ag_dump d;
+	sf_incident_filter f;
+	sf_incident_filter_init(&f);
+	f.include_retracted = 1;
+	d.with_sector = with_sector;
+	for (int i = 0; i < AG_IDS; i++)
+		sf_buf_init(&d.rows[i], 0);
+	assert_int_equal(sf_store_incident_query(st, &f, SF_ORDER_DATE, ag_dump_cb, &d, NULL),
+	                 SF_OK);
+	sf_buf_reset(out);
+	for (int i = 0; i < AG_IDS; i++) {
+		sf_buf_add(out, d.rows[i].data, d.rows[i].len);
+		sf_buf_release(&d.rows[i]);
+	}
+}
+
+static void ag_dump_model(const ag_model *m, sf_buf *out)
+{
+	sf_buf_reset(out);
+	for (int i = 0; i < AG_IDS; i++) {
+		char date[16];
+		if (!m[i].exists)
+			continue;
+		sf_date_format(m[i].day, date, sizeof date);
+		sf_buf_addf(out, "E%03d|%s|%lld|%ld|v%ld|%s|%s|%s;", i, date, m[i].ts, m[i].fat,
+		            m[i].version, m[i].status, ag_actors[m[i].actor1],
+		            ag_actors[m[i].actor2]);
+	}
+}
+
+static int ag_agg_cb(void *ctx, const sf_agg_row *r)
+{
+	sf_buf_addf(ctx, "%ld|%s|%ld|%ld;", r->day, r->key, r->count, r->fatalities);
+	return 0;
+}
+
+/* Per-day aggregates, from the roll-ups (a filter with no event id, place or actor). */
+static void ag_aggs(sf_store *st, sf_buf *out)
+{
+	sf_incident_filter f;
+	sf_incident_filter_init(&f);
+	f.include_retracted = 1;
+	sf_buf_reset(out);
+	for (sf_dim d = SF_DIM_NONE; d <= SF_DIM_ACTOR; d++) {
+		sf_buf_addf(out, "[%s]", sf_dim_str(d));
+		assert_int_equal(sf_store_incident_aggregate(st, &f, d, ag_agg_cb, out, NULL),
+		                 SF_OK);
+	}
+}
+
+/* The model's aggregates by sub-event type and by actor (an actor counts once per incident). */
+static void ag_model_aggs(const ag_model *m, long d0, long ndays, sf_buf *out)
+{
+	sf_buf_reset(out);
+	for (int dim = 0; dim < 2; dim++) {
+		sf_buf_addf(out, "[%s]", sf_dim_str(dim ? SF_DIM_ACTOR : SF_DIM_SUB_EVENT_TYPE));
+		for (long day = d0; day < d0 + ndays; day++) {
+			size_t nkeys = dim ? SF_ARRAY_LEN(ag_actors) - 1 : SF_ARRAY_LEN(ag_types);
+			/* Keys in byte order, as the stores give them. */
+			const char *keys[4];
+			for (size_t k = 0; k < nkeys; k++)
+				keys[k] = dim ? ag_actors[k] : ag_types[k][1];
+			for (size_t a = 0; a < nkeys; a++)
+				for (size_t b = a + 1; b < nkeys; b++)
+					if (strcmp(keys[b], keys[a]) < 0) {
+						const char *t = keys[a];
+						keys[a] = keys[b];
+						keys[b] = t;
+					}
+			for (size_t k = 0; k < nkeys; k++) {
+				long n = 0, fat = 0;
+				for (int i = 0; i < AG_IDS; i++) {
+					const ag_model *e = &m[i];
+					int hit =
+					        !e->exists || e->day != day ? 0
+					        : dim ? strcmp(ag_actors[e->actor1], keys[k]) ==
+					                                0 ||
+					                        strcmp(ag_actors[e->actor2],
+					                               keys[k]) == 0
+					              : strcmp(ag_types[e->type][1], keys[k]) == 0;
+					n += hit;
+					fat += hit ? e->fat : 0;
+				}
+				if (n)
+					sf_buf_addf(out, "%ld|%s|%ld|%ld;", day, keys[k], n, fat);
+			}
+		}
+	}
+}
+
+/* The [sub_event_type] and [actor] sections of ag_aggs' text. */
+static void ag_pick(const char *all, sf_buf *out)
+{
+	char sub[32], act[32];
+	sf_snprintf(sub, sizeof sub, "[%s]", sf_dim_str(SF_DIM_SUB_EVENT_TYPE));
+	sf_snprintf(act, sizeof act, "[%s]", sf_dim_str(SF_DIM_ACTOR));
+	const char *s = strstr(all, sub), *a = strstr(all, act);
+	assert_non_null(s);
+	assert_non_null(a);
+	const char *e = strchr(s + 1, '[');
+	sf_buf_reset(out);
+	sf_buf_add(out, s, e ? (size_t)(e - s) : strlen(s));
+	sf_buf_adds(out, a);
+}
+
+static void test_import_agrees(void **state)
+{
+	(void)state;
+	static ag_model model[AG_IDS];
+	sf_store *st = new_store(), *sq = NULL;
+	sf_sector_map *map = NULL;
+	sf_import_summary s;
+	sf_error err;
+	sf_buf text, got, want, other;
+	long d0 = 0, expect[3] = {0, 0, 0};
+	char loc[300];
+	sf_buf_init(&text, 0);
+	sf_buf_init(&got, 0);
+	sf_buf_init(&want, 0);
+	sf_buf_init(&other, 0);
+	sf_error_clear(&err);
+	memset(model, 0, sizeof model);
+	ag_seed = 13;
+	assert_int_equal(sf_sector_map_open(gaza_geojson(), "id", &map, &err), SF_OK);
+	sf_snprintf(loc, sizeof loc, "%s/agree_%d.db", tmpdir, dbn++);
+	assert_int_equal(sf_store_open(loc, &sq, &err), SF_OK);
+	assert_int_equal(sf_date_parse("2024-12-01", &d0), 0);
+	static const char hdr[] = "event_id_cnty,event_date,event_type,sub_event_type,actor1,"
+	                          "actor2,latitude,longitude,fatalities,timestamp,notes\n";
+
+	for (int pass = 0; pass < 4; pass++) {
+		memset(expect, 0, sizeof expect);
+		sf_buf_reset(&text);
+		sf_buf_adds(&text, hdr);
+		if (pass == 0) {
+			/* E000-E199 once each (E000-E009 twice: an older and an equal repeat). */
+			for (int i = 0; i < AG_BASE; i++)
+				expect[ag_row(&text, model, i, d0 + 31 + (i * 7) % 120, 1000 + i,
+				              i % 5, i % 3, i % 4, (i / 4) % 4, 8)]++;
+			for (int i = 0; i < 10; i++)
+				expect[ag_row(&text, model, i, d0 + 200, 1000 + i - i % 2, 9, 0, 0,
+				              0, 8)]++;
+		} else if (pass == 1 || pass == 3) {
+			/* E150-E259 at random: new events, newer, equal and older rows, events
+			 * moving between months (new partitions), repeats near and far apart. */
+			for (int r = 0; r < AG_BIG; r++) {
+				int id = 150 + (int)ag_rand(110);
+				long long ts = 1000 + id - 60 + (long long)ag_rand(140);
+				expect[ag_row(&text, model, id, d0 + (long)ag_rand(200), ts,
+				              (long)ag_rand(7), (int)ag_rand(3), (int)ag_rand(4),
+				              (int)ag_rand(4), AG_NOTE)]++;
+			}
+			assert_true(text.len > (size_t)16 << 20);
+		} else {
+			/* The first big file again: nothing changes. */
+			ag_seed = 13;
+			for (int r = 0; r < AG_BIG; r++) {
+				int id = 150 + (int)ag_rand(110);
+				long long ts = 1000 + id - 60 + (long long)ag_rand(140);
+				expect[ag_row(&text, model, id, d0 + (long)ag_rand(200), ts,
+				              (long)ag_rand(7), (int)ag_rand(3), (int)ag_rand(4),
+				              (int)ag_rand(4), AG_NOTE)]++;
+			}
+			assert_int_equal(expect[0] + expect[1], 0);
+		}
+		sf_store *stores[] = {st, sq};
+		for (size_t k = 0; k < 2; k++) {
+			assert_int_equal(
+			        import_text(stores[k], sf_buf_str(&text), map, &s, NULL, &err),
+			        SF_OK);
+			assert_int_equal(s.rejected, 0);
+			assert_int_equal(s.inserted, expect[0]);
+			assert_int_equal(s.updated, expect[1]);
+			assert_int_equal(s.unchanged, expect[2]);
+		}
+		if (pass == 0) {
+			/* Reviews: the statuses and versions replacing rows must keep. */
+			long v;
+			int found;
+			for (int i = 150; i < 200; i += 3) {
+				char id[8];
+				sf_snprintf(id, sizeof id, "E%03d", i);
+				sf_incident_status stt =
+				        i % 2 ? SF_ISTATUS_VERIFIED : SF_ISTATUS_RETRACTED;
+				for (size_t k = 0; k < 2; k++)
+					assert_int_equal(sf_store_incident_review(
+					                         stores[k], id, stt, "r", "ana", 0,
+					                         &v, &found, &err),
+					                 SF_OK);
+				model[i].status = sf_incident_status_str(stt);
+				model[i].version++;
+			}
+		}
+		ag_dump_model(model, &want);
+		ag_dump_store(st, 0, &got);
+		assert_string_equal(sf_buf_str(&got), sf_buf_str(&want));
+		ag_dump_store(sq, 0, &got);
+		assert_string_equal(sf_buf_str(&got), sf_buf_str(&want));
+		/* Everything, sectors and notes too: the two stores agree. */
+		ag_dump_store(st, 1, &got);
+		ag_dump_store(sq, 1, &other);
+		assert_string_equal(sf_buf_str(&got), sf_buf_str(&other));
+		/* The roll-ups: by the model, and the two stores alike. */
+		ag_aggs(st, &got);
+		ag_aggs(sq, &other);
+		assert_string_equal(sf_buf_str(&got), sf_buf_str(&other));
+		ag_model_aggs(model, d0, 240, &want);
+		ag_pick(sf_buf_str(&got), &other);
+		assert_string_equal(sf_buf_str(&other), sf_buf_str(&want));
+		assert_int_equal(count(st), count(sq));
+	}
+
+	sf_buf_release(&text);
+	sf_buf_release(&got);
+	sf_buf_release(&want);
+	sf_buf_release(&other);
+	sf_sector_map_free(map);
+	sf_store_close(sq);
+	sf_store_close(st);
+}
+
 int main(void)
 {
 	sf_snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-test-register-XXXXXX");
@@ -1376,7 +1692,7 @@ int main(void)
 	        cmocka_unit_test(test_change_levels), cmocka_unit_test(test_alerts),
 	        cmocka_unit_test(test_aid),           cmocka_unit_test(test_aid_crossings),
 	        cmocka_unit_test(test_threat),        cmocka_unit_test(test_reopen_migrated),
-	        cmocka_unit_test(test_versions),
+	        cmocka_unit_test(test_versions),      cmocka_unit_test(test_import_agrees),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];
