@@ -195,8 +195,10 @@ void sv_fail_err(sv_ctx *cx, const sf_error *err)
  * Two pools when --db-read names a hot standby: GET requests read there
  * (and keep working while the primary is down), everything else goes to
  * the primary (a write while it is down is 503: the store is
- * unavailable). A handle whose connection broke reconnects on its next
- * statement (store_pg.c), so the pools need no health checks.
+ * unavailable). The read pool's handles are opened for reading
+ * (sf_store_open_read): they never create or migrate a store, and on
+ * SQLite they cannot write. A handle whose connection broke reconnects on
+ * its next statement (store_pg.c), so the pools need no health checks.
  */
 static sf_store *store_take(sv_app *a, int read, sf_error *err)
 {
@@ -207,8 +209,10 @@ static sf_store *store_take(sv_app *a, int read, sf_error *err)
 	if (*n > 0)
 		st = v[--*n];
 	pthread_mutex_unlock(&a->pool_mu);
-	if (!st)
-		sf_store_open(read ? a->o.db_read : a->o.db, &st, err);
+	if (!st && read)
+		sf_store_open_read(a->o.db_read, &st, err);
+	else if (!st)
+		sf_store_open(a->o.db, &st, err);
 	return st;
 }
 
@@ -778,7 +782,7 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 	}
 	/* The read store too: a standby at another schema version is refused now. */
 	if (o->db_read) {
-		if ((rc = sf_store_open(o->db_read, &st, err)) != SF_OK)
+		if ((rc = sf_store_open_read(o->db_read, &st, err)) != SF_OK)
 			goto out;
 		store_give(a, 1, st);
 		st = NULL;

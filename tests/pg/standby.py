@@ -2,8 +2,10 @@
 """standby.py - reads from a hot standby (issue 13), under tests/pg/with-pg.sh
 (its cluster is the primary).
 
-A streaming replica of the primary is made with `pg_basebackup -R` and
-started on its own socket. Then:
+A server whose --db-read names a database without the stabforce schema
+refuses to start and leaves it untouched (the read pool opens for
+reading). A streaming replica of the primary is made with
+`pg_basebackup -R` and started on its own socket. Then:
   - an import written to the primary is read back from the standby once
     replayed (the CLI, --db on each);
   - server A writes (a job) through the primary; server B, started with
@@ -124,6 +126,25 @@ def main():
         r = sf("incidents", "import", a_csv, "--db", primary, "--no-progress")
         check(r.returncode == 0, "import into the primary: " + r.stderr)
         editor = sf("token", "create", "--role", "editor", "--name", "ed", "--db", primary).stdout.strip()
+
+        # --db-read opens its store for reading: a database without the schema is
+        # refused, not made a store (a read pool opened to write would migrate it)
+        subprocess.run(["createdb", "-h", HOST, "-U", "postgres", "empty"], check=True)
+        empty = "postgresql:///empty?host=%s&user=postgres" % HOST
+        try:
+            r = subprocess.run([EXE, "serve", "--listen", "127.0.0.1:0", "--scenarios",
+                                os.path.join(tmp, "scenarios"), "--quiet", "--db", primary,
+                                "--db-read", empty, "--jobs", "0"],
+                               capture_output=True, text=True, timeout=60)
+            check(r.returncode != 0 and "not a stabforce store yet" in r.stderr,
+                  "--db-read on a database without the schema is refused: exit %d, %s"
+                  % (r.returncode, r.stderr.strip()))
+        except subprocess.TimeoutExpired:
+            check(False, "--db-read on a database without the schema: the server started")
+        tables = subprocess.run(["psql", "-X", "-At", "-h", HOST, "-U", "postgres", "-d", "empty", "-c",
+                                 "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"],
+                                capture_output=True, text=True).stdout.strip()
+        check(tables == "0", "--db-read made no tables in that database (%s)" % tables)
 
         # the standby: a base backup with its recovery settings (-R), on its own socket
         pg("pg_basebackup", "-h", HOST, "-U", "postgres", "-D", os.path.join(sdir, "data"), "-R",
