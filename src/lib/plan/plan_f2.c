@@ -43,6 +43,9 @@
 
 /* The share of stage 1's budget that the month-after-month plan may use. */
 #define SEQ_SHARE 0.25
+/* Without a time limit, with a plan given (o->start): what the month-after-month
+ * plan may take, in seconds (docs/benchmarks.md, "Shopping list"). */
+#define SEQ_GIVEN_BUDGET 30.0
 /* The relative gap each month of it stops at (a start, not the optimum). */
 #define SEQ_GAP 0.005
 
@@ -574,6 +577,30 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 			res.objective = zseq;
 		}
 	} else {
+		/*
+		 * No time limit, a plan given (the shopping list's request model):
+		 * the month-after-month plan too, in at most SEQ_GIVEN_BUDGET
+		 * seconds, and CBC starts from the better of the two. The proof
+		 * is the MILP's as without it.
+		 */
+		int seq_ok = 0;
+		if (prm.start != NULL && !s->o->monolithic) {
+			double t = sf__now();
+			seq = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+			if (seq == NULL) {
+				rc = sf_error_set(err, SF_ERR_NOMEM,
+				                  "out of memory solving the model");
+				goto out;
+			}
+			rc = sequential_start(s, md, SEQ_GIVEN_BUDGET, seq, &seq_ok, err);
+			if (rc != SF_OK)
+				goto out;
+			if (seq_ok && objective_of(md, seq) < objective_of(md, prm.start)) {
+				sf__progress(s->o, "stage 1: month after month, z1 %g (%.1f s)",
+				             objective_of(md, seq), sf__now() - t);
+				prm.start = seq;
+			}
+		}
 		rc = sf__solve(s->o->solver, md, &prm, &res, x, err);
 	}
 	if (rc != SF_OK)
