@@ -7,7 +7,8 @@
 // - every page loads with no console error, no failed request and no
 //   request leaving 127.0.0.1, under the server's Content-Security-Policy;
 // - the figures a page shows are the API's (the plan's cost, peak
-//   personnel, FOC, proven status; the build-up table; the heat map);
+//   personnel, FOC, proven status; the build-up table; the heat map;
+//   format 2's notice, reception per month and idle pledges);
 // - charts have an accessible name and a table view reached by keyboard;
 // - a viewer's token reads what an editor computed, and cannot start a job;
 // - the Monitor page's incident and aid figures are the API's reports';
@@ -100,6 +101,39 @@ test("the plan page shows the API's figures", async () => {
     const short = cs.reduce((a, c) => a + c.shortfall, 0);
     const want = req > 1e-9 ? String(Math.round(100 * (1 - short / req))) : "";
     assert.equal(rows[0][m], want, `${t0.name}, month ${m}`);
+  }
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Format 2 (the Gaza example): the notice of each pledge (the scenario's),
+// the reception per month and the idle pledges (the plan's), each a table
+// whose rows are the API's.
+test("the plan page shows format 2's notice, reception and idle pledges", async () => {
+  assert.equal(plan.format, 2, "the Gaza example is a format-2 scenario");
+  const { page, context, problems } = await open("/plan?scenario=gaza", "#heat");
+  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  const cells = (sel) => page.$$eval(sel + " tbody tr", (trs) => trs.map((tr) =>
+    [...tr.querySelectorAll("th, td")].map((td) => td.textContent)));
+
+  const noticed = sc.pledges.filter((p) => p.notice_days !== null);
+  assert.ok(noticed.length > 0, "Gaza's pledges give notice");
+  const notice = await cells("#notice table");
+  assert.deepEqual(notice.map((r) => [r[0], r[4]]), noticed.map((p) => [p.id, fmtInt(p.notice_days)]));
+
+  assert.ok(plan.reception.length === plan.months.length, "a reception row per month");
+  const rec = await cells("#reception table");
+  assert.deepEqual(rec.map((r) => [r[0], r[1], r[2]]), plan.reception.map((r) =>
+    [r.label, fmtInt(r.arriving), r.capacity === null ? "no limit" : fmtInt(r.capacity)]));
+
+  const idle = await cells("#idle table");
+  assert.ok(plan.idle_pledges.length > 0, "the Gaza plan leaves pledges idle (the vetoed Türkiye's)");
+  assert.deepEqual(idle.map((r) => [r[0], r[3], r[4], r[5], r[6]]), plan.idle_pledges.map((p) =>
+    [p.pledge, fmtInt(p.offered), fmtInt(p.max_used), fmtInt(p.unused), fmtInt(p.unused_personnel)]));
+  const foot = await page.textContent("#idle tfoot");
+  assert.match(foot, new RegExp(fmtInt(plan.idle_pledges.reduce((a, p) => a + p.unused_personnel, 0)) + "$"));
+  for (const h of ["#notice-title", "#reception-title", "#idle-title"]) {
+    assert.ok(await page.isVisible(h), h + " is shown");
   }
   assert.deepEqual(problems, []);
   await context.close();
@@ -221,6 +255,55 @@ test("the map draws every sector of the API's GeoJSON, shaded by the plan's shor
   await page.keyboard.press("Enter");
   await page.waitForSelector(".leaflet-popup-content", { timeout: 5000 });
   assert.match(await page.textContent(".leaflet-popup-content"), new RegExp(sc.sectors[0].name));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// Shaded by incident rate: incidents per 100,000 people per month over the
+// incident filter's dates (the 4 weeks to the latest incident), from the
+// API's report by sector and the scenario's populations; the same neutral
+// scale, the darkest sector the highest rate; a legend that says so.
+test("the map shades the sectors by incident rate, with a legend, on the neutral scale", async () => {
+  const { page, context, problems } = await open("/map?scenario=gaza", "body[data-incidents]");
+  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  const asOf = (await apiGet(server, "/api/v1/incidents/report?table=trend")).trend.as_of;
+  const from = new Date(Date.parse(asOf + "T00:00:00Z") - 27 * 86400000).toISOString().slice(0, 10);
+  const rep = await apiGet(server, "/api/v1/incidents/report?" +
+    new URLSearchParams({ by: "sector", period: "total", table: "periods", from, to: asOf }));
+  const want = sc.sectors.map((s) => {
+    const r = rep.periods.find((p) => p.sector === s.id);
+    const pop = s.attributes.population;
+    return { s, n: r.incidents, rate: (r.incidents / r.days_covered) * 30.4375 / pop * 100000 };
+  });
+  assert.ok(want.every((w) => w.s.attributes.population > 0), "every Gaza sector gives its population");
+  await page.selectOption("#shade", "incidents");
+  await page.waitForSelector("#sector-table table.rates");
+  const rows = await cells(page, "#sector-table tbody tr");
+  assert.deepEqual(rows.map((r) => [r[0], r[1], r[3]]),
+    want.map((w) => [w.s.name, fmtInt(w.n), fmt1(w.rate)]));
+  const max = Math.max(...want.map((w) => w.rate));
+  const legend = await page.textContent("#legend");
+  assert.match(legend, /Incidents per 100,000 people per month/);
+  assert.ok(legend.includes(`${from} to ${asOf}`) && legend.includes(fmt1(max)), `legend: ${legend}`);
+  // The fills: each sector's the scale at rate / max (the darkest the
+  // highest), on the violet scale, no party's colour.
+  const fills = await page.$$eval("#map path.sector", (ps) => ps.map((p) => p.getAttribute("fill")));
+  const darkness = (f) => { const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(f); return m ? 3 * 255 - m[1] - m[2] - m[3] : -1; };
+  for (const f of fills) {
+    const m = /rgb\((\d+), (\d+), (\d+)\)/.exec(f);
+    assert.ok(m && Number(m[3]) >= Number(m[1]) && Number(m[3]) >= Number(m[2]), `fill ${f} is not on the violet scale`);
+  }
+  assert.equal(new Set(fills).size, new Set(want.map((w) => w.rate.toFixed(6))).size, "distinct rates, distinct fills");
+  assert.equal(Math.max(...fills.map(darkness)), darkness("rgb(63, 0, 125)"), "the highest rate is the darkest");
+  // The popup says the rate.
+  await page.focus("#sector-table tbody tr");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector(".leaflet-popup-content", { timeout: 5000 });
+  assert.match(await page.textContent(".leaflet-popup-content"),
+    new RegExp(fmt1(want[0].rate).replace(".", "\\.") + " incidents per 100,000 people per month"));
+  // Back to the shortfall: its legend again.
+  await page.selectOption("#shade", "shortfall");
+  assert.match(await page.textContent("#legend"), /Share of the requirement not covered/);
   assert.deepEqual(problems, []);
   await context.close();
 });

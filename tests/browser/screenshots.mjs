@@ -9,6 +9,13 @@ const GAZA = { scenario: "gaza" };
 const PAGES = {
   plan: { path: "/plan?scenario=gaza", ready: "#heat", jobs: [["plan", GAZA]] },
   map: { path: "/map?scenario=gaza", ready: "body[data-ready]", jobs: [["plan", GAZA]] },
+  "map-incidents": {
+    path: "/map?scenario=gaza", ready: "table.rates", jobs: [["plan", GAZA]],
+    act: async (page) => {
+      await page.waitForSelector("body[data-incidents]");
+      await page.selectOption("#shade", "incidents");
+    },
+  },
   politics: { path: "/politics?scenario=gaza", ready: "body[data-ready]",
     jobs: [["price", GAZA], ["shopping", GAZA]] },
   whatif: {

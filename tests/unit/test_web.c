@@ -203,8 +203,20 @@ static void test_pages(void **state)
 			fail_msg("%s has an event-handler attribute", a->path);
 		if (strstr(text, "http://") != NULL || strstr(text, "https://") != NULL)
 			fail_msg("%s names another origin", a->path);
+		/* The shared parts (web/parts/) are in, once each, never their
+		 * include line: the head's lines, the pages' links, the footer. */
+		if (strstr(text, "<!--#include") != NULL)
+			fail_msg("%s still has an include line", a->path);
+		if (strstr(text, "<meta charset=\"utf-8\">") == NULL ||
+		    strstr(text, "href=\"/css/app.css\"") == NULL ||
+		    strstr(text, "<li><a href=\"/review\">Review</a></li>") == NULL ||
+		    strstr(text, "<footer class=\"foot\">") == NULL)
+			fail_msg("%s lacks a shared part (head, links or footer)", a->path);
 	}
 	assert_true(pages >= 1);
+	/* The parts are pieces of pages, not pages. */
+	assert_null(sf_web_asset_find("/parts/nav.html"));
+	assert_null(sf_web_asset_find("/parts/head.html"));
 }
 
 static void test_csp(void **state)

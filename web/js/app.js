@@ -60,8 +60,13 @@ export async function apiFull(path, opts = {}) {
 
 // ---- jobs -------------------------------------------------------------
 
-function sameRequest(a, b) {
-  return JSON.stringify(a) === JSON.stringify(b);
+// A stored request carries the time limit it ran under (the server's
+// --job-time-limit when the request named none): a page that names none
+// takes a job of any limit (its result says whether it is proven).
+function sameRequest(stored, asked) {
+  const s = { ...stored };
+  if (!("time_limit" in asked)) delete s.time_limit;
+  return JSON.stringify(s) === JSON.stringify(asked);
 }
 
 // The newest finished job of this kind whose request equals `request`,

@@ -14,6 +14,13 @@
 // the map, opens what the register says of it: who reported it, its
 // review status and version, where it was placed and how. Event types
 // come from the API's report by type.
+//
+// "Shade by" incident rate: the sectors on the same neutral scale by the
+// register's incidents per 100,000 people per month, from GET
+// /api/v1/incidents/report?by=sector&period=total over the incident
+// filter's dates, type and status: incidents / days covered x 30.4375 /
+// the sector's `population` attribute x 100,000. A sector without a
+// population, or dates the register does not cover, has no rate (white).
 import {
   api, apiFull, el, fail, fmtInt, fmtNum, fmtPct, initPage, result, say, seq, shortShare, table,
 } from "/js/app.js";
@@ -26,6 +33,12 @@ const status = document.querySelector("#status");
 const controls = document.querySelector("#map-controls");
 const monthSel = document.querySelector("#month");
 const side = document.querySelector("#sector-table");
+const shadeSel = document.querySelector("#shade");
+const MONTH_DAYS = 30.4375;
+
+// The incident rate of each sector (filled by the incident layer): id ->
+// {incidents, days, population, rate (null: none)}; restyle redraws.
+const rates = { by: new Map(), from: "", to: "", max: 0, restyle: () => {} };
 
 function sectorId(feature, idProperty) {
   const p = feature.properties || {};
@@ -76,6 +89,14 @@ function draw(sc, geo, plan) {
   }).filter((r) => r.req > 1e-9);
 
   const popup = (id, m) => {
+    if (shadeSel.value === "incidents") {
+      const r = rates.by.get(id);
+      return el("div", {}, el("strong", { text: names.get(id) || id }),
+        el("p", { text: !r || r.rate === null
+          ? "No incident rate: " + (r && !r.population ? "the scenario gives no population" : "no data for these dates")
+          : `${fmtNum(r.rate, 1)} incidents per 100,000 people per month (${fmtInt(r.incidents)} incidents, ` +
+            `${rates.from} to ${rates.to})` }));
+    }
     const s = share(id, m);
     const box = el("div", {}, el("strong", { text: names.get(id) || id }),
       el("p", { text: s < 0 ? "Nothing required" : `${fmtPct(s)} of the weighted requirement not covered` +
@@ -101,23 +122,44 @@ function draw(sc, geo, plan) {
   }).addTo(map);
   map.fitBounds(layer.getBounds(), { padding: [12, 12] });
 
+  const legendBox = el("div", { class: "legend-box", id: "legend" });
   const legend = L.control({ position: "bottomleft" });
-  legend.onAdd = () => el("div", { class: "legend-box" },
-    el("div", { text: "Share of the requirement not covered" }),
-    el("div", { class: "scale" }, "0%", el("span", { class: "ramp" }), "100%"));
+  legend.onAdd = () => legendBox;
   legend.addTo(map);
 
+  const rateText = (r) => (!r || r.rate === null ? "no rate" : fmtNum(r.rate, 1));
   const restyle = () => {
     const m = Number(monthSel.value);
+    const byIncidents = shadeSel.value === "incidents";
+    monthSel.disabled = byIncidents;
     layer.eachLayer((lyr) => {
-      const s = share(sectorId(lyr.feature, idProperty), m);
-      lyr.setStyle({ fillColor: s < 0 ? "#ffffff" : seq(s) });
+      const id = sectorId(lyr.feature, idProperty);
+      if (byIncidents) {
+        const r = rates.by.get(id);
+        lyr.setStyle({ fillColor: !r || r.rate === null || rates.max <= 0 ? "#ffffff" : seq(r.rate / rates.max) });
+      } else {
+        const s = share(id, m);
+        lyr.setStyle({ fillColor: s < 0 ? "#ffffff" : seq(s) });
+      }
     });
-    const rows = sc.sectors.map((s) => ({ id: s.id, name: s.name, share: share(s.id, m) }));
-    const tab = table(`Sectors: share of the weighted requirement not covered, ${m ? plan.months[m - 1] : "over the mandate"}`, [
-      { label: "sector", key: "name" },
-      { label: "not covered", num: true, get: (r) => (r.share < 0 ? "nothing required" : fmtPct(r.share)) },
-    ], rows, { rowHeaders: true });
+    legendBox.replaceChildren(...(byIncidents
+      ? [el("div", { text: `Incidents per 100,000 people per month, ${rates.from} to ${rates.to}` }),
+        el("div", { class: "scale" }, "0", el("span", { class: "ramp" }), fmtNum(rates.max, 1)),
+        el("div", { class: "muted", text: "White: no rate (no population, or no data)" })]
+      : [el("div", { text: "Share of the requirement not covered" }),
+        el("div", { class: "scale" }, "0%", el("span", { class: "ramp" }), "100%")]));
+    const rows = sc.sectors.map((s) => ({ id: s.id, name: s.name, share: share(s.id, m), r: rates.by.get(s.id) }));
+    const tab = byIncidents
+      ? table(`Sectors: incidents per 100,000 people per month, ${rates.from} to ${rates.to}`, [
+        { label: "sector", key: "name" },
+        { label: "incidents", num: true, get: (r) => (r.r ? fmtInt(r.r.incidents) : "") },
+        { label: "population", num: true, get: (r) => (r.r && r.r.population ? fmtInt(r.r.population) : "not given") },
+        { label: "per 100,000 a month", num: true, get: (r) => rateText(r.r) },
+      ], rows, { rowHeaders: true, class: "rates" })
+      : table(`Sectors: share of the weighted requirement not covered, ${m ? plan.months[m - 1] : "over the mandate"}`, [
+        { label: "sector", key: "name" },
+        { label: "not covered", num: true, get: (r) => (r.share < 0 ? "nothing required" : fmtPct(r.share)) },
+      ], rows, { rowHeaders: true });
     // Each row opens the sector's popup: a keyboard route to the map's details.
     tab.querySelectorAll("tbody tr").forEach((tr, i) => {
       tr.tabIndex = 0;
@@ -131,8 +173,10 @@ function draw(sc, geo, plan) {
     side.replaceChildren(tab);
   };
   monthSel.addEventListener("change", restyle);
+  shadeSel.addEventListener("change", restyle);
+  rates.restyle = restyle;
   restyle();
-  incidents(map, names).catch((e) => fail(document.querySelector("#inc-note"), e));
+  incidents(map, names, sc).catch((e) => fail(document.querySelector("#inc-note"), e));
   say(status, status.textContent, "muted");
   document.body.dataset.ready = "1";
 }
@@ -151,7 +195,30 @@ function incidentPopup(p, names) {
       ...kv("Fatalities", fmtInt(p.fatalities))));
 }
 
-async function incidents(map, names) {
+// The sectors' incident rates over the filter's dates (and type, status).
+async function sectorRates(sc, params) {
+  const q = new URLSearchParams({ by: "sector", period: "total", table: "periods" });
+  for (const k of ["from", "to", "type", "status"]) if (params.get(k)) q.set(k, params.get(k));
+  const rep = await api("/api/v1/incidents/report?" + q);
+  const by = new Map();
+  let max = 0;
+  for (const s of sc.sectors) {
+    const row = (rep.periods || []).find((r) => r.sector === s.id);
+    const population = (s.attributes || {}).population || 0;
+    const days = row ? row.days_covered : 0;
+    const n = row ? row.incidents : 0;
+    const rate = population > 0 && days > 0 ? (n / days) * MONTH_DAYS / population * 100000 : null;
+    if (rate !== null && rate > max) max = rate;
+    by.set(s.id, { incidents: n, days, population, rate });
+  }
+  rates.by = by;
+  rates.max = max;
+  rates.from = params.get("from") || "";
+  rates.to = params.get("to") || "";
+  rates.restyle();
+}
+
+async function incidents(map, names, sc) {
   const note = document.querySelector("#inc-note");
   const form = document.querySelector("#inc-filters");
   const trend = await api("/api/v1/incidents/report?table=trend");
@@ -176,7 +243,8 @@ async function incidents(map, names) {
       const v = document.querySelector(id).value;
       if (v) params.set(k, v);
     }
-    const { data, headers } = await apiFull("/api/v1/incidents?" + params);
+    const [{ data, headers }] = await Promise.all([apiFull("/api/v1/incidents?" + params),
+      sectorRates(sc, params)]);
     const feats = (data && data.features) || [];
     group.clearLayers();
     const markers = new Map();

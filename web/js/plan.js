@@ -282,6 +282,70 @@ function binding(sc, plan) {
         "the pledges, their timing, caveats and vetoes, not from the limits." }));
 }
 
+// ---- format 2: notice, reception, idle pledges --------------------------
+
+// Format 2's facts of the plan (docs/scenario-format.md, "Format 2"): the
+// notice each pledge gave, the personnel arriving each month against the
+// reception capacity, and the pledged units the plan never used at once.
+function format2(sc, plan) {
+  const names = new Map(sc.contributors.map((c) => [c.id, c.name]));
+  const who = (id) => names.get(id) || id;
+  const out = [el("h2", { id: "f2-title", text: "Notice, reception and idle pledges" })];
+
+  // notice: from the scenario, the pledges that gave one
+  const noticed = sc.pledges.filter((p) => p.notice_days !== null && p.notice_days !== undefined);
+  out.push(el("section", { "aria-labelledby": "notice-title", id: "notice" },
+    el("h3", { id: "notice-title", text: "Notice" }),
+    el("p", { class: "desc muted", text: "Days of notice each pledge gave: a unit arrives no " +
+      "earlier than the facts' date plus its notice." }),
+    noticed.length
+      ? table("Days of notice by pledge", [
+        { label: "pledge", key: "id" },
+        { label: "contributor", get: (p) => who(p.contributor) },
+        { label: "unit", key: "unit" },
+        { label: "units", num: true, get: (p) => fmtInt(p.count) },
+        { label: "notice (days)", num: true, get: (p) => fmtInt(p.notice_days) },
+      ], noticed, { class: "notice-table" })
+      : el("p", { text: "No pledge gives a notice." })));
+
+  // reception: personnel arriving each month against the capacity
+  const rec = plan.reception || [];
+  const full = rec.filter((r) => r.capacity !== null && r.arriving >= r.capacity - 1e-6 && r.arriving > 0);
+  out.push(el("section", { "aria-labelledby": "reception-title", id: "reception" },
+    el("h3", { id: "reception-title", text: "Reception per month" }),
+    el("p", { class: "desc muted", text: "Personnel arriving each month against the personnel " +
+      "the reception can take in." + (full.length
+      ? ` Reception is full in ${full.map((r) => r.label).join(", ")}.`
+      : " Reception is full in no month.") }),
+    table("Personnel arriving and reception capacity by month", [
+      { label: "month", key: "label" },
+      { label: "arriving", num: true, get: (r) => fmtInt(r.arriving) },
+      { label: "capacity", num: true, get: (r) => (r.capacity === null ? "no limit" : fmtInt(r.capacity)) },
+      { label: "used", num: true, get: (r) => (r.capacity ? fmtPct(r.arriving / r.capacity, 0) : "") },
+      { label: "", get: (r) => (r.recorded ? "recorded" : "planned") },
+    ], rec, { class: "reception-table" })));
+
+  // idle pledges: units pledged that the plan never has in use at once
+  const idle = plan.idle_pledges || [];
+  const idleTotal = idle.reduce((a, p) => a + p.unused_personnel, 0);
+  out.push(el("section", { "aria-labelledby": "idle-title", id: "idle" },
+    el("h3", { id: "idle-title", text: "Idle pledges" }),
+    el("p", { class: "desc muted", text: "Units pledged that the plan never uses at once: " +
+      "the most in use in any month against the count offered." }),
+    idle.length
+      ? table("Pledged units the plan leaves unused", [
+        { label: "pledge", key: "pledge" },
+        { label: "contributor", get: (p) => who(p.contributor) },
+        { label: "unit", key: "unit" },
+        { label: "offered", num: true, get: (p) => fmtInt(p.offered) },
+        { label: "most in use", num: true, get: (p) => fmtInt(p.max_used) },
+        { label: "unused", num: true, get: (p) => fmtInt(p.unused) },
+        { label: "unused personnel", num: true, get: (p) => fmtInt(p.unused_personnel) },
+      ], idle, { class: "idle-table", foot: ["total", "", "", "", "", "", fmtInt(idleTotal)] })
+      : el("p", { text: "The plan uses every pledged unit in some month." })));
+  return el("section", { "aria-labelledby": "f2-title", id: "format2" }, ...out);
+}
+
 (async () => {
   try {
     const { scenario, info } = await initPage();
@@ -299,7 +363,8 @@ function binding(sc, plan) {
       el("h2", { text: "Force build-up" }), buildup(sc, plan),
       coverage(sc, plan),
       el("h2", { text: "Where the force is short" }), shortfalls(sc, plan),
-      binding(sc, plan));
+      binding(sc, plan),
+      plan.format === 2 ? format2(sc, plan) : "");
   } catch (e) {
     fail(status, e);
   }

@@ -197,6 +197,12 @@ static void scenario_full(sf_json_writer *w, const sf_scenario *sc)
 		}
 		sf_json_end(w);
 		sf_json_str(w, "source", p->source);
+		/* Format 2: the days of notice the pledge gave (lead_days, or its
+		 * readiness level's), null when it gave none. */
+		if (p->has_notice)
+			sf_json_int(w, "notice_days", p->lead_days);
+		else
+			sf_json_null(w, "notice_days");
 		sf_json_end(w);
 	}
 	sf_json_end(w);
