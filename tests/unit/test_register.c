@@ -1440,13 +1440,14 @@ typedef struct ag_dump {
 static int ag_dump_cb(void *ctx, const sf_incident *inc)
 {
 	ag_dump *d = ctx;
-	int id = atoi(inc->col[SF_COL_EVENT_ID_CNTY] + 1);
-	assert_true(id >= 0 && id < AG_IDS);
+	char *end;
+	long id = strtol(inc->col[SF_COL_EVENT_ID_CNTY] + 1, &end, 10);
+	assert_true(*end == '\0' && id >= 0 && id < AG_IDS);
 	uint64_t h = 1469598103934665603ULL;
 	for (const unsigned char *c = (const unsigned char *)inc->col[SF_COL_NOTES]; *c; c++)
 		h = (h ^ *c) * 1099511628211ULL;
 	sf_buf_reset(&d->rows[id]);
-	sf_buf_addf(&d->rows[id], "E%03d|%s|%lld|%ld|v%ld|%s|%s|%s", id,
+	sf_buf_addf(&d->rows[id], "E%03ld|%s|%lld|%ld|v%ld|%s|%s|%s", id,
 	            inc->col[SF_COL_EVENT_DATE], inc->timestamp, inc->fatalities, inc->version,
 	            sf_incident_status_str(inc->status), inc->col[SF_COL_ACTOR1],
 	            inc->col[SF_COL_ACTOR2]);
