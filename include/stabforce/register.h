@@ -656,9 +656,12 @@ void sf_aid_import_options_init(sf_aid_import_options *o);
  */
 typedef struct sf_aid_crossings sf_aid_crossings;
 
-/* Read a crossings file (at most SF_MAX_OVERRIDES_BYTES); errors name
+/* Read a crossings file (at most SF_MAX_CROSSINGS_BYTES); errors name
  * the file, line and column. */
 sf_status sf_aid_crossings_load(const char *path, sf_aid_crossings **out, sf_error *err);
+/* The same from an open stream; file_name is the name errors give. */
+sf_status sf_aid_crossings_read(FILE *f, const char *file_name, sf_aid_crossings **out,
+                                sf_error *err);
 void sf_aid_crossings_free(sf_aid_crossings *t);
 /* The file the table was read from. */
 const char *sf_aid_crossings_file(const sf_aid_crossings *t);

@@ -215,32 +215,37 @@ out:
 	return rc;
 }
 
-sf_status sf_aid_crossings_load(const char *path, sf_aid_crossings **out, sf_error *err)
+sf_status sf_aid_crossings_read(FILE *f, const char *file_name, sf_aid_crossings **out,
+                                sf_error *err)
 {
 	sf_aid_crossings *t = calloc(1, sizeof *t);
 	sf_status rc;
-	FILE *f = NULL;
 
 	*out = NULL;
-	if (!t || !(t->file = strdup(path))) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
-		goto out;
+	if (!t || !(t->file = strdup(file_name))) {
+		free(t);
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	}
-	f = fopen(path, "rb");
-	if (!f) {
-		rc = sf_error_set_at(err, SF_ERR_IO, path, 0, 0, NULL,
-		                     "cannot open the crossings file '%s': %s", path,
-		                     strerror(errno));
-		goto out;
-	}
-	rc = crossings_read(t, f, path, err);
-out:
-	if (f)
-		fclose(f);
+	rc = crossings_read(t, f, file_name, err);
 	if (rc != SF_OK)
 		sf_aid_crossings_free(t);
 	else
 		*out = t;
+	return rc;
+}
+
+sf_status sf_aid_crossings_load(const char *path, sf_aid_crossings **out, sf_error *err)
+{
+	sf_status rc;
+	FILE *f = fopen(path, "rb");
+
+	*out = NULL;
+	if (!f)
+		return sf_error_set_at(err, SF_ERR_IO, path, 0, 0, NULL,
+		                       "cannot open the crossings file '%s': %s", path,
+		                       strerror(errno));
+	rc = sf_aid_crossings_read(f, path, out, err);
+	fclose(f);
 	return rc;
 }
 
