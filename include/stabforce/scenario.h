@@ -202,6 +202,62 @@ typedef struct sf_veto {
 	sf_srcpos pos;
 } sf_veto;
 
+/*
+ * Format 2: a stakeholder's condition (docs/model.md, "Conditions"). It
+ * covers the deployments that match all four filters (NULL = any) and
+ * forbids them in the months it does not allow:
+ * - consent: the stakeholder's consent is required in months from..to;
+ *   unless it is recorded `given`, covered deployments are forbidden then;
+ * - sequence: covered deployments only from month `not_before` on, or only
+ *   from the first month whose indicator value (a dated fact, the latest
+ *   dated on or before the month's first day counts) is below (or above)
+ *   the threshold; never when no value qualifies.
+ * sf_condition_forbids() is the one reading of these fields in the library;
+ * check-plan reads them again on its own.
+ */
+typedef enum sf_condition_kind {
+	SF_CONDITION_CONSENT = 0,
+	SF_CONDITION_SEQUENCE = 1
+} sf_condition_kind;
+
+typedef enum sf_consent {
+	SF_CONSENT_PENDING = 0, /* not (yet) given: forbids */
+	SF_CONSENT_WITHHELD = 1,
+	SF_CONSENT_GIVEN = 2 /* recorded; changes nothing */
+} sf_consent;
+
+/* One dated value of a sequencing indicator. */
+typedef struct sf_indicator_value {
+	char date[11]; /* YYYY-MM-DD */
+	int month;     /* the first plan month whose first day is on or after date: 1..M + 1 */
+	double value;
+	char *source;
+	sf_srcpos pos;
+} sf_indicator_value;
+
+typedef struct sf_condition {
+	char *id; /* unique among the scenario's conditions */
+	size_t stakeholder;
+	sf_condition_kind kind;
+	unsigned char *contributors; /* [ncontributors] covered, NULL = any */
+	unsigned char *unit_types;   /* [nunit_types], NULL = any */
+	unsigned char *tasks;        /* [ntasks], NULL = any */
+	unsigned char *sectors;      /* [nsectors], NULL = any (never mission) */
+	/* consent */
+	sf_consent consent;
+	int from, to; /* months the consent is required (1..M) */
+	/* sequence: either not_before > 0, or an indicator */
+	int not_before;
+	char *indicator; /* the indicator's name, NULL without one */
+	int below;       /* 1: the value must be below threshold; 0: above */
+	double threshold;
+	sf_indicator_value *values; /* in date order */
+	size_t nvalues;
+	char *source;
+	int active; /* 1; 0 = lifted (what-if, price of a condition) */
+	sf_srcpos pos;
+} sf_condition;
+
 /* Format 2: most personnel arriving in the sectors per month, from `from` on. */
 typedef struct sf_reception_step {
 	int from;         /* month 1..M */
@@ -302,6 +358,8 @@ typedef struct sf_scenario {
 	size_t nstakeholders;
 	sf_veto *vetoes;
 	size_t nvetoes;
+	sf_condition *conditions; /* format 2; stakeholder order, then file order */
+	size_t nconditions;
 
 	/* ---- Format 2 (docs/model.md, "Format 2"); format 1: a0 = 1, none ---- */
 	int a0; /* first decision month: the month of as_of (1 if before the plan) */
@@ -415,6 +473,14 @@ int sf_pledge_min_stay(const sf_scenario *sc, size_t p);
 double sf_scenario_reception(const sf_scenario *sc, int m);
 /* 1 when pledge p may serve in some sector (its arrivals pass through reception). */
 int sf_pledge_enters_sectors(const sf_scenario *sc, size_t p);
+/* 1 when condition c (active or not) allows its deployments in month m. */
+int sf_condition_allows_month(const sf_scenario *sc, const sf_condition *c, int m);
+/* 1 when condition c covers pledge p at location l on task t (mission: never). */
+int sf_condition_covers(const sf_scenario *sc, const sf_condition *c, size_t p, size_t l, size_t t);
+/* 1 when an active condition forbids pledge p at l on task t in month m. */
+int sf_condition_forbids(const sf_scenario *sc, size_t p, size_t l, size_t t, int m);
+/* "consent" or "sequence". */
+const char *sf_condition_kind_str(sf_condition_kind k);
 
 /* ------------------------------------------------------------------ */
 /* Bounds on the numbers of the format (docs/scenario-format.md, "Bounds") */

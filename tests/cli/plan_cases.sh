@@ -11,8 +11,9 @@
 # Z1 and Z2. A case with a
 # before.yaml is planned with least change from that scenario's plan
 # (--baseline). Last, check-plan itself must
-# reject a hand-made plan that breaks a hard veto (exit 1) and a file
-# that is not a plan (exit 2).
+# reject a hand-made plan that breaks a hard veto (exit 1), a file
+# that is not a plan (exit 2), and the plan of case 22 made without its
+# stakeholders' conditions (exit 1, each broken condition named).
 #
 # Usage: plan_cases.sh JGET [CASE-NAME...]   ($STABFORCE, $SRCDIR from meson)
 set -u
@@ -129,6 +130,25 @@ printf '[1, 2]\n' >"$T/notaplan.json"
 "$STABFORCE" check-plan "$sc" "$T/notaplan.json" >"$T/out" 2>&1
 rc=$?
 [ $rc -eq 2 ] || fail "check-plan on a non-plan: exit $rc, expected 2"
+
+# check-plan reads the stakeholders' conditions on its own: the plan of
+# case 22 without its conditions (B-1 in south in month 2, A-1 or B-1 in
+# north in month 1, ...) breaks them, and each broken one is named.
+c22=$CASES/22-f2-conditions/scenario.yaml
+sed -e '/^stakeholders:/,$d' -e "s|\.\./common/|$CASES/common/|" "$c22" >"$T/free.yaml"
+if "$STABFORCE" plan "$T/free.yaml" --format json >"$T/free.json" 2>"$T/err"; then
+	"$STABFORCE" check-plan "$c22" "$T/free.json" >"$T/out" 2>&1
+	rc=$?
+	[ $rc -eq 1 ] || fail "check-plan on a plan breaking conditions: exit $rc, expected 1"
+	grep -qF "month 1 (2026-01): pledge " "$T/out" && grep -qF "at north: P's sequence condition no-north-early does not allow it that month" "$T/out" ||
+		{ fail "check-plan does not report no-north-early:"; cat "$T/out"; }
+	grep -qF "month 2 (2026-02): pledge B-1 of B on poc at " "$T/out" && grep -qF "Q's consent condition b-consent does not allow it that month" "$T/out" ||
+		{ fail "check-plan does not report b-consent:"; cat "$T/out"; }
+	grep -qF "P's consent condition a-consent" "$T/out" &&
+		{ fail "check-plan reports a consent that was given:"; cat "$T/out"; }
+else
+	fail "plan of case 22 without its conditions: $(cat "$T/err")"
+fi
 
 if [ $failed -gt 0 ]; then
 	echo "$failed failure(s) in $n case(s)"

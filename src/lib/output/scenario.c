@@ -33,6 +33,7 @@ static sf_status validation_json(const char *path, const sf_scenario *sc, const 
 		sf_json_int(&w, "pledges", (long long)sc->npledges);
 		sf_json_int(&w, "stakeholders", (long long)sc->nstakeholders);
 		sf_json_int(&w, "vetoes", (long long)sc->nvetoes);
+		sf_json_int(&w, "conditions", (long long)sc->nconditions);
 		sf_json_end(&w);
 	} else {
 		sf_json_null(&w, "counts");
@@ -83,6 +84,9 @@ static sf_status validation_text(const char *path, const sf_scenario *sc, const 
 		        plural(sc->ncontributors, "contributor", "contributors"), sc->npledges,
 		        plural(sc->npledges, "pledge", "pledges"), sc->nvetoes,
 		        plural(sc->nvetoes, "veto", "vetoes"));
+		if (st == SF_OK && sc->nconditions)
+			st = sf_buf_addf(out, ", %zu %s", sc->nconditions,
+			                 plural(sc->nconditions, "condition", "conditions"));
 		if (st == SF_OK && d->nwarnings)
 			st = sf_buf_addf(out, " (%zu %s)", d->nwarnings,
 			                 plural(d->nwarnings, "warning", "warnings"));

@@ -332,6 +332,41 @@ static int veto_covers(const checker *ck, const sf_veto *v, size_t c, size_t l)
 	return v->all_sectors || (v->sector_mask && v->sector_mask[l]);
 }
 
+/*
+ * A stakeholder's condition, read again from its fields (docs/model.md,
+ * "Conditions"), without the library's sf_condition_forbids(): 1 when it
+ * covers pledge p at l on task t and does not allow month m.
+ */
+static int condition_forbids(const checker *ck, const sf_condition *c, size_t p, size_t l, size_t t,
+                             int m)
+{
+	const sf_pledge *pl = &ck->sc->pledges[p];
+	int met = 0;
+
+	if (!c->active || l >= ck->ns)
+		return 0;
+	if ((c->contributors && !c->contributors[pl->contributor]) ||
+	    (c->unit_types && !c->unit_types[pl->unit]) || (c->tasks && !c->tasks[t]) ||
+	    (c->sectors && !c->sectors[l]))
+		return 0;
+	if (c->kind == SF_CONDITION_CONSENT)
+		return c->consent != SF_CONSENT_GIVEN && m >= c->from && m <= c->to;
+	if (c->not_before > 0)
+		return m < c->not_before;
+	/* Walk the months up to m: the latest value on or before each month's
+	 * first day; once one meets the threshold, every later month is allowed. */
+	for (int k = 1; k <= m && !met; k++) {
+		const sf_indicator_value *latest = NULL;
+		for (size_t i = 0; i < c->nvalues; i++)
+			if (c->values[i].month <= k)
+				latest = &c->values[i];
+		if (latest)
+			met = c->below ? latest->value < c->threshold
+			               : latest->value > c->threshold;
+	}
+	return !met;
+}
+
 /* ---------------------------------------------------------------- */
 /* Setup.                                                             */
 
@@ -606,6 +641,16 @@ static void check_allowed(checker *ck, long i, int m, size_t p, size_t l, size_t
 			              "%s: pledge %s of %s at %s: %s has a hard veto on %s there",
 			              mt, pl->id, c->id, lid, sc->stakeholders[ve->stakeholder].id,
 			              c->id);
+	}
+	for (size_t k = 0; k < sc->nconditions; k++) {
+		const sf_condition *cd = &sc->conditions[k];
+		if (condition_forbids(ck, cd, p, l, t, m))
+			add_violation(ck, i, m, "condition",
+			              "%s: pledge %s of %s on %s at %s: %s's %s condition %s does "
+			              "not allow it that month",
+			              mt, pl->id, c->id, tid, lid,
+			              sc->stakeholders[cd->stakeholder].id,
+			              sf_condition_kind_str(cd->kind), cd->id);
 	}
 	if (l < ck->ns && m < sc->sectors[l].opens)
 		add_violation(ck, i, m, "sector_closed",
@@ -1300,8 +1345,23 @@ static int enters_sectors(const checker *ck, size_t p)
 			if (sc->vetoes[v].kind == SF_VETO_HARD &&
 			    veto_covers(ck, &sc->vetoes[v], pl->contributor, l))
 				vetoed = 1;
-		if (!vetoed)
-			return 1;
+		if (vetoed)
+			continue;
+		/* ...and some sector task in some month no condition forbids. */
+		for (size_t t = 0; t < sc->ntasks; t++) {
+			if (sc->tasks[t].scope != SF_SCOPE_SECTOR ||
+			    (pl->task_ok && !pl->task_ok[t]) ||
+			    !(sc->unit_types[pl->unit].capability[t] > 0))
+				continue;
+			for (int m = 1; m <= sc->months; m++) {
+				int forbidden = 0;
+				for (size_t k = 0; k < sc->nconditions && !forbidden; k++)
+					forbidden = condition_forbids(ck, &sc->conditions[k], p, l,
+					                              t, m);
+				if (!forbidden)
+					return 1;
+			}
+		}
 	}
 	return 0;
 }

@@ -176,6 +176,8 @@ int sf__x_exists(const sf_scenario *sc, size_t p, size_t l, size_t t, int m)
 		return 0;
 	if (hard_vetoed(sc, p, l))
 		return 0;
+	if (sc->nconditions > 0 && sf_condition_forbids(sc, p, l, t, m))
+		return 0;
 	if (sc->format >= 2 && !f2_can_be_present(sc, p, m))
 		return 0;
 	return 1;

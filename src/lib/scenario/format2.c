@@ -4,7 +4,8 @@
  * format2.c - the data rules of scenario format 2 that both the planner
  * and check-plan read (docs/model.md, "Format 2"): the earliest month a
  * pledge can serve, its minimum stay, the reception limit of a month, and
- * whether a pledge's arrivals pass through reception.
+ * whether a pledge's arrivals pass through reception, and which
+ * deployments a stakeholder's condition forbids in which month.
  *
  * They are here, beside the reader, because they are what the file means:
  * check-plan shares the scenario reader with the planner and nothing else,
@@ -115,6 +116,69 @@ static int hard_veto_covers(const sf_scenario *sc, size_t c, size_t s)
 	return 0;
 }
 
+const char *sf_condition_kind_str(sf_condition_kind k)
+{
+	return k == SF_CONDITION_CONSENT ? "consent" : "sequence";
+}
+
+static int indicator_met(const sf_condition *c, double v)
+{
+	return c->below ? v < c->threshold : v > c->threshold;
+}
+
+int sf_condition_allows_month(const sf_scenario *sc, const sf_condition *c, int m)
+{
+	(void)sc;
+	if (c->kind == SF_CONDITION_CONSENT)
+		return c->consent == SF_CONSENT_GIVEN || m < c->from || m > c->to;
+	if (c->not_before > 0)
+		return m >= c->not_before;
+	/* From the first month whose latest value (dated on or before its first
+	 * day) meets the threshold; values are in date order. */
+	for (size_t i = 0; i < c->nvalues; i++) {
+		if (c->values[i].month > m)
+			break;
+		size_t j = i;
+		while (j + 1 < c->nvalues && c->values[j + 1].month == c->values[i].month)
+			j++; /* the latest of the values that apply from the same month */
+		if (indicator_met(c, c->values[j].value))
+			return 1;
+		i = j;
+	}
+	return 0;
+}
+
+int sf_condition_covers(const sf_scenario *sc, const sf_condition *c, size_t p, size_t l, size_t t)
+{
+	const sf_pledge *pl = &sc->pledges[p];
+
+	if (l >= sc->nsectors)
+		return 0; /* a condition never covers mission */
+	return (!c->contributors || c->contributors[pl->contributor]) &&
+	       (!c->unit_types || c->unit_types[pl->unit]) && (!c->tasks || c->tasks[t]) &&
+	       (!c->sectors || c->sectors[l]);
+}
+
+int sf_condition_forbids(const sf_scenario *sc, size_t p, size_t l, size_t t, int m)
+{
+	for (size_t i = 0; i < sc->nconditions; i++) {
+		const sf_condition *c = &sc->conditions[i];
+		if (c->active && sf_condition_covers(sc, c, p, l, t) &&
+		    !sf_condition_allows_month(sc, c, m))
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 when some month of the plan lets pledge p serve task t in sector s under the conditions. */
+static int conditions_leave_a_month(const sf_scenario *sc, size_t p, size_t s, size_t t)
+{
+	for (int m = 1; m <= sc->months; m++)
+		if (!sf_condition_forbids(sc, p, s, t, m))
+			return 1;
+	return 0;
+}
+
 int sf_pledge_enters_sectors(const sf_scenario *sc, size_t p)
 {
 	const sf_pledge *pl = &sc->pledges[p];
@@ -126,8 +190,13 @@ int sf_pledge_enters_sectors(const sf_scenario *sc, size_t p)
 		       u->capability[t] > 0;
 	if (!task)
 		return 0;
-	for (size_t s = 0; s < sc->nsectors; s++)
-		if (pl->loc_ok[s] && !hard_veto_covers(sc, pl->contributor, s))
-			return 1;
+	for (size_t s = 0; s < sc->nsectors; s++) {
+		if (!pl->loc_ok[s] || hard_veto_covers(sc, pl->contributor, s))
+			continue;
+		for (size_t t = 0; t < sc->ntasks; t++)
+			if (sc->tasks[t].scope == SF_SCOPE_SECTOR && pl->task_ok[t] &&
+			    u->capability[t] > 0 && conditions_leave_a_month(sc, p, s, t))
+				return 1;
+	}
 	return 0;
 }

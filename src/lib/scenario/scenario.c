@@ -112,6 +112,21 @@ sf_status sf_scenario_clone(const sf_scenario *src, sf_scenario **out, sf_error 
 		DUP_STR(a, v->source);
 		DUP_ARRAY(a, v->sector_mask, src->vetoes[i].sector_mask, src->nsectors);
 	}
+	DUP_ARRAY(a, sc->conditions, src->conditions, src->nconditions);
+	for (i = 0; i < sc->nconditions; i++) {
+		sf_condition *c = &sc->conditions[i];
+		const sf_condition *o = &src->conditions[i];
+		DUP_STR(a, c->id);
+		DUP_STR(a, c->indicator);
+		DUP_STR(a, c->source);
+		DUP_ARRAY(a, c->contributors, o->contributors, src->ncontributors);
+		DUP_ARRAY(a, c->unit_types, o->unit_types, src->nunit_types);
+		DUP_ARRAY(a, c->tasks, o->tasks, src->ntasks);
+		DUP_ARRAY(a, c->sectors, o->sectors, src->nsectors);
+		DUP_ARRAY(a, c->values, o->values, o->nvalues);
+		for (size_t k = 0; k < c->nvalues; k++)
+			DUP_STR(a, c->values[k].source);
+	}
 	/* Inputs from the registers. reg.as_of may point at sc->as_of: copy it
 	 * once and keep the two the same pointer when they were. */
 	DUP_STR(a, sc->reg.db);
@@ -378,6 +393,17 @@ sf_status sf_scenario_add_contributor(sf_scenario *sc, const char *id, const cha
 	if (!c->id || !c->name)
 		goto nomem;
 	c->active = 1;
+	/* A condition that names its contributors does not cover the new one. */
+	for (size_t i = 0; i < sc->nconditions; i++) {
+		unsigned char *m;
+		if (!sc->conditions[i].contributors)
+			continue;
+		m = sf__arena_calloc(sc->arena, sc->ncontributors + 1, 1);
+		if (!m)
+			goto nomem;
+		memcpy(m, sc->conditions[i].contributors, sc->ncontributors);
+		sc->conditions[i].contributors = m;
+	}
 	sc->contributors = arr;
 	if (index)
 		*index = sc->ncontributors;

@@ -1962,11 +1962,238 @@ static void walk_veto(walk *w, size_t si, const sf__ynode *n, const char *path, 
 		get_string(w, v[4], pkey(p, sizeof(p), path, "source"), &vt->source);
 }
 
+/* A condition's filter: 'all' (NULL mask) or a list of ids of one kind. */
+static void walk_filter(walk *w, const sf__ynode *n, const char *path, const idtab *t, size_t count,
+                        unsigned char **mask)
+{
+	char ip[SF_ERROR_PATH_MAX], d[64];
+	long k;
+
+	*mask = NULL;
+	if (n->kind == SF__YSCALAR && strcmp(n->value, "all") == 0)
+		return;
+	if (n->kind != SF__YSEQ) {
+		err_at(w, n, path, "expected 'all' or a list of %s ids, found %s", t->kind,
+		       describe(n, d, sizeof(d)));
+		return;
+	}
+	*mask = sf__arena_calloc(w->a, count ? count : 1, 1);
+	if (!*mask) {
+		w->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < n->nkids; i++) {
+		k = resolve(w, t, n->kids[i], pidx(ip, sizeof(ip), path, i), 0);
+		if (k >= 0)
+			(*mask)[k] = 1;
+	}
+	if (n->nkids == 0)
+		warn_at(w, n, path, "the condition covers no %s", t->kind);
+}
+
+/* The first plan month whose first day is on or after the date (1..M + 1). */
+static int date_month(const sf_scenario *sc, const char *date)
+{
+	int y = 0, m = 0, d = 0;
+	long k;
+
+	if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3)
+		return 1;
+	k = (long)(y - sc->start_year) * 12 + (m - sc->start_month) + 1 + (d > 1);
+	return k < 1 ? 1 : k > sc->months + 1 ? sc->months + 1 : (int)k;
+}
+
+static int cmp_indicator_value(const void *pa, const void *pb)
+{
+	const sf_indicator_value *a = pa, *b = pb;
+	int r = strcmp(a->date, b->date);
+	return r ? r : (a->pos.line > b->pos.line) - (a->pos.line < b->pos.line);
+}
+
+/* `after:` of a sequence condition: an indicator, a threshold, dated values. */
+static void walk_indicator(walk *w, const sf__ynode *n, const char *path, sf_condition *c)
+{
+	static const char *const keys[] = {"indicator", "below", "above", "values"};
+	static const char *const vkeys[] = {"date", "value", "source"};
+	const sf__ynode *v[4];
+	char p[SF_ERROR_PATH_MAX], vp[SF_ERROR_PATH_MAX], kp[SF_ERROR_PATH_MAX];
+
+	if (get_fields(w, n, path, "an indicator condition", keys, 4, v) != 0)
+		return;
+	if (!v[0])
+		missing(w, n, path, "indicator", "the indicator's name");
+	else
+		get_string(w, v[0], pkey(p, sizeof(p), path, "indicator"), &c->indicator);
+	if ((v[1] != NULL) == (v[2] != NULL)) {
+		err_at(w, n, path, "give exactly one of 'below' and 'above' (the threshold)");
+	} else {
+		c->below = v[1] != NULL;
+		get_number(w, v[1] ? v[1] : v[2],
+		           pkey(p, sizeof(p), path, v[1] ? "below" : "above"), &c->threshold);
+	}
+	if (!v[3]) {
+		missing(w, n, path, "values", "the indicator's dated values (date, value, source)");
+		return;
+	}
+	pkey(p, sizeof(p), path, "values");
+	if (check_seq(w, v[3], p, "values") != 0)
+		return;
+	c->values = sf__arena_calloc(w->a, v[3]->nkids ? v[3]->nkids : 1, sizeof(*c->values));
+	if (!c->values) {
+		w->nomem = 1;
+		return;
+	}
+	for (size_t i = 0; i < v[3]->nkids; i++) {
+		const sf__ynode *f[3], *vn = v[3]->kids[i];
+		sf_indicator_value *iv = &c->values[c->nvalues];
+		char *date = NULL;
+		pidx(vp, sizeof(vp), p, i);
+		iv->pos.line = vn->line;
+		iv->pos.column = vn->column;
+		if (get_fields(w, vn, vp, "an indicator value", vkeys, 3, f) != 0)
+			continue;
+		if (!f[0] || !f[1] || !f[2]) {
+			missing(w, vn, vp,
+			        !f[0]   ? "date"
+			        : !f[1] ? "value"
+			                : "source",
+			        !f[0]   ? "the date the value was reported for (YYYY-MM-DD)"
+			        : !f[1] ? "the indicator's value"
+			                : "who reported it (outlet, date, link)");
+			continue;
+		}
+		if (get_string(w, f[0], pkey(kp, sizeof(kp), vp, "date"), &date) != 0)
+			continue;
+		if (!valid_date(date)) {
+			err_at(w, f[0], kp, "expected a date YYYY-MM-DD, found '%s'", date);
+			continue;
+		}
+		if (get_number(w, f[1], pkey(kp, sizeof(kp), vp, "value"), &iv->value) != 0 ||
+		    get_string(w, f[2], pkey(kp, sizeof(kp), vp, "source"), &iv->source) != 0)
+			continue;
+		sf_strlcpy(iv->date, date, sizeof(iv->date));
+		if (w->sc->as_of && strcmp(date, w->sc->as_of) > 0)
+			warn_at(w, f[0], pkey(kp, sizeof(kp), vp, "date"),
+			        "dated after as_of (%s): a projection, not a report", w->sc->as_of);
+		if (w->months_ok)
+			iv->month = date_month(w->sc, date);
+		c->nvalues++;
+	}
+	qsort(c->values, c->nvalues, sizeof(*c->values), cmp_indicator_value);
+}
+
+/* Condition ids are unique across stakeholders: outputs and what-if name them. */
+static void walk_condition(walk *w, size_t si, const sf__ynode *n, const char *path,
+                           sf_condition *c, const sf_condition *prev, size_t nprev)
+{
+	static const char *const keys[] = {"id",    "kind",       "contributors", "unit_types",
+	                                   "tasks", "sectors",    "consent",      "from",
+	                                   "to",    "not_before", "after",        "source"};
+	const sf__ynode *v[12];
+	char p[SF_ERROR_PATH_MAX], d[64];
+	sf_scenario *sc = w->sc;
+	int months = sc->months >= 1 ? sc->months : 1;
+
+	c->pos.line = n->line;
+	c->pos.column = n->column;
+	c->stakeholder = si;
+	c->active = 1;
+	c->from = 1;
+	c->to = months;
+	if (get_fields(w, n, path, "a condition", keys, 12, v) != 0)
+		return;
+	if (!v[0])
+		missing(w, n, path, "id", "a name for the condition, unique in the scenario");
+	else if (get_id(w, v[0], pkey(p, sizeof(p), path, "id"), &c->id) == 0)
+		for (size_t k = 0; k < nprev; k++)
+			if (prev[k].id && strcmp(prev[k].id, c->id) == 0) {
+				err_at(w, v[0], p, "duplicate condition id '%s' (first at line %d)",
+				       c->id, prev[k].pos.line);
+				break;
+			}
+	if (!v[1]) {
+		missing(w, n, path, "kind", "consent or sequence");
+		return;
+	}
+	pkey(p, sizeof(p), path, "kind");
+	if (v[1]->kind == SF__YSCALAR && strcmp(v[1]->value, "consent") == 0) {
+		c->kind = SF_CONDITION_CONSENT;
+	} else if (v[1]->kind == SF__YSCALAR && strcmp(v[1]->value, "sequence") == 0) {
+		c->kind = SF_CONDITION_SEQUENCE;
+	} else {
+		err_at(w, v[1], p, "expected 'consent' or 'sequence', found %s",
+		       describe(v[1], d, sizeof(d)));
+		return;
+	}
+	if (v[2])
+		walk_filter(w, v[2], pkey(p, sizeof(p), path, "contributors"), &w->contributors,
+		            sc->ncontributors, &c->contributors);
+	if (v[3])
+		walk_filter(w, v[3], pkey(p, sizeof(p), path, "unit_types"), &w->units,
+		            sc->nunit_types, &c->unit_types);
+	if (v[4])
+		walk_filter(w, v[4], pkey(p, sizeof(p), path, "tasks"), &w->tasks, sc->ntasks,
+		            &c->tasks);
+	if (v[5])
+		walk_filter(w, v[5], pkey(p, sizeof(p), path, "sectors"), &w->sectors, sc->nsectors,
+		            &c->sectors);
+	if (c->kind == SF_CONDITION_CONSENT) {
+		for (int k = 9; k <= 10; k++)
+			if (v[k])
+				err_at(w, v[k], pkey(p, sizeof(p), path, keys[k]),
+				       "'%s' belongs to a sequence condition (kind: sequence)",
+				       keys[k]);
+		if (!v[6]) {
+			missing(w, n, path, "consent", "given, pending or withheld");
+		} else {
+			pkey(p, sizeof(p), path, "consent");
+			if (v[6]->kind == SF__YSCALAR && strcmp(v[6]->value, "given") == 0)
+				c->consent = SF_CONSENT_GIVEN;
+			else if (v[6]->kind == SF__YSCALAR && strcmp(v[6]->value, "pending") == 0)
+				c->consent = SF_CONSENT_PENDING;
+			else if (v[6]->kind == SF__YSCALAR && strcmp(v[6]->value, "withheld") == 0)
+				c->consent = SF_CONSENT_WITHHELD;
+			else
+				err_at(w, v[6], p,
+				       "expected 'given', 'pending' or 'withheld', found %s",
+				       describe(v[6], d, sizeof(d)));
+		}
+		if (v[7])
+			get_month(w, v[7], pkey(p, sizeof(p), path, "from"), &c->from);
+		if (v[8])
+			get_month(w, v[8], pkey(p, sizeof(p), path, "to"), &c->to);
+		if (v[7] && v[8] && c->from > c->to)
+			err_at(w, v[8], pkey(p, sizeof(p), path, "to"),
+			       "the consent ends (month %d) before it begins (month %d)", c->to,
+			       c->from);
+	} else {
+		for (int k = 6; k <= 8; k++)
+			if (v[k])
+				err_at(w, v[k], pkey(p, sizeof(p), path, keys[k]),
+				       "'%s' belongs to a consent condition (kind: consent)",
+				       keys[k]);
+		if ((v[9] != NULL) == (v[10] != NULL))
+			err_at(w, n, path,
+			       "a sequence condition takes exactly one of 'not_before' (a month) "
+			       "and "
+			       "'after' (an indicator below or above a threshold)");
+		else if (v[9])
+			get_month(w, v[9], pkey(p, sizeof(p), path, "not_before"), &c->not_before);
+		else
+			walk_indicator(w, v[10], pkey(p, sizeof(p), path, "after"), c);
+	}
+	if (!v[11])
+		missing(w, n, path, "source", "who stated the condition (outlet, date, link)");
+	else
+		get_string(w, v[11], pkey(p, sizeof(p), path, "source"), &c->source);
+}
+
 static void walk_stakeholders(walk *w, const sf__ynode *n)
 {
-	static const char *const keys[] = {"id", "name", "vetoes"};
+	static const char *const keys[] = {"id", "name", "vetoes", /* format 2: */ "conditions"};
 	sf_scenario *sc = w->sc;
-	const sf__ynode **idnodes, **vlists;
+	const sf__ynode **idnodes, **vlists, **clists;
+	size_t nconditions = 0, ci = 0;
 	const char **paths;
 	char p[SF_ERROR_PATH_MAX], sp[SF_ERROR_PATH_MAX];
 	size_t i, k, count, nvetoes = 0, vi = 0;
@@ -1979,20 +2206,21 @@ static void walk_stakeholders(walk *w, const sf__ynode *n)
 	sc->stakeholders = sf__arena_calloc(w->a, count ? count : 1, sizeof(*sc->stakeholders));
 	idnodes = sf__arena_calloc(w->a, count ? count : 1, sizeof(*idnodes));
 	vlists = sf__arena_calloc(w->a, count ? count : 1, sizeof(*vlists));
+	clists = sf__arena_calloc(w->a, count ? count : 1, sizeof(*clists));
 	paths = id_paths(w, "stakeholders", count);
-	if (!sc->stakeholders || !idnodes || !vlists || !paths ||
+	if (!sc->stakeholders || !idnodes || !vlists || !clists || !paths ||
 	    idtab_init(w, &w->stakeholders, "stakeholder", count) != 0) {
 		w->nomem = 1;
 		return;
 	}
 	sc->nstakeholders = count;
 	for (i = 0; i < count; i++) {
-		const sf__ynode *v[3], *sn = n->kids[i];
+		const sf__ynode *v[4], *sn = n->kids[i];
 		sf_stakeholder *s = &sc->stakeholders[i];
 		pidx(sp, sizeof(sp), "stakeholders", i);
 		s->pos.line = sn->line;
 		s->pos.column = sn->column;
-		if (get_fields(w, sn, sp, "a stakeholder", keys, 3, v) != 0)
+		if (get_fields_f2(w, sn, sp, "a stakeholder", keys, 4, 3, v) != 0)
 			continue;
 		if (!v[0]) {
 			missing(w, sn, sp, "id", "the stakeholder id");
@@ -2010,6 +2238,11 @@ static void walk_stakeholders(walk *w, const sf__ynode *n)
 			vlists[i] = v[2];
 			nvetoes += v[2]->nkids;
 		}
+		if (v[3] && !is_null(v[3]) &&
+		    check_seq(w, v[3], pkey(p, sizeof(p), sp, "conditions"), "conditions") == 0) {
+			clists[i] = v[3];
+			nconditions += v[3]->nkids;
+		}
 	}
 	idtab_finish(w, &w->stakeholders, idnodes, paths);
 	sc->vetoes = sf__arena_calloc(w->a, nvetoes ? nvetoes : 1, sizeof(*sc->vetoes));
@@ -2026,6 +2259,22 @@ static void walk_stakeholders(walk *w, const sf__ynode *n)
 			walk_veto(w, i, vlists[i]->kids[k], p, &sc->vetoes[vi]);
 		}
 	}
+	sc->conditions =
+	        sf__arena_calloc(w->a, nconditions ? nconditions : 1, sizeof(*sc->conditions));
+	if (!sc->conditions) {
+		w->nomem = 1;
+		return;
+	}
+	for (i = 0; i < count && !w->nomem; i++) {
+		if (!clists[i])
+			continue;
+		for (k = 0; k < clists[i]->nkids; k++, ci++) {
+			sf_snprintf(p, sizeof(p), "stakeholders[%zu].conditions[%zu]", i, k);
+			walk_condition(w, i, clists[i]->kids[k], p, &sc->conditions[ci],
+			               sc->conditions, ci);
+		}
+	}
+	sc->nconditions = ci;
 }
 
 /* ------------------------------------------------------------------ */
