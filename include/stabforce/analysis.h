@@ -80,7 +80,8 @@ void sf_outcome_release(sf_outcome *o);
 /* Price of vetoes, caveats, contributors                               */
 
 typedef enum sf_pricing_kind {
-	SF_PRICING_VETOES = 0,      /* each hard veto lifted; each soft veto made hard */
+	SF_PRICING_VETOES = 0,      /* each hard veto lifted; each soft veto made hard; each
+	                             * condition that forbids something lifted */
 	SF_PRICING_CAVEATS = 1,     /* each task or location caveat of each pledge lifted */
 	SF_PRICING_CONTRIBUTORS = 2 /* each contributor removed (criticality) */
 } sf_pricing_kind;
@@ -90,16 +91,18 @@ typedef enum sf_case_kind {
 	SF_CASE_HARDEN_VETO = 1,      /* index: veto (a soft one) */
 	SF_CASE_LIFT_TASK_CAVEAT = 2, /* index: pledge */
 	SF_CASE_LIFT_LOC_CAVEAT = 3,  /* index: pledge */
-	SF_CASE_DROP_CONTRIBUTOR = 4  /* index: contributor */
+	SF_CASE_DROP_CONTRIBUTOR = 4, /* index: contributor */
+	SF_CASE_LIFT_CONDITION = 5    /* index: condition (format 2; in the vetoes analysis) */
 } sf_case_kind;
 
-/* "lift_veto", "harden_veto", "lift_task_caveat", "lift_location_caveat", "drop_contributor". */
+/* "lift_veto", "harden_veto", "lift_task_caveat", "lift_location_caveat", "drop_contributor",
+ * "lift_condition". */
 const char *sf_case_kind_str(sf_case_kind k);
 
 typedef struct sf_price {
 	sf_case_kind kind;
-	size_t index;          /* veto, pledge or contributor, per kind */
-	char label[160];       /* "ISR:TUR", "IDN-1", "IDN" */
+	size_t index;          /* veto, pledge, contributor or condition, per kind */
+	char label[160];       /* "ISR:TUR", "IDN-1", "IDN", "ISR:no-north-early" */
 	char detail[256];      /* vetoed sectors ("all"), the caveat ("only mission"), a name */
 	sf_outcome outcome;    /* the plan with this one change */
 	double used_pm;        /* SF_CASE_HARDEN_VETO: person-months the baseline plan places

@@ -239,10 +239,14 @@ typedef struct sf_condition {
 	char *id; /* unique among the scenario's conditions */
 	size_t stakeholder;
 	sf_condition_kind kind;
-	unsigned char *contributors; /* [ncontributors] covered, NULL = any */
-	unsigned char *unit_types;   /* [nunit_types], NULL = any */
-	unsigned char *tasks;        /* [ntasks], NULL = any */
-	unsigned char *sectors;      /* [nsectors], NULL = any (never mission) */
+	unsigned char *contributors; /* [ncontributors_named] covered, NULL = any */
+	unsigned char *unit_types;   /* [nunit_types_named], NULL = any */
+	/* The lengths of those two masks: the contributors and unit types of the
+	 * file. One added later (whatif --add, shopping's requested units) is
+	 * covered only by a filter that is 'all'. */
+	size_t ncontributors_named, nunit_types_named;
+	unsigned char *tasks;   /* [ntasks], NULL = any */
+	unsigned char *sectors; /* [nsectors], NULL = any (never mission) */
 	/* consent */
 	sf_consent consent;
 	int from, to; /* months the consent is required (1..M) */

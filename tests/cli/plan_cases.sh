@@ -149,6 +149,23 @@ if "$STABFORCE" plan "$T/free.yaml" --format json >"$T/free.json" 2>"$T/err"; th
 else
 	fail "plan of case 22 without its conditions: $(cat "$T/err")"
 fi
+# The price of each condition (`vetoes`), as worked out in case 22's
+# comments: each lifted alone, the consent given has no case.
+if "$STABFORCE" vetoes "$c22" --format json >"$T/v22.json" 2>"$T/err"; then
+	for e in 'cases.0.kind=lift_condition' 'cases.0.case=P:no-north-early' \
+		'cases.0.condition_kind=sequence' 'cases.0.delta.z1=-10' \
+		'cases.1.case=Q:b-consent' 'cases.1.condition_kind=consent' 'cases.1.delta.z1=-10' \
+		'cases.2.case=Q:disarm-after' 'cases.2.delta.z1=-1' 'cases.2.delta.task_shortfall.disarm=-1' \
+		'cases.2.source=hand-made case' 'baseline.z1=24'; do
+		"$JGET" "$T/v22.json" --expect "$e" 2>"$T/err" || fail "vetoes case 22: $(cat "$T/err")"
+	done
+	"$JGET" "$T/v22.json" cases.3.case >/dev/null 2>&1 && fail "vetoes case 22: a fourth case (the consent given?)"
+	"$STABFORCE" vetoes "$c22" >"$T/v22.txt" 2>/dev/null
+	grep -q '^Conditions of the stakeholders, each lifted alone' "$T/v22.txt" ||
+		fail "vetoes case 22: no conditions table"
+else
+	fail "vetoes on case 22: $(cat "$T/err")"
+fi
 
 if [ $failed -gt 0 ]; then
 	echo "$failed failure(s) in $n case(s)"

@@ -2,11 +2,11 @@
  * pricing.c - the price of vetoes, caveats and contributors.
  *
  * Each case is a clone of the scenario with one edit (a hard veto lifted, a
- * soft veto made hard, one caveat of one pledge lifted, one contributor
- * removed) planned with sf_plan_solve, both stages, because the cost delta
- * needs the stage-2 optimum, on the many-plans engine (engine.c). The
- * baseline (the scenario as it is) is case 0 of the same run, so it is
- * solved in parallel with the others instead of before them.
+ * soft veto made hard, a stakeholder's condition lifted, one caveat of one
+ * pledge lifted, one contributor removed) planned with sf_plan_solve, both stages, because the cost
+ * delta needs the stage-2 optimum, on the many-plans engine (engine.c). The baseline (the scenario
+ * as it is) is case 0 of the same run, so it is solved in parallel with the others instead of
+ * before them.
  *
  * A case whose edit leaves the model unchanged (same_model(): a caveat on
  * a task the unit cannot do, a veto on sectors the pledges never reach)
@@ -41,8 +41,84 @@ const char *sf_case_kind_str(sf_case_kind k)
 		return "lift_location_caveat";
 	case SF_CASE_DROP_CONTRIBUTOR:
 		return "drop_contributor";
+	case SF_CASE_LIFT_CONDITION:
+		return "lift_condition";
 	}
 	return "?";
+}
+
+/* Ids of the covered objects of one filter: "all" or "a,b". */
+static void filter_text(sf_buf *b, const char *what, const unsigned char *mask, size_t n,
+                        const char *(*id)(const sf_scenario *, size_t), const sf_scenario *sc)
+{
+	size_t k = 0;
+	if (!mask)
+		return;
+	(void)sf_buf_addf(b, "%s%s ", b->len ? "; " : "", what);
+	for (size_t i = 0; i < n; i++)
+		if (mask[i])
+			(void)sf_buf_addf(b, "%s%s", k++ ? "," : "", id(sc, i));
+	if (!k)
+		(void)sf_buf_adds(b, "none");
+}
+
+static const char *contributor_id(const sf_scenario *sc, size_t i)
+{
+	return sc->contributors[i].id;
+}
+
+static const char *unit_type_id(const sf_scenario *sc, size_t i)
+{
+	return sc->unit_types[i].id;
+}
+
+static const char *task_id(const sf_scenario *sc, size_t i)
+{
+	return sc->tasks[i].id;
+}
+
+static const char *sector_id(const sf_scenario *sc, size_t i)
+{
+	return sc->sectors[i].id;
+}
+
+/*
+ * What a condition covers and when it forbids: "consent pending 2026-02..2026-02;
+ * contributors B", "not before 2026-02; sectors north", "until incidents a week
+ * below 5; tasks disarm".
+ */
+static void condition_text(const sf_scenario *sc, const sf_condition *c, char *buf, size_t n)
+{
+	static const char *const consent[] = {"pending", "withheld", "given"};
+	char a[16], b[16];
+	sf_buf t;
+	sf_buf_init(&t, n > 1 ? n - 1 : 1);
+	if (c->kind == SF_CONDITION_CONSENT)
+		(void)sf_buf_addf(&t, "consent %s %s..%s", consent[c->consent],
+		                  sf_scenario_month_label(sc, c->from, a, sizeof a),
+		                  sf_scenario_month_label(sc, c->to, b, sizeof b));
+	else if (c->not_before > 0)
+		(void)sf_buf_addf(&t, "not before %s",
+		                  sf_scenario_month_label(sc, c->not_before, a, sizeof a));
+	else
+		(void)sf_buf_addf(&t, "until %s %s %g", c->indicator ? c->indicator : "?",
+		                  c->below ? "below" : "above", c->threshold);
+	filter_text(&t, "contributors", c->contributors, c->ncontributors_named, contributor_id,
+	            sc);
+	filter_text(&t, "unit types", c->unit_types, c->nunit_types_named, unit_type_id, sc);
+	filter_text(&t, "tasks", c->tasks, sc->ntasks, task_id, sc);
+	filter_text(&t, "sectors", c->sectors, sc->nsectors, sector_id, sc);
+	sf_strlcpy(buf, t.len ? sf_buf_str(&t) : "", n);
+	sf_buf_release(&t);
+}
+
+/* 1 when lifting condition c can change something: a consent not given, or a sequence. */
+static int condition_forbids_some_month(const sf_scenario *sc, const sf_condition *c)
+{
+	for (int m = 1; m <= sc->months; m++)
+		if (!sf_condition_allows_month(sc, c, m))
+			return 1;
+	return 0;
 }
 
 /* "all" or the covered sectors, comma-separated. */
@@ -116,7 +192,7 @@ typedef struct case_def {
 static sf_status list_cases(const sf_scenario *sc, sf_pricing_kind kind, case_def **out, size_t *n,
                             sf_error *err)
 {
-	size_t cap = sc->nvetoes + 2 * sc->npledges + sc->ncontributors + 1;
+	size_t cap = sc->nvetoes + sc->nconditions + 2 * sc->npledges + sc->ncontributors + 1;
 	case_def *cs = calloc(cap, sizeof *cs);
 	size_t k = 0;
 	if (!cs)
@@ -130,6 +206,13 @@ static sf_status list_cases(const sf_scenario *sc, sf_pricing_kind kind, case_de
 			cs[k].kind =
 			        vt->kind == SF_VETO_HARD ? SF_CASE_LIFT_VETO : SF_CASE_HARDEN_VETO;
 			cs[k++].index = v;
+		}
+		for (size_t c = 0; c < sc->nconditions; c++) {
+			if (!sc->conditions[c].active ||
+			    !condition_forbids_some_month(sc, &sc->conditions[c]))
+				continue;
+			cs[k].kind = SF_CASE_LIFT_CONDITION;
+			cs[k++].index = c;
 		}
 		break;
 	case SF_PRICING_CAVEATS:
@@ -180,6 +263,9 @@ static void apply_case(sf_scenario *sc, const case_def *cd)
 		memset(sc->pledges[cd->index].loc_ok, 1, SF_NLOC(sc));
 		sc->pledges[cd->index].has_loc_caveat = 0;
 		break;
+	case SF_CASE_LIFT_CONDITION:
+		sc->conditions[cd->index].active = 0;
+		break;
 	case SF_CASE_DROP_CONTRIBUTOR:
 		sc->contributors[cd->index].active = 0;
 		for (size_t p = 0; p < sc->npledges; p++)
@@ -215,6 +301,13 @@ static void case_label(const sf_scenario *sc, const case_def *cd, sf_price *pr)
 		sf_strlcpy(pr->label, sc->contributors[cd->index].id, sizeof pr->label);
 		sf_strlcpy(pr->detail, sc->contributors[cd->index].name, sizeof pr->detail);
 		break;
+	case SF_CASE_LIFT_CONDITION: {
+		const sf_condition *c = &sc->conditions[cd->index];
+		sf_snprintf(pr->label, sizeof pr->label, "%s:%s",
+		            sc->stakeholders[c->stakeholder].id, c->id);
+		condition_text(sc, c, pr->detail, sizeof pr->detail);
+		break;
+	}
 	}
 }
 
@@ -230,6 +323,13 @@ static int touches(const sf_scenario *sc, const case_def *cd, size_t p)
 		return sc->pledges[p].contributor == sc->vetoes[cd->index].contributor;
 	case SF_CASE_DROP_CONTRIBUTOR:
 		return sc->pledges[p].contributor == cd->index;
+	case SF_CASE_LIFT_CONDITION: {
+		const sf_condition *c = &sc->conditions[cd->index];
+		return (!c->contributors || (sc->pledges[p].contributor < c->ncontributors_named &&
+		                             c->contributors[sc->pledges[p].contributor])) &&
+		       (!c->unit_types || (sc->pledges[p].unit < c->nunit_types_named &&
+		                           c->unit_types[sc->pledges[p].unit]));
+	}
 	}
 	return 0;
 }
@@ -306,6 +406,8 @@ static const char *case_verb(sf_case_kind k)
 		return "lift location caveat of";
 	case SF_CASE_DROP_CONTRIBUTOR:
 		return "drop";
+	case SF_CASE_LIFT_CONDITION:
+		return "lift condition";
 	}
 	return "?";
 }
@@ -583,17 +685,26 @@ static unsigned row_status(const sf_scenario *sc, const sf_price *r)
 		return sf_contributor_status(sc, sc->vetoes[r->index].contributor);
 	case SF_CASE_DROP_CONTRIBUTOR:
 		return sf_contributor_status(sc, r->index);
+	case SF_CASE_LIFT_CONDITION:
+		return 0; /* a party's condition, not a pledge */
 	default:
 		return sc->pledges[r->index].status;
 	}
 }
 
+/* The table a row is in: 0 the lifts and drops, 1 the soft vetoes made hard, 2 the conditions. */
+static int row_group(const sf_price *r)
+{
+	return r->kind == SF_CASE_HARDEN_VETO ? 1 : r->kind == SF_CASE_LIFT_CONDITION ? 2 : 0;
+}
+
 /*
- * One table: the soft-veto rows (soft) or the others. *any_unproven is set
+ * One table: the rows of one group (row_group). *any_unproven is set
  * when a figure got the "*" of a value that does not rest on proven optima.
  */
-static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int *any_unproven)
+static sf_status price_table(const sf_pricing *p, int group, sf_table **out, int *any_unproven)
 {
+	int soft = group == 1;
 	const sf_scenario *sc = p->scenario;
 	sf_table *t = sf_table_new();
 	sf_status rc = SF_OK;
@@ -602,9 +713,10 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int 
 		return SF_ERR_NOMEM;
 	switch (p->kind) {
 	case SF_PRICING_VETOES:
-		rc = sf_table_add_column(t, "veto", SF_ALIGN_LEFT);
+		rc = sf_table_add_column(t, group == 2 ? "condition" : "veto", SF_ALIGN_LEFT);
 		if (rc == SF_OK)
-			rc = sf_table_add_column(t, "sectors", SF_ALIGN_LEFT);
+			rc = sf_table_add_column(t, group == 2 ? "forbids" : "sectors",
+			                         SF_ALIGN_LEFT);
 		if (rc == SF_OK && soft)
 			rc = sf_table_add_column(t, "used (pm)", SF_ALIGN_RIGHT);
 		break;
@@ -636,7 +748,7 @@ static sf_status price_table(const sf_pricing *p, int soft, sf_table **out, int 
 	int base_cost = sf_outcome_cost_proven(&p->baseline);
 	for (size_t i = 0; rc == SF_OK && i < p->nrows; i++) {
 		const sf_price *r = &p->rows[i];
-		if ((r->kind == SF_CASE_HARDEN_VETO) != (soft != 0))
+		if (row_group(r) != group)
 			continue;
 		int u1 = !(base_z1 && sf_outcome_z1_proven(&r->outcome));
 		int u2 = !(base_cost && sf_outcome_cost_proven(&r->outcome));
@@ -815,6 +927,12 @@ static void pricing_json(sf_json_writer *w, const char *key, const sf_pricing *p
 			sf_json_str(w, "stakeholder", sc->stakeholders[v->stakeholder].id);
 			sf_json_str(w, "contributor", sc->contributors[v->contributor].id);
 			sf_json_str(w, "veto_kind", v->kind == SF_VETO_HARD ? "hard" : "soft");
+		} else if (r->kind == SF_CASE_LIFT_CONDITION) {
+			const sf_condition *c = &sc->conditions[r->index];
+			sf_json_str(w, "stakeholder", sc->stakeholders[c->stakeholder].id);
+			sf_json_str(w, "condition", c->id);
+			sf_json_str(w, "condition_kind", sf_condition_kind_str(c->kind));
+			sf_json_str(w, "source", c->source);
 		} else if (r->kind == SF_CASE_DROP_CONTRIBUTOR) {
 			sf_json_str(w, "contributor", sc->contributors[r->index].id);
 		} else {
@@ -856,17 +974,25 @@ static sf_status pricing_text(const sf_pricing *p, sf_format fmt, int with_basel
 	}
 	if (rc == SF_OK && with_baseline)
 		rc = baseline_line(p->scenario, &p->baseline, fmt, out);
-	for (int soft = 0; rc == SF_OK && soft <= (p->kind == SF_PRICING_VETOES); soft++) {
+	/* Conditions (format 2) get their own table, only when the scenario has some. */
+	int ngroups = p->kind != SF_PRICING_VETOES ? 1 : p->scenario->nconditions ? 3 : 2;
+	for (int group = 0; rc == SF_OK && group < ngroups; group++) {
 		const char *heading;
 		const char *none;
 		switch (p->kind) {
 		case SF_PRICING_VETOES:
 			heading =
-			        soft ? "Soft vetoes: person-months the baseline places under each, "
-			               "and the price of making it hard"
-			             : "Hard vetoes, each lifted alone (d = change from the "
-			               "baseline)";
-			none = soft ? "No soft vetoes.\n\n" : "No hard vetoes.\n\n";
+			        group == 1 ? "Soft vetoes: person-months the baseline places under "
+			                     "each, and the price of making it hard"
+			        : group == 2
+			                ? "Conditions of the stakeholders, each lifted alone (d = "
+			                  "change from the baseline)"
+			                : "Hard vetoes, each lifted alone (d = change from the "
+			                  "baseline)";
+			none = group == 1   ? "No soft vetoes.\n\n"
+			       : group == 2 ? "No condition forbids anything (every consent is "
+			                      "given).\n\n"
+			                    : "No hard vetoes.\n\n";
 			break;
 		case SF_PRICING_CAVEATS:
 			heading = "Caveats, each lifted alone (d = change from the baseline)";
@@ -879,7 +1005,7 @@ static sf_status pricing_text(const sf_pricing *p, sf_format fmt, int with_basel
 		}
 		size_t count = 0;
 		for (size_t i = 0; i < p->nrows; i++)
-			count += (p->rows[i].kind == SF_CASE_HARDEN_VETO) == (soft != 0);
+			count += row_group(&p->rows[i]) == group;
 		if (!count) {
 			rc = sf_buf_addf(out, "%s%s%s", fmt == SF_FORMAT_MD ? "### " : "", heading,
 			                 fmt == SF_FORMAT_MD ? "\n\n" : "\n");
@@ -888,7 +1014,7 @@ static sf_status pricing_text(const sf_pricing *p, sf_format fmt, int with_basel
 			continue;
 		}
 		int any = 0;
-		rc = price_table(p, soft, &t, &any);
+		rc = price_table(p, group, &t, &any);
 		if (rc != SF_OK)
 			break;
 		rc = sf__table_section(t, heading, fmt, out, err);

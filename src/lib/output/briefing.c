@@ -120,8 +120,12 @@ static const char intro_text[] =
         "not an error). Costs are in the scenario's money per unit and month.\n";
 
 static const char intro_vetoes[] =
-        "Each hard veto lifted alone and the plan solved again: a negative change in "
-        "shortfall is the capability the veto keeps out of the force.";
+        "Each hard veto lifted alone, each soft veto made hard and each stakeholder's "
+        "condition (consent, sequencing) lifted alone, and the plan solved again: a negative "
+        "change in shortfall is the capability the veto or condition keeps out of the force. "
+        "A price is a capability effect, not a judgement: it says what the force could do "
+        "without the veto or condition, not whether the party that holds it is right, and "
+        "every party's vetoes and conditions are priced the same way.";
 static const char intro_caveats[] =
         "Each condition a contributor puts on a pledge lifted alone: what it costs the force. "
         "A zero means the plan would not use the unit differently without it.";

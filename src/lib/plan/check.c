@@ -345,9 +345,10 @@ static int condition_forbids(const checker *ck, const sf_condition *c, size_t p,
 
 	if (!c->active || l >= ck->ns)
 		return 0;
-	if ((c->contributors && !c->contributors[pl->contributor]) ||
-	    (c->unit_types && !c->unit_types[pl->unit]) || (c->tasks && !c->tasks[t]) ||
-	    (c->sectors && !c->sectors[l]))
+	if ((c->contributors &&
+	     (pl->contributor >= c->ncontributors_named || !c->contributors[pl->contributor])) ||
+	    (c->unit_types && (pl->unit >= c->nunit_types_named || !c->unit_types[pl->unit])) ||
+	    (c->tasks && !c->tasks[t]) || (c->sectors && !c->sectors[l]))
 		return 0;
 	if (c->kind == SF_CONDITION_CONSENT)
 		return c->consent != SF_CONSENT_GIVEN && m >= c->from && m <= c->to;

@@ -154,9 +154,12 @@ int sf_condition_covers(const sf_scenario *sc, const sf_condition *c, size_t p, 
 
 	if (l >= sc->nsectors)
 		return 0; /* a condition never covers mission */
-	return (!c->contributors || c->contributors[pl->contributor]) &&
-	       (!c->unit_types || c->unit_types[pl->unit]) && (!c->tasks || c->tasks[t]) &&
-	       (!c->sectors || c->sectors[l]);
+	if (c->contributors &&
+	    (pl->contributor >= c->ncontributors_named || !c->contributors[pl->contributor]))
+		return 0; /* a contributor added after the file is not named */
+	if (c->unit_types && (pl->unit >= c->nunit_types_named || !c->unit_types[pl->unit]))
+		return 0;
+	return (!c->tasks || c->tasks[t]) && (!c->sectors || c->sectors[l]);
 }
 
 int sf_condition_forbids(const sf_scenario *sc, size_t p, size_t l, size_t t, int m)

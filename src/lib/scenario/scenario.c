@@ -119,8 +119,8 @@ sf_status sf_scenario_clone(const sf_scenario *src, sf_scenario **out, sf_error 
 		DUP_STR(a, c->id);
 		DUP_STR(a, c->indicator);
 		DUP_STR(a, c->source);
-		DUP_ARRAY(a, c->contributors, o->contributors, src->ncontributors);
-		DUP_ARRAY(a, c->unit_types, o->unit_types, src->nunit_types);
+		DUP_ARRAY(a, c->contributors, o->contributors, o->ncontributors_named);
+		DUP_ARRAY(a, c->unit_types, o->unit_types, o->nunit_types_named);
 		DUP_ARRAY(a, c->tasks, o->tasks, src->ntasks);
 		DUP_ARRAY(a, c->sectors, o->sectors, src->nsectors);
 		DUP_ARRAY(a, c->values, o->values, o->nvalues);
@@ -393,17 +393,6 @@ sf_status sf_scenario_add_contributor(sf_scenario *sc, const char *id, const cha
 	if (!c->id || !c->name)
 		goto nomem;
 	c->active = 1;
-	/* A condition that names its contributors does not cover the new one. */
-	for (size_t i = 0; i < sc->nconditions; i++) {
-		unsigned char *m;
-		if (!sc->conditions[i].contributors)
-			continue;
-		m = sf__arena_calloc(sc->arena, sc->ncontributors + 1, 1);
-		if (!m)
-			goto nomem;
-		memcpy(m, sc->conditions[i].contributors, sc->ncontributors);
-		sc->conditions[i].contributors = m;
-	}
 	sc->contributors = arr;
 	if (index)
 		*index = sc->ncontributors;

@@ -2128,9 +2128,11 @@ static void walk_condition(walk *w, size_t si, const sf__ynode *n, const char *p
 	if (v[2])
 		walk_filter(w, v[2], pkey(p, sizeof(p), path, "contributors"), &w->contributors,
 		            sc->ncontributors, &c->contributors);
+	c->ncontributors_named = sc->ncontributors;
 	if (v[3])
 		walk_filter(w, v[3], pkey(p, sizeof(p), path, "unit_types"), &w->units,
 		            sc->nunit_types, &c->unit_types);
+	c->nunit_types_named = sc->nunit_types;
 	if (v[4])
 		walk_filter(w, v[4], pkey(p, sizeof(p), path, "tasks"), &w->tasks, sc->ntasks,
 		            &c->tasks);
