@@ -95,19 +95,40 @@ static const place places[] = {
 static const unsigned place_weight[] = {8, 4, 8, 4, 4, 6, 4, 4, 10, 5, 5,
                                         6, 5, 4, 3, 2, 2, 2, 2, 1,  1, 1};
 
+/*
+ * The sub-event types generated and the actor types each allows, after the
+ * ACLED Codebook's definitions (docs/register.md, "Synthetic incidents",
+ * has the table, its reasons and its source; tests/cli/gen_acled_codebook.py
+ * checks every generated row against that table). inter codes: 1 state
+ * forces, 2 rebel group, 3 political militia, 4 identity militia, 5
+ * rioters, 6 protesters, 7 civilians, 8 external/other forces. actor1 is
+ * one of a1; actor2 is one of a2 (0 = no second actor), never absent when
+ * a2 has no 0. Masks are bit (1 << inter).
+ */
+#define ARMED ((1u << 1) | (1u << 2) | (1u << 3) | (1u << 4) | (1u << 8))
+#define NONE (1u << 0)
+#define CIV (1u << 7)
+
 static const struct {
 	const char *disorder, *type, *sub;
+	unsigned a1, a2;
 } types[] = {
-        {"Political violence", "Explosions/Remote violence", "Air/drone strike"},
-        {"Political violence", "Explosions/Remote violence", "Shelling/artillery/missile attack"},
-        {"Political violence", "Explosions/Remote violence", "Remote explosive/landmine/IED"},
-        {"Political violence", "Battles", "Armed clash"},
-        {"Political violence", "Violence against civilians", "Attack"},
-        {"Political violence", "Violence against civilians", "Abduction/forced disappearance"},
-        {"Demonstrations", "Protests", "Peaceful protest"},
-        {"Demonstrations", "Riots", "Mob violence"},
-        {"Strategic developments", "Strategic developments", "Looting/property destruction"},
-        {"Strategic developments", "Strategic developments", "Disrupted weapons use"},
+        {"Political violence", "Explosions/Remote violence", "Air/drone strike", ARMED,
+         NONE | ARMED | CIV},
+        {"Political violence", "Explosions/Remote violence", "Shelling/artillery/missile attack",
+         ARMED, NONE | ARMED | CIV},
+        {"Political violence", "Explosions/Remote violence", "Remote explosive/landmine/IED", ARMED,
+         NONE | ARMED | CIV},
+        {"Political violence", "Battles", "Armed clash", ARMED, ARMED},
+        {"Political violence", "Violence against civilians", "Attack", ARMED, CIV},
+        {"Political violence", "Violence against civilians", "Abduction/forced disappearance",
+         ARMED, CIV},
+        {"Demonstrations", "Protests", "Peaceful protest", 1u << 6, NONE},
+        {"Demonstrations", "Riots", "Mob violence", 1u << 5, NONE | (1u << 5) | CIV},
+        {"Strategic developments", "Strategic developments", "Looting/property destruction",
+         ARMED | (1u << 5), NONE | CIV},
+        {"Strategic developments", "Strategic developments", "Disrupted weapons use", ARMED,
+         NONE | ARMED},
 };
 
 static const struct {
@@ -127,6 +148,21 @@ static const struct {
         {"Synthetic Protesters", 6},
         {"Synthetic Rioters", 5},
 };
+
+/* The k-th actor (cyclically) whose inter code is in mask (never "no actor"). */
+static unsigned actor_of(unsigned mask, unsigned k)
+{
+	unsigned n = 0, i;
+	for (i = 0; i < sizeof actors / sizeof actors[0]; i++)
+		n += (mask >> actors[i].inter) & 1u;
+	if (n == 0)
+		return 0;
+	k %= n;
+	for (i = 0; i < sizeof actors / sizeof actors[0]; i++)
+		if ((mask >> actors[i].inter) & 1u && k-- == 0)
+			return i;
+	return 0;
+}
 
 static const char *const inter_text[] = {
         "",        "State forces", "Rebel group", "Political militia",    "Identity militia",
@@ -209,9 +245,15 @@ static void make_event(rec *r, long id, long day, int datefmt, int quirks, long 
 	int y, m, d;
 	civil(day, &y, &m, &d);
 	unsigned t = pick(sizeof types / sizeof types[0]);
-	unsigned a1 = pick(sizeof actors / sizeof actors[0]);
-	unsigned a2 = pick(sizeof actors / sizeof actors[0]);
+	/* One draw each, as before the codebook table, so that every other
+	 * column of a seed's file stays the same. */
+	unsigned a1 = actor_of(types[t].a1, pick(sizeof actors / sizeof actors[0]));
+	unsigned a2 = actor_of(types[t].a2, pick(sizeof actors / sizeof actors[0]));
 	int has_a2 = pick(3) != 0;
+	if (!(types[t].a2 & NONE))
+		has_a2 = 1; /* the type needs a second actor */
+	else if (types[t].a2 == NONE)
+		has_a2 = 0; /* the type has none */
 	const place *p = &places[place_i];
 	double lon = p->lon + djitter_lon, lat = p->lat + djitter_lat;
 	int numeric = quirks && pick(3) == 0;
@@ -250,11 +292,13 @@ static void make_event(rec *r, long id, long day, int datefmt, int quirks, long 
 		int lo = i1 < i2 ? i1 : i2, hi = i1 < i2 ? i2 : i1;
 		snprintf(r->f[13], sizeof r->f[13], "%s-%s", inter_text[lo], inter_text[hi]);
 	}
+	/* civilian_targeting marks events whose main target is civilians. */
 	unsigned ct = pick(5);
+	int civ = i1 == 7 || i2 == 7;
 	snprintf(r->f[14], sizeof r->f[14], "%s",
-	         ct == 0               ? "Civilian targeting"
-	         : (ct == 1 && quirks) ? "yes"
-	                               : "");
+	         !civ                ? ""
+	         : ct == 1 && quirks ? "yes"
+	                             : "Civilian targeting");
 	snprintf(r->f[15], sizeof r->f[15], "275");
 	snprintf(r->f[16], sizeof r->f[16], "Middle East");
 	snprintf(r->f[17], sizeof r->f[17], "Palestine");
@@ -275,8 +319,8 @@ static void make_event(rec *r, long id, long day, int datefmt, int quirks, long 
 		break;
 	case 1:
 		snprintf(r->f[27], sizeof r->f[27],
-		         "SYNTHETIC: Around %d %s %d, residents said \"the strike, at night, hit a "
-		         "house\", according to %s. [size=no report]",
+		         "SYNTHETIC: Around %d %s %d, residents said \"it happened at night, "
+		         "near the houses\", according to %s. [size=no report]",
 		         d, months[m - 1], y, sources[src_i]);
 		break;
 	case 2:
