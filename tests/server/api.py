@@ -80,6 +80,7 @@ def main():
         os.mkdir(sc)
         shutil.copytree(os.path.join(SRC, "examples", "minimal"), os.path.join(sc, "minimal"))
         shutil.copy(os.path.join(SRC, "tests/cases/plan/01-hard-veto/scenario.yaml"), os.path.join(sc, "veto.yaml"))
+        shutil.copy(os.path.join(SRC, "tests/cases/plan/22-f2-conditions/scenario.yaml"), os.path.join(sc, "cond.yaml"))
         shutil.copy(os.path.join(SRC, "tests/cases/plan/common/one-sector.geojson"), os.path.join(sc, "one-sector.geojson"))
         shutil.copy(os.path.join(SRC, "tests/cases/plan/common/two-sectors.geojson"), os.path.join(sc, "two-sectors.geojson"))
         with open(os.path.join(sc, "broken.yaml"), "w") as f:
@@ -124,11 +125,20 @@ def main():
         check(st == 200, "scenarios list")
         conforms(spec, "/api/v1/scenarios", "get", 200, doc)
         names = [x["name"] for x in doc["scenarios"]]
-        check(names == ["broken", "minimal", "veto"], "scenarios listed by name: %s" % names)
+        check(names == ["broken", "cond", "minimal", "veto"], "scenarios listed by name: %s" % names)
         check([x for x in doc["scenarios"] if x["name"] == "broken"][0]["valid"] is False, "a broken scenario is listed as such")
         st, h, doc = s.req("GET", "/api/v1/scenarios/minimal", token=viewer)
         check(st == 200 and doc["name"] == "minimal" and len(doc["sectors"]) >= 1, "one scenario")
         conforms(spec, "/api/v1/scenarios/{name}", "get", 200, doc)
+        # format 2: the stakeholders' conditions, as the schema says
+        st, h, doc = s.req("GET", "/api/v1/scenarios/cond", token=viewer)
+        check(st == 200, "GET scenarios/cond: %s" % st)
+        conforms(spec, "/api/v1/scenarios/{name}", "get", 200, doc)
+        conds = {c["id"]: c for c in doc.get("conditions", [])}
+        check(len(conds) == 4 and conds.get("b-consent", {}).get("consent") == "pending"
+              and conds.get("disarm-after", {}).get("consent", 0) is None
+              and conds.get("a-consent", {}).get("stakeholder") == "P",
+              "scenario conditions: %s" % doc.get("conditions"))
         st, h, doc = s.req("GET", "/api/v1/scenarios/minimal/sectors", token=viewer)
         check(st == 200 and doc["type"] == "FeatureCollection" and h["Content-Type"] == "application/geo+json",
               "the sector map")

@@ -226,6 +226,23 @@ static void scenario_full(sf_json_writer *w, const sf_scenario *sc)
 		sf_json_end(w);
 	}
 	sf_json_end(w);
+	/* Format 2: the stakeholders' conditions (docs/scenario-format.md). */
+	sf_json_array(w, "conditions");
+	for (size_t i = 0; i < sc->nconditions; i++) {
+		static const char *const consent[] = {"pending", "withheld", "given"};
+		const sf_condition *c = &sc->conditions[i];
+		sf_json_object(w, NULL);
+		sf_json_str(w, "id", c->id);
+		sf_json_str(w, "stakeholder", sc->stakeholders[c->stakeholder].id);
+		sf_json_str(w, "kind", sf_condition_kind_str(c->kind));
+		if (c->kind == SF_CONDITION_CONSENT)
+			sf_json_str(w, "consent", consent[c->consent]);
+		else
+			sf_json_null(w, "consent");
+		sf_json_str(w, "source", c->source);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
 }
 
 static void scenario_summary(sf_json_writer *w, const sf_scenario *sc, const char *name, int full)
