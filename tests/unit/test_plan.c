@@ -340,6 +340,73 @@ static void test_random_agree(void **state)
 	}
 }
 
+/* What stage 2's progress lines said (test_root_proof). */
+typedef struct seen_lines {
+	int root_proved, month_bounds;
+} seen_lines;
+
+static void note_line(void *ctx, const char *line)
+{
+	seen_lines *s = ctx;
+
+	if (strstr(line, "the root proves the gap"))
+		s->root_proved = 1;
+	if (strstr(line, "bounding each month's cost"))
+		s->month_bounds = 1;
+}
+
+/*
+ * The root proof (docs/model.md, "Month cost bounds"): with a gap asked
+ * for, stage 2 without the month cost rows is first solved to the end of
+ * its root; when that proves the gap, its plan is stage 2's and the month
+ * bounds are not computed. The plan is then within the gap of the proven
+ * optimum (gap 0 asked) and passes the checker; when the root does not
+ * prove it, the month bounds run as before. Gap 0 asked: never a root
+ * proof (the month bounds always run).
+ */
+static void test_root_proof(void **state)
+{
+	int proved = 0, bounded = 0;
+
+	(void)state;
+	for (unsigned long seed = 1; seed <= 12; seed++) {
+		sf_scenario *sc = random_scenario(seed * 7919);
+		sf_plan *opt = solve(sc, SF_SOLVER_CBC, 0, 0);
+		for (int k = 0; k < 2; k++) {
+			sf_plan_options o;
+			sf_plan *p = NULL;
+			sf_error err;
+			seen_lines seen = {0, 0};
+
+			sf_plan_options_init(&o);
+			o.solver = k ? SF_SOLVER_GLPK : SF_SOLVER_CBC;
+			o.gap = 0.01;
+			o.progress = note_line;
+			o.progress_ctx = &seen;
+			sf_error_clear(&err);
+			if (sf_plan_solve(sc, &o, &p, &err) != SF_OK)
+				fail_msg("seed %lu: plan failed: %s", seed, err.message);
+			if (opt->stage1.status == SF_SOLVE_OPTIMAL &&
+			    seen.root_proved == seen.month_bounds)
+				fail_msg("seed %lu: root proof %d, month bounds %d", seed,
+				         seen.root_proved, seen.month_bounds);
+			proved += seen.root_proved;
+			bounded += seen.month_bounds;
+			assert_int_equal(p->stage2.status, SF_SOLVE_OPTIMAL);
+			assert_true(p->stage2.gap <= 0.01);
+			assert_true(p->stage2.objective <= opt->stage2.objective * 1.01 + 1e-6);
+			assert_true(p->stage2.bound <= opt->stage2.objective * (1 + 1e-6) + 1e-6);
+			check_plan_ok(sc, p, k ? "glpk, gap 1%" : "cbc, gap 1%", seed);
+			sf_plan_free(p);
+		}
+		sf_plan_free(opt);
+		fx_free(sc);
+	}
+	/* Both ways were taken. */
+	if (proved == 0 || bounded == 0)
+		fail_msg("root proofs %d, month bounds %d", proved, bounded);
+}
+
 /*
  * The share row counts each pledge's own unit size: A pledges 5 units of
  * 10 persons (A-1, first) and 5 of 100 (A-2), B one unit of 100, all with
@@ -598,6 +665,7 @@ int main(void)
 	        cmocka_unit_test(test_foc),
 	        cmocka_unit_test(test_from_rows),
 	        cmocka_unit_test(test_random_agree),
+	        cmocka_unit_test(test_root_proof),
 	        cmocka_unit_test(test_share_mixed_sizes),
 	        cmocka_unit_test(test_stage2_keeps_z1),
 	        cmocka_unit_test(test_hard_veto_last_sector),

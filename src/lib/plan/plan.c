@@ -17,7 +17,9 @@
  * stage-1 solutions together are feasible for stage 2 and are handed to the
  * solver as its MIP start (options.no_warm_start turns this off), so stage
  * 2 always has a plan to improve on, and stops at the relative gap asked
- * for (default 1%).
+ * for (default 1%). Month cost rows strengthen its relaxation where the
+ * root without them cannot prove the start within that gap (root_proof,
+ * month_cost_bounds).
  *
  * The time limit is one wall-clock budget for the whole plan: each month
  * of stage 1 gets a share of what remains (month_budget), stage 2 the
@@ -621,6 +623,61 @@ static void month_z1_caps(const sf_scenario *sc, const stage1_out *s1, double *c
 }
 
 /*
+ * The share of the time left that the root proof may take under a limit:
+ * where the root cannot prove the start (the relaxation is weak, which is
+ * what the month cost rows are for) its time is lost to the search.
+ */
+#define ROOT_PROOF_SHARE 0.1
+
+/*
+ * The root proof (docs/model.md, "Month cost bounds"). The month cost
+ * rows are for a relaxation too weak to bound the start; where the root
+ * of stage 2 without them already proves the start within the gap asked
+ * for they cannot help, and they cost: on the generated Gaza-sized
+ * scenario M GLPK roots for the bounds, and the rows made the LP of stage
+ * 2 five times slower in CBC and the GLPK search three times (docs/
+ * benchmarks.md, "The refactor, before and after"). So stage 2 without
+ * them is first solved by the solver asked for, from the start, to the
+ * end of its root node (cuts included, no branching), in a child (CBC can
+ * crash when a limit stops it). If that proves the gap asked for, its plan
+ * is stage 2's, exactly what the one search on that model gave before the
+ * rows existed (*proven = 1, res and x set), and neither the month bounds
+ * nor a search run. Otherwise the month bounds and the search follow as
+ * before. Under a time limit it gets ROOT_PROOF_SHARE of the time left.
+ */
+static sf_status root_proof(const sf_plan_options *o, double deadline, const sf__model *md,
+                            const double *start, sf__solve_result *res, double *x, int *proven,
+                            sf_error *err)
+{
+	sf__solve_params prm = {.gap = o->gap,
+	                        .threads = o->threads > 0 ? o->threads : 1,
+	                        .start = start,
+	                        .no_diving = 1,
+	                        .root_only = 1,
+	                        .log = o->solver_log};
+	double until = HUGE_VAL;
+	sf__solve_result r;
+	sf_status rc;
+
+	*proven = 0;
+	if (o->time_limit_s > 0) {
+		prm.time_limit_s = ROOT_PROOF_SHARE * sf__remaining(deadline);
+		if (prm.time_limit_s <= ROLLING_MIN_S)
+			return SF_OK;
+		until = sf__now() + prm.time_limit_s;
+	}
+	rc = sf__solve_bounded(o->solver, md, &prm, until, &r, x, err);
+	if (rc != SF_OK)
+		return rc;
+	if (r.status == SF__SOLVE_OPTIMAL && r.gap <= o->gap) {
+		*res = r;
+		*proven = 1;
+		sf__progress(o, "stage 2: the root proves the gap; no month cost bounds needed");
+	}
+	return SF_OK;
+}
+
+/*
  * What stage 2 does without a solution of its own: the plan in `units`
  * (the stage-1 plan, improved by the rolling start) stands, as a feasible
  * stage 2 whose bound is what the solver proved (costs are never
@@ -683,6 +740,36 @@ static sf_status solve_stage2(const sf_scenario *sc, const sf_plan_options *o, d
 		if (rc != SF_OK)
 			return rc;
 	}
+	if (o->time_limit_s > 0 && sf__remaining(deadline) <= 0) {
+		/* No time left to build the model: the start stands (its cost comes from the rows).
+		 */
+		rc = keep_start(o, &res, 0, s2, err);
+		s2->seconds = sf__now() - t2;
+		goto out;
+	}
+	rc = sf__model_build(sc, &spec, &md, err);
+	if (rc != SF_OK)
+		goto out;
+	x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	if (x == NULL || start == NULL) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+		goto out;
+	}
+	start_vector(sc, md, units, start);
+	for (int j = 0; j < md->ncols; j++)
+		z2 += md->obj[j] * start[j];
+	if (!o->no_warm_start)
+		prm.start = start;
+	/* The month cost rows only where the root without them cannot prove the start. */
+	if (!o->no_warm_start && spec.z1_month != NULL && o->gap > 0) {
+		int proven = 0;
+		rc = root_proof(o, deadline, md, start, &res, x, &proven, err);
+		if (rc != SF_OK)
+			goto out;
+		if (proven)
+			goto solved;
+	}
 	if (!o->no_warm_start && spec.z1_month != NULL &&
 	    !(o->time_limit_s > 0 && sf__remaining(deadline) <= 0)) {
 		cost_lb = calloc((size_t)sc->months + 1, sizeof(double));
@@ -697,32 +784,16 @@ static sf_status solve_stage2(const sf_scenario *sc, const sf_plan_options *o, d
 		if (rc != SF_OK)
 			goto out;
 	}
-	if (o->time_limit_s > 0 && sf__remaining(deadline) <= 0) {
-		/* No time left to build the model: the start stands (its cost comes from the rows).
-		 */
-		rc = keep_start(o, &res, 0, s2, err);
-		s2->seconds = sf__now() - t2;
-		goto out;
-	}
-	rc = sf__model_build(sc, &spec, &md, err);
-	if (rc != SF_OK)
-		goto out;
 	if (cost_lb != NULL) {
 		rc = add_cost_rows(md, cost_lb, err);
 		if (rc != SF_OK)
 			goto out;
 	}
-	x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
-	start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
-	if (x == NULL || start == NULL) {
-		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+	if (o->time_limit_s > 0 && sf__remaining(deadline) <= 0) {
+		rc = keep_start(o, &res, z2, s2, err);
+		s2->seconds = sf__now() - t2;
 		goto out;
 	}
-	start_vector(sc, md, units, start);
-	for (int j = 0; j < md->ncols; j++)
-		z2 += md->obj[j] * start[j];
-	if (!o->no_warm_start)
-		prm.start = start;
 	sf__progress(o, "stage 2: started (%d columns, %d rows, %d non-zeros)", md->ncols,
 	             md->nrows, md->nnz);
 	if (o->time_limit_s > 0)
@@ -731,6 +802,7 @@ static sf_status solve_stage2(const sf_scenario *sc, const sf_plan_options *o, d
 		rc = sf__solve_stage2(o->solver, md, &prm, deadline, o, &res, x, &info, err);
 	if (rc != SF_OK)
 		goto out;
+solved:
 	if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
 		memset(units, 0, nunits * sizeof(int));
 		sf__take_units(md, x, units);

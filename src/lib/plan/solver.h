@@ -35,7 +35,9 @@ typedef struct sf__solve_params {
 	const double *start; /* optional [ncols] MIP start, NULL = none */
 	int no_diving;       /* CBC: coefficient diving off (stage 2, docs/model.md) */
 	int log;             /* 1: the solver's own log on stdout */
-	int root_only;       /* GLPK: stop after the root node (cuts included), for its bound */
+	int root_only;       /* stop after the root node (cuts included): GLPK for its
+	                        bound; CBC (maxNodes 0) only to learn whether the root
+	                        proves the gap, since its bound when stopped is not one */
 } sf__solve_params;
 
 typedef struct sf__solve_result {

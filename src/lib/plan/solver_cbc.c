@@ -140,6 +140,13 @@ sf_status sf__solve_cbc(const sf__model *md, const sf__solve_params *prm, sf__so
 	 */
 	if (prm->no_diving)
 		Cbc_setParameter(cm, "DivingCoefficient", "off");
+	/*
+	 * Root only: no branching. CBC so stopped can report its incumbent as
+	 * its best possible value (docs/model.md, "Month cost bounds"), so only
+	 * "stopped on the gap" (optimal) is to be trusted from such a solve.
+	 */
+	if (prm->root_only)
+		Cbc_setParameter(cm, "maxNodes", "0");
 	if (prm->start != NULL && has_int)
 		Cbc_setMIPStartI(cm, n, idx, prm->start);
 
