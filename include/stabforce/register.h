@@ -300,6 +300,9 @@ sf_status sf_store_edits(sf_store *st, const char *event_id, sf_edit_cb cb, void
                          sf_error *err);
 /* Number of incidents (all statuses). */
 sf_status sf_store_incident_count(sf_store *st, long *n, sf_error *err);
+/* The first and last day of any incident (all statuses, every filter
+ * aside); SF_DAY_NONE both when the register holds none. */
+sf_status sf_store_incident_days(sf_store *st, long *first, long *last, sf_error *err);
 
 /* What an import did, counted as if its rows had been upserted one by one. */
 typedef struct sf_upsert_counts {

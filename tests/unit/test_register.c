@@ -366,8 +366,12 @@ static void test_review_log(void **state)
 	sf_error err;
 	sf_buf b;
 	int found;
+	long first = 0, last = 0;
 	sf_buf_init(&b, 0);
 	sf_error_clear(&err);
+	/* The days covered: none in an empty register. */
+	assert_int_equal(sf_store_incident_days(st, &first, &last, &err), SF_OK);
+	assert_true(first == SF_DAY_NONE && last == SF_DAY_NONE);
 	put(st, "R1", "2025-01-01", "gaza", "Battles", "Armed clash", "A", "", 1, 31.5, 34.45, "s",
 	    "ACLED");
 	assert_int_equal(sf_store_incident_set_status(st, "R1", SF_ISTATUS_CORROBORATED,
@@ -393,6 +397,14 @@ static void test_review_log(void **state)
 	assert_non_null(strstr(sf_buf_str(&b), "R1|"));
 	assert_int_equal(sf_incident_status_parse("verified"), SF_ISTATUS_VERIFIED);
 	assert_int_equal(sf_incident_status_parse("bogus"), -1);
+	/* A retracted incident still marks a day covered; the span is 1 January to 5 March. */
+	put(st, "R2", "2025-03-05", "gaza", "Battles", "Armed clash", "A", "", 0, 31.5, 34.45, "s",
+	    "ACLED");
+	put(st, "R3", "2025-02-01", "gaza", "Battles", "Armed clash", "A", "", 0, 31.5, 34.45, "s",
+	    "ACLED");
+	assert_int_equal(sf_store_incident_days(st, &first, &last, &err), SF_OK);
+	assert_true(first != SF_DAY_NONE);
+	assert_int_equal(last - first, 31 + 28 + 4);
 	sf_buf_release(&b);
 	sf_store_close(st);
 }

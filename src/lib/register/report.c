@@ -123,20 +123,6 @@ static void merge_rows(sf_report *r)
 	r->nrows = w + 1;
 }
 
-typedef struct cover_ctx {
-	long first, last;
-} cover_ctx;
-
-static int cover_cb(void *ctx, const sf_agg_row *a)
-{
-	cover_ctx *c = ctx;
-	if (c->first == SF_DAY_NONE || a->day < c->first)
-		c->first = a->day;
-	if (c->last == SF_DAY_NONE || a->day > c->last)
-		c->last = a->day;
-	return 0;
-}
-
 /*
  * The days the register covers: o->covered_from and o->covered_to where
  * given, else its first and last incident (any filter or status).
@@ -144,16 +130,13 @@ static int cover_cb(void *ctx, const sf_agg_row *a)
 static sf_status coverage(sf_store *st, const sf_report_options *o, long *first, long *last,
                           sf_error *err)
 {
-	sf_incident_filter all;
-	cover_ctx c = {SF_DAY_NONE, SF_DAY_NONE};
+	long from = SF_DAY_NONE, to = SF_DAY_NONE;
 	sf_status rc = SF_OK;
-	if (o->covered_from == SF_DAY_NONE || o->covered_to == SF_DAY_NONE) {
-		sf_incident_filter_init(&all);
-		all.include_retracted = 1;
-		rc = sf_store_incident_aggregate(st, &all, SF_DIM_NONE, cover_cb, &c, err);
-	}
-	*first = o->covered_from != SF_DAY_NONE ? o->covered_from : c.first;
-	*last = o->covered_to != SF_DAY_NONE ? o->covered_to : c.last;
+	/* From the day index: the report's own query is then its only scan. */
+	if (o->covered_from == SF_DAY_NONE || o->covered_to == SF_DAY_NONE)
+		rc = sf_store_incident_days(st, &from, &to, err);
+	*first = o->covered_from != SF_DAY_NONE ? o->covered_from : from;
+	*last = o->covered_to != SF_DAY_NONE ? o->covered_to : to;
 	if (*first == SF_DAY_NONE || *last == SF_DAY_NONE || *last < *first)
 		*first = *last = SF_DAY_NONE; /* nothing covered */
 	return rc;

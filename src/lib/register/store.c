@@ -192,6 +192,11 @@ sf_status sf_store_incident_count(sf_store *st, long *n, sf_error *err)
 	return st->ops->incident_count(st, n, err);
 }
 
+sf_status sf_store_incident_days(sf_store *st, long *first, long *last, sf_error *err)
+{
+	return st->ops->incident_days(st, first, last, err);
+}
+
 sf_status sf_store_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
                               sf_error *err)
 {

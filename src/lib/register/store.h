@@ -70,6 +70,9 @@ typedef struct sf_store_ops {
 	                   sf_error *err);
 	/* Number of incidents (all statuses). */
 	sf_status (*incident_count)(sf_store *st, long *n, sf_error *err);
+	/* The first and last day of any incident (all statuses); SF_DAY_NONE
+	 * both when there is none. Read from the day index, not a scan. */
+	sf_status (*incident_days)(sf_store *st, long *first, long *last, sf_error *err);
 
 	/* Insert or replace the row with the same (day, crossing, category, stage, source). */
 	sf_status (*aid_upsert)(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,

@@ -1622,6 +1622,22 @@ static sf_status op_count(sf_store *st, long *n, sf_error *err)
 	                err);
 }
 
+/* min and max of the partitions' primary keys, which begin with day. */
+static sf_status op_days(sf_store *st, long *first, long *last, sf_error *err)
+{
+	pg *p = PG(st);
+	PGresult *r = NULL;
+	sf_status rc = run(p, "SELECT min(day), max(day) FROM incidents", 0, NULL, &r,
+	                   "incident days", err);
+	*first = *last = SF_DAY_NONE;
+	if (rc == SF_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) && !PQgetisnull(r, 0, 1)) {
+		*first = num(r, 0, 0);
+		*last = num(r, 0, 1);
+	}
+	PQclear(r);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- */
 /* Aid                                                                */
 
@@ -2145,6 +2161,7 @@ static const sf_store_ops pg_ops = {
         .dupe_decision = op_dupe_decision,
         .edits = op_edits,
         .incident_count = op_count,
+        .incident_days = op_days,
         .aid_upsert = op_aid_upsert,
         .aid_query = op_aid_query,
         .job_submit = op_job_submit,

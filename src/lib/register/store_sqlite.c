@@ -1083,6 +1083,29 @@ static sf_status op_count(sf_store *st, long *n, sf_error *err)
 	return rc;
 }
 
+/* Two subqueries, so that each of min and max is one step down the day index. */
+static sf_status op_days(sf_store *st, long *first, long *last, sf_error *err)
+{
+	sq *s = SQ(st);
+	sqlite3_stmt *q = NULL;
+	sf_status rc = prepare(s,
+	                       "SELECT (SELECT min(day) FROM incidents),"
+	                       " (SELECT max(day) FROM incidents)",
+	                       &q, err);
+	*first = *last = SF_DAY_NONE;
+	if (rc != SF_OK)
+		return rc;
+	if (sqlite3_step(q) != SQLITE_ROW)
+		rc = db_error(s, err, "incident days");
+	else if (sqlite3_column_type(q, 0) != SQLITE_NULL &&
+	         sqlite3_column_type(q, 1) != SQLITE_NULL) {
+		*first = (long)sqlite3_column_int64(q, 0);
+		*last = (long)sqlite3_column_int64(q, 1);
+	}
+	sqlite3_finalize(q);
+	return rc;
+}
+
 static sf_status op_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_result *res,
                                sf_error *err)
 {
@@ -1658,6 +1681,7 @@ static const sf_store_ops sqlite_ops = {
         .dupe_decision = op_dupe_decision,
         .edits = op_edits,
         .incident_count = op_count,
+        .incident_days = op_days,
         .aid_upsert = op_aid_upsert,
         .aid_query = op_aid_query,
         .job_submit = op_job_submit,
