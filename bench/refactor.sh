@@ -11,7 +11,10 @@
 # default, debugoptimized), only the targets the runs need, and removes
 # both at the end. Then each workload runs RUNS times, base and head
 # alternating run by run, so that a change in the machine's load falls on
-# both alike; the table gives the median wall time of each and head/base.
+# both alike; the table gives the median wall time of each and head/base,
+# and the median CPU time (user + system, the command and every process
+# it waited for: solver children, workers), which a loaded machine
+# disturbs far less than wall time.
 # The inputs are made once and are the same for both:
 #   import   `incidents import` of ROWS generated rows (HEAD's gen_acled
 #            --plain --seed 1, as bench/import.sh) with the Gaza sectors,
@@ -98,13 +101,25 @@ median() {
 
 now() { date +%s.%N; }
 
+# CPU seconds (user + system) of the processes this shell has waited for,
+# from the two `times` snapshots in files $1 and $2 (`times` must run in
+# this shell, not in a command substitution: a subshell counts its own).
+cpu_delta() {
+	awk 'FNR == 2 { split($1, u, /[ms]/); split($2, s, /[ms]/);
+		t[FILENAME] = u[1] * 60 + u[2] + s[1] * 60 + s[2] }
+		END { printf "%.3f\n", t[ARGV[2]] - t[ARGV[1]] }' "$1" "$2"
+}
+
 # One workload: w_NAME SF WHO runs it once with program SF for WHO (base
 # or head); pre_NAME WHO, if defined, prepares each run untimed. RUNS
-# runs of each build, alternating; the seconds go to $T/NAME.WHO.
+# runs of each build, alternating; the wall seconds go to $T/NAME.WHO, the
+# CPU seconds to $T/NAME.WHO.cpu.
 workload() {
 	name=$1
 	: >"$T/$name.base"
 	: >"$T/$name.head"
+	: >"$T/$name.base.cpu"
+	: >"$T/$name.head.cpu"
 	i=1
 	while [ "$i" -le "$RUNS" ]; do
 		echo "$name: run $i/$RUNS" >&2
@@ -112,13 +127,16 @@ workload() {
 			[ "$who" = base ] && sf=$SF_BASE || sf=$SF_HEAD
 			if command -v "pre_$name" >/dev/null 2>&1; then "pre_$name" "$who"; fi
 			t0=$(now)
+			times >"$T/cpu0"
 			"w_$name" "$sf" "$who" >"$T/out.one" 2>"$T/err.one" || {
 				echo "refactor.sh: $name ($who) failed:" >&2
 				tail -n 5 "$T/err.one" >&2
 				exit 1
 			}
+			times >"$T/cpu1"
 			t1=$(now)
 			awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }' >>"$T/$name.$who"
+			cpu_delta "$T/cpu0" "$T/cpu1" >>"$T/$name.$who.cpu"
 		done
 		i=$((i + 1))
 	done
@@ -128,7 +146,10 @@ row() { # NAME WHAT [NOTE]
 	b=$(median <"$T/$1.base")
 	h=$(median <"$T/$1.head")
 	r=$(awk -v b="$b" -v h="$h" 'BEGIN { if (b > 0) printf "%.2f", h / b; else print "-" }')
-	echo "| $2 | $b | $h | $r | ${3:-} |"
+	bc=$(median <"$T/$1.base.cpu")
+	hc=$(median <"$T/$1.head.cpu")
+	rc=$(awk -v b="$bc" -v h="$hc" 'BEGIN { if (b > 0) printf "%.2f", h / b; else print "-" }')
+	echo "| $2 | $b | $h | $r | $bc | $hc | $rc | ${3:-} |"
 }
 
 pre_import() { rm -f "$T/$1.db" "$T/$1.db-wal" "$T/$1.db-shm"; }
@@ -167,10 +188,11 @@ print("; ".join("%s %s gap %s" % (k, x.get("status","?"), g(x)) for k,x in zip((
 cat <<EOF
 Before and after issue 9's refactor: base $BASE_REV, head $HEAD_REV, scale $SCALE
 (ROWS $ROWS, RUNS $RUNS each, alternating; SAMPLES $SAMPLES; LIMIT $LIMIT s).
-Median wall seconds; head/base below 1 is faster.
+Medians: wall seconds, and CPU seconds (user + system, with every child
+process); head/base below 1 is faster.
 
-| workload | base $BASE_REV s | head $HEAD_REV s | head/base | notes |
-|---|---:|---:|---:|---|
+| workload | base $BASE_REV s | head $HEAD_REV s | head/base | base CPU s | head CPU s | CPU head/base | notes |
+|---|---:|---:|---:|---:|---:|---:|---|
 EOF
 row import "incidents import, $ROWS rows, Gaza sectors" "bench/import.sh's import"
 row report "incidents report --by week --by sector" "on that store"
