@@ -643,6 +643,11 @@ typedef struct sf_aid_import_options {
 	 * table, every name is its own id. With a table a crossing not in it
 	 * fails the import with the row's file:line:column. */
 	const struct sf_aid_crossings *crossings;
+	/* How that error names the crossings table: NULL, by its file's path
+	 * (the CLI, whose user gave it); a server says "the server's
+	 * crossings file", since its client neither sees nor edits that
+	 * path. */
+	const char *crossings_name;
 } sf_aid_import_options;
 
 void sf_aid_import_options_init(sf_aid_import_options *o);

@@ -488,6 +488,7 @@ void sv_h_aid_import(sv_ctx *cx)
 	if (arg_text(cx, "crossing"))
 		o.default_crossing = arg_text(cx, "crossing");
 	o.crossings = sv_crossings(cx->app);
+	o.crossings_name = "the server's crossings file"; /* never its path on the server */
 	sf_status rc = sf_aid_import(cx->st, u.in, &o, &sum, &err);
 	upload_close(&u);
 	if (rc == SF_OK)

@@ -221,6 +221,10 @@ def main():
               and (doc["error"]["file"], doc["error"]["line"], doc["error"]["column"]) == ("atl.csv", 3, 12)
               and "unknown crossing 'Atlantis'" in doc["error"]["message"],
               "a crossing not in the file: 422 at its line and column: %d %s" % (st, doc))
+        # the client sees the server's crossings file named, never its path there
+        check("the server's crossings file" in doc["error"]["message"]
+              and "crossings.csv" not in doc["error"]["message"] and sc not in doc["error"]["message"],
+              "the unknown crossing's message names no server path: %s" % doc["error"]["message"])
         check(s.req("GET", "/api/v1/aid?crossing=Atlantis", token=viewer)[0] == 400,
               "a filter on a crossing not in the file")
         s.stop()

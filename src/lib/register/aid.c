@@ -270,15 +270,25 @@ const char *sf_aid_crossing_id(const sf_aid_crossings *t, const char *name, char
 static const char *const categories[] = {"food", "medical",    "shelter", "fuel",
                                          "wash", "commercial", "other",   "unspecified"};
 
-/* The error for a crossing name the table does not know: field i of c's record. */
+/*
+ * The error for a crossing name the table does not know: field i of c's
+ * record. named: what the caller calls the table (o->crossings_name), or
+ * NULL for its path.
+ */
 static sf_status unknown_crossing(const sf__csv *c, size_t i, const char *file, const char *cr,
-                                  const sf_aid_crossings *t, sf_error *err)
+                                  const sf_aid_crossings *t, const char *named, sf_error *err)
 {
 	char id[CROSSING_NAME_MAX];
 	long line;
 	int col = sf__csv_field_column(c, i, &line);
 
 	slug(cr, id, sizeof id);
+	if (named != NULL)
+		return sf_error_set_at(err, SF_ERR_INPUT, file, (int)line, col, NULL,
+		                       "unknown crossing '%.60s': not a name in %s (a row "
+		                       "'%.60s,%.60s' there would add it, if it is a crossing or a "
+		                       "new name of one; nothing was imported)",
+		                       cr, named, id, cr);
 	return sf_error_set_at(err, SF_ERR_INPUT, file, (int)line, col, NULL,
 	                       "unknown crossing '%.60s': not a name in the crossings file "
 	                       "'%s' (add a row '%.60s,%.60s' there if it is a crossing or a "
@@ -429,7 +439,8 @@ sf_status sf_aid_import(sf_store *st, FILE *in, const sf_aid_import_options *o,
 				                              : dflt_crossing;
 				if (!row.crossing) {
 					rc = unknown_crossing(&c, (size_t)map[A_CROSSING], name,
-					                      v[A_CROSSING], o->crossings, err);
+					                      v[A_CROSSING], o->crossings,
+					                      o->crossings_name, err);
 					goto out;
 				}
 				row.source = *v[A_SOURCE] ? v[A_SOURCE]
