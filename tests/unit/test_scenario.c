@@ -723,6 +723,52 @@ static const char BASE2[] =
         "  - {pledge: AAA-1, location: north, task: poc, units: 1, since: 2026-02}\n" /* 53 */
         "  - {pledge: AAA-staff, location: mission, task: hq, units: 1}\n";           /* 54 */
 
+/*
+ * The months each condition of case 22 allows (docs/model.md,
+ * "Conditions"), and what it covers: a consent pending in month 2 only, a
+ * sequence from month 2, an indicator met in month 3 (the latest of the
+ * two values that apply from month 3 is 4, below 5) that stays met in
+ * month 4 although its value there is 7, a consent given that allows all.
+ */
+static void test_conditions(void **state)
+{
+	char path[1024];
+	const char *src = getenv("SRCDIR");
+	sf_scenario *sc = NULL, *cl = NULL;
+	sf_diags d;
+	sf_error e;
+	static const int allows[4][4] = {{0, 1, 1, 1}, {1, 1, 1, 1}, {1, 0, 1, 1}, {0, 0, 1, 1}};
+	(void)state;
+
+	sf_snprintf(path, sizeof(path), "%s/tests/cases/plan/22-f2-conditions/scenario.yaml",
+	            src ? src : "../..");
+	sf_diags_init(&d);
+	assert_int_equal(sf_scenario_load(path, NULL, &sc, &d), SF_OK);
+	assert_int_equal(sc->nconditions, 4);
+	assert_string_equal(sc->conditions[3].id, "disarm-after");
+	assert_int_equal(sc->conditions[3].nvalues, 4);
+	assert_int_equal(sc->conditions[3].values[0].month, 1); /* 2026-01-01 */
+	assert_int_equal(sc->conditions[3].values[2].month, 3); /* 2026-02-20 */
+	for (size_t k = 0; k < 4; k++)
+		for (int m = 1; m <= 4; m++)
+			assert_int_equal(sf_condition_allows_month(sc, &sc->conditions[k], m),
+			                 allows[k][m - 1]);
+	/* b-consent covers B (pledge 1) anywhere, not A; disarm-after only disarm. */
+	assert_true(sf_condition_forbids(sc, 1, 0, 0, 2));
+	assert_false(sf_condition_forbids(sc, 0, 1, 0, 2));
+	assert_true(sf_condition_forbids(sc, 1, 1, 1, 1));
+	assert_false(sf_condition_forbids(sc, 0, 2, 0, 1)); /* mission: never */
+	/* A clone keeps them; lifted, a condition forbids nothing. */
+	assert_int_equal(sf_scenario_clone(sc, &cl, &e), SF_OK);
+	assert_string_equal(cl->conditions[1].id, "a-consent");
+	cl->conditions[0].active = 0;
+	assert_false(sf_condition_forbids(cl, 1, 0, 0, 1));
+	assert_true(sf_condition_forbids(sc, 1, 0, 0, 1));
+	sf_scenario_free(cl);
+	sf_scenario_free(sc);
+	sf_diags_release(&d);
+}
+
 static void test_format2_valid(void **state)
 {
 	sf_scenario *sc = NULL, *c = NULL;
@@ -950,6 +996,7 @@ int main(void)
 	        cmocka_unit_test(test_yaml_features),
 	        cmocka_unit_test(test_geometry),
 	        cmocka_unit_test(test_format2_valid),
+	        cmocka_unit_test(test_conditions),
 	        cmocka_unit_test(test_format2_errors),
 	        cmocka_unit_test(test_format2_keys_in_format1),
 	        cmocka_unit_test(test_format2_warnings),
