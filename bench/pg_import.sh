@@ -17,9 +17,10 @@
 #         validate and normalize every field, sector assignment, COPY into
 #         a staging table, the upsert, the month partitions, the keys and
 #         the roll-ups, one transaction.
-# Prints markdown on stdout: wall time (median), rows/s, peak client RSS
-# (/usr/bin/time), the ratio ours / peer; and the same import into SQLite
-# for comparison. Environment: RUNS (3), SEED (1).
+# Prints markdown on stdout: wall time (median), rows/s, client CPU, server
+# CPU (the backends' CPU, from the postmaster's children times: needs
+# /proc), peak client RSS (/usr/bin/time), the ratios ours / peer in wall
+# time and in CPU; and the same import into SQLite for comparison. Environment: RUNS (3), SEED (1).
 set -u
 
 B=${1:-build}
@@ -45,13 +46,26 @@ median() {
 	sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2];
 		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-# run NAME CMD...: one timed run; appends "seconds kilobytes" to $T/NAME
+# The CPU seconds of the cluster's exited processes (the backends of the
+# runs: the postmaster's children times), or 0 when /proc does not tell.
+srv_cpu() {
+	pm=$(head -n 1 "$SF_PG_DATA/postmaster.pid" 2>/dev/null)
+	awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f\n", ($16 + $17) / hz }' \
+		"/proc/${pm:-0}/stat" 2>/dev/null || echo 0
+}
+# run NAME CMD...: one timed run; appends "seconds kilobytes client-cpu
+# server-cpu" to $T/NAME (server CPU: of the backends that exited meanwhile)
 run() {
 	name=$1
 	shift
-	/usr/bin/time -f '%e %M' -o "$T/time.one" "$@" >"$T/out.one" 2>"$T/err.one" ||
+	sleep 1 # the backends of the set-up statements before it, too
+	s0=$(srv_cpu)
+	/usr/bin/time -f '%e %M %U %S' -o "$T/time.one" "$@" >"$T/out.one" 2>"$T/err.one" ||
 		{ echo "pg_import.sh: '$*' failed:" >&2; cat "$T/err.one" >&2; exit 1; }
-	cat "$T/time.one" >>"$T/$name"
+	sleep 1 # the backend exits after the client: let the postmaster reap it
+	s1=$(srv_cpu)
+	awk -v s0="$s0" -v s1="$s1" '{ printf "%s %s %.2f %.2f\n", $1, $2, $3 + $4, s1 - s0 }' \
+		"$T/time.one" >>"$T/$name"
 }
 psql_() { psql -X -q -v ON_ERROR_STOP=1 -h "$SF_PG_HOST" -U postgres "$@"; }
 
@@ -83,22 +97,32 @@ n=$(psql_ -At -d peer -c 'SELECT count(*) FROM peer')
 row() { # row LABEL NAME
 	s=$(cut -d' ' -f1 "$T/$2" | median)
 	kb=$(cut -d' ' -f2 "$T/$2" | median)
-	echo "| $1 | $s | $(awk "BEGIN { printf \"%.0f\", $ROWS / $s }") | $(awk "BEGIN { printf \"%.1f\", $kb / 1024 }") |"
+	cc=$(cut -d' ' -f3 "$T/$2" | median)
+	sc=$(cut -d' ' -f4 "$T/$2" | median)
+	[ "$2" = sqlite ] && sc=-
+	echo "| $1 | $s | $(awk "BEGIN { printf \"%.0f\", $ROWS / $s }") | $cc | $sc | $(awk "BEGIN { printf \"%.1f\", $kb / 1024 }") |"
 }
 peer_s=$(cut -d' ' -f1 "$T/peer" | median)
 ours_s=$(cut -d' ' -f1 "$T/ours" | median)
+cpu() { awk '{ print $3 + $4 }' "$T/$1" | median; }
+peer_c=$(cpu peer)
+ours_c=$(cpu ours)
+load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)
 ver=$(psql_ -At -d postgres -c 'SHOW server_version')
 cat <<EOF
 Input: $ROWS generated rows ($(awk "BEGIN { printf \"%.0f\", $size / 1e6 }") MB), \`gen_acled --rows $ROWS --seed $SEED --plain\`.
 PostgreSQL $ver, a cluster of its own on a Unix socket, fsync on,
 shared_buffers 512MB, max_wal_size 4GB. Median of $RUNS interleaved runs,
-each into a fresh database; wall time; peak client RSS from /usr/bin/time.
+each into a fresh database; wall time, client CPU (user + system) and
+peak client RSS from /usr/bin/time; server CPU: the backend's, from the
+postmaster's children times. Load average at the end: $load.
 
-| import of $ROWS rows | seconds | rows/s | peak client RSS (MB) |
-|---|---:|---:|---:|
+| import of $ROWS rows | seconds | rows/s | client CPU (s) | server CPU (s) | peak client RSS (MB) |
+|---|---:|---:|---:|---:|---:|
 $(row "\`psql \\\\copy\` into a plain table of 31 text columns (peer)" peer)
 $(row "\`stabforce incidents import --db postgresql://...\`" ours)
 $(row "\`stabforce incidents import --db FILE\` (SQLite, for comparison)" sqlite)
 
-Ratio stabforce (PostgreSQL) / peer: **$(awk "BEGIN { printf \"%.2f\", $ours_s / $peer_s }")** (target: at most 1.5).
+Ratio stabforce (PostgreSQL) / peer: **$(awk "BEGIN { printf \"%.2f\", $ours_s / $peer_s }")** in wall time (target: at most 1.5);
+$(awk "BEGIN { printf \"%.2f\", $ours_c / $peer_c }") in CPU (client and server together; the figure to read on a loaded machine).
 EOF

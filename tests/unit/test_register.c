@@ -1391,7 +1391,7 @@ static void test_versions(void **state)
  * repeat within a chunk and across chunks, and its notes hold the
  * characters COPY's text format escapes (backslash, tab, newline, return).
  */
-enum { AG_IDS = 260, AG_BASE = 200, AG_BIG = 330, AG_NOTE = 56000 };
+enum { AG_IDS = 600, AG_BASE = 200, AG_BIG = 330, AG_NOTE = 56000 };
 
 typedef struct ag_model {
 	int exists;
@@ -1602,7 +1602,7 @@ static void test_import_agrees(void **state)
 	static const char hdr[] = "event_id_cnty,event_date,event_type,sub_event_type,actor1,"
 	                          "actor2,latitude,longitude,fatalities,timestamp,notes\n";
 
-	for (int pass = 0; pass < 4; pass++) {
+	for (int pass = 0; pass < 5; pass++) {
 		memset(expect, 0, sizeof expect);
 		sf_buf_reset(&text);
 		sf_buf_adds(&text, hdr);
@@ -1614,7 +1614,23 @@ static void test_import_agrees(void **state)
 			for (int i = 0; i < 10; i++)
 				expect[ag_row(&text, model, i, d0 + 200, 1000 + i - i % 2, 9, 0, 0,
 				              0, 8)]++;
-		} else if (pass == 1 || pass == 3) {
+		} else if (pass == 1) {
+			/* E260-E599, new events once each, over 16 MB: chunks whose ids are all
+			 * new take PostgreSQL's fast path (COPY straight into incidents and
+			 * incident_keys, roll-ups summed by the client); then E000-E009
+			 * again, newer and in a new month, in the last chunk, which holds no
+			 * repeat but events the store has: its fast attempt meets them in
+			 * incident_keys and the chunk takes the upsert instead. */
+			for (int i = 260; i < AG_IDS; i++)
+				expect[ag_row(&text, model, i, d0 + 31 + (i * 11) % 150, 2000 + i,
+				              i % 6, i % 3, i % 4, (i / 3) % 4, AG_NOTE)]++;
+			for (int i = 0; i < 10; i++)
+				expect[ag_row(&text, model, i, d0 + 210 + i, 5000 + i, 3, 1, 1, 2,
+				              8)]++;
+			assert_true(text.len > (size_t)16 << 20);
+			assert_int_equal(expect[0], AG_IDS - 260);
+			assert_int_equal(expect[1], 10);
+		} else if (pass == 2 || pass == 4) {
 			/* E150-E259 at random: new events, newer, equal and older rows, events
 			 * moving between months (new partitions), repeats near and far apart. */
 			for (int r = 0; r < AG_BIG; r++) {

@@ -45,7 +45,12 @@
  * return old values, so the update keeps them in replaced_day and
  * replaced_ts), then the replaced rows are deleted and the new ones
  * inserted, keeping review status and adding to the version. The counts
- * are those of upserting the rows one by one, as SQLite does.
+ * are those of upserting the rows one by one, as SQLite does. A chunk
+ * whose event ids are all new takes a fast path instead (fast_send): COPY
+ * of its keys into incident_keys in a savepoint (a stored key fails it,
+ * and the chunk takes the upsert), COPY of its rows straight into
+ * incidents, sent while the client parses the next chunk, roll-up deltas
+ * summed by the client.
  *
  * Versions: every change of an incident adds one to its version; a review
  * edit may require the version it read (If-Match) and fails with
@@ -163,6 +168,8 @@ enum {
 	FETCH_ROWS = 2000,          /* rows per cursor FETCH */
 	CHUNK_BYTES = 16 << 20,     /* COPY data per chunk of an import */
 	COPY_PIECE = 256 * 1024,    /* bytes per PQputCopyData */
+	FAST_PIECE = 32 * 1024,     /* bytes per PQputCopyData of a fast chunk */
+	RS_MAX = 65536,             /* roll-up sums the client keeps before sending them */
 	MIN_SERVER = 120000,        /* PostgreSQL 12: ATTACH PARTITION without blocking */
 	MAX_MONTHS = 12 * 10000 + 1 /* months a day number can fall in (years 0-9999) */
 };
@@ -173,6 +180,19 @@ static const char *const BATCH_LOCK = "7310302462125339495";
 
 /* ---------------------------------------------------------------- */
 /* State                                                              */
+
+/*
+ * A roll-up delta the client sums for the rows of fast chunks: key is the
+ * start of its COPY row for sf_rdelta (kind, day, f1, f2, f3, f4).
+ */
+typedef struct rsum {
+	char *key;
+	size_t len;
+	uint64_t h;
+	long n, fat;   /* of the import's fast chunks so far */
+	long cn, cfat; /* of the chunk being built (kept or dropped when it is sent) */
+	unsigned gen;  /* the chunk that last added to cn, cfat */
+} rsum;
 
 typedef struct pg {
 	PGconn *conn;
@@ -196,6 +216,20 @@ typedef struct pg {
 	sf_buf copy;             /* the next chunk, as COPY text */
 	long *months;            /* first days of the months of its rows, sorted */
 	size_t nmonths, capmonths;
+	/* The fast path of an import (see chunk_send): */
+	int try_fast;      /* this bulk upsert tries it (imports, not single upserts) */
+	int fast_inflight; /* a fast chunk's COPY into incidents is open: sent is its data */
+	sf_buf sent;       /* the fast chunk in flight, as COPY text */
+	size_t sent_off;   /* how much of it libpq has taken */
+	sf_buf keys;       /* the chunk's keys, as COPY text for incident_keys */
+	sf_buf rkey;       /* scratch: one roll-up key */
+	rsum *rs;          /* roll-up deltas summed by the client, in order of first use */
+	size_t nrs, caprs;
+	uint32_t *rix; /* their hash index: slots of rs index + 1, 0 empty */
+	size_t caprix;
+	size_t *touched; /* the entries the chunk being built added to */
+	size_t ntouched, captouched;
+	unsigned gen; /* the chunk being built, to mark touched entries */
 } pg;
 
 static pg *PG(sf_store *st)
@@ -564,6 +598,8 @@ static sf_status each_row_small(pg *p, const char *sql, int n, const char *const
 /* ---------------------------------------------------------------- */
 /* Operations: transactions, batches                                  */
 
+static void rs_clear(pg *p);
+
 static void op_close(sf_store *st)
 {
 	pg *p = PG(st);
@@ -572,6 +608,13 @@ static void op_close(sf_store *st)
 	if (p->conn)
 		PQfinish(p->conn);
 	sf_buf_release(&p->copy);
+	sf_buf_release(&p->keys);
+	sf_buf_release(&p->sent);
+	sf_buf_release(&p->rkey);
+	rs_clear(p);
+	free(p->rs);
+	free(p->rix);
+	free(p->touched);
 	free(p->months);
 	free(p->ids);
 	free(p);
@@ -805,7 +848,7 @@ static sf_status batch_lock(pg *p, sf_error *err)
 
 /* The temporary tables of an import, for its transaction. */
 static const char *const bulk_tables_sql =
-        "CREATE TEMP TABLE sf_stage(" INCIDENT_COLS_DDL ", seq bigint NOT NULL,"
+        "CREATE TEMP TABLE sf_stage(" INCIDENT_COLS_DDL ", seq bigserial,"
         " loser boolean NOT NULL DEFAULT false) ON COMMIT DROP;"
         " CREATE TEMP TABLE sf_dup(event_id_cnty" TXT ") ON COMMIT DROP;"
         " CREATE TEMP TABLE sf_chg(event_id_cnty" TXT ", prev_day integer, prev_ts bigint)"
@@ -941,45 +984,484 @@ static sf_status chunk_collect(pg *p, int wait, sf_error *err)
 	return rc;
 }
 
-/* Send the buffered rows with COPY and start the chunk's statements (not waiting for them). */
-static sf_status chunk_send(pg *p, sf_error *err)
+/* ---- Roll-up deltas summed by the client (fast chunks) ---------- */
+
+static uint64_t hash_bytes(const char *s, size_t n)
 {
-	sf_status rc = chunk_collect(p, 1, err);
-	if (rc != SF_OK || p->chunk_rows == 0)
-		return rc;
-	rc = ensure_partitions(p, err);
-	if (rc != SF_OK)
-		return rc;
-	PGresult *r = PQexec(p->conn, "COPY sf_stage(" STAGE_COLS ", seq) FROM STDIN");
-	if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
-		rc = pg_fail(p, r, "import: start COPY", err);
-		PQclear(r);
-		return rc;
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* Rebuild the hash index for caprix slots. */
+static int rs_reindex(pg *p, size_t caprix)
+{
+	uint32_t *ix = calloc(caprix, sizeof *ix);
+	if (!ix)
+		return -1;
+	for (size_t i = 0; i < p->nrs; i++) {
+		size_t j = p->rs[i].h & (caprix - 1);
+		while (ix[j])
+			j = (j + 1) & (caprix - 1);
+		ix[j] = (uint32_t)(i + 1);
 	}
+	free(p->rix);
+	p->rix = ix;
+	p->caprix = caprix;
+	return 0;
+}
+
+/* Add one row's fatalities to the delta keyed by p->rkey, for the chunk being built. */
+static int rs_add(pg *p, long fat)
+{
+	const char *key = p->rkey.data;
+	size_t len = p->rkey.len;
+	uint64_t h = hash_bytes(key, len);
+	if ((p->nrs + 1) * 2 > p->caprix && rs_reindex(p, p->caprix ? p->caprix * 2 : 4096) < 0)
+		return -1;
+	size_t j = h & (p->caprix - 1);
+	rsum *e = NULL;
+	for (; p->rix[j]; j = (j + 1) & (p->caprix - 1)) {
+		rsum *c = &p->rs[p->rix[j] - 1];
+		if (c->h == h && c->len == len && memcmp(c->key, key, len) == 0) {
+			e = c;
+			break;
+		}
+	}
+	if (!e) {
+		if (p->nrs == p->caprs) {
+			size_t ncap = p->caprs ? p->caprs * 2 : 4096;
+			rsum *nr = realloc(p->rs, ncap * sizeof *nr);
+			if (!nr)
+				return -1;
+			p->rs = nr;
+			p->caprs = ncap;
+		}
+		e = &p->rs[p->nrs];
+		memset(e, 0, sizeof *e);
+		if (!(e->key = malloc(len)))
+			return -1;
+		memcpy(e->key, key, len);
+		e->len = len;
+		e->h = h;
+		e->gen = p->gen - 1;
+		p->rix[j] = (uint32_t)(++p->nrs);
+	}
+	if (e->gen != p->gen) {
+		if (p->ntouched == p->captouched) {
+			size_t ncap = p->captouched ? p->captouched * 2 : 4096;
+			size_t *nt = realloc(p->touched, ncap * sizeof *nt);
+			if (!nt)
+				return -1;
+			p->touched = nt;
+			p->captouched = ncap;
+		}
+		p->touched[p->ntouched++] = (size_t)(e - p->rs);
+		e->gen = p->gen;
+	}
+	e->cn++;
+	e->cfat += fat;
+	return 0;
+}
+
+/* The chunk's deltas: keep them (its rows went in by the fast path) or drop them. */
+static void rs_chunk_done(pg *p, int keep)
+{
+	for (size_t i = 0; i < p->ntouched; i++) {
+		rsum *e = &p->rs[p->touched[i]];
+		if (keep) {
+			e->n += e->cn;
+			e->fat += e->cfat;
+		}
+		e->cn = e->cfat = 0;
+	}
+	p->ntouched = 0;
+	p->gen++;
+}
+
+static void rs_clear(pg *p)
+{
+	for (size_t i = 0; i < p->nrs; i++)
+		free(p->rs[i].key);
+	p->nrs = p->ntouched = 0;
+	if (p->rix)
+		memset(p->rix, 0, p->caprix * sizeof *p->rix);
+}
+
+/* One text field of a COPY row, escaped (backslash, tab, newline, return). */
+static int copy_text(sf_buf *b, const char *s)
+{
+	const char *run_start = s;
+	int bad = 0;
+	for (; *s; s++) {
+		const char *esc = *s == '\\'   ? "\\\\"
+		                  : *s == '\t' ? "\\t"
+		                  : *s == '\n' ? "\\n"
+		                  : *s == '\r' ? "\\r"
+		                               : NULL;
+		if (!esc)
+			continue;
+		bad |= sf_buf_add(b, run_start, (size_t)(s - run_start)) != SF_OK;
+		bad |= sf_buf_adds(b, esc) != SF_OK;
+		run_start = s + 1;
+	}
+	bad |= sf_buf_add(b, run_start, (size_t)(s - run_start)) != SF_OK;
+	return bad;
+}
+
+/* A whole number, without printf (the import formats millions). */
+static int copy_long(sf_buf *b, long long v)
+{
+	char d[24];
+	int i = (int)sizeof d;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		d[--i] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		d[--i] = '-';
+	return sf_buf_add(b, d + i, sizeof d - (size_t)i) != SF_OK;
+}
+
+/*
+ * A double: the input's own text when it reads back as exactly this value
+ * (latitude and longitude, validated decimals: the server parses them to
+ * the same double), else the 17 digits that always do.
+ */
+static int copy_double(sf_buf *b, const char *text, double v)
+{
+	double t;
+	if (v == 0 && !signbit(v))
+		return sf_buf_addc(b, '0') != SF_OK;
+	if (text && *text && sf_parse_double(text, &t) == 0 && t == v)
+		return copy_text(b, text);
+	return sf_buf_addf(b, "%.17g", v) != SF_OK;
+}
+
+/*
+ * The roll-up deltas of one row for the client's sums (as DELTAS_FROM_X
+ * counts them: the incident roll-up, and the actor roll-up for actor1 and
+ * for actor2 when it differs, empty actors counting for nobody).
+ */
+static int rs_row(pg *p, const sf_incident *inc)
+{
+	const char *sector = inc->sector ? inc->sector : "";
+	const char *status = sf_incident_status_str(inc->status);
+	const char *a[2] = {inc->col[SF_COL_ACTOR1], inc->col[SF_COL_ACTOR2]};
+	sf_buf *k = &p->rkey;
+	int bad = 0;
+	sf_buf_reset(k);
+	bad |= sf_buf_adds(k, "I\t") != SF_OK;
+	bad |= copy_long(k, inc->day);
+	bad |= sf_buf_addc(k, '\t') != SF_OK;
+	bad |= copy_text(k, sector);
+	bad |= sf_buf_addc(k, '\t') != SF_OK;
+	bad |= copy_text(k, inc->col[SF_COL_EVENT_TYPE]);
+	bad |= sf_buf_addc(k, '\t') != SF_OK;
+	bad |= copy_text(k, inc->col[SF_COL_SUB_EVENT_TYPE]);
+	bad |= sf_buf_addc(k, '\t') != SF_OK;
+	bad |= sf_buf_adds(k, status) != SF_OK;
+	if (bad || rs_add(p, inc->fatalities) < 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		if (!*a[i] || (i == 1 && strcmp(a[1], a[0]) == 0))
+			continue;
+		sf_buf_reset(k);
+		bad |= sf_buf_adds(k, "A\t") != SF_OK;
+		bad |= copy_long(k, inc->day);
+		bad |= sf_buf_addc(k, '\t') != SF_OK;
+		bad |= copy_text(k, a[i]);
+		bad |= sf_buf_addc(k, '\t') != SF_OK;
+		bad |= copy_text(k, sector);
+		bad |= sf_buf_addc(k, '\t') != SF_OK;
+		bad |= sf_buf_adds(k, status) != SF_OK;
+		bad |= sf_buf_addc(k, '\t') != SF_OK;
+		if (bad || rs_add(p, inc->fatalities) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- Sending COPY data ------------------------------------------- */
+
+/* Start COPY sql on the connection (idle). */
+static sf_status copy_start(pg *p, const char *sql, const char *what, sf_error *err)
+{
+	PGresult *r = PQexec(p->conn, sql);
+	sf_status rc = SF_OK;
+	if (!r || PQresultStatus(r) != PGRES_COPY_IN)
+		rc = pg_fail(p, r, what, err);
 	PQclear(r);
-	/* In pieces: libpq would otherwise copy the whole chunk into its own buffer. */
-	for (size_t off = 0; off < p->copy.len && rc == SF_OK; off += COPY_PIECE) {
-		size_t n = p->copy.len - off < COPY_PIECE ? p->copy.len - off : COPY_PIECE;
-		if (PQputCopyData(p->conn, p->copy.data + off, (int)n) != 1)
-			rc = pg_fail(p, NULL, "import: send rows", err);
+	return rc;
+}
+
+/* Send data to the COPY in progress, in pieces (libpq would otherwise copy it whole). */
+static sf_status copy_put(pg *p, const char *data, size_t len, const char *what, sf_error *err)
+{
+	for (size_t off = 0; off < len; off += COPY_PIECE) {
+		size_t n = len - off < COPY_PIECE ? len - off : COPY_PIECE;
+		if (PQputCopyData(p->conn, data + off, (int)n) != 1)
+			return pg_fail(p, NULL, what, err);
 	}
-	if (PQputCopyEnd(p->conn, rc == SF_OK ? NULL : "send failed") != 1 && rc == SF_OK)
-		rc = pg_fail(p, NULL, "import: end COPY", err);
+	return SF_OK;
+}
+
+/* End the COPY in progress and take its result; *state its SQLSTATE on failure when wanted. */
+static sf_status copy_end(pg *p, const char *what, char *state, size_t nstate, sf_error *err)
+{
+	sf_status rc = SF_OK;
+	PGresult *r;
+	if (PQputCopyEnd(p->conn, NULL) != 1)
+		rc = pg_fail(p, NULL, what, err);
+	while ((r = PQgetResult(p->conn)) != NULL) {
+		if (rc == SF_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
+			const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+			if (state)
+				sf_strlcpy(state, s ? s : "", nstate);
+			rc = pg_fail(p, r, what, err);
+		}
+		PQclear(r);
+	}
+	return rc;
+}
+
+/* Wait until the socket can take more (or has something to read, which is consumed). */
+static int wait_socket(pg *p)
+{
+	struct pollfd fd = {.fd = PQsocket(p->conn), .events = POLLIN | POLLOUT};
+	if (fd.fd < 0)
+		return -1;
+	if (poll(&fd, 1, -1) < 0 && errno != EINTR)
+		return -1;
+	if ((fd.revents & POLLIN) && !PQconsumeInput(p->conn))
+		return -1;
+	return 0;
+}
+
+/*
+ * A fast chunk's rows are sent to the server in the background: the
+ * connection is in non-blocking mode while the import parses the next
+ * chunk, and every few rows fast_pump hands libpq the next piece of the
+ * chunk as soon as the socket took the last one (small pieces: libpq
+ * moves what the socket did not take to the front of its buffer), so the
+ * server stores one chunk while the client parses the next. fast_finish
+ * sends the rest, ends the COPY and takes its result.
+ */
+static sf_status fast_pump(pg *p, int wait, sf_error *err)
+{
+	for (;;) {
+		int f = PQflush(p->conn);
+		if (f < 0)
+			return pg_fail(p, NULL, "import: send rows", err);
+		if (f == 1) {
+			if (!wait)
+				return SF_OK;
+			if (wait_socket(p) < 0)
+				return pg_fail(p, NULL, "import: send rows", err);
+			continue;
+		}
+		if (p->sent_off >= p->sent.len)
+			return SF_OK;
+		size_t n = p->sent.len - p->sent_off;
+		n = n < FAST_PIECE ? n : FAST_PIECE;
+		int q = PQputCopyData(p->conn, p->sent.data + p->sent_off, (int)n);
+		if (q < 0)
+			return pg_fail(p, NULL, "import: send rows", err);
+		if (q == 1)
+			p->sent_off += n;
+		else if (wait_socket(p) < 0)
+			return pg_fail(p, NULL, "import: send rows", err);
+	}
+}
+
+static sf_status fast_finish(pg *p, sf_error *err)
+{
+	if (!p->fast_inflight)
+		return SF_OK;
+	p->fast_inflight = 0;
+	sf_status rc = fast_pump(p, 1, err);
+	int q = 0;
+	if (rc == SF_OK)
+		while ((q = PQputCopyEnd(p->conn, NULL)) == 0)
+			if (wait_socket(p) < 0)
+				break;
+	if (rc == SF_OK && q != 1)
+		rc = pg_fail(p, NULL, "import: send rows", err);
+	int f = 0;
+	if (rc == SF_OK)
+		while ((f = PQflush(p->conn)) == 1)
+			if (wait_socket(p) < 0)
+				break;
+	if (rc == SF_OK && f != 0)
+		rc = pg_fail(p, NULL, "import: send rows", err);
+	if (PQsetnonblocking(p->conn, 0) != 0 && rc == SF_OK)
+		rc = pg_fail(p, NULL, "import: send rows", err);
+	PGresult *r;
 	while ((r = PQgetResult(p->conn)) != NULL) {
 		if (rc == SF_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = pg_fail(p, r, "import: rows", err);
 		PQclear(r);
 	}
+	sf_buf_reset(&p->sent);
+	p->sent_off = 0;
+	return rc;
+}
+
+/* Send the client's roll-up sums to sf_rdelta (added to the roll-ups at commit); keep the
+ * entries of the chunk being built. */
+static sf_status rs_flush(pg *p, sf_error *err)
+{
+	sf_buf out;
+	sf_status rc = SF_OK;
+	int bad = 0;
+	size_t kept = 0;
+	if (!p->nrs)
+		return SF_OK;
+	sf_buf_init(&out, 0);
+	for (size_t i = 0; i < p->nrs && !bad; i++) {
+		rsum *e = &p->rs[i];
+		if (!e->n && !e->fat)
+			continue;
+		bad |= sf_buf_add(&out, e->key, e->len) != SF_OK;
+		bad |= sf_buf_addc(&out, '\t') != SF_OK;
+		bad |= copy_long(&out, e->n);
+		bad |= sf_buf_addc(&out, '\t') != SF_OK;
+		bad |= copy_long(&out, e->fat);
+		bad |= sf_buf_addc(&out, '\n') != SF_OK;
+	}
+	if (bad)
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	if (rc == SF_OK && out.len) {
+		rc = copy_start(p, "COPY sf_rdelta(kind, day, f1, f2, f3, f4, n, fat) FROM STDIN",
+		                "import: roll-ups", err);
+		if (rc == SF_OK) {
+			rc = copy_put(p, out.data, out.len, "import: roll-ups", err);
+			sf_status rc2 = copy_end(p, "import: roll-ups", NULL, 0, rc ? NULL : err);
+			rc = rc ? rc : rc2;
+		}
+	}
+	sf_buf_release(&out);
+	/* Keep only the entries the chunk being built touched, their sums zero. */
+	for (size_t i = 0; i < p->nrs; i++) {
+		rsum *e = &p->rs[i];
+		if (e->gen == p->gen && (e->cn || e->cfat)) {
+			e->n = e->fat = 0;
+			p->rs[kept++] = *e;
+		} else {
+			free(e->key);
+		}
+	}
+	p->nrs = kept;
+	p->ntouched = 0;
+	for (size_t i = 0; i < kept; i++)
+		p->touched[p->ntouched++] = i;
+	if (rs_reindex(p, p->caprix) < 0 && rc == SF_OK)
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	return rc;
+}
+
+/*
+ * The fast path of a chunk whose event ids are all new: they cannot be in
+ * the store (COPY into incident_keys, whose key refuses a stored one) and
+ * the chunk does not repeat one (the client saw). Every row is then an
+ * insert, at version 1 with its own status, which is what the upsert would
+ * do, so the rows go straight into incidents with COPY (routed to their
+ * partitions) and their roll-up deltas are the client's sums. The keys'
+ * COPY runs in a savepoint: when the store holds one of the ids (a unique
+ * violation), the chunk rolls back to it and takes the upsert path. *used
+ * tells which path the chunk took.
+ */
+static sf_status fast_send(pg *p, int *used, sf_error *err)
+{
+	char state[8] = "";
+	sf_error e2;
+	*used = 0;
+	sf_status rc = exec(p, "SAVEPOINT sf_chunk", "import", err);
+	if (rc == SF_OK)
+		rc = copy_start(p, "COPY incident_keys(event_id_cnty, day, timestamp) FROM STDIN",
+		                "import: keys", err);
+	if (rc != SF_OK)
+		return rc;
+	rc = copy_put(p, p->keys.data, p->keys.len, "import: keys", err);
+	if (rc != SF_OK) {
+		copy_end(p, "import: keys", NULL, 0, &e2);
+		return rc;
+	}
+	rc = copy_end(p, "import: keys", state, sizeof state, err);
+	if (rc != SF_OK && strcmp(state, "23505") == 0) {
+		sf_error_clear(err);
+		return exec(p, "ROLLBACK TO SAVEPOINT sf_chunk; RELEASE SAVEPOINT sf_chunk",
+		            "import", err);
+	}
+	if (rc == SF_OK)
+		rc = exec(p, "RELEASE SAVEPOINT sf_chunk", "import", err);
+	if (rc == SF_OK)
+		rc = copy_start(p, "COPY incidents(" STAGE_COLS ") FROM STDIN", "import: rows",
+		                err);
+	if (rc != SF_OK)
+		return rc;
+	*used = 1;
+	p->fast_inflight = 1;
+	/* The chunk becomes the data in flight; the next is built in the other buffer. */
+	sf_buf t = p->sent;
+	p->sent = p->copy;
+	p->copy = t;
+	p->sent_off = 0;
+	if (PQsetnonblocking(p->conn, 1) != 0)
+		return pg_fail(p, NULL, "import: send rows", err);
+	rc = fast_pump(p, 0, err);
+	if (rc != SF_OK)
+		return rc;
+	p->counts.inserted += p->chunk_rows;
+	return SF_OK;
+}
+
+/*
+ * Send the buffered rows: by the fast path when it applies, else with COPY
+ * into the staging table and the chunk's statements (not waiting for them).
+ */
+static sf_status chunk_send(pg *p, sf_error *err)
+{
+	sf_status rc = chunk_collect(p, 1, err);
+	if (rc == SF_OK)
+		rc = fast_finish(p, err);
+	if (rc != SF_OK || p->chunk_rows == 0)
+		return rc;
+	/* Bound the client's sums: past RS_MAX of them, they go to the server. */
+	if (p->nrs > RS_MAX)
+		rc = rs_flush(p, err);
+	if (rc == SF_OK)
+		rc = ensure_partitions(p, err);
+	if (rc != SF_OK)
+		return rc;
+	int used = 0;
+	if (p->try_fast && !p->chunk_dups)
+		rc = fast_send(p, &used, err);
+	rs_chunk_done(p, used);
+	if (rc == SF_OK && !used) {
+		rc = copy_start(p, "COPY sf_stage(" STAGE_COLS ") FROM STDIN", "import: start COPY",
+		                err);
+		if (rc == SF_OK) {
+			rc = copy_put(p, p->copy.data, p->copy.len, "import: send rows", err);
+			sf_error e2;
+			sf_status rc2 = copy_end(p, "import: rows", NULL, 0, rc ? &e2 : err);
+			rc = rc ? rc : rc2;
+		}
+		if (rc == SF_OK &&
+		    !PQsendQuery(p->conn, p->chunk_dups ? chunk_dups_sql : chunk_sql))
+			rc = pg_fail(p, NULL, "import", err);
+		if (rc == SF_OK)
+			p->inflight = 1;
+	}
 	sf_buf_reset(&p->copy);
+	sf_buf_reset(&p->keys);
 	p->chunk_rows = 0;
 	p->nmonths = 0;
-	if (rc == SF_OK && !PQsendQuery(p->conn, p->chunk_dups ? chunk_dups_sql : chunk_sql))
-		rc = pg_fail(p, NULL, "import", err);
 	p->chunk_dups = 0;
 	if (p->ids)
 		memset(p->ids, 0, p->capids * sizeof *p->ids);
-	if (rc == SF_OK)
-		p->inflight = 1;
 	return rc;
 }
 
@@ -995,6 +1477,9 @@ static sf_status bulk_start(pg *p, int lock, sf_error *err)
 		memset(p->ids, 0, p->capids * sizeof *p->ids);
 	p->nmonths = 0;
 	sf_buf_reset(&p->copy);
+	sf_buf_reset(&p->keys);
+	rs_clear(p);
+	p->try_fast = 0;
 	sf_status rc = lock ? batch_lock(p, err) : SF_OK;
 	if (rc == SF_OK)
 		rc = need_rdelta(p, err);
@@ -1007,7 +1492,10 @@ static sf_status bulk_start(pg *p, int lock, sf_error *err)
 
 static sf_status op_bulk_begin(sf_store *st, sf_error *err)
 {
-	return bulk_start(PG(st), 1, err);
+	sf_status rc = bulk_start(PG(st), 1, err);
+	if (rc == SF_OK)
+		PG(st)->try_fast = 1;
+	return rc;
 }
 
 /*
@@ -1016,9 +1504,7 @@ static sf_status op_bulk_begin(sf_store *st, sf_error *err)
  */
 static int note_id(pg *p, const char *id)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (const unsigned char *c = (const unsigned char *)id; *c; c++)
-		h = (h ^ *c) * 1099511628211ULL;
+	uint64_t h = hash_bytes(id, strlen(id));
 	h |= 1;
 	if ((size_t)p->chunk_rows * 2 >= p->capids) {
 		size_t ncap = p->capids ? p->capids * 2 : 65536;
@@ -1046,64 +1532,62 @@ static int note_id(pg *p, const char *id)
 	return 0;
 }
 
-/* One text field of a COPY row, escaped (backslash, tab, newline, return). */
-static int copy_text(sf_buf *b, const char *s)
-{
-	const char *run_start = s;
-	int bad = 0;
-	for (; *s; s++) {
-		const char *esc = *s == '\\'   ? "\\\\"
-		                  : *s == '\t' ? "\\t"
-		                  : *s == '\n' ? "\\n"
-		                  : *s == '\r' ? "\\r"
-		                               : NULL;
-		if (!esc)
-			continue;
-		bad |= sf_buf_add(b, run_start, (size_t)(s - run_start)) != SF_OK;
-		bad |= sf_buf_adds(b, esc) != SF_OK;
-		run_start = s + 1;
-	}
-	bad |= sf_buf_add(b, run_start, (size_t)(s - run_start)) != SF_OK;
-	return bad;
-}
-
 static sf_status op_bulk_add(sf_store *st, const sf_incident *inc, long line, sf_error *err)
 {
 	pg *p = PG(st);
 	sf_buf *b = &p->copy;
 	int bad = 0;
+	(void)line;
 	if (!p->bulk)
 		return sf_error_set(err, SF_ERR_USAGE, "store: no bulk upsert open");
 	for (int i = 0; i < SF_ACLED_NCOLS; i++) {
 		if (i == SF_COL_LATITUDE)
-			bad |= sf_buf_addf(b, "%.17g", inc->latitude) != SF_OK;
+			bad |= copy_double(b, inc->col[i], inc->latitude);
 		else if (i == SF_COL_LONGITUDE)
-			bad |= sf_buf_addf(b, "%.17g", inc->longitude) != SF_OK;
+			bad |= copy_double(b, inc->col[i], inc->longitude);
 		else if (i == SF_COL_FATALITIES)
-			bad |= sf_buf_addf(b, "%ld", inc->fatalities) != SF_OK;
+			bad |= copy_long(b, inc->fatalities);
 		else if (i == SF_COL_TIMESTAMP)
-			bad |= sf_buf_addf(b, "%lld", inc->timestamp) != SF_OK;
+			bad |= copy_long(b, inc->timestamp);
 		else
 			bad |= copy_text(b, inc->col[i]);
 		bad |= sf_buf_addc(b, '\t') != SF_OK;
 	}
-	bad |= sf_buf_addf(b, "%ld\t", inc->day) != SF_OK;
+	bad |= copy_long(b, inc->day);
+	bad |= sf_buf_addc(b, '\t') != SF_OK;
 	bad |= copy_text(b, inc->sector ? inc->sector : "");
-	bad |= sf_buf_addf(b, "\t%s\t%.17g\t%s\t", sf_sector_method_str(inc->sector_method),
-	                   inc->sector_km, sf_incident_status_str(inc->status)) != SF_OK;
+	bad |= sf_buf_addc(b, '\t') != SF_OK;
+	bad |= sf_buf_adds(b, sf_sector_method_str(inc->sector_method)) != SF_OK;
+	bad |= sf_buf_addc(b, '\t') != SF_OK;
+	bad |= copy_double(b, NULL, inc->sector_km);
+	bad |= sf_buf_addc(b, '\t') != SF_OK;
+	bad |= sf_buf_adds(b, sf_incident_status_str(inc->status)) != SF_OK;
+	bad |= sf_buf_addc(b, '\t') != SF_OK;
 	bad |= copy_text(b, inc->source_system ? inc->source_system : "ACLED");
+	bad |= sf_buf_addc(b, '\t') != SF_OK;
 	if (inc->batch > 0)
-		bad |= sf_buf_addf(b, "\t%ld", inc->batch) != SF_OK;
+		bad |= copy_long(b, inc->batch);
 	else
-		bad |= sf_buf_adds(b, "\t\\N") != SF_OK;
-	bad |= sf_buf_addf(b, "\t%ld\n", line > 0 ? line : p->staged + 1) != SF_OK;
+		bad |= sf_buf_adds(b, "\\N") != SF_OK;
+	bad |= sf_buf_addc(b, '\n') != SF_OK;
+	if (p->try_fast) {
+		bad |= copy_text(&p->keys, inc->col[SF_COL_EVENT_ID_CNTY]);
+		bad |= sf_buf_addc(&p->keys, '\t') != SF_OK;
+		bad |= copy_long(&p->keys, inc->day);
+		bad |= sf_buf_addc(&p->keys, '\t') != SF_OK;
+		bad |= copy_long(&p->keys, inc->timestamp);
+		bad |= sf_buf_addc(&p->keys, '\n') != SF_OK;
+		bad |= rs_row(p, inc) < 0;
+	}
 	if (bad || note_month(p, inc->day) < 0 || note_id(p, inc->col[SF_COL_EVENT_ID_CNTY]) < 0)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	p->staged++;
 	p->chunk_rows++;
 	if (b->len >= CHUNK_BYTES)
 		return chunk_send(p, err);
-	/* Now and then, take the chunk in flight's results if they are in. */
+	/* Now and then, push the fast chunk in flight on, or take the results of the other. */
+	if (p->fast_inflight && p->chunk_rows % 32 == 0)
+		return fast_pump(p, 0, err);
 	if (p->inflight && p->chunk_rows % 256 == 0)
 		return chunk_collect(p, 0, err);
 	return SF_OK;
@@ -1120,6 +1604,11 @@ static sf_status op_bulk_end(sf_store *st, sf_upsert_counts *counts, sf_error *e
 	if (rc == SF_OK)
 		rc = chunk_collect(p, 1, err);
 	if (rc == SF_OK)
+		rc = fast_finish(p, err);
+	if (rc == SF_OK)
+		rc = rs_flush(p, err);
+	rs_clear(p);
+	if (rc == SF_OK)
 		rc = exec(p, "DROP TABLE sf_stage, sf_dup, sf_chg, sf_gone, sf_dupn", "import",
 		          err);
 	if (rc != SF_OK)
@@ -1133,20 +1622,39 @@ static sf_status op_bulk_end(sf_store *st, sf_upsert_counts *counts, sf_error *e
 /* Abandon an open bulk upsert (its transaction is rolled back next). */
 static void bulk_abandon(pg *p)
 {
+	if (p->fast_inflight) {
+		/* Fail the COPY in flight rather than send the rest of it. */
+		p->fast_inflight = 0;
+		while (PQputCopyEnd(p->conn, "import abandoned") == 0)
+			if (wait_socket(p) < 0)
+				break;
+		while (PQflush(p->conn) == 1)
+			if (wait_socket(p) < 0)
+				break;
+		PQsetnonblocking(p->conn, 0);
+		PGresult *r;
+		while ((r = PQgetResult(p->conn)) != NULL)
+			PQclear(r);
+		sf_buf_reset(&p->sent);
+		p->sent_off = 0;
+	}
 	if (p->inflight) {
 		PGresult *r;
 		while ((r = PQgetResult(p->conn)) != NULL)
 			PQclear(r);
 		p->inflight = 0;
 	}
+	if (PQisnonblocking(p->conn))
+		PQsetnonblocking(p->conn, 0);
 	p->bulk = 0;
 	p->chunk_rows = 0;
 	p->chunk_dups = 0;
 	if (p->ids)
 		memset(p->ids, 0, p->capids * sizeof *p->ids);
 	sf_buf_reset(&p->copy);
+	sf_buf_reset(&p->keys);
+	rs_clear(p);
 }
-
 /* One upsert outside an import: a bulk upsert of one row, in its own transaction if needed. */
 static sf_status op_upsert(sf_store *st, const sf_incident *inc, sf_upsert_result *res,
                            sf_error *err)
@@ -2267,6 +2775,9 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	st->ops = &pg_ops;
 	st->impl = p;
 	sf_buf_init(&p->copy, 0);
+	sf_buf_init(&p->keys, 0);
+	sf_buf_init(&p->sent, 0);
+	sf_buf_init(&p->rkey, 0);
 	sf_store_location_safe(conninfo, p->where, sizeof p->where);
 	p->conn = PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
