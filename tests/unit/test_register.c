@@ -1709,19 +1709,129 @@ static void test_import_agrees(void **state)
 	sf_store_close(st);
 }
 
+/* One incident for the bulk API (as put() builds it). */
+static void race_inc(sf_incident *inc, const char *id, const char *date, const char *a1)
+{
+	memset(inc, 0, sizeof *inc);
+	for (int i = 0; i < SF_ACLED_NCOLS; i++)
+		inc->col[i] = "";
+	inc->col[SF_COL_EVENT_ID_CNTY] = id;
+	inc->col[SF_COL_EVENT_DATE] = date;
+	inc->col[SF_COL_EVENT_TYPE] = "Battles";
+	inc->col[SF_COL_SUB_EVENT_TYPE] = "Armed clash";
+	inc->col[SF_COL_ACTOR1] = a1;
+	inc->col[SF_COL_SOURCE] = "src";
+	inc->col[SF_COL_LOCATION] = "somewhere";
+	assert_int_equal(sf__date_parse(date, &inc->day), 0);
+	inc->fatalities = 2;
+	inc->latitude = 31.5;
+	inc->longitude = 34.45;
+	inc->timestamp = 1;
+	inc->sector_method = SF_SECTOR_NONE;
+	inc->source_system = "ACLED";
+}
+
+/*
+ * An import into empty roll-ups, whose commit meets roll-up rows another
+ * writer added after the import began. On PostgreSQL the import's own
+ * roll-up sums (its rows all new) go in as plain inserts in a savepoint;
+ * the other writer's row fails that, and the general upsert adds to it.
+ * The roll-ups count both writers' incidents, as the same writes one after
+ * the other do in SQLite; and an import into a fresh store alone agrees.
+ */
+static void test_import_rollup_race(void **state)
+{
+	(void)state;
+	char loc[1024];
+	sf_store *a = NULL, *b = NULL, *sq = new_store(), *fresh = new_store();
+	sf_error err;
+	sf_upsert_counts c;
+	sf_incident inc;
+	sf_buf got, want;
+	int found;
+	static const char *const ids[] = {"R0", "R1", "R2"};
+	static const char *const dates[] = {"2025-03-01", "2025-03-02", "2025-03-02"};
+	static const char *const actors[] = {"Force A", "Force A", ""};
+	int pg = getenv("SF_PG_HOST") != NULL;
+	sf_buf_init(&got, 0);
+	sf_buf_init(&want, 0);
+	sf_error_clear(&err);
+	const char *l = fx_store_location(tmpdir, "race");
+	assert_non_null(l);
+	sf_strlcpy(loc, l, sizeof loc);
+	assert_int_equal(sf_store_open(loc, &a, &err), SF_OK);
+	assert_int_equal(sf_store_open(loc, &b, &err), SF_OK);
+	/* March's partition exists (a writer would otherwise wait for the import's
+	 * new one), and the roll-ups are empty again. */
+	sf_store *pre[] = {b, sq};
+	for (size_t k = 0; k < 2; k++) {
+		put(pre[k], "S0", "2025-03-20", "", "Battles", "Armed clash", "Force A", "", 1,
+		    31.5, 34.45, "src", "ACLED");
+		assert_int_equal(sf_store_incident_delete(pre[k], "S0", "t", &found, &err), SF_OK);
+		assert_int_equal(found, 1);
+	}
+	sf_store *imp[] = {a, sq, fresh};
+	for (size_t k = 0; k < 3; k++) {
+		assert_int_equal(sf_store_begin(imp[k], &err), SF_OK);
+		assert_int_equal(sf_store_bulk_begin(imp[k], &err), SF_OK);
+		for (int i = 0; i < 3; i++) {
+			race_inc(&inc, ids[i], dates[i], actors[i]);
+			assert_int_equal(sf_store_bulk_add(imp[k], &inc, i + 2, &err), SF_OK);
+		}
+		assert_int_equal(sf_store_bulk_end(imp[k], &c, &err), SF_OK);
+		assert_int_equal(c.inserted, 3);
+		/* Another writer, on the import's first day, while the import is open
+		 * (SQLite has one writer at a time: there, after its commit). */
+		if (k == 0 && pg)
+			put(b, "S1", "2025-03-01", "", "Battles", "Armed clash", "Force A", "", 2,
+			    31.5, 34.45, "src", "ACLED");
+		assert_int_equal(sf_store_commit(imp[k], &err), SF_OK);
+		if (k == 0 && !pg)
+			put(b, "S1", "2025-03-01", "", "Battles", "Armed clash", "Force A", "", 2,
+			    31.5, 34.45, "src", "ACLED");
+	}
+	put(sq, "S1", "2025-03-01", "", "Battles", "Armed clash", "Force A", "", 2, 31.5, 34.45,
+	    "src", "ACLED");
+	ag_aggs(a, &got);
+	ag_aggs(sq, &want);
+	assert_string_equal(sf_buf_str(&got), sf_buf_str(&want));
+	/* The first day: the import's R0 and the other writer's S1. */
+	assert_non_null(strstr(sf_buf_str(&got), "|Armed clash|2|4;"));
+	assert_non_null(strstr(sf_buf_str(&got), "|Force A|2|4;"));
+	assert_int_equal(count(a), 4);
+	/* The fresh store: the three rows alone. */
+	ag_aggs(fresh, &got);
+	assert_non_null(strstr(sf_buf_str(&got), "|Armed clash|1|2;"));
+	assert_non_null(strstr(sf_buf_str(&got), "|Armed clash|2|4;"));
+	sf_buf_release(&got);
+	sf_buf_release(&want);
+	sf_store_close(a);
+	sf_store_close(b);
+	sf_store_close(sq);
+	sf_store_close(fresh);
+}
+
 int main(void)
 {
 	sf_snprintf(tmpdir, sizeof tmpdir, "/tmp/sf-test-register-XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return 1;
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_import_quirks), cmocka_unit_test(test_rejects),
-	        cmocka_unit_test(test_upsert),        cmocka_unit_test(test_review_log),
-	        cmocka_unit_test(test_dupes),         cmocka_unit_test(test_reports),
-	        cmocka_unit_test(test_change_levels), cmocka_unit_test(test_alerts),
-	        cmocka_unit_test(test_aid),           cmocka_unit_test(test_aid_crossings),
-	        cmocka_unit_test(test_threat),        cmocka_unit_test(test_reopen_migrated),
-	        cmocka_unit_test(test_versions),      cmocka_unit_test(test_import_agrees),
+	        cmocka_unit_test(test_import_quirks),
+	        cmocka_unit_test(test_rejects),
+	        cmocka_unit_test(test_upsert),
+	        cmocka_unit_test(test_review_log),
+	        cmocka_unit_test(test_dupes),
+	        cmocka_unit_test(test_reports),
+	        cmocka_unit_test(test_change_levels),
+	        cmocka_unit_test(test_alerts),
+	        cmocka_unit_test(test_aid),
+	        cmocka_unit_test(test_aid_crossings),
+	        cmocka_unit_test(test_threat),
+	        cmocka_unit_test(test_reopen_migrated),
+	        cmocka_unit_test(test_versions),
+	        cmocka_unit_test(test_import_agrees),
+	        cmocka_unit_test(test_import_rollup_race),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];
