@@ -65,10 +65,17 @@ typedef struct sf_plan_options {
 	sf_solver_kind solver; /* default CBC */
 	double time_limit_s;   /* wall-clock limit for the whole plan, 0 = none */
 	double gap;            /* stage-2 relative gap, default 0.01 */
-	int threads;           /* solver threads, default 1 (deterministic) */
-	int stage1_only;       /* 1: skip stage 2 (risk analysis); rows are stage 1's */
-	int monolithic;        /* 1: stage 1 as one MILP over all months (bench peer) */
-	int no_warm_start;     /* 1: stage 2 started cold (bench peer) */
+	/*
+	 * Stage-1 relative gap, default 0: proven optimum. `--gap G` sets both
+	 * gaps: stage 1 then stops once proven within G (status optimal, its
+	 * gap > 0: "within G of the optimum", not proven optimal) and stage 2
+	 * holds Z1 at that plan's value (docs/model.md, "Stage 1 to a gap").
+	 */
+	double stage1_gap;
+	int threads;       /* solver threads, default 1 (deterministic) */
+	int stage1_only;   /* 1: skip stage 2 (risk analysis); rows are stage 1's */
+	int monolithic;    /* 1: stage 1 as one MILP over all months (bench peer) */
+	int no_warm_start; /* 1: stage 2 started cold (bench peer) */
 	/*
 	 * Format 2: least change from this plan (`plan --baseline`, what-if,
 	 * compare; docs/model.md). Matched to the scenario by pledge, location

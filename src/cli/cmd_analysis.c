@@ -30,6 +30,7 @@ typedef struct common {
 	int quiet;
 	sf_analysis_options ao;
 	const char *db; /* --db: the register for the scenario's inputs */
+	double gap;     /* --gap: both stages' gap; < 0 when not given */
 	int first;      /* argv index of the first operand */
 } common;
 
@@ -91,7 +92,8 @@ static int parse_common(common *c, int argc, char **argv, const sf_opt *own, con
 	        SF_OPT_SOLVER(&c->ao.plan.solver),
 	        SF_OPT_TIME_LIMIT(&c->ao.plan.time_limit_s,
 	                          "wall-clock limit for each plan solved (default none)"),
-	        SF_OPT_GAP(&c->ao.plan.gap, "stage-2 relative gap of each plan (default 0.01)"),
+	        SF_OPT_GAP(&c->gap, "relative gap of each plan's two stages (default:\n"
+	                            "stage 1 proven optimal, stage 2 0.01)"),
 	        SF_OPT_QUIET(&c->quiet, "no progress bar on stderr"),
 	        SF_OPT_DB(&c->db, "the register the scenario's inputs come from\n"
 	                          "(threat: from_register, from_aid), as for plan"),
@@ -113,9 +115,12 @@ static int parse_common(common *c, int argc, char **argv, const sf_opt *own, con
 	/* STABFORCE_SOLVER_LOG=1: the solver's own log on stdout, as for plan (benchmarking). */
 	c->ao.plan.solver_log =
 	        getenv("STABFORCE_SOLVER_LOG") && strcmp(getenv("STABFORCE_SOLVER_LOG"), "1") == 0;
+	c->gap = -1;
 	rc = sf_opt_parse(&spec, argc, argv, &c->first);
 	if (rc >= 0)
 		return rc;
+	if (c->gap >= 0)
+		c->ao.plan.gap = c->ao.plan.stage1_gap = c->gap;
 	if (c->first + nargs != argc) {
 		fprintf(stderr, "stabforce %s: expected %s\n", c->cmd, what);
 		sf_opt_usage(&spec, stderr);

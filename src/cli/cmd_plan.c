@@ -109,6 +109,7 @@ int sf_cmd_plan(int argc, char **argv)
 {
 	sf_plan_options o;
 	int fmt = SF_FORMAT_TEXT, quiet = 0, first = 0, rc = 0;
+	double gap = -1; /* --gap: both stages'; < 0 when not given */
 	const char *output = NULL, *db = NULL, *baseline_path = NULL;
 	sf_plan *baseline = NULL;
 	sf_plan_table table = SF_PLAN_TABLE_ASSIGNMENTS;
@@ -148,7 +149,9 @@ int sf_cmd_plan(int argc, char **argv)
 	                          "wall-clock limit for the whole plan (default none);\n"
 	                          "a stage stopped with a plan reports 'feasible' and\n"
 	                          "its proven gap"),
-	        SF_OPT_GAP(&o.gap, "stage-2 relative gap (default 0.01)"),
+	        SF_OPT_GAP(&gap, "relative gap of both stages: stage 1 stops once\n"
+	                         "proven within it, stage 2 holds that Z1 (default:\n"
+	                         "stage 1 proven optimal, stage 2 0.01)"),
 	        SF_OPT_NUM('j', "threads", "N", &o.threads,
 	                   "solver threads (default 1, deterministic)", 1, 64, "threads"),
 	        SF_OPT_STR(0, "baseline", "PLAN", &baseline_path,
@@ -174,6 +177,8 @@ int sf_cmd_plan(int argc, char **argv)
 	rc = sf_opt_parse(&spec, argc, argv, &first);
 	if (rc >= 0)
 		return rc;
+	if (gap >= 0)
+		o.gap = o.stage1_gap = gap;
 	if (first + 1 != argc) {
 		fprintf(stderr, "stabforce %s: expected one scenario file\n", CMD);
 		sf_opt_usage(&spec, stderr);

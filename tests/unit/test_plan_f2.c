@@ -633,13 +633,66 @@ static void test_start_plan(void **state)
 	assert_true(tried >= 3);
 }
 
+/* ------------------------------------------------------------------ */
+/* Stage 1 to a gap (--gap G applies to stage 1; docs/model.md)         */
+
+/*
+ * Every seeded scenario, CBC and GLPK, with both gaps at 0.5: stage 1 is
+ * optimal with a gap of at most 0.5, its bound at most the exact Z1* and
+ * its Z1 at least Z1*; a stage 1 with a gap above SF_GAP_PROVEN is not
+ * proven; check-plan accepts every plan. Some seed must stop stage 1
+ * before its optimum (Z1 > Z1*), or the test shows nothing.
+ */
+static void test_stage1_gap(void **state)
+{
+	int early = 0;
+	(void)state;
+
+	for (unsigned long seed = 1; seed <= 30; seed++) {
+		char *yaml = random_yaml(seed);
+		sf_scenario *sc = load(yaml);
+		sf_plan *exact = solve(sc, SF_SOLVER_CBC, 0);
+		double z1 = exact->stage1.objective;
+
+		for (int k = 0; k < 2; k++) {
+			sf_plan_options o;
+			sf_plan *p = NULL;
+			sf_error err;
+
+			sf_plan_options_init(&o);
+			o.solver = k ? SF_SOLVER_GLPK : SF_SOLVER_CBC;
+			o.gap = o.stage1_gap = 0.5;
+			sf_error_clear(&err);
+			if (sf_plan_solve(sc, &o, &p, &err) != SF_OK)
+				fail_msg("seed %lu: plan at a gap failed: %s", seed, err.message);
+			assert_int_equal(p->stage1.status, SF_SOLVE_OPTIMAL);
+			assert_true(p->stage1.gap <= 0.5 + 1e-9);
+			if (p->stage1.bound > z1 + 1e-6 * fmax(1, z1) ||
+			    p->stage1.objective < z1 - 1e-6 * fmax(1, z1)) {
+				print_error("%s", yaml);
+				fail_msg("seed %lu (%s): z1 %.12g bound %.12g, exact %.12g", seed,
+				         k ? "glpk" : "cbc", p->stage1.objective, p->stage1.bound,
+				         z1);
+			}
+			if (p->stage1.gap > SF_GAP_PROVEN)
+				assert_false(sf_stage_proven(p->stage1.status, p->stage1.gap));
+			early += p->stage1.objective > z1 + 1e-6 * fmax(1, z1);
+			free(checked_json(sc, p, k ? "glpk at a gap" : "cbc at a gap"));
+			sf_plan_free(p);
+		}
+		sf_plan_free(exact);
+		sf_scenario_free(sc);
+		free(yaml);
+	}
+	assert_true(early >= 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	        cmocka_unit_test(test_random_agree),
-	        cmocka_unit_test(test_check_rejects),
-	        cmocka_unit_test(test_check_wandering),
-	        cmocka_unit_test(test_start_plan),
+	        cmocka_unit_test(test_random_agree),    cmocka_unit_test(test_check_rejects),
+	        cmocka_unit_test(test_check_wandering), cmocka_unit_test(test_start_plan),
+	        cmocka_unit_test(test_stage1_gap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

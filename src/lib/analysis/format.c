@@ -137,7 +137,9 @@ const char *sf__outcome_proof_short(const sf_outcome *o)
 	if (sf_outcome_cost_proven(o))
 		return "proven";
 	if (!sf_outcome_z1_proven(o))
-		return o->stage1 == SF_SOLVE_FEASIBLE ? "limit" : "no plan";
+		return o->stage1 == SF_SOLVE_FEASIBLE  ? "limit"
+		       : o->stage1 == SF_SOLVE_OPTIMAL ? "shortfall within gap"
+		                                       : "no plan";
 	return o->stage2 == SF_SOLVE_OPTIMAL    ? "cost within gap"
 	       : o->stage2 == SF_SOLVE_FEASIBLE ? "cost: limit"
 	                                        : "cost: no plan";

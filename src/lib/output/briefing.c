@@ -494,7 +494,9 @@ static sf_status key_figures(const sf_briefing *b, sf_buf *out)
 {
 	const sf_plan *p = b->plan;
 	const sf_scenario *sc = b->sc;
-	int proven = p->stage1.status == SF_SOLVE_OPTIMAL && p->stage2.status == SF_SOLVE_OPTIMAL;
+	/* stage 1 proven (not merely within a stage-1 gap), stage 2 within its gap */
+	int proven = sf_stage_proven(p->stage1.status, p->stage1.gap) &&
+	             p->stage2.status == SF_SOLVE_OPTIMAL;
 	double total_short = 0, peak = 0;
 	int peak_m = 1, short_tasks = 0;
 	char num[40], lab[16];

@@ -103,8 +103,8 @@ static void start_vector(const sf_scenario *sc, const sf__model *md, const int *
 
 typedef struct stage1_out {
 	sf_stage_result res;
-	double *z1m; /* [M] month optima (solver values) */
-	int months_proven;
+	double *z1m;       /* [M] month shortfalls of the stage-1 plan */
+	int months_proven; /* every month proven optimal (none stopped, none at a gap) */
 } stage1_out;
 
 typedef struct solved_month {
@@ -159,7 +159,9 @@ static double month_budget(const sf_plan_options *o, double deadline, int b, int
 static sf_status solve_block(const sf_plan_options *o, const sf__model *md, const char *where,
                              sf__solve_result *res, double *x, sf_error *err)
 {
-	sf__solve_params prm = {.threads = o->threads > 0 ? o->threads : 1, .log = o->solver_log};
+	sf__solve_params prm = {.gap = o->stage1_gap,
+	                        .threads = o->threads > 0 ? o->threads : 1,
+	                        .log = o->solver_log};
 	sf_status rc = sf__solve(o->solver, md, &prm, res, x, err);
 
 	if (rc != SF_OK)
@@ -202,7 +204,9 @@ static sf_status solve_block_limited(const sf_scenario *sc, const sf_plan_option
                                      const char *where, sf__solve_result *res, double *x,
                                      sf_error *err)
 {
-	sf__solve_params prm = {.threads = o->threads > 0 ? o->threads : 1, .log = o->solver_log};
+	sf__solve_params prm = {.gap = o->stage1_gap,
+	                        .threads = o->threads > 0 ? o->threads : 1,
+	                        .log = o->solver_log};
 	double *zero = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
 	int fell_back;
 	sf_status rc;
@@ -295,6 +299,9 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 		if (res.status == SF__SOLVE_STOPPED) {
 			any_stopped = 1;
 			s1->months_proven = 0;
+		} else if (res.gap > 0) {
+			/* stopped at the stage-1 gap asked for: within it, not proven */
+			s1->months_proven = 0;
 		}
 		sf__take_units(md, x, units);
 		/*
@@ -335,8 +342,8 @@ static sf_status solve_stage1(const sf_scenario *sc, const sf_plan_options *o, d
 	}
 	s1->res.status = any_stopped ? SF_SOLVE_FEASIBLE : SF_SOLVE_OPTIMAL;
 	s1->res.objective = obj;
-	s1->res.bound = any_stopped ? (bound < obj ? bound : obj) : obj;
-	s1->res.gap = any_stopped ? sf__rel_gap(obj, bound) : 0;
+	s1->res.bound = s1->months_proven ? obj : (bound < obj ? bound : obj);
+	s1->res.gap = s1->months_proven ? 0 : sf__rel_gap(obj, s1->res.bound);
 out:
 	s1->res.seconds = sf__now() - t0;
 	sf__model_free(md);
@@ -729,7 +736,7 @@ static sf_status solve_stage2(const sf_scenario *sc, const sf_plan_options *o, d
 	const size_t nunits = sc->npledges * SF_NLOC(sc) * sc->ntasks * (size_t)sc->months;
 	sf__model_spec spec = {.stage = 2,
 	                       .z1_star = s1->res.objective,
-	                       .z1_month = s1->res.status == SF_SOLVE_OPTIMAL ? s1->z1m : NULL};
+	                       .z1_month = s1->months_proven ? s1->z1m : NULL};
 	sf__solve_params prm = {
 	        .gap = o->gap, .threads = o->threads, .no_diving = 1, .log = o->solver_log};
 	sf__solve_result res = {.status = SF__SOLVE_NO_SOLUTION, .note = "no time left"};

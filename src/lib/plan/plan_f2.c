@@ -63,7 +63,8 @@ typedef struct f2 {
 	int *base_n; /* [p * M + m-1] its presence */
 	int split;   /* stage 1 was solved month by month */
 	sf_solve_status moves_status; /* the no-wandering solve (polish) */
-	int s1_proven;                /* every stage-1 solve proven */
+	int s1_proven;                /* every stage-1 solve proven (no limit, no gap) */
+	int s1_stopped;               /* a limit stopped a stage-1 solve */
 	sf_stage_result s1, s2;
 } f2;
 
@@ -483,9 +484,12 @@ static sf_status stage1_status(f2 *s, const sf__solve_result *res, const char *w
 {
 	switch (res->status) {
 	case SF__SOLVE_OPTIMAL:
+		if (res->gap > 0) /* within the stage-1 gap asked for, not proven */
+			s->s1_proven = 0;
 		return SF_OK;
 	case SF__SOLVE_STOPPED:
 		s->s1_proven = 0;
+		s->s1_stopped = 1;
 		return SF_OK;
 	case SF__SOLVE_NO_SOLUTION:
 		return no_plan_error(s, where, err);
@@ -509,7 +513,8 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	                       .m_first = sc->a0,
 	                       .m_last = sc->months,
 	                       .strengthen = !s->o->monolithic};
-	sf__solve_params prm = {.threads = s->o->threads, .log = s->o->solver_log};
+	sf__solve_params prm = {
+	        .gap = s->o->stage1_gap, .threads = s->o->threads, .log = s->o->solver_log};
 	sf__solve_result res;
 	sf__model *md = NULL;
 	double *x = NULL, *seq = NULL, *x0 = NULL;
@@ -571,7 +576,9 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 			given = prm.start; /* the plan given (o->start), when no worse */
 		rc = solve_limited(s, md, &prm, budget > 0 ? budget : 0, "stage 1", given, &res, x,
 		                   err);
-		if (rc == SF_OK && seq_ok && res.status == SF__SOLVE_STOPPED &&
+		/* stopped by the limit or at the stage-1 gap: the better plan stands */
+		if (rc == SF_OK && seq_ok &&
+		    (res.status == SF__SOLVE_STOPPED || res.status == SF__SOLVE_OPTIMAL) &&
 		    objective_of(md, x) > zseq) {
 			memcpy(x, seq, (size_t)md->ncols * sizeof(double));
 			res.objective = zseq;
@@ -611,7 +618,7 @@ static sf_status stage1_whole(f2 *s, sf_error *err)
 	sf__take_units(md, x, s->units);
 	take_presence(s, md, x);
 	s->s1.objective = planned_z1(s);
-	s->s1.bound = res.status == SF__SOLVE_OPTIMAL ? s->s1.objective : res.bound;
+	s->s1.bound = res.status == SF__SOLVE_OPTIMAL && res.gap == 0 ? s->s1.objective : res.bound;
 out:
 	free(x);
 	free(seq);
@@ -637,7 +644,8 @@ static sf_status stage1_split(f2 *s, sf_error *err)
 	for (int m = sc->a0; m <= sc->months; m++) {
 		sf__model_spec spec = {
 		        .stage = 1, .m_first = m, .m_last = m, .strengthen = 1, .month_alone = 1};
-		sf__solve_params prm = {.threads = s->o->threads, .log = s->o->solver_log};
+		sf__solve_params prm = {
+		        .gap = s->o->stage1_gap, .threads = s->o->threads, .log = s->o->solver_log};
 		sf__solve_result res;
 		sf__model *md = NULL;
 		double *x;
@@ -682,8 +690,9 @@ static sf_status stage1_split(f2 *s, sf_error *err)
 			}
 		}
 		sf__take_units(md, x, s->units);
-		bound += res.status == SF__SOLVE_OPTIMAL ? sf__units_z1_month(sc, s->units, m)
-		                                         : res.bound;
+		bound += res.status == SF__SOLVE_OPTIMAL && res.gap == 0
+		                 ? sf__units_z1_month(sc, s->units, m)
+		                 : res.bound;
 		if (hit < 0) {
 			free(md->xcol);
 			md->xcol = NULL;
@@ -1191,8 +1200,8 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 	rc = s.split ? stage1_split(&s, err) : stage1_whole(&s, err);
 	if (rc != SF_OK)
 		goto out;
-	s.s1.status = s.s1_proven ? SF_SOLVE_OPTIMAL : SF_SOLVE_FEASIBLE;
-	if (s.s1_proven)
+	s.s1.status = s.s1_stopped ? SF_SOLVE_FEASIBLE : SF_SOLVE_OPTIMAL;
+	if (s.s1_proven || s.s1.bound > s.s1.objective)
 		s.s1.bound = s.s1.objective;
 	s.s1.gap = s.s1_proven ? 0 : sf__rel_gap(s.s1.objective, s.s1.bound);
 	s.s1.seconds = sf__now() - s.t0;

@@ -65,6 +65,7 @@ void sf_plan_options_init(sf_plan_options *o)
 	o->solver = SF_SOLVER_CBC;
 	o->time_limit_s = 0;
 	o->gap = 0.01;
+	o->stage1_gap = 0;
 	o->threads = 1;
 }
 

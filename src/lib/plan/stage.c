@@ -275,16 +275,17 @@ int sf__same_model(const sf__model *a, const sf__model *b)
 }
 
 /*
- * A stage 1 stopped before its proof reports the best Z1 it had; stage 2
- * may then find a plan with a lower Z1 (its row allows anything up to that
- * value plus the tolerance). The stage-1 objective of the plan is the
- * plan's own Z1 (what check-plan recomputes from its rows), with its gap
- * to stage 1's proven bound. A proven stage 1 is left as it is: stage 2
- * keeps Z1 within its tolerance of the optimum.
+ * A stage 1 stopped before its proof (a limit, or the stage-1 gap asked
+ * for) reports the best Z1 it had; stage 2 may then find a plan with a
+ * lower Z1 (its row allows anything up to that value plus the tolerance).
+ * The stage-1 objective of the plan is the plan's own Z1 (what check-plan
+ * recomputes from its rows), with its gap to stage 1's proven bound. A
+ * proven stage 1 is left as it is: stage 2 keeps Z1 within its tolerance
+ * of the optimum.
  */
 void sf__stage1_from_plan(sf_stage_result *s1, double plan_z1)
 {
-	if (s1->status != SF_SOLVE_FEASIBLE)
+	if (s1->status != SF_SOLVE_FEASIBLE && !(s1->status == SF_SOLVE_OPTIMAL && s1->gap > 0))
 		return;
 	s1->objective = plan_z1;
 	if (s1->bound > plan_z1)
