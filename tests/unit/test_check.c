@@ -635,6 +635,14 @@ static void test_top_level_fields(void **state)
 	expect(&r, "gap", -1, 0, "stage1 is optimal (proven) but its gap is 0.005, not 0");
 	assert_int_equal(r.count, 1);
 	sf_check_report_release(&r);
+	/* ... and one within SF_GAP_PROVEN counts as proven */
+	p = good();
+	json_object_set_new(p, "stage1",
+	                    json_pack("{s:s, s:f, s:f, s:f, s:b}", "status", "optimal", "objective",
+	                              1.0, "bound", 0.99995, "gap", 0.00005, "proven", 1));
+	sf_check_report_init(&r);
+	assert_int_equal(run(p, &r), SF_OK);
+	sf_check_report_release(&r);
 	p = with(good(), "stage2", "gap", json_string("small"));
 	sf_check_report_init(&r);
 	assert_int_equal(run(p, &r), SF_ERR_CHECK);

@@ -68,6 +68,16 @@
 /* Format 2: what a requested unit pays to move or change task in the request
  * model, against a personnel-month cost of at least 1: a tie-breaker. */
 #define SHOP_MOVE_TOKEN 0.01
+/*
+ * --time-limit T is the whole command's (docs/shopping.md, "Time limit"):
+ * in format 2 the plan as it is, solved first, may take this share of T,
+ * and the request model (the larger, harder one) what is left of T; in
+ * format 1 the two plans run side by side with T each when there are two
+ * workers, and T/2 each in turn with one.
+ */
+#define SHOP_REAL_SHARE (1.0 / 3)
+/* The least limit a plan gets when T is spent: a limit of 0 means none. */
+#define SHOP_MIN_LIMIT_S 1e-3
 
 sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, size_t *first_unit,
                            size_t *first_pledge, sf_error *err)
@@ -512,14 +522,22 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 		 * The plan as it is first: it is a plan of the request model too
 		 * (no unit requested), and starts its stage 1 (docs/shopping.md).
 		 */
-		sf_plan_options second = o.plan;
-		rc = sf__plan_many(scs, names, 1, &o, NULL, NULL, plans, err);
+		sf_plan_options first = o.plan, second = o.plan;
+		const double limit = o.plan.time_limit_s;
+		if (limit > 0)
+			first.time_limit_s = limit * SHOP_REAL_SHARE;
+		rc = sf__plan_many(scs, names, 1, &o, &first, NULL, plans, err);
 		if (rc != SF_OK)
 			goto out;
 		second.start = plans[0];
+		if (limit > 0)
+			second.time_limit_s = fmax(limit - (sf__now() - t0), SHOP_MIN_LIMIT_S);
 		rc = sf__plan_many(scs + 1, names + 1, 1, &o, &second, NULL, plans + 1, err);
 	} else {
-		rc = sf__plan_many(scs, names, 2, &o, NULL, NULL, plans, err);
+		sf_plan_options each[2] = {o.plan, o.plan};
+		if (o.plan.time_limit_s > 0 && sf__analysis_jobs(&o) < 2)
+			each[0].time_limit_s = each[1].time_limit_s = o.plan.time_limit_s / 2;
+		rc = sf__plan_many(scs, names, 2, &o, each, NULL, plans, err);
 	}
 	if (rc != SF_OK)
 		goto out;

@@ -1116,8 +1116,8 @@ static double own_gap(double objective, double bound)
  * A stage's bound and gap: numbers; the bound is a proven lower bound, so
  * neither the reported objective nor the rows' own value may be below it;
  * the gap is what objective and bound give; a stage 1 said optimal is
- * proven (gap 0, bound = objective) unless it says `proven: false` (stopped
- * within the gap asked for). `value` is the recomputed objective.
+ * proven (gap 0, bound = objective) unless its `proven` says otherwise
+ * (below). `value` is the recomputed objective.
  */
 static void check_bound(checker *ck, const char *name, const sf_json *st, double value,
                         int proven_when_optimal)
@@ -1153,12 +1153,17 @@ static void check_bound(checker *ck, const char *name, const sf_json *st, double
 		        ck, -1, 0, "gap", "%s.gap is %s but objective %s and bound %s give %s",
 		        name, fmt_num(a, sizeof(a), gap), fmt_num(b, sizeof(b), obj),
 		        fmt_num(c, sizeof(c), bound), fmt_num(e, sizeof(e), own_gap(obj, bound)));
-	/* A stage 1 stopped at the gap asked for (`--gap`) is optimal with its
-	 * gap and says it is not proven (`proven: false`, docs/model.md). */
+	/*
+	 * A stage 1 stopped at the gap asked for (`--gap`) is optimal with its
+	 * gap and says whether that gap counts as proven (`proven`, at most
+	 * SF_GAP_PROVEN; docs/model.md, "Stage 1 to a gap"). A plan without
+	 * `proven` claims a proven optimum: gap 0.
+	 */
 	const sf_json *pv = sf_json_get(st, "proven");
-	int says_unproven = pv && sf_json_typeof(pv) == SF_JSON_FALSE;
-	if (proven_when_optimal && status && strcmp(status, "optimal") == 0 &&
-	    !(gap <= SF_CHECK_PROVEN_GAP) && !says_unproven)
+	double most = !pv                                   ? SF_CHECK_PROVEN_GAP
+	              : sf_json_typeof(pv) == SF_JSON_FALSE ? HUGE_VAL
+	                                                    : SF_GAP_PROVEN;
+	if (proven_when_optimal && status && strcmp(status, "optimal") == 0 && !(gap <= most))
 		add_violation(ck, -1, 0, "gap", "%s is optimal (proven) but its gap is %s, not 0",
 		              name, fmt_num(a, sizeof(a), gap));
 }
