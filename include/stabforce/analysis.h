@@ -188,23 +188,51 @@ sf_status sf_shopping_write(const sf_shopping *s, sf_format fmt, sf_buf *out, sf
 /* ------------------------------------------------------------------ */
 /* Risk (Monte Carlo over pledge confidence and delay)                  */
 
+/* An estimate and its 95 % confidence interval (docs/model.md, "Risk"). */
+typedef struct sf_interval {
+	double est, lo, hi;
+} sf_interval;
+
+#define SF_RISK_LEVEL 0.95 /* the confidence level of every interval risk prints */
+
+/* Where a contributor stands in the ranking, and why. */
+typedef enum sf_risk_class {
+	SF_RISK_RANKED = 0,      /* its effect's interval excludes zero */
+	SF_RISK_UNCLEAR = 1,     /* not distinguishable from zero at this many samples */
+	SF_RISK_NO_EFFECT = 2,   /* its absence changes no sample's shortfall */
+	SF_RISK_VETOED = 3,      /* no effect, and a hard veto covers it in every sector */
+	SF_RISK_NOT_IN_FORCE = 4 /* no active pledge (withdrawn, or none): not sampled */
+} sf_risk_class;
+
+const char *sf_risk_class_str(sf_risk_class k);
+
+/*
+ * One contributor, by common random numbers: on every sample's draw the
+ * force is planned twice more, with the contributor's pledges all
+ * materialising ("present"; their drawn delays kept) and with none of them
+ * ("absent"), everything else as drawn. "Short" means a weighted shortfall
+ * above short_above (by default the all-pledges plan's, plain_z1).
+ */
 typedef struct sf_risk_contributor {
-	size_t contributor;     /* index */
-	size_t absent;          /* samples in which none of its pledges materialised (a pledge
-	                           materialises when its confidence draw succeeds, whatever its
-	                           delay); the other samples are "present" */
-	double p_short_absent;  /* P(some task short in some month | absent), 0 when absent == 0 */
-	double p_short_present; /* the same when present, 0 when absent == samples */
-	double z1_absent;       /* mean weighted shortfall when absent */
-	double z1_present;      /* ... and when present */
-	double d_z1_se;         /* standard error of z1_absent - z1_present (Welch); 0 (printed
-	                           "-", JSON null) when a group has fewer than 2 samples */
+	size_t contributor;          /* index */
+	sf_risk_class klass;         /* ranked, or left out and why */
+	int rank;                    /* 1.. among the ranked, 0 otherwise */
+	size_t absent;               /* samples in whose draw none of its pledges materialised */
+	sf_interval z1_absent;       /* mean weighted shortfall without it (t interval) */
+	sf_interval z1_present;      /* ... with its pledges materialising */
+	sf_interval d_z1;            /* the paired difference absent - present (paired t) */
+	sf_interval p_short_absent;  /* P(short) without it (Wilson) */
+	sf_interval p_short_present; /* P(short) with it (Wilson) */
+	sf_interval d_p_short;       /* the paired difference (paired t on the indicators) */
+	size_t solves;               /* re-solves its pairs took (the others were reused) */
+	size_t not_proven;           /* its re-solves not proven optimal */
 } sf_risk_contributor;
 
 typedef struct sf_risk {
 	const sf_scenario *scenario; /* not owned */
 	size_t samples;
 	uint64_t seed;
+	double level;    /* SF_RISK_LEVEL */
 	double plain_z1; /* stage 1 of the scenario with every pledge as given */
 	int plain_foc;
 	sf_solve_status plain_stage1; /* its status, and the gap it proved */
@@ -215,23 +243,56 @@ typedef struct sf_risk {
 	double *gap1;            /* [samples] ... and gap */
 	size_t not_proven;       /* samples whose stage 1 is not a proven optimum (a limit):
 	                            their shortfall is the best found, at least the optimum */
-	double z1_mean, z1_p10, z1_p50, z1_p90, z1_min, z1_max;
+	sf_interval z1_mean;     /* expected weighted shortfall (t interval) */
+	double z1_p10, z1_p50, z1_p90, z1_min, z1_max; /* of the samples (no interval) */
+	sf_interval p_complete;                        /* P(FOC reached in some month) (Wilson) */
+	sf_interval p_short; /* P(short): shortfall above short_above (Wilson) */
+	double short_above;  /* the threshold of "short": plain_z1 unless given */
+	int short_above_given;
 	double *p_foc_by; /* [M]: P(FOC month <= m), index m-1 */
 	double p_foc_never;
-	double *p_short;    /* [ntasks * M]: P(task t short somewhere in month m), t*M + m-1 */
-	double p_any_short; /* P(some task short in some month) */
-	sf_risk_contributor *contributors; /* sorted: z1_absent - z1_present descending,
-	                                      contributors never or always absent last */
+	double *p_short_tm;     /* [ntasks * M]: P(task t short somewhere in month m), t*M + m-1 */
+	double p_any_short;     /* P(some task short in some month) */
+	double month_halfwidth; /* the largest 95 % Wilson half-width in the month table */
+	sf_risk_contributor *contributors; /* the ranked by d_z1 descending, then the unclear,
+	                                      then the left out (every contributor once) */
 	size_t ncontributors;
+	size_t nranked, nunclear;
+	size_t solves;      /* stage-1 solves in all (plain plan, samples, pairs) */
+	double precision;   /* the --precision asked for (0: none) ... */
+	double precision_p; /* ... and --precision-p */
+	size_t max_samples; /* the cap that applied */
+	int precision_met;  /* 1: every targeted interval is narrower than asked */
+	size_t batches;     /* worker-pool runs it took */
 	int jobs;
 	double seconds;
 } sf_risk;
 
+typedef struct sf_risk_options {
+	size_t samples;     /* a fixed number; with a precision, the first batch (default 200,
+	                       100 with a precision) */
+	uint64_t seed;      /* default 1 */
+	double precision;   /* > 0: sample in batches until every interval in shortfall units
+	                       (expected shortfall, each contributor's) is narrower */
+	double precision_p; /* > 0: ... and every probability's interval */
+	size_t max_samples; /* the cap with a precision (default SF_RISK_MAX_SAMPLES) */
+	double short_above; /* "short": a weighted shortfall above this; < 0 (default): the
+	                       plan's with every pledge as given */
+} sf_risk_options;
+
+#define SF_RISK_MAX_SAMPLES 10000
+
+void sf_risk_options_init(sf_risk_options *o);
+
 /*
- * Solve stage 1 for `samples` random draws. Sample i draws from its own
- * stream, seeded from (seed, i) with splitmix64, so the result is the same
- * whatever the number of workers.
+ * Solve stage 1 for each sample's draw, and the contributors' pairs on
+ * it. Sample i draws from its own stream, seeded from (seed, i) with
+ * splitmix64, so the result is the same whatever the number of workers,
+ * and a run that stops at n samples under a precision gives the figures
+ * of a run with n samples.
  */
+sf_status sf_risk_run_opts(const sf_scenario *sc, const sf_risk_options *ro,
+                           const sf_analysis_options *opts, sf_risk **out, sf_error *err);
 sf_status sf_risk_run(const sf_scenario *sc, size_t samples, uint64_t seed,
                       const sf_analysis_options *opts, sf_risk **out, sf_error *err);
 void sf_risk_free(sf_risk *r);

@@ -293,9 +293,12 @@ done
 # ---- 3. risk ------------------------------------------------------------------
 "$STABFORCE" risk -q --samples 25 --seed 3 --format json "$P" >"$T/risk1.json" 2>"$T/err" ||
 	fail "risk: $(cat "$T/err")"
-for k in plain.z1 z1.mean z1.p10 z1.p50 z1.p90 z1.min z1.max; do
+for k in plain.z1 z1.mean.est z1.mean.lo z1.mean.hi z1.p10 z1.p50 z1.p90 z1.min z1.max short_above; do
 	expect "$T/risk1.json" "$k" 20
 done
+# every pledge certain: nothing is short beyond the plan; the vetoed and the unused left out
+expect "$T/risk1.json" p_short.est 0
+expect "$T/risk1.json" p_complete.est 0
 expect "$T/risk1.json" p_foc_never 1
 i=0
 while [ "$("$JGET" "$T/risk1.json" contributors.$i.contributor 2>/dev/null)" != BBB ] && [ $i -lt 9 ]; do
@@ -303,15 +306,39 @@ while [ "$("$JGET" "$T/risk1.json" contributors.$i.contributor 2>/dev/null)" != 
 done
 expect_str "$T/risk1.json" contributors.$i.rests_on.0 single_source
 expect "$T/risk1.json" months.1.p_short.poc 1
+for c in CCC:vetoed_everywhere EEE:no_effect; do
+	i=0
+	while [ "$("$JGET" "$T/risk1.json" contributors.$i.contributor 2>/dev/null)" != "${c%%:*}" ] && [ $i -lt 9 ]; do
+		i=$((i + 1))
+	done
+	expect_str "$T/risk1.json" contributors.$i.class "${c#*:}"
+	[ "$("$JGET" "$T/risk1.json" contributors.$i.rank)" = null ] || fail "risk: ${c%%:*} ranked"
+done
+"$STABFORCE" risk -q --samples 25 --seed 3 "$P" >"$T/risk1.txt" 2>"$T/err" || fail "risk text: $(cat "$T/err")"
+grep -q "^Left out of the ranking" "$T/risk1.txt" || fail "risk text: no left-out section"
+grep -q "^CCC  *under a hard veto in every sector" "$T/risk1.txt" || fail "risk text: CCC's reason"
+# --precision: batches until every interval is narrower; the count is printed
+"$STABFORCE" risk -q --samples 10 --seed 2 --precision 30 --precision-p 0.5 --format json "$U" \
+	>"$T/riskp.json" 2>"$T/err" || fail "risk --precision: $(cat "$T/err")"
+[ "$("$JGET" "$T/riskp.json" precision.met)" = true ] || fail "risk --precision: not met"
+n=$("$JGET" "$T/riskp.json" samples)
+[ "$n" -gt 10 ] || fail "risk --precision: stopped at $n samples"
+for k in z1.mean contributors.0.d_z1 contributors.1.d_z1 contributors.2.d_z1; do
+	w=$(awk "BEGIN { print $("$JGET" "$T/riskp.json" $k.hi) - $("$JGET" "$T/riskp.json" $k.lo) }")
+	awk "BEGIN { exit !($w < 30) }" || fail "risk --precision 30: $k is $w wide"
+done
+"$STABFORCE" risk -q --samples 10 --seed 2 --precision 30 --precision-p 0.5 "$U" >"$T/riskp.txt" 2>/dev/null
+grep -q "^Risk: $n samples chosen for a precision" "$T/riskp.txt" || fail "risk --precision: count not printed"
 # uncertain pledges: FOC never needs BBB (0.5) and CCC (0.8) both absent
-"$STABFORCE" risk -q --samples 400 --seed 11 --format json "$U" >"$T/risk2.json" 2>"$T/err" ||
+# (0.5 * 0.2 = 0.1): P(complete) = 0.9 lies in its 95 % interval
+"$STABFORCE" risk -q --samples 200 --seed 11 --format json "$U" >"$T/risk2.json" 2>"$T/err" ||
 	fail "risk: $(cat "$T/err")"
 expect "$T/risk2.json" plain.z1 0
 expect "$T/risk2.json" plain.foc_month 1
-never=$("$JGET" "$T/risk2.json" p_foc_never)
-awk "BEGIN { exit !($never > 0.05 && $never < 0.16) }" || fail "risk: P(FOC never) $never, expected about 0.1"
+lo=$("$JGET" "$T/risk2.json" p_complete.lo) hi=$("$JGET" "$T/risk2.json" p_complete.hi)
+awk "BEGIN { exit !($lo < 0.9 && 0.9 < $hi) }" || fail "risk: P(complete) in [$lo, $hi], expected 0.9"
 # another seed, other samples
-"$STABFORCE" risk -q --samples 400 --seed 12 --format json "$U" >"$T/risk3.json" 2>/dev/null
+"$STABFORCE" risk -q --samples 200 --seed 12 --format json "$U" >"$T/risk3.json" 2>/dev/null
 cmp -s "$T/risk2.json" "$T/risk3.json" && fail "risk: seeds 11 and 12 gave the same output"
 
 # ---- 4. shopping --------------------------------------------------------------

@@ -216,6 +216,10 @@ static const opt_spec opts[] = {
         {"solver", T_STRING, 0, 0, "--solver=", NULL},
         {"samples", T_INT, 1, 100000, "--samples=", "risk"},
         {"seed", T_INT, 0, 4294967295.0, "--seed=", "risk"},
+        {"precision", T_NUMBER, 1e-9, 1e15, "--precision=", "risk"},
+        {"precision_p", T_NUMBER, 1e-9, 1, "--precision-p=", "risk"},
+        {"max_samples", T_INT, 1, 100000, "--max-samples=", "risk"},
+        {"short_above", T_NUMBER, 0, 1e15, "--short-above=", "risk"},
 };
 
 /* what-if edits: request key -> the command's option */
