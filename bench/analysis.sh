@@ -13,16 +13,17 @@
 #      one after another (the baseline plus every case the three analyses
 #      list; the peer plans the unedited scenario each time, which costs
 #      about what an edited copy costs, and needs no YAML editing);
-#   3. risk with SAMPLES samples (default 1000), with -j 1 and with -j 2.
+#   3. risk with SAMPLES samples (default 40: each sample is about a dozen
+#      solves since common random numbers; bench/risk.sh), -j 1 and -j 2.
 # and prints the speed-ups. Results go to docs/benchmarks.md by hand.
 #
-# Environment: RUNS (3), SAMPLES (1000), SEED (7).
+# Environment: RUNS (3), SAMPLES (40), SEED (7).
 set -u
 
 SF=${1:-build/stabforce}
 SC=${2:-examples/gaza/scenario.yaml}
 RUNS=${RUNS:-3}
-SAMPLES=${SAMPLES:-1000}
+SAMPLES=${SAMPLES:-40}
 SEED=${SEED:-7}
 T=$(mktemp -d "${TMPDIR:-/tmp}/sf-bench-analysis.XXXXXX") || exit 1
 trap 'rm -rf "$T"' EXIT INT TERM
