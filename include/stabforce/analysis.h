@@ -200,8 +200,10 @@ typedef enum sf_risk_class {
 	SF_RISK_RANKED = 0,      /* its effect's interval excludes zero */
 	SF_RISK_UNCLEAR = 1,     /* not distinguishable from zero at this many samples */
 	SF_RISK_NO_EFFECT = 2,   /* its absence changes no sample's shortfall */
-	SF_RISK_VETOED = 3,      /* no effect, and a hard veto covers it in every sector */
-	SF_RISK_NOT_IN_FORCE = 4 /* no active pledge (withdrawn, or none): not sampled */
+	SF_RISK_UNUSABLE = 3,    /* its units can do no task anywhere (caveats, conditions,
+	                            months): never solved */
+	SF_RISK_VETOED = 4,      /* no effect, and a hard veto covers it in every sector */
+	SF_RISK_NOT_IN_FORCE = 5 /* no active pledge (withdrawn, or none): not sampled */
 } sf_risk_class;
 
 const char *sf_risk_class_str(sf_risk_class k);

@@ -306,7 +306,7 @@ while [ "$("$JGET" "$T/risk1.json" contributors.$i.contributor 2>/dev/null)" != 
 done
 expect_str "$T/risk1.json" contributors.$i.rests_on.0 single_source
 expect "$T/risk1.json" months.1.p_short.poc 1
-for c in CCC:vetoed_everywhere EEE:no_effect; do
+for c in CCC:vetoed_everywhere EEE:unusable; do
 	i=0
 	while [ "$("$JGET" "$T/risk1.json" contributors.$i.contributor 2>/dev/null)" != "${c%%:*}" ] && [ $i -lt 9 ]; do
 		i=$((i + 1))

@@ -190,15 +190,15 @@ def main():
         check(st == 202 and doc["id"] != jid, "other options: a new job")
         wait_job(s, doc["id"], viewer)
         # risk with a precision: the job passes it on, the result says how many samples it took
-        st, h, doc = s.req("POST", "/api/v1/analyses/risk",
+        st, h, rdoc = s.req("POST", "/api/v1/analyses/risk",
                            {"scenario": "minimal", "samples": 5, "seed": 1, "precision": 1000,
                             "precision_p": 0.9, "max_samples": 50}, token=editor)
-        check(st == 202, "risk with a precision is accepted: %s" % doc)
-        r = wait_job(s, doc["id"], viewer).get("result") or {}
+        check(st == 202, "risk with a precision is accepted: %s" % rdoc)
+        r = wait_job(s, rdoc["id"], viewer).get("result") or {}
         check(r.get("precision", {}).get("shortfall") == 1000 and r["precision"]["max_samples"] == 50
               and r["precision"]["met"] is not None and 5 <= r.get("samples", 0) <= 50,
               "risk's precision in the result: %s" % r.get("precision"))
-        st, h, doc = s.req("POST", "/api/v1/analyses/risk",
+        st, h, rdoc = s.req("POST", "/api/v1/analyses/risk",
                            {"scenario": "minimal", "precision": 0}, token=editor)
         check(st == 400, "risk: a precision of 0 is refused")
         # the key hashes the files, not their names: a changed scenario or

@@ -398,6 +398,8 @@ const char *sf_risk_class_str(sf_risk_class k)
 		return "not_distinguishable";
 	case SF_RISK_NO_EFFECT:
 		return "no_effect";
+	case SF_RISK_UNUSABLE:
+		return "unusable";
 	case SF_RISK_VETOED:
 		return "vetoed_everywhere";
 	case SF_RISK_NOT_IN_FORCE:
@@ -412,6 +414,8 @@ static const char *class_reason(sf_risk_class k)
 	switch (k) {
 	case SF_RISK_NO_EFFECT:
 		return "never needed: its absence changes no sample's shortfall";
+	case SF_RISK_UNUSABLE:
+		return "its units can do no task anywhere (caveats, conditions or months)";
 	case SF_RISK_VETOED:
 		return "under a hard veto in every sector: its absence changes no sample's "
 		       "shortfall";
@@ -509,11 +513,12 @@ typedef struct risk_acc {
 	size_t n, cap;
 	size_t ncand;
 	const size_t *cand;
-	double *zabs, *zpres;     /* [i * ncand + k] */
-	unsigned char *pairflags; /* [i * ncand + k] */
-	unsigned char *matc;      /* [i * ncand + k]: 1 when some pledge of k materialised */
-	unsigned char *tmshort;   /* [i * ntasks*M + ...] */
-	double *ind;              /* scratch: [n] */
+	const unsigned char *unusable; /* [ncand]: never_usable() */
+	double *zabs, *zpres;          /* [i * ncand + k] */
+	unsigned char *pairflags;      /* [i * ncand + k] */
+	unsigned char *matc;           /* [i * ncand + k]: 1 when some pledge of k materialised */
+	unsigned char *tmshort;        /* [i * ntasks*M + ...] */
+	double *ind;                   /* scratch: [n] */
 } risk_acc;
 
 static void acc_free(risk_acc *a)
@@ -670,9 +675,10 @@ static sf_status risk_stats(sf_risk *r, risk_acc *a)
 		for (size_t i = 0; i < n; i++)
 			a->ind[i] = a->zabs[i * K + k] - a->zpres[i * K + k];
 		c->d_z1 = mean_t(a->ind, n, 1);
-		if (!effect)
-			c->klass = vetoed_everywhere(sc, c->contributor) ? SF_RISK_VETOED
-			                                                 : SF_RISK_NO_EFFECT;
+		if (!effect && vetoed_everywhere(sc, c->contributor))
+			c->klass = SF_RISK_VETOED;
+		else if (!effect)
+			c->klass = a->unusable[k] ? SF_RISK_UNUSABLE : SF_RISK_NO_EFFECT;
 		else if (iv_excludes_zero(c->d_z1))
 			c->klass = SF_RISK_RANKED;
 		else
@@ -870,6 +876,7 @@ sf_status sf_risk_run_opts(const sf_scenario *sc, const sf_risk_options *ro,
 	}
 	ctx.cand = cand;
 	ctx.unusable = unusable;
+	acc.unusable = unusable;
 	acc.cand = cand;
 	acc.ncand = ctx.ncand;
 
