@@ -260,6 +260,7 @@ typedef struct sf_risk {
 	                                      then the left out (every contributor once) */
 	size_t ncontributors;
 	size_t nranked, nunclear;
+	int pairs;          /* 0: --no-pairs, no contributor figures (ncontributors 0) */
 	size_t solves;      /* stage-1 solves in all (plain plan, samples, pairs) */
 	double precision;   /* the --precision asked for (0: none) ... */
 	double precision_p; /* ... and --precision-p */
@@ -278,6 +279,8 @@ typedef struct sf_risk_options {
 	                       (expected shortfall, each contributor's) is narrower */
 	double precision_p; /* > 0: ... and every probability's interval */
 	size_t max_samples; /* the cap with a precision (default SF_RISK_MAX_SAMPLES) */
+	int no_pairs;       /* 1: the samples only, no contributor planned with and without
+	                       (cost: 1 solve a sample instead of about 1 + contributors) */
 	double short_above; /* "short": a weighted shortfall above this; < 0 (default): the
 	                       plan's with every pledge as given */
 } sf_risk_options;

@@ -557,6 +557,10 @@ int sf_cmd_risk(int argc, char **argv)
 	                   "\"short\" means a weighted shortfall above Z (default:\n"
 	                   "the plan's with every pledge as given)",
 	                   0, 0, 1e300, "--short-above", "is not a number >= 0"),
+	        SF_OPT_BOOL(0, "no-pairs", &ro.no_pairs,
+	                    "the samples only: no contributor planned with and\n"
+	                    "without it, no ranking (1 solve a sample, not ~1 +\n"
+	                    "contributors)"),
 	        SF_OPT_LNUM(0, "max-samples", "N", &max_samples,
 	                    "the cap with --precision (default 10000)", 1, 10000000, "max-samples"),
 	        SF_OPT_END(),

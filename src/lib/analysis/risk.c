@@ -863,7 +863,8 @@ sf_status sf_risk_run_opts(const sf_scenario *sc, const sf_risk_options *ro,
 		goto out;
 	}
 	/* every contributor once; those with a pledge in the force are paired */
-	for (size_t c = 0; c < sc->ncontributors; c++) {
+	r->pairs = !ro->no_pairs;
+	for (size_t c = 0; r->pairs && c < sc->ncontributors; c++) {
 		int has = 0;
 		for (size_t p = 0; p < sc->npledges; p++)
 			has |= sc->pledges[p].contributor == c && pledge_in_force(sc, p);
@@ -1109,6 +1110,7 @@ static sf_status risk_json(const sf_risk *r, sf_buf *out, sf_error *err)
 	sf_json_num(&w, "level", r->level);
 	sf_json_int(&w, "solves", (long long)r->solves);
 	json_precision(&w, r);
+	sf_json_bool(&w, "pairs", r->pairs);
 	sf__json_r6(&w, "short_above", r->short_above);
 	sf_json_object(&w, "plain");
 	sf__json_r6(&w, "z1", r->plain_z1);
@@ -1335,11 +1337,17 @@ sf_status sf_risk_write(const sf_risk *r, sf_format fmt, sf_buf *out, sf_error *
 	            sm);
 	if ((rc = risk_section(t, r->nranked, head, fmt, out, err)) != SF_OK)
 		return rc;
-	if (!r->nranked &&
-	    (rc = sf_buf_addf(out,
-	                      "No contributor's effect is distinguishable from zero at %zu "
-	                      "samples.\n\n",
-	                      r->samples)) != SF_OK)
+	if (!r->pairs) {
+		rc = sf_buf_adds(out,
+		                 "Contributors: not planned with and without each (--no-pairs), "
+		                 "so not ranked.\n\n");
+		if (rc != SF_OK)
+			goto oom;
+	} else if (!r->nranked &&
+	           (rc = sf_buf_addf(out,
+	                             "No contributor's effect is distinguishable from zero at %zu "
+	                             "samples.\n\n",
+	                             r->samples)) != SF_OK)
 		goto oom;
 	if ((rc = risk_contrib_table(r, SF_RISK_UNCLEAR, SF_RISK_UNCLEAR, &t)) != SF_OK)
 		goto oom;
