@@ -748,6 +748,73 @@ sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f,
                               sf_aid_report *out, sf_error *err);
 
 /*
+ * Several sources side by side. A series is one (source, stage): the UN
+ * 2720 mechanism's collected trucks, COGAT's entered trucks, ... Series
+ * count differently (who counts, where, which trucks) and are never added
+ * to one another: each keeps its own column, per day and crossing.
+ */
+#define SF_AID_MAX_SERIES 16
+
+/* A reference level of trucks per day (the pre-war daily average): drawn
+ * next to the series, never compared day by day. trucks_per_day NAN: none. */
+typedef struct sf_aid_reference {
+	double trucks_per_day;
+	const char *what; /* what it is and its source, shown with it */
+} sf_aid_reference;
+
+typedef struct sf_aid_series {
+	char source[64];
+	sf_aid_stage stage;
+	long trucks;          /* total over the days, all crossings */
+	long days;            /* days with a figure */
+	double mean;          /* trucks per day with a figure; NAN when none */
+	int held;             /* 1: at the commitment's stage, so compared with it */
+	long days_compared;   /* days with a figure the commitment applies to */
+	long days_below;      /* of those, below it */
+	double compared_mean; /* mean over the days compared; NAN when none */
+} sf_aid_series;
+
+/* One figure: trucks, or no figure at all (reported 0: no data, not 0). */
+typedef struct sf_aid_cell {
+	long trucks;
+	unsigned char reported;
+} sf_aid_cell;
+
+typedef struct sf_aid_sources {
+	sf_aid_series series[SF_AID_MAX_SERIES]; /* by source, then stage */
+	size_t nseries;
+	char (*crossings)[64]; /* the crossings with a figure, sorted; "all" not among them */
+	size_t ncrossings;
+	long first_day; /* every day from first_day, ndays of them */
+	size_t ndays;
+	/*
+	 * cells[(d * (ncrossings + 1) + c) * nseries + s]: day d, series s;
+	 * c < ncrossings is crossings[c], c == ncrossings is all crossings: the
+	 * series' own figure for all crossings when it gave one that day, else
+	 * the sum of its crossings' figures (no data when it has neither).
+	 */
+	sf_aid_cell *cells;
+	sf_aid_commitment commitment; /* trucks per day at stage, and its days */
+	sf_aid_stage stage;
+	sf_aid_reference reference;
+} sf_aid_sources;
+
+/* The cell of day index d, crossing index c (ncrossings: all), series s. */
+const sf_aid_cell *sf_aid_sources_cell(const sf_aid_sources *r, size_t d, size_t c, size_t s);
+void sf_aid_sources_release(sf_aid_sources *r);
+/*
+ * Every (source, stage) matching f (f->stage -1: every stage) side by side,
+ * per day from the first to the last figure and per crossing. The series
+ * at `stage` are compared with the commitment on the days it applies to.
+ * More than SF_AID_MAX_SERIES series is SF_ERR_USAGE (narrow with
+ * --source or --stage). reference may be NULL.
+ */
+sf_status sf_aid_build_sources(sf_store *st, const sf_aid_filter *f,
+                               const sf_aid_commitment *commitment, sf_aid_stage stage,
+                               const sf_aid_reference *reference, sf_aid_sources *out,
+                               sf_error *err);
+
+/*
  * Escorts a task needs from aid volume: the mean trucks per day at `stage`
  * over the window_days days ending on as_of (SF_DAY_NONE = the last figure),
  * divided by trucks_per_escort. *trucks_per_day gets the mean.
@@ -923,6 +990,17 @@ sf_status sf_aid_write_list(sf_store *st, const sf_aid_filter *f, sf_format fmt,
 sf_status sf_aid_write_report(sf_store *st, const sf_aid_filter *f,
                               const sf_aid_commitment *commitment, sf_aid_stage stage, int daily,
                               sf_format fmt, sf_buf *out, sf_error *err);
+
+/*
+ * `aid report --side-by-side`: sf_aid_build_sources() in text and md (the
+ * series, then per day and crossing with --daily), csv (per day and
+ * crossing: date, crossing, one column per series, empty where a series
+ * has no figure) or json (everything, null where no data).
+ */
+sf_status sf_aid_write_sources(sf_store *st, const sf_aid_filter *f,
+                               const sf_aid_commitment *commitment, sf_aid_stage stage,
+                               const sf_aid_reference *reference, int daily, sf_format fmt,
+                               sf_buf *out, sf_error *err);
 
 /* The days c was made for, in words: "every day", "from 2025-10-10", "to D",
  * "from D1 to D2" (buf, n >= 32); returns buf. */

@@ -10,8 +10,8 @@
  *
  * --db STORE as for incidents (default stabforce.db).
  */
-#include <math.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,9 +203,20 @@ static int cmd_report(int argc, char **argv)
 	char id[128];
 	sf_aid_commitment commitment = {600, SF_DAY_NONE, SF_DAY_NONE};
 	int stage = SF_AID_ENTERED, fmt = SF_FORMAT_TEXT, daily = 0, first = 0, r;
+	int side = 0;
+	sf_aid_reference ref = {NAN, NULL};
 	sf_aid_filter f;
 	sf_aid_filter_init(&f);
 	const sf_opt opts[] = {
+	        SF_OPT_BOOL(0, "side-by-side", &side,
+	                    "every source and stage next to each other per\n"
+	                    "day and crossing, never added together"),
+	        SF_OPT_NONNEG(0, "reference", "TRUCKS", &ref.trucks_per_day,
+	                      "a reference level in trucks per day (the pre-war\n"
+	                      "daily average) shown next to the series\n"
+	                      "(--side-by-side; needs --reference-what)"),
+	        SF_OPT_STR(0, "reference-what", "TEXT", &ref.what,
+	                   "what the reference is and its source"),
 	        SF_OPT_NONNEG(0, "commitment", "TRUCKS", &commitment.trucks_per_day,
 	                      "trucks per day committed (default 600)"),
 	        SF_OPT_DATE(0, "commitment-from", &commitment.from_day,
@@ -233,7 +244,10 @@ static int cmd_report(int argc, char **argv)
 	        "A commitment applies only to the days it was made for\n"
 	        "(--commitment-from, --commitment-to): other days are not compared\n"
 	        "with it (n/a), and with none compared the counts are no data, not 0.\n"
-	        "A stage with no figure on a day is no data ('-', csv empty, json null).",
+	        "A stage with no figure on a day is no data ('-', csv empty, json null).\n"
+	        "--side-by-side puts every source and stage next to each other\n"
+	        "(one column each, per day and crossing, with their totals and the\n"
+	        "--reference line), the commitment held to the series at --stage.",
 	        opts, NULL};
 	if ((r = sf_opt_parse(&spec, argc, argv, &first)) >= 0)
 		return r;
@@ -249,6 +263,18 @@ static int cmd_report(int argc, char **argv)
 		        CMD);
 		return 2;
 	}
+	if (!isnan(ref.trucks_per_day) && !ref.what) {
+		fprintf(stderr,
+		        "stabforce %s report: --reference needs --reference-what saying what the "
+		        "level is and its source\n",
+		        CMD);
+		return 2;
+	}
+	if ((!isnan(ref.trucks_per_day) || ref.what) && !side) {
+		fprintf(stderr, "stabforce %s report: --reference is shown by --side-by-side\n",
+		        CMD);
+		return 2;
+	}
 	if ((r = resolve_crossing(crossings, &f, id, sizeof id)) != 0)
 		return r;
 	sf_store *st = NULL;
@@ -259,8 +285,10 @@ static int cmd_report(int argc, char **argv)
 	sf_buf b;
 	sf_error_clear(&err);
 	sf_buf_init(&b, 0);
-	sf_status rc = sf_aid_write_report(st, &f, &commitment, (sf_aid_stage)stage, daily,
-	                                   (sf_format)fmt, &b, &err);
+	sf_status rc = side ? sf_aid_write_sources(st, &f, &commitment, (sf_aid_stage)stage, &ref,
+	                                           daily, (sf_format)fmt, &b, &err)
+	                    : sf_aid_write_report(st, &f, &commitment, (sf_aid_stage)stage, daily,
+	                                          (sf_format)fmt, &b, &err);
 	ex = sf_cli_finish(CMD, rc, &b, &err);
 	sf_buf_release(&b);
 	sf_store_close(st);

@@ -23,6 +23,7 @@
 
 #include "base/internal.h"
 #include "base/dates.h"
+#include "stabforce/json.h"
 #include "store_fixture.h"
 
 static char tmpdir[256];
@@ -1138,6 +1139,130 @@ static void test_aid(void **state)
 	sf_store_close(st);
 }
 
+/*
+ * Several sources side by side: one column per (source, stage), per day
+ * and crossing, never added together; the commitment held to the series
+ * at its stage on the days it was made for only. Figures worked by hand.
+ */
+static void test_aid_sources(void **state)
+{
+	(void)state;
+	sf_store *st = new_store();
+	sf_error err;
+	sf_import_summary s;
+	sf_aid_sources r;
+	sf_aid_filter f;
+	sf_buf b;
+	static const char AID[] = "date,crossing,trucks,stage,source,category\n"
+	                          "2025-10-10,Kerem Shalom,100,entered,COGAT,food\n"
+	                          "2025-10-10,Kerem Shalom,20,entered,COGAT,medical\n"
+	                          "2025-10-10,Zikim,50,entered,COGAT,food\n"
+	                          "2025-10-11,Kerem Shalom,90,entered,COGAT,food\n"
+	                          "2025-10-10,Kerem Shalom,60,collected,UN2720,food\n"
+	                          "2025-10-10,Kerem Shalom,5,intercepted,UN2720,food\n"
+	                          "2025-10-12,all,40,collected,UN2720,unspecified\n"
+	                          "2025-10-12,Zikim,10,collected,UN2720,unspecified\n"
+	                          "2025-10-13,Zikim,0,collected,UN2720,unspecified\n";
+	sf_aid_crossings *t = gaza_crossings();
+	sf_error_clear(&err);
+	assert_int_equal(aid_text_with(st, AID, NULL, t, &s, &err), SF_OK);
+	sf_aid_crossings_free(t);
+	assert_int_equal(s.inserted, 9);
+
+	sf_aid_filter_init(&f);
+	sf_aid_commitment cm = {100, SF_DAY_NONE, SF_DAY_NONE};
+	sf_aid_reference ref = {500, "pre-war daily average (test)"};
+	assert_int_equal(sf_aid_build_sources(st, &f, &cm, SF_AID_ENTERED, &ref, &r, &err), SF_OK);
+	assert_int_equal(r.ndays, 4);
+	assert_int_equal(r.nseries, 3);
+	assert_string_equal(r.series[0].source, "COGAT");
+	assert_int_equal(r.series[0].stage, SF_AID_ENTERED);
+	assert_string_equal(r.series[1].source, "UN2720");
+	assert_int_equal(r.series[1].stage, SF_AID_COLLECTED);
+	assert_int_equal(r.series[2].stage, SF_AID_INTERCEPTED);
+	assert_int_equal(r.ncrossings, 2);
+	assert_string_equal(r.crossings[0], "kerem_shalom");
+	assert_string_equal(r.crossings[1], "zikim");
+	size_t all = r.ncrossings;
+	/* day 0, all crossings: each series its own (170, 60, 5), never 235 */
+	assert_int_equal(sf_aid_sources_cell(&r, 0, all, 0)->trucks, 170);
+	assert_int_equal(sf_aid_sources_cell(&r, 0, all, 1)->trucks, 60);
+	assert_int_equal(sf_aid_sources_cell(&r, 0, all, 2)->trucks, 5);
+	/* categories of one series add up at a crossing */
+	assert_int_equal(sf_aid_sources_cell(&r, 0, 0, 0)->trucks, 120);
+	/* no figure is no data, not 0 */
+	assert_int_equal(sf_aid_sources_cell(&r, 0, 1, 1)->reported, 0);
+	assert_int_equal(sf_aid_sources_cell(&r, 1, all, 1)->reported, 0);
+	/* a reported 0 is a figure */
+	assert_int_equal(sf_aid_sources_cell(&r, 3, 1, 1)->reported, 1);
+	assert_int_equal(sf_aid_sources_cell(&r, 3, all, 1)->reported, 1);
+	assert_int_equal(sf_aid_sources_cell(&r, 3, all, 1)->trucks, 0);
+	assert_int_equal(sf_aid_sources_cell(&r, 3, all, 0)->reported, 0);
+	/* a series' own figure for all crossings wins over its crossings' sum */
+	assert_int_equal(sf_aid_sources_cell(&r, 2, all, 1)->trucks, 40);
+	assert_int_equal(sf_aid_sources_cell(&r, 2, 1, 1)->trucks, 10);
+	/* the series: COGAT 170 + 90 over 2 days; UN2720 collected 60 + 40 + 0 */
+	assert_int_equal(r.series[0].trucks, 260);
+	assert_int_equal(r.series[0].days, 2);
+	assert_true(fabs(r.series[0].mean - 130) < 1e-9);
+	assert_int_equal(r.series[1].trucks, 100);
+	assert_int_equal(r.series[1].days, 3);
+	assert_int_equal(r.series[0].held, 1);
+	assert_int_equal(r.series[1].held, 0);
+	assert_int_equal(r.series[0].days_compared, 2);
+	assert_int_equal(r.series[0].days_below, 1);
+	assert_int_equal(r.series[1].days_compared, 0);
+	assert_true(isnan(r.series[1].compared_mean));
+	long day0 = r.first_day;
+	sf_aid_sources_release(&r);
+
+	/* The commitment applies only to the dates it was made for. */
+	cm.from_day = day0 + 1;
+	assert_int_equal(sf_aid_build_sources(st, &f, &cm, SF_AID_ENTERED, NULL, &r, &err), SF_OK);
+	assert_int_equal(r.series[0].days_compared, 1);
+	assert_int_equal(r.series[0].days_below, 1);
+	assert_true(fabs(r.series[0].compared_mean - 90) < 1e-9);
+	assert_true(isnan(r.reference.trucks_per_day));
+	sf_aid_sources_release(&r);
+	cm.from_day = SF_DAY_NONE;
+	cm.to_day = day0 - 1; /* made for days before the data: none compared */
+	assert_int_equal(sf_aid_build_sources(st, &f, &cm, SF_AID_ENTERED, NULL, &r, &err), SF_OK);
+	assert_int_equal(r.series[0].days_compared, 0);
+	assert_int_equal(r.series[0].days_below, 0);
+	sf_aid_sources_release(&r);
+
+	/* The outputs: empty csv fields and json nulls where no figure. */
+	cm.to_day = SF_DAY_NONE;
+	sf_buf_init(&b, 0);
+	assert_int_equal(
+	        sf_aid_write_sources(st, &f, &cm, SF_AID_ENTERED, &ref, 1, SF_FORMAT_CSV, &b, &err),
+	        SF_OK);
+	assert_non_null(strstr(b.data, "date,crossing,COGAT entered,UN2720 collected,"
+	                               "UN2720 intercepted\n"));
+	assert_non_null(strstr(b.data, "\n2025-10-10,all,170,60,5\n"));
+	assert_non_null(strstr(b.data, "\n2025-10-10,zikim,50,,\n"));
+	assert_non_null(strstr(b.data, "\n2025-10-13,all,,0,\n"));
+	sf_buf_release(&b);
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_aid_write_sources(st, &f, &cm, SF_AID_ENTERED, &ref, 0, SF_FORMAT_JSON,
+	                                      &b, &err),
+	                 SF_OK);
+	sf_json *j = NULL;
+	sf_json_parse_error pe;
+	assert_int_equal(sf_json_parse(b.data, b.len, 0, &j, &pe), SF_OK);
+	sf_json_free(j);
+	assert_non_null(strstr(b.data, "\"pct_of_reference\": 26"));
+	assert_non_null(strstr(b.data, "\"days_below\": null"));
+	sf_buf_release(&b);
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_aid_write_sources(st, &f, &cm, SF_AID_ENTERED, &ref, 0, SF_FORMAT_TEXT,
+	                                      &b, &err),
+	                 SF_OK);
+	assert_non_null(strstr(b.data, "reference: 500 trucks/day, pre-war daily average (test)"));
+	sf_buf_release(&b);
+	sf_store_close(st);
+}
+
 static void test_threat(void **state)
 {
 	(void)state;
@@ -1827,6 +1952,7 @@ int main(void)
 	        cmocka_unit_test(test_alerts),
 	        cmocka_unit_test(test_aid),
 	        cmocka_unit_test(test_aid_crossings),
+	        cmocka_unit_test(test_aid_sources),
 	        cmocka_unit_test(test_threat),
 	        cmocka_unit_test(test_reopen_migrated),
 	        cmocka_unit_test(test_versions),

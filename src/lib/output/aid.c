@@ -438,3 +438,259 @@ sf_status sf_aid_write_escorts(sf_store *st, const char *source, long as_of, int
 	                 tpd, trucks_per_escort, esc);
 	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory");
 }
+
+/* ---------------------------------------------------------------- */
+/* several sources side by side                                       */
+
+/* "UN2720 collected": a series' name, as its column heading. */
+static const char *series_name(const sf_aid_series *s, char *buf, size_t n)
+{
+	sf_snprintf(buf, n, "%s %s", s->source, sf_aid_stage_str(s->stage));
+	return buf;
+}
+
+static int has_reference(const sf_aid_sources *r)
+{
+	return isfinite(r->reference.trucks_per_day) && r->reference.trucks_per_day > 0;
+}
+
+/* Does any series have a figure at crossing c on day d? */
+static int crossing_reported(const sf_aid_sources *r, size_t d, size_t c)
+{
+	for (size_t s = 0; s < r->nseries; s++)
+		if (sf_aid_sources_cell(r, d, c, s)->reported)
+			return 1;
+	return 0;
+}
+
+static void sources_json_cells(sf_json_writer *w, const sf_aid_sources *r, size_t d, size_t c)
+{
+	sf_json_array(w, "trucks");
+	for (size_t s = 0; s < r->nseries; s++) {
+		const sf_aid_cell *x = sf_aid_sources_cell(r, d, c, s);
+		if (x->reported)
+			sf_json_int(w, NULL, x->trucks);
+		else
+			sf_json_null(w, NULL);
+	}
+	sf_json_end(w);
+}
+
+static sf_status sources_json(const sf_aid_sources *r, sf_buf *out, sf_error *err)
+{
+	sf_json_writer w;
+	char d[16];
+	sf_json_writer_init(&w);
+	sf_json_object(&w, NULL);
+	sf_json_str(&w, "stage", sf_aid_stage_str(r->stage));
+	sf_json_num(&w, "commitment", r->commitment.trucks_per_day);
+	json_day(&w, "commitment_from", r->commitment.from_day);
+	json_day(&w, "commitment_to", r->commitment.to_day);
+	if (has_reference(r)) {
+		sf_json_object(&w, "reference");
+		sf_json_num(&w, "trucks_per_day", r->reference.trucks_per_day);
+		sf_json_str(&w, "what", r->reference.what ? r->reference.what : "");
+		sf_json_end(&w);
+	} else {
+		sf_json_null(&w, "reference");
+	}
+	json_day(&w, "from", r->ndays ? r->first_day : SF_DAY_NONE);
+	json_day(&w, "to", r->ndays ? r->first_day + (long)r->ndays - 1 : SF_DAY_NONE);
+	sf_json_array(&w, "series");
+	for (size_t s = 0; s < r->nseries; s++) {
+		const sf_aid_series *se = &r->series[s];
+		sf_json_object(&w, NULL);
+		sf_json_str(&w, "source", se->source);
+		sf_json_str(&w, "stage", sf_aid_stage_str(se->stage));
+		sf_json_int(&w, "days_with_data", se->days);
+		sf_json_int(&w, "trucks", se->trucks);
+		sf_json_num(&w, "mean_per_day", sf__round_to(se->mean, 2));
+		sf_json_num(&w, "pct_of_reference",
+		            has_reference(r)
+		                    ? sf__round_to(se->mean / r->reference.trucks_per_day * 100, 1)
+		                    : NAN);
+		sf_json_bool(&w, "held_to_commitment", se->held);
+		if (se->held)
+			sf_json_int(&w, "days_compared", se->days_compared);
+		else
+			sf_json_null(&w, "days_compared");
+		if (se->days_compared)
+			sf_json_int(&w, "days_below", se->days_below);
+		else
+			sf_json_null(&w, "days_below");
+		sf_json_num(&w, "compared_mean_per_day", sf__round_to(se->compared_mean, 2));
+		sf_json_end(&w);
+	}
+	sf_json_end(&w);
+	sf_json_array(&w, "crossings");
+	for (size_t c = 0; c < r->ncrossings; c++)
+		sf_json_str(&w, NULL, r->crossings[c]);
+	sf_json_end(&w);
+	sf_json_object(&w, "units");
+	sf_json_str(&w, "trucks", "trucks in the day, as the series' source counts them");
+	sf_json_str(&w, "mean_per_day", "trucks per day with a figure");
+	sf_json_str(&w, "commitment", "trucks per day");
+	sf_json_str(&w, "reference", "trucks per day");
+	sf_json_str(&w, "pct_of_reference", "percent");
+	sf_json_end(&w);
+	sf_json_array(&w, "days");
+	for (size_t i = 0; i < r->ndays; i++) {
+		sf_json_object(&w, NULL);
+		sf_json_str(&w, "date", sf_date_format(r->first_day + (long)i, d, sizeof d));
+		sources_json_cells(&w, r, i, r->ncrossings);
+		sf_json_array(&w, "crossings");
+		for (size_t c = 0; c < r->ncrossings; c++) {
+			if (!crossing_reported(r, i, c))
+				continue;
+			sf_json_object(&w, NULL);
+			sf_json_str(&w, "crossing", r->crossings[c]);
+			sources_json_cells(&w, r, i, c);
+			sf_json_end(&w);
+		}
+		sf_json_end(&w);
+		sf_json_end(&w);
+	}
+	sf_json_end(&w);
+	sf_json_end(&w);
+	return sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
+}
+
+static void add_count_or(sf_table *t, int have, long v, const char *otherwise)
+{
+	if (have)
+		sf_table_add_cellf(t, "%ld", v);
+	else
+		sf_table_add_cell(t, otherwise);
+}
+
+static void add_num_or(sf_table *t, double v, const char *otherwise)
+{
+	if (isfinite(v))
+		sf_table_add_cellf(t, "%.1f", v);
+	else
+		sf_table_add_cell(t, otherwise);
+}
+
+/* One row per series: what it counted, never a total over series. */
+static sf_table *series_table(const sf_aid_sources *r)
+{
+	static const char *const cols[] = {"source",
+	                                   "stage",
+	                                   ">days with figures",
+	                                   ">trucks",
+	                                   ">mean (trucks/day)",
+	                                   ">% of reference",
+	                                   ">days compared",
+	                                   ">days below commitment",
+	                                   ">mean compared as % of commitment"};
+	sf_table *t = sf__table_with_columns(cols, SF_ARRAY_LEN(cols));
+	for (size_t s = 0; s < r->nseries; s++) {
+		const sf_aid_series *se = &r->series[s];
+		sf_table_begin_row(t);
+		sf_table_add_cell(t, se->source);
+		sf_table_add_cell(t, sf_aid_stage_str(se->stage));
+		sf_table_add_cellf(t, "%ld", se->days);
+		sf_table_add_cellf(t, "%ld", se->trucks);
+		add_num_or(t, se->mean, NO_DATA);
+		add_num_or(t, has_reference(r) ? se->mean / r->reference.trucks_per_day * 100 : NAN,
+		           has_reference(r) ? NO_DATA : "n/a");
+		add_count_or(t, se->held, se->days_compared, "n/a");
+		add_count_or(t, se->days_compared > 0, se->days_below, se->held ? NO_DATA : "n/a");
+		add_num_or(t,
+		           r->commitment.trucks_per_day > 0
+		                   ? se->compared_mean / r->commitment.trucks_per_day * 100
+		                   : NAN,
+		           se->held ? NO_DATA : "n/a");
+	}
+	return t;
+}
+
+static void sources_row(sf_table *t, const sf_aid_sources *r, size_t d, size_t c, int csv)
+{
+	char ds[16];
+	sf_table_begin_row(t);
+	sf_table_add_cell(t, sf_date_format(r->first_day + (long)d, ds, sizeof ds));
+	sf_table_add_cell(t, c == r->ncrossings ? "all" : r->crossings[c]);
+	for (size_t s = 0; s < r->nseries; s++) {
+		const sf_aid_cell *x = sf_aid_sources_cell(r, d, c, s);
+		if (x->reported)
+			sf_table_add_cellf(t, "%ld", x->trucks);
+		else
+			sf_table_add_cell(t, csv ? "" : "-");
+	}
+}
+
+/*
+ * Per day: the "all" row (each series' figure for all crossings), then a
+ * row per crossing some series gave a figure for that day. No figure is
+ * "-" (text) or empty (csv), never 0.
+ */
+static sf_table *sources_daily_table(const sf_aid_sources *r, int csv)
+{
+	char name[96];
+	sf_table *t = sf_table_new();
+	sf_table_add_column(t, "date", SF_ALIGN_LEFT);
+	sf_table_add_column(t, "crossing", SF_ALIGN_LEFT);
+	for (size_t s = 0; s < r->nseries; s++)
+		sf_table_add_column(t, series_name(&r->series[s], name, sizeof name),
+		                    SF_ALIGN_RIGHT);
+	for (size_t d = 0; d < r->ndays; d++) {
+		sources_row(t, r, d, r->ncrossings, csv);
+		for (size_t c = 0; c < r->ncrossings; c++)
+			if (crossing_reported(r, d, c))
+				sources_row(t, r, d, c, csv);
+	}
+	return t;
+}
+
+static sf_status sources_tables(const sf_aid_sources *r, int daily, sf_format fmt, sf_buf *out)
+{
+	char d1[16], d2[16], ap[48];
+	const char *h = fmt == SF_FORMAT_MD ? "## " : "";
+	sf_status rc;
+	if (fmt == SF_FORMAT_CSV)
+		return titled(out, fmt, NULL, sources_daily_table(r, 1));
+	if (r->ndays == 0)
+		return sf_buf_addf(out, "%said flow by source: no figure (no data)\n", h);
+	sf_date_format(r->first_day, d1, sizeof d1);
+	sf_date_format(r->first_day + (long)r->ndays - 1, d2, sizeof d2);
+	rc = sf_buf_addf(out,
+	                 "%said flow by source, %s to %s: trucks per day as each source counts "
+	                 "them, side by side, never added together\n\n",
+	                 h, d1, d2);
+	if (rc == SF_OK)
+		rc = sf_buf_addf(out, "commitment: %g trucks/day at stage %s, %s\n",
+		                 r->commitment.trucks_per_day, sf_aid_stage_str(r->stage),
+		                 sf_aid_commitment_span(&r->commitment, ap, sizeof ap));
+	if (rc == SF_OK && has_reference(r))
+		rc = sf_buf_addf(out, "reference: %g trucks/day, %s\n", r->reference.trucks_per_day,
+		                 r->reference.what && r->reference.what[0] ? r->reference.what
+		                                                           : "(no description)");
+	if (rc == SF_OK)
+		rc = titled(out, fmt, NULL, series_table(r));
+	if (rc == SF_OK && daily)
+		rc = titled(out, fmt, "per day and crossing (trucks; '-': no figure)",
+		            sources_daily_table(r, 0));
+	return rc;
+}
+
+sf_status sf_aid_write_sources(sf_store *st, const sf_aid_filter *f,
+                               const sf_aid_commitment *commitment, sf_aid_stage stage,
+                               const sf_aid_reference *reference, int daily, sf_format fmt,
+                               sf_buf *out, sf_error *err)
+{
+	sf_aid_sources r;
+	sf_status rc;
+
+	if (fmt == SF_FORMAT_GEOJSON)
+		return sf_error_set(err, SF_ERR_USAGE, "the aid report is text, csv, json or md");
+	rc = sf_aid_build_sources(st, f, commitment, stage, reference, &r, err);
+	if (rc != SF_OK)
+		return rc;
+	if (fmt == SF_FORMAT_JSON)
+		rc = sources_json(&r, out, err);
+	else if ((rc = sources_tables(&r, daily, fmt, out)) != SF_OK)
+		sf_error_set(err, rc, "out of memory writing the report");
+	sf_aid_sources_release(&r);
+	return rc;
+}

@@ -595,11 +595,12 @@ sf_status sf_aid_build_report(sf_store *st, const sf_aid_filter *f,
 	if (rc != SF_OK)
 		return rc;
 	if (c.nsources > 1 && !q.source)
-		return sf_error_set(err, SF_ERR_USAGE,
-		                    "aid figures from %d sources (%s, %s%s): they count "
-		                    "differently, choose one with --source",
-		                    c.nsources, c.sources[0], c.sources[1],
-		                    c.nsources > 2 ? ", ..." : "");
+		return sf_error_set(
+		        err, SF_ERR_USAGE,
+		        "aid figures from %d sources (%s, %s%s): they count "
+		        "differently, choose one with --source or put them side by side "
+		        "with --side-by-side",
+		        c.nsources, c.sources[0], c.sources[1], c.nsources > 2 ? ", ..." : "");
 	if (c.first == SF_DAY_NONE)
 		return SF_OK;
 	sf_strlcpy(out->source, q.source ? q.source : c.sources[0], sizeof out->source);
