@@ -64,6 +64,11 @@ typedef struct sf_briefing_options {
 	 * open-ended, by default. Other days are not compared with it. */
 	double aid_commitment;
 	long aid_commitment_from, aid_commitment_to; /* SF_DAY_NONE: open */
+	/* A reference level of aid trucks per day (the pre-war daily average),
+	 * drawn dotted in "Aid sources side by side" with aid_reference_what
+	 * (what it is and its source); NAN (the default): none. */
+	double aid_reference;
+	const char *aid_reference_what;
 	/* A paragraph of plain text under the register's heading, before its
 	 * sections: where its figures come from (a sample, a feed), NULL or
 	 * "" = none. */

@@ -13,6 +13,7 @@
  * Exit status: 0 written, 2 invalid scenario or usage, 3 the solver failed
  * or found no plan, 4 I/O (Chromium missing or failing included).
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,6 +116,14 @@ int sf_cmd_report(int argc, char **argv)
 	                    "(default 2025-10-10, the ceasefire's)"),
 	        SF_OPT_DATE(0, "commitment-to", &o.aid_commitment_to,
 	                    "the last day it was made for (default: open)"),
+	        SF_OPT_DBL(0, "aid-reference", "N", &o.aid_reference,
+	                   "a reference level of aid trucks per day (the\n"
+	                   "pre-war daily average), dotted next to the\n"
+	                   "sources (needs --aid-reference-what)",
+	                   0, 0, 1e9, "--aid-reference",
+	                   "is not a number of trucks per day (0 or more)"),
+	        SF_OPT_STR(0, "aid-reference-what", "TEXT", &o.aid_reference_what,
+	                   "what the reference is and its source"),
 	        SF_OPT_STR(0, "register-note", "TEXT", &o.register_note,
 	                   "a paragraph under the register's heading: where\n"
 	                   "its figures come from (a sample, a feed)"),
@@ -153,6 +162,14 @@ int sf_cmd_report(int argc, char **argv)
 	if (first + 1 != argc) {
 		fprintf(stderr, "stabforce %s: expected one scenario file\n", CMD);
 		sf_opt_usage(&spec, stderr);
+		rc = 2;
+		goto out;
+	}
+	if (!isnan(o.aid_reference) && !o.aid_reference_what) {
+		fprintf(stderr,
+		        "stabforce %s: --aid-reference needs --aid-reference-what saying what the "
+		        "level is and its source\n",
+		        CMD);
 		rc = 2;
 		goto out;
 	}

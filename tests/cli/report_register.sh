@@ -48,6 +48,7 @@ EOF
 
 "$STABFORCE" report -q --plan-only --date 2026-06-10 --weeks 6 --commitment 500 "$SCEN" \
 	--register-note 'SAMPLE DATA: invented *figures* <b>here</b>.' \
+	--aid-reference 450 --aid-reference-what 'a test level' \
 	--db "$T/reg.db" --md "$T/r.md" --html "$T/r.html" 2>"$T/err" ||
 	fail "report --db exited $?: $(cat "$T/err")"
 # --register-note: a paragraph of plain text under the register's heading,
@@ -95,7 +96,15 @@ demote() { sed 's/^#/###/'; }
 	--commitment-from 2025-10-10 --format md | demote >"$T/aid1.md" || fail "aid report md"
 "$STABFORCE" aid report --db "$T/reg.db" --source "$SRC2" --stage collected --commitment 500 \
 	--commitment-from 2025-10-10 --format md | demote >"$T/aid2.md" || fail "aid report 2 md"
-for f in inc aid1 aid2; do
+# Side by side: every source and stage over the weeks to the latest figure,
+# against the commitment at stage entered, with the reference.
+"$STABFORCE" aid report --db "$T/reg.db" --side-by-side --from "$aidfrom" --commitment 500 \
+	--commitment-from 2025-10-10 --reference 450 --reference-what 'a test level' --format md |
+	demote >"$T/aid_sbs.md" || fail "aid report --side-by-side md"
+grep -qF '### Aid sources side by side' "$T/r.md" || fail "no side-by-side section"
+grep -qF 'The dotted line is a reference, 450 trucks a day: a test level' "$T/r.md" ||
+	fail "the side-by-side section does not give the reference"
+for f in inc aid1 aid2 aid_sbs; do
 	python3 - "$T/r.md" "$T/$f.md" <<'EOF' || fail "the briefing does not hold the library's $f tables"
 import sys
 sys.exit(0 if open(sys.argv[2]).read().strip() in open(sys.argv[1]).read() else 1)
@@ -103,8 +112,27 @@ EOF
 done
 
 # The charts' marks say the reports' figures.
-[ "$(grep -c '<svg [^>]*role="img" aria-label="[^"]' "$T/r.html")" -eq 7 ] ||
-	fail "expected 7 pictures (4 of the plan, incidents, 2 aid sources)"
+[ "$(grep -c '<svg [^>]*role="img" aria-label="[^"]' "$T/r.html")" -eq 8 ] ||
+	fail "expected 8 pictures (4 of the plan, incidents, 2 aid sources, side by side)"
+"$STABFORCE" aid report --db "$T/reg.db" --side-by-side --from "$aidfrom" --format json \
+	>"$T/aid_sbs.json" || fail "aid report --side-by-side json"
+python3 - "$T/r.html" "$T/aid_sbs.json" <<'EOF' || fail "side-by-side chart differs from the report"
+import json, re, sys
+html = open(sys.argv[1]).read()
+chart = html.split('aria-label="Aid by source:')[1].split("</svg>")[0]
+rep = json.load(open(sys.argv[2]))
+got = set(re.findall(r'<title>(\d{4}-\d\d-\d\d): (\d+) trucks (\w+) as ([^<]*) reports them</title>', chart))
+want = set()
+for d in rep["days"]:
+    for s, n in zip(rep["series"], d["trucks"]):
+        if n is not None:
+            want.add((d["date"], str(n), s["stage"], s["source"]))
+# two series, never a point of their sum
+if got != want or len(rep["series"]) != 2:
+    print(sorted(got ^ want)[:5]); sys.exit(1)
+if 'reference 450</text>' not in chart:
+    print("no reference line"); sys.exit(1)
+EOF
 "$STABFORCE" incidents report --db "$T/reg.db" --by week --from "$first" --to "$asof" \
 	--format json >"$T/weeks.json" || fail "incidents report json"
 "$STABFORCE" aid report --db "$T/reg.db" --source "$SRC1" --from "$aidfrom" --format json \
@@ -149,8 +177,9 @@ sys.exit(0 if open(sys.argv[2]).read().strip() in open(sys.argv[1]).read() else 
 EOF
 grep -q 'days compared with the commitment *| *11 ' "$T/aid3.md" ||
 	fail "from 2024-01-20 to 2024-01-30: not 11 days compared: $(grep compared "$T/aid3.md")"
-[ "$(grep -c 'commitment 500</text>' "$T/r2.html")" -eq 1 ] ||
-	fail "the line of a commitment from 2024-01-20 is not drawn once"
+# once in the source's chart, once side by side
+[ "$(grep -c 'commitment 500</text>' "$T/r2.html")" -eq 2 ] ||
+	fail "the line of a commitment from 2024-01-20 is not drawn once per chart"
 
 # Neutral colours only: greys and the sequential scale's violets.
 sed -n '/<h2>The register<\/h2>/,$p' "$T/r.html" | grep -o '#[0-9a-f]\{6\}' | sort -u >"$T/colours"

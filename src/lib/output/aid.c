@@ -658,14 +658,17 @@ static sf_status sources_tables(const sf_aid_sources *r, int daily, sf_format fm
 	                 "%said flow by source, %s to %s: trucks per day as each source counts "
 	                 "them, side by side, never added together\n\n",
 	                 h, d1, d2);
+	/* md: each line a paragraph of its own */
+	const char *nl = fmt == SF_FORMAT_MD ? "\n\n" : "\n";
 	if (rc == SF_OK)
-		rc = sf_buf_addf(out, "commitment: %g trucks/day at stage %s, %s\n",
+		rc = sf_buf_addf(out, "commitment: %g trucks/day at stage %s, %s%s",
 		                 r->commitment.trucks_per_day, sf_aid_stage_str(r->stage),
-		                 sf_aid_commitment_span(&r->commitment, ap, sizeof ap));
+		                 sf_aid_commitment_span(&r->commitment, ap, sizeof ap), nl);
 	if (rc == SF_OK && has_reference(r))
-		rc = sf_buf_addf(out, "reference: %g trucks/day, %s\n", r->reference.trucks_per_day,
+		rc = sf_buf_addf(out, "reference: %g trucks/day, %s%s", r->reference.trucks_per_day,
 		                 r->reference.what && r->reference.what[0] ? r->reference.what
-		                                                           : "(no description)");
+		                                                           : "(no description)",
+		                 nl);
 	if (rc == SF_OK)
 		rc = titled(out, fmt, NULL, series_table(r));
 	if (rc == SF_OK && daily)

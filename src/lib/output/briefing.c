@@ -88,6 +88,7 @@ void sf_briefing_options_init(sf_briefing_options *o)
 	if (sf_date_parse(DEFAULT_AID_COMMITMENT_FROM, &o->aid_commitment_from) != 0)
 		o->aid_commitment_from = SF_DAY_NONE;
 	o->aid_commitment_to = SF_DAY_NONE;
+	o->aid_reference = NAN;
 }
 
 void sf_briefing_free(sf_briefing *b)
@@ -385,8 +386,9 @@ sf_status sf_briefing_build(const sf_scenario *sc, const sf_briefing_options *o,
 	if (b->o.store != NULL) {
 		const sf_aid_commitment c = {b->o.aid_commitment, b->o.aid_commitment_from,
 		                             b->o.aid_commitment_to};
-		rc = sf__breg_build(b->o.store, sc, b->o.register_weeks, &c, b->o.register_note,
-		                    &b->reg, err);
+		const sf_aid_reference ref = {b->o.aid_reference, b->o.aid_reference_what};
+		rc = sf__breg_build(b->o.store, sc, b->o.register_weeks, &c, &ref,
+		                    b->o.register_note, &b->reg, err);
 		if (rc != SF_OK)
 			goto fail;
 	}

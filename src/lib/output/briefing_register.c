@@ -18,12 +18,16 @@
  *     reports (entered, offloaded, collected, then intercepted) over the
  *     weeks to its latest figure, the 7-day mean and the commitment; under
  *     the chart the library's summary and per-crossing tables
- *     (sf_aid_write_report).
+ *     (sf_aid_write_report);
+ *   - "Aid sources side by side": every source and stage over the weeks
+ *     to the latest figure, one line each, never added, the reference
+ *     level dotted and the commitment dashed (sf_aid_write_sources).
  * Retracted incidents are left out, as in every incident report. The
  * library's tables keep their own headings, two levels down ("####").
  */
 #include "base/internal.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +36,7 @@
 #include "output/markdown.h"
 #include "output/svg.h"
 
-enum { CHART_NONE = 0, CHART_INCIDENTS = 1, CHART_AID = 2 };
+enum { CHART_NONE = 0, CHART_INCIDENTS = 1, CHART_AID = 2, CHART_SOURCES = 3 };
 
 typedef struct reg_part {
 	sf_buf intro;  /* markdown: heading and paragraph */
@@ -52,6 +56,8 @@ struct sf__breg {
 	/* aid: one report per source */
 	sf_aid_report *aid;
 	size_t naid;
+	/* aid: every source and stage side by side */
+	sf_aid_sources sources;
 };
 
 void sf__breg_free(sf__breg *r)
@@ -70,6 +76,7 @@ void sf__breg_free(sf__breg *r)
 	for (size_t i = 0; i < r->naid; i++)
 		sf_aid_report_release(&r->aid[i]);
 	free(r->aid);
+	sf_aid_sources_release(&r->sources);
 	free(r);
 }
 
@@ -450,6 +457,69 @@ static sf_status aid_parts(sf__breg *r, sf_store *st, int weeks,
 	return rc;
 }
 
+/*
+ * "Aid sources side by side": every source and stage over the weeks to the
+ * latest figure, one line each, never added, with the reference level.
+ */
+static sf_status aid_sources_part(sf__breg *r, sf_store *st, int weeks,
+                                  const sf_aid_commitment *commitment,
+                                  const sf_aid_reference *reference, sf_error *err)
+{
+	sf_aid_filter f;
+	sf_aid_sources *a = &r->sources;
+	char d1[16], d2[16];
+	sf_status rc;
+	reg_part *p;
+	sf_buf tmp;
+
+	sf_aid_filter_init(&f);
+	rc = sf_aid_build_sources(st, &f, commitment, SF_AID_ENTERED, reference, a, err);
+	if (rc != SF_OK || a->ndays == 0)
+		return rc;
+	f.from_day = a->first_day + (long)a->ndays - 7L * weeks;
+	sf_aid_sources_release(a);
+	rc = sf_aid_build_sources(st, &f, commitment, SF_AID_ENTERED, reference, a, err);
+	if (rc != SF_OK)
+		return rc;
+	p = new_part(r);
+	if (p == NULL)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	p->chart = CHART_SOURCES;
+	sf__date_format(a->first_day, d1, sizeof d1);
+	sf__date_format(a->first_day + (long)a->ndays - 1, d2, sizeof d2);
+	rc |= sf_buf_addf(&p->intro,
+	                  "### Aid sources side by side\n\nTrucks per day, all crossings, from %s "
+	                  "to %s, one line per source and stage as each reports them (%zu "
+	                  "series). The bodies that report aid count different things (trucks "
+	                  "entering at a crossing, trucks collected inside, trucks intercepted) "
+	                  "with different loads: the series are put next to each other and never "
+	                  "added into one number. The commitment is held to trucks entered, on "
+	                  "the days it was made for.",
+	                  d1, d2, a->nseries);
+	if (isfinite(a->reference.trucks_per_day) && a->reference.trucks_per_day > 0) {
+		rc |= sf_buf_addf(&p->intro, " The dotted line is a reference, %g trucks a day: ",
+		                  a->reference.trucks_per_day);
+		rc |= md_text(&p->intro, a->reference.what ? a->reference.what : "");
+		rc |= sf_buf_adds(&p->intro, "; no day is compared with it.");
+	}
+	rc |= sf_buf_adds(&p->intro, "\n");
+	sf_snprintf(p->caption, sizeof p->caption,
+	            "Aid trucks per day, %s to %s, one line per source and stage (shades and "
+	            "dashes tell them apart; a break is a day with no figure), the reference "
+	            "dotted and the commitment dashed over the days it was made for. The table "
+	            "follows.",
+	            d1, d2);
+	if (rc != SF_OK)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	sf_buf_init(&tmp, 0);
+	rc = sf_aid_write_sources(st, &f, commitment, SF_AID_ENTERED, reference, 0, SF_FORMAT_MD,
+	                          &tmp, err);
+	if (rc == SF_OK && demoted(&p->tables, &tmp) != SF_OK)
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	sf_buf_release(&tmp);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- */
 
 static const char register_intro[] =
@@ -459,8 +529,8 @@ static const char register_intro[] =
         "the scenario's map; aid figures are kept per source.\n";
 
 sf_status sf__breg_build(sf_store *st, const sf_scenario *sc, int weeks,
-                         const sf_aid_commitment *commitment, const char *note, sf__breg **out,
-                         sf_error *err)
+                         const sf_aid_commitment *commitment, const sf_aid_reference *reference,
+                         const char *note, sf__breg **out, sf_error *err)
 {
 	sf__breg *r;
 	reg_part *p;
@@ -484,6 +554,8 @@ sf_status sf__breg_build(sf_store *st, const sf_scenario *sc, int weeks,
 	rc = incidents_part(r, st, sc, weeks, err);
 	if (rc == SF_OK)
 		rc = aid_parts(r, st, weeks, commitment, err);
+	if (rc == SF_OK)
+		rc = aid_sources_part(r, st, weeks, commitment, reference, err);
 	if (rc != SF_OK)
 		goto fail;
 	*out = r;
@@ -520,6 +592,8 @@ sf_status sf__breg_html(const sf__breg *r, sf_buf *out, sf_error *err)
 				return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 			rc = p->chart == CHART_INCIDENTS
 			             ? sf__svg_incident_weeks(&r->grid, out, err)
+			     : p->chart == CHART_SOURCES
+			             ? sf__svg_aid_sources(&r->sources, out, err)
 			             : sf__svg_aid_days(&r->aid[p->aid], out, err);
 			if (rc != SF_OK)
 				return rc;

@@ -24,8 +24,8 @@ typedef struct sf__breg sf__breg;
  * sector names from sc; note (NULL or "": none) a paragraph of plain text
  * under the register's heading. */
 sf_status sf__breg_build(sf_store *st, const sf_scenario *sc, int weeks,
-                         const sf_aid_commitment *commitment, const char *note, sf__breg **out,
-                         sf_error *err);
+                         const sf_aid_commitment *commitment, const sf_aid_reference *reference,
+                         const char *note, sf__breg **out, sf_error *err);
 void sf__breg_free(sf__breg *r);
 sf_status sf__breg_markdown(const sf__breg *r, sf_buf *out, sf_error *err);
 sf_status sf__breg_html(const sf__breg *r, sf_buf *out, sf_error *err);

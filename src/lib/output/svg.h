@@ -73,5 +73,9 @@ sf_status sf__svg_incident_weeks(const sf__week_grid *g, sf_buf *out, sf_error *
 /* Trucks per day at r->stage (a bar per day with a figure), the 7-day
  * mean as a line, the commitment as a dashed line. */
 sf_status sf__svg_aid_days(const sf_aid_report *r, sf_buf *out, sf_error *err);
+/* Aid trucks per day, one line per series (source and stage) over all
+ * crossings, broken where a series has no figure, with the reference
+ * dotted and the commitment dashed over its days. */
+sf_status sf__svg_aid_sources(const sf_aid_sources *r, sf_buf *out, sf_error *err);
 
 #endif

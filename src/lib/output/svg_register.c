@@ -329,3 +329,172 @@ sf_status sf__svg_aid_days(const sf_aid_report *r, sf_buf *b, sf_error *err)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory drawing the aid chart");
 	return SF_OK;
 }
+
+/* ---------------------------------------------------------------- */
+/* Several aid sources side by side */
+
+/* The n-th series' shade and dash: shades of the neutral scale and dash
+ * patterns tell the lines apart, no source has a colour of its own. */
+static const double SERIES_SHADE[] = {0.95, 0.55, 0.75, 0.35};
+static const char *const SERIES_DASH[] = {"", "6 3", "8 3 2 3", "3 2"};
+#define SERIES_STYLES 4
+#define AS_LEGEND_ROW 16.0
+
+/* The series' daily figures for all crossings as polylines, broken at a
+ * day with no figure, with a dot per figure carrying its <title>. */
+static sf_status series_line(const sf_aid_sources *r, size_t s, double slot, double ph, double ymax,
+                             sf_buf *b)
+{
+	sf_status rc = SF_OK;
+	char col[8], ds[16];
+	const char *dash = SERIES_DASH[s % SERIES_STYLES];
+	int open = 0;
+	sf__seq_colour(SERIES_SHADE[s % SERIES_STYLES], col);
+	for (size_t d = 0; d <= r->ndays; d++) {
+		const sf_aid_cell *c =
+		        d < r->ndays ? sf_aid_sources_cell(r, d, r->ncrossings, s) : NULL;
+		if (c == NULL || !c->reported) {
+			if (open)
+				rc |= sf_buf_adds(b, "\"/>\n");
+			open = 0;
+			continue;
+		}
+		if (!open)
+			rc |= sf_buf_addf(
+			        b,
+			        "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"1.8\"%s%s%s "
+			        "points=\"",
+			        col, dash[0] ? " stroke-dasharray=\"" : "", dash,
+			        dash[0] ? "\"" : "");
+		rc |= sf_buf_addf(b, "%s%.1f,%.1f", open ? " " : "",
+		                  AD_LEFT + ((double)d + 0.5) * slot,
+		                  AD_TOP + ph - (double)c->trucks / ymax * ph);
+		open = 1;
+	}
+	for (size_t d = 0; d < r->ndays; d++) {
+		const sf_aid_cell *c = sf_aid_sources_cell(r, d, r->ncrossings, s);
+		if (!c->reported)
+			continue;
+		sf__date_format(r->first_day + (long)d, ds, sizeof ds);
+		rc |= sf_buf_addf(
+		        b,
+		        "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2\" fill=\"%s\"><title>%s: %ld "
+		        "trucks %s as ",
+		        AD_LEFT + ((double)d + 0.5) * slot,
+		        AD_TOP + ph - (double)c->trucks / ymax * ph, col, ds, c->trucks,
+		        sf_aid_stage_str(r->series[s].stage));
+		rc |= sf__svg_esc(b, r->series[s].source);
+		rc |= sf_buf_adds(b, " reports them</title></circle>\n");
+	}
+	return rc;
+}
+
+/* A horizontal line over days [i0, i1) at v, dashed, with its label. */
+static sf_status level_line(double v, size_t i0, size_t i1, double slot, double ph, double ymax,
+                            const char *dash, const char *label, sf_buf *b)
+{
+	double y = AD_TOP + ph - v / ymax * ph;
+	return sf_buf_addf(b,
+	                   "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"" INK
+	                   "\" stroke-width=\"1.2\" stroke-dasharray=\"%s\"/>"
+	                   "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"" INK
+	                   "\">%s %g</text>\n",
+	                   AD_LEFT + (double)i0 * slot, y, AD_LEFT + (double)i1 * slot, y, dash,
+	                   AD_LEFT + (double)i0 * slot + 4, y - 5, label, v);
+}
+
+sf_status sf__svg_aid_sources(const sf_aid_sources *r, sf_buf *b, sf_error *err)
+{
+	double legend_h = AS_LEGEND_ROW * (double)(r->nseries + 1);
+	double h = AD_H + legend_h - 24;
+	double pw = AD_W - AD_LEFT - AD_RIGHT, ph = AD_H - AD_TOP - AD_BOTTOM;
+	double slot = r->ndays ? pw / (double)r->ndays : pw, ymax = 0, step;
+	int has_ref = isfinite(r->reference.trucks_per_day) && r->reference.trucks_per_day > 0;
+	int every = r->ndays > AD_SHORT_DAYS ? AD_LABEL_EVERY_LONG : AD_LABEL_EVERY_SHORT;
+	size_t c0 = 0, c1 = r->ndays;
+	const sf_aid_commitment *cm = &r->commitment;
+	char ds[16], col[8];
+	sf_status rc = SF_OK;
+
+	while (c0 < r->ndays && cm->from_day != SF_DAY_NONE &&
+	       r->first_day + (long)c0 < cm->from_day)
+		c0++;
+	while (c1 > c0 && cm->to_day != SF_DAY_NONE && r->first_day + (long)c1 - 1 > cm->to_day)
+		c1--;
+	int drawn = cm->trucks_per_day > 0 && c1 > c0;
+	if (drawn)
+		ymax = cm->trucks_per_day;
+	if (has_ref && r->reference.trucks_per_day > ymax)
+		ymax = r->reference.trucks_per_day;
+	for (size_t d = 0; d < r->ndays; d++)
+		for (size_t s = 0; s < r->nseries; s++) {
+			const sf_aid_cell *c = sf_aid_sources_cell(r, d, r->ncrossings, s);
+			if (c->reported && (double)c->trucks > ymax)
+				ymax = (double)c->trucks;
+		}
+	step = sf__svg_nice_step(ymax, AD_TICKS);
+	ymax = ceil(ymax / step) * step;
+	if (!(ymax > 0))
+		ymax = 1;
+	rc |= sf_buf_addf(
+	        b,
+	        "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+	        "aria-label=\"Aid by source: trucks per day as each source reports them, one line "
+	        "per source and stage, never added together\" "
+	        "xmlns=\"http://www.w3.org/2000/svg\">\n<title>Aid trucks per day by "
+	        "source and stage, side by side</title>\n",
+	        AD_W, h);
+	for (double v = 0; v <= ymax + step / 2; v += step) {
+		double y = AD_TOP + ph - v / ymax * ph;
+		rc |= sf_buf_addf(b,
+		                  "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" "
+		                  "stroke=\"" GRID
+		                  "\"/><text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" "
+		                  "text-anchor=\"end\" fill=\"" MUTED "\">%.0f</text>\n",
+		                  AD_LEFT, y, AD_LEFT + pw, y, AD_LEFT - 6, y + 4, v);
+	}
+	for (size_t d = 0; d < r->ndays; d += (size_t)every) {
+		sf__date_format(r->first_day + (long)d, ds, sizeof ds);
+		rc |= sf_buf_addf(b,
+		                  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"10\" "
+		                  "text-anchor=\"middle\" fill=\"" MUTED "\">%s</text>\n",
+		                  AD_LEFT + ((double)d + 0.5) * slot, AD_TOP + ph + 15, ds);
+	}
+	for (size_t s = 0; s < r->nseries; s++)
+		rc |= series_line(r, s, slot, ph, ymax, b);
+	if (has_ref)
+		rc |= level_line(r->reference.trucks_per_day, 0, r->ndays, slot, ph, ymax, "1 4",
+		                 "reference", b);
+	if (drawn)
+		rc |= level_line(cm->trucks_per_day, c0, c1, slot, ph, ymax, "6 4", "commitment",
+		                 b);
+	rc |= sf_buf_addf(b,
+	                  "<text x=\"14\" y=\"%.1f\" font-size=\"11\" fill=\"" MUTED "\" "
+	                  "transform=\"rotate(-90 14 %.1f)\" text-anchor=\"middle\">trucks per "
+	                  "day</text>\n",
+	                  AD_TOP + ph / 2, AD_TOP + ph / 2);
+	/* the legend: one row per series, then the two levels */
+	double y = AD_TOP + ph + 30;
+	for (size_t s = 0; s < r->nseries; s++, y += AS_LEGEND_ROW) {
+		const char *dash = SERIES_DASH[s % SERIES_STYLES];
+		sf__seq_colour(SERIES_SHADE[s % SERIES_STYLES], col);
+		rc |= sf_buf_addf(
+		        b,
+		        "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+		        "stroke-width=\"1.8\"%s%s%s/><text x=\"%.1f\" y=\"%.1f\" "
+		        "font-size=\"11\" fill=\"" MUTED "\">",
+		        AD_LEFT, y, AD_LEFT + 28, y, col, dash[0] ? " stroke-dasharray=\"" : "",
+		        dash, dash[0] ? "\"" : "", AD_LEFT + 34, y + 4);
+		rc |= sf__svg_esc(b, r->series[s].source);
+		rc |= sf_buf_addf(b, ", trucks %s</text>\n", sf_aid_stage_str(r->series[s].stage));
+	}
+	rc |= sf_buf_addf(b,
+	                  "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\" fill=\"" MUTED
+	                  "\">dotted: the reference; dashed: the commitment, over the days it "
+	                  "was made for; a break in a line: no figure that day</text>\n",
+	                  AD_LEFT, y + 4);
+	rc |= sf_buf_adds(b, "</svg>\n");
+	if (rc != SF_OK)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory drawing the aid chart");
+	return SF_OK;
+}
