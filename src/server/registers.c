@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -514,6 +515,45 @@ void sv_h_aid(sv_ctx *cx)
 	if (aid_filter(cx, &f, id, sizeof id) || arg_format(cx, "json csv md", &fmt))
 		return;
 	answered(cx, sf_aid_write_list(cx->st, &f, fmt, &cx->rs->body, NULL, NULL, &err), &err);
+}
+
+/*
+ * GET /api/v1/aid/sources: `aid report --side-by-side`, every source and
+ * stage in its own column, never added; `stage` is the one held to the
+ * commitment, and `reference` (trucks a day) needs `reference_what`.
+ */
+void sv_h_aid_sources(sv_ctx *cx)
+{
+	sf_aid_filter f;
+	char id[128];
+	sf_format fmt;
+	sf_error err;
+	sf_aid_commitment commitment = {600, SF_DAY_NONE, SF_DAY_NONE};
+	sf_aid_reference ref = {NAN, NULL};
+	long daily = 0;
+	int stage;
+
+	sf_error_clear(&err);
+	if (aid_filter(cx, &f, id, sizeof id) || arg_format(cx, "json csv md", &fmt) ||
+	    arg_num(cx, "commitment", 0, 1e6, &commitment.trucks_per_day) ||
+	    arg_day(cx, "commitment_from", &commitment.from_day) ||
+	    arg_day(cx, "commitment_to", &commitment.to_day) ||
+	    arg_num(cx, "reference", 0, 1e6, &ref.trucks_per_day) ||
+	    arg_long(cx, "daily", 0, 1, &daily))
+		return;
+	ref.what = arg_text(cx, "reference_what");
+	if (!isnan(ref.trucks_per_day) && !ref.what) {
+		sv_fail(cx, 400, "bad_request",
+		        "reference needs reference_what: what the level is and its source");
+		return;
+	}
+	/* every stage side by side; the stage given is the one held to the commitment */
+	stage = f.stage >= 0 ? f.stage : SF_AID_ENTERED;
+	f.stage = -1;
+	answered(cx,
+	         sf_aid_write_sources(cx->st, &f, &commitment, (sf_aid_stage)stage, &ref,
+	                              (int)daily, fmt, &cx->rs->body, &err),
+	         &err);
 }
 
 void sv_h_aid_report(sv_ctx *cx)

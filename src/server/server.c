@@ -419,6 +419,7 @@ static const route routes[] = {
         {"POST", "/api/v1/incidents/*/review", NEED_EDIT, sv_h_incident_review},
         {"GET", "/api/v1/aid", NEED_READ, sv_h_aid},
         {"GET", "/api/v1/aid/report", NEED_READ, sv_h_aid_report},
+        {"GET", "/api/v1/aid/sources", NEED_READ, sv_h_aid_sources},
         {"POST", "/api/v1/aid/import", NEED_EDIT, sv_h_aid_import},
 };
 

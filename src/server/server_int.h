@@ -81,6 +81,7 @@ void sv_h_duplicate_decide(sv_ctx *cx);
 void sv_h_edits(sv_ctx *cx);
 void sv_h_aid(sv_ctx *cx);
 void sv_h_aid_report(sv_ctx *cx);
+void sv_h_aid_sources(sv_ctx *cx);
 void sv_h_aid_import(sv_ctx *cx);
 
 /* ---- jobs.c ---- */

@@ -343,17 +343,41 @@ test("the monitor page shows the API's incident trend and aid report", async () 
   const src = "UN sitreps (LSHTM/JHU)";
   const full = await apiGet(server, "/api/v1/aid/report?" + new URLSearchParams({ source: src, stage: "entered", commitment: "600" }));
   const from = new Date(Date.parse(full.to + "T00:00:00Z") - 89 * 86400000).toISOString().slice(0, 10);
-  const aid = await apiGet(server, "/api/v1/aid/report?" + new URLSearchParams({ source: src, stage: "entered", commitment: "600", from }));
+  // The commitment is made for the days from 2025-10-10 by default: the
+  // 2023-24 figures are not compared with it (no data, not a count).
+  const aid = await apiGet(server, "/api/v1/aid/report?" + new URLSearchParams({ source: src, stage: "entered", commitment: "600", commitment_from: "2025-10-10", from }));
+  assert.equal(aid.days_below, null);
   assert.equal(await page.textContent("#aid-trucks"), fmtInt(aid.trucks));
   assert.equal(await page.textContent("#aid-days-data"), fmtInt(aid.days_with_data));
-  assert.equal(await page.textContent("#aid-below"), fmtInt(aid.days_below));
+  assert.equal(await page.textContent("#aid-below"), "no data");
+  assert.equal(await page.textContent("#aid-share"), "no data");
   assert.equal(await page.textContent("#aid-mean"), fmt1(aid.mean_per_day));
   const days = await cells(page, "table.aid-days tbody tr");
   assert.equal(days.length, aid.days.length);
   assert.deepEqual(days.at(-1).slice(0, 2), [aid.days.at(-1).date, fmtInt(aid.days.at(-1).entered)]);
   assert.ok(await page.getAttribute("#aid-chart", "aria-label"), "the aid chart has no name");
-  // Another commitment: the page asks the API again.
+  // Every source side by side: the API's series, never added.
+  const sbs = await apiGet(server, "/api/v1/aid/sources?" + new URLSearchParams({ commitment: "600", commitment_from: "2025-10-10", from }));
+  const srows = await cells(page, "table.aid-sbs-series tbody tr");
+  assert.deepEqual(srows.map((r) => r.slice(0, 4)),
+    sbs.series.map((x) => [x.source, x.stage, fmtInt(x.days_with_data), fmtInt(x.trucks)]));
+  assert.equal(srows[0][6], "no data", "a commitment made for later days: no data, not 0");
+  const sdays = await cells(page, "table.aid-sbs-days tbody tr");
+  assert.equal(sdays.length, sbs.days.length);
+  assert.deepEqual(sdays.at(-1), [sbs.days.at(-1).date,
+    ...sbs.days.at(-1).trucks.map((v) => (v === null ? "no figure" : fmtInt(v)))]);
+  // A reference level is drawn only with what it is and its source.
+  await page.fill("#aid-ref", "500");
+  await page.click("#aid-sbs-controls button[type=submit]");
+  await page.waitForFunction(() => /its source/.test(document.querySelector("#aid-sbs-status")?.textContent));
+  await page.fill("#aid-ref-what", "a test level");
+  await page.click("#aid-sbs-controls button[type=submit]");
+  await page.waitForFunction(() => /reference of 500 a day \(a test level\)/
+    .test(document.querySelector("#aid-sbs-chart")?.getAttribute("aria-label") || ""));
+  assert.notEqual(await page.textContent("table.aid-sbs-series tbody tr td:nth-child(6)"), "n/a");
+  // Another commitment, made for every day: the page asks the API again.
   await page.fill("#aid-commitment", "100");
+  await page.fill("#aid-commitment-from", "");
   await page.click("#aid-controls button[type=submit]");
   const aid100 = await apiGet(server, "/api/v1/aid/report?" + new URLSearchParams({ source: src, stage: "entered", commitment: "100", from }));
   await page.waitForFunction((v) => document.querySelector("#aid-below")?.textContent === v, fmtInt(aid100.days_below));

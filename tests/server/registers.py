@@ -227,6 +227,21 @@ def main():
               "the unknown crossing's message names no server path: %s" % doc["error"]["message"])
         check(s.req("GET", "/api/v1/aid?crossing=Atlantis", token=viewer)[0] == 400,
               "a filter on a crossing not in the file")
+        # two sources side by side, never added: the CLI's --side-by-side
+        st, h, doc = s.req("GET", "/api/v1/aid/sources?commitment=500&reference=450"
+                           "&reference_what=a%20test%20level", token=viewer)
+        want = json.loads(cli(tmp, "aid", "report", "--side-by-side", "--commitment", "500",
+                              "--reference", "450", "--reference-what", "a test level",
+                              "--format", "json"))
+        check(st == 200 and doc == want, "the side-by-side report is the CLI's: %d" % st)
+        conforms(spec, "/api/v1/aid/sources", "get", 200, doc)
+        day = next((d for d in doc.get("days", []) if d["date"] == "2023-10-21"), None)
+        check([x["source"] for x in doc.get("series", [])] == ["COGAT", "UN2720"] and day
+              and day["trucks"][0] == 20 and day["trucks"][1] is not None
+              and day["crossings"] == [{"crossing": "kerem_shalom", "trucks": [20, None]}],
+              "each source its own column on 2023-10-21: %s" % day)
+        check(s.req("GET", "/api/v1/aid/sources?reference=450", token=viewer)[0] == 400,
+              "a reference without what it is")
         s.stop()
         s = None
     finally:

@@ -15,6 +15,11 @@
 // /api/v1/aid/report gives the figures for one source (never several
 // added), crossing and stage, against the commitment asked for. A day with
 // no figure is a gap in the chart and "no figure" in the table, never 0.
+// The commitment is compared only on the days it was made for (its "from"
+// and "to" dates; other days are not compared, and none compared is "no
+// data"). GET /api/v1/aid/sources puts every source and stage side by
+// side (one line, one column each, never added), with the commitment and
+// an optional reference level the user names.
 import {
   api, chartFigure, el, fail, fmtInt, fmtNum, initPage, say, seq, table,
 } from "/js/app.js";
@@ -24,6 +29,8 @@ const incStatus = document.querySelector("#inc-status");
 const incContent = document.querySelector("#inc-content");
 const aidStatus = document.querySelector("#aid-status");
 const aidContent = document.querySelector("#aid-content");
+const sbsStatus = document.querySelector("#aid-sbs-status");
+const sbsContent = document.querySelector("#aid-sbs");
 const STAGES = ["entered", "offloaded", "collected", "intercepted"];
 const LEAD = 4; // weeks before the first shown, for the mean of the 4 before
 const DAY_MS = 86400000;
@@ -207,7 +214,7 @@ async function aid() {
   const show = async () => {
     const base = {
       source: srcSel.value, crossing: crossSel.value, stage: stageSel.value,
-      commitment: document.querySelector("#aid-commitment").value || "0",
+      ...commitment(),
     };
     say(aidStatus, "Loading the aid report...");
     let rep = await api("/api/v1/aid/report?" + q(base));
@@ -224,6 +231,16 @@ async function aid() {
     show().catch((err) => fail(aidStatus, err));
   });
   await show();
+  await aidSources().catch((err) => fail(sbsStatus, err));
+}
+
+// The commitment and the days it was made for, as the API's parameters.
+function commitment() {
+  return {
+    commitment: document.querySelector("#aid-commitment").value || "0",
+    commitment_from: document.querySelector("#aid-commitment-from").value,
+    commitment_to: document.querySelector("#aid-commitment-to").value,
+  };
 }
 
 function drawAid(rep) {
@@ -234,15 +251,19 @@ function drawAid(rep) {
   const at = days.map((d) => (has(d) && !d.below ? d[stage] : null));
   const below = days.map((d) => (has(d) && d.below ? d[stage] : null));
   const roll = days.map((d) => (d.rolling7 ?? null));
-  const commit = days.map(() => rep.commitment);
-  const share = rep.commitment > 0 ? fmtNum((100 * rep.mean_per_day) / rep.commitment, 1) + "%" : "n/a";
+  const inSpan = (d) => (!rep.commitment_from || d.date >= rep.commitment_from)
+    && (!rep.commitment_to || d.date <= rep.commitment_to);
+  const commit = days.map((d) => (inSpan(d) ? rep.commitment : null));
+  // over the days the commitment was made for only; none compared: no data
+  const share = rep.commitment > 0 && rep.compared_mean_per_day !== null
+    ? fmtNum((100 * rep.compared_mean_per_day) / rep.commitment, 1) + "%" : "no data";
   const figures = el("dl", { class: "figures", id: "aid-figures" },
     ...[["Days with a figure", fmtInt(rep.days_with_data), "aid-days-data"],
       ["Trucks " + stage, fmtInt(rep.trucks), "aid-trucks"],
       ["Mean per day with a figure", fmtNum(rep.mean_per_day, 1), "aid-mean"],
       ["Mean against the commitment", share, "aid-share"],
-      ["Days below the commitment", fmtInt(rep.days_below), "aid-below"],
-      ["Commitment", fmtInt(rep.commitment) + " a day", "aid-commit"]]
+      ["Days below the commitment", rep.days_below === null ? "no data" : fmtInt(rep.days_below), "aid-below"],
+      ["Commitment", fmtInt(rep.commitment) + " trucks a day, " + span(rep), "aid-commit"]]
       .map(([l, v, id]) => el("div", {}, el("dt", { text: l }), el("dd", { id, text: v }))));
   const label = `Aid trucks ${stage} per day as ${rep.source} reports them, ${rep.from} to ` +
     `${rep.to}, with the 7-day mean and the commitment of ${rep.commitment} a day; the ` +
@@ -258,9 +279,9 @@ function drawAid(rep) {
       { label: "7-day mean", stroke: INK, width: 1.5, points: { show: false },
         value: (u, v) => (v === null ? "" : fmtNum(v, 1)) },
       { label: "commitment", stroke: INK, width: 1.5, dash: [6, 4], points: { show: false },
-        value: (u, v) => fmtInt(v) },
+        value: (u, v) => (v === null ? "" : fmtInt(v)) },
     ],
-    scales: { x: { time: false, range: [0.5, days.length + 0.5] }, y: { range: (u, lo, hi) => [0, Math.max(hi, rep.commitment) * 1.05] } },
+    scales: { x: { time: false, range: [0.5, days.length + 0.5] }, y: { range: (u, lo, hi) => [0, Math.max(hi, 1) * 1.05] } },
     axes: [
       { splits: () => xs.filter((x) => (x - 1) % dstep === 0),
         values: (u, sp) => sp.map((x) => days[x - 1]?.date || "") },
@@ -271,12 +292,13 @@ function drawAid(rep) {
   const cols = [{ label: "date", key: "date" },
     ...STAGES.map((s) => ({ label: s, num: true, get: (d) => (has(d) ? fmtInt(d[s]) : "no figure") })),
     { label: "7-day mean (" + stage + ")", num: true, get: (d) => fmtNum(d.rolling7, 1) },
-    { label: "below the commitment", get: (d) => (has(d) ? (d.below ? "yes" : "no") : "") }];
+    { label: "below the commitment", get: (d) => (!has(d) ? "" : d.below === null ? "not compared" : d.below ? "yes" : "no") }];
   const tab = table(`Trucks per day by stage, ${rep.source}`, cols, days,
     { rowHeaders: true, class: "aid-days" });
   const fig = chartFigure(`Trucks ${stage} per day against the commitment`,
     "A bar per day with a figure (darker when below the commitment), the 7-day mean over " +
-    "the days with a figure, the commitment dashed. A day with no figure is a gap, not a zero.",
+    "the days with a figure, the commitment dashed over the days it was made for. A day " +
+    "with no figure is a gap, not a zero.",
     chart, tab);
   const crossings = table("Per crossing", [
     { label: "crossing", key: "crossing" },
@@ -285,6 +307,108 @@ function drawAid(rep) {
     { label: "mean per day", num: true, get: (c) => fmtNum(c.mean_per_day, 1) },
   ], rep.crossings || [], { rowHeaders: true, class: "aid-crossings" });
   aidContent.replaceChildren(figures, fig, crossings);
+}
+
+// "every day", "from D", "to D", "from D1 to D2": the days a commitment was made for
+function span(rep) {
+  if (!rep.commitment_from && !rep.commitment_to) return "every day";
+  if (!rep.commitment_to) return "from " + rep.commitment_from;
+  if (!rep.commitment_from) return "to " + rep.commitment_to;
+  return `from ${rep.commitment_from} to ${rep.commitment_to}`;
+}
+
+// ---- every aid source side by side ---------------------------------------
+
+// Shades of the neutral scale and dash patterns tell the series apart: no
+// source has a colour of its own.
+const SERIES_SHADE = [0.95, 0.55, 0.75, 0.35];
+const SERIES_DASH = [[], [6, 3], [8, 3, 2, 3], [3, 2]];
+
+async function aidSources() {
+  const form = document.querySelector("#aid-sbs-controls");
+  const show = async () => {
+    const reference = document.querySelector("#aid-ref").value;
+    const what = document.querySelector("#aid-ref-what").value.trim();
+    if (reference !== "" && !what) {
+      say(sbsStatus, "Say what the reference is and its source before it is drawn.", "bad");
+      return;
+    }
+    const base = { ...commitment(), reference, reference_what: reference !== "" ? what : "" };
+    say(sbsStatus, "Loading every source side by side...");
+    let rep = await api("/api/v1/aid/sources?" + q(base));
+    const days = Number(document.querySelector("#aid-days").value);
+    if (days > 0 && rep.to && rep.days.length > days) {
+      rep = await api("/api/v1/aid/sources?" + q({ ...base, from: addDays(rep.to, 1 - days) }));
+    }
+    drawSources(rep);
+    say(sbsStatus, `${rep.series.length} series (source and stage), ${rep.from || "-"} to ` +
+      `${rep.to || "-"}, all crossings; never added together.`, "muted");
+  };
+  form.hidden = false;
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    show().catch((err) => fail(sbsStatus, err));
+  });
+  await show();
+}
+
+function drawSources(rep) {
+  const days = rep.days || [];
+  const names = rep.series.map((s) => `${s.source}, trucks ${s.stage}`);
+  const xs = days.map((_, i) => i + 1);
+  const inSpan = (d) => (!rep.commitment_from || d.date >= rep.commitment_from)
+    && (!rep.commitment_to || d.date <= rep.commitment_to);
+  const lines = rep.series.map((_, i) => days.map((d) => d.trucks[i]));
+  const ref = rep.reference;
+  const top = Math.max(1, rep.commitment, ref ? ref.trucks_per_day : 0);
+  const dstep = Math.max(1, Math.ceil(days.length / 8));
+  const series = [{ label: "day", value: (u, x) => (x ? days[x - 1].date : "") },
+    ...rep.series.map((s, i) => ({
+      label: names[i], stroke: seq(SERIES_SHADE[i % 4]), width: 1.8, dash: SERIES_DASH[i % 4],
+      spanGaps: false, points: { show: true, size: 4 },
+      value: (u, v) => (v === null ? "no figure" : fmtInt(v)) })),
+    { label: "commitment", stroke: INK, width: 1.2, dash: [6, 4], points: { show: false },
+      value: (u, v) => (v === null ? "" : fmtInt(v)) }];
+  const data = [xs, ...lines, days.map((d) => (inSpan(d) ? rep.commitment : null))];
+  if (ref) {
+    series.push({ label: "reference", stroke: INK, width: 1.2, dash: [1, 4], points: { show: false },
+      value: (u, v) => fmtInt(v) });
+    data.push(days.map(() => ref.trucks_per_day));
+  }
+  const label = `Aid trucks per day, ${rep.from} to ${rep.to}, one line per source and stage ` +
+    `(${names.join("; ")}), never added, with the commitment` +
+    (ref ? ` and the reference of ${ref.trucks_per_day} a day (${ref.what})` : "") +
+    "; the table view has the figures.";
+  const chart = plot("aid-sbs-chart", label, {
+    series,
+    scales: { x: { time: false, range: [0.5, days.length + 0.5] }, y: { range: (u, lo, hi) => [0, Math.max(hi, top) * 1.05] } },
+    axes: [
+      { splits: () => xs.filter((x) => (x - 1) % dstep === 0),
+        values: (u, sp) => sp.map((x) => days[x - 1]?.date || "") },
+      { size: 50, label: "trucks per day", values: (u, sp) => sp.map((v) => fmtInt(v)) },
+    ],
+    legend: { live: false }, cursor: { drag: { x: false, y: false } },
+  }, data, 300);
+  const cell = (v) => (v === null ? "no figure" : fmtInt(v));
+  const tab = table("Trucks per day, all crossings, by source and stage",
+    [{ label: "date", key: "date" },
+      ...rep.series.map((s, i) => ({ label: names[i], num: true, get: (d) => cell(d.trucks[i]) }))],
+    days, { rowHeaders: true, class: "aid-sbs-days" });
+  const fig = chartFigure("Every source side by side",
+    "One line per source and stage, broken where it has no figure; the commitment dashed " +
+    "over the days it was made for" + (ref ? `; the reference dotted: ${ref.what}` : "") + ".",
+    chart, tab);
+  const noData = (v, held) => (v === null ? (held ? "no data" : "n/a") : fmtInt(v));
+  const summary = table("Per source and stage", [
+    { label: "source", key: "source" },
+    { label: "stage", key: "stage" },
+    { label: "days with a figure", num: true, get: (s) => fmtInt(s.days_with_data) },
+    { label: "trucks", num: true, get: (s) => fmtInt(s.trucks) },
+    { label: "mean per day (trucks)", num: true, get: (s) => (s.mean_per_day === null ? "no data" : fmtNum(s.mean_per_day, 1)) },
+    { label: "% of the reference", num: true, get: (s) => (s.pct_of_reference === null ? "n/a" : fmtNum(s.pct_of_reference, 1)) },
+    { label: "days below the commitment", num: true, get: (s) => noData(s.days_below, s.held_to_commitment) },
+  ], rep.series, { rowHeaders: true, class: "aid-sbs-series" });
+  sbsContent.replaceChildren(summary, fig);
 }
 
 // ---- the page -------------------------------------------------------------
