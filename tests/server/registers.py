@@ -96,6 +96,26 @@ def main():
         check(got == want, "the pages walked are the CLI's list (%d of %d rows, %d pages)"
               % (len(got), len(want), pages))
         check(pages == (len(want) + 36) // 37, "no empty last page: %d pages" % pages)
+        # pages of a date range: the cursor and the range's first day are one
+        # lower bound (the later of the two), whichever that is
+        days = sorted({i["event_date"] for i in want})
+        lo, hi = days[len(days) // 3], days[2 * len(days) // 3]
+        ranged = [i for i in want if lo <= i["event_date"] <= hi]
+        for first in (None, want[0], ranged[len(ranged) // 2]):
+            after = ("%s,%s" % (first["event_date"], first["event_id_cnty"])) if first else None
+            exp = [i for i in ranged if not first or
+                   (i["event_date"], i["event_id_cnty"]) > (first["event_date"], first["event_id_cnty"])]
+            got, pages = [], 0
+            while pages < 100:
+                path = "/api/v1/incidents?limit=7&from=%s&to=%s" % (lo, hi) + ("&after=" + after if after else "")
+                st, h, page = s.req("GET", path, token=viewer)
+                got += page if st == 200 else []
+                pages += 1
+                after = h.get("X-Next-After")
+                if st != 200 or not after:
+                    break
+            check(got == exp, "pages of %s..%s after %s: %d rows of %d"
+                  % (lo, hi, first and first["event_id_cnty"], len(got), len(exp)))
         st, h, page = s.req("GET", "/api/v1/incidents?after=garbage", token=viewer)
         check(st == 400, "a cursor that is not one: %d" % st)
         sector = want[0]["sector"]

@@ -1947,7 +1947,12 @@ static sf_status cond(sf_buf *w, const binds *b, const char *test)
 static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has_sub, int full)
 {
 	sf_status rc = sf_buf_adds(w, " WHERE true");
-	if (f->from_day != SF_DAY_NONE) {
+	/* A page after a cursor has one lower bound, the later of the cursor
+	 * and from_day (as in store_sqlite.c); the cursor's day is also said
+	 * alone, which the planner prunes the month partitions before it by. */
+	int keyset =
+	        full && f->after_id && (f->from_day == SF_DAY_NONE || f->after_day >= f->from_day);
+	if (f->from_day != SF_DAY_NONE && !keyset) {
 		add_num(b, f->from_day);
 		rc = rc ? rc : cond(w, b, "day >=");
 	}
@@ -1987,13 +1992,15 @@ static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has
 			rc = rc ? rc
 			        : sf_buf_addf(w, " AND (actor1 = $%d OR actor2 = $%d)", b->n, b->n);
 		}
-		if (f->after_id) {
+		if (keyset) {
 			/* The keyset of the (day, id) order: rows after the last one shown. */
 			add_num(b, f->after_day);
 			add_text(b, f->after_id);
 			rc = rc ? rc
-			        : sf_buf_addf(w, " AND (day, event_id_cnty) > ($%d, $%d)", b->n - 1,
-			                      b->n);
+			        : sf_buf_addf(
+			                  w,
+			                  " AND day >= $%d AND (day, event_id_cnty) > ($%d, $%d)",
+			                  b->n - 1, b->n - 1, b->n);
 		}
 	}
 	return rc;

@@ -723,7 +723,13 @@ static sf_status prepare_bound(sq *s, sf_status built_rc, const sf_buf *sql, con
 static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has_sub, int full)
 {
 	sf_status rc = sf_buf_adds(w, " WHERE 1");
-	if (f->from_day != SF_DAY_NONE) {
+	/* A page after a cursor has one lower bound, the later of the cursor
+	 * and from_day: given both, SQLite seeks on the day range and walks
+	 * every row from from_day to the cursor, a page costing more the
+	 * further it is. The cursor alone is one seek in the (day, id) index. */
+	int keyset =
+	        full && f->after_id && (f->from_day == SF_DAY_NONE || f->after_day >= f->from_day);
+	if (f->from_day != SF_DAY_NONE && !keyset) {
 		rc = rc ? rc : sf_buf_adds(w, " AND day >= ?");
 		add_num(b, f->from_day);
 	}
@@ -763,7 +769,7 @@ static sf_status where(const sf_incident_filter *f, sf_buf *w, binds *b, int has
 			add_text(b, f->actor);
 			add_text(b, f->actor);
 		}
-		if (f->after_id) {
+		if (keyset) {
 			/* The keyset of the (day, id) index: one seek, then the page. */
 			rc = rc ? rc : sf_buf_adds(w, " AND (day, event_id_cnty) > (?, ?)");
 			add_num(b, f->after_day);
