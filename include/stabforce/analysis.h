@@ -45,9 +45,25 @@ typedef struct sf_analysis_options {
 	/* Called in the calling process after each solve; may be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* When the whole analysis must end (a monotonic clock's seconds, set by
+	 * sf_analysis_time_limit); 0 = no limit. limit_s: the seconds given. */
+	double deadline, limit_s;
+	/* Internal to the analyses: plans still to solve after the current
+	 * batch (a baseline solved before its cases), for the share of each. */
+	size_t plans_after;
 } sf_analysis_options;
 
 void sf_analysis_options_init(sf_analysis_options *o);
+
+/*
+ * A wall-clock limit of seconds for the whole analysis, from now: each plan
+ * it solves gets an equal share of what remains when it starts (what
+ * remains over the rounds of cases still to start, cases / workers),
+ * never more than plan.time_limit_s when that is set. A case that would
+ * start after the limit fails the analysis with "time limit of N s
+ * reached" (SF_ERR_SOLVER). seconds <= 0: no limit.
+ */
+void sf_analysis_time_limit(sf_analysis_options *o, double seconds);
 
 /* ------------------------------------------------------------------ */
 /* The figures of one plan that the analyses compare.                  */

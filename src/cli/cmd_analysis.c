@@ -29,9 +29,10 @@ typedef struct common {
 	const char *also[3]; /* --json, --csv, --md FILE: extra outputs, NULL when not asked */
 	int quiet;
 	sf_analysis_options ao;
-	const char *db; /* --db: the register for the scenario's inputs */
-	double gap;     /* --gap: both stages' gap; < 0 when not given */
-	int first;      /* argv index of the first operand */
+	double total_limit; /* --total-time-limit: the whole analysis', 0 = none */
+	const char *db;     /* --db: the register for the scenario's inputs */
+	double gap;         /* --gap: both stages' gap; < 0 when not given */
+	int first;          /* argv index of the first operand */
 } common;
 
 /* The formats of the extra outputs, in the order of common.also. */
@@ -92,6 +93,12 @@ static int parse_common(common *c, int argc, char **argv, const sf_opt *own, con
 	        SF_OPT_SOLVER(&c->ao.plan.solver),
 	        SF_OPT_TIME_LIMIT(&c->ao.plan.time_limit_s,
 	                          "wall-clock limit for each plan solved (default none)"),
+	        SF_OPT_DBL(0, "total-time-limit", "SEC", &c->total_limit,
+	                   "wall-clock limit for the whole analysis: each plan\n"
+	                   "gets its share of what remains (and at most\n"
+	                   "--time-limit); default none",
+	                   SF_OPT_MIN_OPEN, 0, 1e300, "--total-time-limit",
+	                   "is not a number of seconds > 0"),
 	        SF_OPT_GAP(&c->gap, "relative gap of each plan's two stages (default:\n"
 	                            "stage 1 proven optimal, stage 2 0.01)"),
 	        SF_OPT_QUIET(&c->quiet, "no progress bar on stderr"),
@@ -126,6 +133,8 @@ static int parse_common(common *c, int argc, char **argv, const sf_opt *own, con
 		sf_opt_usage(&spec, stderr);
 		return 2;
 	}
+	if (c->total_limit > 0)
+		sf_analysis_time_limit(&c->ao, c->total_limit);
 	const char *lines = getenv(SF_PROGRESS_ENV);
 	if (lines && strcmp(lines, "lines") == 0) {
 		c->ao.progress = progress_lines;

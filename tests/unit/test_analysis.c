@@ -22,6 +22,9 @@
 
 #include "stabforce/stabforce.h"
 
+#include "analysis/analysis_int.h"
+#include "base/internal.h"
+
 static sf_scenario *load(const char *rel)
 {
 	char path[1024];
@@ -480,12 +483,62 @@ static void test_offers(void **state)
 	sf_scenario_free(sc);
 }
 
+/*
+ * The whole analysis' time limit (sf_analysis_time_limit): each plan gets
+ * its share of what remains; none left fails the analysis with the reason;
+ * a generous one changes no figure.
+ */
+static void test_time_limit(void **state)
+{
+	(void)state;
+	sf_plan_options po;
+	sf_error err;
+	sf_plan_options_init(&po);
+	sf_error_clear(&err);
+	/* no deadline: the plan's own limit stands */
+	po.time_limit_s = 7;
+	assert_int_equal(sf__case_limit(0, 0, 10, 2, &po, &err), SF_OK);
+	assert_true(po.time_limit_s == 7);
+	/* 100 s left, 10 plans on 2 workers: 5 rounds of 20 s */
+	po.time_limit_s = 0;
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 10, 2, &po, &err), SF_OK);
+	assert_true(po.time_limit_s > 19 && po.time_limit_s <= 20);
+	/* a smaller per-plan limit is kept; 3 plans on 4 workers: one round */
+	po.time_limit_s = 5;
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 10, 2, &po, &err), SF_OK);
+	assert_true(po.time_limit_s == 5);
+	po.time_limit_s = 0;
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 3, 4, &po, &err), SF_OK);
+	assert_true(po.time_limit_s > 99 && po.time_limit_s <= 100);
+	/* nothing left */
+	assert_int_equal(sf__case_limit(sf__now() - 1, 30, 1, 1, &po, &err), SF_ERR_SOLVER);
+	assert_string_equal(err.message, "time limit of 30 s reached");
+
+	sf_scenario *sc = load("politics/scenario.yaml");
+	sf_analysis_options o;
+	sf_pricing *p = NULL;
+	sf_analysis_options_init(&o);
+	o.jobs = 2;
+	sf_analysis_time_limit(&o, 1e-9); /* over before the first plan starts */
+	sf_error_clear(&err);
+	assert_int_equal(sf_pricing_run(sc, SF_PRICING_VETOES, &o, &p, &err), SF_ERR_SOLVER);
+	assert_non_null(strstr(err.message, "time limit of 1e-09 s reached"));
+	assert_null(p);
+	sf_analysis_time_limit(&o, 3600);
+	assert_int_equal(sf_pricing_run(sc, SF_PRICING_VETOES, &o, &p, &err), SF_OK);
+	assert_true(fabs(p->baseline.z1 - 20) < 1e-6);
+	assert_true(fabs(p->rows[2].d_z1 - 40) < 1e-6);
+	sf_pricing_free(p);
+	sf_scenario_free(sc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_edits),        cmocka_unit_test(test_risk_draw),
 	        cmocka_unit_test(test_risk_absence), cmocka_unit_test(test_risk_seeds),
 	        cmocka_unit_test(test_pricing),      cmocka_unit_test(test_offers),
+	        cmocka_unit_test(test_time_limit),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

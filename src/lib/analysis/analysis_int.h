@@ -30,6 +30,16 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 /* Workers to use for opts (jobs, or the number of cores). */
 int sf__analysis_jobs(const sf_analysis_options *opts);
 
+/*
+ * Under an analysis' deadline (sf_analysis_time_limit), cap po's time
+ * limit at the case's share of what remains: the time left over the rounds
+ * of `left` plans still to start (this one included) on nworkers workers.
+ * SF_ERR_SOLVER "time limit of N s reached" when nothing remains. No
+ * deadline (0): po is left alone.
+ */
+sf_status sf__case_limit(double deadline, double limit_s, size_t left, int nworkers,
+                         sf_plan_options *po, sf_error *err);
+
 /* x rounded to 1e-6 (and -0 made 0), so outputs do not show float noise. */
 double sf__r6(double x);
 

@@ -36,6 +36,27 @@ int sf__analysis_jobs(const sf_analysis_options *opts)
 	return opts && opts->jobs > 0 ? opts->jobs : sf__workers_default();
 }
 
+void sf_analysis_time_limit(sf_analysis_options *o, double seconds)
+{
+	o->deadline = seconds > 0 ? sf__now() + seconds : 0;
+	o->limit_s = seconds > 0 ? seconds : 0;
+}
+
+sf_status sf__case_limit(double deadline, double limit_s, size_t left, int nworkers,
+                         sf_plan_options *po, sf_error *err)
+{
+	if (deadline <= 0)
+		return SF_OK;
+	double remaining = deadline - sf__now();
+	size_t rounds = nworkers > 0 ? (left + (size_t)nworkers - 1) / (size_t)nworkers : left;
+	if (remaining <= 0)
+		return sf_error_set(err, SF_ERR_SOLVER, "time limit of %g s reached", limit_s);
+	double share = remaining / (double)(rounds ? rounds : 1);
+	if (po->time_limit_s <= 0 || share < po->time_limit_s)
+		po->time_limit_s = share;
+	return SF_OK;
+}
+
 /* ------------------------------------------------------------------ */
 /* Planning many scenarios in workers                                  */
 
@@ -44,6 +65,11 @@ typedef struct many_ctx {
 	const char *const *names;
 	sf_plan_options popts;
 	const sf_plan_options *per_case; /* may be NULL */
+	/* the analysis' deadline (0 = none) and what each case's share needs */
+	double deadline, limit_s;
+	size_t n, after; /* cases in this batch; plans after it */
+	int nworkers;
+	const size_t *pos; /* position of each case in the hand-out order; NULL = its index */
 } many_ctx;
 
 /*
@@ -69,7 +95,12 @@ static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	sf_plan *p = NULL;
 	sf_plan_options po = c->per_case ? c->per_case[job] : c->popts;
 	po.progress = NULL; /* workers must not write progress lines over each other */
-	sf_status rc = sf_plan_solve(c->scs[job], &po, &p, err);
+	size_t pos = c->pos ? c->pos[job] : job;
+	sf_status rc = sf__case_limit(c->deadline, c->limit_s, c->n - pos + c->after, c->nworkers,
+	                              &po, err);
+	if (rc != SF_OK)
+		return rc;
+	rc = sf_plan_solve(c->scs[job], &po, &p, err);
 	if (rc != SF_OK)
 		return rc;
 	wire_plan w;
@@ -124,12 +155,18 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 {
 	sf_status rc = SF_OK;
 	sf__job_result *res = NULL;
-	size_t *order = NULL;
+	size_t *order = NULL, *pos = NULL;
 	many_ctx c;
+	memset(&c, 0, sizeof c);
 	c.scs = scs;
 	c.names = names;
 	c.popts = opts->plan;
 	c.per_case = per_case;
+	c.deadline = opts->deadline;
+	c.limit_s = opts->limit_s;
+	c.n = n;
+	c.after = opts->plans_after;
+	c.nworkers = sf__analysis_jobs(opts);
 
 	for (size_t i = 0; i < n; i++)
 		plans[i] = NULL;
@@ -153,6 +190,14 @@ sf_status sf__plan_many(const sf_scenario *const *scs, const char *const *names,
 		for (size_t i = 0; i < n; i++)
 			order[i] = wj[i].job;
 		free(wj);
+		if (!(pos = sf__mallocarray(n, sizeof *pos))) {
+			free(order);
+			free(res);
+			return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+		}
+		for (size_t i = 0; i < n; i++)
+			pos[order[i]] = i;
+		c.pos = pos;
 	}
 
 	sf__workers_spec spec;
@@ -241,6 +286,7 @@ out:
 	sf__job_results_release(res, n);
 	free(res);
 	free(order);
+	free(pos);
 	return rc;
 }
 
@@ -262,7 +308,9 @@ sf_status sf_plan_pair(const sf_scenario *a, const sf_scenario *b, const sf_anal
 		 * after the other; a worker inherits the baseline when it forks.
 		 */
 		sf_plan_options second = o.plan;
+		o.plans_after++; /* the second plan, under a deadline */
 		sf_status rc = sf__plan_many(scs, names, 1, &o, NULL, NULL, plans, err);
+		o.plans_after--;
 		if (rc != SF_OK)
 			return rc;
 		second.baseline = plans[0];

@@ -373,7 +373,11 @@ sf_status sf_offers_run(const sf_scenario *sc, const sf_offers_options *oo,
 	{
 		const sf_scenario *one[1] = {r->scenario};
 		const char *names[1] = {"the scenario as it is"};
+		/* Under a deadline the candidates follow: at most one per unit
+		 * type, count and start (and caveats), not known before the base. */
+		o.plans_after = sc->nunit_types * (size_t)oo->max_count * (size_t)oo->max_starts;
 		rc = sf__plan_many(one, names, 1, &o, NULL, NULL, &base, err);
+		o.plans_after = 0;
 	}
 	if (rc != SF_OK || (rc = sf_outcome_from_plan(base, &r->baseline, err)) != SF_OK ||
 	    (rc = candidates(r, base, r->notice_days, err)) != SF_OK ||

@@ -526,7 +526,9 @@ sf_status sf_shopping_run(const sf_scenario *sc, const sf_analysis_options *opts
 		const double limit = o.plan.time_limit_s;
 		if (limit > 0)
 			first.time_limit_s = limit * SHOP_REAL_SHARE;
+		o.plans_after++; /* the second plan, under a deadline */
 		rc = sf__plan_many(scs, names, 1, &o, &first, NULL, plans, err);
+		o.plans_after--;
 		if (rc != SF_OK)
 			goto out;
 		second.start = plans[0];
