@@ -24,7 +24,7 @@ typedef struct sf_server_options {
 	const char *crossings; /* crossing names for the aid register (CSV), NULL = none */
 	const char *exe;       /* this program, to start workers with */
 	int jobs;              /* workers at once (>= 1) */
-	double job_time_limit; /* seconds per plan a job solves, when its request names none */
+	double job_time_limit; /* seconds for a whole job, when its request names none */
 	int threads;           /* HTTP threads */
 	long queue;            /* most queued jobs before 503 */
 	int public_read;       /* reads need no token */
@@ -50,7 +50,7 @@ typedef struct sf_worker_options {
 	int once;           /* 1: return when the queue is empty */
 	long parent;        /* the server's pid: exit when it is gone, 0 = none */
 	long lease_s;       /* lease per heartbeat */
-	double time_limit;  /* seconds per plan, for a stored request that names none */
+	double time_limit;  /* seconds for a whole job whose stored request names none */
 	volatile int *stop; /* return between jobs once nonzero */
 } sf_worker_options;
 

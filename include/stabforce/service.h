@@ -220,11 +220,23 @@ sf_status sf_scenario_dir_list(const char *dir, sf_name_list *out, sf_error *err
 
 enum { SF_JOB_KIND_MAX = 16 };
 /*
- * The time limit, in seconds, of each plan a job solves when its request
- * names none (`stabforce serve --job-time-limit`, `stabforce worker
- * --time-limit`): every job ends, proven or with the gap it reached.
+ * The wall-clock limit, in seconds, of a whole job when its request names
+ * none (`stabforce serve --job-time-limit`, `stabforce worker
+ * --time-limit`). A plan job's plan has it; an analysis shares it among
+ * the plans it solves (--total-time-limit): every job ends, proven or with
+ * the gap it reached. The worker that runs the job's command kills the
+ * command's whole process group when it runs on sf_job_grace(limit)
+ * seconds past the limit, and fails the job with "time limit of N s
+ * reached".
  */
 #define SF_JOB_TIME_LIMIT_DEFAULT 300.0
+/* The grace: GRACE_MIN_S + GRACE_SHARE of the limit, at most GRACE_MAX_S. */
+#define SF_JOB_GRACE_MIN_S 2.0
+#define SF_JOB_GRACE_SHARE 0.1
+#define SF_JOB_GRACE_MAX_S 60.0
+double sf_job_grace(double limit_s);
+/* The "time_limit" of a stored request, or fallback_s when it names none. */
+double sf_job_time_limit(const char *request, double fallback_s);
 
 /* A checked job request: what the worker will run. */
 typedef struct sf_job_request {
@@ -257,7 +269,8 @@ sf_status sf_job_key(const char *dir, const char *kind, const char *request, cha
  * free()). dir NULL gives scenario paths relative to the working
  * directory, so that the result names no path of the server's. A stored
  * request with no "time_limit" (one queued before limits were given) runs
- * with --time-limit=time_limit_s when that is > 0.
+ * with time_limit_s when that is > 0. The limit is the whole job's: a plan
+ * runs with --time-limit, an analysis with --total-time-limit.
  */
 sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const char *kind,
                       const char *request, double time_limit_s, char ***argv, sf_error *err);

@@ -60,7 +60,7 @@ int sf_cmd_serve(int argc, char **argv)
 	        SF_OPT_STR(0, "db-read", "URI", &o.db_read,
 	                   "answer reads (GET) from this hot standby of --db;\n"
 	                   "they go on while the primary is down (writes\n"
-	                   "are then 503)"),
+	                   "are then 503). Default: read-only handles on --db"),
 	        SF_OPT_STR(0, "scenarios", "DIR", &o.scenarios,
 	                   "scenarios: DIR/NAME/scenario.yaml or DIR/NAME.yaml\n"
 	                   "(default examples)"),
@@ -70,9 +70,11 @@ int sf_cmd_serve(int argc, char **argv)
 	                   "here, `stabforce worker`s elsewhere run them)",
 	                   0, 64, "--jobs"),
 	        SF_OPT_DBL(0, "job-time-limit", "SEC", &o.job_time_limit,
-	                   "wall-clock limit of each plan a job solves, when\n"
-	                   "the request gives no time_limit, 1..86400 (default\n"
-	                   "300): a job ends proven or with the gap it reached",
+	                   "wall-clock limit of a whole job, when the request\n"
+	                   "gives no time_limit, 1..86400 (default 300): its\n"
+	                   "plans share it and end proven or with the gap they\n"
+	                   "reached; a job still running after it and a grace\n"
+	                   "(2 s + 10 %, at most 60 s) is killed and failed",
 	                   0, 1, 86400, "--job-time-limit", "is not a number of seconds 1..86400"),
 	        SF_OPT_NUM(0, "threads", "N", &o.threads, "HTTP threads, 1..64 (default 4)", 1, 64,
 	                   "--threads"),
@@ -158,9 +160,9 @@ int sf_cmd_worker(int argc, char **argv)
 	                    "(default 30)",
 	                    2, 3600, "--lease"),
 	        SF_OPT_TIME_LIMIT(&o.time_limit,
-	                          "wall-clock limit of each plan a job solves, when\n"
-	                          "its request gives no time_limit (default 300;\n"
-	                          "serve passes its --job-time-limit)"),
+	                          "wall-clock limit of a whole job, when its request\n"
+	                          "gives no time_limit (default 300; serve passes its\n"
+	                          "--job-time-limit); enforced as serve's"),
 	        {.long_name = "parent",
 	         .kind = SF_OPTK_LONG,
 	         .argname = "PID",

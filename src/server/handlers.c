@@ -180,14 +180,13 @@ static int write_job(void *ctx, const sf_job *j)
 	return 0;
 }
 
-void sv_h_job_submit(sv_ctx *cx)
+static void submit(sv_ctx *cx, const char *kind)
 {
 	sf_job_request r;
 	sf_error err;
 	sf_job j;
 	long long id = 0;
 	int reused = 0;
-	const char *kind = cx->param[0] ? cx->param[0] : "plan";
 
 	sf_error_clear(&err);
 	if (sf_job_request_parse(sv_scenarios_dir(cx->app), kind, cx->rq->body, cx->rq->body_len,
@@ -227,6 +226,18 @@ void sv_h_job_submit(sv_ctx *cx)
 	sv_resp_header(cx->rs, "Location", "/api/v1/jobs/%lld", id);
 out:
 	sf_job_request_release(&r);
+}
+
+/* POST /api/v1/plans and /api/v1/analyses/{kind}. */
+void sv_h_job_submit(sv_ctx *cx)
+{
+	submit(cx, cx->param[0] ? cx->param[0] : "plan");
+}
+
+/* POST /api/v1/offers: what a nation should offer (the offers analysis). */
+void sv_h_offers_submit(sv_ctx *cx)
+{
+	submit(cx, "offers");
 }
 
 void sv_h_jobs(sv_ctx *cx)

@@ -196,6 +196,68 @@ void sv_h_incidents(sv_ctx *cx)
 	sf_buf_release(&next);
 }
 
+/*
+ * GET /api/v1/incidents/alerts: `incidents alerts` with the rules as
+ * parameters (as_of, days, change=large|moderate|off, type=A,B: ACLED
+ * event types, comma-separated, fatalities), its document as the CLI's
+ * --format json (or md, text).
+ */
+enum { ALERT_TYPES_MAX = 16 };
+
+void sv_h_incidents_alerts(sv_ctx *cx)
+{
+	sf_alert_rules r;
+	sf_format fmt;
+	sf_error err;
+	const char *types[ALERT_TYPES_MAX];
+	char tbuf[1024];
+	long days = 0;
+	const char *ch = arg_text(cx, "change"), *ty = arg_text(cx, "type");
+
+	sf_error_clear(&err);
+	sf_alert_rules_init(&r);
+	days = r.days;
+	if (arg_format(cx, "json md text", &fmt) || arg_day(cx, "as_of", &r.as_of) ||
+	    arg_long(cx, "days", 1, 3650, &days) ||
+	    arg_long(cx, "fatalities", 0, 1000000000, &r.fatalities))
+		return;
+	r.days = (int)days;
+	if (ch) {
+		if (!strcmp(ch, "off"))
+			r.change_level = SF_CHANGE_NO_DATA;
+		else if (!strcmp(ch, "large"))
+			r.change_level = SF_CHANGE_LARGE_INCREASE;
+		else if (!strcmp(ch, "moderate"))
+			r.change_level = SF_CHANGE_MODERATE_INCREASE;
+		else {
+			sv_fail(cx, 400, "bad_request",
+			        "change '%.40s' is not large, moderate or off", ch);
+			return;
+		}
+	}
+	if (ty) {
+		if (strlen(ty) >= sizeof tbuf) {
+			sv_fail(cx, 400, "bad_request", "type: the list is too long");
+			return;
+		}
+		sf_strlcpy(tbuf, ty, sizeof tbuf);
+		for (char *p = tbuf, *c; p; p = c) {
+			if ((c = strchr(p, ',')))
+				*c++ = '\0';
+			if (!*p)
+				continue;
+			if (r.nevent_types == ALERT_TYPES_MAX) {
+				sv_fail(cx, 400, "bad_request", "type: at most %d event types",
+				        ALERT_TYPES_MAX);
+				return;
+			}
+			types[r.nevent_types++] = p;
+		}
+		r.event_types = types;
+	}
+	answered(cx, sf_incidents_write_alerts(cx->st, &r, fmt, &cx->rs->body, &err), &err);
+}
+
 void sv_h_incident(sv_ctx *cx)
 {
 	sf_error err;

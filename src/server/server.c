@@ -75,7 +75,7 @@ struct sv_app {
 	pthread_mutex_t pool_mu;
 	sf_store **free_stores;
 	size_t nfree, cap_free;
-	sf_store **free_read; /* handles on o.db_read, when given (same cap) */
+	sf_store **free_read; /* read handles: o.db_read, else o.db (same cap) */
 	size_t nfree_read;
 
 	pthread_mutex_t tok_mu;
@@ -192,14 +192,23 @@ void sv_fail_err(sv_ctx *cx, const sf_error *err)
 /* Store pool                                                         */
 
 /*
- * Two pools when --db-read names a hot standby: GET requests read there
- * (and keep working while the primary is down), everything else goes to
- * the primary (a write while it is down is 503: the store is
- * unavailable). The read pool's handles are opened for reading
- * (sf_store_open_read): they never create or migrate a store, and on
- * SQLite they cannot write. A handle whose connection broke reconnects on
+ * Two pools: GET (and HEAD) requests read from handles opened for reading
+ * (sf_store_open_read), everything else from handles opened for writing.
+ * The read handles are on --db-read when it names a hot standby (reads
+ * then keep working while the primary is down, and a write while it is
+ * down is 503: the store is unavailable), on --db itself otherwise: a read
+ * handle never takes the write lock (SQLite opens it read-only; in WAL
+ * mode readers and the one writer do not wait for each other; PostgreSQL
+ * opens its sessions read-only), and it sees every committed write (a
+ * SQLite read transaction starts at the latest commit). Read handles never
+ * create or migrate a store. A handle whose connection broke reconnects on
  * its next statement (store_pg.c), so the pools need no health checks.
  */
+static const char *read_location(const sv_app *a)
+{
+	return a->o.db_read ? a->o.db_read : a->o.db;
+}
+
 static sf_store *store_take(sv_app *a, int read, sf_error *err)
 {
 	sf_store *st = NULL;
@@ -210,7 +219,7 @@ static sf_store *store_take(sv_app *a, int read, sf_error *err)
 		st = v[--*n];
 	pthread_mutex_unlock(&a->pool_mu);
 	if (!st && read)
-		sf_store_open_read(a->o.db_read, &st, err);
+		sf_store_open_read(read_location(a), &st, err);
 	else if (!st)
 		sf_store_open(a->o.db, &st, err);
 	return st;
@@ -405,6 +414,7 @@ static const route routes[] = {
         {"GET", "/api/v1/scenarios/*/sectors", NEED_READ, sv_h_scenario_sectors},
         {"POST", "/api/v1/plans", NEED_EDIT, sv_h_job_submit},
         {"POST", "/api/v1/analyses/*", NEED_EDIT, sv_h_job_submit},
+        {"POST", "/api/v1/offers", NEED_EDIT, sv_h_offers_submit},
         {"GET", "/api/v1/jobs", NEED_READ, sv_h_jobs},
         {"GET", "/api/v1/jobs/*", NEED_READ, sv_h_job},
         {"GET", "/api/v1/jobs/*/result", NEED_READ, sv_h_job_result},
@@ -412,6 +422,7 @@ static const route routes[] = {
         {"GET", "/api/v1/incidents", NEED_READ, sv_h_incidents},
         {"GET", "/api/v1/incidents/report", NEED_READ, sv_h_incidents_report},
         {"GET", "/api/v1/incidents/duplicates", NEED_READ, sv_h_duplicates},
+        {"GET", "/api/v1/incidents/alerts", NEED_READ, sv_h_incidents_alerts},
         {"POST", "/api/v1/incidents/duplicates", NEED_EDIT, sv_h_duplicate_decide},
         {"GET", "/api/v1/edits", NEED_READ, sv_h_edits},
         {"POST", "/api/v1/incidents/import", NEED_EDIT, sv_h_incidents_import},
@@ -564,8 +575,7 @@ static void handle(void *appv, const sv_req *rq, sv_resp *rs)
 		goto out;
 	}
 
-	read_pool =
-	        a->o.db_read && (strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0);
+	read_pool = strcmp(rq->method, "GET") == 0 || strcmp(rq->method, "HEAD") == 0;
 	cx.st = store_take(a, read_pool, &err);
 	if (!cx.st) {
 		sv_fail_err(&cx, &err);
@@ -781,9 +791,9 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 		store_give(a, 0, st);
 		st = NULL;
 	}
-	/* The read store too: a standby at another schema version is refused now. */
-	if (o->db_read) {
-		if ((rc = sf_store_open_read(o->db_read, &st, err)) != SF_OK)
+	/* The read pool too (a standby at another schema version is refused now). */
+	while (a->nfree_read < a->cap_free) {
+		if ((rc = sf_store_open_read(read_location(a), &st, err)) != SF_OK)
 			goto out;
 		store_give(a, 1, st);
 		st = NULL;

@@ -221,6 +221,11 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 	close(err_p[1]);
 	out_p[1] = err_p[1] = -1;
 
+	/* The job's whole limit, enforced here: past it and its grace, the
+	 * command's group is killed, whatever the command was doing. */
+	double limit = sf_job_time_limit(jc.request, o->time_limit);
+	double kill_at = limit > 0 ? limit + sf_job_grace(limit) : 0;
+	int timed_out = 0;
 	double t0 = mono(), beat = t0;
 	int open_fds = 2;
 	while (open_fds > 0) {
@@ -257,6 +262,10 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 		}
 		if (stop_flag)
 			kill(-(pid_t)pid, SIGKILL);
+		if (kill_at > 0 && !timed_out && !cancelled && mono() - t0 >= kill_at) {
+			timed_out = 1;
+			kill(-(pid_t)pid, SIGKILL);
+		}
 	}
 	if (ep.n)
 		stderr_line(&ep);
@@ -268,6 +277,8 @@ static void run_job(const sf_worker_options *o, sf_store *st, const char *worker
 	if (stop_flag) {
 		sf_snprintf(msg, sizeof msg,
 		            "interrupted: the worker was stopped (the server went away)");
+	} else if (timed_out) {
+		sf_snprintf(msg, sizeof msg, "time limit of %g s reached", limit);
 	} else if (WIFSIGNALED(status)) {
 		last_line(&errb, line, sizeof line);
 		sf_snprintf(msg, sizeof msg, "the %s command was killed by signal %d (%s)%s%s",

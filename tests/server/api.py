@@ -226,6 +226,34 @@ def main():
         if st == 202:
             d = wait_job(s, doc["id"], viewer)
             check(d["status"] in ("done", "failed"), "whatif ran")
+        # offers (issue 14): a new nation's ranked offers, the CLI's document
+        req = {"scenario": "minimal", "contributor": "NEW", "new": "Newland", "max_count": 1,
+               "starts": 1}
+        st, h, doc = s.req("POST", "/api/v1/offers", req, token=viewer)
+        check(st == 403, "a viewer cannot run offers: %d" % st)
+        st, h, doc = s.req("POST", "/api/v1/offers", req, token=editor)
+        check(st == 202 and doc["kind"] == "offers", "offers queued: %d %s" % (st, doc))
+        conforms(spec, "/api/v1/offers", "post", 202, doc)
+        d = wait_job(s, doc["id"], viewer)
+        conforms(spec, "/api/v1/jobs/{id}", "get", 200, d)
+        cli = json.loads(subprocess.run(
+            [EXE, "offers", "--format", "json", "--db", store_loc(tmp, "s.db"), "--time-limit", "300",
+             "--contributor", "NEW", "--new", "Newland", "--max-count", "1", "--starts", "1",
+             os.path.join("minimal", "scenario.yaml")], cwd=sc, capture_output=True, text=True,
+            check=True).stdout)
+        check(d["status"] == "done" and untimed(d["result"]) == untimed(cli),
+              "the offers job's result is the CLI's document: %s" % d.get("message"))
+        check(d["message"].startswith("proven"), "offers' stage-1 figures are proven: %s" % d["message"])
+        st, h, doc = s.req("POST", "/api/v1/analyses/offers", req, token=editor)
+        check(st == 202 and doc["id"] == d["id"], "/api/v1/analyses/offers is the same job: %d" % st)
+        for body, what in (({"scenario": "minimal"}, "no contributor"),
+                           (dict(req, rank="size"), "a rank that is none"),
+                           (dict(req, new="a\nb"), "a name with a control character"),
+                           (dict(req, contributor="--help"), "an id that looks like an option"),
+                           (dict(req, samples=3), "an option of another analysis")):
+            st, h, doc = s.req("POST", "/api/v1/offers", body, token=editor)
+            check(st == 400, "offers request with %s: %d" % (what, st))
+            conforms(spec, "/api/v1/offers", "post", st, doc)
         bads = [({"scenario": "minimal", "bogus": 1}, 400, "unknown option"),
                 ({"scenario": "minimal", "time_limit": -1}, 400, "out of range"),
                 ({"scenario": "minimal", "solver": "cplex"}, 400, "bad solver"),

@@ -164,11 +164,24 @@ def main():
         # reports and duplicates: the CLI's documents
         for path, args in (("/api/v1/incidents/report", ["incidents", "report"]),
                            ("/api/v1/incidents/report?by=type&period=total", ["incidents", "report", "--by", "type", "--by", "total"]),
-                           ("/api/v1/incidents/duplicates", ["incidents", "dupes"])):
+                           ("/api/v1/incidents/duplicates", ["incidents", "dupes"]),
+                           ("/api/v1/incidents/alerts", ["incidents", "alerts"]),
+                           ("/api/v1/incidents/alerts?days=60&type=Riots,Protests&fatalities=1&change=moderate",
+                            ["incidents", "alerts", "--days", "60", "--type", "Riots", "--type", "Protests",
+                             "--fatalities", "1", "--change", "moderate"])):
             st, h, doc = s.req("GET", path, token=viewer)
             check(st == 200 and doc == json.loads(cli(tmp, *(args + ["--format", "json"]))),
                   "%s is the CLI's %s" % (path, " ".join(args)))
             conforms(spec, path.split("?")[0], "get", 200, doc)
+        st, h, doc = s.req("GET", "/api/v1/incidents/alerts?days=60&fatalities=1", token=viewer)
+        check(st == 200 and len(doc["alerts"]) > 0, "alerts over 60 days: %d" % len(doc.get("alerts", [])))
+        for bad in ("change=huge", "days=0", "as_of=yesterday", "fatalities=-1",
+                    "type=" + ",".join(["T%d" % i for i in range(17)])):
+            st, h, doc = s.req("GET", "/api/v1/incidents/alerts?" + bad, token=viewer)
+            check(st == 400, "alerts with %s: %d" % (bad[:20], st))
+            conforms(spec, "/api/v1/incidents/alerts", "get", 400, doc)
+        st, h, raw = s.req("GET", "/api/v1/incidents/alerts?format=md", token=viewer, raw=True)
+        check(st == 200 and raw.decode() == cli(tmp, "incidents", "alerts", "--format", "md"), "alerts in md")
         st, h, raw = s.req("GET", "/api/v1/incidents/report?format=csv&table=trend", token=viewer, raw=True)
         check(st == 200 and raw.decode() == cli(tmp, "incidents", "report", "--format", "csv", "--table", "trend"),
               "the report's csv is the CLI's")

@@ -2815,7 +2815,9 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	/* connect_timeout first: the location's own value, if any, comes later and wins. */
 	static const char *const keys[] = {"connect_timeout", "dbname", "fallback_application_name",
 	                                   "client_encoding", NULL};
-	const char *vals[] = {"10", conninfo, "stabforce", "UTF8", NULL};
+	/* A reading session says so in pg_stat_activity (unless the location names itself). */
+	const char *vals[] = {"10", conninfo,
+	                      mode == SF_STORE_READ ? "stabforce-read" : "stabforce", "UTF8", NULL};
 	sf_store *st = NULL;
 	pg *p = NULL;
 	sf_status rc;
@@ -2859,6 +2861,9 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	rc = exec(p, "SET temp_buffers = '128MB'", "connect", err);
 	if (rc == SF_OK)
 		rc = migrate(p, mode, err);
+	/* A session opened to read cannot write, nor take a writer's lock, on a primary too. */
+	if (rc == SF_OK && mode == SF_STORE_READ && !p->read_only)
+		rc = exec(p, "SET default_transaction_read_only = on", "connect", err);
 	if (rc != SF_OK)
 		goto fail;
 	*out = st;

@@ -200,26 +200,40 @@ static int json_num(const sf_json *v, double *out)
 	return 0;
 }
 
-typedef enum opt_type { T_STRING, T_NUMBER, T_INT } opt_type;
+/*
+ * T_CHOICE: one of the words of `choices`; T_ID: an id (letters, digits
+ * and _-.:,=, as edit values); T_NAME: a nation's name (1 to 100 bytes,
+ * no control character): each becomes one argument, never an option.
+ */
+typedef enum opt_type { T_CHOICE, T_ID, T_NAME, T_NUMBER, T_INT } opt_type;
 
 typedef struct opt_spec {
 	const char *key;
 	opt_type type;
-	double min, max;   /* numbers: the range, inclusive (gap: max exclusive via 0.999999) */
-	const char *cli;   /* the command's option, with its "=" */
-	const char *kinds; /* space-separated kinds that take it, NULL = all */
+	double min, max;     /* numbers: the range, inclusive (gap: max exclusive via 0.999999) */
+	const char *cli;     /* the command's option, with its "=" */
+	const char *kinds;   /* space-separated kinds that take it, NULL = all */
+	const char *choices; /* T_CHOICE: the space-separated words it takes */
+	int required;        /* the kinds that take it need it */
 } opt_spec;
 
 static const opt_spec opts[] = {
-        {"time_limit", T_NUMBER, 1, 86400, "--time-limit=", NULL},
-        {"gap", T_NUMBER, 0, 0.999999, "--gap=", NULL},
-        {"solver", T_STRING, 0, 0, "--solver=", NULL},
-        {"samples", T_INT, 1, 100000, "--samples=", "risk"},
-        {"seed", T_INT, 0, 4294967295.0, "--seed=", "risk"},
-        {"precision", T_NUMBER, 1e-9, 1e15, "--precision=", "risk"},
-        {"precision_p", T_NUMBER, 1e-9, 1, "--precision-p=", "risk"},
-        {"max_samples", T_INT, 1, 100000, "--max-samples=", "risk"},
-        {"short_above", T_NUMBER, 0, 1e15, "--short-above=", "risk"},
+        {"time_limit", T_NUMBER, 1, 86400, "--time-limit=", NULL, NULL, 0},
+        {"gap", T_NUMBER, 0, 0.999999, "--gap=", NULL, NULL, 0},
+        {"solver", T_CHOICE, 0, 0, "--solver=", NULL, "cbc glpk", 0},
+        {"samples", T_INT, 1, 100000, "--samples=", "risk", NULL, 0},
+        {"seed", T_INT, 0, 4294967295.0, "--seed=", "risk", NULL, 0},
+        {"precision", T_NUMBER, 1e-9, 1e15, "--precision=", "risk", NULL, 0},
+        {"precision_p", T_NUMBER, 1e-9, 1, "--precision-p=", "risk", NULL, 0},
+        {"max_samples", T_INT, 1, 100000, "--max-samples=", "risk", NULL, 0},
+        {"short_above", T_NUMBER, 0, 1e15, "--short-above=", "risk", NULL, 0},
+        {"contributor", T_ID, 0, 0, "--contributor=", "offers", NULL, 1},
+        {"new", T_NAME, 0, 0, "--new=", "offers", NULL, 0},
+        {"budget", T_NUMBER, 1e-9, 1e15, "--budget=", "offers", NULL, 0},
+        {"max_count", T_INT, 1, 1000, "--max-count=", "offers", NULL, 0},
+        {"starts", T_INT, 1, 600, "--starts=", "offers", NULL, 0},
+        {"rank", T_CHOICE, 0, 0, "--rank=", "offers", "personnel cost", 0},
+        {"notice", T_INT, 0, 3650, "--notice=", "offers", NULL, 0},
 };
 
 /* what-if edits: request key -> the command's option */
@@ -237,7 +251,8 @@ static const struct {
         {"ceiling", "--ceiling=", 1},
 };
 
-static const char *const kinds[] = {"plan", "price", "shopping", "risk", "whatif", "compare"};
+static const char *const kinds[] = {"plan",   "price",   "shopping", "risk",
+                                    "whatif", "compare", "offers"};
 
 static int kind_takes(const char *list, const char *kind)
 {
@@ -262,6 +277,18 @@ static int edit_value_ok(const char *s)
 		      strchr("_-.:,=", c)))
 			return 0;
 	}
+	return 1;
+}
+
+/* A nation's name: 1 to 100 bytes, no control character (UTF-8 is checked by the parser). */
+static int name_text_ok(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 100)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+			return 0;
 	return 1;
 }
 
@@ -366,7 +393,9 @@ sf_status sf_job_request_parse(const char *dir, const char *kind, const char *bo
 	for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
 		known |= strcmp(kind, kinds[i]) == 0;
 	if (!known)
-		return bad(err, "no analysis '%s': plan, price, shopping, risk, whatif or compare",
+		return bad(err,
+		           "no analysis '%s': plan, price, shopping, risk, whatif, compare or "
+		           "offers",
 		           kind);
 	sf_strlcpy(r->kind, kind, sizeof r->kind);
 	if ((rc = parse_named(body, len, "request", &doc, err)) != SF_OK)
@@ -417,12 +446,33 @@ sf_status sf_job_request_parse(const char *dir, const char *kind, const char *bo
 		long long i;
 		if (!v && !strcmp(opts[j].key, "time_limit") && time_limit_s > 0)
 			sf_json_num(&w, opts[j].key, time_limit_s);
+		if (!v && opts[j].required && kind_takes(opts[j].kinds, kind)) {
+			rc = bad(err, "%s needs \"%s\"%s", kind, opts[j].key,
+			         !strcmp(opts[j].key, "contributor")
+			                 ? ": the nation's id (a contributor of the scenario, or a "
+			                   "new one's with \"new\": its name)"
+			                 : "");
+			goto out;
+		}
 		if (!v)
 			continue;
-		if (opts[j].type == T_STRING) {
+		if (opts[j].type == T_CHOICE) {
 			const char *s = sf_json_string(v);
-			if (!s || (strcmp(s, "cbc") != 0 && strcmp(s, "glpk") != 0)) {
-				rc = bad(err, "'%s' must be \"cbc\" or \"glpk\"", opts[j].key);
+			if (!s || !*s || strchr(s, ' ') || !kind_takes(opts[j].choices, s)) {
+				rc = bad(err, "'%s' must be one of: %s", opts[j].key,
+				         opts[j].choices);
+				goto out;
+			}
+			sf_json_str(&w, opts[j].key, s);
+		} else if (opts[j].type == T_ID || opts[j].type == T_NAME) {
+			const char *s = sf_json_string(v);
+			if (!s || !(opts[j].type == T_ID ? edit_value_ok(s) : name_text_ok(s))) {
+				rc = bad(
+				        err,
+				        opts[j].type == T_ID
+				                ? "'%s' must be an id of letters, digits and _-.:,="
+				                : "'%s' must be a name of 1 to 100 characters",
+				        opts[j].key);
 				goto out;
 			}
 			sf_json_str(&w, opts[j].key, s);
@@ -572,18 +622,23 @@ sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const ch
 	oom |= argv_add(&a, "--db=", db);
 	for (size_t j = 0; j < ARRAY_LEN(opts); j++) {
 		const sf_json *v = sf_json_get(doc, opts[j].key);
+		const char *cli = opts[j].cli;
 		double x;
+		/* The job's time limit is the whole job's: a plan's own; an
+		 * analysis shares it among its plans (--total-time-limit). */
+		if (!strcmp(opts[j].key, "time_limit") && strcmp(kind, "plan") != 0)
+			cli = "--total-time-limit=";
 		if (!v && !strcmp(opts[j].key, "time_limit") && time_limit_s > 0) {
 			sf_snprintf(num, sizeof num, "%.17g", time_limit_s);
-			oom |= argv_add(&a, opts[j].cli, num);
+			oom |= argv_add(&a, cli, num);
 		}
 		if (!v)
 			continue;
-		if (opts[j].type == T_STRING)
-			oom |= argv_add(&a, opts[j].cli, sf_json_string(v));
+		if (sf_json_string(v))
+			oom |= argv_add(&a, cli, sf_json_string(v));
 		else if (json_num(v, &x) == 0) {
 			sf_snprintf(num, sizeof num, "%.17g", x);
-			oom |= argv_add(&a, opts[j].cli, num);
+			oom |= argv_add(&a, cli, num);
 		}
 	}
 	const sf_json *edits = sf_json_get(doc, "edits");
@@ -624,6 +679,24 @@ sf_status sf_job_argv(const char *exe, const char *dir, const char *db, const ch
 	*argv = a.v;
 	return SF_OK;
 }
+double sf_job_time_limit(const char *request, double fallback_s)
+{
+	sf_json *doc = NULL;
+	sf_error err;
+	double t = fallback_s;
+	sf_error_clear(&err);
+	if (parse_named(request, strlen(request), "stored request", &doc, &err) == SF_OK)
+		json_num(sf_json_get(doc, "time_limit"), &t);
+	sf_json_free(doc);
+	return t;
+}
+
+double sf_job_grace(double limit_s)
+{
+	double g = SF_JOB_GRACE_MIN_S + SF_JOB_GRACE_SHARE * limit_s;
+	return g < SF_JOB_GRACE_MAX_S ? g : SF_JOB_GRACE_MAX_S;
+}
+
 typedef struct proof_count {
 	size_t proven, within, stopped; /* proven; optimal within the gap asked; not optimal */
 	double gap;                     /* the largest beside a false "proven", -1 = none */
@@ -652,7 +725,9 @@ static void count_proof(const sf_json *v, proof_count *c, int depth)
 		int optimal = 1;
 		for (size_t i = 0; i < ARRAY_LEN(stages); i++) {
 			const char *st = sf_json_string(sf_json_get(v, stages[i]));
-			if (st && strcmp(st, "optimal") != 0)
+			/* a stage the analysis does not run ("not_run") proves nothing either way
+			 */
+			if (st && strcmp(st, "optimal") != 0 && strcmp(st, "not_run") != 0)
 				optimal = 0;
 		}
 		if (optimal)
