@@ -197,6 +197,43 @@ test("the politics page shows the API's prices and shopping list", async () => {
   await context.close();
 });
 
+// A nation picks itself, runs the offers job and sees the API's ranking.
+test("a nation ranks its offers on the politics page", async () => {
+  const { page, context, problems } = await open("/politics?scenario=minimal", "body[data-ready]", server.editor);
+  await page.selectOption("#offers-contributor", "ALFA");
+  await page.selectOption("#offers-rank", "cost");
+  await page.click("#offers-run");
+  await page.waitForSelector("#offers-result table.offers", { timeout: 300000 });
+  // The same request through the API: the same (cached) job's result.
+  const res = await apiRunJob(server, "offers", { scenario: "minimal", contributor: "ALFA", rank: "cost" });
+  assert.ok(res.offers.length > 0, "the example has offers to rank");
+  const rows = await cells(page, "#offers-result table.offers tbody tr");
+  assert.equal(rows.length, res.offers.length);
+  res.offers.forEach((o, i) => {
+    assert.equal(rows[i][0], fmtInt(o.rank));
+    assert.equal(rows[i][1], o.name);
+    assert.equal(rows[i][2], fmtInt(o.count));
+    assert.equal(rows[i][6], fmt1(o.z1_removed), `offer ${i + 1}: shortfall removed`);
+    assert.equal(rows[i][8], fmtInt(o.cost));
+  });
+  assert.match(await page.textContent("#offers-summary"), new RegExp("weighted shortfall " +
+    new Intl.NumberFormat("en", { minimumFractionDigits: 2, maximumFractionDigits: 2 }).format(res.baseline.z1)));
+  // A nation not in the scenario, by a viewer: nobody ran it, and a viewer cannot.
+  const v = await open("/politics?scenario=minimal", "body[data-ready]");
+  await v.page.selectOption("#offers-contributor", "__new");
+  await v.page.fill("#offers-new-id", "ZED");
+  await v.page.fill("#offers-new-name", "Zedland");
+  await v.page.click("#offers-run");
+  await v.page.waitForSelector("#offers-status.bad");
+  assert.match(await v.page.textContent("#offers-status"), /editor/);
+  const jobs = await apiGet(server, "/api/v1/jobs");
+  assert.ok(!jobs.jobs.some((j) => j.kind === "offers" && j.request.contributor === "ZED"), "the viewer's job was queued");
+  assert.ok(v.problems.every((p) => /403|Forbidden/.test(p)), v.problems.join("; "));
+  assert.deepEqual(problems, []);
+  await v.context.close();
+  await context.close();
+});
+
 // On the small example: a what-if on Gaza (format 2) solves two plans of
 // minutes each, which says nothing more about the page.
 test("the what-if form runs a job to completion and shows it beside the base plan", async () => {
@@ -310,6 +347,37 @@ test("the map shades the sectors by incident rate, with a legend, on the neutral
 
 const cells = (page, sel) => page.$$eval(sel, (rows) => rows.map((r) =>
   [...r.children].map((c) => c.textContent)));
+
+test("the monitor page shows the API's alerts, with the rules the monitor sets", async () => {
+  const { page, context, problems } = await open("/monitor?scenario=gaza", "body[data-ready]");
+  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  const name = (id) => (id === null ? "no sector" : sc.sectors.find((s) => s.id === id)?.name || id);
+  const check = async (params) => {
+    const doc = await apiGet(server, "/api/v1/incidents/alerts?" + new URLSearchParams(params));
+    await page.waitForFunction((n) => document.querySelector("#alerts-summary")?.textContent.startsWith(n + " alert"),
+      fmtInt(doc.alerts.length));
+    const rows = doc.alerts.length ? await cells(page, "table.alerts tbody tr") : [];
+    assert.equal(rows.length, doc.alerts.length);
+    doc.alerts.forEach((a, i) => {
+      assert.equal(rows[i][1], a.date);
+      assert.equal(rows[i][2], name(a.sector));
+      assert.equal(rows[i][4], fmtInt(a.fatalities));
+      if (a.kind !== "change") assert.ok(rows[i][3].includes(a.event_id), rows[i][3]);
+    });
+    assert.match(await page.textContent("#alerts-summary"), new RegExp("as of " + doc.as_of));
+    return doc;
+  };
+  await check({ days: "7", change: "large", fatalities: "10" });
+  await page.selectOption("#alerts-days", "30");
+  await page.selectOption("#alerts-change", "moderate");
+  await page.fill("#alerts-fatalities", "1");
+  await page.fill("#alerts-types", "Riots, Protests");
+  await page.click("#alerts-controls button[type=submit]");
+  const doc = await check({ days: "30", change: "moderate", fatalities: "1", type: "Riots,Protests" });
+  assert.ok(doc.alerts.length > 0, "30 days of the synthetic register raise alerts");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
 
 test("the monitor page shows the API's incident trend and aid report", async () => {
   const { page, context, problems } = await open("/monitor?scenario=gaza", "body[data-ready]");

@@ -75,7 +75,7 @@ export async function apiGet(server, path, tok = server.viewer) {
 }
 
 export async function apiRunJob(server, kind, request) {
-  const path = kind === "plan" ? "/api/v1/plans" : "/api/v1/analyses/" + kind;
+  const path = kind === "plan" ? "/api/v1/plans" : kind === "offers" ? "/api/v1/offers" : "/api/v1/analyses/" + kind;
   let res = await fetch(server.base + path, {
     method: "POST", body: JSON.stringify(request),
     headers: { Authorization: "Bearer " + server.editor, "Content-Type": "application/json" },

@@ -26,7 +26,33 @@ const PAGES = {
       await page.click("#run");
     },
   },
+  offers: {
+    path: "/politics?scenario=minimal", ready: "#offers-result table",
+    jobs: [["price", { scenario: "minimal" }], ["shopping", { scenario: "minimal" }]],
+    act: async (page) => {
+      await page.waitForSelector("body[data-ready]");
+      await page.selectOption("#offers-contributor", "__new");
+      await page.fill("#offers-new-id", "NEW");
+      await page.fill("#offers-new-name", "Newland");
+      await page.click("#offers-run");
+      await page.waitForSelector("#offers-result table", { timeout: 120000 });
+      await page.locator("#offers").scrollIntoViewIfNeeded();
+    },
+    clip: "#offers",
+  },
   monitor: { path: "/monitor?scenario=gaza", ready: "body[data-ready]", jobs: [] },
+  "monitor-alerts": {
+    path: "/monitor?scenario=gaza", ready: "body[data-ready]", jobs: [],
+    act: async (page) => {
+      await page.waitForSelector("#alerts-summary");
+      await page.selectOption("#alerts-days", "30");
+      await page.fill("#alerts-fatalities", "5");
+      await page.fill("#alerts-types", "Riots");
+      await page.click("#alerts-controls button[type=submit]");
+      await page.waitForFunction(() => document.querySelector("#alerts-status")?.hidden);
+    },
+    clip: "#alerts",
+  },
   review: {
     path: "/review?scenario=gaza", ready: "#review:not([hidden])", jobs: [],
     act: async (page) => {
@@ -55,7 +81,8 @@ try {
     await page.waitForSelector(p.ready, { timeout: 120000 });
     await page.waitForTimeout(300);
     const file = join(SRCDIR, "docs/screenshots", name + ".png");
-    await page.screenshot({ path: file, fullPage: true });
+    if (p.clip) await page.locator(p.clip).screenshot({ path: file });
+    else await page.screenshot({ path: file, fullPage: true });
     console.log(`${file}${problems.length ? "  PROBLEMS: " + problems.join("; ") : ""}`);
     await context.close();
   }

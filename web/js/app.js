@@ -80,7 +80,8 @@ export async function latestJob(kind, request) {
 }
 
 function jobPath(kind) {
-  return kind === "plan" ? "/api/v1/plans" : "/api/v1/analyses/" + kind;
+  if (kind === "plan") return "/api/v1/plans";
+  return kind === "offers" ? "/api/v1/offers" : "/api/v1/analyses/" + kind;
 }
 
 // Submit a job and wait for it; onStatus(job) after each poll. Resolves to

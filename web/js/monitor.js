@@ -23,6 +23,7 @@
 import {
   api, chartFigure, el, fail, fmtInt, fmtNum, initPage, say, seq, table,
 } from "/js/app.js";
+import { alertsSection } from "/js/alerts.js";
 
 const status = document.querySelector("#status");
 const incStatus = document.querySelector("#inc-status");
@@ -421,6 +422,7 @@ function drawSources(rep) {
       : { sectors: [] };
     if (info) document.querySelector("#title").textContent = "Monitor: " + info.title;
     await Promise.all([
+      alertsSection(document.querySelector("#alerts"), sc),
       incidents(sc).catch((e) => fail(incStatus, e)),
       aid().catch((e) => fail(aidStatus, e)),
     ]);

@@ -5,6 +5,7 @@
 import {
   api, el, fail, fmtInt, fmtNum, fmtSigned, initPage, result, say, table,
 } from "/js/app.js";
+import { offersSection } from "/js/offers.js";
 
 const status = document.querySelector("#status");
 const content = document.querySelector("#content");
@@ -121,6 +122,7 @@ function shoppingList(sc, shop) {
     fail(status, e);
     return;
   }
+  offersSection(document.querySelector("#offers"), sc, scenario);
   const pricing = (async () => {
     try {
       const price = await result("price", { scenario }, status);
