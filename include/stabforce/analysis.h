@@ -354,7 +354,7 @@ void sf_offers_options_init(sf_offers_options *o);
 typedef struct sf_offer {
 	size_t unit;               /* unit type index */
 	int count, from, to;       /* units, months 1..M */
-	int caveats;               /* 1: with the caveats of sf_offers.caveat_pledge */
+	int caveats;               /* 0: none; k > 0: those of sf_offers.caveat_pledges[k - 1] */
 	size_t order;              /* candidate order (the last tie-break) */
 	double personnel;          /* count * the unit type's personnel */
 	double cost;               /* count * (deploy_cost + monthly_cost * months): money */
@@ -369,7 +369,13 @@ typedef struct sf_offers {
 	sf_scenario *owned;          /* the clone with the new contributor, else NULL */
 	size_t contributor;          /* index in scenario */
 	int is_new;
-	long caveat_pledge; /* the pledge whose caveats the caveated offers carry; -1: none */
+	/*
+	 * The caveat variants besides none: for each distinct caveat (task and
+	 * location sets) the first pledge carrying it; of the contributor's own
+	 * pledges, or of every pledge in the scenario for a new contributor.
+	 */
+	size_t *caveat_pledges;
+	size_t ncaveats;
 	sf_offers_options opts;
 	sf_outcome baseline; /* stage 1 without an offer */
 	sf_offer *offers;    /* ranked, best first */

@@ -57,6 +57,15 @@ size_t sf_strlcpy(char *dst, const char *src, size_t n);
 int sf_snprintf(char *dst, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /*
+ * An amount of money as every text and markdown output shows it: rounded
+ * to a whole number, with thousands separators ("2,100,000", "-1,428");
+ * "-" when v is not finite, in exponent form ("1.2e+21") from 1e18 on.
+ * CSV and JSON keep plain numbers. It lives in base because the analysis
+ * writers (below output in the layers) use it too. Returns buf.
+ */
+const char *sf_money_str(double v, char *buf, size_t n);
+
+/*
  * Strict number parsing: the whole string, decimal only (optional sign,
  * digits, for a double an optional '.' and exponent); no blanks, no hex
  * ("0x1p4"), no "inf" or "nan", nothing out of range. 0 on success.

@@ -408,11 +408,21 @@ grep -q "notice '3651' is not a number of days" "$T/err" || fail "shopping --not
 expect_str "$T/offers.json" contributor.new true
 expect "$T/offers.json" baseline.z1 44
 n=0
-for want in inf_coy:1:1:40:50 inf_coy:2:1:40:100 big_bn:1:1:40:250 eng_coy:1:3:4:60 \
-	eng_coy:1:1:4:100 big_bn:2:1:40:500 eng_coy:2:3:4:120 eng_coy:2:1:4:200; do
-	IFS=: read -r u c f z k <<EOF
+# a newcomer considers each caveat of the scenario (AAA-2's: eng only) too
+for want in inf_coy:1:1:40:50:- inf_coy:2:1:40:100:- big_bn:1:1:40:250:- \
+	eng_coy:1:3:4:60:- eng_coy:1:3:4:60:AAA-2 eng_coy:1:1:4:100:- eng_coy:1:1:4:100:AAA-2 \
+	big_bn:2:1:40:500:- eng_coy:2:3:4:120:- eng_coy:2:3:4:120:AAA-2 eng_coy:2:1:4:200:- \
+	eng_coy:2:1:4:200:AAA-2 inf_coy:1:1:0:50:AAA-2 inf_coy:2:1:0:100:AAA-2 \
+	big_bn:1:1:0:250:AAA-2 big_bn:2:1:0:500:AAA-2; do
+	IFS=: read -r u c f z k cv <<EOF
 $want
 EOF
+	if [ "$cv" = - ]; then
+		[ "$("$JGET" "$T/offers.json" offers.$n.caveats_of)" = null ] ||
+			fail "offers: offer $n has caveats"
+	else
+		expect_str "$T/offers.json" offers.$n.caveats_of "$cv"
+	fi
 	expect_str "$T/offers.json" offers.$n.unit "$u"
 	expect "$T/offers.json" offers.$n.count "$c"
 	expect "$T/offers.json" offers.$n.from "$f"
@@ -420,15 +430,16 @@ EOF
 	expect "$T/offers.json" offers.$n.cost "$k"
 	n=$((n + 1))
 done
-"$JGET" "$T/offers.json" offers.8 >/dev/null 2>&1 && fail "offers: more than 8 offers"
+"$JGET" "$T/offers.json" offers.16 >/dev/null 2>&1 && fail "offers: more than 16 offers"
+expect_str "$T/offers.json" caveat_variants.0 AAA-2
 # an offer's shortfall removed is the what-if of that pledge by a new nation
 "$STABFORCE" whatif -q --new-contributor "NEW:New nation" --add NEW:eng_coy:1:3 --format json \
 	"$O" >"$T/wnew.json" 2>"$T/err" || fail "whatif --new-contributor: $(cat "$T/err")"
 expect "$T/wnew.json" comparison.change.z1 -4
 "$STABFORCE" offers -q --contributor NEW --new N --max-count 2 --budget 120 --rank cost \
 	--format csv "$O" >"$T/offers.csv" 2>"$T/err" || fail "offers --budget: $(cat "$T/err")"
-[ "$(cut -d, -f2-3,5 "$T/offers.csv" | tr '\n' ' ')" = \
-	"unit,count,from inf_coy,1,1 inf_coy,2,1 eng_coy,1,3 eng_coy,1,1 eng_coy,2,3 " ] ||
+[ "$(cut -d, -f2-3,5,9 "$T/offers.csv" | tr '\n' ' ')" = \
+	"unit,count,from,caveats inf_coy,1,1,none inf_coy,2,1,none eng_coy,1,3,none eng_coy,1,3,AAA-2 eng_coy,1,1,none eng_coy,1,1,AAA-2 eng_coy,2,3,none eng_coy,2,3,AAA-2 inf_coy,1,1,AAA-2 inf_coy,2,1,AAA-2 " ] ||
 	fail "offers --budget 120 --rank cost: $(cat "$T/offers.csv")"
 "$STABFORCE" offers -q "$O" >/dev/null 2>"$T/err" && fail "offers without --contributor accepted"
 grep -q "which nation? --contributor ID" "$T/err" || fail "offers, no --contributor: $(cat "$T/err")"

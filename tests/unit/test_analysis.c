@@ -404,16 +404,29 @@ static void test_offers(void **state)
 	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_OK);
 	assert_true(fabs(r->baseline.z1 - 44) < 1e-6);
 	assert_int_equal(r->is_new, 1);
-	assert_int_equal(r->caveat_pledge, -1);
-	assert_int_equal(r->noffers, 8);
+	/* a newcomer considers none and each caveat the scenario uses: AAA-2's */
+	assert_int_equal(r->ncaveats, 1);
+	assert_string_equal(r->scenario->pledges[r->caveat_pledges[0]].id, "AAA-2");
+	assert_int_equal(r->noffers, 16);
 	check_offer(r, 0, "inf_coy", 1, 1, 40, 266.67, 50);
 	check_offer(r, 1, "inf_coy", 2, 1, 40, 133.33, 100);
 	check_offer(r, 2, "big_bn", 1, 1, 40, 66.67, 250);
 	check_offer(r, 3, "eng_coy", 1, 3, 4, 40, 60);
-	check_offer(r, 4, "eng_coy", 1, 1, 4, 40, 100);
-	check_offer(r, 5, "big_bn", 2, 1, 40, 33.33, 500);
-	check_offer(r, 6, "eng_coy", 2, 3, 4, 20, 120);
-	check_offer(r, 7, "eng_coy", 2, 1, 4, 20, 200);
+	check_offer(r, 4, "eng_coy", 1, 3, 4, 40, 60);
+	check_offer(r, 5, "eng_coy", 1, 1, 4, 40, 100);
+	check_offer(r, 6, "eng_coy", 1, 1, 4, 40, 100);
+	check_offer(r, 7, "big_bn", 2, 1, 40, 33.33, 500);
+	check_offer(r, 8, "eng_coy", 2, 3, 4, 20, 120);
+	check_offer(r, 10, "eng_coy", 2, 1, 4, 20, 200);
+	/* an engineer offer removes as much with AAA-2's caveat (eng only) as
+	   without it, and ranks after it (candidate order); an infantry offer
+	   under that caveat serves nothing and comes last */
+	static const int cav[16] = {0, 0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 1, 1, 1, 1, 1};
+	for (size_t i = 0; i < 16; i++)
+		assert_int_equal(r->offers[i].caveats, cav[i]);
+	check_offer(r, 12, "inf_coy", 1, 1, 0, 0, 50);
+	check_offer(r, 15, "big_bn", 2, 1, 0, 0, 500);
+	assert_int_equal(r->offers[12].caveats, 1);
 	/* the caller's scenario is untouched; the offers' has the new nation */
 	assert_int_equal(sc->ncontributors, 1);
 	assert_int_equal(r->scenario->ncontributors, 2);
@@ -432,13 +445,19 @@ static void test_offers(void **state)
 	oo.rank = SF_OFFER_RANK_COST;
 	oo.budget = 120;
 	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_OK);
-	assert_int_equal(r->noffers, 5);
-	assert_int_equal(r->over_budget, 3);
+	assert_int_equal(r->noffers, 10);
+	assert_int_equal(r->over_budget, 6);
 	check_offer(r, 0, "inf_coy", 1, 1, 40, 266.67, 50);
 	check_offer(r, 1, "inf_coy", 2, 1, 40, 133.33, 100);
 	check_offer(r, 2, "eng_coy", 1, 3, 4, 40, 60);
-	check_offer(r, 3, "eng_coy", 1, 1, 4, 40, 100);
-	check_offer(r, 4, "eng_coy", 2, 3, 4, 20, 120);
+	check_offer(r, 4, "eng_coy", 1, 1, 4, 40, 100);
+	check_offer(r, 6, "eng_coy", 2, 3, 4, 20, 120);
+	check_offer(r, 8, "inf_coy", 1, 1, 0, 0, 50);
+	check_offer(r, 9, "inf_coy", 2, 1, 0, 0, 100);
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_offers_write(r, SF_FORMAT_TEXT, &b, &err), SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "with those of AAA-2 (each caveat"));
+	sf_buf_release(&b);
 	sf_offers_free(r);
 
 	/* AAA, one of each: with and without AAA-2's caveat (eng only) */
@@ -447,7 +466,8 @@ static void test_offers(void **state)
 	oo.max_count = 1;
 	assert_int_equal(sf_offers_run(sc, &oo, &o, &r, &err), SF_OK);
 	assert_int_equal(r->is_new, 0);
-	assert_string_equal(sc->pledges[r->caveat_pledge].id, "AAA-2");
+	assert_int_equal(r->ncaveats, 1);
+	assert_string_equal(sc->pledges[r->caveat_pledges[0]].id, "AAA-2");
 	assert_int_equal(r->noffers, 8);
 	for (size_t i = 0; i < r->noffers; i++) {
 		const sf_offer *x = &r->offers[i];

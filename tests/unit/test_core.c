@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "base/internal.h"
@@ -40,6 +41,24 @@ static void test_buf_cap(void **state)
 	free(s);
 	assert_int_equal(b.len, 0);
 	sf_buf_release(&b);
+}
+
+/* Every output's money: whole, grouped by thousands, never "-0". */
+static void test_money(void **state)
+{
+	(void)state;
+	char b[48], small[6];
+	assert_string_equal(sf_money_str(2100000, b, sizeof b), "2,100,000");
+	assert_string_equal(sf_money_str(1428, b, sizeof b), "1,428");
+	assert_string_equal(sf_money_str(999.5, b, sizeof b), "1,000");
+	assert_string_equal(sf_money_str(100, b, sizeof b), "100");
+	assert_string_equal(sf_money_str(0, b, sizeof b), "0");
+	assert_string_equal(sf_money_str(-0.4, b, sizeof b), "0");
+	assert_string_equal(sf_money_str(-1234567.6, b, sizeof b), "-1,234,568");
+	assert_string_equal(sf_money_str(999999999999999999.0, b, sizeof b), "1e+18");
+	assert_string_equal(sf_money_str(NAN, b, sizeof b), "-");
+	assert_string_equal(sf_money_str(-INFINITY, b, sizeof b), "-");
+	assert_string_equal(sf_money_str(1234567, small, sizeof small), "1,234"); /* cut, ended */
 }
 
 static void test_strings(void **state)
@@ -190,8 +209,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_buf_cap), cmocka_unit_test(test_strings),
-	        cmocka_unit_test(test_errors),  cmocka_unit_test(test_table),
-	        cmocka_unit_test(test_closest), cmocka_unit_test(test_arena),
+	        cmocka_unit_test(test_money),   cmocka_unit_test(test_errors),
+	        cmocka_unit_test(test_table),   cmocka_unit_test(test_closest),
+	        cmocka_unit_test(test_arena),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,8 +13,11 @@
  *     month 1) and at each later month where the baseline's shortfall in
  *     the tasks the unit type serves starts again after a month without
  *     any (at most max_starts starts), always to the end of the plan;
- *   - without caveats and, for an existing contributor whose pledges carry
- *     caveats, with the caveats of its first such pledge;
+ *   - without caveats, and with each distinct caveat (the set of tasks and
+ *     of locations it may serve) that the contributor's own pledges carry,
+ *     or, for a new contributor, that any pledge of the scenario carries:
+ *     the caveats a nation would consider are those it already puts on its
+ *     troops, and a newcomer's those its peers put on theirs;
  *   - left out when the offer's cost, used in full, exceeds the budget.
  * A new contributor is added with no cap and no veto on it.
  *
@@ -63,6 +66,7 @@ void sf_offers_free(sf_offers *o)
 	for (size_t i = 0; i < o->noffers; i++)
 		sf_outcome_release(&o->offers[i].outcome);
 	free(o->offers);
+	free(o->caveat_pledges);
 	sf_scenario_free(o->owned);
 	free(o);
 }
@@ -107,14 +111,42 @@ static int capable(const sf_scenario *sc, size_t u)
 	return 0;
 }
 
-/* The first pledge of contributor c with a caveat, -1 when none. */
-static long caveated_pledge(const sf_scenario *sc, size_t c)
+/* Pledge p carries a task or location caveat. */
+static int caveated(const sf_pledge *p)
 {
-	for (size_t p = 0; p < sc->npledges; p++)
-		if (sc->pledges[p].contributor == c && sc->pledges[p].active &&
-		    (sc->pledges[p].has_task_caveat || sc->pledges[p].has_loc_caveat))
-			return (long)p;
-	return -1;
+	return p->active && (p->has_task_caveat || p->has_loc_caveat);
+}
+
+/* Pledges p and q leave their units the same tasks and locations. */
+static int same_caveat(const sf_scenario *sc, const sf_pledge *p, const sf_pledge *q)
+{
+	return !memcmp(p->task_ok, q->task_ok, sc->ntasks) &&
+	       !memcmp(p->loc_ok, q->loc_ok, SF_NLOC(sc));
+}
+
+/*
+ * The caveat variants: for each distinct caveat of the contributor's
+ * pledges (all pledges when any_contributor), the first pledge carrying
+ * it, in file order.
+ */
+static sf_status caveat_variants(sf_offers *r, const sf_scenario *sc, int any_contributor,
+                                 sf_error *err)
+{
+	r->ncaveats = 0;
+	r->caveat_pledges = sf__mallocarray(sc->npledges ? sc->npledges : 1, sizeof(size_t));
+	if (!r->caveat_pledges)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	for (size_t p = 0; p < sc->npledges; p++) {
+		const sf_pledge *q = &sc->pledges[p];
+		size_t k = 0;
+		if (!caveated(q) || (!any_contributor && q->contributor != r->contributor))
+			continue;
+		while (k < r->ncaveats && !same_caveat(sc, &sc->pledges[r->caveat_pledges[k]], q))
+			k++;
+		if (k == r->ncaveats)
+			r->caveat_pledges[r->ncaveats++] = p;
+	}
+	return SF_OK;
 }
 
 /* The clone of base with offer x added (index of the pledge in *pledge). */
@@ -138,7 +170,7 @@ static sf_status offer_scenario(const sf_offers *r, const sf_offer *x, int notic
 		p->has_notice = 1;
 	}
 	if (x->caveats) {
-		const sf_pledge *q = &base->pledges[r->caveat_pledge];
+		const sf_pledge *q = &sc->pledges[r->caveat_pledges[x->caveats - 1]];
 		memcpy(p->task_ok, q->task_ok, sc->ntasks);
 		memcpy(p->loc_ok, q->loc_ok, SF_NLOC(sc));
 		p->has_task_caveat = q->has_task_caveat;
@@ -203,7 +235,7 @@ static sf_status candidates(sf_offers *r, const sf_plan *base, int notice, sf_er
 			r->after_plan++;
 		ns = start_months(base, u, first, r->opts.max_starts, starts);
 		for (int k = 0; rc == SF_OK && k < ns; k++)
-			for (int cv = 0; rc == SF_OK && cv <= (r->caveat_pledge >= 0); cv++)
+			for (int cv = 0; rc == SF_OK && (size_t)cv <= r->ncaveats; cv++)
 				for (int n = 1; rc == SF_OK && n <= r->opts.max_count; n++) {
 					sf_offer x;
 					memset(&x, 0, sizeof x);
@@ -362,7 +394,8 @@ sf_status sf_offers_run(const sf_scenario *sc, const sf_offers_options *oo,
 	} else {
 		r->contributor = (size_t)c;
 	}
-	r->caveat_pledge = r->is_new ? -1 : caveated_pledge(sc, r->contributor);
+	if ((rc = caveat_variants(r, r->scenario, r->is_new, err)) != SF_OK)
+		goto fail;
 	r->jobs = sf__analysis_jobs(&o);
 	if (sc->format >= 2) {
 		r->notice_days = o.request_notice_days >= 0 ? o.request_notice_days
@@ -405,7 +438,7 @@ static int offer_proven(const sf_offers *r, const sf_offer *x)
 
 static const char *caveat_label(const sf_offers *r, const sf_offer *x)
 {
-	return x->caveats ? r->scenario->pledges[r->caveat_pledge].id : "none";
+	return x->caveats ? r->scenario->pledges[r->caveat_pledges[x->caveats - 1]].id : "none";
 }
 
 /* A table with these columns; a leading '>' aligns a column right. */
@@ -454,7 +487,7 @@ static sf_status offers_table(const sf_offers *r, int csv, int *any_unproven, sf
 	sf_table *t = csv ? new_table(csv_cols, SF_ARRAY_LEN(csv_cols))
 	                  : new_table(text_cols, SF_ARRAY_LEN(text_cols));
 	sf_status rc = SF_OK;
-	char lab[16];
+	char lab[16], mb[48];
 	if (!t)
 		return SF_ERR_NOMEM;
 	*any_unproven = 0;
@@ -492,7 +525,7 @@ static sf_status offers_table(const sf_offers *r, int csv, int *any_unproven, sf
 			         : sf_table_add_cellf(t, "%.2f%s", x->per_1000_personnel, star);
 		if (rc == SF_OK)
 			rc = csv ? sf_table_add_cellf(t, "%.15g", sf__r6(x->cost))
-			         : sf_table_add_cellf(t, "%.0f", x->cost);
+			         : sf_table_add_cell(t, sf_money_str(x->cost, mb, sizeof mb));
 		if (rc == SF_OK) {
 			if (isnan(x->per_million))
 				rc = sf_table_add_cell(t, csv ? "" : "-");
@@ -525,8 +558,10 @@ static sf_status offers_json(const sf_offers *r, sf_buf *out, sf_error *err)
 	sf_json_str(&w, "id", c->id);
 	sf_json_str(&w, "name", c->name ? c->name : c->id);
 	sf_json_bool(&w, "new", r->is_new);
-	sf_json_str(&w, "caveats_of",
-	            r->caveat_pledge >= 0 ? sc->pledges[r->caveat_pledge].id : NULL);
+	sf_json_end(&w);
+	sf_json_array(&w, "caveat_variants");
+	for (size_t k = 0; k < r->ncaveats; k++)
+		sf_json_str(&w, NULL, sc->pledges[r->caveat_pledges[k]].id);
 	sf_json_end(&w);
 	sf_json_str(&w, "rank", sf_offer_rank_str(r->opts.rank));
 	sf_json_int(&w, "max_count", r->opts.max_count);
@@ -560,7 +595,7 @@ static sf_status offers_json(const sf_offers *r, sf_buf *out, sf_error *err)
 		sf__json_month_label(&w, "from_label", sc, x->from);
 		sf_json_int(&w, "to", x->to);
 		sf__json_month_label(&w, "to_label", sc, x->to);
-		sf_json_str(&w, "caveats_of", x->caveats ? sc->pledges[r->caveat_pledge].id : NULL);
+		sf_json_str(&w, "caveats_of", x->caveats ? caveat_label(r, x) : NULL);
 		sf__json_r6(&w, "z1_removed", x->z1_removed);
 		sf__json_r6(&w, "per_1000_personnel", x->per_1000_personnel);
 		sf__json_r6(&w, "cost", x->cost);
@@ -583,7 +618,7 @@ static sf_status offers_intro(const sf_offers *r, sf_format fmt, sf_buf *out)
 	const sf_scenario *sc = r->scenario;
 	const sf_contributor *c = &sc->contributors[r->contributor];
 	const char *b = fmt == SF_FORMAT_MD ? "**" : "";
-	char proof[256], foc[16], lab[16];
+	char proof[256], foc[16], lab[16], mb[48];
 	sf_status rc = sf_buf_adds(out, fmt == SF_FORMAT_MD ? "## Offers\n\n" : "");
 	if (rc == SF_OK)
 		rc = sf_buf_addf(
@@ -606,9 +641,14 @@ static sf_status offers_intro(const sf_offers *r, sf_format fmt, sf_buf *out)
 		                 "shortfall starts again (at most %d starts), to %s",
 		                 r->opts.max_count, r->opts.max_starts,
 		                 sf_scenario_month_label(sc, sc->months, lab, sizeof lab));
-	if (rc == SF_OK && r->caveat_pledge >= 0)
-		rc = sf_buf_addf(out, "; without caveats and with those of %s",
-		                 sc->pledges[r->caveat_pledge].id);
+	if (rc == SF_OK && r->ncaveats) {
+		rc = sf_buf_adds(out, "; without caveats and with those of ");
+		for (size_t k = 0; rc == SF_OK && k < r->ncaveats; k++)
+			rc = sf_buf_addf(out, "%s%s", k ? ", " : "",
+			                 sc->pledges[r->caveat_pledges[k]].id);
+		if (rc == SF_OK && r->is_new)
+			rc = sf_buf_adds(out, " (each caveat the scenario's pledges carry)");
+	}
 	if (rc == SF_OK && sc->format >= 2)
 		rc = sf_buf_addf(out, "; %d days of notice from as_of (%s)", r->notice_days,
 		                 sc->as_of ? sc->as_of : "not given");
@@ -616,8 +656,8 @@ static sf_status offers_intro(const sf_offers *r, sf_format fmt, sf_buf *out)
 		rc = sf_buf_addf(out, ". Each is planned exactly (stage 1): %zu solved",
 		                 r->noffers);
 	if (rc == SF_OK && r->opts.budget > 0)
-		rc = sf_buf_addf(out, ", %zu over the budget of %.0f left out", r->over_budget,
-		                 r->opts.budget);
+		rc = sf_buf_addf(out, ", %zu over the budget of %s left out", r->over_budget,
+		                 sf_money_str(r->opts.budget, mb, sizeof mb));
 	if (rc == SF_OK && r->after_plan)
 		rc = sf_buf_addf(out, ", %zu unit types left out: their notice ends after the plan",
 		                 r->after_plan);

@@ -660,16 +660,17 @@ static const char *pricing_name(sf_pricing_kind k)
 static sf_status baseline_line(const sf_scenario *sc, const sf_outcome *b, sf_format fmt,
                                sf_buf *out)
 {
-	char foc[16], proof[256];
+	char foc[16], proof[256], mb[48];
 	const char *m1 = sf_outcome_z1_proven(b) ? "" : "*";
 	const char *m2 = sf_outcome_cost_proven(b) ? "" : "*";
 	return sf_buf_addf(out,
 	                   "%sBaseline%s: weighted shortfall %.2f%s, FOC %s%s, in-sector "
 	                   "personnel %.0f%s person-months, at mission %.0f%s person-months, "
-	                   "cost %.0f%s; status: %s\n\n",
+	                   "cost %s%s; status: %s\n\n",
 	                   fmt == SF_FORMAT_MD ? "**" : "", fmt == SF_FORMAT_MD ? "**" : "", b->z1,
 	                   m1, sf__month_or_never(sc, b->foc_month, foc, sizeof foc), m1,
-	                   b->personnel_pm, m2, b->mission_pm, m2, b->cost, m2,
+	                   b->personnel_pm, m2, b->mission_pm, m2,
+	                   sf_money_str(b->cost, mb, sizeof mb), m2,
 	                   sf__outcome_proof(b, proof, sizeof proof));
 }
 

@@ -145,6 +145,40 @@ int sf_snprintf(char *dst, size_t n, const char *fmt, ...)
 	return r;
 }
 
+/* Beyond this a whole number in %.0f has too many digits to group. */
+#define MONEY_PLAIN_MAX 1e18
+
+const char *sf_money_str(double v, char *buf, size_t n)
+{
+	char digits[32], tmp[48];
+	size_t len, k = 0;
+	double r;
+
+	if (!n)
+		return buf;
+	if (!isfinite(v)) {
+		sf_strlcpy(buf, "-", n);
+		return buf;
+	}
+	r = round(v);
+	if (fabs(r) >= MONEY_PLAIN_MAX) {
+		sf_snprintf(buf, n, "%.2g", v);
+		return buf;
+	}
+	sf_snprintf(digits, sizeof digits, "%.0f", fabs(r));
+	len = strlen(digits);
+	if (r < 0)
+		tmp[k++] = '-';
+	for (size_t i = 0; i < len; i++) {
+		if (i > 0 && (len - i) % 3 == 0)
+			tmp[k++] = ',';
+		tmp[k++] = digits[i];
+	}
+	tmp[k] = '\0';
+	sf_strlcpy(buf, tmp, n);
+	return buf;
+}
+
 /*
  * Whether s is a decimal number as people write it: an optional sign,
  * digits with at most one '.', an optional exponent (e or E, optional

@@ -474,24 +474,6 @@ static void month_label(const sf_scenario *sc, int m, char buf[16])
 }
 
 /* "12,345,678" */
-static const char *grouped(double v, char buf[40])
-{
-	char tmp[40];
-	long long x = llround(v);
-	size_t n, o = 0;
-	sf_snprintf(tmp, sizeof(tmp), "%lld", x < 0 ? -x : x);
-	n = strlen(tmp);
-	if (x < 0)
-		buf[o++] = '-';
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			buf[o++] = ',';
-		buf[o++] = tmp[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 static sf_status key_figures(const sf_briefing *b, sf_buf *out)
 {
 	const sf_plan *p = b->plan;
@@ -554,14 +536,14 @@ static sf_status key_figures(const sf_briefing *b, sf_buf *out)
 	        out,
 	        "<div><dt>Shortfall over the mandate</dt><dd>%s <small>capability-unit-months, "
 	        "%d of %zu tasks short</small></dd></div>\n",
-	        grouped(total_short, num), short_tasks, sc->ntasks);
+	        sf_money_str(total_short, num, sizeof num), short_tasks, sc->ntasks);
 	month_label(sc, peak_m, lab);
 	rc |= sf_buf_addf(out, "<div><dt>Peak personnel in sectors</dt><dd>%s ",
-	                  grouped(peak, num));
+	                  sf_money_str(peak, num, sizeof num));
 	rc |= sf_buf_addf(out, "<small>in %s, ceiling %s</small></dd></div>\n", lab,
-	                  grouped(sc->troop_ceiling, num));
+	                  sf_money_str(sc->troop_ceiling, num, sizeof num));
 	rc |= sf_buf_addf(out, "<div><dt>Cost of the plan</dt><dd>%s</dd></div>\n",
-	                  grouped(p->cost_total, num));
+	                  sf_money_str(p->cost_total, num, sizeof num));
 	rc |= sf_buf_addf(out, "<div><dt>Weighted shortfall (stage 1)</dt><dd>%.2f</dd></div>\n",
 	                  p->z1);
 	rc |= sf_buf_addf(

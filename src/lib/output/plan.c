@@ -632,27 +632,6 @@ sf_status sf_plan_write_csv_table(const sf_plan *p, sf_plan_table table, sf_buf 
 /* ------------------------------------------------------------------ */
 /* Text and markdown                                                   */
 
-/* A whole number with thousands separators ("1,213,800"). */
-static const char *money(double v, char *buf, size_t n)
-{
-	char digits[64], tmp[96];
-	size_t len, k = 0;
-	int neg = v < 0;
-
-	sf_snprintf(digits, sizeof(digits), "%.0f", fabs(v));
-	len = strlen(digits);
-	if (neg)
-		tmp[k++] = '-';
-	for (size_t i = 0; i < len && k + 2 < sizeof(tmp); i++) {
-		if (i > 0 && (len - i) % 3 == 0)
-			tmp[k++] = ',';
-		tmp[k++] = digits[i];
-	}
-	tmp[k] = '\0';
-	sf_strlcpy(buf, tmp, n);
-	return buf;
-}
-
 /* A quantity of capability units: up to 3 decimals, trailing zeros dropped. */
 static const char *qty(double v, char *buf, size_t n)
 {
@@ -735,7 +714,7 @@ static const char *stage_line(const sf_stage_result *r, const char *what, char *
 		return buf;
 	}
 	if (money_obj)
-		money(r->objective, ob, sizeof(ob));
+		sf_money_str(r->objective, ob, sizeof(ob));
 	else
 		sf_snprintf(ob, sizeof(ob), "%.10g", r->objective);
 	/* the mark next to the figure; the time stays last */
@@ -835,11 +814,13 @@ static sf_status write_format2(const sf_plan *p, sf_buf *out, int md, sf_error *
 			if (sf_table_add_cellf(t, "%ld", sum[i]))
 				goto nomem;
 		if (isfinite(p->reception_cap[m - 1])
-		            ? sf_table_add_cellf(t, "%s / %s",
-		                                 money(p->reception_used[m - 1], b1, sizeof(b1)),
-		                                 money(p->reception_cap[m - 1], b2, sizeof(b2)))
-		            : sf_table_add_cellf(t, "%s / -",
-		                                 money(p->reception_used[m - 1], b1, sizeof(b1))))
+		            ? sf_table_add_cellf(
+		                      t, "%s / %s",
+		                      sf_money_str(p->reception_used[m - 1], b1, sizeof(b1)),
+		                      sf_money_str(p->reception_cap[m - 1], b2, sizeof(b2)))
+		            : sf_table_add_cellf(
+		                      t, "%s / -",
+		                      sf_money_str(p->reception_used[m - 1], b1, sizeof(b1))))
 			goto nomem;
 	}
 	if (section(out, md,
@@ -1019,14 +1000,17 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		for (size_t c = 0; c < nc; c++)
 			if (used[c] &&
 			    sf_table_add_cell(
-			            t, money(p->personnel_by_contributor[c * M + (size_t)(m - 1)],
-			                     b2, sizeof(b2))))
+			            t, sf_money_str(
+			                       p->personnel_by_contributor[c * M + (size_t)(m - 1)],
+			                       b2, sizeof(b2))))
 				goto nomem;
-		if (sf_table_add_cell(t, money(p->personnel_in_sectors[m - 1], b2, sizeof(b2))) ||
+		if (sf_table_add_cell(
+		            t, sf_money_str(p->personnel_in_sectors[m - 1], b2, sizeof(b2))) ||
 		    sf_table_add_cell(t, isfinite(sc->troop_ceiling)
-		                                 ? money(sc->troop_ceiling, b1, sizeof(b1))
+		                                 ? sf_money_str(sc->troop_ceiling, b1, sizeof(b1))
 		                                 : "-") ||
-		    sf_table_add_cell(t, money(p->personnel_at_mission[m - 1], b2, sizeof(b2))))
+		    sf_table_add_cell(t,
+		                      sf_money_str(p->personnel_at_mission[m - 1], b2, sizeof(b2))))
 			goto nomem;
 	}
 	if (section(out, md, "Force build-up (personnel inside sectors, by contributor)", t))
@@ -1138,7 +1122,7 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 			if (sc->format < 2 && (i == 3 || i == 4))
 				continue; /* format 1 has neither */
 			if (sf_table_begin_row(t) || sf_table_add_cell(t, names[i]) ||
-			    sf_table_add_cell(t, money(vals[i], b1, sizeof(b1))))
+			    sf_table_add_cell(t, sf_money_str(vals[i], b1, sizeof(b1))))
 				goto nomem;
 		}
 	}
