@@ -76,6 +76,8 @@ typedef struct sf_outcome {
 	int foc_month;          /* full operational capability, 1..M; 0 = never */
 	double personnel_pm;    /* in-sector personnel summed over the months, person-months */
 	double mission_pm;      /* personnel at `mission` (outside the sectors), person-months */
+	double reimbursed;      /* what the contributors would be reimbursed, money (troops and
+	                           equipment; sf_plan_reimbursement) */
 	double *task_shortfall; /* [ntasks] capability-unit-months short, all locations and months
 	                         */
 } sf_outcome;
@@ -447,7 +449,9 @@ typedef struct sf_compare_cov {
 
 typedef struct sf_compare_contrib {
 	const char *contributor;
-	double pm_a, pm_b; /* in-sector person-months */
+	double pm_a, pm_b;           /* in-sector person-months */
+	double mission_a, mission_b; /* person-months at `mission` */
+	double reimb_a, reimb_b;     /* reimbursement over the plan, money */
 } sf_compare_contrib;
 
 typedef struct sf_compare_assign {

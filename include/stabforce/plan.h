@@ -246,6 +246,54 @@ sf_status sf_plan_read_json(const sf_scenario *sc, const char *text, size_t len,
 
 void sf_plan_free(sf_plan *p);
 
+/*
+ * What each contributor would be reimbursed under plan p, per month
+ * (docs/model.md, "Reimbursement"): the scenario's troop rate times the
+ * persons it has present (in the sectors and at mission, idle units
+ * included: a deployed contingent is reimbursed whether tasked or not),
+ * and each unit type's contingent-owned equipment rate times its units
+ * present. Indexed [contributor * M + month-1], money.
+ */
+typedef struct sf_reimbursement {
+	size_t ncontributors;
+	int months;
+	double *persons;   /* persons present */
+	double *troops;    /* troop_rate x persons */
+	double *equipment; /* sum of coe_monthly x units present */
+	double total_troops, total_equipment;
+} sf_reimbursement;
+sf_status sf_plan_reimbursement(const sf_plan *p, sf_reimbursement *r, sf_error *err);
+void sf_reimbursement_release(sf_reimbursement *r);
+/* Contributor c's reimbursement over the whole plan (troops + equipment). */
+double sf_reimbursement_total(const sf_reimbursement *r, size_t c);
+
+/*
+ * The force by parity category and calendar year (docs/model.md,
+ * "Parity"): person-months present, those whose share of women is given
+ * (the pledge's, else its unit type's), and the women among them; the
+ * share of women is women / known. target: the Uniformed Gender Parity
+ * Strategy's target share for that category and year, NAN where no
+ * citable source gives it.
+ */
+typedef struct sf_parity_year {
+	int year;
+	int months; /* months of the plan in this year */
+	double persons[SF_NCATEGORIES];
+	double known[SF_NCATEGORIES];
+	double women[SF_NCATEGORIES];
+	double target[SF_NCATEGORIES];
+} sf_parity_year;
+typedef struct sf_parity {
+	sf_parity_year *years;
+	size_t nyears;
+} sf_parity;
+sf_status sf_plan_parity(const sf_plan *p, sf_parity *out, sf_error *err);
+void sf_parity_release(sf_parity *q);
+/* The strategy's target for category c in year y (0..1), NAN when not sourced. */
+double sf_parity_target(sf_category c, int year);
+/* Where the targets come from, and which were not found. */
+extern const char sf_parity_targets_source[];
+
 /* Output, documented in docs/output.md. */
 sf_status sf_plan_write_text(const sf_plan *p, sf_buf *out, sf_error *err);
 sf_status sf_plan_write_json(const sf_plan *p, sf_buf *out, sf_error *err);
@@ -261,9 +309,13 @@ sf_status sf_plan_write_csv(const sf_plan *p, sf_buf *out, sf_error *err);
 typedef enum sf_plan_table {
 	SF_PLAN_TABLE_ASSIGNMENTS = 0,
 	SF_PLAN_TABLE_PRESENCE = 1,
-	SF_PLAN_TABLE_RECEPTION = 2
+	SF_PLAN_TABLE_RECEPTION = 2,
+	SF_PLAN_TABLE_REIMBURSEMENT = 3, /* per contributor and month, both formats */
+	SF_PLAN_TABLE_PARITY = 4,        /* per year and category, both formats */
+	SF_PLAN_TABLE_IDLE = 5           /* the idle pledges, both formats */
 } sf_plan_table;
-/* "assignments", "presence", "reception" to the table; -1 for anything else. */
+/* "assignments", "presence", "reception", "reimbursement", "parity", "idle"
+ * to the table; -1 for anything else. */
 int sf_plan_table_parse(const char *name, sf_plan_table *out);
 sf_status sf_plan_write_csv_table(const sf_plan *p, sf_plan_table table, sf_buf *out,
                                   sf_error *err);

@@ -105,6 +105,32 @@ typedef struct sf_sector {
 	int threat_from_register;
 } sf_sector;
 
+/* How contingent-owned equipment is reimbursed (UN COE system). */
+typedef enum sf_lease {
+	SF_LEASE_NONE = 0, /* no rate given: no equipment reimbursement */
+	SF_LEASE_WET = 1,  /* the contributor maintains the equipment */
+	SF_LEASE_DRY = 2   /* the mission maintains it */
+} sf_lease;
+
+/* The categories of the UN Uniformed Gender Parity Strategy 2018-2028. */
+typedef enum sf_category {
+	SF_CATEGORY_CONTINGENT = 0, /* military contingents (troops) */
+	SF_CATEGORY_STAFF = 1,      /* military observers and staff officers */
+	SF_CATEGORY_FPU = 2,        /* formed police units */
+	SF_CATEGORY_IPO = 3,        /* individual police officers */
+	SF_NCATEGORIES = 4
+} sf_category;
+
+/* A share of women not given (women_share). */
+#define SF_NO_SHARE (-1.0)
+
+/* "military_contingent", "staff_officer", "formed_police", "individual_police". */
+const char *sf_category_str(sf_category c);
+/* "military contingents", ... (for tables). */
+const char *sf_category_label(sf_category c);
+/* "wet", "dry", or "none". */
+const char *sf_lease_str(sf_lease l);
+
 typedef struct sf_unit_type {
 	char *id;
 	char *name;
@@ -119,6 +145,14 @@ typedef struct sf_unit_type {
 	double move_cost;    /* money per unit moved between locations, > 0 */
 	double retask_cost;  /* money per unit changing task in its location, <= move_cost */
 	double change_cost;  /* money per unit-month differing from a baseline plan */
+	/* Reimbursement and parity, both formats (docs/scenario-format.md,
+	 * "Reimbursement and parity"). */
+	sf_lease coe_lease;   /* SF_LEASE_NONE: no `coe` given */
+	double coe_monthly;   /* contingent-owned equipment, money per unit per month */
+	char *coe_source;     /* the rate's source, or "assumption: why" */
+	sf_category category; /* the parity strategy's category (default: contingent) */
+	double women_share;   /* 0..1; SF_NO_SHARE: not given */
+	char *women_source;   /* the share's source, or "assumption: why" */
 } sf_unit_type;
 
 typedef struct sf_ramp_step {
@@ -164,6 +198,8 @@ typedef struct sf_pledge {
 	int has_loc_caveat;     /* the file restricted locations */
 	char *source;           /* free text, may be NULL */
 	unsigned status;        /* SF_PLEDGE_* flags from `status`, 0 = a plain report */
+	double women_share;     /* 0..1; SF_NO_SHARE: the unit type's */
+	char *women_source;     /* the share's source, or "assumption: why" */
 	int active;             /* 1; 0 = left out (what-if, risk samples) */
 	sf_srcpos pos;
 	/* Format 2 (0 everywhere in format 1). */
@@ -342,6 +378,11 @@ typedef struct sf_scenario {
 	int start_month;      /* 1..12 */
 	int months;           /* M >= 1 */
 	double troop_ceiling; /* T_max: personnel inside sectors, every month */
+	/* Reimbursement (docs/scenario-format.md): money per person-month of
+	 * personnel present, and its source (the default's when not given). */
+	double troop_rate;
+	char *troop_rate_source;
+	int troop_rate_given; /* 1: the file's `reimbursement`, 0: the default */
 	int has_max_share;
 	double max_share; /* sigma in (0,1], when has_max_share */
 
@@ -499,9 +540,23 @@ const char *sf_condition_kind_str(sf_condition_kind k);
  * solvers handle: requirements at most 1e6, capabilities and weights within
  * 1e-3..1e3 and 1e-3..1e6, objective coefficients at most 1e15.
  */
-#define SF_MAX_UNITS 1000000      /* units in a pledge, personnel of a unit */
-#define SF_MAX_AMOUNT 1e12        /* attributes, caps, ceiling, reception (persons, people) */
-#define SF_MAX_MONEY 1e12         /* a cost per unit per month, per arrival, per move */
+#define SF_MAX_UNITS 1000000 /* units in a pledge, personnel of a unit */
+#define SF_MAX_AMOUNT 1e12   /* attributes, caps, ceiling, reception (persons, people) */
+#define SF_MAX_MONEY 1e12    /* a cost per unit per month, per arrival, per move */
+
+/*
+ * The default troop reimbursement rate, money per person per month, and
+ * its source (docs/scenario-format.md, "Reimbursement and parity"): the
+ * latest General Assembly rate found in a citable source. The 2022 survey
+ * (A/76/676) was before the Assembly for 1 July 2022; a rate decided on
+ * it was not found, so the 2018 rate stands until a scenario gives one.
+ */
+#define SF_UN_TROOP_RATE 1428.0
+#define SF_UN_TROOP_RATE_SOURCE                                                                    \
+	"UN General Assembly resolution 72/285 of 5 July 2018: USD 1,428 per person per month "    \
+	"from 1 July 2018 (casquebleu.org, 'Personnel reimbursement', revision of 23 April 2022, " \
+	"https://casquebleu.org/index.php?diff=prev&oldid=891&title=Personnel_reimbursement); a "  \
+	"rate decided after the 2022 survey (A/76/676): not found"
 #define SF_MAX_PENALTY 1e9        /* a soft veto's cost per person-month */
 #define SF_MIN_WEIGHT 1e-3        /* a task's weight is at least this ... */
 #define SF_MAX_WEIGHT 1e6         /* ... and at most this */

@@ -91,7 +91,8 @@ static int opt_table(const sf_opt *o, const char *arg, const char *cmd)
 {
 	if (sf_plan_table_parse(arg, o->target) != 0) {
 		fprintf(stderr,
-		        "stabforce %s: unknown table '%s' (assignments, presence or reception)\n",
+		        "stabforce %s: unknown table '%s' (assignments, reimbursement, parity, "
+		        "idle, presence or reception)\n",
 		        cmd, arg);
 		return 2;
 	}
@@ -136,10 +137,13 @@ int sf_cmd_plan(int argc, char **argv)
 	        SF_OPT_ALSO("json", &extra[0], "also write the plan's JSON to FILE"),
 	        SF_OPT_ALSO("csv", &extra[1], "also write the assignment rows (CSV) to FILE"),
 	        SF_OPT_CB(0, "table", "NAME", &table,
-	                  "the CSV's table: assignments (default); format 2\n"
-	                  "also presence (per pledge and month: present,\n"
-	                  "idle, arrivals, departures, reliefs) or reception\n"
-	                  "(per month: personnel arriving, capacity)",
+	                  "the CSV's table: assignments (default),\n"
+	                  "reimbursement (per contributor and month),\n"
+	                  "parity (women per year and category), idle\n"
+	                  "(the idle pledges); format 2 also presence (per\n"
+	                  "pledge and month: present, idle, arrivals,\n"
+	                  "departures, reliefs) or reception (per month:\n"
+	                  "personnel arriving, capacity)",
 	                  opt_table, NULL, 0),
 	        SF_OPT_ALSO("md", &extra[2],
 	                    "also write the markdown summary to FILE; each\n"
@@ -194,7 +198,8 @@ int sf_cmd_plan(int argc, char **argv)
 	rc = sf_cli_load_scenario_for_planning(CMD, argv[first], db, &sc);
 	if (rc != 0)
 		goto out;
-	if (table != SF_PLAN_TABLE_ASSIGNMENTS && sc->format < 2) {
+	if ((table == SF_PLAN_TABLE_PRESENCE || table == SF_PLAN_TABLE_RECEPTION) &&
+	    sc->format < 2) {
 		fprintf(stderr,
 		        "stabforce %s: --table presence and reception need a format-2 scenario "
 		        "(stabforce upgrade writes one)\n",

@@ -56,16 +56,33 @@ static int scope_ok(const sf_scenario *sc, size_t t, size_t l)
 	return sc->tasks[t].scope == SF_SCOPE_MISSION ? l == SF_MISSION(sc) : l < sc->nsectors;
 }
 
-static double contrib_pm(const sf_plan *p, const char *id)
+/*
+ * Contributor id's person-months in the sectors and at mission, and its
+ * reimbursement (money) over plan p; zeros when p's scenario lacks it.
+ */
+typedef struct contrib_fig {
+	double pm, mission, reimb;
+} contrib_fig;
+
+static sf_status contrib_figures(const sf_plan *p, const sf_reimbursement *r, const char *id,
+                                 contrib_fig *f)
 {
 	const sf_scenario *sc = p->scenario;
 	long c = sf_scenario_find_contributor(sc, id);
-	double s = 0;
+	memset(f, 0, sizeof *f);
 	if (c < 0)
-		return 0;
+		return SF_OK;
 	for (int m = 1; m <= sc->months; m++)
-		s += p->personnel_by_contributor[(size_t)c * (size_t)sc->months + (size_t)(m - 1)];
-	return s;
+		f->pm += p->personnel_by_contributor[(size_t)c * (size_t)sc->months +
+		                                     (size_t)(m - 1)];
+	for (size_t i = 0; i < p->nrows; i++) {
+		const sf_assignment *a = &p->rows[i];
+		const sf_pledge *pl = &sc->pledges[a->pledge];
+		if (a->location == SF_MISSION(sc) && pl->contributor == (size_t)c)
+			f->mission += (double)a->units * sc->unit_types[pl->unit].personnel;
+	}
+	f->reimb = sf_reimbursement_total(r, (size_t)c);
+	return SF_OK;
 }
 
 typedef struct agg {
@@ -298,14 +315,19 @@ sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **ou
 	sf_comparison *c = calloc(1, sizeof *c);
 	agg *ga = NULL, *gb = NULL;
 	size_t na = 0, nb = 0;
+	sf_reimbursement ra, rb;
 	sf_status rc = SF_OK;
 	*out = NULL;
+	memset(&ra, 0, sizeof ra);
+	memset(&rb, 0, sizeof rb);
 	if (!c)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	c->a = a;
 	c->b = b;
 	if ((rc = sf_outcome_from_plan(a, &c->oa, err)) != SF_OK ||
-	    (rc = sf_outcome_from_plan(b, &c->ob, err)) != SF_OK)
+	    (rc = sf_outcome_from_plan(b, &c->ob, err)) != SF_OK ||
+	    (rc = sf_plan_reimbursement(a, &ra, err)) != SF_OK ||
+	    (rc = sf_plan_reimbursement(b, &rb, err)) != SF_OK)
 		goto out;
 
 	/* coverage: pairs of a, then pairs only in b */
@@ -344,15 +366,23 @@ sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **ou
 			}
 		for (size_t k = 0; k < sp->ncontributors; k++) {
 			const char *id = sp->contributors[k].id;
+			contrib_fig fp, fq;
 			if (side && sf_scenario_find_contributor(sa, id) >= 0)
 				continue;
-			double vp = contrib_pm(p, id), vq = contrib_pm(q, id);
-			if (!differs(vp, vq))
+			contrib_figures(p, side ? &rb : &ra, id, &fp);
+			contrib_figures(q, side ? &ra : &rb, id, &fq);
+			if (!differs(fp.pm, fq.pm) && !differs(fp.mission, fq.mission) &&
+			    !differs(fp.reimb, fq.reimb))
 				continue;
 			sf_compare_contrib *r = &c->contrib[c->ncontrib++];
+			const contrib_fig *fa = side ? &fq : &fp, *fb = side ? &fp : &fq;
 			r->contributor = id;
-			r->pm_a = side ? vq : vp;
-			r->pm_b = side ? vp : vq;
+			r->pm_a = fa->pm;
+			r->pm_b = fb->pm;
+			r->mission_a = fa->mission;
+			r->mission_b = fb->mission;
+			r->reimb_a = fa->reimb;
+			r->reimb_b = fb->reimb;
 		}
 	}
 	/* assignments: entries of a (matched in b), then entries only in b */
@@ -408,6 +438,8 @@ sf_status sf_plan_compare(const sf_plan *a, const sf_plan *b, sf_comparison **ou
 out:
 	free(ga);
 	free(gb);
+	sf_reimbursement_release(&ra);
+	sf_reimbursement_release(&rb);
 	sf_comparison_free(c);
 	return rc;
 }
@@ -467,7 +499,8 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	} nums[] = {{"weighted shortfall", c->oa.z1, c->ob.z1},
 	            {"cost", c->oa.cost, c->ob.cost},
 	            {"in-sector personnel (person-months)", c->oa.personnel_pm, c->ob.personnel_pm},
-	            {"personnel at mission (person-months)", c->oa.mission_pm, c->ob.mission_pm}};
+	            {"personnel at mission (person-months)", c->oa.mission_pm, c->ob.mission_pm},
+	            {"reimbursement (troops and equipment)", c->oa.reimbursed, c->ob.reimbursed}};
 	for (size_t i = 0; i < SF_ARRAY_LEN(nums); i++) {
 		if (sf_table_begin_row(t) != SF_OK || sf_table_add_cell(t, nums[i].name) != SF_OK ||
 		    add_pair(t, nums[i].a, nums[i].b, i == 0 ? 2 : 0, i == 0 ? za : ca,
@@ -529,20 +562,32 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 
 	/* contributors */
 	if (!c->ncontrib) {
-		rc = sf_buf_adds(out, "In-sector personnel: the same for every contributor.\n\n");
+		rc = sf_buf_adds(out,
+		                 "Personnel (in the sectors and at mission) and reimbursement: "
+		                 "the same for every contributor.\n\n");
 	} else {
+		char ha[96];
 		if (!(t = sf_table_new()) || sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
 		    sf_table_add_column(t, na, SF_ALIGN_RIGHT) ||
 		    sf_table_add_column(t, nb, SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT))
+		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, "at mission, change", SF_ALIGN_RIGHT) ||
+		    sf_table_add_column(t, "reimbursed, change", SF_ALIGN_RIGHT))
 			goto oom;
-		for (size_t i = 0; i < c->ncontrib; i++)
-			if (sf_table_begin_row(t) ||
-			    sf_table_add_cell(t, c->contrib[i].contributor) ||
-			    add_pair(t, c->contrib[i].pm_a, c->contrib[i].pm_b, 0, ca, cb))
+		for (size_t i = 0; i < c->ncontrib; i++) {
+			const sf_compare_contrib *r = &c->contrib[i];
+			if (sf_table_begin_row(t) || sf_table_add_cell(t, r->contributor) ||
+			    add_pair(t, r->pm_a, r->pm_b, 0, ca, cb) ||
+			    sf_table_add_cellf(t, "%+.0f%s", r->mission_b - r->mission_a,
+			                       ca || cb ? "*" : "") ||
+			    sf_table_add_cellf(t, "%s%s%s", r->reimb_b >= r->reimb_a ? "+" : "",
+			                       sf_money_str(r->reimb_b - r->reimb_a, ha, sizeof ha),
+			                       ca || cb ? "*" : ""))
 				goto oom;
+		}
 		sf_snprintf(head, sizeof head,
-		            "In-sector person-months by contributor where they differ%s",
+		            "Person-months by contributor (in the sectors; at mission) and what it "
+		            "would be reimbursed, where they differ%s",
 		            ca || cb ? " (*)" : "");
 		rc = sf__table_section(t, head, fmt, out, err);
 		sf_table_free(t);
@@ -665,6 +710,7 @@ void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison
 	sf__json_r6(w, "cost", c->ob.cost - c->oa.cost);
 	sf__json_r6(w, "personnel_pm", c->ob.personnel_pm - c->oa.personnel_pm);
 	sf__json_r6(w, "mission_pm", c->ob.mission_pm - c->oa.mission_pm);
+	sf__json_r6(w, "reimbursed", c->ob.reimbursed - c->oa.reimbursed);
 	sf_json_int(w, "foc_months", fb - fa);
 	sf_json_end(w);
 	sf_json_array(w, "coverage");
@@ -685,6 +731,12 @@ void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison
 		sf__json_r6(w, "a", c->contrib[i].pm_a);
 		sf__json_r6(w, "b", c->contrib[i].pm_b);
 		sf__json_r6(w, "change", c->contrib[i].pm_b - c->contrib[i].pm_a);
+		sf__json_r6(w, "mission_a", c->contrib[i].mission_a);
+		sf__json_r6(w, "mission_b", c->contrib[i].mission_b);
+		sf__json_r6(w, "mission_change", c->contrib[i].mission_b - c->contrib[i].mission_a);
+		sf__json_r6(w, "reimbursed_a", c->contrib[i].reimb_a);
+		sf__json_r6(w, "reimbursed_b", c->contrib[i].reimb_b);
+		sf__json_r6(w, "reimbursed_change", c->contrib[i].reimb_b - c->contrib[i].reimb_a);
 		sf_json_end(w);
 	}
 	sf_json_end(w);
@@ -747,6 +799,7 @@ static sf_status compare_csv(const sf_comparison *c, sf_buf *out, sf_error *err)
 	            {"cost", c->oa.cost, c->ob.cost},
 	            {"personnel_pm", c->oa.personnel_pm, c->ob.personnel_pm},
 	            {"mission_pm", c->oa.mission_pm, c->ob.mission_pm},
+	            {"reimbursed", c->oa.reimbursed, c->ob.reimbursed},
 	            {"foc_month", c->oa.foc_month, c->ob.foc_month}};
 	for (size_t i = 0; i < SF_ARRAY_LEN(nums); i++)
 		if (sf_table_begin_row(t) || sf_table_add_cell(t, "summary") ||
@@ -783,13 +836,19 @@ static sf_status compare_csv(const sf_comparison *c, sf_buf *out, sf_error *err)
 		    sf_table_add_cellf(t, "%.15g", sf__r6(c->cov[i].short_b - c->cov[i].short_a)))
 			goto oom;
 	}
-	for (size_t i = 0; i < c->ncontrib; i++)
-		if (sf_table_begin_row(t) || sf_table_add_cell(t, "personnel_pm") ||
-		    sf_table_add_cell(t, c->contrib[i].contributor) ||
-		    sf_table_add_cellf(t, "%.15g", sf__r6(c->contrib[i].pm_a)) ||
-		    sf_table_add_cellf(t, "%.15g", sf__r6(c->contrib[i].pm_b)) ||
-		    sf_table_add_cellf(t, "%.15g", sf__r6(c->contrib[i].pm_b - c->contrib[i].pm_a)))
-			goto oom;
+	for (size_t i = 0; i < c->ncontrib; i++) {
+		const sf_compare_contrib *r = &c->contrib[i];
+		const char *kinds[] = {"personnel_pm", "mission_pm", "reimbursed"};
+		double va[] = {r->pm_a, r->mission_a, r->reimb_a},
+		       vb[] = {r->pm_b, r->mission_b, r->reimb_b};
+		for (size_t k = 0; k < 3; k++)
+			if (sf_table_begin_row(t) || sf_table_add_cell(t, kinds[k]) ||
+			    sf_table_add_cell(t, r->contributor) ||
+			    sf_table_add_cellf(t, "%.15g", sf__r6(va[k])) ||
+			    sf_table_add_cellf(t, "%.15g", sf__r6(vb[k])) ||
+			    sf_table_add_cellf(t, "%.15g", sf__r6(vb[k] - va[k])))
+				goto oom;
+	}
 	for (size_t i = 0; i < c->nassign; i++) {
 		const sf_compare_assign *r = &c->assign[i];
 		sf_snprintf(key, sizeof key, "%s/%s/%s", r->pledge, r->location, r->task);

@@ -366,6 +366,15 @@ sf_status sf_outcome_from_plan(const sf_plan *p, sf_outcome *o, sf_error *err)
 		for (size_t l = 0; l < SF_NLOC(sc); l++)
 			for (int m = 1; m <= sc->months; m++)
 				o->task_shortfall[t] += p->shortfall[SF_COV(sc, t, l, m)];
+	{
+		sf_reimbursement r;
+		if (sf_plan_reimbursement(p, &r, err) != SF_OK) {
+			sf_outcome_release(o);
+			return SF_ERR_NOMEM;
+		}
+		o->reimbursed = r.total_troops + r.total_equipment;
+		sf_reimbursement_release(&r);
+	}
 	return SF_OK;
 }
 

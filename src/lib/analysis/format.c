@@ -79,6 +79,7 @@ void sf__json_outcome_members(sf_json_writer *w, const sf_scenario *sc, const sf
 	sf__json_month_label(w, "foc_label", sc, o->foc_month);
 	sf__json_r6(w, "personnel_pm", o->personnel_pm);
 	sf__json_r6(w, "mission_pm", o->mission_pm);
+	sf__json_r6(w, "reimbursed", o->reimbursed);
 	sf_json_object(w, "task_shortfall");
 	for (size_t t = 0; t < sc->ntasks; t++)
 		sf__json_r6(w, sc->tasks[t].id, o->task_shortfall[t]);

@@ -317,6 +317,102 @@ static void pledge_max_used(const sf_plan *p, int *max_used)
 	}
 }
 
+/* The plan's `reimbursement` (docs/output.md). */
+static void json_reimbursement(sf_json_writer *w, const sf_plan *p)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months;
+	sf_reimbursement r;
+	sf_error e;
+	if (sf_plan_reimbursement(p, &r, &e) != SF_OK) {
+		sf_json_null(w, "reimbursement");
+		return;
+	}
+	sf_json_object(w, "reimbursement");
+	sf_json_num(w, "troop_rate", sc->troop_rate);
+	sf_json_str(w, "troop_rate_source", sc->troop_rate_source);
+	sf_json_bool(w, "troop_rate_given", sc->troop_rate_given);
+	sf_json_num(w, "total", r.total_troops + r.total_equipment);
+	sf_json_num(w, "troops", r.total_troops);
+	sf_json_num(w, "equipment", r.total_equipment);
+	sf_json_array(w, "equipment_rates");
+	for (size_t u = 0; u < sc->nunit_types; u++) {
+		const sf_unit_type *ut = &sc->unit_types[u];
+		if (ut->coe_lease == SF_LEASE_NONE)
+			continue;
+		sf_json_object(w, NULL);
+		sf_json_str(w, "unit", ut->id);
+		sf_json_str(w, "lease", sf_lease_str(ut->coe_lease));
+		sf_json_num(w, "monthly", ut->coe_monthly);
+		sf_json_str(w, "source", ut->coe_source);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_array(w, "contributors");
+	for (size_t c = 0; c < sc->ncontributors; c++) {
+		sf_json_object(w, NULL);
+		sf_json_str(w, "contributor", sc->contributors[c].id);
+		sf_json_num(w, "total", sf_reimbursement_total(&r, c));
+		sf_json_array(w, "months");
+		for (size_t mi = 0; mi < M; mi++) {
+			size_t k = c * M + mi;
+			sf_json_object(w, NULL);
+			sf_json_int(w, "month", (long long)mi + 1);
+			sf_json_num(w, "persons", r.persons[k]);
+			sf_json_num(w, "troops", r.troops[k]);
+			sf_json_num(w, "equipment", r.equipment[k]);
+			sf_json_end(w);
+		}
+		sf_json_end(w);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_end(w);
+	sf_reimbursement_release(&r);
+}
+
+/* The plan's `parity` (docs/output.md); null for a share or target not known. */
+static void json_parity(sf_json_writer *w, const sf_plan *p)
+{
+	sf_parity q;
+	sf_error e;
+	if (sf_plan_parity(p, &q, &e) != SF_OK) {
+		sf_json_null(w, "parity");
+		return;
+	}
+	sf_json_object(w, "parity");
+	sf_json_str(w, "targets_source", sf_parity_targets_source);
+	sf_json_array(w, "years");
+	for (size_t i = 0; i < q.nyears; i++) {
+		const sf_parity_year *y = &q.years[i];
+		sf_json_object(w, NULL);
+		sf_json_int(w, "year", y->year);
+		sf_json_int(w, "months", y->months);
+		sf_json_array(w, "categories");
+		for (int c = 0; c < SF_NCATEGORIES; c++) {
+			sf_json_object(w, NULL);
+			sf_json_str(w, "category", sf_category_str((sf_category)c));
+			sf_json_num(w, "person_months", y->persons[c]);
+			sf_json_num(w, "known_person_months", y->known[c]);
+			sf_json_num(w, "women_person_months", y->women[c]);
+			if (y->known[c] > 0)
+				sf_json_num(w, "share", y->women[c] / y->known[c]);
+			else
+				sf_json_null(w, "share");
+			if (isnan(y->target[c]))
+				sf_json_null(w, "target");
+			else
+				sf_json_num(w, "target", y->target[c]);
+			sf_json_end(w);
+		}
+		sf_json_end(w);
+		sf_json_end(w);
+	}
+	sf_json_end(w);
+	sf_json_end(w);
+	sf_parity_release(&q);
+}
+
 static void json_idle_pledges(sf_json_writer *w, const sf_plan *p)
 {
 	const sf_scenario *sc = p->scenario;
@@ -435,6 +531,8 @@ void sf__plan_json(sf_json_writer *w, const char *key, const sf_plan *p)
 	json_coverage(w, p);
 	json_personnel(w, p, mission_by_c);
 	json_idle_pledges(w, p);
+	json_reimbursement(w, p);
+	json_parity(w, p);
 	sf_json_object(w, "binding");
 	sf_json_array(w, "ceiling_months");
 	for (int m = 1; m <= sc->months; m++)
@@ -510,7 +608,8 @@ nomem:
 
 int sf_plan_table_parse(const char *name, sf_plan_table *out)
 {
-	static const char *const names[] = {"assignments", "presence", "reception"};
+	static const char *const names[] = {"assignments",   "presence", "reception",
+	                                    "reimbursement", "parity",   "idle"};
 	for (size_t i = 0; i < SF_ARRAY_LEN(names); i++)
 		if (strcmp(name, names[i]) == 0) {
 			*out = (sf_plan_table)i;
@@ -607,12 +706,139 @@ static sf_status csv_reception(const sf_plan *p, sf_table *t)
 	return SF_OK;
 }
 
+/* `--table reimbursement`: per contributor and month present. */
+static sf_status csv_reimbursement(const sf_plan *p, sf_table *t)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months;
+	static const char *const cols[] = {"month",  "label",     "contributor", "persons",
+	                                   "troops", "equipment", "total"};
+	char lb[16];
+	sf_reimbursement r;
+	sf_error e;
+	sf_status rc = sf_plan_reimbursement(p, &r, &e);
+	if (rc != SF_OK)
+		return rc;
+	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
+		rc = sf_table_add_column(t, cols[i], SF_ALIGN_LEFT);
+	if (rc == SF_OK)
+		rc = status_columns(t);
+	for (size_t mi = 0; rc == SF_OK && mi < M; mi++)
+		for (size_t c = 0; rc == SF_OK && c < sc->ncontributors; c++) {
+			size_t k = c * M + mi;
+			if (!(r.persons[k] > 0))
+				continue;
+			if (sf_table_begin_row(t) || sf_table_add_cellf(t, "%zu", mi + 1) ||
+			    sf_table_add_cell(t, label(sc, (int)mi + 1, lb, sizeof(lb))) ||
+			    sf_table_add_cell(t, sc->contributors[c].id) ||
+			    sf_table_add_cellf(t, "%.15g", r.persons[k]) ||
+			    sf_table_add_cellf(t, "%.15g", r.troops[k]) ||
+			    sf_table_add_cellf(t, "%.15g", r.equipment[k]) ||
+			    sf_table_add_cellf(t, "%.15g", r.troops[k] + r.equipment[k]) ||
+			    status_cells(p, t))
+				rc = SF_ERR_NOMEM;
+		}
+	sf_reimbursement_release(&r);
+	return rc;
+}
+
+/* `--table parity`: per year and category present; empty share or target: unknown. */
+static sf_status csv_parity(const sf_plan *p, sf_table *t)
+{
+	static const char *const cols[] = {"year",
+	                                   "category",
+	                                   "months",
+	                                   "person_months",
+	                                   "known_person_months",
+	                                   "women_person_months",
+	                                   "share",
+	                                   "target"};
+	sf_parity q;
+	sf_error e;
+	sf_status rc = sf_plan_parity(p, &q, &e);
+	if (rc != SF_OK)
+		return rc;
+	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
+		rc = sf_table_add_column(t, cols[i], SF_ALIGN_LEFT);
+	if (rc == SF_OK)
+		rc = status_columns(t);
+	for (size_t i = 0; rc == SF_OK && i < q.nyears; i++) {
+		const sf_parity_year *y = &q.years[i];
+		for (int c = 0; rc == SF_OK && c < SF_NCATEGORIES; c++) {
+			if (!(y->persons[c] > 0))
+				continue;
+			if (sf_table_begin_row(t) || sf_table_add_cellf(t, "%d", y->year) ||
+			    sf_table_add_cell(t, sf_category_str((sf_category)c)) ||
+			    sf_table_add_cellf(t, "%d", y->months) ||
+			    sf_table_add_cellf(t, "%.15g", y->persons[c]) ||
+			    sf_table_add_cellf(t, "%.15g", y->known[c]) ||
+			    sf_table_add_cellf(t, "%.15g", y->women[c]) ||
+			    (y->known[c] > 0
+			             ? sf_table_add_cellf(t, "%.6g", y->women[c] / y->known[c])
+			             : sf_table_add_cell(t, "")) ||
+			    (isnan(y->target[c]) ? sf_table_add_cell(t, "")
+			                         : sf_table_add_cellf(t, "%.6g", y->target[c])) ||
+			    status_cells(p, t))
+				rc = SF_ERR_NOMEM;
+		}
+	}
+	sf_parity_release(&q);
+	return rc;
+}
+
+/* `--table idle`: the idle pledges of the text's "Idle pledges". */
+static sf_status csv_idle(const sf_plan *p, sf_table *t)
+{
+	const sf_scenario *sc = p->scenario;
+	static const char *const cols[] = {"pledge",          "contributor", "unit",
+	                                   "offered",         "max_used",    "unused",
+	                                   "unused_personnel"};
+	int *max_used = calloc(sc->npledges ? sc->npledges : 1, sizeof *max_used);
+	sf_status rc = max_used ? SF_OK : SF_ERR_NOMEM;
+	for (size_t i = 0; rc == SF_OK && i < SF_ARRAY_LEN(cols); i++)
+		rc = sf_table_add_column(t, cols[i], SF_ALIGN_LEFT);
+	if (rc == SF_OK)
+		rc = status_columns(t);
+	if (rc == SF_OK)
+		pledge_max_used(p, max_used);
+	for (size_t i = 0; rc == SF_OK && i < sc->npledges; i++) {
+		const sf_pledge *pl = &sc->pledges[i];
+		if (!pl->active || max_used[i] >= pl->count)
+			continue;
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, pl->id) ||
+		    sf_table_add_cell(t, sc->contributors[pl->contributor].id) ||
+		    sf_table_add_cell(t, sc->unit_types[pl->unit].id) ||
+		    sf_table_add_cellf(t, "%d", pl->count) ||
+		    sf_table_add_cellf(t, "%d", max_used[i]) ||
+		    sf_table_add_cellf(t, "%d", pl->count - max_used[i]) ||
+		    sf_table_add_cellf(t, "%lld",
+		                       (long long)(pl->count - max_used[i]) *
+		                               sc->unit_types[pl->unit].personnel) ||
+		    status_cells(p, t))
+			rc = SF_ERR_NOMEM;
+	}
+	free(max_used);
+	return rc;
+}
+
 sf_status sf_plan_write_csv_table(const sf_plan *p, sf_plan_table table, sf_buf *out, sf_error *err)
 {
 	sf_table *t;
 	sf_status rc;
 	if (table == SF_PLAN_TABLE_ASSIGNMENTS)
 		return sf_plan_write_csv(p, out, err);
+	if (table >= SF_PLAN_TABLE_REIMBURSEMENT) {
+		t = sf_table_new();
+		rc = !t                                     ? SF_ERR_NOMEM
+		     : table == SF_PLAN_TABLE_REIMBURSEMENT ? csv_reimbursement(p, t)
+		     : table == SF_PLAN_TABLE_PARITY        ? csv_parity(p, t)
+		                                            : csv_idle(p, t);
+		if (rc == SF_OK)
+			rc = sf_table_write_csv(t, out);
+		sf_table_free(t);
+		return rc == SF_OK ? SF_OK
+		                   : sf_error_set(err, rc, "out of memory writing the plan");
+	}
 	if (p->scenario->format < 2 || p->presence == NULL)
 		return sf_error_set(
 		        err, SF_ERR_USAGE,
@@ -883,6 +1109,180 @@ nomem:
 	free(idle);
 	sf_buf_release(&tmp);
 	return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the plan");
+}
+
+/* ------------------------------------------------------------------ */
+/* Reimbursement and parity (docs/output.md, "Reimbursement", "Parity")  */
+
+/* The share a of b as "12.5%", "-" when b is 0. */
+static const char *pct(double a, double b, char *buf, size_t n)
+{
+	if (!(b > 0))
+		sf_strlcpy(buf, "-", n);
+	else
+		sf_snprintf(buf, n, "%.1f%%", 100.0 * a / b);
+	return buf;
+}
+
+/* The unit types that give an equipment rate, and their rates. */
+static sf_status equipment_lines(const sf_scenario *sc, int md, sf_buf *out)
+{
+	char b1[48];
+	int any = 0;
+	sf_status rc = SF_OK;
+	for (size_t u = 0; rc == SF_OK && u < sc->nunit_types; u++) {
+		const sf_unit_type *ut = &sc->unit_types[u];
+		if (ut->coe_lease == SF_LEASE_NONE)
+			continue;
+		any = 1;
+		rc = sf_buf_addf(out, "%s%s: %s per unit-month, %s lease (%s)\n", md ? "- " : "  ",
+		                 ut->id, sf_money_str(ut->coe_monthly, b1, sizeof b1),
+		                 sf_lease_str(ut->coe_lease), ut->coe_source ? ut->coe_source : "");
+	}
+	if (rc == SF_OK && !any)
+		rc = sf_buf_addf(out,
+		                 "%sno unit type gives an equipment rate (key `coe`): "
+		                 "equipment is not counted\n",
+		                 md ? "- " : "  ");
+	return rc;
+}
+
+static sf_status reimbursement_section(const sf_plan *p, int md, sf_buf *out)
+{
+	const sf_scenario *sc = p->scenario;
+	const size_t M = (size_t)sc->months;
+	sf_reimbursement r;
+	sf_table *t = NULL;
+	char b1[48], lab[16];
+	sf_error e;
+	sf_status rc = sf_plan_reimbursement(p, &r, &e);
+	if (rc != SF_OK)
+		return rc;
+	t = sf_table_new();
+	if (!t || sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "person-months", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "troops", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "equipment", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "total", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "per month present", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "peak month", SF_ALIGN_RIGHT)) {
+		rc = SF_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t c = 0; rc == SF_OK && c < sc->ncontributors; c++) {
+		double pm = 0, tr = 0, eq = 0, peak = 0;
+		int present = 0, peak_m = 0;
+		for (size_t mi = 0; mi < M; mi++) {
+			size_t k = c * M + mi;
+			double month = r.troops[k] + r.equipment[k];
+			pm += r.persons[k];
+			tr += r.troops[k];
+			eq += r.equipment[k];
+			present += r.persons[k] > 0;
+			if (month > peak) {
+				peak = month;
+				peak_m = (int)mi + 1;
+			}
+		}
+		if (!present)
+			continue;
+		if (sf_table_begin_row(t) || sf_table_add_cell(t, sc->contributors[c].id) ||
+		    sf_table_add_cell(t, sf_money_str(pm, b1, sizeof b1)) ||
+		    sf_table_add_cell(t, sf_money_str(tr, b1, sizeof b1)) ||
+		    sf_table_add_cell(t, sf_money_str(eq, b1, sizeof b1)) ||
+		    sf_table_add_cell(t, sf_money_str(tr + eq, b1, sizeof b1)) ||
+		    sf_table_add_cell(t, sf_money_str((tr + eq) / present, b1, sizeof b1)) ||
+		    sf_table_add_cellf(t, "%s (%s)", sf_money_str(peak, b1, sizeof b1),
+		                       label(sc, peak_m, lab, sizeof lab)))
+			rc = SF_ERR_NOMEM;
+	}
+	if (rc == SF_OK)
+		rc = section(out, md,
+		             "Reimbursement (what each contributor would be reimbursed for the "
+		             "units it has present, idle ones and those at mission included; the "
+		             "scenario's money)",
+		             t);
+	if (rc == SF_OK) {
+		char b2[48], b3[48], b4[48];
+		rc = sf_buf_addf(
+		        out,
+		        "\nTotal %s (troops %s, equipment %s). Troop rate %s per person-month "
+		        "(%s): %s.\nEquipment (contingent-owned), per unit type:\n",
+		        sf_money_str(r.total_troops + r.total_equipment, b1, sizeof b1),
+		        sf_money_str(r.total_troops, b2, sizeof b2),
+		        sf_money_str(r.total_equipment, b3, sizeof b3),
+		        sf_money_str(sc->troop_rate, b4, sizeof b4),
+		        sc->troop_rate_given ? "the scenario's" : "the default",
+		        sc->troop_rate_source ? sc->troop_rate_source : "");
+	}
+	if (rc == SF_OK)
+		rc = equipment_lines(sc, md, out);
+out:
+	sf_table_free(t);
+	sf_reimbursement_release(&r);
+	return rc;
+}
+
+static sf_status parity_section(const sf_plan *p, int md, sf_buf *out)
+{
+	sf_parity q;
+	sf_table *t = NULL;
+	char b1[48], b2[32];
+	sf_error e;
+	int any_known = 0;
+	sf_status rc = sf_plan_parity(p, &q, &e);
+	if (rc != SF_OK)
+		return rc;
+	t = sf_table_new();
+	if (!t || sf_table_add_column(t, "year", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "category", SF_ALIGN_LEFT) ||
+	    sf_table_add_column(t, "persons (monthly mean)", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "share of women given for", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "women (monthly mean)", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "share of women", SF_ALIGN_RIGHT) ||
+	    sf_table_add_column(t, "target", SF_ALIGN_RIGHT)) {
+		rc = SF_ERR_NOMEM;
+		goto out;
+	}
+	for (size_t i = 0; rc == SF_OK && i < q.nyears; i++) {
+		const sf_parity_year *y = &q.years[i];
+		for (int c = 0; rc == SF_OK && c < SF_NCATEGORIES; c++) {
+			if (!(y->persons[c] > 0))
+				continue;
+			any_known |= y->known[c] > 0;
+			if (sf_table_begin_row(t) || sf_table_add_cellf(t, "%d", y->year) ||
+			    sf_table_add_cell(t, sf_category_label((sf_category)c)) ||
+			    sf_table_add_cell(
+			            t, sf_money_str(y->persons[c] / y->months, b1, sizeof b1)) ||
+			    sf_table_add_cell(t, pct(y->known[c], y->persons[c], b2, sizeof b2)) ||
+			    sf_table_add_cell(t, y->known[c] > 0
+			                                 ? sf_money_str(y->women[c] / y->months, b1,
+			                                                sizeof b1)
+			                                 : "-") ||
+			    sf_table_add_cell(t, pct(y->women[c], y->known[c], b2, sizeof b2)) ||
+			    (isnan(y->target[c])
+			             ? sf_table_add_cell(t, "target not sourced")
+			             : sf_table_add_cellf(t, "%.0f%%", 100 * y->target[c])))
+				rc = SF_ERR_NOMEM;
+		}
+	}
+	if (rc == SF_OK)
+		rc = section(out, md,
+		             "Women in the force, by the categories of the UN Uniformed Gender "
+		             "Parity Strategy 2018-2028",
+		             t);
+	if (rc == SF_OK && !any_known)
+		rc = sf_buf_adds(out, "\nNo pledge or unit type gives its share of women (key "
+		                      "`women`): the shares are unknown.\n");
+	if (rc == SF_OK)
+		rc = sf_buf_addf(out,
+		                 "\nShare of women: among the persons whose share is given (the "
+		                 "pledge's, else its unit type's). Targets: %s.\n",
+		                 sf_parity_targets_source);
+out:
+	sf_table_free(t);
+	sf_parity_release(&q);
+	return rc;
 }
 
 static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *err)
@@ -1185,6 +1585,8 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	}
 	sf_table_free(t);
 	t = NULL;
+	if (reimbursement_section(p, md, out) != SF_OK || parity_section(p, md, out) != SF_OK)
+		goto nomem;
 
 	/* Binding constraints. */
 	t = sf_table_new();

@@ -59,6 +59,7 @@ sf_status sf_scenario_clone(const sf_scenario *src, sf_scenario **out, sf_error 
 	DUP_STR(a, sc->as_of);
 	DUP_STR(a, sc->path);
 	DUP_STR(a, sc->authority);
+	DUP_STR(a, sc->troop_rate_source);
 	DUP_STR(a, sc->geojson_path);
 	DUP_STR(a, sc->id_property);
 
@@ -77,6 +78,8 @@ sf_status sf_scenario_clone(const sf_scenario *src, sf_scenario **out, sf_error 
 		DUP_STR(a, u->id);
 		DUP_STR(a, u->name);
 		DUP_ARRAY(a, u->capability, src->unit_types[i].capability, src->ntasks);
+		DUP_STR(a, u->coe_source);
+		DUP_STR(a, u->women_source);
 	}
 	DUP_ARRAY(a, sc->tasks, src->tasks, src->ntasks);
 	for (i = 0; i < sc->ntasks; i++) {
@@ -98,6 +101,7 @@ sf_status sf_scenario_clone(const sf_scenario *src, sf_scenario **out, sf_error 
 		sf_pledge *p = &sc->pledges[i];
 		DUP_STR(a, p->id);
 		DUP_STR(a, p->source);
+		DUP_STR(a, p->women_source);
 		DUP_ARRAY(a, p->task_ok, src->pledges[i].task_ok, src->ntasks);
 		DUP_ARRAY(a, p->loc_ok, src->pledges[i].loc_ok, nloc);
 	}
@@ -353,6 +357,7 @@ sf_status sf_scenario_add_pledge(sf_scenario *sc, size_t contributor, size_t uni
 	p->to = to;
 	p->confidence = 1;
 	p->active = 1;
+	p->women_share = SF_NO_SHARE; /* the unit type's */
 	sc->pledges = arr;
 	if (index)
 		*index = sc->npledges;
@@ -435,4 +440,24 @@ sf_status sf_scenario_add_veto(sf_scenario *sc, size_t stakeholder, size_t contr
 	return SF_OK;
 nomem:
 	return sf_error_set(err, SF_ERR_NOMEM, "out of memory adding a veto");
+}
+
+const char *sf_category_str(sf_category c)
+{
+	static const char *const s[SF_NCATEGORIES] = {"military_contingent", "staff_officer",
+	                                              "formed_police", "individual_police"};
+	return (unsigned)c < SF_NCATEGORIES ? s[c] : "?";
+}
+
+const char *sf_category_label(sf_category c)
+{
+	static const char *const s[SF_NCATEGORIES] = {
+	        "military contingents", "military observers and staff officers",
+	        "formed police units", "individual police officers"};
+	return (unsigned)c < SF_NCATEGORIES ? s[c] : "?";
+}
+
+const char *sf_lease_str(sf_lease l)
+{
+	return l == SF_LEASE_WET ? "wet" : l == SF_LEASE_DRY ? "dry" : "none";
 }

@@ -1441,6 +1441,108 @@ static void walk_unit_f2_costs(walk *w, sf_unit_type *u, const sf__ynode *const 
 		                 1, SF_MAX_MONEY, &u->change_cost);
 }
 
+/*
+ * A figure's source: a non-empty string (an outlet, date and link, or
+ * "assumption: why"); docs/scenario-format.md, "Reimbursement and parity".
+ */
+static void get_source(walk *w, const sf__ynode *map, const sf__ynode *n, const char *path,
+                       const char *what, char **out)
+{
+	char p[SF_ERROR_PATH_MAX];
+	if (!n) {
+		missing(w, map, path, "source", what);
+		return;
+	}
+	if (get_string(w, n, pkey(p, sizeof(p), path, "source"), out) == 0 && !**out) {
+		err_at(w, n, p, "'source' is empty: give %s", what);
+		*out = NULL;
+	}
+}
+
+#define SOURCE_WHAT "the outlet, date and link, or 'assumption: why'"
+
+/* `coe: {lease: wet|dry, monthly: N, source: S}`. */
+static void walk_coe(walk *w, const sf__ynode *n, const char *path, sf_unit_type *u)
+{
+	static const char *const keys[] = {"lease", "monthly", "source"};
+	const sf__ynode *v[3];
+	char p[SF_ERROR_PATH_MAX];
+	char *lease = NULL;
+	if (get_fields(w, n, path, "the equipment rate {lease, monthly, source}", keys, 3, v) != 0)
+		return;
+	if (!v[0])
+		missing(w, n, path, "lease", "wet (the contributor maintains it) or dry");
+	else if (get_string(w, v[0], pkey(p, sizeof(p), path, "lease"), &lease) == 0) {
+		if (strcmp(lease, "wet") == 0)
+			u->coe_lease = SF_LEASE_WET;
+		else if (strcmp(lease, "dry") == 0)
+			u->coe_lease = SF_LEASE_DRY;
+		else
+			err_at(w, v[0], p, "'lease' must be wet or dry, found '%s'", lease);
+	}
+	if (!v[1])
+		missing(w, n, path, "monthly", "money per unit per month, >= 0");
+	else
+		get_number_range(w, v[1], pkey(p, sizeof(p), path, "monthly"), "monthly", 0, 0,
+		                 SF_MAX_MONEY, &u->coe_monthly);
+	get_source(w, n, v[2], path, SOURCE_WHAT, &u->coe_source);
+}
+
+/* `category:` one of the parity strategy's four. */
+static void walk_category(walk *w, const sf__ynode *n, const char *path, sf_category *out)
+{
+	char *s = NULL;
+	if (get_string(w, n, path, &s) != 0)
+		return;
+	for (int c = 0; c < SF_NCATEGORIES; c++)
+		if (strcmp(s, sf_category_str((sf_category)c)) == 0) {
+			*out = (sf_category)c;
+			return;
+		}
+	err_at(w, n, path,
+	       "'category' must be military_contingent, staff_officer, formed_police or "
+	       "individual_police, found '%s'",
+	       s);
+}
+
+/* `women: {share: 0..1, source: S}`. */
+static void walk_women(walk *w, const sf__ynode *n, const char *path, double *share, char **source)
+{
+	static const char *const keys[] = {"share", "source"};
+	const sf__ynode *v[2];
+	char p[SF_ERROR_PATH_MAX];
+	double x;
+	if (get_fields(w, n, path, "the share of women {share, source}", keys, 2, v) != 0)
+		return;
+	if (!v[0])
+		missing(w, n, path, "share", "the share of women, 0 to 1");
+	else if (get_number_range(w, v[0], pkey(p, sizeof(p), path, "share"), "share", 0, 0, 1,
+	                          &x) == 0)
+		*share = x;
+	get_source(w, n, v[1], path, SOURCE_WHAT, source);
+}
+
+/* `reimbursement: {troop_rate: N, source: S}`. */
+static void walk_reimbursement(walk *w, const sf__ynode *n)
+{
+	static const char *const keys[] = {"troop_rate", "source"};
+	const sf__ynode *v[2];
+	if (get_fields(w, n, "reimbursement", "the reimbursement {troop_rate, source}", keys, 2,
+	               v) != 0)
+		return;
+	if (!v[0])
+		missing(w, n, "reimbursement", "troop_rate", "money per person per month, >= 0");
+	else if (get_number_range(w, v[0], "reimbursement.troop_rate", "troop_rate", 0, 0,
+	                          SF_MAX_MONEY, &w->sc->troop_rate) == 0)
+		w->sc->troop_rate_given = 1;
+	get_source(w, n, v[1], "reimbursement", SOURCE_WHAT, &w->sc->troop_rate_source);
+	if (!w->sc->troop_rate_given || !w->sc->troop_rate_source) {
+		w->sc->troop_rate = SF_UN_TROOP_RATE;
+		w->sc->troop_rate_source = (char *)SF_UN_TROOP_RATE_SOURCE;
+		w->sc->troop_rate_given = 0;
+	}
+}
+
 static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
                       const sf__ynode **idnode)
 {
@@ -1449,12 +1551,15 @@ static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
 	                                   "personnel",
 	                                   "monthly_cost",
 	                                   "deploy_cost",
-	                                   "capabilities", /* format 2: */
+	                                   "capabilities",
+	                                   "coe",
+	                                   "category",
+	                                   "women", /* format 2: */
 	                                   "min_stay_months",
 	                                   "move_cost",
 	                                   "retask_cost",
 	                                   "change_cost"};
-	const sf__ynode *v[10];
+	const sf__ynode *v[13];
 	char p[SF_ERROR_PATH_MAX];
 	sf_unit_type *u = &w->sc->unit_types[i];
 	long personnel;
@@ -1469,7 +1574,8 @@ static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
 		w->nomem = 1;
 		return;
 	}
-	if (get_fields_f2(w, n, path, "a unit type", keys, 10, 6, v) != 0)
+	u->women_share = SF_NO_SHARE;
+	if (get_fields_f2(w, n, path, "a unit type", keys, 13, 9, v) != 0)
 		return;
 	if (!v[0]) {
 		missing(w, n, path, "id", "the unit type id");
@@ -1496,7 +1602,14 @@ static void walk_unit(walk *w, size_t i, const sf__ynode *n, const char *path,
 	if (v[4])
 		get_number_range(w, v[4], pkey(p, sizeof(p), path, "deploy_cost"), "deploy_cost", 0,
 		                 0, SF_MAX_MONEY, &u->deploy_cost);
-	walk_unit_f2_costs(w, u, v + 6, path);
+	walk_unit_f2_costs(w, u, v + 9, path);
+	if (v[6])
+		walk_coe(w, v[6], pkey(p, sizeof(p), path, "coe"), u);
+	if (v[7])
+		walk_category(w, v[7], pkey(p, sizeof(p), path, "category"), &u->category);
+	if (v[8])
+		walk_women(w, v[8], pkey(p, sizeof(p), path, "women"), &u->women_share,
+		           &u->women_source);
 	if (!v[5]) {
 		missing(w, n, path, "capabilities",
 		        "capability units per unit for each task, {task: number}");
@@ -1704,12 +1817,12 @@ static void walk_pledge_f2(walk *w, sf_pledge *pl, const sf__ynode *const *v, co
 static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode *n,
                         const char *path, const sf__ynode **idnode)
 {
-	static const char *const keys[] = {"id", "unit", "count", "from", "to", "confidence",
-	                                   "delay_months", "tasks", "locations", "source", "status",
-	                                   /* format 2: */
-	                                   "lead_days", "readiness", "tour_months", "tours",
-	                                   "min_stay_months"};
-	const sf__ynode *v[16];
+	static const char *const keys[] = {
+	        "id", "unit", "count", "from", "to", "confidence", "delay_months", "tasks",
+	        "locations", "source", "status", "women",
+	        /* format 2: */
+	        "lead_days", "readiness", "tour_months", "tours", "min_stay_months"};
+	const sf__ynode *v[17];
 	char p[SF_ERROR_PATH_MAX], gen[SF_ID_MAX + 32];
 	sf_scenario *sc = w->sc;
 	sf_pledge *pl = &sc->pledges[pi];
@@ -1724,6 +1837,7 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 	pl->to = sc->months;
 	pl->confidence = 1;
 	pl->active = 1;
+	pl->women_share = SF_NO_SHARE;
 	pl->task_ok = sf__arena_alloc(w->a, nt ? nt : 1);
 	pl->loc_ok = sf__arena_alloc(w->a, nl);
 	if (!pl->task_ok || !pl->loc_ok) {
@@ -1733,7 +1847,7 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 	memset(pl->task_ok, 1, nt);
 	memset(pl->loc_ok, 1, nl);
 	*idnode = n;
-	if (get_fields_f2(w, n, path, "a pledge", keys, 16, 11, v) != 0)
+	if (get_fields_f2(w, n, path, "a pledge", keys, 17, 12, v) != 0)
 		return;
 	if (v[0]) {
 		*idnode = v[0];
@@ -1783,7 +1897,10 @@ static void walk_pledge(walk *w, size_t ci, size_t k, size_t pi, const sf__ynode
 		get_string(w, v[9], pkey(p, sizeof(p), path, "source"), &pl->source);
 	if (v[10])
 		walk_pledge_status(w, v[10], pkey(p, sizeof(p), path, "status"), &pl->status);
-	walk_pledge_f2(w, pl, v + 11, path);
+	if (v[11])
+		walk_women(w, v[11], pkey(p, sizeof(p), path, "women"), &pl->women_share,
+		           &pl->women_source);
+	walk_pledge_f2(w, pl, v + 12, path);
 }
 
 static void walk_contributors(walk *w, const sf__ynode *n)
@@ -2771,10 +2888,10 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 {
 	static const char *const keys[] = {"format", "name", "as_of", "mandate", "sectors",
 	                                   "unit_types", "tasks", "contributors", "stakeholders",
-	                                   "register",
+	                                   "register", "reimbursement",
 	                                   /* format 2: */
 	                                   "readiness", "reception", "deployed"};
-	const sf__ynode *v[13];
+	const sf__ynode *v[14];
 	walk w;
 	long format;
 	sf_status rc;
@@ -2817,7 +2934,9 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 			}
 		}
 	}
-	if (get_fields_f2(&w, root, "", "the scenario", keys, 13, 10, v) != 0)
+	sc->troop_rate = SF_UN_TROOP_RATE;
+	sc->troop_rate_source = (char *)SF_UN_TROOP_RATE_SOURCE;
+	if (get_fields_f2(&w, root, "", "the scenario", keys, 14, 11, v) != 0)
 		return w.nomem ? SF_ERR_NOMEM : SF_ERR_SCENARIO;
 	if (!v[0])
 		missing(&w, root, "", "format", "format: 1 or format: 2");
@@ -2843,9 +2962,11 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 	if (sc->format >= 2)
 		set_decision_month(&w, v[2]);
 	if (v[10])
-		walk_readiness(&w, v[10]);
-	if (v[11] && !is_null(v[11]))
-		walk_reception(&w, v[11]);
+		walk_reimbursement(&w, v[10]);
+	if (v[11])
+		walk_readiness(&w, v[11]);
+	if (v[12] && !is_null(v[12]))
+		walk_reception(&w, v[12]);
 	if (!v[4])
 		missing(&w, root, "", "sectors", "geojson, id_property, list");
 	else
@@ -2872,8 +2993,8 @@ sf_status sf__scenario_build(sf_scenario *sc, const sf__ynode *root, const char 
 		return SF_ERR_NOMEM;
 	if (v[8] && !is_null(v[8])) /* `stakeholders:` with nothing: none */
 		walk_stakeholders(&w, v[8]);
-	if (v[12] && !is_null(v[12]))
-		walk_deployed(&w, v[12]);
+	if (v[13] && !is_null(v[13]))
+		walk_deployed(&w, v[13]);
 	if (w.nomem)
 		return SF_ERR_NOMEM;
 	if (w.truncated) /* checks across objects need all of them */
