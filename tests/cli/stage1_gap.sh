@@ -14,7 +14,7 @@
 set -u
 JGET="$1"
 SF="$STABFORCE"
-T=$(mktemp -d /tmp/sf-stage1gap.XXXXXX)
+T=$(mktemp -d "${TMPDIR:-/tmp}/sf-stage1gap.XXXXXX")
 trap 'rm -rf "$T"' EXIT INT TERM
 fail=0
 no() {
