@@ -66,6 +66,13 @@ int sf_snprintf(char *dst, size_t n, const char *fmt, ...) __attribute__((format
 const char *sf_money_str(double v, char *buf, size_t n);
 
 /*
+ * The candidate closest to word by edit distance (at most max(2, len/3)
+ * edits), or NULL: the "did you mean" of every message that refuses a
+ * name (scenario keys, options, crossings). NULL candidates are skipped.
+ */
+const char *sf_closest(const char *word, const char *const *candidates, size_t n);
+
+/*
  * Strict number parsing: the whole string, decimal only (optional sign,
  * digits, for a double an optional '.' and exponent); no blanks, no hex
  * ("0x1p4"), no "inf" or "nan", nothing out of range. 0 on success.

@@ -5,11 +5,13 @@
  * From a table it builds getopt_long's long options (each long option
  * returns OPT_BASE + its index in the table) and its short-option string,
  * adds -h/--help and the hidden --list-options, then applies each option
- * to its target with its kind's checks. getopt_long keeps its own messages
- * for an unknown option or a missing argument ("plan: unrecognized option
- * '--x'"), followed by the usage on stderr and exit status 2; a bad value
- * gets "stabforce CMD: ..." and exit status 2. After the loop no output
- * file may be named twice (-o, --json, --csv, --md, --html, ...).
+ * to its target with its kind's checks. A long option must be spelled out
+ * in full: getopt_long would take "--port" for "--port-file" (and write a
+ * file named after the port), so an abbreviation is refused like an
+ * unknown option. Every refusal says "stabforce CMD: ..." with the closest
+ * option ("did you mean '--json'?"), then the usage on stderr, exit status
+ * 2; a bad value gets the same. After the loop no output file may be
+ * named twice (-o, --json, --csv, --md, --html, ...).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -140,12 +142,91 @@ static int check_outputs(const char *cmd, const sf_opt *opts, size_t n)
 	return 0;
 }
 
+/*
+ * The argv element that named the long option getopt_long just returned:
+ * "--name=value" or "--name" (then its value, if any, is the next element
+ * and optind is past both).
+ */
+static const char *long_token(char **argv, const struct option *lo)
+{
+	const char *tok = argv[optind - 1];
+	if (lo->has_arg == required_argument && optarg == tok && optind >= 2)
+		tok = argv[optind - 2];
+	return tok;
+}
+
+/* 1 if tok ("--name" or "--name=value") spells name in full. */
+static int spelled_out(const char *tok, const char *name)
+{
+	size_t len;
+	if (strncmp(tok, "--", 2) != 0)
+		return 0;
+	tok += 2;
+	len = strcspn(tok, "=");
+	return len == strlen(name) && !strncmp(tok, name, len);
+}
+
+/* "unknown option '--x'; did you mean '--y'?" for tok, then the usage. */
+static int unknown_long(const sf_cli_spec *spec, const struct option *lo, size_t nl,
+                        const char *tok)
+{
+	const char *names[MAX_OPTS + 3];
+	char word[64];
+	const char *best, *abbrev = NULL;
+	sf_strlcpy(word, tok + 2, sizeof word);
+	word[strcspn(word, "=")] = 0;
+	for (size_t i = 0; i < nl; i++)
+		names[i] = lo[i].name;
+	for (size_t i = 0; word[0] && i < nl; i++)
+		if (!strncmp(lo[i].name, word, strlen(word)) &&
+		    (!abbrev || !strcmp(lo[i].name, "help")))
+			abbrev = lo[i].name; /* the option it abbreviates (--help first) */
+	best = abbrev ? abbrev : sf_closest(word, names, nl);
+	if (best)
+		fprintf(stderr, "stabforce %s: unknown option '--%s'; did you mean '--%s'?%s\n",
+		        spec->name, word, best, abbrev ? " (options are spelled out in full)" : "");
+	else
+		fprintf(stderr, "stabforce %s: unknown option '--%s'\n", spec->name, word);
+	sf_opt_usage(spec, stderr);
+	return 2;
+}
+
+/* The long name of the option whose getopt value is val, or NULL. */
+static const char *long_name_of(const struct option *lo, size_t nl, int val)
+{
+	for (size_t i = 0; i < nl; i++)
+		if (lo[i].val == val)
+			return lo[i].name;
+	return NULL;
+}
+
+/* getopt_long returned '?' or ':' (opterr is 0): say what was wrong. */
+static int refused(const sf_cli_spec *spec, const struct option *lo, size_t nl, int c, char **argv)
+{
+	const char *tok = argv[optind - 1];
+	const char *ln = optopt ? long_name_of(lo, nl, optopt) : NULL;
+	int is_long = tok && !strncmp(tok, "--", 2);
+
+	if (c == ':' && is_long && ln)
+		fprintf(stderr, "stabforce %s: option '--%s' needs a value\n", spec->name, ln);
+	else if (c == ':')
+		fprintf(stderr, "stabforce %s: option '-%c' needs a value\n", spec->name, optopt);
+	else if (optopt && is_long && ln)
+		fprintf(stderr, "stabforce %s: option '--%s' takes no value\n", spec->name, ln);
+	else if (optopt)
+		fprintf(stderr, "stabforce %s: unknown option '-%c'\n", spec->name, optopt);
+	else
+		return unknown_long(spec, lo, nl, tok);
+	sf_opt_usage(spec, stderr);
+	return 2;
+}
+
 int sf_opt_parse(const sf_cli_spec *spec, int argc, char **argv, int *first)
 {
 	struct option lo[MAX_OPTS + 3];
-	char shorts[3 * MAX_OPTS + 4];
+	char shorts[3 * MAX_OPTS + 4], shorts_with_colon[3 * MAX_OPTS + 5];
 	size_t n = count(spec->opts), nl = 0, ns = 0;
-	int c;
+	int c, li = -1;
 
 	if (n > MAX_OPTS) {
 		fprintf(stderr, "stabforce %s: more than %d options in its table\n", spec->name,
@@ -167,14 +248,21 @@ int sf_opt_parse(const sf_cli_spec *spec, int argc, char **argv, int *first)
 	}
 	shorts[ns++] = 'h';
 	shorts[ns] = 0;
+	shorts_with_colon[0] = ':'; /* ':' for a missing value, '?' for the rest */
+	memcpy(shorts_with_colon + 1, shorts, ns + 1);
 	lo[nl++] = (struct option){"help", no_argument, NULL, 'h'};
 	lo[nl++] = (struct option){"list-options", no_argument, NULL, OPT_LIST};
 	lo[nl] = (struct option){NULL, 0, NULL, 0};
 
 	optind = 0; /* GNU: start afresh (a register command parses twice) */
-	while ((c = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
+	opterr = 0; /* the messages are ours (refused) */
+	for (; (c = getopt_long(argc, argv, shorts_with_colon, lo, &li)) != -1; li = -1) {
 		const sf_opt *o = NULL;
 		int rc;
+		if (c == '?' || c == ':')
+			return refused(spec, lo, nl, c, argv);
+		if (li >= 0 && !spelled_out(long_token(argv, &lo[li]), lo[li].name))
+			return unknown_long(spec, lo, nl, long_token(argv, &lo[li]));
 		if (c == 'h') {
 			sf_opt_usage(spec, stdout);
 			return 0;
@@ -188,7 +276,7 @@ int sf_opt_parse(const sf_cli_spec *spec, int argc, char **argv, int *first)
 		for (size_t i = 0; !o && i < n; i++)
 			if (spec->opts[i].kind != SF_OPTK_GROUP && spec->opts[i].short_name == c)
 				o = &spec->opts[i];
-		if (!o) { /* '?' or ':': getopt_long said what */
+		if (!o) { /* not in the table: cannot happen, refuse rather than skip */
 			sf_opt_usage(spec, stderr);
 			return 2;
 		}

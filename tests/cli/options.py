@@ -12,7 +12,8 @@ For each command this test checks that
     value and refuses the same bad one with the same message, --db has -d,
     an output file
     (-o, --json, --csv, --md, --rejects, ...) is refused empty and when two
-    outputs name the same file, and
+    outputs name the same file, a long option is refused when abbreviated
+    (`serve --port 8080` is not --port-file), and
   - the man page's OPTIONS section (between the '.\\" options: begin' and
     '.\\" options: end' lines of docs/stabforce.1) is exactly what the
     tables say: every option of every command, and no other.
@@ -142,6 +143,29 @@ def shared_checks(sf, name, argv, rows):
         if rc != 2 or "given as two outputs" not in err:
             fail.append("stabforce %s %s X %s X: exit %d, %r (expected 2, 'given as two "
                         "outputs')" % (name, outs[0], outs[-1], rc, err.strip()[:120]))
+    fail += abbreviation_checks(sf, name, argv, rows)
+    return fail
+
+
+def abbreviation_checks(sf, name, argv, rows):
+    """A long option is taken only spelled out in full: getopt_long alone would
+    read `serve --port 8080` as --port-file and write a file named 8080. Each
+    long option cut by its last letter (when that is not itself an option)
+    must be refused, exit 2, naming the option it abbreviates; nothing runs."""
+    fail = []
+    longs = {r[1] for r in rows if r[1]} | {"help"}
+    for long_ in sorted(longs):
+        cut = long_[:-1]
+        if len(cut) < 2 or cut in longs:
+            continue
+        rc, out, err = run(sf, argv + ["--" + cut, "x", "--help"])
+        want = "did you mean '--%s'" % long_
+        others = [l for l in longs if l.startswith(cut) and l != long_]
+        if rc != 2 or "unknown option '--%s'" % cut not in err or \
+                (not others and want not in err) or out:
+            fail.append("stabforce %s --%s: exit %d, stdout %r, %r (expected 2, "
+                        "'unknown option', %r, nothing on stdout)"
+                        % (name, cut, rc, out[:60], err.strip()[:160], want))
     return fail
 
 

@@ -111,6 +111,11 @@ const char *sf__closest(const char *word, const char *const *candidates, size_t 
 	return best;
 }
 
+const char *sf_closest(const char *word, const char *const *candidates, size_t n)
+{
+	return sf__closest(word, candidates, n);
+}
+
 double sf__round_to(double x, int decimals)
 {
 	static const double scale[] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
