@@ -362,6 +362,9 @@ typedef struct sf_server_metrics {
 	long cache_hits, cache_misses, rate_limited, auth_failed, jobs_submitted;
 	int workers_alive;
 	double uptime_s;
+	long long cache_bytes, cache_entries; /* the answer cache now */
+	/* Bytes; -1 where unknown (the heap under a sanitizer, no /proc). */
+	long long heap_in_use, heap_free, resident;
 } sf_server_metrics;
 
 /*

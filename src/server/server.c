@@ -21,9 +21,20 @@
  * incidents. The cache holds at most CACHE_BUDGET bytes of answers. Store
  * handles are SQLite connections opened NOMUTEX: each is
  * used by one thread at a time, taken from and returned to the pool.
+ *
+ * Memory: each of libmicrohttpd's threads allocates from its own glibc
+ * arena, and a freed answer leaves its pages in that arena; resident
+ * memory then grows with the traffic's peak, not its need (the 10-minute
+ * soak grew 26 % with no leak under ASan). The main thread, which only
+ * waits for the stop, hands free pages back every TRIM_EVERY_S seconds
+ * (malloc_trim: a process-wide call, so it lives here in the server's
+ * front end, never in the library). /metrics shows the heap in use and
+ * free, the resident size and the cache beside each other, so a growth
+ * can be told apart: cache filling, free pages kept, or memory held.
  */
 #include <errno.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +51,7 @@ enum {
 	CACHE_BUDGET = 64 * 1024 * 1024, /* bytes of answers kept, all slots together */
 	RATE_SLOTS = 4096,
 	NBUCKETS = SF_METRICS_BUCKETS,
+	TRIM_EVERY_S = 5, /* seconds between two malloc_trim calls of the main thread */
 };
 
 /* Latency buckets of /metrics, seconds. */
@@ -88,7 +100,8 @@ struct sv_app {
 
 	pthread_mutex_t cache_mu;
 	cache_entry *cache;
-	size_t cache_bytes; /* the bodies kept, under CACHE_BUDGET */
+	size_t cache_bytes;   /* the bodies kept, under CACHE_BUDGET */
+	size_t cache_entries; /* slots holding an answer */
 
 	sv_pool *pool;
 	sf_buf body_413; /* the answer to a body over --max-body, written once */
@@ -372,6 +385,7 @@ static void cache_put(sv_app *a, const char *key, long long version, const sv_re
 	cache_entry *e = &a->cache[hash_str(key) % CACHE_SLOTS];
 	pthread_mutex_lock(&a->cache_mu);
 	a->cache_bytes -= e->body ? e->len : 0;
+	a->cache_entries -= e->body ? 1 : 0;
 	free(e->key);
 	free(e->body);
 	e->key = NULL;
@@ -384,6 +398,7 @@ static void cache_put(sv_app *a, const char *key, long long version, const sv_re
 		return;
 	}
 	a->cache_bytes += rs->body.len;
+	a->cache_entries++;
 	e->key = k;
 	e->body = b;
 	e->len = rs->body.len;
@@ -654,6 +669,30 @@ out:
 /* ---------------------------------------------------------------- */
 /* Metrics                                                            */
 
+/*
+ * The heap (glibc's own count, all arenas) and the resident size
+ * (/proc/self/statm), or -1 where unknown: under AddressSanitizer
+ * mallinfo2 counts nothing (every field 0), and a heap of 0 bytes in
+ * use would be a false figure.
+ */
+static void memory_now(sf_server_metrics *m)
+{
+	struct mallinfo2 mi = mallinfo2();
+	long pages = 0, resident = 0, page = sysconf(_SC_PAGESIZE);
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	m->heap_in_use = m->heap_free = m->resident = -1;
+	if (mi.uordblks > 0 || mi.fordblks > 0) {
+		m->heap_in_use = (long long)(mi.uordblks + mi.hblkhd);
+		m->heap_free = (long long)mi.fordblks;
+	}
+	if (f) {
+		if (fscanf(f, "%ld %ld", &pages, &resident) == 2 && page > 0)
+			m->resident = (long long)resident * page;
+		fclose(f);
+	}
+}
+
 sf_status sv_metrics_write(sv_app *a, sf_store *st, sf_buf *out, sf_error *err)
 {
 	sf_server_metrics m;
@@ -671,6 +710,11 @@ sf_status sv_metrics_write(sv_app *a, sf_store *st, sf_buf *out, sf_error *err)
 	m.jobs_submitted = atomic_load(&a->jobs_submitted);
 	m.workers_alive = a->pool ? sv_pool_alive(a->pool) : 0;
 	m.uptime_s = sv_uptime(a);
+	pthread_mutex_lock(&a->cache_mu);
+	m.cache_bytes = (long long)a->cache_bytes;
+	m.cache_entries = (long long)a->cache_entries;
+	pthread_mutex_unlock(&a->cache_mu);
+	memory_now(&m);
 	return sf_metrics_write(&m, st, out, err);
 }
 
@@ -843,9 +887,13 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 			        "failed\n",
 			        recovered, recovered == 1 ? "" : "s");
 	}
-	while (!*o->stop) {
+	for (double trimmed = now_s(); !*o->stop;) {
 		struct timespec ts = {0, 100 * 1000 * 1000};
 		nanosleep(&ts, NULL);
+		if (now_s() - trimmed >= TRIM_EVERY_S) {
+			malloc_trim(0); /* free pages of every arena back to the system */
+			trimmed = now_s();
+		}
 	}
 	rc = SF_OK;
 out:

@@ -364,6 +364,23 @@ def main():
         st, h, text2 = s.req("GET", "/metrics", token=viewer, raw=True)
         s2, _ = prometheus(text2.decode("utf-8"))
         check(sum(v for _, v in s2.get("stabforce_requests_total", [])) > total, "metrics: the count moves")
+        # memory: the answer cache holds a report once it is asked for (its
+        # bytes at least the answer's), the resident size is there and
+        # plausible, and the heap is either glibc's count (in use > 0) or,
+        # under a sanitizer that makes mallinfo2 count nothing, left out
+        st, _, rep = s.req("GET", "/api/v1/incidents/report", token=viewer, raw=True)
+        check(st == 200, "metrics: the report to cache answers %d" % st)
+        st, h, text3 = s.req("GET", "/metrics", token=viewer, raw=True)
+        s3, t3 = prometheus(text3.decode("utf-8"))
+        check(t3.get("stabforce_cache_entries") == "gauge" and (one(s3, "stabforce_cache_entries") or 0) >= 1
+              and (one(s3, "stabforce_cache_bytes") or 0) >= len(rep),
+              "metrics: the cache holds the report (%d bytes): entries %s, bytes %s"
+              % (len(rep), s3.get("stabforce_cache_entries"), s3.get("stabforce_cache_bytes")))
+        check((one(s3, "stabforce_resident_bytes") or 0) > 1 << 20,
+              "metrics: resident memory: %s" % s3.get("stabforce_resident_bytes"))
+        heap = dict(s3.get("stabforce_heap_bytes", []))
+        check(not heap or (heap.get('state="in_use"', 0) > 0 and 'state="free"' in heap),
+              "metrics: the heap in use and free: %s" % heap)
         s.stop()
         s = None
     finally:

@@ -405,6 +405,23 @@ sf_status sf_metrics_write(const sf_server_metrics *m, sf_store *st, sf_buf *out
 		            "or the jobs; the answer cache keeps answers until it does.");
 		addf(&rc, out, "stabforce_store_data_version %lld\n", version);
 	}
+	metric_head(&rc, out, "stabforce_cache_bytes", "gauge",
+	            "Bytes of answers in the answer cache (at most 64 MiB).");
+	addf(&rc, out, "stabforce_cache_bytes %lld\n", m->cache_bytes);
+	metric_head(&rc, out, "stabforce_cache_entries", "gauge", "Answers in the answer cache.");
+	addf(&rc, out, "stabforce_cache_entries %lld\n", m->cache_entries);
+	if (m->heap_in_use >= 0) {
+		metric_head(&rc, out, "stabforce_heap_bytes", "gauge",
+		            "The server's heap (glibc malloc, every arena): in use, and free but "
+		            "not yet given back to the system.");
+		addf(&rc, out, "stabforce_heap_bytes{state=\"in_use\"} %lld\n", m->heap_in_use);
+		addf(&rc, out, "stabforce_heap_bytes{state=\"free\"} %lld\n", m->heap_free);
+	}
+	if (m->resident >= 0) {
+		metric_head(&rc, out, "stabforce_resident_bytes", "gauge",
+		            "The server process's resident memory.");
+		addf(&rc, out, "stabforce_resident_bytes %lld\n", m->resident);
+	}
 	metric_head(&rc, out, "stabforce_build_info", "gauge",
 	            "The stabforce version answering (always 1).");
 	addf(&rc, out, "stabforce_build_info{version=\"%s\"} 1\n", STABFORCE_VERSION);
