@@ -35,11 +35,30 @@
 extern "C" {
 #endif
 
+/*
+ * Risk samples of the briefing by default. Each sample plans every
+ * contributor present and absent (about 1 + contributors solves), so 50
+ * already gives intervals narrow enough to rank the contributors whose
+ * effect is clear; the rest are listed as not distinguishable at that
+ * number (docs/output.md, "Briefing").
+ */
+#define SF_BRIEFING_RISK_SAMPLES 50
+
 typedef struct sf_briefing_options {
 	sf_analysis_options analysis; /* solver options, workers, progress */
 	int analyses;                 /* 1 (default): price, shopping and risk; 0: the plan only */
-	size_t risk_samples;          /* default 200 */
+	size_t risk_samples;          /* default SF_BRIEFING_RISK_SAMPLES */
 	uint64_t risk_seed;           /* default 1 */
+	/* 1: risk samples only, no contributor planned present and absent on
+	 * each draw (1 solve a sample instead of about 1 + contributors; no
+	 * per-contributor figures). Default 0. */
+	int risk_no_pairs;
+	/* Called (when not NULL) as each part of the briefing starts and ends,
+	 * with one line of text ("price of each veto, caveat and contributor:
+	 * 31 plans", "... done in 12.3 s"): the progress of a run that takes
+	 * minutes, for a log as well as a terminal. */
+	void (*step)(void *ctx, const char *line);
+	void *step_ctx;
 	const char *run_date; /* "YYYY-MM-DD" printed as the run's date; NULL: today (UTC) */
 	const char *version;  /* printed with the run's date; NULL: "stabforce VERSION" */
 	/* The Chromium program for the PDF (a path, or a name looked up in

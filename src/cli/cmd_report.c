@@ -32,6 +32,13 @@ static void progress(void *ctx, size_t done, size_t total)
 		fputc('\n', stderr);
 }
 
+/* The briefing's steps (each analysis starting and done), on stderr. */
+static void step_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "stabforce %s: %s\n", CMD, line);
+}
+
 /* The planner's progress lines, on stderr. */
 static void plan_progress(void *ctx, const char *line)
 {
@@ -98,8 +105,13 @@ int sf_cmd_report(int argc, char **argv)
 	        SF_OPT_BOOL(0, "plan-only", &plan_only,
 	                    "leave the analyses out (one solve, seconds)"),
 	        SF_OPT_LNUM(0, "risk-samples", "N", &samples,
-	                    "samples of the risk analysis (default 200; 0: none)", 0, 1000000,
+	                    "samples of the risk analysis (default 50; 0: none)", 0, 1000000,
 	                    "--risk-samples"),
+	        SF_OPT_BOOL(0, "risk-no-pairs", &o.risk_no_pairs,
+	                    "risk from the samples alone: no contributor planned\n"
+	                    "present and absent on each draw (1 solve a sample\n"
+	                    "instead of about 1 + contributors; no per-contributor\n"
+	                    "figures)"),
 	        SF_OPT_SEED(&o.risk_seed, "seed of the risk samples (default 1)"),
 	        SF_OPT_JOBS(&o.analysis.jobs, "worker processes for the analyses (default: cores)"),
 	        SF_OPT_SOLVER(&o.analysis.plan.solver),
@@ -183,6 +195,8 @@ int sf_cmd_report(int argc, char **argv)
 		o.chromium = getenv("STABFORCE_CHROMIUM");
 	/* Where the PDF is printed: $TMPDIR, else /tmp. */
 	o.temp_dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+	if (!quiet)
+		o.step = step_line; /* a line a step: a log shows them too */
 	if (!quiet && isatty(STDERR_FILENO)) {
 		o.analysis.plan.progress = plan_progress;
 		o.analysis.progress = progress;

@@ -51,6 +51,29 @@ if [ "${1:-}" = full ]; then
 	exit
 fi
 
+# The analyses on a small hand-worked case (tests/cases/analysis/absence,
+# a second): one progress line as each part starts and ends, on stderr
+# even when it is not a terminal (a log of `make demo` shows them), none
+# with -q; risk with contributor pairs by default, without them under
+# --risk-no-pairs (and the risk section then says so, not that each
+# contributor was planned with and without).
+ABS=$SRCDIR/tests/cases/analysis/absence/scenario.yaml
+"$STABFORCE" report --risk-samples 5 "$ABS" --md "$T/abs.md" 2>"$T/abs.err" ||
+	fail "report on the absence case exited $?: $(cat "$T/abs.err")"
+for s in 'stabforce report: the price of each veto, caveat and contributor$' \
+	'stabforce report: the shopping list: done in [0-9.]* s$' \
+	'stabforce report: risk: 5 samples, each contributor planned present and absent$' \
+	'stabforce report: risk: done in [0-9.]* s$'; do
+	grep -q "$s" "$T/abs.err" || fail "report's progress has no '$s': $(cat "$T/abs.err")"
+done
+grep -q '^### Contributors ranked' "$T/abs.md" || fail "report's risk has no contributor ranking"
+"$STABFORCE" report -q --risk-samples 5 --risk-no-pairs "$ABS" --md "$T/abs1.md" 2>"$T/abs1.err" ||
+	fail "report --risk-no-pairs exited $?: $(cat "$T/abs1.err")"
+[ -s "$T/abs1.err" ] && fail "report -q wrote progress: $(cat "$T/abs1.err")"
+grep -q '^### Contributors ranked' "$T/abs1.md" && fail "--risk-no-pairs ranked contributors"
+grep -q 'stage-1 solves (the plan as given and each sample; no contributor pairs)' "$T/abs1.md" ||
+	fail "--risk-no-pairs: the risk section does not say it had no pairs"
+
 # Markdown to stdout when no file is named.
 "$STABFORCE" report -q --plan-only --date 2026-06-10 "$SCEN" >"$T/out.md" 2>"$T/err" ||
 	fail "report to stdout exited $?: $(cat "$T/err")"

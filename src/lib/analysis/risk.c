@@ -1224,12 +1224,13 @@ static sf_status risk_intro(const sf_risk *r, sf_format fmt, sf_buf *out)
 	if (rc == SF_OK)
 		rc = sf_buf_addf(
 		        out,
-		        "%sRisk%s: %zu samples%s, seed %llu; %zu stage-1 solves (each "
-		        "sample, and each contributor with and without it on the same "
-		        "draw). With every pledge as given: weighted shortfall %.2f%s, FOC "
-		        "%s%s (%s).\n",
-		        b, b, r->samples, prec, (unsigned long long)r->seed, r->solves, r->plain_z1,
-		        pm, sf__month_or_never(sc, r->plain_foc, foc, sizeof foc), pm,
+		        "%sRisk%s: %zu samples%s, seed %llu; %zu stage-1 solves (%s). With "
+		        "every pledge as given: weighted shortfall %.2f%s, FOC %s%s (%s).\n",
+		        b, b, r->samples, prec, (unsigned long long)r->seed, r->solves,
+		        r->pairs ? "each sample, and each contributor with and without it on the "
+		                   "same draw"
+		                 : "the plan as given and each sample; no contributor pairs",
+		        r->plain_z1, pm, sf__month_or_never(sc, r->plain_foc, foc, sizeof foc), pm,
 		        sf_stage_proof_str(r->plain_stage1, r->plain_gap1, why, sizeof why));
 	if (rc == SF_OK)
 		rc = sf_buf_addf(
@@ -1338,9 +1339,8 @@ sf_status sf_risk_write(const sf_risk *r, sf_format fmt, sf_buf *out, sf_error *
 	if ((rc = risk_section(t, r->nranked, head, fmt, out, err)) != SF_OK)
 		return rc;
 	if (!r->pairs) {
-		rc = sf_buf_adds(out,
-		                 "Contributors: not planned with and without each (--no-pairs), "
-		                 "so not ranked.\n\n");
+		rc = sf_buf_adds(out, "Contributors: not planned with and without each (no pairs "
+		                      "asked for), so not ranked.\n\n");
 		if (rc != SF_OK)
 			goto oom;
 	} else if (!r->nranked &&

@@ -34,6 +34,7 @@
 #include <ftw.h>
 #include <limits.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,6 @@
 #include "stabforce/briefing.h"
 #include "stabforce/file.h"
 
-#define DEFAULT_RISK_SAMPLES 200
 #define DEFAULT_PDF_TIMEOUT_S 120.0
 #define DEFAULT_REGISTER_WEEKS 12
 /* Trucks a day: the commitment of the October 2025 ceasefire (design, register.md). */
@@ -80,7 +80,7 @@ void sf_briefing_options_init(sf_briefing_options *o)
 	memset(o, 0, sizeof(*o));
 	sf_analysis_options_init(&o->analysis);
 	o->analyses = 1;
-	o->risk_samples = DEFAULT_RISK_SAMPLES;
+	o->risk_samples = SF_BRIEFING_RISK_SAMPLES;
 	o->risk_seed = 1;
 	o->pdf_timeout_seconds = DEFAULT_PDF_TIMEOUT_S;
 	o->register_weeks = DEFAULT_REGISTER_WEEKS;
@@ -190,6 +190,20 @@ static sf_status add_failed(sf_buf *out, const char *title, const sf_error *e)
 	return sf_buf_addf(out, "\n## %s\n\nNot computed: %s.\n", title, msg);
 }
 
+/* One progress line through the caller's step callback, if any. */
+static void step(const sf_briefing *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void step(const sf_briefing *b, const char *fmt, ...)
+{
+	char line[256];
+	va_list ap;
+	if (b->o.step == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	b->o.step(b->o.step_ctx, line);
+}
+
 static sf_status analyses_md(sf_briefing *b, sf_error *err)
 {
 	const sf_scenario *sc = b->sc;
@@ -202,8 +216,12 @@ static sf_status analyses_md(sf_briefing *b, sf_error *err)
 	sf_error e;
 	sf_status rc = SF_OK;
 
+	sf_risk_options ro;
+	double t0 = sf__now();
+
 	sf_buf_init(&md, 0);
 	sf_error_clear(&e);
+	step(b, "the price of each veto, caveat and contributor");
 	if (sf_pricing_run_many(sc, kinds, 3, &b->o.analysis, pr, &e) == SF_OK &&
 	    sf_pricing_write_many((const sf_pricing *const *)pr, 3, SF_FORMAT_MD, &md, &e) ==
 	            SF_OK) {
@@ -215,6 +233,8 @@ static sf_status analyses_md(sf_briefing *b, sf_error *err)
 		rc |= add_failed(&b->body, "Price of each veto, each caveat, each contributor", &e);
 	}
 
+	step(b, "the prices: done in %.1f s; the shopping list", sf__now() - t0);
+	t0 = sf__now();
 	sf_buf_reset(&md);
 	sf_error_clear(&e);
 	if (sf_shopping_run(sc, &b->o.analysis, &shop, &e) == SF_OK &&
@@ -229,9 +249,17 @@ static sf_status analyses_md(sf_briefing *b, sf_error *err)
 
 	sf_buf_reset(&md);
 	sf_error_clear(&e);
+	step(b, "the shopping list: done in %.1f s", sf__now() - t0);
 	if (b->o.risk_samples > 0) {
-		if (sf_risk_run(sc, b->o.risk_samples, b->o.risk_seed, &b->o.analysis, &risk, &e) ==
-		            SF_OK &&
+		sf_risk_options_init(&ro);
+		ro.samples = b->o.risk_samples;
+		ro.seed = b->o.risk_seed;
+		ro.no_pairs = b->o.risk_no_pairs;
+		t0 = sf__now();
+		step(b, "risk: %zu samples%s", ro.samples,
+		     ro.no_pairs ? " (no contributor pairs)"
+		                 : ", each contributor planned present and absent");
+		if (sf_risk_run_opts(sc, &ro, &b->o.analysis, &risk, &e) == SF_OK &&
 		    sf_risk_write(risk, SF_FORMAT_MD, &md, &e) == SF_OK) {
 			char intro[320];
 			static const char *const keys[] = {""};
@@ -249,6 +277,7 @@ static sf_status analyses_md(sf_briefing *b, sf_error *err)
 		} else {
 			rc |= add_failed(&b->body, "Risk: pledges that may not come", &e);
 		}
+		step(b, "risk: done in %.1f s", sf__now() - t0);
 	}
 	for (size_t i = 0; i < 3; i++)
 		sf_pricing_free(pr[i]);
