@@ -15,6 +15,8 @@
 # and the median CPU time (user + system, the command and every process
 # it waited for: solver children, workers), which a loaded machine
 # disturbs far less than wall time.
+#   start    100 runs of `stabforce --version`: what every command pays to
+#            start (the program and the shared libraries it loads);
 # The inputs are made once and are the same for both:
 #   import   `incidents import` of ROWS generated rows (HEAD's gen_acled
 #            --plain --seed 1, as bench/import.sh) with the Gaza sectors,
@@ -153,6 +155,13 @@ row() { # NAME WHAT [NOTE]
 	echo "| $2 | $b | $h | $r | $bc | $hc | $rc | ${3:-} |"
 }
 
+w_start() {
+	n=0
+	while [ $n -lt 100 ]; do
+		"$1" --version >/dev/null || return 1
+		n=$((n + 1))
+	done
+}
 pre_import() { rm -f "$T/$1.db" "$T/$1.db-wal" "$T/$1.db-shm"; }
 w_import() { "$1" incidents import "$T/in.csv" --sectors "$SECTORS" --db "$T/$2.db" --no-progress; }
 w_report() { "$1" incidents report --db "$T/$2.db" --by week --by sector --table periods; }
@@ -177,6 +186,7 @@ w_risk() {
 	fi
 }
 
+workload start
 workload import
 for who in base head; do
 	n=$(sqlite3 "$T/$who.db" 'SELECT count(*) FROM incidents' 2>/dev/null || echo "?")
@@ -206,6 +216,7 @@ process); head/base below 1 is faster.
 | workload | base $BASE_REV s | head $HEAD_REV s | head/base | base CPU s | head CPU s | CPU head/base | notes |
 |---|---:|---:|---:|---:|---:|---:|---|
 EOF
+row start "start: 100 x stabforce --version" "the shared libraries every command loads"
 row import "incidents import, $ROWS rows, Gaza sectors" "bench/import.sh's import"
 row report "incidents report --by week --by sector" "on that store"
 row plan "plan, generated gaza-sized (seed 1)" \

@@ -11,11 +11,37 @@
 #ifndef STABFORCE_PROCESS_H
 #define STABFORCE_PROCESS_H
 
+#include <stddef.h>
+
 #include "error.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/*
+ * Loading a shared library when it is first needed (base/dl.c). The
+ * adapters of libraries that only some commands use (libpq for a
+ * PostgreSQL store, libmicrohttpd for serve) resolve their functions
+ * through it instead of linking them, so every other command starts
+ * without loading them and the libraries they pull in (about twenty: TLS,
+ * Kerberos, LDAP). Each adapter calls it once (pthread_once) and keeps the
+ * result for the process's life, as the dynamic linker would.
+ */
+typedef struct sf_dl_sym {
+	const char *name; /* the symbol */
+	void *slot;       /* where its address goes: a function pointer's storage */
+} sf_dl_sym;
+
+/*
+ * Open the first of sonames (NULL-terminated) that loads and store each
+ * of syms' addresses in its slot. On failure (the slots are then not to
+ * be used) err says which library is missing or lacks a symbol (what,
+ * e.g. "libpq") and the Debian package that installs it ("apt-get
+ * install libpq5"; scripts/bootstrap does).
+ */
+sf_status sf_dl_open(const char *what, const char *package, const char *const *sonames,
+                     const sf_dl_sym *syms, size_t n, sf_error *err);
 
 typedef struct sf_spawn_options {
 	int fd_in, fd_out, fd_err; /* descriptors for the child's 0, 1, 2; -1 = inherit */

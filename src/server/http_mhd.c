@@ -32,8 +32,59 @@
 #include <sys/socket.h>
 
 #include <microhttpd.h>
+#include <pthread.h>
 
 #include "http.h"
+#include "stabforce/process.h"
+
+/*
+ * Every libmicrohttpd function this file calls, through mhd (filled when
+ * the server starts): only `serve` loads the library, and GnuTLS with it
+ * (sf_dl_open, as register/store_pg.c does for libpq). <microhttpd.h>
+ * still gives every signature (__typeof__).
+ */
+#define MHD_FUNCTIONS(X)                                                                           \
+	X(MHD_add_response_header)                                                                 \
+	X(MHD_create_response_from_buffer)                                                         \
+	X(MHD_destroy_response)                                                                    \
+	X(MHD_get_connection_info)                                                                 \
+	X(MHD_get_connection_values)                                                               \
+	X(MHD_get_daemon_info)                                                                     \
+	X(MHD_lookup_connection_value)                                                             \
+	X(MHD_queue_response)                                                                      \
+	X(MHD_start_daemon)                                                                        \
+	X(MHD_stop_daemon)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	MHD_FUNCTIONS(X)
+#undef X
+} mhd;
+
+static const char *const mhd_sonames[] = {"libmicrohttpd.so.12", "libmicrohttpd.so", NULL};
+static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
+static sf_error mhd_error; /* why it did not load; code SF_OK when it did */
+
+static void mhd_load_once(void)
+{
+	static const sf_dl_sym syms[] = {
+#define X(f) {#f, &mhd.f},
+	        MHD_FUNCTIONS(X)
+#undef X
+	};
+	sf_error_clear(&mhd_error);
+	(void)sf_dl_open("libmicrohttpd", "libmicrohttpd12", mhd_sonames, syms,
+	                 sizeof syms / sizeof syms[0], &mhd_error);
+}
+
+/* libmicrohttpd's functions in mhd, or why they cannot be. */
+static sf_status mhd_load(sf_error *err)
+{
+	pthread_once(&mhd_once, mhd_load_once);
+	if (mhd_error.code == SF_OK)
+		return SF_OK;
+	return sf_error_set(err, mhd_error.code, "%s", mhd_error.message);
+}
 
 struct sv_http {
 	struct MHD_Daemon *d;
@@ -50,12 +101,12 @@ typedef struct conn_state {
 
 const char *sv_req_arg(const sv_req *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+	return mhd.MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
 const char *sv_req_header(const sv_req *rq, const char *name)
 {
-	return MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+	return mhd.MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
 static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *key,
@@ -72,7 +123,7 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
 sf_status sv_req_args(const sv_req *rq, sf_buf *out)
 {
 	size_t before = out->len;
-	int n = MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, add_arg, out);
+	int n = mhd.MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, add_arg, out);
 	(void)n;
 	return out->len >= before ? SF_OK : SF_ERR_NOMEM;
 }
@@ -91,7 +142,7 @@ void sv_resp_header(sv_resp *rs, const char *name, const char *fmt, ...)
 static void peer_ip(struct MHD_Connection *c, char *out, size_t n)
 {
 	const union MHD_ConnectionInfo *ci =
-	        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	        mhd.MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	out[0] = '\0';
 	if (!ci || !ci->client_addr)
 		return;
@@ -110,26 +161,26 @@ static enum MHD_Result send_resp(struct MHD_Connection *c, sv_resp *rs)
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	if (rs->data)
-		r = MHD_create_response_from_buffer(rs->data_len, (void *)(uintptr_t)rs->data,
-		                                    MHD_RESPMEM_PERSISTENT);
+		r = mhd.MHD_create_response_from_buffer(rs->data_len, (void *)(uintptr_t)rs->data,
+		                                        MHD_RESPMEM_PERSISTENT);
 	else {
 		/* The body's memory goes to the response as it is: no copy of a large answer. */
 		size_t n = rs->body.len;
 		char *d = n ? sf_buf_detach(&rs->body) : NULL;
-		r = d ? MHD_create_response_from_buffer(n, d, MHD_RESPMEM_MUST_FREE)
-		      : MHD_create_response_from_buffer(0, (void *)(uintptr_t) "",
-		                                        MHD_RESPMEM_PERSISTENT);
+		r = d ? mhd.MHD_create_response_from_buffer(n, d, MHD_RESPMEM_MUST_FREE)
+		      : mhd.MHD_create_response_from_buffer(0, (void *)(uintptr_t) "",
+		                                            MHD_RESPMEM_PERSISTENT);
 		if (!r)
 			free(d);
 	}
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
-	                        rs->type ? rs->type : "application/json");
+	mhd.MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                            rs->type ? rs->type : "application/json");
 	for (int i = 0; i < rs->nheaders; i++)
-		MHD_add_response_header(r, rs->hname[i], rs->hvalue[i]);
-	ret = MHD_queue_response(c, (unsigned)rs->status, r);
-	MHD_destroy_response(r);
+		mhd.MHD_add_response_header(r, rs->hname[i], rs->hvalue[i]);
+	ret = mhd.MHD_queue_response(c, (unsigned)rs->status, r);
+	mhd.MHD_destroy_response(r);
 	return ret;
 }
 
@@ -158,8 +209,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 
 	if (!cs) {
-		const char *cl = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *cl = mhd.MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+		                                                 MHD_HTTP_HEADER_CONTENT_LENGTH);
 		if (cl) {
 			char *end;
 			unsigned long long n = strtoull(cl, &end, 10);
@@ -229,8 +280,11 @@ sf_status sv_http_start(const sv_http_options *o, sv_handler h, void *app, sv_ht
 	struct sockaddr_storage ss;
 	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ERROR_LOG;
 	sv_http *s;
+	sf_status rc;
 
 	*out = NULL;
+	if ((rc = mhd_load(err)) != SF_OK)
+		return rc;
 	memset(&ss, 0, sizeof ss);
 	if (strchr(o->host, ':')) {
 		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
@@ -256,7 +310,7 @@ sf_status sv_http_start(const sv_http_options *o, sv_handler h, void *app, sv_ht
 	s->o = *o;
 	s->handler = h;
 	s->app = app;
-	s->d = MHD_start_daemon(
+	s->d = mhd.MHD_start_daemon(
 	        flags, (uint16_t)o->port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, &ss,
 	        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(o->threads > 0 ? o->threads : 1),
 	        MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_CONNECTION_LIMIT,
@@ -272,7 +326,7 @@ sf_status sv_http_start(const sv_http_options *o, sv_handler h, void *app, sv_ht
 		                    "this machine",
 		                    o->host, o->port);
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+	const union MHD_DaemonInfo *di = mhd.MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
 	s->port = di ? di->port : o->port;
 	*out = s;
 	return SF_OK;
@@ -287,6 +341,6 @@ void sv_http_stop(sv_http *s)
 {
 	if (!s)
 		return;
-	MHD_stop_daemon(s->d);
+	mhd.MHD_stop_daemon(s->d);
 	free(s);
 }

@@ -74,8 +74,81 @@
 #include <time.h>
 
 #include <libpq-fe.h>
+#include <pthread.h>
 
 #include "register/store.h"
+#include "stabforce/process.h"
+
+/* ---------------------------------------------------------------- */
+/* libpq, loaded when a PostgreSQL store is first opened               */
+
+/*
+ * Every libpq function this file calls, through pq (filled by pq_load):
+ * the program does not link libpq, so a command that never opens a
+ * PostgreSQL store never loads it, nor the TLS, Kerberos and LDAP
+ * libraries it pulls in. <libpq-fe.h> still gives every type and
+ * signature (__typeof__), so each call is checked as a linked call is.
+ */
+#define PQ_FUNCTIONS(X)                                                                            \
+	X(PQclear)                                                                                 \
+	X(PQcmdTuples)                                                                             \
+	X(PQconnectdbParams)                                                                       \
+	X(PQconsumeInput)                                                                          \
+	X(PQerrorMessage)                                                                          \
+	X(PQexec)                                                                                  \
+	X(PQexecParams)                                                                            \
+	X(PQfinish)                                                                                \
+	X(PQflush)                                                                                 \
+	X(PQfreemem)                                                                               \
+	X(PQgetResult)                                                                             \
+	X(PQgetisnull)                                                                             \
+	X(PQgetvalue)                                                                              \
+	X(PQisBusy)                                                                                \
+	X(PQisnonblocking)                                                                         \
+	X(PQnfields)                                                                               \
+	X(PQnotifies)                                                                              \
+	X(PQntuples)                                                                               \
+	X(PQputCopyData)                                                                           \
+	X(PQputCopyEnd)                                                                            \
+	X(PQreset)                                                                                 \
+	X(PQresultErrorField)                                                                      \
+	X(PQresultStatus)                                                                          \
+	X(PQsendQuery)                                                                             \
+	X(PQserverVersion)                                                                         \
+	X(PQsetnonblocking)                                                                        \
+	X(PQsocket)                                                                                \
+	X(PQstatus)
+
+static struct {
+#define X(f) __typeof__(f) *f;
+	PQ_FUNCTIONS(X)
+#undef X
+} pq;
+
+static const char *const pq_sonames[] = {"libpq.so.5", "libpq.so", NULL};
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static sf_error pq_error; /* why it did not load; code SF_OK when it did */
+
+static void pq_load_once(void)
+{
+	static const sf_dl_sym syms[] = {
+#define X(f) {#f, &pq.f},
+	        PQ_FUNCTIONS(X)
+#undef X
+	};
+	sf_error_clear(&pq_error);
+	(void)sf_dl_open("libpq", "libpq5", pq_sonames, syms, sizeof syms / sizeof syms[0],
+	                 &pq_error);
+}
+
+/* libpq's functions in pq, or why they cannot be. */
+static sf_status pq_load(sf_error *err)
+{
+	pthread_once(&pq_once, pq_load_once);
+	if (pq_error.code == SF_OK)
+		return SF_OK;
+	return sf_error_set(err, pq_error.code, "%s", pq_error.message);
+}
 
 /* ---------------------------------------------------------------- */
 /* Schema                                                             */
@@ -247,13 +320,13 @@ static pg *PG(sf_store *st)
  */
 static sf_status pg_fail(pg *p, const PGresult *r, const char *what, sf_error *err)
 {
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *state = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = r ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
 	char conn_msg[SF_ERROR_MESSAGE_MAX];
 	sf_status code = SF_ERR_STORE;
 
 	if (!msg || !*msg) {
-		sf_strlcpy(conn_msg, PQerrorMessage(p->conn), sizeof conn_msg);
+		sf_strlcpy(conn_msg, pq.PQerrorMessage(p->conn), sizeof conn_msg);
 		size_t n = strlen(conn_msg);
 		while (n && (conn_msg[n - 1] == '\n' || conn_msg[n - 1] == ' '))
 			conn_msg[--n] = '\0';
@@ -265,11 +338,11 @@ static sf_status pg_fail(pg *p, const PGresult *r, const char *what, sf_error *e
 	 * the server's FATAL message tells, unless it says it is starting,
 	 * stopping, recovering or full.
 	 */
-	if (!r && PQstatus(p->conn) != CONNECTION_OK && strstr(msg, "FATAL:") &&
+	if (!r && pq.PQstatus(p->conn) != CONNECTION_OK && strstr(msg, "FATAL:") &&
 	    !strstr(msg, "starting up") && !strstr(msg, "shutting down") &&
 	    !strstr(msg, "recovery") && !strstr(msg, "too many"))
 		return sf_error_set(err, SF_ERR_STORE, "store %s: %s: %s", p->where, what, msg);
-	if (PQstatus(p->conn) != CONNECTION_OK ||
+	if (pq.PQstatus(p->conn) != CONNECTION_OK ||
 	    (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "57P", 3) == 0)))
 		return sf_error_set(err, SF_ERR_UNAVAILABLE,
 		                    "store %s: %s: %s (the server cannot be reached: try again "
@@ -295,14 +368,14 @@ static sf_status pg_fail(pg *p, const PGresult *r, const char *what, sf_error *e
  */
 static void reconnect(pg *p)
 {
-	if (PQstatus(p->conn) != CONNECTION_BAD || p->in_tx)
+	if (pq.PQstatus(p->conn) != CONNECTION_BAD || p->in_tx)
 		return;
-	PQreset(p->conn);
-	if (PQstatus(p->conn) != CONNECTION_OK)
+	pq.PQreset(p->conn);
+	if (pq.PQstatus(p->conn) != CONNECTION_OK)
 		return;
-	PGresult *r = PQexec(p->conn, p->listening ? "SET temp_buffers = '128MB'; LISTEN sf_jobs"
-	                                           : "SET temp_buffers = '128MB'");
-	PQclear(r);
+	PGresult *r = pq.PQexec(p->conn, p->listening ? "SET temp_buffers = '128MB'; LISTEN sf_jobs"
+	                                              : "SET temp_buffers = '128MB'");
+	pq.PQclear(r);
 }
 
 /* Run sql with text parameters; *out the result when wanted (else cleared). */
@@ -310,11 +383,11 @@ static sf_status run(pg *p, const char *sql, int n, const char *const *params, P
                      const char *what, sf_error *err)
 {
 	reconnect(p);
-	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
-	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	PGresult *r = pq.PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType s = r ? pq.PQresultStatus(r) : PGRES_FATAL_ERROR;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
 		sf_status rc = pg_fail(p, r, what, err);
-		PQclear(r);
+		pq.PQclear(r);
 		if (out)
 			*out = NULL;
 		return rc;
@@ -322,7 +395,7 @@ static sf_status run(pg *p, const char *sql, int n, const char *const *params, P
 	if (out)
 		*out = r;
 	else
-		PQclear(r);
+		pq.PQclear(r);
 	return SF_OK;
 }
 
@@ -330,12 +403,12 @@ static sf_status run(pg *p, const char *sql, int n, const char *const *params, P
 static sf_status exec(pg *p, const char *sql, const char *what, sf_error *err)
 {
 	reconnect(p);
-	PGresult *r = PQexec(p->conn, sql);
-	ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+	PGresult *r = pq.PQexec(p->conn, sql);
+	ExecStatusType s = r ? pq.PQresultStatus(r) : PGRES_FATAL_ERROR;
 	sf_status rc = SF_OK;
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 		rc = pg_fail(p, r, what, err);
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -346,25 +419,25 @@ static sf_status run_long(pg *p, const char *sql, int n, const char *const *para
 	PGresult *r = NULL;
 	sf_status rc = run(p, sql, n, params, &r, what, err);
 	*v = 0;
-	if (rc == SF_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) &&
-	    sf_parse_long(PQgetvalue(r, 0, 0), v) != 0)
+	if (rc == SF_OK && pq.PQntuples(r) > 0 && !pq.PQgetisnull(r, 0, 0) &&
+	    sf_parse_long(pq.PQgetvalue(r, 0, 0), v) != 0)
 		rc = sf_error_set(err, SF_ERR_STORE, "store %s: %s: not a number '%s'", p->where,
-		                  what, PQgetvalue(r, 0, 0));
-	PQclear(r);
+		                  what, pq.PQgetvalue(r, 0, 0));
+	pq.PQclear(r);
 	return rc;
 }
 
 static long num(const PGresult *r, int row, int col)
 {
 	long v = 0;
-	if (!PQgetisnull(r, row, col))
-		sf_parse_long(PQgetvalue(r, row, col), &v);
+	if (!pq.PQgetisnull(r, row, col))
+		sf_parse_long(pq.PQgetvalue(r, row, col), &v);
 	return v;
 }
 
 static double dnum(const PGresult *r, int row, int col)
 {
-	return PQgetisnull(r, row, col) ? NAN : strtod(PQgetvalue(r, row, col), NULL);
+	return pq.PQgetisnull(r, row, col) ? NAN : strtod(pq.PQgetvalue(r, row, col), NULL);
 }
 
 /* ---------------------------------------------------------------- */
@@ -391,8 +464,8 @@ static sf_status flush_rdelta(pg *p, sf_error *err);
 
 static void tx_abort(pg *p)
 {
-	PGresult *r = PQexec(p->conn, "ROLLBACK");
-	PQclear(r);
+	PGresult *r = pq.PQexec(p->conn, "ROLLBACK");
+	pq.PQclear(r);
 	p->in_tx = 0;
 	p->has_rdelta = p->rd_sums = p->rd_other = p->roll_empty = 0;
 	p->has_batch_lock = 0;
@@ -501,7 +574,7 @@ static sf_status flush_rdelta(pg *p, sf_error *err)
 	 * (a unique violation) sends it back to the general statements.
 	 */
 	if (p->rd_sums && !p->rd_other && p->roll_empty) {
-		PGresult *r = PQexec(
+		PGresult *r = pq.PQexec(
 		        p->conn,
 		        "SAVEPOINT sf_roll; INSERT INTO incident_rollup(day, sector, event_type,"
 		        " sub_event_type, status, n, fatalities) SELECT day, f1, f2, f3, f4, n, fat"
@@ -510,8 +583,8 @@ static sf_status flush_rdelta(pg *p, sf_error *err)
 		        " SELECT day, f1, f2, f3, n, fat FROM sf_rdelta WHERE kind = 'A'"
 		        " ORDER BY day, f1, f2, f3; RELEASE SAVEPOINT sf_roll; DROP TABLE "
 		        "sf_rdelta");
-		ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-		const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+		ExecStatusType st = r ? pq.PQresultStatus(r) : PGRES_FATAL_ERROR;
+		const char *state = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 		sf_status rc = SF_OK;
 		if (st == PGRES_COMMAND_OK) {
 			p->has_rdelta = p->rd_sums = p->rd_other = 0;
@@ -521,7 +594,7 @@ static sf_status flush_rdelta(pg *p, sf_error *err)
 		} else {
 			rc = pg_fail(p, r, "update roll-up", err);
 		}
-		PQclear(r);
+		pq.PQclear(r);
 		if (rc != SF_OK || !p->has_rdelta)
 			return rc;
 	}
@@ -600,10 +673,10 @@ static sf_status each_row(pg *p, const char *sql, int n, const char *const *para
 		rc = run(p, fetch, 0, NULL, &r, what, err);
 		if (rc != SF_OK)
 			break;
-		int rows = PQntuples(r);
+		int rows = pq.PQntuples(r);
 		for (int i = 0; i < rows && !stop; i++)
 			stop = fn(ctx, r, i);
-		PQclear(r);
+		pq.PQclear(r);
 		if (rows < FETCH_ROWS)
 			break;
 	}
@@ -624,10 +697,10 @@ static sf_status each_row_small(pg *p, const char *sql, int n, const char *const
 {
 	PGresult *r = NULL;
 	sf_status rc = run(p, sql, n, params, &r, what, err);
-	for (int i = 0; rc == SF_OK && i < PQntuples(r); i++)
+	for (int i = 0; rc == SF_OK && i < pq.PQntuples(r); i++)
 		if (fn(ctx, r, i))
 			break;
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -642,7 +715,7 @@ static void op_close(sf_store *st)
 	if (!p)
 		return;
 	if (p->conn)
-		PQfinish(p->conn);
+		pq.PQfinish(p->conn);
 	sf_buf_release(&p->copy);
 	sf_buf_release(&p->keys);
 	sf_buf_release(&p->sent);
@@ -817,9 +890,9 @@ static sf_status ensure_partitions(pg *p, sf_error *err)
 	        " JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'incidents'::regclass"
 	        " AND c.relname = n)";
 	rc = run(p, missing_sql, 1, param, &r, "list partitions", err);
-	if (rc != SF_OK || PQntuples(r) == 0)
+	if (rc != SF_OK || pq.PQntuples(r) == 0)
 		goto out;
-	PQclear(r);
+	pq.PQclear(r);
 	r = NULL;
 	rc = exec(p, "LOCK TABLE incidents IN SHARE UPDATE EXCLUSIVE MODE", "lock incidents", err);
 	if (rc == SF_OK)
@@ -827,8 +900,8 @@ static sf_status ensure_partitions(pg *p, sf_error *err)
 	for (size_t i = 0; rc == SF_OK && i < p->nmonths; i++) {
 		partition_name(p->months[i], name, sizeof name);
 		int found = 0;
-		for (int k = 0; k < PQntuples(r) && !found; k++)
-			found = strcmp(PQgetvalue(r, k, 0), name) == 0;
+		for (int k = 0; k < pq.PQntuples(r) && !found; k++)
+			found = strcmp(pq.PQgetvalue(r, k, 0), name) == 0;
 		if (!found)
 			continue;
 		long next = month_start(p->months[i] + 31);
@@ -845,7 +918,7 @@ static sf_status ensure_partitions(pg *p, sf_error *err)
 		rc = exec(p, sf_buf_str(&sql), "make a month's partition", err);
 	}
 out:
-	PQclear(r);
+	pq.PQclear(r);
 	sf_buf_release(&names);
 	sf_buf_release(&sql);
 	return rc;
@@ -1000,21 +1073,22 @@ static sf_status chunk_collect(pg *p, int wait, sf_error *err)
 	if (!p->inflight)
 		return SF_OK;
 	if (!wait) {
-		if (!PQconsumeInput(p->conn))
+		if (!pq.PQconsumeInput(p->conn))
 			return pg_fail(p, NULL, "import", err);
-		if (PQisBusy(p->conn))
+		if (pq.PQisBusy(p->conn))
 			return SF_OK;
 	}
 	PGresult *r;
-	while ((r = PQgetResult(p->conn)) != NULL) {
-		ExecStatusType s = PQresultStatus(r);
+	while ((r = pq.PQgetResult(p->conn)) != NULL) {
+		ExecStatusType s = pq.PQresultStatus(r);
 		if (rc == SF_OK && s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
 			rc = pg_fail(p, r, "import", err);
-		if (rc == SF_OK && s == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQnfields(r) == 3) {
+		if (rc == SF_OK && s == PGRES_TUPLES_OK && pq.PQntuples(r) == 1 &&
+		    pq.PQnfields(r) == 3) {
 			p->counts.inserted += num(r, 0, 0);
 			p->counts.updated += num(r, 0, 1) + num(r, 0, 2);
 		}
-		PQclear(r);
+		pq.PQclear(r);
 	}
 	p->inflight = 0;
 	return rc;
@@ -1225,11 +1299,11 @@ static int rs_row(pg *p, const sf_incident *inc)
 /* Start COPY sql on the connection (idle). */
 static sf_status copy_start(pg *p, const char *sql, const char *what, sf_error *err)
 {
-	PGresult *r = PQexec(p->conn, sql);
+	PGresult *r = pq.PQexec(p->conn, sql);
 	sf_status rc = SF_OK;
-	if (!r || PQresultStatus(r) != PGRES_COPY_IN)
+	if (!r || pq.PQresultStatus(r) != PGRES_COPY_IN)
 		rc = pg_fail(p, r, what, err);
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -1238,7 +1312,7 @@ static sf_status copy_put(pg *p, const char *data, size_t len, const char *what,
 {
 	for (size_t off = 0; off < len; off += COPY_PIECE) {
 		size_t n = len - off < COPY_PIECE ? len - off : COPY_PIECE;
-		if (PQputCopyData(p->conn, data + off, (int)n) != 1)
+		if (pq.PQputCopyData(p->conn, data + off, (int)n) != 1)
 			return pg_fail(p, NULL, what, err);
 	}
 	return SF_OK;
@@ -1249,16 +1323,16 @@ static sf_status copy_end(pg *p, const char *what, char *state, size_t nstate, s
 {
 	sf_status rc = SF_OK;
 	PGresult *r;
-	if (PQputCopyEnd(p->conn, NULL) != 1)
+	if (pq.PQputCopyEnd(p->conn, NULL) != 1)
 		rc = pg_fail(p, NULL, what, err);
-	while ((r = PQgetResult(p->conn)) != NULL) {
-		if (rc == SF_OK && PQresultStatus(r) != PGRES_COMMAND_OK) {
-			const char *s = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	while ((r = pq.PQgetResult(p->conn)) != NULL) {
+		if (rc == SF_OK && pq.PQresultStatus(r) != PGRES_COMMAND_OK) {
+			const char *s = pq.PQresultErrorField(r, PG_DIAG_SQLSTATE);
 			if (state)
 				sf_strlcpy(state, s ? s : "", nstate);
 			rc = pg_fail(p, r, what, err);
 		}
-		PQclear(r);
+		pq.PQclear(r);
 	}
 	return rc;
 }
@@ -1266,12 +1340,12 @@ static sf_status copy_end(pg *p, const char *what, char *state, size_t nstate, s
 /* Wait until the socket can take more (or has something to read, which is consumed). */
 static int wait_socket(pg *p)
 {
-	struct pollfd fd = {.fd = PQsocket(p->conn), .events = POLLIN | POLLOUT};
+	struct pollfd fd = {.fd = pq.PQsocket(p->conn), .events = POLLIN | POLLOUT};
 	if (fd.fd < 0)
 		return -1;
 	if (poll(&fd, 1, -1) < 0 && errno != EINTR)
 		return -1;
-	if ((fd.revents & POLLIN) && !PQconsumeInput(p->conn))
+	if ((fd.revents & POLLIN) && !pq.PQconsumeInput(p->conn))
 		return -1;
 	return 0;
 }
@@ -1288,7 +1362,7 @@ static int wait_socket(pg *p)
 static sf_status fast_pump(pg *p, int wait, sf_error *err)
 {
 	for (;;) {
-		int f = PQflush(p->conn);
+		int f = pq.PQflush(p->conn);
 		if (f < 0)
 			return pg_fail(p, NULL, "import: send rows", err);
 		if (f == 1) {
@@ -1302,7 +1376,7 @@ static sf_status fast_pump(pg *p, int wait, sf_error *err)
 			return SF_OK;
 		size_t n = p->sent.len - p->sent_off;
 		n = n < FAST_PIECE ? n : FAST_PIECE;
-		int q = PQputCopyData(p->conn, p->sent.data + p->sent_off, (int)n);
+		int q = pq.PQputCopyData(p->conn, p->sent.data + p->sent_off, (int)n);
 		if (q < 0)
 			return pg_fail(p, NULL, "import: send rows", err);
 		if (q == 1)
@@ -1320,25 +1394,25 @@ static sf_status fast_finish(pg *p, sf_error *err)
 	sf_status rc = fast_pump(p, 1, err);
 	int q = 0;
 	if (rc == SF_OK)
-		while ((q = PQputCopyEnd(p->conn, NULL)) == 0)
+		while ((q = pq.PQputCopyEnd(p->conn, NULL)) == 0)
 			if (wait_socket(p) < 0)
 				break;
 	if (rc == SF_OK && q != 1)
 		rc = pg_fail(p, NULL, "import: send rows", err);
 	int f = 0;
 	if (rc == SF_OK)
-		while ((f = PQflush(p->conn)) == 1)
+		while ((f = pq.PQflush(p->conn)) == 1)
 			if (wait_socket(p) < 0)
 				break;
 	if (rc == SF_OK && f != 0)
 		rc = pg_fail(p, NULL, "import: send rows", err);
-	if (PQsetnonblocking(p->conn, 0) != 0 && rc == SF_OK)
+	if (pq.PQsetnonblocking(p->conn, 0) != 0 && rc == SF_OK)
 		rc = pg_fail(p, NULL, "import: send rows", err);
 	PGresult *r;
-	while ((r = PQgetResult(p->conn)) != NULL) {
-		if (rc == SF_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+	while ((r = pq.PQgetResult(p->conn)) != NULL) {
+		if (rc == SF_OK && pq.PQresultStatus(r) != PGRES_COMMAND_OK)
 			rc = pg_fail(p, r, "import: rows", err);
-		PQclear(r);
+		pq.PQclear(r);
 	}
 	sf_buf_reset(&p->sent);
 	p->sent_off = 0;
@@ -1448,7 +1522,7 @@ static sf_status fast_send(pg *p, int *used, sf_error *err)
 	p->sent = p->copy;
 	p->copy = t;
 	p->sent_off = 0;
-	if (PQsetnonblocking(p->conn, 1) != 0)
+	if (pq.PQsetnonblocking(p->conn, 1) != 0)
 		return pg_fail(p, NULL, "import: send rows", err);
 	rc = fast_pump(p, 0, err);
 	if (rc != SF_OK)
@@ -1490,7 +1564,7 @@ static sf_status chunk_send(pg *p, sf_error *err)
 		}
 		p->rd_other = 1;
 		if (rc == SF_OK &&
-		    !PQsendQuery(p->conn, p->chunk_dups ? chunk_dups_sql : chunk_sql))
+		    !pq.PQsendQuery(p->conn, p->chunk_dups ? chunk_dups_sql : chunk_sql))
 			rc = pg_fail(p, NULL, "import", err);
 		if (rc == SF_OK)
 			p->inflight = 1;
@@ -1542,9 +1616,9 @@ static sf_status op_bulk_begin(sf_store *st, sf_error *err)
 		         0, NULL, &r, "import", err);
 	if (rc == SF_OK) {
 		p->try_fast = 1;
-		p->roll_empty = PQgetvalue(r, 0, 0)[0] == 't';
+		p->roll_empty = pq.PQgetvalue(r, 0, 0)[0] == 't';
 	}
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -1675,27 +1749,27 @@ static void bulk_abandon(pg *p)
 	if (p->fast_inflight) {
 		/* Fail the COPY in flight rather than send the rest of it. */
 		p->fast_inflight = 0;
-		while (PQputCopyEnd(p->conn, "import abandoned") == 0)
+		while (pq.PQputCopyEnd(p->conn, "import abandoned") == 0)
 			if (wait_socket(p) < 0)
 				break;
-		while (PQflush(p->conn) == 1)
+		while (pq.PQflush(p->conn) == 1)
 			if (wait_socket(p) < 0)
 				break;
-		PQsetnonblocking(p->conn, 0);
+		pq.PQsetnonblocking(p->conn, 0);
 		PGresult *r;
-		while ((r = PQgetResult(p->conn)) != NULL)
-			PQclear(r);
+		while ((r = pq.PQgetResult(p->conn)) != NULL)
+			pq.PQclear(r);
 		sf_buf_reset(&p->sent);
 		p->sent_off = 0;
 	}
 	if (p->inflight) {
 		PGresult *r;
-		while ((r = PQgetResult(p->conn)) != NULL)
-			PQclear(r);
+		while ((r = pq.PQgetResult(p->conn)) != NULL)
+			pq.PQclear(r);
 		p->inflight = 0;
 	}
-	if (PQisnonblocking(p->conn))
-		PQsetnonblocking(p->conn, 0);
+	if (pq.PQisnonblocking(p->conn))
+		pq.PQsetnonblocking(p->conn, 0);
 	p->bulk = 0;
 	p->chunk_rows = 0;
 	p->chunk_dups = 0;
@@ -1779,19 +1853,19 @@ static sf_status lock_old(pg *p, const char *id, oldrow *o, int *found, sf_error
 	         1, params, &r, "look up incident", err);
 	if (rc != SF_OK)
 		return rc;
-	if (PQntuples(r) == 1) {
+	if (pq.PQntuples(r) == 1) {
 		*found = 1;
 		o->day = num(r, 0, 0);
-		sf_strlcpy(o->sector, PQgetvalue(r, 0, 1), sizeof o->sector);
-		sf_strlcpy(o->type, PQgetvalue(r, 0, 2), sizeof o->type);
-		sf_strlcpy(o->sub, PQgetvalue(r, 0, 3), sizeof o->sub);
-		sf_strlcpy(o->status, PQgetvalue(r, 0, 4), sizeof o->status);
+		sf_strlcpy(o->sector, pq.PQgetvalue(r, 0, 1), sizeof o->sector);
+		sf_strlcpy(o->type, pq.PQgetvalue(r, 0, 2), sizeof o->type);
+		sf_strlcpy(o->sub, pq.PQgetvalue(r, 0, 3), sizeof o->sub);
+		sf_strlcpy(o->status, pq.PQgetvalue(r, 0, 4), sizeof o->status);
 		o->fat = num(r, 0, 5);
-		sf_strlcpy(o->a1, PQgetvalue(r, 0, 6), sizeof o->a1);
-		sf_strlcpy(o->a2, PQgetvalue(r, 0, 7), sizeof o->a2);
+		sf_strlcpy(o->a1, pq.PQgetvalue(r, 0, 6), sizeof o->a1);
+		sf_strlcpy(o->a2, pq.PQgetvalue(r, 0, 7), sizeof o->a2);
 		o->version = num(r, 0, 8);
 	}
-	PQclear(r);
+	pq.PQclear(r);
 	return SF_OK;
 }
 
@@ -1883,9 +1957,9 @@ static sf_status op_dupe_decide(sf_store *st, const char *a, const char *b, cons
 	if (rc == SF_OK)
 		rc = run(p, "SELECT decision FROM dupe_decisions WHERE a = $1 AND b = $2", 2,
 		         params, &r, "read duplicates decision", err);
-	if (rc == SF_OK && PQntuples(r) == 1)
-		sf_strlcpy(old, PQgetvalue(r, 0, 0), sizeof old);
-	PQclear(r);
+	if (rc == SF_OK && pq.PQntuples(r) == 1)
+		sf_strlcpy(old, pq.PQgetvalue(r, 0, 0), sizeof old);
+	pq.PQclear(r);
 	if (rc == SF_OK)
 		rc = run(p,
 		         "INSERT INTO dupe_decisions VALUES($1, $2, $3) ON CONFLICT (a, b)"
@@ -1905,8 +1979,8 @@ static sf_status op_dupe_decision(sf_store *st, const char *a, const char *b, ch
 	const char *params[] = {lo, hi};
 	sf_status rc = run(p, "SELECT decision FROM dupe_decisions WHERE a = $1 AND b = $2", 2,
 	                   params, &r, "read duplicates decision", err);
-	sf_strlcpy(buf, rc == SF_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "", n);
-	PQclear(r);
+	sf_strlcpy(buf, rc == SF_OK && pq.PQntuples(r) == 1 ? pq.PQgetvalue(r, 0, 0) : "", n);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2025,18 +2099,18 @@ static int query_row(void *ctx, const PGresult *r, int row)
 	sf_incident inc;
 	memset(&inc, 0, sizeof inc);
 	for (int i = 0; i < SF_ACLED_NCOLS; i++)
-		inc.col[i] = PQgetvalue(r, row, i);
+		inc.col[i] = pq.PQgetvalue(r, row, i);
 	inc.latitude = dnum(r, row, SF_COL_LATITUDE);
 	inc.longitude = dnum(r, row, SF_COL_LONGITUDE);
 	inc.fatalities = num(r, row, SF_COL_FATALITIES);
-	inc.timestamp = strtoll(PQgetvalue(r, row, SF_COL_TIMESTAMP), NULL, 10);
+	inc.timestamp = strtoll(pq.PQgetvalue(r, row, SF_COL_TIMESTAMP), NULL, 10);
 	inc.day = num(r, row, 31);
-	inc.sector = PQgetvalue(r, row, 32);
-	inc.sector_method = method_parse(PQgetvalue(r, row, 33));
+	inc.sector = pq.PQgetvalue(r, row, 32);
+	inc.sector_method = method_parse(pq.PQgetvalue(r, row, 33));
 	inc.sector_km = dnum(r, row, 34);
-	int stv = sf_incident_status_parse(PQgetvalue(r, row, 35));
+	int stv = sf_incident_status_parse(pq.PQgetvalue(r, row, 35));
 	inc.status = stv < 0 ? SF_ISTATUS_REPORTED : (sf_incident_status)stv;
-	inc.source_system = PQgetvalue(r, row, 36);
+	inc.source_system = pq.PQgetvalue(r, row, 36);
 	inc.batch = num(r, row, 37);
 	inc.version = num(r, row, 38);
 	return q->cb(q->ctx, &inc);
@@ -2088,7 +2162,7 @@ static int agg_row(void *ctx, const PGresult *r, int row)
 	agg_ctx *a = ctx;
 	sf_agg_row out;
 	out.day = num(r, row, 0);
-	out.key = PQgetvalue(r, row, 1);
+	out.key = pq.PQgetvalue(r, row, 1);
 	out.count = num(r, row, 2);
 	out.fatalities = num(r, row, 3);
 	out.fatalities_unknown = 0;
@@ -2159,9 +2233,10 @@ typedef struct edit_ctx {
 static int edit_row(void *ctx, const PGresult *r, int row)
 {
 	edit_ctx *c = ctx;
-	sf_edit_entry e = {num(r, row, 0),        PQgetvalue(r, row, 1), PQgetvalue(r, row, 2),
-	                   PQgetvalue(r, row, 3), PQgetvalue(r, row, 4), PQgetvalue(r, row, 5),
-	                   PQgetvalue(r, row, 6), PQgetvalue(r, row, 7), PQgetvalue(r, row, 8)};
+	sf_edit_entry e = {
+	        num(r, row, 0),           pq.PQgetvalue(r, row, 1), pq.PQgetvalue(r, row, 2),
+	        pq.PQgetvalue(r, row, 3), pq.PQgetvalue(r, row, 4), pq.PQgetvalue(r, row, 5),
+	        pq.PQgetvalue(r, row, 6), pq.PQgetvalue(r, row, 7), pq.PQgetvalue(r, row, 8)};
 	return c->cb(c->ctx, &e);
 }
 
@@ -2195,11 +2270,12 @@ static sf_status op_days(sf_store *st, long *first, long *last, sf_error *err)
 	sf_status rc = run(p, "SELECT min(day), max(day) FROM incidents", 0, NULL, &r,
 	                   "incident days", err);
 	*first = *last = SF_DAY_NONE;
-	if (rc == SF_OK && PQntuples(r) > 0 && !PQgetisnull(r, 0, 0) && !PQgetisnull(r, 0, 1)) {
+	if (rc == SF_OK && pq.PQntuples(r) > 0 && !pq.PQgetisnull(r, 0, 0) &&
+	    !pq.PQgetisnull(r, 0, 1)) {
 		*first = num(r, 0, 0);
 		*last = num(r, 0, 1);
 	}
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2234,10 +2310,10 @@ static sf_status op_aid_upsert(sf_store *st, const sf_aid_row *row, sf_upsert_re
 		         " RETURNING (xmax = 0)",
 		         7, params, &r, "write aid row", err);
 	if (rc == SF_OK)
-		*res = PQntuples(r) == 0                       ? SF_UPSERT_UNCHANGED
-		       : strcmp(PQgetvalue(r, 0, 0), "t") == 0 ? SF_UPSERT_INSERTED
-		                                               : SF_UPSERT_UPDATED;
-	PQclear(r);
+		*res = pq.PQntuples(r) == 0                       ? SF_UPSERT_UNCHANGED
+		       : strcmp(pq.PQgetvalue(r, 0, 0), "t") == 0 ? SF_UPSERT_INSERTED
+		                                                  : SF_UPSERT_UPDATED;
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2251,13 +2327,13 @@ static int aid_row(void *ctx, const PGresult *r, int row)
 	aid_ctx *c = ctx;
 	sf_aid_row out;
 	out.day = num(r, row, 0);
-	out.crossing = PQgetvalue(r, row, 1);
+	out.crossing = pq.PQgetvalue(r, row, 1);
 	out.trucks = num(r, row, 2);
 	out.tonnes = dnum(r, row, 3);
-	out.category = PQgetvalue(r, row, 4);
-	int sg = sf_aid_stage_parse(PQgetvalue(r, row, 5));
+	out.category = pq.PQgetvalue(r, row, 4);
+	int sg = sf_aid_stage_parse(pq.PQgetvalue(r, row, 5));
 	out.stage = sg < 0 ? SF_AID_ENTERED : (sf_aid_stage)sg;
-	out.source = PQgetvalue(r, row, 6);
+	out.source = pq.PQgetvalue(r, row, 6);
 	return c->cb(c->ctx, &out);
 }
 
@@ -2305,29 +2381,29 @@ static long long unix_now(void)
 
 static void row_job(const PGresult *r, int row, sf_job *j)
 {
-	int stv = sf_job_status_parse(PQgetvalue(r, row, 5));
-	j->id = strtoll(PQgetvalue(r, row, 0), NULL, 10);
-	j->kind = PQgetvalue(r, row, 1);
-	j->scenario = PQgetvalue(r, row, 2);
-	j->request = PQgetvalue(r, row, 3);
-	j->key = PQgetvalue(r, row, 4);
+	int stv = sf_job_status_parse(pq.PQgetvalue(r, row, 5));
+	j->id = strtoll(pq.PQgetvalue(r, row, 0), NULL, 10);
+	j->kind = pq.PQgetvalue(r, row, 1);
+	j->scenario = pq.PQgetvalue(r, row, 2);
+	j->request = pq.PQgetvalue(r, row, 3);
+	j->key = pq.PQgetvalue(r, row, 4);
 	j->status = stv < 0 ? SF_JOB_FAILED : (sf_job_status)stv;
 	j->progress = dnum(r, row, 6);
-	j->message = PQgetvalue(r, row, 7);
-	j->result = PQgetvalue(r, row, 8);
-	j->who = PQgetvalue(r, row, 9);
-	j->worker = PQgetvalue(r, row, 10);
-	j->created = strtoll(PQgetvalue(r, row, 11), NULL, 10);
-	j->started = strtoll(PQgetvalue(r, row, 12), NULL, 10);
-	j->finished = strtoll(PQgetvalue(r, row, 13), NULL, 10);
-	j->lease_until = strtoll(PQgetvalue(r, row, 14), NULL, 10);
+	j->message = pq.PQgetvalue(r, row, 7);
+	j->result = pq.PQgetvalue(r, row, 8);
+	j->who = pq.PQgetvalue(r, row, 9);
+	j->worker = pq.PQgetvalue(r, row, 10);
+	j->created = strtoll(pq.PQgetvalue(r, row, 11), NULL, 10);
+	j->started = strtoll(pq.PQgetvalue(r, row, 12), NULL, 10);
+	j->finished = strtoll(pq.PQgetvalue(r, row, 13), NULL, 10);
+	j->lease_until = strtoll(pq.PQgetvalue(r, row, 14), NULL, 10);
 }
 
 /* Rows a command changed. */
 static long changed(const PGresult *r)
 {
 	long n = 0;
-	sf_parse_long(PQcmdTuples((PGresult *)r), &n);
+	sf_parse_long(pq.PQcmdTuples((PGresult *)r), &n);
 	return n;
 }
 
@@ -2338,7 +2414,7 @@ static sf_status run_changed(pg *p, const char *sql, int n, const char *const *p
 	PGresult *r = NULL;
 	sf_status rc = run(p, sql, n, params, &r, what, err);
 	*rows = rc == SF_OK ? changed(r) : 0;
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2364,11 +2440,11 @@ static sf_status op_job_submit(sf_store *st, const sf_job *job, long max_queued,
 		         "SELECT id FROM jobs WHERE key = $1 AND status IN ('done', 'queued',"
 		         " 'running') ORDER BY status = 'done' DESC, id DESC LIMIT 1",
 		         1, k, &r, "queue a job", err);
-		if (rc == SF_OK && PQntuples(r) == 1) {
-			*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
+		if (rc == SF_OK && pq.PQntuples(r) == 1) {
+			*id = strtoll(pq.PQgetvalue(r, 0, 0), NULL, 10);
 			*reused = 1;
 		}
-		PQclear(r);
+		pq.PQclear(r);
 		r = NULL;
 		if (*reused)
 			return tx_leave(p, own, rc, err);
@@ -2390,8 +2466,8 @@ static sf_status op_job_submit(sf_store *st, const sf_job *job, long max_queued,
 	         " VALUES($1, $2, $3, $4, 'queued', $5, $6) RETURNING id",
 	         6, params, &r, "queue a job", err);
 	if (rc == SF_OK)
-		*id = strtoll(PQgetvalue(r, 0, 0), NULL, 10);
-	PQclear(r);
+		*id = strtoll(pq.PQgetvalue(r, 0, 0), NULL, 10);
+	pq.PQclear(r);
 	sf_snprintf(subject, sizeof subject, "job:%lld", *id);
 	sf_snprintf(what, sizeof what, "%s %s", job->kind, job->scenario);
 	if (rc == SF_OK)
@@ -2425,13 +2501,13 @@ static sf_status op_job_get(sf_store *st, long long id, sf_job_cb cb, void *ctx,
 	sf_snprintf(ids, sizeof ids, "%lld", id);
 	sf_snprintf(sql, sizeof sql, "SELECT " JOB_COLS " FROM jobs WHERE id = $1", "result");
 	sf_status rc = run(p, sql, 1, params, &r, "read a job", err);
-	*found = rc == SF_OK && PQntuples(r) == 1;
+	*found = rc == SF_OK && pq.PQntuples(r) == 1;
 	if (*found) {
 		sf_job j;
 		row_job(r, 0, &j);
 		cb(ctx, &j);
 	}
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2468,8 +2544,8 @@ static sf_status op_job_claim(sf_store *st, const char *worker, long lease_s, lo
 	                   " WHERE id = (SELECT id FROM jobs WHERE status = 'queued'"
 	                   " ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING id",
 	                   3, params, &r, "claim a job", err);
-	*id = rc == SF_OK && PQntuples(r) == 1 ? strtoll(PQgetvalue(r, 0, 0), NULL, 10) : 0;
-	PQclear(r);
+	*id = rc == SF_OK && pq.PQntuples(r) == 1 ? strtoll(pq.PQgetvalue(r, 0, 0), NULL, 10) : 0;
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2528,9 +2604,9 @@ static sf_status op_job_cancel(sf_store *st, long long id, const char *who, int 
 	if (rc == SF_OK)
 		rc = run(p, "SELECT status FROM jobs WHERE id = $1 FOR UPDATE", 1, params, &r,
 		         "read a job", err);
-	if (rc == SF_OK && PQntuples(r) == 1)
-		sf_strlcpy(was, PQgetvalue(r, 0, 0), sizeof was);
-	PQclear(r);
+	if (rc == SF_OK && pq.PQntuples(r) == 1)
+		sf_strlcpy(was, pq.PQgetvalue(r, 0, 0), sizeof was);
+	pq.PQclear(r);
 	if (rc == SF_OK && was[0]) {
 		*before = sf_job_status_parse(was);
 		if (*before == SF_JOB_QUEUED || *before == SF_JOB_RUNNING) {
@@ -2590,12 +2666,12 @@ static sf_status op_job_counts(sf_store *st, long counts[5], sf_error *err)
 		counts[i] = 0;
 	sf_status rc = run(PG(st), "SELECT status, count(*) FROM jobs GROUP BY status", 0, NULL, &r,
 	                   "count jobs", err);
-	for (int i = 0; rc == SF_OK && i < PQntuples(r); i++) {
-		int k = sf_job_status_parse(PQgetvalue(r, i, 0));
+	for (int i = 0; rc == SF_OK && i < pq.PQntuples(r); i++) {
+		int k = sf_job_status_parse(pq.PQgetvalue(r, i, 0));
 		if (k >= 0)
 			counts[k] = num(r, i, 1);
 	}
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2605,17 +2681,17 @@ static sf_status op_token_add(sf_store *st, const char *name, sf_role role, cons
 	pg *p = PG(st);
 	const char *params[] = {name, sf_role_str(role), hash};
 	PGresult *r =
-	        PQexecParams(p->conn, "INSERT INTO tokens(name, role, hash) VALUES($1, $2, $3)", 3,
-	                     NULL, params, NULL, NULL, 0);
+	        pq.PQexecParams(p->conn, "INSERT INTO tokens(name, role, hash) VALUES($1, $2, $3)",
+	                        3, NULL, params, NULL, NULL, 0);
 	sf_status rc = SF_OK;
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	const char *state = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 	if (state && strcmp(state, "23505") == 0)
 		rc = sf_error_set(err, SF_ERR_USAGE,
 		                  "a token named '%s' exists: choose another name, or revoke it",
 		                  name);
-	else if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+	else if (!r || pq.PQresultStatus(r) != PGRES_COMMAND_OK)
 		rc = pg_fail(p, r, "add a token", err);
-	PQclear(r);
+	pq.PQclear(r);
 	return rc;
 }
 
@@ -2627,9 +2703,9 @@ typedef struct token_ctx {
 static int token_row(void *ctx, const PGresult *r, int row)
 {
 	token_ctx *c = ctx;
-	int role = sf_role_parse(PQgetvalue(r, row, 1));
-	sf_token_info t = {PQgetvalue(r, row, 0), role < 0 ? SF_ROLE_VIEWER : (sf_role)role,
-	                   PQgetvalue(r, row, 2), PQgetvalue(r, row, 3), (int)num(r, row, 4)};
+	int role = sf_role_parse(pq.PQgetvalue(r, row, 1));
+	sf_token_info t = {pq.PQgetvalue(r, row, 0), role < 0 ? SF_ROLE_VIEWER : (sf_role)role,
+	                   pq.PQgetvalue(r, row, 2), pq.PQgetvalue(r, row, 3), (int)num(r, row, 4)};
 	return c->cb(c->ctx, &t);
 }
 
@@ -2665,8 +2741,8 @@ static int drain_notifies(pg *p)
 {
 	PGnotify *n;
 	int got = 0;
-	while ((n = PQnotifies(p->conn)) != NULL) {
-		PQfreemem(n);
+	while ((n = pq.PQnotifies(p->conn)) != NULL) {
+		pq.PQfreemem(n);
 		got = 1;
 	}
 	return got;
@@ -2689,17 +2765,17 @@ static sf_status op_job_wait(sf_store *st, long max_ms, sf_error *err)
 			return rc;
 		p->listening = 1;
 	}
-	if (!PQconsumeInput(p->conn))
+	if (!pq.PQconsumeInput(p->conn))
 		return pg_fail(p, NULL, "wait for jobs", err);
 	if (drain_notifies(p))
 		return SF_OK;
-	struct pollfd pf = {PQsocket(p->conn), POLLIN, 0};
+	struct pollfd pf = {pq.PQsocket(p->conn), POLLIN, 0};
 	int r = poll(&pf, 1, (int)(max_ms > 60000 ? 60000 : max_ms));
 	if (r < 0 && errno != EINTR)
 		return sf_error_set(err, SF_ERR_IO, "store %s: wait for jobs: %s", p->where,
 		                    strerror(errno));
 	if (r > 0) {
-		if (!PQconsumeInput(p->conn))
+		if (!pq.PQconsumeInput(p->conn))
 			return pg_fail(p, NULL, "wait for jobs", err);
 		drain_notifies(p);
 	}
@@ -2824,6 +2900,8 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	long standby = 0;
 
 	*out = NULL;
+	if ((rc = pq_load(err)) != SF_OK)
+		return rc;
 	st = calloc(1, sizeof *st);
 	p = calloc(1, sizeof *p);
 	if (!st || !p) {
@@ -2838,19 +2916,19 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	sf_buf_init(&p->sent, 0);
 	sf_buf_init(&p->rkey, 0);
 	sf_store_location_safe(conninfo, p->where, sizeof p->where);
-	p->conn = PQconnectdbParams(keys, vals, 1);
+	p->conn = pq.PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 		goto fail;
 	}
-	if (PQstatus(p->conn) != CONNECTION_OK) {
+	if (pq.PQstatus(p->conn) != CONNECTION_OK) {
 		rc = pg_fail(p, NULL, "connect", err);
 		goto fail;
 	}
-	if (PQserverVersion(p->conn) < MIN_SERVER) {
+	if (pq.PQserverVersion(p->conn) < MIN_SERVER) {
 		rc = sf_error_set(err, SF_ERR_STORE,
 		                  "store %s: PostgreSQL %d is too old: stabforce needs 12 or later",
-		                  p->where, PQserverVersion(p->conn) / 10000);
+		                  p->where, pq.PQserverVersion(p->conn) / 10000);
 		goto fail;
 	}
 	rc = run_long(p, "SELECT pg_is_in_recovery()::integer", 0, NULL, &standby, "connect", err);
