@@ -43,6 +43,7 @@
 #include "analysis/analysis_int.h"
 #include "plan/model.h"
 #include "plan/plan_f2.h"
+#include "plan/stage.h"
 
 static unsigned long rng;
 
@@ -687,12 +688,30 @@ static void test_stage1_gap(void **state)
 	assert_true(early >= 1);
 }
 
+/*
+ * A stage stopped by a limit within the gap asked for is "optimal" (not
+ * proven: its gap is above SF_GAP_PROVEN); outside it, or with no gap
+ * asked for, "feasible"; a stage not stopped is "optimal" whatever its gap.
+ */
+static void test_stage_status(void **state)
+{
+	(void)state;
+	assert_int_equal(sf__stage_status(0, 0, 0), SF_SOLVE_OPTIMAL);
+	assert_int_equal(sf__stage_status(0, 0.005, 0.01), SF_SOLVE_OPTIMAL);
+	assert_int_equal(sf__stage_status(1, 0.0087, 0.01), SF_SOLVE_OPTIMAL);
+	assert_false(sf_stage_proven(sf__stage_status(1, 0.0087, 0.01), 0.0087));
+	assert_int_equal(sf__stage_status(1, 0.01, 0.01), SF_SOLVE_OPTIMAL);
+	assert_int_equal(sf__stage_status(1, 0.025, 0.01), SF_SOLVE_FEASIBLE);
+	assert_int_equal(sf__stage_status(1, 0.0087, 0), SF_SOLVE_FEASIBLE);
+	assert_int_equal(sf__stage_status(1, 0, 0), SF_SOLVE_FEASIBLE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(test_random_agree),    cmocka_unit_test(test_check_rejects),
 	        cmocka_unit_test(test_check_wandering), cmocka_unit_test(test_start_plan),
-	        cmocka_unit_test(test_stage1_gap),
+	        cmocka_unit_test(test_stage1_gap),      cmocka_unit_test(test_stage_status),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,8 +46,9 @@
 /* Without a time limit, with a plan given (o->start): what the month-after-month
  * plan may take, in seconds (docs/benchmarks.md, "Shopping list"). */
 #define SEQ_GIVEN_BUDGET 30.0
-/* The relative gap each month of it stops at (a start, not the optimum). */
-#define SEQ_GAP 0.005
+/* The relative gap each month of it stops at (a start, not the optimum): 0.1 %
+ * gave better starts than 0.5 % on the linked Gaza members (docs/benchmarks.md). */
+#define SEQ_GAP 0.001
 
 typedef struct f2 {
 	const sf_scenario *sc;
@@ -283,9 +284,11 @@ static sf_status no_plan_error(const f2 *s, const char *where, sf_error *err)
  * plan given in o->start or the one built month after month) or else the
  * stage-1 start (nobody sent but who must stay), if it satisfies the
  * model. A stage-1 solve never crashes the command (CBC 2.10.8 can, when
- * its limit stops it) and a budget spent is no error. CBC gets no MIP
- * start (it crashed more often with one, docs/benchmarks.md) unless a plan
- * was given (prm->start: a crash then keeps that plan); GLPK gets the start.
+ * its limit stops it) and a budget spent is no error. Both solvers start
+ * from `given` when there is one (the plan given or the month-after-month
+ * plan: a crash then keeps it; CBC's own first plans on the linked Gaza
+ * members were far worse, docs/benchmarks.md); from the stage-1 start
+ * (nobody new sent) only GLPK does (CBC crashed more often with it).
  */
 static sf_status solve_limited(f2 *s, const sf__model *md, const sf__solve_params *prm,
                                double budget, const char *where, const double *given,
@@ -302,8 +305,9 @@ static sf_status solve_limited(f2 *s, const sf__model *md, const sf__solve_param
 		memcpy(start, given, (size_t)md->ncols * sizeof(double));
 	else
 		stage1_start(s, md, start);
-	/* GLPK always gets the start; CBC only with a plan given (o->start, in prm->start) */
-	p.start = s->o->solver == SF_SOLVER_GLPK || prm->start != NULL ? start : NULL;
+	/* GLPK always gets the start; CBC only a plan (given or month after month) */
+	p.start = s->o->solver == SF_SOLVER_GLPK || prm->start != NULL || given != NULL ? start
+	                                                                                : NULL;
 	rc = sf__solve_limited(s->o->solver, md, &p, budget, start, res, x, &fell_back, err);
 	free(start);
 	if (rc == SF_OK && fell_back)
@@ -1200,10 +1204,11 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 	rc = s.split ? stage1_split(&s, err) : stage1_whole(&s, err);
 	if (rc != SF_OK)
 		goto out;
-	s.s1.status = s.s1_stopped ? SF_SOLVE_FEASIBLE : SF_SOLVE_OPTIMAL;
 	if (s.s1_proven || s.s1.bound > s.s1.objective)
 		s.s1.bound = s.s1.objective;
 	s.s1.gap = s.s1_proven ? 0 : sf__rel_gap(s.s1.objective, s.s1.bound);
+	/* stopped by the limit within the gap asked for: "optimal", not proven */
+	s.s1.status = sf__stage_status(s.s1_stopped, s.s1.gap, o->stage1_gap);
 	s.s1.seconds = sf__now() - s.t0;
 	sf__progress(o, "stage 1: %s, z1 %g (%.1f s, %s)", sf_solve_status_str(s.s1.status),
 	             s.s1.objective, s.s1.seconds,
@@ -1233,6 +1238,8 @@ sf_status sf__plan_solve_f2(const sf_scenario *sc, const sf_plan_options *o, sf_
 		if (s.s2.bound > s.s2.objective || proven)
 			s.s2.bound = s.s2.objective;
 		s.s2.gap = sf__rel_gap(s.s2.objective, s.s2.bound);
+		if (s.s2.status == SF_SOLVE_FEASIBLE) /* a limit stopped it */
+			s.s2.status = sf__stage_status(1, s.s2.gap, o->gap);
 	}
 	plan->stage2 = s.s2;
 	plan->moves_status = s.moves_status;

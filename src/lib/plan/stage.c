@@ -293,6 +293,13 @@ void sf__stage1_from_plan(sf_stage_result *s1, double plan_z1)
 	s1->gap = sf__rel_gap(plan_z1, s1->bound);
 }
 
+sf_solve_status sf__stage_status(int stopped, double gap, double asked)
+{
+	if (!stopped || (asked > 0 && gap <= asked))
+		return SF_SOLVE_OPTIMAL;
+	return SF_SOLVE_FEASIBLE;
+}
+
 /*
  * Stage 2's two searches (docs/model.md, "Two searches"). CBC from a start
  * can stay on it for minutes (issue 11: 4% after 400 s on an unseen

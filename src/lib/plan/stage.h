@@ -119,4 +119,13 @@ int sf__same_model(const sf__model *a, const sf__model *b);
  */
 void sf__stage1_from_plan(sf_stage_result *s1, double plan_z1);
 
+/*
+ * The status of a stage whose plan has relative gap `gap` to its proven
+ * bound, `stopped` when a limit stopped a solve of it, `asked` the gap
+ * asked for (--gap; 0 none): optimal unless stopped outside what was
+ * asked (docs/model.md, "Stage 1 to a gap"). Stopped within the gap asked
+ * for is what the gap asks, as when the solver stops at it itself.
+ */
+sf_solve_status sf__stage_status(int stopped, double gap, double asked);
+
 #endif
