@@ -2,9 +2,9 @@
  * table.h - the tables every command prints: aligned text for people, CSV
  * for machines (RFC 4180 quoting).
  *
- * Build a table column by column header, add rows cell by cell (cells are
- * copied), then write it. Numeric columns (SF_ALIGN_RIGHT) are
- * right-aligned in text. The table owns its memory; sf_table_free() frees it.
+ * Build a table column by column header (or from an array of
+ * sf_column_spec), add rows cell by cell (cells are copied), then write it. Numeric columns
+ * (SF_ALIGN_RIGHT) are right-aligned in text. The table owns its memory; sf_table_free() frees it.
  *
  * Errors are sticky: the first failed add is kept and every write returns
  * it, so building a table and checking the write's status is enough. A NULL
@@ -31,6 +31,14 @@ typedef struct sf_table sf_table;
 sf_table *sf_table_new(void);
 void sf_table_free(sf_table *t);
 sf_status sf_table_add_column(sf_table *t, const char *header, sf_align align);
+/* One column of a table's header, for sf_table_add_columns. */
+typedef struct sf_column_spec {
+	const char *header;
+	sf_align align;
+} sf_column_spec;
+/* Add n columns in order, as n sf_table_add_column calls; the first failure
+ * stops it (and sticks, as every add does). */
+sf_status sf_table_add_columns(sf_table *t, const sf_column_spec *cols, size_t n);
 /* Start a new row; then add exactly one cell per column. */
 sf_status sf_table_begin_row(sf_table *t);
 sf_status sf_table_add_cell(sf_table *t, const char *text);

@@ -126,11 +126,13 @@ static void test_errors(void **state)
 
 static void test_table(void **state)
 {
+	static const sf_column_spec cols[] = {{"contributor", SF_ALIGN_LEFT},
+	                                      {"personnel", SF_ALIGN_RIGHT}};
 	(void)state;
 	sf_table *t = sf_table_new();
 	assert_non_null(t);
-	sf_table_add_column(t, "contributor", SF_ALIGN_LEFT);
-	sf_table_add_column(t, "personnel", SF_ALIGN_RIGHT);
+	/* the header from an array: each column in order, with its alignment */
+	assert_int_equal(sf_table_add_columns(t, cols, SF_ARRAY_LEN(cols)), SF_OK);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "Türkiye");
 	sf_table_add_cellf(t, "%d", 850);
@@ -166,6 +168,8 @@ static void test_table(void **state)
 	sf_table_free(t);
 	/* a table that could not be made: every call takes it, the write reports it */
 	assert_int_equal(sf_table_add_column(NULL, "x", SF_ALIGN_LEFT), SF_ERR_NOMEM);
+	assert_int_equal(sf_table_add_columns(NULL, cols, SF_ARRAY_LEN(cols)), SF_ERR_NOMEM);
+	assert_int_equal(sf_table_add_columns(NULL, cols, 0), SF_ERR_NOMEM);
 	assert_int_equal(sf_table_add_cellf(NULL, "%d", 1), SF_ERR_NOMEM);
 	sf_buf_init(&b, 0);
 	assert_int_equal(sf_table_write(NULL, SF_FORMAT_MD, &b), SF_ERR_NOMEM);

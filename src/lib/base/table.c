@@ -88,6 +88,14 @@ sf_status sf_table_add_column(sf_table *t, const char *header, sf_align align)
 	return stick(t, add_column(t, header, align));
 }
 
+sf_status sf_table_add_columns(sf_table *t, const sf_column_spec *cols, size_t n)
+{
+	sf_status rc = t ? SF_OK : SF_ERR_NOMEM;
+	for (size_t i = 0; rc == SF_OK && i < n; i++)
+		rc = sf_table_add_column(t, cols[i].header, cols[i].align);
+	return rc;
+}
+
 sf_status sf_table_begin_row(sf_table *t)
 {
 	if (!t)

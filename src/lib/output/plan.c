@@ -66,14 +66,17 @@ static sf_status register_inputs_text(const sf_scenario *sc, sf_buf *out, int md
 
 	if (sc->nregister_inputs == 0)
 		return SF_OK;
+	static const sf_column_spec cols[] = {
+	        {"input", SF_ALIGN_LEFT},
+	        {"for", SF_ALIGN_LEFT},
+	        {"value", SF_ALIGN_RIGHT},
+	        {"window", SF_ALIGN_LEFT},
+	        {"from the register", SF_ALIGN_LEFT},
+	};
 	t = sf_table_new();
 	if (!t)
 		return SF_ERR_NOMEM;
-	bad |= sf_table_add_column(t, "input", SF_ALIGN_LEFT) != SF_OK;
-	bad |= sf_table_add_column(t, "for", SF_ALIGN_LEFT) != SF_OK;
-	bad |= sf_table_add_column(t, "value", SF_ALIGN_RIGHT) != SF_OK;
-	bad |= sf_table_add_column(t, "window", SF_ALIGN_LEFT) != SF_OK;
-	bad |= sf_table_add_column(t, "from the register", SF_ALIGN_LEFT) != SF_OK;
+	bad |= sf_table_add_columns(t, cols, SF_ARRAY_LEN(cols)) != SF_OK;
 	for (i = 0; i < sc->nregister_inputs && !bad; i++) {
 		const sf_register_input *in = &sc->register_inputs[i];
 		char window[40], basis[200];
@@ -1055,15 +1058,14 @@ static sf_status write_format2(const sf_plan *p, sf_buf *out, int md, sf_error *
 		goto nomem;
 	sf_table_free(t);
 
+	static const sf_column_spec pledge_cols[] = {
+	        {"pledge", SF_ALIGN_LEFT},   {"contributor", SF_ALIGN_LEFT},
+	        {"unit", SF_ALIGN_LEFT},     {"present", SF_ALIGN_LEFT},
+	        {"arrivals", SF_ALIGN_LEFT}, {"departures", SF_ALIGN_LEFT},
+	        {"reliefs", SF_ALIGN_LEFT},  {"idle", SF_ALIGN_LEFT},
+	};
 	t = sf_table_new();
-	if (t == NULL || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "present", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "arrivals", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "departures", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "reliefs", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "idle", SF_ALIGN_LEFT))
+	if (t == NULL || sf_table_add_columns(t, pledge_cols, SF_ARRAY_LEN(pledge_cols)))
 		goto nomem;
 	for (size_t pi = 0; pi < np; pi++) {
 		const sf_pledge *pl = &sc->pledges[pi];
@@ -1158,14 +1160,14 @@ static sf_status reimbursement_section(const sf_plan *p, int md, sf_buf *out)
 	sf_status rc = sf_plan_reimbursement(p, &r, &e);
 	if (rc != SF_OK)
 		return rc;
+	static const sf_column_spec reimb_cols[] = {
+	        {"contributor", SF_ALIGN_LEFT}, {"person-months", SF_ALIGN_RIGHT},
+	        {"troops", SF_ALIGN_RIGHT},     {"equipment", SF_ALIGN_RIGHT},
+	        {"total", SF_ALIGN_RIGHT},      {"per month present", SF_ALIGN_RIGHT},
+	        {"peak month", SF_ALIGN_RIGHT},
+	};
 	t = sf_table_new();
-	if (!t || sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "person-months", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "troops", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "equipment", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "total", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "per month present", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "peak month", SF_ALIGN_RIGHT)) {
+	if (!t || sf_table_add_columns(t, reimb_cols, SF_ARRAY_LEN(reimb_cols))) {
 		rc = SF_ERR_NOMEM;
 		goto out;
 	}
@@ -1233,14 +1235,17 @@ static sf_status parity_section(const sf_plan *p, int md, sf_buf *out)
 	sf_status rc = sf_plan_parity(p, &q, &e);
 	if (rc != SF_OK)
 		return rc;
+	static const sf_column_spec parity_cols[] = {
+	        {"year", SF_ALIGN_LEFT},
+	        {"category", SF_ALIGN_LEFT},
+	        {"persons (monthly mean)", SF_ALIGN_RIGHT},
+	        {"share of women given for", SF_ALIGN_RIGHT},
+	        {"women (monthly mean)", SF_ALIGN_RIGHT},
+	        {"share of women", SF_ALIGN_RIGHT},
+	        {"target", SF_ALIGN_RIGHT},
+	};
 	t = sf_table_new();
-	if (!t || sf_table_add_column(t, "year", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "category", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "persons (monthly mean)", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "share of women given for", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "women (monthly mean)", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "share of women", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "target", SF_ALIGN_RIGHT)) {
+	if (!t || sf_table_add_columns(t, parity_cols, SF_ARRAY_LEN(parity_cols))) {
 		rc = SF_ERR_NOMEM;
 		goto out;
 	}
@@ -1390,9 +1395,12 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	for (size_t c = 0; c < nc; c++)
 		if (used[c] && sf_table_add_column(t, sc->contributors[c].id, SF_ALIGN_RIGHT))
 			goto nomem;
-	if (sf_table_add_column(t, "in sectors", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "ceiling", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "mission", SF_ALIGN_RIGHT))
+	static const sf_column_spec tail_cols[] = {
+	        {"in sectors", SF_ALIGN_RIGHT},
+	        {"ceiling", SF_ALIGN_RIGHT},
+	        {"mission", SF_ALIGN_RIGHT},
+	};
+	if (sf_table_add_columns(t, tail_cols, SF_ARRAY_LEN(tail_cols)))
 		goto nomem;
 	for (int m = 1; m <= sc->months; m++) {
 		if (sf_table_begin_row(t) || sf_table_add_cell(t, label(sc, m, l1, sizeof(l1))))
@@ -1418,13 +1426,13 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	sf_table_free(t);
 
 	/* Shortfall by task and location. */
+	static const sf_column_spec shortfall_cols[] = {
+	        {"task", SF_ALIGN_LEFT},       {"location", SF_ALIGN_LEFT},
+	        {"shortfall", SF_ALIGN_RIGHT}, {"required", SF_ALIGN_RIGHT},
+	        {"weighted", SF_ALIGN_RIGHT},  {"months short", SF_ALIGN_LEFT},
+	};
 	t = sf_table_new();
-	if (t == NULL || sf_table_add_column(t, "task", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "location", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "shortfall", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "required", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "weighted", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "months short", SF_ALIGN_LEFT))
+	if (t == NULL || sf_table_add_columns(t, shortfall_cols, SF_ARRAY_LEN(shortfall_cols)))
 		goto nomem;
 	for (size_t tk = 0; tk < sc->ntasks; tk++)
 		for (size_t l = 0; l < nl; l++) {
@@ -1459,10 +1467,13 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	sf_table_free(t);
 
 	/* Full operational capability: the statement, then shortfall by month. */
+	static const sf_column_spec foc_cols[] = {
+	        {"month", SF_ALIGN_LEFT},
+	        {"weighted shortfall", SF_ALIGN_RIGHT},
+	        {"task-locations short", SF_ALIGN_RIGHT},
+	};
 	t = sf_table_new();
-	if (t == NULL || sf_table_add_column(t, "month", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "weighted shortfall", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "task-locations short", SF_ALIGN_RIGHT))
+	if (t == NULL || sf_table_add_columns(t, foc_cols, SF_ARRAY_LEN(foc_cols)))
 		goto nomem;
 	for (int m = 1; m <= sc->months; m++) {
 		double z = 0;
@@ -1505,9 +1516,12 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 	sf_table_free(t);
 
 	/* Cost. */
+	static const sf_column_spec cost_cols[] = {
+	        {"cost", SF_ALIGN_LEFT},
+	        {"money", SF_ALIGN_RIGHT},
+	};
 	t = sf_table_new();
-	if (t == NULL || sf_table_add_column(t, "cost", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "money", SF_ALIGN_RIGHT))
+	if (t == NULL || sf_table_add_columns(t, cost_cols, SF_ARRAY_LEN(cost_cols)))
 		goto nomem;
 	{
 		const char *names[] = {"units (monthly cost)",
@@ -1538,15 +1552,19 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		goto out;
 
 	/* Idle pledges: units offered that no month uses. */
+	static const sf_column_spec idle_cols[] = {
+	        {"pledge", SF_ALIGN_LEFT},
+	        {"contributor", SF_ALIGN_LEFT},
+	        {"unit", SF_ALIGN_LEFT},
+	        {"offered", SF_ALIGN_RIGHT},
+	        {"most used in a month", SF_ALIGN_RIGHT},
+	        {"never used (units)", SF_ALIGN_RIGHT},
+	        {"(personnel)", SF_ALIGN_RIGHT},
+	};
 	t = sf_table_new();
 	int *max_used = calloc(sc->npledges ? sc->npledges : 1, sizeof *max_used);
-	if (t == NULL || max_used == NULL || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "offered", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "most used in a month", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "never used (units)", SF_ALIGN_RIGHT) ||
-	    sf_table_add_column(t, "(personnel)", SF_ALIGN_RIGHT)) {
+	if (t == NULL || max_used == NULL ||
+	    sf_table_add_columns(t, idle_cols, SF_ARRAY_LEN(idle_cols))) {
 		free(max_used);
 		goto nomem;
 	}
@@ -1589,10 +1607,13 @@ static sf_status write_summary(const sf_plan *p, sf_buf *out, int md, sf_error *
 		goto nomem;
 
 	/* Binding constraints. */
+	static const sf_column_spec binding_cols[] = {
+	        {"constraint", SF_ALIGN_LEFT},
+	        {"contributor", SF_ALIGN_LEFT},
+	        {"months", SF_ALIGN_LEFT},
+	};
 	t = sf_table_new();
-	if (t == NULL || sf_table_add_column(t, "constraint", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "months", SF_ALIGN_LEFT))
+	if (t == NULL || sf_table_add_columns(t, binding_cols, SF_ARRAY_LEN(binding_cols)))
 		goto nomem;
 	{
 		int any = 0;
