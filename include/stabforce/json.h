@@ -71,9 +71,26 @@ typedef struct sf_json_writer {
 	int depth;                      /* containers open */
 	void *root;                     /* the document (a Jansson value), NULL before the first */
 	void *stack[SF_JSON_MAX_DEPTH]; /* the open containers, outermost first */
+	/* Direct mode (sf_json_writer_init_direct): the text goes straight to out. */
+	sf_buf *direct;                          /* NULL: tree mode */
+	sf_json_style style;                     /* direct: the layout written */
+	size_t start;                            /* direct: out's length at init */
+	int written;                             /* direct: a top-level value was begun */
+	unsigned char filled[SF_JSON_MAX_DEPTH]; /* direct: the open container has a member */
 } sf_json_writer;
 
 void sf_json_writer_init(sf_json_writer *w);
+/*
+ * Direct mode: the same calls write the document's text straight into out
+ * as they come, in the given style, byte for byte what the tree mode would
+ * write (tests/unit/test_json.c compares the two on random documents),
+ * without building a tree first: for documents written many times a
+ * second (a page of incidents). Keys in one object must differ (the tree
+ * mode keeps the last of equal keys; the direct mode cannot). finish takes
+ * the same style and out; on failure out is cut back to its length at
+ * init, as in the tree mode nothing is appended.
+ */
+void sf_json_writer_init_direct(sf_json_writer *w, sf_json_style style, sf_buf *out);
 /* Drop what was built (when giving up before finish); w may be reused after init. */
 void sf_json_writer_release(sf_json_writer *w);
 /*

@@ -244,6 +244,212 @@ static void test_embed(void **state)
 	assert_false(sf_utf8_valid("\xed\xa0\x80", 3)); /* a surrogate */
 }
 
+/* ---- the direct mode against the tree mode ---- */
+
+static unsigned long long rng_next(unsigned long long *r)
+{
+	*r ^= *r << 13;
+	*r ^= *r >> 7;
+	*r ^= *r << 17;
+	return *r;
+}
+
+/* A hostile string: any bytes (NUL, controls, quotes, invalid UTF-8) or plain words. */
+static size_t random_text(unsigned long long *r, char *buf, size_t size)
+{
+	static const char *const pieces[] = {"\"",
+	                                     "\\",
+	                                     "/",
+	                                     "\n",
+	                                     "\t",
+	                                     "\x01",
+	                                     "\x1f",
+	                                     "\x7f",
+	                                     "caf\xc3\xa9",
+	                                     "\xe2\x82\xac",
+	                                     "\xf0\x9f\x98\x80",
+	                                     "\xc3",
+	                                     "\xed\xa0\x80",
+	                                     "\xc0\xaf",
+	                                     "\xff",
+	                                     "a b",
+	                                     "Gaza",
+	                                     "\b\f\r",
+	                                     "\xf4\x90\x80\x80",
+	                                     "%s"};
+	size_t n = 0, parts = rng_next(r) % 6;
+	for (size_t i = 0; i < parts; i++) {
+		if (rng_next(r) % 3 == 0) {
+			buf[n++] = (char)(rng_next(r) & 0xff);
+		} else {
+			const char *p = pieces[rng_next(r) % (sizeof pieces / sizeof *pieces)];
+			size_t k = strlen(p);
+			memcpy(buf + n, p, k);
+			n += k;
+		}
+		if (n + 8 > size)
+			break;
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+static double random_double(unsigned long long *r)
+{
+	static const double fixed[] = {0.0,
+	                               -0.0,
+	                               0.1 + 0.2,
+	                               1e20,
+	                               1e21,
+	                               1e-7,
+	                               -2.5e-300,
+	                               1e300,
+	                               9007199254740992.0,
+	                               9007199254740993.0,
+	                               123456.789,
+	                               0.0 / 0.0,
+	                               1.0 / 0.0,
+	                               -1.0 / 0.0,
+	                               5e-324,
+	                               1.7976931348623157e308};
+	unsigned long long bits;
+	double d;
+	switch (rng_next(r) % 4) {
+	case 0:
+		return fixed[rng_next(r) % (sizeof fixed / sizeof *fixed)];
+	case 1:
+		bits = rng_next(r);
+		memcpy(&d, &bits, sizeof d);
+		return d;
+	case 2:
+		return (double)(long long)(rng_next(r) % 2000001) / 1000.0 - 1000.0;
+	default:
+		return (double)(long long)rng_next(r) / (double)(1 + rng_next(r) % 1000);
+	}
+}
+
+static void random_value(sf_json_writer *w, unsigned long long *r, int depth, int in_object,
+                         int member)
+{
+	char key[32], text[256];
+	const char *k = NULL;
+	size_t n;
+	if (in_object) {
+		/* Keys differ within an object (the direct mode's contract): a number, then bytes.
+		 */
+		random_text(r, text, 16);
+		snprintf(key, sizeof key, "%d%.12s", member, text);
+		k = key;
+	}
+	switch (rng_next(r) % (depth < 5 ? 11 : 8)) {
+	case 0:
+		n = random_text(r, text, sizeof text);
+		sf_json_strn(w, k, text, n);
+		break;
+	case 1:
+		random_text(r, text, sizeof text);
+		sf_json_str(w, k, rng_next(r) % 5 ? text : NULL);
+		break;
+	case 2:
+		sf_json_num(w, k, random_double(r));
+		break;
+	case 3:
+		sf_json_int(w, k, (long long)rng_next(r) >> (rng_next(r) % 64));
+		break;
+	case 4:
+		sf_json_bool(w, k, (int)(rng_next(r) & 1));
+		break;
+	case 5:
+		sf_json_null(w, k);
+		break;
+	case 6: {
+		static const char *const docs[] = {
+		        "{\"a\":[1, 2.5, 2.0, -0.0, 1e300],  \"b\":null, \"c\":{}, \"d\":[]}",
+		        "[\"x\\u0001y\", \"\\u00e9\\/\", {\"k\\u001f\": true}, [[[]]], 1.5e-8]",
+		        "\"plain\"", "{\"nested\":{\"deeper\":{\"deepest\":[false,{\"e\":3}]}}}"};
+		const char *d = docs[rng_next(r) % 4];
+		sf_json_embed(w, k, d, strlen(d));
+		break;
+	}
+	case 7:
+		sf_json_num(w, k, (double)(long long)(rng_next(r) % 100000));
+		break;
+	default: {
+		int obj = (int)(rng_next(r) & 1), members = (int)(rng_next(r) % 6);
+		if (obj)
+			sf_json_object(w, k);
+		else
+			sf_json_array(w, k);
+		for (int i = 0; i < members; i++)
+			random_value(w, r, depth + 1, obj, i);
+		sf_json_end(w);
+		break;
+	}
+	}
+}
+
+/* ~3,000 random documents: the direct mode writes the tree mode's bytes, both styles. */
+static void test_direct_is_tree(void **state)
+{
+	(void)state;
+	sf_buf a, b;
+	sf_error err;
+	sf_buf_init(&a, 0);
+	sf_buf_init(&b, 0);
+	for (unsigned long long doc = 1; doc <= 3000; doc++) {
+		sf_json_style style = doc % 2 ? SF_JSON_PRETTY : SF_JSON_COMPACT;
+		unsigned long long r1 = doc * 0x9E3779B97F4A7C15ull, r2 = r1;
+		sf_json_writer w;
+		sf_buf_reset(&a);
+		sf_buf_reset(&b);
+		sf_buf_adds(&b, "kept ");
+		sf_json_writer_init(&w);
+		random_value(&w, &r1, 0, 0, 0);
+		sf_error_clear(&err);
+		assert_int_equal(sf_json_writer_finish(&w, style, &a, &err), SF_OK);
+		sf_json_writer_init_direct(&w, style, &b);
+		random_value(&w, &r2, 0, 0, 0);
+		assert_int_equal(sf_json_writer_finish(&w, style, &b, &err), SF_OK);
+		if (b.len != a.len + 5 || memcmp(a.data, b.data + 5, a.len) != 0)
+			fail_msg("document %llu differs:\ntree:   %s\ndirect: %s", doc, a.data,
+			         b.data + 5);
+	}
+	sf_buf_release(&a);
+	sf_buf_release(&b);
+}
+
+/* A direct writer that fails (a full buffer, a bad stored document) leaves out as it was. */
+static void test_direct_failure(void **state)
+{
+	(void)state;
+	sf_buf b;
+	sf_error err;
+	sf_json_writer w;
+	sf_buf_init(&b, 100);
+	sf_buf_adds(&b, "head");
+	sf_json_writer_init_direct(&w, SF_JSON_PRETTY, &b);
+	build_many(&w);
+	sf_error_clear(&err);
+	assert_int_equal(sf_json_writer_finish(&w, SF_JSON_PRETTY, &b, &err), SF_ERR_NOMEM);
+	assert_int_equal(err.code, SF_ERR_NOMEM);
+	assert_string_equal(b.data, "head");
+
+	sf_json_writer_init_direct(&w, SF_JSON_COMPACT, &b);
+	sf_json_object(&w, NULL);
+	sf_json_embed(&w, "doc", "{\"a\":", 5);
+	sf_json_int(&w, "after", 1);
+	sf_json_end(&w);
+	assert_int_equal(sf_json_writer_finish(&w, SF_JSON_COMPACT, &b, &err), SF_ERR_INPUT);
+	assert_string_equal(b.data, "head");
+
+	sf_json_writer_init_direct(&w, SF_JSON_COMPACT, &b);
+	sf_json_object(&w, NULL);
+	sf_json_int(&w, "given_up", 1);
+	sf_json_writer_release(&w);
+	assert_string_equal(b.data, "head");
+	sf_buf_release(&b);
+}
+
 static void test_read(void **state)
 {
 	(void)state;
@@ -312,6 +518,8 @@ int main(void)
 	        cmocka_unit_test(test_out_of_memory_is_sticky),
 	        cmocka_unit_test(test_full_buffer),
 	        cmocka_unit_test(test_embed),
+	        cmocka_unit_test(test_direct_is_tree),
+	        cmocka_unit_test(test_direct_failure),
 	        cmocka_unit_test(test_read),
 	        cmocka_unit_test(test_parse_errors),
 	        cmocka_unit_test(test_formats),

@@ -11,7 +11,9 @@
  *
  * The list streams: a million incidents never sit in memory in the
  * machine formats (csv, json, geojson); text and md need every row to
- * align, as any aligned table does.
+ * align, as any aligned table does. Each incident of a list goes through
+ * the writer's direct mode (no tree: the same bytes, half the time of a
+ * page of the server's).
  */
 #include "base/internal.h"
 
@@ -83,7 +85,7 @@ static void incident_members(sf_json_writer *w, const sf_incident *inc)
 sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *err)
 {
 	sf_json_writer w;
-	sf_json_writer_init(&w);
+	sf_json_writer_init_direct(&w, SF_JSON_COMPACT, out);
 	sf_json_object(&w, NULL);
 	incident_members(&w, inc);
 	sf_json_end(&w);
@@ -93,7 +95,7 @@ sf_status sf_incident_write_json(const sf_incident *inc, sf_buf *out, sf_error *
 sf_status sf_incident_write_geojson(const sf_incident *inc, sf_buf *out, sf_error *err)
 {
 	sf_json_writer w;
-	sf_json_writer_init(&w);
+	sf_json_writer_init_direct(&w, SF_JSON_COMPACT, out);
 	sf_json_object(&w, NULL);
 	sf_json_str(&w, "type", "Feature");
 	sf_json_str(&w, "id", inc->col[SF_COL_EVENT_ID_CNTY]);
