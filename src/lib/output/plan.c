@@ -932,7 +932,7 @@ static const char *not_proven(const sf_stage_result *r, char *buf, size_t n)
 static const char *stage_line(const sf_stage_result *r, const char *what, char *buf, size_t n,
                               int money_obj)
 {
-	char ob[64], ob2[128], pr[160];
+	char ob[64], pr[160];
 
 	if (r->status == SF_SOLVE_NOT_RUN) {
 		sf_snprintf(buf, n, "not run");
@@ -946,12 +946,20 @@ static const char *stage_line(const sf_stage_result *r, const char *what, char *
 		sf_money_str(r->objective, ob, sizeof(ob));
 	else
 		sf_snprintf(ob, sizeof(ob), "%.10g", r->objective);
-	/* the mark next to the figure; the time stays last */
-	if (sf_stage_proven(r->status, r->gap))
-		pr[0] = '\0';
-	else
-		sf_snprintf(pr, sizeof(pr), " (%s)", not_proven(r, ob2, sizeof(ob2)));
-	sf_snprintf(buf, n, "%s, %s %s, gap %.2f%%%s, %.2f s", sf_solve_status_str(r->status), what,
+	/* A proven optimum says "optimal"; a plan that is not never does
+	 * (the JSON keeps the solver's status and proven: false): it is the
+	 * best found, within the gap asked for or stopped by a limit, and its
+	 * distance to the proven bound follows. The time stays last. */
+	if (sf_stage_proven(r->status, r->gap)) {
+		sf_snprintf(buf, n, "optimal, %s %s, gap %.2f%%, %.2f s", what, ob, r->gap * 100,
+		            r->seconds);
+		return buf;
+	}
+	sf_snprintf(pr, sizeof(pr), "%s",
+	            r->status == SF_SOLVE_OPTIMAL
+	                    ? "NOT PROVEN optimal: stopped at the gap asked for"
+	                    : "NOT PROVEN optimal: stopped by a limit");
+	sf_snprintf(buf, n, "best found, %s %s, %.2f%% from the proven bound (%s), %.2f s", what,
 	            ob, r->gap * 100, pr, r->seconds);
 	return buf;
 }
