@@ -504,7 +504,8 @@ static sf_status offers_table(const sf_offers *r, int csv, int *any_unproven, sf
 		if (rc == SF_OK)
 			rc = sf_table_add_cellf(t, "%d", x->count);
 		if (rc == SF_OK)
-			rc = sf_table_add_cellf(t, "%.0f", x->personnel);
+			rc = csv ? sf_table_add_cellf(t, "%.0f", x->personnel)
+			         : sf_table_add_cell(t, sf_money_str(x->personnel, mb, sizeof mb));
 		if (rc == SF_OK && csv)
 			rc = sf_table_add_cellf(t, "%d", x->from);
 		if (rc == SF_OK)

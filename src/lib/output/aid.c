@@ -30,6 +30,19 @@ typedef struct list_ctx {
 	sf_status rc; /* the first failure; stops the query */
 } list_ctx;
 
+/*
+ * A count as text and markdown show every count ("10,192", sf_money_str's
+ * separators); CSV keeps the plain digits a program reads.
+ */
+static void count_cell(sf_table *t, long v, int csv)
+{
+	char b[32];
+	if (csv)
+		sf_table_add_cellf(t, "%ld", v);
+	else
+		sf_table_add_cell(t, sf_money_str((double)v, b, sizeof b));
+}
+
 static sf_status row_csv(const sf_aid_row *row, const char *date, sf_buf *b)
 {
 	int bad = sf_buf_addf(b, "%s,", date) != SF_OK;
@@ -81,7 +94,7 @@ static int list_cb(void *ctx, const sf_aid_row *row)
 		sf_table_begin_row(l->t);
 		sf_table_add_cell(l->t, date);
 		sf_table_add_cell(l->t, row->crossing);
-		sf_table_add_cellf(l->t, "%ld", row->trucks);
+		count_cell(l->t, row->trucks, 0);
 		if (isnan(row->tonnes))
 			sf_table_add_cell(l->t, "");
 		else
@@ -267,10 +280,10 @@ static sf_table *summary_table(const sf_aid_report *r)
 	sf_table_add_cell(t, applies(r, ap, sizeof ap));
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "days with figures");
-	sf_table_add_cellf(t, "%ld", r->days_with_data);
+	count_cell(t, r->days_with_data, 0);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "trucks");
-	sf_table_add_cellf(t, "%ld", r->total);
+	count_cell(t, r->total, 0);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "mean per day (trucks)");
 	if (r->days_with_data)
@@ -279,7 +292,7 @@ static sf_table *summary_table(const sf_aid_report *r)
 		sf_table_add_cell(t, NO_DATA);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "days compared with the commitment");
-	sf_table_add_cellf(t, "%ld", r->days_compared);
+	count_cell(t, r->days_compared, 0);
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "mean of those as % of commitment");
 	if (r->days_compared && r->commitment > 0)
@@ -289,7 +302,7 @@ static sf_table *summary_table(const sf_aid_report *r)
 	sf_table_begin_row(t);
 	sf_table_add_cell(t, "days below commitment");
 	if (r->days_compared)
-		sf_table_add_cellf(t, "%ld", r->days_below);
+		count_cell(t, r->days_below, 0);
 	else
 		sf_table_add_cell(t, NO_DATA);
 	sf_table_begin_row(t);
@@ -306,8 +319,8 @@ static sf_table *crossings_table(const sf_aid_report *r)
 	for (size_t i = 0; i < r->ncrossings; i++) {
 		sf_table_begin_row(t);
 		sf_table_add_cell(t, r->crossings[i].crossing);
-		sf_table_add_cellf(t, "%ld", r->crossings[i].trucks);
-		sf_table_add_cellf(t, "%ld", r->crossings[i].days);
+		count_cell(t, r->crossings[i].trucks, 0);
+		count_cell(t, r->crossings[i].days, 0);
 		sf_table_add_cellf(t, "%.1f", crossing_mean(&r->crossings[i]));
 	}
 	return t;
@@ -333,7 +346,7 @@ static sf_table *daily_table(const sf_aid_report *r, int csv)
 		sf_table_add_cell(t, sf_date_format(d->day, ds, sizeof ds));
 		for (int s = 0; s < 4; s++) {
 			if (d->reported[s])
-				sf_table_add_cellf(t, "%ld", d->trucks[s]);
+				count_cell(t, d->trucks[s], csv);
 			else
 				sf_table_add_cell(t, csv ? "" : "-");
 		}
@@ -558,7 +571,7 @@ static sf_status sources_json(const sf_aid_sources *r, sf_buf *out, sf_error *er
 static void add_count_or(sf_table *t, int have, long v, const char *otherwise)
 {
 	if (have)
-		sf_table_add_cellf(t, "%ld", v);
+		count_cell(t, v, 0);
 	else
 		sf_table_add_cell(t, otherwise);
 }
@@ -589,8 +602,8 @@ static sf_table *series_table(const sf_aid_sources *r)
 		sf_table_begin_row(t);
 		sf_table_add_cell(t, se->source);
 		sf_table_add_cell(t, sf_aid_stage_str(se->stage));
-		sf_table_add_cellf(t, "%ld", se->days);
-		sf_table_add_cellf(t, "%ld", se->trucks);
+		count_cell(t, se->days, 0);
+		count_cell(t, se->trucks, 0);
 		add_num_or(t, se->mean, NO_DATA);
 		add_num_or(t, has_reference(r) ? se->mean / r->reference.trucks_per_day * 100 : NAN,
 		           has_reference(r) ? NO_DATA : "n/a");
@@ -614,7 +627,7 @@ static void sources_row(sf_table *t, const sf_aid_sources *r, size_t d, size_t c
 	for (size_t s = 0; s < r->nseries; s++) {
 		const sf_aid_cell *x = sf_aid_sources_cell(r, d, c, s);
 		if (x->reported)
-			sf_table_add_cellf(t, "%ld", x->trucks);
+			count_cell(t, x->trucks, csv);
 		else
 			sf_table_add_cell(t, csv ? "" : "-");
 	}
