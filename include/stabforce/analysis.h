@@ -411,7 +411,9 @@ typedef enum sf_edit_kind {
 	SF_EDIT_SET_PLEDGE = 4,  /* "PLEDGE:count=N,from=M,to=M" (any of the three) */
 	SF_EDIT_CEILING = 5,     /* "PERSONNEL": the troop ceiling */
 	SF_EDIT_LIFT_CAVEAT = 6, /* "PLEDGE[:tasks|locations]": caveats lifted (both by default) */
-	SF_EDIT_NEW_CONTRIBUTOR = 7 /* "ID[:NAME]": a contributor not in the file, no pledge */
+	SF_EDIT_NEW_CONTRIBUTOR = 7, /* "ID[:NAME]": a contributor not in the file, no pledge */
+	SF_EDIT_LIFT_CONDITION = 8   /* "CONDITION" or "STAKEHOLDER" (all its conditions):
+	                                lifted (format 2's stakeholder conditions) */
 } sf_edit_kind;
 
 typedef struct sf_edit {

@@ -667,6 +667,10 @@ int sf_cmd_whatif(int argc, char **argv)
 	        EDIT("ceiling", "PERSONNEL", "change the troop ceiling", SF_EDIT_CEILING),
 	        EDIT("lift-caveat", "PLEDGE[:tasks|locations]", "lift a pledge's caveats",
 	             SF_EDIT_LIFT_CAVEAT),
+	        EDIT("lift-condition", "CONDITION|STAKEHOLDER",
+	             "lift a stakeholder's condition (format 2), or\n"
+	             "every condition of that stakeholder",
+	             SF_EDIT_LIFT_CONDITION),
 	        EDIT("new-contributor", "ID[:NAME]",
 	             "a nation not in the scenario, to --add pledges to\n"
 	             "(no cap, no veto on it)",

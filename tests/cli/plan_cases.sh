@@ -167,6 +167,35 @@ else
 	fail "vetoes on case 22: $(cat "$T/err")"
 fi
 
+# whatif --lift-condition: the same lifts re-planned with least change, by
+# a condition's id or a stakeholder's (all its conditions). Case 22's
+# comments give 14, 14 and 23 alone; Q's two lifted together: month 1
+# north stays closed by P (poc short 10), months 2..4 A and B cover poc
+# in both sectors or disarm, one short each: 10 + 1 + 1 + 1 = 13, and B
+# comes in month 1 (disarm in south) because of the edit.
+for e in 'no-north-early 14 -10' 'b-consent 14 -10' 'disarm-after 23 -1' 'Q 13 -11'; do
+	set -- $e
+	if "$STABFORCE" whatif -q --lift-condition "$1" "$c22" --format json -o "$T/w22.json" 2>"$T/err"; then
+		"$JGET" "$T/w22.json" --expect "plan.z1=$2" 2>"$T/err" || fail "whatif --lift-condition $1: $(cat "$T/err")"
+		"$JGET" "$T/w22.json" --expect "comparison.change.z1=$3" 2>"$T/err" ||
+			fail "whatif --lift-condition $1: $(cat "$T/err")"
+		"$JGET" "$T/w22.json" --expect "edits.0.kind=lift-condition" 2>"$T/err" ||
+			fail "whatif --lift-condition $1: $(cat "$T/err")"
+	else
+		fail "whatif --lift-condition $1 on case 22: $(cat "$T/err")"
+	fi
+done
+"$JGET" "$T/w22.json" --expect "comparison.moved.0.why=--lift-condition Q" 2>"$T/err" ||
+	fail "whatif --lift-condition Q: the unit that moved does not name the edit: $(cat "$T/err")"
+"$STABFORCE" whatif -q --lift-condition b-consnt "$c22" >"$T/out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -qF "unknown condition 'b-consnt' (did you mean 'b-consent'?)" "$T/out" ||
+	fail "whatif --lift-condition with a typo: exit $rc: $(cat "$T/out")"
+"$STABFORCE" whatif -q --lift-condition x "$SRCDIR/examples/minimal/scenario.yaml" >"$T/out" 2>&1
+rc=$?
+[ $rc -eq 2 ] && grep -qF "the scenario has no conditions" "$T/out" ||
+	fail "whatif --lift-condition on a file without conditions: exit $rc: $(cat "$T/out")"
+
 if [ $failed -gt 0 ]; then
 	echo "$failed failure(s) in $n case(s)"
 	exit 1

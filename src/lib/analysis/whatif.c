@@ -41,6 +41,8 @@ const char *sf_edit_kind_str(sf_edit_kind k)
 		return "lift-caveat";
 	case SF_EDIT_NEW_CONTRIBUTOR:
 		return "new-contributor";
+	case SF_EDIT_LIFT_CONDITION:
+		return "lift-condition";
 	}
 	return "?";
 }
@@ -64,7 +66,7 @@ static int split(const char *arg, char sep, char *copy, size_t n, char **parts)
 	return k;
 }
 
-typedef enum idkind { ID_CONTRIB, ID_STAKE, ID_UNIT, ID_PLEDGE } idkind;
+typedef enum idkind { ID_CONTRIB, ID_STAKE, ID_UNIT, ID_PLEDGE, ID_CONDITION } idkind;
 
 static const char *id_of(const sf_scenario *sc, idkind kind, size_t i)
 {
@@ -77,6 +79,8 @@ static const char *id_of(const sf_scenario *sc, idkind kind, size_t i)
 		return sc->unit_types[i].id;
 	case ID_PLEDGE:
 		return sc->pledges[i].id;
+	case ID_CONDITION:
+		return sc->conditions[i].id;
 	}
 	return "";
 }
@@ -85,11 +89,13 @@ static const char *id_of(const sf_scenario *sc, idkind kind, size_t i)
 static sf_status find_id(const sf_scenario *sc, idkind kind, const char *id, const sf_edit *e,
                          size_t *index, sf_error *err)
 {
-	static const char *const what[] = {"contributor", "stakeholder", "unit type", "pledge"};
-	size_t n = kind == ID_CONTRIB ? sc->ncontributors
-	           : kind == ID_STAKE ? sc->nstakeholders
-	           : kind == ID_UNIT  ? sc->nunit_types
-	                              : sc->npledges;
+	static const char *const what[] = {"contributor", "stakeholder", "unit type", "pledge",
+	                                   "condition"};
+	size_t n = kind == ID_CONTRIB  ? sc->ncontributors
+	           : kind == ID_STAKE  ? sc->nstakeholders
+	           : kind == ID_UNIT   ? sc->nunit_types
+	           : kind == ID_PLEDGE ? sc->npledges
+	                               : sc->nconditions;
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(id_of(sc, kind, i), id)) {
 			*index = i;
@@ -360,6 +366,40 @@ static sf_status new_contributor(sf_scenario *sc, const sf_edit *e, sf_error *er
 	return rc;
 }
 
+/*
+ * "CONDITION" (a condition's id) or "STAKEHOLDER" (every condition that
+ * stakeholder sets): lifted, as the price of a condition lifts it; the
+ * model then builds the cells it forbade.
+ */
+static sf_status lift_condition(sf_scenario *sc, const sf_edit *e, sf_error *err)
+{
+	size_t i, lifted = 0;
+	if (sc->nconditions == 0)
+		return sf_error_set(err, SF_ERR_USAGE,
+		                    "--%s '%s': the scenario has no conditions (a format-2 "
+		                    "stakeholder's 'conditions:')",
+		                    sf_edit_kind_str(e->kind), e->arg);
+	for (i = 0; i < sc->nstakeholders; i++)
+		if (!strcmp(sc->stakeholders[i].id, e->arg))
+			break;
+	if (i < sc->nstakeholders) {
+		for (size_t c = 0; c < sc->nconditions; c++)
+			if (sc->conditions[c].stakeholder == i && sc->conditions[c].active) {
+				sc->conditions[c].active = 0;
+				lifted++;
+			}
+		if (lifted == 0)
+			return sf_error_set(err, SF_ERR_USAGE,
+			                    "--%s '%s': stakeholder '%s' sets no condition",
+			                    sf_edit_kind_str(e->kind), e->arg, e->arg);
+		return SF_OK;
+	}
+	sf_status rc = find_id(sc, ID_CONDITION, e->arg, e, &i, err);
+	if (rc == SF_OK)
+		sc->conditions[i].active = 0;
+	return rc;
+}
+
 sf_status sf_scenario_edit(sf_scenario *sc, const sf_edit *e, sf_error *err)
 {
 	if (!sc || !e || !e->arg)
@@ -381,6 +421,8 @@ sf_status sf_scenario_edit(sf_scenario *sc, const sf_edit *e, sf_error *err)
 		return lift_caveat(sc, e, err);
 	case SF_EDIT_NEW_CONTRIBUTOR:
 		return new_contributor(sc, e, err);
+	case SF_EDIT_LIFT_CONDITION:
+		return lift_condition(sc, e, err);
 	}
 	return sf_error_set(err, SF_ERR_USAGE, "unknown edit kind %d", (int)e->kind);
 }
@@ -444,6 +486,7 @@ static void edit_subject(const sf_edit *e, char *buf, size_t n)
 		break;
 	case SF_EDIT_CEILING:
 	case SF_EDIT_NEW_CONTRIBUTOR: /* moves nothing itself: the --add that follows does */
+	case SF_EDIT_LIFT_CONDITION:  /* names no pledge: explained by the edit sequence */
 		break;
 	}
 }

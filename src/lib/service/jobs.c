@@ -248,6 +248,7 @@ static const struct {
         {"add", "--add=", 0},
         {"set", "--set=", 0},
         {"lift_caveat", "--lift-caveat=", 0},
+        {"lift_condition", "--lift-condition=", 0},
         {"ceiling", "--ceiling=", 1},
 };
 
@@ -516,7 +517,7 @@ sf_status sf_job_request_parse(const char *dir, const char *kind, const char *bo
 			if (!k || j == ARRAY_LEN(edit_opts)) {
 				rc = bad(err,
 				         "each edit is one of lift_veto, add_veto, drop, add, set, "
-				         "lift_caveat, ceiling%s%s",
+				         "lift_caveat, lift_condition, ceiling%s%s",
 				         "", "");
 				goto out;
 			}
