@@ -488,10 +488,13 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	char head[256];
 	if (!t)
 		goto oom;
-	if ((rc = sf_table_add_column(t, "figure", SF_ALIGN_LEFT)) != SF_OK ||
-	    (rc = sf_table_add_column(t, na, SF_ALIGN_RIGHT)) != SF_OK ||
-	    (rc = sf_table_add_column(t, nb, SF_ALIGN_RIGHT)) != SF_OK ||
-	    (rc = sf_table_add_column(t, "change", SF_ALIGN_RIGHT)) != SF_OK)
+	const sf_column_spec figure_cols[] = {
+	        {"figure", SF_ALIGN_LEFT},
+	        {na, SF_ALIGN_RIGHT},
+	        {nb, SF_ALIGN_RIGHT},
+	        {"change", SF_ALIGN_RIGHT},
+	};
+	if ((rc = sf_table_add_columns(t, figure_cols, SF_ARRAY_LEN(figure_cols))) != SF_OK)
 		goto oom;
 	struct {
 		const char *name;
@@ -538,11 +541,12 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	if (!c->ncov) {
 		rc = sf_buf_adds(out, "Shortfall: the same in every task and location.\n\n");
 	} else {
-		if (!(t = sf_table_new()) || sf_table_add_column(t, "task", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "location", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, na, SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, nb, SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT))
+		const sf_column_spec shortfall_cols[] = {
+		        {"task", SF_ALIGN_LEFT}, {"location", SF_ALIGN_LEFT}, {na, SF_ALIGN_RIGHT},
+		        {nb, SF_ALIGN_RIGHT},    {"change", SF_ALIGN_RIGHT},
+		};
+		if (!(t = sf_table_new()) ||
+		    sf_table_add_columns(t, shortfall_cols, SF_ARRAY_LEN(shortfall_cols)))
 			goto oom;
 		for (size_t i = 0; i < c->ncov; i++)
 			if (sf_table_begin_row(t) || sf_table_add_cell(t, c->cov[i].task) ||
@@ -567,12 +571,16 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 		                 "the same for every contributor.\n\n");
 	} else {
 		char ha[96];
-		if (!(t = sf_table_new()) || sf_table_add_column(t, "contributor", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, na, SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, nb, SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "at mission, change", SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "reimbursed, change", SF_ALIGN_RIGHT))
+		const sf_column_spec contributor_cols[] = {
+		        {"contributor", SF_ALIGN_LEFT},
+		        {na, SF_ALIGN_RIGHT},
+		        {nb, SF_ALIGN_RIGHT},
+		        {"change", SF_ALIGN_RIGHT},
+		        {"at mission, change", SF_ALIGN_RIGHT},
+		        {"reimbursed, change", SF_ALIGN_RIGHT},
+		};
+		if (!(t = sf_table_new()) ||
+		    sf_table_add_columns(t, contributor_cols, SF_ARRAY_LEN(contributor_cols)))
 			goto oom;
 		for (size_t i = 0; i < c->ncontrib; i++) {
 			const sf_compare_contrib *r = &c->contrib[i];
@@ -600,15 +608,15 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	if (!c->nassign) {
 		rc = sf_buf_adds(out, "Assignments: unchanged.\n");
 	} else {
-		if (!(t = sf_table_new()) || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "location", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "task", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, na, SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "months", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, nb, SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "months ", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "change", SF_ALIGN_RIGHT))
+		const sf_column_spec assignment_cols[] = {
+		        {"pledge", SF_ALIGN_LEFT},   {"unit", SF_ALIGN_LEFT},
+		        {"location", SF_ALIGN_LEFT}, {"task", SF_ALIGN_LEFT},
+		        {na, SF_ALIGN_RIGHT},        {"months", SF_ALIGN_LEFT},
+		        {nb, SF_ALIGN_RIGHT},        {"months ", SF_ALIGN_LEFT},
+		        {"change", SF_ALIGN_RIGHT},
+		};
+		if (!(t = sf_table_new()) ||
+		    sf_table_add_columns(t, assignment_cols, SF_ARRAY_LEN(assignment_cols)))
 			goto oom;
 		for (size_t i = 0; i < c->nassign; i++) {
 			const sf_compare_assign *r = &c->assign[i];
@@ -641,13 +649,14 @@ static sf_status compare_text(const sf_comparison *c, const char *na, const char
 	if (!c->nmoved) {
 		rc = sf_buf_adds(out, "\nMoved: no unit is in another place, task or state.\n");
 	} else {
-		if (!(t = sf_table_new()) || sf_table_add_column(t, "pledge", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "unit", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "unit-months", SF_ALIGN_RIGHT) ||
-		    sf_table_add_column(t, "months", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "from", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "to", SF_ALIGN_LEFT) ||
-		    sf_table_add_column(t, "why", SF_ALIGN_LEFT))
+		static const sf_column_spec change_cols[] = {
+		        {"pledge", SF_ALIGN_LEFT},       {"unit", SF_ALIGN_LEFT},
+		        {"unit-months", SF_ALIGN_RIGHT}, {"months", SF_ALIGN_LEFT},
+		        {"from", SF_ALIGN_LEFT},         {"to", SF_ALIGN_LEFT},
+		        {"why", SF_ALIGN_LEFT},
+		};
+		if (!(t = sf_table_new()) ||
+		    sf_table_add_columns(t, change_cols, SF_ARRAY_LEN(change_cols)))
 			goto oom;
 		for (size_t i = 0; i < c->nmoved; i++) {
 			const sf_compare_moved *r = &c->moved[i];
@@ -786,11 +795,11 @@ static sf_status compare_csv(const sf_comparison *c, sf_buf *out, sf_error *err)
 {
 	sf_table *t = sf_table_new();
 	char key[512];
-	if (!t || sf_table_add_column(t, "section", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "item", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "a", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "b", SF_ALIGN_LEFT) ||
-	    sf_table_add_column(t, "change", SF_ALIGN_LEFT))
+	static const sf_column_spec csv_cols[] = {
+	        {"section", SF_ALIGN_LEFT}, {"item", SF_ALIGN_LEFT},   {"a", SF_ALIGN_LEFT},
+	        {"b", SF_ALIGN_LEFT},       {"change", SF_ALIGN_LEFT},
+	};
+	if (!t || sf_table_add_columns(t, csv_cols, SF_ARRAY_LEN(csv_cols)))
 		goto oom;
 	struct {
 		const char *name;
