@@ -1834,6 +1834,113 @@ static void test_import_agrees(void **state)
 	sf_store_close(st);
 }
 
+/* The distinct xmin of incident_keys' rows, by psql (PostgreSQL only). */
+static long key_xmins(const char *db)
+{
+	char cmd[1024], line[64] = "";
+	sf_snprintf(cmd, sizeof cmd,
+	            "psql -X -At -h '%s' -U postgres -d '%s' -c"
+	            " 'SELECT count(DISTINCT xmin::text) FROM incident_keys'",
+	            getenv("SF_PG_HOST"), db);
+	FILE *f = popen(cmd, "r");
+	assert_non_null(f);
+	if (!fgets(line, sizeof line, f))
+		line[0] = 0;
+	assert_int_equal(pclose(f), 0);
+	return atol(line);
+}
+
+/* Rows M<from>..M<to - 1>, one a day from 2025-01-01, at timestamp ts. */
+static void many_rows(sf_buf *text, int from, int to, long ts)
+{
+	for (int i = from; i < to; i++)
+		sf_buf_addf(
+		        text,
+		        "M%05d,2025-%02d-%02d,Battles,Armed clash,Force %c,,31.5,34.45,%d,%ld,n\n",
+		        i, 1 + i % 12, 1 + i % 28, 'A' + i % 3, i % 4, ts);
+}
+
+/*
+ * An import of more than 64 chunks (SF_PG_CHUNK_BYTES, a knob for tests,
+ * makes them 2 KB) must not hold a subtransaction per chunk on PostgreSQL:
+ * a backend caches 64 subtransaction ids, and past them every other
+ * session's visibility checks read pg_subtrans until the import ends. A
+ * row written in a subtransaction keeps its id as xmin, so the keys of one
+ * import carry one xmin. The first import is of new events only (every
+ * chunk on the fast path); the second mixes stored (newer) and new events
+ * in every chunk (each fast attempt falls back to the upsert): counts,
+ * rows and roll-ups as SQLite's.
+ */
+static void test_import_many_chunks(void **state)
+{
+	(void)state;
+	char loc[1024];
+	sf_store *st = NULL, *sq = new_store();
+	sf_sector_map *map = NULL;
+	sf_import_summary s;
+	sf_error err;
+	sf_buf text, a, b;
+	int pg = getenv("SF_PG_HOST") != NULL;
+	static const char hdr[] = "event_id_cnty,event_date,event_type,sub_event_type,actor1,"
+	                          "actor2,latitude,longitude,fatalities,timestamp,notes\n";
+	sf_buf_init(&text, 0);
+	sf_buf_init(&a, 0);
+	sf_buf_init(&b, 0);
+	sf_error_clear(&err);
+	assert_int_equal(sf_sector_map_open(gaza_geojson(), "id", &map, &err), SF_OK);
+	const char *l = fx_store_location(tmpdir, "many");
+	assert_non_null(l);
+	sf_strlcpy(loc, l, sizeof loc);
+	assert_int_equal(setenv("SF_PG_CHUNK_BYTES", "2048", 1), 0);
+	assert_int_equal(sf_store_open(loc, &st, &err), SF_OK);
+	assert_int_equal(unsetenv("SF_PG_CHUNK_BYTES"), 0);
+	sf_store *stores[] = {st, sq};
+
+	sf_buf_adds(&text, hdr);
+	many_rows(&text, 0, 2000, 100);
+	for (size_t k = 0; k < 2; k++) {
+		assert_int_equal(import_text(stores[k], sf_buf_str(&text), map, &s, NULL, &err),
+		                 SF_OK);
+		assert_int_equal(s.rejected, 0);
+		assert_int_equal(s.inserted, 2000);
+		assert_int_equal(s.updated, 0);
+	}
+	if (pg)
+		assert_int_equal(key_xmins("many"), 1);
+
+	sf_buf_reset(&text);
+	sf_buf_adds(&text, hdr);
+	for (int i = 0; i < 2000; i += 10) {
+		many_rows(&text, i, i + 5, 200);           /* stored, newer: updates */
+		many_rows(&text, i + 2000, i + 2005, 200); /* new */
+	}
+	for (size_t k = 0; k < 2; k++) {
+		assert_int_equal(import_text(stores[k], sf_buf_str(&text), map, &s, NULL, &err),
+		                 SF_OK);
+		assert_int_equal(s.rejected, 0);
+		assert_int_equal(s.inserted, 1000);
+		assert_int_equal(s.updated, 1000);
+		assert_int_equal(s.unchanged, 0);
+	}
+	if (pg)
+		assert_int_equal(key_xmins("many"), 2);
+	assert_int_equal(count(st), 3000);
+	assert_int_equal(count(sq), 3000);
+	dump(st, NULL, &a);
+	dump(sq, NULL, &b);
+	assert_string_equal(sf_buf_str(&a), sf_buf_str(&b));
+	ag_aggs(st, &a);
+	ag_aggs(sq, &b);
+	assert_string_equal(sf_buf_str(&a), sf_buf_str(&b));
+
+	sf_buf_release(&text);
+	sf_buf_release(&a);
+	sf_buf_release(&b);
+	sf_sector_map_free(map);
+	sf_store_close(sq);
+	sf_store_close(st);
+}
+
 /* One incident for the bulk API (as put() builds it). */
 static void race_inc(sf_incident *inc, const char *id, const char *date, const char *a1)
 {
@@ -1958,6 +2065,7 @@ int main(void)
 	        cmocka_unit_test(test_versions),
 	        cmocka_unit_test(test_import_agrees),
 	        cmocka_unit_test(test_import_rollup_race),
+	        cmocka_unit_test(test_import_many_chunks),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	char cmd[600];

@@ -46,9 +46,10 @@
  * replaced_ts), then the replaced rows are deleted and the new ones
  * inserted, keeping review status and adding to the version. The counts
  * are those of upserting the rows one by one, as SQLite does. A chunk
- * whose event ids are all new takes a fast path instead (fast_send): COPY
- * of its keys into incident_keys in a savepoint (a stored key fails it,
- * and the chunk takes the upsert), COPY of its rows straight into
+ * whose event ids are all new takes a fast path instead (fast_send): its
+ * keys go into incident_keys with ON CONFLICT DO NOTHING (a stored key
+ * falls short of the chunk, whose keys are deleted again and which takes
+ * the upsert; no savepoint per chunk), COPY of its rows straight into
  * incidents, sent while the client parses the next chunk, roll-up deltas
  * summed by the client.
  *
@@ -281,12 +282,13 @@ typedef struct pg {
 	int dirty;          /* the transaction changed the registers: move the data version */
 	int listening;      /* LISTEN sf_jobs was sent on this connection */
 	/* An open bulk upsert: */
-	int bulk;        /* between bulk_begin and bulk_end */
-	int inflight;    /* a chunk's statements are running on the server */
-	long staged;     /* rows added */
-	long chunk_rows; /* rows in copy */
-	int chunk_dups;  /* copy may repeat an event id (ids seen: ids) */
-	uint64_t *ids;   /* hashes of copy's event ids, open addressing, 0 empty */
+	int bulk;           /* between bulk_begin and bulk_end */
+	size_t chunk_bytes; /* COPY data per chunk (CHUNK_BYTES; SF_PG_CHUNK_BYTES in tests) */
+	int inflight;       /* a chunk's statements are running on the server */
+	long staged;        /* rows added */
+	long chunk_rows;    /* rows in copy */
+	int chunk_dups;     /* copy may repeat an event id (ids seen: ids) */
+	uint64_t *ids;      /* hashes of copy's event ids, open addressing, 0 empty */
 	size_t capids;
 	sf_upsert_counts counts; /* of the chunks done */
 	sf_buf copy;             /* the next chunk, as COPY text */
@@ -1477,23 +1479,32 @@ static sf_status rs_flush(pg *p, sf_error *err)
 
 /*
  * The fast path of a chunk whose event ids are all new: they cannot be in
- * the store (COPY into incident_keys, whose key refuses a stored one) and
- * the chunk does not repeat one (the client saw). Every row is then an
- * insert, at version 1 with its own status, which is what the upsert would
- * do, so the rows go straight into incidents with COPY (routed to their
- * partitions) and their roll-up deltas are the client's sums. The keys'
- * COPY runs in a savepoint: when the store holds one of the ids (a unique
- * violation), the chunk rolls back to it and takes the upsert path. *used
- * tells which path the chunk took.
+ * the store and the chunk does not repeat one (the client saw). Every row
+ * is then an insert, at version 1 with its own status, which is what the
+ * upsert would do, so the rows go straight into incidents with COPY
+ * (routed to their partitions) and their roll-up deltas are the client's
+ * sums. Whether the store holds none of the ids is the insert of the keys
+ * itself: COPY into sf_fkeys, then one INSERT ... ON CONFLICT DO NOTHING
+ * into incident_keys, which counts the keys it inserted and, only when
+ * that is short of the chunk's rows, lists them in sf_fnew. Short, those
+ * keys are deleted again and the chunk takes the upsert path. A key
+ * another writer inserts meanwhile (single writes do not take the batch
+ * lock) makes the insert wait for it, then skip it: the chunk falls back
+ * just the same. No savepoint: each one that writes takes a subtransaction
+ * id, held until the import commits, and past 64 of them (one per chunk,
+ * 1-2 M rows) the backend's subtransaction cache overflows, which slows
+ * every other session's snapshots until then. *used tells which path the
+ * chunk took.
  */
 static sf_status fast_send(pg *p, int *used, sf_error *err)
 {
-	char state[8] = "";
 	sf_error e2;
+	PGresult *r = NULL;
+	char nrows[32];
 	*used = 0;
-	sf_status rc = exec(p, "SAVEPOINT sf_chunk", "import", err);
+	sf_status rc = exec(p, "TRUNCATE sf_fkeys", "import", err);
 	if (rc == SF_OK)
-		rc = copy_start(p, "COPY incident_keys(event_id_cnty, day, timestamp) FROM STDIN",
+		rc = copy_start(p, "COPY sf_fkeys(event_id_cnty, day, timestamp) FROM STDIN",
 		                "import: keys", err);
 	if (rc != SF_OK)
 		return rc;
@@ -1502,17 +1513,28 @@ static sf_status fast_send(pg *p, int *used, sf_error *err)
 		copy_end(p, "import: keys", NULL, 0, &e2);
 		return rc;
 	}
-	rc = copy_end(p, "import: keys", state, sizeof state, err);
-	if (rc != SF_OK && strcmp(state, "23505") == 0) {
-		sf_error_clear(err);
-		return exec(p, "ROLLBACK TO SAVEPOINT sf_chunk; RELEASE SAVEPOINT sf_chunk",
+	rc = copy_end(p, "import: keys", NULL, 0, err);
+	sf_snprintf(nrows, sizeof nrows, "%ld", p->chunk_rows);
+	const char *param[] = {nrows};
+	if (rc == SF_OK)
+		rc = run(p,
+		         "WITH k AS (INSERT INTO incident_keys(event_id_cnty, day, timestamp)"
+		         " SELECT event_id_cnty, day, timestamp FROM sf_fkeys"
+		         " ON CONFLICT (event_id_cnty) DO NOTHING RETURNING event_id_cnty),"
+		         " n AS (SELECT count(*) AS n FROM k),"
+		         " s AS (INSERT INTO sf_fnew SELECT event_id_cnty FROM k, n"
+		         " WHERE n.n < $1::bigint) SELECT n FROM n",
+		         1, param, &r, "import: keys", err);
+	if (rc != SF_OK)
+		return rc;
+	long inserted = num(r, 0, 0);
+	pq.PQclear(r);
+	if (inserted != p->chunk_rows)
+		return exec(p,
+		            "DELETE FROM incident_keys k USING sf_fnew f"
+		            " WHERE k.event_id_cnty = f.event_id_cnty; TRUNCATE sf_fnew",
 		            "import", err);
-	}
-	if (rc == SF_OK)
-		rc = exec(p, "RELEASE SAVEPOINT sf_chunk", "import", err);
-	if (rc == SF_OK)
-		rc = copy_start(p, "COPY incidents(" STAGE_COLS ") FROM STDIN", "import: rows",
-		                err);
+	rc = copy_start(p, "COPY incidents(" STAGE_COLS ") FROM STDIN", "import: rows", err);
 	if (rc != SF_OK)
 		return rc;
 	*used = 1;
@@ -1614,6 +1636,12 @@ static sf_status op_bulk_begin(sf_store *st, sf_error *err)
 		         "SELECT NOT EXISTS (SELECT 1 FROM incident_rollup)"
 		         " AND NOT EXISTS (SELECT 1 FROM actor_rollup)",
 		         0, NULL, &r, "import", err);
+	if (rc == SF_OK)
+		rc = exec(p,
+		          "CREATE TEMP TABLE sf_fkeys(event_id_cnty" TXT ", day integer,"
+		          " timestamp bigint) ON COMMIT DROP;"
+		          " CREATE TEMP TABLE sf_fnew(event_id_cnty" TXT ") ON COMMIT DROP",
+		          "import: staging tables", err);
 	if (rc == SF_OK) {
 		p->try_fast = 1;
 		p->roll_empty = pq.PQgetvalue(r, 0, 0)[0] == 't';
@@ -1707,7 +1735,7 @@ static sf_status op_bulk_add(sf_store *st, const sf_incident *inc, long line, sf
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	p->staged++;
 	p->chunk_rows++;
-	if (b->len >= CHUNK_BYTES)
+	if (b->len >= p->chunk_bytes)
 		return chunk_send(p, err);
 	/* Now and then, push the fast chunk in flight on, or take the results of the other. */
 	if (p->fast_inflight && p->chunk_rows % 32 == 0)
@@ -2915,6 +2943,11 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	sf_buf_init(&p->keys, 0);
 	sf_buf_init(&p->sent, 0);
 	sf_buf_init(&p->rkey, 0);
+	/* A knob for tests: small chunks, to import many of them from a small file. */
+	p->chunk_bytes = CHUNK_BYTES;
+	const char *cb = getenv("SF_PG_CHUNK_BYTES");
+	if (cb && atol(cb) >= 1024)
+		p->chunk_bytes = (size_t)atol(cb);
 	sf_store_location_safe(conninfo, p->where, sizeof p->where);
 	p->conn = pq.PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
