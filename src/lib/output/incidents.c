@@ -491,13 +491,13 @@ static sf_table *trend_table(const sf_report *r, sf_dim dim)
 
 static sf_table *split_table(const sf_report *r, sf_dim dim)
 {
+	const sf_column_spec cols[] = {
+	        {"period", SF_ALIGN_LEFT},      {dim_title(dim), SF_ALIGN_LEFT},
+	        {"days", SF_ALIGN_RIGHT},       {"incidents", SF_ALIGN_RIGHT},
+	        {"fatalities", SF_ALIGN_RIGHT}, {"incidents_per_day", SF_ALIGN_RIGHT},
+	};
 	sf_table *t = sf_table_new();
-	sf_table_add_column(t, "period", SF_ALIGN_LEFT);
-	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
-	sf_table_add_column(t, "days", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "incidents", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "fatalities", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, "incidents_per_day", SF_ALIGN_RIGHT);
+	sf_table_add_columns(t, cols, SF_ARRAY_LEN(cols));
 	for (size_t i = 0; i < r->nrows; i++) {
 		const sf_report_row *w = &r->rows[i];
 		sf_table_begin_row(t);
@@ -1086,14 +1086,26 @@ static sf_status threat_out(const sf_scenario *sc, const sf_threat_options *o, c
 	if (!t)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory writing the table");
 	int csv = fmt == SF_FORMAT_CSV;
-	sf_table_add_column(t, "sector", SF_ALIGN_LEFT);
-	sf_table_add_column(t, csv ? "incidents" : "incidents (n)", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, csv ? "population" : "population (people)", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, csv ? "per_100k" : "per 100k people", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, csv ? "all_per_100k" : "all sectors per 100k", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, csv ? "threat" : "threat (x)", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, csv ? "scenario_threat" : "scenario threat (x)", SF_ALIGN_RIGHT);
-	sf_table_add_column(t, csv ? "score" : "weighted (n)", SF_ALIGN_RIGHT);
+	/* [0] for people (text, markdown), [1] CSV's names */
+	static const sf_column_spec cols[2][8] = {
+	        {{"sector", SF_ALIGN_LEFT},
+	         {"incidents (n)", SF_ALIGN_RIGHT},
+	         {"population (people)", SF_ALIGN_RIGHT},
+	         {"per 100k people", SF_ALIGN_RIGHT},
+	         {"all sectors per 100k", SF_ALIGN_RIGHT},
+	         {"threat (x)", SF_ALIGN_RIGHT},
+	         {"scenario threat (x)", SF_ALIGN_RIGHT},
+	         {"weighted (n)", SF_ALIGN_RIGHT}},
+	        {{"sector", SF_ALIGN_LEFT},
+	         {"incidents", SF_ALIGN_RIGHT},
+	         {"population", SF_ALIGN_RIGHT},
+	         {"per_100k", SF_ALIGN_RIGHT},
+	         {"all_per_100k", SF_ALIGN_RIGHT},
+	         {"threat", SF_ALIGN_RIGHT},
+	         {"scenario_threat", SF_ALIGN_RIGHT},
+	         {"score", SF_ALIGN_RIGHT}},
+	};
+	sf_table_add_columns(t, cols[csv], SF_ARRAY_LEN(cols[csv]));
 	const char *nd = csv ? "" : "no data";
 	for (size_t i = 0; i < sc->nsectors; i++) {
 		int pop = th[i].population > 0;
