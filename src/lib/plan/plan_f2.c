@@ -28,7 +28,10 @@
  * solution, or, after a split, the months' units with presence and
  * arrivals built greedily (a unit kept while it must stay or is needed,
  * arrivals when more are needed, none before notice), which satisfies
- * every row of the one MILP when nothing links the months.
+ * every row of the one MILP when nothing links the months. That plan
+ * settled (settle_units: surplus units off their task, units given out
+ * again to the pledges that held the place before and cost least) is
+ * stage 2's plan when the search ends dearer or with none.
  *
  * The result (sf_plan_from_parts) has the recorded months' rows, presence
  * and arrivals, then the planned ones; its Z2 is recomputed from them.
@@ -996,6 +999,220 @@ out:
 	return rc;
 }
 
+/* Whether pledge p may hold k units at (l, t) in month m of md. */
+static int may_hold(const sf__model *md, size_t p, size_t l, size_t t, int m, int k)
+{
+	int j = sf__model_xcol(md, p, l, t, m);
+	return j >= 0 && md->lb[j] <= 0 && md->ub[j] >= k;
+}
+
+/* An offer of settle_type: pledge p to cell c (l * nt + t) at a cost per unit. */
+typedef struct settle_offer {
+	double cost;
+	size_t p, c;
+	int kind; /* 0: where it was last month; 1: same place, other task; 2: anywhere */
+} settle_offer;
+
+static int offer_cmp(const void *a, const void *b)
+{
+	const settle_offer *x = a, *y = b;
+	if (x->cost != y->cost)
+		return x->cost < y->cost ? -1 : 1;
+	if (x->p != y->p)
+		return x->p < y->p ? -1 : 1;
+	if (x->c != y->c)
+		return x->c < y->c ? -1 : 1;
+	return x->kind - y->kind;
+}
+
+/*
+ * One unit type's cells of month m given out again (settle_units), by the
+ * least-cost rule of the transportation problem: each pledge's units to
+ * place (left), each cell's units (want), offers cheapest first, a unit's
+ * cost its x cost (soft vetoes) plus, unless it holds the same place (and
+ * task) the month before, what moving (and changing task) costs. 0 when
+ * some cell could not be filled (units then left as they were).
+ */
+static int settle_type(f2 *s, const sf__model *md, size_t u, int m, const double *mv,
+                       const double *ch, int *want, int *left, int *keep, settle_offer *of)
+{
+	const sf_scenario *sc = s->sc;
+	size_t nc = s->nl * s->nt, no = 0;
+
+	memset(want, 0, nc * sizeof(int));
+	for (size_t p = 0; p < s->np; p++) {
+		left[p] = 0;
+		if (sc->pledges[p].unit != u)
+			continue;
+		for (size_t c = 0; c < nc; c++) {
+			size_t l = c / s->nt, t = c % s->nt;
+			int k = s->units[ux(s, p, l, t, m)], j = sf__model_xcol(md, p, l, t, m);
+			keep[p * nc + c] = k;
+			want[c] += k;
+			left[p] += k;
+			s->units[ux(s, p, l, t, m)] = 0;
+			if (j < 0 || md->ub[j] <= 0)
+				continue;
+			double xc = md->obj[j], pm = mv[p * s->M + (size_t)(m - 1)],
+			       pc = ch[p * s->M + (size_t)(m - 1)];
+			of[no++] = (settle_offer){xc, p, c, 0};
+			of[no++] = (settle_offer){xc + pc, p, c, 1};
+			of[no++] = (settle_offer){xc + pm + pc, p, c, 2};
+		}
+	}
+	qsort(of, no, sizeof(*of), offer_cmp);
+	for (size_t i = 0; i < no; i++) {
+		size_t p = of[i].p, c = of[i].c, l = c / s->nt, t = c % s->nt;
+		int have = s->units[ux(s, p, l, t, m)], cap = left[p];
+		if (want[c] == 0 || left[p] == 0)
+			continue;
+		if (of[i].kind == 0) {
+			cap = units_at(s, p, l, t, m - 1) - have;
+		} else if (of[i].kind == 1) {
+			cap = 0;
+			for (size_t tt = 0; tt < s->nt; tt++)
+				cap += units_at(s, p, l, tt, m - 1) - s->units[ux(s, p, l, tt, m)];
+		}
+		int k = cap < want[c] ? cap : want[c];
+		k = k < left[p] ? k : left[p];
+		if (k <= 0 || !may_hold(md, p, l, t, m, have + k))
+			continue;
+		s->units[ux(s, p, l, t, m)] = have + k;
+		want[c] -= k;
+		left[p] -= k;
+	}
+	for (size_t c = 0; c < nc; c++)
+		if (want[c] != 0)
+			goto undo;
+	return 1;
+undo:
+	for (size_t p = 0; p < s->np; p++)
+		if (sc->pledges[p].unit == u)
+			for (size_t c = 0; c < nc; c++)
+				s->units[ux(s, p, c / s->nt, c % s->nt, m)] = keep[p * nc + c];
+	return 0;
+}
+
+/*
+ * Units no cell needs taken off (settle_units): in month m, from each
+ * sector and task covered beyond its requirement, units whose capability
+ * fits in the surplus, dearest x first, leave their task (they stay
+ * present, idle: presence is solved again after). The shortfall of every
+ * cell is unchanged (0 before and after). Returns how many were taken off.
+ */
+static int trim_month(f2 *s, const sf__model *md, int m)
+{
+	const sf_scenario *sc = s->sc;
+	int n = 0;
+
+	for (size_t l = 0; l < sc->nsectors; l++)
+		for (size_t t = 0; t < s->nt; t++) {
+			double prov = 0, req = sf__requirement(sc, t, l, m);
+			for (size_t p = 0; p < s->np; p++)
+				prov += sc->unit_types[sc->pledges[p].unit].capability[t] *
+				        s->units[ux(s, p, l, t, m)];
+			for (;;) {
+				double surplus = prov - req, worst = -HUGE_VAL;
+				size_t best = s->np;
+				for (size_t p = 0; p < s->np; p++) {
+					double cap =
+					        sc->unit_types[sc->pledges[p].unit].capability[t];
+					int j = sf__model_xcol(md, p, l, t, m);
+					if (s->units[ux(s, p, l, t, m)] <= 0 || j < 0 ||
+					    cap > surplus - sf__tol_rel(SF_TOL_SHORTFALL, req) ||
+					    md->lb[j] > s->units[ux(s, p, l, t, m)] - 1)
+						continue;
+					if (md->obj[j] > worst) {
+						worst = md->obj[j];
+						best = p;
+					}
+				}
+				if (best == s->np)
+					break;
+				s->units[ux(s, best, l, t, m)]--;
+				prov -= sc->unit_types[sc->pledges[best].unit].capability[t];
+				n++;
+			}
+		}
+	return n;
+}
+
+/*
+ * The stage-1 plan settled (docs/model.md, "The settled start"): month
+ * after month, surplus units off their task (trim_month), then each unit
+ * type's units per sector and task (what the shortfall sees) given out
+ * again with each pledge's units assigned (what its presence holds) kept
+ * (settle_type); a month whose result breaks a row is tried without the
+ * trim, then kept as it was. Z1, presence and arrivals do not change.
+ * start becomes the result, *ok 1, when it satisfies md and costs less;
+ * s->units is left as it was. No solver: a plan, not a proof.
+ */
+static sf_status settle_units(f2 *s, const sf__model *md, double *start, int *ok, sf_error *err)
+{
+	const sf_scenario *sc = s->sc;
+	size_t nu = s->np * s->nl * s->nt * s->M, nc = s->nl * s->nt;
+	int *old = sf__mallocarray(nu + 1, sizeof(int));
+	int *mo = sf__mallocarray(nu + 1, sizeof(int));
+	int *want = sf__mallocarray(nc + 1, sizeof(int));
+	int *left = sf__mallocarray(s->np + 1, sizeof(int));
+	int *keep = sf__mallocarray(s->np * nc + 1, sizeof(int));
+	double *y = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	double *mv = calloc(s->np * s->M + 1, sizeof(double));
+	double *ch = calloc(s->np * s->M + 1, sizeof(double));
+	settle_offer *of = sf__mallocarray(3 * s->np * nc + 1, sizeof(*of));
+	double before = objective_of(md, start), after;
+	sf_status rc = SF_OK;
+
+	if (!old || !mo || !want || !left || !keep || !y || !mv || !ch || !of) {
+		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
+		goto out;
+	}
+	for (int j = 0; j < md->ncols; j++) {
+		const sf__tag *t = &md->col[j];
+		if ((t->kind == SF__COL_MOVE || t->kind == SF__COL_CHG) && t->a >= 0 &&
+		    t->month >= 1)
+			(t->kind == SF__COL_MOVE
+			         ? mv
+			         : ch)[(size_t)t->a * s->M + (size_t)(t->month - 1)] = md->obj[j];
+	}
+	memcpy(old, s->units, nu * sizeof(int));
+	/* Month after month: trimmed and settled, else settled, else as it was
+	 * (a share cap can refuse either), the months before as they became. */
+	for (int m = sc->a0; m <= sc->months; m++) {
+		memcpy(mo, s->units, nu * sizeof(int));
+		for (int trim = 1; trim >= -1; trim--) {
+			if (trim >= 0) {
+				if (trim)
+					trim_month(s, md, m);
+				for (size_t u = 0; u < sc->nunit_types; u++)
+					settle_type(s, md, u, m, mv, ch, want, left, keep, of);
+			}
+			stage2_start(s, md, y);
+			if (trim < 0 || sf__model_satisfied(md, y))
+				break;
+			memcpy(s->units, mo, nu * sizeof(int));
+		}
+	}
+	after = objective_of(md, y);
+	if (after < before - sf__tol_rel(SF_TOL_ROUNDING, before) && sf__model_satisfied(md, y)) {
+		memcpy(start, y, (size_t)md->ncols * sizeof(double));
+		*ok = 1;
+		sf__progress(s->o, "stage 2: the start settled, z2 %.6g -> %.6g", before, after);
+	}
+	memcpy(s->units, old, nu * sizeof(int));
+out:
+	free(old);
+	free(mo);
+	free(want);
+	free(left);
+	free(keep);
+	free(y);
+	free(mv);
+	free(ch);
+	free(of);
+	return rc;
+}
+
 /*
  * Under a time limit the stage-2 search leaves this share of what remains
  * to the polish: a plan whose polish found no time keeps its wandering
@@ -1020,7 +1237,8 @@ static sf_status stage2(f2 *s, sf_error *err)
 	                        .log = s->o->solver_log};
 	sf__solve_result res;
 	sf__model *md = NULL;
-	double *x = NULL, *start = NULL, t2 = sf__now(), d2 = s->deadline;
+	double *x = NULL, *start = NULL, *settled = NULL, t2 = sf__now(), d2 = s->deadline;
+	int have_settled = 0;
 	sf_status rc;
 
 	rc = sf__model_build(sc, &spec, &md, err);
@@ -1028,15 +1246,21 @@ static sf_status stage2(f2 *s, sf_error *err)
 		return rc;
 	x = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
 	start = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
-	if (!x || !start) {
+	settled = sf__mallocarray((size_t)md->ncols + 1, sizeof(double));
+	if (!x || !start || !settled) {
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory planning");
 		goto out;
 	}
 	stage2_start(s, md, start);
-	if (!s->o->no_warm_start)
-		prm.start = start;
 	sf__progress(s->o, "stage 2: started (%d columns, %d rows, %d non-zeros)", md->ncols,
 	             md->nrows, md->nnz);
+	if (!s->o->no_warm_start) {
+		prm.start = start;
+		memcpy(settled, start, (size_t)md->ncols * sizeof(double));
+		rc = settle_units(s, md, settled, &have_settled, err);
+		if (rc != SF_OK)
+			goto out;
+	}
 	res.status = SF__SOLVE_NO_SOLUTION;
 	res.bound = 0;
 	/* The search leaves POLISH_SHARE of the time to the polish (below). */
@@ -1050,6 +1274,23 @@ static sf_status stage2(f2 *s, sf_error *err)
 	}
 	if (rc != SF_OK)
 		goto out;
+	if (have_settled) {
+		/* The settled start when the search ends dearer or with no plan. */
+		double z = objective_of(md, settled);
+		int plan = res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED;
+		if (!plan || objective_of(md, x) > z + sf__tol_rel(SF_TOL_ROUNDING, z)) {
+			memcpy(x, settled, (size_t)md->ncols * sizeof(double));
+			if (!plan) {
+				res.status = SF__SOLVE_STOPPED;
+				res.bound = isfinite(res.bound) && res.bound > 0 && res.bound <= z
+				                    ? res.bound
+				                    : 0;
+			}
+			res.objective = z;
+			res.gap = sf__rel_gap(z, res.bound < z ? res.bound : z);
+			sf__progress(s->o, "stage 2: the settled start is the better plan");
+		}
+	}
 	if (res.status == SF__SOLVE_OPTIMAL || res.status == SF__SOLVE_STOPPED) {
 		memset(s->units, 0, s->np * s->nl * s->nt * s->M * sizeof(int));
 		memset(s->pres, 0, s->np * s->M * sizeof(int));
@@ -1084,6 +1325,7 @@ out:
 	s->s2.seconds = sf__now() - t2;
 	free(x);
 	free(start);
+	free(settled);
 	sf__model_free(md);
 	return rc;
 }
