@@ -139,6 +139,47 @@ test("the plan page shows format 2's notice, reception and idle pledges", async 
   await context.close();
 });
 
+// Reimbursement and parity (every plan): the rate and its source, a row
+// per contributor the plan reimburses with the API's totals, and a row per
+// year and parity category with "target not sourced" where the API has none.
+test("the plan page shows reimbursement and parity", async () => {
+  const { page, context, problems } = await open("/plan?scenario=gaza", "#heat");
+  const cells = (sel) => page.$$eval(sel + " tbody tr", (trs) => trs.map((tr) =>
+    [...tr.querySelectorAll("th, td")].map((td) => td.textContent)));
+  const r = plan.reimbursement;
+  assert.ok(r.total > 0, "the Gaza plan is reimbursed");
+  assert.ok((await page.textContent("#reimbursement p")).includes(r.troop_rate_source),
+    "the rate's source is shown");
+  const paid = r.contributors.filter((c) => c.total > 0);
+  const rows = await cells("#reimbursement table");
+  assert.deepEqual(rows.map((x) => x[4]), paid.map((c) => fmtInt(c.total)));
+  assert.match(await page.textContent("#reimbursement tfoot"), new RegExp(fmtInt(r.total) + "$"));
+  const par = await cells("#parity table");
+  const want = plan.parity.years.flatMap((y) => y.categories.map((c) => [String(y.year),
+    fmtInt(c.person_months), c.target === null ? "target not sourced" : ""]));
+  assert.deepEqual(par.map((x) => [x[0], x[2], x[5] === "target not sourced" ? x[5] : ""]), want);
+  assert.ok((await page.textContent("#parity p")).includes(plan.parity.targets_source));
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
+// The stakeholders' conditions are listed from the scenario as soon as it
+// loads, before (and without) the price job: a viewer who may not start
+// the job still sees each party's conditions with their sources.
+test("the politics page lists the stakeholders' conditions", async () => {
+  const { page, context } = await open("/politics?scenario=gaza", "#conditions table");
+  const sc = await apiGet(server, "/api/v1/scenarios/gaza");
+  assert.ok(sc.conditions.length > 0, "the Gaza example records conditions");
+  const rows = await page.$$eval("#conditions tbody tr", (trs) => trs.map((tr) =>
+    [...tr.children].map((c) => c.textContent)));
+  assert.deepEqual(rows.map((x) => [x[1], x[2], x[8]]), sc.conditions.map((c) => [c.id, c.kind, c.source]));
+  for (const [i, c] of sc.conditions.entries()) {
+    assert.equal(rows[i][7], c.consent === "given" ? "given: no case" : "not priced yet", c.id);
+    if (c.kind === "consent") assert.match(rows[i][3], new RegExp("^consent " + c.consent));
+  }
+  await context.close();
+});
+
 test("charts have an accessible name and a table view reached by keyboard", async () => {
   const { page, context } = await open("/plan?scenario=gaza", "#heat");
   const label = await page.getAttribute("#buildup-chart", "aria-label");

@@ -40,6 +40,18 @@ const PAGES = {
     },
     clip: "#offers",
   },
+  reimbursement: {
+    path: "/plan?scenario=gaza", ready: "#parity table", jobs: [["plan", GAZA]],
+    act: async (page) => {
+      await page.waitForSelector("#reimbursement table");
+      await page.locator("#reimbursement").scrollIntoViewIfNeeded();
+    },
+    clip: "#reimbursement",
+  },
+  conditions: {
+    path: "/politics?scenario=gaza", ready: "#conditions table", jobs: [],
+    clip: "#conditions",
+  },
   monitor: { path: "/monitor?scenario=gaza", ready: "body[data-ready]", jobs: [] },
   "monitor-alerts": {
     path: "/monitor?scenario=gaza", ready: "body[data-ready]", jobs: [],

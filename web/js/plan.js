@@ -282,6 +282,71 @@ function binding(sc, plan) {
         "the pledges, their timing, caveats and vetoes, not from the limits." }));
 }
 
+// ---- reimbursement and parity ---------------------------------------------
+
+// What each contributor would be reimbursed for the personnel the plan
+// places (docs/model.md, "Reimbursement"): the rate and its source as the
+// scenario gives them, a benchmark, not a commitment of anyone.
+function reimbursement(sc, plan) {
+  const r = plan.reimbursement;
+  if (!r) return "";
+  const names = new Map(sc.contributors.map((c) => [c.id, c.name]));
+  const rows = r.contributors.map((c) => ({
+    contributor: names.get(c.contributor) || c.contributor,
+    pm: c.months.reduce((a, m) => a + m.persons, 0),
+    troops: c.months.reduce((a, m) => a + m.troops, 0),
+    equipment: c.months.reduce((a, m) => a + m.equipment, 0),
+    total: c.total,
+  })).filter((c) => c.total > 0 || c.pm > 0);
+  return el("section", { "aria-labelledby": "reimb-title", id: "reimbursement" },
+    el("h2", { id: "reimb-title", text: "Reimbursement" }),
+    el("p", { class: "desc muted", text: `At ${fmtInt(r.troop_rate)} per person per month` +
+      (r.equipment ? " and the unit types' equipment rates" : "") +
+      `, the plan's personnel would be reimbursed ${fmtInt(r.total)} in all. Rate: ` +
+      r.troop_rate_source }),
+    rows.length
+      ? table("Reimbursement by contributor over the mandate", [
+        { label: "contributor", key: "contributor" },
+        { label: "person-months", num: true, get: (c) => fmtInt(c.pm) },
+        { label: "personnel", num: true, get: (c) => fmtInt(c.troops) },
+        { label: "equipment", num: true, get: (c) => fmtInt(c.equipment) },
+        { label: "total", num: true, get: (c) => fmtInt(c.total) },
+      ], rows, { class: "reimb-table", rowHeaders: true,
+        foot: ["total", fmtInt(rows.reduce((a, c) => a + c.pm, 0)), fmtInt(r.troops),
+          fmtInt(r.equipment), fmtInt(r.total)] })
+      : el("p", { text: "The plan places no personnel." }));
+}
+
+const CATEGORY = {
+  military_contingent: "military contingents", staff_officer: "staff officers and observers",
+  formed_police: "formed police units", individual_police: "individual police officers",
+};
+
+// The force's share of women by parity category and year against the
+// UN Uniformed Gender Parity Strategy's targets where a target is sourced;
+// a share is known only where the scenario gives one.
+function parity(plan) {
+  const p = plan.parity;
+  if (!p || !p.years || !p.years.length) return "";
+  const rows = [];
+  for (const y of p.years) {
+    for (const c of y.categories) rows.push({ year: y.year, ...c });
+  }
+  return el("section", { "aria-labelledby": "parity-title", id: "parity" },
+    el("h2", { id: "parity-title", text: "Women in the force, by parity category" }),
+    el("p", { class: "desc muted", text: "Share of women among the person-months whose " +
+      "share the scenario gives, against the strategy's target for the year. Targets: " +
+      p.targets_source }),
+    table("Share of women by year and category against the target", [
+      { label: "year", get: (r) => String(r.year) },
+      { label: "category", get: (r) => CATEGORY[r.category] || r.category.replaceAll("_", " ") },
+      { label: "person-months", num: true, get: (r) => fmtInt(r.person_months) },
+      { label: "with a known share", num: true, get: (r) => fmtInt(r.known_person_months) },
+      { label: "women", num: true, get: (r) => (r.share === null ? "no data" : fmtPct(r.share, 1)) },
+      { label: "target", num: true, get: (r) => (r.target === null ? "target not sourced" : fmtPct(r.target, 0)) },
+    ], rows, { class: "parity-table" }));
+}
+
 // ---- format 2: notice, reception, idle pledges --------------------------
 
 // Format 2's facts of the plan (docs/scenario-format.md, "Format 2"): the
@@ -364,7 +429,8 @@ function format2(sc, plan) {
       coverage(sc, plan),
       el("h2", { text: "Where the force is short" }), shortfalls(sc, plan),
       binding(sc, plan),
-      plan.format === 2 ? format2(sc, plan) : "");
+      plan.format === 2 ? format2(sc, plan) : "",
+      reimbursement(sc, plan), parity(plan));
   } catch (e) {
     fail(status, e);
   }

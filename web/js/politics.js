@@ -34,7 +34,7 @@ function foc(c) {
 
 function vetoes(sc, price) {
   const names = new Map([...sc.contributors, ...sc.stakeholders].map((x) => [x.id, x.name]));
-  const cases = price.vetoes.cases;
+  const cases = price.vetoes.cases.filter((c) => c.kind !== "lift_condition");
   if (!cases.length) return el("p", { text: "The scenario has no veto." });
   const max = Math.max(...cases.map((c) => Math.abs(c.delta.z1)));
   return table("Each veto lifted alone (hard) or made hard (soft); d = change from the baseline", [
@@ -48,6 +48,56 @@ function vetoes(sc, price) {
     { label: "d cost", num: true, get: (c) => fmtSigned(c.delta.cost, 0) },
     { label: "rests on", get: (c) => (c.rests_on || []).join(", ").replaceAll("_", " ") },
   ], cases, { class: "price", rowHeaders: true });
+}
+
+// The stakeholders' conditions (format 2: consent, sequencing), each as
+// the scenario records it with its source, and the price of lifting it
+// alone where the price was computed. Every party's conditions are listed
+// and priced the same way; the price is a capability effect, not a
+// judgement of the condition or of the party.
+function conditions(sc, price) {
+  const conds = sc.conditions || [];
+  if (!conds.length) return el("p", { text: "The scenario records no condition." });
+  const names = new Map([...sc.contributors, ...sc.stakeholders, ...sc.tasks, ...sc.sectors]
+    .map((x) => [x.id, x.name || x.id]));
+  const priced = new Map((price ? price.vetoes.cases : []).filter((c) => c.kind === "lift_condition")
+    .map((c) => [c.case, c]));
+  const list = (ids) => (ids === null ? "any" : ids.map((i) => names.get(i) || i).join(", ") || "none");
+  const when = (c) => {
+    if (c.kind === "consent") {
+      const m = c.from === c.to ? c.from : `${c.from} to ${c.to}`;
+      return `consent ${c.consent}, ${m}`;
+    }
+    if (c.indicator) return `after "${c.indicator}" is ${c.below ? "below" : "above"} ${fmtNum(c.threshold, 0)}`;
+    return c.not_before ? `not before ${c.not_before}` : "";
+  };
+  const max = Math.max(1e-9, ...[...priced.values()].map((c) => Math.abs(c.delta.z1)));
+  return table("The stakeholders' conditions as recorded, and the change in shortfall if each were lifted alone", [
+    { label: "stakeholder", get: (c) => names.get(c.stakeholder) || c.stakeholder },
+    { label: "condition", key: "id" },
+    { label: "kind", key: "kind" },
+    { label: "when", get: when },
+    { label: "contributors", get: (c) => list(c.contributors) },
+    { label: "tasks", get: (c) => list(c.tasks) },
+    { label: "sectors", get: (c) => list(c.sectors) },
+    { label: "d weighted shortfall if lifted", num: true, get: (c) => {
+      const p = priced.get(`${c.stakeholder}:${c.id}`);
+      if (p) return barCell(p.delta.z1, max, 1);
+      return c.consent === "given" ? "given: no case" : price ? "-" : "not priced yet";
+    } },
+    { label: "source", key: "source" },
+  ], conds, { class: "conditions-table" });
+}
+
+// The conditions section: at once from the scenario, again with the
+// prices once the price job has answered.
+function showConditions(sc, price) {
+  document.querySelector("#conditions").replaceChildren(
+    el("h2", { id: "conditions-title", text: "Conditions of the stakeholders" }),
+    el("p", { class: "desc muted", text: "Consent and sequencing each party has set, as " +
+      "reported with their sources; the last columns say what the force could do " +
+      "without each: a capability effect, not a judgement of the condition or of the party." }),
+    conditions(sc, price));
 }
 
 function caveats(sc, price) {
@@ -122,6 +172,7 @@ function shoppingList(sc, shop) {
     fail(status, e);
     return;
   }
+  showConditions(sc, null);
   offersSection(document.querySelector("#offers"), sc, scenario);
   const pricing = (async () => {
     try {
@@ -136,6 +187,7 @@ function shoppingList(sc, shop) {
         el("h2", { text: "Critical contributors" }),
         el("p", { class: "desc muted", text: "How much capability the force would lose without each contributor." }),
         critical(sc, price));
+      showConditions(sc, price);
     } catch (e) {
       fail(status, e);
     }

@@ -133,6 +133,72 @@ sf_status sf_health_write_json(const char *store_backend, double uptime_s, sf_bu
 /* ---------------------------------------------------------------- */
 /* Scenarios                                                          */
 
+/* Which ids a condition's filter names. */
+typedef enum cond_ids { ID_CONTRIBUTORS, ID_UNITS, ID_TASKS, ID_SECTORS } cond_ids;
+
+static const char *cond_id(const sf_scenario *sc, cond_ids k, size_t i)
+{
+	switch (k) {
+	case ID_CONTRIBUTORS:
+		return sc->contributors[i].id;
+	case ID_UNITS:
+		return sc->unit_types[i].id;
+	case ID_TASKS:
+		return sc->tasks[i].id;
+	case ID_SECTORS:
+		return sc->sectors[i].id;
+	}
+	return "";
+}
+
+/* A condition's filter: the ids it covers, or null for any. */
+static void condition_filter(sf_json_writer *w, const char *key, const unsigned char *mask,
+                             size_t n, const sf_scenario *sc, cond_ids k)
+{
+	if (!mask) {
+		sf_json_null(w, key);
+		return;
+	}
+	sf_json_array(w, key);
+	for (size_t i = 0; i < n; i++)
+		if (mask[i])
+			sf_json_str(w, NULL, cond_id(sc, k, i));
+	sf_json_end(w);
+}
+
+/*
+ * When a condition forbids: a consent's months ("from", "to": labels), a
+ * sequence's first allowed month ("not_before") or its indicator
+ * ("indicator", "below" true/false, "threshold"); null where not set.
+ */
+static void condition_when(sf_json_writer *w, const sf_scenario *sc, const sf_condition *c)
+{
+	char lb[16];
+	int consent = c->kind == SF_CONDITION_CONSENT;
+	if (consent)
+		sf_json_str(w, "from", sf_scenario_month_label(sc, c->from, lb, sizeof lb));
+	else
+		sf_json_null(w, "from");
+	if (consent)
+		sf_json_str(w, "to", sf_scenario_month_label(sc, c->to, lb, sizeof lb));
+	else
+		sf_json_null(w, "to");
+	if (!consent && c->not_before > 0)
+		sf_json_str(w, "not_before",
+		            sf_scenario_month_label(sc, c->not_before, lb, sizeof lb));
+	else
+		sf_json_null(w, "not_before");
+	if (!consent && c->indicator) {
+		sf_json_str(w, "indicator", c->indicator);
+		sf_json_bool(w, "below", c->below);
+		sf_json_num(w, "threshold", c->threshold);
+	} else {
+		sf_json_null(w, "indicator");
+		sf_json_null(w, "below");
+		sf_json_null(w, "threshold");
+	}
+}
+
 static void scenario_full(sf_json_writer *w, const sf_scenario *sc)
 {
 	sf_json_array(w, "sectors");
@@ -239,6 +305,13 @@ static void scenario_full(sf_json_writer *w, const sf_scenario *sc)
 			sf_json_str(w, "consent", consent[c->consent]);
 		else
 			sf_json_null(w, "consent");
+		condition_when(w, sc, c);
+		condition_filter(w, "contributors", c->contributors, c->ncontributors_named, sc,
+		                 ID_CONTRIBUTORS);
+		condition_filter(w, "unit_types", c->unit_types, c->nunit_types_named, sc,
+		                 ID_UNITS);
+		condition_filter(w, "tasks", c->tasks, sc->ntasks, sc, ID_TASKS);
+		condition_filter(w, "sectors", c->sectors, sc->nsectors, sc, ID_SECTORS);
 		sf_json_str(w, "source", c->source);
 		sf_json_end(w);
 	}
