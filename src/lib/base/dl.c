@@ -31,7 +31,7 @@ sf_status sf_dl_open(const char *what, const char *package, const char *const *s
 		}
 	}
 	if (!h)
-		return sf_error_set(err, SF_ERR_UNAVAILABLE,
+		return sf_error_set(err, SF_ERR_IO,
 		                    "cannot load %s (%s): install it with 'apt-get install %s' "
 		                    "(scripts/bootstrap does)",
 		                    what, first[0] ? first : why, package);
@@ -42,7 +42,7 @@ sf_status sf_dl_open(const char *what, const char *package, const char *const *s
 		if (!p) {
 			const char *e = dlerror();
 			sf_status rc =
-			        sf_error_set(err, SF_ERR_UNAVAILABLE,
+			        sf_error_set(err, SF_ERR_IO,
 			                     "%s has no %s (%s): install the version "
 			                     "'apt-get install %s' gives",
 			                     what, syms[i].name, e ? e : "not found", package);
