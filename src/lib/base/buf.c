@@ -76,6 +76,11 @@ sf_status sf_buf_adds(sf_buf *b, const char *s)
 
 sf_status sf_buf_addc(sf_buf *b, char c)
 {
+	if (b->len < b->cap && b->len + 2 <= b->size) { /* room: no grow (imports add millions) */
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return SF_OK;
+	}
 	return sf_buf_add(b, &c, 1);
 }
 

@@ -199,13 +199,12 @@ static int fast_run(sf__csv *c, int quoted, size_t *fieldlen)
 	const unsigned char *b = (const unsigned char *)c->rbuf + c->rpos;
 	const unsigned char *e = (const unsigned char *)c->rbuf + c->rlen;
 	const unsigned char *q = b;
-	if (quoted) {
-		while (q < e && *q != '"' && *q != '\n' && *q != 0)
-			q++;
-	} else {
-		while (q < e && *q != ',' && *q != '"' && *q != '\n' && *q != '\r' && *q != 0)
-			q++;
-	}
+	/* The bytes that stop a run: bit 1 unquoted, bit 2 quoted (a table: one load a byte). */
+	static const unsigned char stop[256] = {
+	        [0] = 3, ['\n'] = 3, ['"'] = 3, [','] = 1, ['\r'] = 1};
+	const unsigned char bit = quoted ? 2 : 1;
+	while (q < e && !(stop[*q] & bit))
+		q++;
 	size_t n = (size_t)(q - b);
 	if (n == 0)
 		return 0;
@@ -269,7 +268,8 @@ int sf__csv_next(sf__csv *c)
 		return -1;
 
 	for (;;) {
-		if (!after_quote && (quoted || fieldlen > 0) && fast_run(c, quoted, &fieldlen) < 0)
+		/* At a field's start too: a run stops before an opening quote. */
+		if (!after_quote && fast_run(c, quoted, &fieldlen) < 0)
 			return -1;
 		ch = getbyte(c);
 		if (ch == -2)

@@ -44,7 +44,22 @@ char *sf__date_format(long day, char *buf, size_t n)
 	long y;
 	unsigned m, d;
 	civil_from_days(day, &y, &m, &d);
-	sf_snprintf(buf, n, "%04ld-%02u-%02u", y, m, d);
+	if (y < 0 || y > 9999 || n < 11) {
+		sf_snprintf(buf, n, "%04ld-%02u-%02u", y, m, d);
+		return buf;
+	}
+	/* Without printf for the usual years: imports format a date per row. */
+	buf[0] = (char)('0' + y / 1000);
+	buf[1] = (char)('0' + y / 100 % 10);
+	buf[2] = (char)('0' + y / 10 % 10);
+	buf[3] = (char)('0' + y % 10);
+	buf[4] = '-';
+	buf[5] = (char)('0' + m / 10);
+	buf[6] = (char)('0' + m % 10);
+	buf[7] = '-';
+	buf[8] = (char)('0' + d / 10);
+	buf[9] = (char)('0' + d % 10);
+	buf[10] = '\0';
 	return buf;
 }
 

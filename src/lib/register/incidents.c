@@ -92,6 +92,21 @@ static int utf8_ok(const unsigned char *s)
 	return 1;
 }
 
+/* Whether n bytes are all ASCII (then valid UTF-8), eight at a time. */
+static int record_ascii(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t acc = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		acc |= w;
+	}
+	for (; i < n; i++)
+		acc |= (unsigned char)s[i];
+	return (acc & 0x8080808080808080ULL) == 0;
+}
+
 static const char *const inter_names[] = {
         "",        "State forces", "Rebel group", "Political militia",    "Identity militia",
         "Rioters", "Protesters",   "Civilians",   "External/Other forces"};
@@ -133,11 +148,15 @@ static const char *norm_interaction(const char *s, char *buf, size_t n)
 	}
 	if (a < 1 || a > 8 || b > 8)
 		return NULL;
-	if (b == 0)
-		sf_snprintf(buf, n, "%s only", inter_names[a]);
-	else
-		sf_snprintf(buf, n, "%s-%s", inter_names[a < b ? a : b],
-		            inter_names[a < b ? b : a]);
+	/* Without printf: the import does this for every row. */
+	const char *x = inter_names[b == 0 || a < b ? a : b];
+	const char *y = b == 0 ? " only" : inter_names[a < b ? b : a];
+	size_t lx = strlen(x), ly = strlen(y), sep = b != 0;
+	if (lx + sep + ly >= n)
+		return NULL;
+	memcpy(buf, x, lx);
+	buf[lx] = '-';
+	memcpy(buf + lx + sep, y, ly + 1);
 	return buf;
 }
 
@@ -171,7 +190,10 @@ static int parse_row(importer *im, sf_incident *inc, char *reason, size_t rn)
 		sf_snprintf(reason, rn, "expected %zu fields, found %zu", im->nheader, c->nfields);
 		return 0;
 	}
-	for (size_t i = 0; i < c->nfields; i++) {
+	/* The whole record at once (its fields are NUL-terminated in one buffer,
+	 * and a NUL ends no valid sequence); field by field to name a bad one. */
+	int ascii = record_ascii(c->fbuf, c->flen);
+	for (size_t i = 0; !ascii && i < c->nfields; i++) {
 		if (!utf8_ok((const unsigned char *)sf__csv_field(c, i))) {
 			sf_snprintf(reason, rn, "invalid UTF-8 in column %zu", i + 1);
 			return 0;
