@@ -517,21 +517,30 @@ static void test_time_limit(void **state)
 	sf_error_clear(&err);
 	/* no deadline: the plan's own limit stands */
 	po.time_limit_s = 7;
-	assert_int_equal(sf__case_limit(0, 0, 10, 2, &po, &err), SF_OK);
+	assert_int_equal(sf__case_limit(0, 0, 10, 0, 2, &po, &err), SF_OK);
 	assert_true(po.time_limit_s == 7);
 	/* 100 s left, 10 plans on 2 workers: 5 rounds of 20 s */
 	po.time_limit_s = 0;
-	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 10, 2, &po, &err), SF_OK);
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 10, 0, 2, &po, &err), SF_OK);
 	assert_true(po.time_limit_s > 19 && po.time_limit_s <= 20);
 	/* a smaller per-plan limit is kept; 3 plans on 4 workers: one round */
 	po.time_limit_s = 5;
-	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 10, 2, &po, &err), SF_OK);
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 10, 0, 2, &po, &err), SF_OK);
 	assert_true(po.time_limit_s == 5);
 	po.time_limit_s = 0;
-	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 3, 4, &po, &err), SF_OK);
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 3, 0, 4, &po, &err), SF_OK);
 	assert_true(po.time_limit_s > 99 && po.time_limit_s <= 100);
+	/* one plan, then one that starts after it (shopping), on 2 workers:
+	 * two rounds of 50 s, not one of 100 s that leaves the second none */
+	po.time_limit_s = 0;
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 1, 1, 2, &po, &err), SF_OK);
+	assert_true(po.time_limit_s > 49 && po.time_limit_s <= 50);
+	/* a base, then 6 candidates on 2 workers (offers): 1 + 3 rounds */
+	po.time_limit_s = 0;
+	assert_int_equal(sf__case_limit(sf__now() + 100, 100, 1, 6, 2, &po, &err), SF_OK);
+	assert_true(po.time_limit_s > 24 && po.time_limit_s <= 25);
 	/* nothing left */
-	assert_int_equal(sf__case_limit(sf__now() - 1, 30, 1, 1, &po, &err), SF_ERR_SOLVER);
+	assert_int_equal(sf__case_limit(sf__now() - 1, 30, 1, 0, 1, &po, &err), SF_ERR_SOLVER);
 	assert_string_equal(err.message, "time limit of 30 s reached");
 
 	sf_scenario *sc = load("politics/scenario.yaml");

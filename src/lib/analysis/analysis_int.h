@@ -33,11 +33,16 @@ int sf__analysis_jobs(const sf_analysis_options *opts);
 /*
  * Under an analysis' deadline (sf_analysis_time_limit), cap po's time
  * limit at the case's share of what remains: the time left over the rounds
- * of `left` plans still to start (this one included) on nworkers workers.
+ * of `left` plans of this batch still to start (this one included) on
+ * nworkers workers, plus the rounds of the `after` plans that start only
+ * once the batch is done (plans_after: shopping's plan with requests, the
+ * candidates of offers). Those never share a round with the batch: counted
+ * in it, the first plan of shopping under a job's limit took all of the
+ * time on two workers and the second failed with nothing left.
  * SF_ERR_SOLVER "time limit of N s reached" when nothing remains. No
  * deadline (0): po is left alone.
  */
-sf_status sf__case_limit(double deadline, double limit_s, size_t left, int nworkers,
+sf_status sf__case_limit(double deadline, double limit_s, size_t left, size_t after, int nworkers,
                          sf_plan_options *po, sf_error *err);
 
 /* x rounded to 1e-6 (and -0 made 0), so outputs do not show float noise. */

@@ -42,13 +42,18 @@ void sf_analysis_time_limit(sf_analysis_options *o, double seconds)
 	o->limit_s = seconds > 0 ? seconds : 0;
 }
 
-sf_status sf__case_limit(double deadline, double limit_s, size_t left, int nworkers,
+static size_t rounds_of(size_t plans, int nworkers)
+{
+	return nworkers > 0 ? (plans + (size_t)nworkers - 1) / (size_t)nworkers : plans;
+}
+
+sf_status sf__case_limit(double deadline, double limit_s, size_t left, size_t after, int nworkers,
                          sf_plan_options *po, sf_error *err)
 {
 	if (deadline <= 0)
 		return SF_OK;
 	double remaining = deadline - sf__now();
-	size_t rounds = nworkers > 0 ? (left + (size_t)nworkers - 1) / (size_t)nworkers : left;
+	size_t rounds = rounds_of(left, nworkers) + rounds_of(after, nworkers);
 	if (remaining <= 0)
 		return sf_error_set(err, SF_ERR_SOLVER, "time limit of %g s reached", limit_s);
 	double share = remaining / (double)(rounds ? rounds : 1);
@@ -96,7 +101,7 @@ static sf_status many_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	sf_plan_options po = c->per_case ? c->per_case[job] : c->popts;
 	po.progress = NULL; /* workers must not write progress lines over each other */
 	size_t pos = c->pos ? c->pos[job] : job;
-	sf_status rc = sf__case_limit(c->deadline, c->limit_s, c->n - pos + c->after, c->nworkers,
+	sf_status rc = sf__case_limit(c->deadline, c->limit_s, c->n - pos, c->after, c->nworkers,
 	                              &po, err);
 	if (rc != SF_OK)
 		return rc;
