@@ -23,6 +23,7 @@
 
 #include "base/internal.h"
 #include "base/dates.h"
+#include "register/store.h"
 #include "stabforce/json.h"
 #include "store_fixture.h"
 
@@ -1861,8 +1862,8 @@ static void many_rows(sf_buf *text, int from, int to, long ts)
 }
 
 /*
- * An import of more than 64 chunks (SF_PG_CHUNK_BYTES, a knob for tests,
- * makes them 2 KB) must not hold a subtransaction per chunk on PostgreSQL:
+ * An import of more than 64 chunks (sf__store_pg_set_chunk_bytes, a knob
+ * for tests, makes them 2 KB) must not hold a subtransaction per chunk on PostgreSQL:
  * a backend caches 64 subtransaction ids, and past them every other
  * session's visibility checks read pg_subtrans until the import ends. A
  * row written in a subtransaction keeps its id as xmin, so the keys of one
@@ -1891,9 +1892,8 @@ static void test_import_many_chunks(void **state)
 	const char *l = fx_store_location(tmpdir, "many");
 	assert_non_null(l);
 	sf_strlcpy(loc, l, sizeof loc);
-	assert_int_equal(setenv("SF_PG_CHUNK_BYTES", "2048", 1), 0);
 	assert_int_equal(sf_store_open(loc, &st, &err), SF_OK);
-	assert_int_equal(unsetenv("SF_PG_CHUNK_BYTES"), 0);
+	sf__store_pg_set_chunk_bytes(st, 2048);
 	sf_store *stores[] = {st, sq};
 
 	sf_buf_adds(&text, hdr);

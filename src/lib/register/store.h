@@ -111,6 +111,14 @@ typedef struct sf_store_ops {
 	sf_status (*data_version)(sf_store *st, long long *version, sf_error *err);
 } sf_store_ops;
 
+/*
+ * Tests only: a PostgreSQL store's import chunk size in bytes (at least
+ * 1 KB; the default is the adapter's CHUNK_BYTES), so that a small file
+ * is many chunks. No effect on another backend. (A setter, not an
+ * environment variable: the library reads no environment.)
+ */
+void sf__store_pg_set_chunk_bytes(sf_store *st, size_t bytes);
+
 struct sf_store {
 	const sf_store_ops *ops;
 	void *impl;            /* the backend's state */

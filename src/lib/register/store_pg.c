@@ -283,7 +283,7 @@ typedef struct pg {
 	int listening;      /* LISTEN sf_jobs was sent on this connection */
 	/* An open bulk upsert: */
 	int bulk;           /* between bulk_begin and bulk_end */
-	size_t chunk_bytes; /* COPY data per chunk (CHUNK_BYTES; SF_PG_CHUNK_BYTES in tests) */
+	size_t chunk_bytes; /* COPY data per chunk (CHUNK_BYTES; smaller in tests) */
 	int inflight;       /* a chunk's statements are running on the server */
 	long staged;        /* rows added */
 	long chunk_rows;    /* rows in copy */
@@ -2923,6 +2923,12 @@ static sf_status migrate(pg *p, sf_store_mode mode, sf_error *err)
 	return tx_leave(p, 1, rc, err);
 }
 
+void sf__store_pg_set_chunk_bytes(sf_store *st, size_t bytes)
+{
+	if (st && st->ops == &pg_ops && bytes >= 1024)
+		((pg *)st->impl)->chunk_bytes = bytes;
+}
+
 sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **out, sf_error *err)
 {
 	/* connect_timeout first: the location's own value, if any, comes later and wins. */
@@ -2952,11 +2958,7 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	sf_buf_init(&p->keys, 0);
 	sf_buf_init(&p->sent, 0);
 	sf_buf_init(&p->rkey, 0);
-	/* A knob for tests: small chunks, to import many of them from a small file. */
 	p->chunk_bytes = CHUNK_BYTES;
-	const char *cb = getenv("SF_PG_CHUNK_BYTES");
-	if (cb && atol(cb) >= 1024)
-		p->chunk_bytes = (size_t)atol(cb);
 	sf_store_location_safe(conninfo, p->where, sizeof p->where);
 	p->conn = pq.PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
