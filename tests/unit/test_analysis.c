@@ -558,6 +558,28 @@ static void test_time_limit(void **state)
 	assert_true(fabs(p->baseline.z1 - 20) < 1e-6);
 	assert_true(fabs(p->rows[2].d_z1 - 40) < 1e-6);
 	sf_pricing_free(p);
+
+	/* risk too: each sample's solves are cases of the deadline (before: not
+	 * bound by it at all, its samples each had --time-limit) */
+	sf_risk_options ro;
+	sf_risk *r[2] = {NULL, NULL};
+	sf_risk_options_init(&ro);
+	ro.samples = 12;
+	ro.seed = 5;
+	sf_analysis_time_limit(&o, 1e-9);
+	sf_error_clear(&err);
+	assert_int_equal(sf_risk_run_opts(sc, &ro, &o, &r[0], &err), SF_ERR_SOLVER);
+	assert_non_null(strstr(err.message, "time limit of 1e-09 s reached"));
+	assert_null(r[0]);
+	sf_analysis_time_limit(&o, 0);
+	assert_int_equal(sf_risk_run_opts(sc, &ro, &o, &r[0], &err), SF_OK);
+	sf_analysis_time_limit(&o, 3600);
+	assert_int_equal(sf_risk_run_opts(sc, &ro, &o, &r[1], &err), SF_OK);
+	assert_true(r[1]->not_proven == 0 && r[0]->solves == r[1]->solves);
+	for (size_t i = 0; i < ro.samples; i++)
+		assert_true(r[0]->z1[i] == r[1]->z1[i]);
+	sf_risk_free(r[0]);
+	sf_risk_free(r[1]);
 	sf_scenario_free(sc);
 }
 

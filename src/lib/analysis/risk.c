@@ -178,6 +178,11 @@ typedef struct risk_ctx {
 	const size_t *cand; /* contributors with a pledge in the force */
 	const unsigned char *unusable; /* [ncand]: never_usable() */
 	size_t ncand;
+	/* The analysis' deadline (0 = none, sf_analysis_time_limit), its
+	 * seconds, the workers and the jobs of this batch: each solve's share. */
+	double deadline, limit_s;
+	int nworkers;
+	size_t njobs;
 } risk_ctx;
 
 /*
@@ -208,12 +213,27 @@ static void set_pledge(sf_scenario *sc, const sf_scenario *base, size_t p, int o
 	sc->pledges[p].from = on ? from : base->pledges[p].from;
 }
 
-/* Stage 1 of sc: its weighted shortfall, and whether it is proven. */
-static sf_status solve_z(const sf_scenario *sc, const sf_plan_options *po, double *z, int *proven,
-                         sf_plan **keep, sf_error *err)
+/*
+ * Stage 1 of sc, the (*done)-th solve of job: its weighted shortfall, and
+ * whether it is proven. Under the analysis' deadline every solve is a
+ * case with its share of what remains (sf__case_limit): the solves still
+ * to come in this job (at most the plan and a pair per candidate) and in
+ * the jobs after it, over the workers; one that would start after the
+ * deadline fails the analysis with "time limit of N s reached".
+ */
+static sf_status solve_z(const risk_ctx *c, size_t job, size_t *done, const sf_scenario *sc,
+                         double *z, int *proven, sf_plan **keep, sf_error *err)
 {
 	sf_plan *p = NULL;
-	sf_status rc = sf_plan_solve(sc, po, &p, err);
+	sf_plan_options po = c->popts;
+	size_t per = 1 + 2 * c->ncand, left = (c->njobs - job - 1) * per;
+	sf_status rc;
+
+	left += per > *done ? per - *done : 1;
+	(*done)++;
+	rc = sf__case_limit(c->deadline, c->limit_s, left, 0, c->nworkers, &po, err);
+	if (rc == SF_OK)
+		rc = sf_plan_solve(sc, &po, &p, err);
 	if (rc != SF_OK)
 		return rc;
 	*z = p->z1;
@@ -260,9 +280,10 @@ static int never_usable(const sf_scenario *sc, size_t c)
 }
 
 /* The pair of contributor c on the sample's draw, into rec (PAIR_LEN bytes). */
-static sf_status solve_pair(const risk_ctx *c, sf_scenario *sc, const sf_plan *plan, size_t k,
-                            const unsigned char *present, const int *from, const unsigned char *mat,
-                            unsigned char *rec, sf_error *err)
+static sf_status solve_pair(const risk_ctx *c, size_t job, size_t *done, sf_scenario *sc,
+                            const sf_plan *plan, size_t k, const unsigned char *present,
+                            const int *from, const unsigned char *mat, unsigned char *rec,
+                            sf_error *err)
 {
 	const sf_scenario *base = c->sc;
 	size_t con = c->cand[k];
@@ -283,7 +304,7 @@ static sf_status solve_pair(const risk_ctx *c, sf_scenario *sc, const sf_plan *p
 		for (size_t p = 0; p < base->npledges; p++)
 			if (base->pledges[p].contributor == con)
 				set_pledge(sc, base, p, 0, 0);
-		rc = solve_z(sc, &c->popts, &za, &proven, NULL, err);
+		rc = solve_z(c, job, done, sc, &za, &proven, NULL, err);
 		fl |= PAIR_ABS_SOLVED | (proven ? 0 : PAIR_ABS_UNPROVEN);
 		for (size_t p = 0; p < base->npledges; p++)
 			if (base->pledges[p].contributor == con)
@@ -296,7 +317,7 @@ static sf_status solve_pair(const risk_ctx *c, sf_scenario *sc, const sf_plan *p
 		for (size_t p = 0; p < base->npledges; p++)
 			if (base->pledges[p].contributor == con && pledge_in_force(base, p))
 				set_pledge(sc, base, p, from[p] <= base->pledges[p].to, from[p]);
-		rc = solve_z(sc, &c->popts, &zp, &proven, NULL, err);
+		rc = solve_z(c, job, done, sc, &zp, &proven, NULL, err);
 		fl |= PAIR_PRES_SOLVED | (proven ? 0 : PAIR_PRES_UNPROVEN);
 		for (size_t p = 0; p < base->npledges; p++)
 			if (base->pledges[p].contributor == con)
@@ -344,7 +365,8 @@ static sf_status risk_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	}
 	double z1 = 0;
 	int proven = 0;
-	rc = solve_z(sc, &c->popts, &z1, &proven, &p, err);
+	size_t done = 0;
+	rc = solve_z(c, job, &done, sc, &z1, &proven, &p, err);
 	if (rc != SF_OK)
 		goto out;
 	double gap = p->stage1.gap;
@@ -363,7 +385,8 @@ static sf_status risk_job(void *vctx, size_t job, sf_buf *out, sf_error *err)
 	memcpy(pairs, mat, sc->npledges);
 	pairs += sc->npledges;
 	for (size_t k = 0; !plain && k < c->ncand; k++) {
-		rc = solve_pair(c, sc, p, k, present, from, mat, pairs + k * PAIR_LEN, err);
+		rc = solve_pair(c, job, &done, sc, p, k, present, from, mat, pairs + k * PAIR_LEN,
+		                err);
 		if (rc != SF_OK)
 			goto out;
 	}
@@ -742,6 +765,7 @@ static sf_status risk_batch(sf_risk *r, risk_acc *a, risk_ctx *ctx, size_t total
 	ctx->first = a->n;
 	ctx->with_plain = a->n == 0;
 	size_t nj = total - a->n + (size_t)ctx->with_plain, rl = record_len(ctx);
+	ctx->njobs = nj;
 	sf__job_result *res = calloc(nj, sizeof *res);
 	sf_status rc = SF_OK;
 	if (!res || acc_reserve(r, a, total) != SF_OK) {
@@ -839,6 +863,8 @@ sf_status sf_risk_run_opts(const sf_scenario *sc, const sf_risk_options *ro,
 	ctx.popts = o.plan;
 	ctx.popts.stage1_only = 1;
 	ctx.popts.progress = NULL;
+	ctx.deadline = o.deadline;
+	ctx.limit_s = o.limit_s;
 
 	r = calloc(1, sizeof *r);
 	cand = calloc(sc->ncontributors + 1, sizeof *cand);
@@ -855,6 +881,7 @@ sf_status sf_risk_run_opts(const sf_scenario *sc, const sf_risk_options *ro,
 	r->max_samples = cap;
 	r->short_above_given = ro->short_above >= 0;
 	r->jobs = sf__analysis_jobs(&o);
+	ctx.nworkers = r->jobs;
 	r->p_foc_by = calloc(M + 1, sizeof *r->p_foc_by);
 	r->p_short_tm = calloc(sc->ntasks * M + 1, sizeof *r->p_short_tm);
 	r->contributors = calloc(sc->ncontributors + 1, sizeof *r->contributors);
@@ -895,7 +922,8 @@ sf_status sf_risk_run_opts(const sf_scenario *sc, const sf_risk_options *ro,
 			break;
 		double ratio = worst_ratio(r);
 		r->precision_met = ratio < 1;
-		if (r->precision_met || acc.n >= cap)
+		/* a deadline passed: the precision stays unmet, no batch is begun */
+		if (r->precision_met || acc.n >= cap || (o.deadline > 0 && sf__now() >= o.deadline))
 			break;
 		total = next_total(acc.n, ratio, cap);
 	}
