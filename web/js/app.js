@@ -84,10 +84,20 @@ function jobPath(kind) {
   return kind === "offers" ? "/api/v1/offers" : "/api/v1/analyses/" + kind;
 }
 
+// The newest job of this kind and request with this status, or null.
+async function newestJob(status, kind, request) {
+  const list = await api(`/api/v1/jobs?status=${status}&limit=500`);
+  return (list.jobs || []).find((j) => j.kind === kind && sameRequest(j.request, request)) || null;
+}
+
 // Submit a job and wait for it; onStatus(job) after each poll. Resolves to
 // the job's result; rejects with ApiError on failure or cancellation.
 export async function runJob(kind, request, onStatus) {
-  let job = await api(jobPath(kind), { method: "POST", body: request });
+  return followJob(kind, await api(jobPath(kind), { method: "POST", body: request }), onStatus);
+}
+
+// Wait for a submitted job, as runJob.
+async function followJob(kind, job, onStatus) {
   for (;;) {
     if (onStatus) onStatus(job);
     if (job.status === "done") break;
@@ -113,16 +123,27 @@ export async function result(kind, request, status) {
       (done.submitted_by ? ` (run by ${done.submitted_by})` : "") + ".", "muted");
     return r;
   }
+  // One already queued or running (make demo queues the Gaza jobs as the
+  // server starts): wait for it, which needs no token where reading needs none.
+  const pending = (await newestJob("running", kind, request)) ||
+    (await newestJob("queued", kind, request));
+  if (pending) {
+    const r = await followJob(kind, pending, (j) => progress(status, kind, j));
+    say(status, `From ${kind} job ${pending.id}, finished just now.`, "muted");
+    return r;
+  }
+  const failed = await newestJob("failed", kind, request);
   say(status, `No finished ${kind} of ${request.scenario} yet: starting one...`);
   try {
     const r = await runJob(kind, request, (j) => progress(status, kind, j));
     say(status, `Computed just now (${kind} job).`, "muted");
     return r;
   } catch (e) {
-    if (e.status === 403) {
-      throw new ApiError(403, e.code,
-        `No ${kind} of ${request.scenario} has been computed yet, and starting one needs an ` +
-        "editor's token.");
+    if (e.status === 401 || e.status === 403) {
+      throw new ApiError(e.status, e.code,
+        `No ${kind} of ${request.scenario} has been computed yet` +
+        (failed ? ` (${kind} job ${failed.id} failed: ${failed.message || "no reason given"})` : "") +
+        ", and starting one needs an editor's token (Sign in).");
     }
     throw e;
   }
