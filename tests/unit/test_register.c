@@ -1866,11 +1866,13 @@ static void many_rows(sf_buf *text, int from, int to, long ts)
  * for tests, makes them 2 KB) must not hold a subtransaction per chunk on PostgreSQL:
  * a backend caches 64 subtransaction ids, and past them every other
  * session's visibility checks read pg_subtrans until the import ends. A
- * row written in a subtransaction keeps its id as xmin, so the keys of one
- * import carry one xmin. The first import is of new events only (every
- * chunk on the fast path); the second mixes stored (newer) and new events
- * in every chunk (each fast attempt falls back to the upsert): counts,
- * rows and roll-ups as SQLite's.
+ * row written in a subtransaction keeps its id as xmin: the keys of the
+ * first import (118 chunks) carry at most 49 xmins (the first 48 chunks'
+ * savepoints, then the transaction's own), not 118. The first import is
+ * of new events only (every chunk on the fast path); the second mixes
+ * stored (newer) and new events in every chunk (each fast attempt falls
+ * back to the upsert, by a savepoint, then by deleting the keys it
+ * inserted): counts, rows and roll-ups as SQLite's.
  */
 static void test_import_many_chunks(void **state)
 {
@@ -1906,7 +1908,7 @@ static void test_import_many_chunks(void **state)
 		assert_int_equal(s.updated, 0);
 	}
 	if (pg)
-		assert_int_equal(key_xmins("many"), 1);
+		assert_in_range(key_xmins("many"), 2, 49);
 
 	sf_buf_reset(&text);
 	sf_buf_adds(&text, hdr);
@@ -1923,7 +1925,7 @@ static void test_import_many_chunks(void **state)
 		assert_int_equal(s.unchanged, 0);
 	}
 	if (pg)
-		assert_int_equal(key_xmins("many"), 2);
+		assert_in_range(key_xmins("many"), 2, 50);
 	assert_int_equal(count(st), 3000);
 	assert_int_equal(count(sq), 3000);
 	dump(st, NULL, &a);
