@@ -56,7 +56,8 @@ static void usage(FILE *f)
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		fprintf(f, "  %-11s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f,
-	        "\n'stabforce COMMAND --help' for a command's options; man stabforce for all.\n");
+	        "\n'stabforce COMMAND --help' for a command's options; all of them: man stabforce\n"
+	        "(installed), or man -l docs/stabforce.1 in the source tree.\n");
 }
 
 /* STABFORCE_DIE_WITH=PID: die when the process PID (our parent) dies. */

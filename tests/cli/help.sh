@@ -28,6 +28,10 @@ for c in $cmds; do
 	fi
 done
 
+# From a clone the man page is not installed: --help says how to read it.
+"$STABFORCE" --help | tail -n 2 | grep -q 'man -l docs/stabforce.1' ||
+	{ echo "FAIL: stabforce --help does not end pointing to 'man -l docs/stabforce.1'"; fail=1; }
+
 "$STABFORCE" no-such-command >/dev/null 2>&1
 rc=$?
 [ $rc -eq 2 ] || { echo "FAIL: unknown command exits $rc, not 2"; fail=1; }
