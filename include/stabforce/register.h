@@ -371,6 +371,13 @@ sf_status sf_store_open(const char *location, sf_store **out, sf_error *err);
 sf_status sf_store_open_read(const char *location, sf_store **out, sf_error *err);
 void sf_store_close(sf_store *st);
 /*
+ * At most kib KiB of this handle's own page cache in the process (SQLite's
+ * cache_size, 32 MiB unless set; a PostgreSQL handle keeps none: no-op).
+ * For a program holding many handles at once (the server's pools), whose
+ * caches would otherwise each grow to the default.
+ */
+sf_status sf_store_cache_limit(sf_store *st, size_t kib, sf_error *err);
+/*
  * A store's location fit to print: the password of a PostgreSQL URI
  * ("postgresql://user:SECRET@host/db") or of a password=... parameter
  * becomes ***. Writes at most n bytes (NUL-terminated) into out.

@@ -52,6 +52,10 @@ enum {
 	RATE_SLOTS = 4096,
 	NBUCKETS = SF_METRICS_BUCKETS,
 	TRIM_EVERY_S = 5, /* seconds between two malloc_trim calls of the main thread */
+	/* KiB of page cache per pooled store handle (SQLite's default is 32 MiB
+	 * each: 12 handles of 4 threads could hold 384 MiB, and the soak's heap
+	 * grew as each filled); the OS's page cache is shared by all of them. */
+	STORE_CACHE_KIB = 4096,
 };
 
 /* Latency buckets of /metrics, seconds. */
@@ -222,6 +226,18 @@ static const char *read_location(const sv_app *a)
 	return a->o.db_read ? a->o.db_read : a->o.db;
 }
 
+/* A new handle for a pool, its page cache bounded (STORE_CACHE_KIB). */
+static sf_status store_open_pooled(sv_app *a, int read, sf_store **st, sf_error *err)
+{
+	sf_status rc = read ? sf_store_open_read(read_location(a), st, err)
+	                    : sf_store_open(a->o.db, st, err);
+	if (rc == SF_OK && (rc = sf_store_cache_limit(*st, STORE_CACHE_KIB, err)) != SF_OK) {
+		sf_store_close(*st);
+		*st = NULL;
+	}
+	return rc;
+}
+
 static sf_store *store_take(sv_app *a, int read, sf_error *err)
 {
 	sf_store *st = NULL;
@@ -231,10 +247,8 @@ static sf_store *store_take(sv_app *a, int read, sf_error *err)
 	if (*n > 0)
 		st = v[--*n];
 	pthread_mutex_unlock(&a->pool_mu);
-	if (!st && read)
-		sf_store_open_read(read_location(a), &st, err);
-	else if (!st)
-		sf_store_open(a->o.db, &st, err);
+	if (!st)
+		store_open_pooled(a, read, &st, err);
 	return st;
 }
 
@@ -830,14 +844,14 @@ sf_status sf_server_run(const sf_server_options *o, sf_error *err)
 	 * descriptors are then steady from the start (bench/soak.sh compares
 	 * them), and no early request pays for an open. */
 	while (a->nfree < a->cap_free) {
-		if ((rc = sf_store_open(o->db, &st, err)) != SF_OK)
+		if ((rc = store_open_pooled(a, 0, &st, err)) != SF_OK)
 			goto out;
 		store_give(a, 0, st);
 		st = NULL;
 	}
 	/* The read pool too (a standby at another schema version is refused now). */
 	while (a->nfree_read < a->cap_free) {
-		if ((rc = sf_store_open_read(read_location(a), &st, err)) != SF_OK)
+		if ((rc = store_open_pooled(a, 1, &st, err)) != SF_OK)
 			goto out;
 		store_give(a, 1, st);
 		st = NULL;

@@ -192,6 +192,11 @@ sf_status sf_store_incident_count(sf_store *st, long *n, sf_error *err)
 	return st->ops->incident_count(st, n, err);
 }
 
+sf_status sf_store_cache_limit(sf_store *st, size_t kib, sf_error *err)
+{
+	return st->ops->cache_limit ? st->ops->cache_limit(st, kib, err) : SF_OK;
+}
+
 sf_status sf_store_incident_days(sf_store *st, long *first, long *last, sf_error *err)
 {
 	return st->ops->incident_days(st, first, last, err);

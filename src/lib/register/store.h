@@ -70,6 +70,8 @@ typedef struct sf_store_ops {
 	                   sf_error *err);
 	/* Number of incidents (all statuses). */
 	sf_status (*incident_count)(sf_store *st, long *n, sf_error *err);
+	/* NULL: the backend keeps no page cache in the process (PostgreSQL). */
+	sf_status (*cache_limit)(sf_store *st, size_t kib, sf_error *err);
 	/* The first and last day of any incident (all statuses); SF_DAY_NONE
 	 * both when there is none. Read from the day index, not a scan. */
 	sf_status (*incident_days)(sf_store *st, long *first, long *last, sf_error *err);

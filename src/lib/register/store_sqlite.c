@@ -1074,6 +1074,13 @@ static sf_status op_edits(sf_store *st, const char *event_id, sf_edit_cb cb, voi
 	return rc;
 }
 
+static sf_status op_cache_limit(sf_store *st, size_t kib, sf_error *err)
+{
+	char sql[64];
+	sf_snprintf(sql, sizeof sql, "PRAGMA cache_size = -%zu", kib ? kib : 1);
+	return exec(SQ(st), sql, err);
+}
+
 static sf_status op_count(sf_store *st, long *n, sf_error *err)
 {
 	sq *s = SQ(st);
@@ -1687,6 +1694,7 @@ static const sf_store_ops sqlite_ops = {
         .dupe_decision = op_dupe_decision,
         .edits = op_edits,
         .incident_count = op_count,
+        .cache_limit = op_cache_limit,
         .incident_days = op_days,
         .aid_upsert = op_aid_upsert,
         .aid_query = op_aid_query,
