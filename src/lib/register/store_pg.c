@@ -1677,6 +1677,7 @@ static sf_status bulk_start(pg *p, int lock, sf_error *err)
 	sf_buf_reset(&p->keys);
 	rs_clear(p);
 	p->try_fast = 0;
+	p->has_fkeys = 0; /* an import that failed before its end left them to its rollback */
 	sf_status rc = lock ? batch_lock(p, err) : SF_OK;
 	if (rc == SF_OK)
 		rc = need_rdelta(p, err);
