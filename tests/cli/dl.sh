@@ -47,8 +47,10 @@ grep -q "libpq.*'apt-get install libpq5'" "$T/err" ||
 	fail "the PostgreSQL store's error does not name libpq and its package: $(cat "$T/err")"
 [ -s "$T/out" ] && fail "something on stdout: $(cat "$T/out")"
 
-run serve --listen 127.0.0.1:0 --db "$T/serve.db" --scenarios "$SRCDIR/examples" \
-	>"$T/out" 2>"$T/err" &
+# started directly (not through run: $! would be the subshell's, and a
+# serve that did start would outlive the test)
+LD_LIBRARY_PATH=$T/lib "$STABFORCE" serve --listen 127.0.0.1:0 --db "$T/serve.db" \
+	--scenarios "$SRCDIR/examples" >"$T/out" 2>"$T/err" &
 pid=$!
 i=0
 while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
@@ -59,12 +61,13 @@ if kill -0 "$pid" 2>/dev/null; then
 	kill "$pid"
 	fail "serve runs without libmicrohttpd"
 fi
+trap 'kill "$pid" 2>/dev/null; rm -rf "$T"' EXIT INT TERM
 wait "$pid"
 rc=$?
 [ "$rc" -ne 0 ] || fail "serve exited 0 without libmicrohttpd"
 grep -q "libmicrohttpd.*'apt-get install libmicrohttpd12'" "$T/err" ||
 	fail "serve's error does not name libmicrohttpd and its package: $(cat "$T/err")"
-pgrep -P "$pid" >/dev/null 2>&1 && fail "serve left a process behind"
+pgrep -f "$T/serve.db" >/dev/null 2>&1 && fail "serve left a process behind (a worker on its store)"
 
 echo "dl: $failed failed"
 [ "$failed" -eq 0 ]
