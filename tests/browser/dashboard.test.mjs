@@ -16,7 +16,9 @@
 //   version is refused with a 409 the page explains, and a viewer cannot.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launch, watchedPage, apiGet, apiRunJob } from "./lib.mjs";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { startServer, launch, watchedPage, apiGet, apiRunJob, SRCDIR, STABFORCE } from "./lib.mjs";
 
 const fmt1 = (v) => new Intl.NumberFormat("en", { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(v);
 const signed1 = (v) => (v > 0 ? "+" : "") + fmt1(v);
@@ -213,6 +215,38 @@ test("a viewer cannot start a job; the page says an editor must", async () => {
   const jobs = await apiGet(server, "/api/v1/jobs");
   assert.ok(!jobs.jobs.some((j) => j.scenario === "gaza" && j.kind !== "plan"), "the viewer's job was queued");
   await context.close();
+});
+
+test("a reader's page waits for a queued job instead of starting one (make demo)", async () => {
+  // make demo queues the Gaza jobs as the server starts and opens it to
+  // readers: a page opened before they end must wait for them, not ask a
+  // reader for a token to start its own. With no worker (--jobs 0) the
+  // job stays queued until one is started by hand.
+  const s2 = await startServer(["--jobs", "0", "--public-read"]);
+  let worker = null;
+  try {
+    const res = await fetch(s2.base + "/api/v1/plans", {
+      method: "POST", body: JSON.stringify({ scenario: "minimal" }),
+      headers: { Authorization: "Bearer " + s2.editor, "Content-Type": "application/json" },
+    });
+    assert.equal(res.status, 202);
+    const { page, context, problems } = await watchedPage(browser, s2, "");
+    await page.goto(s2.base + "/plan?scenario=minimal");
+    await page.waitForFunction(
+      () => /plan job \d+ is queued/.test(document.querySelector("#status")?.textContent || ""),
+      null, { timeout: 60000 });
+    worker = spawn(STABFORCE, ["worker", "--db", s2.db, "--scenarios", join(SRCDIR, "examples")],
+      { stdio: "ignore" });
+    await page.waitForSelector("#heat", { timeout: 120000 });
+    assert.match(await page.textContent("#status"), /From plan job \d+, finished just now/);
+    assert.deepEqual(problems, []);
+    const jobs = await apiGet(s2, "/api/v1/jobs");
+    assert.equal(jobs.jobs.length, 1, "the page started a job of its own");
+    await context.close();
+  } finally {
+    if (worker) worker.kill("SIGTERM");
+    await s2.stop();
+  }
 });
 
 test("the politics page shows the API's prices and shopping list", async () => {
