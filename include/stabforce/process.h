@@ -11,6 +11,7 @@
 #ifndef STABFORCE_PROCESS_H
 #define STABFORCE_PROCESS_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -25,23 +26,46 @@ extern "C" {
  * PostgreSQL store, libmicrohttpd for serve) resolve their functions
  * through it instead of linking them, so every other command starts
  * without loading them and the libraries they pull in (about twenty: TLS,
- * Kerberos, LDAP). Each adapter calls it once (pthread_once) and keeps the
- * result for the process's life, as the dynamic linker would.
+ * Kerberos, LDAP). An adapter describes its library once, statically
+ * (SF_DL_LIB), and calls sf_dl_load before its first use; the library is
+ * loaded once and kept for the process's life, as the dynamic linker
+ * would, and so is a failure.
  */
 typedef struct sf_dl_sym {
 	const char *name; /* the symbol */
 	void *slot;       /* where its address goes: a function pointer's storage */
 } sf_dl_sym;
 
+typedef struct sf_dl_lib {
+	const char *what;           /* "libpq": how messages name it */
+	const char *package;        /* the Debian package that installs it */
+	const char *const *sonames; /* tried in order, NULL-terminated */
+	const sf_dl_sym *syms;      /* every symbol the adapter calls */
+	size_t nsyms;
+	/* sf_dl_load's own: set once, under the mutex */
+	pthread_mutex_t mu;
+	int tried;
+	sf_error error; /* code SF_OK when it loaded */
+} sf_dl_lib;
+
+/* A static sf_dl_lib's initialiser; syms is an array. */
+#define SF_DL_LIB(what, package, sonames, syms)                                                    \
+	{                                                                                          \
+		(what), (package), (sonames), (syms), sizeof(syms) / sizeof((syms)[0]),            \
+		        PTHREAD_MUTEX_INITIALIZER, 0,                                              \
+		{                                                                                  \
+			0                                                                          \
+		}                                                                                  \
+	}
+
 /*
- * Open the first of sonames (NULL-terminated) that loads and store each
- * of syms' addresses in its slot. On failure (the slots are then not to
- * be used) err says which library is missing or lacks a symbol (what,
- * e.g. "libpq") and the Debian package that installs it ("apt-get
- * install libpq5"; scripts/bootstrap does).
+ * Load lib (the first call; later calls return the first call's result)
+ * and store each symbol's address in its slot. On failure (the slots are
+ * then not to be used) err says which library is missing or lacks a
+ * symbol and the Debian package that installs it ("apt-get install
+ * libpq5"; scripts/bootstrap does); an I/O error, exit status 4.
  */
-sf_status sf_dl_open(const char *what, const char *package, const char *const *sonames,
-                     const sf_dl_sym *syms, size_t n, sf_error *err);
+sf_status sf_dl_load(sf_dl_lib *lib, sf_error *err);
 
 typedef struct sf_spawn_options {
 	int fd_in, fd_out, fd_err; /* descriptors for the child's 0, 1, 2; -1 = inherit */

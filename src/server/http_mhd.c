@@ -32,7 +32,6 @@
 #include <sys/socket.h>
 
 #include <microhttpd.h>
-#include <pthread.h>
 
 #include "http.h"
 #include "stabforce/process.h"
@@ -40,7 +39,7 @@
 /*
  * Every libmicrohttpd function this file calls, through mhd (filled when
  * the server starts): only `serve` loads the library, and GnuTLS with it
- * (sf_dl_open, as register/store_pg.c does for libpq). <microhttpd.h>
+ * (sf_dl_load, as register/store_pg.c does for libpq). <microhttpd.h>
  * still gives every signature (__typeof__).
  */
 #define MHD_FUNCTIONS(X)                                                                           \
@@ -62,29 +61,12 @@ static struct {
 } mhd;
 
 static const char *const mhd_sonames[] = {"libmicrohttpd.so.12", "libmicrohttpd.so", NULL};
-static pthread_once_t mhd_once = PTHREAD_ONCE_INIT;
-static sf_error mhd_error; /* why it did not load; code SF_OK when it did */
-
-static void mhd_load_once(void)
-{
-	static const sf_dl_sym syms[] = {
+static const sf_dl_sym mhd_syms[] = {
 #define X(f) {#f, &mhd.f},
-	        MHD_FUNCTIONS(X)
+        MHD_FUNCTIONS(X)
 #undef X
-	};
-	sf_error_clear(&mhd_error);
-	(void)sf_dl_open("libmicrohttpd", "libmicrohttpd12", mhd_sonames, syms,
-	                 sizeof syms / sizeof syms[0], &mhd_error);
-}
-
-/* libmicrohttpd's functions in mhd, or why they cannot be. */
-static sf_status mhd_load(sf_error *err)
-{
-	pthread_once(&mhd_once, mhd_load_once);
-	if (mhd_error.code == SF_OK)
-		return SF_OK;
-	return sf_error_set(err, mhd_error.code, "%s", mhd_error.message);
-}
+};
+static sf_dl_lib mhd_lib = SF_DL_LIB("libmicrohttpd", "libmicrohttpd12", mhd_sonames, mhd_syms);
 
 struct sv_http {
 	struct MHD_Daemon *d;
@@ -283,7 +265,7 @@ sf_status sv_http_start(const sv_http_options *o, sv_handler h, void *app, sv_ht
 	sf_status rc;
 
 	*out = NULL;
-	if ((rc = mhd_load(err)) != SF_OK)
+	if ((rc = sf_dl_load(&mhd_lib, err)) != SF_OK)
 		return rc;
 	memset(&ss, 0, sizeof ss);
 	if (strchr(o->host, ':')) {

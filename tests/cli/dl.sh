@@ -1,6 +1,6 @@
 #!/bin/sh
 # dl.sh - libpq and libmicrohttpd are loaded only by what needs them
-# (include/stabforce/process.h, sf_dl_open).
+# (include/stabforce/process.h, sf_dl_load).
 #
 #   sh dl.sh      ($STABFORCE, $SRCDIR from meson)
 #

@@ -1,5 +1,5 @@
 /*
- * dl.c - loading a shared library at first use (process.h, sf_dl_open).
+ * dl.c - loading a shared library at first use (process.h, sf_dl_load).
  *
  * dlopen with RTLD_NOW (every symbol bound at once, so a library of the
  * wrong version fails here with its name, never later in a call) and
@@ -7,7 +7,8 @@
  * never closed: the adapter's function pointers stay valid for the
  * process's life. The addresses are copied into their slots with memcpy,
  * the one portable way to turn dlsym's void * into a function pointer's
- * storage. sf_dl_open keeps no state itself; the adapter calls it once.
+ * storage. sf_dl_load tries once per library, under the library's mutex,
+ * and keeps the outcome (a failure too) in the adapter's sf_dl_lib.
  */
 #include "base/internal.h"
 
@@ -16,8 +17,9 @@
 
 #include "stabforce/process.h"
 
-sf_status sf_dl_open(const char *what, const char *package, const char *const *sonames,
-                     const sf_dl_sym *syms, size_t n, sf_error *err)
+/* Open the first of sonames that loads and fill every slot; 0 or the error. */
+static sf_status dl_open(const char *what, const char *package, const char *const *sonames,
+                         const sf_dl_sym *syms, size_t n, sf_error *err)
 {
 	void *h = NULL;
 	const char *why = "no library name to try";
@@ -52,4 +54,19 @@ sf_status sf_dl_open(const char *what, const char *package, const char *const *s
 		memcpy(syms[i].slot, &p, sizeof p);
 	}
 	return SF_OK;
+}
+
+sf_status sf_dl_load(sf_dl_lib *lib, sf_error *err)
+{
+	pthread_mutex_lock(&lib->mu);
+	if (!lib->tried) {
+		sf_error_clear(&lib->error);
+		(void)dl_open(lib->what, lib->package, lib->sonames, lib->syms, lib->nsyms,
+		              &lib->error);
+		lib->tried = 1;
+	}
+	pthread_mutex_unlock(&lib->mu);
+	if (lib->error.code == SF_OK)
+		return SF_OK;
+	return sf_error_set(err, lib->error.code, "%s", lib->error.message);
 }

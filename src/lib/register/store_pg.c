@@ -76,7 +76,6 @@
 #include <time.h>
 
 #include <libpq-fe.h>
-#include <pthread.h>
 
 #include "register/store.h"
 #include "stabforce/process.h"
@@ -85,7 +84,7 @@
 /* libpq, loaded when a PostgreSQL store is first opened               */
 
 /*
- * Every libpq function this file calls, through pq (filled by pq_load):
+ * Every libpq function this file calls, through pq (filled by sf_dl_load):
  * the program does not link libpq, so a command that never opens a
  * PostgreSQL store never loads it, nor the TLS, Kerberos and LDAP
  * libraries it pulls in. <libpq-fe.h> still gives every type and
@@ -128,29 +127,12 @@ static struct {
 } pq;
 
 static const char *const pq_sonames[] = {"libpq.so.5", "libpq.so", NULL};
-static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
-static sf_error pq_error; /* why it did not load; code SF_OK when it did */
-
-static void pq_load_once(void)
-{
-	static const sf_dl_sym syms[] = {
+static const sf_dl_sym pq_syms[] = {
 #define X(f) {#f, &pq.f},
-	        PQ_FUNCTIONS(X)
+        PQ_FUNCTIONS(X)
 #undef X
-	};
-	sf_error_clear(&pq_error);
-	(void)sf_dl_open("libpq", "libpq5", pq_sonames, syms, sizeof syms / sizeof syms[0],
-	                 &pq_error);
-}
-
-/* libpq's functions in pq, or why they cannot be. */
-static sf_status pq_load(sf_error *err)
-{
-	pthread_once(&pq_once, pq_load_once);
-	if (pq_error.code == SF_OK)
-		return SF_OK;
-	return sf_error_set(err, pq_error.code, "%s", pq_error.message);
-}
+};
+static sf_dl_lib pq_lib = SF_DL_LIB("libpq", "libpq5", pq_sonames, pq_syms);
 
 /* ---------------------------------------------------------------- */
 /* Schema                                                             */
@@ -2993,7 +2975,7 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	long standby = 0;
 
 	*out = NULL;
-	if ((rc = pq_load(err)) != SF_OK)
+	if ((rc = sf_dl_load(&pq_lib, err)) != SF_OK)
 		return rc;
 	st = calloc(1, sizeof *st);
 	p = calloc(1, sizeof *p);
