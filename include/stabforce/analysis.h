@@ -475,7 +475,16 @@ typedef struct sf_compare_moved {
 	char from[160];      /* the pledge's units in a in the first such month */
 	char to[160];        /* and in b */
 	const char *cause;   /* why: an edit, or a difference of the files */
-	char cause_buf[160]; /* storage for cause when it is made up */
+	char cause_buf[320]; /* storage for cause when it is made up */
+	double charge;       /* least-change charge: unit_months x its unit type's change_cost */
+	/*
+	 * What-if only (sf_whatif_explain): 1 when no edit names the pledge or
+	 * its contributor and the charge fits in the stage-2 costs the two
+	 * plans left unproven (docs/model.md, "Least change in what-if and
+	 * compare"): the move may be an improvement the unproven base plan
+	 * missed, or the what-if's own slack, and is not shown to be the edit's.
+	 */
+	int within_gaps;
 } sf_compare_moved;
 
 typedef struct sf_comparison {

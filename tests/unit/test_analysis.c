@@ -6,7 +6,9 @@
  * on tests/cases/analysis/absence what risk calls a contributor's absence,
  * recomputed from the documented random stream; on
  * tests/cases/analysis/offers the ranked offers of a new and an existing
- * nation, worked by hand there, and what-if with a new nation.
+ * nation, worked by hand there, and what-if with a new nation; on
+ * tests/cases/analysis/least-change why a unit moved in a what-if, with
+ * the stage-2 costs the plans left unproven.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -368,6 +370,80 @@ static void test_pricing(void **state)
 	sf_scenario_free(sc);
 }
 
+/* The moved pledge with this id, or fail. */
+static const sf_compare_moved *moved_pledge(const sf_comparison *c, const char *id)
+{
+	for (size_t i = 0; i < c->nmoved; i++)
+		if (strcmp(c->moved[i].pledge, id) == 0)
+			return &c->moved[i];
+	fail_msg("%s did not move", id);
+	return NULL;
+}
+
+/*
+ * Why a unit moved, and the stage-2 costs left unproven
+ * (tests/cases/analysis/least-change, worked there): B-1's move, which no
+ * edit names, is the edit's while both plans are proven, and "not shown
+ * to be the edit's" once its charge (2) fits in the base plan's unproven
+ * stage-2 cost; the dropped A-1 stays the edit's whatever the gaps.
+ */
+static void test_whatif_gaps(void **state)
+{
+	(void)state;
+	sf_scenario *sc = load("least-change/scenario.yaml"), *wi = NULL;
+	sf_edit e = {SF_EDIT_DROP, "A"};
+	sf_analysis_options o;
+	sf_plan *pa = NULL, *pb = NULL;
+	sf_comparison *c = NULL;
+	sf_error err;
+	const sf_compare_moved *a1, *b1;
+
+	sf_analysis_options_init(&o);
+	o.jobs = 2;
+	sf_error_clear(&err);
+	assert_int_equal(sf_whatif_scenario(sc, &e, 1, &wi, &err), SF_OK);
+	assert_int_equal(sf_plan_pair(sc, wi, &o, &pa, &pb, &err), SF_OK);
+	assert_true(sf_stage_proven(pa->stage2.status, pa->stage2.gap));
+	assert_true(sf_stage_proven(pb->stage2.status, pb->stage2.gap));
+	assert_int_equal(sf_plan_compare(pa, pb, &c, &err), SF_OK);
+	assert_int_equal(sf_whatif_explain(c, sc, &e, 1, &o, &err), SF_OK);
+	assert_int_equal(c->nmoved, 2);
+	a1 = moved_pledge(c, "A-1");
+	b1 = moved_pledge(c, "B-1");
+	assert_int_equal(b1->unit_months, 2);
+	assert_true(fabs(b1->charge - 2) < 1e-9);
+	assert_false(b1->within_gaps);
+	assert_string_equal(b1->cause, "--drop A");
+
+	/* The base plan's stage 2 as if stopped with 2 left unproven: B-1 fits. */
+	pa->stage2.status = SF_SOLVE_FEASIBLE;
+	pa->stage2.objective = 100;
+	pa->stage2.gap = 0.02;
+	assert_int_equal(sf_whatif_explain(c, sc, &e, 1, &o, &err), SF_OK);
+	assert_true(b1->within_gaps);
+	assert_non_null(strstr(b1->cause, "not shown to be the edit's"));
+	assert_false(a1->within_gaps);
+	assert_string_equal(a1->cause, "--drop A");
+	sf_buf b;
+	sf_buf_init(&b, 0);
+	assert_int_equal(sf_comparison_write(c, "baseline", "what-if", SF_FORMAT_JSON, &b, &err),
+	                 SF_OK);
+	assert_non_null(strstr(sf_buf_str(&b), "\"within_gaps\": true"));
+	sf_buf_release(&b);
+
+	/* 1.9 left unproven: B-1's charge of 2 does not fit; the edit's again. */
+	pa->stage2.gap = 0.019;
+	assert_int_equal(sf_whatif_explain(c, sc, &e, 1, &o, &err), SF_OK);
+	assert_false(b1->within_gaps);
+	assert_string_equal(b1->cause, "--drop A");
+
+	sf_comparison_free(c);
+	sf_plan_free(pa);
+	sf_plan_free(pb);
+	sf_scenario_free(wi);
+	sf_scenario_free(sc);
+}
+
 /* One offer's figures, as worked by hand in tests/cases/analysis/offers. */
 static void check_offer(const sf_offers *r, size_t i, const char *unit, int count, int from,
                         double removed, double per_k, double cost)
@@ -589,7 +665,7 @@ int main(void)
 	        cmocka_unit_test(test_edits),        cmocka_unit_test(test_risk_draw),
 	        cmocka_unit_test(test_risk_absence), cmocka_unit_test(test_risk_seeds),
 	        cmocka_unit_test(test_pricing),      cmocka_unit_test(test_offers),
-	        cmocka_unit_test(test_time_limit),
+	        cmocka_unit_test(test_time_limit),   cmocka_unit_test(test_whatif_gaps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

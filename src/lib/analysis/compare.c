@@ -289,6 +289,7 @@ static sf_status compute_moved(sf_comparison *c, sf_error *err)
 			mv->contributor = sp->contributors[sp->pledges[ip].contributor].id;
 			mv->unit = sp->unit_types[sp->pledges[ip].unit].id;
 			mv->unit_months = total;
+			mv->charge = total * sp->unit_types[sp->pledges[ip].unit].change_cost;
 			/* The default reason; a what-if names its edit instead. */
 			if (pa < 0)
 				mv->cause = "new in the second plan's scenario";
@@ -776,6 +777,8 @@ void sf__comparison_json(sf_json_writer *w, const char *key, const sf_comparison
 		sf_json_str(w, "from", r->from);
 		sf_json_str(w, "to", r->to);
 		sf_json_str(w, "why", r->cause);
+		sf__json_r6(w, "change_charge", r->charge);
+		sf_json_bool(w, "within_gaps", r->within_gaps);
 		sf_json_end(w);
 	}
 	sf_json_end(w);

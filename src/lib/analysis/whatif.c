@@ -17,8 +17,10 @@
 #include "base/internal.h"
 
 #include "analysis/analysis_int.h"
+#include "base/tolerance.h"
 #include "stabforce/analysis.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -507,6 +509,57 @@ static int moved_in(const sf_comparison *cmp, const char *id)
 	return 0;
 }
 
+/*
+ * The stage-2 cost a plan leaves unproven: 0 when proven, else its gap
+ * times its objective (the gap every output prints, as money), and 0 when
+ * the stage gave no finite gap (no plan, or no bound): such a plan claims
+ * nothing to tolerate a move by.
+ */
+static double stage2_slack(const sf_plan *x)
+{
+	const sf_stage_result *s = &x->stage2;
+
+	if (sf_stage_proven(s->status, s->gap) ||
+	    (s->status != SF_SOLVE_OPTIMAL && s->status != SF_SOLVE_FEASIBLE) ||
+	    !isfinite(s->gap) || !isfinite(s->objective) || s->gap < 0)
+		return 0;
+	return s->gap * fmax(fabs(s->objective), SF_GAP_DEN_MIN);
+}
+
+/*
+ * The moves no edit names (ind[i] = 1) whose least-change charges, taken
+ * from the smallest, add up to at most the stage-2 cost the two plans
+ * left unproven: those can be an improvement the base plan missed (it
+ * costs at most its gap more than its optimum, so nothing it missed saves
+ * more) or the what-if's own slack, and are not shown to be the edit's
+ * (docs/model.md, "Least change in what-if and compare").
+ */
+static void mark_within_gaps(sf_comparison *cmp, const unsigned char *ind)
+{
+	const double slack_a = stage2_slack(cmp->a), slack_b = stage2_slack(cmp->b);
+	double left = slack_a + slack_b;
+
+	for (;;) {
+		size_t best = cmp->nmoved;
+		for (size_t i = 0; i < cmp->nmoved; i++)
+			if (ind[i] && !cmp->moved[i].within_gaps &&
+			    (best == cmp->nmoved || cmp->moved[i].charge < cmp->moved[best].charge))
+				best = i;
+		if (best == cmp->nmoved || cmp->moved[best].charge > left * (1 + SF_TOL_ROUNDING) ||
+		    left <= 0)
+			return;
+		sf_compare_moved *mv = &cmp->moved[best];
+		left -= mv->charge;
+		mv->within_gaps = 1;
+		sf_snprintf(mv->cause_buf, sizeof mv->cause_buf,
+		            "not shown to be the edit's: its change charge %.0f fits in the "
+		            "stage-2 costs left unproven (base %.0f, what-if %.0f), so it may be "
+		            "an improvement the base plan missed",
+		            mv->charge, slack_a, slack_b);
+		mv->cause = mv->cause_buf;
+	}
+}
+
 sf_status sf_whatif_explain(sf_comparison *cmp, const sf_scenario *base, const sf_edit *edits,
                             size_t nedits, const sf_analysis_options *opts, sf_error *err)
 {
@@ -517,25 +570,37 @@ sf_status sf_whatif_explain(sf_comparison *cmp, const sf_scenario *base, const s
 	sf_plan_options *po = NULL;
 	sf_analysis_options o;
 	char subject[ARGMAX];
+	unsigned char *ind = NULL;
 
 	if (nedits == 0)
 		return SF_OK;
-	/* The edit that names the pledge or its contributor; one edit explains all. */
+	ind = calloc(cmp->nmoved + 1, 1);
+	if (!ind)
+		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
+	/* The edit that names the pledge or its contributor. */
 	for (size_t i = 0; i < cmp->nmoved; i++) {
 		sf_compare_moved *mv = &cmp->moved[i];
 		mv->cause = NULL;
+		mv->within_gaps = 0;
 		for (size_t e = 0; e < nedits && !mv->cause; e++) {
 			edit_subject(&edits[e], subject, sizeof subject);
 			if (subject[0] && (strcmp(subject, mv->pledge) == 0 ||
 			                   strcmp(subject, mv->contributor) == 0))
 				set_cause(mv, &edits[e]);
 		}
-		if (!mv->cause && nedits == 1)
-			set_cause(mv, &edits[0]);
-		nindirect += mv->cause == NULL;
+		ind[i] = mv->cause == NULL;
+	}
+	/* The others the unproven stage-2 costs allow; one edit explains the rest. */
+	mark_within_gaps(cmp, ind);
+	for (size_t i = 0; i < cmp->nmoved; i++) {
+		if (cmp->moved[i].cause)
+			continue;
+		if (nedits == 1)
+			set_cause(&cmp->moved[i], &edits[0]);
+		nindirect += cmp->moved[i].cause == NULL;
 	}
 	if (nindirect == 0)
-		return SF_OK;
+		goto out;
 	/* Several edits: plan the edits one by one (each prefix with least change). */
 	if (opts)
 		o = *opts;
@@ -576,5 +641,6 @@ out:
 	free(scs);
 	free(plans);
 	free(po);
+	free(ind);
 	return rc;
 }
