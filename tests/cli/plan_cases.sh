@@ -156,13 +156,20 @@ if "$STABFORCE" vetoes "$c22" --format json >"$T/v22.json" 2>"$T/err"; then
 		'cases.0.condition_kind=sequence' 'cases.0.delta.z1=-10' \
 		'cases.1.case=Q:b-consent' 'cases.1.condition_kind=consent' 'cases.1.delta.z1=-10' \
 		'cases.2.case=Q:disarm-after' 'cases.2.delta.z1=-1' 'cases.2.delta.task_shortfall.disarm=-1' \
-		'cases.2.source=hand-made case' 'baseline.z1=24'; do
+		'cases.2.source=hand-made case' 'baseline.z1=24' \
+		'recorded.0.condition=a-consent' 'recorded.0.stakeholder=P' \
+		'recorded.0.source=hand-made case'; do
 		"$JGET" "$T/v22.json" --expect "$e" 2>"$T/err" || fail "vetoes case 22: $(cat "$T/err")"
 	done
 	"$JGET" "$T/v22.json" cases.3.case >/dev/null 2>&1 && fail "vetoes case 22: a fourth case (the consent given?)"
 	"$STABFORCE" vetoes "$c22" >"$T/v22.txt" 2>/dev/null
 	grep -q '^Conditions of the stakeholders, each lifted alone' "$T/v22.txt" ||
 		fail "vetoes case 22: no conditions table"
+	# The consent given is listed too, in the same form, not priced.
+	grep -q '^Recorded, forbidding nothing: P:a-consent (consent given 2026-01..2026-04; contributors A)\.$' \
+		"$T/v22.txt" || fail "vetoes case 22: the consent given is not listed as recorded"
+	"$JGET" "$T/v22.json" recorded.1.condition >/dev/null 2>&1 &&
+		fail "vetoes case 22: a condition that forbids something listed as recorded"
 else
 	fail "vetoes on case 22: $(cat "$T/err")"
 fi

@@ -959,7 +959,51 @@ static void pricing_json(sf_json_writer *w, const char *key, const sf_pricing *p
 		sf_json_end(w);
 	}
 	sf_json_end(w);
+	if (p->kind == SF_PRICING_VETOES) {
+		/* The conditions that forbid nothing: recorded, not priced. */
+		sf_json_array(w, "recorded");
+		for (size_t c = 0; c < sc->nconditions; c++) {
+			const sf_condition *k = &sc->conditions[c];
+			char detail[256];
+			if (!k->active || condition_forbids_some_month(sc, k))
+				continue;
+			condition_text(sc, k, detail, sizeof detail);
+			sf_json_object(w, NULL);
+			sf_json_str(w, "stakeholder", sc->stakeholders[k->stakeholder].id);
+			sf_json_str(w, "condition", k->id);
+			sf_json_str(w, "condition_kind", sf_condition_kind_str(k->kind));
+			sf_json_str(w, "detail", detail);
+			sf_json_str(w, "source", k->source);
+			sf_json_end(w);
+		}
+		sf_json_end(w);
+	}
 	sf_json_end(w);
+}
+
+/*
+ * The conditions that forbid nothing (a consent given): recorded, not
+ * priced, and listed after the priced ones so that every party's
+ * conditions appear in the same form ("PAL:pa-consent (consent given;
+ * every deployment)"). Nothing when there is none.
+ */
+static sf_status recorded_text(const sf_scenario *sc, sf_buf *out)
+{
+	sf_status rc = SF_OK;
+	int n = 0;
+	char detail[256];
+
+	for (size_t c = 0; rc == SF_OK && c < sc->nconditions; c++) {
+		const sf_condition *k = &sc->conditions[c];
+		if (!k->active || condition_forbids_some_month(sc, k))
+			continue;
+		condition_text(sc, k, detail, sizeof detail);
+		rc = sf_buf_addf(out, "%s%s:%s (%s)", n++ ? "; " : "Recorded, forbidding nothing: ",
+		                 sc->stakeholders[k->stakeholder].id, k->id, detail);
+	}
+	if (rc == SF_OK && n)
+		rc = sf_buf_adds(out, ".\n\n");
+	return rc;
 }
 
 /* Text or Markdown of one analysis; the baseline line only when with_baseline. */
@@ -1012,6 +1056,8 @@ static sf_status pricing_text(const sf_pricing *p, sf_format fmt, int with_basel
 			                 fmt == SF_FORMAT_MD ? "\n\n" : "\n");
 			if (rc == SF_OK)
 				rc = sf_buf_adds(out, none);
+			if (rc == SF_OK && group == 2)
+				rc = recorded_text(p->scenario, out);
 			continue;
 		}
 		int any = 0;
@@ -1023,6 +1069,8 @@ static sf_status pricing_text(const sf_pricing *p, sf_format fmt, int with_basel
 		t = NULL;
 		if (rc == SF_OK)
 			rc = sf__unproven_legend(any, fmt, out);
+		if (rc == SF_OK && group == 2)
+			rc = recorded_text(p->scenario, out);
 	}
 	if (rc != SF_OK)
 		return sf_error_set(err, rc, "out of memory writing a table");
