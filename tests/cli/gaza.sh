@@ -80,16 +80,31 @@ while [ "$m" -le 19 ]; do
 done
 
 # 3c. No wandering in a what-if: adding Italian formed police units (an
-# edit that touches one contributor) moves no other contributor's units;
-# the what-if is planned with least change from the plan above.
+# edit that touches one contributor) moves no other contributor's units,
+# except a move whose change charge fits in the stage-2 costs the two
+# plans leave unproven (docs/model.md, "Least change in what-if and
+# compare"): with Hamas's condition the base's stage 2 stops at about
+# 0.17 %, and the what-if may shed an Indonesian company-month the base
+# carried; that is listed as not shown to be the edit's, never as its
+# effect. The what-if is planned with least change from the plan above.
 "$STABFORCE" whatif -q --add ITA:fpu:2:2026-09 --format json "$SCEN" >"$T/whatif.json" \
 	2>"$T/whatif.err" || { cat "$T/whatif.err" >&2; fail "whatif failed"; }
 i=0
+nita=0
 while c=$("$JGET" "$T/whatif.json" "comparison.moved.$i.contributor" 2>/dev/null); do
-	[ "$c" = ITA ] || fail "adding Italian units moved $c's $("$JGET" "$T/whatif.json" "comparison.moved.$i.pledge")"
+	if [ "$c" = ITA ]; then
+		nita=$((nita + 1))
+		[ "$("$JGET" "$T/whatif.json" "comparison.moved.$i.why")" = "--add ITA:fpu:2:2026-09" ] ||
+			fail "the Italian units are not charged to the edit"
+	else
+		[ "$("$JGET" "$T/whatif.json" "comparison.moved.$i.within_gaps")" = true ] ||
+			fail "adding Italian units moved $c's $("$JGET" "$T/whatif.json" "comparison.moved.$i.pledge") beyond the unproven gaps"
+		"$JGET" "$T/whatif.json" "comparison.moved.$i.why" | grep -q "^not shown to be the edit's" ||
+			fail "a move within the gaps does not say it is not shown to be the edit's"
+	fi
 	i=$((i + 1))
 done
-[ "$i" -ge 1 ] || fail "the added Italian units are not in the what-if plan"
+[ "$nita" -ge 1 ] || fail "the added Italian units are not in the what-if plan"
 
 # 4. The demo writes its three files into the directory it is given.
 if [ "$FULL" = full ]; then analyses=1; else analyses=0; fi
@@ -172,6 +187,15 @@ if [ "$FULL" = full ]; then
 	# The veto of the scenario is priced, and lifting it helps.
 	# (the column after the sectors says what the pledges rest on: assumed, single source...)
 	if has vetoes; then grep -q '^| ISR:TUR | all | [^|]* | -' "$rep" || fail "the Türkiye veto is not priced"; fi
+	# Every party's conditions in the same form: the binding ones priced
+	# (Israel's veto above, Hamas's consent withheld on demilitarisation),
+	# the consents given listed as recorded.
+	if has vetoes; then
+		grep -q '^| HAM:hamas-no-disarm | consent withheld [^|]*; tasks demil |' "$rep" ||
+			fail "Hamas's condition is not priced"
+		grep -q '^Recorded, forbidding nothing: PAL:pa-consent (.*); HAM:hamas-monitoring (.*tasks monitor)\.$' "$rep" ||
+			fail "the consents given are not listed"
+	fi
 else
 	if grep -Eiq '^## .*veto' "$rep"; then fail "DEMO_ANALYSES=0 still ran the analyses"; fi
 fi
