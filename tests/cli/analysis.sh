@@ -399,6 +399,21 @@ expect "$T/shop2.json" lines.0.z1_removed 16
 expect "$T/shop2.json" lines.1.from 1
 expect "$T/shop2.json" lines.1.to 6
 expect "$T/shop2.json" lines.1.z1_removed 2.4
+# 4b'. A requested unit respects a unit-type condition
+# (tests/cases/analysis/shopping-cond works it out): no battalion in north,
+# so north's requests are platoons and no battalion is requested at all.
+"$STABFORCE" shopping -q --format json "$CASES/shopping-cond/scenario.yaml" >"$T/shop3.json" \
+	2>"$T/err" || fail "shopping (condition): $(cat "$T/err")"
+expect "$T/shop3.json" real.z1 25.6
+expect "$T/shop3.json" with_requests.z1 8.8
+expect "$T/shop3.json" z1_removed 16.8
+expect "$T/shop3.json" lines.0.unit pl
+expect "$T/shop3.json" lines.0.count 20
+expect "$T/shop3.json" lines.0.z1_removed 16
+expect "$T/shop3.json" lines.1.unit pl
+expect "$T/shop3.json" lines.1.count 2
+expect "$T/shop3.json" lines.1.z1_removed 0.8
+"$JGET" "$T/shop3.json" lines.2 >/dev/null 2>&1 && fail "shopping (condition): more than two lines"
 "$STABFORCE" shopping -q --notice 3651 "$F2S" >/dev/null 2>"$T/err" && fail "shopping --notice 3651 accepted"
 grep -q "notice '3651' is not a number of days" "$T/err" || fail "shopping --notice: $(cat "$T/err")"
 

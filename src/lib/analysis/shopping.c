@@ -153,6 +153,25 @@ sf_status sf__shop_virtual(sf_scenario *sc, int real_prices, int notice_days, si
 		c->has_cap = 0;
 		c->active = 1;
 	}
+	/*
+	 * A requested unit of type u is covered by every condition that covers
+	 * u (docs/model.md, "Shopping list"): a request a stakeholder's
+	 * condition forbids is never proposed. The requested contributors are
+	 * named by no condition, as a contributor added after the file.
+	 */
+	for (size_t i = 0; i < sc->nconditions; i++) {
+		sf_condition *c = &sc->conditions[i];
+		unsigned char *mask;
+		if (!c->unit_types)
+			continue;
+		mask = sf__arena_calloc(sc->arena, 2 * nu + 1, 1);
+		if (!mask)
+			goto nomem;
+		for (size_t u = 0; u < nu && u < c->nunit_types_named; u++)
+			mask[u] = mask[nu + u] = c->unit_types[u];
+		c->unit_types = mask;
+		c->nunit_types_named = 2 * nu;
+	}
 	sc->unit_types = ut;
 	sc->nunit_types = 2 * nu;
 	sc->contributors = ct;
