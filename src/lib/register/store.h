@@ -120,6 +120,8 @@ typedef struct sf_store_ops {
  * environment variable: the library reads no environment.)
  */
 void sf__store_pg_set_chunk_bytes(sf_store *st, size_t bytes);
+/* Tests only: how many roll-up sums an import keeps before sending them (RS_MAX). */
+void sf__store_pg_set_sums_max(sf_store *st, size_t sums);
 
 struct sf_store {
 	const sf_store_ops *ops;

@@ -257,8 +257,8 @@ typedef struct pg {
 	char where[256];    /* the location without its password, for messages */
 	int in_tx;          /* a transaction is open (the caller's or our own) */
 	int has_rdelta;     /* the transaction's sf_rdelta table exists */
-	int rd_sums;        /* sf_rdelta holds the client's sums of one import, once each */
-	int rd_other;       /* sf_rdelta holds other deltas too (or the sums of two sends) */
+	int rd_sums;        /* sends of the client's sums of imports in sf_rdelta (rs_flush) */
+	int rd_other;       /* sf_rdelta holds other deltas too */
 	int roll_empty;     /* the roll-ups were empty when this transaction's import began */
 	int read_only;      /* a hot standby */
 	int ncursor;        /* cursors opened, for unique names */
@@ -268,6 +268,7 @@ typedef struct pg {
 	/* An open bulk upsert: */
 	int bulk;           /* between bulk_begin and bulk_end */
 	size_t chunk_bytes; /* COPY data per chunk (CHUNK_BYTES; smaller in tests) */
+	size_t rs_max;      /* roll-up sums kept before sending them (RS_MAX; smaller in tests) */
 	int inflight;       /* a chunk's statements are running on the server */
 	long staged;        /* rows added */
 	long chunk_rows;    /* rows in copy */
@@ -557,22 +558,38 @@ static sf_status flush_rdelta(pg *p, sf_error *err)
 	if (!p->has_rdelta)
 		return SF_OK;
 	/*
-	 * The client's sums of an import into empty roll-ups, and nothing else:
-	 * one row per key already, none stored, so plain inserts (in key order)
-	 * do, without the grouping and the conflict checks (a third of the
-	 * cost). In a savepoint: a writer that added one of the keys since
-	 * (a unique violation) sends it back to the general statements.
+	 * The client's sums of imports into empty roll-ups, and nothing else:
+	 * none stored, so plain inserts (in key order) do, without the conflict
+	 * checks: speculative inserts cost the server about three times as
+	 * much (0.65 s against 0.2 s for the 80,000 keys of 300,000 rows,
+	 * measured under load). One send has one row per key already; several
+	 * (an import past RS_MAX sums, or two imports in the transaction) are
+	 * grouped first. In a savepoint: a writer that added one of the keys
+	 * since (a unique violation) sends it back to the general statements.
 	 */
 	if (p->rd_sums && !p->rd_other && p->roll_empty) {
 		PGresult *r = pq.PQexec(
 		        p->conn,
-		        "SAVEPOINT sf_roll; INSERT INTO incident_rollup(day, sector, event_type,"
-		        " sub_event_type, status, n, fatalities) SELECT day, f1, f2, f3, f4, n, fat"
-		        " FROM sf_rdelta WHERE kind = 'I' ORDER BY day, f1, f2, f3, f4;"
-		        " INSERT INTO actor_rollup(day, actor, sector, status, n, fatalities)"
-		        " SELECT day, f1, f2, f3, n, fat FROM sf_rdelta WHERE kind = 'A'"
-		        " ORDER BY day, f1, f2, f3; RELEASE SAVEPOINT sf_roll; DROP TABLE "
-		        "sf_rdelta");
+		        p->rd_sums == 1
+		                ? "SAVEPOINT sf_roll; INSERT INTO incident_rollup(day, sector,"
+		                  " event_type, sub_event_type, status, n, fatalities)"
+		                  " SELECT day, f1, f2, f3, f4, n, fat FROM sf_rdelta"
+		                  " WHERE kind = 'I' ORDER BY day, f1, f2, f3, f4;"
+		                  " INSERT INTO actor_rollup(day, actor, sector, status,"
+		                  " n, fatalities) SELECT day, f1, f2, f3, n, fat"
+		                  " FROM sf_rdelta WHERE kind = 'A'"
+		                  " ORDER BY day, f1, f2, f3; RELEASE SAVEPOINT sf_roll;"
+		                  " DROP TABLE sf_rdelta"
+		                : "SAVEPOINT sf_roll; INSERT INTO incident_rollup(day, sector,"
+		                  " event_type, sub_event_type, status, n, fatalities)"
+		                  " SELECT day, f1, f2, f3, f4, sum(n), sum(fat) FROM sf_rdelta"
+		                  " WHERE kind = 'I' GROUP BY day, f1, f2, f3, f4"
+		                  " ORDER BY day, f1, f2, f3, f4;"
+		                  " INSERT INTO actor_rollup(day, actor, sector, status,"
+		                  " n, fatalities) SELECT day, f1, f2, f3, sum(n), sum(fat)"
+		                  " FROM sf_rdelta WHERE kind = 'A' GROUP BY day, f1, f2, f3"
+		                  " ORDER BY day, f1, f2, f3;"
+		                  " RELEASE SAVEPOINT sf_roll; DROP TABLE sf_rdelta");
 		ExecStatusType st = r ? pq.PQresultStatus(r) : PGRES_FATAL_ERROR;
 		const char *state = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
 		sf_status rc = SF_OK;
@@ -1443,9 +1460,7 @@ static sf_status rs_flush(pg *p, sf_error *err)
 	if (bad)
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	if (rc == SF_OK && out.len) {
-		if (p->rd_sums)
-			p->rd_other = 1;
-		p->rd_sums = 1;
+		p->rd_sums++;
 		rc = copy_start(p, "COPY sf_rdelta(kind, day, f1, f2, f3, f4, n, fat) FROM STDIN",
 		                "import: roll-ups", err);
 		if (rc == SF_OK) {
@@ -1608,7 +1623,7 @@ static sf_status chunk_send(pg *p, sf_error *err)
 	if (rc != SF_OK || p->chunk_rows == 0)
 		return rc;
 	/* Bound the client's sums: past RS_MAX of them, they go to the server. */
-	if (p->nrs > RS_MAX)
+	if (p->nrs > p->rs_max)
 		rc = rs_flush(p, err);
 	if (rc == SF_OK)
 		rc = ensure_partitions(p, err);
@@ -2961,6 +2976,12 @@ void sf__store_pg_set_chunk_bytes(sf_store *st, size_t bytes)
 		((pg *)st->impl)->chunk_bytes = bytes;
 }
 
+void sf__store_pg_set_sums_max(sf_store *st, size_t sums)
+{
+	if (st && st->ops == &pg_ops && sums >= 1)
+		((pg *)st->impl)->rs_max = sums;
+}
+
 sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **out, sf_error *err)
 {
 	/* connect_timeout first: the location's own value, if any, comes later and wins. */
@@ -2991,6 +3012,7 @@ sf_status sf_store_open_pg(const char *conninfo, sf_store_mode mode, sf_store **
 	sf_buf_init(&p->sent, 0);
 	sf_buf_init(&p->rkey, 0);
 	p->chunk_bytes = CHUNK_BYTES;
+	p->rs_max = RS_MAX;
 	sf_store_location_safe(conninfo, p->where, sizeof p->where);
 	p->conn = pq.PQconnectdbParams(keys, vals, 1);
 	if (!p->conn) {
