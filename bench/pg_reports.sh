@@ -14,6 +14,11 @@
 # store (as a server's pooled handle), p50 / p99 / max in ms. Prints
 # markdown on stdout. The files need about 1 KB of disk per row (CSV,
 # SQLite and PostgreSQL together), in TMPDIR and the cluster's directory.
+# EXPLAIN_DIR=DIR: after the timed runs, one more run of every query on
+# each store writes its plans to DIR/explain-ROWS-pg.txt (auto_explain:
+# EXPLAIN ANALYZE, BUFFERS of every statement, from the server's log) and
+# DIR/explain-ROWS-sqlite.txt (EXPLAIN QUERY PLAN of every SELECT the
+# store prepares, through bench/sqlite_eqp.c preloaded; needs cc).
 set -u
 
 B=${1:-build}
@@ -58,6 +63,26 @@ for rows in $SIZES; do
 	echo "size $rows: queries" >&2
 	"$REP" "$T/$db.db" "$RUNS" >"$T/s.md" || exit 1
 	"$REP" "$uri" "$RUNS" >"$T/p.md" || exit 1
+	if [ -n "${EXPLAIN_DIR:-}" ]; then
+		echo "size $rows: plans" >&2
+		mkdir -p "$EXPLAIN_DIR"
+		[ -f "$T/eqp.so" ] || cc -O1 -shared -fPIC -o "$T/eqp.so" bench/sqlite_eqp.c -ldl ||
+			{ echo "pg_reports.sh: cannot build bench/sqlite_eqp.c" >&2; exit 1; }
+		rm -f "$EXPLAIN_DIR/explain-$rows-sqlite.txt"
+		EQP_OUT="$EXPLAIN_DIR/explain-$rows-sqlite.txt" LD_PRELOAD="$T/eqp.so" \
+			"$REP" "$T/$db.db" 1 >/dev/null || exit 1
+		psql_ -d postgres -c "ALTER DATABASE $db SET session_preload_libraries = 'auto_explain'" \
+			-c "ALTER DATABASE $db SET auto_explain.log_min_duration = 0" \
+			-c "ALTER DATABASE $db SET auto_explain.log_analyze = on" \
+			-c "ALTER DATABASE $db SET auto_explain.log_buffers = on" \
+			-c "ALTER DATABASE $db SET auto_explain.log_nested_statements = on"
+		log="$SF_PG_HOST/server.log"
+		start=$(($(wc -c <"$log") + 1))
+		"$REP" "$uri" 1 >/dev/null || exit 1
+		sleep 1
+		tail -c +"$start" "$log" >"$EXPLAIN_DIR/explain-$rows-pg.txt"
+		psql_ -d postgres -c "ALTER DATABASE $db RESET ALL"
+	fi
 	cat <<EOT
 
 ### $rows incidents
