@@ -885,7 +885,9 @@ sf_status sf_register_threat(sf_store *st, const sf_scenario *sc, const sf_threa
  * and sc->register_inputs lists each value with its window and counts.
  * `where` names the store in messages and in the plan (NULL: sc->reg.db).
  * Missing data is SF_ERR_INPUT naming what to import, unless the scenario
- * gives a default for that input. Does nothing when sc->reg.used is 0.
+ * gives a default for that input; each condition whose indicator counts
+ * incidents (after.register) gets that count as one more dated value.
+ * Does nothing when sf_scenario_takes_register(sc) is 0.
  */
 sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *where,
                                      sf_error *err);
@@ -894,6 +896,14 @@ sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *
  * not exist is SF_ERR_INPUT (it is not created).
  */
 sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_error *err);
+/*
+ * 1 when sc takes an input from the register: sc->reg.used, or a
+ * condition whose indicator counts incidents (after.register). Such a
+ * condition alone does not need a store: with none (no --db, no
+ * register.db) sf_scenario_apply_register_db() lists it as using the
+ * scenario's stated values (sf_register_input.stated).
+ */
+int sf_scenario_takes_register(const sf_scenario *sc);
 
 /* ---------------------------------------------------------------- */
 /* Output: every register command's output, in every format it offers */

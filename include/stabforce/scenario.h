@@ -293,6 +293,17 @@ typedef struct sf_condition {
 	double threshold;
 	sf_indicator_value *values; /* in date order */
 	size_t nvalues;
+	/*
+	 * `after.register` (docs/scenario-format.md): the indicator is the
+	 * count of incidents the register places in sector reg_sector over
+	 * the trailing reg_window_days days. With a store,
+	 * sf_scenario_apply_register() adds that count as one more dated value
+	 * (the window's last day); without one the stated values alone are
+	 * used, and the plan says so.
+	 */
+	int from_register; /* 1 when after.register is given */
+	size_t reg_sector;
+	int reg_window_days;
 	char *source;
 	int active; /* 1; 0 = lifted (what-if, price of a condition) */
 	sf_srcpos pos;
@@ -343,16 +354,21 @@ typedef struct sf_location_override {
 } sf_location_override;
 
 typedef enum sf_register_input_kind {
-	SF_INPUT_THREAT = 0,     /* a sector's threat from the incident register */
-	SF_INPUT_AID_ESCORTS = 1 /* a task's requirement from the aid register */
+	SF_INPUT_THREAT = 0,      /* a sector's threat from the incident register */
+	SF_INPUT_AID_ESCORTS = 1, /* a task's requirement from the aid register */
+	SF_INPUT_CONDITION = 2    /* a condition's indicator: incidents in a sector */
 } sf_register_input_kind;
 
 /* One value sf_scenario_apply_register() took from the register. */
 typedef struct sf_register_input {
 	sf_register_input_kind kind;
-	size_t index;         /* the sector (threat) or the task (aid escorts) */
-	double value;         /* the threat multiplier or the requirement set */
-	int defaulted;        /* 1: no data in the window; value is the scenario's default */
+	size_t index;  /* the sector (threat), the task (aid escorts) or the condition */
+	double value;  /* the threat multiplier, the requirement set, the indicator */
+	int defaulted; /* 1: no data in the window; value is the scenario's default */
+	/* condition: 1 when no store was given: the scenario's stated values
+	 * are used (value, window_to: the latest stated value and its date,
+	 * window_from ""; no stated value: value NAN, window_to "") */
+	int stated;
 	char window_from[11]; /* YYYY-MM-DD, first day of the trailing window ("" when none) */
 	char window_to[11];   /* last day (as_of) */
 	int window_days;

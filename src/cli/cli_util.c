@@ -75,7 +75,7 @@ int sf_cli_load_scenario_for_planning(const char *cmd, const char *path, const c
 	size_t i;
 	int rc = sf_cli_load_scenario(path, out);
 
-	if (rc != 0 || !(*out)->reg.used)
+	if (rc != 0 || !sf_scenario_takes_register(*out))
 		return rc;
 	sf_error_clear(&err);
 	if (sf_scenario_apply_register_db(*out, db, &err) != SF_OK) {

@@ -174,6 +174,57 @@ else
 	fail "vetoes on case 22: $(cat "$T/err")"
 fi
 
+# A condition's indicator read from the register at plan time
+# (after.register; docs/model.md, "Conditions"): case 22 with disarm-after
+# counting the incidents in south over 28 days. Without a store the
+# stated values decide (Z1 24, as above) and the plan says so; with a
+# store holding 2 incidents in south from 2025-12-05 to as_of 2026-01-01
+# (one in north, one before and one after the window are not counted),
+# 2 < 5 is met from month 1, so the condition forbids nothing: Z1 23, as
+# with it lifted (case 22's comments). check-plan reads the same store.
+mkdir -p "$T/reg"
+cp "$CASES/common/two-sectors.geojson" "$T/reg/"
+sed -e 's|geojson: ../common/two-sectors.geojson|geojson: two-sectors.geojson|' \
+	-e 's|^          indicator: "incidents a week"|          indicator: "incidents in south, 28 days"\
+          register: {sector: south, window_days: 28}|' "$c22" >"$T/reg/s.yaml"
+grep -q 'register: {sector: south' "$T/reg/s.yaml" || fail "case 22 with a register indicator not written"
+printf '%s\n' 'event_id_cnty,event_date,event_type,latitude,longitude' \
+	'T1,20 December 2025,Battles,31.45,34.45' 'T2,1 January 2026,Battles,31.45,34.45' \
+	'T3,20 December 2025,Battles,31.55,34.45' 'T4,1 November 2025,Battles,31.45,34.45' \
+	'T5,2 January 2026,Battles,31.45,34.45' >"$T/reg/i.csv"
+"$STABFORCE" incidents import "$T/reg/i.csv" --scenario "$T/reg/s.yaml" --db "$T/reg/r.db" \
+	--no-progress >/dev/null 2>"$T/err" || fail "incidents import (case 22): $(cat "$T/err")"
+"$STABFORCE" plan "$T/reg/s.yaml" --format json >"$T/reg/p0.json" 2>"$T/err" ||
+	fail "plan of case 22 with a register indicator, no store: $(cat "$T/err")"
+for e in 'z1=24' 'register_inputs.0.kind=condition' 'register_inputs.0.condition=disarm-after' \
+	'register_inputs.0.stated=true' 'register_inputs.0.incidents=null'; do
+	"$JGET" "$T/reg/p0.json" --expect "$e" 2>"$T/err" || fail "register indicator, no store: $(cat "$T/err")"
+done
+"$STABFORCE" plan "$T/reg/s.yaml" 2>/dev/null >"$T/reg/p0.txt"
+grep -q '^Inputs from the register (no store given)' "$T/reg/p0.txt" ||
+	fail "the plan does not say that no store was given"
+grep -q "no store given: the scenario's stated values decide" "$T/reg/p0.txt" ||
+	fail "the plan does not say the stated values decide"
+"$STABFORCE" plan "$T/reg/s.yaml" --db "$T/reg/r.db" --format json >"$T/reg/p1.json" 2>"$T/err" ||
+	fail "plan of case 22 with a register indicator and --db: $(cat "$T/err")"
+for e in 'z1=23' 'register_inputs.0.stated=false' 'register_inputs.0.incidents=2' \
+	'register_inputs.0.value=2' 'register_inputs.0.date=2026-01-01' \
+	'register_inputs.0.window_from=2025-12-05' 'register_inputs.0.sector=south'; do
+	"$JGET" "$T/reg/p1.json" --expect "$e" 2>"$T/err" || fail "register indicator, --db: $(cat "$T/err")"
+done
+"$STABFORCE" plan "$T/reg/s.yaml" --db "$T/reg/r.db" 2>/dev/null >"$T/reg/p1.txt"
+grep -q '^condition  *disarm-after  *2.000  *2025-12-05..2026-01-01  *2 incidents in south' "$T/reg/p1.txt" ||
+	fail "the plan does not print the register's figure and its window"
+"$STABFORCE" check-plan "$T/reg/s.yaml" "$T/reg/p1.json" --db "$T/reg/r.db" >/dev/null 2>&1 ||
+	fail "check-plan with the same store rejects the plan"
+"$STABFORCE" check-plan "$T/reg/s.yaml" "$T/reg/p1.json" >"$T/out" 2>&1 &&
+	fail "check-plan without the store accepts a plan the stated values forbid"
+grep -q 'disarm-after does not allow it' "$T/out" || fail "check-plan: $(cat "$T/out")"
+sed 's/sector: south, window_days/sector: suoth, window_days/' "$T/reg/s.yaml" >"$T/reg/bad.yaml"
+"$STABFORCE" validate "$T/reg/bad.yaml" >"$T/out" 2>&1 && fail "an unknown register sector accepted"
+grep -qF "bad.yaml:109:30: error: stakeholders[1].conditions[1].after.register.sector: unknown sector 'suoth' (did you mean 'south'?)" \
+	"$T/out" || fail "unknown register sector: $(cat "$T/out")"
+
 # whatif --lift-condition: the same lifts re-planned with least change, by
 # a condition's id or a stakeholder's (all its conditions). Case 22's
 # comments give 14, 14 and 23 alone; Q's two lifted together: month 1

@@ -28,6 +28,10 @@ void sf__arena_free(sf_arena *a);
 void *sf__arena_alloc(sf_arena *a, size_t n);
 /* n elements of size each, overflow-checked, zeroed. */
 void *sf__arena_calloc(sf_arena *a, size_t count, size_t size);
+/* The first plan month whose first day is on or after date (YYYY-MM-DD):
+ * 1..M + 1, where a dated indicator value starts to apply (schema.c). */
+struct sf_scenario;
+int sf__scenario_date_month(const struct sf_scenario *sc, const char *date);
 char *sf__arena_strdup(sf_arena *a, const char *s);
 char *sf__arena_strndup(sf_arena *a, const char *s, size_t n);
 

@@ -62,7 +62,7 @@ static sf_status register_inputs_text(const sf_scenario *sc, sf_buf *out, int md
 {
 	sf_table *t = NULL;
 	size_t i;
-	int bad = 0;
+	int bad = 0, stated = 0;
 
 	if (sc->nregister_inputs == 0)
 		return SF_OK;
@@ -85,7 +85,21 @@ static sf_status register_inputs_text(const sf_scenario *sc, sf_buf *out, int md
 			            in->window_to);
 		else
 			sf_snprintf(window, sizeof(window), "-");
-		if (in->defaulted)
+		stated |= in->stated;
+		if (in->kind == SF_INPUT_CONDITION && in->stated)
+			sf_snprintf(basis, sizeof(basis),
+			            in->window_to[0]
+			                    ? "no store given: the scenario's stated values "
+			                      "decide (the latest, of %s, shown)"
+			                    : "no store given and no stated value%s",
+			            in->window_to);
+		else if (in->kind == SF_INPUT_CONDITION)
+			sf_snprintf(basis, sizeof(basis),
+			            "%ld incidents in %s (the condition asks %s %g)", in->incidents,
+			            sc->sectors[sc->conditions[in->index].reg_sector].id,
+			            sc->conditions[in->index].below ? "below" : "above",
+			            sc->conditions[in->index].threshold);
+		else if (in->defaulted)
 			sf_snprintf(basis, sizeof(basis), "no data: the scenario's default");
 		else if (in->kind == SF_INPUT_THREAT)
 			sf_snprintf(basis, sizeof(basis),
@@ -98,17 +112,23 @@ static sf_status register_inputs_text(const sf_scenario *sc, sf_buf *out, int md
 			            in->source[0] ? in->source : "-", in->trucks_per_escort);
 		bad |= sf_table_begin_row(t) != SF_OK;
 		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT ? "threat"
-		                                                        : "requirement") != SF_OK;
-		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT
-		                                    ? sc->sectors[in->index].id
+		                            : in->kind == SF_INPUT_CONDITION
+		                                    ? "condition"
+		                                    : "requirement") != SF_OK;
+		bad |= sf_table_add_cell(t, in->kind == SF_INPUT_THREAT ? sc->sectors[in->index].id
+		                            : in->kind == SF_INPUT_CONDITION
+		                                    ? sc->conditions[in->index].id
 		                                    : sc->tasks[in->index].id) != SF_OK;
-		bad |= sf_table_add_cellf(t, "%.3f", in->value) != SF_OK;
+		bad |= (isnan(in->value) ? sf_table_add_cell(t, "-")
+		                         : sf_table_add_cellf(t, "%.3f", in->value)) != SF_OK;
 		bad |= sf_table_add_cell(t, window) != SF_OK;
 		bad |= sf_table_add_cell(t, basis) != SF_OK;
 	}
 	if (!bad)
 		bad |= sf_buf_addf(out, "\n%sInputs from the register (%s)\n\n", md ? "### " : "",
-		                   sc->reg.db ? sc->reg.db : SF_STORE_DEFAULT) != SF_OK;
+		                   stated && !sc->reg.db ? "no store given"
+		                   : sc->reg.db          ? sc->reg.db
+		                                         : SF_STORE_DEFAULT) != SF_OK;
 	if (!bad)
 		bad |= (md ? sf_table_write_markdown(t, out) : sf_table_write_text(t, out)) !=
 		       SF_OK;
@@ -123,6 +143,26 @@ static void register_inputs_json(sf_json_writer *w, const char *key, const sf_sc
 	for (size_t i = 0; i < sc->nregister_inputs; i++) {
 		const sf_register_input *in = &sc->register_inputs[i];
 		sf_json_object(w, NULL);
+		if (in->kind == SF_INPUT_CONDITION) {
+			const sf_condition *c = &sc->conditions[in->index];
+			sf_json_str(w, "kind", "condition");
+			sf_json_str(w, "condition", c->id);
+			sf_json_str(w, "sector", sc->sectors[c->reg_sector].id);
+			sf_json_bool(w, "stated", in->stated);
+			if (isnan(in->value))
+				sf_json_null(w, "value");
+			else
+				sf_json_num(w, "value", in->value);
+			sf_json_str(w, "window_from", in->window_from[0] ? in->window_from : NULL);
+			sf_json_str(w, "date", in->window_to[0] ? in->window_to : NULL);
+			sf_json_int(w, "window_days", in->window_days);
+			if (in->stated)
+				sf_json_null(w, "incidents");
+			else
+				sf_json_int(w, "incidents", in->incidents);
+			sf_json_end(w);
+			continue;
+		}
 		if (in->kind == SF_INPUT_THREAT) {
 			sf_json_str(w, "kind", "threat");
 			sf_json_str(w, "sector", sc->sectors[in->index].id);

@@ -277,15 +277,159 @@ static sf_status apply_aid(sf_scenario *sc, size_t ti, sf_store *st, const char 
 	return SF_OK;
 }
 
+int sf_scenario_takes_register(const sf_scenario *sc)
+{
+	if (sc->reg.used)
+		return 1;
+	for (size_t i = 0; i < sc->nconditions; i++)
+		if (sc->conditions[i].from_register)
+			return 1;
+	return 0;
+}
+
+static sf_status inputs_alloc(sf_scenario *sc)
+{
+	size_t n = sc->nsectors + sc->ntasks + sc->nconditions;
+
+	sc->nregister_inputs = 0;
+	if (!sc->register_inputs)
+		sc->register_inputs =
+		        sf__arena_calloc(sc->arena, n ? n : 1, sizeof(*sc->register_inputs));
+	return sc->register_inputs ? SF_OK : SF_ERR_NOMEM;
+}
+
+static int count_cb(void *ctx, const sf_agg_row *row)
+{
+	*(long *)ctx += row->count;
+	return 0;
+}
+
+/*
+ * Each condition whose indicator is a register count (after.register):
+ * the non-retracted incidents the register placed in its sector over its
+ * trailing window, ending on the register's as-of day (register.as_of,
+ * else the scenario's as_of, else the latest incident), added as one more
+ * dated value on the window's last day: the latest of that day, so it
+ * decides from the first month starting on or after it (docs/model.md,
+ * "Conditions"). The stated values stay: they decide the months before.
+ */
+static sf_status apply_conditions(sf_scenario *sc, sf_store *st, const char *where, sf_error *err)
+{
+	long as_of = SF_DAY_NONE;
+	sf_incident_filter f;
+	sf_status rc;
+
+	for (size_t i = 0; i < sc->nconditions; i++) {
+		sf_condition *c = &sc->conditions[i];
+		sf_register_input *in;
+		sf_indicator_value *vals, *iv;
+		char from[16], to[16], src[256];
+		long count = 0;
+
+		if (!c->from_register)
+			continue;
+		if (as_of == SF_DAY_NONE) {
+			if (sc->reg.as_of) {
+				if (sf_date_parse(sc->reg.as_of, &as_of) != 0)
+					return sf_error_set(err, SF_ERR_INPUT,
+					                    "register as_of '%s' is not a date",
+					                    sc->reg.as_of);
+			} else {
+				sf_incident_filter_init(&f);
+				rc = sf_store_incident_aggregate(st, &f, SF_DIM_NONE,
+				                                 last_incident_cb, &as_of, err);
+				if (rc != SF_OK)
+					return rc;
+				if (as_of == SF_DAY_NONE)
+					return sf_error_set_at(
+					        err, SF_ERR_INPUT, sc->path, c->pos.line,
+					        c->pos.column, "after.register",
+					        "condition '%s' counts incidents in the register "
+					        "'%s', which holds none and no as_of ends its "
+					        "window: "
+					        "import incidents first (stabforce incidents "
+					        "import "
+					        "FILE --scenario %s --db %s)",
+					        c->id, where, sc->path ? sc->path : "S.yaml",
+					        where);
+			}
+		}
+		sf_incident_filter_init(&f);
+		f.from_day = as_of - c->reg_window_days + 1;
+		f.to_day = as_of;
+		f.sector = sc->sectors[c->reg_sector].id;
+		rc = sf_store_incident_aggregate(st, &f, SF_DIM_NONE, count_cb, &count, err);
+		if (rc != SF_OK)
+			return rc;
+		sf_date_format(f.from_day, from, sizeof(from));
+		sf_date_format(as_of, to, sizeof(to));
+		sf_snprintf(src, sizeof(src), "register %s: %ld incidents in %s, %s..%s", where,
+		            count, f.sector, from, to);
+		vals = sf__arena_calloc(sc->arena, c->nvalues + 1, sizeof(*vals));
+		if (!vals)
+			return nomem(err);
+		/* In date order; the register's figure last among its day's. */
+		size_t k = 0;
+		for (; k < c->nvalues && strcmp(c->values[k].date, to) <= 0; k++)
+			vals[k] = c->values[k];
+		iv = &vals[k];
+		memset(iv, 0, sizeof(*iv));
+		sf_strlcpy(iv->date, to, sizeof(iv->date));
+		iv->month = sf__scenario_date_month(sc, to);
+		iv->value = (double)count;
+		iv->source = sf__arena_strdup(sc->arena, src);
+		if (!iv->source)
+			return nomem(err);
+		for (; k < c->nvalues; k++)
+			vals[k + 1] = c->values[k];
+		c->values = vals;
+		c->nvalues++;
+		in = &sc->register_inputs[sc->nregister_inputs++];
+		memset(in, 0, sizeof(*in));
+		in->kind = SF_INPUT_CONDITION;
+		in->index = i;
+		in->window_days = c->reg_window_days;
+		sf_strlcpy(in->window_from, from, sizeof(in->window_from));
+		sf_strlcpy(in->window_to, to, sizeof(in->window_to));
+		in->incidents = count;
+		in->value = (double)count;
+	}
+	return SF_OK;
+}
+
+/* No store given: the conditions' stated values decide, and the plan says so. */
+static sf_status stated_conditions(sf_scenario *sc)
+{
+	if (inputs_alloc(sc) != SF_OK)
+		return SF_ERR_NOMEM;
+	for (size_t i = 0; i < sc->nconditions; i++) {
+		const sf_condition *c = &sc->conditions[i];
+		sf_register_input *in;
+		if (!c->from_register)
+			continue;
+		in = &sc->register_inputs[sc->nregister_inputs++];
+		memset(in, 0, sizeof(*in));
+		in->kind = SF_INPUT_CONDITION;
+		in->index = i;
+		in->stated = 1;
+		in->window_days = c->reg_window_days;
+		in->value = c->nvalues ? c->values[c->nvalues - 1].value : NAN;
+		if (c->nvalues)
+			sf_strlcpy(in->window_to, c->values[c->nvalues - 1].date,
+			           sizeof(in->window_to));
+	}
+	return SF_OK;
+}
+
 sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *where,
                                      sf_error *err)
 {
-	size_t i, n = sc->nsectors + sc->ntasks;
+	size_t i;
 	int any_threat = 0;
 	sf_status rc;
 
 	sc->nregister_inputs = 0;
-	if (!sc->reg.used)
+	if (!sf_scenario_takes_register(sc))
 		return SF_OK;
 	if (!where)
 		where = sc->reg.db ? sc->reg.db : SF_STORE_DEFAULT;
@@ -295,12 +439,8 @@ sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *
 		if (!sc->reg.db)
 			return nomem(err);
 	}
-	if (!sc->register_inputs) {
-		sc->register_inputs =
-		        sf__arena_calloc(sc->arena, n ? n : 1, sizeof(*sc->register_inputs));
-		if (!sc->register_inputs)
-			return nomem(err);
-	}
+	if (inputs_alloc(sc) != SF_OK)
+		return nomem(err);
 	for (i = 0; i < sc->nsectors; i++)
 		any_threat |= sc->sectors[i].threat_from_register;
 	if (any_threat) {
@@ -315,7 +455,7 @@ sf_status sf_scenario_apply_register(sf_scenario *sc, sf_store *st, const char *
 		if (rc != SF_OK)
 			return rc;
 	}
-	return SF_OK;
+	return apply_conditions(sc, st, where, err);
 }
 
 sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_error *err)
@@ -325,8 +465,10 @@ sf_status sf_scenario_apply_register_db(sf_scenario *sc, const char *db, sf_erro
 	struct stat sb;
 	sf_status rc;
 
-	if (!sc->reg.used)
+	if (!sf_scenario_takes_register(sc))
 		return SF_OK;
+	if (!sc->reg.used && !db && !sc->reg.db)
+		return stated_conditions(sc) == SF_OK ? SF_OK : nomem(err);
 	if (!db)
 		db = sc->reg.db ? sc->reg.db : SF_STORE_DEFAULT;
 	/* Opening a SQLite store creates it: a store that is not there is the

@@ -2109,7 +2109,7 @@ static void walk_filter(walk *w, const sf__ynode *n, const char *path, const idt
 }
 
 /* The first plan month whose first day is on or after the date (1..M + 1). */
-static int date_month(const sf_scenario *sc, const char *date)
+int sf__scenario_date_month(const sf_scenario *sc, const char *date)
 {
 	int y = 0, m = 0, d = 0;
 	long k;
@@ -2130,13 +2130,36 @@ static int cmp_indicator_value(const void *pa, const void *pb)
 /* `after:` of a sequence condition: an indicator, a threshold, dated values. */
 static void walk_indicator(walk *w, const sf__ynode *n, const char *path, sf_condition *c)
 {
-	static const char *const keys[] = {"indicator", "below", "above", "values"};
+	static const char *const keys[] = {"indicator", "below", "above", "values", "register"};
 	static const char *const vkeys[] = {"date", "value", "source"};
-	const sf__ynode *v[4];
+	static const char *const rkeys[] = {"sector", "window_days"};
+	const sf__ynode *v[5], *r[2];
 	char p[SF_ERROR_PATH_MAX], vp[SF_ERROR_PATH_MAX], kp[SF_ERROR_PATH_MAX];
 
-	if (get_fields(w, n, path, "an indicator condition", keys, 4, v) != 0)
+	if (get_fields(w, n, path, "an indicator condition", keys, 5, v) != 0)
 		return;
+	/* after.register: incidents in a sector over a trailing window. */
+	if (v[4]) {
+		char rp[SF_ERROR_PATH_MAX];
+		pkey(rp, sizeof(rp), path, "register");
+		if (get_fields(w, v[4], rp, "a register indicator", rkeys, 2, r) == 0) {
+			long k = -1, days = 28; /* as the threat's window */
+			if (!r[0])
+				missing(w, v[4], rp, "sector",
+				        "the sector whose incidents the indicator counts");
+			else
+				k = resolve(w, &w->sectors, r[0],
+				            pkey(kp, sizeof(kp), rp, "sector"), 0);
+			if (r[1])
+				(void)get_int(w, r[1], pkey(kp, sizeof(kp), rp, "window_days"),
+				              "window_days", 1, 3660, &days);
+			if (k >= 0) {
+				c->from_register = 1;
+				c->reg_sector = (size_t)k;
+				c->reg_window_days = (int)days;
+			}
+		}
+	}
 	if (!v[0])
 		missing(w, n, path, "indicator", "the indicator's name");
 	else
@@ -2193,7 +2216,7 @@ static void walk_indicator(walk *w, const sf__ynode *n, const char *path, sf_con
 			warn_at(w, f[0], pkey(kp, sizeof(kp), vp, "date"),
 			        "dated after as_of (%s): a projection, not a report", w->sc->as_of);
 		if (w->months_ok)
-			iv->month = date_month(w->sc, date);
+			iv->month = sf__scenario_date_month(w->sc, date);
 		c->nvalues++;
 	}
 	qsort(c->values, c->nvalues, sizeof(*c->values), cmp_indicator_value);
