@@ -336,10 +336,13 @@ void sf_risk_draw(const sf_scenario *sc, uint64_t seed, size_t sample, unsigned 
 
 typedef enum sf_offer_rank {
 	SF_OFFER_RANK_PERSONNEL = 0, /* weighted shortfall removed per 1,000 personnel */
-	SF_OFFER_RANK_COST = 1       /* ... per million of cost */
+	SF_OFFER_RANK_COST = 1,      /* ... per million of cost */
+	/* The change in the plan's cost (stage 2) per weighted shortfall
+	 * removed, least first: both stages planned for every candidate. */
+	SF_OFFER_RANK_PLAN_COST = 2
 } sf_offer_rank;
 
-/* "personnel" or "cost". */
+/* "personnel", "cost" or "plan-cost". */
 const char *sf_offer_rank_str(sf_offer_rank r);
 
 typedef struct sf_offers_options {
@@ -360,10 +363,16 @@ typedef struct sf_offer {
 	size_t order;              /* candidate order (the last tie-break) */
 	double personnel;          /* count * the unit type's personnel */
 	double cost;               /* count * (deploy_cost + monthly_cost * months): money */
-	sf_outcome outcome;        /* stage 1 of the scenario with the offer */
+	sf_outcome outcome;        /* stage 1 of the scenario with the offer (and stage 2
+	                              with SF_OFFER_RANK_PLAN_COST) */
 	double z1_removed;         /* baseline.z1 - outcome.z1, >= 0 */
 	double per_1000_personnel; /* z1_removed per 1,000 personnel */
 	double per_million;        /* z1_removed per 1e6 of cost; NAN when cost is 0 */
+	/* SF_OFFER_RANK_PLAN_COST only, else NAN: outcome.cost - baseline.cost
+	 * (the plan's stage-2 cost with the offer minus without), and that per
+	 * weighted shortfall removed (NAN when nothing is removed). */
+	double d_plan_cost;
+	double plan_cost_per_removed;
 } sf_offer;
 
 typedef struct sf_offers {

@@ -441,7 +441,7 @@ static sf_status write_offers(const void *res, sf_format rf, sf_buf *out, sf_err
 	return sf_offers_write(res, rf, out, err);
 }
 
-/* --rank personnel|cost. */
+/* --rank personnel|cost|plan-cost. */
 static int opt_rank(const sf_opt *o, const char *arg, const char *cmd)
 {
 	sf_offer_rank *r = o->target;
@@ -449,8 +449,11 @@ static int opt_rank(const sf_opt *o, const char *arg, const char *cmd)
 		*r = SF_OFFER_RANK_PERSONNEL;
 	else if (strcmp(arg, "cost") == 0)
 		*r = SF_OFFER_RANK_COST;
+	else if (strcmp(arg, "plan-cost") == 0)
+		*r = SF_OFFER_RANK_PLAN_COST;
 	else {
-		fprintf(stderr, "stabforce %s: --rank is personnel or cost, not '%s'\n", cmd, arg);
+		fprintf(stderr, "stabforce %s: --rank is personnel, cost or plan-cost, not '%s'\n",
+		        cmd, arg);
 		return 2;
 	}
 	return 0;
@@ -480,7 +483,9 @@ int sf_cmd_offers(int argc, char **argv)
 	                   "start months per unit type (default 3)", 1, 600, "--starts"),
 	        SF_OPT_CB(0, "rank", "BY", &oo.rank,
 	                  "personnel (default: shortfall removed per 1,000\n"
-	                  "personnel) or cost (per million of cost)",
+	                  "personnel), cost (per million of cost) or plan-cost\n"
+	                  "(the change in the plan's cost per shortfall\n"
+	                  "removed, least first; both stages per offer)",
 	                  opt_rank, NULL, 0),
 	        {.long_name = "notice",
 	         .kind = SF_OPTK_INT,

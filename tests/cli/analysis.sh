@@ -456,6 +456,46 @@ expect "$T/wnew.json" comparison.change.z1 -4
 [ "$(cut -d, -f2-3,5,9 "$T/offers.csv" | tr '\n' ' ')" = \
 	"unit,count,from,caveats inf_coy,1,1,none inf_coy,2,1,none eng_coy,1,3,none eng_coy,1,3,AAA-2 eng_coy,1,1,none eng_coy,1,1,AAA-2 eng_coy,2,3,none eng_coy,2,3,AAA-2 inf_coy,1,1,AAA-2 inf_coy,2,1,AAA-2 " ] ||
 	fail "offers --budget 120 --rank cost: $(cat "$T/offers.csv")"
+# --rank plan-cost: both stages per offer, ranked by the change in the
+# plan's cost per shortfall removed (worked in the case's comments).
+"$STABFORCE" offers -q --contributor NEW --new "New nation" --max-count 2 --rank plan-cost \
+	--format json "$O" >"$T/offers_pc.json" 2>"$T/err" || fail "offers --rank plan-cost: $(cat "$T/err")"
+expect_str "$T/offers_pc.json" rank plan-cost
+expect "$T/offers_pc.json" baseline.cost 110
+n=0
+for want in inf_coy:1:1:50:1.25:- inf_coy:2:1:50:1.25:- big_bn:1:1:250:6.25:- big_bn:2:1:250:6.25:- \
+	eng_coy:1:1:40:10:- eng_coy:1:1:40:10:AAA-2 eng_coy:2:1:40:10:- eng_coy:2:1:40:10:AAA-2 \
+	eng_coy:1:3:60:15:- eng_coy:1:3:60:15:AAA-2 eng_coy:2:3:60:15:- eng_coy:2:3:60:15:AAA-2 \
+	inf_coy:1:1:0:-:AAA-2 inf_coy:2:1:0:-:AAA-2 big_bn:1:1:0:-:AAA-2 big_bn:2:1:0:-:AAA-2; do
+	IFS=: read -r u c f d per cv <<EOF
+$want
+EOF
+	expect_str "$T/offers_pc.json" offers.$n.unit "$u"
+	expect "$T/offers_pc.json" offers.$n.count "$c"
+	expect "$T/offers_pc.json" offers.$n.from "$f"
+	expect "$T/offers_pc.json" offers.$n.d_plan_cost "$d"
+	if [ "$per" = - ]; then
+		[ "$("$JGET" "$T/offers_pc.json" offers.$n.plan_cost_per_removed)" = null ] ||
+			fail "offers --rank plan-cost: offer $n removes nothing but has a cost per removed"
+	else
+		expect "$T/offers_pc.json" offers.$n.plan_cost_per_removed "$per"
+	fi
+	expect_str "$T/offers_pc.json" offers.$n.plan_cost_proven true
+	if [ "$cv" = - ]; then
+		[ "$("$JGET" "$T/offers_pc.json" offers.$n.caveats_of)" = null ] ||
+			fail "offers --rank plan-cost: offer $n has caveats"
+	else
+		expect_str "$T/offers_pc.json" offers.$n.caveats_of "$cv"
+	fi
+	n=$((n + 1))
+done
+[ "$("$JGET" "$T/offers.json" offers.0.d_plan_cost)" = null ] ||
+	fail "offers ranked by personnel give a plan-cost change (stage 2 not run)"
+"$STABFORCE" offers -q --contributor NEW --new N --max-count 1 --rank plan-cost "$O" 2>/dev/null |
+	grep -q '^Plan.s cost without an offer: 110 (proven optimal)' || fail "offers --rank plan-cost: no baseline cost"
+"$STABFORCE" offers -q --contributor NEW --new N --rank bogus "$O" >/dev/null 2>"$T/err" &&
+	fail "offers --rank bogus accepted"
+grep -q -- "--rank is personnel, cost or plan-cost, not 'bogus'" "$T/err" || fail "offers --rank bogus: $(cat "$T/err")"
 "$STABFORCE" offers -q "$O" >/dev/null 2>"$T/err" && fail "offers without --contributor accepted"
 grep -q "which nation? --contributor ID" "$T/err" || fail "offers, no --contributor: $(cat "$T/err")"
 "$STABFORCE" offers -q --contributor BGD "$O" >/dev/null 2>"$T/err"

@@ -55,7 +55,9 @@ void sf_offers_options_init(sf_offers_options *o)
 
 const char *sf_offer_rank_str(sf_offer_rank r)
 {
-	return r == SF_OFFER_RANK_COST ? "cost" : "personnel";
+	return r == SF_OFFER_RANK_COST        ? "cost"
+	       : r == SF_OFFER_RANK_PLAN_COST ? "plan-cost"
+	                                      : "personnel";
 }
 
 void sf_offers_free(sf_offers *o)
@@ -265,6 +267,9 @@ static double rank_value(const sf_offers *r, const sf_offer *x)
 {
 	if (r->opts.rank == SF_OFFER_RANK_COST)
 		return x->cost > 0 ? x->per_million : (x->z1_removed > 0 ? HUGE_VAL : 0);
+	if (r->opts.rank == SF_OFFER_RANK_PLAN_COST)
+		/* less plan cost per shortfall removed first; removing nothing, last */
+		return x->z1_removed > 0 ? -x->plan_cost_per_removed : -HUGE_VAL;
 	return x->per_1000_personnel;
 }
 
@@ -322,6 +327,12 @@ static sf_status solve_offers(sf_offers *r, const sf_analysis_options *o, int no
 			x->z1_removed = 0;
 		x->per_1000_personnel = x->z1_removed * PER_PERSONNEL / x->personnel;
 		x->per_million = x->cost > 0 ? x->z1_removed * PER_MONEY / x->cost : NAN;
+		x->d_plan_cost = x->plan_cost_per_removed = NAN;
+		if (r->opts.rank == SF_OFFER_RANK_PLAN_COST) {
+			x->d_plan_cost = sf__r6(x->outcome.cost - r->baseline.cost);
+			if (x->z1_removed > 0)
+				x->plan_cost_per_removed = sf__r6(x->d_plan_cost / x->z1_removed);
+		}
 	}
 out:
 	for (size_t i = 0; i < n; i++) {
@@ -358,7 +369,8 @@ sf_status sf_offers_run(const sf_scenario *sc, const sf_offers_options *oo,
 		o = *opts;
 	else
 		sf_analysis_options_init(&o);
-	o.plan.stage1_only = 1;
+	/* Stage 2 only when the plan's cost ranks the offers (docs/model.md, "Offers"). */
+	o.plan.stage1_only = oo->rank != SF_OFFER_RANK_PLAN_COST;
 	r = calloc(1, sizeof *r);
 	if (!r)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
@@ -436,6 +448,12 @@ static int offer_proven(const sf_offers *r, const sf_offer *x)
 	return sf_outcome_z1_proven(&r->baseline) && sf_outcome_z1_proven(&x->outcome);
 }
 
+/* A row's change in the plan's cost rests on the baseline's and its own two stages. */
+static int plan_cost_proven(const sf_offers *r, const sf_offer *x)
+{
+	return sf_outcome_cost_proven(&r->baseline) && sf_outcome_cost_proven(&x->outcome);
+}
+
 static const char *caveat_label(const sf_offers *r, const sf_offer *x)
 {
 	return x->caveats ? r->scenario->pledges[r->caveat_pledges[x->caveats - 1]].id : "none";
@@ -484,12 +502,27 @@ static sf_status offers_table(const sf_offers *r, int csv, int *any_unproven, sf
 	                                       "cost",
 	                                       "per_million",
 	                                       "proven"};
+	static const char *const text_plan_cols[] = {">d plan cost", ">plan cost per removed"};
+	static const char *const csv_plan_cols[] = {"d_plan_cost", "plan_cost_per_removed",
+	                                            "plan_cost_proven"};
 	sf_table *t = csv ? new_table(csv_cols, SF_ARRAY_LEN(csv_cols))
 	                  : new_table(text_cols, SF_ARRAY_LEN(text_cols));
 	sf_status rc = SF_OK;
 	char lab[16], mb[48];
 	if (!t)
 		return SF_ERR_NOMEM;
+	/* The plan's cost only when it ranks (stage 2 ran). */
+	for (size_t k = 0; r->opts.rank == SF_OFFER_RANK_PLAN_COST &&
+	                   k < (csv ? SF_ARRAY_LEN(csv_plan_cols) : SF_ARRAY_LEN(text_plan_cols));
+	     k++) {
+		const char *col = csv ? csv_plan_cols[k] : text_plan_cols[k];
+		int right = col[0] == '>';
+		if (sf_table_add_column(t, col + right, right ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT) !=
+		    SF_OK) {
+			sf_table_free(t);
+			return SF_ERR_NOMEM;
+		}
+	}
 	*any_unproven = 0;
 	for (size_t i = 0; rc == SF_OK && i < r->noffers; i++) {
 		const sf_offer *x = &r->offers[i];
@@ -536,6 +569,25 @@ static sf_status offers_table(const sf_offers *r, int csv, int *any_unproven, sf
 		}
 		if (rc == SF_OK && csv)
 			rc = sf_table_add_cell(t, pv ? "true" : "false");
+		if (r->opts.rank == SF_OFFER_RANK_PLAN_COST) {
+			const char *cstar = plan_cost_proven(r, x) || csv ? "" : "*";
+			*any_unproven |= !plan_cost_proven(r, x);
+			if (rc == SF_OK)
+				rc = csv ? sf_table_add_cellf(t, "%.15g", x->d_plan_cost)
+				         : sf_table_add_cellf(
+				                   t, "%s%s%s", x->d_plan_cost > 0 ? "+" : "",
+				                   sf_money_str(x->d_plan_cost, mb, sizeof mb),
+				                   cstar);
+			if (rc == SF_OK && isnan(x->plan_cost_per_removed))
+				rc = sf_table_add_cell(t, csv ? "" : "-");
+			else if (rc == SF_OK)
+				rc = csv ? sf_table_add_cellf(t, "%.15g", x->plan_cost_per_removed)
+				         : sf_table_add_cellf(t, "%.2f%s", x->plan_cost_per_removed,
+				                              cstar);
+			if (rc == SF_OK && csv)
+				rc = sf_table_add_cell(t,
+				                       plan_cost_proven(r, x) ? "true" : "false");
+		}
 	}
 	if (rc != SF_OK) {
 		sf_table_free(t);
@@ -581,6 +633,10 @@ static sf_status offers_json(const sf_offers *r, sf_buf *out, sf_error *err)
 	sf_json_str(&w, "cost", "the scenario's money, the offer used in full");
 	sf_json_str(&w, "per_1000_personnel", "z1_removed per 1,000 persons");
 	sf_json_str(&w, "per_million", "z1_removed per 1,000,000 of cost");
+	sf_json_str(&w, "d_plan_cost",
+	            "the scenario's money: the plan's stage-2 cost with the "
+	            "offer minus without (rank plan-cost only)");
+	sf_json_str(&w, "plan_cost_per_removed", "d_plan_cost per z1_removed");
 	sf_json_end(&w);
 	sf__json_outcome(&w, "baseline", sc, &r->baseline);
 	sf_json_array(&w, "offers");
@@ -605,6 +661,18 @@ static sf_status offers_json(const sf_offers *r, sf_buf *out, sf_error *err)
 		else
 			sf__json_r6(&w, "per_million", x->per_million);
 		sf_json_bool(&w, "proven", offer_proven(r, x));
+		if (isnan(x->d_plan_cost)) {
+			sf_json_null(&w, "d_plan_cost");
+			sf_json_null(&w, "plan_cost_per_removed");
+			sf_json_null(&w, "plan_cost_proven");
+		} else {
+			sf__json_r6(&w, "d_plan_cost", x->d_plan_cost);
+			if (isnan(x->plan_cost_per_removed))
+				sf_json_null(&w, "plan_cost_per_removed");
+			else
+				sf__json_r6(&w, "plan_cost_per_removed", x->plan_cost_per_removed);
+			sf_json_bool(&w, "plan_cost_proven", plan_cost_proven(r, x));
+		}
 		sf__json_outcome(&w, "outcome", sc, &x->outcome);
 		sf_json_end(&w);
 	}
@@ -625,7 +693,11 @@ static sf_status offers_intro(const sf_offers *r, sf_format fmt, sf_buf *out)
 		rc = sf_buf_addf(
 		        out, "%sOffers for %s%s (%s%s)", b, c->id, b, c->name ? c->name : c->id,
 		        r->is_new ? "; new: not in the scenario, no cap, no veto on it" : "");
-	if (rc == SF_OK)
+	if (rc == SF_OK && r->opts.rank == SF_OFFER_RANK_PLAN_COST)
+		rc = sf_buf_adds(out, ", ranked by the change in the plan's cost (stage 2, both "
+		                      "stages planned with each offer) per weighted shortfall "
+		                      "removed, least first; offers removing nothing last.\n");
+	else if (rc == SF_OK)
 		rc = sf_buf_addf(out, ", ranked by the weighted shortfall removed per %s.\n",
 		                 r->opts.rank == SF_OFFER_RANK_COST ? "million of cost"
 		                                                    : "1,000 personnel");
@@ -634,6 +706,12 @@ static sf_status offers_intro(const sf_offers *r, sf_format fmt, sf_buf *out)
 		                 r->baseline.z1, sf_outcome_z1_proven(&r->baseline) ? "" : "*",
 		                 sf__month_or_never(sc, r->baseline.foc_month, foc, sizeof foc),
 		                 sf_stage_proof_str(r->baseline.stage1, r->baseline.gap1, proof,
+		                                    sizeof proof));
+	if (rc == SF_OK && r->opts.rank == SF_OFFER_RANK_PLAN_COST)
+		rc = sf_buf_addf(out, "Plan's cost without an offer: %s%s (%s).\n",
+		                 sf_money_str(r->baseline.cost, mb, sizeof mb),
+		                 sf_outcome_cost_proven(&r->baseline) ? "" : "*",
+		                 sf_stage_proof_str(r->baseline.stage2, r->baseline.gap2, proof,
 		                                    sizeof proof));
 	if (rc == SF_OK)
 		rc = sf_buf_addf(out,
@@ -654,7 +732,9 @@ static sf_status offers_intro(const sf_offers *r, sf_format fmt, sf_buf *out)
 		rc = sf_buf_addf(out, "; %d days of notice from as_of (%s)", r->notice_days,
 		                 sc->as_of ? sc->as_of : "not given");
 	if (rc == SF_OK)
-		rc = sf_buf_addf(out, ". Each is planned exactly (stage 1): %zu solved",
+		rc = sf_buf_addf(out, ". Each is planned exactly (%s): %zu solved",
+		                 r->opts.rank == SF_OFFER_RANK_PLAN_COST ? "both stages"
+		                                                         : "stage 1",
 		                 r->noffers);
 	if (rc == SF_OK && r->opts.budget > 0)
 		rc = sf_buf_addf(out, ", %zu over the budget of %s left out", r->over_budget,

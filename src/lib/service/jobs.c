@@ -232,7 +232,7 @@ static const opt_spec opts[] = {
         {"budget", T_NUMBER, 1e-9, 1e15, "--budget=", "offers", NULL, 0},
         {"max_count", T_INT, 1, 1000, "--max-count=", "offers", NULL, 0},
         {"starts", T_INT, 1, 600, "--starts=", "offers", NULL, 0},
-        {"rank", T_CHOICE, 0, 0, "--rank=", "offers", "personnel cost", 0},
+        {"rank", T_CHOICE, 0, 0, "--rank=", "offers", "personnel cost plan-cost", 0},
         {"notice", T_INT, 0, 3650, "--notice=", "offers", NULL, 0},
 };
 
