@@ -102,6 +102,13 @@ expect "export re-import rejected" "$(field rejected "$out")" 0
 "$SF" incidents report --db "$R" --by week --by sector --table periods --format csv >"$T/rep1.csv"
 "$SF" incidents report --db "$R2" --by week --by sector --table periods --format csv >"$T/rep2.csv"
 cmp -s "$T/rep1.csv" "$T/rep2.csv" || no "re-imported export reports differently"
+# PostgreSQL: what the URI leaves out comes from libpq's PG* variables (docs/deploy.md)
+if [ "$(store_backend)" = postgresql ]; then
+	PGHOST=$SF_PG_HOST PGUSER=postgres PGDATABASE=r "$SF" incidents report --db postgresql:// \
+		--by week --by sector --table periods --format csv >"$T/rep-env.csv" ||
+		no "report with --db postgresql:// and PGHOST, PGUSER, PGDATABASE"
+	cmp -s "$T/rep1.csv" "$T/rep-env.csv" || no "report through the PG* variables differs"
+fi
 [ "$(wc -l <"$T/rep1.csv")" -gt 10 ] || no "weekly report too short"
 
 # list: every incident unless --limit; json and geojson
