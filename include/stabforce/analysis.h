@@ -393,7 +393,10 @@ typedef struct sf_offers {
 	size_t noffers;
 	size_t over_budget; /* candidates left out by the budget */
 	size_t after_plan;  /* unit types left out: the notice ends after the plan */
-	int notice_days;    /* format 2: the offers' notice (0 in format 1) */
+	/* candidates left out: the stakeholders' conditions forbid every
+	 * location, task and month they could otherwise serve */
+	size_t forbidden;
+	int notice_days; /* format 2: the offers' notice (0 in format 1) */
 	int jobs;
 	double seconds;
 } sf_offers;

@@ -496,6 +496,24 @@ done
 "$STABFORCE" offers -q --contributor NEW --new N --rank bogus "$O" >/dev/null 2>"$T/err" &&
 	fail "offers --rank bogus accepted"
 grep -q -- "--rank is personnel, cost or plan-cost, not 'bogus'" "$T/err" || fail "offers --rank bogus: $(cat "$T/err")"
+# An offer a stakeholder's condition forbids everywhere is never proposed
+# (tests/cases/analysis/offers-cond works it out): no battalion, anywhere.
+"$STABFORCE" offers -q --contributor NEW --new N --max-count 2 --format json \
+	"$CASES/offers-cond/scenario.yaml" >"$T/offers_c.json" 2>"$T/err" ||
+	fail "offers (condition): $(cat "$T/err")"
+expect "$T/offers_c.json" baseline.z1 25.2
+expect "$T/offers_c.json" forbidden 2
+for want in 0:2:1.6 1:1:0.8; do
+	IFS=: read -r n c z <<EOF
+$want
+EOF
+	expect_str "$T/offers_c.json" offers.$n.unit pl
+	expect "$T/offers_c.json" offers.$n.count "$c"
+	expect "$T/offers_c.json" offers.$n.from 3
+	expect "$T/offers_c.json" offers.$n.z1_removed "$z"
+done
+"$JGET" "$T/offers_c.json" offers.2 >/dev/null 2>&1 && fail "offers (condition): a forbidden offer proposed"
+expect "$T/offers.json" forbidden 0
 "$STABFORCE" offers -q "$O" >/dev/null 2>"$T/err" && fail "offers without --contributor accepted"
 grep -q "which nation? --contributor ID" "$T/err" || fail "offers, no --contributor: $(cat "$T/err")"
 "$STABFORCE" offers -q --contributor BGD "$O" >/dev/null 2>"$T/err"

@@ -33,6 +33,7 @@
 #include "base/tolerance.h"
 
 #include "analysis/analysis_int.h"
+#include "plan/model.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -216,6 +217,46 @@ static sf_status push_offer(sf_offers *r, size_t *cap, const sf_offer *x, sf_err
 	return SF_OK;
 }
 
+/* 1 when pledge p of sc has some x column (sf__x_exists) in its months. */
+static int some_column(const sf_scenario *sc, size_t p)
+{
+	for (int m = sc->pledges[p].from; m <= sc->pledges[p].to; m++)
+		for (size_t l = 0; l < SF_NLOC(sc); l++)
+			for (size_t t = 0; t < sc->ntasks; t++)
+				if (sf__x_exists(sc, p, l, t, m))
+					return 1;
+	return 0;
+}
+
+/*
+ * 1 when the stakeholders' conditions forbid offer x everywhere: it has
+ * some x column without the conditions and none with them. Such a request
+ * is never proposed (docs/model.md, "Offers"). Caveats and vetoes that
+ * leave it nothing do not count: those rows stay, removing nothing.
+ */
+static sf_status forbidden_by_conditions(const sf_offers *r, const sf_offer *x, int notice,
+                                         int *out, sf_error *err)
+{
+	sf_scenario *sc = NULL;
+	size_t p, nc;
+	sf_status rc;
+
+	*out = 0;
+	if (r->scenario->nconditions == 0)
+		return SF_OK;
+	rc = offer_scenario(r, x, notice, &sc, &p, err);
+	if (rc != SF_OK)
+		return rc;
+	if (!some_column(sc, p)) {
+		nc = sc->nconditions;
+		sc->nconditions = 0;
+		*out = some_column(sc, p);
+		sc->nconditions = nc;
+	}
+	sf_scenario_free(sc);
+	return SF_OK;
+}
+
 /* Every candidate of docs/model.md, "Offers", in candidate order. */
 static sf_status candidates(sf_offers *r, const sf_plan *base, int notice, sf_error *err)
 {
@@ -252,6 +293,15 @@ static sf_status candidates(sf_offers *r, const sf_plan *base, int notice, sf_er
 					          ut->monthly_cost * (x.to - x.from + 1));
 					if (r->opts.budget > 0 && x.cost > r->opts.budget) {
 						r->over_budget++;
+						continue;
+					}
+					int forbidden = 0;
+					rc = forbidden_by_conditions(r, &x, notice, &forbidden,
+					                             err);
+					if (rc != SF_OK)
+						break;
+					if (forbidden) {
+						r->forbidden++;
 						continue;
 					}
 					x.order = r->noffers;
@@ -627,6 +677,7 @@ static sf_status offers_json(const sf_offers *r, sf_buf *out, sf_error *err)
 		sf_json_int(&w, "notice_days", r->notice_days);
 	sf_json_int(&w, "over_budget", (long)r->over_budget);
 	sf_json_int(&w, "after_plan", (long)r->after_plan);
+	sf_json_int(&w, "forbidden", (long)r->forbidden);
 	sf_json_object(&w, "units");
 	sf_json_str(&w, "z1_removed", "weighted capability-unit-months");
 	sf_json_str(&w, "personnel", "persons");
@@ -742,6 +793,11 @@ static sf_status offers_intro(const sf_offers *r, sf_format fmt, sf_buf *out)
 	if (rc == SF_OK && r->after_plan)
 		rc = sf_buf_addf(out, ", %zu unit types left out: their notice ends after the plan",
 		                 r->after_plan);
+	if (rc == SF_OK && r->forbidden)
+		rc = sf_buf_addf(out,
+		                 ", %zu left out: a stakeholder's condition forbids them wherever "
+		                 "and whenever they could serve",
+		                 r->forbidden);
 	if (rc == SF_OK)
 		rc = sf_buf_adds(
 		        out, ".\nShortfall removed: weighted capability-unit-months, without the "
