@@ -3,7 +3,9 @@
  * the scenario keys): the keys as read, the clone, threats and escorts
  * against numbers worked out by hand, the location overrides used by
  * import, missing data (errors, and defaults when the scenario gives one),
- * several aid sources, and a store that does not exist.
+ * several aid sources, and a store that does not exist; a condition whose
+ * indicator counts incidents takes its input from the register (and keys
+ * no server job).
  *
  * The scenario lists the five Gaza sectors (examples/gaza/sectors.geojson)
  * with 100,000 people each. Incidents are placed by location override
@@ -300,6 +302,58 @@ static void test_missing_data(void **state)
 	sf_scenario_free(sc);
 }
 
+/*
+ * A condition whose indicator counts incidents (after.register) takes its
+ * input from the register even without a register: block, so the server
+ * keys no job on such a scenario (its result depends on the store), and a
+ * scenario without one gets a key.
+ */
+static void test_condition_takes_register(void **state)
+{
+	static const char *const conds[] = {
+	        "", "    after: {indicator: incidents, below: 5, values: [{date: 2026-01-01, "
+	            "value: 9, source: s}], register: {sector: rafah}}\n"};
+	const char *src = getenv("SRCDIR");
+	char path[512], key[65];
+	sf_error err;
+	(void)state;
+
+	for (int with = 0; with < 2; with++) {
+		FILE *f;
+		sf_diags d;
+		sf_scenario *sc = NULL;
+		sf_snprintf(path, sizeof path, "%s/c%d.yaml", tmpdir, with);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fprintf(f,
+		        "format: 2\nas_of: 2026-01-01\n"
+		        "mandate: {start: 2026-01, months: 2, troop_ceiling: 10000}\n"
+		        "sectors:\n  geojson: %s/examples/gaza/sectors.geojson\n"
+		        "  list: [{id: rafah}, {id: khan_younis}, {id: deir_al_balah}, {id: gaza}, "
+		        "{id: north_gaza}]\n"
+		        "tasks: [{id: poc, weight: 1, requirement: {value: 1}}]\n"
+		        "unit_types: [{id: coy, personnel: 100, monthly_cost: 1, capabilities: "
+		        "{poc: "
+		        "1}}]\n"
+		        "contributors: [{id: AAA, pledges: [{id: A-1, unit: coy, count: 1, "
+		        "lead_days: 0}]}]\n"
+		        "stakeholders:\n  - id: P\n    conditions:\n"
+		        "      - id: seq\n        kind: sequence\n        tasks: [poc]\n"
+		        "        source: s\n    %s",
+		        src ? src : "../..", with ? conds[1] : "    not_before: 2\n");
+		assert_int_equal(fclose(f), 0);
+		sf_diags_init(&d);
+		assert_int_equal(sf_scenario_load(path, NULL, &sc, &d), SF_OK);
+		sf_diags_release(&d);
+		assert_int_equal(sf_scenario_takes_register(sc), with);
+		sf_scenario_free(sc);
+		sf_snprintf(path, sizeof path, "{\"scenario\": \"c%d\"}", with);
+		sf_error_clear(&err);
+		assert_int_equal(sf_job_key(tmpdir, "plan", path, key, &err), SF_OK);
+		assert_int_equal(key[0] == '\0', with);
+	}
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -321,6 +375,7 @@ int main(void)
 	        cmocka_unit_test(test_keys_and_clone),
 	        cmocka_unit_test(test_apply),
 	        cmocka_unit_test(test_missing_data),
+	        cmocka_unit_test(test_condition_takes_register),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

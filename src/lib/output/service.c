@@ -17,6 +17,7 @@
 
 #include "stabforce/file.h"
 #include "stabforce/json.h"
+#include "stabforce/register.h"
 #include "stabforce/service.h"
 
 /* The largest sector map served (the GeoJSON reader's own limit is the scenario's). */
@@ -335,7 +336,7 @@ static void scenario_summary(sf_json_writer *w, const sf_scenario *sc, const cha
 	sf_json_int(w, "contributors_count", (long long)sc->ncontributors);
 	sf_json_int(w, "pledges_count", (long long)sc->npledges);
 	sf_json_int(w, "vetoes_count", (long long)sc->nvetoes);
-	sf_json_bool(w, "uses_register", sc->reg.used);
+	sf_json_bool(w, "uses_register", sf_scenario_takes_register(sc));
 	if (full)
 		scenario_full(w, sc);
 	sf_json_end(w);

@@ -32,6 +32,7 @@
 #include <sys/stat.h>
 
 #include "stabforce/json.h"
+#include "stabforce/register.h"
 #include "stabforce/scenario.h"
 #include "stabforce/service.h"
 
@@ -343,7 +344,7 @@ static sf_status hash_scenario(const char *dir, const char *name, sf_sha256 *h, 
 	rc = hash_file(h, dir, path, err);
 	if (rc == SF_OK && sc->geojson_path)
 		rc = hash_file(h, dir, sc->geojson_path, err);
-	*uses_register |= sc->reg.used;
+	*uses_register |= sf_scenario_takes_register(sc);
 	sf_scenario_free(sc);
 	return rc;
 }
