@@ -98,6 +98,9 @@ typedef enum sf_incident_status {
 const char *sf_incident_status_str(sf_incident_status s);
 int sf_incident_status_parse(const char *s);
 
+/* sf_incident.fatalities when the source left the field empty: no figure. */
+#define SF_FATALITIES_NONE (-1L)
+
 typedef struct sf_incident {
 	/* ACLED's columns as normalized text, "" when empty (never NULL):
 	 * event_date as YYYY-MM-DD, inter codes as text, civilian_targeting
@@ -106,7 +109,7 @@ typedef struct sf_incident {
 	long day;            /* event_date as days since 1970-01-01 */
 	double latitude;     /* degrees */
 	double longitude;    /* degrees */
-	long fatalities;     /* >= 0 */
+	long fatalities;     /* >= 0, or SF_FATALITIES_NONE: not reported (no data, not 0) */
 	long long timestamp; /* ACLED's last-edit time, Unix seconds */
 	const char *sector;  /* sector id, "" when none */
 	sf_sector_method sector_method;
@@ -620,10 +623,10 @@ typedef struct sf_alert {
 	char sector[64];                                  /* "" when none */
 	char event_id[64], event_type[64], location[128]; /* incident alerts */
 	long count;                                       /* change: incidents this week; else 1 */
-	long fatalities;                                  /* reported */
-	sf_change_level level;                            /* change */
-	double mean, pct; /* change: the 4-week mean a week and the change (NAN: none) */
-	int is_new;       /* change: the level the day before was below the rule's */
+	long fatalities; /* reported; SF_FATALITIES_NONE: no figure (change: none in the week) */
+	sf_change_level level; /* change */
+	double mean, pct;      /* change: the 4-week mean a week and the change (NAN: none) */
+	int is_new;            /* change: the level the day before was below the rule's */
 } sf_alert;
 
 typedef struct sf_alerts {
@@ -631,6 +634,10 @@ typedef struct sf_alerts {
 	size_t n, cap;
 	long as_of; /* SF_DAY_NONE for an empty register */
 	int days;
+	/* Incidents in those days that gave no fatalities figure: the
+	   fatalities rule cannot judge them, so they raise no alert (said, not
+	   silent). Counted only when that rule is on. */
+	long fatalities_unjudged;
 } sf_alerts;
 
 void sf_alerts_release(sf_alerts *a);

@@ -48,9 +48,9 @@ for p in $pids; do
 	wait "$p" || no "a concurrent first open failed: $(cat "$T"/open.*.out)"
 done
 if [ "$(store_backend)" = sqlite ]; then
-	expect "schema version" "$(store_sql c 'PRAGMA user_version')" 3
+	expect "schema version" "$(store_sql c 'PRAGMA user_version')" 4
 else
-	expect "each migration once" "$(store_sql c 'SELECT count(*)::text || count(DISTINCT version)::text FROM sf_migrations')" 22
+	expect "each migration once" "$(store_sql c 'SELECT count(*)::text || count(DISTINCT version)::text FROM sf_migrations')" 33
 fi
 
 # ------------------------------------------------ base: 600 incidents

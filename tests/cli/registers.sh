@@ -227,6 +227,86 @@ out=$("$SF" incidents import "$T/a.csv" --scenario "$SCEN" --db "$R" --no-progre
 	no "import --alerts"
 printf '%s\n' "$out" | grep -Eq ' alerts? as of ' || no "import --alerts printed no alerts: $out"
 
+# ------------------------------------------------- fatalities not reported
+# An empty fatalities field is no data, never 0: NULL in the store, empty in
+# csv, null in json and geojson, "no data" in text; every roll-up counts the
+# incidents without a figure (through the import's fast path, a re-import
+# that updates, and the scan a --location filter takes), the fatalities
+# alert rule says what it could not judge. Same results on both backends.
+F=$(store f)
+cat >"$T/fat.csv" <<'CSV'
+event_id_cnty,event_date,event_type,actor1,latitude,longitude,fatalities,timestamp,location
+NF1,2025-03-03,Battles,Alpha,31.5,34.4,3,10,Here
+NF2,2025-03-03,Battles,Alpha,31.5,34.4,,10,There
+NF3,2025-03-04,Riots,Beta,31.5,34.4,,10,Else
+NF4,2025-03-04,Battles,Beta,31.5,34.4,0,10,Zero
+CSV
+"$SF" incidents import "$T/fat.csv" --db "$F" --no-progress >/dev/null 2>&1 || no "import fat.csv"
+expect "fatalities NULL in the store" "$(store_sql f "SELECT count(*) FROM incidents WHERE fatalities IS NULL")" 2
+"$SF" incidents list --db "$F" --format csv >"$T/fat-list.csv" || no "list fat csv"
+expect "csv: empty fatalities" "$(grep '^NF2,' "$T/fat-list.csv" | cut -d, -f29)" ""
+expect "csv: 0 stays 0" "$(grep '^NF4,' "$T/fat-list.csv" | cut -d, -f29)" 0
+"$SF" incidents list --db "$F" --id NF2 --format json >"$T/fat-list.json" || no "list fat json"
+grep -q '"fatalities":null' "$T/fat-list.json" || no "json: fatalities of NF2 not null: $(cat "$T/fat-list.json")"
+"$SF" incidents list --db "$F" --id NF2 --format geojson >"$T/fat-list.geojson" || no "list fat geojson"
+grep -q '"fatalities":null' "$T/fat-list.geojson" || no "geojson: fatalities of NF2 not null"
+"$SF" incidents list --db "$F" | grep -q '^NF3 .* no data  *reported$' || no "text: NF3 not no data"
+# roll-ups: by day and type (incident_rollup), by actor (actor_rollup), and a scan
+"$SF" incidents report --db "$F" --by day --by type --table periods --format csv >"$T/fat-r.csv" ||
+	no "report fat"
+grep -qx '2025-03-03,Battles,1,2,3,1' "$T/fat-r.csv" || no "report: 3 reported, 1 not: $(cat "$T/fat-r.csv")"
+grep -qx '2025-03-04,Riots,1,1,no data,1' "$T/fat-r.csv" || no "report: Riots should be no data"
+grep -qx '2025-03-04,Battles,1,1,0,0' "$T/fat-r.csv" || no "report: a reported 0 is 0"
+"$SF" incidents report --db "$F" --by total --by actor --table periods --format csv >"$T/fat-a.csv"
+grep -qx 'total,Alpha,2,2,3,1' "$T/fat-a.csv" || no "report by actor: $(cat "$T/fat-a.csv")"
+"$SF" incidents report --db "$F" --by total --table periods --location Else --format json >"$T/fat-s.json"
+expect "scan: json null" "$("$JGET" "$T/fat-s.json" periods.0.fatalities)" null
+expect "scan: not reported" "$("$JGET" "$T/fat-s.json" periods.0.fatalities_not_reported)" 1
+"$SF" incidents report --db "$F" --by total --table periods | grep -q 'fatalities_not_reported counts' ||
+	no "report text: no note on the not-reported count"
+# a later edit gives NF2 a figure and takes NF1's away: the roll-ups follow
+sed -e 's/^NF2,\(.*\),,10,There$/NF2,\1,5,20,There/' -e 's/^NF1,\(.*\),3,10,Here$/NF1,\1,,20,Here/' \
+	"$T/fat.csv" >"$T/fat2.csv"
+out=$("$SF" incidents import "$T/fat2.csv" --db "$F" --no-progress 2>/dev/null)
+expect "fat2 updated" "$(field updated "$out")" 2
+"$SF" incidents report --db "$F" --by day --by type --table periods --format csv >"$T/fat-r2.csv"
+grep -qx '2025-03-03,Battles,1,2,5,1' "$T/fat-r2.csv" || no "report after update: $(cat "$T/fat-r2.csv")"
+# alerts: the fatalities rule cannot judge an incident without a figure, and says so
+"$SF" incidents alerts --db "$F" --days 5 --fatalities 1 --change off >"$T/fat-al.txt" || no "alerts fat"
+grep -q '^2 incidents in those days gave no fatalities figure' "$T/fat-al.txt" ||
+	no "alerts: unjudged not said: $(cat "$T/fat-al.txt")"
+"$SF" incidents alerts --db "$F" --days 5 --fatalities 1 --change off --format json >"$T/fat-al.json"
+expect "alerts json: not reported" "$("$JGET" "$T/fat-al.json" fatalities_not_reported)" 2
+"$SF" incidents alerts --db "$F" --days 5 --fatalities 0 --change off --type Riots --format json >"$T/fat-al2.json"
+expect "alerts json: incident without a figure" "$("$JGET" "$T/fat-al2.json" alerts.0.fatalities)" null
+# a store of the previous schema (SQLite version 3, made by SQL) opens, migrates
+# and then keeps empty fatalities apart
+if [ "$(store_backend)" = sqlite ]; then
+	sqlite3 "$T/v3.db" <"$SRCDIR/tests/cli/data/store-v3.sql" || no "make the v3 store"
+	"$SF" incidents report --db "$T/v3.db" --by total --table periods --format csv >"$T/v3.csv" ||
+		no "v3 store: report"
+	grep -qx 'total,1,2,2' "$T/v3.csv" || no "v3 store: $(cat "$T/v3.csv")"
+	expect "v3 store migrated" "$(sqlite3 "$T/v3.db" 'PRAGMA user_version')" 4
+	expect "v3 store integrity" "$(sqlite3 "$T/v3.db" 'PRAGMA integrity_check')" ok
+	"$SF" incidents import "$T/fat.csv" --db "$T/v3.db" --no-progress >/dev/null 2>&1 || no "v3: import"
+	"$SF" incidents report --db "$T/v3.db" --by total --by actor --table periods --format csv >"$T/v3a.csv"
+	grep -qx 'total,A,4,2,2,0' "$T/v3a.csv" && grep -qx 'total,Alpha,4,2,3,1' "$T/v3a.csv" ||
+		no "v3 store after import: $(cat "$T/v3a.csv")"
+else
+	# PostgreSQL: a store taken back to schema version 2 by SQL migrates again
+	G=$(store g)
+	sed -e '/^NF[23],/d' "$T/fat.csv" >"$T/fat-old.csv"
+	"$SF" incidents import "$T/fat-old.csv" --db "$G" --no-progress >/dev/null 2>&1 || no "pg v2: import"
+	store_sql g "ALTER TABLE incidents ALTER COLUMN fatalities SET NOT NULL;
+		ALTER TABLE incident_rollup DROP COLUMN fatalities_unknown;
+		ALTER TABLE actor_rollup DROP COLUMN fatalities_unknown;
+		DELETE FROM sf_migrations WHERE version = 3" >/dev/null || no "pg: back to version 2"
+	"$SF" incidents import "$T/fat.csv" --db "$G" --no-progress >/dev/null 2>&1 || no "pg v2: migrate and import"
+	expect "pg v2 migrated" "$(store_sql g "SELECT max(version) FROM sf_migrations")" 3
+	"$SF" incidents report --db "$G" --by day --by type --table periods --format csv >"$T/g.csv"
+	grep -qx '2025-03-04,Riots,1,1,no data,1' "$T/g.csv" || no "pg v2 store after import: $(cat "$T/g.csv")"
+fi
+
 # ------------------------------------------------------------------- aid
 AID="$SRCDIR/examples/gaza/aid-trucks-daily-2023-10-07_2024-01-30.csv"
 out=$("$SF" aid import "$AID" --source UN --db "$R")

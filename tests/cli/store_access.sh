@@ -157,23 +157,26 @@ if [ "$(store_backend)" = sqlite ]; then
 	[ -s "$T/empty.db" ] && no "a read command wrote into an empty file"
 
 	# -------------------------------- 4. a schema behind (SQLite only)
-	# version 3 less its migration (store_sqlite.c, migration3) is version 2
+	# version 4 less its migrations 4 and 3 (store_sqlite.c) is version 2
 	"$SF" incidents import "$T/base.csv" --db "$T/old.db" --no-progress >/dev/null || no "old import"
 	sqlite3 "$T/old.db" "ALTER TABLE incidents DROP COLUMN version;
-		ALTER TABLE jobs DROP COLUMN attempts; PRAGMA user_version = 2;" || no "make a v2 store"
+		ALTER TABLE jobs DROP COLUMN attempts;
+		ALTER TABLE incident_rollup DROP COLUMN fatalities_unknown;
+		ALTER TABLE actor_rollup DROP COLUMN fatalities_unknown; PRAGMA user_version = 2;" ||
+		no "make a v2 store"
 	mkdir "$T/old"
 	cp "$T/old.db" "$T/old/s.db"
 	chmod 444 "$T/old/s.db"
 	chmod 555 "$T/old"
 	$as_user "$RO" incidents report --db "$T/old/s.db" >/dev/null 2>"$T/err"
 	expect "an old store on read-only media: exit" "$?" 4
-	grep -q "store '$T/old/s.db' has schema version 2, this stabforce reads 3 and cannot upgrade it" \
+	grep -q "store '$T/old/s.db' has schema version 2, this stabforce reads 4 and cannot upgrade it" \
 		"$T/err" || no "old read-only store: message: $(cat "$T/err")"
 	chmod 755 "$T/old"
 	"$SF" incidents report --db "$T/old.db" --format csv >"$T/old.got" 2>"$T/err" ||
 		no "an old store is not read: $(cat "$T/err")"
 	cmp -s "$T/ro.expected" "$T/old.got" || no "the migrated store reads differently"
-	expect "schema after a read of an old store" "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" 3
+	expect "schema after a read of an old store" "$(sqlite3 "$T/old.db" 'PRAGMA user_version')" 4
 fi
 
 # ----------------------------------------- 5. an aid store with no figures

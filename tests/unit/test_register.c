@@ -153,9 +153,10 @@ static void test_import_quirks(void **state)
 	assert_int_equal(s.by_method[SF_SECTOR_NEAREST], 1);
 	assert_int_equal(s.by_method[SF_SECTOR_NONE], 1);
 	dump(st, NULL, &b);
+	/* PSE3's empty fatalities: not reported (-1, SF_FATALITIES_NONE), never 0. */
 	assert_string_equal(
 	        sf_buf_str(&b),
-	        "PSE3|2025-10-06|rafah|nearest|reported|0|Protesters|Protesters only|Civilian "
+	        "PSE3|2025-10-06|rafah|nearest|reported|-1|Protesters|Protesters only|Civilian "
 	        "targeting;"
 	        "PSE1|2025-10-12|rafah|inside|reported|3|State forces|State "
 	        "forces-Civilians|Civilian "

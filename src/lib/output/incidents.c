@@ -66,6 +66,8 @@ static void incident_members(sf_json_writer *w, const sf_incident *inc)
 			sf_json_num(w, k, inc->latitude);
 		else if (i == SF_COL_LONGITUDE)
 			sf_json_num(w, k, inc->longitude);
+		else if (i == SF_COL_FATALITIES && inc->fatalities < 0)
+			sf_json_null(w, k); /* not reported: no data, never 0 */
 		else if (i == SF_COL_FATALITIES)
 			sf_json_int(w, k, inc->fatalities);
 		else if (i == SF_COL_TIMESTAMP)
@@ -233,7 +235,10 @@ static int list_cb(void *ctx, const sf_incident *inc)
 		sf_table_add_cell(l->t, inc->col[SF_COL_EVENT_TYPE]);
 		sf_table_add_cell(l->t, inc->col[SF_COL_SUB_EVENT_TYPE]);
 		sf_table_add_cell(l->t, inc->col[SF_COL_LOCATION]);
-		sf_table_add_cellf(l->t, "%ld", inc->fatalities);
+		if (inc->fatalities < 0)
+			sf_table_add_cell(l->t, "no data");
+		else
+			sf_table_add_cellf(l->t, "%ld", inc->fatalities);
 		sf_table_add_cell(l->t, sf_incident_status_str(inc->status));
 		break;
 	}
@@ -401,6 +406,23 @@ static int any_unknown(const sf_report *r)
 	return 0;
 }
 
+/* Every incident of the row left fatalities empty: no figure exists (not 0). */
+static int fatalities_none(const sf_report_row *w)
+{
+	return w->fatalities_unknown > 0 && w->fatalities_unknown >= w->count;
+}
+
+/* The fatalities cell, and the not-reported count's when the table has that column. */
+static void fatality_cells(sf_table *t, const sf_report_row *w, int unk)
+{
+	if (fatalities_none(w))
+		sf_table_add_cell(t, "no data");
+	else
+		sf_table_add_cellf(t, "%ld", w->fatalities);
+	if (unk)
+		sf_table_add_cellf(t, "%ld", w->fatalities_unknown);
+}
+
 static sf_table *periods_table(const sf_report *r, sf_dim dim, sf_period per)
 {
 	int unk = any_unknown(r);
@@ -432,9 +454,7 @@ static sf_table *periods_table(const sf_report *r, sf_dim dim, sf_period per)
 			continue;
 		}
 		sf_table_add_cellf(t, "%ld", w->count);
-		sf_table_add_cellf(t, "%ld", w->fatalities);
-		if (unk)
-			sf_table_add_cellf(t, "%ld", w->fatalities_unknown);
+		fatality_cells(t, w, unk);
 	}
 	return t;
 }
@@ -467,11 +487,15 @@ static sf_table *trend_table(const sf_report *r, sf_dim dim)
 	static const char *const cols[] = {
 	        ">this_week", ">fatalities", ">mean_4w",   ">weeks_4w",       ">change_4w_pct",
 	        "level_4w",   ">mean_52w",   ">weeks_52w", ">change_52w_pct", "level_52w"};
+	int unk = any_unknown(r);
 	sf_table *t = sf_table_new();
 	sf_table_add_column(t, dim_title(dim), SF_ALIGN_LEFT);
-	for (size_t i = 0; i < SF_ARRAY_LEN(cols); i++)
+	for (size_t i = 0; i < SF_ARRAY_LEN(cols); i++) {
 		sf_table_add_column(t, cols[i] + (cols[i][0] == '>'),
 		                    cols[i][0] == '>' ? SF_ALIGN_RIGHT : SF_ALIGN_LEFT);
+		if (i == 1 && unk)
+			sf_table_add_column(t, "fatalities_not_reported", SF_ALIGN_RIGHT);
+	}
 	for (size_t i = 0; i < r->nrows; i++) {
 		const sf_report_row *w = &r->rows[i];
 		sf_table_begin_row(t);
@@ -479,9 +503,11 @@ static sf_table *trend_table(const sf_report *r, sf_dim dim)
 		if (w->no_data) {
 			sf_table_add_cell(t, "no data");
 			sf_table_add_cell(t, "no data");
+			if (unk)
+				sf_table_add_cell(t, "no data");
 		} else {
 			sf_table_add_cellf(t, "%ld", w->count);
-			sf_table_add_cellf(t, "%ld", w->fatalities);
+			fatality_cells(t, w, unk);
 		}
 		change_cells(t, &w->w4);
 		change_cells(t, &w->w52);
@@ -496,8 +522,12 @@ static sf_table *split_table(const sf_report *r, sf_dim dim)
 	        {"days", SF_ALIGN_RIGHT},       {"incidents", SF_ALIGN_RIGHT},
 	        {"fatalities", SF_ALIGN_RIGHT}, {"incidents_per_day", SF_ALIGN_RIGHT},
 	};
+	int unk = any_unknown(r);
 	sf_table *t = sf_table_new();
-	sf_table_add_columns(t, cols, SF_ARRAY_LEN(cols));
+	sf_table_add_columns(t, cols, 5);
+	if (unk)
+		sf_table_add_column(t, "fatalities_not_reported", SF_ALIGN_RIGHT);
+	sf_table_add_columns(t, cols + 5, SF_ARRAY_LEN(cols) - 5);
 	for (size_t i = 0; i < r->nrows; i++) {
 		const sf_report_row *w = &r->rows[i];
 		sf_table_begin_row(t);
@@ -507,7 +537,7 @@ static sf_table *split_table(const sf_report *r, sf_dim dim)
 		                   strcmp(w->period, "before") == 0 ? r->days_before
 		                                                    : r->days_after);
 		sf_table_add_cellf(t, "%ld", w->count);
-		sf_table_add_cellf(t, "%ld", w->fatalities);
+		fatality_cells(t, w, unk);
 		sf_table_add_cellf(t, "%.2f", w->per_day);
 	}
 	return t;
@@ -542,7 +572,10 @@ static void json_rows(sf_json_writer *w, const char *key, const sf_report *r, sf
 			sf_json_null(w, "fatalities_not_reported");
 		} else {
 			sf_json_int(w, "incidents", row->count);
-			sf_json_int(w, "fatalities", row->fatalities);
+			if (fatalities_none(row))
+				sf_json_null(w, "fatalities"); /* no incident gave a figure */
+			else
+				sf_json_int(w, "fatalities", row->fatalities);
 			sf_json_int(w, "fatalities_not_reported", row->fatalities_unknown);
 		}
 		if (r->kind == 1) {
@@ -577,7 +610,9 @@ static sf_status report_json(const sf_report_options *o, const sf_report *rp, co
 	                    : NULL);
 	sf_json_end(&w);
 	sf_json_str(&w, "units",
-	            "incidents: events; fatalities: people killed as reported; "
+	            "incidents: events; fatalities: people killed as reported (null: no "
+	            "incident of the row gave a figure; fatalities_not_reported: incidents "
+	            "without one); "
 	            "means: incidents per week; change: percent");
 	if (rp)
 		json_rows(&w, "periods", rp, o->dim);
@@ -631,6 +666,13 @@ static sf_status report_tables(const sf_report_options *o, const sf_report *rp, 
 			                 sf_date_format(any->covered_to, d2, sizeof d2));
 		else
 			rc = sf_buf_adds(out, "The register holds no incident: no data.\n\n");
+		if (rc == SF_OK &&
+		    ((rp && any_unknown(rp)) || (rt && any_unknown(rt)) || (rs && any_unknown(rs))))
+			rc = sf_buf_adds(
+			        out, "Fatalities are the sum of the figures reported; "
+			             "fatalities_not_reported counts the incidents that gave none "
+			             "(not counted as 0), and \"no data\" means no incident of "
+			             "the row gave one.\n\n");
 	}
 	if (rp && rc == SF_OK) {
 		sf_snprintf(h, sizeof h,
@@ -909,12 +951,17 @@ static sf_status alert_line(const sf_alert *a, sf_buf *out, int md)
 		        bullet, d, a->sector, sf_change_level_str(a->level),
 		        a->is_new ? " (new since the day before)" : "", a->count, d, a->mean, pct);
 	}
-	return sf_buf_addf(out, "%s%s  %s: %s %s, %s%s%s, %ld fatalities reported\n", bullet, d,
+	char fat[48];
+	if (a->fatalities < 0)
+		sf_snprintf(fat, sizeof fat, "fatalities not reported (no data)");
+	else
+		sf_snprintf(fat, sizeof fat, "%ld fatalities reported", a->fatalities);
+	return sf_buf_addf(out, "%s%s  %s: %s %s, %s%s%s, %s\n", bullet, d,
 	                   a->sector[0] ? a->sector : "no sector",
 	                   a->kind == SF_ALERT_FATALITIES ? "fatalities over the threshold in"
 	                                                  : "an incident of a watched type,",
 	                   a->event_id, a->event_type, a->location[0] ? " at " : "", a->location,
-	                   a->fatalities);
+	                   fat);
 }
 
 sf_status sf_incidents_write_alerts(sf_store *st, const sf_alert_rules *rules, sf_format fmt,
@@ -975,10 +1022,15 @@ sf_status sf_incidents_write_alerts(sf_store *st, const sf_alert_rules *rules, s
 				sf_json_str(&w, "event_type", x->event_type);
 				sf_json_str(&w, "location", x->location);
 			}
-			sf_json_int(&w, "fatalities", x->fatalities);
+			if (x->fatalities < 0)
+				sf_json_null(&w, "fatalities");
+			else
+				sf_json_int(&w, "fatalities", x->fatalities);
 			sf_json_end(&w);
 		}
 		sf_json_end(&w);
+		/* Incidents the fatalities rule could not judge (no figure): never silent. */
+		sf_json_int(&w, "fatalities_not_reported", a.fatalities_unjudged);
 		sf_json_end(&w);
 		rc = sf_json_writer_finish(&w, SF_JSON_PRETTY, out, err);
 		sf_alerts_release(&a);
@@ -994,6 +1046,15 @@ sf_status sf_incidents_write_alerts(sf_store *st, const sf_alert_rules *rules, s
 		                 a.days == 1 ? "" : "s", md || a.n ? "\n" : "");
 	for (size_t i = 0; rc == SF_OK && i < a.n; i++)
 		rc = alert_line(&a.items[i], out, md);
+	if (rc == SF_OK && a.fatalities_unjudged > 0)
+		rc = sf_buf_addf(out,
+		                 "%s%ld incident%s in those days gave no fatalities figure (no "
+		                 "data): the fatalities rule (at least %ld) cannot judge %s, so "
+		                 "%s no alert\n",
+		                 a.n || md ? "\n" : "", a.fatalities_unjudged,
+		                 a.fatalities_unjudged == 1 ? "" : "s", rules->fatalities,
+		                 a.fatalities_unjudged == 1 ? "it" : "them",
+		                 a.fatalities_unjudged == 1 ? "it raises" : "they raise");
 	sf_alerts_release(&a);
 	return rc == SF_OK ? SF_OK : sf_error_set(err, rc, "out of memory writing the alerts");
 }

@@ -9,7 +9,9 @@
  *   - event type: every incident of a listed event type in the last
  *     `days` days to as_of;
  *   - fatalities: every incident in those days with at least `fatalities`
- *     reported fatalities.
+ *     reported fatalities. An incident that gave no figure (empty
+ *     fatalities, no data) cannot be judged: it raises no alert and is
+ *     counted in fatalities_unjudged, which the outputs print.
  *
  * Retracted incidents are left out, as everywhere. The same store queries
  * on SQLite and PostgreSQL.
@@ -101,6 +103,8 @@ static int incident_cb(void *vctx, const sf_incident *inc)
 		}
 		fill_incident(x, SF_ALERT_EVENT_TYPE, inc);
 	}
+	if (c->r->fatalities > 0 && inc->fatalities == SF_FATALITIES_NONE)
+		c->out->fatalities_unjudged++;
 	if (c->r->fatalities > 0 && inc->fatalities >= c->r->fatalities) {
 		sf_alert *x = push(c->out);
 		if (!x) {
@@ -149,7 +153,9 @@ static sf_status change_alerts(sf_store *st, const sf_alert_rules *r, long as_of
 		x->kind = SF_ALERT_CHANGE;
 		x->day = as_of;
 		x->count = row->count;
-		x->fatalities = row->fatalities;
+		x->fatalities = row->fatalities_unknown >= row->count && row->count > 0
+		                        ? SF_FATALITIES_NONE
+		                        : row->fatalities;
 		x->level = row->w4.level;
 		x->mean = row->w4.mean;
 		x->pct = row->w4.pct;

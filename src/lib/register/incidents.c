@@ -20,7 +20,8 @@
  * the three ACLED forms; year filled from the date when empty; the old
  * numeric inter1/inter2/interaction codes to ACLED's current text;
  * civilian_targeting, any non-empty text, to "Civilian targeting";
- * fatalities empty = 0; timestamp as Unix seconds (or an ISO date/time).
+ * fatalities empty = SF_FATALITIES_NONE (not reported: no data, never 0);
+ * timestamp as Unix seconds (or an ISO date/time).
  */
 #include "base/internal.h"
 
@@ -235,6 +236,7 @@ static int parse_row(importer *im, sf_incident *inc, char *reason, size_t rn)
 		sf_snprintf(reason, rn, "bad longitude '%.40s'", v[SF_COL_LONGITUDE]);
 		return 0;
 	}
+	inc->fatalities = SF_FATALITIES_NONE;
 	if (*v[SF_COL_FATALITIES]) {
 		if (sf_parse_long(v[SF_COL_FATALITIES], &inc->fatalities) != 0 ||
 		    inc->fatalities < 0 || inc->fatalities > 1000000) {

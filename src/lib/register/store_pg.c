@@ -140,7 +140,11 @@ static sf_dl_lib pq_lib = SF_DL_LIB("libpq", "libpq5", pq_sonames, pq_syms);
 #define TXT " text COLLATE \"C\""
 #define NOW_ISO "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-/* The incident columns after the key, as in SQLite, typed for PostgreSQL. */
+/*
+ * The incident columns after the key, as in SQLite, typed for PostgreSQL.
+ * fatalities NULL is "not reported" (migration 3 dropped the NOT NULL that
+ * stores made before it have; a new store gets the column as it is now).
+ */
 #define INCIDENT_COLS_DDL                                                                          \
 	"event_id_cnty" TXT " NOT NULL, event_date" TXT " NOT NULL, year" TXT                      \
 	", time_precision" TXT ", disorder_type" TXT ", event_type" TXT                            \
@@ -149,8 +153,7 @@ static sf_dl_lib pq_lib = SF_DL_LIB("libpq", "libpq5", pq_sonames, pq_syms);
 	", civilian_targeting" TXT ", iso" TXT ", region" TXT ", country" TXT ", admin1" TXT       \
 	", admin2" TXT ", admin3" TXT ", location" TXT                                             \
 	", latitude double precision, longitude double precision, geo_precision" TXT               \
-	", source" TXT ", source_scale" TXT ", notes" TXT                                          \
-	", fatalities bigint NOT NULL DEFAULT 0, tags" TXT                                         \
+	", source" TXT ", source_scale" TXT ", notes" TXT ", fatalities bigint, tags" TXT          \
 	", timestamp bigint NOT NULL DEFAULT 0, day integer NOT NULL, sector" TXT                  \
 	" NOT NULL DEFAULT '', sector_method" TXT " NOT NULL DEFAULT 'none',"                      \
 	" sector_km double precision NOT NULL DEFAULT 0, status" TXT                               \
@@ -217,8 +220,21 @@ static const char *const migration2[] = {
         NULL,
 };
 
+/*
+ * Version 2 -> 3, as SQLite's schema 4: fatalities may be NULL, "not
+ * reported" (an empty field), kept apart from 0 (the parent's NOT NULL is
+ * dropped on every partition too; rows stored before keep their 0), and
+ * each roll-up row counts its incidents without a figure.
+ */
+static const char *const migration3[] = {
+        "ALTER TABLE incidents ALTER COLUMN fatalities DROP NOT NULL",
+        "ALTER TABLE incident_rollup ADD COLUMN fatalities_unknown bigint NOT NULL DEFAULT 0",
+        "ALTER TABLE actor_rollup ADD COLUMN fatalities_unknown bigint NOT NULL DEFAULT 0",
+        NULL,
+};
+
 /* migrations[i] takes the schema from version i to i + 1. */
-static const char *const *const migrations[] = {migration1, migration2};
+static const char *const *const migrations[] = {migration1, migration2, migration3};
 
 enum {
 	SCHEMA_VERSION = (int)SF_ARRAY_LEN(migrations),
@@ -247,9 +263,9 @@ typedef struct rsum {
 	char *key;
 	size_t len;
 	uint64_t h;
-	long n, fat;   /* of the import's fast chunks so far */
-	long cn, cfat; /* of the chunk being built (kept or dropped when it is sent) */
-	unsigned gen;  /* the chunk that last added to cn, cfat */
+	long n, fat, unk;    /* of the import's fast chunks so far (unk: no fatalities figure) */
+	long cn, cfat, cunk; /* of the chunk being built (kept or dropped when it is sent) */
+	unsigned gen;        /* the chunk that last added to cn, cfat */
 } rsum;
 
 typedef struct pg {
@@ -503,7 +519,7 @@ static sf_status need_rdelta(pg *p, sf_error *err)
 	                    "CREATE TEMP TABLE IF NOT EXISTS sf_rdelta(kind \"char\" NOT NULL,"
 	                    " day integer NOT NULL, f1" TXT " NOT NULL, f2" TXT " NOT NULL,"
 	                    " f3" TXT " NOT NULL, f4" TXT " NOT NULL, n bigint NOT NULL,"
-	                    " fat bigint NOT NULL) ON COMMIT DROP",
+	                    " fat bigint NOT NULL, unk bigint NOT NULL DEFAULT 0) ON COMMIT DROP",
 	                    "roll-up deltas", err);
 	if (rc == SF_OK)
 		p->has_rdelta = 1;
@@ -512,16 +528,19 @@ static sf_status need_rdelta(pg *p, sf_error *err)
 
 /*
  * The roll-up deltas of a set of incident rows: a query ending in a CTE or
- * table named x with columns day, sector, event_type, sub, status, fat,
- * actor1, actor2 and sign (+1, -1) appends this. Kind 'I' rows go to
+ * table named x with columns day, sector, event_type, sub, status, fat
+ * (NULL: not reported, counted in unk), actor1, actor2 and sign (+1, -1)
+ * appends this. Kind 'I' rows go to
  * incident_rollup, 'A' rows to actor_rollup (actor1, and actor2 when it
  * differs; empty actors count for nobody), as store_sqlite.c counts them.
  */
 #define DELTAS_FROM_X                                                                              \
-	" INSERT INTO sf_rdelta(kind, day, f1, f2, f3, f4, n, fat)"                                \
-	" SELECT 'I', day, sector, event_type, sub, status, sum(sign), sum(sign * fat) FROM x"     \
+	" INSERT INTO sf_rdelta(kind, day, f1, f2, f3, f4, n, fat, unk)"                           \
+	" SELECT 'I', day, sector, event_type, sub, status, sum(sign),"                            \
+	" coalesce(sum(sign * fat), 0), coalesce(sum(sign) FILTER (WHERE fat IS NULL), 0) FROM x"  \
 	" GROUP BY day, sector, event_type, sub, status"                                           \
-	" UNION ALL SELECT 'A', day, a, sector, status, '', sum(sign), sum(sign * fat)"            \
+	" UNION ALL SELECT 'A', day, a, sector, status, '', sum(sign),"                            \
+	" coalesce(sum(sign * fat), 0), coalesce(sum(sign) FILTER (WHERE fat IS NULL), 0)"         \
 	" FROM x CROSS JOIN LATERAL (VALUES (actor1),"                                             \
 	" (CASE WHEN actor2 <> actor1 THEN actor2 END)) v(a)"                                      \
 	" WHERE a <> '' GROUP BY day, a, sector, status"
@@ -535,7 +554,9 @@ static sf_status add_deltas(pg *p, long day, const char *sector, const char *typ
 	sf_snprintf(dbuf, sizeof dbuf, "%ld", day);
 	sf_snprintf(fbuf, sizeof fbuf, "%ld", fat);
 	sf_snprintf(sbuf, sizeof sbuf, "%d", sign);
-	const char *params[] = {dbuf, sector, type, sub, status, fbuf, a1, a2, sbuf};
+	/* fat < 0 (SF_FATALITIES_NONE): NULL, counted as not reported. */
+	const char *params[] = {dbuf, sector, type, sub, status, fat < 0 ? NULL : fbuf,
+	                        a1,   a2,     sbuf};
 	sf_status rc = need_rdelta(p, err);
 	if (rc != SF_OK)
 		return rc;
@@ -572,21 +593,23 @@ static sf_status flush_rdelta(pg *p, sf_error *err)
 		        p->conn,
 		        p->rd_sums == 1
 		                ? "SAVEPOINT sf_roll; INSERT INTO incident_rollup(day, sector,"
-		                  " event_type, sub_event_type, status, n, fatalities)"
-		                  " SELECT day, f1, f2, f3, f4, n, fat FROM sf_rdelta"
-		                  " WHERE kind = 'I' ORDER BY day, f1, f2, f3, f4;"
+		                  " event_type, sub_event_type, status, n, fatalities,"
+		                  " fatalities_unknown) SELECT day, f1, f2, f3, f4, n, fat, unk"
+		                  " FROM sf_rdelta WHERE kind = 'I' ORDER BY day, f1, f2, f3, f4;"
 		                  " INSERT INTO actor_rollup(day, actor, sector, status,"
-		                  " n, fatalities) SELECT day, f1, f2, f3, n, fat"
-		                  " FROM sf_rdelta WHERE kind = 'A'"
+		                  " n, fatalities, fatalities_unknown) SELECT day, f1, f2, f3, n,"
+		                  " fat, unk FROM sf_rdelta WHERE kind = 'A'"
 		                  " ORDER BY day, f1, f2, f3; RELEASE SAVEPOINT sf_roll;"
 		                  " DROP TABLE sf_rdelta"
 		                : "SAVEPOINT sf_roll; INSERT INTO incident_rollup(day, sector,"
-		                  " event_type, sub_event_type, status, n, fatalities)"
-		                  " SELECT day, f1, f2, f3, f4, sum(n), sum(fat) FROM sf_rdelta"
+		                  " event_type, sub_event_type, status, n, fatalities,"
+		                  " fatalities_unknown) SELECT day, f1, f2, f3, f4, sum(n),"
+		                  " sum(fat), sum(unk) FROM sf_rdelta"
 		                  " WHERE kind = 'I' GROUP BY day, f1, f2, f3, f4"
 		                  " ORDER BY day, f1, f2, f3, f4;"
 		                  " INSERT INTO actor_rollup(day, actor, sector, status,"
-		                  " n, fatalities) SELECT day, f1, f2, f3, sum(n), sum(fat)"
+		                  " n, fatalities, fatalities_unknown) SELECT day, f1, f2, f3,"
+		                  " sum(n), sum(fat), sum(unk)"
 		                  " FROM sf_rdelta WHERE kind = 'A' GROUP BY day, f1, f2, f3"
 		                  " ORDER BY day, f1, f2, f3;"
 		                  " RELEASE SAVEPOINT sf_roll; DROP TABLE sf_rdelta");
@@ -608,22 +631,26 @@ static sf_status flush_rdelta(pg *p, sf_error *err)
 	sf_status rc = exec(
 	        p,
 	        "INSERT INTO incident_rollup AS r(day, sector, event_type, sub_event_type, status,"
-	        " n, fatalities) SELECT day, f1, f2, f3, f4, sum(n), sum(fat) FROM sf_rdelta"
-	        " WHERE kind = 'I' GROUP BY day, f1, f2, f3, f4"
-	        " HAVING sum(n) <> 0 OR sum(fat) <> 0 ORDER BY day, f1, f2, f3, f4"
+	        " n, fatalities, fatalities_unknown) SELECT day, f1, f2, f3, f4, sum(n), sum(fat),"
+	        " sum(unk) FROM sf_rdelta WHERE kind = 'I' GROUP BY day, f1, f2, f3, f4"
+	        " HAVING sum(n) <> 0 OR sum(fat) <> 0 OR sum(unk) <> 0"
+	        " ORDER BY day, f1, f2, f3, f4"
 	        " ON CONFLICT (day, sector, event_type, sub_event_type, status) DO UPDATE"
-	        " SET n = r.n + excluded.n, fatalities = r.fatalities + excluded.fatalities",
+	        " SET n = r.n + excluded.n, fatalities = r.fatalities + excluded.fatalities,"
+	        " fatalities_unknown = r.fatalities_unknown + excluded.fatalities_unknown",
 	        "update roll-up", err);
 	if (rc == SF_OK)
 		rc = exec(
 		        p,
-		        "INSERT INTO actor_rollup AS r(day, actor, sector, status, n, fatalities)"
-		        " SELECT day, f1, f2, f3, sum(n), sum(fat) FROM sf_rdelta WHERE kind = 'A'"
-		        " GROUP BY day, f1, f2, f3 HAVING sum(n) <> 0 OR sum(fat) <> 0"
+		        "INSERT INTO actor_rollup AS r(day, actor, sector, status, n, fatalities,"
+		        " fatalities_unknown) SELECT day, f1, f2, f3, sum(n), sum(fat), sum(unk)"
+		        " FROM sf_rdelta WHERE kind = 'A' GROUP BY day, f1, f2, f3"
+		        " HAVING sum(n) <> 0 OR sum(fat) <> 0 OR sum(unk) <> 0"
 		        " ORDER BY day, f1, f2, f3"
 		        " ON CONFLICT (day, actor, sector, status) DO UPDATE"
 		        " SET n = r.n + excluded.n, fatalities = r.fatalities + "
-		        "excluded.fatalities",
+		        "excluded.fatalities,"
+		        " fatalities_unknown = r.fatalities_unknown + excluded.fatalities_unknown",
 		        "update roll-up", err);
 	if (rc == SF_OK)
 		rc = exec(p,
@@ -1188,7 +1215,10 @@ static int rs_add(pg *p, long fat)
 		e->gen = p->gen;
 	}
 	e->cn++;
-	e->cfat += fat;
+	if (fat < 0)
+		e->cunk++; /* SF_FATALITIES_NONE: not reported */
+	else
+		e->cfat += fat;
 	return 0;
 }
 
@@ -1200,8 +1230,9 @@ static void rs_chunk_done(pg *p, int keep)
 		if (keep) {
 			e->n += e->cn;
 			e->fat += e->cfat;
+			e->unk += e->cunk;
 		}
-		e->cn = e->cfat = 0;
+		e->cn = e->cfat = e->cunk = 0;
 	}
 	p->ntouched = 0;
 	p->gen++;
@@ -1448,20 +1479,23 @@ static sf_status rs_flush(pg *p, sf_error *err)
 	sf_buf_init(&out, 0);
 	for (size_t i = 0; i < p->nrs && !bad; i++) {
 		rsum *e = &p->rs[i];
-		if (!e->n && !e->fat)
+		if (!e->n && !e->fat && !e->unk)
 			continue;
 		bad |= sf_buf_add(&out, e->key, e->len) != SF_OK;
 		bad |= sf_buf_addc(&out, '\t') != SF_OK;
 		bad |= copy_long(&out, e->n);
 		bad |= sf_buf_addc(&out, '\t') != SF_OK;
 		bad |= copy_long(&out, e->fat);
+		bad |= sf_buf_addc(&out, '\t') != SF_OK;
+		bad |= copy_long(&out, e->unk);
 		bad |= sf_buf_addc(&out, '\n') != SF_OK;
 	}
 	if (bad)
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	if (rc == SF_OK && out.len) {
 		p->rd_sums++;
-		rc = copy_start(p, "COPY sf_rdelta(kind, day, f1, f2, f3, f4, n, fat) FROM STDIN",
+		rc = copy_start(p,
+		                "COPY sf_rdelta(kind, day, f1, f2, f3, f4, n, fat, unk) FROM STDIN",
 		                "import: roll-ups", err);
 		if (rc == SF_OK) {
 			rc = copy_put(p, out.data, out.len, "import: roll-ups", err);
@@ -1473,8 +1507,8 @@ static sf_status rs_flush(pg *p, sf_error *err)
 	/* Keep only the entries the chunk being built touched, their sums zero. */
 	for (size_t i = 0; i < p->nrs; i++) {
 		rsum *e = &p->rs[i];
-		if (e->gen == p->gen && (e->cn || e->cfat)) {
-			e->n = e->fat = 0;
+		if (e->gen == p->gen && (e->cn || e->cfat || e->cunk)) {
+			e->n = e->fat = e->unk = 0;
 			p->rs[kept++] = *e;
 		} else {
 			free(e->key);
@@ -1750,6 +1784,8 @@ static sf_status op_bulk_add(sf_store *st, const sf_incident *inc, long line, sf
 			bad |= copy_double(b, inc->col[i], inc->latitude);
 		else if (i == SF_COL_LONGITUDE)
 			bad |= copy_double(b, inc->col[i], inc->longitude);
+		else if (i == SF_COL_FATALITIES && inc->fatalities < 0)
+			bad |= sf_buf_adds(b, "\\N") != SF_OK; /* not reported: NULL */
 		else if (i == SF_COL_FATALITIES)
 			bad |= copy_long(b, inc->fatalities);
 		else if (i == SF_COL_TIMESTAMP)
@@ -1931,7 +1967,8 @@ static sf_status lock_old(pg *p, const char *id, oldrow *o, int *found, sf_error
 		return rc;
 	rc = run(p,
 	         "SELECT i.day, i.sector, i.event_type, coalesce(i.sub_event_type, ''), i.status,"
-	         " i.fatalities, coalesce(i.actor1, ''), coalesce(i.actor2, ''), i.version"
+	         " coalesce(i.fatalities, -1), coalesce(i.actor1, ''), coalesce(i.actor2, ''),"
+	         " i.version"
 	         " FROM incident_keys k JOIN incidents i ON i.day = k.day"
 	         " AND i.event_id_cnty = k.event_id_cnty WHERE k.event_id_cnty = $1",
 	         1, params, &r, "look up incident", err);
@@ -2186,7 +2223,8 @@ static int query_row(void *ctx, const PGresult *r, int row)
 		inc.col[i] = pq.PQgetvalue(r, row, i);
 	inc.latitude = dnum(r, row, SF_COL_LATITUDE);
 	inc.longitude = dnum(r, row, SF_COL_LONGITUDE);
-	inc.fatalities = num(r, row, SF_COL_FATALITIES);
+	inc.fatalities = pq.PQgetisnull(r, row, SF_COL_FATALITIES) ? SF_FATALITIES_NONE
+	                                                           : num(r, row, SF_COL_FATALITIES);
 	inc.timestamp = strtoll(pq.PQgetvalue(r, row, SF_COL_TIMESTAMP), NULL, 10);
 	inc.day = num(r, row, 31);
 	inc.sector = pq.PQgetvalue(r, row, 32);
@@ -2249,7 +2287,7 @@ static int agg_row(void *ctx, const PGresult *r, int row)
 	out.key = pq.PQgetvalue(r, row, 1);
 	out.count = num(r, row, 2);
 	out.fatalities = num(r, row, 3);
-	out.fatalities_unknown = 0;
+	out.fatalities_unknown = num(r, row, 4);
 	return a->cb(a->ctx, &out);
 }
 
@@ -2270,9 +2308,11 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 	sf_buf_init(&sql, 0);
 	if (generic) {
 		if (dim == SF_DIM_ACTOR) {
-			rc = sf_buf_adds(&sql, "SELECT day, a, count(*), sum(fatalities) FROM ("
-			                       "SELECT day, actor1 AS a, fatalities, event_id_cnty"
-			                       " FROM incidents");
+			rc = sf_buf_adds(&sql,
+			                 "SELECT day, a, count(*), coalesce(sum(fatalities), 0),"
+			                 " count(*) - count(fatalities) FROM ("
+			                 "SELECT day, actor1 AS a, fatalities, event_id_cnty"
+			                 " FROM incidents");
 			rc = rc ? rc : where(f, &sql, &b, 1, 1);
 			rc = rc ? rc
 			        : sf_buf_adds(&sql, " UNION SELECT day, actor2, fatalities,"
@@ -2283,19 +2323,22 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 			                      ") u WHERE a <> '' GROUP BY 1, 2 ORDER BY 1, 2");
 		} else {
 			rc = sf_buf_addf(&sql,
-			                 "SELECT day, %s, count(*), sum(fatalities) FROM incidents",
+			                 "SELECT day, %s, count(*), coalesce(sum(fatalities), 0),"
+			                 " count(*) - count(fatalities) FROM incidents",
 			                 dim == SF_DIM_NONE ? "''::text" : keycol[dim]);
 			rc = rc ? rc : where(f, &sql, &b, 1, 1);
 			rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 ORDER BY 1, 2");
 		}
 	} else if (dim == SF_DIM_ACTOR) {
-		rc = sf_buf_adds(&sql,
-		                 "SELECT day, actor, sum(n), sum(fatalities) FROM actor_rollup");
+		rc = sf_buf_adds(
+		        &sql, "SELECT day, actor, sum(n), sum(fatalities), sum(fatalities_unknown)"
+		              " FROM actor_rollup");
 		rc = rc ? rc : where(f, &sql, &b, 0, 0);
 		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
 	} else {
 		rc = sf_buf_addf(&sql,
-		                 "SELECT day, %s, sum(n), sum(fatalities) FROM incident_rollup",
+		                 "SELECT day, %s, sum(n), sum(fatalities), sum(fatalities_unknown)"
+		                 " FROM incident_rollup",
 		                 keycol[dim]);
 		rc = rc ? rc : where(f, &sql, &b, 1, 0);
 		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");

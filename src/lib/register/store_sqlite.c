@@ -16,7 +16,8 @@
  * Incidents live in a WITHOUT ROWID table keyed by event_id_cnty: one
  * b-tree, so an import writes each row once (no separate unique index).
  * Reports do not scan it: two small roll-ups hold incident counts and
- * fatalities per (day, sector, event type, sub-event type, status) and per
+ * fatalities (and incidents without a fatalities figure) per (day, sector,
+ * event type, sub-event type, status) and per
  * (day, actor, sector, status). Every write that changes an incident
  * (upsert, delete, status) adds its +1/-1 deltas to an in-memory table that
  * is written to the roll-ups at commit, in the same transaction (so they
@@ -52,20 +53,22 @@
 /* ---------------------------------------------------------------- */
 /* Schema                                                             */
 
+/* ACLED's columns before fatalities (whose type changed in version 4), and after. */
 #define ACLED_COLS_DDL                                                                             \
 	"event_id_cnty TEXT NOT NULL PRIMARY KEY, event_date TEXT NOT NULL, year TEXT, "           \
 	"time_precision TEXT, disorder_type TEXT, event_type TEXT NOT NULL, sub_event_type TEXT, " \
 	"actor1 TEXT, assoc_actor_1 TEXT, inter1 TEXT, actor2 TEXT, assoc_actor_2 TEXT, "          \
 	"inter2 TEXT, interaction TEXT, civilian_targeting TEXT, iso TEXT, region TEXT, "          \
 	"country TEXT, admin1 TEXT, admin2 TEXT, admin3 TEXT, location TEXT, latitude REAL, "      \
-	"longitude REAL, geo_precision TEXT, source TEXT, source_scale TEXT, notes TEXT, "         \
-	"fatalities INTEGER NOT NULL DEFAULT 0, tags TEXT, timestamp INTEGER NOT NULL DEFAULT 0, "
+	"longitude REAL, geo_precision TEXT, source TEXT, source_scale TEXT, notes TEXT, "
+#define ACLED_COLS_DDL_TAIL "tags TEXT, timestamp INTEGER NOT NULL DEFAULT 0, "
 
 /* Version 0 -> 1, one statement per string. */
 static const char *const migration1[] = {
         "CREATE TABLE batches(id INTEGER PRIMARY KEY, kind TEXT NOT NULL, file TEXT, who TEXT,"
         " started TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')), summary TEXT);",
         "CREATE TABLE incidents(" ACLED_COLS_DDL
+        "fatalities INTEGER NOT NULL DEFAULT 0, " ACLED_COLS_DDL_TAIL
         " day INTEGER NOT NULL, sector TEXT NOT NULL DEFAULT '',"
         " sector_method TEXT NOT NULL DEFAULT 'none',"
         " sector_km REAL NOT NULL DEFAULT 0,"
@@ -145,8 +148,33 @@ static const char *const migration3[] = {
         NULL,
 };
 
+/*
+ * Version 3 -> 4: fatalities may be NULL, "not reported" (an empty field),
+ * kept apart from 0. SQLite cannot drop a NOT NULL, so the incidents table
+ * is rebuilt (same columns, same order, then its index again); nothing
+ * references it. Rows stored before keep what they had (an empty field was
+ * stored as 0 then and cannot be told apart). Each roll-up row counts its
+ * incidents without a figure.
+ */
+static const char *const migration4[] = {
+        "CREATE TABLE incidents_v4(" ACLED_COLS_DDL "fatalities INTEGER, " ACLED_COLS_DDL_TAIL
+        " day INTEGER NOT NULL, sector TEXT NOT NULL DEFAULT '',"
+        " sector_method TEXT NOT NULL DEFAULT 'none',"
+        " sector_km REAL NOT NULL DEFAULT 0,"
+        " status TEXT NOT NULL DEFAULT 'reported',"
+        " source_system TEXT NOT NULL DEFAULT 'ACLED',"
+        " batch INTEGER, version INTEGER NOT NULL DEFAULT 1) WITHOUT ROWID;",
+        "INSERT INTO incidents_v4 SELECT * FROM incidents;",
+        "DROP TABLE incidents;",
+        "ALTER TABLE incidents_v4 RENAME TO incidents;",
+        "CREATE INDEX incidents_day ON incidents(day, event_id_cnty);",
+        "ALTER TABLE incident_rollup ADD COLUMN fatalities_unknown INTEGER NOT NULL DEFAULT 0;",
+        "ALTER TABLE actor_rollup ADD COLUMN fatalities_unknown INTEGER NOT NULL DEFAULT 0;",
+        NULL,
+};
+
 /* migrations[i] takes the schema from version i to i + 1. */
-static const char *const *const migrations[] = {migration1, migration2, migration3};
+static const char *const *const migrations[] = {migration1, migration2, migration3, migration4};
 
 enum { SCHEMA_VERSION = (int)SF_ARRAY_LEN(migrations) };
 
@@ -155,7 +183,8 @@ enum { SCHEMA_VERSION = (int)SF_ARRAY_LEN(migrations) };
 
 /*
  * Roll-up deltas of the current transaction, in memory until commit:
- * (kind, day, four text fields) -> (incidents, fatalities). Kind 'I' is
+ * (kind, day, four text fields) -> (incidents, fatalities, incidents
+ * without a fatalities figure). Kind 'I' is
  * incident_rollup (sector, event type, sub-event type, status), kind 'A'
  * actor_rollup (actor, sector, status, ""). Hashing the fields in
  * place (no formatting, no allocation unless the key is new) keeps this
@@ -165,7 +194,7 @@ typedef struct dent {
 	char *f[4]; /* owned copies; f[0] NULL = empty slot */
 	long day;
 	char kind;
-	long n, fat;
+	long n, fat, unk;
 } dent;
 
 typedef struct dmap {
@@ -264,8 +293,9 @@ static uint64_t key_hash(char kind, long day, const char *const f[4])
 	return h;
 }
 
-/* Add (dn, dfat) to the key; -1 when out of memory. */
-static int dmap_add(dmap *m, char kind, long day, const char *const f[4], long dn, long dfat)
+/* Add (dn, dfat, dunk) to the key; -1 when out of memory. */
+static int dmap_add(dmap *m, char kind, long day, const char *const f[4], long dn, long dfat,
+                    long dunk)
 {
 	if ((m->count + 1) * 2 > m->cap) {
 		size_t ncap = m->cap ? m->cap * 2 : 1024;
@@ -311,11 +341,12 @@ static int dmap_add(dmap *m, char kind, long day, const char *const f[4], long d
 		}
 		e->kind = kind;
 		e->day = day;
-		e->n = e->fat = 0;
+		e->n = e->fat = e->unk = 0;
 		m->count++;
 	}
 	e->n += dn;
 	e->fat += dfat;
+	e->unk += dunk;
 	if (dn < 0)
 		m->negative = 1;
 	return 0;
@@ -328,7 +359,7 @@ static sf_status dmap_flush(sq *s, sf_error *err)
 	sf_status rc = SF_OK;
 	for (size_t i = 0; i < m->cap && rc == SF_OK; i++) {
 		const dent *e = &m->v[i];
-		if (!e->f[0] || (!e->n && !e->fat))
+		if (!e->f[0] || (!e->n && !e->fat && !e->unk))
 			continue;
 		sqlite3_stmt *q = e->kind == 'I' ? s->roll_i : s->roll_a;
 		int nf = e->kind == 'I' ? 4 : 3;
@@ -337,6 +368,7 @@ static sf_status dmap_flush(sq *s, sf_error *err)
 			sqlite3_bind_text(q, k + 2, e->f[k], -1, SQLITE_STATIC);
 		sqlite3_bind_int64(q, nf + 2, e->n);
 		sqlite3_bind_int64(q, nf + 3, e->fat);
+		sqlite3_bind_int64(q, nf + 4, e->unk);
 		rc = step_done(s, q, err, "update roll-up");
 	}
 	if (rc == SF_OK && m->negative)
@@ -354,14 +386,16 @@ static sf_status add_deltas(sq *s, long day, const char *sector, const char *typ
                             sf_error *err)
 {
 	const char *fi[4] = {sector, type, sub, status};
-	if (dmap_add(&s->deltas, 'I', day, fi, sign, sign * fat) < 0)
+	/* fat < 0 (SF_FATALITIES_NONE): counted as not reported, adds nothing to the sum. */
+	long dfat = fat < 0 ? 0 : sign * fat, dunk = fat < 0 ? sign : 0;
+	if (dmap_add(&s->deltas, 'I', day, fi, sign, dfat, dunk) < 0)
 		return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	for (int k = 0; k < 2; k++) {
 		const char *a = k ? a2 : a1;
 		if (!*a || (k && strcmp(a1, a2) == 0))
 			continue;
 		const char *fa[4] = {a, sector, status, ""};
-		if (dmap_add(&s->deltas, 'A', day, fa, sign, sign * fat) < 0)
+		if (dmap_add(&s->deltas, 'A', day, fa, sign, dfat, dunk) < 0)
 			return sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	}
 	/* Bound the memory of a long transaction. */
@@ -531,6 +565,8 @@ static void bind_incident(sqlite3_stmt *q, const sf_incident *inc)
 			sqlite3_bind_double(q, i + 1, inc->latitude);
 		else if (i == SF_COL_LONGITUDE)
 			sqlite3_bind_double(q, i + 1, inc->longitude);
+		else if (i == SF_COL_FATALITIES && inc->fatalities < 0)
+			sqlite3_bind_null(q, i + 1);
 		else if (i == SF_COL_FATALITIES)
 			sqlite3_bind_int64(q, i + 1, inc->fatalities);
 		else if (i == SF_COL_TIMESTAMP)
@@ -821,7 +857,9 @@ static sf_status op_query(sf_store *st, const sf_incident_filter *f, sf_incident
 			inc.col[i] = col_text(q, i);
 		inc.latitude = sqlite3_column_double(q, SF_COL_LATITUDE);
 		inc.longitude = sqlite3_column_double(q, SF_COL_LONGITUDE);
-		inc.fatalities = (long)sqlite3_column_int64(q, SF_COL_FATALITIES);
+		inc.fatalities = sqlite3_column_type(q, SF_COL_FATALITIES) == SQLITE_NULL
+		                         ? SF_FATALITIES_NONE
+		                         : (long)sqlite3_column_int64(q, SF_COL_FATALITIES);
 		inc.timestamp = sqlite3_column_int64(q, SF_COL_TIMESTAMP);
 		inc.day = (long)sqlite3_column_int64(q, 31);
 		inc.sector = col_text(q, 32);
@@ -862,9 +900,11 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 	if (generic) {
 		/* Scan the incidents themselves. */
 		if (dim == SF_DIM_ACTOR) {
-			rc = sf_buf_adds(&sql, "SELECT day, a, count(*), sum(fatalities) FROM ("
-			                       "SELECT day, actor1 AS a, fatalities, event_id_cnty"
-			                       " FROM incidents");
+			rc = sf_buf_adds(&sql,
+			                 "SELECT day, a, count(*), coalesce(sum(fatalities), 0),"
+			                 " count(*) - count(fatalities) FROM ("
+			                 "SELECT day, actor1 AS a, fatalities, event_id_cnty"
+			                 " FROM incidents");
 			rc = rc ? rc : where(f, &sql, &b, 1, 1);
 			rc = rc ? rc
 			        : sf_buf_adds(&sql, " UNION SELECT day, actor2, fatalities,"
@@ -874,19 +914,22 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 			        : sf_buf_adds(&sql, ") WHERE a <> '' GROUP BY 1, 2 ORDER BY 1, 2");
 		} else {
 			rc = sf_buf_addf(&sql,
-			                 "SELECT day, %s, count(*), sum(fatalities) FROM incidents",
+			                 "SELECT day, %s, count(*), coalesce(sum(fatalities), 0),"
+			                 " count(*) - count(fatalities) FROM incidents",
 			                 dim == SF_DIM_NONE ? "''" : keycol[dim]);
 			rc = rc ? rc : where(f, &sql, &b, 1, 1);
 			rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 ORDER BY 1, 2");
 		}
 	} else if (dim == SF_DIM_ACTOR) {
-		rc = sf_buf_adds(&sql,
-		                 "SELECT day, actor, sum(n), sum(fatalities) FROM actor_rollup");
+		rc = sf_buf_adds(
+		        &sql, "SELECT day, actor, sum(n), sum(fatalities), sum(fatalities_unknown)"
+		              " FROM actor_rollup");
 		rc = rc ? rc : where(f, &sql, &b, 0, 0);
 		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
 	} else {
 		rc = sf_buf_addf(&sql,
-		                 "SELECT day, %s, sum(n), sum(fatalities) FROM incident_rollup",
+		                 "SELECT day, %s, sum(n), sum(fatalities), sum(fatalities_unknown)"
+		                 " FROM incident_rollup",
 		                 keycol[dim]);
 		rc = rc ? rc : where(f, &sql, &b, 1, 0);
 		rc = rc ? rc : sf_buf_adds(&sql, " GROUP BY 1, 2 HAVING sum(n) > 0 ORDER BY 1, 2");
@@ -907,7 +950,7 @@ static sf_status op_aggregate(sf_store *st, const sf_incident_filter *f, sf_dim 
 		row.key = col_text(q, 1);
 		row.count = (long)sqlite3_column_int64(q, 2);
 		row.fatalities = (long)sqlite3_column_int64(q, 3);
-		row.fatalities_unknown = 0;
+		row.fatalities_unknown = (long)sqlite3_column_int64(q, 4);
 		if (cb(ctx, &row))
 			break;
 	}
@@ -1980,18 +2023,21 @@ sf_status sf_store_open_sqlite(const char *path, sf_store_mode mode, sf_store **
 	if ((rc = prepare(s, sql, &s->upd, err)) != SF_OK ||
 	    (rc = prepare(s,
 	                  "SELECT timestamp, day, sector, event_type, coalesce(sub_event_type, ''),"
-	                  " status, fatalities, coalesce(actor1, ''), coalesce(actor2, ''),"
+	                  " status, coalesce(fatalities, -1), coalesce(actor1, ''), "
+	                  "coalesce(actor2, ''),"
 	                  " version FROM incidents WHERE event_id_cnty = ?1",
 	                  &s->old, err)) != SF_OK ||
 	    (rc = prepare(s,
-	                  "INSERT INTO incident_rollup VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	                  "INSERT INTO incident_rollup VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
 	                  " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-	                  " fatalities = fatalities + excluded.fatalities",
+	                  " fatalities = fatalities + excluded.fatalities,"
+	                  " fatalities_unknown = fatalities_unknown + excluded.fatalities_unknown",
 	                  &s->roll_i, err)) != SF_OK ||
 	    (rc = prepare(s,
-	                  "INSERT INTO actor_rollup VALUES(?1, ?2, ?3, ?4, ?5, ?6)"
+	                  "INSERT INTO actor_rollup VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)"
 	                  " ON CONFLICT DO UPDATE SET n = n + excluded.n,"
-	                  " fatalities = fatalities + excluded.fatalities",
+	                  " fatalities = fatalities + excluded.fatalities,"
+	                  " fatalities_unknown = fatalities_unknown + excluded.fatalities_unknown",
 	                  &s->roll_a, err)) != SF_OK ||
 	    (rc = prepare(s, "SELECT decision FROM dupe_decisions WHERE a = ?1 AND b = ?2",
 	                  &s->dupe_get, err)) != SF_OK ||

@@ -3,7 +3,9 @@
  * incidents of the last window_days days, weighted by event type (protests
  * and strategic developments count 0 by default), per 100,000 people, as a
  * multiplier of the sector's requirements against the rate of all sectors
- * together, clamped to [min, max] (docs/register.md).
+ * together, clamped to [min, max] (docs/register.md). It counts incidents,
+ * never fatalities: an incident whose fatalities were not reported counts
+ * like any other.
  */
 #include "base/internal.h"
 
