@@ -436,7 +436,7 @@ test("the monitor page shows the API's alerts, with the rules the monitor sets",
     doc.alerts.forEach((a, i) => {
       assert.equal(rows[i][1], a.date);
       assert.equal(rows[i][2], name(a.sector));
-      assert.equal(rows[i][4], fmtInt(a.fatalities));
+      assert.equal(rows[i][4], a.fatalities === null ? "no data" : fmtInt(a.fatalities));
       if (a.kind !== "change") assert.ok(rows[i][3].includes(a.event_id), rows[i][3]);
     });
     assert.match(await page.textContent("#alerts-summary"), new RegExp("as of " + doc.as_of));

@@ -5,7 +5,7 @@
 // incident of a watched event type and every incident with at least the
 // fatalities asked for, in the last days to the latest incident. The rules
 // are the API's parameters, set in the form (docs/register.md, "Alerts").
-import { api, el, fail, fmtInt, fmtNum, say, table } from "/js/app.js";
+import { api, el, fail, fmtFatalities, fmtInt, fmtNum, say, table } from "/js/app.js";
 
 const q = (params) => new URLSearchParams(Object.entries(params)
   .filter(([, v]) => v !== undefined && v !== null && v !== "")).toString();
@@ -61,13 +61,17 @@ export async function alertsSection(root, sc) {
     }
     const head = el("p", { id: "alerts-summary" },
       `${fmtInt(doc.alerts.length)} alert${doc.alerts.length === 1 ? "" : "s"} as of ${doc.as_of} ` +
-      `(the last ${doc.days} day${doc.days === 1 ? "" : "s"}).`);
+      `(the last ${doc.days} day${doc.days === 1 ? "" : "s"}).` +
+      (doc.fatalities_not_reported > 0
+        ? ` ${fmtInt(doc.fatalities_not_reported)} incident${doc.fatalities_not_reported === 1 ? "" : "s"} ` +
+          "gave no fatalities figure (no data): the fatalities rule cannot judge them."
+        : ""));
     out.replaceChildren(head, doc.alerts.length ? table("Alerts: sector changes first, then incidents by date", [
       { label: "alert", get: (a) => KIND[a.kind] || a.kind },
       { label: "date", key: "date" },
       { label: "sector", get: (a) => sectorName(a.sector) },
       { label: "what", get: what },
-      { label: "fatalities (reported)", num: true, get: (a) => fmtInt(a.fatalities) },
+      { label: "fatalities (reported)", num: true, get: (a) => fmtFatalities(a.fatalities) },
     ], doc.alerts, { class: "alerts" }) : el("p", { text: "No rule is met." }));
   };
   form.addEventListener("submit", (ev) => {

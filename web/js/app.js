@@ -298,6 +298,13 @@ export function fmtInt(v) {
   return v === null || v === undefined ? "" : intFmt.format(Math.round(v));
 }
 
+// Fatalities as reported: null is "no data" (the source gave no figure), never 0;
+// notReported > 0 adds how many incidents gave none.
+export function fmtFatalities(v, notReported) {
+  const base = v === null || v === undefined ? "no data" : fmtInt(v);
+  return notReported > 0 && v !== null && v !== undefined ? `${base} (${fmtInt(notReported)} not reported)` : base;
+}
+
 export function fmtNum(v, digits = 1) {
   if (v === null || v === undefined || Number.isNaN(v)) return "";
   return new Intl.NumberFormat("en", {

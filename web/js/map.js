@@ -22,7 +22,7 @@
 // the sector's `population` attribute x 100,000. A sector without a
 // population, or dates the register does not cover, has no rate (white).
 import {
-  api, apiFull, el, fail, fmtInt, fmtNum, fmtPct, initPage, result, say, seq, shortShare, table,
+  api, apiFull, el, fail, fmtFatalities, fmtInt, fmtNum, fmtPct, initPage, result, say, seq, shortShare, table,
 } from "/js/app.js";
 
 const MAX_POINTS = 2000;
@@ -192,7 +192,7 @@ function incidentPopup(p, names) {
       ...kv("Sector", p.sector ? `${names.get(p.sector) || p.sector} (${p.sector_method})` : "no sector"),
       ...kv("Reported by", `${p.source} (${p.source_system})`),
       ...kv("Review status", `${p.status} (version ${p.version})`),
-      ...kv("Fatalities", fmtInt(p.fatalities))));
+      ...kv("Fatalities", fmtFatalities(p.fatalities))));
 }
 
 // The sectors' incident rates over the filter's dates (and type, status).

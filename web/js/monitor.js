@@ -21,7 +21,7 @@
 // side (one line, one column each, never added), with the commitment and
 // an optional reference level the user names.
 import {
-  api, chartFigure, el, fail, fmtInt, fmtNum, initPage, say, seq, table,
+  api, chartFigure, el, fail, fmtFatalities, fmtInt, fmtNum, initPage, say, seq, table,
 } from "/js/app.js";
 import { alertsSection } from "/js/alerts.js";
 
@@ -168,7 +168,7 @@ function drawIncidents(rep, trend, first, weeks, sectorName, sc) {
   const trendTab = table(`This week (${t.from} to ${t.as_of}) against the weeks before`, [
     { label: "sector", get: (r) => sectorName(r.sector ?? "") },
     { label: "incidents", num: true, get: (r) => fmtInt(r.incidents) },
-    { label: "fatalities", num: true, get: (r) => fmtInt(r.fatalities) },
+    { label: "fatalities", num: true, get: (r) => (r.incidents === null ? "" : fmtFatalities(r.fatalities, r.fatalities_not_reported)) },
     { label: "mean per week, 4 weeks before", num: true, get: (r) => fmtNum(r.vs_4_weeks?.mean_per_week, 2) },
     { label: "change", num: true, get: (r) => pct(r.vs_4_weeks) },
     { label: "level (4 weeks)", get: (r) => level(r.vs_4_weeks) },

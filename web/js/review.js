@@ -9,7 +9,7 @@
 // and offers to read it again. A viewer's token gets 403: the page says
 // that an editor's token is needed. Duplicates: GET and POST
 // /api/v1/incidents/duplicates; the log: GET /api/v1/edits.
-import { ApiError, api, apiFull, el, fail, fmtNum, initPage, say, table } from "/js/app.js";
+import { ApiError, api, apiFull, el, fail, fmtFatalities, fmtNum, initPage, say, table } from "/js/app.js";
 
 const status = document.querySelector("#status");
 const queue = document.querySelector("#queue");
@@ -78,7 +78,7 @@ async function openIncident(id) {
     ...kv("Location", `${inc.location} (${fmtNum(inc.latitude, 4)}, ${fmtNum(inc.longitude, 4)})`),
     ...kv("Sector", (inc.sector || "no sector") + ` (${inc.sector_method})`),
     ...kv("Reported by", `${inc.source} (${inc.source_system})`),
-    ...kv("Fatalities", String(inc.fatalities)), ...kv("Notes", inc.notes),
+    ...kv("Fatalities", fmtFatalities(inc.fatalities)), ...kv("Notes", inc.notes),
     ...kv("Status", inc.status), ...kv("Version", String(inc.version))));
   reviewSec.hidden = false;
   document.querySelector("#review-title").textContent = "Review " + inc.event_id_cnty;
