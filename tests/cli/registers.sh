@@ -271,6 +271,10 @@ out=$("$SF" incidents import "$T/fat2.csv" --db "$F" --no-progress 2>/dev/null)
 expect "fat2 updated" "$(field updated "$out")" 2
 "$SF" incidents report --db "$F" --by day --by type --table periods --format csv >"$T/fat-r2.csv"
 grep -qx '2025-03-03,Battles,1,2,5,1' "$T/fat-r2.csv" || no "report after update: $(cat "$T/fat-r2.csv")"
+# the split table alone says the days covered (it said 1970-01-01 to 1970-01-01)
+"$SF" incidents report --db "$F" --ceasefire 2025-03-04 --table split >"$T/fat-split.txt"
+grep -q '^The register covers 2025-03-03 to 2025-03-04:' "$T/fat-split.txt" ||
+	no "split alone: coverage: $(head -n 1 "$T/fat-split.txt")"
 # alerts: the fatalities rule cannot judge an incident without a figure, and says so
 "$SF" incidents alerts --db "$F" --days 5 --fatalities 1 --change off >"$T/fat-al.txt" || no "alerts fat"
 grep -q '^2 incidents in those days gave no fatalities figure' "$T/fat-al.txt" ||

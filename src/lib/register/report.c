@@ -533,6 +533,9 @@ sf_status sf_incidents_split(sf_store *st, const sf_incident_filter *f, const sf
 	if (o->split_day == SF_DAY_NONE)
 		return sf_error_set(err, SF_ERR_USAGE, "before/after report needs a split date");
 	sf_status rc = sf_store_incident_aggregate(st, &q, o->dim, split_cb, &c, err);
+	/* The days covered, as the other tables say them (not left at 1970-01-01). */
+	if (rc == SF_OK)
+		rc = coverage(st, o, &out->covered_from, &out->covered_to, err);
 	if (rc == SF_OK && c.failed)
 		rc = sf_error_set(err, SF_ERR_NOMEM, "out of memory");
 	if (rc != SF_OK) {
